@@ -1,0 +1,72 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { cors } from 'hono/cors'
+import type { AppEnv } from './app-env.js'
+import type { Deps } from './deps.js'
+import { ApiError } from './http/api-error.js'
+import { handleError, problemResponse } from './http/problem-response.js'
+import { deadline, limitBody, requireJsonBody } from './http/request-guards.js'
+import { allowedOrigins } from './http/origins.js'
+import { allowedMethods } from './http/route-methods.js'
+import { accessLog } from './http/access-log.js'
+import { htmlPage } from './http/html-page.js'
+import { threadRoutes } from './routes/thread-routes.js'
+import { commentRoutes } from './routes/comment-routes.js'
+import { countRoutes } from './routes/count-routes.js'
+import { healthRoutes } from './routes/health-routes.js'
+import { commentFormRoutes } from './routes/comment-form-routes.js'
+import { renderDocs } from './routes/docs-page.js'
+
+export type { Deps } from './deps.js'
+
+const openApiInfo = { openapi: '3.1.0', info: { title: 'Parley', version: '1' } }
+
+/**
+ * The whole HTTP app. Dependencies arrive per request in `env.deps` (tests:
+ * `app.request(path, init, { deps })`); `deps` given here serve requests that bring none.
+ */
+export function createApp(deps?: Deps) {
+  const app = new OpenAPIHono<AppEnv>()
+  app.onError(handleError)
+  if (deps) {
+    app.use('*', async (c, next) => {
+      if (!c.env?.deps) c.env = { ...c.env, deps }
+      await next()
+    })
+  }
+  app.use('*', accessLog)
+
+  app.use('/api/*', async (c, next) => {
+    const settings = await c.env.deps.settings.get(c.env.deps.db)
+    return cors({
+      origin: (origin) => (allowedOrigins(c, settings.values).includes(origin) ? origin : null),
+      allowMethods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
+      allowHeaders: ['Content-Type', 'Authorization', 'If-None-Match'],
+      exposeHeaders: ['ETag', 'Location', 'Retry-After'],
+      maxAge: 600,
+    })(c, next)
+  })
+  app.use('/api/*', async (c, next) => deadline(Math.max(5000, c.env.deps.config.dbTimeoutMs * 2))(c, next))
+  app.use('/api/*', limitBody())
+  app.use('/api/*', requireJsonBody)
+  app.use('/comment-form', limitBody())
+
+  app.route('/', threadRoutes)
+  app.route('/', commentRoutes)
+  app.route('/', countRoutes)
+  app.route('/', healthRoutes)
+  app.route('/', commentFormRoutes)
+
+  app.doc31('/openapi.json', openApiInfo)
+  app.get('/docs', () => htmlPage({ title: 'Parley API', body: renderDocs(app.getOpenAPI31Document(openApiInfo)) }))
+
+  app.notFound((c) => {
+    const allow = allowedMethods(app, c.req.path)
+    if (allow.length > 0) {
+      return problemResponse(new ApiError(405, 'method_not_allowed', `${c.req.method} is not allowed here.`, undefined, { Allow: allow.join(', ') }))
+    }
+    return problemResponse(new ApiError(404, 'not_found', 'Nothing is here.'))
+  })
+  return app
+}
+
+export type App = ReturnType<typeof createApp>

@@ -1,0 +1,45 @@
+import { eq, sql } from 'drizzle-orm'
+import type { Db } from '../db/database.js'
+import { articles } from '../db/schema.js'
+import type { Settings } from '../settings/settings-schema.js'
+
+export type Article = typeof articles.$inferSelect
+
+/** Article keys are the publisher's own ids (API.md, Conventions). */
+export const articleKeyPattern = /^[A-Za-z0-9._~:@-]{1,200}$/
+
+export function findArticle(db: Db, key: string): Promise<Article | undefined> {
+  return db.select().from(articles).where(eq(articles.key, key)).then((rows) => rows[0])
+}
+
+/** Registers an article on its first comment; a concurrent registration of the same key wins harmlessly. */
+export async function registerArticle(db: Db, key: string, details: { url: string | null; title: string | null }): Promise<Article> {
+  const [created] = await db
+    .insert(articles)
+    .values({ key, url: details.url, title: details.title })
+    .onConflictDoNothing({ target: articles.key })
+    .returning()
+  if (created) return created
+  const existing = await findArticle(db, key)
+  if (!existing) throw new Error('article vanished during registration')
+  return existing
+}
+
+/** Open unless closed by a moderator or older than `closeAfterDays`, as WordPress's close_comments_for_old_posts. */
+export function isOpen(article: Pick<Article, 'open' | 'createdAt'>, settings: Settings, now: Date): boolean {
+  if (!article.open) return false
+  if (settings.closeAfterDays === null) return true
+  return now.getTime() - article.createdAt.getTime() < settings.closeAfterDays * 86_400_000
+}
+
+/** Records a change readers can see: the thread's ETag and every cached page of it change. */
+export function bumpArticle(db: Db, articleId: number, countDelta: number): Promise<unknown> {
+  return db
+    .update(articles)
+    .set({ version: sql`${articles.version} + 1`, commentCount: sql`${articles.commentCount} + ${countDelta}` })
+    .where(eq(articles.id, articleId))
+}
+
+export function findArticleById(db: Db, id: number): Promise<Article | undefined> {
+  return db.select().from(articles).where(eq(articles.id, id)).then((rows) => rows[0])
+}

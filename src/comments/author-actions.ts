@@ -1,0 +1,91 @@
+import { eq } from 'drizzle-orm'
+import { ApiError } from '../http/api-error.js'
+import { comments, type CommentStatus } from '../db/schema.js'
+import { constantTimeEqual, hashToken } from '../crypto/tokens.js'
+import { findArticleById } from '../articles/articles.js'
+import { runFilters } from '../spam/run-filters.js'
+import { wordpressRules } from '../spam/wordpress-rules.js'
+import { severity, type Verdict } from '../spam/spam-filter.js'
+import type { Db } from '../db/database.js'
+import type { CommentContext } from './comment-context.js'
+import type { CommentRow } from './comment-row.js'
+import { changeStatus } from './comment-status.js'
+import { checkBody } from './submission-rules.js'
+import { renderBody } from './render-body.js'
+
+const notFound = () => new ApiError(404, 'not_found', 'There is no such comment.')
+
+export async function findComment(db: Db, id: number): Promise<CommentRow | undefined> {
+  const [row] = await db.select().from(comments).where(eq(comments.id, id))
+  return row
+}
+
+/** The comment's current row, locked until the transaction ends: concurrent changes queue up. */
+async function lockComment(db: Db, id: number): Promise<CommentRow> {
+  const [row] = await db.select().from(comments).where(eq(comments.id, id)).for('update')
+  if (!row) throw notFound()
+  return row
+}
+
+/** True when `token` is this comment's own token. */
+export async function holdsToken(row: CommentRow, token: string | undefined): Promise<boolean> {
+  if (!token || !row.tokenHash) return false
+  return constantTimeEqual(await hashToken(token), row.tokenHash)
+}
+
+/** The comment its author may change: 404 when gone, 401 without a token, 403 for another token or a closed window. */
+async function ownComment(ctx: CommentContext, id: number, token: string | undefined): Promise<CommentRow> {
+  const row = await findComment(ctx.db, id)
+  if (!row || row.status === 'trash') throw notFound()
+  if (!token) throw new ApiError(401, 'token_required', 'This needs the token that came with the comment.')
+  if (!(await holdsToken(row, token))) throw new ApiError(403, 'forbidden', 'This token does not belong to this comment.')
+  if (ctx.now.getTime() > row.createdAt.getTime() + ctx.settings.editWindowSeconds * 1000) {
+    throw new ApiError(403, 'edit_window_closed', 'The time to edit or delete this comment has passed.')
+  }
+  return row
+}
+
+const fromVerdict: Record<Verdict, CommentStatus> = { approve: 'approved', hold: 'pending', spam: 'spam' }
+const toVerdict: Partial<Record<CommentStatus, Verdict>> = { pending: 'hold', spam: 'spam' }
+
+/**
+ * The author's edit: the spam checks run again on the new text. An edit never makes a comment
+ * less held than it was (a comment judged spam stays spam), so editing cannot launder spam.
+ */
+export async function editOwnComment(ctx: CommentContext, id: number, token: string | undefined, rawBody: string | undefined): Promise<CommentRow> {
+  const row = await ownComment(ctx, id, token)
+  const body = checkBody(rawBody)
+  const html = renderBody(body)
+  const article = await findArticleById(ctx.db, row.articleId)
+  const email = row.emailEncrypted ? await ctx.secrets.decryptEmail(row.emailEncrypted) : null
+  const recheck = await runFilters([...wordpressRules, ...ctx.spamFilters], {
+    articleKey: article?.key ?? '',
+    articleUrl: article?.url ?? null,
+    parentId: row.parentId,
+    name: row.authorName,
+    email,
+    url: row.authorUrl,
+    body,
+    html,
+    ip: ctx.ip,
+    userAgent: ctx.userAgent,
+    referrer: ctx.referrer,
+    honeypot: '',
+    isEdit: true,
+  }, { db: ctx.db, settings: ctx.settings, secrets: ctx.secrets, now: ctx.now })
+  await ctx.db.transaction(async (tx) => {
+    const locked = await lockComment(tx, id)
+    const held = toVerdict[locked.status]
+    const verdict = held && severity[held] > severity[recheck.verdict] ? held : recheck.verdict
+    await changeStatus(tx, locked, fromVerdict[verdict], { body, html, checks: recheck.checks, editedAt: ctx.now })
+  })
+  const updated = await findComment(ctx.db, id)
+  if (!updated) throw notFound()
+  return updated
+}
+
+/** The author withdraws the comment: it leaves public view and waits in the trash for moderators. */
+export async function withdrawOwnComment(ctx: CommentContext, id: number, token: string | undefined): Promise<void> {
+  await ownComment(ctx, id, token)
+  await ctx.db.transaction(async (tx) => changeStatus(tx, await lockComment(tx, id), 'trash'))
+}

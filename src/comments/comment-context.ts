@@ -1,0 +1,18 @@
+import type { Db } from '../db/database.js'
+import type { Secrets } from '../crypto/secrets.js'
+import type { Settings } from '../settings/settings-schema.js'
+import type { SpamFilter } from '../spam/spam-filter.js'
+
+/** What comment rules need of a request: the database, keys, settings, the time and who asks. */
+export interface CommentContext {
+  db: Db
+  secrets: Secrets
+  settings: Settings
+  spamFilters: SpamFilter[]
+  now: Date
+  ip: string | null
+  userAgent: string | null
+  referrer: string | null
+  /** The configured allowed origins plus Parley's own. */
+  allowedOrigins: string[]
+}

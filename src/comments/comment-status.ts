@@ -1,0 +1,39 @@
+import { eq, inArray, sql } from 'drizzle-orm'
+import type { Db } from '../db/database.js'
+import { comments, type CommentStatus } from '../db/schema.js'
+import { bumpArticle } from '../articles/articles.js'
+import { pathIds } from './comment-path.js'
+
+/**
+ * Recomputes `shown` for the given comments: approved, or the ancestor of an approved comment.
+ * Called for a changed comment and its ancestors, the only ones whose `shown` it can change.
+ */
+export async function refreshShown(db: Db, ids: number[]): Promise<void> {
+  if (ids.length === 0) return
+  await db
+    .update(comments)
+    .set({
+      shown: sql`${comments.status} = 'approved' or exists (
+        select 1 from ${comments} d
+        where d.root_id = ${comments.rootId} and d.status = 'approved'
+          and d.path > ${comments.path} and d.path < ${comments.path} || '~')`,
+    })
+    .where(inArray(comments.id, ids))
+}
+
+/**
+ * Moves a comment to another status inside the caller's transaction, keeping the article's
+ * approved count, the placeholders of its ancestors and the thread's version in step.
+ */
+export async function changeStatus(
+  db: Db,
+  comment: { id: number; articleId: number; path: string; status: CommentStatus; shown: boolean },
+  to: CommentStatus,
+  extra: Partial<typeof comments.$inferInsert> = {},
+): Promise<void> {
+  await db.update(comments).set({ ...extra, status: to }).where(eq(comments.id, comment.id))
+  if (comment.status === to && !('html' in extra)) return
+  await refreshShown(db, pathIds(comment.path))
+  const delta = (to === 'approved' ? 1 : 0) - (comment.status === 'approved' ? 1 : 0)
+  if (comment.shown || to === 'approved' || delta !== 0) await bumpArticle(db, comment.articleId, delta)
+}

@@ -1,0 +1,88 @@
+import sanitizeHtml from 'sanitize-html'
+import { find } from 'linkifyjs'
+
+// The inline tags WordPress allows in comments, plus the p/br that paragraphs become.
+const allowedTags = ['a', 'abbr', 'acronym', 'b', 'blockquote', 'cite', 'code', 'del', 'em', 'i', 'q', 's', 'strike', 'strong', 'p', 'br']
+const linkRel = 'nofollow ugc noopener'
+
+const sanitizeOptions: sanitizeHtml.IOptions = {
+  allowedTags,
+  allowedAttributes: {
+    a: ['href', 'title', 'rel'],
+    abbr: ['title'],
+    acronym: ['title'],
+    blockquote: ['cite'],
+    q: ['cite'],
+  },
+  allowedSchemes: ['http', 'https', 'mailto'],
+  allowedSchemesAppliedToAttributes: ['href', 'cite'],
+  allowProtocolRelative: false,
+  // A reader who types "<div>" or "a < b" sees it as written rather than losing it.
+  disallowedTagsMode: 'escape',
+  transformTags: {
+    a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: linkRel } }),
+  },
+}
+
+/** Raw text with blank-line paragraphs and single-newline breaks, as WordPress's wpautop() reads it. */
+function paragraphs(body: string): string {
+  return body
+    .replace(/\r\n?/g, '\n')
+    .trim()
+    .split(/\n[ \t]*\n+/)
+    .map((block) => `<p>${block.trim().replace(/\n/g, '<br />\n')}</p>`)
+    .join('\n')
+}
+
+const entities: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" }
+const decode = (text: string) => text.replace(/&(?:amp|lt|gt|quot|#39);/g, (entity) => entities[entity] ?? entity)
+const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+
+/** Links the URLs a reader typed (http://, https:// or www.), like WordPress's make_clickable(). */
+function linkifyText(escaped: string): string {
+  const text = decode(escaped)
+  const links = find(text, 'url').filter((link) => /^(https?:\/\/|www\.)/i.test(link.value))
+  if (links.length === 0) return escaped
+  let out = ''
+  let at = 0
+  for (const link of links) {
+    let href: URL
+    try {
+      href = new URL(link.href)
+    } catch {
+      continue
+    }
+    if (href.protocol !== 'http:' && href.protocol !== 'https:') continue
+    out += escapeText(text.slice(at, link.start))
+    out += `<a href="${escapeText(href.href)}" rel="${linkRel}">${escapeText(link.value)}</a>`
+    at = link.end
+  }
+  return out + escapeText(text.slice(at))
+}
+
+function autolink(html: string): string {
+  let insideLink = 0
+  return html
+    .split(/(<[^>]*>)/)
+    .map((part) => {
+      if (part.startsWith('<')) {
+        if (/^<a[\s>]/i.test(part)) insideLink++
+        else if (/^<\/a>/i.test(part)) insideLink = Math.max(0, insideLink - 1)
+        return part
+      }
+      if (insideLink > 0 || !/https?:\/\/|www\./i.test(part)) return part
+      return linkifyText(part)
+    })
+    .join('')
+}
+
+/** The comment's HTML as served: rendered once on write, sanitized, URLs linked. */
+export function renderBody(body: string): string {
+  // A block quote splits its paragraph; the empty halves it leaves are dropped.
+  return autolink(sanitizeHtml(paragraphs(body), sanitizeOptions).replace(/<p>\s*<\/p>\n?/g, ''))
+}
+
+/** How many links the rendered HTML carries, explicit and autolinked. */
+export function countLinks(html: string): number {
+  return html.match(/<a\s/gi)?.length ?? 0
+}

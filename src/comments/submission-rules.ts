@@ -1,0 +1,75 @@
+import { validationError, type FieldError } from '../http/api-error.js'
+import type { Settings } from '../settings/settings-schema.js'
+import { byteLength, cleanText } from './clean-text.js'
+import { isEmail } from './is-email.js'
+import { wordpressMessages as messages } from './wordpress-messages.js'
+
+/** A submission as it arrives, from JSON or from the plain form. */
+export interface RawSubmission {
+  body?: string
+  name?: string
+  email?: string
+  url?: string
+}
+
+export interface CleanSubmission {
+  body: string
+  name: string
+  email: string | null
+  url: string | null
+}
+
+// WordPress's column sizes (wp_get_comment_column_max_length), in bytes.
+export const limits = { name: 245, email: 100, url: 200, body: 65525 } as const
+
+/** Normalizes a website as WordPress's esc_url() does for a missing scheme, and allows only http(s). */
+export function normalizeUrl(input: string): string | undefined {
+  const candidate = /^[a-z][a-z0-9+.-]*:/i.test(input) ? input : `http://${input}`
+  try {
+    const url = new URL(candidate)
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) return undefined
+    return url.href
+  } catch {
+    return undefined
+  }
+}
+
+/** WordPress's rules for a new comment (wp_handle_comment_submission), with its messages. */
+export function checkSubmission(raw: RawSubmission, settings: Pick<Settings, 'requireNameEmail'>): CleanSubmission {
+  const body = cleanText(raw.body ?? '', { multiline: true }).trim()
+  const name = cleanText(raw.name ?? '', { multiline: false }).trim()
+  const email = cleanText(raw.email ?? '', { multiline: false }).trim()
+  const urlInput = cleanText(raw.url ?? '', { multiline: false }).trim()
+  const errors: FieldError[] = []
+
+  if (settings.requireNameEmail) {
+    if (!name) errors.push({ field: 'name', code: 'required', message: messages.requireNameEmail })
+    if (!email) errors.push({ field: 'email', code: 'required', message: messages.requireNameEmail })
+  }
+  if (byteLength(name) > limits.name) errors.push({ field: 'name', code: 'too_long', message: messages.nameTooLong })
+  if (byteLength(email) > limits.email) errors.push({ field: 'email', code: 'too_long', message: messages.emailTooLong })
+  else if (email && !isEmail(email)) errors.push({ field: 'email', code: 'invalid_email', message: messages.requireValidEmail })
+
+  let url: string | null = null
+  if (urlInput) {
+    const normalized = normalizeUrl(urlInput)
+    if (byteLength(urlInput) > limits.url || (normalized && byteLength(normalized) > limits.url)) {
+      errors.push({ field: 'url', code: 'too_long', message: messages.urlTooLong })
+    } else if (!normalized) errors.push({ field: 'url', code: 'invalid_url', message: messages.invalidUrl })
+    else url = normalized
+  }
+
+  if (!body) errors.push({ field: 'body', code: 'required', message: messages.requireValidComment })
+  else if (byteLength(body) > limits.body) errors.push({ field: 'body', code: 'too_long', message: messages.commentTooLong })
+
+  if (errors.length > 0) throw validationError(errors)
+  return { body, name, email: email || null, url }
+}
+
+/** An edit changes only the text: the same body rules. */
+export function checkBody(raw: string | undefined): string {
+  const body = cleanText(raw ?? '', { multiline: true }).trim()
+  if (!body) throw validationError([{ field: 'body', code: 'required', message: messages.requireValidComment }])
+  if (byteLength(body) > limits.body) throw validationError([{ field: 'body', code: 'too_long', message: messages.commentTooLong }])
+  return body
+}

@@ -1,0 +1,161 @@
+import { and, eq, ne, or, sql } from 'drizzle-orm'
+import { ApiError, validationError } from '../http/api-error.js'
+import { comments, type CommentStatus } from '../db/schema.js'
+import { queryRows } from '../db/database.js'
+import { findArticle, isOpen, registerArticle, bumpArticle, type Article } from '../articles/articles.js'
+import { hashToken, newToken } from '../crypto/tokens.js'
+import { runFilters } from '../spam/run-filters.js'
+import { wordpressRules } from '../spam/wordpress-rules.js'
+import type { Verdict } from '../spam/spam-filter.js'
+import type { CommentContext } from './comment-context.js'
+import { checkSubmission, normalizeUrl, type RawSubmission } from './submission-rules.js'
+import { renderBody } from './render-body.js'
+import { pathSegment } from './comment-path.js'
+import { claimFlood, floodKeys, floodWait } from './flood-control.js'
+import { cleanText } from './clean-text.js'
+import type { CommentRow } from './comment-row.js'
+import { wordpressMessages as messages } from './wordpress-messages.js'
+
+export interface SubmissionInput extends RawSubmission {
+  articleKey: string
+  parentId?: number | null
+  /** Details for an article not yet known. */
+  article?: { url?: string; title?: string }
+  honeypot?: string
+}
+
+export interface Submitted {
+  comment: CommentRow
+  article: Article
+  token: string
+}
+
+const statusFor: Record<Verdict, CommentStatus> = { approve: 'approved', hold: 'pending', spam: 'spam' }
+
+/** An unknown article's details, checked before it may be registered. */
+function articleDetails(input: SubmissionInput, allowedOrigins: string[]): { url: string | null; title: string | null } {
+  const rawUrl = input.article?.url?.trim()
+  const title = cleanText(input.article?.title ?? '', { multiline: false }).trim().slice(0, 500) || null
+  if (!rawUrl) return { url: null, title }
+  const url = normalizeUrl(rawUrl)
+  if (!url || url.length > 2000) {
+    throw validationError([{ field: 'article.url', code: 'invalid_url', message: 'The article URL is not a valid http or https URL.' }])
+  }
+  if (!allowedOrigins.includes(new URL(url).origin)) {
+    throw validationError([{ field: 'article.url', code: 'origin_not_allowed', message: 'The article URL is not on an allowed origin.' }])
+  }
+  return { url, title }
+}
+
+/**
+ * A reader's new comment, through WordPress's rules and the spam pipeline: 422, 404, 403, 422
+ * (parent), 409 (duplicate), 429 (flood), then stored with the verdict's status.
+ */
+export async function submitComment(ctx: CommentContext, input: SubmissionInput): Promise<Submitted> {
+  const { db, secrets, settings, now } = ctx
+  const clean = checkSubmission(input, settings)
+  let article = await findArticle(db, input.articleKey)
+  let newArticle: { url: string | null; title: string | null } | undefined
+  if (!article) {
+    if (!settings.registerArticles) throw new ApiError(404, 'article_not_found', messages.noArticle)
+    newArticle = articleDetails(input, ctx.allowedOrigins)
+  } else if (!isOpen(article, settings, now)) {
+    throw new ApiError(403, 'comments_closed', messages.closed)
+  }
+
+  const parentId = input.parentId ?? null
+  let parent: Pick<CommentRow, 'id' | 'rootId' | 'path' | 'depth'> | undefined
+  if (parentId !== null) {
+    if (article) {
+      ;[parent] = await db
+        .select({ id: comments.id, rootId: comments.rootId, path: comments.path, depth: comments.depth })
+        .from(comments)
+        .where(and(eq(comments.id, parentId), eq(comments.articleId, article.id), eq(comments.status, 'approved')))
+    }
+    if (!parent) throw new ApiError(422, 'parent_not_found', messages.invalidParent)
+  }
+
+  const emailHash = clean.email ? await secrets.emailHash(clean.email) : null
+  if (article) {
+    // As WordPress: same article, parent and text, from the same name or email, not in the trash.
+    const [duplicate] = await db
+      .select({ id: comments.id })
+      .from(comments)
+      .where(and(
+        eq(comments.articleId, article.id),
+        sql`md5(${comments.body}) = md5(${clean.body})`,
+        eq(comments.body, clean.body),
+        parentId === null ? sql`${comments.parentId} is null` : eq(comments.parentId, parentId),
+        ne(comments.status, 'trash'),
+        emailHash ? or(eq(comments.emailHash, emailHash), eq(comments.authorName, clean.name)) : eq(comments.authorName, clean.name),
+      ))
+      .limit(1)
+    if (duplicate) throw new ApiError(409, 'duplicate_comment', messages.duplicate)
+  }
+
+  const keys = await floodKeys(secrets, ctx.ip, clean.email)
+  const tooFast = () => new ApiError(429, 'too_fast', messages.flood, undefined, { 'Retry-After': String(Math.max(1, settings.floodSeconds)) })
+  const wait = await floodWait(db, keys, now, settings.floodSeconds)
+  if (wait > 0) throw new ApiError(429, 'too_fast', messages.flood, undefined, { 'Retry-After': String(wait) })
+
+  const html = renderBody(clean.body)
+  const { verdict, checks } = await runFilters([...wordpressRules, ...ctx.spamFilters], {
+    articleKey: input.articleKey,
+    articleUrl: article?.url ?? newArticle?.url ?? null,
+    parentId,
+    name: clean.name,
+    email: clean.email,
+    url: clean.url,
+    body: clean.body,
+    html,
+    ip: ctx.ip,
+    userAgent: ctx.userAgent,
+    referrer: ctx.referrer,
+    honeypot: input.honeypot ?? '',
+    isEdit: false,
+  }, { db, settings, secrets, now })
+
+  const status = statusFor[verdict]
+  const token = newToken()
+  const [tokenHash, emailEncrypted, avatar] = await Promise.all([
+    hashToken(token),
+    clean.email ? secrets.encryptEmail(clean.email) : null,
+    clean.email ? secrets.avatar(clean.email) : null,
+  ])
+
+  return db.transaction(async (tx) => {
+    if (!(await claimFlood(tx, keys, now, settings.floodSeconds))) throw tooFast()
+    const target = article ?? (await registerArticle(tx, input.articleKey, newArticle ?? { url: null, title: null }))
+    const [next] = await queryRows<{ id: number }>(tx, sql`select nextval(pg_get_serial_sequence('comments', 'id'))::int as id`)
+    if (!next) throw new Error('no comment id')
+    const ownPath = pathSegment(now, next.id)
+    const [comment] = await tx
+      .insert(comments)
+      .values({
+        id: next.id,
+        articleId: target.id,
+        parentId,
+        rootId: parent?.rootId ?? next.id,
+        path: (parent?.path ?? '') + ownPath,
+        depth: parent ? parent.depth + 1 : 0,
+        status,
+        shown: status === 'approved',
+        authorName: clean.name,
+        authorUrl: clean.url,
+        emailEncrypted,
+        emailHash,
+        avatar,
+        ip: ctx.ip,
+        userAgent: ctx.userAgent,
+        body: clean.body,
+        html,
+        checks,
+        tokenHash,
+        createdAt: now,
+      })
+      .returning()
+    if (!comment) throw new Error('comment not stored')
+    if (status === 'approved') await bumpArticle(tx, target.id, 1)
+    return { comment, article: target, token }
+  })
+}

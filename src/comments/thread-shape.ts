@@ -1,0 +1,91 @@
+import { pathIds } from './comment-path.js'
+import { ANONYMOUS, type ThreadComment } from './comment-row.js'
+import type { ThreadCursor, ThreadRow } from './thread-query.js'
+
+export interface ShapedPage {
+  comments: ThreadComment[]
+  next: ThreadCursor | null
+}
+
+function toNode(row: ThreadRow, depth: number): ThreadComment {
+  const id = row.id ?? 0
+  if (!row.published) {
+    return {
+      id, parentId: row.parent_id, depth, html: '', createdAt: row.created_at, editedAt: null, removed: true,
+      author: { name: '', url: null, avatar: null, moderator: false }, replies: [],
+    }
+  }
+  return {
+    id,
+    parentId: row.parent_id,
+    depth,
+    author: { name: row.author_name || ANONYMOUS, url: row.author_url, avatar: row.avatar, moderator: false },
+    html: row.html ?? '',
+    createdAt: row.created_at,
+    editedAt: row.edited_at,
+    removed: false,
+    replies: [],
+  }
+}
+
+const byTime = (times: Map<number, number>) => (a: ThreadComment, b: ThreadComment) =>
+  (times.get(a.id) ?? 0) - (times.get(b.id) ?? 0) || a.id - b.id
+
+/**
+ * Shapes a page's rows (top-level order, then depth first) into trees in one pass. Comments
+ * deeper than `threadDepth - 1` are shown at that depth among the replies of their ancestor at
+ * `threadDepth - 2`, in time order, keeping their true `parentId` (API.md).
+ */
+export function shapeThread(rows: ThreadRow[], limit: number, threadDepth: number): ShapedPage {
+  const maxDepth = threadDepth - 1
+  const roots: ThreadComment[] = []
+  const nodes = new Map<number, ThreadComment>()
+  const times = new Map<number, number>()
+  const flattened = new Set<ThreadComment>()
+  let next: ThreadCursor | null = null
+  let last: ThreadCursor | null = null
+
+  for (const row of rows) {
+    if (row.id === null) continue
+    if (row.n > limit) {
+      next = last
+      continue
+    }
+    if (row.depth === 0) {
+      const node = toNode(row, 0)
+      roots.push(node)
+      nodes.set(row.id, node)
+      last = { at: row.created_ms, id: row.id }
+      continue
+    }
+    const clamped = row.depth > maxDepth
+    const parentId = clamped ? pathIds(row.path)[maxDepth - 1] : row.parent_id
+    const parent = parentId === undefined || parentId === null ? undefined : nodes.get(parentId)
+    if (!parent) continue
+    const node = toNode(row, Math.min(row.depth, maxDepth))
+    parent.replies.push(node)
+    nodes.set(row.id, node)
+    if (clamped) {
+      times.set(row.id, row.created_ms)
+      flattened.add(parent)
+    }
+  }
+  if (flattened.size > 0) {
+    for (const row of rows) if (row.id !== null && !times.has(row.id)) times.set(row.id, row.created_ms)
+    for (const parent of flattened) parent.replies.sort(byTime(times))
+  }
+  return { comments: roots, next }
+}
+
+export function encodeCursor(cursor: ThreadCursor): string {
+  return `${cursor.at.toString(36)}.${cursor.id.toString(36)}`
+}
+
+export function decodeCursor(text: string): ThreadCursor | undefined {
+  const match = /^([0-9a-z]{1,12})\.([0-9a-z]{1,8})$/.exec(text)
+  if (!match?.[1] || !match[2]) return undefined
+  const at = parseInt(match[1], 36)
+  const id = parseInt(match[2], 36)
+  if (!Number.isSafeInteger(at) || at > 8.64e15 || id > 2_147_483_647) return undefined
+  return { at, id }
+}

@@ -1,0 +1,24 @@
+import { PGlite } from '@electric-sql/pglite'
+import { drizzle } from 'drizzle-orm/pglite'
+import { migrate } from 'drizzle-orm/pglite/migrator'
+import * as schema from './schema.js'
+import type { Database, Db } from './database.js'
+import { migrationsFolder } from './migrations-folder.js'
+
+/** The embedded engine: PostgreSQL compiled to WebAssembly, in a data directory (or in memory without one). */
+export async function openPglite(dataDir?: string): Promise<Database & { client: PGlite }> {
+  const client = dataDir ? await PGlite.create(dataDir) : await PGlite.create()
+  const db = drizzle(client, { schema }) as unknown as Db
+  return {
+    db,
+    client,
+    engine: 'pglite',
+    async close() {
+      await client.close()
+    },
+  }
+}
+
+export async function migratePglite(database: { client: PGlite }): Promise<void> {
+  await migrate(drizzle(database.client), { migrationsFolder })
+}

@@ -1,0 +1,98 @@
+import { sql } from 'drizzle-orm'
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  customType,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core'
+
+/** Byte-order text: paths must sort the same under every database locale. */
+const byteOrderText = customType<{ data: string }>({ dataType: () => 'text COLLATE "C"' })
+
+export const commentStatus = pgEnum('comment_status', ['pending', 'approved', 'spam', 'trash'])
+export type CommentStatus = (typeof commentStatus.enumValues)[number]
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow()
+
+export const articles = pgTable('articles', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  key: text('key').notNull(),
+  url: text('url'),
+  title: text('title'),
+  open: boolean('open').notNull().default(true),
+  /** Approved comments; maintained in the same transaction as every status change. */
+  commentCount: integer('comment_count').notNull().default(0),
+  /** Bumped by every change a reader could see: the thread's ETag and cache key. */
+  version: integer('version').notNull().default(1),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('articles_key_idx').on(t.key)])
+
+export interface CheckResult {
+  filter: string
+  verdict: 'approve' | 'hold' | 'spam'
+  reason: string
+}
+
+export const comments = pgTable('comments', {
+  id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  parentId: integer('parent_id').references((): AnyPgColumn => comments.id),
+  /** The top-level comment of the thread (its own id for a top-level comment). */
+  rootId: integer('root_id').notNull(),
+  /** Concatenated fixed-width (time, id) segments of every ancestor: sorts a thread depth-first, oldest first. */
+  path: byteOrderText('path').notNull(),
+  depth: smallint('depth').notNull(),
+  status: commentStatus('status').notNull(),
+  /** Approved, or the ancestor of an approved comment (then shown as a placeholder). */
+  shown: boolean('shown').notNull().default(false),
+  authorName: text('author_name').notNull(),
+  authorUrl: text('author_url'),
+  /** AES-256-GCM of the address: base64url(nonce || ciphertext). */
+  emailEncrypted: text('email_encrypted'),
+  /** HMAC-SHA-256 of the normalized address, for look-ups only. */
+  emailHash: text('email_hash'),
+  /** A second keyed hash of the address, safe to publish. */
+  avatar: text('avatar'),
+  ip: text('ip'),
+  userAgent: text('user_agent'),
+  body: text('body').notNull(),
+  html: text('html').notNull(),
+  checks: jsonb('checks').$type<CheckResult[]>().notNull().default([]),
+  tokenHash: text('token_hash'),
+  source: text('source'),
+  sourceId: text('source_id'),
+  createdAt: createdAt(),
+  editedAt: timestamp('edited_at', { withTimezone: true, precision: 3 }),
+}, (t) => [
+  index('comments_thread_roots_idx').on(t.articleId, t.createdAt, t.id).where(sql`${t.parentId} is null and ${t.shown}`),
+  index('comments_thread_rows_idx').on(t.rootId, t.path),
+  index('comments_duplicate_idx').on(t.articleId, sql`md5(${t.body})`),
+  index('comments_email_status_idx').on(t.emailHash, t.status),
+  index('comments_queue_idx').on(t.status, t.createdAt, t.id),
+  index('comments_parent_idx').on(t.parentId),
+  uniqueIndex('comments_source_idx').on(t.source, t.sourceId),
+  check('comments_depth_check', sql`${t.depth} >= 0`),
+])
+
+/** Last accepted action per key (hashed IP or email): flood control that holds across instances. */
+export const floodMarks = pgTable('flood_marks', {
+  key: text('key').primaryKey(),
+  lastAt: timestamp('last_at', { withTimezone: true, precision: 3 }).notNull(),
+}, (t) => [index('flood_marks_last_at_idx').on(t.lastAt)])
+
+/** One row: the overrides of the default settings, and a revision that every change bumps. */
+export const settings = pgTable('settings', {
+  id: smallint('id').primaryKey().default(1),
+  value: jsonb('value').$type<Record<string, unknown>>().notNull().default({}),
+  revision: integer('revision').notNull().default(1),
+  updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+}, (t) => [check('settings_single_row', sql`${t.id} = 1`)])

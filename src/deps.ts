@@ -1,0 +1,32 @@
+import type { Db } from './db/database.js'
+import type { Secrets } from './crypto/secrets.js'
+import type { Logger } from './logger.js'
+import type { SettingsStore } from './settings/settings-store.js'
+import type { SpamFilter } from './spam/spam-filter.js'
+
+export type TrustedProxyHeader = 'x-forwarded-for' | 'cf-connecting-ip'
+
+export interface AppConfig {
+  /** PARLEY_PUBLIC_URL: Parley's own origin when set; otherwise the request's scheme and Host. */
+  publicUrl: string | null
+  /** TRUST_PROXY: the one header that carries the client's IP; any other is ignored. */
+  trustProxy: TrustedProxyHeader | null
+  /** `max-age` of cacheable public reads, in seconds. */
+  cacheMaxAge: number
+  /** DB_TIMEOUT_MS: a request that waits longer than this for the database gets 503. */
+  dbTimeoutMs: number
+}
+
+/** Everything the app needs from its runtime, handed in by each entry (Node, Workers, tests). */
+export interface Deps {
+  db: Db
+  secrets: Secrets
+  settings: SettingsStore
+  /** Site filters, run after WordPress's built-in rules. */
+  spamFilters: SpamFilter[]
+  clock: () => Date
+  logger: Logger
+  config: AppConfig
+}
+
+export const defaultConfig: AppConfig = { publicUrl: null, trustProxy: null, cacheMaxAge: 10, dbTimeoutMs: 2000 }

@@ -1,0 +1,66 @@
+/** The stable machine codes of API.md. */
+export type ErrorCode =
+  | 'validation_failed' | 'malformed_json' | 'unsupported_media_type' | 'payload_too_large'
+  | 'comments_closed' | 'article_not_found' | 'parent_not_found' | 'duplicate_comment' | 'too_fast'
+  | 'not_found' | 'method_not_allowed' | 'token_required' | 'forbidden' | 'edit_window_closed'
+  | 'unauthenticated' | 'invalid_credentials' | 'too_many_attempts' | 'internal_error' | 'unavailable'
+
+export interface FieldError {
+  field: string
+  code: string
+  message: string
+}
+
+/** One error type for every refusal; `onError` renders it as RFC 9457 problem details. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    readonly detail: string,
+    readonly errors?: FieldError[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(detail)
+    this.name = 'ApiError'
+  }
+}
+
+export function validationError(errors: FieldError[]): ApiError {
+  return new ApiError(422, 'validation_failed', errors[0]?.message ?? 'The request is not valid.', errors)
+}
+
+const titles: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+}
+
+export interface Problem {
+  type: 'about:blank'
+  title: string
+  status: number
+  code: ErrorCode
+  detail: string
+  errors?: FieldError[]
+}
+
+export function toProblem(error: ApiError): Problem {
+  const problem: Problem = {
+    type: 'about:blank',
+    title: titles[error.status] ?? 'Error',
+    status: error.status,
+    code: error.code,
+    detail: error.detail,
+  }
+  if (error.errors) problem.errors = error.errors
+  return problem
+}

@@ -1,0 +1,48 @@
+import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { ZodError } from 'zod'
+import type { AppEnv } from '../app-env.js'
+import { ApiError, toProblem, validationError, type FieldError } from './api-error.js'
+import { isDatabaseUnavailable } from './unavailable.js'
+
+export function problemResponse(error: ApiError): Response {
+  const headers = new Headers({ 'Content-Type': 'application/problem+json' })
+  for (const [name, value] of Object.entries(error.headers ?? {})) headers.set(name, value)
+  return new Response(JSON.stringify(toProblem(error)), { status: error.status, headers })
+}
+
+const zodCodes: Record<string, string> = {
+  invalid_type: 'invalid_type',
+  too_big: 'too_long',
+  too_small: 'too_short',
+  invalid_format: 'invalid_format',
+  invalid_value: 'invalid_value',
+  unrecognized_keys: 'unknown_field',
+}
+
+/** Zod's issues as API.md's field errors: the field's dotted path, a stable code and a sentence. */
+export function fromZodError(error: ZodError, target: string): ApiError {
+  const errors: FieldError[] = error.issues.map((issue) => {
+    const field = issue.path.map(String).join('.') || target
+    return { field, code: zodCodes[issue.code] ?? 'invalid', message: `${field}: ${issue.message}` }
+  })
+  return validationError(errors)
+}
+
+/** The one error handler: every refusal becomes problem details; nothing internal reaches a client. */
+export function handleError(error: Error, c: Context<AppEnv>): Response {
+  if (error instanceof ApiError) return problemResponse(error)
+  if (error instanceof HTTPException) {
+    if (error.status === 413) return problemResponse(new ApiError(413, 'payload_too_large', 'The request body is larger than 1 MiB.'))
+    if (error.status === 400) return problemResponse(new ApiError(400, 'malformed_json', 'The request body is not valid JSON.'))
+    if (error.status === 401) return problemResponse(new ApiError(401, 'unauthenticated', 'Please sign in.'))
+    if (error.status === 403) return problemResponse(new ApiError(403, 'forbidden', 'This is not allowed.'))
+    if (error.status === 404) return problemResponse(new ApiError(404, 'not_found', 'Nothing is here.'))
+  }
+  if (isDatabaseUnavailable(error)) {
+    c.env.deps.logger.warn('database unavailable', { error: error.message, path: c.req.path })
+    return problemResponse(new ApiError(503, 'unavailable', 'The service is briefly unavailable; please try again.', undefined, { 'Retry-After': '5' }))
+  }
+  c.env.deps.logger.error('unhandled error', { error: error.message, stack: error.stack, method: c.req.method, path: c.req.path })
+  return problemResponse(new ApiError(500, 'internal_error', 'Something went wrong on our side.'))
+}

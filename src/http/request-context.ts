@@ -1,0 +1,63 @@
+import type { Context } from 'hono'
+import type { AppEnv } from '../app-env.js'
+import type { CommentContext } from '../comments/comment-context.js'
+import { cleanText } from '../comments/clean-text.js'
+import { ApiError } from './api-error.js'
+import { clientIp } from './client-ip.js'
+import { allowedOrigins } from './origins.js'
+
+const header = (c: Context<AppEnv>, name: string, max: number): string | null => {
+  const value = c.req.header(name)
+  return value ? cleanText(value, { multiline: false }).slice(0, max) : null
+}
+
+/** The comment rules' view of this request. */
+export async function commentContext(c: Context<AppEnv>): Promise<CommentContext> {
+  const { deps } = c.env
+  const settings = (await deps.settings.get(deps.db)).values
+  return {
+    db: deps.db,
+    secrets: deps.secrets,
+    settings,
+    spamFilters: deps.spamFilters,
+    now: deps.clock(),
+    ip: clientIp(c),
+    userAgent: header(c, 'user-agent', 1000),
+    referrer: header(c, 'referer', 2000),
+    allowedOrigins: allowedOrigins(c, settings),
+  }
+}
+
+/**
+ * Refuses a state-changing request sent from a page of an origin that is not allowed. Browsers
+ * add `Origin` to such requests; tools that send none are not browsers acting for someone else.
+ */
+export function checkOrigin(c: Context<AppEnv>, ctx: Pick<CommentContext, 'allowedOrigins'>): void {
+  const origin = c.req.header('origin')
+  if (origin !== undefined && !ctx.allowedOrigins.includes(origin)) {
+    throw new ApiError(403, 'forbidden', 'Requests from this origin are not allowed.')
+  }
+}
+
+/** The bearer token of `Authorization`, if any. */
+export function bearerToken(c: Context<AppEnv>): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')
+  return match?.[1]
+}
+
+/** A comment id from a path; anything that cannot be one is simply not found. */
+export function parseCommentId(text: string): number {
+  if (!/^[1-9]\d{0,9}$/.test(text)) throw new ApiError(404, 'not_found', 'There is no such comment.')
+  const id = Number(text)
+  if (id > 2_147_483_647) throw new ApiError(404, 'not_found', 'There is no such comment.')
+  return id
+}
+
+/** True when `If-None-Match` names this ETag (or `*`). */
+export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false
+  return ifNoneMatch.split(',').some((candidate) => {
+    const tag = candidate.trim().replace(/^W\//, '')
+    return tag === '*' || tag === etag
+  })
+}

@@ -1,0 +1,58 @@
+import type { MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import type { AppEnv } from '../app-env.js'
+import { ApiError } from './api-error.js'
+
+export const MAX_BODY_BYTES = 1024 * 1024
+
+/** 413 before parsing anything larger than `maxSize` (by Content-Length or while streaming). */
+export function limitBody(maxSize = MAX_BODY_BYTES): MiddlewareHandler<AppEnv> {
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new ApiError(413, 'payload_too_large', `The request body is larger than ${Math.round(maxSize / 1024)} KiB.`)
+    },
+  })
+}
+
+const isJson = (type: string) => /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)
+
+/**
+ * JSON in, for every API request that carries a body: 415 for another content type, 400 when
+ * the JSON does not parse. The parsed body is cached for the route's validator.
+ */
+export const requireJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const method = c.req.method
+  if (method !== 'POST' && method !== 'PUT' && method !== 'PATCH') return next()
+  const type = c.req.header('content-type') ?? ''
+  const length = c.req.header('content-length')
+  const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined
+  if (!isJson(type)) {
+    if (!hasBody && !type) return next()
+    throw new ApiError(415, 'unsupported_media_type', 'Send the request body as application/json.')
+  }
+  try {
+    await c.req.json()
+  } catch {
+    throw new ApiError(400, 'malformed_json', 'The request body is not valid JSON.')
+  }
+  return next()
+}
+
+/** Answers 503 rather than letting a request wait on a database that does not answer. */
+export function deadline(ms: number): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), ms)
+    })
+    try {
+      const outcome = await Promise.race([next().then(() => 'done' as const), late])
+      if (outcome === 'late') {
+        throw new ApiError(503, 'unavailable', 'The service is briefly unavailable; please try again.', undefined, { 'Retry-After': '5' })
+      }
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { Hono, type Context } from 'hono'
+import type { AppEnv } from '../app-env.js'
+import { ApiError } from '../http/api-error.js'
+import { checkOrigin, commentContext } from '../http/request-context.js'
+import { escapeHtml, htmlPage } from '../http/html-page.js'
+import { isDatabaseUnavailable } from '../http/unavailable.js'
+import { articleKeyPattern } from '../articles/articles.js'
+import { submitComment } from '../comments/submit-comment.js'
+
+const field = (form: Record<string, unknown>, name: string): string | undefined => {
+  const value = form[name]
+  return typeof value === 'string' ? value : undefined
+}
+
+/** An http(s) URL on an allowed origin, or nothing: the form never redirects elsewhere. */
+function allowedTarget(value: string | null | undefined, origins: string[]): URL | undefined {
+  if (!value) return undefined
+  try {
+    const url = new URL(value)
+    return origins.includes(url.origin) ? url : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** WordPress's wp_die() page for a refused comment: its message, the status, and a way back. */
+function errorPage(error: ApiError, back: URL | undefined): Response {
+  const messages = error.errors?.length ? [...new Set(error.errors.map((e) => e.message))] : [error.detail]
+  const link = back ? `<p><a href="${escapeHtml(back.href)}">&laquo; Back</a></p>` : '<p>Use your browser\'s Back button to return to your comment.</p>'
+  return htmlPage({
+    title: 'Comment Submission Failure',
+    status: error.status,
+    body: `${messages.map((m) => `<p><strong>Error:</strong> ${escapeHtml(m)}</p>`).join('\n')}\n${link}`,
+  })
+}
+
+async function handleForm(c: Context<AppEnv>): Promise<Response> {
+  const type = c.req.header('content-type') ?? ''
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
+    return errorPage(new ApiError(415, 'unsupported_media_type', 'Send the form as application/x-www-form-urlencoded.'), undefined)
+  }
+  const ctx = await commentContext(c)
+  const back = allowedTarget(ctx.referrer, ctx.allowedOrigins)
+  try {
+    checkOrigin(c, ctx)
+    const form = await c.req.parseBody()
+    const key = field(form, 'comment_post_ID')?.trim() ?? ''
+    if (!articleKeyPattern.test(key)) throw new ApiError(404, 'article_not_found', 'Sorry, this article does not accept comments.')
+    const parentText = field(form, 'comment_parent')?.trim() || '0'
+    const parentId = /^\d{1,10}$/.test(parentText) ? Number(parentText) : -1
+    if (parentId < 0 || parentId > 2_147_483_647) throw new ApiError(422, 'parent_not_found', 'The comment you are replying to does not exist or is not published.')
+    const { comment, article } = await submitComment(ctx, {
+      articleKey: key,
+      body: field(form, 'comment'),
+      name: field(form, 'author'),
+      email: field(form, 'email'),
+      url: field(form, 'url'),
+      parentId: parentId || null,
+      honeypot: field(form, 'hp'),
+      article: { url: field(form, 'redirect_to') },
+    })
+    const target = allowedTarget(field(form, 'redirect_to'), ctx.allowedOrigins) ?? allowedTarget(article.url, ctx.allowedOrigins) ?? back
+    const held = comment.status !== 'approved'
+    if (!target) {
+      return htmlPage({
+        title: 'Comment received',
+        status: 201,
+        body: held ? '<p>Your comment is awaiting moderation.</p>' : '<p>Thank you: your comment is published.</p>',
+      })
+    }
+    if (held) {
+      target.searchParams.set('unapproved', String(comment.id))
+      target.searchParams.set('moderation-hash', await ctx.secrets.moderationHash(comment.id))
+    }
+    target.hash = `comment-${comment.id}`
+    return c.redirect(target.href, 303)
+  } catch (error) {
+    if (error instanceof ApiError) return errorPage(error, back)
+    if (isDatabaseUnavailable(error)) return errorPage(new ApiError(503, 'unavailable', 'The service is briefly unavailable; please try again.'), back)
+    throw error
+  }
+}
+
+/** POST /comment-form: a drop-in target for WordPress's own comment form, no JavaScript needed. */
+export const commentFormRoutes = new Hono<AppEnv>().post('/comment-form', handleForm)

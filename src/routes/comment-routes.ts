@@ -1,0 +1,87 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
+import type { AppEnv } from '../app-env.js'
+import { ApiError } from '../http/api-error.js'
+import { bearerToken, checkOrigin, commentContext, parseCommentId } from '../http/request-context.js'
+import { editOwnComment, findComment, holdsToken, withdrawOwnComment } from '../comments/author-actions.js'
+import { toAuthorComment, toPublicComment } from '../comments/comment-row.js'
+import { AuthorCommentSchema, CommentIdParam, PublicCommentSchema, problem } from './schemas.js'
+import { validationHook } from './validation-hook.js'
+
+const tokenHeader = z.object({
+  authorization: z.string().optional().openapi({ description: '`Bearer <token>`: the token returned with the comment.' }),
+})
+
+const getRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/comments/{id}',
+  summary: 'One comment: approved, or the author\'s own with its token',
+  request: { params: CommentIdParam, headers: tokenHeader },
+  responses: {
+    200: { description: 'The comment', content: { 'application/json': { schema: z.union([PublicCommentSchema, AuthorCommentSchema]) } } },
+    404: problem('No such published comment (or not this token\'s)'),
+  },
+})
+
+const patchRoute = createRoute({
+  method: 'patch',
+  path: '/api/v1/comments/{id}',
+  summary: 'The author edits the comment within the edit window',
+  request: {
+    params: CommentIdParam,
+    headers: tokenHeader,
+    body: { required: true, content: { 'application/json': { schema: z.object({ body: z.string().optional() }) } } },
+  },
+  responses: {
+    200: { description: 'Edited; the spam checks ran again', content: { 'application/json': { schema: z.object({ comment: AuthorCommentSchema }) } } },
+    401: problem('No token'),
+    403: problem('Another comment\'s token, or the edit window is closed'),
+    404: problem('No such comment'),
+    422: problem('Invalid body'),
+  },
+})
+
+const deleteRoute = createRoute({
+  method: 'delete',
+  path: '/api/v1/comments/{id}',
+  summary: 'The author withdraws the comment within the edit window',
+  request: { params: CommentIdParam, headers: tokenHeader },
+  responses: {
+    204: { description: 'Withdrawn: out of public view, in the moderators\' trash' },
+    401: problem('No token'),
+    403: problem('Another comment\'s token, or the edit window is closed'),
+    404: problem('No such comment'),
+  },
+})
+
+const notFound = () => new ApiError(404, 'not_found', 'There is no such comment.')
+
+export const commentRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  .openapi(getRoute, async (c) => {
+    const { deps } = c.env
+    const id = parseCommentId(c.req.valid('param').id)
+    const row = await findComment(deps.db, id)
+    if (!row || row.status === 'trash') throw notFound()
+    const settings = (await deps.settings.get(deps.db)).values
+    const maxDepth = settings.threadDepth - 1
+    if (await holdsToken(row, bearerToken(c))) {
+      const shaped = toAuthorComment(row, settings.editWindowSeconds, deps.clock())
+      return c.json({ ...shaped, depth: Math.min(shaped.depth, maxDepth) }, 200, { 'Cache-Control': 'private, no-store' })
+    }
+    if (row.status !== 'approved') throw notFound()
+    const shaped = toPublicComment(row)
+    return c.json({ ...shaped, depth: Math.min(shaped.depth, maxDepth) }, 200)
+  })
+  .openapi(patchRoute, async (c) => {
+    const ctx = await commentContext(c)
+    checkOrigin(c, ctx)
+    const id = parseCommentId(c.req.valid('param').id)
+    const row = await editOwnComment(ctx, id, bearerToken(c), c.req.valid('json').body)
+    const shaped = toAuthorComment(row, ctx.settings.editWindowSeconds, ctx.now)
+    return c.json({ comment: { ...shaped, depth: Math.min(shaped.depth, ctx.settings.threadDepth - 1) } }, 200)
+  })
+  .openapi(deleteRoute, async (c) => {
+    const ctx = await commentContext(c)
+    checkOrigin(c, ctx)
+    await withdrawOwnComment(ctx, parseCommentId(c.req.valid('param').id), bearerToken(c))
+    return c.body(null, 204)
+  })

@@ -1,0 +1,33 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
+import { sql } from 'drizzle-orm'
+import type { AppEnv } from '../app-env.js'
+import { ApiError } from '../http/api-error.js'
+import { problem } from './schemas.js'
+
+const healthRoute = createRoute({
+  method: 'get',
+  path: '/healthz',
+  summary: 'The process is up',
+  responses: { 200: { description: 'Up', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } } },
+})
+
+const readyRoute = createRoute({
+  method: 'get',
+  path: '/readyz',
+  summary: 'The database answers',
+  responses: {
+    200: { description: 'Ready', content: { 'application/json': { schema: z.object({ status: z.literal('ready') }) } } },
+    503: problem('The database does not answer'),
+  },
+})
+
+export const healthRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200, { 'Cache-Control': 'no-store' }))
+  .openapi(readyRoute, async (c) => {
+    try {
+      await c.env.deps.db.execute(sql`select 1`)
+    } catch {
+      throw new ApiError(503, 'unavailable', 'The database does not answer.', undefined, { 'Retry-After': '5' })
+    }
+    return c.json({ status: 'ready' as const }, 200, { 'Cache-Control': 'no-store' })
+  })

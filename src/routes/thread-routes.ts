@@ -1,0 +1,108 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
+import type { AppEnv } from '../app-env.js'
+import { ApiError, validationError } from '../http/api-error.js'
+import { checkOrigin, commentContext, etagMatches } from '../http/request-context.js'
+import { currentThreadEtag, readThread } from '../comments/read-thread.js'
+import { decodeCursor } from '../comments/thread-shape.js'
+import { submitComment } from '../comments/submit-comment.js'
+import { toAuthorComment } from '../comments/comment-row.js'
+import { ArticleKeyParam, ArticleSchema, AuthorCommentSchema, ThreadCommentSchema, problem } from './schemas.js'
+import { validationHook } from './validation-hook.js'
+
+const threadRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/articles/{key}/comments',
+  summary: 'A page of an article\'s approved comments, threaded',
+  description: 'Paginated by top-level thread; replies inside a thread are oldest first; depth clamped at `threadDepth`. Strong ETag, 304 on `If-None-Match`.',
+  request: {
+    params: ArticleKeyParam,
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: 'Top-level threads per page (1-100).' }),
+      cursor: z.string().max(64).optional().openapi({ description: 'The `nextCursor` of the previous page.' }),
+      order: z.enum(['oldest', 'newest']).default('oldest'),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'The page',
+      content: {
+        'application/json': {
+          schema: z.object({ article: ArticleSchema, comments: z.array(ThreadCommentSchema), nextCursor: z.string().nullable() }),
+        },
+      },
+    },
+    304: { description: 'Not modified since the ETag in `If-None-Match`' },
+    422: problem('Invalid key, limit, cursor or order'),
+  },
+})
+
+const SubmissionSchema = z
+  .object({
+    body: z.string().optional().openapi({ description: 'Required; 1-65525 bytes once trimmed.' }),
+    name: z.string().optional().openapi({ description: 'Required while `requireNameEmail`; at most 245 bytes.' }),
+    email: z.string().optional().openapi({ description: 'Required while `requireNameEmail`; stored encrypted, never published.' }),
+    url: z.string().optional().openapi({ description: 'http or https, at most 200 bytes.' }),
+    parentId: z.number().int().nullable().optional().openapi({ description: 'An approved comment of the same article (0 or null: none).' }),
+    article: z.object({ url: z.string().max(4000).optional(), title: z.string().max(4000).optional() }).optional(),
+    hp: z.string().optional().openapi({ description: 'Honeypot: leave absent or empty.' }),
+    turnstileToken: z.string().optional(),
+  })
+  .openapi('Submission')
+
+const submitRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/articles/{key}/comments',
+  summary: 'Submit a comment',
+  request: {
+    params: ArticleKeyParam,
+    body: { required: true, content: { 'application/json': { schema: SubmissionSchema } } },
+  },
+  responses: {
+    201: {
+      description: 'Stored; `status` is `approved` or `pending` (a spam verdict is never revealed)',
+      headers: z.object({ Location: z.string() }),
+      content: { 'application/json': { schema: z.object({ comment: AuthorCommentSchema, token: z.string() }) } },
+    },
+    400: problem('Malformed JSON'),
+    403: problem('Comments are closed, or the origin is not allowed'),
+    404: problem('Unknown article and registration is off'),
+    409: problem('Duplicate comment'),
+    413: problem('Body over 1 MiB'),
+    415: problem('Not JSON'),
+    422: problem('Invalid fields, or the parent is not an approved comment of this article'),
+    429: problem('Posting too quickly; see Retry-After'),
+  },
+})
+
+export const threadRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  .openapi(threadRoute, async (c) => {
+    const { deps } = c.env
+    const { key } = c.req.valid('param')
+    const query = c.req.valid('query')
+    const cursor = query.cursor ? decodeCursor(query.cursor) : null
+    if (cursor === undefined) throw validationError([{ field: 'cursor', code: 'invalid_cursor', message: 'The cursor is not one this API gave out.' }])
+    const settings = await deps.settings.get(deps.db)
+    const now = deps.clock()
+    const headers = { 'Cache-Control': `public, max-age=${deps.config.cacheMaxAge}` }
+    const ifNoneMatch = c.req.header('if-none-match')
+    if (ifNoneMatch) {
+      const etag = await currentThreadEtag(deps.db, key, settings, now)
+      if (etagMatches(ifNoneMatch, etag)) return c.body(null, 304, { ...headers, ETag: etag })
+    }
+    const { page, etag } = await readThread(deps.db, { key, limit: query.limit, order: query.order, cursor }, settings, now)
+    return c.json(page, 200, { ...headers, ETag: etag })
+  })
+  .openapi(submitRoute, async (c) => {
+    const ctx = await commentContext(c)
+    checkOrigin(c, ctx)
+    const { key } = c.req.valid('param')
+    const input = c.req.valid('json')
+    const parentId = input.parentId || null
+    if (parentId !== null && (parentId < 0 || parentId > 2_147_483_647)) {
+      throw new ApiError(422, 'parent_not_found', 'The comment you are replying to does not exist or is not published.')
+    }
+    const { comment, token } = await submitComment(ctx, { ...input, articleKey: key, parentId, honeypot: input.hp })
+    const shaped = toAuthorComment(comment, ctx.settings.editWindowSeconds, ctx.now)
+    shaped.depth = Math.min(shaped.depth, ctx.settings.threadDepth - 1)
+    return c.json({ comment: shaped, token }, 201, { Location: `/api/v1/comments/${comment.id}` })
+  })

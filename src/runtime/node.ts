@@ -1,0 +1,77 @@
+import { serve, type ServerType } from '@hono/node-server'
+import type { Server } from 'node:http'
+import { mkdir } from 'node:fs/promises'
+import { createApp } from '../app.js'
+import type { Deps } from '../deps.js'
+import { createSecrets } from '../crypto/secrets.js'
+import { createLogger } from '../logger.js'
+import { SettingsStore } from '../settings/settings-store.js'
+import type { Database } from '../db/database.js'
+import { migratePglite, openPglite } from '../db/pglite.js'
+import { openPostgres } from '../db/postgres.js'
+import { migratePostgres } from '../db/migrate-postgres.js'
+import { readNodeConfig, resolveSecret } from './node-config.js'
+
+const GRACE_MS = 10_000
+
+async function openDatabase(config: ReturnType<typeof readNodeConfig>): Promise<Database> {
+  if (config.databaseUrl) {
+    await migratePostgres(config.databaseUrl)
+    return openPostgres({ url: config.databaseUrl, poolMax: config.poolMax, timeoutMs: config.dbTimeoutMs })
+  }
+  await mkdir(config.dataDir, { recursive: true })
+  const database = await openPglite(`${config.dataDir}/pgdata`)
+  await migratePglite(database)
+  return database
+}
+
+const config = readNodeConfig(process.env)
+const logger = createLogger(config.logLevel)
+const database = await openDatabase(config)
+const deps: Deps = {
+  db: database.db,
+  secrets: await createSecrets(await resolveSecret(process.env, config)),
+  settings: new SettingsStore(),
+  spamFilters: [],
+  clock: () => new Date(),
+  logger,
+  config,
+}
+const app = createApp(deps)
+
+const server: ServerType = serve(
+  {
+    fetch: (request, env: { incoming?: { socket?: { remoteAddress?: string } } }) =>
+      app.fetch(request, { deps, remoteAddr: env.incoming?.socket?.remoteAddress }),
+    port: config.port,
+  },
+  (info) => {
+    const base = config.publicUrl ?? `http://localhost:${info.port}`
+    const engine = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`
+    logger.info('Parley is listening', { url: base, database: engine, docs: `${base}/docs` })
+    console.log(`\nParley is running on ${base} (${engine})\n  API docs: ${base}/docs\n`)
+  },
+)
+
+let stopping = false
+/** Stop accepting, let in-flight requests finish, close the pool, exit; force it after the grace period. */
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return
+  stopping = true
+  logger.info('shutting down', { signal })
+  const force = setTimeout(() => {
+    logger.error('shutdown grace period over; exiting')
+    process.exit(1)
+  }, GRACE_MS)
+  force.unref()
+  const http = server as Server
+  await new Promise<void>((resolve) => {
+    http.close(() => resolve())
+    http.closeIdleConnections()
+  })
+  await database.close()
+  logger.info('stopped')
+  process.exit(0)
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'))
+process.on('SIGINT', () => void shutdown('SIGINT'))

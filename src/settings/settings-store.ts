@@ -1,0 +1,58 @@
+import { eq, sql } from 'drizzle-orm'
+import type { Db } from '../db/database.js'
+import { settings } from '../db/schema.js'
+import { resolveSettings, settingsSchema, type Settings } from './settings-schema.js'
+
+export interface LoadedSettings {
+  values: Settings
+  revision: number
+}
+
+/**
+ * Settings change rarely and are read on every request, so each instance keeps them for
+ * `ttlMs`. A change made through this store is seen at once here; other instances see it
+ * within the TTL.
+ */
+export class SettingsStore {
+  private cached: { loaded: LoadedSettings; at: number } | undefined
+  private pending: Promise<LoadedSettings> | undefined
+
+  constructor(private readonly ttlMs = 1000, private readonly now: () => number = Date.now) {}
+
+  async get(db: Db): Promise<LoadedSettings> {
+    const hit = this.cached
+    if (hit && this.now() - hit.at < this.ttlMs) return hit.loaded
+    this.pending ??= this.load(db).finally(() => {
+      this.pending = undefined
+    })
+    return this.pending
+  }
+
+  /** Validates and stores a partial update; unknown keys are the caller's to refuse. */
+  async update(db: Db, patch: Partial<Settings>): Promise<LoadedSettings> {
+    const current = await this.load(db)
+    const next = settingsSchema.parse({ ...current.values, ...patch })
+    const [row] = await db
+      .insert(settings)
+      .values({ id: 1, value: next, revision: 1 })
+      .onConflictDoUpdate({
+        target: settings.id,
+        set: { value: next, revision: sql`${settings.revision} + 1`, updatedAt: sql`now()` },
+      })
+      .returning({ revision: settings.revision })
+    const loaded = { values: next, revision: row?.revision ?? current.revision + 1 }
+    this.cached = { loaded, at: this.now() }
+    return loaded
+  }
+
+  invalidate(): void {
+    this.cached = undefined
+  }
+
+  private async load(db: Db): Promise<LoadedSettings> {
+    const [row] = await db.select({ value: settings.value, revision: settings.revision }).from(settings).where(eq(settings.id, 1))
+    const loaded = { values: resolveSettings(row?.value ?? {}), revision: row?.revision ?? 0 }
+    this.cached = { loaded, at: this.now() }
+    return loaded
+  }
+}

@@ -1,0 +1,39 @@
+import type { CheckResult } from '../db/schema.js'
+import { severity, type SpamCandidate, type SpamContext, type SpamFilter, type Verdict } from './spam-filter.js'
+
+const DEFAULT_TIMEOUT_MS = 5000
+
+async function runOne(filter: SpamFilter, candidate: SpamCandidate, ctx: SpamContext): Promise<CheckResult> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeoutMs = filter.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
+    })
+    const result = await Promise.race([Promise.resolve(filter.check(candidate, ctx)), timeout])
+    if (!result || !(result.verdict in severity)) throw new Error('answered no verdict')
+    return { filter: filter.name, verdict: result.verdict, reason: String(result.reason ?? '') }
+  } catch (error) {
+    // Fail safe: a filter that cannot answer holds the comment; nothing unchecked is published.
+    const message = error instanceof Error ? error.message : String(error)
+    return { filter: filter.name, verdict: 'hold', reason: `error: ${message}` }
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Runs every filter in order and returns each result and the most severe verdict. */
+export async function runFilters(
+  filters: SpamFilter[],
+  candidate: SpamCandidate,
+  ctx: SpamContext,
+): Promise<{ verdict: Verdict; checks: CheckResult[] }> {
+  const checks: CheckResult[] = []
+  let verdict: Verdict = 'approve'
+  for (const filter of filters) {
+    const result = await runOne(filter, candidate, ctx)
+    checks.push(result)
+    if (severity[result.verdict] > severity[verdict]) verdict = result.verdict
+  }
+  return { verdict, checks }
+}

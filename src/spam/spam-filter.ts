@@ -1,0 +1,52 @@
+import type { Db } from '../db/database.js'
+import type { CheckResult } from '../db/schema.js'
+import type { Secrets } from '../crypto/secrets.js'
+import type { Settings } from '../settings/settings-schema.js'
+
+export type Verdict = CheckResult['verdict']
+
+/** What a filter sees of a submission. The email is there for filters that need it; never log it. */
+export interface SpamCandidate {
+  articleKey: string
+  articleUrl: string | null
+  parentId: number | null
+  name: string
+  email: string | null
+  url: string | null
+  body: string
+  html: string
+  ip: string | null
+  userAgent: string | null
+  referrer: string | null
+  honeypot: string
+  /** True when the author edits an existing comment. */
+  isEdit: boolean
+}
+
+export interface SpamContext {
+  db: Db
+  settings: Settings
+  secrets: Secrets
+  now: Date
+}
+
+/**
+ * A spam filter: site code registers its own through `Deps.spamFilters`. It answers a verdict and
+ * a reason shown to moderators; the most severe verdict of all filters wins.
+ *
+ * @example
+ * const holdCompetitors: SpamFilter = {
+ *   name: 'competitor-mentions',
+ *   check: async (candidate) => /\bacme news\b/i.test(candidate.body)
+ *     ? { verdict: 'hold', reason: 'mentions a competitor' }
+ *     : { verdict: 'approve', reason: 'no competitor mentioned' },
+ * }
+ */
+export interface SpamFilter {
+  name: string
+  /** Longest the filter may take, in ms; past it the comment is held. Default 5,000. */
+  timeoutMs?: number
+  check(candidate: SpamCandidate, ctx: SpamContext): Promise<{ verdict: Verdict; reason: string }> | { verdict: Verdict; reason: string }
+}
+
+export const severity: Record<Verdict, number> = { approve: 0, hold: 1, spam: 2 }

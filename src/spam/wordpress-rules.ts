@@ -1,0 +1,86 @@
+import { and, eq } from 'drizzle-orm'
+import { comments } from '../db/schema.js'
+import { countLinks } from '../comments/render-body.js'
+import type { SpamCandidate, SpamFilter } from './spam-filter.js'
+
+const approve = (reason: string) => ({ verdict: 'approve' as const, reason })
+const hold = (reason: string) => ({ verdict: 'hold' as const, reason })
+
+/** The fields WordPress searches for moderation and disallowed keys. */
+function searchedFields(candidate: SpamCandidate): string[] {
+  return [candidate.name, candidate.email ?? '', candidate.url ?? '', candidate.body, candidate.ip ?? '', candidate.userAgent ?? '']
+}
+
+/** The first key found (case-insensitively, anywhere) in any searched field, as wp_check_comment_disallowed_list() does. */
+export function findKey(keys: string[], candidate: SpamCandidate): string | undefined {
+  const fields = searchedFields(candidate).map((field) => field.toLowerCase())
+  for (const raw of keys) {
+    const key = raw.trim().toLowerCase()
+    if (key && fields.some((field) => field.includes(key))) return raw.trim()
+  }
+  return undefined
+}
+
+export const honeypotFilter: SpamFilter = {
+  name: 'honeypot',
+  check: (candidate) =>
+    candidate.honeypot.trim() !== '' ? { verdict: 'spam', reason: 'the hidden field was filled in' } : approve('the hidden field is empty'),
+}
+
+export const disallowedKeysFilter: SpamFilter = {
+  name: 'disallowed-keys',
+  check: (candidate, { settings }) => {
+    const key = findKey(settings.disallowedKeys, candidate)
+    return key ? { verdict: 'spam', reason: `contains the disallowed key "${key}"` } : approve('no disallowed key')
+  },
+}
+
+export const moderationKeysFilter: SpamFilter = {
+  name: 'moderation-keys',
+  check: (candidate, { settings }) => {
+    const key = findKey(settings.moderationKeys, candidate)
+    return key ? hold(`contains the moderation key "${key}"`) : approve('no moderation key')
+  },
+}
+
+export const linkCountFilter: SpamFilter = {
+  name: 'link-count',
+  check: (candidate, { settings }) => {
+    const links = countLinks(candidate.html)
+    return settings.maxLinks > 0 && links >= settings.maxLinks
+      ? hold(`${links} links (held at ${settings.maxLinks})`)
+      : approve(`${links} links`)
+  },
+}
+
+export const manualModerationFilter: SpamFilter = {
+  name: 'manual-moderation',
+  check: (_candidate, { settings }) =>
+    settings.moderation === 'all' ? hold('every comment is held for moderation') : approve('comments are checked by rules'),
+}
+
+/** WordPress's "Comment author must have a previously approved comment": same name and email. */
+export const previouslyApprovedFilter: SpamFilter = {
+  name: 'previously-approved',
+  check: async (candidate, { db, settings, secrets }) => {
+    if (!settings.previouslyApproved) return approve('not required')
+    if (!candidate.email || !candidate.name) return hold('no name and email to recognize the commenter')
+    const emailHash = await secrets.emailHash(candidate.email)
+    const [known] = await db
+      .select({ id: comments.id })
+      .from(comments)
+      .where(and(eq(comments.emailHash, emailHash), eq(comments.status, 'approved'), eq(comments.authorName, candidate.name)))
+      .limit(1)
+    return known ? approve('the commenter has an approved comment') : hold('first comment of this commenter')
+  },
+}
+
+/** WordPress's built-in rules, in the order its check_comment() applies them. */
+export const wordpressRules: SpamFilter[] = [
+  honeypotFilter,
+  manualModerationFilter,
+  linkCountFilter,
+  moderationKeysFilter,
+  previouslyApprovedFilter,
+  disallowedKeysFilter,
+]
