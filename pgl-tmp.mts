@@ -1,0 +1,12 @@
+import { openPglite, migratePglite } from './src/db/pglite.ts'
+let t = performance.now()
+const d = await openPglite()
+console.log('open', performance.now() - t); t = performance.now()
+await migratePglite(d)
+console.log('migrate', performance.now() - t); t = performance.now()
+const dump = await d.client.dumpDataDir('none')
+console.log('dump', performance.now() - t, dump.size); t = performance.now()
+const { PGlite } = await import('@electric-sql/pglite')
+const e = await PGlite.create({ loadDataDir: dump })
+console.log('load', performance.now() - t); t = performance.now()
+console.log((await e.query('select count(*) from comments')).rows)

@@ -1,0 +1,62 @@
+import { afterAll, beforeEach } from 'vitest'
+import { createApp } from '../../src/app.js'
+import type { Deps } from '../../src/deps.js'
+import { createSecrets } from '../../src/crypto/secrets.js'
+import { createLogger } from '../../src/logger.js'
+import { SettingsStore } from '../../src/settings/settings-store.js'
+import type { Settings } from '../../src/settings/settings-schema.js'
+import type { SpamFilter } from '../../src/spam/spam-filter.js'
+import { emptyDatabase, openTestDatabase } from './test-database.js'
+
+export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hkdf-0123456789'
+export const ORIGIN = 'http://parley.test'
+export const READER_IP = '203.0.113.7'
+
+/** Everything a test file needs: the real app on its own database, a settable clock and the log lines. */
+export async function setupTestApp(options: { spamFilters?: SpamFilter[] } = {}) {
+  const database = await openTestDatabase()
+  const logLines: string[] = []
+  let now = new Date('2026-11-26T20:00:00.000Z')
+  const deps: Deps = {
+    db: database.db,
+    secrets: await createSecrets(TEST_SECRET),
+    settings: new SettingsStore(60_000),
+    spamFilters: options.spamFilters ?? [],
+    clock: () => now,
+    logger: createLogger('debug', (line) => logLines.push(line)),
+    config: { publicUrl: null, trustProxy: null, cacheMaxAge: 10, dbTimeoutMs: 5000 },
+  }
+  const app = createApp()
+
+  beforeEach(async () => {
+    await emptyDatabase(database)
+    deps.settings.invalidate()
+    deps.spamFilters = options.spamFilters ?? []
+    logLines.length = 0
+    now = new Date('2026-11-26T20:00:00.000Z')
+  })
+  afterAll(async () => {
+    await database.close()
+  })
+
+  const request = (path: string, init: RequestInit = {}, remoteAddr = READER_IP) =>
+    app.request(`${ORIGIN}${path}`, init, { deps, remoteAddr })
+
+  return {
+    app,
+    deps,
+    database,
+    logLines,
+    request,
+    /** Moves the clock on, in seconds. */
+    advance(seconds: number) {
+      now = new Date(now.getTime() + seconds * 1000)
+    },
+    now: () => now,
+    setSettings: (patch: Partial<Settings>) => deps.settings.update(deps.db, patch),
+    postJson: (path: string, body: unknown, headers: Record<string, string> = {}, remoteAddr = READER_IP) =>
+      request(path, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) }, remoteAddr),
+  }
+}
+
+export type TestApp = Awaited<ReturnType<typeof setupTestApp>>

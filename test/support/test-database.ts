@@ -1,0 +1,49 @@
+import postgres from 'postgres'
+import { sql } from 'drizzle-orm'
+import type { Database } from '../../src/db/database.js'
+import { openPglite, migratePglite } from '../../src/db/pglite.js'
+import { openPostgres } from '../../src/db/postgres.js'
+
+export const TEMPLATE_DB = 'parley_test_template'
+
+/** The suite runs on PostgreSQL when DATABASE_URL is set, on PGlite otherwise. */
+export const postgresUrl = process.env.DATABASE_URL || null
+
+function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url)
+  parsed.pathname = `/${name}`
+  return parsed.href
+}
+
+/**
+ * A database of this test file's own, made from the migrations: an in-memory PGlite, or a
+ * PostgreSQL database cloned from the migrated template that global setup prepared.
+ */
+export async function openTestDatabase(): Promise<Database & { url: string | null }> {
+  if (!postgresUrl) {
+    const database = await openPglite()
+    await migratePglite(database)
+    return { ...database, url: null }
+  }
+  const name = `parley_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`
+  const admin = postgres(postgresUrl, { max: 1, onnotice: () => {} })
+  await admin.unsafe(`create database "${name}" template "${TEMPLATE_DB}"`)
+  await admin.end()
+  const url = withDatabase(postgresUrl, name)
+  const database = openPostgres({ url, poolMax: 10, timeoutMs: 5000 })
+  return {
+    ...database,
+    url,
+    async close() {
+      await database.close()
+      const cleanup = postgres(postgresUrl, { max: 1, onnotice: () => {} })
+      await cleanup.unsafe(`drop database if exists "${name}" with (force)`)
+      await cleanup.end()
+    },
+  }
+}
+
+/** Empties every table between tests, so that each test makes its own data. */
+export async function emptyDatabase(database: Database): Promise<void> {
+  await database.db.execute(sql`truncate comments, articles, flood_marks, settings restart identity cascade`)
+}
