@@ -34,6 +34,11 @@ export function createApp(deps?: Deps) {
     })
   }
   app.use('*', accessLog)
+  app.use('*', async (c, next) => {
+    await next()
+    // API.md names the charset; Hono's c.json() leaves it out.
+    if (c.res.headers.get('content-type') === 'application/json') c.res.headers.set('Content-Type', 'application/json; charset=utf-8')
+  })
 
   app.use('/api/*', async (c, next) => {
     const settings = await c.env.deps.settings.get(c.env.deps.db)
