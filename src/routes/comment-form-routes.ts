@@ -57,7 +57,8 @@ async function handleForm(c: Context<AppEnv>): Promise<Response> {
       url: field(form, 'url'),
       parentId: parentId || null,
       honeypot: field(form, 'hp'),
-      article: { url: field(form, 'redirect_to') },
+      // The page the reader came from names a new article, when it is on an allowed origin.
+      article: { url: allowedTarget(field(form, 'redirect_to'), ctx.allowedOrigins)?.href ?? back?.href },
     })
     const target = allowedTarget(field(form, 'redirect_to'), ctx.allowedOrigins) ?? allowedTarget(article.url, ctx.allowedOrigins) ?? back
     const held = comment.status !== 'approved'

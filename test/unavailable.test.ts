@@ -1,0 +1,57 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { createServer, type Server } from 'node:net'
+import { createApp } from '../src/app.js'
+import type { Deps } from '../src/deps.js'
+import { createSecrets } from '../src/crypto/secrets.js'
+import { createLogger } from '../src/logger.js'
+import { SettingsStore } from '../src/settings/settings-store.js'
+import { openPostgres } from '../src/db/postgres.js'
+import { TEST_SECRET } from './support/test-app.js'
+
+// A port where nothing listens (refused at once), and a server that accepts and never answers (a hang).
+const refused = openPostgres({ url: 'postgres://postgres@127.0.0.1:1/test', poolMax: 2, timeoutMs: 1000 })
+const silent: Server = createServer(() => {})
+await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+const silentPort = (silent.address() as { port: number }).port
+const hanging = openPostgres({ url: `postgres://postgres@127.0.0.1:${silentPort}/test`, poolMax: 2, timeoutMs: 1000 })
+
+afterAll(async () => {
+  await Promise.all([refused.close(), hanging.close()])
+  silent.close()
+})
+
+const depsFor = async (db: Deps['db']): Promise<Deps> => ({
+  db,
+  secrets: await createSecrets(TEST_SECRET),
+  settings: new SettingsStore(),
+  spamFilters: [],
+  clock: () => new Date(),
+  logger: createLogger('silent'),
+  config: { publicUrl: null, trustProxy: null, cacheMaxAge: 10, dbTimeoutMs: 1000 },
+})
+
+describe('when the database is unreachable', () => {
+  const app = createApp()
+  for (const [name, database] of [['refuses connections', refused], ['never answers', hanging]] as const) {
+    it(`answers 503 unavailable with Retry-After when it ${name}, and /healthz stays up`, async () => {
+      const deps = await depsFor(database.db)
+      const requests = [
+        app.request('http://parley.test/api/v1/articles/a/comments', {}, { deps }),
+        app.request('http://parley.test/api/v1/articles/a/comments', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ name: 'Ann', email: 'ann@example.com', body: 'Hello' }),
+        }, { deps }),
+        app.request('http://parley.test/api/v1/counts?keys=a', {}, { deps }),
+        app.request('http://parley.test/readyz', {}, { deps }),
+      ]
+      for (const res of await Promise.all(requests)) {
+        expect(res.status).toBe(503)
+        expect(res.headers.get('retry-after')).toBe('5')
+        expect(await res.json()).toMatchObject({ status: 503, code: 'unavailable' })
+      }
+      expect((await app.request('http://parley.test/healthz', {}, { deps })).status).toBe(200)
+      // A hang fails the test: answers must come within the request deadline, not a driver's retries.
+    }, 15_000)
+  }
+})
