@@ -4,17 +4,18 @@ import { TEMPLATE_DB, postgresUrl } from './test-database.js'
 
 /** On PostgreSQL: one migrated template database, cloned by every test file. */
 export default async function setup(): Promise<() => Promise<void>> {
-  if (!postgresUrl) return async () => {}
-  const admin = postgres(postgresUrl, { max: 1, onnotice: () => {} })
+  const base = postgresUrl
+  if (!base) return async () => {}
+  const admin = postgres(base, { max: 1, onnotice: () => {} })
   await admin.unsafe(`drop database if exists "${TEMPLATE_DB}" with (force)`)
   await admin.unsafe(`create database "${TEMPLATE_DB}"`)
-  const url = new URL(postgresUrl)
+  const url = new URL(base)
   url.pathname = `/${TEMPLATE_DB}`
   await migratePostgres(url.href)
   // Clones need the template free of sessions.
   await admin.end()
   return async () => {
-    const cleanup = postgres(postgresUrl, { max: 1, onnotice: () => {} })
+    const cleanup = postgres(base, { max: 1, onnotice: () => {} })
     await cleanup.unsafe(`drop database if exists "${TEMPLATE_DB}" with (force)`)
     await cleanup.end()
   }
