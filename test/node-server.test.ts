@@ -1,0 +1,100 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { request } from 'node:http'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { openTestDatabase } from './support/test-database.js'
+
+// The real Node entry, as `npm start` runs it: a server process, signals, the embedded data directory.
+const database = await openTestDatabase()
+const dataDir = await mkdtemp(join(tmpdir(), 'parley-node-'))
+const children: ChildProcess[] = []
+let accepted: { comment: { id: number }; token: string } | undefined
+
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
+  await database.close()
+  await rm(dataDir, { recursive: true, force: true })
+})
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+async function startServer(port: number): Promise<{ child: ChildProcess; output: () => string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), PARLEY_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }
+  if (database.url) {
+    env.DATABASE_URL = database.url
+    env.PARLEY_SECRET = 'node-server-test-secret-0123456789-abcdefghij'
+  } else {
+    delete env.DATABASE_URL
+    delete env.PARLEY_SECRET
+  }
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/node.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  children.push(child)
+  let output = ''
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  for (let i = 0; i < 200 && !output.includes('Parley is running on'); i++) await new Promise((r) => setTimeout(r, 100))
+  return { child, output: () => output }
+}
+
+const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+
+describe('the Node server', () => {
+  it('starts with zero configuration, prints its URL, and finishes in-flight requests on SIGTERM', async () => {
+    const port = await freePort()
+    const { child, output } = await startServer(port)
+    expect(output()).toContain(`Parley is running on http://localhost:${port}`)
+    if (!database.url) {
+      expect((await readFile(join(dataDir, 'secret'), 'utf8')).trim().length).toBeGreaterThanOrEqual(32)
+      expect((await stat(join(dataDir, 'secret'))).mode & 0o077).toBe(0)
+    }
+
+    // A submission whose body is still arriving when the signal comes.
+    const body = JSON.stringify({ name: 'Ann', email: 'ann@example.com', body: 'Sent across a shutdown' })
+    const half = Math.floor(body.length / 2)
+    const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request({
+        host: '127.0.0.1', port, method: 'POST', path: '/api/v1/articles/shutdown/comments',
+        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+      }, (res) => {
+        let text = ''
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }))
+      })
+      req.on('error', reject)
+      req.write(body.slice(0, half))
+      setTimeout(() => {
+        child.kill('SIGTERM')
+        setTimeout(() => req.end(body.slice(half)), 300)
+      }, 300)
+    })
+    const exit = exited(child)
+    const answer = await response
+    expect(answer.status).toBe(201)
+    accepted = JSON.parse(answer.text)
+    expect(accepted?.comment).toMatchObject({ html: '<p>Sent across a shutdown</p>', status: 'pending' })
+    expect(await exit).toBe(0)
+  }, 60_000)
+
+  it('keeps its data and secret across restarts', async () => {
+    const port = await freePort()
+    const { child } = await startServer(port)
+    // The comment accepted across the shutdown is there, and its token still proves authorship.
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/comments/${accepted?.comment.id}`, {
+      headers: { Authorization: `Bearer ${accepted?.token}` },
+    })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ id: accepted?.comment.id, status: 'pending' })
+    const exit = exited(child)
+    child.kill('SIGINT')
+    expect(await exit).toBe(0)
+  }, 60_000)
+})
