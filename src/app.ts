@@ -15,6 +15,7 @@ import { countRoutes } from './routes/count-routes.js'
 import { healthRoutes } from './routes/health-routes.js'
 import { commentFormRoutes } from './routes/comment-form-routes.js'
 import { renderDocs } from './routes/docs-page.js'
+import { documentCommentForm } from './routes/comment-form-doc.js'
 
 export type { Deps } from './deps.js'
 
@@ -61,6 +62,7 @@ export function createApp(deps?: Deps) {
   app.route('/', healthRoutes)
   app.route('/', commentFormRoutes)
 
+  documentCommentForm(app)
   app.doc31('/openapi.json', openApiInfo)
   app.get('/docs', () => htmlPage({ title: 'Parley API', body: renderDocs(app.getOpenAPI31Document(openApiInfo)) }))
 

@@ -13,7 +13,7 @@ describe('operations', () => {
     const doc = await (await t.request('/openapi.json')).json()
     expect(doc.openapi).toBe('3.1.0')
     expect(Object.keys(doc.paths).sort()).toEqual([
-      '/api/v1/articles/{key}/comments', '/api/v1/comments/{id}', '/api/v1/counts', '/healthz', '/readyz',
+      '/api/v1/articles/{key}/comments', '/api/v1/comments/{id}', '/api/v1/counts', '/comment-form', '/healthz', '/readyz',
     ])
     expect(Object.keys(doc.paths['/api/v1/comments/{id}']).sort()).toEqual(['delete', 'get', 'patch'])
     const limit = doc.paths['/api/v1/articles/{key}/comments'].get.parameters.find((p: { name: string }) => p.name === 'limit')
