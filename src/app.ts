@@ -4,7 +4,7 @@ import type { AppEnv } from './app-env.js'
 import type { Deps } from './deps.js'
 import { ApiError } from './http/api-error.js'
 import { handleError, problemResponse } from './http/problem-response.js'
-import { deadline, limitBody, requireJsonBody } from './http/request-guards.js'
+import { MAX_BODY_BYTES, deadline, limitBody, requireJsonBody } from './http/request-guards.js'
 import { allowedOrigins } from './http/origins.js'
 import { allowedMethods } from './http/route-methods.js'
 import { accessLog } from './http/access-log.js'
@@ -13,7 +13,7 @@ import { threadRoutes } from './routes/thread-routes.js'
 import { commentRoutes } from './routes/comment-routes.js'
 import { countRoutes } from './routes/count-routes.js'
 import { healthRoutes } from './routes/health-routes.js'
-import { commentFormRoutes } from './routes/comment-form-routes.js'
+import { commentFormRoutes, formErrorPage } from './routes/comment-form-routes.js'
 import { renderDocs } from './routes/docs-page.js'
 import { documentCommentForm } from './routes/comment-form-doc.js'
 
@@ -54,7 +54,7 @@ export function createApp(deps?: Deps) {
   app.use('/api/*', async (c, next) => deadline(Math.max(5000, c.env.deps.config.dbTimeoutMs * 2))(c, next))
   app.use('/api/*', limitBody())
   app.use('/api/*', requireJsonBody)
-  app.use('/comment-form', limitBody())
+  app.use('/comment-form', limitBody(MAX_BODY_BYTES, (error) => formErrorPage(error)))
 
   app.route('/', threadRoutes)
   app.route('/', commentRoutes)

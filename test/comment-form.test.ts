@@ -80,6 +80,10 @@ describe('the no-JavaScript form', () => {
     expect(cross.status).toBe(403)
     const json = await t.request('/comment-form', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })
     expect(json.status).toBe(415)
+    const big = await form(wordpressFields({ comment: 'x'.repeat(1024 * 1024) }))
+    expect(big.status).toBe(413)
+    expect(big.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    expect(await big.text()).toContain('<strong>Error:</strong> The request body is larger than 1024 KiB.')
     expect(await t.deps.db.select().from(comments)).toEqual([])
   })
 

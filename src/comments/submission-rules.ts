@@ -22,12 +22,16 @@ export interface CleanSubmission {
 // WordPress's column sizes (wp_get_comment_column_max_length), in bytes.
 export const limits = { name: 245, email: 100, url: 200, body: 65525 } as const
 
+// A DNS name, an IPv4 address or an [IPv6] literal. The URL parser also lets through host names
+// such as `"onmouseover=alert(1)`, which no website has and which break out of an href.
+const hostPattern = /^(?:[a-z0-9_-]+\.)*[a-z0-9_-]+\.?$|^\[[0-9a-f:.]+\]$/i
+
 /** Normalizes a website as WordPress's esc_url() does for a missing scheme, and allows only http(s). */
 export function normalizeUrl(input: string): string | undefined {
   const candidate = /^[a-z][a-z0-9+.-]*:/i.test(input) ? input : `http://${input}`
   try {
     const url = new URL(candidate)
-    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) return undefined
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !hostPattern.test(url.hostname)) return undefined
     return url.href
   } catch {
     return undefined

@@ -6,11 +6,13 @@ import { ApiError } from './api-error.js'
 export const MAX_BODY_BYTES = 1024 * 1024
 
 /** 413 before parsing anything larger than `maxSize` (by Content-Length or while streaming). */
-export function limitBody(maxSize = MAX_BODY_BYTES): MiddlewareHandler<AppEnv> {
+export function limitBody(maxSize = MAX_BODY_BYTES, respond?: (error: ApiError) => Response): MiddlewareHandler<AppEnv> {
   return bodyLimit({
     maxSize,
     onError: () => {
-      throw new ApiError(413, 'payload_too_large', `The request body is larger than ${Math.round(maxSize / 1024)} KiB.`)
+      const error = new ApiError(413, 'payload_too_large', `The request body is larger than ${Math.round(maxSize / 1024)} KiB.`)
+      if (respond) return respond(error)
+      throw error
     },
   })
 }

@@ -24,7 +24,7 @@ function allowedTarget(value: string | null | undefined, origins: string[]): URL
 }
 
 /** WordPress's wp_die() page for a refused comment: its message, the status, and a way back. */
-function errorPage(error: ApiError, back: URL | undefined): Response {
+export function formErrorPage(error: ApiError, back?: URL): Response {
   const messages = error.errors?.length ? [...new Set(error.errors.map((e) => e.message))] : [error.detail]
   const link = back ? `<p><a href="${escapeHtml(back.href)}">&laquo; Back</a></p>` : '<p>Use your browser\'s Back button to return to your comment.</p>'
   return htmlPage({
@@ -37,13 +37,16 @@ function errorPage(error: ApiError, back: URL | undefined): Response {
 async function handleForm(c: Context<AppEnv>): Promise<Response> {
   const type = c.req.header('content-type') ?? ''
   if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
-    return errorPage(new ApiError(415, 'unsupported_media_type', 'Send the form as application/x-www-form-urlencoded.'), undefined)
+    return formErrorPage(new ApiError(415, 'unsupported_media_type', 'Send the form as application/x-www-form-urlencoded.'), undefined)
   }
   const ctx = await commentContext(c)
   const back = allowedTarget(ctx.referrer, ctx.allowedOrigins)
   try {
     checkOrigin(c, ctx)
-    const form = await c.req.parseBody()
+    // A body that does not parse (a multipart one without its boundary, say) is the sender's error.
+    const form = await c.req.parseBody().catch(() => {
+      throw new ApiError(400, 'malformed_form', 'The form could not be read.')
+    })
     const key = field(form, 'comment_post_ID')?.trim() ?? ''
     if (!articleKeyPattern.test(key)) throw new ApiError(404, 'article_not_found', 'Sorry, this article does not accept comments.')
     const parentText = field(form, 'comment_parent')?.trim() || '0'
@@ -76,8 +79,8 @@ async function handleForm(c: Context<AppEnv>): Promise<Response> {
     target.hash = `comment-${comment.id}`
     return c.redirect(target.href, 303)
   } catch (error) {
-    if (error instanceof ApiError) return errorPage(error, back)
-    if (isDatabaseUnavailable(error)) return errorPage(new ApiError(503, 'unavailable', 'The service is briefly unavailable; please try again.'), back)
+    if (error instanceof ApiError) return formErrorPage(error, back)
+    if (isDatabaseUnavailable(error)) return formErrorPage(new ApiError(503, 'unavailable', 'The service is briefly unavailable; please try again.'), back)
     throw error
   }
 }
