@@ -1,0 +1,72 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import postgres from 'postgres'
+import type { Database } from '../src/db/database.js'
+import { migratePostgres } from '../src/db/migrate-postgres.js'
+import { openPostgres } from '../src/db/postgres.js'
+import { migratePglite, openPglite } from '../src/db/pglite.js'
+import type { PlannedArticle } from './dataset.js'
+import { trackDir } from './exit-cleanup.js'
+import { configureForSubmissions, seed, type SeedSummary } from './seed.js'
+
+export const BENCH_DB = 'parley_bench'
+
+/** The same server, another database: the bench never touches the ones tests or people use. */
+export function benchDatabaseUrl(adminUrl: string): string {
+  const url = new URL(adminUrl)
+  url.pathname = `/${BENCH_DB}`
+  return url.href
+}
+
+async function seedAndConfigure(database: Database, plan: PlannedArticle[], secret: string): Promise<SeedSummary> {
+  const summary = await seed(database.db, plan, secret, new Date(Date.now() - 30 * 86_400_000))
+  await configureForSubmissions(database.db)
+  return summary
+}
+
+/** Drops and recreates `parley_bench`, migrates it as the server would, and seeds it. */
+export async function preparePostgres(adminUrl: string, plan: PlannedArticle[], secret: string): Promise<{ url: string; seeded: SeedSummary }> {
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
+  try {
+    await admin.unsafe(`drop database if exists "${BENCH_DB}" with (force)`)
+    await admin.unsafe(`create database "${BENCH_DB}"`)
+  } finally {
+    await admin.end({ timeout: 5 })
+  }
+  const url = benchDatabaseUrl(adminUrl)
+  await migratePostgres(url)
+  const database = openPostgres({ url, poolMax: 4, timeoutMs: 30_000 })
+  try {
+    // Fresh rows and no statistics yet: analyze so the first measured queries get real plans.
+    const seeded = await seedAndConfigure(database, plan, secret)
+    await database.client.unsafe('analyze')
+    return { url, seeded }
+  } finally {
+    await database.close()
+  }
+}
+
+/** A fresh data directory holding a migrated, seeded PGlite, closed again so the server can open it. */
+export async function preparePglite(plan: PlannedArticle[], secret: string): Promise<{ dataDir: string; seeded: SeedSummary; remove(): Promise<void> }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'parley-bench-'))
+  const untrack = trackDir(dataDir)
+  const remove = async () => {
+    await rm(dataDir, { recursive: true, force: true })
+    untrack()
+  }
+  try {
+    const database = await openPglite(join(dataDir, 'pgdata'))
+    try {
+      await migratePglite(database)
+      const seeded = await seedAndConfigure(database, plan, secret)
+      await database.client.exec('analyze')
+      return { dataDir, seeded, remove }
+    } finally {
+      await database.close()
+    }
+  } catch (error) {
+    await remove()
+    throw error
+  }
+}

@@ -1,0 +1,81 @@
+import type { EngineResults, Floors } from './engine-runs.js'
+import type { Measurement } from './load.js'
+
+/** DESIGN.md, "Budgets": the figures `npm run bench` is judged by. */
+export const BUDGET = {
+  firstPageVsSqlFloor: 0.8,
+  firstPageP99Ms: 50,
+  pgliteReadsPerS: 500,
+  acceptedPerS: 1000,
+  rssMb: 200,
+} as const
+
+export interface BudgetCheck {
+  name: string
+  figure: string
+  /** null: not measured in this run (say, --pglite-only has no SQL floor). */
+  pass: boolean | null
+}
+
+const round = (value: number) => Math.round(value).toLocaleString('en-US')
+const percent = (ratio: number) => `${Math.round(ratio * 100)}%`
+
+function measuredRuns(engine: EngineResults): Measurement[] {
+  const runs = Object.values(engine.reads).map((read) => read.measurement)
+  return engine.submissions ? [...runs, engine.submissions.measurement] : runs
+}
+
+/** The highest RSS sampled while the server was under any of its loads. */
+export const rssUnderLoad = (engine: EngineResults) => Math.max(0, ...measuredRuns(engine).map((run) => run.rssMaxMb))
+
+/** The kernel's high-water mark (VmHWM), which also covers the server's start. */
+export const rssHighWater = (engine: EngineResults) => Math.max(0, ...measuredRuns(engine).map((run) => run.rssPeakMb))
+
+export function checkBudgets(engines: EngineResults[], floors: Floors): BudgetCheck[] {
+  const checks: BudgetCheck[] = []
+  const postgres = engines.find((engine) => engine.engine === 'postgres')
+  const pglite = engines.find((engine) => engine.engine === 'pglite')
+  const pgFirst = postgres?.reads['first-page']?.measurement
+  const sqlFirst = floors.sql['first-page']
+  if (pgFirst && sqlFirst) {
+    const ratio = pgFirst.rps / sqlFirst.rps
+    checks.push({
+      name: `PostgreSQL first page ≥ ${percent(BUDGET.firstPageVsSqlFloor)} of the SQL floor`,
+      figure: `${percent(ratio)} (${round(pgFirst.rps)} vs ${round(sqlFirst.rps)} req/s)`,
+      pass: ratio >= BUDGET.firstPageVsSqlFloor,
+    })
+  }
+  if (pgFirst) {
+    checks.push({
+      name: `PostgreSQL first page p99 < ${BUDGET.firstPageP99Ms} ms`,
+      figure: `${pgFirst.p99Ms} ms`,
+      pass: pgFirst.p99Ms < BUDGET.firstPageP99Ms,
+    })
+  }
+  const pgliteFirst = pglite?.reads['first-page']?.measurement
+  if (pgliteFirst) {
+    checks.push({
+      name: `PGlite thread reads ≥ ${BUDGET.pgliteReadsPerS}/s (big, first page)`,
+      figure: `${round(pgliteFirst.rps)} req/s`,
+      pass: pgliteFirst.rps >= BUDGET.pgliteReadsPerS,
+    })
+  }
+  const pgPosts = postgres?.submissions
+  if (pgPosts) {
+    checks.push({
+      name: `PostgreSQL submissions ≥ ${round(BUDGET.acceptedPerS)} accepted/s`,
+      figure: `${round(pgPosts.acceptedPerS)}/s`,
+      pass: pgPosts.acceptedPerS >= BUDGET.acceptedPerS,
+    })
+  }
+  for (const engine of engines) {
+    const rss = rssUnderLoad(engine)
+    checks.push({
+      name: `${engine.engine === 'postgres' ? 'PostgreSQL' : 'PGlite'} server RSS under load ≤ ${BUDGET.rssMb} MB`,
+      figure: `${Math.round(rss)} MB`,
+      pass: rss <= BUDGET.rssMb,
+    })
+  }
+  if (!pgFirst || !sqlFirst) checks.push({ name: 'PostgreSQL budgets', figure: 'not measured (PostgreSQL run skipped)', pass: null })
+  return checks
+}

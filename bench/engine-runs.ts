@@ -1,0 +1,112 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startChild, type ChildServer, type Memory } from './child-server.js'
+import type { PlannedArticle } from './dataset.js'
+import { BIG_KEY } from './dataset.js'
+import { preparePglite, preparePostgres } from './bench-databases.js'
+import { trackDir } from './exit-cleanup.js'
+import type { LoadOptions, Measurement } from './load.js'
+import type { BenchOptions } from './options.js'
+import type { SeedSummary } from './seed.js'
+import { measureHttpFloor, measureParley, measureSqlFloors, type HttpFloor, type ParleyResults, type ReadScenario } from './scenarios.js'
+import { threadPath, wholeThreadPaths } from './workloads.js'
+
+/** Fixed so that seeded avatars and hashes match what the server computes for the same emails. */
+export const BENCH_SECRET = 'parley-bench-secret-not-for-production-use-0123456789'
+
+export type Engine = 'postgres' | 'pglite'
+
+export interface EngineResults extends ParleyResults {
+  engine: Engine
+  seeded: SeedSummary
+  /** The server's memory once started and seeded data opened, before any load. */
+  idleMemory: Memory
+  firstPageBytes: number
+  wholeThreadPages: number
+}
+
+export interface Floors {
+  http?: HttpFloor
+  sql: Partial<Record<ReadScenario, Measurement>>
+}
+
+interface Context {
+  options: BenchOptions
+  load: LoadOptions
+  floors: Floors
+  workDir: string
+}
+
+const log = (text: string) => process.stderr.write(`${text}\n`)
+
+function startParley(env: Record<string, string>, poolMax: number): Promise<ChildServer> {
+  return startChild('parley', 'src/runtime/node.ts', [], {
+    ...env,
+    PARLEY_SECRET: BENCH_SECRET,
+    LOG_LEVEL: 'warn',
+    DB_POOL_MAX: String(poolMax),
+  })
+}
+
+async function fetchText(url: string): Promise<string> {
+  const response = await fetch(url)
+  if (response.status !== 200) throw new Error(`${url} answered ${response.status}`)
+  return response.text()
+}
+
+/** Everything measured against one running Parley server; the floors join in where still missing. */
+async function benchServer(engine: Engine, server: ChildServer, seeded: SeedSummary, ctx: Context, databaseUrl: string | null): Promise<EngineResults> {
+  const idleMemory = await server.memory()
+  const firstPage = await fetchText(server.baseUrl + threadPath(BIG_KEY))
+  const wholeThread = await wholeThreadPaths(server.baseUrl, BIG_KEY)
+  ctx.floors.http ??= await measureHttpFloor(firstPage, ctx.workDir, ctx.load)
+  if (databaseUrl) ctx.floors.sql = await measureSqlFloors(databaseUrl, ctx.options.poolMax, ctx.load, wholeThread)
+  const measured = await measureParley(server, ctx.load, wholeThread)
+  return { engine, seeded, idleMemory, firstPageBytes: Buffer.byteLength(firstPage), wholeThreadPages: wholeThread.length, ...measured }
+}
+
+async function runPostgres(plan: PlannedArticle[], ctx: Context): Promise<EngineResults> {
+  log('PostgreSQL: recreating parley_bench and seeding')
+  const { url, seeded } = await preparePostgres(ctx.options.adminUrl, plan, BENCH_SECRET)
+  log(`  seeded ${seeded.comments} comments on ${seeded.articles} articles in ${seeded.ms} ms`)
+  const server = await startParley({ DATABASE_URL: url }, ctx.options.poolMax)
+  try {
+    return await benchServer('postgres', server, seeded, ctx, url)
+  } finally {
+    await server.stop()
+  }
+}
+
+async function runPglite(plan: PlannedArticle[], ctx: Context): Promise<EngineResults> {
+  log('PGlite: seeding a fresh data directory')
+  const prepared = await preparePglite(plan, BENCH_SECRET)
+  try {
+    log(`  seeded ${prepared.seeded.comments} comments on ${prepared.seeded.articles} articles in ${prepared.seeded.ms} ms`)
+    // An empty DATABASE_URL counts as unset: an inherited one must not turn this run into PostgreSQL.
+    const server = await startParley({ DATABASE_URL: '', PARLEY_DATA_DIR: prepared.dataDir }, ctx.options.poolMax)
+    try {
+      return await benchServer('pglite', server, prepared.seeded, ctx, null)
+    } finally {
+      await server.stop()
+    }
+  } finally {
+    await prepared.remove()
+  }
+}
+
+/** Each engine in turn (PostgreSQL first, so PGlite can be compared with its SQL floor). */
+export async function runEngines(plan: PlannedArticle[], options: BenchOptions, load: LoadOptions): Promise<{ engines: EngineResults[]; floors: Floors }> {
+  const workDir = await mkdtemp(join(tmpdir(), 'parley-bench-floor-'))
+  const untrack = trackDir(workDir)
+  const ctx: Context = { options, load, floors: { sql: {} }, workDir }
+  const engines: EngineResults[] = []
+  try {
+    if (options.postgres) engines.push(await runPostgres(plan, ctx))
+    if (options.pglite) engines.push(await runPglite(plan, ctx))
+  } finally {
+    await rm(workDir, { recursive: true, force: true })
+    untrack()
+  }
+  return { engines, floors: ctx.floors }
+}

@@ -1,0 +1,104 @@
+import autocannon from 'autocannon'
+import type { ChildServer } from './child-server.js'
+
+export interface LoadOptions {
+  connections: number
+  durationS: number
+  /** Load before each measurement, so that it starts from a server already working on that workload. */
+  warmupS: number
+  /** Extra load on a freshly started server: V8 takes several seconds of it to reach a steady state. */
+  serverWarmupS: number
+}
+
+/** What the load generator sends: one request shape, rebuilt per request when it varies. */
+export interface Workload {
+  method: 'GET' | 'POST'
+  headers?: Record<string, string>
+  /** The path of the next request (and its body, for POST). */
+  next(): { path: string; body?: string }
+  /** Sees each response's status and body; only asked for where bodies matter. */
+  onResponse?(status: number, body: string): void
+}
+
+export interface Measurement {
+  requests: number
+  durationS: number
+  /** Completed responses per second, whatever their status. */
+  rps: number
+  p50Ms: number
+  p99Ms: number
+  meanMs: number
+  maxMs: number
+  errors: number
+  timeouts: number
+  non2xx: number
+  statusCounts: Record<string, number>
+  bytesPerResponse: number
+  /** The server's resident memory: the highest sampled during the run, and after it. */
+  rssMaxMb: number
+  rssAfterMb: number
+  /** The process's high-water mark so far (VmHWM), including its start. */
+  rssPeakMb: number
+}
+
+const RSS_SAMPLE_MS = 250
+
+function fire(baseUrl: string, workload: Workload, options: LoadOptions, durationS: number): Promise<autocannon.Result> {
+  return autocannon({
+    url: baseUrl,
+    connections: options.connections,
+    duration: durationS,
+    method: workload.method,
+    headers: workload.headers ?? {},
+    requests: [{
+      setupRequest: (request) => {
+        const { path, body } = workload.next()
+        return body === undefined ? { ...request, path } : { ...request, path, body }
+      },
+      ...(workload.onResponse ? { onResponse: workload.onResponse } : {}),
+    }],
+  })
+}
+
+/** Load whose results nobody reads: it brings the server's JIT, pools and caches up to speed. */
+export async function warmUp(server: ChildServer, workload: Workload, options: LoadOptions, seconds: number): Promise<void> {
+  if (seconds > 0) await fire(server.baseUrl, { ...workload, onResponse: undefined }, options, seconds)
+}
+
+/** Warms the server up on this workload, then measures it while sampling its memory. */
+export async function measure(server: ChildServer, workload: Workload, options: LoadOptions): Promise<Measurement> {
+  await warmUp(server, workload, options, options.warmupS)
+  let rssMaxMb = 0
+  const sampler = setInterval(() => {
+    void server.memory().then((memory) => {
+      rssMaxMb = Math.max(rssMaxMb, memory.rssMb)
+    }, () => undefined)
+  }, RSS_SAMPLE_MS)
+  let result: autocannon.Result
+  try {
+    result = await fire(server.baseUrl, workload, options, options.durationS)
+  } finally {
+    clearInterval(sampler)
+  }
+  const after = await server.memory()
+  const statusCounts: Record<string, number> = {}
+  for (const [status, stats] of Object.entries(result.statusCodeStats ?? {})) statusCounts[status] = stats.count ?? 0
+  const requests = result.requests.total
+  return {
+    requests,
+    durationS: result.duration,
+    rps: requests / result.duration,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    meanMs: result.latency.mean,
+    maxMs: result.latency.max,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    statusCounts,
+    bytesPerResponse: requests > 0 ? Math.round(result.throughput.total / requests) : 0,
+    rssMaxMb: Math.max(rssMaxMb, after.rssMb),
+    rssAfterMb: after.rssMb,
+    rssPeakMb: after.peakMb,
+  }
+}

@@ -1,0 +1,45 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { cpus, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { checkBudgets } from './budgets.js'
+import { repoRoot } from './child-server.js'
+import { planDataset } from './dataset.js'
+import { runEngines } from './engine-runs.js'
+import type { LoadOptions } from './load.js'
+import { parseOptions } from './options.js'
+import { budgetsTable, engineTable, floorsTable } from './report.js'
+
+// `npm run bench`: DESIGN.md's budgets, measured on this machine with server and load generator
+// side by side, so every figure is also given as a ratio to floors measured in the same run.
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2))
+  const { connections, durationS, warmupS, serverWarmupS } = options
+  const load: LoadOptions = { connections, durationS, warmupS, serverWarmupS }
+  const startedAt = new Date()
+
+  const { engines, floors } = await runEngines(planDataset(), options, load)
+  const budgets = checkBudgets(engines, floors)
+
+  console.log('')
+  console.log(floorsTable(floors))
+  for (const engine of engines) console.log(`\n${engineTable(engine, floors, load, options.poolMax)}`)
+  console.log(`\n${budgetsTable(budgets)}`)
+
+  const resultsDir = join(repoRoot, 'bench', 'results')
+  await mkdir(resultsDir, { recursive: true })
+  const file = join(resultsDir, 'latest.json')
+  const cpu = cpus()
+  const machine = { cpus: cpu.length, cpuModel: cpu[0]?.model ?? 'unknown', memoryMb: Math.round(totalmem() / 2 ** 20), node: process.version }
+  // The admin URL stays out of the file: it may carry a password.
+  const { adminUrl: _adminUrl, ...recorded } = options
+  const report = { startedAt, finishedAt: new Date(), machine, options: recorded, floors, engines, budgets }
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`)
+  console.log(`\nFigures written to ${file}`)
+}
+
+try {
+  await main()
+} catch (error) {
+  console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`)
+  process.exitCode = 1
+}
