@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
 import { cors } from 'hono/cors'
 import type { AppEnv } from './app-env.js'
 import type { Deps } from './deps.js'
@@ -41,16 +42,17 @@ export function createApp(deps?: Deps) {
     if (c.res.headers.get('content-type') === 'application/json') c.res.headers.set('Content-Type', 'application/json; charset=utf-8')
   })
 
-  app.use('/api/*', async (c, next) => {
-    const settings = await c.env.deps.settings.get(c.env.deps.db)
-    return cors({
-      origin: (origin) => (allowedOrigins(c, settings.values).includes(origin) ? origin : null),
-      allowMethods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
-      allowHeaders: ['Content-Type', 'Authorization', 'If-None-Match'],
-      exposeHeaders: ['ETag', 'Location', 'Retry-After'],
-      maxAge: 600,
-    })(c, next)
-  })
+  app.use('/api/*', cors({
+    origin: async (origin, c) => {
+      const { deps } = (c as Context<AppEnv>).env
+      const settings = await deps.settings.get(deps.db)
+      return allowedOrigins(c as Context<AppEnv>, settings.values).includes(origin) ? origin : null
+    },
+    allowMethods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
+    allowHeaders: ['Content-Type', 'Authorization', 'If-None-Match'],
+    exposeHeaders: ['ETag', 'Location', 'Retry-After'],
+    maxAge: 600,
+  }))
   app.use('/api/*', async (c, next) => deadline(Math.max(5000, c.env.deps.config.dbTimeoutMs * 2))(c, next))
   app.use('/api/*', limitBody())
   app.use('/api/*', requireJsonBody)

@@ -5,8 +5,9 @@ import type { Secrets } from '../crypto/secrets.js'
 import { normalizeEmail } from '../crypto/secrets.js'
 
 /** Flood keys per IP and per email, hashed so that the table holds neither. */
-export async function floodKeys(secrets: Secrets, ip: string | null, email: string | null): Promise<string[]> {
+export async function floodKeys(secrets: Secrets, ip: string | null, email: string | null, seconds: number): Promise<string[]> {
   const keys: string[] = []
+  if (seconds <= 0) return keys
   if (ip) keys.push(await secrets.rateKey(`comment-ip:${ip}`))
   if (email) keys.push(await secrets.rateKey(`comment-email:${normalizeEmail(email)}`))
   return keys

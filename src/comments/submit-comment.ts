@@ -1,8 +1,7 @@
 import { and, eq, ne, or, sql } from 'drizzle-orm'
 import { ApiError, validationError } from '../http/api-error.js'
 import { comments, type CommentStatus } from '../db/schema.js'
-import { queryRows } from '../db/database.js'
-import { findArticle, isOpen, registerArticle, bumpArticle, type Article } from '../articles/articles.js'
+import { findArticle, isOpen, registerArticle, type Article } from '../articles/articles.js'
 import { hashToken, newToken } from '../crypto/tokens.js'
 import { runFilters } from '../spam/run-filters.js'
 import { wordpressRules } from '../spam/wordpress-rules.js'
@@ -10,7 +9,7 @@ import type { Verdict } from '../spam/spam-filter.js'
 import type { CommentContext } from './comment-context.js'
 import { checkSubmission, normalizeUrl, type RawSubmission } from './submission-rules.js'
 import { renderBody } from './render-body.js'
-import { pathSegment } from './comment-path.js'
+import { insertComment } from './insert-comment.js'
 import { claimFlood, floodKeys, floodWait } from './flood-control.js'
 import { cleanText } from './clean-text.js'
 import type { CommentRow } from './comment-row.js'
@@ -93,7 +92,7 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
     if (duplicate) throw new ApiError(409, 'duplicate_comment', messages.duplicate)
   }
 
-  const keys = await floodKeys(secrets, ctx.ip, clean.email)
+  const keys = await floodKeys(secrets, ctx.ip, clean.email, settings.floodSeconds)
   const tooFast = () => new ApiError(429, 'too_fast', messages.flood, undefined, { 'Retry-After': String(Math.max(1, settings.floodSeconds)) })
   const wait = await floodWait(db, keys, now, settings.floodSeconds)
   if (wait > 0) throw new ApiError(429, 'too_fast', messages.flood, undefined, { 'Retry-After': String(wait) })
@@ -123,39 +122,17 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
     clean.email ? secrets.avatar(clean.email) : null,
   ])
 
+  const values = {
+    parent, status, authorName: clean.name, authorUrl: clean.url, emailEncrypted, emailHash, avatar,
+    ip: ctx.ip, userAgent: ctx.userAgent, body: clean.body, html, checks, tokenHash, createdAt: now,
+  }
+  // A known article and no flood mark to claim: one statement, atomic on its own.
+  if (article && keys.length === 0) {
+    return { comment: await insertComment(db, { ...values, articleId: article.id }), article, token }
+  }
   return db.transaction(async (tx) => {
     if (!(await claimFlood(tx, keys, now, settings.floodSeconds))) throw tooFast()
     const target = article ?? (await registerArticle(tx, input.articleKey, newArticle ?? { url: null, title: null }))
-    const [next] = await queryRows<{ id: number }>(tx, sql`select nextval(pg_get_serial_sequence('comments', 'id'))::int as id`)
-    if (!next) throw new Error('no comment id')
-    const ownPath = pathSegment(now, next.id)
-    const [comment] = await tx
-      .insert(comments)
-      .values({
-        id: next.id,
-        articleId: target.id,
-        parentId,
-        rootId: parent?.rootId ?? next.id,
-        path: (parent?.path ?? '') + ownPath,
-        depth: parent ? parent.depth + 1 : 0,
-        status,
-        shown: status === 'approved',
-        authorName: clean.name,
-        authorUrl: clean.url,
-        emailEncrypted,
-        emailHash,
-        avatar,
-        ip: ctx.ip,
-        userAgent: ctx.userAgent,
-        body: clean.body,
-        html,
-        checks,
-        tokenHash,
-        createdAt: now,
-      })
-      .returning()
-    if (!comment) throw new Error('comment not stored')
-    if (status === 'approved') await bumpArticle(tx, target.id, 1)
-    return { comment, article: target, token }
+    return { comment: await insertComment(tx, { ...values, articleId: target.id }), article: target, token }
   })
 }

@@ -7,7 +7,6 @@ import { createSecrets } from '../crypto/secrets.js'
 import { createLogger } from '../logger.js'
 import { SettingsStore } from '../settings/settings-store.js'
 import type { Database } from '../db/database.js'
-import { migratePglite, openPglite } from '../db/pglite.js'
 import { openPostgres } from '../db/postgres.js'
 import { migratePostgres } from '../db/migrate-postgres.js'
 import { readNodeConfig, resolveSecret } from './node-config.js'
@@ -19,6 +18,8 @@ async function openDatabase(config: ReturnType<typeof readNodeConfig>): Promise<
     await migratePostgres(config.databaseUrl)
     return openPostgres({ url: config.databaseUrl, poolMax: config.poolMax, timeoutMs: config.dbTimeoutMs })
   }
+  // Loaded only here: PGlite's WebAssembly costs tens of MB that a PostgreSQL deployment should not carry.
+  const { migratePglite, openPglite } = await import('../db/pglite.js')
   await mkdir(config.dataDir, { recursive: true })
   const database = await openPglite(`${config.dataDir}/pgdata`)
   await migratePglite(database)

@@ -1,0 +1,78 @@
+import { sql } from 'drizzle-orm'
+import type { Db } from '../db/database.js'
+import { queryRows } from '../db/database.js'
+import type { CheckResult, CommentStatus } from '../db/schema.js'
+import type { CommentRow } from './comment-row.js'
+import { pathSegment, pathSegmentSql } from './comment-path.js'
+
+export interface NewComment {
+  articleId: number
+  parent: { id: number; rootId: number; path: string; depth: number } | undefined
+  status: CommentStatus
+  authorName: string
+  authorUrl: string | null
+  emailEncrypted: string | null
+  emailHash: string | null
+  avatar: string | null
+  ip: string | null
+  userAgent: string | null
+  body: string
+  html: string
+  checks: CheckResult[]
+  tokenHash: string
+  createdAt: Date
+}
+
+/**
+ * Stores a new comment in one statement: the id drawn from the sequence, the path built from it,
+ * and, for a published comment, the article's count and version bumped. One round trip, and
+ * atomic without a transaction of its own.
+ */
+export async function insertComment(db: Db, c: NewComment): Promise<CommentRow> {
+  const approved = c.status === 'approved'
+  const id = sql`n.id`
+  const [row] = await queryRows<{ id: number }>(db, sql`
+    with n as (select nextval(pg_get_serial_sequence('comments', 'id'))::int as id),
+    ins as (
+      insert into comments (id, article_id, parent_id, root_id, path, depth, status, shown, author_name, author_url,
+        email_encrypted, email_hash, avatar, ip, user_agent, body, html, checks, token_hash, created_at)
+      select ${id}, ${c.articleId}, ${c.parent?.id ?? null}::int, ${c.parent ? sql`${c.parent.rootId}::int` : id},
+        ${c.parent?.path ?? ''}::text || ${pathSegmentSql(c.createdAt, id)}, ${c.parent ? c.parent.depth + 1 : 0},
+        ${c.status}, ${approved}, ${c.authorName}, ${c.authorUrl}, ${c.emailEncrypted}, ${c.emailHash}, ${c.avatar},
+        ${c.ip}, ${c.userAgent}, ${c.body}, ${c.html}, ${JSON.stringify(c.checks)}::jsonb, ${c.tokenHash},
+        ${c.createdAt.toISOString()}::timestamptz
+      from n
+      returning id
+    ),
+    bump as (
+      update articles set version = version + 1, comment_count = comment_count + 1
+      where id = ${c.articleId} and ${approved} and exists (select 1 from ins)
+    )
+    select id from ins`)
+  if (!row) throw new Error('comment not stored')
+  return {
+    id: row.id,
+    articleId: c.articleId,
+    parentId: c.parent?.id ?? null,
+    rootId: c.parent?.rootId ?? row.id,
+    path: (c.parent?.path ?? '') + pathSegment(c.createdAt, row.id),
+    depth: c.parent ? c.parent.depth + 1 : 0,
+    status: c.status,
+    shown: approved,
+    authorName: c.authorName,
+    authorUrl: c.authorUrl,
+    emailEncrypted: c.emailEncrypted,
+    emailHash: c.emailHash,
+    avatar: c.avatar,
+    ip: c.ip,
+    userAgent: c.userAgent,
+    body: c.body,
+    html: c.html,
+    checks: c.checks,
+    tokenHash: c.tokenHash,
+    source: null,
+    sourceId: null,
+    createdAt: c.createdAt,
+    editedAt: null,
+  }
+}
