@@ -1,9 +1,14 @@
 import type { Deps } from './deps.js'
+import type { ModeratorRow } from './auth/moderator-accounts.js'
 
 /** Hono's environment: the runtime hands in the dependencies and, on Node, the socket's address. */
 export interface AppEnv {
   Bindings: {
     deps: Deps
     remoteAddr?: string
+  }
+  Variables: {
+    /** The signed-in moderator, on moderation and admin routes. */
+    moderator: ModeratorRow
   }
 }

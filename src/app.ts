@@ -15,6 +15,12 @@ import { commentRoutes } from './routes/comment-routes.js'
 import { countRoutes } from './routes/count-routes.js'
 import { healthRoutes } from './routes/health-routes.js'
 import { commentFormRoutes, formErrorPage } from './routes/comment-form-routes.js'
+import { reportRoutes } from './routes/report-routes.js'
+import { authRoutes } from './routes/auth-routes.js'
+import { moderationRoutes } from './routes/moderation-routes.js'
+import { moderationArticleRoutes } from './routes/moderation-article-routes.js'
+import { adminRoutes } from './routes/admin-routes.js'
+import { requireRole } from './http/moderator-auth.js'
 import { renderDocs } from './routes/docs-page.js'
 import { documentCommentForm } from './routes/comment-form-doc.js'
 
@@ -58,11 +64,19 @@ export function createApp(deps?: Deps) {
   app.use('/api/*', requireJsonBody)
   app.use('/comment-form', limitBody(MAX_BODY_BYTES, (error) => formErrorPage(error)))
 
+  app.use('/api/v1/moderation/*', requireRole('moderator'))
+  app.use('/api/v1/admin/*', requireRole('admin'))
+
   app.route('/', threadRoutes)
   app.route('/', commentRoutes)
   app.route('/', countRoutes)
   app.route('/', healthRoutes)
   app.route('/', commentFormRoutes)
+  app.route('/', reportRoutes)
+  app.route('/', authRoutes)
+  app.route('/', moderationRoutes)
+  app.route('/', moderationArticleRoutes)
+  app.route('/', adminRoutes)
 
   documentCommentForm(app)
   app.doc31('/openapi.json', openApiInfo)

@@ -3,6 +3,8 @@ import type { Secrets } from './crypto/secrets.js'
 import type { Logger } from './logger.js'
 import type { SettingsStore } from './settings/settings-store.js'
 import type { SpamFilter } from './spam/spam-filter.js'
+import type { PasswordHasher } from './auth/password-hasher.js'
+import type { SessionLimits } from './auth/sessions.js'
 
 export type TrustedProxyHeader = 'x-forwarded-for' | 'cf-connecting-ip'
 
@@ -15,6 +17,8 @@ export interface AppConfig {
   cacheMaxAge: number
   /** DB_TIMEOUT_MS: a request that waits longer than this for the database gets 503. */
   dbTimeoutMs: number
+  /** SESSION_IDLE_MINUTES and SESSION_MAX_HOURS. */
+  sessions: SessionLimits
 }
 
 /** Everything the app needs from its runtime, handed in by each entry (Node, Workers, tests). */
@@ -24,9 +28,8 @@ export interface Deps {
   settings: SettingsStore
   /** Site filters, run after WordPress's built-in rules. */
   spamFilters: SpamFilter[]
+  passwords: PasswordHasher
   clock: () => Date
   logger: Logger
   config: AppConfig
 }
-
-export const defaultConfig: AppConfig = { publicUrl: null, trustProxy: null, cacheMaxAge: 10, dbTimeoutMs: 2000 }

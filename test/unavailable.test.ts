@@ -7,6 +7,8 @@ import { createLogger } from '../src/logger.js'
 import { SettingsStore } from '../src/settings/settings-store.js'
 import { openPostgres } from '../src/db/postgres.js'
 import { TEST_SECRET } from './support/test-app.js'
+import { nativeArgon2 } from '../src/runtime/argon2-native.js'
+import { defaultSessionLimits } from '../src/auth/sessions.js'
 
 // A port where nothing listens (refused at once), and a server that accepts and never answers (a hang).
 const refused = openPostgres({ url: 'postgres://postgres@127.0.0.1:1/test', poolMax: 2, timeoutMs: 1000 })
@@ -25,9 +27,10 @@ const depsFor = async (db: Deps['db']): Promise<Deps> => ({
   secrets: await createSecrets(TEST_SECRET),
   settings: new SettingsStore(),
   spamFilters: [],
+  passwords: nativeArgon2,
   clock: () => new Date(),
   logger: createLogger('silent'),
-  config: { publicUrl: null, trustProxy: null, cacheMaxAge: 10, dbTimeoutMs: 1000 },
+  config: { publicUrl: null, trustProxy: null, cacheMaxAge: 10, dbTimeoutMs: 1000, sessions: defaultSessionLimits },
 })
 
 describe('when the database is unreachable', () => {

@@ -12,6 +12,7 @@ import type { CommentRow } from './comment-row.js'
 import { changeStatus } from './comment-status.js'
 import { checkBody } from './submission-rules.js'
 import { renderBody } from './render-body.js'
+import { logAction } from '../moderation/audit-log.js'
 
 const notFound = () => new ApiError(404, 'not_found', 'There is no such comment.')
 
@@ -78,6 +79,7 @@ export async function editOwnComment(ctx: CommentContext, id: number, token: str
     const held = toVerdict[locked.status]
     const verdict = held && severity[held] > severity[recheck.verdict] ? held : recheck.verdict
     await changeStatus(tx, locked, fromVerdict[verdict], { body, html, checks: recheck.checks, editedAt: ctx.now })
+    await logAction(tx, { at: ctx.now, moderatorId: null, action: 'author.edit', commentId: id, from: locked.status, to: fromVerdict[verdict] })
   })
   const updated = await findComment(ctx.db, id)
   if (!updated) throw notFound()
@@ -87,5 +89,9 @@ export async function editOwnComment(ctx: CommentContext, id: number, token: str
 /** The author withdraws the comment: it leaves public view and waits in the trash for moderators. */
 export async function withdrawOwnComment(ctx: CommentContext, id: number, token: string | undefined): Promise<void> {
   await ownComment(ctx, id, token)
-  await ctx.db.transaction(async (tx) => changeStatus(tx, await lockComment(tx, id), 'trash'))
+  await ctx.db.transaction(async (tx) => {
+    const locked = await lockComment(tx, id)
+    await changeStatus(tx, locked, 'trash')
+    await logAction(tx, { at: ctx.now, moderatorId: null, action: 'author.withdraw', commentId: id, from: locked.status, to: 'trash' })
+  })
 }

@@ -27,14 +27,14 @@ export interface AuthorComment extends PublicComment {
 
 export const ANONYMOUS = 'Anonymous'
 
-type PublicFields = Pick<CommentRow, 'id' | 'parentId' | 'depth' | 'authorName' | 'authorUrl' | 'avatar' | 'html' | 'createdAt' | 'editedAt'>
+type PublicFields = Pick<CommentRow, 'id' | 'parentId' | 'depth' | 'authorName' | 'authorUrl' | 'avatar' | 'html' | 'createdAt' | 'editedAt' | 'moderatorId'>
 
 export function toPublicComment(row: PublicFields): PublicComment {
   return {
     id: row.id,
     parentId: row.parentId,
     depth: row.depth,
-    author: { name: row.authorName || ANONYMOUS, url: row.authorUrl, avatar: row.avatar, moderator: false },
+    author: { name: row.authorName || ANONYMOUS, url: row.authorUrl, avatar: row.avatar, moderator: row.moderatorId !== null },
     html: row.html,
     createdAt: row.createdAt.toISOString(),
     editedAt: row.editedAt ? row.editedAt.toISOString() : null,

@@ -19,8 +19,10 @@ export interface NewComment {
   body: string
   html: string
   checks: CheckResult[]
-  tokenHash: string
+  tokenHash: string | null
   createdAt: Date
+  /** A moderator's own reply. */
+  moderatorId?: number
 }
 
 /**
@@ -35,11 +37,11 @@ export async function insertComment(db: Db, c: NewComment): Promise<CommentRow> 
     with n as (select nextval(pg_get_serial_sequence('comments', 'id'))::int as id),
     ins as (
       insert into comments (id, article_id, parent_id, root_id, path, depth, status, shown, author_name, author_url,
-        email_encrypted, email_hash, avatar, ip, user_agent, body, html, checks, token_hash, created_at)
+        email_encrypted, email_hash, avatar, ip, user_agent, body, html, checks, token_hash, moderator_id, created_at)
       select ${id}, ${c.articleId}, ${c.parent?.id ?? null}::int, ${c.parent ? sql`${c.parent.rootId}::int` : id},
         ${c.parent?.path ?? ''}::text || ${pathSegmentSql(c.createdAt, id)}, ${c.parent ? c.parent.depth + 1 : 0},
         ${c.status}, ${approved}, ${c.authorName}, ${c.authorUrl}, ${c.emailEncrypted}, ${c.emailHash}, ${c.avatar},
-        ${c.ip}, ${c.userAgent}, ${c.body}, ${c.html}, ${JSON.stringify(c.checks)}::jsonb, ${c.tokenHash},
+        ${c.ip}, ${c.userAgent}, ${c.body}, ${c.html}, ${JSON.stringify(c.checks)}::jsonb, ${c.tokenHash}, ${c.moderatorId ?? null}::int,
         ${c.createdAt.toISOString()}::timestamptz
       from n
       returning id
@@ -70,6 +72,7 @@ export async function insertComment(db: Db, c: NewComment): Promise<CommentRow> 
     html: c.html,
     checks: c.checks,
     tokenHash: c.tokenHash,
+    moderatorId: c.moderatorId ?? null,
     source: null,
     sourceId: null,
     createdAt: c.createdAt,

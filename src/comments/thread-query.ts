@@ -25,6 +25,7 @@ export interface ThreadRow {
   author_url: string | null
   avatar: string | null
   html: string | null
+  by_moderator: boolean
   created_at: string
   edited_at: string | null
   path: string
@@ -65,6 +66,7 @@ export function threadQuery(key: string, limit: number, order: ThreadOrder, curs
       case when c.status = 'approved' then c.author_url end as author_url,
       case when c.status = 'approved' then c.avatar end as avatar,
       case when c.status = 'approved' then c.html end as html,
+      c.moderator_id is not null as by_moderator,
       ${iso('c.created_at')} as created_at,
       case when c.status = 'approved' then ${iso('c.edited_at')} end as edited_at,
       c.path, (extract(epoch from c.created_at) * 1000)::float8 as created_ms, p.n

@@ -19,7 +19,7 @@ function toNode(row: ThreadRow, depth: number): ThreadComment {
     id,
     parentId: row.parent_id,
     depth,
-    author: { name: row.author_name || ANONYMOUS, url: row.author_url, avatar: row.avatar, moderator: false },
+    author: { name: row.author_name || ANONYMOUS, url: row.author_url, avatar: row.avatar, moderator: row.by_moderator },
     html: row.html ?? '',
     createdAt: row.created_at,
     editedAt: row.edited_at,

@@ -18,6 +18,21 @@ import {
 /** Byte-order text: paths must sort the same under every database locale. */
 const byteOrderText = customType<{ data: string }>({ dataType: () => 'text COLLATE "C"' })
 
+export const moderatorRole = pgEnum('moderator_role', ['admin', 'moderator'])
+export type ModeratorRole = (typeof moderatorRole.enumValues)[number]
+
+/** People who moderate: argon2id PHC strings only, never a password. */
+export const moderators = pgTable('moderators', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  email: text('email').notNull(),
+  name: text('name').notNull(),
+  role: moderatorRole('role').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  disabled: boolean('disabled').notNull().default(false),
+  createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+}, (t) => [uniqueIndex('moderators_email_idx').on(t.email)])
+
 export const commentStatus = pgEnum('comment_status', ['pending', 'approved', 'spam', 'trash'])
 export type CommentStatus = (typeof commentStatus.enumValues)[number]
 
@@ -68,6 +83,8 @@ export const comments = pgTable('comments', {
   html: text('html').notNull(),
   checks: jsonb('checks').$type<CheckResult[]>().notNull().default([]),
   tokenHash: text('token_hash'),
+  /** Set on a moderator's own reply. */
+  moderatorId: integer('moderator_id').references(() => moderators.id, { onDelete: 'set null' }),
   source: text('source'),
   sourceId: text('source_id'),
   createdAt: createdAt(),
@@ -96,3 +113,50 @@ export const settings = pgTable('settings', {
   revision: integer('revision').notNull().default(1),
   updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
 }, (t) => [check('settings_single_row', sql`${t.id} = 1`)])
+
+/** Moderator sessions: only the SHA-256 of the token is kept. */
+export const sessions = pgTable('sessions', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  tokenHash: text('token_hash').notNull(),
+  moderatorId: integer('moderator_id').notNull().references(() => moderators.id, { onDelete: 'cascade' }),
+  createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull(),
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true, precision: 3 }).notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true, precision: 3 }).notNull(),
+}, (t) => [uniqueIndex('sessions_token_idx').on(t.tokenHash), index('sessions_moderator_idx').on(t.moderatorId)])
+
+/** Failed logins by hashed account and hashed IP: throttling that holds across instances. */
+export const loginFailures = pgTable('login_failures', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  key: text('key').notNull(),
+  at: timestamp('at', { withTimezone: true, precision: 3 }).notNull(),
+}, (t) => [index('login_failures_key_idx').on(t.key, t.at)])
+
+export const reportReason = pgEnum('report_reason', ['spam', 'abuse', 'off_topic', 'other'])
+
+/** Readers' flags; open until a moderator acts on the comment. */
+export const reports = pgTable('reports', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  commentId: integer('comment_id').notNull().references(() => comments.id, { onDelete: 'cascade' }),
+  reason: reportReason('reason').notNull(),
+  note: text('note'),
+  /** Keyed hash of the reporter's IP: rate limits and one report per reader, no IP kept. */
+  reporterKey: text('reporter_key').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull(),
+  resolvedAt: timestamp('resolved_at', { withTimezone: true, precision: 3 }),
+}, (t) => [
+  index('reports_open_idx').on(t.commentId).where(sql`${t.resolvedAt} is null`),
+  index('reports_reporter_idx').on(t.reporterKey, t.createdAt),
+])
+
+/** Who did what, when, from which state to which. Kept when the comment itself is deleted. */
+export const moderationLog = pgTable('moderation_log', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  at: timestamp('at', { withTimezone: true, precision: 3 }).notNull(),
+  /** Null for the comment's author (withdrawal, edit) and for the system. */
+  moderatorId: integer('moderator_id').references(() => moderators.id, { onDelete: 'set null' }),
+  action: text('action').notNull(),
+  commentId: integer('comment_id'),
+  from: text('from'),
+  to: text('to'),
+  detail: jsonb('detail').$type<Record<string, unknown>>(),
+}, (t) => [index('moderation_log_comment_idx').on(t.commentId)])

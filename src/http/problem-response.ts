@@ -22,9 +22,16 @@ const zodCodes: Record<string, string> = {
 
 /** Zod's issues as API.md's field errors: the field's dotted path, a stable code and a sentence. */
 export function fromZodError(error: ZodError, target: string): ApiError {
-  const errors: FieldError[] = error.issues.map((issue) => {
-    const field = issue.path.map(String).join('.') || target
-    return { field, code: zodCodes[issue.code] ?? 'invalid', message: `${field}: ${issue.message}` }
+  const errors: FieldError[] = error.issues.flatMap((issue) => {
+    const prefix = issue.path.map(String).join('.')
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => {
+        const field = prefix ? `${prefix}.${key}` : key
+        return { field, code: 'unknown_field', message: `${field} is not a known field.` }
+      })
+    }
+    const field = prefix || target
+    return [{ field, code: zodCodes[issue.code] ?? 'invalid', message: `${field}: ${issue.message}` }]
   })
   return validationError(errors)
 }

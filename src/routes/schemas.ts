@@ -69,3 +69,28 @@ export const ArticleSchema = z
     commentCount: z.number().int(),
   })
   .openapi('Article')
+
+export const ModeratorSchema = z
+  .object({ id: z.number().int(), email: z.string(), name: z.string(), role: z.enum(['admin', 'moderator']), disabled: z.boolean() })
+  .openapi('Moderator')
+
+export const ModCommentSchema = z
+  .object({
+    ...commentFields,
+    status: z.enum(['pending', 'approved', 'spam', 'trash']),
+    email: z.string().nullable(),
+    ip: z.string().nullable(),
+    userAgent: z.string().nullable(),
+    article: z.object({ key: z.string(), url: z.string().nullable(), title: z.string().nullable() }),
+    checks: z.array(z.object({ filter: z.string(), verdict: z.enum(['approve', 'hold', 'spam']), reason: z.string() })),
+    reports: z.array(z.object({ id: z.number().int(), reason: z.string(), note: z.string().nullable(), createdAt: z.string() })),
+  })
+  .openapi('ModComment')
+
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } })
+export const jsonContent = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } })
+
+export const authProblems = {
+  401: problem('Not signed in'),
+  403: problem('Not allowed for this role, or a cookie request from another origin'),
+}

@@ -39,6 +39,10 @@ export function readNodeConfig(env: NodeJS.ProcessEnv): NodeConfig {
     cacheMaxAge: intFrom(env.PARLEY_CACHE_MAX_AGE, 10, 'PARLEY_CACHE_MAX_AGE'),
     publicUrl,
     trustProxy: trustProxyFrom(env.TRUST_PROXY),
+    sessions: {
+      idleSeconds: (intFrom(env.SESSION_IDLE_MINUTES, 120, 'SESSION_IDLE_MINUTES') || 120) * 60,
+      maxSeconds: (intFrom(env.SESSION_MAX_HOURS, 12, 'SESSION_MAX_HOURS') || 12) * 3600,
+    },
     logLevel: parseLogLevel(env.LOG_LEVEL),
   }
 }

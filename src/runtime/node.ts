@@ -10,6 +10,8 @@ import type { Database } from '../db/database.js'
 import { openPostgres } from '../db/postgres.js'
 import { migratePostgres } from '../db/migrate-postgres.js'
 import { readNodeConfig, resolveSecret } from './node-config.js'
+import { nativeArgon2 } from './argon2-native.js'
+import { ensureFirstAdmin } from './first-admin.js'
 
 const GRACE_MS = 10_000
 
@@ -34,10 +36,12 @@ const deps: Deps = {
   secrets: await createSecrets(await resolveSecret(process.env, config)),
   settings: new SettingsStore(),
   spamFilters: [],
+  passwords: nativeArgon2,
   clock: () => new Date(),
   logger,
   config,
 }
+if (!config.databaseUrl) await ensureFirstAdmin(deps.db, deps.passwords)
 const app = createApp(deps)
 
 const server: ServerType = serve(

@@ -29,7 +29,7 @@ export class SettingsStore {
   }
 
   /** Validates and stores a partial update; unknown keys are the caller's to refuse. */
-  async update(db: Db, patch: Partial<Settings>): Promise<LoadedSettings> {
+  async update(db: Db, patch: Partial<Settings>): Promise<{ before: Settings; loaded: LoadedSettings }> {
     const current = await this.load(db)
     const next = settingsSchema.parse({ ...current.values, ...patch })
     const [row] = await db
@@ -42,7 +42,7 @@ export class SettingsStore {
       .returning({ revision: settings.revision })
     const loaded = { values: next, revision: row?.revision ?? current.revision + 1 }
     this.cached = { loaded, at: this.now() }
-    return loaded
+    return { before: current.values, loaded }
   }
 
   invalidate(): void {

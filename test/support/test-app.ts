@@ -6,6 +6,8 @@ import { createLogger } from '../../src/logger.js'
 import { SettingsStore } from '../../src/settings/settings-store.js'
 import type { Settings } from '../../src/settings/settings-schema.js'
 import type { SpamFilter } from '../../src/spam/spam-filter.js'
+import { nativeArgon2 } from '../../src/runtime/argon2-native.js'
+import { defaultSessionLimits } from '../../src/auth/sessions.js'
 import { emptyDatabase, openTestDatabase } from './test-database.js'
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hkdf-0123456789'
@@ -22,9 +24,10 @@ export async function setupTestApp(options: { spamFilters?: SpamFilter[] } = {})
     secrets: await createSecrets(TEST_SECRET),
     settings: new SettingsStore(60_000),
     spamFilters: options.spamFilters ?? [],
+    passwords: nativeArgon2,
     clock: () => now,
     logger: createLogger('debug', (line) => logLines.push(line)),
-    config: { publicUrl: null, trustProxy: null, cacheMaxAge: 10, dbTimeoutMs: 5000 },
+    config: { publicUrl: null, trustProxy: null, cacheMaxAge: 10, dbTimeoutMs: 5000, sessions: { ...defaultSessionLimits } },
   }
   const app = createApp()
 

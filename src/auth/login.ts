@@ -1,0 +1,60 @@
+import { eq } from 'drizzle-orm'
+import type { Db } from '../db/database.js'
+import { moderators } from '../db/schema.js'
+import type { Secrets } from '../crypto/secrets.js'
+import { newToken } from '../crypto/tokens.js'
+import { ApiError } from '../http/api-error.js'
+import { needsRehash, type PasswordHasher } from './password-hasher.js'
+import { clearLoginFailures, loginWait, recordLoginFailure } from './login-throttle.js'
+import { startSession, type SessionLimits } from './sessions.js'
+import type { ModeratorRow } from './moderator-accounts.js'
+
+export interface LoginContext {
+  db: Db
+  passwords: PasswordHasher
+  secrets: Secrets
+  now: Date
+  ip: string | null
+  limits: SessionLimits
+}
+
+// One dummy hash per hasher, made with today's parameters, so that an unknown email costs a real verification.
+const dummies = new WeakMap<PasswordHasher, Promise<string>>()
+function dummyHash(passwords: PasswordHasher): Promise<string> {
+  let dummy = dummies.get(passwords)
+  if (!dummy) {
+    dummy = passwords.hash(newToken())
+    dummies.set(passwords, dummy)
+  }
+  return dummy
+}
+
+const invalid = () => new ApiError(401, 'invalid_credentials', 'The email or password is not right.')
+
+/**
+ * Checks a moderator's password and opens a session. An unknown email, a disabled account and a
+ * wrong password answer the same 401 after the same work; five failures within 15 minutes for
+ * one account or one IP answer 429 with a growing Retry-After.
+ */
+export async function login(ctx: LoginContext, emailInput: string, password: string): Promise<{ moderator: ModeratorRow; token: string; expiresAt: Date }> {
+  const email = emailInput.trim().toLowerCase()
+  const accountKey = await ctx.secrets.rateKey(`login-account:${email}`)
+  const keys = ctx.ip ? [accountKey, await ctx.secrets.rateKey(`login-ip:${ctx.ip}`)] : [accountKey]
+  const wait = await loginWait(ctx.db, keys, ctx.now)
+  if (wait > 0) {
+    throw new ApiError(429, 'too_many_attempts', 'Too many failed logins; please wait before trying again.', undefined, { 'Retry-After': String(wait) })
+  }
+  const [row] = await ctx.db.select().from(moderators).where(eq(moderators.email, email))
+  const usable = row !== undefined && !row.disabled
+  const matches = await ctx.passwords.verify(usable ? row.passwordHash : await dummyHash(ctx.passwords), password)
+  if (!usable || !matches) {
+    await recordLoginFailure(ctx.db, keys, ctx.now)
+    throw invalid()
+  }
+  if (needsRehash(row.passwordHash)) {
+    await ctx.db.update(moderators).set({ passwordHash: await ctx.passwords.hash(password) }).where(eq(moderators.id, row.id))
+  }
+  await clearLoginFailures(ctx.db, accountKey)
+  const { token, expiresAt } = await startSession(ctx.db, row.id, ctx.now, ctx.limits)
+  return { moderator: row, token, expiresAt }
+}

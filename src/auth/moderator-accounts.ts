@@ -1,0 +1,116 @@
+import { and, asc, eq, ne, sql } from 'drizzle-orm'
+import type { Db } from '../db/database.js'
+import { moderators, sessions, type ModeratorRole } from '../db/schema.js'
+import { ApiError, validationError, type FieldError } from '../http/api-error.js'
+import { isEmail } from '../comments/is-email.js'
+import { PASSWORD_MAX, PASSWORD_MIN, type PasswordHasher } from './password-hasher.js'
+
+export type ModeratorRow = typeof moderators.$inferSelect
+
+/** What anyone but the database sees of a moderator: never the hash. */
+export interface ModeratorView {
+  id: number
+  email: string
+  name: string
+  role: ModeratorRole
+  disabled: boolean
+}
+
+export function toModeratorView(row: ModeratorRow): ModeratorView {
+  return { id: row.id, email: row.email, name: row.name, role: row.role, disabled: row.disabled }
+}
+
+export function checkPassword(password: string, field = 'password'): FieldError | undefined {
+  const length = [...password].length
+  if (length < PASSWORD_MIN || length > PASSWORD_MAX) {
+    return { field, code: 'invalid_password', message: `A password has ${PASSWORD_MIN} to ${PASSWORD_MAX} characters.` }
+  }
+  return undefined
+}
+
+export interface NewModerator {
+  email: string
+  name: string
+  role: ModeratorRole
+  password: string
+}
+
+export async function createModerator(db: Db, passwords: PasswordHasher, input: NewModerator): Promise<ModeratorRow> {
+  const email = input.email.trim().toLowerCase()
+  const name = input.name.trim()
+  const errors: FieldError[] = []
+  if (!isEmail(email) && email !== 'admin@localhost') errors.push({ field: 'email', code: 'invalid_email', message: 'Please enter a valid email address.' })
+  if (!name || name.length > 245) errors.push({ field: 'name', code: 'invalid_name', message: 'A name has 1 to 245 characters.' })
+  const weak = checkPassword(input.password)
+  if (weak) errors.push(weak)
+  if (errors.length > 0) throw validationError(errors)
+  const passwordHash = await passwords.hash(input.password)
+  const [row] = await db.insert(moderators).values({ email, name, role: input.role, passwordHash }).onConflictDoNothing().returning()
+  if (!row) throw validationError([{ field: 'email', code: 'email_taken', message: 'A moderator with this email already exists.' }])
+  return row
+}
+
+export function listModerators(db: Db): Promise<ModeratorRow[]> {
+  return db.select().from(moderators).orderBy(asc(moderators.id))
+}
+
+export async function findModerator(db: Db, id: number): Promise<ModeratorRow | undefined> {
+  const [row] = await db.select().from(moderators).where(eq(moderators.id, id))
+  return row
+}
+
+export interface ModeratorChange {
+  name?: string
+  role?: ModeratorRole
+  disabled?: boolean
+  password?: string
+}
+
+/**
+ * Changes a moderator. A new password or a disabled account ends every session of theirs; the
+ * last active admin can be neither demoted nor disabled, so that someone can always administer.
+ */
+export async function updateModerator(db: Db, passwords: PasswordHasher, id: number, change: ModeratorChange): Promise<{ before: ModeratorRow; after: ModeratorRow }> {
+  if (change.password !== undefined) {
+    const weak = checkPassword(change.password)
+    if (weak) throw validationError([weak])
+  }
+  if (change.name !== undefined && (!change.name.trim() || change.name.length > 245)) {
+    throw validationError([{ field: 'name', code: 'invalid_name', message: 'A name has 1 to 245 characters.' }])
+  }
+  const passwordHash = change.password === undefined ? undefined : await passwords.hash(change.password)
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select().from(moderators).where(eq(moderators.id, id)).for('update')
+    if (!before) throw new ApiError(404, 'not_found', 'There is no such moderator.')
+    const losesAdmin = before.role === 'admin' && !before.disabled && (change.role === 'moderator' || change.disabled === true)
+    if (losesAdmin) {
+      const [others] = await tx
+        .select({ count: sql<number>`count(*)::int` })
+        .from(moderators)
+        .where(and(eq(moderators.role, 'admin'), eq(moderators.disabled, false), ne(moderators.id, id)))
+      if (!others || others.count === 0) {
+        throw validationError([{ field: 'role', code: 'last_admin', message: 'The last active admin cannot be demoted or disabled.' }])
+      }
+    }
+    const [after] = await tx
+      .update(moderators)
+      .set({
+        ...(change.name === undefined ? {} : { name: change.name.trim() }),
+        ...(change.role === undefined ? {} : { role: change.role }),
+        ...(change.disabled === undefined ? {} : { disabled: change.disabled }),
+        ...(passwordHash === undefined ? {} : { passwordHash }),
+        updatedAt: sql`now()`,
+      })
+      .where(eq(moderators.id, id))
+      .returning()
+    if (!after) throw new ApiError(404, 'not_found', 'There is no such moderator.')
+    if (passwordHash !== undefined || change.disabled === true) await tx.delete(sessions).where(eq(sessions.moderatorId, id))
+    return { before, after }
+  })
+}
+
+/** How many moderators exist: the embedded first start creates one when there is none. */
+export async function countModerators(db: Db): Promise<number> {
+  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(moderators)
+  return row?.count ?? 0
+}

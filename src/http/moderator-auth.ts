@@ -1,0 +1,43 @@
+import type { Context, MiddlewareHandler } from 'hono'
+import { getCookie } from 'hono/cookie'
+import type { AppEnv } from '../app-env.js'
+import type { ModeratorRole } from '../db/schema.js'
+import { resolveSession } from '../auth/sessions.js'
+import { ApiError } from './api-error.js'
+import { bearerToken } from './request-context.js'
+import { ownOrigin } from './origins.js'
+
+export const SESSION_COOKIE = 'parley_session'
+
+const changesState = (method: string) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS'
+
+/** A cookie-authenticated change must come from Parley's own pages (Origin, or Sec-Fetch-Site). */
+function fromOwnOrigin(c: Context<AppEnv>): boolean {
+  const origin = c.req.header('origin')
+  if (origin !== undefined) return origin === ownOrigin(c)
+  return c.req.header('sec-fetch-site') === 'same-origin'
+}
+
+/** The session's token: the bearer header first, then the cookie. */
+export function sessionToken(c: Context<AppEnv>): { token: string; viaCookie: boolean } | undefined {
+  const bearer = bearerToken(c)
+  if (bearer) return { token: bearer, viaCookie: false }
+  const cookie = getCookie(c, SESSION_COOKIE)
+  return cookie ? { token: cookie, viaCookie: true } : undefined
+}
+
+/** Signed-in moderators only (401), of at least `role` (403); sets `c.var.moderator`. */
+export function requireRole(role: ModeratorRole): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const { deps } = c.env
+    const session = sessionToken(c)
+    const moderator = session ? await resolveSession(deps.db, session.token, deps.clock(), deps.config.sessions) : undefined
+    if (!session || !moderator) throw new ApiError(401, 'unauthenticated', 'Please sign in.')
+    if (session.viaCookie && changesState(c.req.method) && !fromOwnOrigin(c)) {
+      throw new ApiError(403, 'forbidden', 'This change must come from Parley\'s own pages.')
+    }
+    if (role === 'admin' && moderator.role !== 'admin') throw new ApiError(403, 'forbidden', 'This needs an admin.')
+    c.set('moderator', moderator)
+    await next()
+  }
+}

@@ -1,0 +1,56 @@
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm'
+import type { Db } from '../db/database.js'
+import { comments, reports, type CommentStatus } from '../db/schema.js'
+import { ApiError } from '../http/api-error.js'
+import { changeStatus } from '../comments/comment-status.js'
+import { checkBody } from '../comments/submission-rules.js'
+import { renderBody } from '../comments/render-body.js'
+import type { CommentRow } from '../comments/comment-row.js'
+import { logAction } from './audit-log.js'
+import type { ModerationContext } from './moderation-context.js'
+
+export const notFound = () => new ApiError(404, 'not_found', 'There is no such comment.')
+
+/** Closes a comment's open reports: a moderator has looked at it. */
+export async function resolveReports(db: Db, commentId: number, now: Date): Promise<void> {
+  await db.update(reports).set({ resolvedAt: now }).where(and(eq(reports.commentId, commentId), isNull(reports.resolvedAt)))
+}
+
+/** Applies one moderator decision to a row already locked in this transaction, and logs it. */
+async function applyStatus(db: Db, ctx: ModerationContext, row: CommentRow, to: CommentStatus): Promise<boolean> {
+  await resolveReports(db, row.id, ctx.now)
+  if (row.status === to) return false
+  await changeStatus(db, row, to)
+  await logAction(db, { at: ctx.now, moderatorId: ctx.moderator.id, action: 'status', commentId: row.id, from: row.status, to })
+  return true
+}
+
+/** A moderator sets a comment's status and/or rewrites its text (the HTML is rendered again). */
+export async function moderateComment(ctx: ModerationContext, id: number, change: { status?: CommentStatus; body?: string }): Promise<void> {
+  const body = change.body === undefined ? undefined : checkBody(change.body)
+  await ctx.db.transaction(async (tx) => {
+    const [row] = await tx.select().from(comments).where(eq(comments.id, id)).for('update')
+    if (!row) throw notFound()
+    if (body !== undefined && body !== row.body) {
+      await changeStatus(tx, row, row.status, { body, html: renderBody(body), editedAt: ctx.now })
+      await logAction(tx, { at: ctx.now, moderatorId: ctx.moderator.id, action: 'edit', commentId: id, from: row.status, to: row.status })
+    }
+    if (change.status !== undefined) await applyStatus(tx, ctx, row, change.status)
+  })
+}
+
+export const BULK_MAX = 500
+
+/**
+ * One status for up to 500 comments in one transaction, locked in id order (so that overlapping
+ * bulk actions queue instead of deadlocking); each change is its own log entry.
+ */
+export async function bulkModerate(ctx: ModerationContext, ids: number[], status: CommentStatus): Promise<number> {
+  const unique = [...new Set(ids)].sort((a, b) => a - b)
+  return ctx.db.transaction(async (tx) => {
+    const rows = await tx.select().from(comments).where(inArray(comments.id, unique)).orderBy(asc(comments.id)).for('update')
+    let updated = 0
+    for (const row of rows) if (await applyStatus(tx, ctx, row, status)) updated++
+    return updated
+  })
+}

@@ -1,0 +1,87 @@
+import { asc, eq, gt, sql } from 'drizzle-orm'
+import type { Db } from '../db/database.js'
+import { articles, comments } from '../db/schema.js'
+import { validationError } from '../http/api-error.js'
+import { normalizeUrl } from '../comments/submission-rules.js'
+import { cleanText } from '../comments/clean-text.js'
+import type { Article } from '../articles/articles.js'
+import { logAction } from './audit-log.js'
+import type { ModerationContext } from './moderation-context.js'
+
+export interface ArticleChange {
+  url?: string | null
+  title?: string | null
+  open?: boolean
+}
+
+function cleanChange(change: ArticleChange): ArticleChange {
+  const out: ArticleChange = {}
+  if (change.url !== undefined) {
+    const url = change.url === null || change.url.trim() === '' ? null : normalizeUrl(change.url.trim())
+    if (url === undefined || (url !== null && url.length > 2000)) {
+      throw validationError([{ field: 'url', code: 'invalid_url', message: 'The article URL is not a valid http or https URL.' }])
+    }
+    out.url = url
+  }
+  if (change.title !== undefined) out.title = change.title === null ? null : cleanText(change.title, { multiline: false }).trim().slice(0, 500) || null
+  if (change.open !== undefined) out.open = change.open
+  return out
+}
+
+/** Registers an article (created: true) or changes its URL, title or open state; readers see it at once. */
+export async function putArticle(ctx: ModerationContext, key: string, change: ArticleChange): Promise<{ article: Article; created: boolean }> {
+  const clean = cleanChange(change)
+  return ctx.db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(articles)
+      .values({ key, url: clean.url ?? null, title: clean.title ?? null, open: clean.open ?? true })
+      .onConflictDoNothing({ target: articles.key })
+      .returning()
+    if (created) {
+      await logAction(tx, { at: ctx.now, moderatorId: ctx.moderator.id, action: 'article.register', detail: { key, ...clean } })
+      return { article: created, created: true }
+    }
+    const [before] = await tx.select().from(articles).where(eq(articles.key, key)).for('update')
+    const [updated] = await tx
+      .update(articles)
+      .set({ ...clean, version: sql`${articles.version} + 1` })
+      .where(eq(articles.key, key))
+      .returning()
+    if (!before || !updated) throw new Error('article vanished')
+    if (clean.open !== undefined && clean.open !== before.open) {
+      await logAction(tx, { at: ctx.now, moderatorId: ctx.moderator.id, action: clean.open ? 'article.open' : 'article.close', from: before.open ? 'open' : 'closed', to: clean.open ? 'open' : 'closed', detail: { key } })
+    } else {
+      await logAction(tx, { at: ctx.now, moderatorId: ctx.moderator.id, action: 'article.update', detail: { key, ...clean } })
+    }
+    return { article: updated, created: false }
+  })
+}
+
+export interface ListedArticle {
+  key: string
+  url: string | null
+  title: string | null
+  open: boolean
+  commentCount: number
+  pendingCount: number
+  createdAt: string
+}
+
+/** Articles in registration order, with their published and held counts; the cursor is the last id. */
+export async function listArticles(db: Db, after: number | null, limit: number): Promise<{ articles: ListedArticle[]; next: number | null }> {
+  const rows = await db
+    .select({
+      id: articles.id, key: articles.key, url: articles.url, title: articles.title, open: articles.open,
+      commentCount: articles.commentCount, createdAt: articles.createdAt,
+      pendingCount: sql<number>`(select count(*)::int from ${comments} where ${comments.articleId} = ${articles.id} and ${comments.status} = 'pending')`,
+    })
+    .from(articles)
+    .where(after === null ? undefined : gt(articles.id, after))
+    .orderBy(asc(articles.id))
+    .limit(limit + 1)
+  const page = rows.slice(0, limit)
+  return {
+    articles: page.map(({ id: _id, createdAt, ...rest }) => ({ ...rest, createdAt: createdAt.toISOString() })),
+    next: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null,
+  }
+}

@@ -1,0 +1,59 @@
+import { and, asc, eq, ilike, isNull, or, sql, type SQL } from 'drizzle-orm'
+import type { Db } from '../db/database.js'
+import { articles, comments, reports, type CommentStatus } from '../db/schema.js'
+import type { Secrets } from '../crypto/secrets.js'
+import type { ThreadCursor } from '../comments/thread-query.js'
+import { toModComments, type ModComment } from './mod-comment.js'
+
+export interface QueueFilter {
+  status?: CommentStatus
+  reported: boolean
+  articleKey?: string
+  q?: string
+  cursor: ThreadCursor | null
+  limit: number
+}
+
+export type QueueCounts = Record<CommentStatus | 'reported', number>
+
+const openReport = sql`exists (select 1 from ${reports} where ${reports.commentId} = ${comments.id} and ${reports.resolvedAt} is null)`
+
+/** A queue page, oldest first: pending by default, or the reported queue (any status). */
+export async function listQueue(db: Db, secrets: Secrets, filter: QueueFilter): Promise<{ comments: ModComment[]; next: ThreadCursor | null; counts: QueueCounts }> {
+  const conditions: (SQL | undefined)[] = []
+  const status = filter.status ?? (filter.reported ? undefined : 'pending')
+  if (status) conditions.push(eq(comments.status, status))
+  if (filter.reported) conditions.push(openReport)
+  if (filter.articleKey !== undefined) {
+    conditions.push(eq(comments.articleId, sql`(select ${articles.id} from ${articles} where ${articles.key} = ${filter.articleKey})`))
+  }
+  if (filter.q) {
+    const pattern = `%${filter.q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
+    conditions.push(or(ilike(comments.body, pattern), ilike(comments.authorName, pattern)))
+  }
+  if (filter.cursor) {
+    conditions.push(sql`(${comments.createdAt}, ${comments.id}) > (${new Date(filter.cursor.at).toISOString()}::timestamptz, ${filter.cursor.id}::int)`)
+  }
+  const [rows, counts] = await Promise.all([
+    db.select().from(comments).where(and(...conditions)).orderBy(asc(comments.createdAt), asc(comments.id)).limit(filter.limit + 1),
+    queueCounts(db),
+  ])
+  const page = rows.slice(0, filter.limit)
+  const last = page[page.length - 1]
+  return {
+    comments: await toModComments(db, secrets, page),
+    next: rows.length > filter.limit && last ? { at: last.createdAt.getTime(), id: last.id } : null,
+    counts,
+  }
+}
+
+export async function queueCounts(db: Db): Promise<QueueCounts> {
+  const [byStatus, [reported]] = await Promise.all([
+    db.select({ status: comments.status, count: sql<number>`count(*)::int` }).from(comments).groupBy(comments.status),
+    db.select({ count: sql<number>`count(distinct ${reports.commentId})::int` }).from(reports).where(isNull(reports.resolvedAt)),
+  ])
+  const counts: QueueCounts = { pending: 0, approved: 0, spam: 0, trash: 0, reported: reported?.count ?? 0 }
+  for (const row of byStatus) counts[row.status] = row.count
+  return counts
+}
+

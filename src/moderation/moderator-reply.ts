@@ -1,0 +1,51 @@
+import { eq } from 'drizzle-orm'
+import { comments } from '../db/schema.js'
+import { checkBody } from '../comments/submission-rules.js'
+import { renderBody } from '../comments/render-body.js'
+import { insertComment } from '../comments/insert-comment.js'
+import { changeStatus } from '../comments/comment-status.js'
+import type { CommentRow } from '../comments/comment-row.js'
+import { logAction } from './audit-log.js'
+import { notFound } from './moderate-comment.js'
+import type { ModerationContext } from './moderation-context.js'
+
+/**
+ * A moderator answers a comment: published at once as the moderator. Answering a held comment
+ * approves it first, as WordPress does; answering spam or trash is refused as not found.
+ */
+export async function replyAsModerator(ctx: ModerationContext, parentId: number, rawBody: string | undefined): Promise<CommentRow> {
+  const body = checkBody(rawBody)
+  const [emailEncrypted, emailHash, avatar] = await Promise.all([
+    ctx.secrets.encryptEmail(ctx.moderator.email),
+    ctx.secrets.emailHash(ctx.moderator.email),
+    ctx.secrets.avatar(ctx.moderator.email),
+  ])
+  return ctx.db.transaction(async (tx) => {
+    const [parent] = await tx.select().from(comments).where(eq(comments.id, parentId)).for('update')
+    if (!parent || parent.status === 'spam' || parent.status === 'trash') throw notFound()
+    if (parent.status === 'pending') {
+      await changeStatus(tx, parent, 'approved')
+      await logAction(tx, { at: ctx.now, moderatorId: ctx.moderator.id, action: 'status', commentId: parent.id, from: 'pending', to: 'approved' })
+    }
+    const reply = await insertComment(tx, {
+      articleId: parent.articleId,
+      parent,
+      status: 'approved',
+      authorName: ctx.moderator.name,
+      authorUrl: null,
+      emailEncrypted,
+      emailHash,
+      avatar,
+      ip: null,
+      userAgent: null,
+      body,
+      html: renderBody(body),
+      checks: [],
+      tokenHash: null,
+      createdAt: ctx.now,
+      moderatorId: ctx.moderator.id,
+    })
+    await logAction(tx, { at: ctx.now, moderatorId: ctx.moderator.id, action: 'reply', commentId: reply.id, from: null, to: 'approved', detail: { parentId } })
+    return reply
+  })
+}

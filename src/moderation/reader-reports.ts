@@ -1,0 +1,45 @@
+import { and, count, eq, gt, isNull, min } from 'drizzle-orm'
+import type { Db } from '../db/database.js'
+import { comments, reports } from '../db/schema.js'
+import type { Secrets } from '../crypto/secrets.js'
+import { ApiError } from '../http/api-error.js'
+import { cleanText } from '../comments/clean-text.js'
+
+export const REPORT_REASONS = ['spam', 'abuse', 'off_topic', 'other'] as const
+export type ReportReason = (typeof REPORT_REASONS)[number]
+
+const WINDOW_MS = 3_600_000
+const REPORTS_PER_WINDOW = 10
+
+/**
+ * A reader flags a published comment for the moderators' reported queue. Ten reports an hour
+ * per IP; the same reader flagging the same comment again changes nothing.
+ */
+export async function reportComment(
+  ctx: { db: Db; secrets: Secrets; now: Date; ip: string | null },
+  commentId: number,
+  reason: ReportReason,
+  rawNote: string | undefined,
+): Promise<{ created: boolean }> {
+  const [comment] = await ctx.db.select({ status: comments.status }).from(comments).where(eq(comments.id, commentId))
+  if (!comment || comment.status !== 'approved') throw new ApiError(404, 'not_found', 'There is no such comment.')
+  const reporterKey = await ctx.secrets.rateKey(`report:${ctx.ip ?? 'unknown'}`)
+  const since = new Date(ctx.now.getTime() - WINDOW_MS)
+  const [recent] = await ctx.db
+    .select({ count: count(), oldest: min(reports.createdAt) })
+    .from(reports)
+    .where(and(eq(reports.reporterKey, reporterKey), gt(reports.createdAt, since)))
+  if (recent && recent.count >= REPORTS_PER_WINDOW) {
+    const oldest = recent.oldest ? new Date(recent.oldest).getTime() : ctx.now.getTime()
+    const wait = Math.max(1, Math.ceil((oldest + WINDOW_MS - ctx.now.getTime()) / 1000))
+    throw new ApiError(429, 'too_fast', 'You have reported many comments in a short time; please wait.', undefined, { 'Retry-After': String(wait) })
+  }
+  const [already] = await ctx.db
+    .select({ id: reports.id })
+    .from(reports)
+    .where(and(eq(reports.commentId, commentId), eq(reports.reporterKey, reporterKey), isNull(reports.resolvedAt)))
+  if (already) return { created: false }
+  const note = rawNote === undefined ? null : cleanText(rawNote, { multiline: true }).trim().slice(0, 2000) || null
+  await ctx.db.insert(reports).values({ commentId, reason, note, reporterKey, createdAt: ctx.now })
+  return { created: true }
+}

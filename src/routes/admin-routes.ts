@@ -1,0 +1,102 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
+import type { AppEnv } from '../app-env.js'
+import { ApiError } from '../http/api-error.js'
+import { settingsPatchSchema, settingsSchema, type Settings } from '../settings/settings-schema.js'
+import { createModerator, listModerators, toModeratorView, updateModerator } from '../auth/moderator-accounts.js'
+import { logAction } from '../moderation/audit-log.js'
+import { ModeratorSchema, authProblems, jsonBody, jsonContent, problem } from './schemas.js'
+import { validationHook } from './validation-hook.js'
+
+const getSettingsRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/admin/settings',
+  summary: 'The site\'s settings',
+  responses: { 200: jsonContent('The settings', settingsSchema), ...authProblems },
+})
+
+const patchSettingsRoute = createRoute({
+  method: 'patch',
+  path: '/api/v1/admin/settings',
+  summary: 'Change some settings (an unknown key is a 422)',
+  request: { body: jsonBody(settingsPatchSchema) },
+  responses: { 200: jsonContent('The whole settings object', settingsSchema), ...authProblems, 422: problem('Invalid value or unknown key') },
+})
+
+const listModeratorsRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/admin/moderators',
+  summary: 'Every moderator account',
+  responses: { 200: jsonContent('The moderators', z.object({ moderators: z.array(ModeratorSchema) })), ...authProblems },
+})
+
+const roleSchema = z.enum(['admin', 'moderator'])
+
+const createModeratorRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/admin/moderators',
+  summary: 'Create a moderator (password 8-128 characters)',
+  request: { body: jsonBody(z.object({ email: z.string().max(320), name: z.string().max(1000), role: roleSchema, password: z.string().max(1024) })) },
+  responses: { 201: jsonContent('Created', z.object({ moderator: ModeratorSchema })), ...authProblems, 422: problem('Invalid field or email taken') },
+})
+
+const updateModeratorRoute = createRoute({
+  method: 'patch',
+  path: '/api/v1/admin/moderators/{id}',
+  summary: 'Change a moderator; a new password or disabling ends their sessions',
+  request: {
+    params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) }),
+    body: jsonBody(z.object({ name: z.string().max(1000).optional(), role: roleSchema.optional(), disabled: z.boolean().optional(), password: z.string().max(1024).optional() }).strict()),
+  },
+  responses: { 200: jsonContent('Changed', z.object({ moderator: ModeratorSchema })), ...authProblems, 404: problem('No such moderator'), 422: problem('Invalid change') },
+})
+
+/** What changed between two settings objects, key by key. */
+function settingsDiff(before: Settings, after: Settings): Record<string, { from: unknown; to: unknown }> {
+  const diff: Record<string, { from: unknown; to: unknown }> = {}
+  for (const key of Object.keys(after) as (keyof Settings)[]) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) diff[key] = { from: before[key], to: after[key] }
+  }
+  return diff
+}
+
+export const adminRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  .openapi(getSettingsRoute, async (c) => {
+    c.env.deps.settings.invalidate()
+    return c.json((await c.env.deps.settings.get(c.env.deps.db)).values, 200, { 'Cache-Control': 'no-store' })
+  })
+  .openapi(patchSettingsRoute, async (c) => {
+    const { deps } = c.env
+    const patch = c.req.valid('json')
+    const after = await deps.db.transaction(async (tx) => {
+      const { before, loaded } = await deps.settings.update(tx, patch)
+      const diff = settingsDiff(before, loaded.values)
+      if (Object.keys(diff).length > 0) {
+        await logAction(tx, { at: deps.clock(), moderatorId: c.var.moderator.id, action: 'settings', detail: diff })
+      }
+      return loaded.values
+    })
+    return c.json(after, 200)
+  })
+  .openapi(listModeratorsRoute, async (c) => c.json({ moderators: (await listModerators(c.env.deps.db)).map(toModeratorView) }, 200))
+  .openapi(createModeratorRoute, async (c) => {
+    const { deps } = c.env
+    const row = await createModerator(deps.db, deps.passwords, c.req.valid('json'))
+    await logAction(deps.db, { at: deps.clock(), moderatorId: c.var.moderator.id, action: 'moderator.create', to: row.role, detail: { moderatorId: row.id } })
+    return c.json({ moderator: toModeratorView(row) }, 201)
+  })
+  .openapi(updateModeratorRoute, async (c) => {
+    const { deps } = c.env
+    const text = c.req.valid('param').id
+    if (!/^[1-9]\d{0,9}$/.test(text) || Number(text) > 2_147_483_647) throw new ApiError(404, 'not_found', 'There is no such moderator.')
+    const change = c.req.valid('json')
+    const { before, after } = await updateModerator(deps.db, deps.passwords, Number(text), change)
+    await logAction(deps.db, {
+      at: deps.clock(),
+      moderatorId: c.var.moderator.id,
+      action: 'moderator.update',
+      from: before.disabled ? 'disabled' : before.role,
+      to: after.disabled ? 'disabled' : after.role,
+      detail: { moderatorId: after.id, ...(change.name === undefined ? {} : { name: after.name }), ...(change.password === undefined ? {} : { passwordChanged: true }) },
+    })
+    return c.json({ moderator: toModeratorView(after) }, 200)
+  })

@@ -1,0 +1,69 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
+import { deleteCookie, setCookie } from 'hono/cookie'
+import type { Context } from 'hono'
+import type { AppEnv } from '../app-env.js'
+import { login } from '../auth/login.js'
+import { endSession } from '../auth/sessions.js'
+import { toModeratorView } from '../auth/moderator-accounts.js'
+import { clientIp } from '../http/client-ip.js'
+import { ownOrigin } from '../http/origins.js'
+import { SESSION_COOKIE, requireRole, sessionToken } from '../http/moderator-auth.js'
+import { ModeratorSchema, authProblems, jsonBody, jsonContent, problem } from './schemas.js'
+import { validationHook } from './validation-hook.js'
+
+const loginRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/auth/login',
+  summary: 'Sign in: a bearer token and an HttpOnly session cookie',
+  request: { body: jsonBody(z.object({ email: z.string().max(320), password: z.string().max(1024) })) },
+  responses: {
+    200: jsonContent('Signed in', z.object({ moderator: ModeratorSchema, token: z.string() })),
+    401: problem('Unknown email or wrong password (the same answer for both)'),
+    429: problem('Too many failed logins; see Retry-After'),
+  },
+})
+
+const logoutRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/auth/logout',
+  summary: 'End this session',
+  middleware: [requireRole('moderator')] as const,
+  responses: { 204: { description: 'Signed out' }, ...authProblems },
+})
+
+const meRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/auth/me',
+  summary: 'Who is signed in',
+  middleware: [requireRole('moderator')] as const,
+  responses: { 200: jsonContent('The moderator', z.object({ moderator: ModeratorSchema })), ...authProblems },
+})
+
+/** Secure everywhere except plain-http localhost, where browsers would drop a Secure cookie. */
+function cookieIsSecure(c: Context<AppEnv>): boolean {
+  const { protocol, hostname } = new URL(ownOrigin(c))
+  return !(protocol === 'http:' && (hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]'))
+}
+
+export const authRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  .openapi(loginRoute, async (c) => {
+    const { deps } = c.env
+    const { email, password } = c.req.valid('json')
+    const now = deps.clock()
+    const session = await login({ db: deps.db, passwords: deps.passwords, secrets: deps.secrets, now, ip: clientIp(c), limits: deps.config.sessions }, email, password)
+    setCookie(c, SESSION_COOKIE, session.token, {
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: cookieIsSecure(c),
+      path: '/',
+      maxAge: deps.config.sessions.maxSeconds,
+    })
+    return c.json({ moderator: toModeratorView(session.moderator), token: session.token }, 200, { 'Cache-Control': 'no-store' })
+  })
+  .openapi(logoutRoute, async (c) => {
+    const session = sessionToken(c)
+    if (session) await endSession(c.env.deps.db, session.token)
+    deleteCookie(c, SESSION_COOKIE, { path: '/', secure: cookieIsSecure(c) })
+    return c.body(null, 204)
+  })
+  .openapi(meRoute, (c) => c.json({ moderator: toModeratorView(c.var.moderator) }, 200, { 'Cache-Control': 'no-store' }))

@@ -1,0 +1,113 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import type { AppEnv } from '../app-env.js'
+import { validationError } from '../http/api-error.js'
+import { parseCommentId } from '../http/request-context.js'
+import { decodeCursor, encodeCursor } from '../comments/thread-shape.js'
+import { listQueue } from '../moderation/moderation-queue.js'
+import { findModComment } from '../moderation/mod-comment.js'
+import { BULK_MAX, bulkModerate, moderateComment, notFound } from '../moderation/moderate-comment.js'
+import { deleteComment } from '../moderation/delete-comment.js'
+import { replyAsModerator } from '../moderation/moderator-reply.js'
+import type { ModerationContext } from '../moderation/moderation-context.js'
+import { ArticleKeyParam, CommentIdParam, ModCommentSchema, authProblems, jsonBody, jsonContent, problem } from './schemas.js'
+import { validationHook } from './validation-hook.js'
+
+const statusSchema = z.enum(['pending', 'approved', 'spam', 'trash'])
+
+export function moderationContext(c: Context<AppEnv>): ModerationContext {
+  const { deps } = c.env
+  return { db: deps.db, secrets: deps.secrets, moderator: c.var.moderator, now: deps.clock() }
+}
+
+const queueRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/moderation/comments',
+  summary: 'A moderation queue, oldest first, with counts per queue',
+  request: {
+    query: z.object({
+      status: statusSchema.optional().openapi({ description: 'Default `pending` (any status with `reported=true`)' }),
+      reported: z.enum(['true', 'false']).optional(),
+      article: ArticleKeyParam.shape.key.optional().openapi({ param: { name: 'article', in: 'query' } }),
+      q: z.string().max(200).optional().openapi({ description: 'Text in the body or the author\'s name' }),
+      cursor: z.string().max(64).optional(),
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+    }),
+  },
+  responses: {
+    200: jsonContent('The page', z.object({
+      comments: z.array(ModCommentSchema),
+      nextCursor: z.string().nullable(),
+      counts: z.object({ pending: z.number(), approved: z.number(), spam: z.number(), trash: z.number(), reported: z.number() }),
+    })),
+    ...authProblems,
+    422: problem('Invalid filter'),
+  },
+})
+
+const patchRoute = createRoute({
+  method: 'patch',
+  path: '/api/v1/moderation/comments/{id}',
+  summary: 'Set a comment\'s status and/or edit its text',
+  request: { params: CommentIdParam, body: jsonBody(z.object({ status: statusSchema.optional(), body: z.string().optional() })) },
+  responses: { 200: jsonContent('The comment now', ModCommentSchema), ...authProblems, 404: problem('No such comment'), 422: problem('Invalid status or body') },
+})
+
+const bulkRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/moderation/comments/bulk',
+  summary: `One status for up to ${BULK_MAX} comments, in one transaction`,
+  request: { body: jsonBody(z.object({ ids: z.array(z.number().int().min(1).max(2_147_483_647)).min(1).max(BULK_MAX), status: statusSchema })) },
+  responses: { 200: jsonContent('How many changed', z.object({ updated: z.number().int() })), ...authProblems, 422: problem('Invalid ids or status') },
+})
+
+const deleteRoute = createRoute({
+  method: 'delete',
+  path: '/api/v1/moderation/comments/{id}',
+  summary: 'Delete a comment for good; its replies move up to its parent',
+  request: { params: CommentIdParam },
+  responses: { 204: { description: 'Deleted' }, ...authProblems, 404: problem('No such comment') },
+})
+
+const replyRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/moderation/comments/{id}/replies',
+  summary: 'Reply as the moderator: published at once (a held parent is approved)',
+  request: { params: CommentIdParam, body: jsonBody(z.object({ body: z.string().optional() })) },
+  responses: { 201: jsonContent('The reply', ModCommentSchema), ...authProblems, 404: problem('No such comment'), 422: problem('Invalid body') },
+})
+
+async function shaped(c: Context<AppEnv>, id: number) {
+  const comment = await findModComment(c.env.deps.db, c.env.deps.secrets, id)
+  if (!comment) throw notFound()
+  return comment
+}
+
+export const moderationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  .openapi(queueRoute, async (c) => {
+    const query = c.req.valid('query')
+    const cursor = query.cursor ? decodeCursor(query.cursor) : null
+    if (cursor === undefined) throw validationError([{ field: 'cursor', code: 'invalid_cursor', message: 'The cursor is not one this API gave out.' }])
+    const { deps } = c.env
+    const page = await listQueue(deps.db, deps.secrets, {
+      status: query.status, reported: query.reported === 'true', articleKey: query.article, q: query.q, cursor, limit: query.limit,
+    })
+    return c.json({ comments: page.comments, nextCursor: page.next ? encodeCursor(page.next) : null, counts: page.counts }, 200, { 'Cache-Control': 'no-store' })
+  })
+  .openapi(bulkRoute, async (c) => {
+    const { ids, status } = c.req.valid('json')
+    return c.json({ updated: await bulkModerate(moderationContext(c), ids, status) }, 200)
+  })
+  .openapi(patchRoute, async (c) => {
+    const id = parseCommentId(c.req.valid('param').id)
+    await moderateComment(moderationContext(c), id, c.req.valid('json'))
+    return c.json(await shaped(c, id), 200)
+  })
+  .openapi(deleteRoute, async (c) => {
+    await deleteComment(moderationContext(c), parseCommentId(c.req.valid('param').id))
+    return c.body(null, 204)
+  })
+  .openapi(replyRoute, async (c) => {
+    const reply = await replyAsModerator(moderationContext(c), parseCommentId(c.req.valid('param').id), c.req.valid('json').body)
+    return c.json(await shaped(c, reply.id), 201, { Location: `/api/v1/comments/${reply.id}` })
+  })

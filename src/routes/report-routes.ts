@@ -1,0 +1,27 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
+import type { AppEnv } from '../app-env.js'
+import { checkOrigin, commentContext, parseCommentId } from '../http/request-context.js'
+import { REPORT_REASONS, reportComment } from '../moderation/reader-reports.js'
+import { CommentIdParam, jsonBody, problem } from './schemas.js'
+import { validationHook } from './validation-hook.js'
+
+const reportRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/comments/{id}/reports',
+  summary: 'A reader flags a published comment for the moderators',
+  request: { params: CommentIdParam, body: jsonBody(z.object({ reason: z.enum(REPORT_REASONS), note: z.string().max(10_000).optional() })) },
+  responses: {
+    202: { description: 'Received; the comment stays as it is and appears in the reported queue' },
+    404: problem('No such published comment'),
+    422: problem('Invalid reason'),
+    429: problem('Too many reports from this address; see Retry-After'),
+  },
+})
+
+export const reportRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(reportRoute, async (c) => {
+  const ctx = await commentContext(c)
+  checkOrigin(c, ctx)
+  const { reason, note } = c.req.valid('json')
+  await reportComment(ctx, parseCommentId(c.req.valid('param').id), reason, note)
+  return c.body(null, 202)
+})

@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest'
+import { setupTestApp } from './support/test-app.js'
+import { openSettings, postComment } from './support/seed.js'
+import { signIn } from './support/moderators.js'
+
+const t = await setupTestApp()
+
+const thread = async (key: string) => (await t.request(`/api/v1/articles/${key}/comments`)).json()
+
+describe('moderation queue', () => {
+  it('lists held comments oldest first with everything moderators need, and counts per queue', async () => {
+    const mod = await signIn(t)
+    await t.setSettings({ floodSeconds: 0 })
+    const first = await postComment(t, 'q', { email: 'Hidden.Reader@Example.org', body: 'Held one' }, '192.0.2.44')
+    t.advance(1)
+    await postComment(t, 'q', { body: 'Held two' })
+    await t.setSettings({ disallowedKeys: ['casino'] })
+    await postComment(t, 'q', { body: 'casino' })
+    const res = await mod.get('/api/v1/moderation/comments')
+    expect(res.status).toBe(200)
+    const json = await res.json()
+    expect(json.counts).toEqual({ pending: 2, approved: 0, spam: 1, trash: 0, reported: 0 })
+    expect(json.comments.map((c: { html: string }) => c.html)).toEqual(['<p>Held one</p>', '<p>Held two</p>'])
+    expect(json.comments[0]).toMatchObject({
+      id: first.comment.id, status: 'pending', email: 'Hidden.Reader@Example.org', ip: '192.0.2.44',
+      article: { key: 'q', url: null, title: null }, reports: [],
+    })
+    expect(json.comments[0].checks).toContainEqual({ filter: 'previously-approved', verdict: 'hold', reason: 'first comment of this commenter' })
+    const spam = await (await mod.get('/api/v1/moderation/comments?status=spam')).json()
+    expect(spam.comments[0].checks).toContainEqual({ filter: 'disallowed-keys', verdict: 'spam', reason: 'contains the disallowed key "casino"' })
+  })
+
+  it('filters by article and text, and pages with a cursor', async () => {
+    const mod = await signIn(t)
+    await t.setSettings({ floodSeconds: 0 })
+    for (let i = 0; i < 5; i++) {
+      await postComment(t, i < 3 ? 'x' : 'y', { body: i === 4 ? 'Needle 100% here' : `Plain ${i}` })
+      t.advance(1)
+    }
+    expect((await (await mod.get('/api/v1/moderation/comments?article=x')).json()).comments).toHaveLength(3)
+    const found = await (await mod.get('/api/v1/moderation/comments?q=100%25')).json()
+    expect(found.comments.map((c: { html: string }) => c.html)).toEqual(['<p>Needle 100% here</p>'])
+    const page1 = await (await mod.get('/api/v1/moderation/comments?limit=2')).json()
+    const page2 = await (await mod.get(`/api/v1/moderation/comments?limit=2&cursor=${page1.nextCursor}`)).json()
+    const page3 = await (await mod.get(`/api/v1/moderation/comments?limit=2&cursor=${page2.nextCursor}`)).json()
+    expect([...page1.comments, ...page2.comments, ...page3.comments]).toHaveLength(5)
+    expect(page3.nextCursor).toBeNull()
+    expect((await mod.get('/api/v1/moderation/comments?status=nope')).status).toBe(422)
+  })
+})
+
+describe('moderation actions', () => {
+  it('approves a held comment: readers see it at once, the ETag and count change, the log records it', async () => {
+    const mod = await signIn(t, 'moderator', 'Mo')
+    const { comment } = await postComment(t, 'a')
+    const before = await t.request('/api/v1/articles/a/comments')
+    const etag = before.headers.get('etag') ?? ''
+    const res = await mod.send('PATCH', `/api/v1/moderation/comments/${comment.id}`, { status: 'approved' })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ id: comment.id, status: 'approved' })
+    expect((await t.request('/api/v1/articles/a/comments', { headers: { 'If-None-Match': etag } })).status).toBe(200)
+    const json = await thread('a')
+    expect(json.comments.map((c: { id: number }) => c.id)).toEqual([comment.id])
+    expect(json.article.commentCount).toBe(1)
+    const log = await (await mod.get('/api/v1/moderation/log')).json()
+    expect(log.entries[0]).toMatchObject({ moderator: { id: mod.id, name: 'Mo' }, action: 'status', commentId: comment.id, from: 'pending', to: 'approved' })
+  })
+
+  it('edits a comment\'s text, re-rendering its HTML', async () => {
+    const mod = await signIn(t)
+    await t.setSettings(openSettings)
+    const { comment } = await postComment(t, 'e', { body: 'Typo' })
+    const res = await mod.send('PATCH', `/api/v1/moderation/comments/${comment.id}`, { body: 'Fixed <em>now</em>' })
+    expect((await res.json()).html).toBe('<p>Fixed <em>now</em></p>')
+    expect((await thread('e')).comments[0].html).toBe('<p>Fixed <em>now</em></p>')
+    expect((await mod.send('PATCH', `/api/v1/moderation/comments/${comment.id}`, { body: ' ' })).status).toBe(422)
+    expect((await mod.send('PATCH', '/api/v1/moderation/comments/999999', { status: 'spam' })).status).toBe(404)
+  })
+
+  it('changes up to 500 comments in one bulk action, one log entry each', async () => {
+    const mod = await signIn(t)
+    await t.setSettings({ floodSeconds: 0 })
+    const ids: number[] = []
+    for (let i = 0; i < 3; i++) ids.push((await postComment(t, 'b')).comment.id)
+    const res = await mod.send('POST', '/api/v1/moderation/comments/bulk', { ids: [...ids, 999999], status: 'approved' })
+    expect(await res.json()).toEqual({ updated: 3 })
+    expect((await thread('b')).article.commentCount).toBe(3)
+    const log = await (await mod.get('/api/v1/moderation/log')).json()
+    expect(log.entries.filter((e: { action: string }) => e.action === 'status')).toHaveLength(3)
+    const tooMany = await mod.send('POST', '/api/v1/moderation/comments/bulk', { ids: Array.from({ length: 501 }, (_, i) => i + 1), status: 'trash' })
+    expect(tooMany.status).toBe(422)
+  })
+
+  it('deletes for good, moving replies up to the parent (or to the top)', async () => {
+    const mod = await signIn(t)
+    await t.setSettings(openSettings)
+    const root = (await postComment(t, 'd')).comment.id
+    t.advance(1)
+    const middle = (await postComment(t, 'd', { parentId: root })).comment.id
+    t.advance(1)
+    const leaf = (await postComment(t, 'd', { parentId: middle })).comment.id
+    t.advance(1)
+    const deeper = (await postComment(t, 'd', { parentId: leaf })).comment.id
+    expect((await mod.send('DELETE', `/api/v1/moderation/comments/${middle}`)).status).toBe(204)
+    let json = await thread('d')
+    expect(json.comments[0].replies[0]).toMatchObject({ id: leaf, parentId: root, depth: 1 })
+    expect(json.comments[0].replies[0].replies[0]).toMatchObject({ id: deeper, parentId: leaf, depth: 2 })
+    expect(json.article.commentCount).toBe(3)
+    expect((await mod.send('DELETE', `/api/v1/moderation/comments/${root}`)).status).toBe(204)
+    json = await thread('d')
+    expect(json.comments.map((c: { id: number; parentId: number | null; depth: number }) => [c.id, c.parentId, c.depth])).toEqual([[leaf, null, 0]])
+    expect(json.comments[0].replies[0]).toMatchObject({ id: deeper, parentId: leaf, depth: 1 })
+    expect((await mod.send('DELETE', `/api/v1/moderation/comments/${root}`)).status).toBe(404)
+    // A reply still works under the promoted comment.
+    const reply = await postComment(t, 'd', { parentId: deeper })
+    expect(reply.comment.depth).toBe(2)
+  })
+
+  it('replies as a moderator, approving a held parent, marked as the moderator', async () => {
+    const mod = await signIn(t, 'moderator', 'The Editor')
+    const { comment } = await postComment(t, 'r')
+    const res = await mod.send('POST', `/api/v1/moderation/comments/${comment.id}/replies`, { body: 'Thanks!' })
+    expect(res.status).toBe(201)
+    const reply = await res.json()
+    expect(reply).toMatchObject({ parentId: comment.id, status: 'approved', author: { name: 'The Editor', moderator: true } })
+    const json = await thread('r')
+    expect(json.comments[0]).toMatchObject({ id: comment.id, author: { moderator: false } })
+    expect(json.comments[0].replies[0]).toMatchObject({ id: reply.id, author: { name: 'The Editor', moderator: true } })
+  })
+})
+
+describe('articles', () => {
+  it('registers, closes and reopens articles; closed ones refuse comments', async () => {
+    const mod = await signIn(t)
+    const created = await mod.send('PUT', '/api/v1/moderation/articles/story-1', { url: 'https://news.example/story-1', title: 'Story' })
+    expect(created.status).toBe(201)
+    expect(await created.json()).toEqual({ article: { key: 'story-1', url: 'https://news.example/story-1', title: 'Story', open: true, commentCount: 0 } })
+    const closed = await mod.send('PUT', '/api/v1/moderation/articles/story-1', { open: false })
+    expect(closed.status).toBe(200)
+    expect((await closed.json()).article.open).toBe(false)
+    expect((await thread('story-1')).article.open).toBe(false)
+    const refused = await t.postJson('/api/v1/articles/story-1/comments', { name: 'A', email: 'a@example.com', body: 'x' })
+    expect(refused.status).toBe(403)
+    await mod.send('PUT', '/api/v1/moderation/articles/story-1', { open: true })
+    await postComment(t, 'story-1')
+    const list = await (await mod.get('/api/v1/moderation/articles')).json()
+    expect(list.articles[0]).toMatchObject({ key: 'story-1', open: true, commentCount: 0, pendingCount: 1 })
+    expect((await mod.send('PUT', '/api/v1/moderation/articles/story-2', { url: 'javascript:alert(1)' })).status).toBe(422)
+  })
+})
+
+describe('reader reports', () => {
+  it('puts a reported comment in the reported queue until a moderator acts', async () => {
+    const mod = await signIn(t)
+    await t.setSettings(openSettings)
+    const { comment } = await postComment(t, 'rp')
+    const res = await t.postJson(`/api/v1/comments/${comment.id}/reports`, { reason: 'abuse', note: 'Rude' })
+    expect(res.status).toBe(202)
+    const queueRes = await mod.get('/api/v1/moderation/comments?reported=true')
+    expect(queueRes.status, await queueRes.clone().text()).toBe(200)
+    const queue = await queueRes.json()
+    expect(queue.counts.reported).toBe(1)
+    expect(queue.comments[0]).toMatchObject({ id: comment.id, status: 'approved', reports: [{ reason: 'abuse', note: 'Rude' }] })
+    expect((await thread('rp')).comments).toHaveLength(1)
+    await mod.send('PATCH', `/api/v1/moderation/comments/${comment.id}`, { status: 'approved' })
+    expect((await (await mod.get('/api/v1/moderation/comments?reported=true')).json()).comments).toEqual([])
+  })
+
+  it('refuses reports on unpublished comments and limits them per IP', async () => {
+    const held = await postComment(t, 'rl')
+    expect((await t.postJson(`/api/v1/comments/${held.comment.id}/reports`, { reason: 'spam' })).status).toBe(404)
+    expect((await t.postJson(`/api/v1/comments/${held.comment.id}/reports`, { reason: 'bad' })).status).toBe(422)
+    await t.setSettings(openSettings)
+    const ids: number[] = []
+    for (let i = 0; i < 11; i++) ids.push((await postComment(t, 'rl')).comment.id)
+    for (const id of ids.slice(0, 10)) expect((await t.postJson(`/api/v1/comments/${id}/reports`, { reason: 'spam' }, {}, '192.0.2.9')).status).toBe(202)
+    const limited = await t.postJson(`/api/v1/comments/${ids[10]}/reports`, { reason: 'spam' }, {}, '192.0.2.9')
+    expect(limited.status).toBe(429)
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect((await t.postJson(`/api/v1/comments/${ids[10]}/reports`, { reason: 'spam' }, {}, '192.0.2.10')).status).toBe(202)
+  })
+})
