@@ -9,7 +9,7 @@ import { severity, type Verdict } from '../spam/spam-filter.js'
 import type { Db } from '../db/database.js'
 import type { CommentContext } from './comment-context.js'
 import type { CommentRow } from './comment-row.js'
-import { changeStatus } from './comment-status.js'
+import { changeStatus, lockForChange } from './comment-status.js'
 import { checkBody } from './submission-rules.js'
 import { renderBody } from './render-body.js'
 import { logAction } from '../moderation/audit-log.js'
@@ -23,7 +23,7 @@ export async function findComment(db: Db, id: number): Promise<CommentRow | unde
 
 /** The comment's current row, locked until the transaction ends: concurrent changes queue up. */
 async function lockComment(db: Db, id: number): Promise<CommentRow> {
-  const [row] = await db.select().from(comments).where(eq(comments.id, id)).for('update')
+  const [row] = await lockForChange(db, [id])
   if (!row) throw notFound()
   return row
 }

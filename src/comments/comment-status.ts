@@ -1,6 +1,6 @@
-import { eq, inArray, sql } from 'drizzle-orm'
+import { asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
-import { comments, type CommentStatus } from '../db/schema.js'
+import { articles, comments, type CommentStatus } from '../db/schema.js'
 import { bumpArticle } from '../articles/articles.js'
 import { pathIds } from './comment-path.js'
 
@@ -36,4 +36,19 @@ export async function changeStatus(
   await refreshShown(db, pathIds(comment.path))
   const delta = (to === 'approved' ? 1 : 0) - (comment.status === 'approved' ? 1 : 0)
   if (comment.shown || to === 'approved' || delta !== 0) await bumpArticle(db, comment.articleId, delta)
+}
+
+/**
+ * Locks comments for a change, their articles first: every change takes article locks before
+ * comment locks, both in id order, so concurrent changes queue and never deadlock (a change
+ * also updates its article's counters and its ancestors' placeholders).
+ */
+export async function lockForChange(db: Db, ids: number[]): Promise<(typeof comments.$inferSelect)[]> {
+  if (ids.length === 0) return []
+  const owners = await db.selectDistinct({ articleId: comments.articleId }).from(comments).where(inArray(comments.id, ids))
+  if (owners.length > 0) {
+    await db.select({ id: articles.id }).from(articles)
+      .where(inArray(articles.id, owners.map((o) => o.articleId))).orderBy(asc(articles.id)).for('update')
+  }
+  return db.select().from(comments).where(inArray(comments.id, ids)).orderBy(asc(comments.id)).for('update')
 }

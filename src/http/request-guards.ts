@@ -43,7 +43,7 @@ export const requireJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 /** Answers 503 rather than letting a request wait on a database that does not answer. */
 export function deadline(ms: number): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  return async (_c, next) => {
     let timer: ReturnType<typeof setTimeout> | undefined
     const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), ms)

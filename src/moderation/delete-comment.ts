@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { comments } from '../db/schema.js'
 import { bumpArticle } from '../articles/articles.js'
-import { refreshShown } from '../comments/comment-status.js'
+import { lockForChange, refreshShown } from '../comments/comment-status.js'
 import { pathIds, SEGMENT_LENGTH } from '../comments/comment-path.js'
 import { logAction } from './audit-log.js'
 import { notFound } from './moderate-comment.js'
@@ -13,7 +13,7 @@ import type { ModerationContext } from './moderation-context.js'
  */
 export async function deleteComment(ctx: ModerationContext, id: number): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    const [row] = await tx.select().from(comments).where(eq(comments.id, id)).for('update')
+    const [row] = await lockForChange(tx, [id])
     if (!row) throw notFound()
     const cut = row.path.length
     await tx.execute(sql`

@@ -1,8 +1,8 @@
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm'
+import { and, eq, isNull } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
-import { comments, reports, type CommentStatus } from '../db/schema.js'
+import { reports, type CommentStatus } from '../db/schema.js'
 import { ApiError } from '../http/api-error.js'
-import { changeStatus } from '../comments/comment-status.js'
+import { changeStatus, lockForChange } from '../comments/comment-status.js'
 import { checkBody } from '../comments/submission-rules.js'
 import { renderBody } from '../comments/render-body.js'
 import type { CommentRow } from '../comments/comment-row.js'
@@ -29,7 +29,7 @@ async function applyStatus(db: Db, ctx: ModerationContext, row: CommentRow, to: 
 export async function moderateComment(ctx: ModerationContext, id: number, change: { status?: CommentStatus; body?: string }): Promise<void> {
   const body = change.body === undefined ? undefined : checkBody(change.body)
   await ctx.db.transaction(async (tx) => {
-    const [row] = await tx.select().from(comments).where(eq(comments.id, id)).for('update')
+    const [row] = await lockForChange(tx, [id])
     if (!row) throw notFound()
     if (body !== undefined && body !== row.body) {
       await changeStatus(tx, row, row.status, { body, html: renderBody(body), editedAt: ctx.now })
@@ -48,7 +48,7 @@ export const BULK_MAX = 500
 export async function bulkModerate(ctx: ModerationContext, ids: number[], status: CommentStatus): Promise<number> {
   const unique = [...new Set(ids)].sort((a, b) => a - b)
   return ctx.db.transaction(async (tx) => {
-    const rows = await tx.select().from(comments).where(inArray(comments.id, unique)).orderBy(asc(comments.id)).for('update')
+    const rows = await lockForChange(tx, unique)
     let updated = 0
     for (const row of rows) if (await applyStatus(tx, ctx, row, status)) updated++
     return updated

@@ -1,9 +1,7 @@
-import { eq } from 'drizzle-orm'
-import { comments } from '../db/schema.js'
 import { checkBody } from '../comments/submission-rules.js'
 import { renderBody } from '../comments/render-body.js'
 import { insertComment } from '../comments/insert-comment.js'
-import { changeStatus } from '../comments/comment-status.js'
+import { changeStatus, lockForChange } from '../comments/comment-status.js'
 import type { CommentRow } from '../comments/comment-row.js'
 import { logAction } from './audit-log.js'
 import { notFound } from './moderate-comment.js'
@@ -21,7 +19,7 @@ export async function replyAsModerator(ctx: ModerationContext, parentId: number,
     ctx.secrets.avatar(ctx.moderator.email),
   ])
   return ctx.db.transaction(async (tx) => {
-    const [parent] = await tx.select().from(comments).where(eq(comments.id, parentId)).for('update')
+    const [parent] = await lockForChange(tx, [parentId])
     if (!parent || parent.status === 'spam' || parent.status === 'trash') throw notFound()
     if (parent.status === 'pending') {
       await changeStatus(tx, parent, 'approved')
