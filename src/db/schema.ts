@@ -111,6 +111,8 @@ export const settings = pgTable('settings', {
   id: smallint('id').primaryKey().default(1),
   value: jsonb('value').$type<Record<string, unknown>>().notNull().default({}),
   revision: integer('revision').notNull().default(1),
+  /** The site filter webhook's signing secret, sealed with PARLEY_SECRET; never in `value`. */
+  filterSecret: text('filter_secret'),
   updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
 }, (t) => [check('settings_single_row', sql`${t.id} = 1`)])
 
@@ -160,3 +162,50 @@ export const moderationLog = pgTable('moderation_log', {
   to: text('to'),
   detail: jsonb('detail').$type<Record<string, unknown>>(),
 }, (t) => [index('moderation_log_comment_idx').on(t.commentId)])
+
+/**
+ * Durable work for runJobs: Akismet re-checks and feedback, claimed with FOR UPDATE SKIP LOCKED
+ * so that any number of instances can run them.
+ */
+export const jobs = pgTable('jobs', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  kind: text('kind').notNull(),
+  commentId: integer('comment_id').references(() => comments.id, { onDelete: 'cascade' }),
+  payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+  runAt: timestamp('run_at', { withTimezone: true, precision: 3 }).notNull(),
+  /** Past this, the job gives up. */
+  expiresAt: timestamp('expires_at', { withTimezone: true, precision: 3 }),
+  attempts: integer('attempts').notNull().default(0),
+  lastError: text('last_error'),
+  createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+}, (t) => [index('jobs_run_at_idx').on(t.runAt)])
+
+/** Endpoints that receive event webhooks. */
+export const webhooks = pgTable('webhooks', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  url: text('url').notNull(),
+  events: text('events').array().notNull(),
+  includeEmail: boolean('include_email').notNull().default(false),
+  /** The `whsec_` signing secret, sealed with PARLEY_SECRET. */
+  secretSealed: text('secret_sealed').notNull(),
+  disabled: boolean('disabled').notNull().default(false),
+  createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+})
+
+/** The outbox: one row per event and endpoint, written in the transaction of the change it describes. */
+export const webhookDeliveries = pgTable('webhook_deliveries', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  webhookId: integer('webhook_id').notNull().references(() => webhooks.id, { onDelete: 'cascade' }),
+  messageId: text('message_id').notNull(),
+  type: text('type').notNull(),
+  payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+  /** For endpoints that asked for it: the commenter's email, sealed until the moment of sending. */
+  emailSealed: text('email_sealed'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAt: timestamp('next_at', { withTimezone: true, precision: 3 }).notNull(),
+  deliveredAt: timestamp('delivered_at', { withTimezone: true, precision: 3 }),
+  failedAt: timestamp('failed_at', { withTimezone: true, precision: 3 }),
+  lastStatus: integer('last_status'),
+  lastError: text('last_error'),
+  createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+}, (t) => [index('webhook_deliveries_due_idx').on(t.nextAt).where(sql`${t.deliveredAt} is null and ${t.failedAt} is null`)])

@@ -16,6 +16,7 @@ const fields = {
   allowedOrigins: z.array(z.string().regex(originPattern, 'an origin such as https://news.example')).max(100),
   registerArticles: z.boolean(),
   ipRetentionDays: z.number().int().min(0).max(3650),
+  purgeAfterDays: z.number().int().min(0).max(3650),
 }
 
 /** The site's settings (API.md, Settings). */
@@ -40,6 +41,7 @@ export const defaultSettings: Settings = {
   allowedOrigins: [],
   registerArticles: true,
   ipRetentionDays: 30,
+  purgeAfterDays: 30,
 }
 
 /** Stored overrides merged over the defaults; a stored value that no longer validates falls back to its default. */

@@ -45,5 +45,5 @@ export async function openTestDatabase(): Promise<Database & { url: string | nul
 
 /** Empties every table between tests, so that each test makes its own data. */
 export async function emptyDatabase(database: Database): Promise<void> {
-  await database.db.execute(sql`truncate comments, articles, flood_marks, settings, moderators, sessions, login_failures, reports, moderation_log restart identity cascade`)
+  await database.db.execute(sql`truncate comments, articles, flood_marks, settings, moderators, sessions, login_failures, reports, moderation_log, jobs, webhooks, webhook_deliveries restart identity cascade`)
 }

@@ -1,0 +1,59 @@
+import type { Deps } from '../deps.js'
+import { claimJobs, finishJob, retryJob, type JobRow } from './job-queue.js'
+import { purgeOld } from './purge-old.js'
+
+export type JobOutcome = { done: true } | { done: false; retryAt: Date; error: string }
+
+/** One kind of durable work. */
+export interface JobHandler {
+  kind: string
+  run(deps: Deps, job: JobRow, now: Date): Promise<JobOutcome>
+}
+
+export interface JobReport {
+  ran: number
+  retried: number
+  failed: number
+  purged: number
+  forgotten: number
+}
+
+const BATCH = 50
+const LEASE_MS = 5 * 60_000
+
+/**
+ * Everything that happens later: queued jobs (whatever `handlers` handles), then the purge of
+ * old spam, trash and IPs. Safe to run from several instances at once; on Node from a timer, on
+ * Workers from a Cron Trigger.
+ */
+export async function runJobs(deps: Deps, now: Date, handlers: JobHandler[]): Promise<JobReport> {
+  const report: JobReport = { ran: 0, retried: 0, failed: 0, purged: 0, forgotten: 0 }
+  const byKind = new Map(handlers.map((handler) => [handler.kind, handler]))
+  for (;;) {
+    const claimed = await claimJobs(deps.db, [...byKind.keys()], now, BATCH, LEASE_MS)
+    for (const job of claimed) {
+      const handler = byKind.get(job.kind)
+      if (!handler) continue
+      try {
+        const outcome = await handler.run(deps, job, now)
+        if (outcome.done) {
+          await finishJob(deps.db, job.id)
+          report.ran++
+        } else {
+          await retryJob(deps.db, job.id, outcome.retryAt, outcome.error)
+          report.retried++
+        }
+      } catch (error) {
+        // The lease runs out and another run tries again; the error is kept for moderators and logs.
+        report.failed++
+        deps.logger.error('job failed', { kind: job.kind, jobId: job.id, error: error instanceof Error ? error.message : String(error) })
+      }
+    }
+    if (claimed.length < BATCH) break
+  }
+  const settings = (await deps.settings.get(deps.db)).values
+  const purge = await purgeOld(deps.db, settings, now)
+  report.purged = purge.purged
+  report.forgotten = purge.forgotten
+  return report
+}
