@@ -19,6 +19,12 @@ export interface AppConfig {
   dbTimeoutMs: number
   /** SESSION_IDLE_MINUTES and SESSION_MAX_HOURS. */
   sessions: SessionLimits
+  /** AKISMET_KEY, AKISMET_BLOG, AKISMET_URL: Akismet runs when key and blog are set. */
+  akismet: { key: string; blog: string; url: string } | null
+  /** TURNSTILE_SECRET, TURNSTILE_URL: Turnstile runs when the secret is set. */
+  turnstile: { secret: string; url: string } | null
+  /** PARLEY_ALLOW_PRIVATE_TARGETS=1: webhooks and the filter may reach loopback and private addresses. */
+  allowPrivateTargets: boolean
 }
 
 /** Everything the app needs from its runtime, handed in by each entry (Node, Workers, tests). */

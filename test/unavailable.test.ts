@@ -30,7 +30,7 @@ const depsFor = async (db: Deps['db']): Promise<Deps> => ({
   passwords: nativeArgon2,
   clock: () => new Date(),
   logger: createLogger('silent'),
-  config: { publicUrl: null, trustProxy: null, cacheMaxAge: 10, dbTimeoutMs: 1000, sessions: defaultSessionLimits },
+  config: { publicUrl: null, trustProxy: null, cacheMaxAge: 10, dbTimeoutMs: 1000, sessions: defaultSessionLimits, akismet: null, turnstile: null, allowPrivateTargets: true },
 })
 
 describe('when the database is unreachable', () => {

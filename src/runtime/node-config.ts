@@ -39,6 +39,13 @@ export function readNodeConfig(env: NodeJS.ProcessEnv): NodeConfig {
     cacheMaxAge: intFrom(env.PARLEY_CACHE_MAX_AGE, 10, 'PARLEY_CACHE_MAX_AGE'),
     publicUrl,
     trustProxy: trustProxyFrom(env.TRUST_PROXY),
+    akismet: env.AKISMET_KEY && env.AKISMET_BLOG
+      ? { key: env.AKISMET_KEY, blog: env.AKISMET_BLOG, url: (env.AKISMET_URL || 'https://rest.akismet.com').replace(/\/+$/, '') }
+      : null,
+    turnstile: env.TURNSTILE_SECRET
+      ? { secret: env.TURNSTILE_SECRET, url: env.TURNSTILE_URL || 'https://challenges.cloudflare.com/turnstile/v0/siteverify' }
+      : null,
+    allowPrivateTargets: env.PARLEY_ALLOW_PRIVATE_TARGETS === '1',
     sessions: {
       idleSeconds: (intFrom(env.SESSION_IDLE_MINUTES, 120, 'SESSION_IDLE_MINUTES') || 120) * 60,
       maxSeconds: (intFrom(env.SESSION_MAX_HOURS, 12, 'SESSION_MAX_HOURS') || 12) * 3600,

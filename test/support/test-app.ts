@@ -27,7 +27,7 @@ export async function setupTestApp(options: { spamFilters?: SpamFilter[] } = {})
     passwords: nativeArgon2,
     clock: () => now,
     logger: createLogger('debug', (line) => logLines.push(line)),
-    config: { publicUrl: null, trustProxy: null, cacheMaxAge: 10, dbTimeoutMs: 5000, sessions: { ...defaultSessionLimits } },
+    config: { publicUrl: null, trustProxy: null, cacheMaxAge: 10, dbTimeoutMs: 5000, sessions: { ...defaultSessionLimits }, akismet: null, turnstile: null, allowPrivateTargets: true },
   }
   const app = createApp()
 
