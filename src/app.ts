@@ -20,6 +20,7 @@ import { authRoutes } from './routes/auth-routes.js'
 import { moderationRoutes } from './routes/moderation-routes.js'
 import { moderationArticleRoutes } from './routes/moderation-article-routes.js'
 import { adminRoutes } from './routes/admin-routes.js'
+import { webhookRoutes } from './routes/webhook-routes.js'
 import { requireRole } from './http/moderator-auth.js'
 import { renderDocs } from './routes/docs-page.js'
 import { documentCommentForm } from './routes/comment-form-doc.js'
@@ -77,6 +78,7 @@ export function createApp(deps?: Deps) {
   app.route('/', moderationRoutes)
   app.route('/', moderationArticleRoutes)
   app.route('/', adminRoutes)
+  app.route('/', webhookRoutes)
 
   documentCommentForm(app)
   app.doc31('/openapi.json', openApiInfo)

@@ -5,6 +5,7 @@ import type { SettingsStore } from './settings/settings-store.js'
 import type { SpamFilter } from './spam/spam-filter.js'
 import type { PasswordHasher } from './auth/password-hasher.js'
 import type { SessionLimits } from './auth/sessions.js'
+import type { ResolveHost } from './webhooks/target-guard.js'
 
 export type TrustedProxyHeader = 'x-forwarded-for' | 'cf-connecting-ip'
 
@@ -25,6 +26,8 @@ export interface AppConfig {
   turnstile: { secret: string; url: string } | null
   /** PARLEY_ALLOW_PRIVATE_TARGETS=1: webhooks and the filter may reach loopback and private addresses. */
   allowPrivateTargets: boolean
+  /** WEBHOOK_TIMEOUT_MS: how long one webhook delivery may take before it counts as failed (default 10 000). */
+  webhookTimeoutMs?: number
 }
 
 /** Everything the app needs from its runtime, handed in by each entry (Node, Workers, tests). */
@@ -38,4 +41,9 @@ export interface Deps {
   clock: () => Date
   logger: Logger
   config: AppConfig
+  /**
+   * Resolves a host name for the webhook target guard (Node: node:dns). Where it is absent
+   * (Workers, which cannot reach private addresses anyway) only literal addresses are checked.
+   */
+  resolveHost?: ResolveHost
 }

@@ -5,7 +5,7 @@ import type { Secrets } from '../crypto/secrets.js'
 import { newToken } from '../crypto/tokens.js'
 import { ApiError } from '../http/api-error.js'
 import { needsRehash, type PasswordHasher } from './password-hasher.js'
-import { clearLoginFailures, loginWait, recordLoginFailure } from './login-throttle.js'
+import { claimLoginAttempt, clearLoginFailures, withdrawLoginAttempt } from './login-throttle.js'
 import { startSession, type SessionLimits } from './sessions.js'
 import type { ModeratorRow } from './moderator-accounts.js'
 
@@ -40,20 +40,19 @@ export async function login(ctx: LoginContext, emailInput: string, password: str
   const email = emailInput.trim().toLowerCase()
   const accountKey = await ctx.secrets.rateKey(`login-account:${email}`)
   const keys = ctx.ip ? [accountKey, await ctx.secrets.rateKey(`login-ip:${ctx.ip}`)] : [accountKey]
-  const wait = await loginWait(ctx.db, keys, ctx.now)
+  const { attempt, wait } = await claimLoginAttempt(ctx.db, keys, ctx.now)
   if (wait > 0) {
     throw new ApiError(429, 'too_many_attempts', 'Too many failed logins; please wait before trying again.', undefined, { 'Retry-After': String(wait) })
   }
   const [row] = await ctx.db.select().from(moderators).where(eq(moderators.email, email))
   const usable = row !== undefined && !row.disabled
   const matches = await ctx.passwords.verify(usable ? row.passwordHash : await dummyHash(ctx.passwords), password)
-  if (!usable || !matches) {
-    await recordLoginFailure(ctx.db, keys, ctx.now)
-    throw invalid()
-  }
+  // A failure is already recorded: the attempt's rows stay.
+  if (!usable || !matches) throw invalid()
   if (needsRehash(row.passwordHash)) {
     await ctx.db.update(moderators).set({ passwordHash: await ctx.passwords.hash(password) }).where(eq(moderators.id, row.id))
   }
+  await withdrawLoginAttempt(ctx.db, attempt)
   await clearLoginFailures(ctx.db, accountKey)
   const { token, expiresAt } = await startSession(ctx.db, row.id, ctx.now, ctx.limits)
   return { moderator: row, token, expiresAt }

@@ -79,7 +79,13 @@ export async function updateModerator(db: Db, passwords: PasswordHasher, id: num
     throw validationError([{ field: 'name', code: 'invalid_name', message: 'A name has 1 to 245 characters.' }])
   }
   const passwordHash = change.password === undefined ? undefined : await passwords.hash(change.password)
+  const mayRemoveAdmin = change.role === 'moderator' || change.disabled === true
   return db.transaction(async (tx) => {
+    // Two such changes at once would each count the other admin as still active and leave none:
+    // they first lock every active admin, in id order (no deadlock), so they take turns.
+    if (mayRemoveAdmin) {
+      await tx.select({ id: moderators.id }).from(moderators).where(and(eq(moderators.role, 'admin'), eq(moderators.disabled, false))).orderBy(asc(moderators.id)).for('update')
+    }
     const [before] = await tx.select().from(moderators).where(eq(moderators.id, id)).for('update')
     if (!before) throw new ApiError(404, 'not_found', 'There is no such moderator.')
     const losesAdmin = before.role === 'admin' && !before.disabled && (change.role === 'moderator' || change.disabled === true)

@@ -4,7 +4,8 @@ import { comments, type CommentStatus } from '../db/schema.js'
 import { constantTimeEqual, hashToken } from '../crypto/tokens.js'
 import { findArticleById } from '../articles/articles.js'
 import { runFilters } from '../spam/run-filters.js'
-import { wordpressRules } from '../spam/wordpress-rules.js'
+import { filtersFor } from '../spam/filters-for.js'
+import { scheduleRecheck } from '../spam/recheck-job.js'
 import { severity, type Verdict } from '../spam/spam-filter.js'
 import type { Db } from '../db/database.js'
 import type { CommentContext } from './comment-context.js'
@@ -13,6 +14,7 @@ import { changeStatus, lockForChange } from './comment-status.js'
 import { checkBody } from './submission-rules.js'
 import { renderBody } from './render-body.js'
 import { logAction } from '../moderation/audit-log.js'
+import { recordEvent } from '../webhooks/outbox.js'
 
 const notFound = () => new ApiError(404, 'not_found', 'There is no such comment.')
 
@@ -59,7 +61,7 @@ export async function editOwnComment(ctx: CommentContext, id: number, token: str
   const html = renderBody(body)
   const article = await findArticleById(ctx.db, row.articleId)
   const email = row.emailEncrypted ? await ctx.secrets.decryptEmail(row.emailEncrypted) : null
-  const recheck = await runFilters([...wordpressRules, ...ctx.spamFilters], {
+  const recheck = await runFilters(filtersFor(ctx), {
     articleKey: article?.key ?? '',
     articleUrl: article?.url ?? null,
     parentId: row.parentId,
@@ -72,14 +74,19 @@ export async function editOwnComment(ctx: CommentContext, id: number, token: str
     userAgent: ctx.userAgent,
     referrer: ctx.referrer,
     honeypot: '',
+    turnstileToken: null,
+    createdAt: row.createdAt,
     isEdit: true,
   }, { db: ctx.db, settings: ctx.settings, secrets: ctx.secrets, now: ctx.now })
   await ctx.db.transaction(async (tx) => {
     const locked = await lockComment(tx, id)
     const held = toVerdict[locked.status]
     const verdict = held && severity[held] > severity[recheck.verdict] ? held : recheck.verdict
-    await changeStatus(tx, locked, fromVerdict[verdict], { body, html, checks: recheck.checks, editedAt: ctx.now })
+    const edit = { body, html, checks: recheck.checks, editedAt: ctx.now }
+    await changeStatus(tx, locked, fromVerdict[verdict], ctx.now, edit)
+    await recordEvent(tx, { type: 'comment.edited', at: ctx.now, comment: { ...locked, ...edit, status: fromVerdict[verdict] }, data: { by: 'author' } })
     await logAction(tx, { at: ctx.now, moderatorId: null, action: 'author.edit', commentId: id, from: locked.status, to: fromVerdict[verdict] })
+    if (recheck.checks.some((check) => check.retry)) await scheduleRecheck(tx, id, ctx.now, ctx.referrer)
   })
   const updated = await findComment(ctx.db, id)
   if (!updated) throw notFound()
@@ -91,7 +98,7 @@ export async function withdrawOwnComment(ctx: CommentContext, id: number, token:
   await ownComment(ctx, id, token)
   await ctx.db.transaction(async (tx) => {
     const locked = await lockComment(tx, id)
-    await changeStatus(tx, locked, 'trash')
+    await changeStatus(tx, locked, 'trash', ctx.now)
     await logAction(tx, { at: ctx.now, moderatorId: null, action: 'author.withdraw', commentId: id, from: locked.status, to: 'trash' })
   })
 }

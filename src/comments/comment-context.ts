@@ -2,6 +2,9 @@ import type { Db } from '../db/database.js'
 import type { Secrets } from '../crypto/secrets.js'
 import type { Settings } from '../settings/settings-schema.js'
 import type { SpamFilter } from '../spam/spam-filter.js'
+import type { AppConfig } from '../deps.js'
+import type { FilterWebhook } from '../spam/filter-webhook.js'
+import type { ResolveHost } from '../webhooks/target-guard.js'
 
 /** What comment rules need of a request: the database, keys, settings, the time and who asks. */
 export interface CommentContext {
@@ -15,4 +18,9 @@ export interface CommentContext {
   referrer: string | null
   /** The configured allowed origins plus Parley's own. */
   allowedOrigins: string[]
+  /** The outside services configured for this deployment and site. */
+  integrations: Pick<AppConfig, 'akismet' | 'turnstile' | 'allowPrivateTargets'> & {
+    filterWebhook: FilterWebhook | null
+    resolveHost?: ResolveHost
+  }
 }

@@ -3,6 +3,8 @@ import type { Db } from '../db/database.js'
 import { articles, comments, type CommentStatus } from '../db/schema.js'
 import { bumpArticle } from '../articles/articles.js'
 import { pathIds } from './comment-path.js'
+import type { CommentRow } from './comment-row.js'
+import { recordEvent } from '../webhooks/outbox.js'
 
 /**
  * Recomputes `shown` for the given comments: approved, or the ancestor of an approved comment.
@@ -23,15 +25,21 @@ export async function refreshShown(db: Db, ids: number[]): Promise<void> {
 
 /**
  * Moves a comment to another status inside the caller's transaction, keeping the article's
- * approved count, the placeholders of its ancestors and the thread's version in step.
+ * approved count, the placeholders of its ancestors and the thread's version in step. A real
+ * change of status also queues the `comment.status_changed` webhook event, in that same
+ * transaction: every status change passes here, so none goes unannounced.
  */
 export async function changeStatus(
   db: Db,
-  comment: { id: number; articleId: number; path: string; status: CommentStatus; shown: boolean },
+  comment: CommentRow,
   to: CommentStatus,
+  at: Date,
   extra: Partial<typeof comments.$inferInsert> = {},
 ): Promise<void> {
   await db.update(comments).set({ ...extra, status: to }).where(eq(comments.id, comment.id))
+  if (comment.status !== to) {
+    await recordEvent(db, { type: 'comment.status_changed', at, comment: { ...comment, ...extra, status: to }, data: { from: comment.status, to } })
+  }
   if (comment.status === to && !('html' in extra)) return
   await refreshShown(db, pathIds(comment.path))
   const delta = (to === 'approved' ? 1 : 0) - (comment.status === 'approved' ? 1 : 0)

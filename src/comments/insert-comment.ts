@@ -4,6 +4,7 @@ import { queryRows } from '../db/database.js'
 import type { CheckResult, CommentStatus } from '../db/schema.js'
 import type { CommentRow } from './comment-row.js'
 import { pathSegment, pathSegmentSql } from './comment-path.js'
+import { outboxInsert } from '../webhooks/outbox.js'
 
 export interface NewComment {
   articleId: number
@@ -27,12 +28,19 @@ export interface NewComment {
 
 /**
  * Stores a new comment in one statement: the id drawn from the sequence, the path built from it,
- * and, for a published comment, the article's count and version bumped. One round trip, and
+ * for a published comment the article's count and version bumped, and the `comment.created`
+ * webhook event queued for subscribed endpoints (none: nothing inserted). One round trip, and
  * atomic without a transaction of its own.
  */
 export async function insertComment(db: Db, c: NewComment): Promise<CommentRow> {
   const approved = c.status === 'approved'
   const id = sql`n.id`
+  // The id is not known yet: the statement writes it into the event (0 here is replaced).
+  const created = {
+    type: 'comment.created' as const,
+    at: c.createdAt,
+    comment: { ...c, id: 0, parentId: c.parent?.id ?? null, depth: c.parent ? c.parent.depth + 1 : 0, editedAt: null, moderatorId: c.moderatorId ?? null },
+  }
   const [row] = await queryRows<{ id: number }>(db, sql`
     with n as (select nextval(pg_get_serial_sequence('comments', 'id'))::int as id),
     ins as (
@@ -49,7 +57,8 @@ export async function insertComment(db: Db, c: NewComment): Promise<CommentRow> 
     bump as (
       update articles set version = version + 1, comment_count = comment_count + 1
       where id = ${c.articleId} and ${approved} and exists (select 1 from ins)
-    )
+    ),
+    event as (${outboxInsert(created, sql`(select id from ins)`)})
     select id from ins`)
   if (!row) throw new Error('comment not stored')
   return {

@@ -4,12 +4,13 @@ import { comments, type CommentStatus } from '../db/schema.js'
 import { findArticle, isOpen, registerArticle, type Article } from '../articles/articles.js'
 import { hashToken, newToken } from '../crypto/tokens.js'
 import { runFilters } from '../spam/run-filters.js'
-import { wordpressRules } from '../spam/wordpress-rules.js'
+import { filtersFor } from '../spam/filters-for.js'
 import type { Verdict } from '../spam/spam-filter.js'
 import type { CommentContext } from './comment-context.js'
 import { checkSubmission, normalizeUrl, type RawSubmission } from './submission-rules.js'
 import { renderBody } from './render-body.js'
 import { insertComment } from './insert-comment.js'
+import { scheduleRecheck } from '../spam/recheck-job.js'
 import { claimFlood, floodKeys, floodWait } from './flood-control.js'
 import { cleanText } from './clean-text.js'
 import type { CommentRow } from './comment-row.js'
@@ -21,6 +22,7 @@ export interface SubmissionInput extends RawSubmission {
   /** Details for an article not yet known. */
   article?: { url?: string; title?: string }
   honeypot?: string
+  turnstileToken?: string
 }
 
 export interface Submitted {
@@ -98,7 +100,7 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
   if (wait > 0) throw new ApiError(429, 'too_fast', messages.flood, undefined, { 'Retry-After': String(wait) })
 
   const html = renderBody(clean.body)
-  const { verdict, checks } = await runFilters([...wordpressRules, ...ctx.spamFilters], {
+  const { verdict, checks } = await runFilters(filtersFor(ctx), {
     articleKey: input.articleKey,
     articleUrl: article?.url ?? newArticle?.url ?? null,
     parentId,
@@ -111,6 +113,8 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
     userAgent: ctx.userAgent,
     referrer: ctx.referrer,
     honeypot: input.honeypot ?? '',
+    turnstileToken: input.turnstileToken ?? null,
+    createdAt: now,
     isEdit: false,
   }, { db, settings, secrets, now })
 
@@ -126,13 +130,16 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
     parent, status, authorName: clean.name, authorUrl: clean.url, emailEncrypted, emailHash, avatar,
     ip: ctx.ip, userAgent: ctx.userAgent, body: clean.body, html, checks, tokenHash, createdAt: now,
   }
-  // A known article and no flood mark to claim: one statement, atomic on its own.
-  if (article && keys.length === 0) {
+  const retry = checks.some((check) => check.retry)
+  // A known article, no flood mark to claim, nothing to retry: one statement, atomic on its own.
+  if (article && keys.length === 0 && !retry) {
     return { comment: await insertComment(db, { ...values, articleId: article.id }), article, token }
   }
   return db.transaction(async (tx) => {
     if (!(await claimFlood(tx, keys, now, settings.floodSeconds))) throw tooFast()
     const target = article ?? (await registerArticle(tx, input.articleKey, newArticle ?? { url: null, title: null }))
-    return { comment: await insertComment(tx, { ...values, articleId: target.id }), article: target, token }
+    const comment = await insertComment(tx, { ...values, articleId: target.id })
+    if (retry) await scheduleRecheck(tx, comment.id, now, ctx.referrer)
+    return { comment, article: target, token }
   })
 }

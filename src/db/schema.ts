@@ -55,6 +55,8 @@ export interface CheckResult {
   filter: string
   verdict: 'approve' | 'hold' | 'spam'
   reason: string
+  /** The filter could not decide now and asks to be asked again later (Akismet). */
+  retry?: boolean
 }
 
 export const comments = pgTable('comments', {

@@ -5,6 +5,7 @@ import { cleanText } from '../comments/clean-text.js'
 import { ApiError } from './api-error.js'
 import { clientIp } from './client-ip.js'
 import { allowedOrigins } from './origins.js'
+import { integrationsFor } from '../spam/integrations.js'
 
 const header = (c: Context<AppEnv>, name: string, max: number): string | null => {
   const value = c.req.header(name)
@@ -14,7 +15,8 @@ const header = (c: Context<AppEnv>, name: string, max: number): string | null =>
 /** The comment rules' view of this request. */
 export async function commentContext(c: Context<AppEnv>): Promise<CommentContext> {
   const { deps } = c.env
-  const settings = (await deps.settings.get(deps.db)).values
+  const loaded = await deps.settings.get(deps.db)
+  const settings = loaded.values
   return {
     db: deps.db,
     secrets: deps.secrets,
@@ -25,6 +27,7 @@ export async function commentContext(c: Context<AppEnv>): Promise<CommentContext
     userAgent: header(c, 'user-agent', 1000),
     referrer: header(c, 'referer', 2000),
     allowedOrigins: allowedOrigins(c, settings),
+    integrations: await integrationsFor(deps, loaded),
   }
 }
 

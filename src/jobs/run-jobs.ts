@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.js'
 import { claimJobs, finishJob, retryJob, type JobRow } from './job-queue.js'
 import { purgeOld } from './purge-old.js'
+import { deliverWebhooks, type DeliveryReport } from '../webhooks/deliver-webhooks.js'
 
 export type JobOutcome = { done: true } | { done: false; retryAt: Date; error: string }
 
@@ -16,18 +17,19 @@ export interface JobReport {
   failed: number
   purged: number
   forgotten: number
+  webhooks: DeliveryReport
 }
 
 const BATCH = 50
 const LEASE_MS = 5 * 60_000
 
 /**
- * Everything that happens later: queued jobs (whatever `handlers` handles), then the purge of
- * old spam, trash and IPs. Safe to run from several instances at once; on Node from a timer, on
- * Workers from a Cron Trigger.
+ * Everything that happens later: queued jobs (whatever `handlers` handles), due webhook
+ * deliveries, then the purge of old spam, trash and IPs. Safe to run from several instances at
+ * once; on Node from a timer, on Workers from a Cron Trigger.
  */
 export async function runJobs(deps: Deps, now: Date, handlers: JobHandler[]): Promise<JobReport> {
-  const report: JobReport = { ran: 0, retried: 0, failed: 0, purged: 0, forgotten: 0 }
+  const report: JobReport = { ran: 0, retried: 0, failed: 0, purged: 0, forgotten: 0, webhooks: { delivered: 0, retried: 0, failed: 0, disabled: 0 } }
   const byKind = new Map(handlers.map((handler) => [handler.kind, handler]))
   for (;;) {
     const claimed = await claimJobs(deps.db, [...byKind.keys()], now, BATCH, LEASE_MS)
@@ -51,6 +53,7 @@ export async function runJobs(deps: Deps, now: Date, handlers: JobHandler[]): Pr
     }
     if (claimed.length < BATCH) break
   }
+  report.webhooks = await deliverWebhooks(deps, now)
   const settings = (await deps.settings.get(deps.db)).values
   const purge = await purgeOld(deps.db, settings, now)
   report.purged = purge.purged

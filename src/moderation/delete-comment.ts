@@ -4,6 +4,7 @@ import { bumpArticle } from '../articles/articles.js'
 import { lockForChange, refreshShown } from '../comments/comment-status.js'
 import { pathIds, SEGMENT_LENGTH } from '../comments/comment-path.js'
 import { logAction } from './audit-log.js'
+import { recordEvent } from '../webhooks/outbox.js'
 import { notFound } from './moderate-comment.js'
 import type { ModerationContext } from './moderation-context.js'
 
@@ -29,5 +30,6 @@ export async function deleteComment(ctx: ModerationContext, id: number): Promise
     await refreshShown(tx, pathIds(row.path).slice(0, -1))
     if (row.shown || row.status === 'approved') await bumpArticle(tx, row.articleId, row.status === 'approved' ? -1 : 0)
     await logAction(tx, { at: ctx.now, moderatorId: ctx.moderator.id, action: 'delete', commentId: id, from: row.status, to: null })
+    await recordEvent(tx, { type: 'comment.deleted', at: ctx.now, comment: row })
   })
 }

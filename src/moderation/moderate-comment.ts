@@ -7,6 +7,8 @@ import { checkBody } from '../comments/submission-rules.js'
 import { renderBody } from '../comments/render-body.js'
 import type { CommentRow } from '../comments/comment-row.js'
 import { logAction } from './audit-log.js'
+import { recordEvent } from '../webhooks/outbox.js'
+import { scheduleAkismetFeedback } from '../spam/akismet-feedback.js'
 import type { ModerationContext } from './moderation-context.js'
 
 export const notFound = () => new ApiError(404, 'not_found', 'There is no such comment.')
@@ -20,8 +22,10 @@ export async function resolveReports(db: Db, commentId: number, now: Date): Prom
 async function applyStatus(db: Db, ctx: ModerationContext, row: CommentRow, to: CommentStatus): Promise<boolean> {
   await resolveReports(db, row.id, ctx.now)
   if (row.status === to) return false
-  await changeStatus(db, row, to)
+  await changeStatus(db, row, to, ctx.now)
   await logAction(db, { at: ctx.now, moderatorId: ctx.moderator.id, action: 'status', commentId: row.id, from: row.status, to })
+  if (ctx.akismet && to === 'spam') await scheduleAkismetFeedback(db, row.id, 'spam', ctx.now)
+  else if (ctx.akismet && row.status === 'spam' && to === 'approved') await scheduleAkismetFeedback(db, row.id, 'ham', ctx.now)
   return true
 }
 
@@ -31,11 +35,15 @@ export async function moderateComment(ctx: ModerationContext, id: number, change
   await ctx.db.transaction(async (tx) => {
     const [row] = await lockForChange(tx, [id])
     if (!row) throw notFound()
+    // The edited row, so that a status change in the same request announces the new text.
+    let current = row
     if (body !== undefined && body !== row.body) {
-      await changeStatus(tx, row, row.status, { body, html: renderBody(body), editedAt: ctx.now })
+      current = { ...row, body, html: renderBody(body), editedAt: ctx.now }
+      await changeStatus(tx, row, row.status, ctx.now, { body, html: current.html, editedAt: ctx.now })
+      await recordEvent(tx, { type: 'comment.edited', at: ctx.now, comment: current, data: { by: 'moderator' } })
       await logAction(tx, { at: ctx.now, moderatorId: ctx.moderator.id, action: 'edit', commentId: id, from: row.status, to: row.status })
     }
-    if (change.status !== undefined) await applyStatus(tx, ctx, row, change.status)
+    if (change.status !== undefined) await applyStatus(tx, ctx, current, change.status)
   })
 }
 

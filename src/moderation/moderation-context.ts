@@ -8,4 +8,6 @@ export interface ModerationContext {
   secrets: Secrets
   moderator: ModeratorRow
   now: Date
+  /** Akismet is configured: spam and not-spam decisions are fed back to it. */
+  akismet: boolean
 }

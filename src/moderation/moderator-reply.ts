@@ -22,7 +22,7 @@ export async function replyAsModerator(ctx: ModerationContext, parentId: number,
     const [parent] = await lockForChange(tx, [parentId])
     if (!parent || parent.status === 'spam' || parent.status === 'trash') throw notFound()
     if (parent.status === 'pending') {
-      await changeStatus(tx, parent, 'approved')
+      await changeStatus(tx, parent, 'approved', ctx.now)
       await logAction(tx, { at: ctx.now, moderatorId: ctx.moderator.id, action: 'status', commentId: parent.id, from: 'pending', to: 'approved' })
     }
     const reply = await insertComment(tx, {

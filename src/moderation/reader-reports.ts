@@ -4,6 +4,7 @@ import { comments, reports } from '../db/schema.js'
 import type { Secrets } from '../crypto/secrets.js'
 import { ApiError } from '../http/api-error.js'
 import { cleanText } from '../comments/clean-text.js'
+import { recordEvent } from '../webhooks/outbox.js'
 
 export const REPORT_REASONS = ['spam', 'abuse', 'off_topic', 'other'] as const
 export type ReportReason = (typeof REPORT_REASONS)[number]
@@ -21,7 +22,7 @@ export async function reportComment(
   reason: ReportReason,
   rawNote: string | undefined,
 ): Promise<{ created: boolean }> {
-  const [comment] = await ctx.db.select({ status: comments.status }).from(comments).where(eq(comments.id, commentId))
+  const [comment] = await ctx.db.select().from(comments).where(eq(comments.id, commentId))
   if (!comment || comment.status !== 'approved') throw new ApiError(404, 'not_found', 'There is no such comment.')
   const reporterKey = await ctx.secrets.rateKey(`report:${ctx.ip ?? 'unknown'}`)
   const since = new Date(ctx.now.getTime() - WINDOW_MS)
@@ -40,6 +41,9 @@ export async function reportComment(
     .where(and(eq(reports.commentId, commentId), eq(reports.reporterKey, reporterKey), isNull(reports.resolvedAt)))
   if (already) return { created: false }
   const note = rawNote === undefined ? null : cleanText(rawNote, { multiline: true }).trim().slice(0, 2000) || null
-  await ctx.db.insert(reports).values({ commentId, reason, note, reporterKey, createdAt: ctx.now })
+  await ctx.db.transaction(async (tx) => {
+    const [report] = await tx.insert(reports).values({ commentId, reason, note, reporterKey, createdAt: ctx.now }).returning({ id: reports.id })
+    await recordEvent(tx, { type: 'comment.reported', at: ctx.now, comment, data: { report: { id: report?.id ?? null, reason, note } } })
+  })
   return { created: true }
 }

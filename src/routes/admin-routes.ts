@@ -1,6 +1,9 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../app-env.js'
-import { ApiError } from '../http/api-error.js'
+import { ApiError, validationError } from '../http/api-error.js'
+import type { Deps } from '../deps.js'
+import { refuseTarget } from '../webhooks/target-guard.js'
+import { newWebhookSecret } from '../webhooks/webhook-signing.js'
 import { settingsPatchSchema, settingsSchema, type Settings } from '../settings/settings-schema.js'
 import { createModerator, listModerators, toModeratorView, updateModerator } from '../auth/moderator-accounts.js'
 import { logAction } from '../moderation/audit-log.js'
@@ -50,6 +53,22 @@ const updateModeratorRoute = createRoute({
   responses: { 200: jsonContent('Changed', z.object({ moderator: ModeratorSchema })), ...authProblems, 404: problem('No such moderator'), 422: problem('Invalid change') },
 })
 
+/**
+ * The filter webhook's secret after a settings change: a new one when the filter is set up or
+ * moves to another URL, none when it is removed, unchanged otherwise. Its URL must be a public
+ * http(s) target.
+ */
+async function filterSecretChange(deps: Deps, hook: Settings['filterWebhook'] | undefined): Promise<{ sealed: string | null; plain?: string } | undefined> {
+  if (hook === undefined) return undefined
+  if (hook === null) return { sealed: null }
+  const refused = await refuseTarget(hook.url, { allowPrivate: deps.config.allowPrivateTargets, resolveHost: deps.resolveHost })
+  if (refused) throw validationError([{ field: 'filterWebhook.url', code: 'invalid_url', message: `The filter URL cannot be used: ${refused}.` }])
+  const current = await deps.settings.get(deps.db)
+  if (current.values.filterWebhook?.url === hook.url && current.filterSecretSealed) return undefined
+  const plain = newWebhookSecret()
+  return { sealed: await deps.secrets.seal(plain), plain }
+}
+
 /** What changed between two settings objects, key by key. */
 function settingsDiff(before: Settings, after: Settings): Record<string, { from: unknown; to: unknown }> {
   const diff: Record<string, { from: unknown; to: unknown }> = {}
@@ -67,15 +86,18 @@ export const adminRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook
   .openapi(patchSettingsRoute, async (c) => {
     const { deps } = c.env
     const patch = c.req.valid('json')
+    const secret = await filterSecretChange(c.env.deps, patch.filterWebhook)
     const after = await deps.db.transaction(async (tx) => {
-      const { before, loaded } = await deps.settings.update(tx, patch)
+      const { before, loaded } = await deps.settings.update(tx, patch, secret?.sealed)
       const diff = settingsDiff(before, loaded.values)
       if (Object.keys(diff).length > 0) {
         await logAction(tx, { at: deps.clock(), moderatorId: c.var.moderator.id, action: 'settings', detail: diff })
       }
       return loaded.values
     })
-    return c.json(after, 200)
+    // The filter's secret is shown once, in the answer to the change that made it.
+    const shown = secret?.plain && after.filterWebhook ? { ...after, filterWebhook: { ...after.filterWebhook, secret: secret.plain } } : after
+    return c.json(shown, 200)
   })
   .openapi(listModeratorsRoute, async (c) => c.json({ moderators: (await listModerators(c.env.deps.db)).map(toModeratorView) }, 200))
   .openapi(createModeratorRoute, async (c) => {

@@ -60,6 +60,7 @@ async function handleForm(c: Context<AppEnv>): Promise<Response> {
       url: field(form, 'url'),
       parentId: parentId || null,
       honeypot: field(form, 'hp'),
+      turnstileToken: field(form, 'cf-turnstile-response'),
       // The page the reader came from names a new article, when it is on an allowed origin.
       article: { url: allowedTarget(field(form, 'redirect_to'), ctx.allowedOrigins)?.href ?? back?.href },
     })

@@ -17,7 +17,7 @@ const statusSchema = z.enum(['pending', 'approved', 'spam', 'trash'])
 
 export function moderationContext(c: Context<AppEnv>): ModerationContext {
   const { deps } = c.env
-  return { db: deps.db, secrets: deps.secrets, moderator: c.var.moderator, now: deps.clock() }
+  return { db: deps.db, secrets: deps.secrets, moderator: c.var.moderator, now: deps.clock(), akismet: deps.config.akismet !== null }
 }
 
 const queueRoute = createRoute({

@@ -10,6 +10,8 @@ export interface NodeConfig extends AppConfig {
   dataDir: string
   poolMax: number
   logLevel: LogLevel
+  /** JOBS_INTERVAL_MS: how often runJobs runs in this process. */
+  jobsIntervalMs: number
 }
 
 function intFrom(value: string | undefined, fallback: number, name: string): number {
@@ -46,11 +48,13 @@ export function readNodeConfig(env: NodeJS.ProcessEnv): NodeConfig {
       ? { secret: env.TURNSTILE_SECRET, url: env.TURNSTILE_URL || 'https://challenges.cloudflare.com/turnstile/v0/siteverify' }
       : null,
     allowPrivateTargets: env.PARLEY_ALLOW_PRIVATE_TARGETS === '1',
+    webhookTimeoutMs: intFrom(env.WEBHOOK_TIMEOUT_MS, 10_000, 'WEBHOOK_TIMEOUT_MS') || 10_000,
     sessions: {
       idleSeconds: (intFrom(env.SESSION_IDLE_MINUTES, 120, 'SESSION_IDLE_MINUTES') || 120) * 60,
       maxSeconds: (intFrom(env.SESSION_MAX_HOURS, 12, 'SESSION_MAX_HOURS') || 12) * 3600,
     },
     logLevel: parseLogLevel(env.LOG_LEVEL),
+    jobsIntervalMs: intFrom(env.JOBS_INTERVAL_MS, 60_000, 'JOBS_INTERVAL_MS') || 60_000,
   }
 }
 

@@ -12,6 +12,8 @@ import { migratePostgres } from '../db/migrate-postgres.js'
 import { readNodeConfig, resolveSecret } from './node-config.js'
 import { nativeArgon2 } from './argon2-native.js'
 import { ensureFirstAdmin } from './first-admin.js'
+import { runJobs } from '../jobs/run-jobs.js'
+import { spamJobs } from '../spam/spam-jobs.js'
 
 const GRACE_MS = 10_000
 
@@ -58,6 +60,16 @@ const server: ServerType = serve(
   },
 )
 
+// Jobs (Akismet re-checks and feedback, webhook deliveries, purges) run here on a timer, one run at a time.
+let jobsRun: Promise<unknown> | undefined
+const jobsTimer = setInterval(() => {
+  jobsRun ??= runJobs(deps, new Date(), spamJobs)
+    .catch((error: unknown) => logger.error('jobs run failed', { error: error instanceof Error ? error.message : String(error) }))
+    .finally(() => {
+      jobsRun = undefined
+    })
+}, config.jobsIntervalMs)
+
 let stopping = false
 /** Stop accepting, let in-flight requests finish, close the pool, exit; force it after the grace period. */
 async function shutdown(signal: string): Promise<void> {
@@ -69,11 +81,13 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1)
   }, GRACE_MS)
   force.unref()
+  clearInterval(jobsTimer)
   const http = server as Server
   await new Promise<void>((resolve) => {
     http.close(() => resolve())
     http.closeIdleConnections()
   })
+  await jobsRun
   await database.close()
   logger.info('stopped')
   process.exit(0)

@@ -2,6 +2,15 @@ import { z } from 'zod'
 
 const originPattern = /^https?:\/\/[^/?#\s]+$/
 
+/** The site's own filter service (API.md, Webhooks): its signing secret is kept apart, sealed. */
+export const filterWebhookSchema = z
+  .object({
+    url: z.string().max(2000),
+    timeoutMs: z.number().int().min(100).max(30_000).optional(),
+    includeEmail: z.boolean().optional(),
+  })
+  .strict()
+
 const fields = {
   requireNameEmail: z.boolean(),
   moderation: z.enum(['rules', 'all']),
@@ -17,6 +26,7 @@ const fields = {
   registerArticles: z.boolean(),
   ipRetentionDays: z.number().int().min(0).max(3650),
   purgeAfterDays: z.number().int().min(0).max(3650),
+  filterWebhook: filterWebhookSchema.nullable(),
 }
 
 /** The site's settings (API.md, Settings). */
@@ -42,6 +52,7 @@ export const defaultSettings: Settings = {
   registerArticles: true,
   ipRetentionDays: 30,
   purgeAfterDays: 30,
+  filterWebhook: null,
 }
 
 /** Stored overrides merged over the defaults; a stored value that no longer validates falls back to its default. */

@@ -6,6 +6,8 @@ import { resolveSettings, settingsSchema, type Settings } from './settings-schem
 export interface LoadedSettings {
   values: Settings
   revision: number
+  /** The filter webhook's signing secret, sealed (see `Secrets.seal`). */
+  filterSecretSealed: string | null
 }
 
 /**
@@ -29,18 +31,19 @@ export class SettingsStore {
   }
 
   /** Validates and stores a partial update; unknown keys are the caller's to refuse. */
-  async update(db: Db, patch: Partial<Settings>): Promise<{ before: Settings; loaded: LoadedSettings }> {
+  async update(db: Db, patch: Partial<Settings>, filterSecretSealed?: string | null): Promise<{ before: Settings; loaded: LoadedSettings }> {
     const current = await this.load(db)
     const next = settingsSchema.parse({ ...current.values, ...patch })
+    const secret = filterSecretSealed === undefined ? current.filterSecretSealed : filterSecretSealed
     const [row] = await db
       .insert(settings)
-      .values({ id: 1, value: next, revision: 1 })
+      .values({ id: 1, value: next, revision: 1, filterSecret: secret })
       .onConflictDoUpdate({
         target: settings.id,
-        set: { value: next, revision: sql`${settings.revision} + 1`, updatedAt: sql`now()` },
+        set: { value: next, revision: sql`${settings.revision} + 1`, updatedAt: sql`now()`, filterSecret: secret },
       })
       .returning({ revision: settings.revision })
-    const loaded = { values: next, revision: row?.revision ?? current.revision + 1 }
+    const loaded = { values: next, revision: row?.revision ?? current.revision + 1, filterSecretSealed: secret }
     this.cached = { loaded, at: this.now() }
     return { before: current.values, loaded }
   }
@@ -50,8 +53,11 @@ export class SettingsStore {
   }
 
   private async load(db: Db): Promise<LoadedSettings> {
-    const [row] = await db.select({ value: settings.value, revision: settings.revision }).from(settings).where(eq(settings.id, 1))
-    const loaded = { values: resolveSettings(row?.value ?? {}), revision: row?.revision ?? 0 }
+    const [row] = await db
+      .select({ value: settings.value, revision: settings.revision, filterSecret: settings.filterSecret })
+      .from(settings)
+      .where(eq(settings.id, 1))
+    const loaded = { values: resolveSettings(row?.value ?? {}), revision: row?.revision ?? 0, filterSecretSealed: row?.filterSecret ?? null }
     this.cached = { loaded, at: this.now() }
     return loaded
   }

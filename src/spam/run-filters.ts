@@ -12,7 +12,9 @@ async function runOne(filter: SpamFilter, candidate: SpamCandidate, ctx: SpamCon
     })
     const result = await Promise.race([Promise.resolve(filter.check(candidate, ctx)), timeout])
     if (!result || !(result.verdict in severity)) throw new Error('answered no verdict')
-    return { filter: filter.name, verdict: result.verdict, reason: String(result.reason ?? '') }
+    const check: CheckResult = { filter: filter.name, verdict: result.verdict, reason: String(result.reason ?? '') }
+    if (result.retry) check.retry = true
+    return check
   } catch (error) {
     // Fail safe: a filter that cannot answer holds the comment; nothing unchecked is published.
     const message = error instanceof Error ? error.message : String(error)

@@ -19,6 +19,10 @@ export interface SpamCandidate {
   userAgent: string | null
   referrer: string | null
   honeypot: string
+  /** The Cloudflare Turnstile token the widget or form sent, if any. */
+  turnstileToken: string | null
+  /** When the comment was written. */
+  createdAt: Date
   /** True when the author edits an existing comment. */
   isEdit: boolean
 }
@@ -46,7 +50,14 @@ export interface SpamFilter {
   name: string
   /** Longest the filter may take, in ms; past it the comment is held. Default 5,000. */
   timeoutMs?: number
-  check(candidate: SpamCandidate, ctx: SpamContext): Promise<{ verdict: Verdict; reason: string }> | { verdict: Verdict; reason: string }
+  check(candidate: SpamCandidate, ctx: SpamContext): Promise<FilterAnswer> | FilterAnswer
+}
+
+/** A filter's answer; `retry` asks to be asked again later (the comment is held meanwhile). */
+export interface FilterAnswer {
+  verdict: Verdict
+  reason: string
+  retry?: boolean
 }
 
 export const severity: Record<Verdict, number> = { approve: 0, hold: 1, spam: 2 }

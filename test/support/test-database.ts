@@ -4,7 +4,8 @@ import type { Database } from '../../src/db/database.js'
 import { openPglite, migratePglite } from '../../src/db/pglite.js'
 import { openPostgres } from '../../src/db/postgres.js'
 
-export const TEMPLATE_DB = 'parley_test_template'
+/** Each vitest run migrates its own template (global setup names it), so that runs side by side never collide. */
+export const templateDb = () => process.env.PARLEY_TEST_TEMPLATE ?? 'parley_test_template'
 
 /** The suite runs on PostgreSQL when DATABASE_URL is set, on PGlite otherwise. */
 export const postgresUrl = process.env.DATABASE_URL || null
@@ -27,7 +28,7 @@ export async function openTestDatabase(): Promise<Database & { url: string | nul
   }
   const name = `parley_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`
   const admin = postgres(postgresUrl, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`create database "${name}" template "${TEMPLATE_DB}"`)
+  await admin.unsafe(`create database "${name}" template "${templateDb()}"`)
   await admin.end()
   const url = withDatabase(postgresUrl, name)
   const database = openPostgres({ url, poolMax: 10, timeoutMs: 5000 })

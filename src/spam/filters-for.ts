@@ -1,0 +1,21 @@
+import type { CommentContext } from '../comments/comment-context.js'
+import { akismetFilter } from './akismet-filter.js'
+import { turnstileFilter } from './turnstile-filter.js'
+import { filterWebhookFilter } from './filter-webhook.js'
+import type { SpamFilter } from './spam-filter.js'
+import { wordpressRules } from './wordpress-rules.js'
+
+/**
+ * The pipeline for one submission: WordPress's rules, then the outside services this deployment
+ * configured (Turnstile, Akismet, the site's filter service), then the site's own code filters.
+ */
+export function filtersFor(ctx: Pick<CommentContext, 'integrations' | 'spamFilters'>): SpamFilter[] {
+  const { akismet, turnstile, filterWebhook, allowPrivateTargets, resolveHost } = ctx.integrations
+  return [
+    ...wordpressRules,
+    ...(turnstile ? [turnstileFilter(turnstile)] : []),
+    ...(akismet ? [akismetFilter(akismet)] : []),
+    ...(filterWebhook ? [filterWebhookFilter(filterWebhook, { allowPrivate: allowPrivateTargets, resolveHost })] : []),
+    ...ctx.spamFilters,
+  ]
+}
