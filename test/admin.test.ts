@@ -12,6 +12,7 @@ const documented = {
   threadDepth: 5, editWindowSeconds: 900, floodSeconds: 15, closeAfterDays: null, allowedOrigins: [], registerArticles: true,
   ipRetentionDays: 30,
 }
+
 interface LogEntry { id: number; at: string; moderator: { id: number; name: string } | null; action: string; commentId: number | null; from: string | null; to: string | null; detail: Record<string, unknown> | null }
 interface Node { id: number; depth: number; replies: Node[] }
 

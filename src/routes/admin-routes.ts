@@ -102,8 +102,12 @@ export const adminRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook
   .openapi(listModeratorsRoute, async (c) => c.json({ moderators: (await listModerators(c.env.deps.db)).map(toModeratorView) }, 200))
   .openapi(createModeratorRoute, async (c) => {
     const { deps } = c.env
-    const row = await createModerator(deps.db, deps.passwords, c.req.valid('json'))
-    await logAction(deps.db, { at: deps.clock(), moderatorId: c.var.moderator.id, action: 'moderator.create', to: row.role, detail: { moderatorId: row.id } })
+    // The account and its log entry commit together.
+    const row = await deps.db.transaction(async (tx) => {
+      const created = await createModerator(tx, deps.passwords, c.req.valid('json'))
+      await logAction(tx, { at: deps.clock(), moderatorId: c.var.moderator.id, action: 'moderator.create', to: created.role, detail: { moderatorId: created.id } })
+      return created
+    })
     return c.json({ moderator: toModeratorView(row) }, 201)
   })
   .openapi(updateModeratorRoute, async (c) => {
@@ -111,14 +115,17 @@ export const adminRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook
     const text = c.req.valid('param').id
     if (!/^[1-9]\d{0,9}$/.test(text) || Number(text) > 2_147_483_647) throw new ApiError(404, 'not_found', 'There is no such moderator.')
     const change = c.req.valid('json')
-    const { before, after } = await updateModerator(deps.db, deps.passwords, Number(text), change)
-    await logAction(deps.db, {
-      at: deps.clock(),
-      moderatorId: c.var.moderator.id,
-      action: 'moderator.update',
-      from: before.disabled ? 'disabled' : before.role,
-      to: after.disabled ? 'disabled' : after.role,
-      detail: { moderatorId: after.id, ...(change.name === undefined ? {} : { name: after.name }), ...(change.password === undefined ? {} : { passwordChanged: true }) },
+    const after = await deps.db.transaction(async (tx) => {
+      const { before, after: changed } = await updateModerator(tx, deps.passwords, Number(text), change)
+      await logAction(tx, {
+        at: deps.clock(),
+        moderatorId: c.var.moderator.id,
+        action: 'moderator.update',
+        from: before.disabled ? 'disabled' : before.role,
+        to: changed.disabled ? 'disabled' : changed.role,
+        detail: { moderatorId: changed.id, ...(change.name === undefined ? {} : { name: changed.name }), ...(change.password === undefined ? {} : { passwordChanged: true }) },
+      })
+      return changed
     })
     return c.json({ moderator: toModeratorView(after) }, 200)
   })
