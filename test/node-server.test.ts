@@ -28,7 +28,7 @@ async function freePort(): Promise<number> {
 }
 
 async function startServer(port: number): Promise<{ child: ChildProcess; output: () => string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), PARLEY_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), PARLEY_DATA_DIR: dataDir, LOG_LEVEL: 'warn', JOBS_INTERVAL_MS: '500' }
   if (database.url) {
     env.DATABASE_URL = database.url
     env.PARLEY_SECRET = 'node-server-test-secret-0123456789-abcdefghij'
@@ -55,6 +55,15 @@ describe('the Node server', () => {
     if (!database.url) {
       expect((await readFile(join(dataDir, 'secret'), 'utf8')).trim().length).toBeGreaterThanOrEqual(32)
       expect((await stat(join(dataDir, 'secret'))).mode & 0o077).toBe(0)
+      // The embedded first start creates admin@localhost and prints its password once, and it works.
+      const password = /password: (\S+)/.exec(output())?.[1] ?? ''
+      const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email: 'admin@localhost', password }),
+      })
+      expect(login.status).toBe(200)
+      expect((await login.json()).moderator).toMatchObject({ email: 'admin@localhost', role: 'admin' })
     }
 
     // A submission whose body is still arriving when the signal comes.
