@@ -11,6 +11,7 @@ import { openPostgres } from '../db/postgres.js'
 import { migratePostgres } from '../db/migrate-postgres.js'
 import { readNodeConfig, resolveSecret } from './node-config.js'
 import { nativeArgon2 } from './argon2-native.js'
+import { resolveHostNode } from './node-resolve-host.js'
 import { ensureFirstAdmin } from './first-admin.js'
 import { runJobs } from '../jobs/run-jobs.js'
 import { spamJobs } from '../spam/spam-jobs.js'
@@ -39,6 +40,7 @@ const deps: Deps = {
   settings: new SettingsStore(),
   spamFilters: [],
   passwords: nativeArgon2,
+  resolveHost: resolveHostNode,
   clock: () => new Date(),
   logger,
   config,
