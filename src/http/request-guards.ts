@@ -54,7 +54,7 @@ export function deadline(ms: number): MiddlewareHandler<AppEnv> {
         throw new ApiError(503, 'unavailable', 'The service is briefly unavailable; please try again.', undefined, { 'Retry-After': '5' })
       }
     } finally {
-      clearTimeout(timer)
+      if (timer !== undefined) clearTimeout(timer)
     }
   }
 }

@@ -14,16 +14,25 @@ export interface LoadedSettings {
  * Settings change rarely and are read on every request, so each instance keeps them for
  * `ttlMs`. A change made through this store is seen at once here; other instances see it
  * within the TTL.
+ *
+ * With `shareLoads`, requests that miss together wait for one load. A Worker turns it off: its
+ * store outlives requests, and a load driven by one request's connection must not be awaited by
+ * another, which would hang if the first were cancelled.
  */
 export class SettingsStore {
   private cached: { loaded: LoadedSettings; at: number } | undefined
   private pending: Promise<LoadedSettings> | undefined
 
-  constructor(private readonly ttlMs = 1000, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly ttlMs = 1000,
+    private readonly now: () => number = Date.now,
+    private readonly shareLoads = true,
+  ) {}
 
   async get(db: Db): Promise<LoadedSettings> {
     const hit = this.cached
     if (hit && this.now() - hit.at < this.ttlMs) return hit.loaded
+    if (!this.shareLoads) return this.load(db)
     this.pending ??= this.load(db).finally(() => {
       this.pending = undefined
     })

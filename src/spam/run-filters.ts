@@ -20,7 +20,7 @@ async function runOne(filter: SpamFilter, candidate: SpamCandidate, ctx: SpamCon
     const message = error instanceof Error ? error.message : String(error)
     return { filter: filter.name, verdict: 'hold', reason: `error: ${message}` }
   } finally {
-    clearTimeout(timer)
+    if (timer !== undefined) clearTimeout(timer)
   }
 }
 

@@ -1,0 +1,38 @@
+import { readFile } from 'node:fs/promises'
+import { gzipSync } from 'node:zlib'
+
+// `npm run size:worker`: the Worker bundle that `npm run build:worker` left in dist/, against
+// DESIGN.md's budget, and which packages fill it (from esbuild's metafile).
+const BUDGET_GZIP_KIB = 150
+
+interface Metafile {
+  outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>
+}
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`
+
+/** `node_modules/@scope/name/...` → `@scope/name`; our own files → their folder under src/. */
+function owner(path: string): string {
+  const inPackage = path.split('node_modules/').pop() ?? path
+  if (inPackage === path) return path.split('/').slice(0, 2).join('/')
+  const parts = inPackage.split('/')
+  return (parts[0]?.startsWith('@') ? parts.slice(0, 2) : parts.slice(0, 1)).join('/')
+}
+
+const bundle = await readFile('dist/worker.js')
+const gzipped = gzipSync(bundle, { level: 9 }).length
+console.log(`Worker bundle: ${kib(bundle.length)} raw, ${kib(gzipped)} gzipped (budget ${BUDGET_GZIP_KIB} KiB gzipped)`)
+if (gzipped > BUDGET_GZIP_KIB * 1024) console.log(`  over budget by ${kib(gzipped - BUDGET_GZIP_KIB * 1024)}`)
+
+const meta = JSON.parse(await readFile('dist/bundle-meta.json', 'utf8')) as Metafile
+const output = meta.outputs['dist/worker.js']
+if (output) {
+  const byOwner = new Map<string, number>()
+  for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
+    byOwner.set(owner(path), (byOwner.get(owner(path)) ?? 0) + bytesInOutput)
+  }
+  console.log('Largest parts (minified bytes, before gzip):')
+  for (const [name, bytes] of [...byOwner].sort((a, b) => b[1] - a[1]).slice(0, 12)) {
+    console.log(`  ${kib(bytes).padStart(10)}  ${(100 * bytes / bundle.length).toFixed(0).padStart(3)}%  ${name}`)
+  }
+}

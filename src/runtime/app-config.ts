@@ -1,0 +1,44 @@
+import type { AppConfig, TrustedProxyHeader } from '../deps.js'
+import { parseLogLevel, type LogLevel } from '../logger.js'
+
+/** Configuration as text, whichever runtime holds it (Node's process.env, a Worker's vars and secrets). */
+export type ConfigVars = Readonly<Record<string, string | undefined>>
+
+export function intFrom(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback
+  const parsed = Number(value)
+  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a whole number, not "${value}"`)
+  return parsed
+}
+
+function trustProxyFrom(value: string | undefined): TrustedProxyHeader | null {
+  if (!value) return null
+  const lower = value.toLowerCase()
+  if (lower === 'x-forwarded-for' || lower === 'cf-connecting-ip') return lower
+  throw new Error(`TRUST_PROXY must be x-forwarded-for or cf-connecting-ip, not "${value}"`)
+}
+
+/** The settings every runtime shares (API.md, Configuration); a value that makes no sense stops the start. */
+export function readAppConfig(env: ConfigVars): AppConfig & { logLevel: LogLevel } {
+  const publicUrl = env.PARLEY_PUBLIC_URL || null
+  if (publicUrl) new URL(publicUrl)
+  return {
+    dbTimeoutMs: intFrom(env.DB_TIMEOUT_MS, 2000, 'DB_TIMEOUT_MS') || 2000,
+    cacheMaxAge: intFrom(env.PARLEY_CACHE_MAX_AGE, 10, 'PARLEY_CACHE_MAX_AGE'),
+    publicUrl,
+    trustProxy: trustProxyFrom(env.TRUST_PROXY),
+    akismet: env.AKISMET_KEY && env.AKISMET_BLOG
+      ? { key: env.AKISMET_KEY, blog: env.AKISMET_BLOG, url: (env.AKISMET_URL || 'https://rest.akismet.com').replace(/\/+$/, '') }
+      : null,
+    turnstile: env.TURNSTILE_SECRET
+      ? { secret: env.TURNSTILE_SECRET, url: env.TURNSTILE_URL || 'https://challenges.cloudflare.com/turnstile/v0/siteverify' }
+      : null,
+    allowPrivateTargets: env.PARLEY_ALLOW_PRIVATE_TARGETS === '1',
+    webhookTimeoutMs: intFrom(env.WEBHOOK_TIMEOUT_MS, 10_000, 'WEBHOOK_TIMEOUT_MS') || 10_000,
+    sessions: {
+      idleSeconds: (intFrom(env.SESSION_IDLE_MINUTES, 120, 'SESSION_IDLE_MINUTES') || 120) * 60,
+      maxSeconds: (intFrom(env.SESSION_MAX_HOURS, 12, 'SESSION_MAX_HOURS') || 12) * 3600,
+    },
+    logLevel: parseLogLevel(env.LOG_LEVEL),
+  }
+}

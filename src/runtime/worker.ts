@@ -1,0 +1,76 @@
+import type { ExecutionContext } from 'hono'
+import { createApp } from '../app.js'
+import type { AppConfig, Deps } from '../deps.js'
+import { nobleArgon2 } from '../auth/argon2-noble.js'
+import { createSecrets, type Secrets } from '../crypto/secrets.js'
+import { createLogger, type Logger } from '../logger.js'
+import { SettingsStore } from '../settings/settings-store.js'
+import { runJobs } from '../jobs/run-jobs.js'
+import { spamJobs } from '../spam/spam-jobs.js'
+import { hyperdriveDb } from './hyperdrive-db.js'
+import { readWorkerConfig, type WorkerEnv } from './worker-config.js'
+
+/** What a Cron Trigger hands to `scheduled()`, as much of it as Parley uses. */
+interface ScheduledController {
+  cron: string
+  scheduledTime: number
+}
+
+/** What one isolate derives once from its bindings and keeps for every request it serves. */
+interface IsolateState {
+  config: AppConfig
+  logger: Logger
+  secrets: Secrets
+}
+
+const app = createApp()
+// Settings are cached per isolate, like per Node process; loads are not shared between requests (see SettingsStore).
+const settings = new SettingsStore(1000, Date.now, false)
+// Keyed by the bindings object, which an isolate hands to each of its requests (new secrets or vars come with a
+// new deployment, so new isolates); were it ever a fresh object, the state would only be derived again.
+const isolates = new WeakMap<WorkerEnv, IsolateState>()
+
+async function isolateState(env: WorkerEnv): Promise<IsolateState> {
+  const known = isolates.get(env)
+  if (known) return known
+  if (!env.PARLEY_SECRET) throw new Error('PARLEY_SECRET is not set: `npx wrangler secret put PARLEY_SECRET` (at least 32 characters)')
+  const { logLevel, ...config } = readWorkerConfig(env)
+  // Derived without sharing a pending promise: two first requests each derive, and the last one kept wins.
+  const state = { config, logger: createLogger(logLevel), secrets: await createSecrets(env.PARLEY_SECRET) }
+  isolates.set(env, state)
+  return state
+}
+
+/** The dependencies of one invocation: its own database client, everything else from the isolate. */
+async function depsFor(env: WorkerEnv): Promise<Deps> {
+  const { config, logger, secrets } = await isolateState(env)
+  return {
+    db: hyperdriveDb(env.HYPERDRIVE, config.dbTimeoutMs),
+    secrets,
+    settings,
+    spamFilters: [],
+    passwords: nobleArgon2,
+    clock: () => new Date(),
+    logger,
+    config,
+  }
+}
+
+export default {
+  async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
+    const deps = await depsFor(env)
+    // There is no socket here: the address is the one Cloudflare's edge saw, as config.trustProxy says too.
+    const remoteAddr = request.headers.get('cf-connecting-ip') ?? undefined
+    return app.fetch(request, { deps, remoteAddr }, ctx)
+  },
+
+  async scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
+    const deps = await depsFor(env)
+    ctx.waitUntil(
+      runJobs(deps, new Date(), spamJobs).then(
+        (report) => deps.logger.info('jobs ran', { ...report }),
+        (error: unknown) => deps.logger.error('jobs run failed', { error: error instanceof Error ? error.message : String(error) }),
+      ),
+    )
+  },
+}

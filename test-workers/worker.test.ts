@@ -1,0 +1,94 @@
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test'
+import { eq, sql } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import { nobleArgon2 } from '../src/auth/argon2-noble.js'
+import { createModerator } from '../src/auth/moderator-accounts.js'
+import { comments } from '../src/db/schema.js'
+import worker from '../src/runtime/worker.js'
+import { call, db, send } from './support/edge.js'
+
+// Default settings throughout: a first-time commenter is held for moderation, flood control is on
+// (so every post comes from its own address and email).
+let serial = 0
+async function post(key: string, body: string, ip: string) {
+  serial++
+  return send('POST', `/api/v1/articles/${key}/comments`, { name: `Edge reader ${serial}`, email: `edge${serial}@example.com`, body }, {}, ip)
+}
+
+async function signIn(): Promise<Record<string, string>> {
+  serial++
+  const email = `edge-mod${serial}@news.example`
+  const password = `correct horse ${serial}`
+  // Made with the pure-JS hasher, as `wrangler` users would; the Worker verifies it the same way.
+  await createModerator(db, nobleArgon2, { email, name: `Edge mod ${serial}`, role: 'moderator', password })
+  const res = await send('POST', '/api/v1/auth/login', { email, password }, {}, '198.18.0.7')
+  expect(res.status).toBe(200)
+  const { token } = await res.json<{ token: string }>()
+  return { Authorization: `Bearer ${token}` }
+}
+
+describe('the Worker in workerd, on PostgreSQL through Hyperdrive', () => {
+  it('takes a comment, keeps CF-Connecting-IP as its address, and shows it to its author by token', async () => {
+    const res = await post('edge-submit', 'Hello from the edge', '203.0.113.41')
+    expect(res.status).toBe(201)
+    const { comment, token } = await res.json<{ comment: { id: number; status: string }; token: string }>()
+    expect(comment.status).toBe('pending')
+    const [row] = await db.select({ ip: comments.ip }).from(comments).where(eq(comments.id, comment.id))
+    expect(row?.ip).toBe('203.0.113.41')
+
+    expect((await call(`/api/v1/comments/${comment.id}`)).status).toBe(404)
+    const own = await call(`/api/v1/comments/${comment.id}`, { headers: { Authorization: `Bearer ${token}` } })
+    expect(own.status).toBe(200)
+    expect(await own.json()).toMatchObject({ id: comment.id, status: 'pending', html: '<p>Hello from the edge</p>' })
+  })
+
+  it('signs a moderator in whose password was hashed in pure JS, and publishes a held comment: the thread and its ETag follow', async () => {
+    const held = await (await post('edge-thread', 'Waiting for a moderator', '203.0.113.42')).json<{ comment: { id: number } }>()
+    const empty = await call('/api/v1/articles/edge-thread/comments')
+    expect(empty.status).toBe(200)
+    expect((await empty.json<{ comments: unknown[] }>()).comments).toEqual([])
+    const etag = empty.headers.get('etag') ?? ''
+    expect(etag).toMatch(/^"[^"]+"$/)
+    expect((await call('/api/v1/articles/edge-thread/comments', { headers: { 'If-None-Match': etag } })).status).toBe(304)
+
+    const moderator = await signIn()
+    const queue = await call('/api/v1/moderation/comments', { headers: moderator })
+    expect(queue.status).toBe(200)
+    const { comments: queued } = await queue.json<{ comments: { id: number; ip: string | null }[] }>()
+    expect(queued.find((c) => c.id === held.comment.id)?.ip).toBe('203.0.113.42')
+    const approved = await send('PATCH', `/api/v1/moderation/comments/${held.comment.id}`, { status: 'approved' }, moderator)
+    expect(approved.status).toBe(200)
+
+    const after = await call('/api/v1/articles/edge-thread/comments', { headers: { 'If-None-Match': etag } })
+    expect(after.status).toBe(200)
+    const thread = await after.json<{ article: { commentCount: number }; comments: { id: number }[] }>()
+    expect(thread.comments.map((c) => c.id)).toEqual([held.comment.id])
+    expect(thread.article.commentCount).toBe(1)
+    const next = after.headers.get('etag') ?? ''
+    expect(next).not.toBe(etag)
+    expect((await call('/api/v1/articles/edge-thread/comments', { headers: { 'If-None-Match': next } })).status).toBe(304)
+  })
+
+  it('refuses a wrong password with the same 401 as an unknown account', async () => {
+    const wrong = await send('POST', '/api/v1/auth/login', { email: 'nobody@news.example', password: 'not the password' }, {}, '198.18.0.8')
+    expect(wrong.status).toBe(401)
+    expect(await wrong.json()).toMatchObject({ code: 'invalid_credentials' })
+  })
+
+  it('runs the jobs from the Cron Trigger: old spam is purged and old addresses forgotten', async () => {
+    const spam = await (await post('edge-jobs', 'Old spam', '203.0.113.43')).json<{ comment: { id: number } }>()
+    const kept = await (await post('edge-jobs', 'Old but kept', '203.0.113.44')).json<{ comment: { id: number } }>()
+    const longAgo = sql`now() - interval '40 days'`
+    await db.update(comments).set({ status: 'spam', createdAt: longAgo }).where(eq(comments.id, spam.comment.id))
+    await db.update(comments).set({ createdAt: longAgo }).where(eq(comments.id, kept.comment.id))
+
+    // As the Cron Trigger calls it; the run goes on in waitUntil, which the test waits for.
+    const ctx = createExecutionContext()
+    await worker.scheduled(createScheduledController({ cron: '* * * * *', scheduledTime: new Date() }), env, ctx)
+    await waitOnExecutionContext(ctx)
+
+    expect(await db.select({ id: comments.id }).from(comments).where(eq(comments.id, spam.comment.id))).toEqual([])
+    const [row] = await db.select({ ip: comments.ip, userAgent: comments.userAgent }).from(comments).where(eq(comments.id, kept.comment.id))
+    expect(row).toEqual({ ip: null, userAgent: null })
+  })
+})

@@ -1,0 +1,36 @@
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers'
+import { defineConfig } from 'vitest/config'
+
+// The workerd suite: the Worker itself (src/runtime/worker.ts, from wrangler.toml) inside workerd,
+// on real PostgreSQL through its Hyperdrive binding. Its database is its own, named per run, so it
+// never meets the Node suites' databases nor a second run beside it.
+const server = new URL(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test')
+// Hyperdrive's local mode refuses a connection string without a password; a trusting server ignores it.
+server.password ||= 'postgres'
+server.pathname = `/parley_workers_test_${process.pid}`
+// For test-workers/global-setup.ts, which runs in this process after the config is read.
+process.env.PARLEY_WORKERS_DATABASE_URL = server.href
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: './wrangler.toml' },
+      miniflare: {
+        hyperdrives: { HYPERDRIVE: server.href },
+        bindings: { PARLEY_SECRET: 'workers-test-secret-that-is-long-enough-0123456789', LOG_LEVEL: 'warn' },
+      },
+    }),
+  ],
+  test: {
+    include: ['test-workers/**/*.test.ts'],
+    globalSetup: ['test-workers/global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    deps: {
+      // sanitize-html is CommonJS and requires postcss, which requires nanoid's dual CJS/ESM build:
+      // the pool's require() picks the ESM file (cloudflare/workers-sdk#13037). Pre-bundled by
+      // esbuild, as wrangler does for deployment, it loads.
+      optimizer: { ssr: { enabled: true, include: ['sanitize-html'] } },
+    },
+  },
+})
