@@ -17,7 +17,8 @@ export default defineConfig({
       wrangler: { configPath: './wrangler.toml' },
       miniflare: {
         hyperdrives: { HYPERDRIVE: server.href },
-        bindings: { PARLEY_SECRET: 'workers-test-secret-that-is-long-enough-0123456789', LOG_LEVEL: 'warn' },
+        // A one-second max-age, so the edge cache's tests can wait a cached copy out.
+        bindings: { PARLEY_SECRET: 'workers-test-secret-that-is-long-enough-0123456789', LOG_LEVEL: 'warn', PARLEY_CACHE_MAX_AGE: '1' },
       },
     }),
   ],

@@ -5,7 +5,7 @@ import { nobleArgon2 } from '../src/auth/argon2-noble.js'
 import { createModerator } from '../src/auth/moderator-accounts.js'
 import { comments } from '../src/db/schema.js'
 import worker from '../src/runtime/worker.js'
-import { call, db, send } from './support/edge.js'
+import { ORIGIN, call, db, send } from './support/edge.js'
 
 // Default settings throughout: a first-time commenter is held for moderation, flood control is on
 // (so every post comes from its own address and email).
@@ -13,6 +13,16 @@ let serial = 0
 async function post(key: string, body: string, ip: string) {
   serial++
   return send('POST', `/api/v1/articles/${key}/comments`, { name: `Edge reader ${serial}`, email: `edge${serial}@example.com`, body }, {}, ip)
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** A read straight through the Worker's fetch(), returning once its cache write (waitUntil) is done. */
+async function read(path: string, headers: Record<string, string> = {}): Promise<Response> {
+  const ctx = createExecutionContext()
+  const res = await worker.fetch(new Request(`${ORIGIN}${path}`, { headers: { 'CF-Connecting-IP': '203.0.113.60', ...headers } }), env, ctx)
+  await waitOnExecutionContext(ctx)
+  return res
 }
 
 async function signIn(): Promise<Record<string, string>> {
@@ -58,6 +68,8 @@ describe('the Worker in workerd, on PostgreSQL through Hyperdrive', () => {
     expect(queued.find((c) => c.id === held.comment.id)?.ip).toBe('203.0.113.42')
     const approved = await send('PATCH', `/api/v1/moderation/comments/${held.comment.id}`, { status: 'approved' }, moderator)
     expect(approved.status).toBe(200)
+    // The edge may serve its copy of the empty thread for the max-age it advertised (1 s here).
+    await sleep(1000)
 
     const after = await call('/api/v1/articles/edge-thread/comments', { headers: { 'If-None-Match': etag } })
     expect(after.status).toBe(200)
@@ -67,6 +79,56 @@ describe('the Worker in workerd, on PostgreSQL through Hyperdrive', () => {
     const next = after.headers.get('etag') ?? ''
     expect(next).not.toBe(etag)
     expect((await call('/api/v1/articles/edge-thread/comments', { headers: { 'If-None-Match': next } })).status).toBe(304)
+  })
+
+  it('serves thread pages and counts from the edge cache, per origin, until their max-age; then the moderation change shows', async () => {
+    const shown = await (await post('edge-cache', 'Soon removed', '203.0.113.45')).json<{ comment: { id: number } }>()
+    const moderator = await signIn()
+    expect((await send('PATCH', `/api/v1/moderation/comments/${shown.comment.id}`, { status: 'approved' }, moderator)).status).toBe(200)
+    const thread = '/api/v1/articles/edge-cache/comments'
+    const counts = '/api/v1/counts?keys=edge-cache'
+    const ids = async (res: Response) => (await res.json<{ comments: { id: number }[] }>()).comments.map((c) => c.id)
+
+    const first = await read(thread, { Origin: ORIGIN })
+    const firstCounts = await read(counts, { Origin: ORIGIN })
+    const readAt = Date.now()
+    expect(first.status).toBe(200)
+    expect(first.headers.get('age')).toBeNull()
+    expect(first.headers.get('cache-control')).toBe('public, max-age=1')
+    expect(await ids(first)).toEqual([shown.comment.id])
+    expect(await firstCounts.json()).toEqual({ counts: { 'edge-cache': 1 } })
+    const etag = first.headers.get('etag') ?? ''
+
+    // From the cache: Age says so (and bounds how long a browser keeps it); the CORS headers are this origin's.
+    const cached = await read(thread, { Origin: ORIGIN })
+    expect(cached.headers.get('age')).toMatch(/^[01]$/)
+    expect(cached.headers.get('etag')).toBe(etag)
+    expect(cached.headers.get('access-control-allow-origin')).toBe(ORIGIN)
+    expect(cached.headers.has('parley-stored-at')).toBe(false)
+    expect(await ids(cached)).toEqual([shown.comment.id])
+    const revalidated = await read(thread, { Origin: ORIGIN, 'If-None-Match': etag })
+    expect(revalidated.status).toBe(304)
+    expect(revalidated.headers.get('age')).toMatch(/^[01]$/)
+    expect(revalidated.headers.get('etag')).toBe(etag)
+    // Another origin has an entry of its own, never this origin's CORS headers.
+    const elsewhere = await read(thread, { Origin: 'https://elsewhere.example' })
+    expect(elsewhere.headers.get('age')).toBeNull()
+    expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull()
+    // A moderator's request is never answered from the cache.
+    expect((await read(thread, { Origin: ORIGIN, ...moderator })).headers.get('age')).toBeNull()
+
+    const removed = await send('PATCH', `/api/v1/moderation/comments/${shown.comment.id}`, { status: 'trash' }, moderator)
+    expect(removed.status).toBe(200)
+    const stale = await read(counts, { Origin: ORIGIN })
+    // Within the max-age, the copy may still be served (this is what max-age=1 allowed).
+    if (Date.now() - readAt < 900) expect(await stale.json()).toEqual({ counts: { 'edge-cache': 1 } })
+
+    await sleep(Math.max(0, readAt + 1000 - Date.now()))
+    const after = await read(thread, { Origin: ORIGIN, 'If-None-Match': etag })
+    expect(after.status).toBe(200)
+    expect(after.headers.get('age')).toBeNull()
+    expect(await ids(after)).toEqual([])
+    expect(await (await read(counts, { Origin: ORIGIN })).json()).toEqual({ counts: { 'edge-cache': 0 } })
   })
 
   it('refuses a wrong password with the same 401 as an unknown account', async () => {

@@ -48,11 +48,20 @@ export function bearerToken(c: Context<AppEnv>): string | undefined {
   return match?.[1]
 }
 
+/** The largest id a table holds (PostgreSQL integer). */
+export const MAX_ID = 2_147_483_647
+
+/** A row id from a path or cursor: a positive integer a table can hold, or undefined. */
+export function toId(text: string): number | undefined {
+  if (!/^[1-9]\d{0,9}$/.test(text)) return undefined
+  const id = Number(text)
+  return id <= MAX_ID ? id : undefined
+}
+
 /** A comment id from a path; anything that cannot be one is simply not found. */
 export function parseCommentId(text: string): number {
-  if (!/^[1-9]\d{0,9}$/.test(text)) throw new ApiError(404, 'not_found', 'There is no such comment.')
-  const id = Number(text)
-  if (id > 2_147_483_647) throw new ApiError(404, 'not_found', 'There is no such comment.')
+  const id = toId(text)
+  if (id === undefined) throw new ApiError(404, 'not_found', 'There is no such comment.')
   return id
 }
 

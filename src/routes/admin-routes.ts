@@ -1,6 +1,8 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
+import * as z from 'zod'
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
 import type { AppEnv } from '../app-env.js'
 import { ApiError, validationError } from '../http/api-error.js'
+import { toId } from '../http/request-context.js'
 import type { Deps } from '../deps.js'
 import { refuseTarget } from '../webhooks/target-guard.js'
 import { newWebhookSecret } from '../webhooks/webhook-signing.js'
@@ -112,11 +114,11 @@ export const adminRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook
   })
   .openapi(updateModeratorRoute, async (c) => {
     const { deps } = c.env
-    const text = c.req.valid('param').id
-    if (!/^[1-9]\d{0,9}$/.test(text) || Number(text) > 2_147_483_647) throw new ApiError(404, 'not_found', 'There is no such moderator.')
+    const id = toId(c.req.valid('param').id)
+    if (id === undefined) throw new ApiError(404, 'not_found', 'There is no such moderator.')
     const change = c.req.valid('json')
     const after = await deps.db.transaction(async (tx) => {
-      const { before, after: changed } = await updateModerator(tx, deps.passwords, Number(text), change)
+      const { before, after: changed } = await updateModerator(tx, deps.passwords, id, change)
       await logAction(tx, {
         at: deps.clock(),
         moderatorId: c.var.moderator.id,

@@ -1,4 +1,5 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
+import * as z from 'zod'
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
 import { deleteCookie, setCookie } from 'hono/cookie'
 import type { Context } from 'hono'
 import type { AppEnv } from '../app-env.js'

@@ -1,4 +1,5 @@
-import { z, type OpenAPIHono } from '@hono/zod-openapi'
+import * as z from 'zod'
+import { type OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../app-env.js'
 
 const htmlPage = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } })

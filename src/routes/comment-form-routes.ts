@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import { ApiError } from '../http/api-error.js'
-import { checkOrigin, commentContext } from '../http/request-context.js'
+import { MAX_ID, checkOrigin, commentContext } from '../http/request-context.js'
 import { escapeHtml, htmlPage } from '../http/html-page.js'
 import { isDatabaseUnavailable } from '../http/unavailable.js'
 import { articleKeyPattern } from '../articles/articles.js'
@@ -51,7 +51,7 @@ async function handleForm(c: Context<AppEnv>): Promise<Response> {
     if (!articleKeyPattern.test(key)) throw new ApiError(404, 'article_not_found', 'Sorry, this article does not accept comments.')
     const parentText = field(form, 'comment_parent')?.trim() || '0'
     const parentId = /^\d{1,10}$/.test(parentText) ? Number(parentText) : -1
-    if (parentId < 0 || parentId > 2_147_483_647) throw new ApiError(422, 'parent_not_found', 'The comment you are replying to does not exist or is not published.')
+    if (parentId < 0 || parentId > MAX_ID) throw new ApiError(422, 'parent_not_found', 'The comment you are replying to does not exist or is not published.')
     const { comment, article } = await submitComment(ctx, {
       articleKey: key,
       body: field(form, 'comment'),

@@ -1,4 +1,5 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
+import * as z from 'zod'
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
 import type { AppEnv } from '../app-env.js'
 import { validationError } from '../http/api-error.js'
 import { etagMatches } from '../http/request-context.js'

@@ -1,4 +1,5 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
+import * as z from 'zod'
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
 import { sql } from 'drizzle-orm'
 import type { AppEnv } from '../app-env.js'
 import { ApiError } from '../http/api-error.js'

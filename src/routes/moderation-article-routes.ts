@@ -1,6 +1,8 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
+import * as z from 'zod'
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
 import type { AppEnv } from '../app-env.js'
 import { validationError } from '../http/api-error.js'
+import { toId } from '../http/request-context.js'
 import { putArticle, listArticles } from '../moderation/moderated-articles.js'
 import { listLog } from '../moderation/audit-log.js'
 import { isOpen } from '../articles/articles.js'
@@ -10,10 +12,11 @@ import { moderationContext } from './moderation-routes.js'
 
 const idCursor = (text: string | undefined): number | null => {
   if (text === undefined) return null
-  if (!/^[1-9]\d{0,9}$/.test(text) || Number(text) > 2_147_483_647) {
+  const id = toId(text)
+  if (id === undefined) {
     throw validationError([{ field: 'cursor', code: 'invalid_cursor', message: 'The cursor is not one this API gave out.' }])
   }
-  return Number(text)
+  return id
 }
 
 const putArticleRoute = createRoute({

@@ -1,8 +1,9 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
+import * as z from 'zod'
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import { validationError } from '../http/api-error.js'
-import { parseCommentId } from '../http/request-context.js'
+import { MAX_ID, parseCommentId } from '../http/request-context.js'
 import { decodeCursor, encodeCursor } from '../comments/thread-shape.js'
 import { listQueue } from '../moderation/moderation-queue.js'
 import { findModComment } from '../moderation/mod-comment.js'
@@ -57,7 +58,7 @@ const bulkRoute = createRoute({
   method: 'post',
   path: '/api/v1/moderation/comments/bulk',
   summary: `One status for up to ${BULK_MAX} comments, in one transaction`,
-  request: { body: jsonBody(z.object({ ids: z.array(z.number().int().min(1).max(2_147_483_647)).min(1).max(BULK_MAX), status: statusSchema })) },
+  request: { body: jsonBody(z.object({ ids: z.array(z.number().int().min(1).max(MAX_ID)).min(1).max(BULK_MAX), status: statusSchema })) },
   responses: { 200: jsonContent('How many changed', z.object({ updated: z.number().int() })), ...authProblems, 422: problem('Invalid ids or status') },
 })
 

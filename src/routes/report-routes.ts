@@ -1,4 +1,5 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
+import * as z from 'zod'
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
 import type { AppEnv } from '../app-env.js'
 import { checkOrigin, commentContext, parseCommentId } from '../http/request-context.js'
 import { REPORT_REASONS, reportComment } from '../moderation/reader-reports.js'

@@ -1,7 +1,8 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
+import * as z from 'zod'
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
 import type { AppEnv } from '../app-env.js'
 import { ApiError, validationError } from '../http/api-error.js'
-import { checkOrigin, commentContext, etagMatches } from '../http/request-context.js'
+import { MAX_ID, checkOrigin, commentContext, etagMatches } from '../http/request-context.js'
 import { currentThreadEtag, readThread } from '../comments/read-thread.js'
 import { decodeCursor } from '../comments/thread-shape.js'
 import { submitComment } from '../comments/submit-comment.js'
@@ -98,7 +99,7 @@ export const threadRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
     const { key } = c.req.valid('param')
     const input = c.req.valid('json')
     const parentId = input.parentId || null
-    if (parentId !== null && (parentId < 0 || parentId > 2_147_483_647)) {
+    if (parentId !== null && (parentId < 0 || parentId > MAX_ID)) {
       throw new ApiError(422, 'parent_not_found', 'The comment you are replying to does not exist or is not published.')
     }
     const { comment, token } = await submitComment(ctx, { ...input, articleKey: key, parentId, honeypot: input.hp })

@@ -1,6 +1,8 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
+import * as z from 'zod'
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
 import type { AppEnv } from '../app-env.js'
 import { ApiError } from '../http/api-error.js'
+import { toId } from '../http/request-context.js'
 import { logAction } from '../moderation/audit-log.js'
 import { WEBHOOK_EVENT_TYPES } from '../webhooks/webhook-events.js'
 import { createWebhook, deleteWebhook, listWebhooks } from '../webhooks/webhook-endpoints.js'
@@ -65,9 +67,8 @@ export const webhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
   })
   .openapi(deleteRoute, async (c) => {
     const { deps } = c.env
-    const text = c.req.valid('param').id
-    if (!/^[1-9]\d{0,9}$/.test(text) || Number(text) > 2_147_483_647) throw notFound()
-    if (!(await deleteWebhook(deps.db, Number(text)))) throw notFound()
-    await logAction(deps.db, { at: deps.clock(), moderatorId: c.var.moderator.id, action: 'webhook.delete', detail: { webhookId: Number(text) } })
+    const id = toId(c.req.valid('param').id)
+    if (id === undefined || !(await deleteWebhook(deps.db, id))) throw notFound()
+    await logAction(deps.db, { at: deps.clock(), moderatorId: c.var.moderator.id, action: 'webhook.delete', detail: { webhookId: id } })
     return c.body(null, 204)
   })

@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../logger.js'
 import { SettingsStore } from '../settings/settings-store.js'
 import { runJobs } from '../jobs/run-jobs.js'
 import { spamJobs } from '../spam/spam-jobs.js'
+import { edgeCached, type EdgeCacheStore } from './edge-cache.js'
 import { hyperdriveDb } from './hyperdrive-db.js'
 import { readWorkerConfig, type WorkerEnv } from './worker-config.js'
 
@@ -24,6 +25,8 @@ interface IsolateState {
 }
 
 const app = createApp()
+// Workers' `caches.default` (absent where there is no Cache API, e.g. typed under Node).
+const edgeStore = (globalThis as { caches?: { default?: EdgeCacheStore } }).caches?.default
 // Settings are cached per isolate, like per Node process; loads are not shared between requests (see SettingsStore).
 const settings = new SettingsStore(1000, Date.now, false)
 // Keyed by the bindings object, which an isolate hands to each of its requests (new secrets or vars come with a
@@ -61,7 +64,9 @@ export default {
     const deps = await depsFor(env)
     // There is no socket here: the address is the one Cloudflare's edge saw, as config.trustProxy says too.
     const remoteAddr = request.headers.get('cf-connecting-ip') ?? undefined
-    return app.fetch(request, { deps, remoteAddr }, ctx)
+    // PARLEY_CACHE_MAX_AGE=0 turns caching off here as it does in browsers.
+    const store = deps.config.cacheMaxAge > 0 ? edgeStore : undefined
+    return edgeCached(request, ctx, store, async (forwarded) => app.fetch(forwarded, { deps, remoteAddr }, ctx))
   },
 
   async scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
