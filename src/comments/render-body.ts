@@ -19,6 +19,8 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
   allowProtocolRelative: false,
   // A reader who types "<div>" or "a < b" sees it as written rather than losing it.
   disallowedTagsMode: 'escape',
+  // No style attribute is ever allowed, so postcss is never needed (and Workers bundle it out).
+  parseStyleAttributes: false,
   transformTags: {
     a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: linkRel } }),
   },
