@@ -1,7 +1,7 @@
 import { and, eq, ne, or, sql } from 'drizzle-orm'
 import { ApiError, validationError } from '../http/api-error.js'
-import { comments, type CommentStatus } from '../db/schema.js'
-import { findArticle, isOpen, registerArticle, type Article } from '../articles/articles.js'
+import { articles, comments, type CommentStatus } from '../db/schema.js'
+import { isOpen, registerArticle, type Article } from '../articles/articles.js'
 import { hashToken, newToken } from '../crypto/tokens.js'
 import { runFilters } from '../spam/run-filters.js'
 import { filtersFor } from '../spam/filters-for.js'
@@ -55,7 +55,23 @@ function articleDetails(input: SubmissionInput, allowedOrigins: string[]): { url
 export async function submitComment(ctx: CommentContext, input: SubmissionInput): Promise<Submitted> {
   const { db, secrets, settings, now } = ctx
   const clean = checkSubmission(input, settings)
-  let article = await findArticle(db, input.articleKey)
+  const parentId = input.parentId ?? null
+  const emailHash = clean.email ? await secrets.emailHash(clean.email) : null
+  // As WordPress: same article, parent and text, from the same name or email, not in the trash.
+  // Asked with the article itself: one round trip for both.
+  const sameComment = and(
+    eq(comments.articleId, articles.id),
+    sql`md5(${comments.body}) = md5(${clean.body})`,
+    eq(comments.body, clean.body),
+    parentId === null ? sql`${comments.parentId} is null` : eq(comments.parentId, parentId),
+    ne(comments.status, 'trash'),
+    emailHash ? or(eq(comments.emailHash, emailHash), eq(comments.authorName, clean.name)) : eq(comments.authorName, clean.name),
+  )
+  const [found] = await db
+    .select({ article: articles, duplicate: sql<boolean>`exists (select 1 from ${comments} where ${sameComment})` })
+    .from(articles)
+    .where(eq(articles.key, input.articleKey))
+  const article: Article | undefined = found?.article
   let newArticle: { url: string | null; title: string | null } | undefined
   if (!article) {
     if (!settings.registerArticles) throw new ApiError(404, 'article_not_found', messages.noArticle)
@@ -64,7 +80,6 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
     throw new ApiError(403, 'comments_closed', messages.closed)
   }
 
-  const parentId = input.parentId ?? null
   let parent: Pick<CommentRow, 'id' | 'rootId' | 'path' | 'depth'> | undefined
   if (parentId !== null) {
     if (article) {
@@ -75,24 +90,7 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
     }
     if (!parent) throw new ApiError(422, 'parent_not_found', messages.invalidParent)
   }
-
-  const emailHash = clean.email ? await secrets.emailHash(clean.email) : null
-  if (article) {
-    // As WordPress: same article, parent and text, from the same name or email, not in the trash.
-    const [duplicate] = await db
-      .select({ id: comments.id })
-      .from(comments)
-      .where(and(
-        eq(comments.articleId, article.id),
-        sql`md5(${comments.body}) = md5(${clean.body})`,
-        eq(comments.body, clean.body),
-        parentId === null ? sql`${comments.parentId} is null` : eq(comments.parentId, parentId),
-        ne(comments.status, 'trash'),
-        emailHash ? or(eq(comments.emailHash, emailHash), eq(comments.authorName, clean.name)) : eq(comments.authorName, clean.name),
-      ))
-      .limit(1)
-    if (duplicate) throw new ApiError(409, 'duplicate_comment', messages.duplicate)
-  }
+  if (found?.duplicate) throw new ApiError(409, 'duplicate_comment', messages.duplicate)
 
   const keys = await floodKeys(secrets, ctx.ip, clean.email, settings.floodSeconds)
   const tooFast = () => new ApiError(429, 'too_fast', messages.flood, undefined, { 'Retry-After': String(Math.max(1, settings.floodSeconds)) })
