@@ -8,7 +8,7 @@ export type Article = typeof articles.$inferSelect
 /** Article keys are the publisher's own ids (API.md, Conventions). */
 export const articleKeyPattern = /^[A-Za-z0-9._~:@-]{1,200}$/
 
-export function findArticle(db: Db, key: string): Promise<Article | undefined> {
+function findArticle(db: Db, key: string): Promise<Article | undefined> {
   return db.select().from(articles).where(eq(articles.key, key)).then((rows) => rows[0])
 }
 

@@ -2,8 +2,8 @@ import { and, eq, gt, inArray, lt, notInArray, sql } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { loginFailures } from '../db/schema.js'
 
-export const FAILURE_WINDOW_MS = 15 * 60_000
-export const FAILURES_ALLOWED = 5
+const FAILURE_WINDOW_MS = 15 * 60_000
+const FAILURES_ALLOWED = 5
 const BASE_LOCK_MS = 30_000
 
 /**

@@ -20,7 +20,7 @@ export function toModeratorView(row: ModeratorRow): ModeratorView {
   return { id: row.id, email: row.email, name: row.name, role: row.role, disabled: row.disabled }
 }
 
-export function checkPassword(password: string, field = 'password'): FieldError | undefined {
+function checkPassword(password: string, field = 'password'): FieldError | undefined {
   const length = [...password].length
   if (length < PASSWORD_MIN || length > PASSWORD_MAX) {
     return { field, code: 'invalid_password', message: `A password has ${PASSWORD_MIN} to ${PASSWORD_MAX} characters.` }
@@ -52,11 +52,6 @@ export async function createModerator(db: Db, passwords: PasswordHasher, input: 
 
 export function listModerators(db: Db): Promise<ModeratorRow[]> {
   return db.select().from(moderators).orderBy(asc(moderators.id))
-}
-
-export async function findModerator(db: Db, id: number): Promise<ModeratorRow | undefined> {
-  const [row] = await db.select().from(moderators).where(eq(moderators.id, id))
-  return row
 }
 
 export interface ModeratorChange {

@@ -29,11 +29,17 @@ export const ANONYMOUS = 'Anonymous'
 
 type PublicFields = Pick<CommentRow, 'id' | 'parentId' | 'depth' | 'authorName' | 'authorUrl' | 'avatar' | 'html' | 'createdAt' | 'editedAt' | 'moderatorId'>
 
-export function toPublicComment(row: PublicFields): PublicComment {
+/** The depth readers see: a comment deeper than `threadDepth - 1` shows at that depth (API.md). */
+export function displayDepth(depth: number, threadDepth: number): number {
+  return Math.min(depth, threadDepth - 1)
+}
+
+/** The public shape; given the site's `threadDepth`, with the depth readers see, else the stored one. */
+export function toPublicComment(row: PublicFields, threadDepth?: number): PublicComment {
   return {
     id: row.id,
     parentId: row.parentId,
-    depth: row.depth,
+    depth: threadDepth === undefined ? row.depth : displayDepth(row.depth, threadDepth),
     author: { name: row.authorName || ANONYMOUS, url: row.authorUrl, avatar: row.avatar, moderator: row.moderatorId !== null },
     html: row.html,
     createdAt: row.createdAt.toISOString(),
@@ -42,9 +48,9 @@ export function toPublicComment(row: PublicFields): PublicComment {
   }
 }
 
-export function toAuthorComment(row: CommentRow, editWindowSeconds: number, now: Date): AuthorComment {
-  const shaped: AuthorComment = { ...toPublicComment(row), status: row.status === 'approved' ? 'approved' : 'pending' }
-  const until = new Date(row.createdAt.getTime() + editWindowSeconds * 1000)
+export function toAuthorComment(row: CommentRow, settings: { editWindowSeconds: number; threadDepth: number }, now: Date): AuthorComment {
+  const shaped: AuthorComment = { ...toPublicComment(row, settings.threadDepth), status: row.status === 'approved' ? 'approved' : 'pending' }
+  const until = new Date(row.createdAt.getTime() + settings.editWindowSeconds * 1000)
   if (until > now) shaped.editableUntil = until.toISOString()
   return shaped
 }

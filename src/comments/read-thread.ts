@@ -23,7 +23,7 @@ export interface ThreadRequest {
  * The strong ETag of a thread: the article's version (bumped by every visible change), the
  * settings' revision (thread depth, registration) and whether it is open (time can close it).
  */
-export function threadEtag(version: number, settingsRevision: number, open: boolean): string {
+function threadEtag(version: number, settingsRevision: number, open: boolean): string {
   return `"${version}.${settingsRevision}.${open ? 1 : 0}"`
 }
 

@@ -93,9 +93,9 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
   if (found?.duplicate) throw new ApiError(409, 'duplicate_comment', messages.duplicate)
 
   const keys = await floodKeys(secrets, ctx.ip, clean.email, settings.floodSeconds)
-  const tooFast = () => new ApiError(429, 'too_fast', messages.flood, undefined, { 'Retry-After': String(Math.max(1, settings.floodSeconds)) })
+  const tooFast = (seconds: number) => new ApiError(429, 'too_fast', messages.flood, undefined, { 'Retry-After': String(Math.max(1, seconds)) })
   const wait = await floodWait(db, keys, now, settings.floodSeconds)
-  if (wait > 0) throw new ApiError(429, 'too_fast', messages.flood, undefined, { 'Retry-After': String(wait) })
+  if (wait > 0) throw tooFast(wait)
 
   const html = renderBody(clean.body)
   const { verdict, checks } = await runFilters(filtersFor(ctx), {
@@ -134,7 +134,8 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
     return { comment: await insertComment(db, { ...values, articleId: article.id }), article, token }
   }
   return db.transaction(async (tx) => {
-    if (!(await claimFlood(tx, keys, now, settings.floodSeconds))) throw tooFast()
+    // Lost a race with another post from the same IP or email: it just started the full wait.
+    if (!(await claimFlood(tx, keys, now, settings.floodSeconds))) throw tooFast(settings.floodSeconds)
     const target = article ?? (await registerArticle(tx, input.articleKey, newArticle ?? { url: null, title: null }))
     const comment = await insertComment(tx, { ...values, articleId: target.id })
     if (retry) await scheduleRecheck(tx, comment.id, now, ctx.referrer)

@@ -1,5 +1,5 @@
 import { pathIds } from './comment-path.js'
-import { ANONYMOUS, type ThreadComment } from './comment-row.js'
+import { ANONYMOUS, displayDepth, type ThreadComment } from './comment-row.js'
 import type { ThreadCursor, ThreadRow } from './thread-query.js'
 
 export interface ShapedPage {
@@ -62,7 +62,7 @@ export function shapeThread(rows: ThreadRow[], limit: number, threadDepth: numbe
     const parentId = clamped ? pathIds(row.path)[maxDepth - 1] : row.parent_id
     const parent = parentId === undefined || parentId === null ? undefined : nodes.get(parentId)
     if (!parent) continue
-    const node = toNode(row, Math.min(row.depth, maxDepth))
+    const node = toNode(row, displayDepth(row.depth, threadDepth))
     parent.replies.push(node)
     nodes.set(row.id, node)
     if (clamped) {

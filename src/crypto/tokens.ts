@@ -10,11 +10,13 @@ export async function hashToken(token: string): Promise<string> {
   return toHex(await crypto.subtle.digest('SHA-256', utf8.encode(token)))
 }
 
-/** Compares two equal-purpose strings without leaking where they differ. */
+/**
+ * Compares two hashes without leaking where they differ. Their length is no secret (both are
+ * SHA-256 hex), so only equal lengths are compared byte by byte.
+ */
 export function constantTimeEqual(a: string, b: string): boolean {
-  const left = utf8.encode(a)
-  const right = utf8.encode(b)
-  let diff = left.length ^ right.length
-  for (let i = 0; i < left.length; i++) diff |= (left[i] ?? 0) ^ (right[i % right.length] ?? 0)
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
   return diff === 0
 }

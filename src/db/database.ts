@@ -9,7 +9,7 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
 export interface Database {
   db: Db
   engine: 'pglite' | 'postgres'
-  /** Runs a raw statement on the underlying client; used by health checks and tests. */
+  /** Ends the client (a PGlite instance, or postgres.js's pool). */
   close(): Promise<void>
 }
 

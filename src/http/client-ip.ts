@@ -5,7 +5,7 @@ const ipv4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/
 const ipv6 = /^[0-9a-f:]{2,39}(%[0-9a-z]+)?$/i
 
 /** An IP address as stored: v4-mapped v6 addresses become plain v4; anything else is dropped. */
-export function normalizeIp(value: string | undefined | null): string | null {
+function normalizeIp(value: string | undefined | null): string | null {
   if (!value) return null
   const ip = value.trim().replace(/^::ffff:(?=\d+\.)/i, '')
   if (ipv4.test(ip)) return ip

@@ -14,7 +14,7 @@ import type { ModerationContext } from './moderation-context.js'
 export const notFound = () => new ApiError(404, 'not_found', 'There is no such comment.')
 
 /** Closes a comment's open reports: a moderator has looked at it. */
-export async function resolveReports(db: Db, commentId: number, now: Date): Promise<void> {
+async function resolveReports(db: Db, commentId: number, now: Date): Promise<void> {
   await db.update(reports).set({ resolvedAt: now }).where(and(eq(reports.commentId, commentId), isNull(reports.resolvedAt)))
 }
 

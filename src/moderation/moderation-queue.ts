@@ -47,7 +47,7 @@ export async function listQueue(db: Db, secrets: Secrets, filter: QueueFilter): 
   }
 }
 
-export async function queueCounts(db: Db): Promise<QueueCounts> {
+async function queueCounts(db: Db): Promise<QueueCounts> {
   const [byStatus, [reported]] = await Promise.all([
     db.select({ status: comments.status, count: sql<number>`count(*)::int` }).from(comments).groupBy(comments.status),
     db.select({ count: sql<number>`count(distinct ${reports.commentId})::int` }).from(reports).where(isNull(reports.resolvedAt)),

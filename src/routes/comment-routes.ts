@@ -63,22 +63,18 @@ export const commentRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
     const row = await findComment(deps.db, id)
     if (!row || row.status === 'trash') throw notFound()
     const settings = (await deps.settings.get(deps.db)).values
-    const maxDepth = settings.threadDepth - 1
     if (await holdsToken(row, bearerToken(c))) {
-      const shaped = toAuthorComment(row, settings.editWindowSeconds, deps.clock())
-      return c.json({ ...shaped, depth: Math.min(shaped.depth, maxDepth) }, 200, { 'Cache-Control': 'private, no-store' })
+      return c.json(toAuthorComment(row, settings, deps.clock()), 200, { 'Cache-Control': 'private, no-store' })
     }
     if (row.status !== 'approved') throw notFound()
-    const shaped = toPublicComment(row)
-    return c.json({ ...shaped, depth: Math.min(shaped.depth, maxDepth) }, 200)
+    return c.json(toPublicComment(row, settings.threadDepth), 200)
   })
   .openapi(patchRoute, async (c) => {
     const ctx = await commentContext(c)
     checkOrigin(c, ctx)
     const id = parseCommentId(c.req.valid('param').id)
     const row = await editOwnComment(ctx, id, bearerToken(c), c.req.valid('json').body)
-    const shaped = toAuthorComment(row, ctx.settings.editWindowSeconds, ctx.now)
-    return c.json({ comment: { ...shaped, depth: Math.min(shaped.depth, ctx.settings.threadDepth - 1) } }, 200)
+    return c.json({ comment: toAuthorComment(row, ctx.settings, ctx.now) }, 200)
   })
   .openapi(deleteRoute, async (c) => {
     const ctx = await commentContext(c)

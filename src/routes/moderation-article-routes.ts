@@ -19,6 +19,9 @@ const idCursor = (text: string | undefined): number | null => {
   return id
 }
 
+/** The articles list and the log: pages after the last id seen. */
+const idPageQuery = z.object({ cursor: z.string().max(12).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) })
+
 const putArticleRoute = createRoute({
   method: 'put',
   path: '/api/v1/moderation/articles/{key}',
@@ -39,7 +42,7 @@ const listArticlesRoute = createRoute({
   method: 'get',
   path: '/api/v1/moderation/articles',
   summary: 'Articles with their published and held counts',
-  request: { query: z.object({ cursor: z.string().max(12).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }) },
+  request: { query: idPageQuery },
   responses: {
     200: jsonContent('A page', z.object({
       articles: z.array(z.object({
@@ -56,7 +59,7 @@ const logRoute = createRoute({
   method: 'get',
   path: '/api/v1/moderation/log',
   summary: 'The audit log, newest first',
-  request: { query: z.object({ cursor: z.string().max(12).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }) },
+  request: { query: idPageQuery },
   responses: {
     200: jsonContent('A page', z.object({
       entries: z.array(z.object({

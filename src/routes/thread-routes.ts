@@ -103,7 +103,5 @@ export const threadRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
       throw new ApiError(422, 'parent_not_found', 'The comment you are replying to does not exist or is not published.')
     }
     const { comment, token } = await submitComment(ctx, { ...input, articleKey: key, parentId, honeypot: input.hp })
-    const shaped = toAuthorComment(comment, ctx.settings.editWindowSeconds, ctx.now)
-    shaped.depth = Math.min(shaped.depth, ctx.settings.threadDepth - 1)
-    return c.json({ comment: shaped, token }, 201, { Location: `/api/v1/comments/${comment.id}` })
+    return c.json({ comment: toAuthorComment(comment, ctx.settings, ctx.now), token }, 201, { Location: `/api/v1/comments/${comment.id}` })
   })

@@ -1,8 +1,6 @@
 import { akismetCheck, type AkismetComment, type AkismetConfig } from './akismet-client.js'
 import type { SpamCandidate, SpamFilter } from './spam-filter.js'
 
-export const AKISMET_FILTER = 'akismet'
-
 export function akismetComment(candidate: SpamCandidate): AkismetComment {
   return {
     userIp: candidate.ip,
@@ -25,7 +23,7 @@ export function akismetComment(candidate: SpamCandidate): AkismetComment {
  */
 export function akismetFilter(config: AkismetConfig): SpamFilter {
   return {
-    name: AKISMET_FILTER,
+    name: 'akismet',
     timeoutMs: 6000,
     async check(candidate) {
       const verdict = await akismetCheck(config, akismetComment(candidate))

@@ -12,7 +12,7 @@ import { integrationsFor } from './integrations.js'
 import { runFilters } from './run-filters.js'
 import { severity, type SpamCandidate, type Verdict } from './spam-filter.js'
 
-export const RECHECK_EVERY_MS = 20 * 60_000
+const RECHECK_EVERY_MS = 20 * 60_000
 const GIVE_UP_AFTER_MS = 15 * 86_400_000
 
 /**

@@ -12,7 +12,7 @@ function searchedFields(candidate: SpamCandidate): string[] {
 }
 
 /** The first key found (case-insensitively, anywhere) in any searched field, as wp_check_comment_disallowed_list() does. */
-export function findKey(keys: string[], candidate: SpamCandidate): string | undefined {
+function findKey(keys: string[], candidate: SpamCandidate): string | undefined {
   const fields = searchedFields(candidate).map((field) => field.toLowerCase())
   for (const raw of keys) {
     const key = raw.trim().toLowerCase()
@@ -21,13 +21,13 @@ export function findKey(keys: string[], candidate: SpamCandidate): string | unde
   return undefined
 }
 
-export const honeypotFilter: SpamFilter = {
+const honeypotFilter: SpamFilter = {
   name: 'honeypot',
   check: (candidate) =>
     candidate.honeypot.trim() !== '' ? { verdict: 'spam', reason: 'the hidden field was filled in' } : approve('the hidden field is empty'),
 }
 
-export const disallowedKeysFilter: SpamFilter = {
+const disallowedKeysFilter: SpamFilter = {
   name: 'disallowed-keys',
   check: (candidate, { settings }) => {
     const key = findKey(settings.disallowedKeys, candidate)
@@ -35,7 +35,7 @@ export const disallowedKeysFilter: SpamFilter = {
   },
 }
 
-export const moderationKeysFilter: SpamFilter = {
+const moderationKeysFilter: SpamFilter = {
   name: 'moderation-keys',
   check: (candidate, { settings }) => {
     const key = findKey(settings.moderationKeys, candidate)
@@ -43,7 +43,7 @@ export const moderationKeysFilter: SpamFilter = {
   },
 }
 
-export const linkCountFilter: SpamFilter = {
+const linkCountFilter: SpamFilter = {
   name: 'link-count',
   check: (candidate, { settings }) => {
     const links = countLinks(candidate.html)
@@ -53,14 +53,14 @@ export const linkCountFilter: SpamFilter = {
   },
 }
 
-export const manualModerationFilter: SpamFilter = {
+const manualModerationFilter: SpamFilter = {
   name: 'manual-moderation',
   check: (_candidate, { settings }) =>
     settings.moderation === 'all' ? hold('every comment is held for moderation') : approve('comments are checked by rules'),
 }
 
 /** WordPress's "Comment author must have a previously approved comment": same name and email. */
-export const previouslyApprovedFilter: SpamFilter = {
+const previouslyApprovedFilter: SpamFilter = {
   name: 'previously-approved',
   check: async (candidate, { db, settings, secrets }) => {
     if (!settings.previouslyApproved) return approve('not required')

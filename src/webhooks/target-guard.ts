@@ -70,7 +70,7 @@ function isPublicV6(g: number[]): boolean {
 }
 
 /** True for an address on the public internet; false for private, loopback, link-local and the like, or not an address. */
-export function isPublicAddress(address: string): boolean {
+function isPublicAddress(address: string): boolean {
   const v4 = parseIPv4(address)
   if (v4 !== null) return isPublicV4(v4)
   const v6 = parseIPv6(address)

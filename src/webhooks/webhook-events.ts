@@ -25,7 +25,7 @@ export interface WebhookComment extends Omit<PublicComment, 'removed'> {
 export type WebhookCommentFields = Pick<CommentRow, 'id' | 'parentId' | 'depth' | 'authorName' | 'authorUrl' | 'avatar'
   | 'html' | 'createdAt' | 'editedAt' | 'moderatorId' | 'status'>
 
-export function toWebhookComment(row: WebhookCommentFields): WebhookComment {
+function toWebhookComment(row: WebhookCommentFields): WebhookComment {
   const { removed: _removed, ...shown } = toPublicComment(row)
   return { ...shown, status: row.status }
 }

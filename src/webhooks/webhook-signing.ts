@@ -1,19 +1,6 @@
-import { utf8 } from '../crypto/encoding.js'
+import { fromBase64, toBase64, toHex, utf8 } from '../crypto/encoding.js'
 
 const PREFIX = 'whsec_'
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = ''
-  for (const byte of bytes) binary += String.fromCharCode(byte)
-  return btoa(binary)
-}
-
-function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text)
-  const bytes = new Uint8Array(binary.length)
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
-  return bytes
-}
 
 /** A new Standard Webhooks secret: `whsec_` and the base64 of 32 random key bytes. */
 export function newWebhookSecret(): string {
@@ -22,10 +9,7 @@ export function newWebhookSecret(): string {
 
 /** A unique message id, the same for every attempt of one event so that receivers can drop repeats. */
 export function newMessageId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16))
-  let hex = ''
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0')
-  return `msg_${hex}`
+  return `msg_${toHex(crypto.getRandomValues(new Uint8Array(16)))}`
 }
 
 /**
