@@ -60,7 +60,7 @@ export function createApp(deps?: Deps) {
     exposeHeaders: ['ETag', 'Location', 'Retry-After'],
     maxAge: 600,
   }))
-  app.use('/api/*', async (c, next) => deadline(Math.max(5000, c.env.deps.config.dbTimeoutMs * 2))(c, next))
+  app.use('/api/*', deadline)
   app.use('/api/*', limitBody())
   app.use('/api/*', requireJsonBody)
   app.use('/comment-form', limitBody(MAX_BODY_BYTES, (error) => formErrorPage(error)))
