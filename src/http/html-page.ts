@@ -5,12 +5,33 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => escapes[char] ?? char)
 }
 
+/** What a page may load beyond its own nonce-bearing styles. */
+export interface PageOptions {
+  title: string
+  body: string
+  status?: number
+  css?: string
+  /** Script URLs, each loaded with this response's nonce (nothing inline). */
+  scripts?: string[]
+  /** Extra sources for `connect-src` and `frame-src` (e.g. Turnstile's origin). */
+  connect?: string[]
+  frames?: string[]
+}
+
 /**
- * A server-rendered page with the headers API.md asks of every page: a strict CSP (styles only
- * by this response's nonce, no scripts), no framing, nosniff and a referrer policy.
+ * A server-rendered page with the headers API.md asks of every page: a strict CSP (styles and
+ * scripts only by this response's nonce), no framing, nosniff and a referrer policy.
  */
-export function htmlPage(options: { title: string; body: string; status?: number; css?: string }): Response {
+export function htmlPage(options: PageOptions): Response {
   const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))))
+  const scripts = (options.scripts ?? []).map((src) => `<script src="${escapeHtml(src)}" nonce="${nonce}" defer></script>\n`).join('')
+  const csp = [
+    "default-src 'none'",
+    `style-src 'nonce-${nonce}'`,
+    ...(options.scripts?.length ? [`script-src 'nonce-${nonce}'`, `connect-src ${["'self'", ...(options.connect ?? [])].join(' ')}`] : []),
+    ...(options.frames?.length ? [`frame-src ${options.frames.join(' ')}`] : []),
+    "img-src 'self'", "form-action 'self'", "base-uri 'none'", "frame-ancestors 'none'",
+  ].join('; ')
   const html = `<!doctype html>
 <html lang="en">
 <head>
@@ -18,7 +39,7 @@ export function htmlPage(options: { title: string; body: string; status?: number
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(options.title)}</title>
 <style nonce="${nonce}">${baseCss}${options.css ?? ''}</style>
-</head>
+${scripts}</head>
 <body>
 ${options.body}
 </body>
@@ -27,7 +48,7 @@ ${options.body}
     status: options.status ?? 200,
     headers: {
       'Content-Type': 'text/html; charset=utf-8',
-      'Content-Security-Policy': `default-src 'none'; style-src 'nonce-${nonce}'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+      'Content-Security-Policy': csp,
       'X-Content-Type-Options': 'nosniff',
       'X-Frame-Options': 'DENY',
       'Referrer-Policy': 'strict-origin-when-cross-origin',
