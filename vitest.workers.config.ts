@@ -1,4 +1,5 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers'
+import { readFileSync } from 'node:fs'
 import { defineConfig } from 'vitest/config'
 
 // The workerd suite: the Worker itself (src/runtime/worker.ts, from wrangler.toml) inside workerd,
@@ -11,7 +12,13 @@ server.pathname = `/parley_workers_test_${process.pid}`
 // For test-workers/global-setup.ts, which runs in this process after the config is read.
 process.env.PARLEY_WORKERS_DATABASE_URL = server.href
 
+// The modules wrangler.toml's [alias] trims out of the deployed bundle are trimmed here too, so
+// the tests run what Cloudflare would (the pool resolves modules itself, without wrangler's bundler).
+const aliasSection = readFileSync('wrangler.toml', 'utf8').split(/^\[alias\]$/m)[1]?.split(/^\[/m)[0] ?? ''
+const alias = Object.fromEntries([...aliasSection.matchAll(/^"([^"]+)" = "([^"]+)"$/gm)].map(([, from, to]) => [from, new URL(to ?? '', import.meta.url).pathname]))
+
 export default defineConfig({
+  resolve: { alias },
   plugins: [
     cloudflareTest({
       wrangler: { configPath: './wrangler.toml' },

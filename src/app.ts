@@ -22,18 +22,26 @@ import { moderationArticleRoutes } from './routes/moderation-article-routes.js'
 import { adminRoutes } from './routes/admin-routes.js'
 import { webhookRoutes } from './routes/webhook-routes.js'
 import { requireRole } from './http/moderator-auth.js'
-import { renderDocs } from './routes/docs-page.js'
+import { renderDocs, type OpenApiDocument } from './routes/docs-page.js'
 import { documentCommentForm } from './routes/comment-form-doc.js'
 
 export type { Deps } from './deps.js'
 
-const openApiInfo = { openapi: '3.1.0', info: { title: 'Parley', version: '1' } }
+export const openApiInfo = { openapi: '3.1.0', info: { title: 'Parley', version: '1' } }
+
+export interface AppOptions {
+  /**
+   * Loads the OpenAPI document instead of generating it from the routes: the Worker reads the
+   * prebuilt copy among its static assets, so that the generator stays out of its bundle.
+   */
+  openApiDocument?: () => Promise<OpenApiDocument>
+}
 
 /**
  * The whole HTTP app. Dependencies arrive per request in `env.deps` (tests:
  * `app.request(path, init, { deps })`); `deps` given here serve requests that bring none.
  */
-export function createApp(deps?: Deps) {
+export function createApp(deps?: Deps, options: AppOptions = {}) {
   const app = new OpenAPIHono<AppEnv>()
   app.onError(handleError)
   if (deps) {
@@ -81,8 +89,11 @@ export function createApp(deps?: Deps) {
   app.route('/', webhookRoutes)
 
   documentCommentForm(app)
-  app.doc31('/openapi.json', openApiInfo)
-  app.get('/docs', () => htmlPage({ title: 'Parley API', body: renderDocs(app.getOpenAPI31Document(openApiInfo)) }))
+  // Generated on first use, once every route above is registered, then kept: the routes never change.
+  let generated: OpenApiDocument | undefined
+  const openApi = () => options.openApiDocument?.() ?? Promise.resolve(generated ??= app.getOpenAPI31Document(openApiInfo))
+  app.get('/openapi.json', async (c) => c.json(await openApi()))
+  app.get('/docs', async () => htmlPage({ title: 'Parley API', body: renderDocs(await openApi()) }))
 
   app.notFound((c) => {
     const allow = allowedMethods(app, c.req.path)

@@ -153,4 +153,23 @@ describe('the Worker in workerd, on PostgreSQL through Hyperdrive', () => {
     const [row] = await db.select({ ip: comments.ip, userAgent: comments.userAgent }).from(comments).where(eq(comments.id, kept.comment.id))
     expect(row).toEqual({ ip: null, userAgent: null })
   })
+
+  it('serves the prebuilt OpenAPI document from its static assets, and the docs page rendered from it', async () => {
+    const doc = await call('/openapi.json')
+    expect(doc.status).toBe(200)
+    const body = await doc.json<{ openapi: string; paths: Record<string, unknown> }>()
+    expect(body.openapi).toBe('3.1.0')
+    expect(Object.keys(body.paths)).toContain('/api/v1/articles/{key}/comments')
+    const docs = await call('/docs')
+    expect(docs.status).toBe(200)
+    expect(docs.headers.get('content-security-policy')).toContain("default-src 'none'")
+    expect(await docs.text()).toContain('<code>GET /api/v1/articles/{key}/comments</code>')
+  })
+
+  it('renders bodies with the trimmed sanitizer exactly as Node does: markup kept, styles and scripts gone', async () => {
+    const res = await post('edge-render', '<b style="color:red" onclick="x()">bold</b> &amp; <script>alert(1)</script> https://example.com/a_(b)', '203.0.113.46')
+    expect(res.status).toBe(201)
+    const { comment } = await res.json<{ comment: { html: string } }>()
+    expect(comment.html).toBe('<p><b>bold</b> &amp; &lt;script&gt;alert(1)&lt;/script&gt; <a href="https://example.com/a_(b)" rel="nofollow ugc noopener">https://example.com/a_(b)</a></p>')
+  })
 })

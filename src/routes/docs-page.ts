@@ -10,8 +10,15 @@ interface Operation {
 
 const methods = ['get', 'post', 'put', 'patch', 'delete'] as const
 
+/** As much of an OpenAPI document as the docs page reads. */
+export interface OpenApiDocument {
+  info: { title: string; version: string }
+  paths?: Record<string, object>
+  components?: unknown
+}
+
 /** The OpenAPI document as one readable page, rendered on the server: no script, no CDN. */
-export function renderDocs(doc: { info: { title: string; version: string }; paths?: Record<string, object>; components?: unknown }): string {
+export function renderDocs(doc: OpenApiDocument): string {
   const sections: string[] = []
   for (const [path, pathItem] of Object.entries(doc.paths ?? {})) {
     const item = pathItem as Partial<Record<(typeof methods)[number], Operation>>

@@ -9,6 +9,8 @@ import type { HyperdriveBinding } from './hyperdrive-db.js'
  */
 export interface WorkerEnv {
   HYPERDRIVE: HyperdriveBinding
+  /** src/static, served by Cloudflare before the Worker runs (wrangler.toml `[assets]`). */
+  ASSETS: { fetch(url: string): Promise<{ json<T>(): Promise<T> }> }
   PARLEY_SECRET?: string
   [name: string]: unknown
 }

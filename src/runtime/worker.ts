@@ -1,5 +1,5 @@
 import type { ExecutionContext } from 'hono'
-import { createApp } from '../app.js'
+import { createApp, type App } from '../app.js'
 import type { AppConfig, Deps } from '../deps.js'
 import { nobleArgon2 } from '../auth/argon2-noble.js'
 import { createSecrets, type Secrets } from '../crypto/secrets.js'
@@ -10,6 +10,7 @@ import { spamJobs } from '../spam/spam-jobs.js'
 import { edgeCached, type EdgeCacheStore } from './edge-cache.js'
 import { hyperdriveDb } from './hyperdrive-db.js'
 import { readWorkerConfig, type WorkerEnv } from './worker-config.js'
+import type { OpenApiDocument } from '../routes/docs-page.js'
 
 /** What a Cron Trigger hands to `scheduled()`, as much of it as Parley uses. */
 interface ScheduledController {
@@ -24,7 +25,14 @@ interface IsolateState {
   secrets: Secrets
 }
 
-const app = createApp()
+let app: App | undefined
+/** The app, made on the first request, when the static assets' binding is known. */
+function appFor(env: WorkerEnv): App {
+  // The prebuilt document (src/static/openapi.json, which Cloudflare also serves at /openapi.json):
+  // nothing needs generating at the edge.
+  const openApiDocument = async () => (await env.ASSETS.fetch('https://assets.invalid/openapi.json')).json<OpenApiDocument>()
+  return (app ??= createApp(undefined, { openApiDocument }))
+}
 // Workers' `caches.default` (absent where there is no Cache API, e.g. typed under Node).
 const edgeStore = (globalThis as { caches?: { default?: EdgeCacheStore } }).caches?.default
 // Settings are cached per isolate, like per Node process; loads are not shared between requests (see SettingsStore).
@@ -66,7 +74,7 @@ export default {
     const remoteAddr = request.headers.get('cf-connecting-ip') ?? undefined
     // PARLEY_CACHE_MAX_AGE=0 turns caching off here as it does in browsers.
     const store = deps.config.cacheMaxAge > 0 ? edgeStore : undefined
-    return edgeCached(request, ctx, store, async (forwarded) => app.fetch(forwarded, { deps, remoteAddr }, ctx))
+    return edgeCached(request, ctx, store, async (forwarded) => appFor(env).fetch(forwarded, { deps, remoteAddr }, ctx))
   },
 
   async scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
