@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { createServer, type Server } from 'node:net'
 import { createApp } from '../src/app.js'
+import { generatedOpenApi } from '../src/openapi/openapi-document.js'
 import type { Deps } from '../src/deps.js'
 import { createSecrets } from '../src/crypto/secrets.js'
 import { createLogger } from '../src/logger.js'
@@ -34,7 +35,7 @@ const depsFor = async (db: Deps['db']): Promise<Deps> => ({
 })
 
 describe('when the database is unreachable', () => {
-  const app = createApp()
+  const app = createApp(undefined, { openApiDocument: generatedOpenApi })
   for (const [name, database] of [['refuses connections', refused], ['never answers', hanging]] as const) {
     it(`answers 503 unavailable with Retry-After when it ${name}, and /healthz stays up`, async () => {
       const deps = await depsFor(database.db)

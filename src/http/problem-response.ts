@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import type { ZodError } from 'zod'
+import type { $ZodError } from 'zod/v4/core'
 import type { AppEnv } from '../app-env.js'
 import { ApiError, toProblem, validationError, type FieldError } from './api-error.js'
 import { isDatabaseUnavailable } from './unavailable.js'
@@ -21,7 +21,7 @@ const zodCodes: Record<string, string> = {
 }
 
 /** Zod's issues as API.md's field errors: the field's dotted path, a stable code and a sentence. */
-export function fromZodError(error: ZodError, target: string): ApiError {
+export function fromZodError(error: $ZodError, target: string): ApiError {
   const errors: FieldError[] = error.issues.flatMap((issue) => {
     const prefix = issue.path.map(String).join('.')
     if (issue.code === 'unrecognized_keys') {

@@ -1,5 +1,5 @@
-import * as z from 'zod'
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
+import * as z from 'zod/mini'
+import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { ApiError, validationError } from '../http/api-error.js'
 import { toId } from '../http/request-context.js'
@@ -10,7 +10,6 @@ import { settingsPatchSchema, settingsSchema, type Settings } from '../settings/
 import { createModerator, listModerators, toModeratorView, updateModerator } from '../auth/moderator-accounts.js'
 import { logAction } from '../moderation/audit-log.js'
 import { ModeratorSchema, authProblems, jsonBody, jsonContent, problem } from './schemas.js'
-import { validationHook } from './validation-hook.js'
 
 const getSettingsRoute = createRoute({
   method: 'get',
@@ -40,7 +39,7 @@ const createModeratorRoute = createRoute({
   method: 'post',
   path: '/api/v1/admin/moderators',
   summary: 'Create a moderator (password 8-128 characters)',
-  request: { body: jsonBody(z.object({ email: z.string().max(320), name: z.string().max(1000), role: roleSchema, password: z.string().max(1024) })) },
+  request: { body: jsonBody(z.object({ email: z.string().check(z.maxLength(320)), name: z.string().check(z.maxLength(1000)), role: roleSchema, password: z.string().check(z.maxLength(1024)) })) },
   responses: { 201: jsonContent('Created', z.object({ moderator: ModeratorSchema })), ...authProblems, 422: problem('Invalid field or email taken') },
 })
 
@@ -49,8 +48,8 @@ const updateModeratorRoute = createRoute({
   path: '/api/v1/admin/moderators/{id}',
   summary: 'Change a moderator; a new password or disabling ends their sessions',
   request: {
-    params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) }),
-    body: jsonBody(z.object({ name: z.string().max(1000).optional(), role: roleSchema.optional(), disabled: z.boolean().optional(), password: z.string().max(1024).optional() }).strict()),
+    params: z.object({ id: z.string() }),
+    body: jsonBody(z.strictObject({ name: z.optional(z.string().check(z.maxLength(1000))), role: z.optional(roleSchema), disabled: z.optional(z.boolean()), password: z.optional(z.string().check(z.maxLength(1024))) })),
   },
   responses: { 200: jsonContent('Changed', z.object({ moderator: ModeratorSchema })), ...authProblems, 404: problem('No such moderator'), 422: problem('Invalid change') },
 })
@@ -80,7 +79,7 @@ function settingsDiff(before: Settings, after: Settings): Record<string, { from:
   return diff
 }
 
-export const adminRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+export const adminRoutes = new OpenApiRoutes<AppEnv>()
   .openapi(getSettingsRoute, async (c) => {
     c.env.deps.settings.invalidate()
     return c.json((await c.env.deps.settings.get(c.env.deps.db)).values, 200, { 'Cache-Control': 'no-store' })

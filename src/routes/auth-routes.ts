@@ -1,5 +1,5 @@
-import * as z from 'zod'
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
+import * as z from 'zod/mini'
+import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import { deleteCookie, setCookie } from 'hono/cookie'
 import type { Context } from 'hono'
 import type { AppEnv } from '../app-env.js'
@@ -10,13 +10,12 @@ import { clientIp } from '../http/client-ip.js'
 import { ownOrigin } from '../http/origins.js'
 import { SESSION_COOKIE, requireRole, sessionToken } from '../http/moderator-auth.js'
 import { ModeratorSchema, authProblems, jsonBody, jsonContent, problem } from './schemas.js'
-import { validationHook } from './validation-hook.js'
 
 const loginRoute = createRoute({
   method: 'post',
   path: '/api/v1/auth/login',
   summary: 'Sign in: a bearer token and an HttpOnly session cookie',
-  request: { body: jsonBody(z.object({ email: z.string().max(320), password: z.string().max(1024) })) },
+  request: { body: jsonBody(z.object({ email: z.string().check(z.maxLength(320)), password: z.string().check(z.maxLength(1024)) })) },
   responses: {
     200: jsonContent('Signed in', z.object({ moderator: ModeratorSchema, token: z.string() })),
     401: problem('Unknown email or wrong password (the same answer for both)'),
@@ -46,7 +45,7 @@ function cookieIsSecure(c: Context<AppEnv>): boolean {
   return !(protocol === 'http:' && (hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]'))
 }
 
-export const authRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+export const authRoutes = new OpenApiRoutes<AppEnv>()
   .openapi(loginRoute, async (c) => {
     const { deps } = c.env
     const { email, password } = c.req.valid('json')

@@ -1,15 +1,14 @@
-import * as z from 'zod'
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
+import * as z from 'zod/mini'
+import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { ApiError } from '../http/api-error.js'
 import { bearerToken, checkOrigin, commentContext, parseCommentId } from '../http/request-context.js'
 import { editOwnComment, findComment, holdsToken, withdrawOwnComment } from '../comments/author-actions.js'
 import { toAuthorComment, toPublicComment } from '../comments/comment-row.js'
 import { AuthorCommentSchema, CommentIdParam, PublicCommentSchema, problem } from './schemas.js'
-import { validationHook } from './validation-hook.js'
 
 const tokenHeader = z.object({
-  authorization: z.string().optional().openapi({ description: '`Bearer <token>`: the token returned with the comment.' }),
+  authorization: z.optional(z.string()).check(z.describe('`Bearer <token>`: the token returned with the comment.')),
 })
 
 const getRoute = createRoute({
@@ -30,7 +29,7 @@ const patchRoute = createRoute({
   request: {
     params: CommentIdParam,
     headers: tokenHeader,
-    body: { required: true, content: { 'application/json': { schema: z.object({ body: z.string().optional() }) } } },
+    body: { required: true, content: { 'application/json': { schema: z.object({ body: z.optional(z.string()) }) } } },
   },
   responses: {
     200: { description: 'Edited; the spam checks ran again', content: { 'application/json': { schema: z.object({ comment: AuthorCommentSchema }) } } },
@@ -56,7 +55,7 @@ const deleteRoute = createRoute({
 
 const notFound = () => new ApiError(404, 'not_found', 'There is no such comment.')
 
-export const commentRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+export const commentRoutes = new OpenApiRoutes<AppEnv>()
   .openapi(getRoute, async (c) => {
     const { deps } = c.env
     const id = parseCommentId(c.req.valid('param').id)

@@ -1,12 +1,11 @@
-import * as z from 'zod'
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
+import * as z from 'zod/mini'
+import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { validationError } from '../http/api-error.js'
 import { etagMatches } from '../http/request-context.js'
 import { articleKeyPattern } from '../articles/articles.js'
 import { articleCounts } from '../comments/article-counts.js'
 import { problem } from './schemas.js'
-import { validationHook } from './validation-hook.js'
 
 const MAX_KEYS = 100
 
@@ -15,16 +14,16 @@ const countsRoute = createRoute({
   path: '/api/v1/counts',
   summary: 'Approved-comment counts for up to 100 article keys',
   request: {
-    query: z.object({ keys: z.string().max(25_000).openapi({ description: 'Comma-separated article keys', example: 'a,b,c' }) }),
+    query: z.object({ keys: z.string().check(z.maxLength(25_000)).check(z.meta({ description: 'Comma-separated article keys', example: 'a,b,c' })) }),
   },
   responses: {
-    200: { description: 'Counts by key', content: { 'application/json': { schema: z.object({ counts: z.record(z.string(), z.number().int()) }) } } },
+    200: { description: 'Counts by key', content: { 'application/json': { schema: z.object({ counts: z.record(z.string(), z.int()) }) } } },
     304: { description: 'Not modified' },
     422: problem('Missing, invalid or too many keys'),
   },
 })
 
-export const countRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(countsRoute, async (c) => {
+export const countRoutes = new OpenApiRoutes<AppEnv>().openapi(countsRoute, async (c) => {
   const { deps } = c.env
   const keys = [...new Set(c.req.valid('query').keys.split(',').filter((key) => key !== ''))]
   if (keys.length === 0 || keys.length > MAX_KEYS || !keys.every((key) => articleKeyPattern.test(key))) {

@@ -12,6 +12,7 @@ const methods = ['get', 'post', 'put', 'patch', 'delete'] as const
 
 /** As much of an OpenAPI document as the docs page reads. */
 export interface OpenApiDocument {
+  openapi: string
   info: { title: string; version: string }
   paths?: Record<string, object>
   components?: unknown

@@ -1,5 +1,5 @@
-import * as z from 'zod'
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
+import * as z from 'zod/mini'
+import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import { sql } from 'drizzle-orm'
 import type { AppEnv } from '../app-env.js'
 import { ApiError } from '../http/api-error.js'
@@ -22,7 +22,7 @@ const readyRoute = createRoute({
   },
 })
 
-export const healthRoutes = new OpenAPIHono<AppEnv>()
+export const healthRoutes = new OpenApiRoutes<AppEnv>()
   .openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200, { 'Cache-Control': 'no-store' }))
   .openapi(readyRoute, async (c) => {
     try {

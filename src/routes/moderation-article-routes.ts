@@ -1,5 +1,5 @@
-import * as z from 'zod'
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
+import * as z from 'zod/mini'
+import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { validationError } from '../http/api-error.js'
 import { toId } from '../http/request-context.js'
@@ -7,7 +7,6 @@ import { putArticle, listArticles } from '../moderation/moderated-articles.js'
 import { listLog } from '../moderation/audit-log.js'
 import { isOpen } from '../articles/articles.js'
 import { ArticleKeyParam, ArticleSchema, authProblems, jsonBody, jsonContent, problem } from './schemas.js'
-import { validationHook } from './validation-hook.js'
 import { moderationContext } from './moderation-routes.js'
 
 const idCursor = (text: string | undefined): number | null => {
@@ -20,7 +19,7 @@ const idCursor = (text: string | undefined): number | null => {
 }
 
 /** The articles list and the log: pages after the last id seen. */
-const idPageQuery = z.object({ cursor: z.string().max(12).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) })
+const idPageQuery = z.object({ cursor: z.optional(z.string().check(z.maxLength(12))), limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)), 50) })
 
 const putArticleRoute = createRoute({
   method: 'put',
@@ -28,7 +27,7 @@ const putArticleRoute = createRoute({
   summary: 'Register an article (201), or change its URL, title, or open state (200)',
   request: {
     params: ArticleKeyParam,
-    body: jsonBody(z.object({ url: z.string().max(4000).nullable().optional(), title: z.string().max(4000).nullable().optional(), open: z.boolean().optional() })),
+    body: jsonBody(z.object({ url: z.optional(z.nullable(z.string().check(z.maxLength(4000)))), title: z.optional(z.nullable(z.string().check(z.maxLength(4000)))), open: z.optional(z.boolean()) })),
   },
   responses: {
     200: jsonContent('Changed', z.object({ article: ArticleSchema })),
@@ -46,10 +45,10 @@ const listArticlesRoute = createRoute({
   responses: {
     200: jsonContent('A page', z.object({
       articles: z.array(z.object({
-        key: z.string(), url: z.string().nullable(), title: z.string().nullable(), open: z.boolean(),
-        commentCount: z.number().int(), pendingCount: z.number().int(), createdAt: z.string(),
+        key: z.string(), url: z.nullable(z.string()), title: z.nullable(z.string()), open: z.boolean(),
+        commentCount: z.int(), pendingCount: z.int(), createdAt: z.string(),
       })),
-      nextCursor: z.string().nullable(),
+      nextCursor: z.nullable(z.string()),
     })),
     ...authProblems,
   },
@@ -63,17 +62,17 @@ const logRoute = createRoute({
   responses: {
     200: jsonContent('A page', z.object({
       entries: z.array(z.object({
-        id: z.number().int(), at: z.string(), moderator: z.object({ id: z.number().int(), name: z.string() }).nullable(),
-        action: z.string(), commentId: z.number().int().nullable(), from: z.string().nullable(), to: z.string().nullable(),
-        detail: z.record(z.string(), z.unknown()).nullable(),
+        id: z.int(), at: z.string(), moderator: z.nullable(z.object({ id: z.int(), name: z.string() })),
+        action: z.string(), commentId: z.nullable(z.int()), from: z.nullable(z.string()), to: z.nullable(z.string()),
+        detail: z.nullable(z.record(z.string(), z.unknown())),
       })),
-      nextCursor: z.string().nullable(),
+      nextCursor: z.nullable(z.string()),
     })),
     ...authProblems,
   },
 })
 
-export const moderationArticleRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+export const moderationArticleRoutes = new OpenApiRoutes<AppEnv>()
   .openapi(putArticleRoute, async (c) => {
     const ctx = moderationContext(c)
     const { article, created } = await putArticle(ctx, c.req.valid('param').key, c.req.valid('json'))

@@ -1,5 +1,5 @@
-import * as z from 'zod'
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
+import * as z from 'zod/mini'
+import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { Context } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import { validationError } from '../http/api-error.js'
@@ -12,7 +12,6 @@ import { deleteComment } from '../moderation/delete-comment.js'
 import { replyAsModerator } from '../moderation/moderator-reply.js'
 import type { ModerationContext } from '../moderation/moderation-context.js'
 import { ArticleKeyParam, CommentIdParam, ModCommentSchema, authProblems, jsonBody, jsonContent, problem } from './schemas.js'
-import { validationHook } from './validation-hook.js'
 
 const statusSchema = z.enum(['pending', 'approved', 'spam', 'trash'])
 
@@ -27,18 +26,18 @@ const queueRoute = createRoute({
   summary: 'A moderation queue, oldest first, with counts per queue',
   request: {
     query: z.object({
-      status: statusSchema.optional().openapi({ description: 'Default `pending` (any status with `reported=true`)' }),
-      reported: z.enum(['true', 'false']).optional(),
-      article: ArticleKeyParam.shape.key.optional().openapi({ param: { name: 'article', in: 'query' } }),
-      q: z.string().max(200).optional().openapi({ description: 'Text in the body or the author\'s name' }),
-      cursor: z.string().max(64).optional(),
-      limit: z.coerce.number().int().min(1).max(200).default(50),
+      status: z.optional(statusSchema).check(z.describe('Default `pending` (any status with `reported=true`)')),
+      reported: z.optional(z.enum(['true', 'false'])),
+      article: z.optional(ArticleKeyParam.shape.key),
+      q: z.optional(z.string().check(z.maxLength(200))).check(z.describe('Text in the body or the author\'s name')),
+      cursor: z.optional(z.string().check(z.maxLength(64))),
+      limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)), 50),
     }),
   },
   responses: {
     200: jsonContent('The page', z.object({
       comments: z.array(ModCommentSchema),
-      nextCursor: z.string().nullable(),
+      nextCursor: z.nullable(z.string()),
       counts: z.object({ pending: z.number(), approved: z.number(), spam: z.number(), trash: z.number(), reported: z.number() }),
     })),
     ...authProblems,
@@ -50,7 +49,7 @@ const patchRoute = createRoute({
   method: 'patch',
   path: '/api/v1/moderation/comments/{id}',
   summary: 'Set a comment\'s status and/or edit its text',
-  request: { params: CommentIdParam, body: jsonBody(z.object({ status: statusSchema.optional(), body: z.string().optional() })) },
+  request: { params: CommentIdParam, body: jsonBody(z.object({ status: z.optional(statusSchema), body: z.optional(z.string()) })) },
   responses: { 200: jsonContent('The comment now', ModCommentSchema), ...authProblems, 404: problem('No such comment'), 422: problem('Invalid status or body') },
 })
 
@@ -58,8 +57,8 @@ const bulkRoute = createRoute({
   method: 'post',
   path: '/api/v1/moderation/comments/bulk',
   summary: `One status for up to ${BULK_MAX} comments, in one transaction`,
-  request: { body: jsonBody(z.object({ ids: z.array(z.number().int().min(1).max(MAX_ID)).min(1).max(BULK_MAX), status: statusSchema })) },
-  responses: { 200: jsonContent('How many changed', z.object({ updated: z.number().int() })), ...authProblems, 422: problem('Invalid ids or status') },
+  request: { body: jsonBody(z.object({ ids: z.array(z.int().check(z.minimum(1), z.maximum(MAX_ID))).check(z.minLength(1), z.maxLength(BULK_MAX)), status: statusSchema })) },
+  responses: { 200: jsonContent('How many changed', z.object({ updated: z.int() })), ...authProblems, 422: problem('Invalid ids or status') },
 })
 
 const deleteRoute = createRoute({
@@ -74,7 +73,7 @@ const replyRoute = createRoute({
   method: 'post',
   path: '/api/v1/moderation/comments/{id}/replies',
   summary: 'Reply as the moderator: published at once (a held parent is approved)',
-  request: { params: CommentIdParam, body: jsonBody(z.object({ body: z.string().optional() })) },
+  request: { params: CommentIdParam, body: jsonBody(z.object({ body: z.optional(z.string()) })) },
   responses: { 201: jsonContent('The reply', ModCommentSchema), ...authProblems, 404: problem('No such comment'), 422: problem('Invalid body') },
 })
 
@@ -84,7 +83,7 @@ async function shaped(c: Context<AppEnv>, id: number) {
   return comment
 }
 
-export const moderationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+export const moderationRoutes = new OpenApiRoutes<AppEnv>()
   .openapi(queueRoute, async (c) => {
     const query = c.req.valid('query')
     const cursor = query.cursor ? decodeCursor(query.cursor) : null

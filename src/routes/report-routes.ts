@@ -1,16 +1,15 @@
-import * as z from 'zod'
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
+import * as z from 'zod/mini'
+import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { checkOrigin, commentContext, parseCommentId } from '../http/request-context.js'
 import { REPORT_REASONS, reportComment } from '../moderation/reader-reports.js'
 import { CommentIdParam, jsonBody, problem } from './schemas.js'
-import { validationHook } from './validation-hook.js'
 
 const reportRoute = createRoute({
   method: 'post',
   path: '/api/v1/comments/{id}/reports',
   summary: 'A reader flags a published comment for the moderators',
-  request: { params: CommentIdParam, body: jsonBody(z.object({ reason: z.enum(REPORT_REASONS), note: z.string().max(10_000).optional() })) },
+  request: { params: CommentIdParam, body: jsonBody(z.object({ reason: z.enum(REPORT_REASONS), note: z.optional(z.string().check(z.maxLength(10_000))) })) },
   responses: {
     202: { description: 'Received; the comment stays as it is and appears in the reported queue' },
     404: problem('No such published comment'),
@@ -19,7 +18,7 @@ const reportRoute = createRoute({
   },
 })
 
-export const reportRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(reportRoute, async (c) => {
+export const reportRoutes = new OpenApiRoutes<AppEnv>().openapi(reportRoute, async (c) => {
   const ctx = await commentContext(c)
   checkOrigin(c, ctx)
   const { reason, note } = c.req.valid('json')

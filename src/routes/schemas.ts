@@ -1,15 +1,16 @@
-import * as z from 'zod'
+import * as z from 'zod/mini'
+import type * as core from 'zod/v4/core'
+import { named } from '../openapi/schema-names.js'
+import '../openapi/zod-english.js'
 
-export const ProblemSchema = z
-  .object({
-    type: z.literal('about:blank'),
-    title: z.string(),
-    status: z.number().int(),
-    code: z.string().openapi({ example: 'validation_failed' }),
-    detail: z.string(),
-    errors: z.array(z.object({ field: z.string(), code: z.string(), message: z.string() })).optional(),
-  })
-  .openapi('Problem')
+export const ProblemSchema = named('Problem', z.object({
+  type: z.literal('about:blank'),
+  title: z.string(),
+  status: z.int(),
+  code: z.string().check(z.meta({ example: 'validation_failed' })),
+  detail: z.string(),
+  errors: z.optional(z.array(z.object({ field: z.string(), code: z.string(), message: z.string() }))),
+}))
 
 export const problem = (description: string) => ({
   description,
@@ -17,78 +18,73 @@ export const problem = (description: string) => ({
 })
 
 export const ArticleKeyParam = z.object({
-  key: z
-    .string()
-    .regex(/^[A-Za-z0-9._~:@-]{1,200}$/, 'an article key is 1-200 characters of A-Z a-z 0-9 . _ ~ : @ -')
-    .openapi({ param: { name: 'key', in: 'path' }, example: '4821' }),
+  key: z.string().check(
+    z.regex(/^[A-Za-z0-9._~:@-]{1,200}$/, 'an article key is 1-200 characters of A-Z a-z 0-9 . _ ~ : @ -'),
+    z.meta({ example: '4821' }),
+  ),
 })
 
 export const CommentIdParam = z.object({
-  id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: '17' }),
+  id: z.string().check(z.meta({ example: '17' })),
 })
 
 export const AuthorSchema = z.object({
   name: z.string(),
-  url: z.string().nullable(),
-  avatar: z.string().nullable().openapi({ description: 'A keyed hash of the email: stable per commenter, useless for recovering it.' }),
+  url: z.nullable(z.string()),
+  avatar: z.nullable(z.string()).check(z.describe('A keyed hash of the email: stable per commenter, useless for recovering it.')),
   moderator: z.boolean(),
 })
 
 const commentFields = {
-  id: z.number().int(),
-  parentId: z.number().int().nullable(),
-  depth: z.number().int(),
+  id: z.int(),
+  parentId: z.nullable(z.int()),
+  depth: z.int(),
   author: AuthorSchema,
-  html: z.string().openapi({ description: 'Sanitized HTML, safe to insert as is.' }),
+  html: z.string().check(z.describe('Sanitized HTML, safe to insert as is.')),
   createdAt: z.string(),
-  editedAt: z.string().nullable(),
-  removed: z.boolean().openapi({ description: 'A placeholder for a comment no longer published that still has published replies.' }),
+  editedAt: z.nullable(z.string()),
+  removed: z.boolean().check(z.describe('A placeholder for a comment no longer published that still has published replies.')),
 }
 
-export const PublicCommentSchema = z.object(commentFields).openapi('Comment')
+export const PublicCommentSchema = named('Comment', z.object(commentFields))
 
 type ThreadNode = z.infer<typeof PublicCommentSchema> & { replies: ThreadNode[] }
-export const ThreadCommentSchema: z.ZodType<ThreadNode> = z
-  .object({ ...commentFields, replies: z.array(z.lazy(() => ThreadCommentSchema)) })
-  .openapi('ThreadComment')
+export const ThreadCommentSchema: z.ZodMiniType<ThreadNode> = named('ThreadComment', z.object({
+  ...commentFields,
+  replies: z.array(z.lazy(() => ThreadCommentSchema)),
+}))
 
-export const AuthorCommentSchema = z
-  .object({
-    ...commentFields,
-    status: z.enum(['approved', 'pending']),
-    editableUntil: z.string().optional(),
-  })
-  .openapi('AuthorComment')
+export const AuthorCommentSchema = named('AuthorComment', z.object({
+  ...commentFields,
+  status: z.enum(['approved', 'pending']),
+  editableUntil: z.optional(z.string()),
+}))
 
-export const ArticleSchema = z
-  .object({
-    key: z.string(),
-    url: z.string().nullable(),
-    title: z.string().nullable(),
-    open: z.boolean(),
-    commentCount: z.number().int(),
-  })
-  .openapi('Article')
+export const ArticleSchema = named('Article', z.object({
+  key: z.string(),
+  url: z.nullable(z.string()),
+  title: z.nullable(z.string()),
+  open: z.boolean(),
+  commentCount: z.int(),
+}))
 
-export const ModeratorSchema = z
-  .object({ id: z.number().int(), email: z.string(), name: z.string(), role: z.enum(['admin', 'moderator']), disabled: z.boolean() })
-  .openapi('Moderator')
+export const ModeratorSchema = named('Moderator', z.object({
+  id: z.int(), email: z.string(), name: z.string(), role: z.enum(['admin', 'moderator']), disabled: z.boolean(),
+}))
 
-export const ModCommentSchema = z
-  .object({
-    ...commentFields,
-    status: z.enum(['pending', 'approved', 'spam', 'trash']),
-    email: z.string().nullable(),
-    ip: z.string().nullable(),
-    userAgent: z.string().nullable(),
-    article: z.object({ key: z.string(), url: z.string().nullable(), title: z.string().nullable() }),
-    checks: z.array(z.object({ filter: z.string(), verdict: z.enum(['approve', 'hold', 'spam']), reason: z.string() })),
-    reports: z.array(z.object({ id: z.number().int(), reason: z.string(), note: z.string().nullable(), createdAt: z.string() })),
-  })
-  .openapi('ModComment')
+export const ModCommentSchema = named('ModComment', z.object({
+  ...commentFields,
+  status: z.enum(['pending', 'approved', 'spam', 'trash']),
+  email: z.nullable(z.string()),
+  ip: z.nullable(z.string()),
+  userAgent: z.nullable(z.string()),
+  article: z.object({ key: z.string(), url: z.nullable(z.string()), title: z.nullable(z.string()) }),
+  checks: z.array(z.object({ filter: z.string(), verdict: z.enum(['approve', 'hold', 'spam']), reason: z.string() })),
+  reports: z.array(z.object({ id: z.int(), reason: z.string(), note: z.nullable(z.string()), createdAt: z.string() })),
+}))
 
-export const jsonBody = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } })
-export const jsonContent = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } })
+export const jsonBody = <T extends core.$ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } })
+export const jsonContent = <T extends core.$ZodType>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } })
 
 export const authProblems = {
   401: problem('Not signed in'),

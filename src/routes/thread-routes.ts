@@ -1,6 +1,7 @@
-import * as z from 'zod'
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
+import * as z from 'zod/mini'
+import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
+import { named } from '../openapi/schema-names.js'
 import { ApiError, validationError } from '../http/api-error.js'
 import { MAX_ID, checkOrigin, commentContext, etagMatches } from '../http/request-context.js'
 import { currentThreadEtag, readThread } from '../comments/read-thread.js'
@@ -8,7 +9,6 @@ import { decodeCursor } from '../comments/thread-shape.js'
 import { submitComment } from '../comments/submit-comment.js'
 import { toAuthorComment } from '../comments/comment-row.js'
 import { ArticleKeyParam, ArticleSchema, AuthorCommentSchema, ThreadCommentSchema, problem } from './schemas.js'
-import { validationHook } from './validation-hook.js'
 
 const threadRoute = createRoute({
   method: 'get',
@@ -18,9 +18,9 @@ const threadRoute = createRoute({
   request: {
     params: ArticleKeyParam,
     query: z.object({
-      limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: 'Top-level threads per page (1-100).' }),
-      cursor: z.string().max(64).optional().openapi({ description: 'The `nextCursor` of the previous page.' }),
-      order: z.enum(['oldest', 'newest']).default('oldest'),
+      limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20).check(z.describe('Top-level threads per page (1-100).')),
+      cursor: z.optional(z.string().check(z.maxLength(64))).check(z.describe('The `nextCursor` of the previous page.')),
+      order: z._default(z.enum(['oldest', 'newest']), 'oldest'),
     }),
   },
   responses: {
@@ -28,7 +28,7 @@ const threadRoute = createRoute({
       description: 'The page',
       content: {
         'application/json': {
-          schema: z.object({ article: ArticleSchema, comments: z.array(ThreadCommentSchema), nextCursor: z.string().nullable() }),
+          schema: z.object({ article: ArticleSchema, comments: z.array(ThreadCommentSchema), nextCursor: z.nullable(z.string()) }),
         },
       },
     },
@@ -37,18 +37,17 @@ const threadRoute = createRoute({
   },
 })
 
-const SubmissionSchema = z
+const SubmissionSchema = named('Submission', z
   .object({
-    body: z.string().optional().openapi({ description: 'Required; 1-65525 bytes once trimmed.' }),
-    name: z.string().optional().openapi({ description: 'Required while `requireNameEmail`; at most 245 bytes.' }),
-    email: z.string().optional().openapi({ description: 'Required while `requireNameEmail`; stored encrypted, never published.' }),
-    url: z.string().optional().openapi({ description: 'http or https, at most 200 bytes.' }),
-    parentId: z.number().int().nullable().optional().openapi({ description: 'An approved comment of the same article (0 or null: none).' }),
-    article: z.object({ url: z.string().max(4000).optional(), title: z.string().max(4000).optional() }).optional(),
-    hp: z.string().optional().openapi({ description: 'Honeypot: leave absent or empty.' }),
-    turnstileToken: z.string().optional(),
-  })
-  .openapi('Submission')
+    body: z.optional(z.string()).check(z.describe('Required; 1-65525 bytes once trimmed.')),
+    name: z.optional(z.string()).check(z.describe('Required while `requireNameEmail`; at most 245 bytes.')),
+    email: z.optional(z.string()).check(z.describe('Required while `requireNameEmail`; stored encrypted, never published.')),
+    url: z.optional(z.string()).check(z.describe('http or https, at most 200 bytes.')),
+    parentId: z.optional(z.nullable(z.int())).check(z.describe('An approved comment of the same article (0 or null: none).')),
+    article: z.optional(z.object({ url: z.optional(z.string().check(z.maxLength(4000))), title: z.optional(z.string().check(z.maxLength(4000))) })),
+    hp: z.optional(z.string()).check(z.describe('Honeypot: leave absent or empty.')),
+    turnstileToken: z.optional(z.string()),
+  }))
 
 const submitRoute = createRoute({
   method: 'post',
@@ -61,7 +60,7 @@ const submitRoute = createRoute({
   responses: {
     201: {
       description: 'Stored; `status` is `approved` or `pending` (a spam verdict is never revealed)',
-      headers: z.object({ Location: z.string() }),
+      headers: { Location: { description: 'The comment\'s own URL' } },
       content: { 'application/json': { schema: z.object({ comment: AuthorCommentSchema, token: z.string() }) } },
     },
     400: problem('Malformed JSON'),
@@ -75,7 +74,7 @@ const submitRoute = createRoute({
   },
 })
 
-export const threadRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+export const threadRoutes = new OpenApiRoutes<AppEnv>()
   .openapi(threadRoute, async (c) => {
     const { deps } = c.env
     const { key } = c.req.valid('param')

@@ -1,24 +1,24 @@
-import * as z from 'zod'
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
+import * as z from 'zod/mini'
+import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
+import { named } from '../openapi/schema-names.js'
 import { ApiError } from '../http/api-error.js'
 import { toId } from '../http/request-context.js'
 import { logAction } from '../moderation/audit-log.js'
 import { WEBHOOK_EVENT_TYPES } from '../webhooks/webhook-events.js'
 import { createWebhook, deleteWebhook, listWebhooks } from '../webhooks/webhook-endpoints.js'
 import { authProblems, jsonBody, jsonContent, problem } from './schemas.js'
-import { validationHook } from './validation-hook.js'
 
 const webhookFields = {
-  id: z.number().int(),
+  id: z.int(),
   url: z.string(),
   events: z.array(z.enum(WEBHOOK_EVENT_TYPES)),
-  includeEmail: z.boolean().openapi({ description: 'Payloads carry the commenter\'s email address' }),
-  disabled: z.boolean().openapi({ description: 'The endpoint answered 410 Gone and gets nothing more' }),
+  includeEmail: z.boolean().check(z.describe('Payloads carry the commenter\'s email address')),
+  disabled: z.boolean().check(z.describe('The endpoint answered 410 Gone and gets nothing more')),
   createdAt: z.string(),
 }
 
-const WebhookSchema = z.object(webhookFields).openapi('Webhook')
+const WebhookSchema = named('Webhook', z.object(webhookFields))
 
 const listRoute = createRoute({
   method: 'get',
@@ -32,14 +32,14 @@ const createWebhookRoute = createRoute({
   path: '/api/v1/admin/webhooks',
   summary: 'Add an endpoint: signed with Standard Webhooks, its secret shown only in this answer',
   request: {
-    body: jsonBody(z.object({
-      url: z.string().max(2000),
-      events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1),
-      includeEmail: z.boolean().optional(),
-    }).strict()),
+    body: jsonBody(z.strictObject({
+      url: z.string().check(z.maxLength(2000)),
+      events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).check(z.minLength(1)),
+      includeEmail: z.optional(z.boolean()),
+    })),
   },
   responses: {
-    201: jsonContent('Created', z.object({ ...webhookFields, secret: z.string().openapi({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }) })),
+    201: jsonContent('Created', z.object({ ...webhookFields, secret: z.string().check(z.meta({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })) })),
     ...authProblems,
     422: problem('Invalid URL or events, or a private, loopback or link-local target'),
   },
@@ -49,13 +49,13 @@ const deleteRoute = createRoute({
   method: 'delete',
   path: '/api/v1/admin/webhooks/{id}',
   summary: 'Remove an endpoint and its pending deliveries',
-  request: { params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) }) },
+  request: { params: z.object({ id: z.string() }) },
   responses: { 204: { description: 'Removed' }, ...authProblems, 404: problem('No such endpoint') },
 })
 
 const notFound = () => new ApiError(404, 'not_found', 'There is no such webhook.')
 
-export const webhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+export const webhookRoutes = new OpenApiRoutes<AppEnv>()
   .openapi(listRoute, async (c) => c.json({ webhooks: await listWebhooks(c.env.deps.db) }, 200, { 'Cache-Control': 'no-store' }))
   .openapi(createWebhookRoute, async (c) => {
     const { deps } = c.env

@@ -2,6 +2,7 @@ import { serve, type ServerType } from '@hono/node-server'
 import type { Server } from 'node:http'
 import { mkdir } from 'node:fs/promises'
 import { createApp } from '../app.js'
+import { generatedOpenApi } from '../openapi/openapi-document.js'
 import type { Deps } from '../deps.js'
 import { createSecrets } from '../crypto/secrets.js'
 import { createLogger } from '../logger.js'
@@ -46,7 +47,7 @@ const deps: Deps = {
   config,
 }
 if (!config.databaseUrl) await ensureFirstAdmin(deps.db, deps.passwords)
-const app = createApp(deps)
+const app = createApp(deps, { openApiDocument: generatedOpenApi })
 
 const server: ServerType = serve(
   {

@@ -1,32 +1,31 @@
-import * as z from 'zod'
+import * as z from 'zod/mini'
+import '../openapi/zod-english.js'
 
 const originPattern = /^https?:\/\/[^/?#\s]+$/
 
 /** The site's own filter service (API.md, Webhooks): its signing secret is kept apart, sealed. */
-export const filterWebhookSchema = z
-  .object({
-    url: z.string().max(2000),
-    timeoutMs: z.number().int().min(100).max(30_000).optional(),
-    includeEmail: z.boolean().optional(),
-  })
-  .strict()
+export const filterWebhookSchema = z.strictObject({
+  url: z.string().check(z.maxLength(2000)),
+  timeoutMs: z.optional(z.int().check(z.minimum(100), z.maximum(30_000))),
+  includeEmail: z.optional(z.boolean()),
+})
 
 const fields = {
   requireNameEmail: z.boolean(),
   moderation: z.enum(['rules', 'all']),
   previouslyApproved: z.boolean(),
-  maxLinks: z.number().int().min(0).max(1000),
-  moderationKeys: z.array(z.string().max(500)).max(10_000),
-  disallowedKeys: z.array(z.string().max(500)).max(10_000),
-  threadDepth: z.number().int().min(2).max(10),
-  editWindowSeconds: z.number().int().min(0).max(31_536_000),
-  floodSeconds: z.number().int().min(0).max(86_400),
-  closeAfterDays: z.number().int().min(1).max(36_500).nullable(),
-  allowedOrigins: z.array(z.string().regex(originPattern, 'an origin such as https://news.example')).max(100),
+  maxLinks: z.int().check(z.minimum(0), z.maximum(1000)),
+  moderationKeys: z.array(z.string().check(z.maxLength(500))).check(z.maxLength(10_000)),
+  disallowedKeys: z.array(z.string().check(z.maxLength(500))).check(z.maxLength(10_000)),
+  threadDepth: z.int().check(z.minimum(2), z.maximum(10)),
+  editWindowSeconds: z.int().check(z.minimum(0), z.maximum(31_536_000)),
+  floodSeconds: z.int().check(z.minimum(0), z.maximum(86_400)),
+  closeAfterDays: z.nullable(z.int().check(z.minimum(1), z.maximum(36_500))),
+  allowedOrigins: z.array(z.string().check(z.regex(originPattern, 'an origin such as https://news.example'))).check(z.maxLength(100)),
   registerArticles: z.boolean(),
-  ipRetentionDays: z.number().int().min(0).max(3650),
-  purgeAfterDays: z.number().int().min(0).max(3650),
-  filterWebhook: filterWebhookSchema.nullable(),
+  ipRetentionDays: z.int().check(z.minimum(0), z.maximum(3650)),
+  purgeAfterDays: z.int().check(z.minimum(0), z.maximum(3650)),
+  filterWebhook: z.nullable(filterWebhookSchema),
 }
 
 /** The site's settings (API.md, Settings). */
@@ -34,7 +33,7 @@ export const settingsSchema = z.object(fields)
 export type Settings = z.infer<typeof settingsSchema>
 
 /** A change to some settings; a key that is not a setting is refused. */
-export const settingsPatchSchema = z.object(fields).partial().strict()
+export const settingsPatchSchema = z.partial(z.strictObject(fields))
 
 /** WordPress's Discussion screen defaults. */
 export const defaultSettings: Settings = {

@@ -1,5 +1,6 @@
 import { afterAll, beforeEach } from 'vitest'
 import { createApp } from '../../src/app.js'
+import { generatedOpenApi } from '../../src/openapi/openapi-document.js'
 import type { Deps } from '../../src/deps.js'
 import { createSecrets } from '../../src/crypto/secrets.js'
 import { createLogger } from '../../src/logger.js'
@@ -29,7 +30,7 @@ export async function setupTestApp(options: { spamFilters?: SpamFilter[] } = {})
     logger: createLogger('debug', (line) => logLines.push(line)),
     config: { publicUrl: null, trustProxy: null, cacheMaxAge: 10, dbTimeoutMs: 5000, sessions: { ...defaultSessionLimits }, akismet: null, turnstile: null, allowPrivateTargets: true },
   }
-  const app = createApp()
+  const app = createApp(undefined, { openApiDocument: generatedOpenApi })
 
   beforeEach(async () => {
     await emptyDatabase(database)

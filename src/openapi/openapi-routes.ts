@@ -1,0 +1,86 @@
+import { Hono, type Env, type Handler, type MiddlewareHandler, type ValidationTargets } from 'hono'
+import { zValidator } from '@hono/zod-validator'
+import type * as core from 'zod/v4/core'
+import { fromZodError } from '../http/problem-response.js'
+
+type Schema = core.$ZodType
+
+/** A request or response body: its media types and the schema of each. */
+export interface Content {
+  [mediaType: string]: { schema: Schema }
+}
+
+export interface ResponseConfig {
+  description: string
+  content?: Content
+  headers?: Record<string, { description?: string }>
+}
+
+/** One route as OpenAPI describes it; the request schemas also validate it. */
+export interface RouteDoc {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete'
+  /** OpenAPI's form: `/api/v1/comments/{id}`. */
+  path: string
+  summary?: string
+  description?: string
+  request?: {
+    params?: Schema
+    query?: Schema
+    headers?: Schema
+    body?: { required?: boolean; description?: string; content: Content }
+  }
+  responses: Record<number, ResponseConfig>
+}
+
+/** A route and what runs before its validation (e.g. a role check), which the document leaves out. */
+export interface RouteConfig<E extends Env = Env> extends RouteDoc {
+  middleware?: readonly MiddlewareHandler<E>[]
+}
+
+/** Keeps a route's literal type, so that its handler sees what it validated. */
+export const createRoute = <R extends RouteDoc & { middleware?: readonly unknown[] }>(route: R): R => route
+
+type Part<R extends RouteDoc, Name extends string, Target extends string> =
+  NonNullable<R['request']> extends { [K in Name]: infer S extends Schema } ? { [K in Target]: core.output<S> } : Record<never, never>
+type BodyPart<R extends RouteDoc, MediaType extends string, Target extends string> =
+  NonNullable<R['request']> extends { body: { content: { [K in MediaType]: { schema: infer S extends Schema } } } }
+    ? { [K in Target]: core.output<S> }
+    : Record<never, never>
+
+/** What `c.req.valid(...)` returns in the route's handler. */
+type ValidatedInput<R extends RouteDoc> = {
+  out: Part<R, 'params', 'param'> & Part<R, 'query', 'query'> & Part<R, 'headers', 'header'>
+    & BodyPart<R, 'application/json', 'json'> & BodyPart<R, 'application/x-www-form-urlencoded', 'form'>
+}
+
+// Every validation failure becomes API.md's 422 problem, thrown to the one error handler.
+function validationHook(result: { success: true } | { success: false; error: core.$ZodError; target: string }): undefined {
+  if (!result.success) throw fromZodError(result.error, result.target)
+  return undefined
+}
+
+/**
+ * A group of routes that document themselves: `openapi(route, handler)` validates the route's
+ * params, query, headers and JSON or form body with its zod schemas, then hands the handler the
+ * parsed values; `docs` feeds the OpenAPI document.
+ */
+export class OpenApiRoutes<E extends Env> extends Hono<E> {
+  readonly docs: RouteDoc[] = []
+
+  openapi<R extends RouteConfig<E>>(route: R, handler: Handler<E, string, ValidatedInput<R>>): this {
+    const { middleware = [], ...doc } = route
+    this.docs.push(doc)
+    const { params, query, headers, body } = route.request ?? {}
+    const validators: MiddlewareHandler<E>[] = [...middleware]
+    const validate = (target: keyof ValidationTargets, schema: Schema | undefined) => {
+      if (schema) validators.push(zValidator(target, schema, validationHook) as MiddlewareHandler<E>)
+    }
+    validate('param', params)
+    validate('query', query)
+    validate('header', headers)
+    validate('json', body?.content['application/json']?.schema)
+    validate('form', body?.content['application/x-www-form-urlencoded']?.schema)
+    this.on(route.method.toUpperCase(), [route.path.replace(/\{(\w+)\}/g, ':$1')], ...validators, handler as MiddlewareHandler<E>)
+    return this
+  }
+}
