@@ -10,10 +10,14 @@ export interface BenchOptions {
   poolMax: number
   /** A database on the PostgreSQL server the bench may connect to, to drop and create its own. */
   adminUrl: string
+  /** Only the import figures (bench/import-bench.ts), and of how many comments. */
+  importOnly: boolean
+  importComments: number
 }
 
 const USAGE = `npm run bench -- [--postgres-only | --pglite-only] [--duration 10] [--warmup 2] [--server-warmup 8]
-                     [--connections 50] [--pool 10] [--pg-url postgres://postgres@127.0.0.1:5432/postgres]`
+                     [--connections 50] [--pool 10] [--pg-url postgres://postgres@127.0.0.1:5432/postgres]
+                     [--import-only] [--import-comments 100000]`
 
 function positive(name: string, text: string, allowZero = false): number {
   const value = Number(text)
@@ -34,6 +38,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       connections: { type: 'string', default: '50' },
       pool: { type: 'string', default: '10' },
       'pg-url': { type: 'string', default: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+      'import-only': { type: 'boolean', default: false },
+      'import-comments': { type: 'string', default: '100000' },
     },
     strict: true,
   })
@@ -47,5 +53,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     connections: Math.round(positive('connections', values.connections)),
     poolMax: Math.round(positive('pool', values.pool)),
     adminUrl: values['pg-url'],
+    importOnly: values['import-only'],
+    importComments: Math.round(positive('import-comments', values['import-comments'])),
   }
 }

@@ -8,22 +8,26 @@ import { runEngines } from './engine-runs.js'
 import type { LoadOptions } from './load.js'
 import { parseOptions } from './options.js'
 import { budgetsTable, engineTable, floorsTable } from './report.js'
+import { benchImportOnly, importTable, runImportBench } from './import-bench.js'
 
 // `npm run bench`: DESIGN.md's budgets, measured on this machine with server and load generator
 // side by side, so every figure is also given as a ratio to floors measured in the same run.
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2))
+  if (options.importOnly) return benchImportOnly(options)
   const { connections, durationS, warmupS, serverWarmupS } = options
   const load: LoadOptions = { connections, durationS, warmupS, serverWarmupS }
   const startedAt = new Date()
 
   const { engines, floors } = await runEngines(planDataset(), options, load)
   const budgets = checkBudgets(engines, floors)
+  const imports = await runImportBench(options)
 
   console.log('')
   console.log(floorsTable(floors))
   for (const engine of engines) console.log(`\n${engineTable(engine, floors, load, options.poolMax)}`)
   console.log(`\n${budgetsTable(budgets)}`)
+  console.log(`\n${importTable(imports)}`)
 
   const resultsDir = join(repoRoot, 'bench', 'results')
   await mkdir(resultsDir, { recursive: true })
@@ -32,7 +36,7 @@ async function main(): Promise<void> {
   const machine = { cpus: cpu.length, cpuModel: cpu[0]?.model ?? 'unknown', memoryMb: Math.round(totalmem() / 2 ** 20), node: process.version }
   // The admin URL stays out of the file: it may carry a password.
   const { adminUrl: _adminUrl, ...recorded } = options
-  const report = { startedAt, finishedAt: new Date(), machine, options: recorded, floors, engines, budgets }
+  const report = { startedAt, finishedAt: new Date(), machine, options: recorded, floors, engines, budgets, imports }
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`)
   console.log(`\nFigures written to ${file}`)
 }

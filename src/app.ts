@@ -20,6 +20,14 @@ import { moderationRoutes } from './routes/moderation-routes.js'
 import { moderationArticleRoutes } from './routes/moderation-article-routes.js'
 import { adminRoutes } from './routes/admin-routes.js'
 import { webhookRoutes } from './routes/webhook-routes.js'
+import { adminPageRoutes } from './routes/admin-page-routes.js'
+import { clientFileRoutes } from './routes/client-file-routes.js'
+import type { ClientFiles } from './http/client-files.js'
+import { demoRoutes } from './routes/demo-routes.js'
+import { IMPORT_PATH, exceptImport, importBody } from './http/import-body.js'
+import { importExportRoutes } from './routes/import-export-routes.js'
+import { privacyRoutes } from './routes/privacy-routes.js'
+import { articleMoveRoutes } from './routes/article-move-routes.js'
 import { requireRole } from './http/moderator-auth.js'
 import { renderDocs, type OpenApiDocument } from './routes/docs-page.js'
 import { commentFormDoc } from './routes/comment-form-doc.js'
@@ -30,16 +38,21 @@ export type { Deps } from './deps.js'
 // The route groups that describe themselves (OpenApiRoutes), and what they say: the OpenAPI document's source.
 const documented = [
   threadRoutes, commentRoutes, countRoutes, healthRoutes, reportRoutes, authRoutes,
-  moderationRoutes, moderationArticleRoutes, adminRoutes, webhookRoutes,
+  moderationRoutes, moderationArticleRoutes, articleMoveRoutes, adminRoutes, webhookRoutes,
+  importExportRoutes, privacyRoutes,
 ]
 export const routeDocs: readonly RouteDoc[] = [...documented.flatMap((routes) => routes.docs), commentFormDoc]
 
+/**
+ * The files the app serves that are built from sources: Node builds them (`fromSource`); the
+ * Worker reads the copies in src/static, so that neither the sources nor the builders (the OpenAPI
+ * generator, the widget's parts) weigh on its bundle.
+ */
 export interface AppOptions {
-  /**
-   * The OpenAPI document of these routes: Node builds it from their schemas
-   * (`generatedOpenApi`); the Worker reads its prebuilt copy, so the generator stays out of its bundle.
-   */
+  /** The OpenAPI document of these routes. */
   openApiDocument: (routes: readonly RouteDoc[]) => Promise<OpenApiDocument>
+  /** /widget.js and the dashboard's script and stylesheet. */
+  clientFiles: ClientFiles
 }
 
 /**
@@ -73,9 +86,10 @@ export function createApp(deps: Deps | undefined, options: AppOptions) {
     exposeHeaders: ['ETag', 'Location', 'Retry-After'],
     maxAge: 600,
   }))
-  app.use('/api/*', deadline)
-  app.use('/api/*', limitBody())
-  app.use('/api/*', requireJsonBody)
+  app.use('/api/*', exceptImport(deadline))
+  app.use('/api/*', exceptImport(limitBody()))
+  app.use('/api/*', exceptImport(requireJsonBody))
+  app.use(IMPORT_PATH, importBody)
   app.use('/comment-form', limitBody(MAX_BODY_BYTES, (error) => formErrorPage(error)))
 
   app.use('/api/v1/moderation/*', requireRole('moderator'))
@@ -83,6 +97,9 @@ export function createApp(deps: Deps | undefined, options: AppOptions) {
 
   for (const routes of documented) app.route('/', routes)
   app.route('/', commentFormRoutes)
+  app.route('/', clientFileRoutes(options.clientFiles))
+  app.route('/', adminPageRoutes)
+  app.route('/', demoRoutes)
 
   const openApi = () => options.openApiDocument(routeDocs)
   app.get('/openapi.json', async (c) => c.json(await openApi()))

@@ -6,6 +6,7 @@ import type { SpamFilter } from './spam/spam-filter.js'
 import type { PasswordHasher } from './auth/password-hasher.js'
 import type { SessionLimits } from './auth/sessions.js'
 import type { ResolveHost } from './webhooks/target-guard.js'
+import type { importComments } from './importers/import-comments.js'
 
 export type TrustedProxyHeader = 'x-forwarded-for' | 'cf-connecting-ip'
 
@@ -22,12 +23,18 @@ export interface AppConfig {
   sessions: SessionLimits
   /** AKISMET_KEY, AKISMET_BLOG, AKISMET_URL: Akismet runs when key and blog are set. */
   akismet: { key: string; blog: string; url: string } | null
-  /** TURNSTILE_SECRET, TURNSTILE_URL: Turnstile runs when the secret is set. */
-  turnstile: { secret: string; url: string } | null
+  /**
+   * TURNSTILE_SECRET, TURNSTILE_URL: Turnstile runs when the secret is set. TURNSTILE_SITE_KEY
+   * (public) lets the widget and /demo/plain render the challenge; TURNSTILE_SCRIPT_URL is where
+   * its api.js is loaded from (Cloudflare's by default).
+   */
+  turnstile: { secret: string; url: string; siteKey?: string | null; scriptUrl?: string } | null
   /** PARLEY_ALLOW_PRIVATE_TARGETS=1: webhooks and the filter may reach loopback and private addresses. */
   allowPrivateTargets: boolean
   /** WEBHOOK_TIMEOUT_MS: how long one webhook delivery may take before it counts as failed (default 10 000). */
   webhookTimeoutMs?: number
+  /** PARLEY_IMPORT_MAX_MB, in bytes: the largest export `POST /api/v1/admin/import` accepts (default 256 MiB). */
+  importMaxBytes?: number
 }
 
 /** Everything the app needs from its runtime, handed in by each entry (Node, Workers, tests). */
@@ -46,4 +53,10 @@ export interface Deps {
    * (Workers, which cannot reach private addresses anyway) only literal addresses are checked.
    */
   resolveHost?: ResolveHost
+  /**
+   * Reads a WordPress, Disqus or Parley export into the database (Node: src/importers). The Worker
+   * has none: a big export outlasts its CPU limit, and the streaming XML parser would not fit its
+   * bundle; `POST /api/v1/admin/import` answers 501 there and `npm run import` does the job.
+   */
+  importer?: typeof importComments
 }

@@ -25,12 +25,12 @@ async function read(path: string, headers: Record<string, string> = {}): Promise
   return res
 }
 
-async function signIn(): Promise<Record<string, string>> {
+async function signIn(role: 'admin' | 'moderator' = 'moderator'): Promise<Record<string, string>> {
   serial++
   const email = `edge-mod${serial}@news.example`
   const password = `correct horse ${serial}`
   // Made with the pure-JS hasher, as `wrangler` users would; the Worker verifies it the same way.
-  await createModerator(db, nobleArgon2, { email, name: `Edge mod ${serial}`, role: 'moderator', password })
+  await createModerator(db, nobleArgon2, { email, name: `Edge mod ${serial}`, role, password })
   const res = await send('POST', '/api/v1/auth/login', { email, password }, {}, '198.18.0.7')
   expect(res.status).toBe(200)
   const { token } = await res.json<{ token: string }>()
@@ -171,5 +171,28 @@ describe('the Worker in workerd, on PostgreSQL through Hyperdrive', () => {
     expect(res.status).toBe(201)
     const { comment } = await res.json<{ comment: { html: string } }>()
     expect(comment.html).toBe('<p><b>bold</b> &amp; &lt;script&gt;alert(1)&lt;/script&gt; <a href="https://example.com/a_(b)" rel="nofollow ugc noopener">https://example.com/a_(b)</a></p>')
+  })
+
+  it('serves the widget with its settings filled in, and the dashboard\'s files from the static assets', async () => {
+    const widget = await call('/widget.js')
+    expect(widget.status).toBe(200)
+    expect(widget.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
+    expect(widget.headers.get('cross-origin-resource-policy')).toBe('cross-origin')
+    const script = await widget.text()
+    expect(script).toContain('var TURNSTILE = null;')
+    expect((await call('/widget.js', { headers: { 'If-None-Match': widget.headers.get('etag') ?? '' } })).status).toBe(304)
+    for (const [path, type] of [['/admin/admin.js', 'text/javascript'], ['/admin/admin.css', 'text/css']] as const) {
+      const res = await call(path)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toContain(type)
+      expect((await res.text()).length).toBeGreaterThan(1000)
+    }
+  })
+
+  it('points imports at the command line: the importer is not part of the Worker', async () => {
+    const admin = await signIn('admin')
+    const res = await call('/api/v1/admin/import', { method: 'POST', headers: { ...admin, 'Content-Type': 'application/xml' }, body: '<rss/>' })
+    expect(res.status).toBe(501)
+    expect(await res.json()).toMatchObject({ code: 'not_implemented' })
   })
 })

@@ -13,11 +13,12 @@ describe('operations', () => {
     const doc = await (await t.request('/openapi.json')).json()
     expect(doc.openapi).toBe('3.1.0')
     expect(Object.keys(doc.paths).sort()).toEqual([
-      '/api/v1/admin/moderators', '/api/v1/admin/moderators/{id}', '/api/v1/admin/settings',
+      '/api/v1/admin/export', '/api/v1/admin/import', '/api/v1/admin/moderators', '/api/v1/admin/moderators/{id}',
+      '/api/v1/admin/privacy/erase', '/api/v1/admin/privacy/export', '/api/v1/admin/settings',
       '/api/v1/admin/webhooks', '/api/v1/admin/webhooks/{id}',
       '/api/v1/articles/{key}/comments', '/api/v1/auth/login', '/api/v1/auth/logout', '/api/v1/auth/me',
       '/api/v1/comments/{id}', '/api/v1/comments/{id}/reports', '/api/v1/counts',
-      '/api/v1/moderation/articles', '/api/v1/moderation/articles/{key}', '/api/v1/moderation/comments',
+      '/api/v1/moderation/articles', '/api/v1/moderation/articles/{key}', '/api/v1/moderation/articles/{key}/move', '/api/v1/moderation/comments',
       '/api/v1/moderation/comments/bulk', '/api/v1/moderation/comments/{id}', '/api/v1/moderation/comments/{id}/replies',
       '/api/v1/moderation/log', '/comment-form', '/healthz', '/readyz',
     ])

@@ -127,6 +127,23 @@ describe('rendering untrusted comments', () => {
     expect(html).toContain('<br />\nline two')
   })
 
+  it('links typed addresses where WordPress\'s make_clickable() would, punctuation and parentheses included', async () => {
+    await t.setSettings({ previouslyApproved: false, maxLinks: 100, floodSeconds: 0 })
+    const cases: [string, string][] = [
+      ['see https://example.com/a_(b) ok', 'see <a href="https://example.com/a_(b)" rel="nofollow ugc noopener">https://example.com/a_(b)</a> ok'],
+      ['(http://example.com/foo).', '(<a href="http://example.com/foo" rel="nofollow ugc noopener">http://example.com/foo</a>).'],
+      ['https://x.example/path?q=1&r=2, next', '<a href="https://x.example/path?q=1&amp;r=2" rel="nofollow ugc noopener">https://x.example/path?q=1&amp;r=2</a>, next'],
+      ['visit www.example.com; then', 'visit <a href="http://www.example.com/" rel="nofollow ugc noopener">www.example.com</a>; then'],
+      ['<a href="https://e.example">https://e.example</a> is linked once', '<a href="https://e.example" rel="nofollow ugc noopener">https://e.example</a> is linked once'],
+      ['<code>https://in.code</code> is kept as code, and no bare example.com or javascript:alert(1)', '<code>https://in.code</code> is kept as code, and no bare example.com or javascript:alert(1)'],
+    ]
+    for (const [i, [body, html]] of cases.entries()) {
+      const res = await submit({ name: 'Ann', body }, i + 1)
+      expect(res.status).toBe(201)
+      expect(((await res.json()) as { comment: { html: string } }).comment.html).toBe(`<p>${html}</p>`)
+    }
+  })
+
   it('drops unsafe URLs from allowed tags and shows unknown tags as text', async () => {
     await t.setSettings({ previouslyApproved: false })
     const body = '<a href=" jav&#x09;ascript:alert(1)" onclick="x()">one</a> <q cite="data:text/html,x">two</q> <div style="x">three</div>'

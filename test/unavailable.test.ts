@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { createServer, type Server } from 'node:net'
 import { createApp } from '../src/app.js'
-import { generatedOpenApi } from '../src/openapi/openapi-document.js'
+import { fromSource } from '../src/runtime/from-source.js'
 import type { Deps } from '../src/deps.js'
 import { createSecrets } from '../src/crypto/secrets.js'
 import { createLogger } from '../src/logger.js'
@@ -9,6 +9,7 @@ import { SettingsStore } from '../src/settings/settings-store.js'
 import { openPostgres } from '../src/db/postgres.js'
 import { TEST_SECRET } from './support/test-app.js'
 import { nativeArgon2 } from '../src/runtime/argon2-native.js'
+import { importComments } from '../src/importers/import-comments.js'
 import { defaultSessionLimits } from '../src/auth/sessions.js'
 
 // A port where nothing listens (refused at once), and a server that accepts and never answers (a hang).
@@ -29,13 +30,14 @@ const depsFor = async (db: Deps['db']): Promise<Deps> => ({
   settings: new SettingsStore(),
   spamFilters: [],
   passwords: nativeArgon2,
+  importer: importComments,
   clock: () => new Date(),
   logger: createLogger('silent'),
   config: { publicUrl: null, trustProxy: null, cacheMaxAge: 10, dbTimeoutMs: 1000, sessions: defaultSessionLimits, akismet: null, turnstile: null, allowPrivateTargets: true },
 })
 
 describe('when the database is unreachable', () => {
-  const app = createApp(undefined, { openApiDocument: generatedOpenApi })
+  const app = createApp(undefined, fromSource)
   for (const [name, database] of [['refuses connections', refused], ['never answers', hanging]] as const) {
     it(`answers 503 unavailable with Retry-After when it ${name}, and /healthz stays up`, async () => {
       const deps = await depsFor(database.db)

@@ -18,6 +18,14 @@ export function pathSegmentSql(createdAt: Date, id: SQL): SQL {
   return sql`lpad(to_hex(${createdAt.getTime()}::bigint), ${TIME_DIGITS}, '0') || lpad(to_hex(${id}), ${ID_DIGITS}, '0')`
 }
 
+/**
+ * The same segment from a row's own columns, for set-based writes (imports). Times before 1970
+ * count as 1970: a segment's time is unsigned.
+ */
+export function pathSegmentOfColumns(createdAt: SQL, id: SQL): SQL {
+  return sql`lpad(to_hex(greatest(0, floor(extract(epoch from ${createdAt}) * 1000))::bigint), ${TIME_DIGITS}, '0') || lpad(to_hex(${id}), ${ID_DIGITS}, '0')`
+}
+
 /** The ids of every comment on the path, from the top-level comment down to the comment itself. */
 export function pathIds(path: string): number[] {
   const ids: number[] = []

@@ -1,5 +1,5 @@
 import sanitizeHtml from 'sanitize-html'
-import { find } from 'linkifyjs'
+import { findLinks } from './make-clickable.js'
 
 // The inline tags WordPress allows in comments, plus the p/br that paragraphs become.
 const allowedTags = ['a', 'abbr', 'acronym', 'b', 'blockquote', 'cite', 'code', 'del', 'em', 'i', 'q', 's', 'strike', 'strong', 'p', 'br']
@@ -43,7 +43,7 @@ const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '
 /** Links the URLs a reader typed (http://, https:// or www.), like WordPress's make_clickable(). */
 function linkifyText(escaped: string): string {
   const text = decode(escaped)
-  const links = find(text, 'url').filter((link) => /^(https?:\/\/|www\.)/i.test(link.value))
+  const links = findLinks(text)
   if (links.length === 0) return escaped
   let out = ''
   let at = 0
@@ -56,23 +56,24 @@ function linkifyText(escaped: string): string {
     }
     if (href.protocol !== 'http:' && href.protocol !== 'https:') continue
     out += escapeText(text.slice(at, link.start))
-    out += `<a href="${escapeText(href.href)}" rel="${linkRel}">${escapeText(link.value)}</a>`
+    out += `<a href="${escapeText(href.href)}" rel="${linkRel}">${escapeText(text.slice(link.start, link.end))}</a>`
     at = link.end
   }
   return out + escapeText(text.slice(at))
 }
 
+/** Links typed addresses in the text between tags, except inside a link or code, as make_clickable() does. */
 function autolink(html: string): string {
-  let insideLink = 0
+  let inside = 0
   return html
     .split(/(<[^>]*>)/)
     .map((part) => {
       if (part.startsWith('<')) {
-        if (/^<a[\s>]/i.test(part)) insideLink++
-        else if (/^<\/a>/i.test(part)) insideLink = Math.max(0, insideLink - 1)
+        if (/^<(a|code)[\s>]/i.test(part)) inside++
+        else if (/^<\/(a|code)>/i.test(part)) inside = Math.max(0, inside - 1)
         return part
       }
-      if (insideLink > 0 || !/https?:\/\/|www\./i.test(part)) return part
+      if (inside > 0 || !/https?:\/\/|www\./i.test(part)) return part
       return linkifyText(part)
     })
     .join('')

@@ -4,6 +4,7 @@ export type ErrorCode =
   | 'comments_closed' | 'article_not_found' | 'parent_not_found' | 'duplicate_comment' | 'too_fast'
   | 'not_found' | 'method_not_allowed' | 'token_required' | 'forbidden' | 'edit_window_closed'
   | 'unauthenticated' | 'invalid_credentials' | 'too_many_attempts' | 'internal_error' | 'unavailable'
+  | 'not_implemented'
 
 export interface FieldError {
   field: string

@@ -11,6 +11,8 @@ export interface PageOptions {
   body: string
   status?: number
   css?: string
+  /** Stylesheet URLs, each loaded with this response's nonce. */
+  stylesheets?: string[]
   /** Script URLs, each loaded with this response's nonce (nothing inline). */
   scripts?: string[]
   /** Extra sources for `connect-src` and `frame-src` (e.g. Turnstile's origin). */
@@ -24,6 +26,7 @@ export interface PageOptions {
  */
 export function htmlPage(options: PageOptions): Response {
   const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))))
+  const stylesheets = (options.stylesheets ?? []).map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}" nonce="${nonce}">\n`).join('')
   const scripts = (options.scripts ?? []).map((src) => `<script src="${escapeHtml(src)}" nonce="${nonce}" defer></script>\n`).join('')
   const csp = [
     "default-src 'none'",
@@ -39,7 +42,7 @@ export function htmlPage(options: PageOptions): Response {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(options.title)}</title>
 <style nonce="${nonce}">${baseCss}${options.css ?? ''}</style>
-${scripts}</head>
+${stylesheets}${scripts}</head>
 <body>
 ${options.body}
 </body>

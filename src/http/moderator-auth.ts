@@ -12,7 +12,7 @@ export const SESSION_COOKIE = 'parley_session'
 const changesState = (method: string) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS'
 
 /** A cookie-authenticated change must come from Parley's own pages (Origin, or Sec-Fetch-Site). */
-function fromOwnOrigin(c: Context<AppEnv>): boolean {
+export function fromOwnOrigin(c: Context<AppEnv>): boolean {
   const origin = c.req.header('origin')
   if (origin !== undefined) return origin === ownOrigin(c)
   return c.req.header('sec-fetch-site') === 'same-origin'

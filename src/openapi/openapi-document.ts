@@ -51,7 +51,7 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[], info: { title:
       .flatMap(([place, schema]) => (schema ? [{ place, id: register(requests, schema, `${name}_${place}`) }] : []))
     const media = (registry: Registry, stem: string, content: Content) =>
       Object.entries(content).map(([type, { schema }], i) => ({ type, id: register(registry, schema, i ? `${stem}${i}` : stem) }))
-    const requestBody = body && { ...body, content: media(requests, `${name}_body`, body.content) }
+    const requestBody = body && { required: body.required, description: body.description, content: media(requests, `${name}_body`, body.content) }
     const answers = Object.entries(route.responses).map(([status, response]) => ({
       status, response, content: response.content && media(responses, `${name}_${status}`, response.content),
     }))

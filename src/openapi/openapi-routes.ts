@@ -27,7 +27,8 @@ export interface RouteDoc {
     params?: Schema
     query?: Schema
     headers?: Schema
-    body?: { required?: boolean; description?: string; content: Content }
+    /** `streamed`: the handler reads the body itself, so nothing validates it up front. */
+    body?: { required?: boolean; description?: string; streamed?: true; content: Content }
   }
   responses: Record<number, ResponseConfig>
 }
@@ -78,8 +79,10 @@ export class OpenApiRoutes<E extends Env> extends Hono<E> {
     validate('param', params)
     validate('query', query)
     validate('header', headers)
-    validate('json', body?.content['application/json']?.schema)
-    validate('form', body?.content['application/x-www-form-urlencoded']?.schema)
+    if (!body?.streamed) {
+      validate('json', body?.content['application/json']?.schema)
+      validate('form', body?.content['application/x-www-form-urlencoded']?.schema)
+    }
     this.on(route.method.toUpperCase(), [route.path.replace(/\{(\w+)\}/g, ':$1')], ...validators, handler as MiddlewareHandler<E>)
     return this
   }

@@ -1,14 +1,12 @@
 import * as z from 'zod/mini'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
-import { deleteCookie, setCookie } from 'hono/cookie'
-import type { Context } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import { login } from '../auth/login.js'
 import { endSession } from '../auth/sessions.js'
 import { toModeratorView } from '../auth/moderator-accounts.js'
 import { clientIp } from '../http/client-ip.js'
-import { ownOrigin } from '../http/origins.js'
-import { SESSION_COOKIE, requireRole, sessionToken } from '../http/moderator-auth.js'
+import { requireRole, sessionToken } from '../http/moderator-auth.js'
+import { clearSessionCookie, setSessionCookie } from '../http/session-cookie.js'
 import { ModeratorSchema, authProblems, jsonBody, jsonContent, problem } from './schemas.js'
 
 const loginRoute = createRoute({
@@ -39,31 +37,19 @@ const meRoute = createRoute({
   responses: { 200: jsonContent('The moderator', z.object({ moderator: ModeratorSchema })), ...authProblems },
 })
 
-/** Secure everywhere except plain-http localhost, where browsers would drop a Secure cookie. */
-function cookieIsSecure(c: Context<AppEnv>): boolean {
-  const { protocol, hostname } = new URL(ownOrigin(c))
-  return !(protocol === 'http:' && (hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]'))
-}
-
 export const authRoutes = new OpenApiRoutes<AppEnv>()
   .openapi(loginRoute, async (c) => {
     const { deps } = c.env
     const { email, password } = c.req.valid('json')
     const now = deps.clock()
     const session = await login({ db: deps.db, passwords: deps.passwords, secrets: deps.secrets, now, ip: clientIp(c), limits: deps.config.sessions }, email, password)
-    setCookie(c, SESSION_COOKIE, session.token, {
-      httpOnly: true,
-      sameSite: 'Strict',
-      secure: cookieIsSecure(c),
-      path: '/',
-      maxAge: deps.config.sessions.maxSeconds,
-    })
+    setSessionCookie(c, session.token)
     return c.json({ moderator: toModeratorView(session.moderator), token: session.token }, 200, { 'Cache-Control': 'no-store' })
   })
   .openapi(logoutRoute, async (c) => {
     const session = sessionToken(c)
     if (session) await endSession(c.env.deps.db, session.token)
-    deleteCookie(c, SESSION_COOKIE, { path: '/', secure: cookieIsSecure(c) })
+    clearSessionCookie(c)
     return c.body(null, 204)
   })
   .openapi(meRoute, (c) => c.json({ moderator: toModeratorView(c.var.moderator) }, 200, { 'Cache-Control': 'no-store' }))

@@ -31,10 +31,16 @@ export function readAppConfig(env: ConfigVars): AppConfig & { logLevel: LogLevel
       ? { key: env.AKISMET_KEY, blog: env.AKISMET_BLOG, url: (env.AKISMET_URL || 'https://rest.akismet.com').replace(/\/+$/, '') }
       : null,
     turnstile: env.TURNSTILE_SECRET
-      ? { secret: env.TURNSTILE_SECRET, url: env.TURNSTILE_URL || 'https://challenges.cloudflare.com/turnstile/v0/siteverify' }
+      ? {
+        secret: env.TURNSTILE_SECRET,
+        url: env.TURNSTILE_URL || 'https://challenges.cloudflare.com/turnstile/v0/siteverify',
+        siteKey: env.TURNSTILE_SITE_KEY || null,
+        ...(env.TURNSTILE_SCRIPT_URL ? { scriptUrl: env.TURNSTILE_SCRIPT_URL } : {}),
+      }
       : null,
     allowPrivateTargets: env.PARLEY_ALLOW_PRIVATE_TARGETS === '1',
     webhookTimeoutMs: intFrom(env.WEBHOOK_TIMEOUT_MS, 10_000, 'WEBHOOK_TIMEOUT_MS') || 10_000,
+    importMaxBytes: (intFrom(env.PARLEY_IMPORT_MAX_MB, 256, 'PARLEY_IMPORT_MAX_MB') || 256) * 2 ** 20,
     sessions: {
       idleSeconds: (intFrom(env.SESSION_IDLE_MINUTES, 120, 'SESSION_IDLE_MINUTES') || 120) * 60,
       maxSeconds: (intFrom(env.SESSION_MAX_HOURS, 12, 'SESSION_MAX_HOURS') || 12) * 3600,

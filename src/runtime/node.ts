@@ -2,7 +2,7 @@ import { serve, type ServerType } from '@hono/node-server'
 import type { Server } from 'node:http'
 import { mkdir } from 'node:fs/promises'
 import { createApp } from '../app.js'
-import { generatedOpenApi } from '../openapi/openapi-document.js'
+import { fromSource } from './from-source.js'
 import type { Deps } from '../deps.js'
 import { createSecrets } from '../crypto/secrets.js'
 import { createLogger } from '../logger.js'
@@ -12,6 +12,7 @@ import { openPostgres } from '../db/postgres.js'
 import { migratePostgres } from '../db/migrate-postgres.js'
 import { readNodeConfig, resolveSecret } from './node-config.js'
 import { nativeArgon2 } from './argon2-native.js'
+import { importComments } from '../importers/import-comments.js'
 import { resolveHostNode } from './node-resolve-host.js'
 import { ensureFirstAdmin } from './first-admin.js'
 import { runJobs } from '../jobs/run-jobs.js'
@@ -41,13 +42,14 @@ const deps: Deps = {
   settings: new SettingsStore(),
   spamFilters: [],
   passwords: nativeArgon2,
+  importer: importComments,
   resolveHost: resolveHostNode,
   clock: () => new Date(),
   logger,
   config,
 }
 if (!config.databaseUrl) await ensureFirstAdmin(deps.db, deps.passwords)
-const app = createApp(deps, { openApiDocument: generatedOpenApi })
+const app = createApp(deps, fromSource)
 
 const server: ServerType = serve(
   {
@@ -59,7 +61,7 @@ const server: ServerType = serve(
     const base = config.publicUrl ?? `http://localhost:${info.port}`
     const engine = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`
     logger.info('Parley is listening', { url: base, database: engine, docs: `${base}/docs` })
-    console.log(`\nParley is running on ${base} (${engine})\n  API docs: ${base}/docs\n`)
+    console.log(`\nParley is running on ${base} (${engine})\n  API docs:   ${base}/docs\n  Demo:       ${base}/demo (the widget)\n  Plain form: ${base}/demo/plain (no JavaScript)\n  Moderation: ${base}/admin\n`)
   },
 )
 

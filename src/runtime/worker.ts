@@ -28,10 +28,13 @@ interface IsolateState {
 let app: App | undefined
 /** The app, made on the first request, when the static assets' binding is known. */
 function appFor(env: WorkerEnv): App {
-  // The prebuilt document (src/static/openapi.json, which Cloudflare also serves at /openapi.json):
-  // nothing needs generating at the edge.
-  const openApiDocument = async () => (await env.ASSETS.fetch('https://assets.invalid/openapi.json')).json<OpenApiDocument>()
-  return (app ??= createApp(undefined, { openApiDocument }))
+  // The built files are src/static's copies (`npm run static:write`), which Cloudflare also serves
+  // itself: the bundle carries neither their sources nor the OpenAPI generator.
+  const asset = (path: string) => env.ASSETS.fetch(`https://assets.invalid${path}`)
+  return (app ??= createApp(undefined, {
+    openApiDocument: async () => (await asset('/openapi.json')).json<OpenApiDocument>(),
+    clientFiles: { text: async (path) => (await asset(path)).text() },
+  }))
 }
 // Workers' `caches.default` (absent where there is no Cache API, e.g. typed under Node).
 const edgeStore = (globalThis as { caches?: { default?: EdgeCacheStore } }).caches?.default

@@ -1,6 +1,6 @@
 import { afterAll, beforeEach } from 'vitest'
 import { createApp } from '../../src/app.js'
-import { generatedOpenApi } from '../../src/openapi/openapi-document.js'
+import { fromSource } from '../../src/runtime/from-source.js'
 import type { Deps } from '../../src/deps.js'
 import { createSecrets } from '../../src/crypto/secrets.js'
 import { createLogger } from '../../src/logger.js'
@@ -8,6 +8,7 @@ import { SettingsStore } from '../../src/settings/settings-store.js'
 import type { Settings } from '../../src/settings/settings-schema.js'
 import type { SpamFilter } from '../../src/spam/spam-filter.js'
 import { nativeArgon2 } from '../../src/runtime/argon2-native.js'
+import { importComments } from '../../src/importers/import-comments.js'
 import { defaultSessionLimits } from '../../src/auth/sessions.js'
 import { emptyDatabase, openTestDatabase } from './test-database.js'
 
@@ -26,11 +27,12 @@ export async function setupTestApp(options: { spamFilters?: SpamFilter[] } = {})
     settings: new SettingsStore(60_000),
     spamFilters: options.spamFilters ?? [],
     passwords: nativeArgon2,
+    importer: importComments,
     clock: () => now,
     logger: createLogger('debug', (line) => logLines.push(line)),
     config: { publicUrl: null, trustProxy: null, cacheMaxAge: 10, dbTimeoutMs: 5000, sessions: { ...defaultSessionLimits }, akismet: null, turnstile: null, allowPrivateTargets: true },
   }
-  const app = createApp(undefined, { openApiDocument: generatedOpenApi })
+  const app = createApp(undefined, fromSource)
 
   beforeEach(async () => {
     await emptyDatabase(database)

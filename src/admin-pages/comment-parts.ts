@@ -1,0 +1,40 @@
+import type { CommentStatus } from '../db/schema.js'
+import type { FieldError } from '../http/api-error.js'
+import { html, type SafeHtml } from './html.js'
+
+/** A time as moderators read it, unambiguous across time zones. */
+export function when(iso: string): SafeHtml {
+  return html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`
+}
+
+const statusLabels: Record<CommentStatus, string> = { pending: 'Pending', approved: 'Approved', spam: 'Spam', trash: 'Trash' }
+
+export const badge = (status: CommentStatus) => html`<span class="badge ${status}">${statusLabels[status]}</span>`
+
+/** The four decisions, with their keys; each comment is offered those that change its status. */
+const decisions: { to: CommentStatus; key: string; label: (from: CommentStatus) => string }[] = [
+  { to: 'approved', key: 'a', label: (from) => (from === 'spam' ? 'Not spam' : 'Approve') },
+  { to: 'pending', key: 'h', label: (from) => (from === 'approved' ? 'Unapprove' : from === 'trash' ? 'Restore' : 'Hold') },
+  { to: 'spam', key: 's', label: () => 'Spam' },
+  { to: 'trash', key: 't', label: () => 'Trash' },
+]
+
+/** Submit buttons that post `status` to the comment's own action (inside any form carrying the CSRF field). */
+export function statusButtons(id: number, current: CommentStatus): SafeHtml[] {
+  return decisions
+    .filter((d) => d.to !== current)
+    .map((d) => html`<button class="btn${d.to === 'approved' ? ' btn-primary' : d.to === 'spam' || d.to === 'trash' ? ' btn-danger' : ''}" type="submit" formaction="/admin/comments/${id}/status" name="status" value="${d.to}" data-key="${d.key}" title="${d.label(current)} (${d.key})">${d.label(current)}</button>`)
+}
+
+/** The same decisions for every ticked comment at once. */
+export function bulkButtons(): SafeHtml[] {
+  return decisions.map((d) => html`<button class="btn" type="submit" formaction="/admin/comments/bulk" name="status" value="${d.to}" data-bulk-key="${d.key}">${d.label('pending')}</button>`)
+}
+
+/** The message of a field's error, and the attributes that tie it to its input. */
+export function fieldError(errors: FieldError[], field: string): { attrs: SafeHtml; message: SafeHtml | '' } {
+  const error = errors.find((e) => e.field === field || e.field.startsWith(`${field}.`))
+  if (!error) return { attrs: html``, message: '' }
+  const id = `error-${field.replace(/[^A-Za-z0-9]/g, '-')}`
+  return { attrs: html` aria-invalid="true" aria-describedby="${id}"`, message: html`<p class="error-text" id="${id}">${error.message}</p>` }
+}

@@ -1,0 +1,26 @@
+import { html } from './html.js'
+import { plainPage } from './layout.js'
+
+export interface LoginView {
+  email?: string
+  /** Where to go once signed in (a dashboard path). */
+  next?: string | undefined
+  error?: string
+  status?: number
+  /** A notice such as "You are signed out." */
+  notice?: string
+}
+
+/** Email and password, posted to /admin/login; the same checks and throttling as the API's login. */
+export function loginPage(view: LoginView = {}): Response {
+  const body = html`<h1>Sign in to Parley</h1>
+${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : ''}
+${view.error ? html`<p class="notice error" role="alert" id="login-error">${view.error}</p>` : ''}
+<form class="panel pad" method="post" action="/admin/login">
+${view.next ? html`<input type="hidden" name="next" value="${view.next}">` : ''}
+<div class="field"><label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" autofocus required value="${view.email ?? ''}"${view.error ? html` aria-describedby="login-error"` : ''}></div>
+<div class="field"><label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required></div>
+<button class="btn btn-primary" type="submit">Sign in</button>
+</form>`
+  return plainPage('Sign in', body, view.status ?? 200)
+}

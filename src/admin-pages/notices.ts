@@ -1,0 +1,36 @@
+import type { CommentStatus } from '../db/schema.js'
+
+const plural = (n: number, one: string, many: string) => (n === 1 ? one : many.replace('#', String(n)))
+
+const statusWords: Record<CommentStatus, string> = {
+  approved: 'approved',
+  pending: 'held for moderation',
+  spam: 'marked as spam',
+  trash: 'moved to the trash',
+}
+
+const fixed: Record<string, string> = {
+  edited: 'Comment saved.',
+  replied: 'Reply published.',
+  deleted: 'Comment deleted permanently.',
+  opened: 'Comments are open on that article.',
+  closed: 'Comments are closed on that article.',
+  settings: 'Settings saved.',
+  'moderator-added': 'Moderator added.',
+  'moderator-saved': 'Moderator saved.',
+  unchanged: 'Nothing changed.',
+}
+
+/**
+ * The message for `?done=…&n=…` after a form POST redirected back (POST-redirect-GET). Only these
+ * known codes are shown, so a crafted link cannot put words on the page.
+ */
+export function noticeFor(done: string | undefined, count: string | undefined): string | undefined {
+  if (!done) return undefined
+  if (done in statusWords) {
+    const n = count && /^\d{1,4}$/.test(count) ? Number(count) : 1
+    if (n === 0) return 'Nothing changed.'
+    return `${plural(n, 'Comment', '# comments')} ${statusWords[done as CommentStatus]}.`
+  }
+  return fixed[done]
+}

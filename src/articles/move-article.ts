@@ -1,0 +1,78 @@
+import { asc, eq, inArray, sql } from 'drizzle-orm'
+import type { Db } from '../db/database.js'
+import { articles, comments } from '../db/schema.js'
+import { ApiError, validationError } from '../http/api-error.js'
+import { normalizeUrl } from '../comments/submission-rules.js'
+import { logAction } from '../moderation/audit-log.js'
+import { articleKeyPattern, type Article } from './articles.js'
+
+export interface ArticleMove {
+  from: string
+  to: string
+  /** The article's new URL, when it moved too. */
+  url?: string | null
+}
+
+export interface MovedArticle {
+  article: Article
+  /** True when `to` already existed and took the comments in; false for a rename. */
+  merged: boolean
+  /** Comments (of any status) now under the new key that were under the old one. */
+  moved: number
+}
+
+function checkedUrl(url: string | null | undefined): string | null | undefined {
+  if (url === undefined || url === null) return url
+  const normalized = normalizeUrl(url.trim())
+  if (!normalized || normalized.length > 2000) {
+    throw validationError([{ field: 'url', code: 'invalid_url', message: 'The article URL is not a valid http or https URL.' }])
+  }
+  return normalized
+}
+
+/**
+ * Moves an article's comments to another key, when the publisher's key or URL changed: a
+ * rename when nothing has the new key yet, otherwise a merge into the article that has it (its
+ * open state and title stay; counts add up). Both articles are locked first, in id order, as
+ * every change takes article locks before comment locks. Readers see it at once (versions bump).
+ */
+export async function moveArticle(db: Db, move: ArticleMove, actor: { moderatorId: number | null; now: Date }): Promise<MovedArticle> {
+  if (!articleKeyPattern.test(move.to)) {
+    throw validationError([{ field: 'to', code: 'invalid_key', message: 'An article key is 1-200 characters of A-Z a-z 0-9 . _ ~ : @ -' }])
+  }
+  if (move.to === move.from) throw validationError([{ field: 'to', code: 'same_key', message: 'The article already has this key.' }])
+  const url = checkedUrl(move.url)
+  return db.transaction(async (tx) => {
+    const locked = await tx.select().from(articles).where(inArray(articles.key, [move.from, move.to])).orderBy(asc(articles.id)).for('update')
+    const source = locked.find((a) => a.key === move.from)
+    const target = locked.find((a) => a.key === move.to)
+    if (!source) throw new ApiError(404, 'article_not_found', 'There is no article with this key.')
+    const urlChange = url === undefined ? {} : { url }
+    let result: MovedArticle
+    if (!target) {
+      const [renamed] = await tx.update(articles)
+        .set({ key: move.to, ...urlChange, version: sql`${articles.version} + 1` })
+        .where(eq(articles.id, source.id)).returning()
+      if (!renamed) throw new Error('article vanished')
+      const [count] = await tx.select({ n: sql<number>`count(*)::int` }).from(comments).where(eq(comments.articleId, source.id))
+      result = { article: renamed, merged: false, moved: count?.n ?? 0 }
+    } else {
+      const moved = await tx.update(comments).set({ articleId: target.id }).where(eq(comments.articleId, source.id)).returning({ id: comments.id })
+      const [merged] = await tx.update(articles)
+        .set({ ...urlChange, commentCount: sql`${articles.commentCount} + ${source.commentCount}`, version: sql`${articles.version} + 1` })
+        .where(eq(articles.id, target.id)).returning()
+      await tx.delete(articles).where(eq(articles.id, source.id))
+      if (!merged) throw new Error('article vanished')
+      result = { article: merged, merged: true, moved: moved.length }
+    }
+    await logAction(tx, {
+      at: actor.now,
+      moderatorId: actor.moderatorId,
+      action: 'article.move',
+      from: move.from,
+      to: move.to,
+      detail: { merged: result.merged, comments: result.moved, ...urlChange },
+    })
+    return result
+  })
+}

@@ -1,0 +1,28 @@
+import type { Deps } from '../deps.js'
+import { logAction } from '../moderation/audit-log.js'
+import { createModerator, updateModerator, type ModeratorChange, type ModeratorRow, type NewModerator } from './moderator-accounts.js'
+
+/** An admin creates an account; the account and its log entry commit together. */
+export function addModerator(deps: Deps, actorId: number, input: NewModerator): Promise<ModeratorRow> {
+  return deps.db.transaction(async (tx) => {
+    const created = await createModerator(tx, deps.passwords, input)
+    await logAction(tx, { at: deps.clock(), moderatorId: actorId, action: 'moderator.create', to: created.role, detail: { moderatorId: created.id } })
+    return created
+  })
+}
+
+/** An admin changes an account (see `updateModerator`), logged from and to its role or `disabled`. */
+export function changeModerator(deps: Deps, actorId: number, id: number, change: ModeratorChange): Promise<ModeratorRow> {
+  return deps.db.transaction(async (tx) => {
+    const { before, after } = await updateModerator(tx, deps.passwords, id, change)
+    await logAction(tx, {
+      at: deps.clock(),
+      moderatorId: actorId,
+      action: 'moderator.update',
+      from: before.disabled ? 'disabled' : before.role,
+      to: after.disabled ? 'disabled' : after.role,
+      detail: { moderatorId: after.id, ...(change.name === undefined ? {} : { name: after.name }), ...(change.password === undefined ? {} : { passwordChanged: true }) },
+    })
+    return after
+  })
+}

@@ -1,0 +1,61 @@
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { parseArgs } from 'node:util'
+import { createSecrets } from '../crypto/secrets.js'
+import { importComments } from '../importers/import-comments.js'
+import { ImportRefused } from '../importers/import-records.js'
+import type { ImportSummary } from '../importers/import-summary.js'
+import { readNodeConfig, resolveSecret } from '../runtime/node-config.js'
+import { openCliDatabase } from './open-cli-database.js'
+import { progressBar } from './progress-bar.js'
+
+// npm run import -- FILE [--pings] [--json]
+// A WordPress (WXR), Disqus or Parley export, into the database the server uses (DATABASE_URL,
+// or the embedded one in PARLEY_DATA_DIR: stop the server first, PGlite has one user at a time).
+const USAGE = 'usage: npm run import -- FILE [--pings] [--json]'
+const { values, positionals } = parseArgs({
+  options: { pings: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+  allowPositionals: true,
+})
+const file = positionals[0]
+if (!file || positionals.length > 1) {
+  console.error(USAGE)
+  process.exit(2)
+}
+
+function report(summary: ImportSummary): string {
+  const { details: d } = summary
+  const lines = [
+    `Imported ${summary.comments} comments (${d.statuses.approved} approved, ${d.statuses.pending} pending, ${d.statuses.spam} spam, ${d.statuses.trash} trash; ` +
+      `${d.replies} replies, longest chain ${d.longestChain}) into ${summary.articles} new and ${d.existingArticles} existing articles, from a ${summary.format} file.`,
+    `Skipped ${summary.skipped}: ${d.pings} pingbacks/trackbacks, ${d.otherTypes} of other types, ${d.alreadyImported} imported before.`,
+  ]
+  for (const [label, list, count] of [['Error', summary.errors, d.errorCount], ['Warning', summary.warnings, d.warningCount]] as const) {
+    for (const problem of list.slice(0, 20)) lines.push(`${label}: ${problem.record} ${problem.id}: ${problem.reason}`)
+    if (count > 20) lines.push(`… ${count - 20} more ${label.toLowerCase()}s (--json lists up to 1,000)`)
+  }
+  return lines.join('\n')
+}
+
+const config = readNodeConfig(process.env)
+const secrets = await createSecrets(await resolveSecret(process.env, config))
+const size = (await stat(file)).size
+const database = await openCliDatabase()
+const bar = process.stdout.isTTY && !values.json ? progressBar(size) : undefined
+try {
+  const summary = await importComments(database.db, secrets, createReadStream(file, { highWaterMark: 256 * 1024 }), {
+    moderatorId: null,
+    now: new Date(),
+    includePings: values.pings,
+    onProgress: bar?.update,
+  })
+  bar?.done()
+  console.log(values.json ? JSON.stringify(summary, null, 2) : report(summary))
+} catch (error) {
+  bar?.done()
+  if (!(error instanceof ImportRefused)) throw error
+  console.error(`Not imported (nothing was): ${error.message}`)
+  process.exitCode = 1
+} finally {
+  await database.close()
+}

@@ -1,0 +1,73 @@
+import type { CheckResult, CommentStatus } from '../db/schema.js'
+
+/** The file kinds Parley reads, detected from the file itself. */
+export type ImportFormat = 'wxr' | 'disqus' | 'parley'
+
+/** What each format calls the record that becomes an article, for messages that name it. */
+export const articleNoun: Record<ImportFormat, string> = { wxr: 'item', disqus: 'thread', parley: 'article' }
+
+/** An article as a reader found it: `ref` is how the file's comments point at it. */
+export interface ArticleRecord {
+  ref: string
+  key: string
+  url: string | null
+  title: string | null
+  open: boolean
+  createdAt: Date | null
+}
+
+/** A comment as a reader found it, before cleaning, rendering and encryption. */
+export interface CommentRecord {
+  /** How this file's replies point at the comment (its id in the file). */
+  ref: string
+  /** `source` and `sourceId` identify the comment for good: a re-import skips it. */
+  source: string
+  sourceId: string
+  articleRef: string
+  /** The parent's `ref` (or, for a parent imported earlier, its source id), or null for a top-level comment. */
+  parentRef: string | null
+  /** The id to keep when it is free (WordPress and Parley ids, so that `#comment-ID` links keep working). */
+  preferredId: number | null
+  status: CommentStatus
+  authorName: string
+  authorUrl: string | null
+  email: string | null
+  ip: string | null
+  userAgent: string | null
+  body: string
+  createdAt: Date
+  editedAt: Date | null
+  checks: CheckResult[]
+  /** A moderator's own reply, matched to an account by email on the way in. */
+  moderatorEmail: string | null
+}
+
+/** One record that was not imported (error) or imported with a change (warning). */
+export interface RecordProblem {
+  /** The record as its format calls it: `comment`, `item`, `post`, `thread`, `article`. */
+  record: string
+  id: string
+  reason: string
+}
+
+/** Where the readers send what they find; the readers themselves never touch the database. */
+export interface RecordSink {
+  article(record: ArticleRecord): void
+  comment(record: CommentRecord): void
+  /** A comment left out on purpose: a pingback or trackback, or another comment type. */
+  skip(why: 'ping' | 'otherType'): void
+  error(problem: RecordProblem): void
+  warning(problem: RecordProblem): void
+}
+
+/** The file cannot be read at all (not well-formed, not a known format): nothing is imported. */
+export class ImportRefused extends Error {
+  constructor(
+    readonly reason: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(line === undefined ? reason : `line ${line}, column ${column ?? 0}: ${reason}`)
+    this.name = 'ImportRefused'
+  }
+}

@@ -1,0 +1,64 @@
+import { articleKeyPattern } from '../articles/articles.js'
+import { exportHeaderSchema, exportedArticleSchema, exportedCommentSchema } from '../exports/parley-json-format.js'
+import { ImportRefused, type RecordSink } from './import-records.js'
+import { JsonTopLevel } from './json-elements.js'
+import { isoDate } from './record-values.js'
+
+const idOf = (value: unknown): string => {
+  const id = typeof value === 'object' && value !== null && 'id' in value ? value.id : undefined
+  return typeof id === 'number' || typeof id === 'string' ? String(id) : '(none)'
+}
+
+/**
+ * Parley's JSON export, read back element by element. Comments keep their first source and
+ * source id (a comment imported from WordPress stays that comment); Parley's own comments are
+ * `parley` and their id.
+ */
+export function parleyJsonReader(sink: RecordSink): { parser: JsonTopLevel; finish(): void } {
+  let header = false
+  const onValue = (key: string, value: unknown) => {
+    if (key !== 'parley') return
+    if (!exportHeaderSchema.safeParse(value).success) throw new ImportRefused('not a Parley export of a version this Parley reads')
+    header = true
+  }
+  const onElement = (key: string, value: unknown) => {
+    if (key === 'articles') {
+      const parsed = exportedArticleSchema.safeParse(value)
+      const key = parsed.success ? parsed.data.key : idOf(value)
+      if (!parsed.success || !articleKeyPattern.test(key)) return sink.error({ record: 'article', id: key, reason: 'it is not a valid article entry' })
+      const { url, title, open, createdAt } = parsed.data
+      sink.article({ ref: key, key, url, title, open, createdAt: isoDate(createdAt) })
+    } else if (key === 'comments') {
+      const parsed = exportedCommentSchema.safeParse(value)
+      if (!parsed.success) return sink.error({ record: 'comment', id: idOf(value), reason: `it is not a valid comment entry (${parsed.error.issues[0]?.path.join('.') ?? ''})` })
+      const c = parsed.data
+      const createdAt = isoDate(c.createdAt)
+      if (!createdAt) return sink.error({ record: 'comment', id: String(c.id), reason: 'it has no valid createdAt' })
+      sink.comment({
+        ref: String(c.id),
+        source: c.source ?? 'parley',
+        sourceId: c.sourceId ?? String(c.id),
+        articleRef: c.article,
+        parentRef: c.parentId === null ? null : String(c.parentId),
+        preferredId: c.id,
+        status: c.status,
+        authorName: c.author.name,
+        authorUrl: c.author.url,
+        email: c.author.email,
+        ip: c.ip,
+        userAgent: c.userAgent,
+        body: c.body,
+        createdAt,
+        editedAt: c.editedAt === null ? null : isoDate(c.editedAt),
+        checks: c.checks,
+        moderatorEmail: c.author.moderator?.email ?? null,
+      })
+    }
+  }
+  return {
+    parser: new JsonTopLevel(onValue, onElement),
+    finish: () => {
+      if (!header) throw new ImportRefused('not a Parley export: the "parley" header is missing')
+    },
+  }
+}

@@ -1,0 +1,60 @@
+import { and, asc, eq, sql } from 'drizzle-orm'
+import type { Db } from '../db/database.js'
+import { comments } from '../db/schema.js'
+import type { Secrets } from '../crypto/secrets.js'
+import { ANONYMOUS } from '../comments/comment-row.js'
+import { lockForChange } from '../comments/comment-status.js'
+import { bumpArticle } from '../articles/articles.js'
+import { logAction } from '../moderation/audit-log.js'
+import { toModComments, type ModComment } from '../moderation/mod-comment.js'
+import { anonymizeIp } from './anonymize-ip.js'
+
+export interface PrivacyActor {
+  moderatorId: number | null
+  now: Date
+}
+
+/**
+ * Every comment an address wrote, found through the keyed email hash (an index look-up: no
+ * email is ever decrypted to search), oldest first, as moderators see them. The request is
+ * logged with how many comments it found, never the address.
+ */
+export async function exportPersonalData(db: Db, secrets: Secrets, email: string, actor: PrivacyActor): Promise<ModComment[]> {
+  const hash = await secrets.emailHash(email)
+  const rows = await db.select().from(comments).where(eq(comments.emailHash, hash)).orderBy(asc(comments.createdAt), asc(comments.id))
+  await logAction(db, { at: actor.now, moderatorId: actor.moderatorId, action: 'privacy.export', detail: { comments: rows.length } })
+  return toModComments(db, secrets, rows)
+}
+
+/**
+ * Anonymizes every comment an address wrote, as WordPress's eraser does: the name becomes
+ * "Anonymous"; email, URL and user agent are cleared; the IP keeps only its network. The email
+ * hash and the avatar go too, so that nothing can find this person again, and the undelivered
+ * or logged webhook events about those comments lose the same details. The text stays (as in
+ * WordPress: it belongs to the conversation). Articles showing any of them change version.
+ */
+export async function erasePersonalData(db: Db, secrets: Secrets, email: string, actor: PrivacyActor): Promise<{ comments: number }> {
+  const hash = await secrets.emailHash(email)
+  return db.transaction(async (tx) => {
+    const ids = (await tx.select({ id: comments.id }).from(comments).where(eq(comments.emailHash, hash))).map((row) => row.id)
+    const rows = await lockForChange(tx, ids)
+    const theirs = eq(comments.emailHash, hash)
+    if (rows.length > 0) {
+      await tx.execute(sql`
+        update webhook_deliveries set email_sealed = null,
+          payload = jsonb_set(payload, '{data,comment,author}', (payload #> '{data,comment,author}') || ${JSON.stringify({ name: ANONYMOUS, url: null, avatar: null })}::jsonb)
+        where payload #> '{data,comment,author}' is not null
+          and (payload #>> '{data,comment,id}')::int in (select id from comments where email_hash = ${hash})`)
+    }
+    for (const ip of new Set(rows.map((row) => row.ip).filter((value) => value !== null))) {
+      await tx.update(comments).set({ ip: anonymizeIp(ip) }).where(and(theirs, eq(comments.ip, ip)))
+    }
+    // The hash goes last: it is how the statements above find this person's comments.
+    await tx.update(comments)
+      .set({ authorName: ANONYMOUS, authorUrl: null, emailEncrypted: null, emailHash: null, avatar: null, userAgent: null })
+      .where(theirs)
+    for (const articleId of new Set(rows.filter((row) => row.shown).map((row) => row.articleId))) await bumpArticle(tx, articleId, 0)
+    await logAction(tx, { at: actor.now, moderatorId: actor.moderatorId, action: 'privacy.erase', detail: { comments: rows.length } })
+    return { comments: rows.length }
+  })
+}

@@ -1,0 +1,74 @@
+import { Hono } from 'hono'
+import { getCookie } from 'hono/cookie'
+import type { AppEnv } from '../app-env.js'
+import { ApiError } from '../http/api-error.js'
+import { handleError } from '../http/problem-response.js'
+import { MAX_BODY_BYTES, deadline, limitBody } from '../http/request-guards.js'
+import { clientIp } from '../http/client-ip.js'
+import { SESSION_COOKIE, fromOwnOrigin } from '../http/moderator-auth.js'
+import { clearSessionCookie, setSessionCookie } from '../http/session-cookie.js'
+import { login } from '../auth/login.js'
+import { endSession } from '../auth/sessions.js'
+import { localAdminPath } from '../admin-pages/admin-urls.js'
+import { loginPage } from '../admin-pages/login-page.js'
+import { messagePage } from '../admin-pages/layout.js'
+import { action, pageSession } from './admin-page-guard.js'
+import { PostedForm } from './posted-form.js'
+import { adminCommentPages } from './admin-comment-pages.js'
+import { adminSitePages } from './admin-site-pages.js'
+
+/** Sign-in and sign-out: the dashboard's own plumbing (its script and stylesheet: client-file-routes). */
+const adminSessionPages = new Hono<AppEnv>()
+  .get('/admin/login', async (c) => {
+    const next = localAdminPath(c.req.query('next'))
+    if (await pageSession(c)) return c.redirect(next ?? '/admin', 303)
+    return loginPage({ next, notice: c.req.query('done') === 'signed-out' ? 'You are signed out.' : undefined })
+  })
+  .post('/admin/login', async (c) => {
+    const { deps } = c.env
+    // No session yet, so no CSRF token: the same-origin check alone keeps other sites from signing someone in.
+    if (!fromOwnOrigin(c)) return messagePage({ status: 403, title: 'Refused', message: 'Sign in from this dashboard\'s own page.', link: { href: '/admin/login', text: 'Sign in' } })
+    const form = await PostedForm.read(c)
+    const email = (form.text('email') ?? '').slice(0, 320)
+    const next = localAdminPath(form.text('next'))
+    try {
+      const ctx = { db: deps.db, passwords: deps.passwords, secrets: deps.secrets, now: deps.clock(), ip: clientIp(c), limits: deps.config.sessions }
+      const session = await login(ctx, email, (form.text('password') ?? '').slice(0, 1024))
+      setSessionCookie(c, session.token)
+      return c.redirect(next ?? '/admin', 303)
+    } catch (error) {
+      if (!(error instanceof ApiError) || (error.status !== 401 && error.status !== 429)) throw error
+      const response = loginPage({ email, next, error: error.detail, status: error.status })
+      for (const [name, value] of Object.entries(error.headers ?? {})) response.headers.set(name, value)
+      return response
+    }
+  })
+  .post('/admin/logout', action('moderator', async (c) => {
+    const token = getCookie(c, SESSION_COOKIE)
+    if (token) await endSession(c.env.deps.db, token)
+    clearSessionCookie(c)
+    return c.redirect('/admin/login?done=signed-out', 303)
+  }))
+
+/**
+ * GET /admin, the moderation dashboard: server-rendered pages whose every action is a plain form
+ * POST (then a redirect), with keyboard shortcuts added by /admin/admin.js. It signs in with the
+ * API's session cookie, and guards its forms with a CSRF token and the API's same-origin check.
+ */
+export const adminPageRoutes = new Hono<AppEnv>()
+  .use('/admin/*', deadline)
+  .use('/admin/*', limitBody(MAX_BODY_BYTES, (error) => messagePage({ status: error.status, title: 'Too large', message: error.detail })))
+  .route('/', adminSessionPages)
+  .route('/', adminCommentPages)
+  .route('/', adminSitePages)
+  .all('/admin/*', async (c) => messagePage({ status: 404, title: 'Not found', message: 'Nothing is here.', session: await pageSession(c) }))
+
+// Pages answer errors as pages: the API's handler classifies and logs them, this one shows them.
+adminPageRoutes.onError(async (error, c) => {
+  const problem = handleError(error, c)
+  const { detail } = (await problem.clone().json()) as { detail?: string }
+  const response = messagePage({ status: problem.status, title: problem.status === 404 ? 'Not found' : 'Something went wrong', message: detail ?? 'Something went wrong.', session: await pageSession(c).catch(() => undefined) })
+  const retry = problem.headers.get('retry-after')
+  if (retry) response.headers.set('Retry-After', retry)
+  return response
+})

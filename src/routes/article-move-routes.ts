@@ -1,0 +1,34 @@
+import * as z from 'zod/mini'
+import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
+import type { AppEnv } from '../app-env.js'
+import { moveArticle } from '../articles/move-article.js'
+import { isOpen } from '../articles/articles.js'
+import { ArticleKeyParam, ArticleSchema, authProblems, jsonBody, jsonContent, problem } from './schemas.js'
+
+const moveRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/moderation/articles/{key}/move',
+  summary: 'Move an article\'s comments to a new key (and URL): a rename, or a merge into the article that has the key',
+  request: {
+    params: ArticleKeyParam,
+    body: jsonBody(z.object({ to: z.string().check(z.meta({ description: 'The new key (1-200 characters of A-Z a-z 0-9 . _ ~ : @ -)', example: 'new-slug' })), url: z.optional(z.nullable(z.string().check(z.maxLength(4000)))) })),
+  },
+  responses: {
+    200: jsonContent('The article under its new key; `moved` counts its comments (any status) that came from the old key', z.object({ article: ArticleSchema, merged: z.boolean(), moved: z.int() })),
+    ...authProblems,
+    404: problem('No article has this key'),
+    422: problem('Invalid key or URL, or the same key'),
+  },
+})
+
+export const articleMoveRoutes = new OpenApiRoutes<AppEnv>()
+  .openapi(moveRoute, async (c) => {
+    const { deps } = c.env
+    const now = deps.clock()
+    const { to, url } = c.req.valid('json')
+    const result = await moveArticle(deps.db, { from: c.req.valid('param').key, to, url }, { moderatorId: c.var.moderator.id, now })
+    const settings = (await deps.settings.get(deps.db)).values
+    const a = result.article
+    const article = { key: a.key, url: a.url, title: a.title, open: isOpen(a, settings, now), commentCount: a.commentCount }
+    return c.json({ article, merged: result.merged, moved: result.moved }, 200)
+  })

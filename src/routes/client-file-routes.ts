@@ -1,0 +1,49 @@
+import { Hono, type Context } from 'hono'
+import type { AppEnv } from '../app-env.js'
+import type { ClientFiles } from '../http/client-files.js'
+import { etagMatches } from '../http/request-context.js'
+import { toHex, utf8 } from '../crypto/encoding.js'
+import { servedWidget, widgetSettings } from '../widget/widget-settings.js'
+
+/**
+ * Publishers embed an unversioned URL, so a browser keeps the widget for ten minutes and then
+ * revalidates it by ETag (a cheap 304): a new release or Turnstile key reaches readers soon.
+ */
+const WIDGET_CACHE = 'public, max-age=600, stale-while-revalidate=3600'
+
+const etags = new Map<string, Promise<string>>()
+const etagOf = (body: string) => {
+  let etag = etags.get(body)
+  if (!etag) etags.set(body, (etag = crypto.subtle.digest('SHA-256', utf8.encode(body)).then((d) => `"${toHex(d).slice(0, 32)}"`)))
+  return etag
+}
+
+function serve(c: Context<AppEnv>, body: string, etag: string, headers: Record<string, string>): Response {
+  const all = { ...headers, ETag: etag, 'X-Content-Type-Options': 'nosniff' }
+  if (etagMatches(c.req.header('if-none-match'), etag)) return c.body(null, 304, all)
+  return c.body(body, 200, all)
+}
+
+/** GET /widget.js (with this deployment's Turnstile key filled in) and the dashboard's script and stylesheet. */
+export function clientFileRoutes(files: ClientFiles) {
+  return new Hono<AppEnv>()
+    .get('/widget.js', async (c) => {
+      const { body, etag } = await servedWidget(await files.text('/widget.js'), widgetSettings(c.env.deps.config))
+      return serve(c, body, etag, {
+        'Content-Type': 'text/javascript; charset=utf-8',
+        'Cache-Control': WIDGET_CACHE,
+        // Embedded by other origins' pages, including those that require CORP of what they load
+        // (Cross-Origin-Embedder-Policy); public code, so `<script crossorigin>` may read it too.
+        'Cross-Origin-Resource-Policy': 'cross-origin',
+        'Access-Control-Allow-Origin': '*',
+      })
+    })
+    .get('/admin/admin.js', async (c) => {
+      const body = await files.text('/admin/admin.js')
+      return serve(c, body, await etagOf(body), { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' })
+    })
+    .get('/admin/admin.css', async (c) => {
+      const body = await files.text('/admin/admin.css')
+      return serve(c, body, await etagOf(body), { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'no-cache' })
+    })
+}

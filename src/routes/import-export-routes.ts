@@ -1,0 +1,102 @@
+import * as z from 'zod/mini'
+import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
+import type { AppEnv } from '../app-env.js'
+import { named } from '../openapi/schema-names.js'
+import { ApiError, validationError } from '../http/api-error.js'
+import { DEFAULT_IMPORT_MAX_BYTES, IMPORT_PATH, limitedBody } from '../http/import-body.js'
+import { ownOrigin } from '../http/origins.js'
+import { ImportRefused } from '../importers/import-records.js'
+import { jsonExport } from '../exports/json-export.js'
+import { wxrExport } from '../exports/wxr-export.js'
+import { textStream } from '../exports/text-stream.js'
+import { logAction } from '../moderation/audit-log.js'
+import { authProblems, jsonContent, problem } from './schemas.js'
+
+const problemSchema = z.object({ record: z.string(), id: z.string(), reason: z.string() })
+const counts = z.object({ pending: z.int(), approved: z.int(), spam: z.int(), trash: z.int() })
+
+const ImportSummarySchema = named('ImportSummary', z.object({
+  format: z.enum(['wxr', 'disqus', 'parley']),
+  articles: z.int().check(z.describe('Articles created')),
+  comments: z.int().check(z.describe('Comments imported')),
+  skipped: z.int().check(z.describe('Pingbacks and trackbacks (unless `pings=true`), other comment types, and comments imported before')),
+  errors: z.array(problemSchema).check(z.describe('Records not imported (at most 1,000 listed; `details.errorCount` counts all)')),
+  warnings: z.array(problemSchema).check(z.describe('Records imported with a change: no email, a missing parent, a URL dropped')),
+  details: z.object({
+    existingArticles: z.int(), updatedArticles: z.int(), statuses: counts, replies: z.int(),
+    longestChain: z.int(), pings: z.int(), otherTypes: z.int(), alreadyImported: z.int(),
+    errorCount: z.int(), warningCount: z.int(),
+  }),
+}))
+
+// A file, described but never parsed up front: the importer streams it (`streamed` below).
+const exportFile = z.string().check(z.meta({ format: 'binary' }))
+
+const importRoute = createRoute({
+  method: 'post',
+  path: IMPORT_PATH,
+  summary: 'Import a WordPress (WXR), Disqus or Parley export, detected from the file',
+  description: 'Streamed: up to PARLEY_IMPORT_MAX_MB (256 MiB by default). Re-importing the same file changes nothing. '
+    + 'A file that is not well-formed is refused whole, with the line and column of the first problem.',
+  request: {
+    query: z.object({ pings: z.optional(z.enum(['true', 'false'])).check(z.describe('Import pingbacks and trackbacks too')) }),
+    body: { required: true, streamed: true, content: { 'application/xml': { schema: exportFile }, 'text/xml': { schema: exportFile }, 'application/json': { schema: exportFile } } },
+  },
+  responses: {
+    200: jsonContent('What was imported', ImportSummarySchema),
+    ...authProblems,
+    413: problem('Larger than PARLEY_IMPORT_MAX_MB'),
+    415: problem('Not XML or JSON'),
+    501: problem('Not on Cloudflare Workers: use `npm run import` against the same database'),
+    422: problem('Not well-formed (the detail gives line and column), or not an export Parley knows'),
+  },
+})
+
+const exportRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/admin/export',
+  summary: 'Export every article and comment, emails included: Parley JSON (re-importable here) or WXR 1.2 (for WordPress)',
+  request: { query: z.object({ format: z._default(z.enum(['json', 'wxr']), 'json') }) },
+  responses: {
+    200: { description: 'The export, streamed', content: { 'application/json': { schema: exportFile }, 'text/xml': { schema: exportFile } } },
+    ...authProblems,
+    422: problem('Unknown format'),
+  },
+})
+
+export const importExportRoutes = new OpenApiRoutes<AppEnv>()
+  .openapi(importRoute, async (c) => {
+    const { deps } = c.env
+    if (!deps.importer) {
+      throw new ApiError(501, 'not_implemented', 'Imports do not run on this deployment (Cloudflare Workers): run `npm run import -- FILE` with DATABASE_URL set to its database.')
+    }
+    const body = c.req.raw.body
+    if (!body) throw validationError([{ field: 'body', code: 'required', message: 'Send the export file as the request body.' }])
+    try {
+      const summary = await deps.importer(deps.db, deps.secrets, limitedBody(body, deps.config.importMaxBytes ?? DEFAULT_IMPORT_MAX_BYTES), {
+        moderatorId: c.var.moderator.id,
+        now: deps.clock(),
+        includePings: c.req.valid('query').pings === 'true',
+      })
+      return c.json(summary, 200)
+    } catch (error) {
+      if (!(error instanceof ImportRefused)) throw error
+      const code = error.line === undefined ? 'unknown_format' : 'not_well_formed'
+      const message = `The file cannot be imported (nothing was): ${error.message}.`
+      throw new ApiError(422, 'validation_failed', message, [{ field: 'body', code, message }])
+    }
+  })
+  .openapi(exportRoute, async (c) => {
+    const { deps } = c.env
+    const format = c.req.valid('query').format
+    const now = deps.clock()
+    // Who took everyone's email addresses, and when: the log says so (not what was in it).
+    await logAction(deps.db, { at: now, moderatorId: c.var.moderator.id, action: 'export', detail: { format } })
+    const day = now.toISOString().slice(0, 10)
+    const chunks = format === 'wxr' ? wxrExport(deps.db, deps.secrets, ownOrigin(c), now) : jsonExport(deps.db, deps.secrets, now)
+    return c.body(textStream(chunks), 200, {
+      'Content-Type': format === 'wxr' ? 'text/xml; charset=utf-8' : 'application/json; charset=utf-8',
+      'Content-Disposition': `attachment; filename="parley-export-${day}.${format === 'wxr' ? 'xml' : 'json'}"`,
+      'Cache-Control': 'no-store',
+    })
+  })

@@ -1,0 +1,47 @@
+import * as z from 'zod/mini'
+import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
+import type { AppEnv } from '../app-env.js'
+import { exportPersonalData, erasePersonalData } from '../privacy/privacy-requests.js'
+import { ModCommentSchema, authProblems, jsonBody, jsonContent, problem } from './schemas.js'
+
+// Any text with an @: imported comments may carry addresses WordPress's rules would refuse today.
+const emailSchema = z.string().check(z.trim(), z.minLength(3), z.maxLength(320), z.regex(/@/, 'an email address'))
+
+const exportRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/admin/privacy/export',
+  summary: 'Every comment an email address wrote (a person\'s data request), found through the keyed email hash',
+  request: { query: z.object({ email: emailSchema }) },
+  responses: {
+    200: jsonContent('Their comments, oldest first', z.object({ email: z.string(), comments: z.array(ModCommentSchema) })),
+    ...authProblems,
+    422: problem('No email address'),
+  },
+})
+
+const eraseRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/admin/privacy/erase',
+  summary: 'Anonymize every comment an email address wrote, as WordPress\'s eraser does',
+  description: 'The name becomes "Anonymous"; email, URL, user agent, email hash and avatar are cleared; the IP keeps its network '
+    + '(/24 for IPv4, /48 for IPv6). The text stays. Logged without the address.',
+  request: { body: jsonBody(z.object({ email: emailSchema })) },
+  responses: {
+    200: jsonContent('How many comments were anonymized', z.object({ erased: z.int() })),
+    ...authProblems,
+    422: problem('No email address'),
+  },
+})
+
+export const privacyRoutes = new OpenApiRoutes<AppEnv>()
+  .openapi(exportRoute, async (c) => {
+    const { deps } = c.env
+    const { email } = c.req.valid('query')
+    const comments = await exportPersonalData(deps.db, deps.secrets, email, { moderatorId: c.var.moderator.id, now: deps.clock() })
+    return c.json({ email, comments }, 200, { 'Cache-Control': 'no-store' })
+  })
+  .openapi(eraseRoute, async (c) => {
+    const { deps } = c.env
+    const result = await erasePersonalData(deps.db, deps.secrets, c.req.valid('json').email, { moderatorId: c.var.moderator.id, now: deps.clock() })
+    return c.json({ erased: result.comments }, 200)
+  })

@@ -1,0 +1,133 @@
+/**
+ * The widget's browser code, part 1 of 5: DOM building, storage, the API client and its messages.
+ * The parts are plain ES2017 held as text (String.raw, so no backticks or `${` inside) and served
+ * as one script by widget-script.ts: no build step, no framework. Nothing here ever parses HTML;
+ * the one exception, the server's sanitized `html`, is in widget-thread.ts.
+ */
+export const widgetCore = String.raw`
+var me = document.currentScript;
+// A nonce for what the widget adds to the page (Turnstile's script, a fallback <style>): the host's
+// CSP allowed this script by its nonce, so it allows what the script brings with that nonce.
+var NONCE = (me && me.nonce) || '';
+// The API lives where the script came from, so an embed needs nothing but the script tag.
+var BASE = ((me && me.src) || '').replace(/\/widget\.js(?:[?#].*)?$/, '');
+var PREFIX = 'parley:' + BASE + ':';
+var DAY = 86400000;
+
+/** An element with attributes, listeners (function values) and children (nodes or plain text). */
+function h(tag, attrs, kids) {
+  var node = document.createElement(tag);
+  for (var name in attrs || {}) {
+    var value = attrs[name];
+    if (value === null || value === undefined || value === false) continue;
+    if (name === 'text') node.textContent = value;
+    else if (typeof value === 'function') node.addEventListener(name, value);
+    else node.setAttribute(name, value === true ? '' : String(value));
+  }
+  (kids || []).forEach(function (kid) {
+    if (kid !== null && kid !== undefined && kid !== false) node.append(kid);
+  });
+  return node;
+}
+
+// localStorage can be off (private modes, sandboxed frames): the widget then just forgets.
+function stored(name, fallback) {
+  try {
+    var text = localStorage.getItem(PREFIX + name);
+    return text ? JSON.parse(text) : fallback;
+  } catch (e) {
+    return fallback;
+  }
+}
+
+function store(name, value) {
+  try {
+    if (value === null) localStorage.removeItem(PREFIX + name);
+    else localStorage.setItem(PREFIX + name, JSON.stringify(value));
+  } catch (e) {
+    return;
+  }
+}
+
+/** The reader's own comments, by id: { token, article, body, until, saved }. */
+function ownComments() {
+  return stored('own', {});
+}
+
+function keepOwn(id, entry) {
+  var all = ownComments();
+  if (entry) all[id] = entry;
+  else delete all[id];
+  store('own', all);
+}
+
+/** One API call; never rejects: a network failure is status 0. */
+function call(method, path, body, token, fresh) {
+  var headers = {};
+  if (body) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = 'Bearer ' + token;
+  var init = { method: method, headers: headers, credentials: 'omit', cache: fresh ? 'no-cache' : 'default' };
+  if (body) init.body = JSON.stringify(body);
+  return fetch(BASE + path, init).then(function (res) {
+    return res.text().then(function (text) {
+      var data = null;
+      try {
+        data = text ? JSON.parse(text) : null;
+      } catch (e) {
+        data = null;
+      }
+      return { ok: res.ok, status: res.status, data: data, retryAfter: Number(res.headers.get('Retry-After')) || 0 };
+    });
+  }, function () {
+    return { ok: false, status: 0, data: null, retryAfter: 0 };
+  });
+}
+
+/** A refusal in plain words; field errors (422) are shown next to their fields instead. */
+function explain(r) {
+  var code = r.data && r.data.code;
+  if (r.status === 0) return 'We could not reach the comment server. Please check your connection and try again.';
+  if (code === 'duplicate_comment') return 'You have already posted this comment.';
+  if (code === 'too_fast') return 'You are posting comments too quickly. Please wait ' + (r.retryAfter || 15) + ' seconds, then try again.';
+  if (code === 'comments_closed') return 'Comments are closed for this article.';
+  if (code === 'edit_window_closed') return 'The time to change this comment has passed.';
+  if (r.status === 429) return 'Too many requests from your connection. Please try again later.';
+  if (r.status >= 500) return 'Something went wrong on our side. Please try again in a moment.';
+  return (r.data && r.data.detail) || 'Something went wrong. Please try again.';
+}
+
+var sheet = null;
+/**
+ * The stylesheet for a shadow root. A constructed sheet needs no inline <style>, which a strict
+ * style-src would refuse; browsers without one get a <style> carrying this script's nonce.
+ */
+function addStyle(root) {
+  if ('adoptedStyleSheets' in root && window.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
+    if (!sheet) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+    }
+    root.adoptedStyleSheets = [sheet];
+    return;
+  }
+  var style = h('style', { text: CSS });
+  style.nonce = NONCE;
+  root.append(style);
+}
+
+var dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeStyle: 'short' });
+function when(iso) {
+  return dateFormat.format(new Date(iso));
+}
+
+function announce(w, message) {
+  // Emptied first so that the same words twice in a row are announced twice.
+  w.live.textContent = '';
+  setTimeout(function () { w.live.textContent = message; }, 50);
+}
+
+function setCount(w, n) {
+  w.count = Math.max(0, n);
+  w.heading.textContent = w.count === 0 ? 'No Comments' : w.count === 1 ? '1 Comment' : w.count + ' Comments';
+}
+`

@@ -1,0 +1,65 @@
+/**
+ * The widget's browser code, part 5 of 5: mounting. Two embeds: a script tag with `data-article`
+ * (mounting into `data-target`, default `#comments`), and the `<parley-comments>` element.
+ */
+export const widgetMain = String.raw`
+/** Builds one widget in host's shadow root: the thread, then the form once the thread says it is open. */
+function mount(host, options) {
+  if (!options.article || host.shadowRoot) return;
+  var root = host.attachShadow({ mode: 'open' });
+  addStyle(root);
+  if (options.theme === 'light' || options.theme === 'dark') host.setAttribute('data-theme', options.theme);
+  var w = {
+    host: host, root: root, article: options.article,
+    url: options.url || location.href.split('#')[0], title: options.title || document.title,
+    nodes: {}, own: {}, count: 0, open: true, cursor: null, parent: null, busy: false,
+  };
+  var own = ownComments();
+  Object.keys(own).forEach(function (id) {
+    if (own[id].article === w.article) w.own[id] = own[id];
+  });
+  w.live = h('p', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
+  w.heading = h('h2', { class: 'comments-title', id: 'comments-title', tabindex: '-1', text: 'Comments' });
+  w.error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  w.list = h('ol', { class: 'comment-list' });
+  w.more = h('button', { type: 'button', class: 'button quiet more', hidden: true, text: 'Load more comments', click: function () { loadMore(w); } });
+  w.section = h('section', { class: 'parley', 'aria-labelledby': 'comments-title' }, [w.live, w.heading, w.error, w.list, w.more]);
+  root.append(w.section);
+  // A reader with comments of their own asks past the browser's cache, so that a comment
+  // approved a moment ago is not missing from a copy cached a moment before.
+  loadPage(w, null, Object.keys(w.own).length > 0).then(function (loaded) {
+    if (w.open) w.section.append(buildForm(w));
+    else w.section.append(h('p', { class: 'closed', text: 'Comments are closed.' }));
+    if (loaded) restoreOwn(w);
+  });
+}
+
+function attr(node, name) {
+  return node.getAttribute(name) || undefined;
+}
+
+if (window.customElements && !customElements.get('parley-comments')) {
+  customElements.define('parley-comments', class extends HTMLElement {
+    connectedCallback() {
+      mount(this, {
+        article: attr(this, 'article') || attr(this, 'data-article'),
+        url: attr(this, 'data-url'), title: attr(this, 'data-title'), theme: attr(this, 'data-theme'),
+      });
+    }
+  });
+}
+
+if (me && me.hasAttribute('data-article')) {
+  var start = function () {
+    var target = document.querySelector(attr(me, 'data-target') || '#comments');
+    if (!target) {
+      target = h('div', { id: 'comments' });
+      if (me.parentNode && me.parentNode !== document.head) me.after(target);
+      else document.body.append(target);
+    }
+    mount(target, { article: attr(me, 'data-article'), url: attr(me, 'data-url'), title: attr(me, 'data-title'), theme: attr(me, 'data-theme') });
+  };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+}
+`

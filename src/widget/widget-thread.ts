@@ -1,0 +1,147 @@
+/**
+ * The widget's browser code, part 2 of 5: the thread — comments as WordPress marks them up
+ * (li.comment > article.comment-body, ol.children), pages through the cursor, and the reader's
+ * own held comments put back in place from their tokens.
+ */
+export const widgetThread = String.raw`
+function initial(name) {
+  return (Array.from(name.trim())[0] || '?').toUpperCase();
+}
+
+function avatarClass(avatar) {
+  return 'avatar av' + (avatar ? parseInt(avatar.slice(0, 2), 16) % 8 || 0 : 0);
+}
+
+/** The body of one comment: who, when, the text, and what this reader may do with it. */
+function commentBody(w, c, li) {
+  var body = h('article', { class: 'comment-body', id: 'div-comment-' + c.id, tabindex: '-1' });
+  if (c.removed) {
+    body.append(h('p', { class: 'removed', text: 'This comment was removed.' }));
+    return body;
+  }
+  var name = c.author.name;
+  var url = c.author.url;
+  var who = url && /^https?:\/\//i.test(url) ? h('a', { href: url, rel: 'external nofollow ugc' }, [name]) : name;
+  body.append(h('footer', { class: 'comment-meta' }, [
+    h('span', { class: avatarClass(c.author.avatar), 'aria-hidden': 'true', text: initial(name) }),
+    h('div', { class: 'comment-author vcard' }, [
+      h('b', { class: 'fn' }, [who]),
+      c.author.moderator ? h('span', { class: 'badge', text: 'Moderator' }) : null,
+      h('span', { class: 'comment-metadata' }, [h('time', { datetime: c.createdAt, text: when(c.createdAt) }), c.editedAt ? ' (edited)' : null]),
+    ]),
+  ]));
+  if (c.status === 'pending') body.append(h('p', { class: 'comment-awaiting-moderation', text: 'Your comment is awaiting moderation.' }));
+  var content = h('div', { class: 'comment-content' });
+  // The server's sanitized HTML (API.md: "safe to insert as is"): the only HTML the widget inserts.
+  content.innerHTML = c.html;
+  body.append(content, commentActions(w, c, li));
+  return body;
+}
+
+function commentActions(w, c, li) {
+  var bar = h('div', { class: 'actions' });
+  var mine = w.own[c.id];
+  var button = function (text, label, action) {
+    var b = h('button', { type: 'button', class: 'link', 'aria-label': label, text: text });
+    b.addEventListener('click', function () { action(w, c, li, b); });
+    bar.append(b);
+  };
+  if (w.open && c.status !== 'pending') button('Reply', 'Reply to ' + c.author.name, startReply);
+  if (mine && mine.until && Date.parse(mine.until) > Date.now()) {
+    button('Edit', 'Edit your comment', editComment);
+    button('Delete', 'Delete your comment', deleteComment);
+  } else if (!mine) {
+    button('Report', 'Report the comment by ' + c.author.name, reportComment);
+  }
+  return bar;
+}
+
+function commentNode(w, c) {
+  var li = h('li', { id: 'comment-' + c.id, class: 'comment depth-' + (c.depth + 1), 'data-depth': c.depth });
+  li.append(commentBody(w, c, li));
+  var kids = h('ol', { class: 'children' });
+  (c.replies || []).forEach(function (reply) { kids.append(commentNode(w, reply)); });
+  li.append(kids);
+  w.nodes[c.id] = li;
+  return li;
+}
+
+/** Redraws a comment's body (after an edit), keeping its replies. */
+function redraw(w, c, li) {
+  var fresh = commentBody(w, c, li);
+  li.replaceChild(fresh, li.firstChild);
+  return fresh;
+}
+
+/**
+ * Puts a new comment where the thread would show it: among its parent's replies, or, below the
+ * deepest level, among those of the ancestor the API clamps it to (API.md, threadDepth).
+ */
+function place(w, c) {
+  var li = commentNode(w, c);
+  var holder = c.parentId ? w.nodes[c.parentId] : null;
+  while (holder && Number(holder.getAttribute('data-depth')) >= c.depth) holder = holder.parentNode.closest('li');
+  (holder ? holder.querySelector(':scope > ol') : w.list).append(li);
+  return li;
+}
+
+/** One page of top-level threads; true when it loaded. */
+function loadPage(w, cursor, fresh) {
+  var query = '?limit=20' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : '');
+  return call('GET', '/api/v1/articles/' + encodeURIComponent(w.article) + '/comments' + query, null, null, fresh).then(function (r) {
+    if (!r.ok) {
+      w.heading.textContent = 'Comments';
+      w.error.textContent = 'The comments could not be loaded. ' + explain(r);
+      w.error.hidden = false;
+      return false;
+    }
+    w.error.hidden = true;
+    w.open = r.data.article.open;
+    r.data.comments.forEach(function (c) {
+      // A comment of the reader's put in place before its page came: the page's copy wins.
+      if (w.nodes[c.id]) w.nodes[c.id].remove();
+      w.list.append(commentNode(w, c));
+    });
+    w.cursor = r.data.nextCursor;
+    w.more.hidden = !w.cursor;
+    setCount(w, r.data.article.commentCount);
+    return true;
+  });
+}
+
+function loadMore(w) {
+  w.more.disabled = true;
+  var before = w.list.children.length;
+  loadPage(w, w.cursor, false).then(function () {
+    w.more.disabled = false;
+    var first = w.list.children[before];
+    if (first) first.firstChild.focus();
+    announce(w, (w.list.children.length - before) + ' more comments loaded.');
+  });
+}
+
+/** The reader's own comments on this article, asked for with their tokens: held ones appear in place. */
+function restoreOwn(w) {
+  Object.keys(w.own).forEach(function (id) {
+    var mine = w.own[id];
+    if (Date.now() - mine.saved > 30 * DAY) return forget(w, id);
+    call('GET', '/api/v1/comments/' + id, null, mine.token, true).then(function (r) {
+      // Gone (withdrawn, deleted, or refused): nothing left to show or change.
+      if (r.status === 404 || r.status === 403) return forget(w, id);
+      if (!r.ok) return;
+      var c = r.data;
+      mine.until = c.editableUntil || null;
+      keepOwn(id, mine);
+      var li = w.nodes[c.id];
+      if (li) redraw(w, c, li);
+      else place(w, c);
+      if (c.status === 'approved' && !c.editableUntil) forget(w, id);
+    });
+  });
+}
+
+function forget(w, id) {
+  delete w.own[id];
+  keepOwn(id, null);
+}
+`

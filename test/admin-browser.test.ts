@@ -1,0 +1,200 @@
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { createModerator } from '../src/auth/moderator-accounts.js'
+import { ORIGIN, setupTestApp } from './support/test-app.js'
+import { signIn } from './support/moderators.js'
+import { launchBrowser, SCREENSHOTS } from './support/browser.js'
+import { serveTestApp } from './support/http-server.js'
+
+const t = await setupTestApp()
+let browser: Browser
+let server: Awaited<ReturnType<typeof serveTestApp>>
+
+beforeAll(async () => {
+  await mkdir(SCREENSHOTS, { recursive: true })
+  server = await serveTestApp(t)
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+const ARTICLE = { url: `${ORIGIN}/news/harbour-bridge`, title: 'Harbour bridge reopens after a two-year refit' }
+
+/** A reader's comment through the public API, as the widget would post it; held unless told otherwise. */
+async function readerComment(name: string, body: string, extra: Record<string, unknown> = {}, ip = '203.0.113.7'): Promise<number> {
+  const res = await t.postJson('/api/v1/articles/harbour-bridge/comments', { name, email: `${name.normalize('NFD').replace(/[^A-Za-z]/g, '').toLowerCase()}@example.com`, body, article: ARTICLE, ...extra }, { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0' }, ip)
+  const json = await res.json()
+  expect(res.status, JSON.stringify(json)).toBe(201)
+  return json.comment.id
+}
+
+async function moderator() {
+  const password = 'correct horse battery'
+  const email = 'mia@news.example'
+  await createModerator(t.deps.db, t.deps.passwords, { email, name: 'Mia Moderator', role: 'moderator', password })
+  return { email, password }
+}
+
+async function logIn(page: Page, account: { email: string; password: string }) {
+  await page.goto(`${server.url}/admin`)
+  expect(new URL(page.url()).pathname).toBe('/admin/login')
+  await page.getByLabel('Email').fill(account.email)
+  await page.getByLabel('Password').fill(account.password)
+  await Promise.all([page.waitForURL(`${server.url}/admin`), page.getByRole('button', { name: 'Sign in' }).click()])
+}
+
+const publishedIds = async (): Promise<number[]> =>
+  (await (await t.request('/api/v1/articles/harbour-bridge/comments')).json()).comments.map((c: { id: number }) => c.id)
+
+const statusOf = async (id: number): Promise<string> => {
+  const api = await signIn(t)
+  for (const status of ['pending', 'approved', 'spam', 'trash']) {
+    const page = await (await api.get(`/api/v1/moderation/comments?status=${status}&limit=200`)).json()
+    if (page.comments.some((c: { id: number }) => c.id === id)) return status
+  }
+  return 'none'
+}
+
+describe('the moderation dashboard in Chromium', () => {
+  it('logs in, approves a held comment with j then a, and trashes several at once', async () => {
+    await t.setSettings({ floodSeconds: 0 })
+    const account = await moderator()
+    const first = await readerComment('Margaret Okafor', 'Finally! The detour through the industrial estate added twenty minutes to every school run.\n\nWill the cycle lane be open from day one?')
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } })
+    const page = await context.newPage()
+    await logIn(page, account)
+
+    const row = page.locator(`#comment-${first}`)
+    await row.waitFor()
+    expect(await row.textContent()).toContain('Margaret Okafor')
+    expect(await publishedIds()).toEqual([])
+
+    await page.keyboard.press('j')
+    expect(await row.getAttribute('class')).toBe('is-selected')
+    await Promise.all([page.waitForURL(/done=approved/), page.keyboard.press('a')])
+    expect(await page.getByRole('status').textContent()).toBe('Comment approved.')
+    expect(await publishedIds()).toEqual([first])
+
+    const several = [
+      await readerComment('Dev Patel', 'Cheap watches at https://watches.example and https://more.example'),
+      await readerComment('Dev Patel', 'Buy now, limited offer, see my profile'),
+      await readerComment('Dev Patel', 'Best prices on the whole internet'),
+    ]
+    const keep = await readerComment('Tomás Reyes', 'Does anyone know if the footpath on the east side is finished too?')
+    await page.goto(`${server.url}/admin`)
+    // x ticks the selected row; t then acts on every ticked comment.
+    for (let i = 0; i < several.length; i++) {
+      await page.keyboard.press('j')
+      await page.keyboard.press('x')
+    }
+    expect(await page.locator('input[name="ids"]:checked').count()).toBe(3)
+    await Promise.all([page.waitForURL(/done=trash&n=3/), page.keyboard.press('t')])
+    expect(await page.getByRole('status').textContent()).toBe('3 comments moved to the trash.')
+    for (const id of several) expect(await statusOf(id)).toBe('trash')
+    expect(await statusOf(keep)).toBe('pending')
+    expect(await page.locator('tr[data-row]').count()).toBe(1)
+
+    // The select-all box ticks the page; the bulk buttons act on it.
+    await page.locator('#select-all').check()
+    expect(await page.locator('input[name="ids"]:checked').count()).toBe(1)
+    await Promise.all([page.waitForURL(/done=spam&n=1/), page.locator('[data-bulk-key="s"]').click()])
+    expect(await statusOf(keep)).toBe('spam')
+
+    // On a comment's own page the same keys act on it; u goes back to the list.
+    const last = await readerComment('Anna Schmidt', 'Lovely photos of the opening.')
+    await page.goto(`${server.url}/admin`)
+    await page.keyboard.press('j')
+    await Promise.all([page.waitForURL(`${server.url}/admin/comments/${last}?from=%2Fadmin`), page.keyboard.press('Enter')])
+    await Promise.all([page.waitForURL(/done=approved/), page.keyboard.press('a')])
+    expect(await statusOf(last)).toBe('approved')
+    await Promise.all([page.waitForURL(`${server.url}/admin`), page.keyboard.press('u')])
+    await context.close()
+  })
+
+  it('works without JavaScript: the same approve is a plain form POST', async () => {
+    await t.setSettings({ floodSeconds: 0 })
+    const account = await moderator()
+    const id = await readerComment('Anna Schmidt', 'The lighting on the new span looks wonderful from the ferry.')
+    const context = await browser.newContext({ javaScriptEnabled: false })
+    const page = await context.newPage()
+    await logIn(page, account)
+    // Without the script, the select-all box stays hidden and a plain link stands in for it.
+    expect(await page.locator('#select-all').isVisible()).toBe(false)
+    expect(await page.getByRole('link', { name: 'Tick all' }).isVisible()).toBe(true)
+    await Promise.all([page.waitForURL(/done=approved/), page.locator(`#comment-${id}`).getByRole('button', { name: 'Approve' }).click()])
+    expect(await page.getByRole('status').textContent()).toBe('Comment approved.')
+    expect(await publishedIds()).toEqual([id])
+    await context.close()
+  })
+
+  it('looks tidy in light and dark: the queue and a comment\'s details (screenshots)', async () => {
+    await t.setSettings({ floodSeconds: 0, previouslyApproved: false })
+    const account = await moderator()
+    const root = await readerComment('Margaret Okafor', 'Finally! The detour added twenty minutes to every school run.')
+    const reply = await readerComment('Tomás Reyes', 'Same here. I hope the bus lane stays, too.', { parentId: root }, '198.51.100.23')
+    await t.setSettings({ floodSeconds: 0, previouslyApproved: true, maxLinks: 1 })
+    const held = await readerComment('Kwame Mensah', 'The council\'s own figures disagree: https://council.example/report. <em>Two years</em> late and over budget.', { parentId: reply, url: 'https://kwame.example' }, '192.0.2.44')
+    await readerComment('Sofia Rossi', 'First time commenting here: thank you for the clear write-up of the closures.', {}, '198.51.100.77')
+    await readerComment('Dev Patel', 'Cheap watches https://watches.example', {}, '192.0.2.99')
+    await t.postJson(`/api/v1/comments/${reply}/reports`, { reason: 'off_topic', note: 'Not about the bridge' }, {}, '203.0.113.50')
+
+    for (const scheme of ['light', 'dark'] as const) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, colorScheme: scheme })
+      const page = await context.newPage()
+      await page.goto(`${server.url}/admin/login`)
+      await page.screenshot({ path: join(SCREENSHOTS, `admin-login-${scheme}.png`) })
+      await logIn(page, account)
+      await page.keyboard.press('j')
+      await page.keyboard.press('j')
+      await page.keyboard.press('x')
+      await page.screenshot({ path: join(SCREENSHOTS, `admin-queue-${scheme}.png`), fullPage: true })
+
+      await page.keyboard.press('k')
+      await Promise.all([page.waitForURL(/\/admin\/comments\/\d+/), page.keyboard.press('Enter')])
+      expect(new URL(page.url()).pathname).toBe(`/admin/comments/${held}`)
+      expect(await page.locator('dl.facts').textContent()).toContain('192.0.2.44')
+      await page.screenshot({ path: join(SCREENSHOTS, `admin-comment-${scheme}.png`), fullPage: true })
+
+      await page.keyboard.press('?')
+      expect(await page.locator('#shortcuts').isVisible()).toBe(true)
+      await page.screenshot({ path: join(SCREENSHOTS, `admin-shortcuts-${scheme}.png`) })
+      await context.close()
+    }
+  })
+
+  it('shows an admin the articles, settings with a field error, moderators and the log (screenshots)', async () => {
+    await t.setSettings({ floodSeconds: 0 })
+    const admin = { email: 'ada@news.example', password: 'correct horse battery' }
+    await createModerator(t.deps.db, t.deps.passwords, { ...admin, name: 'Ada Admin', role: 'admin' })
+    await createModerator(t.deps.db, t.deps.passwords, { email: 'mia@news.example', name: 'Mia Moderator', role: 'moderator', password: 'another long one' })
+    const id = await readerComment('Margaret Okafor', 'Finally!')
+    const context = await browser.newContext({ viewport: { width: 1280, height: 820 } })
+    const page = await context.newPage()
+    await logIn(page, admin)
+    await Promise.all([page.waitForURL(/done=approved/), page.locator(`#comment-${id}`).getByRole('button', { name: 'Approve' }).click()])
+
+    await page.goto(`${server.url}/admin/articles`)
+    await Promise.all([page.waitForURL(/done=closed/), page.getByRole('button', { name: 'Close comments' }).click()])
+    await page.screenshot({ path: join(SCREENSHOTS, 'admin-articles-light.png'), fullPage: true })
+
+    await page.goto(`${server.url}/admin/settings`)
+    await page.getByLabel('Threaded comments, levels deep').fill('12')
+    await Promise.all([page.waitForURL(`${server.url}/admin/settings`), page.getByRole('button', { name: 'Save settings' }).click()])
+    expect(await page.locator('#error-threadDepth').textContent()).toBe('At most 10.')
+    await page.screenshot({ path: join(SCREENSHOTS, 'admin-settings-light.png'), fullPage: true })
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await page.screenshot({ path: join(SCREENSHOTS, 'admin-settings-dark.png'), fullPage: true })
+    await page.emulateMedia({ colorScheme: 'light' })
+
+    await page.goto(`${server.url}/admin/moderators`)
+    await page.screenshot({ path: join(SCREENSHOTS, 'admin-moderators-light.png'), fullPage: true })
+    await page.goto(`${server.url}/admin/log`)
+    expect(await page.locator('main tbody tr').count()).toBe(2)
+    await page.screenshot({ path: join(SCREENSHOTS, 'admin-log-light.png'), fullPage: true })
+    await context.close()
+  })
+})

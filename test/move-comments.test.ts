@@ -1,0 +1,136 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { asc, eq } from 'drizzle-orm'
+import { articles, comments, moderationLog } from '../src/db/schema.js'
+import { openPglite } from '../src/db/pglite.js'
+import { setupTestApp } from './support/test-app.js'
+import { signIn } from './support/moderators.js'
+import { openSettings, postComment } from './support/seed.js'
+import { fixture } from './support/imports.js'
+import { openTestDatabase } from './support/test-database.js'
+
+const t = await setupTestApp()
+const cliDatabase = await openTestDatabase()
+const dataDir = await mkdtemp(join(tmpdir(), 'parley-move-'))
+afterAll(async () => {
+  await cliDatabase.close()
+  await rm(dataDir, { recursive: true, force: true })
+})
+
+interface Page { article: { key: string; url: string | null; commentCount: number }; comments: { id: number; replies: { id: number }[] }[] }
+const thread = async (key: string): Promise<Page> => (await t.request(`/api/v1/articles/${key}/comments`)).json()
+const etag = async (key: string) => (await t.request(`/api/v1/articles/${key}/comments`)).headers.get('etag')
+
+describe('moving an article\'s comments', () => {
+  it('renames an article when nothing has the new key: its comments, count and open state follow', async () => {
+    const moderator = await signIn(t, 'moderator')
+    await t.setSettings(openSettings)
+    const first = (await postComment(t, 'old-slug')).comment
+    const reply = (await postComment(t, 'old-slug', { parentId: first.id })).comment
+    await moderator.send('PUT', '/api/v1/moderation/articles/old-slug', { open: false })
+    const before = await etag('old-slug')
+
+    const res = await moderator.send('POST', '/api/v1/moderation/articles/old-slug/move', { to: 'new-slug', url: 'https://news.example/2026/new-slug/' })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({
+      article: { key: 'new-slug', url: 'https://news.example/2026/new-slug/', title: null, open: false, commentCount: 2 },
+      merged: false, moved: 2,
+    })
+    const moved = await thread('new-slug')
+    expect(moved.comments.map((c) => [c.id, c.replies.map((r) => r.id)])).toEqual([[first.id, [reply.id]]])
+    expect((await thread('old-slug')).comments).toEqual([])
+    expect(await etag('old-slug')).not.toBe(before)
+    expect(await (await t.request('/api/v1/counts?keys=old-slug,new-slug')).json()).toEqual({ counts: { 'old-slug': 0, 'new-slug': 2 } })
+
+    const [entry] = await t.deps.db.select().from(moderationLog).where(eq(moderationLog.action, 'article.move'))
+    expect(entry).toMatchObject({ moderatorId: moderator.id, from: 'old-slug', to: 'new-slug', detail: { merged: false, comments: 2, url: 'https://news.example/2026/new-slug/' } })
+  })
+
+  it('merges into the article that has the new key: threads interleave by date, counts add up, the old key is gone', async () => {
+    const moderator = await signIn(t, 'moderator')
+    await t.setSettings(openSettings)
+    const a1 = (await postComment(t, '4821')).comment
+    t.advance(60)
+    const b1 = (await postComment(t, 'story-4821')).comment
+    t.advance(60)
+    const a2 = (await postComment(t, '4821')).comment
+    await t.setSettings({ moderation: 'all' })
+    const held = (await postComment(t, '4821')).comment
+    expect(held.status).toBe('pending')
+    const [target] = await t.deps.db.select().from(articles).where(eq(articles.key, 'story-4821'))
+
+    const res = await moderator.send('POST', '/api/v1/moderation/articles/4821/move', { to: 'story-4821' })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ article: { key: 'story-4821', commentCount: 3 }, merged: true, moved: 3 })
+    expect((await thread('story-4821')).comments.map((c) => c.id)).toEqual([a1.id, b1.id, a2.id])
+    expect(await t.deps.db.select().from(articles).where(eq(articles.key, '4821'))).toEqual([])
+    const [after] = await t.deps.db.select().from(articles).where(eq(articles.key, 'story-4821'))
+    expect(after).toMatchObject({ id: target?.id, commentCount: 3, version: (target?.version ?? 0) + 1 })
+    const [pending] = await t.deps.db.select().from(comments).where(eq(comments.id, held.id))
+    expect(pending?.articleId).toBe(target?.id)
+    const queue = await (await moderator.get('/api/v1/moderation/comments?article=story-4821')).json()
+    expect(queue.comments.map((c: { id: number }) => c.id)).toEqual([held.id])
+  })
+
+  it('refuses an unknown article, the same key, a bad key or URL; needs a moderator', async () => {
+    const moderator = await signIn(t, 'moderator')
+    await t.setSettings(openSettings)
+    await postComment(t, 'here')
+    const move = (body: unknown) => moderator.send('POST', '/api/v1/moderation/articles/here/move', body)
+    const unknown = await moderator.send('POST', '/api/v1/moderation/articles/nowhere/move', { to: 'x' })
+    expect(unknown.status).toBe(404)
+    expect((await unknown.json()).code).toBe('article_not_found')
+    expect((await (await move({ to: 'here' })).json()).errors).toEqual([{ field: 'to', code: 'same_key', message: 'The article already has this key.' }])
+    expect((await move({ to: 'has space' })).status).toBe(422)
+    expect((await move({ to: 'there', url: 'javascript:alert(1)' })).status).toBe(422)
+    expect((await t.postJson('/api/v1/moderation/articles/here/move', { to: 'there' })).status).toBe(401)
+    expect((await thread('here')).comments).toHaveLength(1)
+  })
+})
+
+describe('npm run move and npm run import', () => {
+  const database = cliDatabase
+  function run(script: string, args: string[]): Promise<{ code: number | null; output: string }> {
+    const env: NodeJS.ProcessEnv = { ...process.env, PARLEY_DATA_DIR: dataDir, PARLEY_SECRET: 'cli-secret-that-is-long-enough-for-hkdf-0123456789' }
+    if (database.url) env.DATABASE_URL = database.url
+    else delete env.DATABASE_URL
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    return new Promise((resolve) => child.on('exit', (code) => resolve({ code, output })))
+  }
+
+  it('imports a file from the command line (no progress bar off a terminal), then moves an article', async () => {
+    const file = join(dataDir, 'sample.xml')
+    await writeFile(file, fixture('disqus/export-sample.xml'))
+    const imported = await run('src/cli/import.ts', [file])
+    expect(imported.output).toBe([
+      'Imported 5 comments (4 approved, 0 pending, 0 spam, 1 trash; 2 replies, longest chain 2) into 3 new and 0 existing articles, from a disqus file.',
+      'Skipped 0: 0 pingbacks/trackbacks, 0 of other types, 0 imported before.',
+      'Error: post 6: its thread 1337 is not in the file',
+      '',
+    ].join('\n'))
+    expect(imported.code).toBe(0)
+    const moved = await run('src/cli/move.ts', ['some-id', 'hello-world', '--url', 'https://example.org/hello-world/'])
+    expect(moved.output).toBe('Renamed some-id to hello-world (3 published comments), at https://example.org/hello-world/.\n')
+    const refused = await run('src/cli/move.ts', ['some-id', 'x'])
+    expect(refused).toEqual({ code: 1, output: 'Not moved: There is no article with this key.\n' })
+    const broken = await run('src/cli/import.ts', [join(dataDir, 'missing.xml')])
+    expect(broken.code).not.toBe(0)
+
+    const reader = database.url ? database : await openPglite(`${dataDir}/pgdata`)
+    try {
+      const rows = await reader.db.select({ key: articles.key, url: articles.url, count: articles.commentCount }).from(articles).orderBy(asc(articles.key))
+      expect(rows).toEqual([
+        { key: '3', url: null, count: 0 }, { key: '7', url: 'http://localhost:4000/blog/2013/02/12/redacted/index.html', count: 1 },
+        { key: 'hello-world', url: 'https://example.org/hello-world/', count: 3 },
+      ])
+    } finally {
+      if (reader !== database) await reader.close()
+    }
+  }, 120_000)
+})

@@ -1,0 +1,406 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { eq } from 'drizzle-orm'
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
+import { articles, comments, reports } from '../src/db/schema.js'
+import { setupTestApp } from './support/test-app.js'
+import { serveTestApp } from './support/http-server.js'
+import { SCREENSHOTS, launchBrowser } from './support/browser.js'
+import { loopbackServer } from './support/loopback-server.js'
+import { signIn } from './support/moderators.js'
+import { openSettings, postComment } from './support/seed.js'
+
+declare global {
+  interface Window {
+    __violations?: string[]
+    __pwned?: boolean
+  }
+}
+
+const t = await setupTestApp()
+let parley: Awaited<ReturnType<typeof serveTestApp>>
+let browser: Browser
+const contexts: BrowserContext[] = []
+const pageErrors: string[] = []
+
+beforeAll(async () => {
+  ;[parley, browser] = await Promise.all([serveTestApp(t), launchBrowser(), mkdir(SCREENSHOTS, { recursive: true })])
+})
+afterAll(async () => {
+  await browser?.close()
+  await parley?.close()
+})
+// The server's clock is the browser's, so that both agree on when the edit window closes.
+beforeEach(() => t.advance((Date.now() - t.now().getTime()) / 1000))
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((context) => context.close()))
+  expect(pageErrors.splice(0)).toEqual([])
+})
+
+/** A fresh browser profile on `url`, recording CSP violations, script errors and any alert(). */
+async function open(url: string, options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await browser.newContext(options)
+  contexts.push(context)
+  await context.addInitScript(() => {
+    window.__violations = []
+    document.addEventListener('securitypolicyviolation', (e) => window.__violations?.push(`${e.violatedDirective} ${e.blockedURI}`))
+    window.alert = window.confirm = window.prompt = () => {
+      window.__pwned = true
+      return null as never
+    }
+  })
+  const page = await context.newPage()
+  page.setDefaultTimeout(10_000)
+  page.on('pageerror', (error) => pageErrors.push(error.message))
+  await page.goto(url.startsWith('http') ? url : `${parley.url}${url}`)
+  return page
+}
+
+// By accessible name: the widget hides WordPress's asterisk from screen readers, the plain form does not.
+const field = (page: Page, label: string) => page.getByRole('textbox', { name: new RegExp(`^${label}( \\*)?$`) })
+const heading = (page: Page, name: string) => page.getByRole('heading', { name, exact: true })
+
+async function fillForm(page: Page, values: { body: string; name?: string; email?: string; url?: string }) {
+  await field(page, 'Comment').fill(values.body)
+  await field(page, 'Name').fill(values.name ?? 'Rhian')
+  await field(page, 'Email').fill(values.email ?? 'rhian@example.com')
+  if (values.url !== undefined) await field(page, 'Website').fill(values.url)
+}
+
+async function post(page: Page, values: Parameters<typeof fillForm>[1]) {
+  await fillForm(page, values)
+  await page.getByRole('button', { name: 'Post Comment' }).click()
+}
+
+/** The id of the element focused inside the widget's shadow root. */
+const focusedInWidget = (page: Page) =>
+  page.evaluate(() => (document.querySelector('parley-comments') ?? document.querySelector('#comments'))?.shadowRoot?.activeElement?.id ?? null)
+
+/** Waits until the widget's live region says `text`. */
+const announced = (page: Page, text: string) => page.locator('[role=status]', { hasText: text }).waitFor()
+
+async function rowOf(id: number) {
+  const [row] = await t.deps.db.select().from(comments).where(eq(comments.id, id))
+  return row
+}
+
+describe('the widget on /demo', () => {
+  it('shows a reader\'s held comment in place, then published once a moderator approves it', async () => {
+    await t.setSettings({ floodSeconds: 0 })
+    const page = await open('/demo')
+    await heading(page, 'No Comments').waitFor()
+    await heading(page, 'Leave a Reply').waitFor()
+    await post(page, { body: 'Does the café take laptops with swollen batteries?' })
+    const held = page.locator('#comment-1')
+    await held.locator('.comment-awaiting-moderation', { hasText: 'Your comment is awaiting moderation.' }).waitFor()
+    expect(await held.locator('.comment-content').textContent()).toBe('Does the café take laptops with swollen batteries?')
+    expect(await focusedInWidget(page)).toBe('div-comment-1')
+    await announced(page, 'Your comment is awaiting moderation.')
+    expect(await field(page, 'Comment').inputValue()).toBe('')
+    const own = await page.evaluate((key) => localStorage.getItem(key), `parley:${parley.url}:own`)
+    expect(Object.keys(JSON.parse(own ?? '{}'))).toEqual(['1'])
+    expect((await rowOf(1))?.status).toBe('pending')
+
+    // Still there, still held, on the next visit: the token finds it.
+    await page.reload()
+    await page.locator('#comment-1 .comment-awaiting-moderation').waitFor()
+    expect(await heading(page, 'No Comments').isVisible()).toBe(true)
+
+    const moderator = await signIn(t)
+    expect((await moderator.send('PATCH', '/api/v1/moderation/comments/1', { status: 'approved' })).status).toBe(200)
+    await page.reload()
+    await heading(page, '1 Comment').waitFor()
+    await page.locator('#comment-1 .comment-content', { hasText: 'swollen batteries' }).waitFor()
+    expect(await page.locator('.comment-awaiting-moderation').count()).toBe(0)
+    // Styled through a constructed stylesheet, with nothing refused by the page's strict CSP.
+    expect(await page.getByRole('button', { name: 'Post Comment' }).evaluate((b) => getComputedStyle(b).backgroundColor)).toBe('rgb(34, 113, 177)')
+    expect(await page.evaluate(() => window.__violations)).toEqual([])
+  })
+
+  it('threads a reply under its parent, with WordPress\'s reply and cancel links, by keyboard', async () => {
+    await t.setSettings(openSettings)
+    await postComment(t, 'demo', { name: 'Idris', body: 'Bring your own fuses, we run out.' })
+    const page = await open('/demo')
+    const reply = page.getByRole('button', { name: 'Reply to Idris' })
+    await reply.focus()
+    await page.keyboard.press('Enter')
+    await heading(page, 'Leave a Reply to Idris Cancel reply').waitFor()
+    expect(await focusedInWidget(page)).toBe('comment')
+    expect(await page.locator('#comment-1 > #respond').count()).toBe(1)
+
+    await page.getByRole('button', { name: 'Cancel reply' }).click()
+    await heading(page, 'Leave a Reply').waitFor()
+    expect(await page.locator('#comment-1 > #respond').count()).toBe(0)
+    expect(await focusedInWidget(page)).toBe('')
+    expect(await reply.evaluate((b) => b === (b.getRootNode() as ShadowRoot).activeElement)).toBe(true)
+
+    await reply.click()
+    await page.keyboard.press('Escape')
+    await heading(page, 'Leave a Reply').waitFor()
+    await reply.click()
+    await post(page, { body: 'Noted, I will bring a pack of 3A.' })
+    await page.locator('#comment-1 > ol.children > li#comment-2.depth-2').waitFor()
+    await heading(page, '2 Comments').waitFor()
+    await heading(page, 'Leave a Reply').waitFor()
+    expect(await (await rowOf(2))?.parentId).toBe(1)
+  })
+
+  it('keeps a reply at the deepest level among its ancestor\'s replies, as the thread shows it (threadDepth)', async () => {
+    await t.setSettings({ ...openSettings, threadDepth: 2 })
+    const top = await postComment(t, 'demo', { name: 'Ann', body: 'Top' })
+    await postComment(t, 'demo', { name: 'Bea', body: 'Reply', parentId: top.comment.id })
+    const page = await open('/demo')
+    await page.getByRole('button', { name: 'Reply to Bea' }).click()
+    await post(page, { body: 'Reply to the reply' })
+    await page.locator('#comment-1 > ol.children > li#comment-3.depth-2').waitFor()
+    expect(await page.locator('#comment-2 li').count()).toBe(0)
+    expect((await rowOf(3))?.parentId).toBe(2)
+    await page.reload()
+    await page.locator('#comment-1 > ol.children > li#comment-3.depth-2').waitFor()
+  })
+
+  it('shows a 422\'s field errors next to their fields, and 409 and 429 in plain words', async () => {
+    await t.setSettings({ previouslyApproved: false, floodSeconds: 60 })
+    const page = await open('/demo')
+    await post(page, { body: 'Hello', name: '  ', email: 'not-an-email', url: 'javascript:alert(1)' })
+    const nameError = page.locator('.comment-form-author .field-error')
+    await nameError.waitFor()
+    expect(await nameError.textContent()).toBe('Please fill the required fields.')
+    expect(await page.locator('.comment-form-email .field-error').textContent()).toBe('Please enter a valid email address.')
+    expect(await page.locator('.comment-form-url .field-error').textContent()).toBe('Please enter a valid website address starting with http:// or https://.')
+    expect(await page.locator('.comment-form-comment .field-error').count()).toBe(0)
+    expect(await field(page, 'Name').getAttribute('aria-invalid')).toBe('true')
+    expect(await field(page, 'Name').getAttribute('aria-describedby')).toBe('author-error')
+    expect(await field(page, 'Email').getAttribute('aria-describedby')).toBe('email-notes email-error')
+    expect(await focusedInWidget(page)).toBe('author')
+    await page.locator('#respond').screenshot({ path: join(SCREENSHOTS, 'demo-field-errors.png') })
+
+    await post(page, { body: 'The library has a bike pump too.', url: '' })
+    await page.locator('#comment-1').waitFor()
+    expect(await page.locator('.field-error').count()).toBe(0)
+    await post(page, { body: 'The library has a bike pump too.' })
+    const formError = page.locator('#form-error')
+    await formError.getByText('You have already posted this comment.').waitFor()
+    await post(page, { body: 'And a track pump.' })
+    await formError.getByText('You are posting comments too quickly. Please wait 60 seconds, then try again.').waitFor()
+    await announced(page, 'You are posting comments too quickly. Please wait 60 seconds, then try again.')
+  })
+
+  it('remembers name, email and website only when the reader ticks the box', async () => {
+    await t.setSettings({ ...openSettings })
+    const page = await open('/demo')
+    await post(page, { body: 'First, not remembered.', url: 'https://rhian.example/' })
+    await page.locator('#comment-1').waitFor()
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.endsWith(':commenter')))).toEqual([])
+
+    await fillForm(page, { body: 'Second, remembered.', url: 'https://rhian.example/' })
+    await page.getByLabel('Save my name, email, and website in this browser for the next time I comment.').check()
+    await page.getByRole('button', { name: 'Post Comment' }).click()
+    await page.locator('#comment-2').waitFor()
+    await page.reload()
+    await heading(page, 'Leave a Reply').waitFor()
+    expect(await field(page, 'Name').inputValue()).toBe('Rhian')
+    expect(await field(page, 'Email').inputValue()).toBe('rhian@example.com')
+    expect(await field(page, 'Website').inputValue()).toBe('https://rhian.example/')
+    expect(await page.getByLabel('Save my name, email, and website in this browser for the next time I comment.').isChecked()).toBe(true)
+  })
+
+  it('lets the author edit and then delete their own comment within the edit window', async () => {
+    await t.setSettings({ floodSeconds: 0 })
+    const page = await open('/demo')
+    await post(page, { body: 'The café opens at 6.' })
+    await page.locator('#comment-1 .comment-awaiting-moderation').waitFor()
+    await page.getByRole('button', { name: 'Edit your comment' }).click()
+    const editor = field(page, 'Edit your comment')
+    expect(await editor.inputValue()).toBe('The café opens at 6.')
+    await editor.fill('The café opens at 6.30, not 6.')
+    await page.getByRole('button', { name: 'Save' }).click()
+    await page.locator('#comment-1 .comment-content', { hasText: 'opens at 6.30' }).waitFor()
+    expect(await page.locator('#comment-1 .comment-awaiting-moderation').count()).toBe(1)
+    expect((await rowOf(1))?.body).toBe('The café opens at 6.30, not 6.')
+
+    await page.getByRole('button', { name: 'Delete your comment' }).click()
+    await page.getByRole('button', { name: 'Delete', exact: true }).click()
+    await page.locator('#comment-1').waitFor({ state: 'detached' })
+    await announced(page, 'Your comment was deleted.')
+    expect((await rowOf(1))?.status).toBe('trash')
+    expect(await page.evaluate((key) => localStorage.getItem(key), `parley:${parley.url}:own`)).toBe('{}')
+  })
+
+  it('lets a reader report someone else\'s comment', async () => {
+    await t.setSettings(openSettings)
+    await postComment(t, 'demo', { name: 'Spammy', body: 'Cheap watches at example.com' })
+    const page = await open('/demo')
+    await page.getByRole('button', { name: 'Report the comment by Spammy' }).click()
+    await page.getByLabel('Why should the moderators look at this comment?').selectOption('spam')
+    await page.getByLabel('Anything to add? (optional)').fill('Same text on every article.')
+    await page.getByRole('button', { name: 'Send report' }).click()
+    await page.getByText('Thank you. The moderators will take a look.', { exact: true }).first().waitFor()
+    expect(await t.deps.db.select({ reason: reports.reason, note: reports.note }).from(reports)).toEqual([{ reason: 'spam', note: 'Same text on every article.' }])
+  })
+
+  it('pages through threads with "Load more comments"', async () => {
+    await t.setSettings(openSettings)
+    for (let i = 1; i <= 23; i++) await postComment(t, 'demo', { body: `Comment ${i}` })
+    const page = await open('/demo')
+    await heading(page, '23 Comments').waitFor()
+    expect(await page.locator('.comment-list > li').count()).toBe(20)
+    await page.getByRole('button', { name: 'Load more comments' }).click()
+    await page.locator('#comment-23').waitFor()
+    expect(await page.locator('.comment-list > li').count()).toBe(23)
+    expect(await page.getByRole('button', { name: 'Load more comments' }).isVisible()).toBe(false)
+    expect(await focusedInWidget(page)).toBe('div-comment-21')
+  })
+})
+
+// payloadbox/xss-payload-list (test/fixtures/README.md): a spread of 200 of its 6,613 payloads.
+const payloads = readFileSync(new URL('./fixtures/attacks/xss-payloads.txt', import.meta.url), 'utf8').split('\n').filter((_, i) => i % 33 === 0).slice(0, 200)
+
+describe('script in a comment', () => {
+  it('never runs, in the widget or on the plain page', async () => {
+    await t.setSettings(openSettings)
+    // Fifteen comments of thirteen payloads each, so that one page of the thread shows them all.
+    for (let i = 0; i < 15; i++) {
+      const name = payloads[i]?.slice(0, 60) ?? 'x'
+      await postComment(t, 'demo', { name, body: payloads.slice(i * 13, i * 13 + 13).join('\n\n'), email: `xss${i}@example.com` })
+    }
+    await postComment(t, 'demo', { name: '<img src=x onerror="window.__pwned=true">', body: '<script>window.__pwned = true</script><img src=x onerror="window.__pwned=true">' })
+    const page = await open('/demo')
+    await heading(page, '16 Comments').waitFor()
+    await post(page, { body: '<svg onload="window.__pwned=true"></svg><iframe src="javascript:window.__pwned=true"></iframe>', name: '<b onmouseover=alert(1)>Eve</b>' })
+    await page.locator('#comment-17 .fn', { hasText: '<b onmouseover=alert(1)>Eve</b>' }).waitFor()
+    await page.locator('#comment-16 .fn', { hasText: '<img src=x onerror="window.__pwned=true">' }).waitFor()
+    const dangerous = await page.evaluate(() => document.querySelector('parley-comments')?.shadowRoot?.querySelectorAll('script, img, svg, iframe, object, embed, [onerror], [onload], [onmouseover], [style]').length)
+    expect(dangerous).toBe(0)
+    expect(await page.evaluate(() => window.__pwned)).toBeUndefined()
+
+    const plain = await open('/demo/plain')
+    await plain.locator('#comment-17').waitFor()
+    expect(await plain.evaluate(() => document.querySelectorAll('.comment-list :is(script, img, svg, iframe, [onerror], [onload], [style])').length)).toBe(0)
+    expect(await plain.evaluate(() => window.__pwned)).toBeUndefined()
+  })
+})
+
+describe('the widget on another origin\'s page', () => {
+  it('loads the thread and posts through CORS from a page with its own strict CSP', async () => {
+    const host = await loopbackServer((_req, res) => {
+      res.writeHead(200, {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Content-Security-Policy': `default-src 'none'; script-src 'nonce-hostpage'; style-src 'nonce-hostpage'; connect-src ${parley.url}`,
+      })
+      res.end(`<!doctype html><html lang="en"><head><title>Our town news</title></head><body>
+<h1>Our town news</h1><p>An article on a publisher's own site.</p>
+<div id="comments"></div>
+<script src="${parley.url}/widget.js" data-article="town-42" data-theme="dark" nonce="hostpage" async></script>
+</body></html>`)
+    })
+    await t.setSettings({ ...openSettings, allowedOrigins: [host.url] })
+    const page = await open(`${host.url}/news/42`)
+    await heading(page, 'No Comments').waitFor()
+    await post(page, { body: 'Posted from the publisher\'s page.' })
+    await page.locator('#comment-1 .comment-content', { hasText: 'Posted from the publisher\'s page.' }).waitFor()
+    await heading(page, '1 Comment').waitFor()
+    // Registered by that first comment, under the page's own URL.
+    const [article] = await t.deps.db.select().from(articles).where(eq(articles.key, 'town-42'))
+    expect(article?.url).toBe(`${host.url}/news/42`)
+
+    await postComment(t, 'town-42', { name: 'Neighbour', body: 'Good to see this covered.' })
+    await page.reload()
+    await heading(page, '2 Comments').waitFor()
+    await page.locator('#comment-2 .comment-content', { hasText: 'Good to see this covered.' }).waitFor()
+    expect(await page.locator('#comments').getAttribute('data-theme')).toBe('dark')
+    expect(await page.evaluate(() => window.__violations)).toEqual([])
+  })
+})
+
+describe('the plain form on /demo/plain, JavaScript off', () => {
+  it('posts, returns to the comment, shows it held, then published; errors get WordPress\'s page', async () => {
+    await t.setSettings({ floodSeconds: 0 })
+    const page = await open('/demo/plain', { javaScriptEnabled: false })
+    await post(page, { body: 'Posted with no script at all.', name: 'Owain', email: 'owain@example.com' })
+    await page.waitForURL(/unapproved=1/)
+    const held = new URL(page.url())
+    expect(held.pathname).toBe('/demo/plain')
+    expect(held.searchParams.get('moderation-hash')).toBe(await t.deps.secrets.moderationHash(1))
+    expect(held.hash).toBe('#comment-1')
+    await page.locator('#comment-1 .comment-awaiting-moderation', { hasText: 'Your comment is awaiting moderation.' }).waitFor()
+
+    const moderator = await signIn(t)
+    await moderator.send('PATCH', '/api/v1/moderation/comments/1', { status: 'approved' })
+    await page.goto(`${parley.url}/demo/plain`)
+    await page.getByRole('link', { name: 'Reply to Owain' }).click()
+    await heading(page, 'Leave a Reply to Owain Cancel reply').waitFor()
+    await post(page, { body: 'Replying to myself, published now.', name: 'Owain', email: 'owain@example.com' })
+    await page.waitForURL(`${parley.url}/demo/plain#comment-2`)
+    await page.locator('#comment-1 > ol.children > #comment-2', { hasText: 'Replying to myself, published now.' }).waitFor()
+    expect(await page.locator('.comment-awaiting-moderation').count()).toBe(0)
+    await heading(page, 'Leave a Reply').waitFor()
+
+    // The browser checks `required` itself; a name of spaces gets past it and WordPress's message back.
+    await post(page, { body: 'No name given.', name: '   ' })
+    await page.getByText('Error: Please fill the required fields.').waitFor()
+    expect(await page.title()).toBe('Comment Submission Failure')
+    await page.getByRole('link', { name: '« Back' }).click()
+    await page.waitForURL(`${parley.url}/demo/plain`)
+  })
+})
+
+describe('Turnstile', () => {
+  it('renders the site\'s challenge in the widget and sends its token with the comment', async () => {
+    let issued = 0
+    const cloudflare = await loopbackServer((req, res) => {
+      if (req.path.startsWith('/api.js')) {
+        res.writeHead(200, { 'Content-Type': 'text/javascript' })
+        // Turnstile's explicit-render API, as much of it as the widget uses.
+        res.end(`window.turnstile = {
+  render(box, options) { box.textContent = 'Verified (' + options.sitekey + ')'; this.options = options; this.reset(); return 'w1' },
+  reset() { this.options.callback('token-' + (++window.__issued || (window.__issued = 1))) },
+}`)
+        return
+      }
+      issued++
+      res.writeHead(200, { 'Content-Type': 'application/json' })
+      res.end(JSON.stringify({ success: new URLSearchParams(req.body).get('response') === 'token-1' }))
+    })
+    t.deps.config.turnstile = { secret: 'ts-secret', url: `${cloudflare.url}/siteverify`, siteKey: 'site-key-1', scriptUrl: `${cloudflare.url}/api.js` }
+    try {
+      await t.setSettings(openSettings)
+      const page = await open('/demo')
+      await page.getByText('Verified (site-key-1)').waitFor()
+      await post(page, { body: 'Checked by Turnstile.' })
+      await page.locator('#comment-1 .comment-content', { hasText: 'Checked by Turnstile.' }).waitFor()
+      expect(await page.locator('#comment-1 .comment-awaiting-moderation').count()).toBe(0)
+      expect(issued).toBe(1)
+      expect(new URLSearchParams(cloudflare.received.at(-1)?.body).get('secret')).toBe('ts-secret')
+      expect(await page.evaluate(() => window.__violations)).toEqual([])
+    } finally {
+      t.deps.config.turnstile = null
+    }
+  })
+})
+
+describe('screenshots', () => {
+  it('of /demo in light and dark, and of /demo/plain', async () => {
+    await t.setSettings({ floodSeconds: 0, previouslyApproved: false })
+    const first = await postComment(t, 'demo', { name: 'Idris Okafor', body: 'Thanks for the write-up. We could really use more people on the <strong>bicycle</strong> table: even just pumping tyres and <em>adjusting brakes</em> helps.', url: 'https://idris.example/' })
+    await postComment(t, 'demo', { name: 'Cerys', body: 'I brought a radio that had been silent since 2009. It plays again!', parentId: first.comment.id })
+    const moderator = await signIn(t, 'moderator', 'Gazette desk')
+    await moderator.send('POST', `/api/v1/moderation/comments/${first.comment.id}/replies`, { body: 'We will add the bicycle call-out to next week\'s listings.' })
+    await postComment(t, 'demo', { name: 'Tomasz', body: 'Is there a list of the products they could not repair? Would be useful before buying a kettle.' })
+    await t.setSettings({ previouslyApproved: true })
+
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const page = await open('/demo', { colorScheme, viewport: { width: 900, height: 900 } })
+      await heading(page, '4 Comments').waitFor()
+      if (colorScheme === 'light') {
+        await post(page, { body: 'Held for moderation: my first comment here.', name: 'New Reader', email: 'new@example.com' })
+        await page.locator('.comment-awaiting-moderation').waitFor()
+      }
+      await page.screenshot({ path: join(SCREENSHOTS, `demo-${colorScheme}.png`), fullPage: true })
+    }
+    const plain = await open('/demo/plain', { javaScriptEnabled: false, viewport: { width: 900, height: 900 } })
+    await plain.screenshot({ path: join(SCREENSHOTS, 'demo-plain.png'), fullPage: true })
+  })
+})
