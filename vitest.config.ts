@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Vitest's default leaves a core idle (availableParallelism - 1); on the 2-core CI machine that
+    // ran every file in turn. Files are independent (each has its own database), so use both.
+    maxWorkers: 2,
   },
 })
