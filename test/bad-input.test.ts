@@ -71,6 +71,7 @@ function expectNoErrorLogged() {
   expect(t.logLines.filter((line) => /"level":"(error|warn)"/.test(line))).toEqual([])
 }
 
+// Thousands of requests per test: minutes on PGlite when the other core is busy too, hence the long timeouts.
 describe('naughty strings in every field', () => {
   it('has the whole corpora', () => {
     expect(blns).toHaveLength(515)
@@ -91,7 +92,7 @@ describe('naughty strings in every field', () => {
     expect(results.filter((r) => r.status === 200).length).toBeGreaterThan(0)
     expect(results.filter((r) => r.status === 422).length).toBeGreaterThan(0)
     expectNoErrorLogged()
-  }, 120_000)
+  }, 300_000)
 
   it('answers submissions with any key or field value without a 5xx, storing only what it accepts', async () => {
     await t.setSettings({ floodSeconds: 0 })
@@ -125,7 +126,7 @@ describe('naughty strings in every field', () => {
     const keys = new Set(created.map((r) => decodeURIComponent(r.probe.path.split('/')[4] ?? '')))
     expect(await countRows()).toEqual({ comments: created.length, articles: keys.size })
     expectNoErrorLogged()
-  }, 120_000)
+  }, 300_000)
 
   it('answers any comment id, token and edit without a 5xx, and no bad token changes the comment', async () => {
     await t.setSettings({ floodSeconds: 0, previouslyApproved: false })
@@ -158,7 +159,7 @@ describe('naughty strings in every field', () => {
     expect(row?.body).not.toBe('Hijacked')
     expect(await countRows()).toEqual({ comments: 1, articles: 1 })
     expectNoErrorLogged()
-  }, 120_000)
+  }, 300_000)
 
   it('counts any keys without a 5xx', async () => {
     const results = await probeApi(strings.flatMap((s): Probe[] => [
@@ -167,7 +168,7 @@ describe('naughty strings in every field', () => {
     ]))
     expect(results.filter((r) => r.status === 200).length).toBeGreaterThan(0)
     expectNoErrorLogged()
-  }, 120_000)
+  }, 300_000)
 
   it('answers the plain form with any field value without a 5xx, storing only what it accepts', async () => {
     await t.setSettings({ floodSeconds: 0 })
@@ -202,5 +203,5 @@ describe('naughty strings in every field', () => {
     expect(statuses.filter((s) => s.status === 422).length).toBeGreaterThan(0)
     expect(await countRows()).toEqual({ comments: stored.length + 1, articles: new Set(['f1', ...stored.map((s) => s.key.trim())]).size })
     expectNoErrorLogged()
-  }, 120_000)
+  }, 300_000)
 })
