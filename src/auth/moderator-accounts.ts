@@ -3,6 +3,7 @@ import type { Db } from '../db/database.js'
 import { moderators, sessions, type ModeratorRole } from '../db/schema.js'
 import { ApiError, validationError, type FieldError } from '../http/api-error.js'
 import { isEmail } from '../comments/is-email.js'
+import { cleanText } from '../comments/clean-text.js'
 import { PASSWORD_MAX, PASSWORD_MIN, type PasswordHasher } from './password-hasher.js'
 
 export type ModeratorRow = typeof moderators.$inferSelect
@@ -37,7 +38,9 @@ export interface NewModerator {
 
 export async function createModerator(db: Db, passwords: PasswordHasher, input: NewModerator): Promise<ModeratorRow> {
   const email = input.email.trim().toLowerCase()
-  const name = input.name.trim()
+  // Cleaned like a commenter's name: a NUL made PostgreSQL refuse the insert (a 500), and control
+  // characters or lone surrogates have no place in a name shown on every page.
+  const name = cleanText(input.name, { multiline: false }).trim()
   const errors: FieldError[] = []
   if (!isEmail(email) && email !== 'admin@localhost') errors.push({ field: 'email', code: 'invalid_email', message: 'Please enter a valid email address.' })
   if (!name || name.length > 245) errors.push({ field: 'name', code: 'invalid_name', message: 'A name has 1 to 245 characters.' })
@@ -70,7 +73,9 @@ export async function updateModerator(db: Db, passwords: PasswordHasher, id: num
     const weak = checkPassword(change.password)
     if (weak) throw validationError([weak])
   }
-  if (change.name !== undefined && (!change.name.trim() || change.name.length > 245)) {
+  // Cleaned as in createModerator (a NUL in a name was a 500).
+  const name = change.name === undefined ? undefined : cleanText(change.name, { multiline: false }).trim()
+  if (name !== undefined && (!name || name.length > 245)) {
     throw validationError([{ field: 'name', code: 'invalid_name', message: 'A name has 1 to 245 characters.' }])
   }
   const passwordHash = change.password === undefined ? undefined : await passwords.hash(change.password)
@@ -96,7 +101,7 @@ export async function updateModerator(db: Db, passwords: PasswordHasher, id: num
     const [after] = await tx
       .update(moderators)
       .set({
-        ...(change.name === undefined ? {} : { name: change.name.trim() }),
+        ...(name === undefined ? {} : { name }),
         ...(change.role === undefined ? {} : { role: change.role }),
         ...(change.disabled === undefined ? {} : { disabled: change.disabled }),
         ...(passwordHash === undefined ? {} : { passwordHash }),

@@ -1,4 +1,5 @@
 import { and, asc, eq, ilike, isNull, or, sql, type SQL } from 'drizzle-orm'
+import { cleanText } from '../comments/clean-text.js'
 import type { Db } from '../db/database.js'
 import { articles, comments, reports, type CommentStatus } from '../db/schema.js'
 import type { Secrets } from '../crypto/secrets.js'
@@ -27,8 +28,11 @@ export async function listQueue(db: Db, secrets: Secrets, filter: QueueFilter): 
   if (filter.articleKey !== undefined) {
     conditions.push(eq(comments.articleId, sql`(select ${articles.id} from ${articles} where ${articles.key} = ${filter.articleKey})`))
   }
-  if (filter.q) {
-    const pattern = `%${filter.q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
+  // Searched as bodies and names are stored: PostgreSQL refuses a NUL in text (a 500 before this
+  // cleaning), and no stored text holds one or any other control character cleanText removes.
+  const q = filter.q === undefined ? '' : cleanText(filter.q, { multiline: true })
+  if (q) {
+    const pattern = `%${q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
     conditions.push(or(ilike(comments.body, pattern), ilike(comments.authorName, pattern)))
   }
   if (filter.cursor) {
