@@ -148,16 +148,20 @@ describe('read cache', () => {
     }
   })
 
-  it.runIf(postgresUrl)('holds nothing while its LISTEN connection is down, and listens again', async () => {
-    await t.setSettings(openSettings)
-    await postComment(t, 'down')
-    await cached('down')
-    await t.deps.db.execute(sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'parley-read-cache' and datname = current_database()`)
-    await vi.waitFor(() => expect(cache().isListening).toBe(false))
-    expect((await thread('down')).article.title).toBe('Unheard')
-    await retitleUnheard('down', 'While down')
-    expect((await thread('down')).article.title).toBe('While down')
-    await vi.waitFor(() => expect(cache().isListening).toBe(true), { timeout: 5000 })
-    await cached('down')
-  })
+  // Only PostgreSQL's listener has a connection to lose (PGlite runs in this process); CI runs the
+  // suite on both, so this is registered, not skipped, where it applies.
+  if (postgresUrl) {
+    it('holds nothing while its LISTEN connection is down, and listens again', async () => {
+      await t.setSettings(openSettings)
+      await postComment(t, 'down')
+      await cached('down')
+      await t.deps.db.execute(sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'parley-read-cache' and datname = current_database()`)
+      await vi.waitFor(() => expect(cache().isListening).toBe(false))
+      expect((await thread('down')).article.title).toBe('Unheard')
+      await retitleUnheard('down', 'While down')
+      expect((await thread('down')).article.title).toBe('While down')
+      await vi.waitFor(() => expect(cache().isListening).toBe(true), { timeout: 5000 })
+      await cached('down')
+    })
+  }
 })
