@@ -5,6 +5,7 @@ import type { Measurement } from './load.js'
 export const BUDGET = {
   firstPageVsSqlFloor: 0.8,
   firstPageP99Ms: 50,
+  cachedFirstPageVsHttpFloor: 0.7,
   pgliteReadsPerS: 500,
   acceptedPerS: 1000,
   rssMb: 200,
@@ -21,7 +22,7 @@ const round = (value: number) => Math.round(value).toLocaleString('en-US')
 const percent = (ratio: number) => `${Math.round(ratio * 100)}%`
 
 function measuredRuns(engine: EngineResults): Measurement[] {
-  const runs = Object.values(engine.reads).map((read) => read.measurement)
+  const runs = [...Object.values(engine.reads), ...Object.values(engine.cachedReads ?? {})].map((read) => read.measurement)
   return engine.submissions ? [...runs, engine.submissions.measurement] : runs
 }
 
@@ -50,6 +51,17 @@ export function checkBudgets(engines: EngineResults[], floors: Floors): BudgetCh
       name: `PostgreSQL first page p99 < ${BUDGET.firstPageP99Ms} ms`,
       figure: `${pgFirst.p99Ms} ms`,
       pass: pgFirst.p99Ms < BUDGET.firstPageP99Ms,
+    })
+  }
+  const httpFloor = floors.http?.measurement
+  for (const engine of engines) {
+    const cached = engine.cachedReads?.['first-page']?.measurement
+    if (!cached || !httpFloor) continue
+    const ratio = cached.rps / httpFloor.rps
+    checks.push({
+      name: `${engine.engine === 'postgres' ? 'PostgreSQL' : 'PGlite'} first page, cache on ≥ ${percent(BUDGET.cachedFirstPageVsHttpFloor)} of the HTTP floor`,
+      figure: `${percent(ratio)} (${round(cached.rps)} vs ${round(httpFloor.rps)} req/s)`,
+      pass: ratio >= BUDGET.cachedFirstPageVsHttpFloor,
     })
   }
   const pgliteFirst = pglite?.reads['first-page']?.measurement

@@ -9,7 +9,7 @@ import { trackDir } from './exit-cleanup.js'
 import type { LoadOptions, Measurement } from './load.js'
 import type { BenchOptions } from './options.js'
 import type { SeedSummary } from './seed.js'
-import { measureHttpFloor, measureParley, measureSqlFloors, type HttpFloor, type ParleyResults, type ReadScenario } from './scenarios.js'
+import { measureCachedReads, measureHttpFloor, measureParley, measureSqlFloors, type HttpFloor, type ParleyResults, type ReadScenario } from './scenarios.js'
 import { threadPath, wholeThreadPaths } from './workloads.js'
 
 /** Fixed so that seeded avatars and hashes match what the server computes for the same emails. */
@@ -40,9 +40,10 @@ interface Context {
 
 const log = (text: string) => process.stderr.write(`${text}\n`)
 
-function startParley(env: Record<string, string>, poolMax: number): Promise<ChildServer> {
+function startParley(env: Record<string, string>, poolMax: number, readCache: boolean): Promise<ChildServer> {
   return startChild('parley', 'src/runtime/node.ts', [], {
     ...env,
+    READ_CACHE_MB: readCache ? '64' : '0',
     PARLEY_SECRET: BENCH_SECRET,
     LOG_LEVEL: 'warn',
     DB_POOL_MAX: String(poolMax),
@@ -55,27 +56,40 @@ async function fetchText(url: string): Promise<string> {
   return response.text()
 }
 
-/** Everything measured against one running Parley server; the floors join in where still missing. */
-async function benchServer(engine: Engine, server: ChildServer, seeded: SeedSummary, ctx: Context, databaseUrl: string | null): Promise<EngineResults> {
-  const idleMemory = await server.memory()
-  const firstPage = await fetchText(server.baseUrl + threadPath(BIG_KEY))
-  const wholeThread = await wholeThreadPaths(server.baseUrl, BIG_KEY)
-  ctx.floors.http ??= await measureHttpFloor(firstPage, ctx.workDir, ctx.load)
-  if (databaseUrl) ctx.floors.sql = await measureSqlFloors(databaseUrl, ctx.options.poolMax, ctx.load, wholeThread)
-  const measured = await measureParley(server, ctx.load, wholeThread)
-  return { engine, seeded, idleMemory, firstPageBytes: Buffer.byteLength(firstPage), wholeThreadPages: wholeThread.length, ...measured }
+/**
+ * Everything measured against Parley on one database, the floors joining in where still missing:
+ * first a server with the read cache off (every read a query), then a fresh one with it on.
+ */
+async function benchServer(engine: Engine, env: Record<string, string>, seeded: SeedSummary, ctx: Context, databaseUrl: string | null): Promise<EngineResults> {
+  const uncached = await startParley(env, ctx.options.poolMax, false)
+  let results: EngineResults
+  let wholeThread: string[]
+  try {
+    const idleMemory = await uncached.memory()
+    const firstPage = await fetchText(uncached.baseUrl + threadPath(BIG_KEY))
+    wholeThread = await wholeThreadPaths(uncached.baseUrl, BIG_KEY)
+    ctx.floors.http ??= await measureHttpFloor(firstPage, ctx.workDir, ctx.load)
+    if (databaseUrl) ctx.floors.sql = await measureSqlFloors(databaseUrl, ctx.options.poolMax, ctx.load, wholeThread)
+    const measured = await measureParley(uncached, ctx.load, wholeThread)
+    results = { engine, seeded, idleMemory, firstPageBytes: Buffer.byteLength(firstPage), wholeThreadPages: wholeThread.length, ...measured }
+  } finally {
+    await uncached.stop()
+  }
+  // One process at a time: PGlite's data directory cannot be opened by two.
+  const cached = await startParley(env, ctx.options.poolMax, true)
+  try {
+    results.cachedReads = await measureCachedReads(cached, ctx.load, wholeThread)
+  } finally {
+    await cached.stop()
+  }
+  return results
 }
 
 async function runPostgres(plan: PlannedArticle[], ctx: Context): Promise<EngineResults> {
   log('PostgreSQL: recreating parley_bench and seeding')
   const { url, seeded } = await preparePostgres(ctx.options.adminUrl, plan, BENCH_SECRET)
   log(`  seeded ${seeded.comments} comments on ${seeded.articles} articles in ${seeded.ms} ms`)
-  const server = await startParley({ DATABASE_URL: url }, ctx.options.poolMax)
-  try {
-    return await benchServer('postgres', server, seeded, ctx, url)
-  } finally {
-    await server.stop()
-  }
+  return benchServer('postgres', { DATABASE_URL: url }, seeded, ctx, url)
 }
 
 async function runPglite(plan: PlannedArticle[], ctx: Context): Promise<EngineResults> {
@@ -84,12 +98,7 @@ async function runPglite(plan: PlannedArticle[], ctx: Context): Promise<EngineRe
   try {
     log(`  seeded ${prepared.seeded.comments} comments on ${prepared.seeded.articles} articles in ${prepared.seeded.ms} ms`)
     // An empty DATABASE_URL counts as unset: an inherited one must not turn this run into PostgreSQL.
-    const server = await startParley({ DATABASE_URL: '', PARLEY_DATA_DIR: prepared.dataDir }, ctx.options.poolMax)
-    try {
-      return await benchServer('pglite', server, prepared.seeded, ctx, null)
-    } finally {
-      await server.stop()
-    }
+    return await benchServer('pglite', { DATABASE_URL: '', PARLEY_DATA_DIR: prepared.dataDir }, prepared.seeded, ctx, null)
   } finally {
     await prepared.remove()
   }

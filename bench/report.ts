@@ -50,8 +50,12 @@ export function engineTable(engine: EngineResults, floors: Floors, load: LoadOpt
     const read = engine.reads[id]
     if (!read) continue
     const m = read.measurement
-    rows.push(row(label, m, m.rps, floors.sql[id], floors.http?.measurement))
+    rows.push(row(`cache off: ${label}`, m, m.rps, floors.sql[id], floors.http?.measurement))
     if (read.pages) rows.push([`  = whole threads/s (${read.pages} pages each)`, num(m.rps / read.pages), '', '', '', '', '', ''])
+  }
+  for (const { id, label } of readScenarios) {
+    const m = engine.cachedReads?.[id]?.measurement
+    if (m) rows.push(row(`cache on: ${label}`, m, m.rps, floors.sql[id], floors.http?.measurement))
   }
   const posts = engine.submissions
   if (posts) {

@@ -26,8 +26,11 @@ export interface SubmissionResult {
 }
 
 export interface ParleyResults {
+  /** With the read cache off (READ_CACHE_MB=0): every read goes to the database. */
   reads: Partial<Record<ReadScenario, ReadResult>>
   submissions?: SubmissionResult
+  /** The same reads from a server with the read cache on (a fresh server on the same data). */
+  cachedReads?: Partial<Record<ReadScenario, ReadResult>>
 }
 
 function readWorkload(id: ReadScenario, wholeThread: string[]): Workload {
@@ -38,15 +41,24 @@ function readWorkload(id: ReadScenario, wholeThread: string[]): Workload {
 
 const log = (text: string) => process.stderr.write(`  ${text}\n`)
 
-/** Parley's reads, then submissions last, since they add comments to the small articles. */
-export async function measureParley(server: ChildServer, load: LoadOptions, wholeThread: string[]): Promise<ParleyResults> {
-  const results: ParleyResults = { reads: {} }
+async function measureReads(server: ChildServer, load: LoadOptions, wholeThread: string[], who: string): Promise<Partial<Record<ReadScenario, ReadResult>>> {
+  const reads: Partial<Record<ReadScenario, ReadResult>> = {}
   await warmUp(server, bigFirstPage(), load, load.serverWarmupS)
   for (const { id, label } of readScenarios) {
-    log(`parley: ${label}`)
+    log(`${who}: ${label}`)
     const measurement = await measure(server, readWorkload(id, wholeThread), load)
-    results.reads[id] = id === 'whole-thread' ? { measurement, pages: wholeThread.length } : { measurement }
+    reads[id] = id === 'whole-thread' ? { measurement, pages: wholeThread.length } : { measurement }
   }
+  return reads
+}
+
+/** Reads served by the read cache: after the warm-up every page asked for is in memory. */
+export const measureCachedReads = (server: ChildServer, load: LoadOptions, wholeThread: string[]) =>
+  measureReads(server, load, wholeThread, 'parley, cache on')
+
+/** Parley's reads, then submissions last, since they add comments to the small articles. */
+export async function measureParley(server: ChildServer, load: LoadOptions, wholeThread: string[]): Promise<ParleyResults> {
+  const results: ParleyResults = { reads: await measureReads(server, load, wholeThread, 'parley, cache off') }
   log('parley: submissions')
   // Warm-up posts are real comments too; only the measured run's 201s are tallied.
   const tally: SubmissionTally = { approved: 0, held: 0 }

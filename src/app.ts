@@ -1,5 +1,4 @@
-import { Hono, type Context } from 'hono'
-import { cors } from 'hono/cors'
+import { Hono } from 'hono'
 import type { AppEnv } from './app-env.js'
 import type { Deps } from './deps.js'
 import { ApiError } from './http/api-error.js'
@@ -8,6 +7,8 @@ import { MAX_BODY_BYTES, deadline, limitBody, requireJsonBody } from './http/req
 import { allowedOrigins } from './http/origins.js'
 import { allowedMethods } from './http/route-methods.js'
 import { accessLog } from './http/access-log.js'
+import { apiCors } from './http/api-cors.js'
+import { readCacheHit } from './http/cached-read.js'
 import { htmlPage } from './http/html-page.js'
 import { threadRoutes } from './routes/thread-routes.js'
 import { commentRoutes } from './routes/comment-routes.js'
@@ -34,6 +35,8 @@ import { commentFormDoc } from './routes/comment-form-doc.js'
 import type { RouteDoc } from './openapi/openapi-routes.js'
 
 export type { Deps } from './deps.js'
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 // The route groups that describe themselves (OpenApiRoutes), and what they say: the OpenAPI document's source.
 const documented = [
@@ -68,6 +71,11 @@ export function createApp(deps: Deps | undefined, options: AppOptions) {
       await next()
     })
   }
+  app.use('*', async (c, next) => {
+    await next()
+    // After a write, this instance's read cache first hears of it: the writer's next read here is never older.
+    if (!SAFE_METHODS.has(c.req.method)) await c.env.deps.readCache?.sync()
+  })
   app.use('*', accessLog)
   app.use('*', async (c, next) => {
     await next()
@@ -75,17 +83,18 @@ export function createApp(deps: Deps | undefined, options: AppOptions) {
     if (c.res.headers.get('content-type') === 'application/json') c.res.headers.set('Content-Type', 'application/json; charset=utf-8')
   })
 
-  app.use('/api/*', cors({
+  app.use('/api/*', apiCors({
     origin: async (origin, c) => {
-      const { deps } = (c as Context<AppEnv>).env
+      const { deps } = c.env
       const settings = await deps.settings.get(deps.db)
-      return allowedOrigins(c as Context<AppEnv>, settings.values).includes(origin) ? origin : null
+      return allowedOrigins(c, settings.values).includes(origin) ? origin : null
     },
     allowMethods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
     allowHeaders: ['Content-Type', 'Authorization', 'If-None-Match'],
     exposeHeaders: ['ETag', 'Location', 'Retry-After'],
     maxAge: 600,
   }))
+  for (const path of ['/api/v1/articles/:key/comments', '/api/v1/counts']) app.use(path, readCacheHit)
   app.use('/api/*', exceptImport(deadline))
   app.use('/api/*', exceptImport(limitBody()))
   app.use('/api/*', exceptImport(requireJsonBody))

@@ -7,6 +7,7 @@ import type { PasswordHasher } from './auth/password-hasher.js'
 import type { SessionLimits } from './auth/sessions.js'
 import type { ResolveHost } from './webhooks/target-guard.js'
 import type { importComments } from './importers/import-comments.js'
+import type { ReadCache } from './read-cache/read-cache.js'
 
 export type TrustedProxyHeader = 'x-forwarded-for' | 'cf-connecting-ip'
 
@@ -59,4 +60,10 @@ export interface Deps {
    * bundle; `POST /api/v1/admin/import` answers 501 there and `npm run import` does the job.
    */
   importer?: typeof importComments
+  /**
+   * Rendered thread pages and counts kept in memory, dropped by the database's change
+   * notifications (Node: src/read-cache, READ_CACHE_MB). Absent on Workers, which have the edge
+   * cache instead, and where READ_CACHE_MB=0.
+   */
+  readCache?: ReadCache
 }

@@ -3,7 +3,8 @@ import { setupTestApp } from './support/test-app.js'
 import { openSettings, postComment } from './support/seed.js'
 import { signIn } from './support/moderators.js'
 
-const t = await setupTestApp()
+// With the read cache on, as on Node: every read here also checks that it is never served stale.
+const t = await setupTestApp({ readCache: true })
 
 const thread = async (key: string) => (await t.request(`/api/v1/articles/${key}/comments`)).json()
 

@@ -4,7 +4,8 @@ import { articles } from '../src/db/schema.js'
 import { setupTestApp } from './support/test-app.js'
 import { openSettings, postComment } from './support/seed.js'
 
-const t = await setupTestApp()
+// With the read cache on, as on Node: every read here also checks that it is never served stale.
+const t = await setupTestApp({ readCache: true })
 
 interface Node { id: number; parentId: number | null; depth: number; removed: boolean; html: string; author: { name: string }; replies: Node[] }
 const thread = async (key: string, query = '', headers: Record<string, string> = {}) => {

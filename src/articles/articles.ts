@@ -32,6 +32,12 @@ export function isOpen(article: Pick<Article, 'open' | 'createdAt'>, settings: S
   return now.getTime() - article.createdAt.getTime() < settings.closeAfterDays * 86_400_000
 }
 
+/** When an open article closes by age (ms since the epoch); Infinity if nothing but a moderator will close it. */
+export function closesAt(article: Pick<Article, 'open' | 'createdAt'>, settings: Settings): number {
+  if (!article.open || settings.closeAfterDays === null) return Infinity
+  return article.createdAt.getTime() + settings.closeAfterDays * 86_400_000
+}
+
 /** Records a change readers can see: the thread's ETag and every cached page of it change. */
 export function bumpArticle(db: Db, articleId: number, countDelta: number): Promise<unknown> {
   return db

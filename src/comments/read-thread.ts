@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.js'
 import { queryRows } from '../db/database.js'
-import { isOpen } from '../articles/articles.js'
+import { closesAt, isOpen } from '../articles/articles.js'
 import type { LoadedSettings } from '../settings/settings-store.js'
 import type { ThreadComment } from './comment-row.js'
 import { threadQuery, threadVersionQuery, type ThreadCursor, type ThreadOrder, type ThreadRow } from './thread-query.js'
@@ -35,8 +35,11 @@ export async function currentThreadEtag(db: Db, key: string, settings: LoadedSet
   return threadEtag(row.version, settings.revision, open)
 }
 
-/** A page of approved comments, by top-level thread, in one query. */
-export async function readThread(db: Db, request: ThreadRequest, settings: LoadedSettings, now: Date): Promise<{ page: ThreadPage; etag: string }> {
+/**
+ * A page of approved comments, by top-level thread, in one query. `closesAt` (ms) is when the
+ * page goes stale by itself, the article closing by age (Infinity: only a change does it).
+ */
+export async function readThread(db: Db, request: ThreadRequest, settings: LoadedSettings, now: Date): Promise<{ page: ThreadPage; etag: string; closesAt: number }> {
   const rows = await queryRows<ThreadRow>(db, threadQuery(request.key, request.limit, request.order, request.cursor))
   const first = rows[0]
   if (!first) {
@@ -44,9 +47,11 @@ export async function readThread(db: Db, request: ThreadRequest, settings: Loade
     return {
       page: { article: { key: request.key, url: null, title: null, open, commentCount: 0 }, comments: [], nextCursor: null },
       etag: threadEtag(0, settings.revision, open),
+      closesAt: Infinity,
     }
   }
-  const open = isOpen({ open: first.open, createdAt: new Date(first.article_created_ms) }, settings.values, now)
+  const article = { open: first.open, createdAt: new Date(first.article_created_ms) }
+  const open = isOpen(article, settings.values, now)
   const shaped = shapeThread(rows, request.limit, settings.values.threadDepth)
   return {
     page: {
@@ -55,5 +60,6 @@ export async function readThread(db: Db, request: ThreadRequest, settings: Loade
       nextCursor: shaped.next ? encodeCursor(shaped.next) : null,
     },
     etag: threadEtag(first.version, settings.revision, open),
+    closesAt: open ? closesAt(article, settings.values) : Infinity,
   }
 }

@@ -4,6 +4,7 @@ import type { AppEnv } from '../app-env.js'
 import { named } from '../openapi/schema-names.js'
 import { ApiError, validationError } from '../http/api-error.js'
 import { MAX_ID, checkOrigin, commentContext, etagMatches } from '../http/request-context.js'
+import { publicReadHeaders, readCacheKey } from '../http/cached-read.js'
 import { currentThreadEtag, readThread } from '../comments/read-thread.js'
 import { decodeCursor } from '../comments/thread-shape.js'
 import { submitComment } from '../comments/submit-comment.js'
@@ -81,16 +82,21 @@ export const threadRoutes = new OpenApiRoutes<AppEnv>()
     const query = c.req.valid('query')
     const cursor = query.cursor ? decodeCursor(query.cursor) : null
     if (cursor === undefined) throw validationError([{ field: 'cursor', code: 'invalid_cursor', message: 'The cursor is not one this API gave out.' }])
-    const settings = await deps.settings.get(deps.db)
     const now = deps.clock()
-    const headers = { 'Cache-Control': `public, max-age=${deps.config.cacheMaxAge}` }
+    const headers = publicReadHeaders(c)
+    // Answered from the read cache before here when it held this page (readCacheHit); kept below for next time.
+    const cacheKey = deps.readCache && readCacheKey(c)
+    const ticket = deps.readCache?.begin() ?? -1
+    const settings = await deps.settings.get(deps.db)
     const ifNoneMatch = c.req.header('if-none-match')
     if (ifNoneMatch) {
       const etag = await currentThreadEtag(deps.db, key, settings, now)
       if (etagMatches(ifNoneMatch, etag)) return c.body(null, 304, { ...headers, ETag: etag })
     }
-    const { page, etag } = await readThread(deps.db, { key, limit: query.limit, order: query.order, cursor }, settings, now)
-    return c.json(page, 200, { ...headers, ETag: etag })
+    const { page, etag, closesAt } = await readThread(deps.db, { key, limit: query.limit, order: query.order, cursor }, settings, now)
+    const body = JSON.stringify(page)
+    if (cacheKey) deps.readCache?.put(ticket, cacheKey, { body, etag, articles: [key], expiresAt: closesAt })
+    return c.body(body, 200, { ...headers, ETag: etag, 'Content-Type': 'application/json' })
   })
   .openapi(submitRoute, async (c) => {
     const ctx = await commentContext(c)

@@ -13,6 +13,8 @@ export interface NodeConfig extends AppConfig {
   logLevel: LogLevel
   /** JOBS_INTERVAL_MS: how often runJobs runs in this process. */
   jobsIntervalMs: number
+  /** READ_CACHE_MB: memory for rendered thread pages and counts (src/read-cache), in bytes; 0 turns it off. */
+  readCacheBytes: number
 }
 
 /** Reads the environment (API.md, Configuration); a value that makes no sense stops the start. */
@@ -24,6 +26,7 @@ export function readNodeConfig(env: NodeJS.ProcessEnv): NodeConfig {
     dataDir: env.PARLEY_DATA_DIR || './.parley',
     poolMax: intFrom(env.DB_POOL_MAX, 10, 'DB_POOL_MAX') || 10,
     jobsIntervalMs: intFrom(env.JOBS_INTERVAL_MS, 60_000, 'JOBS_INTERVAL_MS') || 60_000,
+    readCacheBytes: intFrom(env.READ_CACHE_MB, 64, 'READ_CACHE_MB') * 1024 * 1024,
   }
 }
 

@@ -5,12 +5,13 @@ import { createApp } from '../app.js'
 import { fromSource } from './from-source.js'
 import type { Deps } from '../deps.js'
 import { createSecrets } from '../crypto/secrets.js'
-import { createLogger } from '../logger.js'
+import { createLogger, type Logger } from '../logger.js'
 import { SettingsStore } from '../settings/settings-store.js'
 import type { Database } from '../db/database.js'
 import { openPostgres } from '../db/postgres.js'
 import { migratePostgres } from '../db/migrate-postgres.js'
-import { readNodeConfig, resolveSecret } from './node-config.js'
+import { readNodeConfig, resolveSecret, type NodeConfig } from './node-config.js'
+import { listenPglite, listenPostgres, type CacheListener } from '../read-cache/cache-listener.js'
 import { nativeArgon2 } from './argon2-native.js'
 import { importComments } from '../importers/import-comments.js'
 import { resolveHostNode } from './node-resolve-host.js'
@@ -20,26 +21,33 @@ import { spamJobs } from '../spam/spam-jobs.js'
 
 const GRACE_MS = 10_000
 
-async function openDatabase(config: ReturnType<typeof readNodeConfig>): Promise<Database> {
-  if (config.databaseUrl) {
-    await migratePostgres(config.databaseUrl)
-    return openPostgres({ url: config.databaseUrl, poolMax: config.poolMax, timeoutMs: config.dbTimeoutMs })
+type OpenReadCache = (maxBytes: number, onFlush: () => void) => Promise<CacheListener>
+
+async function openDatabase(config: NodeConfig, logger: Logger): Promise<{ database: Database; openReadCache: OpenReadCache }> {
+  const url = config.databaseUrl
+  if (url) {
+    await migratePostgres(url)
+    const database = openPostgres({ url, poolMax: config.poolMax, timeoutMs: config.dbTimeoutMs })
+    return { database, openReadCache: async (maxBytes, onFlush) => listenPostgres(url, database.client, maxBytes, logger, onFlush) }
   }
   // Loaded only here: PGlite's WebAssembly costs tens of MB that a PostgreSQL deployment should not carry.
   const { migratePglite, openPglite } = await import('../db/pglite.js')
   await mkdir(config.dataDir, { recursive: true })
   const database = await openPglite(`${config.dataDir}/pgdata`)
   await migratePglite(database)
-  return database
+  return { database, openReadCache: (maxBytes, onFlush) => listenPglite(database.client, maxBytes, onFlush) }
 }
 
 const config = readNodeConfig(process.env)
 const logger = createLogger(config.logLevel)
-const database = await openDatabase(config)
+const { database, openReadCache } = await openDatabase(config, logger)
+const settings = new SettingsStore()
+// Settings are kept for a second per instance; a change another instance made flushes the read cache, and them with it.
+const readCache = config.readCacheBytes > 0 ? await openReadCache(config.readCacheBytes, () => settings.invalidate()) : undefined
 const deps: Deps = {
   db: database.db,
   secrets: await createSecrets(await resolveSecret(process.env, config)),
-  settings: new SettingsStore(),
+  settings,
   spamFilters: [],
   passwords: nativeArgon2,
   importer: importComments,
@@ -47,6 +55,7 @@ const deps: Deps = {
   clock: () => new Date(),
   logger,
   config,
+  readCache: readCache?.cache,
 }
 if (!config.databaseUrl) await ensureFirstAdmin(deps.db, deps.passwords)
 const app = createApp(deps, fromSource)
@@ -93,6 +102,7 @@ async function shutdown(signal: string): Promise<void> {
     http.closeIdleConnections()
   })
   await jobsRun
+  await readCache?.close()
   await database.close()
   logger.info('stopped')
   process.exit(0)

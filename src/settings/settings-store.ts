@@ -22,6 +22,8 @@ export interface LoadedSettings {
 export class SettingsStore {
   private cached: { loaded: LoadedSettings; at: number } | undefined
   private pending: Promise<LoadedSettings> | undefined
+  // Bumped by invalidate(): a load that began before must not keep what it read.
+  private generation = 0
 
   constructor(
     private readonly ttlMs = 1000,
@@ -33,10 +35,12 @@ export class SettingsStore {
     const hit = this.cached
     if (hit && this.now() - hit.at < this.ttlMs) return hit.loaded
     if (!this.shareLoads) return this.load(db)
-    this.pending ??= this.load(db).finally(() => {
-      this.pending = undefined
+    if (this.pending) return this.pending
+    const pending = this.load(db).finally(() => {
+      if (this.pending === pending) this.pending = undefined
     })
-    return this.pending
+    this.pending = pending
+    return pending
   }
 
   /** Validates and stores a partial update; unknown keys are the caller's to refuse. */
@@ -57,17 +61,21 @@ export class SettingsStore {
     return { before: current.values, loaded }
   }
 
+  /** Forgets the kept settings, also those of a load still running (the read cache calls it on a change). */
   invalidate(): void {
+    this.generation++
     this.cached = undefined
+    this.pending = undefined
   }
 
   private async load(db: Db): Promise<LoadedSettings> {
+    const generation = this.generation
     const [row] = await db
       .select({ value: settings.value, revision: settings.revision, filterSecret: settings.filterSecret })
       .from(settings)
       .where(eq(settings.id, 1))
     const loaded = { values: resolveSettings(row?.value ?? {}), revision: row?.revision ?? 0, filterSecretSealed: row?.filterSecret ?? null }
-    this.cached = { loaded, at: this.now() }
+    if (generation === this.generation) this.cached = { loaded, at: this.now() }
     return loaded
   }
 }

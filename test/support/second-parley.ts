@@ -10,7 +10,8 @@ import { emptyDatabase, openTestDatabase } from './test-database.js'
  */
 export async function secondParley(t: TestApp): Promise<TestApp> {
   const database = await openTestDatabase()
-  const deps: Deps = { ...t.deps, db: database.db, settings: new SettingsStore(60_000) }
+  // Without the first one's read cache, which hears of the first database only.
+  const deps: Deps = { ...t.deps, db: database.db, settings: new SettingsStore(60_000), readCache: undefined }
   beforeEach(async () => {
     await emptyDatabase(database)
     deps.settings.invalidate()

@@ -3,21 +3,32 @@ import { createApp } from '../../src/app.js'
 import { fromSource } from '../../src/runtime/from-source.js'
 import type { Deps } from '../../src/deps.js'
 import { createSecrets } from '../../src/crypto/secrets.js'
-import { createLogger } from '../../src/logger.js'
+import { createLogger, type Logger } from '../../src/logger.js'
 import { SettingsStore } from '../../src/settings/settings-store.js'
 import type { Settings } from '../../src/settings/settings-schema.js'
 import type { SpamFilter } from '../../src/spam/spam-filter.js'
 import { nativeArgon2 } from '../../src/runtime/argon2-native.js'
 import { importComments } from '../../src/importers/import-comments.js'
 import { defaultSessionLimits } from '../../src/auth/sessions.js'
-import { emptyDatabase, openTestDatabase } from './test-database.js'
+import { emptyDatabase, openTestDatabase, type TestDatabase } from './test-database.js'
+import { listenPglite, listenPostgres, type CacheListener } from '../../src/read-cache/cache-listener.js'
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hkdf-0123456789'
 export const ORIGIN = 'http://parley.test'
 export const READER_IP = '203.0.113.7'
 
+/** A read cache on this database, with its own LISTEN connection on PostgreSQL, as each Node instance has. */
+export async function listenForChanges(database: TestDatabase, logger: Logger, onFlush?: () => void): Promise<CacheListener> {
+  const maxBytes = 8 * 1024 * 1024
+  const listener = database.url === null
+    ? await listenPglite(database.client, maxBytes, onFlush)
+    : listenPostgres(database.url, database.client, maxBytes, logger, onFlush)
+  await listener.ready
+  return listener
+}
+
 /** Everything a test file needs: the real app on its own database, a settable clock and the log lines. */
-export async function setupTestApp(options: { spamFilters?: SpamFilter[] } = {}) {
+export async function setupTestApp(options: { spamFilters?: SpamFilter[]; readCache?: boolean } = {}) {
   const database = await openTestDatabase()
   const logLines: string[] = []
   let now = new Date('2026-11-26T20:00:00.000Z')
@@ -32,16 +43,23 @@ export async function setupTestApp(options: { spamFilters?: SpamFilter[] } = {})
     logger: createLogger('debug', (line) => logLines.push(line)),
     config: { publicUrl: null, trustProxy: null, cacheMaxAge: 10, dbTimeoutMs: 5000, sessions: { ...defaultSessionLimits }, akismet: null, turnstile: null, allowPrivateTargets: true },
   }
+  // On as on Node only where asked: a test that writes around the app (not through a request) and then
+  // reads must first `sync()` the cache on PostgreSQL, as the app does after each write it answers.
+  const listener = !options.readCache ? undefined : await listenForChanges(database, deps.logger, () => deps.settings.invalidate())
+  deps.readCache = listener?.cache
   const app = createApp(undefined, fromSource)
 
   beforeEach(async () => {
     await emptyDatabase(database)
+    // The emptied tables' notification may still be on its way (PostgreSQL): nothing of the last test may be served.
+    deps.readCache?.flush()
     deps.settings.invalidate()
     deps.spamFilters = options.spamFilters ?? []
     logLines.length = 0
     now = new Date('2026-11-26T20:00:00.000Z')
   })
   afterAll(async () => {
+    await listener?.close()
     await database.close()
   })
 
@@ -59,7 +77,11 @@ export async function setupTestApp(options: { spamFilters?: SpamFilter[] } = {})
       now = new Date(now.getTime() + seconds * 1000)
     },
     now: () => now,
-    setSettings: (patch: Partial<Settings>) => deps.settings.update(deps.db, patch),
+    setSettings: async (patch: Partial<Settings>) => {
+      const changed = await deps.settings.update(deps.db, patch)
+      await deps.readCache?.sync()
+      return changed
+    },
     postJson: (path: string, body: unknown, headers: Record<string, string> = {}, remoteAddr = READER_IP) =>
       request(path, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) }, remoteAddr),
   }

@@ -1,6 +1,7 @@
 import postgres from 'postgres'
 import { sql } from 'drizzle-orm'
 import type { Database } from '../../src/db/database.js'
+import type { PGlite } from '@electric-sql/pglite'
 import { openPglite, migratePglite } from '../../src/db/pglite.js'
 import { openPostgres } from '../../src/db/postgres.js'
 
@@ -20,11 +21,13 @@ function withDatabase(url: string, name: string): string {
  * A database of this test file's own, made from the migrations: an in-memory PGlite, or a
  * PostgreSQL database cloned from the migrated template that global setup prepared.
  */
-export async function openTestDatabase(): Promise<Database & { url: string | null }> {
+export type TestDatabase = Database & ({ url: null; client: PGlite } | { url: string; client: postgres.Sql })
+
+export async function openTestDatabase(): Promise<TestDatabase> {
   if (!postgresUrl) {
     const database = await openPglite()
     await migratePglite(database)
-    return { ...database, url: null }
+    return { ...database, url: null as null }
   }
   const name = `parley_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`
   const admin = postgres(postgresUrl, { max: 1, onnotice: () => {} })

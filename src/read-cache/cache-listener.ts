@@ -1,0 +1,93 @@
+import postgres from 'postgres'
+import type { PGlite } from '@electric-sql/pglite'
+import type { Logger } from '../logger.js'
+import { READ_CACHE_CHANNEL, ReadCache } from './read-cache.js'
+
+export interface CacheListener {
+  cache: ReadCache
+  /** Settles when the cache first listens (until then it keeps nothing). */
+  ready: Promise<void>
+  close(): Promise<void>
+}
+
+const RETRY_MS = 250
+const RETRY_MAX_MS = 2000
+
+/**
+ * A read cache fed by PostgreSQL's notifications over one connection of its own, not postgres.js's
+ * `sql.listen`, which gives up on a channel whose re-listen fails once (the database still down).
+ * While that connection is down the cache holds and serves nothing; it reconnects with backoff.
+ * `sync()` markers go through the app's pool (`pool`), as the writes they follow did.
+ */
+export function listenPostgres(url: string, pool: postgres.Sql, maxBytes: number, logger: Logger, onFlush?: () => void): CacheListener {
+  const cache = new ReadCache(maxBytes, { notify: (payload) => pool`select pg_notify(${READ_CACHE_CHANNEL}, ${payload})`, onFlush })
+  let closed = false
+  let retry: ReturnType<typeof setTimeout> | undefined
+  let delay = RETRY_MS
+  let markReady = () => {}
+  const ready = new Promise<void>((resolve) => (markReady = resolve))
+  // onnotify is a postgres.js option its types leave out (sql.listen is built on it).
+  const options: postgres.Options<Record<string, never>> & { onnotify: (channel: string, payload: string) => void } = {
+    max: 1,
+    max_lifetime: null,
+    fetch_types: false,
+    onnotice: () => {},
+    connection: { application_name: 'parley-read-cache' },
+    onnotify: (channel, payload) => {
+      if (channel === READ_CACHE_CHANNEL) cache.received(payload)
+    },
+    onclose: () => {
+      cache.setListening(false)
+      reconnect()
+    },
+  }
+  const listener = postgres(url, options)
+
+  function reconnect(): void {
+    if (closed || retry) return
+    retry = setTimeout(() => {
+      retry = undefined
+      void listen()
+    }, delay)
+    delay = Math.min(delay * 2, RETRY_MAX_MS)
+  }
+
+  async function listen(): Promise<void> {
+    try {
+      await listener.unsafe(`listen ${READ_CACHE_CHANNEL}`)
+      delay = RETRY_MS
+      cache.setListening(true)
+      markReady()
+    } catch (error) {
+      logger.warn('read cache: cannot listen; reads go to the database', { error: error instanceof Error ? error.message : String(error) })
+      reconnect()
+    }
+  }
+
+  void listen()
+  return {
+    cache,
+    ready,
+    async close() {
+      closed = true
+      clearTimeout(retry)
+      cache.setListening(false)
+      await listener.end({ timeout: 5 })
+    },
+  }
+}
+
+/** The same on the embedded engine, whose notifications arrive before the statement that sent them returns. */
+export async function listenPglite(client: PGlite, maxBytes: number, onFlush?: () => void): Promise<CacheListener> {
+  const cache = new ReadCache(maxBytes, { onFlush })
+  const unlisten = await client.listen(READ_CACHE_CHANNEL, (payload) => cache.received(payload))
+  cache.setListening(true)
+  return {
+    cache,
+    ready: Promise.resolve(),
+    async close() {
+      cache.setListening(false)
+      await unlisten()
+    },
+  }
+}

@@ -1,0 +1,184 @@
+/** The channel the database's triggers (drizzle/0003_read_cache_notify.sql) notify on. */
+export const READ_CACHE_CHANNEL = 'parley_read_cache'
+
+/** A response kept as it was sent. */
+export interface CachedRead {
+  body: string
+  etag: string
+  /** The article keys whose change makes it stale. */
+  articles: readonly string[]
+  /** When it goes stale by itself (its article closes by age), in ms since the epoch. */
+  expiresAt: number
+}
+
+interface Entry extends CachedRead {
+  bytes: number
+}
+
+// Invalidations remembered for put(): enough to cover every read in flight under normal load;
+// a read older than this history is simply not kept.
+const HISTORY = 256
+// Per-entry bookkeeping on top of the strings (Map slots, index sets), roughly.
+const ENTRY_OVERHEAD = 256
+// Notification payloads that cannot be article keys (see articleKeyPattern).
+const FLUSH = '*'
+const SYNC = '!'
+
+/**
+ * Rendered public reads (thread pages, counts) kept in this process's memory, an LRU bounded by
+ * bytes. Entries are only kept and served while the instance is listening to the database's
+ * change notifications: a notification for an article drops everything that shows it, and a
+ * lost connection drops everything (and again once it is back, for what it may have missed).
+ *
+ * A read takes a ticket with `begin()` before it queries; `put()` refuses its answer if an
+ * invalidation that concerns it arrived in between, since the answer may predate that change.
+ */
+export class ReadCache {
+  private readonly entries = new Map<string, Entry>()
+  private readonly byArticle = new Map<string, Set<string>>()
+  private readonly history: string[] = []
+  private readonly waiting = new Map<number, () => void>()
+  private readonly id = crypto.randomUUID().slice(0, 8)
+  private bytes = 0
+  private seq = 0
+  private sent = 0
+  private listening = false
+
+  /**
+   * @param maxBytes the memory it may hold (its strings counted as UTF-16).
+   * @param options.notify sends a notification on the channel (through the pool), for `sync()`;
+   *   absent where notifications arrive before the statement that sent them returns (PGlite).
+   * @param options.onFlush called when everything is dropped (settings may have changed).
+   */
+  constructor(
+    private readonly maxBytes: number,
+    private readonly options: { notify?: (payload: string) => Promise<unknown>; onFlush?: () => void; syncTimeoutMs?: number } = {},
+  ) {}
+
+  get isListening(): boolean {
+    return this.listening
+  }
+
+  get size(): { entries: number; bytes: number } {
+    return { entries: this.entries.size, bytes: this.bytes }
+  }
+
+  /** A ticket for `put()`, taken before reading the database. */
+  begin(): number {
+    return this.listening ? this.seq : -1
+  }
+
+  get(key: string, nowMs: number): CachedRead | undefined {
+    const entry = this.entries.get(key)
+    if (!entry || !this.listening) return undefined
+    if (nowMs >= entry.expiresAt) {
+      this.remove(key)
+      return undefined
+    }
+    this.entries.delete(key)
+    this.entries.set(key, entry)
+    return entry
+  }
+
+  put(ticket: number, key: string, read: CachedRead): void {
+    if (ticket < 0 || !this.listening || this.changedSince(ticket, read.articles)) return
+    const bytes = 2 * (key.length + read.body.length + read.etag.length) + ENTRY_OVERHEAD
+    if (bytes > this.maxBytes / 8) return
+    this.remove(key)
+    this.entries.set(key, { ...read, bytes })
+    this.bytes += bytes
+    for (const article of read.articles) {
+      let keys = this.byArticle.get(article)
+      if (!keys) this.byArticle.set(article, (keys = new Set()))
+      keys.add(key)
+    }
+    for (const [oldest] of this.entries) {
+      if (this.bytes <= this.maxBytes) break
+      this.remove(oldest)
+    }
+  }
+
+  /** One notification from the channel. */
+  received(payload: string): void {
+    if (payload.startsWith(SYNC)) return this.synced(payload)
+    if (payload === FLUSH) return this.flush()
+    this.record(payload)
+    for (const key of [...(this.byArticle.get(payload) ?? [])]) this.remove(key)
+  }
+
+  /** The LISTEN connection is up (after it was down: everything it missed is dropped) or down. */
+  setListening(listening: boolean): void {
+    this.listening = listening
+    this.flush()
+    if (!listening) this.releaseWaiting(this.sent)
+  }
+
+  /**
+   * Resolves once this instance has heard every notification committed before the call, so that
+   * a writer's next read here cannot be served what its write replaced. Notifications arrive in
+   * commit order, so hearing our own marker, sent after the write committed, is enough.
+   */
+  async sync(): Promise<void> {
+    const { notify, syncTimeoutMs = 2000 } = this.options
+    if (!notify || !this.listening) return
+    const n = ++this.sent
+    const heard = new Promise<void>((resolve) => this.waiting.set(n, resolve))
+    // Should the marker never come back (a connection that died silently), drop everything instead.
+    const timer = setTimeout(() => this.releaseWaiting(n, true), syncTimeoutMs)
+    try {
+      await notify(`${SYNC}${this.id}.${n}`)
+      await heard
+    } catch {
+      this.releaseWaiting(n, true)
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  flush(): void {
+    this.record(FLUSH)
+    this.entries.clear()
+    this.byArticle.clear()
+    this.bytes = 0
+    this.options.onFlush?.()
+  }
+
+  private synced(payload: string): void {
+    const [id, n] = payload.slice(SYNC.length).split('.')
+    if (id === this.id) this.releaseWaiting(Number(n))
+  }
+
+  private releaseWaiting(upTo: number, flush = false): void {
+    if (flush && this.waiting.has(upTo)) this.flush()
+    for (const [n, resolve] of this.waiting) {
+      if (n > upTo) continue
+      this.waiting.delete(n)
+      resolve()
+    }
+  }
+
+  private record(article: string): void {
+    this.seq++
+    this.history.push(article)
+    if (this.history.length > HISTORY) this.history.shift()
+  }
+
+  private changedSince(ticket: number, articles: readonly string[]): boolean {
+    const missed = this.seq - ticket
+    if (missed === 0) return false
+    if (missed > this.history.length) return true
+    return this.history.slice(-missed).some((article) => article === FLUSH || articles.includes(article))
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key)
+    if (!entry) return
+    this.entries.delete(key)
+    this.bytes -= entry.bytes
+    for (const article of entry.articles) {
+      const keys = this.byArticle.get(article)
+      keys?.delete(key)
+      if (keys?.size === 0) this.byArticle.delete(article)
+    }
+  }
+}
