@@ -1,22 +1,29 @@
 import type { AppOptions } from '../app.js'
 import type { ClientFilePath } from '../http/client-files.js'
 import { generatedOpenApi } from '../openapi/openapi-document.js'
+import { readFile } from 'node:fs/promises'
 import { widgetScript } from '../widget/widget-script.js'
-import { adminScript } from '../admin-pages/admin-script.js'
-import { adminCss } from '../admin-pages/admin-css.js'
 
-const sources: Record<ClientFilePath, () => string> = {
+// The dashboard's script and stylesheet are written as the files src/static holds; the widget is
+// built from its parts (one script embedding its stylesheet and the palette the demo pages share).
+// Read once: the files do not change while the process runs.
+function staticFile(path: string): () => Promise<string> {
+  let text: Promise<string> | undefined
+  return () => (text ??= readFile(new URL(`../static${path}`, import.meta.url), 'utf8'))
+}
+
+const sources: Record<ClientFilePath, () => Promise<string> | string> = {
   '/widget.js': widgetScript,
-  '/admin/admin.js': () => adminScript,
-  '/admin/admin.css': () => adminCss,
+  '/admin/admin.js': staticFile('/admin/admin.js'),
+  '/admin/admin.css': staticFile('/admin/admin.css'),
 }
 
 /**
- * The app's built files made from their sources, as Node serves them and `npm run static:write`
- * writes them into src/static for the Worker (whose bundle then carries neither the sources nor the
- * OpenAPI generator).
+ * The app's served files as Node makes them: the OpenAPI document and the widget built from their
+ * sources (`npm run static:write` writes those into src/static for the Worker, whose bundle then
+ * carries neither the sources nor the OpenAPI generator), the dashboard's files read as they are.
  */
 export const fromSource: AppOptions = {
   openApiDocument: generatedOpenApi,
-  clientFiles: { text: (path) => Promise.resolve(sources[path]()) },
+  clientFiles: { text: async (path) => sources[path]() },
 }
