@@ -10,7 +10,8 @@ import type { PlannedArticle } from './dataset.js'
 import { trackDir } from './exit-cleanup.js'
 import { configureForSubmissions, seed, type SeedSummary } from './seed.js'
 
-export const BENCH_DB = 'parley_bench'
+/** BENCH_DB_NAME lets two benches share one server without dropping each other's data. */
+export const BENCH_DB = process.env.BENCH_DB_NAME || 'parley_bench'
 
 /** The same server, another database: the bench never touches the ones tests or people use. */
 export function benchDatabaseUrl(adminUrl: string): string {
