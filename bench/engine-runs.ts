@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { startChild, type ChildServer, type Memory } from './child-server.js'
 import type { PlannedArticle } from './dataset.js'
 import { BIG_KEY } from './dataset.js'
+import { BENCH_DB } from './bench-databases.js'
 import { preparePglite, preparePostgres } from './bench-databases.js'
 import { trackDir } from './exit-cleanup.js'
 import type { LoadOptions, Measurement } from './load.js'
@@ -86,7 +87,7 @@ async function benchServer(engine: Engine, env: Record<string, string>, seeded: 
 }
 
 async function runPostgres(plan: PlannedArticle[], ctx: Context): Promise<EngineResults> {
-  log('PostgreSQL: recreating parley_bench and seeding')
+  log(`PostgreSQL: recreating ${BENCH_DB} and seeding`)
   const { url, seeded } = await preparePostgres(ctx.options.adminUrl, plan, BENCH_SECRET)
   log(`  seeded ${seeded.comments} comments on ${seeded.articles} articles in ${seeded.ms} ms`)
   return benchServer('postgres', { DATABASE_URL: url }, seeded, ctx, url)
