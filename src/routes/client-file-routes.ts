@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import type { ClientFiles } from '../http/client-files.js'
 import { etagMatches } from '../http/request-context.js'
-import { toHex, utf8 } from '../crypto/encoding.js'
+import { contentEtag } from '../http/content-etag.js'
 import { servedWidget, widgetSettings } from '../widget/widget-settings.js'
 
 /**
@@ -10,13 +10,6 @@ import { servedWidget, widgetSettings } from '../widget/widget-settings.js'
  * revalidates it by ETag (a cheap 304): a new release or Turnstile key reaches readers soon.
  */
 const WIDGET_CACHE = 'public, max-age=600, stale-while-revalidate=3600'
-
-const etags = new Map<string, Promise<string>>()
-const etagOf = (body: string) => {
-  let etag = etags.get(body)
-  if (!etag) etags.set(body, (etag = crypto.subtle.digest('SHA-256', utf8.encode(body)).then((d) => `"${toHex(d).slice(0, 32)}"`)))
-  return etag
-}
 
 function serve(c: Context<AppEnv>, body: string, etag: string, headers: Record<string, string>): Response {
   const all = { ...headers, ETag: etag, 'X-Content-Type-Options': 'nosniff' }
@@ -40,10 +33,10 @@ export function clientFileRoutes(files: ClientFiles) {
     })
     .get('/admin/admin.js', async (c) => {
       const body = await files.text('/admin/admin.js')
-      return serve(c, body, await etagOf(body), { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' })
+      return serve(c, body, await contentEtag(body), { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' })
     })
     .get('/admin/admin.css', async (c) => {
       const body = await files.text('/admin/admin.css')
-      return serve(c, body, await etagOf(body), { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'no-cache' })
+      return serve(c, body, await contentEtag(body), { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'no-cache' })
     })
 }

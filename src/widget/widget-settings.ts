@@ -1,5 +1,5 @@
 import type { AppConfig } from '../deps.js'
-import { toHex, utf8 } from '../crypto/encoding.js'
+import { contentEtag } from '../http/content-etag.js'
 
 /** What the widget learns from the deployment: Turnstile's public site key, when Turnstile is on. */
 export interface WidgetSettings {
@@ -18,16 +18,8 @@ export function widgetSettings(config: Pick<AppConfig, 'turnstile'>): WidgetSett
   }
 }
 
-const served = new Map<string, Promise<{ body: string; etag: string }>>()
-
-/** The built script with this deployment's settings, and its strong ETag (a hash of the bytes), once per distinct input. */
-export function servedWidget(built: string, settings: WidgetSettings): Promise<{ body: string; etag: string }> {
-  const key = `${JSON.stringify(settings)}\n${built}`
-  let hit = served.get(key)
-  if (!hit) {
-    const body = built.replace(SETTINGS_PLACEHOLDER, `var TURNSTILE = ${JSON.stringify(settings.turnstile)};`)
-    hit = crypto.subtle.digest('SHA-256', utf8.encode(body)).then((digest) => ({ body, etag: `"${toHex(digest).slice(0, 32)}"` }))
-    served.set(key, hit)
-  }
-  return hit
+/** The built script with this deployment's settings, and its strong ETag (a hash of the bytes). */
+export async function servedWidget(built: string, settings: WidgetSettings): Promise<{ body: string; etag: string }> {
+  const body = built.replace(SETTINGS_PLACEHOLDER, `var TURNSTILE = ${JSON.stringify(settings.turnstile)};`)
+  return { body, etag: await contentEtag(body) }
 }
