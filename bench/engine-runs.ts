@@ -41,7 +41,7 @@ interface Context {
 
 const log = (text: string) => process.stderr.write(`${text}\n`)
 
-function startParley(env: Record<string, string>, poolMax: number, readCache: boolean): Promise<ChildServer> {
+export function startParley(env: Record<string, string>, poolMax: number, readCache: boolean): Promise<ChildServer> {
   return startChild('parley', 'src/runtime/node.ts', [], {
     ...env,
     READ_CACHE_MB: readCache ? '64' : '0',

@@ -13,11 +13,16 @@ export interface BenchOptions {
   /** Only the import figures (bench/import-bench.ts), and of how many comments. */
   importOnly: boolean
   importComments: number
+  /** Only the soak (bench/soak.ts): mixed load on PostgreSQL for this many minutes. */
+  soak: boolean
+  soakMinutes: number
+  /** Only redraw bench/results/chart.svg from the results already written (bench/chart.ts). */
+  chartOnly: boolean
 }
 
 const USAGE = `npm run bench -- [--postgres-only | --pglite-only] [--duration 10] [--warmup 2] [--server-warmup 8]
                      [--connections 50] [--pool 10] [--pg-url postgres://postgres@127.0.0.1:5432/postgres]
-                     [--import-only] [--import-comments 100000]`
+                     [--import-only] [--import-comments 100000] [--soak] [--soak-minutes 5] [--chart-only]`
 
 function positive(name: string, text: string, allowZero = false): number {
   const value = Number(text)
@@ -40,6 +45,9 @@ export function parseOptions(argv: string[]): BenchOptions {
       'pg-url': { type: 'string', default: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
       'import-only': { type: 'boolean', default: false },
       'import-comments': { type: 'string', default: '100000' },
+      soak: { type: 'boolean', default: false },
+      'soak-minutes': { type: 'string', default: '5' },
+      'chart-only': { type: 'boolean', default: false },
     },
     strict: true,
   })
@@ -55,5 +63,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     adminUrl: values['pg-url'],
     importOnly: values['import-only'],
     importComments: Math.round(positive('import-comments', values['import-comments'])),
+    soak: values.soak,
+    soakMinutes: positive('soak-minutes', values['soak-minutes']),
+    chartOnly: values['chart-only'],
   }
 }

@@ -9,12 +9,19 @@ import type { LoadOptions } from './load.js'
 import { parseOptions } from './options.js'
 import { budgetsTable, engineTable, floorsTable } from './report.js'
 import { benchImportOnly, importTable, runImportBench } from './import-bench.js'
+import { benchSoak } from './soak.js'
+import { writeChart } from './chart.js'
 
 // `npm run bench`: DESIGN.md's budgets, measured on this machine with server and load generator
 // side by side, so every figure is also given as a ratio to floors measured in the same run.
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2))
   if (options.importOnly) return benchImportOnly(options)
+  if (options.soak) return benchSoak(options)
+  if (options.chartOnly) {
+    console.log(`Chart written to ${await writeChart()} and bench/chart.svg`)
+    return
+  }
   const { connections, durationS, warmupS, serverWarmupS } = options
   const load: LoadOptions = { connections, durationS, warmupS, serverWarmupS }
   const startedAt = new Date()
@@ -39,6 +46,7 @@ async function main(): Promise<void> {
   const report = { startedAt, finishedAt: new Date(), machine, options: recorded, floors, engines, budgets, imports }
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`)
   console.log(`\nFigures written to ${file}`)
+  console.log(`Chart written to ${await writeChart()} and bench/chart.svg`)
 }
 
 try {
