@@ -26,6 +26,26 @@ async function seedAndConfigure(database: Database, plan: PlannedArticle[], secr
   return summary
 }
 
+/** Drops and recreates the bench's database, empty but migrated and open to submissions (the fault benches). */
+export async function prepareEmptyPostgres(adminUrl: string): Promise<string> {
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
+  try {
+    await admin.unsafe(`drop database if exists "${BENCH_DB}" with (force)`)
+    await admin.unsafe(`create database "${BENCH_DB}"`)
+  } finally {
+    await admin.end({ timeout: 5 })
+  }
+  const url = benchDatabaseUrl(adminUrl)
+  await migratePostgres(url)
+  const database = openPostgres({ url, poolMax: 1, timeoutMs: 10_000 })
+  try {
+    await configureForSubmissions(database.db)
+  } finally {
+    await database.close()
+  }
+  return url
+}
+
 /** Drops and recreates `parley_bench`, migrates it as the server would, and seeds it. */
 export async function preparePostgres(adminUrl: string, plan: PlannedArticle[], secret: string): Promise<{ url: string; seeded: SeedSummary }> {
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })

@@ -32,6 +32,10 @@ export interface ChildServer {
   baseUrl: string
   memory(): Promise<Memory>
   stop(): Promise<void>
+  /** Sends a signal, for the benches that watch how the server takes it. */
+  kill(signal: NodeJS.Signals): void
+  /** Settles when the process exits. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
 /** VmRSS and its high-water mark (VmHWM) of one process, in MB. */
@@ -66,6 +70,7 @@ export async function startChild(name: string, script: string, args: string[], e
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   trackChild(child)
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
   // Kept short, to explain a failed start without holding a chatty server's whole log.
   let output = ''
   const keep = (chunk: Buffer) => {
@@ -88,6 +93,8 @@ export async function startChild(name: string, script: string, args: string[], e
     pid,
     baseUrl,
     memory: () => processMemory(pid),
+    kill: (signal) => void child.kill(signal),
+    exited,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return
       const exited = once(child, 'exit')

@@ -18,11 +18,19 @@ export interface BenchOptions {
   soakMinutes: number
   /** Only redraw bench/results/chart.svg from the results already written (bench/chart.ts). */
   chartOnly: boolean
+  /** Only the database-outage figures (bench/outage-bench.ts), on this throwaway cluster. */
+  outage: boolean
+  outageCluster: string
+  outagePort: number
+  /** Only the graceful-shutdown figures (bench/shutdown-bench.ts). */
+  shutdown: boolean
 }
 
 const USAGE = `npm run bench -- [--postgres-only | --pglite-only] [--duration 10] [--warmup 2] [--server-warmup 8]
                      [--connections 50] [--pool 10] [--pg-url postgres://postgres@127.0.0.1:5432/postgres]
-                     [--import-only] [--import-comments 100000] [--soak] [--soak-minutes 5] [--chart-only]`
+                     [--import-only] [--import-comments 100000] [--soak] [--soak-minutes 5] [--chart-only]
+                     [--outage] [--outage-cluster 15/parley_outage] [--outage-port 5433]
+                     [--shutdown]`
 
 function positive(name: string, text: string, allowZero = false): number {
   const value = Number(text)
@@ -48,6 +56,10 @@ export function parseOptions(argv: string[]): BenchOptions {
       soak: { type: 'boolean', default: false },
       'soak-minutes': { type: 'string', default: '5' },
       'chart-only': { type: 'boolean', default: false },
+      outage: { type: 'boolean', default: false },
+      'outage-cluster': { type: 'string', default: '15/parley_outage' },
+      'outage-port': { type: 'string', default: '5433' },
+      shutdown: { type: 'boolean', default: false },
     },
     strict: true,
   })
@@ -66,5 +78,9 @@ export function parseOptions(argv: string[]): BenchOptions {
     soak: values.soak,
     soakMinutes: positive('soak-minutes', values['soak-minutes']),
     chartOnly: values['chart-only'],
+    outage: values.outage,
+    outageCluster: values['outage-cluster'],
+    outagePort: Math.round(positive('outage-port', values['outage-port'])),
+    shutdown: values.shutdown,
   }
 }

@@ -11,6 +11,8 @@ import { budgetsTable, engineTable, floorsTable } from './report.js'
 import { benchImportOnly, importTable, runImportBench } from './import-bench.js'
 import { benchSoak } from './soak.js'
 import { writeChart } from './chart.js'
+import { benchOutage } from './outage-bench.js'
+import { benchShutdown } from './shutdown-bench.js'
 
 // `npm run bench`: DESIGN.md's budgets, measured on this machine with server and load generator
 // side by side, so every figure is also given as a ratio to floors measured in the same run.
@@ -22,6 +24,8 @@ async function main(): Promise<void> {
     console.log(`Chart written to ${await writeChart()} and bench/chart.svg`)
     return
   }
+  if (options.outage) return benchOutage(options)
+  if (options.shutdown) return benchShutdown(options)
   const { connections, durationS, warmupS, serverWarmupS } = options
   const load: LoadOptions = { connections, durationS, warmupS, serverWarmupS }
   const startedAt = new Date()

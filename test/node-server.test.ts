@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
-import { request } from 'node:http'
+import { Agent, request } from 'node:http'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -105,5 +105,38 @@ describe('the Node server', () => {
     const exit = exited(child)
     child.kill('SIGINT')
     expect(await exit).toBe(0)
+  }, 60_000)
+
+  it('closes keep-alive connections that keep sending after SIGTERM, and exits 0 within its grace period', async () => {
+    const port = await freePort()
+    const { child } = await startServer(port)
+    const exit = exited(child)
+    let gone = false
+    void exit.then(() => (gone = true))
+    // Clients that reuse their sockets back to back: server.close() alone would serve them until the grace period ran out.
+    const agent = new Agent({ keepAlive: true, maxSockets: 4 })
+    const get = () => new Promise<string>((resolve) => {
+      const req = request({ agent, host: '127.0.0.1', port, path: '/healthz' }, (res) => {
+        res.resume()
+        res.on('end', () => resolve(String(res.statusCode)))
+      })
+      req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'))
+      req.end()
+    })
+    const seen: string[] = []
+    const client = async () => {
+      for (let i = 0; i < 100_000 && !gone; i++) {
+        const outcome = await get()
+        seen.push(outcome)
+        if (outcome === 'ECONNREFUSED') return
+      }
+    }
+    const clients = Promise.all([client(), client(), client(), client()])
+    while (seen.length < 20) await new Promise((r) => setTimeout(r, 20))
+    child.kill('SIGTERM')
+    expect(await exit).toBe(0)
+    await clients
+    agent.destroy()
+    expect(seen.filter((outcome) => outcome !== '200' && outcome !== 'ECONNREFUSED' && outcome !== 'ECONNRESET')).toEqual([])
   }, 60_000)
 })

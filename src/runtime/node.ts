@@ -18,6 +18,7 @@ import { resolveHostNode } from './node-resolve-host.js'
 import { ensureFirstAdmin } from './first-admin.js'
 import { runJobs } from '../jobs/run-jobs.js'
 import { spamJobs } from '../spam/spam-jobs.js'
+import { closableServer } from './graceful-close.js'
 
 const GRACE_MS = 10_000
 
@@ -74,6 +75,8 @@ const server: ServerType = serve(
   },
 )
 
+const closable = closableServer(server as Server)
+
 // Jobs (Akismet re-checks and feedback, webhook deliveries, purges) run here on a timer, one run at a time.
 let jobsRun: Promise<unknown> | undefined
 const jobsTimer = setInterval(() => {
@@ -96,11 +99,7 @@ async function shutdown(signal: string): Promise<void> {
   }, GRACE_MS)
   force.unref()
   clearInterval(jobsTimer)
-  const http = server as Server
-  await new Promise<void>((resolve) => {
-    http.close(() => resolve())
-    http.closeIdleConnections()
-  })
+  await closable.close()
   await jobsRun
   await readCache?.close()
   await database.close()
