@@ -44,7 +44,8 @@ export async function login(ctx: LoginContext, emailInput: string, password: str
   if (wait > 0) {
     throw new ApiError(429, 'too_many_attempts', 'Too many failed logins; please wait before trying again.', undefined, { 'Retry-After': String(wait) })
   }
-  const [row] = await ctx.db.select().from(moderators).where(eq(moderators.email, email))
+  // PostgreSQL refuses a NUL in text (a 500), and no stored email holds one: such an email is simply unknown.
+  const [row] = email.includes('\u0000') ? [] : await ctx.db.select().from(moderators).where(eq(moderators.email, email))
   const usable = row !== undefined && !row.disabled
   const matches = await ctx.passwords.verify(usable ? row.passwordHash : await dummyHash(ctx.passwords), password)
   // A failure is already recorded: the attempt's rows stay.

@@ -1,5 +1,6 @@
-import { and, asc, eq, ilike, isNull, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, ilike, or, sql, type SQL } from 'drizzle-orm'
 import { cleanText } from '../comments/clean-text.js'
+import { articleKeyPattern } from '../articles/articles.js'
 import type { Db } from '../db/database.js'
 import { articles, comments, reports, type CommentStatus } from '../db/schema.js'
 import type { Secrets } from '../crypto/secrets.js'
@@ -26,7 +27,10 @@ export async function listQueue(db: Db, secrets: Secrets, filter: QueueFilter): 
   if (status) conditions.push(eq(comments.status, status))
   if (filter.reported) conditions.push(openReport)
   if (filter.articleKey !== undefined) {
-    conditions.push(eq(comments.articleId, sql`(select ${articles.id} from ${articles} where ${articles.key} = ${filter.articleKey})`))
+    // A key no article can have (the dashboard's filter is free text) matches nothing; PostgreSQL would refuse one holding a NUL.
+    conditions.push(articleKeyPattern.test(filter.articleKey)
+      ? eq(comments.articleId, sql`(select ${articles.id} from ${articles} where ${articles.key} = ${filter.articleKey})`)
+      : sql`false`)
   }
   // Searched as bodies and names are stored: PostgreSQL refuses a NUL in text (a 500 before this
   // cleaning), and no stored text holds one or any other control character cleanText removes.
@@ -51,13 +55,12 @@ export async function listQueue(db: Db, secrets: Secrets, filter: QueueFilter): 
   }
 }
 
+/** Every queue's count in one statement: a round trip fewer on each queue page (PGlite answers one query at a time). */
 async function queueCounts(db: Db): Promise<QueueCounts> {
-  const [byStatus, [reported]] = await Promise.all([
-    db.select({ status: comments.status, count: sql<number>`count(*)::int` }).from(comments).groupBy(comments.status),
-    db.select({ count: sql<number>`count(distinct ${reports.commentId})::int` }).from(reports).where(isNull(reports.resolvedAt)),
-  ])
-  const counts: QueueCounts = { pending: 0, approved: 0, spam: 0, trash: 0, reported: reported?.count ?? 0 }
-  for (const row of byStatus) counts[row.status] = row.count
-  return counts
+  const of = (status: CommentStatus) => sql<number>`(count(*) filter (where ${comments.status} = ${status}))::int`
+  const [row] = await db.select({
+    pending: of('pending'), approved: of('approved'), spam: of('spam'), trash: of('trash'),
+    reported: sql<number>`(select count(distinct ${reports.commentId}) from ${reports} where ${reports.resolvedAt} is null)::int`,
+  }).from(comments)
+  return row ?? { pending: 0, approved: 0, spam: 0, trash: 0, reported: 0 }
 }
-
