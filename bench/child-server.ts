@@ -59,12 +59,14 @@ async function waitReady(child: ChildProcess, url: string, output: () => string)
 }
 
 /**
- * Starts `node --import tsx <script>` from the repository root. Node itself runs the script (no
- * npx or tsx wrapper in between), so the pid is the server's and /proc/<pid> is its memory.
+ * Starts `node <script>` from the repository root, with `--import tsx` for a TypeScript one. Node
+ * itself runs the script (no npx or tsx wrapper in between), so the pid is the server's and
+ * /proc/<pid> is its memory.
  */
 export async function startChild(name: string, script: string, args: string[], env: Record<string, string>, readyPath = '/readyz'): Promise<ChildServer> {
   const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : []
+  const child = spawn(process.execPath, [...loader, script, ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startChild, type ChildServer, type Memory } from './child-server.js'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { repoRoot, startChild, type ChildServer, type Memory } from './child-server.js'
 import type { PlannedArticle } from './dataset.js'
 import { BIG_KEY } from './dataset.js'
 import { BENCH_DB } from './bench-databases.js'
@@ -15,6 +17,9 @@ import { threadPath, wholeThreadPaths } from './workloads.js'
 
 /** Fixed so that seeded avatars and hashes match what the server computes for the same emails. */
 export const BENCH_SECRET = 'parley-bench-secret-not-for-production-use-0123456789'
+
+/** What `npm run build:node` writes (package.json). */
+const NODE_BUNDLE = 'dist/node/node.js'
 
 export type Engine = 'postgres' | 'pglite'
 
@@ -41,8 +46,16 @@ interface Context {
 
 const log = (text: string) => process.stderr.write(`${text}\n`)
 
-export function startParley(env: Record<string, string>, poolMax: number, readCache: boolean): Promise<ChildServer> {
-  return startChild('parley', 'src/runtime/node.ts', [], {
+const run = promisify(execFile)
+
+/** `npm start`'s bundle, built once per bench run from the sources as they are now. */
+let built: Promise<unknown> | undefined
+const buildServer = () => (built ??= run('npm', ['run', '--silent', 'build:node'], { cwd: repoRoot }))
+
+/** Parley as `npm start` runs it: the bundle its prestart builds (dist/node), not the sources through tsx. */
+export async function startParley(env: Record<string, string>, poolMax: number, readCache: boolean): Promise<ChildServer> {
+  await buildServer()
+  return startChild('parley', NODE_BUNDLE, [], {
     ...env,
     READ_CACHE_MB: readCache ? '64' : '0',
     PARLEY_SECRET: BENCH_SECRET,

@@ -2,6 +2,7 @@ import postgres from 'postgres'
 import { drizzle } from 'drizzle-orm/postgres-js'
 import * as schema from './schema.js'
 import type { Database, Db } from './database.js'
+import { preparingClient } from './prepared-statements.js'
 
 export interface PostgresOptions {
   url: string
@@ -22,7 +23,7 @@ export function openPostgres(options: PostgresOptions): Database & { client: pos
       application_name: 'parley',
     },
   })
-  const db = drizzle(client, { schema }) as unknown as Db
+  const db = drizzle(preparingClient(client), { schema }) as unknown as Db
   return {
     db,
     client,

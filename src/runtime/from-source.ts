@@ -6,10 +6,11 @@ import { widgetScript } from '../widget/widget-script.js'
 
 // The dashboard's script and stylesheet are written as the files src/static holds; the widget is
 // built from its parts (one script embedding its stylesheet and the palette the demo pages share).
-// Read once: the files do not change while the process runs.
+// Read once: the files do not change while the process runs. The path goes up to the repository
+// root, so that it holds both here and in `npm start`'s bundle, dist/node/node.js: two levels down too.
 function staticFile(path: string): () => Promise<string> {
   let text: Promise<string> | undefined
-  return () => (text ??= readFile(new URL(`../static${path}`, import.meta.url), 'utf8'))
+  return () => (text ??= readFile(new URL(`../../src/static${path}`, import.meta.url), 'utf8'))
 }
 
 const sources: Record<ClientFilePath, () => Promise<string> | string> = {

@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises'
 import { createApp } from '../app.js'
 import { fromSource } from './from-source.js'
 import type { Deps } from '../deps.js'
-import { createSecrets } from '../crypto/secrets.js'
+import { createNodeSecrets } from '../crypto/node-secrets.js'
 import { createLogger, type Logger } from '../logger.js'
 import { SettingsStore } from '../settings/settings-store.js'
 import type { Database } from '../db/database.js'
@@ -47,7 +47,7 @@ const settings = new SettingsStore()
 const readCache = config.readCacheBytes > 0 ? await openReadCache(config.readCacheBytes, () => settings.invalidate()) : undefined
 const deps: Deps = {
   db: database.db,
-  secrets: await createSecrets(await resolveSecret(process.env, config)),
+  secrets: createNodeSecrets(await resolveSecret(process.env, config)),
   settings,
   spamFilters: [],
   passwords: nativeArgon2,
