@@ -36,7 +36,7 @@ const TREE_OF_4 = [null, 0, 0, 1]
 const SMALL_THREADS = [[null, 0, 1], [null, 0, 0], [null, 0], [null, 0]]
 
 /** A small seeded PRNG (mulberry32): the same bodies on every run and engine. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let state = seed >>> 0
   return () => {
     state = (state + 0x6d2b79f5) >>> 0
@@ -62,7 +62,7 @@ function sentence(next: () => number): string {
 }
 
 /** Blog-comment sized bodies (about 100–700 characters), some with a second paragraph or a link. */
-function body(next: () => number): string {
+export function body(next: () => number): string {
   const sentences = Array.from({ length: 1 + Math.floor(next() * 5) }, () => sentence(next))
   if (next() < 0.15) sentences.push('Source: https://news.example/reports/2026/budget.')
   if (sentences.length > 2 && next() < 0.4) sentences.splice(2, 0, '\n\n')

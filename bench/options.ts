@@ -24,13 +24,17 @@ export interface BenchOptions {
   outagePort: number
   /** Only the graceful-shutdown figures (bench/shutdown-bench.ts). */
   shutdown: boolean
+  /** Only the scale figures (bench/scale-bench.ts): the same reads at 10,000 comments and at this many. */
+  scale: boolean
+  scaleComments: number
 }
 
 const USAGE = `npm run bench -- [--postgres-only | --pglite-only] [--duration 10] [--warmup 2] [--server-warmup 8]
                      [--connections 50] [--pool 10] [--pg-url postgres://postgres@127.0.0.1:5432/postgres]
                      [--import-only] [--import-comments 100000] [--soak] [--soak-minutes 5] [--chart-only]
                      [--outage] [--outage-cluster 15/parley_outage] [--outage-port 5433]
-                     [--shutdown]`
+                     [--shutdown]
+                     [--scale] [--scale-comments 1000000]   (PostgreSQL only)`
 
 function positive(name: string, text: string, allowZero = false): number {
   const value = Number(text)
@@ -60,6 +64,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       'outage-cluster': { type: 'string', default: '15/parley_outage' },
       'outage-port': { type: 'string', default: '5433' },
       shutdown: { type: 'boolean', default: false },
+      scale: { type: 'boolean', default: false },
+      'scale-comments': { type: 'string', default: '1000000' },
     },
     strict: true,
   })
@@ -82,5 +88,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     outageCluster: values['outage-cluster'],
     outagePort: Math.round(positive('outage-port', values['outage-port'])),
     shutdown: values.shutdown,
+    scale: values.scale,
+    scaleComments: Math.round(positive('scale-comments', values['scale-comments'])),
   }
 }

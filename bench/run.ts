@@ -13,6 +13,7 @@ import { benchSoak } from './soak.js'
 import { writeChart } from './chart.js'
 import { benchOutage } from './outage-bench.js'
 import { benchShutdown } from './shutdown-bench.js'
+import { benchScale } from './scale-bench.js'
 
 // `npm run bench`: DESIGN.md's budgets, measured on this machine with server and load generator
 // side by side, so every figure is also given as a ratio to floors measured in the same run.
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   }
   if (options.outage) return benchOutage(options)
   if (options.shutdown) return benchShutdown(options)
+  if (options.scale) return benchScale(options)
   const { connections, durationS, warmupS, serverWarmupS } = options
   const load: LoadOptions = { connections, durationS, warmupS, serverWarmupS }
   const startedAt = new Date()

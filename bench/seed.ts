@@ -12,9 +12,9 @@ type CommentInsert = typeof comments.$inferInsert
 
 /** Multi-row inserts of this many rows stay well under PostgreSQL's 65,535 bind parameters. */
 const BATCH = 1000
-const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36'
+export const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36'
 
-interface SealedCommenter {
+export interface SealedCommenter {
   name: string
   url: string | null
   emailEncrypted: string
@@ -23,7 +23,7 @@ interface SealedCommenter {
 }
 
 /** The email columns cost three crypto calls each, so they are made once per commenter, not per row. */
-async function sealCommenters(secret: string): Promise<SealedCommenter[]> {
+export async function sealCommenters(secret: string): Promise<SealedCommenter[]> {
   const secrets = await createSecrets(secret)
   return Promise.all(
     Array.from({ length: COMMENTER_COUNT }, async (_, index) => {

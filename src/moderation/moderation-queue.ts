@@ -55,12 +55,21 @@ export async function listQueue(db: Db, secrets: Secrets, filter: QueueFilter): 
   }
 }
 
-/** Every queue's count in one statement: a round trip fewer on each queue page (PGlite answers one query at a time). */
+/**
+ * Exact counts in one statement, without reading every comment: approved ones are the sum of the
+ * articles' counters (kept in the same transaction as every status change), and each queue is
+ * counted from comments_queue_idx, so the cost follows the queues' sizes, not the table's (a
+ * million approved comments made a GROUP BY over all of them about 200 ms). One statement: a
+ * round trip fewer on each queue page, and PGlite answers one query at a time anyway.
+ */
 async function queueCounts(db: Db): Promise<QueueCounts> {
-  const of = (status: CommentStatus) => sql<number>`(count(*) filter (where ${comments.status} = ${status}))::int`
+  const queued = (status: CommentStatus) => sql<number>`(select count(*) from ${comments} where ${comments.status} = ${status})::int`
   const [row] = await db.select({
-    pending: of('pending'), approved: of('approved'), spam: of('spam'), trash: of('trash'),
+    pending: queued('pending'),
+    spam: queued('spam'),
+    trash: queued('trash'),
+    approved: sql<number>`coalesce(sum(${articles.commentCount}), 0)::int`,
     reported: sql<number>`(select count(distinct ${reports.commentId}) from ${reports} where ${reports.resolvedAt} is null)::int`,
-  }).from(comments)
+  }).from(articles)
   return row ?? { pending: 0, approved: 0, spam: 0, trash: 0, reported: 0 }
 }
