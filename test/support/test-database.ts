@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import postgres from 'postgres'
 import { sql } from 'drizzle-orm'
 import type { Database } from '../../src/db/database.js'
@@ -18,15 +19,18 @@ function withDatabase(url: string, name: string): string {
 }
 
 /**
- * A database of this test file's own, made from the migrations: an in-memory PGlite, or a
- * PostgreSQL database cloned from the migrated template that global setup prepared.
+ * A database of this test file's own, made from the migrations: an in-memory PGlite loaded from the
+ * migrated instance that global setup dumped, or a PostgreSQL database cloned from the migrated
+ * template that global setup prepared.
  */
 export type TestDatabase = Database & ({ url: null; client: PGlite } | { url: string; client: postgres.Sql })
 
 export async function openTestDatabase(): Promise<TestDatabase> {
   if (!postgresUrl) {
-    const database = await openPglite()
-    await migratePglite(database)
+    const dump = process.env.PARLEY_TEST_PGLITE_DUMP
+    // Without global setup's dump (a config that has none), the file migrates its own instance.
+    const database = dump ? await openPglite(new Blob([await readFile(dump)])) : await openPglite()
+    if (!dump) await migratePglite(database)
     return { ...database, url: null as null }
   }
   const name = `parley_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`
