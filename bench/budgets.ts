@@ -64,12 +64,18 @@ export function checkBudgets(engines: EngineResults[], floors: Floors): BudgetCh
       pass: ratio >= BUDGET.cachedFirstPageVsHttpFloor,
     })
   }
-  const pgliteFirst = pglite?.reads['first-page']?.measurement
-  if (pgliteFirst) {
+  // DESIGN.md's budget is for "PGlite default": `npm start` as it comes, read cache on. The
+  // uncached figure (every read a query) is shown beside it, and for small articles a miss's cost.
+  const pgliteDefault = pglite?.cachedReads?.['first-page']?.measurement
+  const pgliteUncached = pglite?.reads['first-page']?.measurement
+  const pgliteSmallUncached = pglite?.reads['small']?.measurement
+  if (pgliteDefault) {
+    const uncached = pgliteUncached ? `; cache off ${round(pgliteUncached.rps)}` : ''
+    const small = pgliteSmallUncached ? `, small articles cache off ${round(pgliteSmallUncached.rps)}` : ''
     checks.push({
-      name: `PGlite thread reads ≥ ${BUDGET.pgliteReadsPerS}/s (big, first page)`,
-      figure: `${round(pgliteFirst.rps)} req/s`,
-      pass: pgliteFirst.rps >= BUDGET.pgliteReadsPerS,
+      name: `PGlite default thread reads ≥ ${BUDGET.pgliteReadsPerS}/s (big, first page, cache on)`,
+      figure: `${round(pgliteDefault.rps)} req/s${uncached}${small}`,
+      pass: pgliteDefault.rps >= BUDGET.pgliteReadsPerS,
     })
   }
   const pgPosts = postgres?.submissions

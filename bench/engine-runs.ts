@@ -56,6 +56,8 @@ const buildServer = () => (built ??= run('npm', ['run', '--silent', 'build:node'
 export async function startParley(env: Record<string, string>, poolMax: number, readCache: boolean): Promise<ChildServer> {
   await buildServer()
   return startChild('parley', NODE_BUNDLE, [], {
+    // The heap `npm start` gives the server (package.json: PARLEY_HEAP_MB, default 160).
+    NODE_OPTIONS: `--max-old-space-size=${process.env.PARLEY_HEAP_MB || 160}`,
     ...env,
     READ_CACHE_MB: readCache ? '64' : '0',
     PARLEY_SECRET: BENCH_SECRET,

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { promisify } from 'node:util'
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { Agent, request } from 'node:http'
 import { createServer } from 'node:net'
@@ -27,8 +28,9 @@ async function freePort(): Promise<number> {
   return port
 }
 
-async function startServer(port: number): Promise<{ child: ChildProcess; output: () => string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), PARLEY_DATA_DIR: dataDir, LOG_LEVEL: 'warn', JOBS_INTERVAL_MS: '500' }
+/** The server from its sources through tsx; `npm start` (bundle, heap limit) where `command` says so. */
+async function startServer(port: number, command: { file: string; args: string[]; env?: NodeJS.ProcessEnv } = { file: process.execPath, args: ['--import', 'tsx', 'src/runtime/node.ts'] }): Promise<{ child: ChildProcess; output: () => string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), PARLEY_DATA_DIR: dataDir, LOG_LEVEL: 'warn', JOBS_INTERVAL_MS: '500', ...command.env }
   if (database.url) {
     env.DATABASE_URL = database.url
     env.PARLEY_SECRET = 'node-server-test-secret-0123456789-abcdefghij'
@@ -36,7 +38,7 @@ async function startServer(port: number): Promise<{ child: ChildProcess; output:
     delete env.DATABASE_URL
     delete env.PARLEY_SECRET
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/node.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(command.file, command.args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
   children.push(child)
   let output = ''
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
@@ -138,5 +140,25 @@ describe('the Node server', () => {
     await clients
     agent.destroy()
     expect(seen.filter((outcome) => outcome !== '200' && outcome !== 'ECONNREFUSED' && outcome !== 'ECONNRESET')).toEqual([])
+  }, 60_000)
+
+  it("runs as `npm start` does: the bundle built by prestart, under PARLEY_HEAP_MB, with a read cache shrunk to the heap's room", async () => {
+    const port = await freePort()
+    // A 64 MB heap leaves no room for a 64 MB cache next to Parley's working set.
+    // package.json's own prestart and start, run by the shell as npm would (exec: the pid is node's, to signal it).
+    const { scripts } = JSON.parse(await readFile('package.json', 'utf8')) as { scripts: Record<string, string> }
+    await promisify(execFile)('sh', ['-c', scripts.prestart ?? ''])
+    const { child, output } = await startServer(port, { file: 'sh', args: ['-c', `exec ${scripts.start}`], env: { PARLEY_HEAP_MB: '64', READ_CACHE_MB: '64' } })
+    const exit = exited(child)
+    expect(output()).toContain(`Parley is running on http://localhost:${port}`)
+    expect(output()).toContain('the read cache is smaller than READ_CACHE_MB')
+    // Files read from src/static resolve from dist/node as from the sources.
+    for (const path of ['/widget.js', '/admin/admin.css', '/docs']) expect((await fetch(`http://127.0.0.1:${port}${path}`)).status, path).toBe(200)
+    // The database answers through the bundle too (this file's earlier tests already posted from this address, so a read).
+    const thread = await fetch(`http://127.0.0.1:${port}/api/v1/articles/bundle/comments`)
+    expect(thread.status).toBe(200)
+    expect(await thread.json()).toMatchObject({ comments: [] })
+    child.kill('SIGTERM')
+    expect(await exit).toBe(0)
   }, 60_000)
 })

@@ -19,6 +19,7 @@ import { ensureFirstAdmin } from './first-admin.js'
 import { runJobs } from '../jobs/run-jobs.js'
 import { spamJobs } from '../spam/spam-jobs.js'
 import { closableServer } from './graceful-close.js'
+import { readCacheRoom } from './heap-room.js'
 
 const GRACE_MS = 10_000
 
@@ -44,7 +45,13 @@ const logger = createLogger(config.logLevel)
 const { database, openReadCache } = await openDatabase(config, logger)
 const settings = new SettingsStore()
 // Settings are kept for a second per instance; a change another instance made flushes the read cache, and them with it.
-const readCache = config.readCacheBytes > 0 ? await openReadCache(config.readCacheBytes, () => settings.invalidate()) : undefined
+const readCacheBytes = readCacheRoom(config.readCacheBytes)
+if (readCacheBytes < config.readCacheBytes) {
+  logger.warn('the read cache is smaller than READ_CACHE_MB: the heap has no room for more; raise PARLEY_HEAP_MB', {
+    readCacheMb: Math.floor(readCacheBytes / 2 ** 20),
+  })
+}
+const readCache = readCacheBytes > 0 ? await openReadCache(readCacheBytes, () => settings.invalidate()) : undefined
 const deps: Deps = {
   db: database.db,
   secrets: createNodeSecrets(await resolveSecret(process.env, config)),
