@@ -32,9 +32,10 @@ if (mode === 'sql') {
     const cursor = cursorText ? decodeCursor(cursorText) ?? null : null
     const order = c.req.query('order') === 'newest' ? 'newest' : 'oldest'
     const query = dialect.sqlToQuery(threadQuery(c.req.param('key'), limit, order, cursor))
-    // Unnamed statements, as drizzle's execute() sends the app's: the same protocol round trips.
+    // Prepared, as the app's statements are (src/db/prepared-statements.ts) and as postgres.js's own
+    // tagged templates are by default: the same protocol round trips, parse and plan once per connection.
     // drizzle types its params as unknown[]; they are the strings and numbers threadQuery bound.
-    const rows = await client.unsafe(query.sql, query.params as postgres.ParameterOrJSON<never>[])
+    const rows = await client.unsafe(query.sql, query.params as postgres.ParameterOrJSON<never>[], { prepare: true })
     return c.json(rows)
   })
 } else if (mode === 'json') {
