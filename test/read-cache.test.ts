@@ -8,6 +8,8 @@ import { ORIGIN, READER_IP, listenForChanges, setupTestApp } from './support/tes
 import { openSettings, postComment } from './support/seed.js'
 import { signIn } from './support/moderators.js'
 import { postgresUrl } from './support/test-database.js'
+import { listenPostgres } from '../src/read-cache/cache-listener.js'
+import { stallableProxy } from './support/stallable-proxy.js'
 
 const t = await setupTestApp({ readCache: true })
 const cache = () => {
@@ -162,6 +164,34 @@ describe('read cache', () => {
       expect((await thread('down')).article.title).toBe('While down')
       await vi.waitFor(() => expect(cache().isListening).toBe(true), { timeout: 5000 })
       await cached('down')
+    })
+
+    it('stops serving from memory when its LISTEN connection goes silent without closing, and serves again once it answers', async () => {
+      const database = t.database
+      if (database.url === null) throw new Error('PostgreSQL only')
+      await t.setSettings(openSettings)
+      await postComment(t, 'silent')
+      const proxy = await stallableProxy(new URL(database.url))
+      const listener = listenPostgres(proxy.url(new URL(database.url).pathname.slice(1)), database.client, 1 << 20, t.deps.logger, undefined, { heartbeatMs: 200 })
+      const own = t.deps.readCache
+      t.deps.readCache = listener.cache
+      try {
+        await listener.ready
+        await cached('silent')
+        proxy.stall()
+        // No close arrives: only the heartbeat's marker, missing, tells.
+        await vi.waitFor(() => expect(listener.cache.isListening).toBe(false), { timeout: 5000 })
+        await retitleUnheard('silent', 'While silent')
+        expect((await thread('silent')).article.title).toBe('While silent')
+        proxy.resume()
+        await vi.waitFor(() => expect(listener.cache.isListening).toBe(true), { timeout: 5000 })
+        await cached('silent')
+      } finally {
+        t.deps.readCache = own
+        proxy.resume()
+        await listener.close()
+        await proxy.close()
+      }
     })
   }
 })

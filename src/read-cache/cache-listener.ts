@@ -12,14 +12,22 @@ export interface CacheListener {
 
 const RETRY_MS = 250
 const RETRY_MAX_MS = 2000
+const HEARTBEAT_MS = 5000
 
 /**
  * A read cache fed by PostgreSQL's notifications over one connection of its own, not postgres.js's
  * `sql.listen`, which gives up on a channel whose re-listen fails once (the database still down).
  * While that connection is down the cache holds and serves nothing; it reconnects with backoff.
  * `sync()` markers go through the app's pool (`pool`), as the writes they follow did.
+ *
+ * A connection can also die without a word (a network partition, a stalled backend): no close
+ * arrives and TCP keepalive takes minutes to notice. So every `heartbeatMs` the instance sends
+ * itself a marker; one that does not come back in time stops the cache (it serves and keeps
+ * nothing) until LISTEN answers again on a live connection.
  */
-export function listenPostgres(url: string, pool: postgres.Sql, maxBytes: number, logger: Logger, onFlush?: () => void): CacheListener {
+export function listenPostgres(
+  url: string, pool: postgres.Sql, maxBytes: number, logger: Logger, onFlush?: () => void, { heartbeatMs = HEARTBEAT_MS } = {},
+): CacheListener {
   const cache = new ReadCache(maxBytes, { notify: (payload) => pool`select pg_notify(${READ_CACHE_CHANNEL}, ${payload})`, onFlush })
   let closed = false
   let retry: ReturnType<typeof setTimeout> | undefined
@@ -64,12 +72,27 @@ export function listenPostgres(url: string, pool: postgres.Sql, maxBytes: number
     }
   }
 
+  let relistening = false
+  async function heartbeat(): Promise<void> {
+    if (closed || relistening || !cache.isListening || (await cache.sync())) return
+    logger.warn('read cache: its LISTEN connection stopped answering; reads go to the database')
+    cache.setListening(false)
+    relistening = true
+    // On a stalled connection this waits until the connection answers or postgres.js drops it
+    // (onclose then reconnects); either way the cache stays off until LISTEN succeeds.
+    await listen()
+    relistening = false
+  }
+  const beat = setInterval(() => void heartbeat(), heartbeatMs)
+  beat.unref()
+
   void listen()
   return {
     cache,
     ready,
     async close() {
       closed = true
+      clearInterval(beat)
       clearTimeout(retry)
       cache.setListening(false)
       await listener.end({ timeout: 5 })

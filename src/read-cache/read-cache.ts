@@ -37,7 +37,7 @@ export class ReadCache {
   private readonly entries = new Map<string, Entry>()
   private readonly byArticle = new Map<string, Set<string>>()
   private readonly history: string[] = []
-  private readonly waiting = new Map<number, () => void>()
+  private readonly waiting = new Map<number, (heard: boolean) => void>()
   private readonly id = crypto.randomUUID().slice(0, 8)
   private bytes = 0
   private seq = 0
@@ -117,19 +117,22 @@ export class ReadCache {
    * Resolves once this instance has heard every notification committed before the call, so that
    * a writer's next read here cannot be served what its write replaced. Notifications arrive in
    * commit order, so hearing our own marker, sent after the write committed, is enough.
+   * False when the marker did not come back in time (everything cached is dropped then): the
+   * listener may have stopped hearing anything.
    */
-  async sync(): Promise<void> {
+  async sync(): Promise<boolean> {
     const { notify, syncTimeoutMs = 2000 } = this.options
-    if (!notify || !this.listening) return
+    if (!notify || !this.listening) return true
     const n = ++this.sent
-    const heard = new Promise<void>((resolve) => this.waiting.set(n, resolve))
+    const heard = new Promise<boolean>((resolve) => this.waiting.set(n, resolve))
     // Should the marker never come back (a connection that died silently), drop everything instead.
     const timer = setTimeout(() => this.releaseWaiting(n, true), syncTimeoutMs)
     try {
       await notify(`${SYNC}${this.id}.${n}`)
-      await heard
+      return await heard
     } catch {
       this.releaseWaiting(n, true)
+      return false
     } finally {
       clearTimeout(timer)
     }
@@ -148,12 +151,12 @@ export class ReadCache {
     if (id === this.id) this.releaseWaiting(Number(n))
   }
 
-  private releaseWaiting(upTo: number, flush = false): void {
-    if (flush && this.waiting.has(upTo)) this.flush()
+  private releaseWaiting(upTo: number, timedOut = false): void {
+    if (timedOut && this.waiting.has(upTo)) this.flush()
     for (const [n, resolve] of this.waiting) {
       if (n > upTo) continue
       this.waiting.delete(n)
-      resolve()
+      resolve(!timedOut)
     }
   }
 
