@@ -14,10 +14,24 @@ import { configureForSubmissions, seed, type SeedSummary } from './seed.js'
 export const BENCH_DB = process.env.BENCH_DB_NAME || 'parley_bench'
 
 /** The same server, another database: the bench never touches the ones tests or people use. */
-export function benchDatabaseUrl(adminUrl: string): string {
+export function benchDatabaseUrl(adminUrl: string, name = BENCH_DB): string {
   const url = new URL(adminUrl)
-  url.pathname = `/${BENCH_DB}`
+  url.pathname = `/${name}`
   return url.href
+}
+
+/** Drops and creates database `name` on the admin URL's server, migrated as the server would; its URL. */
+export async function recreateDatabase(adminUrl: string, name: string): Promise<string> {
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
+  try {
+    await admin.unsafe(`drop database if exists "${name}" with (force)`)
+    await admin.unsafe(`create database "${name}"`)
+  } finally {
+    await admin.end({ timeout: 5 })
+  }
+  const url = benchDatabaseUrl(adminUrl, name)
+  await migratePostgres(url)
+  return url
 }
 
 async function seedAndConfigure(database: Database, plan: PlannedArticle[], secret: string): Promise<SeedSummary> {
@@ -28,15 +42,7 @@ async function seedAndConfigure(database: Database, plan: PlannedArticle[], secr
 
 /** Drops and recreates the bench's database, empty but migrated and open to submissions (the fault benches). */
 export async function prepareEmptyPostgres(adminUrl: string): Promise<string> {
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
-  try {
-    await admin.unsafe(`drop database if exists "${BENCH_DB}" with (force)`)
-    await admin.unsafe(`create database "${BENCH_DB}"`)
-  } finally {
-    await admin.end({ timeout: 5 })
-  }
-  const url = benchDatabaseUrl(adminUrl)
-  await migratePostgres(url)
+  const url = await recreateDatabase(adminUrl, BENCH_DB)
   const database = openPostgres({ url, poolMax: 1, timeoutMs: 10_000 })
   try {
     await configureForSubmissions(database.db)
@@ -48,15 +54,7 @@ export async function prepareEmptyPostgres(adminUrl: string): Promise<string> {
 
 /** Drops and recreates `parley_bench`, migrates it as the server would, and seeds it. */
 export async function preparePostgres(adminUrl: string, plan: PlannedArticle[], secret: string): Promise<{ url: string; seeded: SeedSummary }> {
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
-  try {
-    await admin.unsafe(`drop database if exists "${BENCH_DB}" with (force)`)
-    await admin.unsafe(`create database "${BENCH_DB}"`)
-  } finally {
-    await admin.end({ timeout: 5 })
-  }
-  const url = benchDatabaseUrl(adminUrl)
-  await migratePostgres(url)
+  const url = await recreateDatabase(adminUrl, BENCH_DB)
   const database = openPostgres({ url, poolMax: 4, timeoutMs: 30_000 })
   try {
     // Fresh rows and no statistics yet: analyze so the first measured queries get real plans.

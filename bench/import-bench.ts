@@ -3,8 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import postgres from 'postgres'
-import { migratePostgres } from '../src/db/migrate-postgres.js'
+import { recreateDatabase } from './bench-databases.js'
 import { repoRoot } from './child-server.js'
 import { trackChild, trackDir } from './exit-cleanup.js'
 import { BENCH_SECRET } from './engine-runs.js'
@@ -80,19 +79,7 @@ async function importInChild(engine: ImportFigures['engine'], fixture: WxrFixtur
   }
 }
 
-async function freshPostgres(adminUrl: string): Promise<string> {
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
-  try {
-    await admin.unsafe(`drop database if exists "${IMPORT_DB}" with (force)`)
-    await admin.unsafe(`create database "${IMPORT_DB}"`)
-  } finally {
-    await admin.end({ timeout: 5 })
-  }
-  const url = new URL(adminUrl)
-  url.pathname = `/${IMPORT_DB}`
-  await migratePostgres(url.href)
-  return url.href
-}
+const freshPostgres = (adminUrl: string) => recreateDatabase(adminUrl, IMPORT_DB)
 
 /**
  * Import speed (DESIGN.md: memory flat on a 100 MB export): a generated WXR file of

@@ -6,7 +6,7 @@ import { ORIGIN, setupTestApp } from './support/test-app.js'
 import { openSettings, postComment } from './support/seed.js'
 import { signIn } from './support/moderators.js'
 import { dashboardSession, form, sessionCookieOf, type DashboardSession } from './support/dashboard.js'
-import { fingerprint, scriptIn } from './support/hostile-checks.js'
+import { scriptIn, sendHostile, type HostileProbe } from './support/hostile-checks.js'
 
 const t = await setupTestApp()
 
@@ -47,50 +47,17 @@ const inQuery = (value: string) => value.toWellFormed()
 const turn = <T>(list: readonly T[], i: number): T => list[i % list.length] as T
 const label = (where: string, value: string) => `${where} = ${JSON.stringify(value).slice(0, 100)}`
 
-interface Probe {
-  label: string
-  path: string
-  init: RequestInit
-  /** A request that may change something (and must change nothing when refused). */
-  changes?: boolean
-  remoteAddr?: string
+interface Probe extends HostileProbe {
   /** The status the probe must get, when only one is right (a refusal). */
   expect?: number
 }
-interface Result { probe: Probe; status: number; text: string; location: string | null }
 
-/**
- * Sends the probes: never a 5xx, no script in an HTML answer, no redirect off Parley's origin.
- * Reads go 20 at a time and must change nothing; changes go one by one and each refused one
- * (any 4xx) must leave comments, articles, settings and moderators as they were.
- */
-async function send(probes: Probe[]): Promise<Result[]> {
-  const results: Result[] = []
-  const answer = async (probe: Probe): Promise<Result> => {
-    const res = await t.request(probe.path, probe.init, probe.remoteAddr)
-    const text = await res.text()
-    expect(res.status, probe.label).toBeLessThan(500)
-    if (probe.expect !== undefined) expect(res.status, probe.label).toBe(probe.expect)
-    if ((res.headers.get('content-type') ?? '').startsWith('text/html')) expect(scriptIn(text), probe.label).toEqual([])
-    const location = res.headers.get('location')
-    // The plain form goes back to the article's page, which is the site's own (elsewhere) by design.
-    if (location !== null && probe.path !== '/comment-form') expect(new URL(location, ORIGIN).origin, `${probe.label}: Location ${location}`).toBe(ORIGIN)
-    return { probe, status: res.status, text, location }
-  }
-  const reads = probes.filter((p) => !p.changes)
-  const before = await fingerprint(t)
-  for (let at = 0; at < reads.length; at += 20) results.push(...(await Promise.all(reads.slice(at, at + 20).map(answer))))
-  expect(await fingerprint(t), 'reads changed the database').toEqual(before)
-  let last = before
-  for (const probe of probes.filter((p) => p.changes)) {
-    const result = await answer(probe)
-    const now = await fingerprint(t)
-    if (result.status >= 400) expect(now, `refused ${probe.label}: ${result.status}`).toEqual(last)
-    last = now
-    results.push(result)
-  }
-  return results
-}
+/** Also: the one right status where a probe names it, and no redirect off Parley's origin. */
+const send = (probes: Probe[]) => sendHostile(t, probes, ({ probe, status, location }) => {
+  if (probe.expect !== undefined) expect(status, probe.label).toBe(probe.expect)
+  // The plain form goes back to the article's page, which is the site's own (elsewhere) by design.
+  if (location !== null && probe.path !== '/comment-form') expect(new URL(location, ORIGIN).origin, `${probe.label}: Location ${location}`).toBe(ORIGIN)
+})
 
 /** A comment to act on, an admin with a bearer token and one signed in to the dashboard. */
 async function seed() {

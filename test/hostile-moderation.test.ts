@@ -6,7 +6,7 @@ import { openSettings, postComment } from './support/seed.js'
 import { signIn, type SignedIn } from './support/moderators.js'
 import { dashboardSession, form, type DashboardSession } from './support/dashboard.js'
 import { TEXT_INPUTS } from '../src/admin-pages/settings-form.js'
-import { fingerprint, scriptIn } from './support/hostile-checks.js'
+import { scriptIn, sendHostile, type HostileProbe } from './support/hostile-checks.js'
 import { corpusShare } from './support/corpus-share.js'
 
 const t = await setupTestApp()
@@ -48,36 +48,8 @@ function payloadsFor(offset: number, slots: string[]): Map<string, string[]> {
 const inPath = (value: string) => encodeURIComponent(value.toWellFormed())
 const label = (where: string, value: string) => `${where} = ${JSON.stringify(value).slice(0, 100)}`
 
-interface Probe { label: string; path: string; init: RequestInit; changes: boolean }
-interface Result { probe: Probe; status: number; text: string; type: string }
-
-/**
- * Sends the probes. Reads go 20 at a time and must change nothing at all; changes go one by one
- * and each refused one (any 4xx) must leave comments, articles, settings and moderators as they were.
- */
-async function send(probes: Probe[]): Promise<Result[]> {
-  const results: Result[] = []
-  const answer = async (probe: Probe): Promise<Result> => {
-    const res = await t.request(probe.path, probe.init)
-    const result = { probe, status: res.status, text: await res.text(), type: res.headers.get('content-type') ?? '' }
-    expect(res.status, probe.label).toBeLessThan(500)
-    if (result.type.startsWith('text/html')) expect(scriptIn(result.text), probe.label).toEqual([])
-    return result
-  }
-  const reads = probes.filter((p) => !p.changes)
-  const before = await fingerprint(t)
-  for (let at = 0; at < reads.length; at += 20) results.push(...(await Promise.all(reads.slice(at, at + 20).map(answer))))
-  expect(await fingerprint(t), 'reads changed the database').toEqual(before)
-  let last = before
-  for (const probe of probes.filter((p) => p.changes)) {
-    const result = await answer(probe)
-    const now = await fingerprint(t)
-    if (result.status >= 400) expect(now, `refused ${probe.label}: ${result.status}`).toEqual(last)
-    last = now
-    results.push(result)
-  }
-  return results
-}
+interface Probe extends HostileProbe { changes: boolean }
+const send = (probes: Probe[]) => sendHostile(t, probes)
 
 /** No stored comment carries script, and no page a moderator opens afterwards runs any. */
 async function expectNoStoredScript(dashboard: DashboardSession): Promise<void> {

@@ -1,3 +1,4 @@
+import { expect } from 'vitest'
 import { Parser } from 'htmlparser2'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../src/db/database.js'
@@ -47,4 +48,45 @@ export async function fingerprint(t: TestApp): Promise<Record<string, string>> {
   const table = (name: string) => sql.raw(`(select coalesce(md5(string_agg(r::text, '|' order by r::text)), '') from ${name} r)`)
   const [row] = await queryRows<Record<string, string>>(t.deps.db, sql`select ${table('comments')} as comments, ${table('articles')} as articles, ${table('settings')} as settings, ${table('moderators')} as moderators`)
   return { ...row }
+}
+
+/** One hostile request: `changes` marks one that may write (and must write nothing when refused). */
+export interface HostileProbe {
+  label: string
+  path: string
+  init: RequestInit
+  changes?: boolean
+  remoteAddr?: string
+}
+
+export interface HostileResult<P extends HostileProbe> { probe: P; status: number; text: string; location: string | null }
+
+/**
+ * Sends the probes: never a 5xx, no script in an HTML answer, and whatever `check` adds. Reads go
+ * 20 at a time and must change nothing at all; changes go one by one and each refused one (any
+ * 4xx) must leave comments, articles, settings and moderators as they were.
+ */
+export async function sendHostile<P extends HostileProbe>(t: TestApp, probes: P[], check?: (result: HostileResult<P>) => void): Promise<HostileResult<P>[]> {
+  const results: HostileResult<P>[] = []
+  const answer = async (probe: P): Promise<HostileResult<P>> => {
+    const res = await t.request(probe.path, probe.init, probe.remoteAddr)
+    const result = { probe, status: res.status, text: await res.text(), location: res.headers.get('location') }
+    expect(res.status, probe.label).toBeLessThan(500)
+    if ((res.headers.get('content-type') ?? '').startsWith('text/html')) expect(scriptIn(result.text), probe.label).toEqual([])
+    check?.(result)
+    return result
+  }
+  const reads = probes.filter((p) => !p.changes)
+  const before = await fingerprint(t)
+  for (let at = 0; at < reads.length; at += 20) results.push(...(await Promise.all(reads.slice(at, at + 20).map(answer))))
+  expect(await fingerprint(t), 'reads changed the database').toEqual(before)
+  let last = before
+  for (const probe of probes.filter((p) => p.changes)) {
+    const result = await answer(probe)
+    const now = await fingerprint(t)
+    if (result.status >= 400) expect(now, `refused ${probe.label}: ${result.status}`).toEqual(last)
+    last = now
+    results.push(result)
+  }
+  return results
 }
