@@ -25,67 +25,80 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase()
 }
 
-const SALT = utf8.encode('parley/v1')
+/**
+ * The keys derived from PARLEY_SECRET: HKDF-SHA-256 with this salt and the key's name as info.
+ * Each purpose has its own, so a value made for one (say, a public avatar) never matches another.
+ */
+export const SALT = 'parley/v1'
+export const SEALING_KEYS = ['email-encryption', 'secret-sealing'] as const
+export const HASHING_KEYS = ['email-lookup', 'avatar', 'rate-key', 'moderation-hash'] as const
+export type SealingKey = (typeof SEALING_KEYS)[number]
+export type HashingKey = (typeof HASHING_KEYS)[number]
+
+/**
+ * What a crypto engine provides under those keys: AES-256-GCM sealing with a fresh 96-bit nonce
+ * (base64url(nonce || ciphertext || tag)) and HMAC-SHA-256 in hex. Web Crypto (below; Workers) and
+ * node:crypto (node-secrets.ts) each supply them; which key serves what, and the formats, are here.
+ */
+export interface SecretPrimitives {
+  seal(key: SealingKey, text: string): string | Promise<string>
+  unseal(key: SealingKey, sealed: string): string | Promise<string>
+  hmacHex(key: HashingKey, value: string): string | Promise<string>
+}
+
+export function secretsFrom(p: SecretPrimitives): Secrets {
+  return {
+    encryptEmail: async (email) => p.seal('email-encryption', email),
+    decryptEmail: async (sealed) => p.unseal('email-encryption', sealed),
+    seal: async (text) => p.seal('secret-sealing', text),
+    unseal: async (sealed) => p.unseal('secret-sealing', sealed),
+    emailHash: async (email) => p.hmacHex('email-lookup', normalizeEmail(email)),
+    avatar: async (email) => (await p.hmacHex('avatar', normalizeEmail(email))).slice(0, 32),
+    rateKey: async (value) => p.hmacHex('rate-key', value),
+    moderationHash: async (commentId) => (await p.hmacHex('moderation-hash', `comment:${commentId}`)).slice(0, 20),
+  }
+}
+
+export function checkSecretLength(secret: string): void {
+  if (utf8.encode(secret).length < 32) throw new Error('PARLEY_SECRET must be at least 32 bytes long')
+}
 
 type CryptoKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>
 
-async function deriveHmacKey(master: CryptoKey, purpose: string): Promise<CryptoKey> {
+function deriveKey(master: CryptoKey, purpose: string, use: 'seal' | 'hmac'): Promise<CryptoKey> {
   return crypto.subtle.deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt: SALT, info: utf8.encode(purpose) },
+    { name: 'HKDF', hash: 'SHA-256', salt: utf8.encode(SALT), info: utf8.encode(purpose) },
     master,
-    { name: 'HMAC', hash: 'SHA-256', length: 256 },
+    use === 'seal' ? { name: 'AES-GCM', length: 256 } : { name: 'HMAC', hash: 'SHA-256', length: 256 },
     false,
-    ['sign'],
+    use === 'seal' ? ['encrypt', 'decrypt'] : ['sign'],
   )
 }
 
-function deriveAesKey(master: CryptoKey, purpose: string): Promise<CryptoKey> {
-  return crypto.subtle.deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt: SALT, info: utf8.encode(purpose) },
-    master,
-    { name: 'AES-GCM', length: 256 },
-    false,
-    ['encrypt', 'decrypt'],
-  )
+async function derivedKeys<K extends string>(master: CryptoKey, names: readonly K[], use: 'seal' | 'hmac'): Promise<Record<K, CryptoKey>> {
+  const keys = await Promise.all(names.map((name) => deriveKey(master, name, use)))
+  return Object.fromEntries(names.map((name, i) => [name, keys[i]])) as Record<K, CryptoKey>
 }
 
-/** AES-256-GCM with a fresh 96-bit nonce: base64url(nonce || ciphertext || tag). */
-async function sealWith(key: CryptoKey, text: string): Promise<string> {
-  const nonce = crypto.getRandomValues(new Uint8Array(12))
-  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce }, key, utf8.encode(text)))
-  const out = new Uint8Array(nonce.length + sealed.length)
-  out.set(nonce)
-  out.set(sealed, nonce.length)
-  return toBase64Url(out)
-}
-
-async function unsealWith(key: CryptoKey, sealed: string): Promise<string> {
-  const bytes = fromBase64Url(sealed)
-  return utf8Decoder.decode(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: bytes.slice(0, 12) }, key, bytes.slice(12)))
-}
-
-async function hmacHex(key: CryptoKey, value: string): Promise<string> {
-  return toHex(await crypto.subtle.sign('HMAC', key, utf8.encode(value)))
-}
-
+/** Secrets on Web Crypto: what Workers use (Node uses node-secrets.ts, value for value the same). */
 export async function createSecrets(secret: string): Promise<Secrets> {
-  if (utf8.encode(secret).length < 32) throw new Error('PARLEY_SECRET must be at least 32 bytes long')
+  checkSecretLength(secret)
   const master = await crypto.subtle.importKey('raw', utf8.encode(secret), 'HKDF', false, ['deriveKey'])
-  const [emailKey, sealKey] = await Promise.all(['email-encryption', 'secret-sealing'].map((purpose) => deriveAesKey(master, purpose)))
-  if (!emailKey || !sealKey) throw new Error('key derivation failed')
-  const [lookup, avatar, rate, moderation] = await Promise.all(
-    ['email-lookup', 'avatar', 'rate-key', 'moderation-hash'].map((purpose) => deriveHmacKey(master, purpose)),
-  )
-  if (!lookup || !avatar || !rate || !moderation) throw new Error('key derivation failed')
-
-  return {
-    encryptEmail: (email) => sealWith(emailKey, email),
-    decryptEmail: (sealed) => unsealWith(emailKey, sealed),
-    seal: (text) => sealWith(sealKey, text),
-    unseal: (sealed) => unsealWith(sealKey, sealed),
-    emailHash: (email) => hmacHex(lookup, normalizeEmail(email)),
-    avatar: async (email) => (await hmacHex(avatar, normalizeEmail(email))).slice(0, 32),
-    rateKey: (value) => hmacHex(rate, value),
-    moderationHash: async (commentId) => (await hmacHex(moderation, `comment:${commentId}`)).slice(0, 20),
-  }
+  const sealing = await derivedKeys(master, SEALING_KEYS, 'seal')
+  const hashing = await derivedKeys(master, HASHING_KEYS, 'hmac')
+  return secretsFrom({
+    async seal(key, text) {
+      const nonce = crypto.getRandomValues(new Uint8Array(12))
+      const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce }, sealing[key], utf8.encode(text)))
+      const out = new Uint8Array(nonce.length + sealed.length)
+      out.set(nonce)
+      out.set(sealed, nonce.length)
+      return toBase64Url(out)
+    },
+    async unseal(key, sealed) {
+      const bytes = fromBase64Url(sealed)
+      return utf8Decoder.decode(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: bytes.slice(0, 12) }, sealing[key], bytes.slice(12)))
+    },
+    hmacHex: async (key, value) => toHex(await crypto.subtle.sign('HMAC', hashing[key], utf8.encode(value))),
+  })
 }
