@@ -6,6 +6,7 @@ import { COLORS, FONT, WIDTH, esc, legend, line, num, rect, text, ticks } from '
 import { drawPanel, outagePanel, scalePanel, shutdownPanel, soakPanel, type SmallPanel } from './chart-panels.js'
 import type { EngineResults, Floors } from './engine-runs.js'
 import type { LoadOptions } from './load.js'
+import { RESULTS_DIR } from './results-file.js'
 import { readScenarios, type ReadScenario } from './scenarios.js'
 
 /** What bench/run.ts writes to bench/results/latest.json, as far as the chart reads it. */
@@ -191,7 +192,7 @@ async function readJson(file: string): Promise<unknown> {
  * soak.json are there, and copies it to bench/chart.svg, the one the README shows.
  */
 export async function writeChart(): Promise<string> {
-  const results = join(repoRoot, 'bench', 'results')
+  const results = RESULTS_DIR
   const latest = await readJson(join(results, 'latest.json'))
   if (latest === undefined) throw new Error('no bench/results/latest.json: run `npm run bench` first')
   const extras: ChartExtras = {}

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -8,6 +8,7 @@ import { repoRoot } from './child-server.js'
 import { trackChild, trackDir } from './exit-cleanup.js'
 import { BENCH_SECRET } from './engine-runs.js'
 import type { BenchOptions } from './options.js'
+import { writeResults } from './results-file.js'
 import { writeWxrFixture, type WxrFixture } from './wxr-fixture.js'
 
 export interface ImportFigures {
@@ -119,7 +120,5 @@ export function importTable(figures: ImportFigures[]): string {
 export async function benchImportOnly(options: BenchOptions): Promise<void> {
   const figures = await runImportBench(options)
   console.log(`\n${importTable(figures)}`)
-  const resultsDir = join(repoRoot, 'bench', 'results')
-  await mkdir(resultsDir, { recursive: true })
-  await writeFile(join(resultsDir, 'import-latest.json'), `${JSON.stringify({ at: new Date(), imports: figures }, null, 2)}\n`)
+  await writeResults('import-latest', { at: new Date(), imports: figures })
 }

@@ -18,14 +18,13 @@
  * it). Its database is BENCH_DB_NAME (default parley_bench), dropped and created afresh.
  * Figures go to bench/results/outage.json.
  */
-import { mkdir, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import postgres from 'postgres'
 import { BENCH_DB, prepareEmptyPostgres } from './bench-databases.js'
-import { repoRoot, startChild, type ChildServer } from './child-server.js'
+import { startChild, type ChildServer } from './child-server.js'
 import { BENCH_SECRET } from './engine-runs.js'
 import { Traffic, checkAccepted, send, statusCounts, type Sample } from './fault-traffic.js'
 import type { BenchOptions } from './options.js'
+import { writeResults } from './results-file.js'
 import { ConnectionHog, accepts, clusterCtl, ensureCluster, type OutageCluster } from './outage-cluster.js'
 import { threadPath } from './workloads.js'
 
@@ -247,11 +246,7 @@ export async function benchOutage(options: BenchOptions): Promise<void> {
       outages, accepted, lost, storedWithoutAnswer, passed,
     }
     console.log(outageTable(report))
-    const dir = join(repoRoot, 'bench', 'results')
-    await mkdir(dir, { recursive: true })
-    const file = join(dir, 'outage.json')
-    await writeFile(file, `${JSON.stringify(report, null, 2)}\n`)
-    console.log(`\nFigures written to ${file}`)
+    await writeResults('outage', report)
     if (!passed) process.exitCode = 1
   } finally {
     if (!stoppedAtEnd) await clusterCtl(cluster, 'stop').catch((error: unknown) => log(`could not stop the cluster: ${String(error)}`))

@@ -1,8 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises'
-import { cpus, totalmem } from 'node:os'
-import { join } from 'node:path'
 import { checkBudgets } from './budgets.js'
-import { repoRoot } from './child-server.js'
 import { planDataset } from './dataset.js'
 import { runEngines } from './engine-runs.js'
 import type { LoadOptions } from './load.js'
@@ -14,6 +10,7 @@ import { writeChart } from './chart.js'
 import { benchOutage } from './outage-bench.js'
 import { benchShutdown } from './shutdown-bench.js'
 import { benchScale } from './scale-bench.js'
+import { machine, recordedOptions, writeResults } from './results-file.js'
 
 // `npm run bench`: DESIGN.md's budgets, measured on this machine with server and load generator
 // side by side, so every figure is also given as a ratio to floors measured in the same run.
@@ -42,16 +39,7 @@ async function main(): Promise<void> {
   console.log(`\n${budgetsTable(budgets)}`)
   console.log(`\n${importTable(imports)}`)
 
-  const resultsDir = join(repoRoot, 'bench', 'results')
-  await mkdir(resultsDir, { recursive: true })
-  const file = join(resultsDir, 'latest.json')
-  const cpu = cpus()
-  const machine = { cpus: cpu.length, cpuModel: cpu[0]?.model ?? 'unknown', memoryMb: Math.round(totalmem() / 2 ** 20), node: process.version }
-  // The admin URL stays out of the file: it may carry a password.
-  const { adminUrl: _adminUrl, ...recorded } = options
-  const report = { startedAt, finishedAt: new Date(), machine, options: recorded, floors, engines, budgets, imports }
-  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`)
-  console.log(`\nFigures written to ${file}`)
+  await writeResults('latest', { startedAt, finishedAt: new Date(), machine: machine(), options: recordedOptions(options), floors, engines, budgets, imports })
   console.log(`Chart written to ${await writeChart()} and bench/chart.svg`)
 }
 

@@ -1,6 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises'
-import { cpus, totalmem } from 'node:os'
-import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
 import postgres from 'postgres'
 import { queryRows } from '../src/db/database.js'
@@ -8,11 +5,12 @@ import { openPostgres } from '../src/db/postgres.js'
 import { createModerator } from '../src/auth/moderator-accounts.js'
 import { nativeArgon2 } from '../src/runtime/argon2-native.js'
 import { BENCH_DB, preparePostgres } from './bench-databases.js'
-import { repoRoot, type ChildServer, type Memory } from './child-server.js'
+import { type ChildServer, type Memory } from './child-server.js'
 import { planDataset } from './dataset.js'
 import { BENCH_SECRET, startParley } from './engine-runs.js'
 import { measure, warmUp, type LoadOptions, type Measurement, type Workload } from './load.js'
 import type { BenchOptions } from './options.js'
+import { machine, recordedOptions, writeResults } from './results-file.js'
 import { grow, SCALE_KEY_PREFIX, type GrowSummary } from './scale-load.js'
 import { scaleTable } from './scale-report.js'
 import { countsWorkload, moderationQueueWorkload } from './scale-workloads.js'
@@ -252,15 +250,9 @@ export async function benchScale(options: BenchOptions): Promise<void> {
   const checks = flatChecks(small, large)
   const loadFigures = { seeded, grown, rowsPerS }
   console.log(`\n${scaleTable(small, large, checks, loadFigures, load, options.poolMax)}`)
-  const resultsDir = join(repoRoot, 'bench', 'results')
-  await mkdir(resultsDir, { recursive: true })
-  const file = join(resultsDir, 'scale.json')
-  const cpu = cpus()
-  const machine = { cpus: cpu.length, cpuModel: cpu[0]?.model ?? 'unknown', memoryMb: Math.round(totalmem() / 2 ** 20), node: process.version }
-  const { adminUrl: _adminUrl, ...recorded } = options
-  const report = { startedAt, finishedAt: new Date(), machine, options: recorded, budget: FLAT_WITH_SIZE, load: loadFigures, sizes: [small, large], checks }
-  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`)
-  console.log(`\nFigures written to ${file}`)
+  await writeResults('scale', {
+    startedAt, finishedAt: new Date(), machine: machine(), options: recordedOptions(options), budget: FLAT_WITH_SIZE, load: loadFigures, sizes: [small, large], checks,
+  })
 }
 
 export interface LoadFigures {

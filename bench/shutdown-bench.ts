@@ -10,13 +10,12 @@
  * Runs on --pg-url's server (default the local 5432) in its own database BENCH_DB_NAME (default
  * parley_bench), dropped and created afresh. Figures go to bench/results/shutdown.json.
  */
-import { mkdir, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { BENCH_DB, prepareEmptyPostgres } from './bench-databases.js'
-import { repoRoot, startChild } from './child-server.js'
+import { startChild } from './child-server.js'
 import { BENCH_SECRET } from './engine-runs.js'
 import { Traffic, checkAccepted, statusCounts, type Sample } from './fault-traffic.js'
 import type { BenchOptions } from './options.js'
+import { writeResults } from './results-file.js'
 
 const log = (text: string) => process.stderr.write(`${text}\n`)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -127,11 +126,7 @@ export async function benchShutdown(options: BenchOptions): Promise<void> {
   const passed = lost === 0 && rounds.every((r) => r.inFlightAnswered === r.inFlight && r.afterBroken === 0 && r.exitCode === 0 && r.exitMs < GRACE_MS)
   const report: ShutdownReport = { startedAt, finishedAt: new Date(), database: BENCH_DB, graceMs: GRACE_MS, rounds, accepted, lost, storedWithoutAnswer, passed }
   console.log(shutdownTable(report))
-  const dir = join(repoRoot, 'bench', 'results')
-  await mkdir(dir, { recursive: true })
-  const file = join(dir, 'shutdown.json')
-  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`)
-  console.log(`\nFigures written to ${file}`)
+  await writeResults('shutdown', report)
   if (!passed) process.exitCode = 1
 }
 

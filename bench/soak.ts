@@ -1,11 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import autocannon from 'autocannon'
 import { preparePostgres } from './bench-databases.js'
-import { repoRoot } from './child-server.js'
 import { BIG_KEY, planDataset } from './dataset.js'
 import { BENCH_SECRET, startParley } from './engine-runs.js'
 import type { BenchOptions } from './options.js'
+import { writeResults } from './results-file.js'
 import { READS_PER_CYCLE, soakMix } from './soak-mix.js'
 import { wholeThreadPaths, type SubmissionTally } from './workloads.js'
 
@@ -239,9 +237,5 @@ export function soakTable(soak: SoakResult): string {
 export async function benchSoak(options: BenchOptions): Promise<void> {
   const soak = await runSoak(options)
   console.log(`\n${soakTable(soak)}`)
-  const resultsDir = join(repoRoot, 'bench', 'results')
-  await mkdir(resultsDir, { recursive: true })
-  const file = join(resultsDir, 'soak.json')
-  await writeFile(file, `${JSON.stringify(soak, null, 2)}\n`)
-  console.log(`\nFigures written to ${file}`)
+  await writeResults('soak', soak)
 }
