@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { Agent, request } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import postgres from 'postgres'
@@ -51,7 +52,6 @@ export interface TrafficOptions {
   slowBodyMs?: number
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** A socket error, and whether the request was sent on a socket an earlier request had used. */
 export class SendError extends Error {

@@ -18,6 +18,7 @@
  * it). Its database is BENCH_DB_NAME (default parley_bench), dropped and created afresh.
  * Figures go to bench/results/outage.json.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import postgres from 'postgres'
 import { BENCH_DB, prepareEmptyPostgres } from './bench-databases.js'
 import { startChild, type ChildServer } from './child-server.js'
@@ -29,7 +30,6 @@ import { ConnectionHog, accepts, clusterCtl, ensureCluster, type OutageCluster }
 import { threadPath } from './workloads.js'
 
 const log = (text: string) => process.stderr.write(`${text}\n`)
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 const DB_TIMEOUT_MS = 2000
 /** The request deadline src/http/request-guards.ts derives from DB_TIMEOUT_MS. */

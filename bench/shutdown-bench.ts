@@ -10,6 +10,7 @@
  * Runs on --pg-url's server (default the local 5432) in its own database BENCH_DB_NAME (default
  * parley_bench), dropped and created afresh. Figures go to bench/results/shutdown.json.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { BENCH_DB, prepareEmptyPostgres } from './bench-databases.js'
 import { startChild } from './child-server.js'
 import { BENCH_SECRET } from './engine-runs.js'
@@ -18,7 +19,6 @@ import type { BenchOptions } from './options.js'
 import { writeResults } from './results-file.js'
 
 const log = (text: string) => process.stderr.write(`${text}\n`)
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** GRACE_MS in src/runtime/node.ts: past it the server exits 1 with requests unfinished. */
 const GRACE_MS = 10_000
