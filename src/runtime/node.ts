@@ -44,13 +44,13 @@ const config = readNodeConfig(process.env)
 const logger = createLogger(config.logLevel)
 const { database, openReadCache } = await openDatabase(config, logger)
 const settings = new SettingsStore()
-// Settings are kept for a second per instance; a change another instance made flushes the read cache, and them with it.
 const readCacheBytes = readCacheRoom(config.readCacheBytes)
 if (readCacheBytes < config.readCacheBytes) {
   logger.warn('the read cache is smaller than READ_CACHE_MB: the heap has no room for more; raise PARLEY_HEAP_MB', {
     readCacheMb: Math.floor(readCacheBytes / 2 ** 20),
   })
 }
+// Settings are kept for a second per instance; a change another instance made flushes the read cache, and them with it.
 const readCache = readCacheBytes > 0 ? await openReadCache(readCacheBytes, () => settings.invalidate()) : undefined
 const deps: Deps = {
   db: database.db,
