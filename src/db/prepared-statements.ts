@@ -30,17 +30,12 @@ export function preparingClient(client: postgres.Sql, maxTexts = MAX_PREPARED_TE
           return (query: string, parameters?: postgres.ParameterOrJSON<never>[], options?: UnsafeOptions) =>
             target.unsafe(query, parameters, { ...options, prepare: options?.prepare || shouldPrepare(query) })
         }
-        if (property === 'begin' && 'begin' in target) {
-          // The transaction's own client is what drizzle queries inside it.
+        if ((property === 'begin' || property === 'savepoint') && property in target) {
+          // The transaction's (or savepoint's) own client is what drizzle queries inside it.
+          const open = (Reflect.get(target, property) as (...all: unknown[]) => unknown).bind(target)
           return (...args: unknown[]) => {
             const callback = args.pop() as (tx: postgres.TransactionSql) => unknown
-            return (target.begin as (...all: unknown[]) => unknown)(...args, (tx: postgres.TransactionSql) => callback(wrap(tx)))
-          }
-        }
-        if (property === 'savepoint' && 'savepoint' in target) {
-          return (...args: unknown[]) => {
-            const callback = args.pop() as (tx: postgres.TransactionSql) => unknown
-            return (target.savepoint as (...all: unknown[]) => unknown)(...args, (tx: postgres.TransactionSql) => callback(wrap(tx)))
+            return open(...args, (tx: postgres.TransactionSql) => callback(wrap(tx)))
           }
         }
         // postgres.js's functions are closures: they need no `this`.
