@@ -221,7 +221,7 @@ export async function benchScale(options: BenchOptions): Promise<void> {
   const database = openPostgres({ url, poolMax: 1, timeoutMs: 600_000 })
   let grown: GrowSummary
   try {
-    await createModerator(database.db, nativeArgon2, { ...moderator, name: 'Scale bench', role: 'moderator' })
+    await createModerator(database.db, nativeArgon2, { ...moderator, name: 'Scale bench', role: 'moderator' }, new Date())
     grown = await grow(database.db, { articles: SCALE_ARTICLES - seeded.articles, approved, pending, start: new Date(Date.now() - 20 * 86_400_000) },
       BENCH_SECRET, log, async (db) => {
         await db.execute(sql`vacuum analyze comments`)

@@ -77,10 +77,11 @@ function insertApproved(from: number, to: number, perArticle: number, baseId: nu
   return sql`
     with ${peopleCte(pools.people)}, ${bodiesCte(pools.bodies)}
     insert into comments (id, article_id, parent_id, root_id, path, depth, status, shown, author_name, author_url,
-      email_encrypted, email_hash, avatar, ip, user_agent, body, html, created_at)
+      email_encrypted, email_hash, avatar, ip, user_agent, body, html, created_at, status_changed_at, ip_collected_at)
     select ${baseId} + g, a.id, ${parentCase}, ${idOf(0)}, case ${k} ${pathCase} end,
       ${depthCase}, 'approved', true,
       p.name, p.url, p.email_encrypted, p.email_hash, p.avatar, '192.0.2.10', ${USER_AGENT}, b.body, b.html,
+      to_timestamp((${startMs}::bigint + g::bigint * 1000) / 1000.0), to_timestamp((${startMs}::bigint + g::bigint * 1000) / 1000.0),
       to_timestamp((${startMs}::bigint + g::bigint * 1000) / 1000.0)
     from generate_series(${from}::int, ${to - 1}::int) as g
     join articles a on a.key = ${SCALE_KEY_PREFIX} || (g / ${perArticle} + 1)
@@ -94,10 +95,10 @@ function insertPending(from: number, to: number, articleCount: number, baseId: n
   return sql`
     with ${peopleCte(pools.people)}, ${bodiesCte(pools.bodies)}
     insert into comments (id, article_id, parent_id, root_id, path, depth, status, shown, author_name, author_url,
-      email_encrypted, email_hash, avatar, ip, user_agent, body, html, created_at)
+      email_encrypted, email_hash, avatar, ip, user_agent, body, html, created_at, status_changed_at, ip_collected_at)
     select ${baseId} + h, a.id, null, ${baseId} + h, ${segment(ms, sql`${baseId} + h`)}, 0, 'pending', false,
       p.name, p.url, p.email_encrypted, p.email_hash, p.avatar, '192.0.2.10', ${USER_AGENT}, b.body, b.html,
-      to_timestamp(${ms} / 1000.0)
+      to_timestamp(${ms} / 1000.0), to_timestamp(${ms} / 1000.0), to_timestamp(${ms} / 1000.0)
     from generate_series(${from}::int, ${to - 1}::int) as h
     join articles a on a.key = ${SCALE_KEY_PREFIX} || (h % ${articleCount} + 1)
     join people p on p.n = (h::bigint * 7919 + 17) % 300

@@ -113,6 +113,8 @@ export async function seed(db: Db, plan: PlannedArticle[], secret: string, start
         body: planned.body,
         html: renderBody(planned.body),
         createdAt,
+        statusChangedAt: createdAt,
+        ipCollectedAt: createdAt,
       }
       stored.push(row)
       rows.push(row)
@@ -128,5 +130,5 @@ export async function seed(db: Db, plan: PlannedArticle[], secret: string, start
  * (it caches settings for a second, so it reads them fresh at its first request).
  */
 export async function configureForSubmissions(db: Db): Promise<void> {
-  await new SettingsStore().update(db, { floodSeconds: 0, previouslyApproved: false })
+  await new SettingsStore().update(db, { floodSeconds: 0, previouslyApproved: false }, new Date())
 }

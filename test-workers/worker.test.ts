@@ -30,7 +30,7 @@ async function signIn(role: 'admin' | 'moderator' = 'moderator'): Promise<Record
   const email = `edge-mod${serial}@news.example`
   const password = `correct horse ${serial}`
   // Made with the pure-JS hasher, as `wrangler` users would; the Worker verifies it the same way.
-  await createModerator(db, nobleArgon2, { email, name: `Edge mod ${serial}`, role, password })
+  await createModerator(db, nobleArgon2, { email, name: `Edge mod ${serial}`, role, password }, new Date())
   const res = await send('POST', '/api/v1/auth/login', { email, password }, {}, '198.18.0.7')
   expect(res.status).toBe(200)
   const { token } = await res.json<{ token: string }>()

@@ -35,7 +35,7 @@ async function readerComment(name: string, body: string, extra: Record<string, u
 async function moderator() {
   const password = 'correct horse battery'
   const email = 'mia@news.example'
-  await createModerator(t.deps.db, t.deps.passwords, { email, name: 'Mia Moderator', role: 'moderator', password })
+  await createModerator(t.deps.db, t.deps.passwords, { email, name: 'Mia Moderator', role: 'moderator', password }, t.now())
   return { email, password }
 }
 
@@ -169,8 +169,8 @@ describe('the moderation dashboard in Chromium', () => {
   it('shows an admin the articles, settings with a field error, moderators and the log (screenshots)', async () => {
     await t.setSettings({ floodSeconds: 0 })
     const admin = { email: 'ada@news.example', password: 'correct horse battery' }
-    await createModerator(t.deps.db, t.deps.passwords, { ...admin, name: 'Ada Admin', role: 'admin' })
-    await createModerator(t.deps.db, t.deps.passwords, { email: 'mia@news.example', name: 'Mia Moderator', role: 'moderator', password: 'another long one' })
+    await createModerator(t.deps.db, t.deps.passwords, { ...admin, name: 'Ada Admin', role: 'admin' }, t.now())
+    await createModerator(t.deps.db, t.deps.passwords, { email: 'mia@news.example', name: 'Mia Moderator', role: 'moderator', password: 'another long one' }, t.now())
     const id = await readerComment('Margaret Okafor', 'Finally!')
     const context = await browser.newContext({ viewport: { width: 1280, height: 820 } })
     const page = await context.newPage()

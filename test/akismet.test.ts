@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm'
 import { comments, jobs } from '../src/db/schema.js'
 import { runJobs } from '../src/jobs/run-jobs.js'
 import { spamJobs } from '../src/spam/spam-jobs.js'
-import { setupTestApp } from './support/test-app.js'
+import { setupTestApp, testTime } from './support/test-app.js'
 import { postComment } from './support/seed.js'
 import { signIn } from './support/moderators.js'
 import { loopbackServer, refusedUrl, text } from './support/loopback-server.js'
@@ -41,7 +41,7 @@ describe('Akismet', () => {
       api_key: 'test-key-123', blog: 'https://news.example', user_ip: '203.0.113.7', user_agent: 'Test Browser/1.0',
       referrer: 'https://news.example/ak', permalink: 'https://news.example/ak', comment_type: 'comment',
       comment_author: 'Ann', comment_author_email: 'ann@example.com', comment_author_url: 'https://ann.example/',
-      comment_content: 'Fine words', comment_date_gmt: '2026-11-26T20:00:00.000Z', honeypot_field_name: 'hp', hp: '',
+      comment_content: 'Fine words', comment_date_gmt: testTime(), honeypot_field_name: 'hp', hp: '',
     })
     await postComment(t, 'ak', { parentId: comment.id })
     expect(fields().get('comment_type')).toBe('reply')
@@ -68,7 +68,7 @@ describe('Akismet', () => {
       expect((await stored(comment.id))?.status).toBe('pending')
       expect(await akismetCheck(comment.id)).toMatchObject({ verdict: 'hold', retry: true })
       const [job] = await t.deps.db.select().from(jobs)
-      expect(job).toMatchObject({ kind: 'spam-recheck', commentId: comment.id, runAt: new Date('2026-11-26T20:20:00.000Z') })
+      expect(job).toMatchObject({ kind: 'spam-recheck', commentId: comment.id, runAt: new Date(testTime(20 * 60)) })
 
       // Akismet recovers: the retry lets the other rules decide, and they approve.
       t.deps.config.akismet = config

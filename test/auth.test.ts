@@ -19,7 +19,7 @@ async function account(role: ModeratorRole = 'moderator') {
   serial++
   const email = `person${serial}@news.example`
   const password = `a good password ${serial}`
-  const row = await createModerator(t.deps.db, t.deps.passwords, { email, name: `Person ${serial}`, role, password })
+  const row = await createModerator(t.deps.db, t.deps.passwords, { email, name: `Person ${serial}`, role, password }, t.now())
   return { id: row.id, email, password }
 }
 
@@ -95,7 +95,7 @@ describe('login', () => {
     const password = 'an old but good password'
     const weak = await argon2.hash(password, { type: argon2.argon2id, memoryCost: 4096, timeCost: 1, parallelism: 1 })
     expect(weak.startsWith('$argon2id$v=19$m=4096,t=1,p=1$')).toBe(true)
-    const [row] = await t.deps.db.insert(moderators).values({ email: 'old@news.example', name: 'Old', role: 'moderator', passwordHash: weak }).returning()
+    const [row] = await t.deps.db.insert(moderators).values({ email: 'old@news.example', name: 'Old', role: 'moderator', passwordHash: weak, createdAt: t.now(), updatedAt: t.now() }).returning()
     expect((await login('old@news.example', password)).status).toBe(200)
     const [after] = await t.deps.db.select().from(moderators).where(eq(moderators.id, row?.id ?? 0))
     const upgraded = after?.passwordHash ?? ''
@@ -110,7 +110,7 @@ describe('login', () => {
 
   it('does not upgrade a hash on a failed login', async () => {
     const weak = await argon2.hash('the right password', { type: argon2.argon2id, memoryCost: 4096, timeCost: 1, parallelism: 1 })
-    const [row] = await t.deps.db.insert(moderators).values({ email: 'weak@news.example', name: 'Weak', role: 'moderator', passwordHash: weak }).returning()
+    const [row] = await t.deps.db.insert(moderators).values({ email: 'weak@news.example', name: 'Weak', role: 'moderator', passwordHash: weak, createdAt: t.now(), updatedAt: t.now() }).returning()
     expect((await login('weak@news.example', 'the wrong password')).status).toBe(401)
     const [after] = await t.deps.db.select().from(moderators).where(eq(moderators.id, row?.id ?? 0))
     expect(after?.passwordHash).toBe(weak)

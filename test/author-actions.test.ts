@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { comments } from '../src/db/schema.js'
-import { setupTestApp } from './support/test-app.js'
+import { setupTestApp, testTime } from './support/test-app.js'
 import { openSettings, postComment } from './support/seed.js'
 
 const t = await setupTestApp()
@@ -29,7 +29,7 @@ describe('reading one comment', () => {
     expect((await t.request(`/api/v1/comments/${comment.id}`, { headers: bearer('wrong-token') })).status).toBe(404)
     const res = await t.request(`/api/v1/comments/${comment.id}`, { headers: bearer(token) })
     expect(res.status).toBe(200)
-    expect(await res.json()).toMatchObject({ id: comment.id, status: 'pending', editableUntil: '2026-11-26T20:15:00.000Z' })
+    expect(await res.json()).toMatchObject({ id: comment.id, status: 'pending', editableUntil: testTime(15 * 60) })
     t.advance(901)
     const late = await (await t.request(`/api/v1/comments/${comment.id}`, { headers: bearer(token) })).json()
     expect(late.status).toBe('pending')
@@ -59,7 +59,7 @@ describe('editing and withdrawing', () => {
     t.advance(60)
     const res = await patch(comment.id, { body: 'Edited <b>text</b>' }, bearer(token))
     expect(res.status).toBe(200)
-    expect((await res.json()).comment).toMatchObject({ id: comment.id, status: 'approved', html: '<p>Edited <b>text</b></p>', editedAt: '2026-11-26T20:01:00.000Z' })
+    expect((await res.json()).comment).toMatchObject({ id: comment.id, status: 'approved', html: '<p>Edited <b>text</b></p>', editedAt: testTime(60) })
     const thread = await (await t.request('/api/v1/articles/k/comments')).json()
     expect(thread.comments[0].html).toBe('<p>Edited <b>text</b></p>')
 

@@ -3,7 +3,7 @@ import { SaxesParser } from 'saxes'
 import { eq } from 'drizzle-orm'
 import { articles, moderationLog } from '../src/db/schema.js'
 import { createModerator } from '../src/auth/moderator-accounts.js'
-import { setupTestApp, type TestApp } from './support/test-app.js'
+import { setupTestApp, testTime, type TestApp } from './support/test-app.js'
 import { signIn, type SignedIn } from './support/moderators.js'
 import { openSettings, postComment } from './support/seed.js'
 import { fixture, importOk, postImport } from './support/imports.js'
@@ -69,11 +69,11 @@ describe('exporting', () => {
     const res = await admin.get('/api/v1/admin/export?format=json')
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8')
-    expect(res.headers.get('content-disposition')).toBe('attachment; filename="parley-export-2026-11-26.json"')
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="parley-export-${testTime().slice(0, 10)}.json"`)
     expect(res.headers.get('cache-control')).toBe('no-store')
     const text = await res.text()
     const data: Exported = JSON.parse(text)
-    expect(data.parley).toEqual({ format: 'parley-export', version: 1, exportedAt: '2026-11-26T20:00:00.000Z' })
+    expect(data.parley).toEqual({ format: 'parley-export', version: 1, exportedAt: testTime() })
     expect(data.articles).toHaveLength(80)
     expect(data.comments).toHaveLength(31)
     expect(text.split('\n')).toHaveLength(2 + 80 + 2 + 31 + 2)
@@ -81,7 +81,7 @@ describe('exporting', () => {
       id: own.id, article: 'my-story', parentId: null, status: 'approved',
       author: { name: expect.any(String), url: null, email: 'Reader@Example.org', moderator: null },
       ip: '203.0.113.7', userAgent: null, body: 'Written here, on <b>Parley</b>', html: '<p>Written here, on <b>Parley</b></p>', checks: expect.any(Array),
-      createdAt: '2026-11-26T20:00:00.000Z', editedAt: null, source: 'parley', sourceId: String(own.id),
+      createdAt: testTime(), editedAt: null, source: 'parley', sourceId: String(own.id),
     })
     expect(data.comments.find((c) => c.id === 1017)).toMatchObject({ article: '155', parentId: 168, status: 'pending', source: 'wordpress', sourceId: '1017', author: { email: 'themereviewteam@gmail.com' } })
     expect(data.comments.at(-1)).toMatchObject({ parentId: own.id, author: { moderator: { email: admin.email } } })
@@ -94,7 +94,7 @@ describe('exporting', () => {
     const exported = await exportJson(admin)
     // The moderator's reply keeps its author where an account with that email exists.
     const mod = exported.comments.at(-1)?.author.moderator as { email: string; name: string }
-    await createModerator(fresh.deps.db, fresh.deps.passwords, { email: mod.email, name: mod.name, role: 'admin', password: 'a long password' })
+    await createModerator(fresh.deps.db, fresh.deps.passwords, { email: mod.email, name: mod.name, role: 'admin', password: 'a long password' }, fresh.now())
     const freshAdmin = await signIn(fresh, 'admin')
     const summary = await importOk(fresh, freshAdmin, JSON.stringify(exported), 'application/json')
     expect(summary).toMatchObject({ format: 'parley', articles: 80, comments: 31, skipped: 0, errors: [], warnings: [] })
@@ -108,7 +108,7 @@ describe('exporting', () => {
     const res = await admin.get('/api/v1/admin/export?format=wxr')
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toBe('text/xml; charset=utf-8')
-    expect(res.headers.get('content-disposition')).toBe('attachment; filename="parley-export-2026-11-26.xml"')
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="parley-export-${testTime().slice(0, 10)}.xml"`)
     const xml = await res.text()
     expect(xml).toContain('xmlns:wp="http://wordpress.org/export/1.2/"')
     const items = readWxr(xml)

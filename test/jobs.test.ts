@@ -3,7 +3,8 @@ import { eq } from 'drizzle-orm'
 import { comments, jobs } from '../src/db/schema.js'
 import { runJobs } from '../src/jobs/run-jobs.js'
 import { spamJobs } from '../src/spam/spam-jobs.js'
-import { setupTestApp } from './support/test-app.js'
+import { setupTestApp, ORIGIN } from './support/test-app.js'
+import { importOk } from './support/imports.js'
 import { openSettings, postComment } from './support/seed.js'
 import { signIn } from './support/moderators.js'
 import { loopbackServer } from './support/loopback-server.js'
@@ -58,5 +59,47 @@ describe('runJobs', () => {
     expect(await stored(spam.comment.id)).toBeUndefined()
     expect((await stored(trashedParent.comment.id))?.status).toBe('trash')
     expect((await stored(reply.comment.id))?.status).toBe('approved')
+  })
+
+  it('counts the purge from the status change: an old comment trashed today can still be restored', async () => {
+    await t.setSettings({ ...openSettings, purgeAfterDays: 30, ipRetentionDays: 7 })
+    const old = await postComment(t, 'trashed-late')
+    // Sessions end after 12 hours: a moderator signs in afresh for each change.
+    const moderate = async (status: string) => (await (await signIn(t)).send('PATCH', `/api/v1/moderation/comments/${old.comment.id}`, { status })).status
+    t.advance(400 * 86_400)
+    expect(await moderate('trash')).toBe(200)
+    expect((await runJobs(t.deps, t.now(), spamJobs)).purged).toBe(0)
+    t.advance(29 * 86_400)
+    expect((await runJobs(t.deps, t.now(), spamJobs)).purged).toBe(0)
+    expect(await moderate('approved')).toBe(200)
+    expect(await stored(old.comment.id)).toMatchObject({ status: 'approved' })
+    // Trashed again: thirty days from this second change, not the first.
+    expect(await moderate('trash')).toBe(200)
+    t.advance(29 * 86_400)
+    expect((await runJobs(t.deps, t.now(), spamJobs)).purged).toBe(0)
+    t.advance(2 * 86_400)
+    expect((await runJobs(t.deps, t.now(), spamJobs)).purged).toBe(1)
+    expect(await stored(old.comment.id)).toBeUndefined()
+  })
+
+  it('keeps imported spam, trash and IPs for the full retention from the import, however old the comments', async () => {
+    await t.setSettings({ ...openSettings, purgeAfterDays: 30, ipRetentionDays: 7 })
+    const admin = await signIn(t, 'admin')
+    const comment = (id: number, approved: string) => `<wp:comment><wp:comment_id>${id}</wp:comment_id><wp:comment_author>Old</wp:comment_author>
+      <wp:comment_author_email>old${id}@example.com</wp:comment_author_email><wp:comment_author_IP>198.51.100.${id}</wp:comment_author_IP>
+      <wp:comment_date_gmt>2009-01-0${id} 10:00:00</wp:comment_date_gmt><wp:comment_content>Years ago ${id}</wp:comment_content>
+      <wp:comment_approved>${approved}</wp:comment_approved><wp:comment_parent>0</wp:comment_parent></wp:comment>`
+    const wxr = `<?xml version="1.0"?><rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"><channel>
+      <wp:base_site_url>https://old.example</wp:base_site_url><item><title>Old</title><link>${ORIGIN}/old</link><wp:post_id>7</wp:post_id>
+      ${comment(1, 'spam')}${comment(2, 'trash')}${comment(3, '1')}</item></channel></rss>`
+    const summary = await importOk(t, admin, wxr)
+    expect(summary.comments).toBe(3)
+    const ids = (await t.deps.db.select({ id: comments.id }).from(comments)).map((row) => row.id)
+    expect(await runJobs(t.deps, t.now(), spamJobs)).toMatchObject({ purged: 0, forgotten: 0 })
+    t.advance(8 * 86_400)
+    expect(await runJobs(t.deps, t.now(), spamJobs)).toMatchObject({ purged: 0, forgotten: 3 })
+    t.advance(23 * 86_400)
+    expect(await runJobs(t.deps, t.now(), spamJobs)).toMatchObject({ purged: 2 })
+    expect((await t.deps.db.select({ id: comments.id }).from(comments)).map((row) => row.id)).toEqual(ids.slice(2))
   })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { comments, articles } from '../src/db/schema.js'
-import { ORIGIN, setupTestApp } from './support/test-app.js'
+import { ORIGIN, setupTestApp, testTime } from './support/test-app.js'
 
 const t = await setupTestApp()
 
@@ -26,7 +26,7 @@ describe('submission', () => {
     })
     expect(json.comment.author.avatar).toMatch(/^[0-9a-f]{32}$/)
     expect(json.token.length).toBeGreaterThanOrEqual(22)
-    expect(json.comment.editableUntil).toBe('2026-11-26T20:15:00.000Z')
+    expect(json.comment.editableUntil).toBe(testTime(15 * 60))
     expect((await storedStatus(json.comment.id))?.checks.find((c) => c.filter === 'previously-approved')?.verdict).toBe('hold')
   })
 

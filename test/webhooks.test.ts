@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { sql } from 'drizzle-orm'
 import { Webhook } from 'standardwebhooks'
-import { setupTestApp } from './support/test-app.js'
+import { setupTestApp, testTime } from './support/test-app.js'
 import { openSettings, postComment } from './support/seed.js'
 import { signIn, type SignedIn } from './support/moderators.js'
 import { loopbackServer, text, type Received } from './support/loopback-server.js'
@@ -81,7 +81,7 @@ describe('webhook endpoints', () => {
     const created = await res.json()
     expect(created).toEqual({
       id: expect.any(Number), url: `${receiver.url}/hook`, events: ['comment.created'], includeEmail: false,
-      disabled: false, createdAt: '2026-11-26T20:00:00.000Z', secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
+      disabled: false, createdAt: testTime(), secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
     })
     const [row] = await t.deps.db.select().from(webhooks)
     expect(row?.secretSealed).not.toContain(created.secret.slice(6))
@@ -160,12 +160,12 @@ describe('webhook events', () => {
     const event = verified(request, hook.secret)
     expect(event).toEqual({
       type: 'comment.created',
-      timestamp: '2026-11-26T20:00:00.000Z',
+      timestamp: testTime(),
       data: {
         comment: {
           id: comment.id, parentId: null, depth: 0, status: 'approved',
           author: { name: 'Ada', url: 'https://ada.example/', avatar: expect.any(String), moderator: false },
-          html: '<p>Hello <b>there</b></p>', createdAt: '2026-11-26T20:00:00.000Z', editedAt: null,
+          html: '<p>Hello <b>there</b></p>', createdAt: testTime(), editedAt: null,
           article: { key: 'signed', url: null, title: null },
         },
       },

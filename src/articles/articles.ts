@@ -13,10 +13,10 @@ function findArticle(db: Db, key: string): Promise<Article | undefined> {
 }
 
 /** Registers an article on its first comment; a concurrent registration of the same key wins harmlessly. */
-export async function registerArticle(db: Db, key: string, details: { url: string | null; title: string | null }): Promise<Article> {
+export async function registerArticle(db: Db, key: string, details: { url: string | null; title: string | null }, now: Date): Promise<Article> {
   const [created] = await db
     .insert(articles)
-    .values({ key, url: details.url, title: details.title })
+    .values({ key, url: details.url, title: details.title, createdAt: now })
     .onConflictDoNothing({ target: articles.key })
     .returning()
   if (created) return created

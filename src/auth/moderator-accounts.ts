@@ -36,7 +36,7 @@ export interface NewModerator {
   password: string
 }
 
-export async function createModerator(db: Db, passwords: PasswordHasher, input: NewModerator): Promise<ModeratorRow> {
+export async function createModerator(db: Db, passwords: PasswordHasher, input: NewModerator, now: Date): Promise<ModeratorRow> {
   const email = input.email.trim().toLowerCase()
   // Cleaned like a commenter's name: a NUL made PostgreSQL refuse the insert (a 500), and control
   // characters or lone surrogates have no place in a name shown on every page.
@@ -48,7 +48,7 @@ export async function createModerator(db: Db, passwords: PasswordHasher, input: 
   if (weak) errors.push(weak)
   if (errors.length > 0) throw validationError(errors)
   const passwordHash = await passwords.hash(input.password)
-  const [row] = await db.insert(moderators).values({ email, name, role: input.role, passwordHash }).onConflictDoNothing().returning()
+  const [row] = await db.insert(moderators).values({ email, name, role: input.role, passwordHash, createdAt: now, updatedAt: now }).onConflictDoNothing().returning()
   if (!row) throw validationError([{ field: 'email', code: 'email_taken', message: 'A moderator with this email already exists.' }])
   return row
 }
@@ -68,7 +68,7 @@ export interface ModeratorChange {
  * Changes a moderator. A new password or a disabled account ends every session of theirs; the
  * last active admin can be neither demoted nor disabled, so that someone can always administer.
  */
-export async function updateModerator(db: Db, passwords: PasswordHasher, id: number, change: ModeratorChange): Promise<{ before: ModeratorRow; after: ModeratorRow }> {
+export async function updateModerator(db: Db, passwords: PasswordHasher, id: number, change: ModeratorChange, now: Date): Promise<{ before: ModeratorRow; after: ModeratorRow }> {
   if (change.password !== undefined) {
     const weak = checkPassword(change.password)
     if (weak) throw validationError([weak])
@@ -105,7 +105,7 @@ export async function updateModerator(db: Db, passwords: PasswordHasher, id: num
         ...(change.role === undefined ? {} : { role: change.role }),
         ...(change.disabled === undefined ? {} : { disabled: change.disabled }),
         ...(passwordHash === undefined ? {} : { passwordHash }),
-        updatedAt: sql`now()`,
+        updatedAt: now,
       })
       .where(eq(moderators.id, id))
       .returning()

@@ -5,7 +5,7 @@ import { createModerator, updateModerator, type ModeratorChange, type ModeratorR
 /** An admin creates an account; the account and its log entry commit together. */
 export function addModerator(deps: Deps, actorId: number, input: NewModerator): Promise<ModeratorRow> {
   return deps.db.transaction(async (tx) => {
-    const created = await createModerator(tx, deps.passwords, input)
+    const created = await createModerator(tx, deps.passwords, input, deps.clock())
     await logAction(tx, { at: deps.clock(), moderatorId: actorId, action: 'moderator.create', to: created.role, detail: { moderatorId: created.id } })
     return created
   })
@@ -14,7 +14,7 @@ export function addModerator(deps: Deps, actorId: number, input: NewModerator): 
 /** An admin changes an account (see `updateModerator`), logged from and to its role or `disabled`. */
 export function changeModerator(deps: Deps, actorId: number, id: number, change: ModeratorChange): Promise<ModeratorRow> {
   return deps.db.transaction(async (tx) => {
-    const { before, after } = await updateModerator(tx, deps.passwords, id, change)
+    const { before, after } = await updateModerator(tx, deps.passwords, id, change, deps.clock())
     await logAction(tx, {
       at: deps.clock(),
       moderatorId: actorId,

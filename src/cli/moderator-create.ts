@@ -18,7 +18,7 @@ if (!values.email || !values.name || (role !== 'admin' && role !== 'moderator'))
 const password = process.env.PARLEY_PASSWORD ?? (await readPassword('Password (8-128 characters): '))
 const database = await openCliDatabase()
 try {
-  const row = await createModerator(database.db, nativeArgon2, { email: values.email, name: values.name, role, password })
+  const row = await createModerator(database.db, nativeArgon2, { email: values.email, name: values.name, role, password }, new Date())
   console.log(`Created ${row.role} #${row.id} ${row.email}.`)
 } catch (error) {
   const message = error instanceof ApiError ? (error.errors ?? []).map((e) => e.message).join(' ') || error.detail : String(error)

@@ -36,7 +36,9 @@ export async function changeStatus(
   at: Date,
   extra: Partial<typeof comments.$inferInsert> = {},
 ): Promise<void> {
-  await db.update(comments).set({ ...extra, status: to }).where(eq(comments.id, comment.id))
+  // Spam and trash are purged by how long they have been spam or trash, not by the comment's age.
+  const statusChangedAt = comment.status === to ? {} : { statusChangedAt: at }
+  await db.update(comments).set({ ...extra, ...statusChangedAt, status: to }).where(eq(comments.id, comment.id))
   if (comment.status !== to) {
     await recordEvent(db, { type: 'comment.status_changed', at, comment: { ...comment, ...extra, status: to }, data: { from: comment.status, to } })
   }

@@ -45,12 +45,14 @@ export async function insertComment(db: Db, c: NewComment): Promise<CommentRow> 
     with n as (select nextval(pg_get_serial_sequence('comments', 'id'))::int as id),
     ins as (
       insert into comments (id, article_id, parent_id, root_id, path, depth, status, shown, author_name, author_url,
-        email_encrypted, email_hash, avatar, ip, user_agent, body, html, checks, token_hash, moderator_id, created_at)
+        email_encrypted, email_hash, avatar, ip, user_agent, body, html, checks, token_hash, moderator_id, created_at,
+        status_changed_at, ip_collected_at)
       select ${id}, ${c.articleId}, ${c.parent?.id ?? null}::int, ${c.parent ? sql`${c.parent.rootId}::int` : id},
         ${c.parent?.path ?? ''}::text || ${pathSegmentSql(c.createdAt, id)}, ${c.parent ? c.parent.depth + 1 : 0},
         ${c.status}, ${approved}, ${c.authorName}, ${c.authorUrl}, ${c.emailEncrypted}, ${c.emailHash}, ${c.avatar},
         ${c.ip}, ${c.userAgent}, ${c.body}, ${c.html}, ${JSON.stringify(c.checks)}::jsonb, ${c.tokenHash}, ${c.moderatorId ?? null}::int,
-        ${c.createdAt.toISOString()}::timestamptz
+        ${c.createdAt.toISOString()}::timestamptz, ${c.createdAt.toISOString()}::timestamptz,
+        ${c.ip === null && c.userAgent === null ? null : c.createdAt.toISOString()}::timestamptz
       from n
       returning id
     ),
@@ -86,5 +88,7 @@ export async function insertComment(db: Db, c: NewComment): Promise<CommentRow> 
     sourceId: null,
     createdAt: c.createdAt,
     editedAt: null,
+    statusChangedAt: c.createdAt,
+    ipCollectedAt: c.ip === null && c.userAgent === null ? null : c.createdAt,
   }
 }

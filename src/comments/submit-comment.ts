@@ -136,7 +136,7 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
   return db.transaction(async (tx) => {
     // Lost a race with another post from the same IP or email: it just started the full wait.
     if (!(await claimFlood(tx, keys, now, settings.floodSeconds))) throw tooFast(settings.floodSeconds)
-    const target = article ?? (await registerArticle(tx, input.articleKey, newArticle ?? { url: null, title: null }))
+    const target = article ?? (await registerArticle(tx, input.articleKey, newArticle ?? { url: null, title: null }, now))
     const comment = await insertComment(tx, { ...values, articleId: target.id })
     if (retry) await scheduleRecheck(tx, comment.id, now, ctx.referrer)
     return { comment, article: target, token }

@@ -29,14 +29,14 @@ export const moderators = pgTable('moderators', {
   role: moderatorRole('role').notNull(),
   passwordHash: text('password_hash').notNull(),
   disabled: boolean('disabled').notNull().default(false),
-  createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull(),
 }, (t) => [uniqueIndex('moderators_email_idx').on(t.email)])
 
 export const commentStatus = pgEnum('comment_status', ['pending', 'approved', 'spam', 'trash'])
 export type CommentStatus = (typeof commentStatus.enumValues)[number]
 
-const createdAt = () => timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow()
+const createdAt = () => timestamp('created_at', { withTimezone: true, precision: 3 }).notNull()
 
 export const articles = pgTable('articles', {
   id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
@@ -91,6 +91,10 @@ export const comments = pgTable('comments', {
   sourceId: text('source_id'),
   createdAt: createdAt(),
   editedAt: timestamp('edited_at', { withTimezone: true, precision: 3 }),
+  /** When the comment took its status (arrival, a moderator's decision, an import): spam and trash are purged by it. */
+  statusChangedAt: timestamp('status_changed_at', { withTimezone: true, precision: 3 }).notNull(),
+  /** When Parley received `ip` and `userAgent` (at submission, or at import): both are forgotten by it. */
+  ipCollectedAt: timestamp('ip_collected_at', { withTimezone: true, precision: 3 }),
 }, (t) => [
   index('comments_thread_roots_idx').on(t.articleId, t.createdAt, t.id).where(sql`${t.parentId} is null and ${t.shown}`),
   index('comments_thread_rows_idx').on(t.rootId, t.path),
@@ -98,6 +102,9 @@ export const comments = pgTable('comments', {
   index('comments_email_status_idx').on(t.emailHash, t.status),
   index('comments_queue_idx').on(t.status, t.createdAt, t.id),
   index('comments_parent_idx').on(t.parentId),
+  // The purge job's two look-ups, each over the few rows it may touch.
+  index('comments_purge_idx').on(t.statusChangedAt).where(sql`${t.status} in ('spam', 'trash')`),
+  index('comments_ip_retention_idx').on(t.ipCollectedAt).where(sql`${t.ipCollectedAt} is not null`),
   uniqueIndex('comments_source_idx').on(t.source, t.sourceId),
   check('comments_depth_check', sql`${t.depth} >= 0`),
 ])
@@ -115,7 +122,7 @@ export const settings = pgTable('settings', {
   revision: integer('revision').notNull().default(1),
   /** The site filter webhook's signing secret, sealed with PARLEY_SECRET; never in `value`. */
   filterSecret: text('filter_secret'),
-  updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull(),
 }, (t) => [check('settings_single_row', sql`${t.id} = 1`)])
 
 /** Moderator sessions: only the SHA-256 of the token is kept. */
@@ -179,7 +186,7 @@ export const jobs = pgTable('jobs', {
   expiresAt: timestamp('expires_at', { withTimezone: true, precision: 3 }),
   attempts: integer('attempts').notNull().default(0),
   lastError: text('last_error'),
-  createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull(),
 }, (t) => [index('jobs_run_at_idx').on(t.runAt)])
 
 /** Endpoints that receive event webhooks. */
@@ -191,7 +198,7 @@ export const webhooks = pgTable('webhooks', {
   /** The `whsec_` signing secret, sealed with PARLEY_SECRET. */
   secretSealed: text('secret_sealed').notNull(),
   disabled: boolean('disabled').notNull().default(false),
-  createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull(),
 })
 
 /** The outbox: one row per event and endpoint, written in the transaction of the change it describes. */
@@ -209,5 +216,5 @@ export const webhookDeliveries = pgTable('webhook_deliveries', {
   failedAt: timestamp('failed_at', { withTimezone: true, precision: 3 }),
   lastStatus: integer('last_status'),
   lastError: text('last_error'),
-  createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull(),
 }, (t) => [index('webhook_deliveries_due_idx').on(t.nextAt).where(sql`${t.deliveredAt} is null and ${t.failedAt} is null`)])

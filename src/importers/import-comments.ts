@@ -58,7 +58,7 @@ export async function importComments(db: Db, secrets: Secrets, source: AsyncIter
     const alreadyImported = await classifyComments(tx, staging.errors, nouns)
     await assignIds(tx)
     await buildTree(tx, staging, nouns.comment)
-    const stored = await storeStaged(tx)
+    const stored = await storeStaged(tx, options.now)
 
     const comments = Object.values(stored.statuses).reduce((sum, n) => sum + n, 0)
     const summary: ImportSummary = {

@@ -17,7 +17,7 @@ export interface StoredComments {
  * The articles' approved counts grow by what arrived and their versions change, so caches and
  * ETags refresh. No `comment.created` webhook is queued: these comments are history, not news.
  */
-export async function storeStaged(db: Db): Promise<StoredComments> {
+export async function storeStaged(db: Db, now: Date): Promise<StoredComments> {
   // Every id on an approved comment's path: the comment itself and each ancestor.
   await db.execute(sql`
     create temp table import_shown on commit drop as
@@ -28,10 +28,13 @@ export async function storeStaged(db: Db): Promise<StoredComments> {
   await db.execute(sql`analyze import_shown`)
   await db.execute(sql`
     insert into comments (id, article_id, parent_id, root_id, path, depth, status, shown, author_name, author_url,
-      email_encrypted, email_hash, avatar, ip, user_agent, body, html, checks, moderator_id, source, source_id, created_at, edited_at)
+      email_encrypted, email_hash, avatar, ip, user_agent, body, html, checks, moderator_id, source, source_id, created_at, edited_at,
+      status_changed_at, ip_collected_at)
     select t.id, i.article_id, t.parent_id, t.root_id, t.path, t.depth, s.status, exists (select 1 from import_shown h where h.id = t.id),
       s.author_name, s.author_url, s.email_encrypted, s.email_hash, s.avatar, s.ip, s.user_agent, s.body, s.html, s.checks,
-      m.id, s.source, s.source_id, s.created_at, s.edited_at
+      m.id, s.source, s.source_id, s.created_at, s.edited_at,
+      -- Retention runs from the import: spam, trash and IPs from years ago are not purged at the first job run.
+      ${now.toISOString()}::timestamptz, case when s.ip is not null or s.user_agent is not null then ${now.toISOString()}::timestamptz end
     from import_tree t
     join import_ids i on i.seq = t.seq
     join import_comments s on s.seq = t.seq

@@ -8,13 +8,14 @@ export type JobRow = typeof jobs.$inferSelect
 /** Queues work for runJobs, in the caller's transaction when there is one. */
 export async function enqueueJob(
   db: Db,
-  job: { kind: string; commentId?: number | null; payload?: Record<string, unknown>; runAt: Date; expiresAt?: Date | null },
+  job: { kind: string; commentId?: number | null; payload?: Record<string, unknown>; now: Date; runAt: Date; expiresAt?: Date | null },
 ): Promise<void> {
   await db.insert(jobs).values({
     kind: job.kind,
     commentId: job.commentId ?? null,
     payload: job.payload ?? {},
     runAt: job.runAt,
+    createdAt: job.now,
     expiresAt: job.expiresAt ?? null,
   })
 }

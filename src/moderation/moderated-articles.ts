@@ -34,7 +34,7 @@ export async function putArticle(ctx: ModerationContext, key: string, change: Ar
   return ctx.db.transaction(async (tx) => {
     const [created] = await tx
       .insert(articles)
-      .values({ key, url: clean.url ?? null, title: clean.title ?? null, open: clean.open ?? true })
+      .values({ key, url: clean.url ?? null, title: clean.title ?? null, open: clean.open ?? true, createdAt: ctx.now })
       .onConflictDoNothing({ target: articles.key })
       .returning()
     if (created) {

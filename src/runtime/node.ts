@@ -65,7 +65,7 @@ const deps: Deps = {
   config,
   readCache: readCache?.cache,
 }
-if (!config.databaseUrl) await ensureFirstAdmin(deps.db, deps.passwords)
+if (!config.databaseUrl) await ensureFirstAdmin(deps.db, deps.passwords, deps.clock())
 const app = createApp(deps, fromSource)
 
 const server: ServerType = serve(

@@ -38,7 +38,7 @@ function settingsDiff(before: Settings, after: Settings): Record<string, { from:
 export async function changeSettings(deps: Deps, moderatorId: number, patch: Partial<Settings>): Promise<{ values: Settings; filterSecret?: string }> {
   const secret = await filterSecretChange(deps, patch.filterWebhook)
   const values = await deps.db.transaction(async (tx) => {
-    const { before, loaded } = await deps.settings.update(tx, patch, secret?.sealed)
+    const { before, loaded } = await deps.settings.update(tx, patch, deps.clock(), secret?.sealed)
     const diff = settingsDiff(before, loaded.values)
     if (Object.keys(diff).length > 0) await logAction(tx, { at: deps.clock(), moderatorId, action: 'settings', detail: diff })
     return loaded.values

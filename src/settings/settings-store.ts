@@ -44,16 +44,16 @@ export class SettingsStore {
   }
 
   /** Validates and stores a partial update; unknown keys are the caller's to refuse. */
-  async update(db: Db, patch: Partial<Settings>, filterSecretSealed?: string | null): Promise<{ before: Settings; loaded: LoadedSettings }> {
+  async update(db: Db, patch: Partial<Settings>, now: Date, filterSecretSealed?: string | null): Promise<{ before: Settings; loaded: LoadedSettings }> {
     const current = await this.load(db)
     const next = settingsSchema.parse({ ...current.values, ...patch })
     const secret = filterSecretSealed === undefined ? current.filterSecretSealed : filterSecretSealed
     const [row] = await db
       .insert(settings)
-      .values({ id: 1, value: next, revision: 1, filterSecret: secret })
+      .values({ id: 1, value: next, revision: 1, filterSecret: secret, updatedAt: now })
       .onConflictDoUpdate({
         target: settings.id,
-        set: { value: next, revision: sql`${settings.revision} + 1`, updatedAt: sql`now()`, filterSecret: secret },
+        set: { value: next, revision: sql`${settings.revision} + 1`, updatedAt: now, filterSecret: secret },
       })
       .returning({ revision: settings.revision })
     const loaded = { values: next, revision: row?.revision ?? current.revision + 1, filterSecretSealed: secret }

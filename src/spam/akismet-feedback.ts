@@ -12,7 +12,7 @@ const RETRY_MS = 10 * 60_000
 
 /** Tells Akismet what a moderator decided, later and durably (submit-spam / submit-ham). */
 export async function scheduleAkismetFeedback(db: Db, commentId: number, kind: 'spam' | 'ham', now: Date): Promise<void> {
-  await enqueueJob(db, { kind: 'akismet-feedback', commentId, payload: { kind }, runAt: now, expiresAt: new Date(now.getTime() + GIVE_UP_AFTER_MS) })
+  await enqueueJob(db, { kind: 'akismet-feedback', commentId, payload: { kind }, now, runAt: now, expiresAt: new Date(now.getTime() + GIVE_UP_AFTER_MS) })
 }
 
 export const akismetFeedbackJob: JobHandler = {

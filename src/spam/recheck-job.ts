@@ -24,6 +24,7 @@ export async function scheduleRecheck(db: Db, commentId: number, now: Date, refe
     kind: 'spam-recheck',
     commentId,
     payload: { referrer },
+    now,
     runAt: new Date(now.getTime() + RECHECK_EVERY_MS),
     expiresAt: new Date(now.getTime() + GIVE_UP_AFTER_MS),
   })

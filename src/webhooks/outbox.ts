@@ -18,11 +18,11 @@ export function outboxInsert(event: WebhookEvent, commentId?: SQL): SQL {
   const withId = commentId ? sql`jsonb_set(${payload}, '{data,comment,id}', to_jsonb(${commentId}))` : payload
   const article = sql`(select jsonb_build_object('key', a.key, 'url', a.url, 'title', a.title) from articles a where a.id = ${event.comment.articleId}::int)`
   return sql`
-    insert into webhook_deliveries (webhook_id, message_id, type, payload, email_sealed, next_at)
+    insert into webhook_deliveries (webhook_id, message_id, type, payload, email_sealed, next_at, created_at)
     select w.id, ${newMessageId()}, ${event.type},
       jsonb_set(${withId}, '{data,comment,article}', coalesce(${article}, 'null'::jsonb)),
       case when w.include_email then ${event.comment.emailEncrypted}::text end,
-      ${event.at.toISOString()}::timestamptz
+      ${event.at.toISOString()}::timestamptz, ${event.at.toISOString()}::timestamptz
     from webhooks w
     where not w.disabled and ${event.type}::text = any(w.events)`
 }

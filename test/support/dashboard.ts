@@ -25,7 +25,7 @@ export async function dashboardSession(t: TestApp, role: ModeratorRole = 'modera
   serial++
   const email = `dash-${role}${serial}@news.example`
   const password = `battery staple ${serial}`
-  const row = await createModerator(t.deps.db, t.deps.passwords, { email, name: name ?? `${role} ${serial}`, role, password })
+  const row = await createModerator(t.deps.db, t.deps.passwords, { email, name: name ?? `${role} ${serial}`, role, password }, t.now())
   const login = await t.request('/admin/login', { method: 'POST', headers: { Origin: ORIGIN }, body: form({ email, password }) }, `198.19.0.${serial % 250}`)
   const cookie = sessionCookieOf(login)
   if (login.status !== 303 || !cookie) throw new Error(`dashboard login failed: ${login.status} ${await login.text()}`)

@@ -9,7 +9,7 @@ export async function signIn(t: TestApp, role: ModeratorRole = 'moderator', name
   serial++
   const email = `${role}${serial}@news.example`
   const password = `correct horse ${serial}`
-  const row = await createModerator(t.deps.db, t.deps.passwords, { email, name: name ?? `${role} ${serial}`, role, password })
+  const row = await createModerator(t.deps.db, t.deps.passwords, { email, name: name ?? `${role} ${serial}`, role, password }, t.now())
   const res = await t.postJson('/api/v1/auth/login', { email, password }, {}, `198.18.0.${serial % 250}`)
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`)
   const { token } = await res.json()

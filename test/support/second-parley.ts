@@ -23,7 +23,7 @@ export async function secondParley(t: TestApp): Promise<TestApp> {
     deps,
     database,
     request,
-    setSettings: (patch) => deps.settings.update(deps.db, patch),
+    setSettings: (patch) => deps.settings.update(deps.db, patch, deps.clock()),
     postJson: (path, body, headers = {}, remoteAddr = READER_IP) =>
       request(path, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) }, remoteAddr),
   }

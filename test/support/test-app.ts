@@ -17,6 +17,17 @@ export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hkdf-0123456789'
 export const ORIGIN = 'http://parley.test'
 export const READER_IP = '203.0.113.7'
 
+/**
+ * Where every test's clock starts: far from the wall clock, so that a rule reading the real date
+ * (a database default, `new Date()`) behind the injected clock fails. PARLEY_TEST_CLOCK moves it;
+ * CI runs the suite once in the future (this default) and once in the past.
+ */
+export const TEST_START = new Date(process.env.PARLEY_TEST_CLOCK ?? '2031-03-14T20:00:00.000Z')
+if (Number.isNaN(TEST_START.getTime())) throw new Error(`PARLEY_TEST_CLOCK is not a date: ${process.env.PARLEY_TEST_CLOCK}`)
+
+/** The test clock's start moved by `seconds`, as an ISO string: what the API answers for it. */
+export const testTime = (seconds = 0): string => new Date(TEST_START.getTime() + seconds * 1000).toISOString()
+
 /** A read cache on this database, with its own LISTEN connection on PostgreSQL, as each Node instance has. */
 export async function listenForChanges(database: TestDatabase, logger: Logger, onFlush?: () => void): Promise<CacheListener> {
   const maxBytes = 8 * 1024 * 1024
@@ -31,7 +42,7 @@ export async function listenForChanges(database: TestDatabase, logger: Logger, o
 export async function setupTestApp(options: { spamFilters?: SpamFilter[]; readCache?: boolean } = {}) {
   const database = await openTestDatabase()
   const logLines: string[] = []
-  let now = new Date('2026-11-26T20:00:00.000Z')
+  let now = TEST_START
   const deps: Deps = {
     db: database.db,
     secrets: await createSecrets(TEST_SECRET),
@@ -56,7 +67,7 @@ export async function setupTestApp(options: { spamFilters?: SpamFilter[]; readCa
     deps.settings.invalidate()
     deps.spamFilters = options.spamFilters ?? []
     logLines.length = 0
-    now = new Date('2026-11-26T20:00:00.000Z')
+    now = TEST_START
   })
   afterAll(async () => {
     await listener?.close()
@@ -78,7 +89,7 @@ export async function setupTestApp(options: { spamFilters?: SpamFilter[]; readCa
     },
     now: () => now,
     setSettings: async (patch: Partial<Settings>) => {
-      const changed = await deps.settings.update(deps.db, patch)
+      const changed = await deps.settings.update(deps.db, patch, now)
       await deps.readCache?.sync()
       return changed
     },
