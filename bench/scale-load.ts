@@ -58,7 +58,7 @@ function poolsJson(people: Awaited<ReturnType<typeof sealCommenters>>): { people
 }
 
 const peopleCte = (json: string) => sql`people as (
-  select * from jsonb_to_recordset(${json}::jsonb) as p(n int, name text, url text, email_encrypted text, email_hash text, avatar text)
+  select * from jsonb_to_recordset(${json}::jsonb) as p(n int, name text, url text, email_encrypted text, email_hash text, avatar smallint)
 )`
 const bodiesCte = (json: string) => sql`bodies as (select * from jsonb_to_recordset(${json}::jsonb) as b(n int, body text, html text))`
 

@@ -19,7 +19,7 @@ export interface SealedCommenter {
   url: string | null
   emailEncrypted: string
   emailHash: string
-  avatar: string
+  avatar: number
 }
 
 /** The email columns cost three crypto calls each, so they are made once per commenter, not per row. */

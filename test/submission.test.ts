@@ -24,7 +24,7 @@ describe('submission', () => {
       parentId: null, depth: 0, status: 'pending', html: '<p>Hello there</p>', removed: false,
       author: { name: 'Ann', url: null, moderator: false },
     })
-    expect(json.comment.author.avatar).toMatch(/^[0-9a-f]{32}$/)
+    expect(json.comment.author.avatar).toBe(await t.deps.secrets.avatar('ann@example.com'))
     expect(json.token.length).toBeGreaterThanOrEqual(22)
     expect(json.comment.editableUntil).toBe(testTime(15 * 60))
     expect((await storedStatus(json.comment.id))?.checks.find((c) => c.filter === 'previously-approved')?.verdict).toBe('hold')
@@ -125,11 +125,41 @@ describe('submission', () => {
     expect((await (await post('a1', { ...ann, body: 'plain' })).json()).comment.status).toBe('pending')
   })
 
-  it('refuses a duplicate before flood control', async () => {
+  it('answers a duplicate 409 to the network that posted it, after flood control', async () => {
     expect((await post('a1', { ...ann, body: 'Same words' })).status).toBe(201)
+    // Within the flood window even a duplicate is only "too fast": the duplicate check comes after.
+    expect((await post('a1', { ...ann, body: 'Same words' })).status).toBe(429)
+    t.advance(16)
     const dup = await post('a1', { ...ann, body: 'Same words' })
     expect(dup.status).toBe(409)
     expect(await dup.json()).toMatchObject({ code: 'duplicate_comment', detail: 'Duplicate comment detected; it looks as though you\u2019ve already said that!' })
+    // An IPv6 reader is one client across its /64.
+    t.advance(16)
+    expect((await post('a1', { ...ann, body: 'From six' }, {}, '2001:db8:1:2::10')).status).toBe(201)
+    t.advance(16)
+    expect((await post('a1', { ...ann, body: 'From six' }, {}, '2001:db8:1:2:ffff::99')).status).toBe(409)
+  })
+
+  it('tells no one else that a text is a duplicate: from another network it is answered as held and kept as spam', async () => {
+    const victim = { name: 'Vera', email: 'vera@example.com', body: 'My words' }
+    expect((await post('a1', victim, {}, '198.51.100.20')).status).toBe(201)
+    // The attacker knows the text and guesses the email; one throwaway post sets their flood mark.
+    const attacker = '192.0.2.66'
+    expect((await post('a1', { name: 'X', email: 'x@example.com', body: 'throwaway' }, {}, attacker)).status).toBe(201)
+    const right = await post('a1', { ...victim, name: 'Someone' }, {}, attacker)
+    const wrong = await post('a1', { ...victim, name: 'Someone', email: 'nobody@example.com' }, {}, attacker)
+    expect([right.status, wrong.status]).toEqual([429, 429])
+    t.advance(16)
+    const guessRight = await post('a1', { ...victim, name: 'Someone' }, {}, attacker)
+    t.advance(16)
+    const guessWrong = await post('a1', { ...victim, name: 'Someone else', email: 'nobody@example.com' }, {}, attacker)
+    expect([guessRight.status, guessWrong.status]).toEqual([201, 201])
+    const [a, b] = [await guessRight.json(), await guessWrong.json()]
+    expect(a.comment.status).toBe('pending')
+    expect(b.comment.status).toBe('pending')
+    expect(Object.keys(a.comment).sort()).toEqual(Object.keys(b.comment).sort())
+    expect((await storedStatus(a.comment.id))).toMatchObject({ status: 'spam', checks: expect.arrayContaining([expect.objectContaining({ filter: 'duplicate', verdict: 'spam' })]) })
+    expect((await storedStatus(b.comment.id))?.status).not.toBe('spam')
   })
 
   it('slows down a fast poster per IP and per email, with Retry-After', async () => {

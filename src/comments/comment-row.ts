@@ -7,7 +7,7 @@ export interface PublicComment {
   id: number
   parentId: number | null
   depth: number
-  author: { name: string; url: string | null; avatar: string | null; moderator: boolean }
+  author: { name: string; url: string | null; avatar: number | null; moderator: boolean }
   html: string
   createdAt: string
   editedAt: string | null

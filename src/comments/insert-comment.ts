@@ -14,7 +14,7 @@ export interface NewComment {
   authorUrl: string | null
   emailEncrypted: string | null
   emailHash: string | null
-  avatar: string | null
+  avatar: number | null
   ip: string | null
   userAgent: string | null
   body: string

@@ -1,11 +1,12 @@
 import { and, eq, ne, or, sql } from 'drizzle-orm'
 import { ApiError, validationError } from '../http/api-error.js'
-import { articles, comments, type CommentStatus } from '../db/schema.js'
+import { articles, comments, type CheckResult, type CommentStatus } from '../db/schema.js'
 import { isOpen, registerArticle, type Article } from '../articles/articles.js'
 import { hashToken, newToken } from '../crypto/tokens.js'
 import { runFilters } from '../spam/run-filters.js'
 import { filtersFor } from '../spam/filters-for.js'
 import type { Verdict } from '../spam/spam-filter.js'
+import { rateLimitNetwork } from '../privacy/ip-networks.js'
 import type { CommentContext } from './comment-context.js'
 import { checkSubmission, normalizeUrl, type RawSubmission } from './submission-rules.js'
 import { renderBody } from './render-body.js'
@@ -48,9 +49,16 @@ function articleDetails(input: SubmissionInput, allowedOrigins: string[]): { url
   return { url, title }
 }
 
+/** A duplicate from another network than the original's: stored as spam, answered like any held comment. */
+const duplicateCheck: CheckResult = { filter: 'duplicate', verdict: 'spam', reason: 'the same text was posted before under this name or email, from another network' }
+
 /**
  * A reader's new comment, through WordPress's rules and the spam pipeline: 422, 404, 403, 422
- * (parent), 409 (duplicate), 429 (flood), then stored with the verdict's status.
+ * (parent), 429 (flood), 409 (duplicate), then stored with the verdict's status.
+ *
+ * Flood comes before the duplicate check, and only the network that posted the original learns
+ * that it is a duplicate: answered 409 to anyone else, a duplicate would tell whoever guesses an
+ * email whether that person wrote this text (and, with one throwaway post, at no cost).
  */
 export async function submitComment(ctx: CommentContext, input: SubmissionInput): Promise<Submitted> {
   const { db, secrets, settings, now } = ctx
@@ -68,7 +76,7 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
     emailHash ? or(eq(comments.emailHash, emailHash), eq(comments.authorName, clean.name)) : eq(comments.authorName, clean.name),
   )
   const [found] = await db
-    .select({ article: articles, duplicate: sql<boolean>`exists (select 1 from ${comments} where ${sameComment})` })
+    .select({ article: articles, duplicateIps: sql<(string | null)[] | null>`(select array_agg(${comments.ip}) from ${comments} where ${sameComment})` })
     .from(articles)
     .where(eq(articles.key, input.articleKey))
   const article: Article | undefined = found?.article
@@ -90,15 +98,19 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
     }
     if (!parent) throw new ApiError(422, 'parent_not_found', messages.invalidParent)
   }
-  if (found?.duplicate) throw new ApiError(409, 'duplicate_comment', messages.duplicate)
 
   const keys = await floodKeys(secrets, ctx.ip, clean.email, settings.floodSeconds)
   const tooFast = (seconds: number) => new ApiError(429, 'too_fast', messages.flood, undefined, { 'Retry-After': String(Math.max(1, seconds)) })
-  const wait = await floodWait(db, keys, now, settings.floodSeconds)
-  if (wait > 0) throw tooFast(wait)
+  // Claimed at once, whatever follows: every answer past this point costs the sender a flood wait.
+  if (!(await claimFlood(db, keys, now, settings.floodSeconds))) throw tooFast(await floodWait(db, keys, now, settings.floodSeconds))
+  const duplicateIps = found?.duplicateIps ?? []
+  const network = ctx.ip === null ? null : rateLimitNetwork(ctx.ip)
+  if (duplicateIps.some((ip) => ip !== null && network !== null && rateLimitNetwork(ip) === network)) {
+    throw new ApiError(409, 'duplicate_comment', messages.duplicate)
+  }
 
   const html = renderBody(clean.body)
-  const { verdict, checks } = await runFilters(filtersFor(ctx), {
+  const filtered = await runFilters(filtersFor(ctx), {
     articleKey: input.articleKey,
     articleUrl: article?.url ?? newArticle?.url ?? null,
     parentId,
@@ -115,6 +127,9 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
     createdAt: now,
     isEdit: false,
   }, { db, settings, secrets, now })
+  const duplicate = duplicateIps.length > 0
+  const verdict: Verdict = duplicate ? 'spam' : filtered.verdict
+  const checks = duplicate ? [...filtered.checks, duplicateCheck] : filtered.checks
 
   const status = statusFor[verdict]
   const token = newToken()
@@ -129,13 +144,11 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
     ip: ctx.ip, userAgent: ctx.userAgent, body: clean.body, html, checks, tokenHash, createdAt: now,
   }
   const retry = checks.some((check) => check.retry)
-  // A known article, no flood mark to claim, nothing to retry: one statement, atomic on its own.
-  if (article && keys.length === 0 && !retry) {
+  // A known article, nothing to retry: one statement, atomic on its own.
+  if (article && !retry) {
     return { comment: await insertComment(db, { ...values, articleId: article.id }), article, token }
   }
   return db.transaction(async (tx) => {
-    // Lost a race with another post from the same IP or email: it just started the full wait.
-    if (!(await claimFlood(tx, keys, now, settings.floodSeconds))) throw tooFast(settings.floodSeconds)
     const target = article ?? (await registerArticle(tx, input.articleKey, newArticle ?? { url: null, title: null }, now))
     const comment = await insertComment(tx, { ...values, articleId: target.id })
     if (retry) await scheduleRecheck(tx, comment.id, now, ctx.referrer)

@@ -23,7 +23,7 @@ export interface ThreadRow {
   published: boolean
   author_name: string | null
   author_url: string | null
-  avatar: string | null
+  avatar: number | null
   html: string | null
   by_moderator: boolean
   created_at: string

@@ -13,13 +13,19 @@ export interface Secrets {
   unseal(sealed: string): Promise<string>
   /** Look-up hash of the normalized address (previously approved, duplicates, privacy requests). */
   emailHash(email: string): Promise<string>
-  /** Public, stable per commenter, useless for recovering or confirming the address. */
-  avatar(email: string): Promise<string>
+  /**
+   * Public: the commenter's avatar colour, 0 to AVATAR_COLORS - 1, stable per address. Three bits
+   * keyed by the secret: one in eight addresses shares it, so it confirms no guess.
+   */
+  avatar(email: string): Promise<number>
   /** Keyed hash for rate-limit keys, so that no IP is stored there. */
   rateKey(value: string): Promise<string>
   /** The `moderation-hash` of a held comment, as WordPress adds to its redirect. */
   moderationHash(commentId: number): Promise<string>
 }
+
+/** How many avatar colours there are (the widget's palette). */
+export const AVATAR_COLORS = 8
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase()
@@ -53,7 +59,7 @@ export function secretsFrom(p: SecretPrimitives): Secrets {
     seal: async (text) => p.seal('secret-sealing', text),
     unseal: async (sealed) => p.unseal('secret-sealing', sealed),
     emailHash: async (email) => p.hmacHex('email-lookup', normalizeEmail(email)),
-    avatar: async (email) => (await p.hmacHex('avatar', normalizeEmail(email))).slice(0, 32),
+    avatar: async (email) => parseInt((await p.hmacHex('avatar', normalizeEmail(email))).slice(0, 2), 16) % AVATAR_COLORS,
     rateKey: async (value) => p.hmacHex('rate-key', value),
     moderationHash: async (commentId) => (await p.hmacHex('moderation-hash', `comment:${commentId}`)).slice(0, 20),
   }

@@ -77,8 +77,8 @@ export const comments = pgTable('comments', {
   emailEncrypted: text('email_encrypted'),
   /** HMAC-SHA-256 of the normalized address, for look-ups only. */
   emailHash: text('email_hash'),
-  /** A second keyed hash of the address, safe to publish. */
-  avatar: text('avatar'),
+  /** The avatar colour (Secrets.avatar): three keyed bits of the address, safe to publish. */
+  avatar: smallint('avatar'),
   ip: text('ip'),
   userAgent: text('user_agent'),
   body: text('body').notNull(),

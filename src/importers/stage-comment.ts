@@ -22,11 +22,11 @@ const ipPattern = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:.]{2,45})$/i
  * same commenters thousands of times. Bounded, so that memory stays flat on any file.
  */
 export class EmailKeys {
-  private readonly known = new Map<string, Promise<{ hash: string; avatar: string }>>()
+  private readonly known = new Map<string, Promise<{ hash: string; avatar: number }>>()
 
   constructor(private readonly secrets: Secrets) {}
 
-  get(email: string): Promise<{ hash: string; avatar: string }> {
+  get(email: string): Promise<{ hash: string; avatar: number }> {
     const normalized = normalizeEmail(email)
     let keys = this.known.get(normalized)
     if (!keys) {

@@ -18,7 +18,7 @@ export async function createStagingTables(db: Db): Promise<void> {
   await db.execute(sql`create temp table import_comments (
     seq int primary key, ref text not null, source text not null, source_id text not null,
     article_ref text not null, parent_ref text, preferred_id int, status comment_status not null,
-    author_name text not null, author_url text, email_encrypted text, email_hash text, avatar text, ip text, user_agent text,
+    author_name text not null, author_url text, email_encrypted text, email_hash text, avatar smallint, ip text, user_agent text,
     body text not null, html text not null, checks jsonb not null, moderator_email text,
     created_at timestamptz(3) not null, edited_at timestamptz(3),
     id int, article_id int, parent_id int, root_id int, path text collate "C", depth int
@@ -39,7 +39,7 @@ export interface StagedComment {
   author_url: string | null
   email_encrypted: string | null
   email_hash: string | null
-  avatar: string | null
+  avatar: number | null
   ip: string | null
   user_agent: string | null
   body: string

@@ -7,7 +7,7 @@ import { lockForChange } from '../comments/comment-status.js'
 import { bumpArticle } from '../articles/articles.js'
 import { logAction } from '../moderation/audit-log.js'
 import { toModComments, type ModComment } from '../moderation/mod-comment.js'
-import { anonymizeIp } from './anonymize-ip.js'
+import { anonymizeIp } from './ip-networks.js'
 
 export interface PrivacyActor {
   moderatorId: number | null

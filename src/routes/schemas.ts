@@ -31,7 +31,7 @@ export const CommentIdParam = z.object({
 export const AuthorSchema = z.object({
   name: z.string(),
   url: z.nullable(z.string()),
-  avatar: z.nullable(z.string()).check(z.describe('A keyed hash of the email: stable per commenter, useless for recovering it.')),
+  avatar: z.nullable(z.int().check(z.minimum(0), z.maximum(7))).check(z.describe('The avatar colour, 0 to 7: three keyed bits of the email, stable per commenter, useless for recovering or confirming it. Null without an email.')),
   moderator: z.boolean(),
 })
 

@@ -135,7 +135,7 @@ function initial(name) {
 }
 
 function avatarClass(avatar) {
-  return 'avatar av' + (avatar ? parseInt(avatar.slice(0, 2), 16) % 8 || 0 : 0);
+  return 'avatar av' + (avatar >= 0 && avatar < 8 ? Math.floor(avatar) : 0);
 }
 
 /** The body of one comment: who, when, the text, and what this reader may do with it. */

@@ -19,6 +19,24 @@ export function anonymizeIp(ip: string): string | null {
   return network.every((g) => g === 0) ? '::' : `${network.map((g) => g.toString(16)).join(':')}::`
 }
 
+/**
+ * The network one client controls, for rate limits: an IPv4 address itself, an IPv6 address's
+ * /64 (one subnet hands a client 2^64 addresses: keying on the full address would let it take
+ * a fresh one for every attempt). Unreadable values stay as they are.
+ */
+export function rateLimitNetwork(ip: string): string {
+  const address = ip.trim().split('%')[0] ?? ''
+  if (ipv4(address)) return address
+  const groups = ipv6(address)
+  if (!groups) return address
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    const high = groups[6] ?? 0
+    const low = groups[7] ?? 0
+    return `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`
+  }
+  return `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`
+}
+
 function ipv4(text: string): number[] | undefined {
   const parts = text.split('.')
   if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return undefined
