@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm'
 import { comments } from '../src/db/schema.js'
 import { setupTestApp, testTime } from './support/test-app.js'
 import { openSettings, postComment } from './support/seed.js'
+import { signIn } from './support/moderators.js'
 
 const t = await setupTestApp()
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
@@ -64,6 +65,7 @@ describe('editing and withdrawing', () => {
     expect(thread.comments[0].html).toBe('<p>Edited <b>text</b></p>')
 
     await t.setSettings({ moderationKeys: ['forbidden-word'] })
+    t.advance(5)
     const held = await (await patch(comment.id, { body: 'now with forbidden-word' }, bearer(token))).json()
     expect(held.comment.status).toBe('pending')
     expect((await (await t.request('/api/v1/articles/k/comments')).json()).comments).toEqual([])
@@ -78,22 +80,98 @@ describe('editing and withdrawing', () => {
     expect((await stored(comment.id))?.status).toBe('spam')
   })
 
-  it('refuses without a token (401), with another token (403) and after the window (403)', async () => {
+  it('refuses without a token (401, whatever the id), with another token (403; 404 on a held one) and after the window (403)', async () => {
+    await t.setSettings(openSettings)
     const { comment, token } = await postComment(t, 'k')
     const other = await postComment(t, 'k', {}, '198.51.100.3')
-    const none = await patch(comment.id, { body: 'x' })
-    expect(none.status).toBe(401)
-    expect((await none.json()).code).toBe('token_required')
+    for (const id of [comment.id, 999_999]) {
+      const none = await patch(id, { body: 'x' })
+      expect(none.status).toBe(401)
+      expect((await none.json()).code).toBe('token_required')
+    }
     const wrong = await patch(comment.id, { body: 'x' }, bearer(other.token))
     expect(wrong.status).toBe(403)
     expect((await wrong.json()).code).toBe('forbidden')
+    await t.setSettings({ moderation: 'all' })
+    const held = await postComment(t, 'k', {}, '198.51.100.4')
+    expect((await patch(held.comment.id, { body: 'x' }, bearer(other.token))).status).toBe(404)
+    expect((await patch(999_999, { body: 'x' }, bearer(other.token))).status).toBe(404)
     t.advance(901)
     const late = await patch(comment.id, { body: 'x' }, bearer(token))
     expect(late.status).toBe(403)
     expect((await late.json()).code).toBe('edit_window_closed')
     const lateDelete = await t.request(`/api/v1/comments/${comment.id}`, { method: 'DELETE', headers: bearer(token) })
     expect((await lateDelete.json()).code).toBe('edit_window_closed')
-    expect(await stored(comment.id)).toMatchObject({ editedAt: null, status: 'pending' })
+    expect(await stored(comment.id)).toMatchObject({ editedAt: null, status: 'approved' })
+  })
+
+  it('edits once every 5 seconds per comment and per network, and ignores the same text', async () => {
+    await t.setSettings(openSettings)
+    const { comment, token } = await postComment(t, 'k', { body: 'First words' })
+    const second = await postComment(t, 'k', { body: 'Other words' })
+    const logRows = async () => (await (await (await signIn(t, 'admin')).send('GET', '/api/v1/moderation/log')).json()).entries.filter((e: { action: string }) => e.action === 'author.edit').length
+    expect((await patch(comment.id, { body: 'Edit one' }, bearer(token))).status).toBe(200)
+    const fast = await patch(comment.id, { body: 'Edit two' }, bearer(token))
+    expect(fast.status).toBe(429)
+    expect(fast.headers.get('retry-after')).toBe('5')
+    expect((await fast.json()).code).toBe('too_fast')
+    // Another comment from the same network is held to the same pace.
+    expect((await patch(second.comment.id, { body: 'Other edit' }, bearer(second.token))).status).toBe(429)
+    t.advance(5)
+    expect((await patch(comment.id, { body: 'Edit two' }, bearer(token))).status).toBe(200)
+    // The same text again: nothing changes, nothing is logged or announced, no wait is spent.
+    const before = await stored(comment.id)
+    const same = await patch(comment.id, { body: '  Edit two ' }, bearer(token))
+    expect(same.status).toBe(200)
+    expect(await stored(comment.id)).toEqual(before)
+    expect(await logRows()).toBe(2)
+  })
+
+  it('refuses a body with more markup than any comment needs, before sanitizing it', async () => {
+    await t.setSettings(openSettings)
+    const { comment, token } = await postComment(t, 'k')
+    const nested = '<b>'.repeat(21_666)
+    const edit = await patch(comment.id, { body: nested }, bearer(token))
+    expect(edit.status).toBe(422)
+    expect((await edit.json()).errors).toEqual([{ field: 'body', code: 'too_much_markup', message: 'Your comment has too much HTML markup.' }])
+    const post = await t.postJson('/api/v1/articles/k/comments', { name: 'N', email: 'n@example.com', body: `${'<i>x</i> '.repeat(251)}` }, {}, '198.51.100.8')
+    expect(post.status).toBe(422)
+    expect((await post.json()).errors[0].code).toBe('too_much_markup')
+    // 500 tags, and a text full of "<" that opens no tag, are fine.
+    expect((await t.postJson('/api/v1/articles/k/comments', { name: 'N', email: 'n@example.com', body: `${'<i>x</i> '.repeat(250)}` }, {}, '198.51.100.9')).status).toBe(201)
+    expect((await t.postJson('/api/v1/articles/k/comments', { name: 'N', email: 'n@example.com', body: 'a < b '.repeat(2000) }, {}, '198.51.100.10')).status).toBe(201)
+  })
+
+  it('leaves a comment a moderator trashed while the edit was being checked in the trash', async () => {
+    await t.setSettings(openSettings)
+    const { comment, token } = await postComment(t, 'k', { body: 'Fine words' })
+    let release = () => {}
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    let entered = () => {}
+    const checking = new Promise<void>((resolve) => (entered = resolve))
+    t.deps.spamFilters = [{ name: 'slow', check: async () => { entered(); await gate; return { verdict: 'approve', reason: 'slow but fine' } } }]
+    const edit = patch(comment.id, { body: 'Rewritten while you look' }, bearer(token))
+    await checking
+    const mod = await signIn(t)
+    expect((await mod.send('PATCH', `/api/v1/moderation/comments/${comment.id}`, { status: 'trash' })).status).toBe(200)
+    release()
+    const res = await edit
+    expect(res.status).toBe(404)
+    expect(await stored(comment.id)).toMatchObject({ status: 'trash', body: 'Fine words' })
+    expect((await (await t.request('/api/v1/articles/k/comments')).json()).comments).toEqual([])
+  })
+
+  it('does not let an approved first comment vouch for its own rewrite', async () => {
+    await t.setSettings({ floodSeconds: 0 })
+    const { comment, token } = await postComment(t, 'k', { name: 'New', email: 'new@example.com', body: 'Harmless first words' })
+    expect(comment.status).toBe('pending')
+    const mod = await signIn(t)
+    await mod.send('PATCH', `/api/v1/moderation/comments/${comment.id}`, { status: 'approved' })
+    t.advance(60)
+    const res = await patch(comment.id, { body: 'Now buy my pills at https://spam.example' }, bearer(token))
+    expect(res.status).toBe(200)
+    expect((await res.json()).comment.status).toBe('pending')
+    expect((await stored(comment.id))?.checks.find((c) => c.filter === 'previously-approved')?.verdict).toBe('hold')
   })
 
   it('refuses an empty edit with WordPress\'s message', async () => {

@@ -12,6 +12,8 @@ import type { CommentContext } from './comment-context.js'
 import type { CommentRow } from './comment-row.js'
 import { changeStatus, lockForChange } from './comment-status.js'
 import { checkBody } from './submission-rules.js'
+import { claimFlood, floodWait } from './flood-control.js'
+import { rateLimitNetwork } from '../privacy/ip-networks.js'
 import { renderBody } from './render-body.js'
 import { logAction } from '../moderation/audit-log.js'
 import { recordEvent } from '../webhooks/outbox.js'
@@ -36,12 +38,19 @@ export async function holdsToken(row: CommentRow, token: string | undefined): Pr
   return constantTimeEqual(await hashToken(token), row.tokenHash)
 }
 
-/** The comment its author may change: 404 when gone, 401 without a token, 403 for another token or a closed window. */
+/**
+ * The comment its author may change: 401 without a token (whatever the id), 404 when gone, 403
+ * for another token or a closed window. Another token on a comment that is not published gets
+ * the 404 of a missing one, as a read does: held comments' existence is nobody else's business.
+ */
 async function ownComment(ctx: CommentContext, id: number, token: string | undefined): Promise<CommentRow> {
+  if (!token) throw new ApiError(401, 'token_required', 'This needs the token that came with the comment.')
   const row = await findComment(ctx.db, id)
   if (!row || row.status === 'trash') throw notFound()
-  if (!token) throw new ApiError(401, 'token_required', 'This needs the token that came with the comment.')
-  if (!(await holdsToken(row, token))) throw new ApiError(403, 'forbidden', 'This token does not belong to this comment.')
+  if (!(await holdsToken(row, token))) {
+    if (row.status !== 'approved') throw notFound()
+    throw new ApiError(403, 'forbidden', 'This token does not belong to this comment.')
+  }
   if (ctx.now.getTime() > row.createdAt.getTime() + ctx.settings.editWindowSeconds * 1000) {
     throw new ApiError(403, 'edit_window_closed', 'The time to edit or delete this comment has passed.')
   }
@@ -51,13 +60,32 @@ async function ownComment(ctx: CommentContext, id: number, token: string | undef
 const fromVerdict: Record<Verdict, CommentStatus> = { approve: 'approved', hold: 'pending', spam: 'spam' }
 const toVerdict: Partial<Record<CommentStatus, Verdict>> = { pending: 'hold', spam: 'spam' }
 
+/** One edit per comment, and per client network, every this many seconds. */
+export const EDIT_INTERVAL_SECONDS = 5
+
+/**
+ * Every edit writes an audit row and a webhook event and runs the filters (Akismet, the site's
+ * service): an author gets one every EDIT_INTERVAL_SECONDS, per comment and per network.
+ */
+async function claimEdit(ctx: CommentContext, id: number): Promise<void> {
+  const keys = [await ctx.secrets.rateKey(`edit-comment:${id}`)]
+  if (ctx.ip) keys.push(await ctx.secrets.rateKey(`edit-ip:${rateLimitNetwork(ctx.ip)}`))
+  if (await claimFlood(ctx.db, keys, ctx.now, EDIT_INTERVAL_SECONDS)) return
+  const wait = Math.max(1, await floodWait(ctx.db, keys, ctx.now, EDIT_INTERVAL_SECONDS))
+  throw new ApiError(429, 'too_fast', 'You are editing too quickly. Slow down.', undefined, { 'Retry-After': String(wait) })
+}
+
 /**
  * The author's edit: the spam checks run again on the new text. An edit never makes a comment
- * less held than it was (a comment judged spam stays spam), so editing cannot launder spam.
+ * less held than it was (a comment judged spam stays spam), so editing cannot launder spam, and a
+ * moderator's decision taken while the checks ran stands (a comment trashed meanwhile stays
+ * trashed). The same text again changes nothing.
  */
 export async function editOwnComment(ctx: CommentContext, id: number, token: string | undefined, rawBody: string | undefined): Promise<CommentRow> {
   const row = await ownComment(ctx, id, token)
   const body = checkBody(rawBody)
+  if (body === row.body) return row
+  await claimEdit(ctx, id)
   const html = renderBody(body)
   const article = await findArticleById(ctx.db, row.articleId)
   const email = row.emailEncrypted ? await ctx.secrets.decryptEmail(row.emailEncrypted) : null
@@ -77,9 +105,12 @@ export async function editOwnComment(ctx: CommentContext, id: number, token: str
     turnstileToken: null,
     createdAt: row.createdAt,
     isEdit: true,
+    commentId: row.id,
   }, { db: ctx.db, settings: ctx.settings, secrets: ctx.secrets, now: ctx.now })
   await ctx.db.transaction(async (tx) => {
     const locked = await lockComment(tx, id)
+    // Trashed (by a moderator, or withdrawn) while the filters ran: the edit is too late.
+    if (locked.status === 'trash') throw notFound()
     const held = toVerdict[locked.status]
     const verdict = held && severity[held] > severity[recheck.verdict] ? held : recheck.verdict
     const edit = { body, html, checks: recheck.checks, editedAt: ctx.now }

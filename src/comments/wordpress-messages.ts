@@ -14,4 +14,6 @@ export const wordpressMessages = {
   invalidUrl: 'Please enter a valid website address starting with http:// or https://.',
   invalidParent: 'The comment you are replying to does not exist or is not published.',
   noArticle: 'Sorry, comments are not open for this page yet.',
+  // Not WordPress's (it has no such limit): sanitizing deeply nested markup costs quadratic time.
+  tooMuchMarkup: 'Your comment has too much HTML markup.',
 } as const

@@ -49,6 +49,7 @@ export async function candidateOf(deps: Deps, row: CommentRow, referrer: string 
     turnstileToken: null,
     createdAt: row.createdAt,
     isEdit: false,
+    commentId: row.id,
   }
 }
 

@@ -25,6 +25,8 @@ export interface SpamCandidate {
   createdAt: Date
   /** True when the author edits an existing comment. */
   isEdit: boolean
+  /** The comment's own id when it is already stored (an edit, a re-check): it is not its own precedent. */
+  commentId?: number
 }
 
 export interface SpamContext {

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, ne } from 'drizzle-orm'
 import { comments } from '../db/schema.js'
 import { countLinks } from '../comments/render-body.js'
 import type { SpamCandidate, SpamFilter } from './spam-filter.js'
@@ -69,7 +69,13 @@ const previouslyApprovedFilter: SpamFilter = {
     const [known] = await db
       .select({ id: comments.id })
       .from(comments)
-      .where(and(eq(comments.emailHash, emailHash), eq(comments.status, 'approved'), eq(comments.authorName, candidate.name)))
+      // The comment under review never vouches for itself: approved once, an edit could rewrite it into anything.
+      .where(and(
+        eq(comments.emailHash, emailHash),
+        eq(comments.status, 'approved'),
+        eq(comments.authorName, candidate.name),
+        candidate.commentId === undefined ? undefined : ne(comments.id, candidate.commentId),
+      ))
       .limit(1)
     return known ? approve('the commenter has an approved comment') : hold('first comment of this commenter')
   },
