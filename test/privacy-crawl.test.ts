@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
+import { sql } from 'drizzle-orm'
 import { comments } from '../src/db/schema.js'
+import { spamJobs } from '../src/spam/spam-jobs.js'
 import { createLogger } from '../src/logger.js'
 import { runJobs } from '../src/jobs/run-jobs.js'
 import { ORIGIN, setupTestApp } from './support/test-app.js'
@@ -162,4 +164,45 @@ describe('privacy crawl', () => {
     expect([...seen, ...webhookTexts].map((s) => ({ where: s.where, leaks: leaks(s.text) })).filter((s) => s.leaks.length > 0)).toEqual([])
     expect(infoLog.map((line) => ({ line, leaks: leaks(line) })).filter((l) => l.leaks.length > 0)).toEqual([])
   }, 120_000)
+
+  it('logs no commenter detail when the database fails in the middle of a post, an edit or a job', async () => {
+    const log: string[] = []
+    t.deps.logger = createLogger('debug', (line) => log.push(line))
+    await t.setSettings({ floodSeconds: 0, previouslyApproved: false })
+    // A real database error, raised by the database itself while it stores a row the app sent:
+    // its message quotes the statement with every parameter (name, email ciphertext, IP, user agent, body).
+    await t.deps.db.execute(sql`create or replace function parley_test_fail() returns trigger language plpgsql as $$
+      begin if new.body like '%fail-here%' then raise exception 'refused by a test trigger'; end if; return new; end $$`)
+    await t.deps.db.execute(sql`create trigger parley_test_fail before insert or update on comments for each row execute function parley_test_fail()`)
+    try {
+      const who = commenter(9001)
+      const name = 'Zebedee Quintana-Unlikely'
+      const post = await t.postJson('/api/v1/articles/db-error/comments', { name, email: who.email, url: 'https://zebedee.example/home', body: 'Please fail-here now' }, { 'User-Agent': who.userAgent }, who.ip)
+      expect(post.status).toBe(500)
+      expect(await post.json()).toMatchObject({ code: 'internal_error' })
+      const ok = await t.postJson('/api/v1/articles/db-error/comments', { name, email: who.email, body: 'Fine' }, { 'User-Agent': who.userAgent }, who.ip)
+      const { comment, token } = (await ok.json()) as { comment: { id: number }; token: string }
+      const edit = await t.request(`/api/v1/comments/${comment.id}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, 'User-Agent': who.userAgent }, body: JSON.stringify({ body: 'Edited to fail-here' }) }, who.ip)
+      expect(edit.status).toBe(500)
+      // A job that fails on the same trigger: an Akismet re-check of a held comment whose filter now answers.
+      await t.deps.db.execute(sql`update comments set status = 'pending' where id = ${comment.id}`)
+      await t.deps.db.execute(sql`alter table comments disable trigger parley_test_fail`)
+      await t.deps.db.execute(sql`update comments set body = 'Retried fail-here' where id = ${comment.id}`)
+      await t.deps.db.execute(sql`alter table comments enable trigger parley_test_fail`)
+      await t.deps.db.execute(sql`insert into jobs (kind, comment_id, payload, run_at, created_at) values ('spam-recheck', ${comment.id}, '{}', ${t.now().toISOString()}::timestamptz, ${t.now().toISOString()}::timestamptz)`)
+      t.deps.spamFilters = [{ name: 'decides', check: () => ({ verdict: 'approve', reason: 'fine' }) }]
+      expect((await runJobs(t.deps, t.now(), spamJobs)).failed).toBe(1)
+
+      const errors = log.filter((line) => /"level":"error"/.test(line))
+      expect(errors.length).toBe(3)
+      const needles = [...needlesOf([who]), { what: 'name', value: name }, { what: 'url', value: 'zebedee.example' }, { what: 'body', value: 'fail-here' }]
+      const found = log.flatMap((line) => needles.filter((n) => line.toLowerCase().includes(n.value.toLowerCase())).map((n) => `${n.what} in ${line.slice(0, 200)}`))
+      expect(found).toEqual([])
+      // What is logged still says what failed and where.
+      expect(JSON.parse(errors[0] ?? '{}')).toMatchObject({ message: 'unhandled error', code: 'P0001', path: '/api/v1/articles/db-error/comments' })
+    } finally {
+      await t.deps.db.execute(sql`drop trigger if exists parley_test_fail on comments`)
+      await t.deps.db.execute(sql`drop function if exists parley_test_fail()`)
+    }
+  })
 })

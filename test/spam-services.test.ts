@@ -95,7 +95,22 @@ describe('the site\'s filter service', () => {
     try {
       const res = await admin.send('PATCH', '/api/v1/admin/settings', { filterWebhook: { url: 'http://127.0.0.1:9/check' } })
       expect(res.status).toBe(422)
-      expect((await res.json()).errors[0]).toMatchObject({ field: 'filterWebhook.url', code: 'invalid_url' })
+      expect((await res.json()).errors[0]).toEqual({
+        field: 'filterWebhook.url', code: 'invalid_url', message: 'The filter URL cannot be used: the host is a private, loopback or link-local address.',
+      })
+    } finally {
+      t.deps.config.allowPrivateTargets = true
+    }
+  })
+
+  it('says why it did not call a filter whose URL became private', async () => {
+    const admin = await signIn(t, 'admin')
+    await t.setSettings({ previouslyApproved: false, floodSeconds: 0 })
+    expect((await admin.send('PATCH', '/api/v1/admin/settings', { filterWebhook: { url: 'http://127.0.0.1:9/check' } })).status).toBe(200)
+    t.deps.config.allowPrivateTargets = false
+    try {
+      const { comment } = await postComment(t, 'filtered')
+      expect((await checkOf(comment.id, 'filter-webhook'))?.reason).toBe('filter not called: the host is a private, loopback or link-local address')
     } finally {
       t.deps.config.allowPrivateTargets = true
     }

@@ -227,9 +227,13 @@ describe('webhook events', () => {
       { type: 'comment.created', id: comment.id, status: 'pending', html: '<p>First draft</p>', from: undefined, to: undefined, by: undefined },
       { type: 'comment.created', id: replyId, status: 'approved', html: '<p>Thanks</p>', from: undefined, to: undefined, by: undefined },
       { type: 'comment.status_changed', id: comment.id, status: 'approved', html: '<p>First draft</p>', from: 'pending', to: 'approved', by: undefined },
+      // The author's only approved comment does not vouch for its own rewrite: held again, then
+      // approved by the moderator's reply (as WordPress approves a held parent it replies to).
+      { type: 'comment.status_changed', id: comment.id, status: 'approved', html: '<p>Second draft</p>', from: 'pending', to: 'approved', by: undefined },
+      { type: 'comment.status_changed', id: comment.id, status: 'pending', html: '<p>Second draft</p>', from: 'approved', to: 'pending', by: undefined },
       { type: 'comment.status_changed', id: comment.id, status: 'trash', html: '<p>Second draft</p>', from: 'approved', to: 'trash', by: undefined },
       { type: 'comment.edited', id: comment.id, status: 'approved', html: '<p>Edited by Mo</p>', from: undefined, to: undefined, by: 'moderator' },
-      { type: 'comment.edited', id: comment.id, status: 'approved', html: '<p>Second draft</p>', from: undefined, to: undefined, by: 'author' },
+      { type: 'comment.edited', id: comment.id, status: 'pending', html: '<p>Second draft</p>', from: undefined, to: undefined, by: 'author' },
       { type: 'comment.deleted', id: comment.id, status: 'trash', html: '<p>Second draft</p>', from: undefined, to: undefined, by: undefined },
       { type: 'comment.reported', id: comment.id, status: 'approved', html: '<p>Edited by Mo</p>', from: undefined, to: undefined, by: undefined },
     ])
@@ -237,7 +241,7 @@ describe('webhook events', () => {
     expect(reported?.data.report).toEqual({ id: expect.any(Number), reason: 'abuse', note: 'Rude' })
     const replied = events.find((event) => event.data.comment.id === replyId)
     expect(replied?.data.comment).toMatchObject({ parentId: comment.id, depth: 1, author: { name: 'Mo', moderator: true } })
-    expect(new Set(receiver.received.map((request) => request.headers['webhook-id'])).size).toBe(8)
+    expect(new Set(receiver.received.map((request) => request.headers['webhook-id'])).size).toBe(10)
   })
 
   it('sends only the events an endpoint subscribed to', async () => {

@@ -4,6 +4,7 @@ import type { $ZodError } from 'zod/v4/core'
 import type { AppEnv } from '../app-env.js'
 import { ApiError, toProblem, validationError, type FieldError } from './api-error.js'
 import { isDatabaseUnavailable } from './unavailable.js'
+import { loggedError } from '../logged-error.js'
 
 export function problemResponse(error: ApiError): Response {
   const headers = new Headers({ 'Content-Type': 'application/problem+json' })
@@ -47,9 +48,9 @@ export function handleError(error: Error, c: Context<AppEnv>): Response {
     if (error.status === 404) return problemResponse(new ApiError(404, 'not_found', 'Nothing is here.'))
   }
   if (isDatabaseUnavailable(error)) {
-    c.env.deps.logger.warn('database unavailable', { error: error.message, path: c.req.path })
+    c.env.deps.logger.warn('database unavailable', { ...loggedError(error), path: c.req.path })
     return problemResponse(new ApiError(503, 'unavailable', 'The service is briefly unavailable; please try again.', undefined, { 'Retry-After': '5' }))
   }
-  c.env.deps.logger.error('unhandled error', { error: error.message, stack: error.stack, method: c.req.method, path: c.req.path })
+  c.env.deps.logger.error('unhandled error', { ...loggedError(error), method: c.req.method, path: c.req.path })
   return problemResponse(new ApiError(500, 'internal_error', 'Something went wrong on our side.'))
 }

@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.js'
 import { claimJobs, finishJob, retryJob, type JobRow } from './job-queue.js'
 import { purgeOld } from './purge-old.js'
+import { loggedError } from '../logged-error.js'
 import { deliverWebhooks, type DeliveryReport } from '../webhooks/deliver-webhooks.js'
 
 export type JobOutcome = { done: true } | { done: false; retryAt: Date; error: string }
@@ -48,7 +49,7 @@ export async function runJobs(deps: Deps, now: Date, handlers: JobHandler[]): Pr
       } catch (error) {
         // The lease runs out and another run tries again; the error is kept for moderators and logs.
         report.failed++
-        deps.logger.error('job failed', { kind: job.kind, jobId: job.id, error: error instanceof Error ? error.message : String(error) })
+        deps.logger.error('job failed', { kind: job.kind, jobId: job.id, ...loggedError(error) })
       }
     }
     if (claimed.length < BATCH) break

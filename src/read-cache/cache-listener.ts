@@ -1,3 +1,4 @@
+import { loggedError } from '../logged-error.js'
 import postgres from 'postgres'
 import type { PGlite } from '@electric-sql/pglite'
 import type { Logger } from '../logger.js'
@@ -67,7 +68,7 @@ export function listenPostgres(
       cache.setListening(true)
       markReady()
     } catch (error) {
-      logger.warn('read cache: cannot listen; reads go to the database', { error: error instanceof Error ? error.message : String(error) })
+      logger.warn('read cache: cannot listen; reads go to the database', loggedError(error))
       reconnect()
     }
   }

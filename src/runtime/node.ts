@@ -20,6 +20,7 @@ import { runJobs } from '../jobs/run-jobs.js'
 import { spamJobs } from '../spam/spam-jobs.js'
 import { closableServer } from './graceful-close.js'
 import { readCacheRoom } from './heap-room.js'
+import { loggedError } from '../logged-error.js'
 
 const GRACE_MS = 10_000
 
@@ -88,7 +89,7 @@ const closable = closableServer(server as Server)
 let jobsRun: Promise<unknown> | undefined
 const jobsTimer = setInterval(() => {
   jobsRun ??= runJobs(deps, new Date(), spamJobs)
-    .catch((error: unknown) => logger.error('jobs run failed', { error: error instanceof Error ? error.message : String(error) }))
+    .catch((error: unknown) => logger.error('jobs run failed', loggedError(error)))
     .finally(() => {
       jobsRun = undefined
     })

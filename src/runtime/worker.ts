@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../logger.js'
 import { SettingsStore } from '../settings/settings-store.js'
 import { runJobs } from '../jobs/run-jobs.js'
 import { spamJobs } from '../spam/spam-jobs.js'
+import { loggedError } from '../logged-error.js'
 import { edgeCached, type EdgeCacheStore } from './edge-cache.js'
 import { hyperdriveDb } from './hyperdrive-db.js'
 import { readWorkerConfig, type WorkerEnv } from './worker-config.js'
@@ -85,7 +86,7 @@ export default {
     ctx.waitUntil(
       runJobs(deps, new Date(), spamJobs).then(
         (report) => deps.logger.info('jobs ran', { ...report }),
-        (error: unknown) => deps.logger.error('jobs run failed', { error: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) => deps.logger.error('jobs run failed', loggedError(error)),
       ),
     )
   },

@@ -14,7 +14,7 @@ async function filterSecretChange(deps: Deps, hook: Settings['filterWebhook'] | 
   if (hook === undefined) return undefined
   if (hook === null) return { sealed: null }
   const refused = await refuseTarget(hook.url, { allowPrivate: deps.config.allowPrivateTargets, resolveHost: deps.resolveHost })
-  if (refused) throw validationError([{ field: 'filterWebhook.url', code: 'invalid_url', message: `The filter URL cannot be used: ${refused}.` }])
+  if (refused) throw validationError([{ field: 'filterWebhook.url', code: 'invalid_url', message: `The filter URL cannot be used: ${refused.reason}.` }])
   const current = await deps.settings.get(deps.db)
   if (current.values.filterWebhook?.url === hook.url && current.filterSecretSealed) return undefined
   const plain = newWebhookSecret()

@@ -59,7 +59,7 @@ export function filterWebhookFilter(hook: FilterWebhook, policy: { allowPrivate:
     timeoutMs: hook.timeoutMs + 1000,
     async check(candidate, ctx) {
       const refused = await refuseTarget(hook.url, policy)
-      if (refused) return { verdict: 'hold', reason: `filter not called: ${refused}`, retry: true }
+      if (refused) return { verdict: 'hold', reason: `filter not called: ${refused.reason}`, retry: true }
       const body = payload(candidate, hook.includeEmail, ctx.now)
       const headers = await signWebhook(hook.secret, newMessageId(), Math.floor(ctx.now.getTime() / 1000), body)
       let res: Response

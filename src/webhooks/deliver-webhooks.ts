@@ -1,3 +1,4 @@
+import { loggedError } from '../logged-error.js'
 import type { Deps } from '../deps.js'
 import { claimDeliveries, disableEndpoint, markAttemptFailed, markDelivered, purgeDeliveries, type ClaimedDelivery } from './delivery-queue.js'
 import { refuseTarget, type Refusal } from './target-guard.js'
@@ -105,7 +106,7 @@ export async function deliverWebhooks(deps: Deps, now: Date): Promise<DeliveryRe
     const results = await Promise.allSettled(claimed.map(attempt))
     for (const result of results) {
       if (result.status === 'rejected') {
-        deps.logger.error('webhook delivery error', { error: result.reason instanceof Error ? result.reason.message : String(result.reason) })
+        deps.logger.error('webhook delivery error', loggedError(result.reason))
       }
     }
     if (claimed.length < BATCH) break
