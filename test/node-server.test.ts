@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { promisify } from 'node:util'
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises'
 import { Agent, request } from 'node:http'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -80,6 +80,14 @@ describe('the Node server', () => {
     if (!database.url) {
       expect((await readFile(join(dataDir, 'secret'), 'utf8')).trim().length).toBeGreaterThanOrEqual(32)
       expect((await stat(join(dataDir, 'secret'))).mode & 0o077).toBe(0)
+      // The embedded database holds password hashes and IPs: no other user may enter its directories.
+      const exposed: string[] = []
+      for (const name of await readdir(dataDir, { recursive: true })) {
+        const info = await stat(join(dataDir, name))
+        if (info.isDirectory() && (info.mode & 0o077) !== 0) exposed.push(name)
+      }
+      expect(exposed).toEqual([])
+      expect((await stat(dataDir)).mode & 0o777).toBe(0o700)
       // The embedded first start creates admin@localhost and prints its password once, and it works.
       const password = /password: (\S+)/.exec(output())?.[1] ?? ''
       const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises'
+import { makePrivateDirectory } from '../db/private-directory.js'
 import type { Database } from '../db/database.js'
 import { migratePostgres } from '../db/migrate-postgres.js'
 import { openPostgres } from '../db/postgres.js'
@@ -12,7 +12,7 @@ export async function openCliDatabase(): Promise<Database> {
   }
   const dir = process.env.PARLEY_DATA_DIR || './.parley'
   const { migratePglite, openPglite } = await import('../db/pglite.js')
-  await mkdir(dir, { recursive: true })
+  await makePrivateDirectory(dir)
   const database = await openPglite(`${dir}/pgdata`)
   await migratePglite(database)
   return database

@@ -1,4 +1,5 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
+import { makePrivateDirectory } from '../db/private-directory.js'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import type { AppConfig } from '../deps.js'
@@ -41,7 +42,7 @@ export async function resolveSecret(env: NodeJS.ProcessEnv, config: NodeConfig):
   try {
     return (await readFile(file, 'utf8')).trim()
   } catch {
-    await mkdir(config.dataDir, { recursive: true })
+    await makePrivateDirectory(config.dataDir)
     const secret = randomBytes(48).toString('base64url')
     await writeFile(file, `${secret}\n`, { mode: 0o600, flag: 'wx' })
     return secret

@@ -1,6 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server'
 import type { Server } from 'node:http'
-import { mkdir } from 'node:fs/promises'
+import { makePrivateDirectory } from '../db/private-directory.js'
 import { createApp } from '../app.js'
 import { fromSource } from './from-source.js'
 import type { Deps } from '../deps.js'
@@ -35,7 +35,7 @@ async function openDatabase(config: NodeConfig, logger: Logger): Promise<{ datab
   }
   // Loaded only here: PGlite's WebAssembly costs tens of MB that a PostgreSQL deployment should not carry.
   const { migratePglite, openPglite } = await import('../db/pglite.js')
-  await mkdir(config.dataDir, { recursive: true })
+  await makePrivateDirectory(config.dataDir)
   const database = await openPglite(`${config.dataDir}/pgdata`)
   await migratePglite(database)
   return { database, openReadCache: (maxBytes, onFlush) => listenPglite(database.client, maxBytes, onFlush) }
