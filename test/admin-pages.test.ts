@@ -346,8 +346,15 @@ describe('admin pages', () => {
     await admin.post(`/admin/moderators/${id}`, { name: 'New One', role: 'admin', disabled: 'on' })
     const after = (await (await api.get('/api/v1/admin/moderators')).json()).moderators.find((m: { id: number }) => m.id === id)
     expect(after).toMatchObject({ role: 'admin', disabled: true })
+    // The sign-in email is a field of its own card.
+    expect(await (await admin.get('/admin/moderators')).text()).toContain(`<input id="mod-${id}-email" name="email" type="email" value="new@news.example">`)
+    expect((await admin.post(`/admin/moderators/${id}`, { email: 'renamed@news.example', name: 'New One', role: 'admin', disabled: 'on' })).headers.get('location')).toBe('/admin/moderators?done=moderator-saved')
+    const taken = await admin.post(`/admin/moderators/${id}`, { email: admin.email, name: 'New One', role: 'admin', disabled: 'on' })
+    expect(taken.status).toBe(422)
+    expect(await taken.text()).toContain('A moderator with this email already exists.')
+    expect((await (await api.get('/api/v1/admin/moderators')).json()).moderators.find((m: { id: number }) => m.id === id)?.email).toBe('renamed@news.example')
     expect((await logOf(api)).map((e) => [e.action, e.from, e.to])).toEqual([
-      ['moderator.update', 'admin', 'disabled'], ['moderator.update', 'admin', 'admin'], ['moderator.update', 'moderator', 'admin'], ['moderator.create', null, 'moderator'],
+      ['moderator.update', 'disabled', 'disabled'], ['moderator.update', 'admin', 'disabled'], ['moderator.update', 'admin', 'admin'], ['moderator.update', 'moderator', 'admin'], ['moderator.create', null, 'moderator'],
     ])
   })
 

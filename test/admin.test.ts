@@ -187,12 +187,27 @@ describe('moderator accounts', () => {
     expect(JSON.stringify(await log(admin))).not.toContain('a new password')
   })
 
+  it('changes a sign-in email, the embedded first admin\'s too; refuses a taken or invalid one', async () => {
+    const admin = await signIn(t, 'admin', 'Ada')
+    const other = await signIn(t, 'moderator', 'Mo')
+    const res = await admin.send('PATCH', `/api/v1/admin/moderators/${admin.id}`, { email: '  Ada.Real@News.Example ' })
+    expect(res.status).toBe(200)
+    expect((await res.json()).moderator.email).toBe('ada.real@news.example')
+    expect((await login('ada.real@news.example', admin.password)).status).toBe(200)
+    expect((await login(admin.email, admin.password)).status).toBe(401)
+    const taken = await admin.send('PATCH', `/api/v1/admin/moderators/${admin.id}`, { email: other.email.toUpperCase() })
+    expect(taken.status).toBe(422)
+    expect((await taken.json()).errors).toEqual([{ field: 'email', code: 'email_taken', message: 'A moderator with this email already exists.' }])
+    expect((await admin.send('PATCH', `/api/v1/admin/moderators/${admin.id}`, { email: 'not an address' })).status).toBe(422)
+    expect((await log(admin))[0]).toMatchObject({ action: 'moderator.update', detail: { moderatorId: admin.id, emailChanged: true } })
+  })
+
   it('refuses unknown fields and answers 404 for a moderator that does not exist', async () => {
     const admin = await signIn(t, 'admin')
     const mod = await signIn(t)
-    const unknown = await admin.send('PATCH', `/api/v1/admin/moderators/${mod.id}`, { email: 'changed@news.example' })
+    const unknown = await admin.send('PATCH', `/api/v1/admin/moderators/${mod.id}`, { mail: 'changed@news.example' })
     expect(unknown.status).toBe(422)
-    expect((await unknown.json()).errors).toEqual([{ field: 'email', code: 'unknown_field', message: 'email is not a known field.' }])
+    expect((await unknown.json()).errors).toEqual([{ field: 'mail', code: 'unknown_field', message: 'mail is not a known field.' }])
     expect((await admin.send('PATCH', `/api/v1/admin/moderators/${mod.id}`, { role: 'owner' })).status).toBe(422)
     expect((await admin.send('PATCH', `/api/v1/admin/moderators/${mod.id}`, { disabled: 'yes' })).status).toBe(422)
     for (const id of ['999999', '0', 'abc', '99999999999']) {

@@ -20,6 +20,7 @@ const roleSelect = (id: string, role: string) => html`<select id="${id}" name="r
 function card(moderator: ModeratorView, view: ModeratorsView): SafeHtml {
   const failed = view.failed?.form === moderator.id ? view.failed : undefined
   const errors = failed?.errors ?? []
+  const email = fieldError(errors, 'email')
   const name = fieldError(errors, 'name')
   const password = fieldError(errors, 'password')
   const role = fieldError(errors, 'role')
@@ -27,6 +28,7 @@ function card(moderator: ModeratorView, view: ModeratorsView): SafeHtml {
   return html`<form class="panel pad" method="post" action="/admin/moderators/${moderator.id}" id="${p}">${csrfField(view.session)}
 <div class="card-head"><strong>${moderator.name}</strong><span class="meta">${moderator.email}</span>${moderator.disabled ? html`<span class="badge spam">disabled</span>` : ''}${moderator.role === 'admin' ? html`<span class="badge">admin</span>` : ''}</div>
 <div class="inline">
+<div class="field"><label for="${p}-email">Email</label><input id="${p}-email" name="email" type="email" value="${failed?.typed.email ?? moderator.email}"${email.attrs}>${email.message}</div>
 <div class="field"><label for="${p}-name">Name</label><input id="${p}-name" name="name" value="${failed?.typed.name ?? moderator.name}"${name.attrs}>${name.message}</div>
 <div class="field"><label for="${p}-role">Role</label>${roleSelect(`${p}-role`, failed?.typed.role ?? moderator.role)}${role.message}</div>
 <div class="field"><label for="${p}-password">New password</label><input id="${p}-password" name="password" type="password" autocomplete="new-password" placeholder="unchanged"${password.attrs}>${password.message}</div>

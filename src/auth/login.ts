@@ -7,6 +7,7 @@ import { ApiError } from '../http/api-error.js'
 import { needsRehash, type PasswordHasher } from './password-hasher.js'
 import { claimLoginAttempt, clearLoginFailures, withdrawLoginAttempt } from './login-throttle.js'
 import { startSession, type SessionLimits } from './sessions.js'
+import { rateLimitNetwork } from '../privacy/ip-networks.js'
 import type { ModeratorRow } from './moderator-accounts.js'
 
 export interface LoginContext {
@@ -31,15 +32,35 @@ function dummyHash(passwords: PasswordHasher): Promise<string> {
 
 const invalid = () => new ApiError(401, 'invalid_credentials', 'The email or password is not right.')
 
+/** Failures allowed within 15 minutes before each further one doubles the wait. */
+export const LOGIN_ALLOWANCE = {
+  /** One account from one network: a person mistyping, or a guesser. */
+  pair: 5,
+  /** One network, over every account it tries. */
+  network: 10,
+  /**
+   * One account from everywhere: soft, so that a stranger cannot lock an admin out by failing five
+   * times from one address (the pair limit stops guessing from any one network long before).
+   */
+  account: 100,
+}
+
 /**
  * Checks a moderator's password and opens a session. An unknown email, a disabled account and a
- * wrong password answer the same 401 after the same work; five failures within 15 minutes for
- * one account or one IP answer 429 with a growing Retry-After.
+ * wrong password answer the same 401 after the same work; past LOGIN_ALLOWANCE's failures within
+ * 15 minutes (per account and network, per network, per account) the answer is 429 with a
+ * growing Retry-After.
  */
 export async function login(ctx: LoginContext, emailInput: string, password: string): Promise<{ moderator: ModeratorRow; token: string; expiresAt: Date }> {
   const email = emailInput.trim().toLowerCase()
+  const network = ctx.ip === null ? 'unknown' : rateLimitNetwork(ctx.ip)
   const accountKey = await ctx.secrets.rateKey(`login-account:${email}`)
-  const keys = ctx.ip ? [accountKey, await ctx.secrets.rateKey(`login-ip:${ctx.ip}`)] : [accountKey]
+  const pairKey = await ctx.secrets.rateKey(`login-pair:${network}|${email}`)
+  const keys = [
+    { key: pairKey, allowed: LOGIN_ALLOWANCE.pair },
+    { key: await ctx.secrets.rateKey(`login-ip:${network}`), allowed: LOGIN_ALLOWANCE.network },
+    { key: accountKey, allowed: LOGIN_ALLOWANCE.account },
+  ]
   const { attempt, wait } = await claimLoginAttempt(ctx.db, keys, ctx.now)
   if (wait > 0) {
     throw new ApiError(429, 'too_many_attempts', 'Too many failed logins; please wait before trying again.', undefined, { 'Retry-After': String(wait) })
@@ -54,7 +75,7 @@ export async function login(ctx: LoginContext, emailInput: string, password: str
     await ctx.db.update(moderators).set({ passwordHash: await ctx.passwords.hash(password) }).where(eq(moderators.id, row.id))
   }
   await withdrawLoginAttempt(ctx.db, attempt)
-  await clearLoginFailures(ctx.db, accountKey)
+  await clearLoginFailures(ctx.db, [pairKey, accountKey])
   const { token, expiresAt } = await startSession(ctx.db, row.id, ctx.now, ctx.limits)
   return { moderator: row, token, expiresAt }
 }

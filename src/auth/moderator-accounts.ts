@@ -58,6 +58,8 @@ export function listModerators(db: Db): Promise<ModeratorRow[]> {
 }
 
 export interface ModeratorChange {
+  /** A new sign-in address (admin@localhost, the embedded first admin, can become a real one). */
+  email?: string
   name?: string
   role?: ModeratorRole
   disabled?: boolean
@@ -78,6 +80,10 @@ export async function updateModerator(db: Db, passwords: PasswordHasher, id: num
   if (name !== undefined && (!name || name.length > 245)) {
     throw validationError([{ field: 'name', code: 'invalid_name', message: 'A name has 1 to 245 characters.' }])
   }
+  const email = change.email === undefined ? undefined : change.email.trim().toLowerCase()
+  if (email !== undefined && !isEmail(email)) {
+    throw validationError([{ field: 'email', code: 'invalid_email', message: 'Please enter a valid email address.' }])
+  }
   const passwordHash = change.password === undefined ? undefined : await passwords.hash(change.password)
   const mayRemoveAdmin = change.role === 'moderator' || change.disabled === true
   return db.transaction(async (tx) => {
@@ -88,6 +94,10 @@ export async function updateModerator(db: Db, passwords: PasswordHasher, id: num
     }
     const [before] = await tx.select().from(moderators).where(eq(moderators.id, id)).for('update')
     if (!before) throw new ApiError(404, 'not_found', 'There is no such moderator.')
+    if (email !== undefined && email !== before.email) {
+      const [taken] = await tx.select({ id: moderators.id }).from(moderators).where(eq(moderators.email, email))
+      if (taken) throw validationError([{ field: 'email', code: 'email_taken', message: 'A moderator with this email already exists.' }])
+    }
     const losesAdmin = before.role === 'admin' && !before.disabled && (change.role === 'moderator' || change.disabled === true)
     if (losesAdmin) {
       const [others] = await tx
@@ -102,6 +112,7 @@ export async function updateModerator(db: Db, passwords: PasswordHasher, id: num
       .update(moderators)
       .set({
         ...(name === undefined ? {} : { name }),
+        ...(email === undefined ? {} : { email }),
         ...(change.role === undefined ? {} : { role: change.role }),
         ...(change.disabled === undefined ? {} : { disabled: change.disabled }),
         ...(passwordHash === undefined ? {} : { passwordHash }),

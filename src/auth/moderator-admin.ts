@@ -21,7 +21,7 @@ export function changeModerator(deps: Deps, actorId: number, id: number, change:
       action: 'moderator.update',
       from: before.disabled ? 'disabled' : before.role,
       to: after.disabled ? 'disabled' : after.role,
-      detail: { moderatorId: after.id, ...(change.name === undefined ? {} : { name: after.name }), ...(change.password === undefined ? {} : { passwordChanged: true }) },
+      detail: { moderatorId: after.id, ...(change.name === undefined ? {} : { name: after.name }), ...(change.email === undefined ? {} : { emailChanged: true }), ...(change.password === undefined ? {} : { passwordChanged: true }) },
     })
     return after
   })

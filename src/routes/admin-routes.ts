@@ -47,7 +47,7 @@ const updateModeratorRoute = createRoute({
   summary: 'Change a moderator; a new password or disabling ends their sessions',
   request: {
     params: z.object({ id: z.string() }),
-    body: jsonBody(z.strictObject({ name: z.optional(z.string().check(z.maxLength(1000))), role: z.optional(roleSchema), disabled: z.optional(z.boolean()), password: z.optional(z.string().check(z.maxLength(1024))) })),
+    body: jsonBody(z.strictObject({ email: z.optional(z.string().check(z.maxLength(320))), name: z.optional(z.string().check(z.maxLength(1000))), role: z.optional(roleSchema), disabled: z.optional(z.boolean()), password: z.optional(z.string().check(z.maxLength(1024))) })),
   },
   responses: { 200: jsonContent('Changed', z.object({ moderator: ModeratorSchema })), ...authProblems, 404: problem('No such moderator'), 422: problem('Invalid change') },
 })

@@ -115,11 +115,13 @@ export const adminSitePages = new Hono<AppEnv>()
     const target = id === undefined ? undefined : (await listModerators(c.env.deps.db)).find((m) => m.id === id)
     if (id === undefined || !target) throw new ApiError(404, 'not_found', 'There is no such moderator.')
     // Only what differs from the account now, so that saving an untouched form changes and logs nothing.
+    const email = form.text('email')?.trim().toLowerCase()
     const name = form.text('name')?.trim()
     const role = form.text('role') === 'admin' ? 'admin' : 'moderator'
     const disabled = form.checked('disabled')
     const password = form.text('password') ?? ''
     const change: ModeratorChange = {
+      ...(email !== undefined && email !== '' && email !== target.email ? { email } : {}),
       ...(name !== undefined && name !== target.name ? { name } : {}),
       ...(role !== target.role ? { role } : {}),
       ...(disabled !== target.disabled ? { disabled } : {}),
@@ -130,7 +132,7 @@ export const adminSitePages = new Hono<AppEnv>()
       await changeModerator(c.env.deps, session.moderator.id, id, change)
     } catch (error) {
       const errors = fieldErrors(error)
-      return renderModerators(c, session, { failed: { form: id, errors, typed: typedOf(form, ['name', 'role']) }, status: 422, notice: { text: errors[0]?.message ?? 'Not saved.', error: true } })
+      return renderModerators(c, session, { failed: { form: id, errors, typed: typedOf(form, ['email', 'name', 'role']) }, status: 422, notice: { text: errors[0]?.message ?? 'Not saved.', error: true } })
     }
     return c.redirect('/admin/moderators?done=moderator-saved', 303)
   }))
