@@ -67,6 +67,7 @@ describe('the no-JavaScript form', () => {
 
   it('answers duplicates (409), floods (429) and closed articles (403) as pages', async () => {
     expect((await form(wordpressFields())).status).toBe(201)
+    t.advance(16)
     const dup = await form(wordpressFields())
     expect(dup.status).toBe(409)
     expect(await dup.text()).toContain('Duplicate comment detected; it looks as though you\u2019ve already said that!')

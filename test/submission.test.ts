@@ -205,7 +205,30 @@ describe('submission', () => {
     expect((await post('new-1', { ...ann, body: 'x', article: { url: 'https://news.example/post', title: 'Post' } })).status).toBe(201)
     const [article] = await t.deps.db.select().from(articles).where(eq(articles.key, 'new-1'))
     expect(article).toMatchObject({ url: 'https://news.example/post', title: 'Post', open: true })
+    // Parley's own origin vouches for an article URL only where it is known (PARLEY_PUBLIC_URL, or
+    // loopback); otherwise the article registers without the URL.
+    const urlOf = async (key: string) => (await t.deps.db.select({ url: articles.url }).from(articles).where(eq(articles.key, key)))[0]?.url
     expect((await post('own-1', { name: 'Cy', email: 'cy@example.com', body: 'y', article: { url: `${ORIGIN}/demo` } }, {}, '198.51.100.1')).status).toBe(201)
+    expect(await urlOf('own-1')).toBeNull()
+    // A Host the sender chose (or an absolute-form request line) is not Parley's origin either.
+    const spoofed = await t.request('/api/v1/articles/phish/comments', {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Host: 'evil.example', Origin: 'http://evil.example' },
+      body: JSON.stringify({ name: 'Ed', email: 'ed@example.com', body: 'y', article: { url: 'http://evil.example/login' } }),
+    }, '198.51.100.5')
+    expect(spoofed.status).toBe(201)
+    expect(await urlOf('phish')).toBeNull()
+    t.deps.config.publicUrl = ORIGIN
+    try {
+      expect((await post('own-2', { name: 'Fi', email: 'fi@example.com', body: 'y', article: { url: `${ORIGIN}/demo` } }, {}, '198.51.100.3')).status).toBe(201)
+      expect(await urlOf('own-2')).toBe(`${ORIGIN}/demo`)
+    } finally {
+      t.deps.config.publicUrl = null
+    }
+    const onLoopback = await t.app.request('http://localhost:8787/api/v1/articles/demo-1/comments', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'Di', email: 'di@example.com', body: 'y', article: { url: 'http://localhost:8787/demo' } }),
+    }, { deps: t.deps, remoteAddr: '127.0.0.1' })
+    expect(onLoopback.status).toBe(201)
+    expect(await urlOf('demo-1')).toBe('http://localhost:8787/demo')
 
     await t.setSettings({ registerArticles: false })
     const refused = await post('new-2', { ...ann, body: 'z' }, {}, '198.51.100.2')

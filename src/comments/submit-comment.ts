@@ -34,8 +34,12 @@ export interface Submitted {
 
 const statusFor: Record<Verdict, CommentStatus> = { approve: 'approved', hold: 'pending', spam: 'spam' }
 
-/** An unknown article's details, checked before it may be registered. */
-function articleDetails(input: SubmissionInput, allowedOrigins: string[]): { url: string | null; title: string | null } {
+/**
+ * An unknown article's details, checked before it may be registered. A URL on Parley's own origin
+ * while that origin is only what the request's Host says is left out (the article registers
+ * without one) rather than refused: the demo reached by another name still works.
+ */
+function articleDetails(input: SubmissionInput, origins: Pick<CommentContext, 'articleOrigins' | 'allowedOrigins'>): { url: string | null; title: string | null } {
   const rawUrl = input.article?.url?.trim()
   const title = cleanText(input.article?.title ?? '', { multiline: false }).trim().slice(0, 500) || null
   if (!rawUrl) return { url: null, title }
@@ -43,7 +47,9 @@ function articleDetails(input: SubmissionInput, allowedOrigins: string[]): { url
   if (!url || url.length > 2000) {
     throw validationError([{ field: 'article.url', code: 'invalid_url', message: 'The article URL is not a valid http or https URL.' }])
   }
-  if (!allowedOrigins.includes(new URL(url).origin)) {
+  const origin = new URL(url).origin
+  if (!origins.articleOrigins.includes(origin)) {
+    if (origins.allowedOrigins.includes(origin)) return { url: null, title }
     throw validationError([{ field: 'article.url', code: 'origin_not_allowed', message: 'The article URL is not on an allowed origin.' }])
   }
   return { url, title }
@@ -83,7 +89,7 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
   let newArticle: { url: string | null; title: string | null } | undefined
   if (!article) {
     if (!settings.registerArticles) throw new ApiError(404, 'article_not_found', messages.noArticle)
-    newArticle = articleDetails(input, ctx.allowedOrigins)
+    newArticle = articleDetails(input, ctx)
   } else if (!isOpen(article, settings, now)) {
     throw new ApiError(403, 'comments_closed', messages.closed)
   }

@@ -2,13 +2,38 @@ import type { Context } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import type { Settings } from '../settings/settings-schema.js'
 
-/** Parley's own origin: PARLEY_PUBLIC_URL's when set, otherwise the request's scheme and Host. */
+/**
+ * Parley's own origin: PARLEY_PUBLIC_URL's when set, otherwise the request's scheme and `Host`
+ * (never the authority of an absolute-form request line, which a client writes as it likes).
+ */
 export function ownOrigin(c: Context<AppEnv>): string {
   const configured = c.env.deps.config.publicUrl
-  return new URL(configured ?? c.req.url).origin
+  if (configured) return new URL(configured).origin
+  const url = new URL(c.req.url)
+  const host = c.req.header('host')
+  if (!host) return url.origin
+  try {
+    return new URL(`${url.protocol}//${host}`).origin
+  } catch {
+    return url.origin
+  }
 }
 
 /** The configured allowed origins, plus Parley's own, which always is. */
 export function allowedOrigins(c: Context<AppEnv>, settings: Settings): string[] {
   return [...settings.allowedOrigins, ownOrigin(c)]
+}
+
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/**
+ * The origins an article's URL may be registered on: the allowed origins, and Parley's own when
+ * PARLEY_PUBLIC_URL says what it is. Without it, the request's Host is whatever its sender wrote,
+ * so it vouches for no URL but a loopback one (the zero-configuration demo on localhost): else a
+ * stranger could register https://evil.example/login as the URL moderators click.
+ */
+export function articleOrigins(c: Context<AppEnv>, settings: Settings): string[] {
+  const own = ownOrigin(c)
+  const trusted = c.env.deps.config.publicUrl !== null || loopbackHosts.has(new URL(own).hostname)
+  return trusted ? [...settings.allowedOrigins, own] : [...settings.allowedOrigins]
 }

@@ -4,7 +4,7 @@ import type { CommentContext } from '../comments/comment-context.js'
 import { cleanText } from '../comments/clean-text.js'
 import { ApiError } from './api-error.js'
 import { clientIp } from './client-ip.js'
-import { allowedOrigins } from './origins.js'
+import { allowedOrigins, articleOrigins } from './origins.js'
 import { integrationsFor } from '../spam/integrations.js'
 
 const header = (c: Context<AppEnv>, name: string, max: number): string | null => {
@@ -27,6 +27,7 @@ export async function commentContext(c: Context<AppEnv>): Promise<CommentContext
     userAgent: header(c, 'user-agent', 1000),
     referrer: header(c, 'referer', 2000),
     allowedOrigins: allowedOrigins(c, settings),
+    articleOrigins: articleOrigins(c, settings),
     integrations: await integrationsFor(deps, loaded),
   }
 }

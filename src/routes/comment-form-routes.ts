@@ -61,8 +61,8 @@ async function handleForm(c: Context<AppEnv>): Promise<Response> {
       parentId: parentId || null,
       honeypot: field(form, 'hp'),
       turnstileToken: field(form, 'cf-turnstile-response'),
-      // The page the reader came from names a new article, when it is on an allowed origin.
-      article: { url: allowedTarget(field(form, 'redirect_to'), ctx.allowedOrigins)?.href ?? back?.href },
+      // The page the reader came from names a new article, when it is on an origin articles may be on.
+      article: { url: allowedTarget(field(form, 'redirect_to'), ctx.articleOrigins)?.href ?? allowedTarget(ctx.referrer, ctx.articleOrigins)?.href },
     })
     const target = allowedTarget(field(form, 'redirect_to'), ctx.allowedOrigins) ?? allowedTarget(article.url, ctx.allowedOrigins) ?? back
     const held = comment.status !== 'approved'
