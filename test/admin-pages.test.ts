@@ -66,8 +66,8 @@ describe('signing in and out', () => {
       expect(res.headers.getSetCookie()).toEqual([])
       expect(await res.text()).toContain('The email or password is not right.')
     }
-    for (let i = 0; i < 3; i++) expect((await attempt(api.email, 'still wrong')).status).toBe(401)
-    // Five failures from this IP: even the right password waits now.
+    for (let i = 0; i < 4; i++) expect((await attempt(api.email, 'still wrong')).status).toBe(401)
+    // Five failures for this account from this network: even the right password waits now.
     const locked = await attempt(api.email, api.password)
     expect(locked.status).toBe(429)
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0)
@@ -169,6 +169,11 @@ describe('moderating comments', () => {
     expect(thread.comments.map((c: { id: number }) => c.id)).toEqual([id])
     // Back on the queue, the notice says what happened.
     expect(await (await mod.get('/admin?queue=approved&done=approved')).text()).toContain('Comment approved.')
+    // Only known codes: an object's own properties are not notices.
+    for (const done of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const page = await (await mod.get(`/admin?done=${done}`)).text()
+      expect(page, done).not.toMatch(/function|\[native code\]|\[object/)
+    }
   })
 
   it('acts on many at once, and refuses more than 500', async () => {

@@ -179,5 +179,8 @@ describe('reader reports', () => {
     expect(limited.status).toBe(429)
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
     expect((await t.postJson(`/api/v1/comments/${ids[10]}/reports`, { reason: 'spam' }, {}, '192.0.2.10')).status).toBe(202)
+    // An IPv6 reader is one reader across its /64: fresh addresses do not buy more reports.
+    for (const [i, id] of ids.slice(0, 10).entries()) expect((await t.postJson(`/api/v1/comments/${id}/reports`, { reason: 'spam' }, {}, `2001:db8:5:5::${i + 1}`)).status).toBe(202)
+    expect((await t.postJson(`/api/v1/comments/${ids[10]}/reports`, { reason: 'spam' }, {}, '2001:db8:5:5:abcd::1')).status).toBe(429)
   })
 })

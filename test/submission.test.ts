@@ -92,6 +92,13 @@ describe('submission', () => {
     expect((await post('a1', { ...ann, name: 'é'.repeat(122), body: '€'.repeat(21841) })).status).toBe(201)
   })
 
+  it('takes invisible direction and zero-width characters out of a name, keeping the joiners emoji and scripts need', async () => {
+    await t.setSettings({ floodSeconds: 0, previouslyApproved: false })
+    const res = await post('names', { name: '\u202EnimdA\u202C Ann\u200B\u2066ie\u2069\uFEFF 👩\u200D💻 می\u200Cخواهم', email: 'ann@example.com', body: 'Hi' })
+    expect(res.status).toBe(201)
+    expect((await res.json()).comment.author.name).toBe('nimdA Annie 👩\u200D💻 می\u200Cخواهم')
+  })
+
   it('refuses a website that is not http or https', async () => {
     for (const url of ['javascript:alert(1)', 'data:text/html,x', 'ftp://example.com']) {
       const res = await post('a1', { ...ann, body: 'x', url })

@@ -3,6 +3,8 @@ import { eq } from 'drizzle-orm'
 import { articles } from '../src/db/schema.js'
 import { setupTestApp } from './support/test-app.js'
 import { openSettings, postComment } from './support/seed.js'
+import { signIn } from './support/moderators.js'
+import { dashboardSession } from './support/dashboard.js'
 
 // With the read cache on, as on Node: every read here also checks that it is never served stale.
 const t = await setupTestApp({ readCache: true })
@@ -80,6 +82,21 @@ describe('thread read', () => {
       expect((await res.json()).code).toBe('validation_failed')
     }
     expect((await thread(encodeURIComponent('bad key!'))).res.status).toBe(422)
+  })
+
+  it('refuses a cursor past year 9999 everywhere cursors are read, without a 500', async () => {
+    await postComment(t, 'far')
+    const year10000 = `${Date.UTC(10000, 0, 1).toString(36)}.1`
+    const lastOf9999 = `${Date.UTC(9999, 11, 31, 23, 59, 59, 999).toString(36)}.1`
+    expect((await thread('far', `?cursor=${year10000}`)).res.status).toBe(422)
+    expect((await thread('far', `?cursor=${lastOf9999}`)).res.status).toBe(200)
+    const mod = await signIn(t)
+    expect((await mod.get(`/api/v1/moderation/comments?cursor=${year10000}`)).status).toBe(422)
+    expect((await mod.get(`/api/v1/moderation/comments?cursor=${lastOf9999}`)).status).toBe(200)
+    expect((await t.request(`/demo/plain?cursor=${year10000}`)).status).toBe(200)
+    const desk = await dashboardSession(t, 'moderator')
+    expect((await desk.get(`/admin?cursor=${year10000}`)).status).toBe(200)
+    expect(t.logLines.filter((line) => line.includes('"level":"error"'))).toEqual([])
   })
 
   it('clamps display depth at threadDepth, keeping true parents and time order', async () => {

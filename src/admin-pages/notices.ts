@@ -27,10 +27,11 @@ const fixed: Record<string, string> = {
  */
 export function noticeFor(done: string | undefined, count: string | undefined): string | undefined {
   if (!done) return undefined
-  if (done in statusWords) {
+  // Own keys only: `constructor` and its like are on every object.
+  if (Object.hasOwn(statusWords, done)) {
     const n = count && /^\d{1,4}$/.test(count) ? Number(count) : 1
     if (n === 0) return 'Nothing changed.'
     return `${plural(n, 'Comment', '# comments')} ${statusWords[done as CommentStatus]}.`
   }
-  return fixed[done]
+  return Object.hasOwn(fixed, done) ? fixed[done] : undefined
 }

@@ -81,11 +81,14 @@ export function encodeCursor(cursor: ThreadCursor): string {
   return `${cursor.at.toString(36)}.${cursor.id.toString(36)}`
 }
 
+/** The last millisecond of year 9999: past it, ISO strings grow a sign (+010000-…) that PostgreSQL refuses. */
+const LAST_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
+
 export function decodeCursor(text: string): ThreadCursor | undefined {
   const match = /^([0-9a-z]{1,12})\.([0-9a-z]{1,8})$/.exec(text)
   if (!match?.[1] || !match[2]) return undefined
   const at = parseInt(match[1], 36)
   const id = parseInt(match[2], 36)
-  if (!Number.isSafeInteger(at) || at > 8.64e15 || id > 2_147_483_647) return undefined
+  if (!Number.isSafeInteger(at) || at > LAST_TIME || id > 2_147_483_647) return undefined
   return { at, id }
 }

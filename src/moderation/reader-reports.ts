@@ -1,3 +1,4 @@
+import { rateLimitNetwork } from '../privacy/ip-networks.js'
 import { and, count, eq, gt, isNull, min } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { comments, reports } from '../db/schema.js'
@@ -24,7 +25,7 @@ export async function reportComment(
 ): Promise<{ created: boolean }> {
   const [comment] = await ctx.db.select().from(comments).where(eq(comments.id, commentId))
   if (!comment || comment.status !== 'approved') throw new ApiError(404, 'not_found', 'There is no such comment.')
-  const reporterKey = await ctx.secrets.rateKey(`report:${ctx.ip ?? 'unknown'}`)
+  const reporterKey = await ctx.secrets.rateKey(`report:${ctx.ip === null ? 'unknown' : rateLimitNetwork(ctx.ip)}`)
   const since = new Date(ctx.now.getTime() - WINDOW_MS)
   const [recent] = await ctx.db
     .select({ count: count(), oldest: min(reports.createdAt) })
