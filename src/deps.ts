@@ -5,7 +5,7 @@ import type { SettingsStore } from './settings/settings-store.js'
 import type { SpamFilter } from './spam/spam-filter.js'
 import type { PasswordHasher } from './auth/password-hasher.js'
 import type { SessionLimits } from './auth/sessions.js'
-import type { ResolveHost } from './webhooks/target-guard.js'
+import type { ResolveHost, TargetFetch } from './webhooks/target-guard.js'
 import type { importComments } from './importers/import-comments.js'
 import type { ReadCache } from './read-cache/read-cache.js'
 
@@ -54,6 +54,8 @@ export interface Deps {
    * (Workers, which cannot reach private addresses anyway) only literal addresses are checked.
    */
   resolveHost?: ResolveHost
+  /** How webhooks and the filter service are called (Node: addresses checked at connect time); plain fetch where absent. */
+  targetFetch?: TargetFetch
   /**
    * Reads a WordPress, Disqus or Parley export into the database (Node: src/importers). The Worker
    * has none: a big export outlasts its CPU limit, and the streaming XML parser would not fit its

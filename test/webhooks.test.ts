@@ -9,6 +9,7 @@ import { runJobs } from '../src/jobs/run-jobs.js'
 import { webhookDeliveries, webhooks } from '../src/db/schema.js'
 import { RETRY_SCHEDULE_MS } from '../src/webhooks/delivery-queue.js'
 import { signWebhook } from '../src/webhooks/webhook-signing.js'
+import { guardedFetch } from '../src/runtime/guarded-fetch.js'
 
 const t = await setupTestApp()
 const receiver = await loopbackServer(text(204, ''))
@@ -127,6 +128,8 @@ describe('webhook endpoints', () => {
       receiver.url, 'http://10.1.2.3/', 'http://172.20.0.1/', 'http://192.168.0.10/', 'http://100.64.0.1/', 'http://169.254.169.254/latest/meta-data',
       'http://0.0.0.0/', 'http://0x7f.1/', 'http://2130706433/', 'http://[::1]/', 'http://[::ffff:127.0.0.1]/', 'http://[fe80::1]/', 'http://[fd00::1]/',
       'http://localhost:8080/', 'http://app.localhost/',
+      // SIIT (IPv4-translated ::ffff:0:0:0/96) and Teredo (2001::/32) hide an IPv4 address behind IPv6.
+      'http://[::ffff:0:7f00:1]/', 'http://[::ffff:0:a00:1]/', 'http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/',
     ]) {
       expect(await refused(url)).toMatchObject({ field: 'url', code: 'private_target' })
     }
@@ -363,6 +366,31 @@ describe('webhook delivery', () => {
     await deliver()
     expect(receiver.received).toEqual([])
     expect((await deliveries())[0]).toMatchObject({ attempts: 2, lastError: 'target refused: the host name resolves to a private, loopback or link-local address' })
+  })
+
+  it('checks the address it connects to, not only the one it checked: a name rebound to loopback is refused', async () => {
+    const admin = await signIn(t, 'admin')
+    t.deps.config.allowPrivateTargets = false
+    // The guard's look-up answers a public address; the name then points at loopback (DNS
+    // rebinding) by the time the delivery connects, through Node's real guarded fetch.
+    t.deps.resolveHost = async () => ['203.0.113.10']
+    t.deps.targetFetch = guardedFetch((_host, callback) => callback(null, [{ address: '127.0.0.1', family: 4 }]))
+    try {
+      await addWebhook(admin, { url: `http://rebound.example:${new URL(receiver.url).port}/hook`, events: ['comment.created'] })
+      await t.setSettings(openSettings)
+      await postComment(t, 'rebind')
+      await deliver()
+      expect(receiver.received).toEqual([])
+      expect((await deliveries())[0]).toMatchObject({ attempts: 1, lastStatus: null, lastError: 'fetch failed: the host name resolves to a private, loopback or link-local address' })
+      // The filter service too: the comment is held with the reason, and asked again later.
+      const filter = await admin.send('PATCH', '/api/v1/admin/settings', { filterWebhook: { url: `http://rebound.example:${new URL(receiver.url).port}/check` } })
+      expect(filter.status).toBe(200)
+      const { comment } = await postComment(t, 'rebind')
+      expect(comment.status).toBe('pending')
+      expect(receiver.received).toEqual([])
+    } finally {
+      delete t.deps.targetFetch
+    }
   })
 })
 

@@ -4,7 +4,7 @@ import type { Settings } from '../settings/settings-schema.js'
 import type { SpamFilter } from '../spam/spam-filter.js'
 import type { AppConfig } from '../deps.js'
 import type { FilterWebhook } from '../spam/filter-webhook.js'
-import type { ResolveHost } from '../webhooks/target-guard.js'
+import type { ResolveHost, TargetFetch } from '../webhooks/target-guard.js'
 
 /** What comment rules need of a request: the database, keys, settings, the time and who asks. */
 export interface CommentContext {
@@ -24,5 +24,6 @@ export interface CommentContext {
   integrations: Pick<AppConfig, 'akismet' | 'turnstile' | 'allowPrivateTargets'> & {
     filterWebhook: FilterWebhook | null
     resolveHost?: ResolveHost
+    targetFetch?: TargetFetch
   }
 }

@@ -15,6 +15,7 @@ import { listenPglite, listenPostgres, type CacheListener } from '../read-cache/
 import { nativeArgon2 } from './argon2-native.js'
 import { importComments } from '../importers/import-comments.js'
 import { resolveHostNode } from './node-resolve-host.js'
+import { guardedFetch } from './guarded-fetch.js'
 import { ensureFirstAdmin } from './first-admin.js'
 import { runJobs } from '../jobs/run-jobs.js'
 import { spamJobs } from '../spam/spam-jobs.js'
@@ -61,6 +62,7 @@ const deps: Deps = {
   passwords: nativeArgon2,
   importer: importComments,
   resolveHost: resolveHostNode,
+  targetFetch: guardedFetch(),
   clock: () => new Date(),
   logger,
   config,

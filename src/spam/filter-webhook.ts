@@ -1,5 +1,5 @@
 import { signWebhook, newMessageId } from '../webhooks/webhook-signing.js'
-import { refuseTarget, type ResolveHost } from '../webhooks/target-guard.js'
+import { refuseTarget, type ResolveHost, type TargetFetch } from '../webhooks/target-guard.js'
 import type { FilterAnswer, SpamCandidate, SpamFilter } from './spam-filter.js'
 
 export interface FilterWebhook {
@@ -53,7 +53,7 @@ function parseAnswer(text: string): FilterAnswer | undefined {
  * a refused connection, a private target) holds the comment, keeps the failure in its checks,
  * and asks to be asked again later.
  */
-export function filterWebhookFilter(hook: FilterWebhook, policy: { allowPrivate: boolean; resolveHost?: ResolveHost }): SpamFilter {
+export function filterWebhookFilter(hook: FilterWebhook, policy: { allowPrivate: boolean; resolveHost?: ResolveHost; targetFetch?: TargetFetch }): SpamFilter {
   return {
     name: 'filter-webhook',
     timeoutMs: hook.timeoutMs + 1000,
@@ -64,13 +64,13 @@ export function filterWebhookFilter(hook: FilterWebhook, policy: { allowPrivate:
       const headers = await signWebhook(hook.secret, newMessageId(), Math.floor(ctx.now.getTime() / 1000), body)
       let res: Response
       try {
-        res = await fetch(hook.url, {
+        res = await (policy.targetFetch ?? fetch)(hook.url, {
           method: 'POST',
           headers: { ...headers, 'Content-Type': 'application/json' },
           body,
           redirect: 'manual',
           signal: AbortSignal.timeout(hook.timeoutMs),
-        })
+        }, policy)
       } catch (error) {
         const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
         const reason = timedOut ? `filter gave no answer within ${hook.timeoutMs} ms` : `filter unreachable: ${error instanceof Error ? error.message : String(error)}`

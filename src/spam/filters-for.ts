@@ -10,12 +10,12 @@ import { wordpressRules } from './wordpress-rules.js'
  * configured (Turnstile, Akismet, the site's filter service), then the site's own code filters.
  */
 export function filtersFor(ctx: Pick<CommentContext, 'integrations' | 'spamFilters'>): SpamFilter[] {
-  const { akismet, turnstile, filterWebhook, allowPrivateTargets, resolveHost } = ctx.integrations
+  const { akismet, turnstile, filterWebhook, allowPrivateTargets, resolveHost, targetFetch } = ctx.integrations
   return [
     ...wordpressRules,
     ...(turnstile ? [turnstileFilter(turnstile)] : []),
     ...(akismet ? [akismetFilter(akismet)] : []),
-    ...(filterWebhook ? [filterWebhookFilter(filterWebhook, { allowPrivate: allowPrivateTargets, resolveHost })] : []),
+    ...(filterWebhook ? [filterWebhookFilter(filterWebhook, { allowPrivate: allowPrivateTargets, resolveHost, targetFetch })] : []),
     ...ctx.spamFilters,
   ]
 }

@@ -8,5 +8,5 @@ export async function integrationsFor(deps: Deps, loaded: LoadedSettings): Promi
   const filterWebhook = hook && loaded.filterSecretSealed
     ? { url: hook.url, timeoutMs: hook.timeoutMs ?? 2000, includeEmail: hook.includeEmail ?? false, secret: await deps.secrets.unseal(loaded.filterSecretSealed) }
     : null
-  return { akismet: deps.config.akismet, turnstile: deps.config.turnstile, allowPrivateTargets: deps.config.allowPrivateTargets, filterWebhook, resolveHost: deps.resolveHost }
+  return { akismet: deps.config.akismet, turnstile: deps.config.turnstile, allowPrivateTargets: deps.config.allowPrivateTargets, filterWebhook, resolveHost: deps.resolveHost, targetFetch: deps.targetFetch }
 }

@@ -27,15 +27,15 @@ async function bodyFor(deps: Deps, delivery: ClaimedDelivery): Promise<string> {
 }
 
 /** One POST, never following a redirect (a 3xx could point anywhere, past the target guard). */
-async function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Outcome> {
+async function post(deps: Deps, url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Outcome> {
   try {
-    const res = await fetch(url, {
+    const res = await (deps.targetFetch ?? fetch)(url, {
       method: 'POST',
       headers: { ...headers, 'Content-Type': 'application/json', 'User-Agent': 'Parley-Webhooks/1' },
       body,
       redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
-    })
+    }, { allowPrivate: deps.config.allowPrivateTargets })
     // Only the status matters; the receiver's body is not read.
     await res.body?.cancel().catch(() => undefined)
     return { kind: 'answered', status: res.status }
@@ -79,7 +79,7 @@ export async function deliverWebhooks(deps: Deps, now: Date): Promise<DeliveryRe
       }
       try {
         const body = await bodyFor(deps, delivery)
-        outcome = await post(delivery.url, await signWebhook(await secret, delivery.messageId, timestamp, body), body, timeoutMs)
+        outcome = await post(deps, delivery.url, await signWebhook(await secret, delivery.messageId, timestamp, body), body, timeoutMs)
       } catch (error) {
         // A secret or email that no longer unseals (PARLEY_SECRET changed): counted as an attempt, so that it ends.
         outcome = { kind: 'error', error: `cannot prepare the delivery: ${error instanceof Error ? error.message : String(error)}` }

@@ -8,6 +8,14 @@ export interface TargetPolicy {
   resolveHost?: ResolveHost
 }
 
+/**
+ * The fetch that calls webhook and filter targets. Node's (src/runtime/guarded-fetch.ts) checks
+ * the addresses it connects to, at the moment it connects: a name checked by `refuseTarget` and
+ * then pointed elsewhere (DNS rebinding) cannot reach a private address. Workers' fetch reaches
+ * only the public internet anyway.
+ */
+export type TargetFetch = (url: string, init: RequestInit, policy: Pick<TargetPolicy, 'allowPrivate'>) => Promise<Response>
+
 type Range = [base: number, bits: number]
 
 const ip4 = (a: number, b: number, c = 0, d = 0) => ((a << 24) | (b << 16) | (c << 8) | d) >>> 0
@@ -61,6 +69,8 @@ function isPublicV6(g: number[]): boolean {
     if (f === 0 || f === 0xffff) return f === 0 && embedded <= 1 ? false : isPublicV4(embedded)
     return true
   }
+  if (a === 0 && b === 0 && c === 0 && d === 0 && e === 0xffff && f === 0) return false // SIIT, IPv4-translated ::ffff:0:0:0/96
+  if (a === 0x2001 && b === 0) return false // Teredo 2001::/32: a tunnel to an IPv4 address it hides
   if (a === 0x64 && b === 0xff9b) return c === 0 && d === 0 && e === 0 && f === 0 ? isPublicV4(embedded) : false // NAT64, well-known and local
   if (a === 0x2002) return isPublicV4(((b << 16) | c) >>> 0) // 6to4 carries an IPv4 address
   if ((a & 0xfe00) === 0xfc00) return false // unique local fc00::/7
@@ -70,7 +80,7 @@ function isPublicV6(g: number[]): boolean {
 }
 
 /** True for an address on the public internet; false for private, loopback, link-local and the like, or not an address. */
-function isPublicAddress(address: string): boolean {
+export function isPublicAddress(address: string): boolean {
   const v4 = parseIPv4(address)
   if (v4 !== null) return isPublicV4(v4)
   const v6 = parseIPv6(address)
