@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { setupTestApp } from './support/test-app.js'
 import { openSettings, postComment } from './support/seed.js'
+import { dashboardSession } from './support/dashboard.js'
 import { signIn } from './support/moderators.js'
 
 // With the read cache on, as on Node: every read here also checks that it is never served stale.
@@ -165,6 +166,33 @@ describe('reader reports', () => {
     expect((await thread('rp')).comments).toHaveLength(1)
     await mod.send('PATCH', `/api/v1/moderation/comments/${comment.id}`, { status: 'approved' })
     expect((await (await mod.get('/api/v1/moderation/comments?reported=true')).json()).comments).toEqual([])
+    // Approving what is approved kept it: the dismissal is logged, not "nothing changed".
+    const log = (await (await mod.get('/api/v1/moderation/log')).json()).entries
+    expect(log[0]).toMatchObject({ action: 'reports.dismiss', commentId: comment.id, from: 'approved', to: 'approved', detail: { reports: 1 } })
+  })
+
+  it('keeps a reported comment as it is, dismissing its reports, from the API and the dashboard', async () => {
+    const mod = await signIn(t)
+    await t.setSettings(openSettings)
+    const { comment } = await postComment(t, 'keep')
+    for (const ip of ['192.0.2.41', '192.0.2.42']) await t.postJson(`/api/v1/comments/${comment.id}/reports`, { reason: 'off_topic' }, {}, ip)
+    const kept = await mod.send('POST', `/api/v1/moderation/comments/${comment.id}/reports/dismiss`)
+    expect(kept.status).toBe(200)
+    expect(await kept.json()).toEqual({ dismissed: 2 })
+    expect((await (await mod.get('/api/v1/moderation/comments?reported=true')).json()).counts.reported).toBe(0)
+    expect((await thread('keep')).comments).toHaveLength(1)
+    expect(await (await mod.send('POST', `/api/v1/moderation/comments/${comment.id}/reports/dismiss`)).json()).toEqual({ dismissed: 0 })
+    expect((await mod.send('POST', '/api/v1/moderation/comments/999999/reports/dismiss')).status).toBe(404)
+
+    await t.postJson(`/api/v1/comments/${comment.id}/reports`, { reason: 'abuse' }, {}, '192.0.2.43')
+    const desk = await dashboardSession(t, 'moderator')
+    const queue = await (await desk.get('/admin?queue=reported')).text()
+    expect(queue).toContain(`formaction="/admin/comments/${comment.id}/keep"`)
+    const res = await desk.post(`/admin/comments/${comment.id}/keep`, { back: '/admin?queue=reported' })
+    expect(res.headers.get('location')).toBe('/admin?queue=reported&done=kept')
+    expect(await (await desk.get('/admin?queue=reported&done=kept')).text()).toContain('Reports dismissed: the comment stays as it is.')
+    const log = (await (await mod.get('/api/v1/moderation/log')).json()).entries
+    expect(log.slice(0, 2).map((e: { action: string; detail: unknown }) => [e.action, e.detail])).toEqual([['reports.dismiss', { reports: 1 }], ['reports.dismiss', { reports: 2 }]])
   })
 
   it('refuses reports on unpublished comments and limits them per IP', async () => {

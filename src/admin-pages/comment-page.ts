@@ -4,7 +4,7 @@ import type { ThreadEntry } from '../moderation/comment-details.js'
 import { html, safeHref, trusted, type SafeHtml } from './html.js'
 import { adminPage, csrfField, type LayoutSession } from './layout.js'
 import { commentUrl } from './admin-urls.js'
-import { badge, fieldError, statusButtons, when } from './comment-parts.js'
+import { badge, fieldError, keepButton, statusButtons, when } from './comment-parts.js'
 
 export interface CommentView {
   session: LayoutSession
@@ -74,7 +74,7 @@ export function commentPage(view: CommentView): Response {
   const { comment } = view
   const self = commentUrl(comment.id, view.from)
   const body = html`<form class="actions panel pad page-actions" method="post" action="/admin/comments/${comment.id}/status" data-page-actions>${csrfField(view.session)}<input type="hidden" name="back" value="${self}">
-${statusButtons(comment.id, comment.status)}<a class="btn btn-danger" href="/admin/comments/${comment.id}/delete?${new URLSearchParams({ from: view.from }).toString()}">Delete permanently…</a></form>
+${keepButton(comment.id, comment.reports.length)}${statusButtons(comment.id, comment.status)}<a class="btn btn-danger" href="/admin/comments/${comment.id}/delete?${new URLSearchParams({ from: view.from }).toString()}">Delete permanently…</a></form>
 <div class="columns">
 <div class="stack">
 <section class="panel pad"><h2>Comment</h2><div class="body">${trusted(comment.html)}</div></section>

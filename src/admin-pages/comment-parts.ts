@@ -26,6 +26,12 @@ export function statusButtons(id: number, current: CommentStatus): SafeHtml[] {
     .map((d) => html`<button class="btn${d.to === 'approved' ? ' btn-primary' : d.to === 'spam' || d.to === 'trash' ? ' btn-danger' : ''}" type="submit" formaction="/admin/comments/${id}/status" name="status" value="${d.to}" data-key="${d.key}" title="${d.label(current)} (${d.key})">${d.label(current)}</button>`)
 }
 
+/** For a reported comment: keep it as it is, dismissing its reports. */
+export function keepButton(id: number, reports: number): SafeHtml | '' {
+  if (reports === 0) return ''
+  return html`<button class="btn" type="submit" formaction="/admin/comments/${id}/keep" title="Dismiss the reports and keep the comment as it is">Keep</button>`
+}
+
 /** The same decisions for every ticked comment at once. */
 export function bulkButtons(): SafeHtml[] {
   return decisions.map((d) => html`<button class="btn" type="submit" formaction="/admin/comments/bulk" name="status" value="${d.to}" data-bulk-key="${d.key}">${d.label('pending')}</button>`)

@@ -19,6 +19,7 @@ const fixed: Record<string, string> = {
   'moderator-added': 'Moderator added.',
   'moderator-saved': 'Moderator saved.',
   unchanged: 'Nothing changed.',
+  kept: 'Reports dismissed: the comment stays as it is.',
 }
 
 /**

@@ -3,7 +3,7 @@ import type { QueueCounts } from '../moderation/moderation-queue.js'
 import { html, safeHref, trusted, type SafeHtml } from './html.js'
 import { adminPage, csrfField, type LayoutSession } from './layout.js'
 import { QUEUES, commentUrl, queueUrl, type Queue, type QueueFilter } from './admin-urls.js'
-import { badge, bulkButtons, statusButtons, when } from './comment-parts.js'
+import { badge, bulkButtons, keepButton, statusButtons, when } from './comment-parts.js'
 
 export interface QueueView {
   session: LayoutSession
@@ -56,7 +56,7 @@ function row(comment: ModComment, view: QueueView): SafeHtml {
 <div class="body">${trusted(comment.html)}</div>
 ${held.map((check) => html`<p class="flag ${check.verdict}">${check.verdict === 'spam' ? 'Spam' : 'Held'} by ${check.filter}: ${check.reason}</p>`)}
 ${comment.reports.length ? html`<p class="flag report">Reported ${comment.reports.length === 1 ? 'once' : `${comment.reports.length} times`}: ${comment.reports.map((r) => r.reason.replace('_', ' ')).join(', ')}</p>` : ''}
-<div class="actions">${statusButtons(comment.id, comment.status)}<a class="btn" href="${commentUrl(comment.id, view.self)}" data-open>Details</a></div>
+<div class="actions">${keepButton(comment.id, comment.reports.length)}${statusButtons(comment.id, comment.status)}<a class="btn" href="${commentUrl(comment.id, view.self)}" data-open>Details</a></div>
 </td>
 </tr>`
 }

@@ -13,15 +13,27 @@ import type { ModerationContext } from './moderation-context.js'
 
 export const notFound = () => new ApiError(404, 'not_found', 'There is no such comment.')
 
-/** Closes a comment's open reports: a moderator has looked at it. */
-async function resolveReports(db: Db, commentId: number, now: Date): Promise<void> {
-  await db.update(reports).set({ resolvedAt: now }).where(and(eq(reports.commentId, commentId), isNull(reports.resolvedAt)))
+/** Closes a comment's open reports (a moderator has looked at it) and says how many there were. */
+async function resolveReports(db: Db, commentId: number, now: Date): Promise<number> {
+  const closed = await db.update(reports).set({ resolvedAt: now }).where(and(eq(reports.commentId, commentId), isNull(reports.resolvedAt))).returning({ id: reports.id })
+  return closed.length
 }
 
-/** Applies one moderator decision to a row already locked in this transaction, and logs it. */
+/** Logs reports a moderator dismissed without changing the comment: it stays as it is. */
+async function logKept(db: Db, ctx: ModerationContext, row: CommentRow, dismissed: number): Promise<void> {
+  await logAction(db, { at: ctx.now, moderatorId: ctx.moderator.id, action: 'reports.dismiss', commentId: row.id, from: row.status, to: row.status, detail: { reports: dismissed } })
+}
+
+/**
+ * Applies one moderator decision to a row already locked in this transaction, and logs it. The
+ * comment's status unchanged but reports open, the decision keeps it: the reports are dismissed.
+ */
 async function applyStatus(db: Db, ctx: ModerationContext, row: CommentRow, to: CommentStatus): Promise<boolean> {
-  await resolveReports(db, row.id, ctx.now)
-  if (row.status === to) return false
+  const dismissed = await resolveReports(db, row.id, ctx.now)
+  if (row.status === to) {
+    if (dismissed > 0) await logKept(db, ctx, row, dismissed)
+    return dismissed > 0
+  }
   await changeStatus(db, row, to, ctx.now)
   await logAction(db, { at: ctx.now, moderatorId: ctx.moderator.id, action: 'status', commentId: row.id, from: row.status, to })
   if (ctx.akismet && to === 'spam') await scheduleAkismetFeedback(db, row.id, 'spam', ctx.now)
@@ -44,6 +56,17 @@ export async function moderateComment(ctx: ModerationContext, id: number, change
       await logAction(tx, { at: ctx.now, moderatorId: ctx.moderator.id, action: 'edit', commentId: id, from: row.status, to: row.status })
     }
     if (change.status !== undefined) await applyStatus(tx, ctx, current, change.status)
+  })
+}
+
+/** A moderator keeps a reported comment as it is: its open reports are dismissed. Returns how many. */
+export async function dismissReports(ctx: ModerationContext, id: number): Promise<number> {
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await lockForChange(tx, [id])
+    if (!row) throw notFound()
+    const dismissed = await resolveReports(tx, row.id, ctx.now)
+    if (dismissed > 0) await logKept(tx, ctx, row, dismissed)
+    return dismissed
   })
 }
 

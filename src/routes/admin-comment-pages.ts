@@ -6,7 +6,7 @@ import { toId } from '../http/request-context.js'
 import { decodeCursor, encodeCursor } from '../comments/thread-shape.js'
 import { listQueue } from '../moderation/moderation-queue.js'
 import { commentDetails } from '../moderation/comment-details.js'
-import { BULK_MAX, bulkModerate, moderateComment, notFound } from '../moderation/moderate-comment.js'
+import { BULK_MAX, bulkModerate, dismissReports, moderateComment, notFound } from '../moderation/moderate-comment.js'
 import { deleteComment } from '../moderation/delete-comment.js'
 import { replyAsModerator } from '../moderation/moderator-reply.js'
 import { QUEUES, commentUrl, localAdminPath, queueUrl, withNotice, type Queue, type QueueFilter } from '../admin-pages/admin-urls.js'
@@ -102,6 +102,11 @@ export const adminCommentPages = new Hono<AppEnv>()
     if (!isStatus(status)) return messagePage({ status: 422, title: 'Unknown action', message: 'That is not an action on comments.', session, link: { href: back, text: 'Back' } })
     await moderateComment(moderationContext(c), id, { status })
     return c.redirect(withNotice(back, status), 303)
+  }))
+  .post('/admin/comments/:id/keep', action('moderator', async (c, _session, form) => {
+    const id = commentId(c)
+    await dismissReports(moderationContext(c), id)
+    return c.redirect(withNotice(localAdminPath(form.text('back')) ?? commentUrl(id), 'kept'), 303)
   }))
   .post('/admin/comments/:id/edit', action('moderator', async (c, session, form) => {
     const id = commentId(c)

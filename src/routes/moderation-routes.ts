@@ -7,7 +7,7 @@ import { MAX_ID, parseCommentId } from '../http/request-context.js'
 import { decodeCursor, encodeCursor } from '../comments/thread-shape.js'
 import { listQueue } from '../moderation/moderation-queue.js'
 import { findModComment } from '../moderation/mod-comment.js'
-import { BULK_MAX, bulkModerate, moderateComment, notFound } from '../moderation/moderate-comment.js'
+import { BULK_MAX, bulkModerate, dismissReports, moderateComment, notFound } from '../moderation/moderate-comment.js'
 import { deleteComment } from '../moderation/delete-comment.js'
 import { replyAsModerator } from '../moderation/moderator-reply.js'
 import type { ModerationContext } from '../moderation/moderation-context.js'
@@ -77,6 +77,14 @@ const replyRoute = createRoute({
   responses: { 201: jsonContent('The reply', ModCommentSchema), ...authProblems, 404: problem('No such comment'), 422: problem('Invalid body') },
 })
 
+const dismissRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/moderation/comments/{id}/reports/dismiss',
+  summary: 'Keep a reported comment as it is: its open reports are dismissed (logged as reports.dismiss)',
+  request: { params: CommentIdParam },
+  responses: { 200: jsonContent('How many reports were open', z.object({ dismissed: z.int() })), ...authProblems, 404: problem('No such comment') },
+})
+
 async function shaped(c: Context<AppEnv>, id: number) {
   const comment = await findModComment(c.env.deps.db, c.env.deps.secrets, id)
   if (!comment) throw notFound()
@@ -106,6 +114,9 @@ export const moderationRoutes = new OpenApiRoutes<AppEnv>()
   .openapi(deleteRoute, async (c) => {
     await deleteComment(moderationContext(c), parseCommentId(c.req.valid('param').id))
     return c.body(null, 204)
+  })
+  .openapi(dismissRoute, async (c) => {
+    return c.json({ dismissed: await dismissReports(moderationContext(c), parseCommentId(c.req.valid('param').id)) }, 200)
   })
   .openapi(replyRoute, async (c) => {
     const reply = await replyAsModerator(moderationContext(c), parseCommentId(c.req.valid('param').id), c.req.valid('json').body)
