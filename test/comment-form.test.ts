@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
-import { comments } from '../src/db/schema.js'
+import { articles, comments } from '../src/db/schema.js'
 import { ORIGIN, setupTestApp } from './support/test-app.js'
 import { openSettings } from './support/seed.js'
 
@@ -61,8 +61,35 @@ describe('the no-JavaScript form', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff')
     const html = await res.text()
     expect(html).toContain('<p><strong>Error:</strong> Please fill the required fields.</p>')
-    expect(html).toContain(`<a href="${ORIGIN}/demo/plain">&laquo; Back</a>`)
+    expect(html).toContain(`<a id="back" href="${ORIGIN}/demo/plain">&laquo; Back</a>`)
+    // As wp_die(): with script, Back is history.back(), which keeps the typed comment.
+    const nonce = /script-src 'nonce-([^']+)'/.exec(res.headers.get('content-security-policy') ?? '')?.[1]
+    expect(html).toContain(`<script nonce="${nonce}">`)
+    expect(html).toContain('history.back()')
     expect(await t.deps.db.select().from(comments)).toEqual([])
+  })
+
+  it('takes WordPress\'s own form as it posts from the blog: an origin-only Referer is the home page, not the article', async () => {
+    await t.setSettings({ ...openSettings, allowedOrigins: ['https://blog.example'] })
+    // No redirect_to (WordPress prints none), and the browser sends only the origin as Referer.
+    const res = await form(wordpressFields({ comment_post_ID: '77' }), { Origin: 'https://blog.example', Referer: 'https://blog.example/' })
+    expect(res.status).toBe(201)
+    expect(res.headers.get('location')).toBeNull()
+    expect(await res.text()).toContain('Thank you: your comment is published.')
+    const [article] = await t.deps.db.select().from(articles).where(eq(articles.key, '77'))
+    expect(article?.url).toBeNull()
+    // Once the article's URL is known (the widget or an import registered it), the reader goes back there.
+    await t.deps.db.update(articles).set({ url: 'https://blog.example/2026/12/story/' }).where(eq(articles.key, '77'))
+    const again = await form(wordpressFields({ comment_post_ID: '77', comment: 'Second' }), { Origin: 'https://blog.example', Referer: 'https://blog.example/' }, )
+    expect(again.headers.get('location')).toMatch(/^https:\/\/blog\.example\/2026\/12\/story\/#comment-\d+$/)
+  })
+
+  it('says when to try again, on the page and in Retry-After', async () => {
+    await t.setSettings({ allowedOrigins: ['https://blog.example'] })
+    expect((await form(wordpressFields({ comment: 'One' }))).status).toBe(201)
+    const flood = await form(wordpressFields({ comment: 'Two' }))
+    expect(flood.status).toBe(429)
+    expect(flood.headers.get('retry-after')).toBe('15')
   })
 
   it('answers duplicates (409), floods (429) and closed articles (403) as pages', async () => {

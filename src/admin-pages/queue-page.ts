@@ -47,7 +47,8 @@ ${comment.ip ? html`<br><span class="meta">${comment.ip}</span>` : ''}`
 
 function row(comment: ModComment, view: QueueView): SafeHtml {
   const held = comment.checks.filter((check) => check.verdict !== 'approve')
-  const articleName = comment.article.title ?? comment.article.key
+  // An article registered by the plain form has no title: its address, else its key, says which it is.
+  const articleName = comment.article.title ?? comment.article.url?.replace(/^https?:\/\//, '') ?? `article ${comment.article.key}`
   return html`<tr data-row tabindex="-1" id="comment-${comment.id}">
 <td class="pick"><input type="checkbox" name="ids" value="${comment.id}" aria-label="Select the comment by ${comment.author.name}"${view.tickAll ? html` checked` : ''}></td>
 <td class="author">${authorCell(comment)}</td>

@@ -23,15 +23,39 @@ function allowedTarget(value: string | null | undefined, origins: string[]): URL
   }
 }
 
+/**
+ * "« Back" as WordPress's wp_die() writes it, `history.back()`: the browser returns to the form
+ * with the comment still typed in, where a link to the article would load it empty. Without
+ * script, the link (or the browser's own Back button) is still there.
+ */
+const backScript = `var back=document.getElementById('back');if(back&&history.length>1){back.hidden=false;back.addEventListener('click',function(e){e.preventDefault();history.back()})}`
+
+function backLink(back: URL | undefined): string {
+  return back
+    ? `<p><a id="back" href="${escapeHtml(back.href)}">&laquo; Back</a></p>`
+    : '<p><a id="back" href="#" hidden>&laquo; Back</a></p><noscript><p>Use your browser\'s Back button to return to your comment.</p></noscript>'
+}
+
 /** WordPress's wp_die() page for a refused comment: its message, the status, and a way back. */
 export function formErrorPage(error: ApiError, back?: URL): Response {
   const messages = error.errors?.length ? [...new Set(error.errors.map((e) => e.message))] : [error.detail]
-  const link = back ? `<p><a href="${escapeHtml(back.href)}">&laquo; Back</a></p>` : '<p>Use your browser\'s Back button to return to your comment.</p>'
   return htmlPage({
     title: 'Comment Submission Failure',
     status: error.status,
-    body: `${messages.map((m) => `<p><strong>Error:</strong> ${escapeHtml(m)}</p>`).join('\n')}\n${link}`,
+    body: `${messages.map((m) => `<p><strong>Error:</strong> ${escapeHtml(m)}</p>`).join('\n')}\n${backLink(back)}`,
+    inlineScript: backScript,
+    headers: error.headers,
   })
+}
+
+/**
+ * The page the reader came from, as a place to return to: not an origin alone, which is all a
+ * browser sends as Referer from another origin (strict-origin-when-cross-origin). That is the
+ * blog's home page, not the article.
+ */
+function pageOf(referrer: string | null, origins: string[]): URL | undefined {
+  const url = allowedTarget(referrer, origins)
+  return url && (url.pathname !== '/' || url.search !== '') ? url : undefined
 }
 
 async function handleForm(c: Context<AppEnv>): Promise<Response> {
@@ -40,7 +64,7 @@ async function handleForm(c: Context<AppEnv>): Promise<Response> {
     return formErrorPage(new ApiError(415, 'unsupported_media_type', 'Send the form as application/x-www-form-urlencoded.'), undefined)
   }
   const ctx = await commentContext(c)
-  const back = allowedTarget(ctx.referrer, ctx.allowedOrigins)
+  const back = pageOf(ctx.referrer, ctx.allowedOrigins)
   try {
     checkOrigin(c, ctx)
     // A body that does not parse (a multipart one without its boundary, say) is the sender's error.
@@ -62,7 +86,7 @@ async function handleForm(c: Context<AppEnv>): Promise<Response> {
       honeypot: field(form, 'hp'),
       turnstileToken: field(form, 'cf-turnstile-response'),
       // The page the reader came from names a new article, when it is on an origin articles may be on.
-      article: { url: allowedTarget(field(form, 'redirect_to'), ctx.articleOrigins)?.href ?? allowedTarget(ctx.referrer, ctx.articleOrigins)?.href },
+      article: { url: allowedTarget(field(form, 'redirect_to'), ctx.articleOrigins)?.href ?? pageOf(ctx.referrer, ctx.articleOrigins)?.href },
     })
     const target = allowedTarget(field(form, 'redirect_to'), ctx.allowedOrigins) ?? allowedTarget(article.url, ctx.allowedOrigins) ?? back
     const held = comment.status !== 'approved'
@@ -70,7 +94,8 @@ async function handleForm(c: Context<AppEnv>): Promise<Response> {
       return htmlPage({
         title: 'Comment received',
         status: 201,
-        body: held ? '<p>Your comment is awaiting moderation.</p>' : '<p>Thank you: your comment is published.</p>',
+        body: `${held ? '<p>Your comment is awaiting moderation.</p>' : '<p>Thank you: your comment is published.</p>'}\n${backLink(undefined)}`,
+        inlineScript: backScript,
       })
     }
     if (held) {
@@ -81,7 +106,7 @@ async function handleForm(c: Context<AppEnv>): Promise<Response> {
     return c.redirect(target.href, 303)
   } catch (error) {
     if (error instanceof ApiError) return formErrorPage(error, back)
-    if (isDatabaseUnavailable(error)) return formErrorPage(new ApiError(503, 'unavailable', 'The service is briefly unavailable; please try again.'), back)
+    if (isDatabaseUnavailable(error)) return formErrorPage(new ApiError(503, 'unavailable', 'The service is briefly unavailable; please try again.', undefined, { 'Retry-After': '5' }), back)
     throw error
   }
 }
