@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -197,4 +199,60 @@ describe('the moderation dashboard in Chromium', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'admin-log-light.png'), fullPage: true })
     await context.close()
   })
+})
+
+describe('the dashboard for every moderator, on a phone and a desk', () => {
+  const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+  interface AxeViolation { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }
+
+  it('passes axe-core with no serious or critical violation and fits the screen, at 375 px and 1280 px', async () => {
+    await t.setSettings({ floodSeconds: 0 })
+    const account = await moderator()
+    const held = await readerComment('Margaret Okafor', 'Finally! The detour through the industrial estate added twenty minutes to every school run. Will the cycle lane be open from day one? https://example.org/a-long-address-that-should-wrap-somewhere-sensible/on/a/phone')
+    await t.setSettings({ previouslyApproved: false })
+    const approved = await readerComment('Tomás Reyes', 'Does anyone know if the footpath on the east side is finished too?', {}, '198.51.100.4')
+    await t.postJson(`/api/v1/comments/${approved}/reports`, { reason: 'off_topic', note: 'Not about the bridge.' }, {}, '198.51.100.9')
+    const admin = { email: 'ada@news.example', password: 'correct horse battery' }
+    await createModerator(t.deps.db, t.deps.passwords, { ...admin, name: 'Ada Admin', role: 'admin' }, t.now())
+    const pages = ['/admin', '/admin?queue=approved', '/admin?queue=reported', `/admin/comments/${held}`, `/admin/comments/${approved}`, '/admin/articles', '/admin/settings', '/admin/moderators', '/admin/log']
+    const found: string[] = []
+    for (const width of [375, 1280]) {
+      // axe is injected as a script: the dashboard's own CSP (nonce only) would refuse it.
+      const context = await browser.newContext({ viewport: { width, height: 800 }, bypassCSP: true })
+      const page = await context.newPage()
+      await page.goto(`${server.url}/admin/login`)
+      await page.addScriptTag({ content: axeSource })
+      found.push(...(await axeFindings(page)).map((v) => `${width}px /admin/login: ${v}`))
+      await page.getByLabel('Email').fill(admin.email)
+      await page.getByLabel('Password').fill(admin.password)
+      await Promise.all([page.waitForURL(`${server.url}/admin`), page.getByRole('button', { name: 'Sign in' }).click()])
+      for (const path of pages) {
+        await page.goto(`${server.url}${path}`)
+        await page.addScriptTag({ content: axeSource })
+        found.push(...(await axeFindings(page)).map((v) => `${width}px ${path}: ${v}`))
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+        if (overflow > 0) {
+          const wide = await page.evaluate(() => Array.from(document.querySelectorAll('body *')).filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 && Array.from(el.children).every((child) => child.getBoundingClientRect().right <= window.innerWidth + 1)).slice(0, 4).map((el) => `${el.tagName.toLowerCase()}.${el.className}`).join(' '))
+          found.push(`${width}px ${path}: ${overflow} px wider than the screen (${wide})`)
+        }
+        const narrow = await page.evaluate(() => Array.from(document.querySelectorAll('td.comment')).map((cell) => Math.round(cell.getBoundingClientRect().width)).filter((w) => w < 200))
+        if (narrow.length > 0) found.push(`${width}px ${path}: comment cells ${narrow.join(', ')} px wide`)
+      }
+      await page.goto(`${server.url}/admin?queue=reported`)
+      await page.screenshot({ path: join(SCREENSHOTS, `dashboard-reported-${width}.png`), fullPage: true })
+      await context.close()
+    }
+    expect(found).toEqual([])
+    void account
+  })
+
+  async function axeFindings(page: Page): Promise<string[]> {
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> } }).axe
+      return (await axe.run(document, { resultTypes: ['violations'] })).violations
+    })
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+  }
 })
