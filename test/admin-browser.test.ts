@@ -220,7 +220,18 @@ describe('the dashboard for every moderator, on a phone and a desk', () => {
       // axe is injected as a script: the dashboard's own CSP (nonce only) would refuse it.
       const context = await browser.newContext({ viewport: { width, height: 800 }, bypassCSP: true })
       const page = await context.newPage()
+      page.on('response', (response) => {
+        if (response.status() >= 400) found.push(`${width}px: ${response.status()} for ${new URL(response.url()).pathname}`)
+      })
       await page.goto(`${server.url}/admin/login`)
+      // The browser's own request for the icon is answered, with an image it can draw.
+      const icon = await page.evaluate(async () => {
+        const img = new Image()
+        img.src = '/favicon.ico'
+        await img.decode()
+        return [img.naturalWidth, img.naturalHeight]
+      })
+      expect(icon).toEqual([16, 16])
       await page.addScriptTag({ content: axeSource })
       found.push(...(await axeFindings(page)).map((v) => `${width}px /admin/login: ${v}`))
       await page.getByLabel('Email').fill(admin.email)

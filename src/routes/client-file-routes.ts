@@ -4,6 +4,10 @@ import type { ClientFiles } from '../http/client-files.js'
 import { etagMatches } from '../http/request-context.js'
 import { contentEtag } from '../http/content-etag.js'
 import { servedWidget, widgetSettings } from '../widget/widget-settings.js'
+import { FAVICON } from '../http/favicon.js'
+
+// The icon never changes within a release: its version is its ETag.
+const FAVICON_ETAG = '"parley-icon-1"'
 
 /**
  * Publishers embed an unversioned URL, so a browser keeps the widget for ten minutes and then
@@ -34,6 +38,10 @@ export function clientFileRoutes(files: ClientFiles) {
     .get('/admin/admin.js', async (c) => {
       const body = await files.text('/admin/admin.js')
       return serve(c, body, await contentEtag(body), { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' })
+    })
+    .get('/favicon.ico', async (c) => {
+      if (etagMatches(c.req.header('if-none-match'), FAVICON_ETAG)) return c.body(null, 304, { ETag: FAVICON_ETAG })
+      return c.body(FAVICON, 200, { 'Content-Type': 'image/x-icon', 'Cache-Control': 'public, max-age=86400', ETag: FAVICON_ETAG, 'X-Content-Type-Options': 'nosniff' })
     })
     .get('/admin/admin.css', async (c) => {
       const body = await files.text('/admin/admin.css')
