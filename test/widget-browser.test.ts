@@ -177,15 +177,29 @@ describe('the widget on /demo', () => {
     expect(await focusedInWidget(page)).toBe('author')
     await page.locator('#respond').screenshot({ path: join(SCREENSHOTS, 'demo-field-errors.png') })
 
+    // Flood control answers before the duplicate check: the duplicate is met once the wait is over.
+    await t.setSettings({ floodSeconds: 0 })
     await post(page, { body: 'The library has a bike pump too.', url: '' })
     await page.locator('#comment-1').waitFor()
     expect(await page.locator('.field-error').count()).toBe(0)
     await post(page, { body: 'The library has a bike pump too.' })
     const formError = page.locator('#form-error')
     await formError.getByText('You have already posted this comment.').waitFor()
+    await t.setSettings({ floodSeconds: 60 })
+    await post(page, { body: 'A first pump.' })
+    await page.locator('#comment-2').waitFor()
     await post(page, { body: 'And a track pump.' })
     await formError.getByText('You are posting comments too quickly. Please wait 60 seconds, then try again.').waitFor()
     await announced(page, 'You are posting comments too quickly. Please wait 60 seconds, then try again.')
+  })
+
+  it('focuses the first field in the form\'s order that needs a value: the comment, on an empty post', async () => {
+    const page = await open('/demo')
+    await heading(page, 'No Comments').waitFor()
+    await page.getByRole('button', { name: 'Post Comment' }).click()
+    await page.locator('.comment-form-comment .field-error').waitFor()
+    expect(await page.locator('.field-error').count()).toBe(3)
+    expect(await focusedInWidget(page)).toBe('comment')
   })
 
   it('remembers name, email and website only when the reader ticks the box', async () => {
@@ -253,6 +267,20 @@ describe('the widget on /demo', () => {
     expect(await page.getByRole('button', { name: 'Load more comments' }).isVisible()).toBe(false)
     expect(await focusedInWidget(page)).toBe('div-comment-21')
   })
+
+  it('loads older threads above the reader\'s own new comment, not below it', async () => {
+    await t.setSettings(openSettings)
+    for (let i = 1; i <= 21; i++) await postComment(t, 'demo', { body: `Comment ${i}` })
+    const page = await open('/demo')
+    await heading(page, '21 Comments').waitFor()
+    await post(page, { body: 'Mine, the newest.' })
+    await page.locator('#comment-22').waitFor()
+    await page.getByRole('button', { name: 'Load more comments' }).click()
+    await page.locator('#comment-21').waitFor()
+    const order = await page.evaluate(() => Array.from(document.querySelector('parley-comments')?.shadowRoot?.querySelectorAll('.comment-list > li') ?? []).map((li) => li.id))
+    expect(order.slice(-3)).toEqual(['comment-20', 'comment-21', 'comment-22'])
+    expect(order).toHaveLength(22)
+  })
 })
 
 // payloadbox/xss-payload-list (test/fixtures/README.md): a spread of 200 of its 6,613 payloads.
@@ -312,6 +340,27 @@ describe('the widget on another origin\'s page', () => {
     await page.locator('#comment-2 .comment-content', { hasText: 'Good to see this covered.' }).waitFor()
     expect(await page.locator('#comments').getAttribute('data-theme')).toBe('dark')
     expect(await page.evaluate(() => window.__violations)).toEqual([])
+  })
+
+  it('tells the site\'s developer, in the console, that the page\'s origin is probably not allowed', async () => {
+    const host = await loopbackServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
+      res.end(`<!doctype html><html lang="en"><head><title>Not allowed</title></head><body><div id="comments"></div>
+<script src="${parley.url}/widget.js" data-article="town-43" async></script></body></html>`)
+    })
+    await t.setSettings({ ...openSettings, allowedOrigins: [] })
+    const context = await browser.newContext()
+    contexts.push(context)
+    const page = await context.newPage()
+    const logged: string[] = []
+    page.on('console', (message) => {
+      if (message.type() === 'error') logged.push(message.text())
+    })
+    await page.goto(`${host.url}/news/43`)
+    await page.getByText('We could not reach the comment server', { exact: false }).waitFor()
+    expect(logged.filter((text) => text.startsWith('Parley:'))).toEqual([
+      `Parley: no answer from ${parley.url}. If the comment server is up, this page's origin (${host.url}) is probably missing from the site's allowedOrigins, so the browser blocks its answers: add it with PATCH ${parley.url}/api/v1/admin/settings {"allowedOrigins": ["${host.url}"]} or on the dashboard's Settings page.`,
+    ])
   })
 })
 

@@ -78,8 +78,22 @@ function call(method, path, body, token, fresh) {
       return { ok: res.ok, status: res.status, data: data, retryAfter: Number(res.headers.get('Retry-After')) || 0 };
     });
   }, function () {
+    unreachable();
     return { ok: false, status: 0, data: null, retryAfter: 0 };
   });
+}
+
+var hinted = false;
+/**
+ * A failed request from a page of another origin is, more often than a network fault, a page
+ * whose origin the site has not allowed: the browser then hides Parley's answer (CORS). Readers
+ * see "could not reach"; the site's developer gets the likely cause in the console, once.
+ */
+function unreachable() {
+  if (hinted || location.origin === new URL(BASE, location.href).origin) return;
+  hinted = true;
+  console.error('Parley: no answer from ' + BASE + '. If the comment server is up, this page\'s origin (' + location.origin +
+    ') is probably missing from the site\'s allowedOrigins, so the browser blocks its answers: add it with PATCH ' + BASE + '/api/v1/admin/settings {"allowedOrigins": ["' + location.origin + '"]} or on the dashboard\'s Settings page.');
 }
 
 /** A refusal in plain words; field errors (422) are shown next to their fields instead. */
@@ -207,11 +221,13 @@ function place(w, c) {
   var li = commentNode(w, c);
   var holder = c.parentId ? w.nodes[c.parentId] : null;
   while (holder && Number(holder.getAttribute('data-depth')) >= c.depth) holder = holder.parentNode.closest('li');
+  // A top-level comment placed ahead of its page (the reader's own, newest) stays last while older pages load.
+  if (!holder) li.setAttribute('data-placed', '');
   (holder ? holder.querySelector(':scope > ol') : w.list).append(li);
   return li;
 }
 
-/** One page of top-level threads; true when it loaded. */
+/** One page of top-level threads, in time order above the reader's own newer ones; its first comment's node (or true when the page was empty), false when it did not load. */
 function loadPage(w, cursor, fresh) {
   var query = '?limit=20' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : '');
   return call('GET', '/api/v1/articles/' + encodeURIComponent(w.article) + '/comments' + query, null, null, fresh).then(function (r) {
@@ -223,25 +239,27 @@ function loadPage(w, cursor, fresh) {
     }
     w.error.hidden = true;
     w.open = r.data.article.open;
+    var first = null;
     r.data.comments.forEach(function (c) {
       // A comment of the reader's put in place before its page came: the page's copy wins.
       if (w.nodes[c.id]) w.nodes[c.id].remove();
-      w.list.append(commentNode(w, c));
+      var li = commentNode(w, c);
+      w.list.insertBefore(li, w.list.querySelector(':scope > li[data-placed]'));
+      first = first || li;
     });
     w.cursor = r.data.nextCursor;
     w.more.hidden = !w.cursor;
     setCount(w, r.data.article.commentCount);
-    return true;
+    return first || true;
   });
 }
 
 function loadMore(w) {
   w.more.disabled = true;
   var before = w.list.children.length;
-  loadPage(w, w.cursor, false).then(function () {
+  loadPage(w, w.cursor, false).then(function (first) {
     w.more.disabled = false;
-    var first = w.list.children[before];
-    if (first) first.firstChild.focus();
+    if (first && first !== true) first.firstChild.focus();
     announce(w, (w.list.children.length - before) + ' more comments loaded.');
   });
 }
@@ -469,9 +487,8 @@ function formError(w, message) {
   announce(w, message);
 }
 
-/** A 422's field errors, each under its field (once), the first invalid field focused. */
+/** A 422's field errors, each under its field (once), the form's first invalid field focused. */
 function showFieldErrors(w, problem) {
-  var first = null;
   var other = [];
   problem.errors.forEach(function (error) {
     var input = w.fields[error.field];
@@ -481,10 +498,11 @@ function showFieldErrors(w, problem) {
     input.setAttribute('aria-invalid', 'true');
     input.setAttribute('aria-describedby', ((input.getAttribute('aria-describedby') || '') + ' ' + id).trim());
     input.parentNode.append(h('span', { class: 'field-error', id: id, text: error.message }));
-    first = first || input;
   });
   if (other.length) formError(w, other.join(' '));
   else announce(w, problem.detail);
+  // In the form's order (comment, name, email, website), not the order the server listed them.
+  var first = w.form.querySelector('[aria-invalid="true"]');
   if (first) first.focus();
 }
 

@@ -79,8 +79,22 @@ function call(method, path, body, token, fresh) {
       return { ok: res.ok, status: res.status, data: data, retryAfter: Number(res.headers.get('Retry-After')) || 0 };
     });
   }, function () {
+    unreachable();
     return { ok: false, status: 0, data: null, retryAfter: 0 };
   });
+}
+
+var hinted = false;
+/**
+ * A failed request from a page of another origin is, more often than a network fault, a page
+ * whose origin the site has not allowed: the browser then hides Parley's answer (CORS). Readers
+ * see "could not reach"; the site's developer gets the likely cause in the console, once.
+ */
+function unreachable() {
+  if (hinted || location.origin === new URL(BASE, location.href).origin) return;
+  hinted = true;
+  console.error('Parley: no answer from ' + BASE + '. If the comment server is up, this page\'s origin (' + location.origin +
+    ') is probably missing from the site\'s allowedOrigins, so the browser blocks its answers: add it with PATCH ' + BASE + '/api/v1/admin/settings {"allowedOrigins": ["' + location.origin + '"]} or on the dashboard\'s Settings page.');
 }
 
 /** A refusal in plain words; field errors (422) are shown next to their fields instead. */

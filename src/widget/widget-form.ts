@@ -98,9 +98,8 @@ function formError(w, message) {
   announce(w, message);
 }
 
-/** A 422's field errors, each under its field (once), the first invalid field focused. */
+/** A 422's field errors, each under its field (once), the form's first invalid field focused. */
 function showFieldErrors(w, problem) {
-  var first = null;
   var other = [];
   problem.errors.forEach(function (error) {
     var input = w.fields[error.field];
@@ -110,10 +109,11 @@ function showFieldErrors(w, problem) {
     input.setAttribute('aria-invalid', 'true');
     input.setAttribute('aria-describedby', ((input.getAttribute('aria-describedby') || '') + ' ' + id).trim());
     input.parentNode.append(h('span', { class: 'field-error', id: id, text: error.message }));
-    first = first || input;
   });
   if (other.length) formError(w, other.join(' '));
   else announce(w, problem.detail);
+  // In the form's order (comment, name, email, website), not the order the server listed them.
+  var first = w.form.querySelector('[aria-invalid="true"]');
   if (first) first.focus();
 }
 

@@ -81,11 +81,13 @@ function place(w, c) {
   var li = commentNode(w, c);
   var holder = c.parentId ? w.nodes[c.parentId] : null;
   while (holder && Number(holder.getAttribute('data-depth')) >= c.depth) holder = holder.parentNode.closest('li');
+  // A top-level comment placed ahead of its page (the reader's own, newest) stays last while older pages load.
+  if (!holder) li.setAttribute('data-placed', '');
   (holder ? holder.querySelector(':scope > ol') : w.list).append(li);
   return li;
 }
 
-/** One page of top-level threads; true when it loaded. */
+/** One page of top-level threads, in time order above the reader's own newer ones; its first comment's node (or true when the page was empty), false when it did not load. */
 function loadPage(w, cursor, fresh) {
   var query = '?limit=20' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : '');
   return call('GET', '/api/v1/articles/' + encodeURIComponent(w.article) + '/comments' + query, null, null, fresh).then(function (r) {
@@ -97,25 +99,27 @@ function loadPage(w, cursor, fresh) {
     }
     w.error.hidden = true;
     w.open = r.data.article.open;
+    var first = null;
     r.data.comments.forEach(function (c) {
       // A comment of the reader's put in place before its page came: the page's copy wins.
       if (w.nodes[c.id]) w.nodes[c.id].remove();
-      w.list.append(commentNode(w, c));
+      var li = commentNode(w, c);
+      w.list.insertBefore(li, w.list.querySelector(':scope > li[data-placed]'));
+      first = first || li;
     });
     w.cursor = r.data.nextCursor;
     w.more.hidden = !w.cursor;
     setCount(w, r.data.article.commentCount);
-    return true;
+    return first || true;
   });
 }
 
 function loadMore(w) {
   w.more.disabled = true;
   var before = w.list.children.length;
-  loadPage(w, w.cursor, false).then(function () {
+  loadPage(w, w.cursor, false).then(function (first) {
     w.more.disabled = false;
-    var first = w.list.children[before];
-    if (first) first.firstChild.focus();
+    if (first && first !== true) first.firstChild.focus();
     announce(w, (w.list.children.length - before) + ' more comments loaded.');
   });
 }
