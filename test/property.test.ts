@@ -3,6 +3,7 @@ import fc from 'fast-check'
 import { checkBody, checkSubmission } from '../src/comments/submission-rules.js'
 import { renderBody } from '../src/comments/render-body.js'
 import { articleKeyPattern } from '../src/articles/articles.js'
+import { EDIT_INTERVAL_SECONDS } from '../src/comments/author-actions.js'
 import { setupTestApp } from './support/test-app.js'
 import { openSettings, postComment } from './support/seed.js'
 import { fingerprint, scriptIn } from './support/hostile-checks.js'
@@ -115,11 +116,13 @@ describe('submission, for any input', () => {
 
 describe('editing by token, for any edit', () => {
   it('stores an edit the rules accept, refuses the rest, and no other token changes anything', async () => {
-    await t.setSettings(openSettings)
+    // One edit every 5 s per comment: the clock moves on between edits, within a month-long window.
+    await t.setSettings({ ...openSettings, editWindowSeconds: 30 * 86_400 })
     const { comment, token } = await postComment(t, 'edits')
     const outcomes = { edited: 0, refused: 0 }
     const wrongToken = fc.string({ unit: 'binary', maxLength: 60 }).filter((s) => s !== token && headerSafe(`Bearer ${s}`))
     await fc.assert(fc.asyncProperty(text, fc.option(wrongToken, { nil: undefined }), async (body, wrong) => {
+      t.advance(EDIT_INTERVAL_SECONDS)
       const before = await fingerprint(t)
       const res = await t.request(`/api/v1/comments/${comment.id}`, {
         method: 'PATCH',

@@ -53,14 +53,15 @@ export const LOGIN_ALLOWANCE = {
  */
 export async function login(ctx: LoginContext, emailInput: string, password: string): Promise<{ moderator: ModeratorRow; token: string; expiresAt: Date }> {
   const email = emailInput.trim().toLowerCase()
-  const network = ctx.ip === null ? 'unknown' : rateLimitNetwork(ctx.ip)
   const accountKey = await ctx.secrets.rateKey(`login-account:${email}`)
-  const pairKey = await ctx.secrets.rateKey(`login-pair:${network}|${email}`)
-  const keys = [
-    { key: pairKey, allowed: LOGIN_ALLOWANCE.pair },
-    { key: await ctx.secrets.rateKey(`login-ip:${network}`), allowed: LOGIN_ALLOWANCE.network },
-    { key: accountKey, allowed: LOGIN_ALLOWANCE.account },
-  ]
+  const keys = [{ key: accountKey, allowed: LOGIN_ALLOWANCE.account }]
+  // Without an address (a trusted proxy header missing) there is no network to count: requests
+  // without one must not all share a key, or ten strangers' typos would lock out everyone.
+  const network = ctx.ip === null ? null : rateLimitNetwork(ctx.ip)
+  const pairKey = network === null ? null : await ctx.secrets.rateKey(`login-pair:${network}|${email}`)
+  if (network !== null && pairKey !== null) {
+    keys.push({ key: pairKey, allowed: LOGIN_ALLOWANCE.pair }, { key: await ctx.secrets.rateKey(`login-ip:${network}`), allowed: LOGIN_ALLOWANCE.network })
+  }
   const { attempt, wait } = await claimLoginAttempt(ctx.db, keys, ctx.now)
   if (wait > 0) {
     throw new ApiError(429, 'too_many_attempts', 'Too many failed logins; please wait before trying again.', undefined, { 'Retry-After': String(wait) })
@@ -75,7 +76,7 @@ export async function login(ctx: LoginContext, emailInput: string, password: str
     await ctx.db.update(moderators).set({ passwordHash: await ctx.passwords.hash(password) }).where(eq(moderators.id, row.id))
   }
   await withdrawLoginAttempt(ctx.db, attempt)
-  await clearLoginFailures(ctx.db, [pairKey, accountKey])
+  await clearLoginFailures(ctx.db, pairKey === null ? [accountKey] : [pairKey, accountKey])
   const { token, expiresAt } = await startSession(ctx.db, row.id, ctx.now, ctx.limits)
   return { moderator: row, token, expiresAt }
 }

@@ -15,8 +15,6 @@ export interface PageOptions {
   stylesheets?: string[]
   /** Script URLs, each loaded with this response's nonce. */
   scripts?: string[]
-  /** A few lines of script of the page's own (never input), run with this response's nonce. */
-  inlineScript?: string
   /** More response headers (Retry-After, say). */
   headers?: Record<string, string>
   /** Extra sources for `connect-src` and `frame-src` (e.g. Turnstile's origin). */
@@ -35,7 +33,7 @@ export function htmlPage(options: PageOptions): Response {
   const csp = [
     "default-src 'none'",
     `style-src 'nonce-${nonce}'`,
-    ...(options.scripts?.length || options.inlineScript ? [`script-src 'nonce-${nonce}'`, `connect-src ${["'self'", ...(options.connect ?? [])].join(' ')}`] : []),
+    ...(options.scripts?.length ? [`script-src 'nonce-${nonce}'`, `connect-src ${["'self'", ...(options.connect ?? [])].join(' ')}`] : []),
     ...(options.frames?.length ? [`frame-src ${options.frames.join(' ')}`] : []),
     "img-src 'self'", "form-action 'self'", "base-uri 'none'", "frame-ancestors 'none'",
   ].join('; ')
@@ -49,7 +47,7 @@ export function htmlPage(options: PageOptions): Response {
 ${stylesheets}${scripts}</head>
 <body>
 ${options.body}
-${options.inlineScript ? `<script nonce="${nonce}">${options.inlineScript}</script>\n` : ''}</body>
+</body>
 </html>`
   return new Response(html, {
     status: options.status ?? 200,

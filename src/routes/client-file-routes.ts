@@ -5,9 +5,11 @@ import { etagMatches } from '../http/request-context.js'
 import { contentEtag } from '../http/content-etag.js'
 import { servedWidget, widgetSettings } from '../widget/widget-settings.js'
 import { FAVICON } from '../http/favicon.js'
+import { FORM_BACK_PATH, FORM_BACK_SCRIPT } from '../http/form-back.js'
 
 // The icon never changes within a release: its version is its ETag.
 const FAVICON_ETAG = '"parley-icon-1"'
+const FORM_BACK_ETAG = '"parley-form-back-1"'
 
 /**
  * Publishers embed an unversioned URL, so a browser keeps the widget for ten minutes and then
@@ -39,6 +41,7 @@ export function clientFileRoutes(files: ClientFiles) {
       const body = await files.text('/admin/admin.js')
       return serve(c, body, await contentEtag(body), { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' })
     })
+    .get(FORM_BACK_PATH, async (c) => serve(c, FORM_BACK_SCRIPT, FORM_BACK_ETAG, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }))
     .get('/favicon.ico', async (c) => {
       if (etagMatches(c.req.header('if-none-match'), FAVICON_ETAG)) return c.body(null, 304, { ETag: FAVICON_ETAG })
       return c.body(FAVICON, 200, { 'Content-Type': 'image/x-icon', 'Cache-Control': 'public, max-age=86400', ETag: FAVICON_ETAG, 'X-Content-Type-Options': 'nosniff' })

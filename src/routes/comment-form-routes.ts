@@ -6,6 +6,7 @@ import { escapeHtml, htmlPage } from '../http/html-page.js'
 import { isDatabaseUnavailable } from '../http/unavailable.js'
 import { articleKeyPattern } from '../articles/articles.js'
 import { submitComment } from '../comments/submit-comment.js'
+import { FORM_BACK_PATH } from '../http/form-back.js'
 
 const field = (form: Record<string, unknown>, name: string): string | undefined => {
   const value = form[name]
@@ -23,13 +24,6 @@ function allowedTarget(value: string | null | undefined, origins: string[]): URL
   }
 }
 
-/**
- * "« Back" as WordPress's wp_die() writes it, `history.back()`: the browser returns to the form
- * with the comment still typed in, where a link to the article would load it empty. Without
- * script, the link (or the browser's own Back button) is still there.
- */
-const backScript = `var back=document.getElementById('back');if(back&&history.length>1){back.hidden=false;back.addEventListener('click',function(e){e.preventDefault();history.back()})}`
-
 function backLink(back: URL | undefined): string {
   return back
     ? `<p><a id="back" href="${escapeHtml(back.href)}">&laquo; Back</a></p>`
@@ -43,7 +37,7 @@ export function formErrorPage(error: ApiError, back?: URL): Response {
     title: 'Comment Submission Failure',
     status: error.status,
     body: `${messages.map((m) => `<p><strong>Error:</strong> ${escapeHtml(m)}</p>`).join('\n')}\n${backLink(back)}`,
-    inlineScript: backScript,
+    scripts: [FORM_BACK_PATH],
     headers: error.headers,
   })
 }
@@ -95,7 +89,7 @@ async function handleForm(c: Context<AppEnv>): Promise<Response> {
         title: 'Comment received',
         status: 201,
         body: `${held ? '<p>Your comment is awaiting moderation.</p>' : '<p>Thank you: your comment is published.</p>'}\n${backLink(undefined)}`,
-        inlineScript: backScript,
+        scripts: [FORM_BACK_PATH],
       })
     }
     if (held) {
