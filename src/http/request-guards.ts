@@ -49,23 +49,3 @@ export const requireJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   return next()
 }
-
-/**
- * Answers 503 rather than letting a request wait on a database that does not answer: after
- * twice DB_TIMEOUT_MS, and never sooner than 5 s.
- */
-export const deadline: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const ms = Math.max(5000, c.env.deps.config.dbTimeoutMs * 2)
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const late = new Promise<'late'>((resolve) => {
-    timer = setTimeout(() => resolve('late'), ms)
-  })
-  try {
-    const outcome = await Promise.race([next().then(() => 'done' as const), late])
-    if (outcome === 'late') {
-      throw new ApiError(503, 'unavailable', 'The service is briefly unavailable; please try again.', undefined, { 'Retry-After': '5' })
-    }
-  } finally {
-    if (timer !== undefined) clearTimeout(timer)
-  }
-}

@@ -8,7 +8,7 @@ import { nodeFetch } from '../../src/runtime/node-fetch.js'
  * need a browser or a socket.
  * `hostname` lets a test reach the same app under a second origin (127.0.0.1 vs localhost).
  */
-export async function serveTestApp(t: TestApp): Promise<{ url: string, port: number, close: () => Promise<void> }> {
+export async function serveTestApp(t: Pick<TestApp, 'app' | 'deps'>): Promise<{ url: string, port: number, close: () => Promise<void> }> {
   const server = serve({
     fetch: nodeFetch(t.app, t.deps),
     port: 0,
