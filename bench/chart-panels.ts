@@ -85,7 +85,7 @@ export function outagePanel(data: unknown): SmallPanel {
   return {
     title: 'Database outage: time from the database being back to Parley serving again',
     notes: [
-      outages.map((o) => `${name(o)}: down ${num(numberAt(o, 'downMs') ?? 0)} ms, longest request ${num(numberAt(o, 'slowestMs') ?? 0)} ms, ${numberAt(o, 'overDeadline') ?? numberAt(o, 'hangs') ?? '?'} past the deadline`).join('; '),
+      ...outages.map((o) => `${name(o)}: down ${num(numberAt(o, 'downMs') ?? 0)} ms, longest request ${num(numberAt(o, 'slowestMs') ?? 0)} ms, ${numberAt(o, 'overDeadline') ?? numberAt(o, 'hangs') ?? '?'} past the deadline`),
       `accepted ${num(numberAt(report, 'accepted') ?? 0)}, lost ${numberAt(report, 'lost') ?? '?'}: ${verdict(report?.passed)}`,
     ],
     bars,
