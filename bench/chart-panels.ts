@@ -71,18 +71,21 @@ export function outagePanel(data: unknown): SmallPanel {
   const report = obj(data)
   const outages = list(report?.outages).map(obj)
   const budget = numberAt(report, 'recoveryBudgetMs')
+  const name = (o: Record<string, unknown> | undefined) => {
+    const cache = o?.readCache
+    return `${stringAt(o, 'outage') ?? '?'}${cache === true ? ', cache on' : cache === false ? ', cache off' : ''}`
+  }
   const bars: NonNullable<SmallPanel['bars']> = []
   for (const outage of outages) {
-    const kind = stringAt(outage, 'outage') ?? '?'
-    const read = numberAt(outage, 'firstReadOkMs')
     const submit = numberAt(outage, 'firstSubmitOkMs')
-    if (read !== undefined) bars.push({ label: `${kind}: first read served`, value: read, unit: 'ms' })
-    if (submit !== undefined) bars.push({ label: `${kind}: first comment accepted`, value: submit, unit: 'ms' })
+    const steady = numberAt(outage, 'steadyMs')
+    if (submit !== undefined) bars.push({ label: `${name(outage)}: first comment accepted`, value: submit, unit: 'ms' })
+    if (steady !== undefined) bars.push({ label: `${name(outage)}: steady`, value: steady, unit: 'ms' })
   }
   return {
     title: 'Database outage: time from the database being back to Parley serving again',
     notes: [
-      outages.map((o) => `${stringAt(o, 'outage') ?? '?'}: down ${num(numberAt(o, 'downMs') ?? 0)} ms, ${numberAt(o, 'badFailures') ?? '?'} bad failures, ${numberAt(o, 'hangs') ?? '?'} hangs`).join('; '),
+      ...outages.map((o) => `${name(o)}: down ${num(numberAt(o, 'downMs') ?? 0)} ms, longest request ${num(numberAt(o, 'slowestMs') ?? 0)} ms, ${numberAt(o, 'overDeadline') ?? numberAt(o, 'hangs') ?? '?'} past the deadline`),
       `accepted ${num(numberAt(report, 'accepted') ?? 0)}, lost ${numberAt(report, 'lost') ?? '?'}: ${verdict(report?.passed)}`,
     ],
     bars,

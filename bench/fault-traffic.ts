@@ -103,7 +103,8 @@ export class Traffic {
   private readonly origin = performance.now()
   /** Every submitted body starts with it: this run's comments, found in the database by it. */
   readonly bodyPrefix: string
-  private readonly run = Date.now().toString(36)
+  // Unique per instance: two started in the same millisecond (one per server) must not post the same texts.
+  private readonly run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
   private stopped = false
   private workers: Promise<void>[] = []
   private n = 0

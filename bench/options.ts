@@ -18,10 +18,8 @@ export interface BenchOptions {
   soakMinutes: number
   /** Only redraw bench/results/chart.svg from the results already written (bench/chart.ts). */
   chartOnly: boolean
-  /** Only the database-outage figures (bench/outage-bench.ts), on this throwaway cluster. */
+  /** Only the database-outage figures (bench/outage-bench.ts), on a throwaway cluster of its own. */
   outage: boolean
-  outageCluster: string
-  outagePort: number
   /** Only the graceful-shutdown figures (bench/shutdown-bench.ts). */
   shutdown: boolean
   /** Only the scale figures (bench/scale-bench.ts): the same reads at 10,000 comments and at this many. */
@@ -32,7 +30,7 @@ export interface BenchOptions {
 const USAGE = `npm run bench -- [--postgres-only | --pglite-only] [--duration 10] [--warmup 2] [--server-warmup 8]
                      [--connections 50] [--pool 10] [--pg-url postgres://postgres@127.0.0.1:5432/postgres]
                      [--import-only] [--import-comments 100000] [--soak] [--soak-minutes 5] [--chart-only]
-                     [--outage] [--outage-cluster 15/parley_outage] [--outage-port 5433]
+                     [--outage]
                      [--shutdown]
                      [--scale] [--scale-comments 1000000]   (PostgreSQL only)`
 
@@ -61,8 +59,6 @@ export function parseOptions(argv: string[]): BenchOptions {
       'soak-minutes': { type: 'string', default: '5' },
       'chart-only': { type: 'boolean', default: false },
       outage: { type: 'boolean', default: false },
-      'outage-cluster': { type: 'string', default: '15/parley_outage' },
-      'outage-port': { type: 'string', default: '5433' },
       shutdown: { type: 'boolean', default: false },
       scale: { type: 'boolean', default: false },
       'scale-comments': { type: 'string', default: '1000000' },
@@ -85,8 +81,6 @@ export function parseOptions(argv: string[]): BenchOptions {
     soakMinutes: positive('soak-minutes', values['soak-minutes']),
     chartOnly: values['chart-only'],
     outage: values.outage,
-    outageCluster: values['outage-cluster'],
-    outagePort: Math.round(positive('outage-port', values['outage-port'])),
     shutdown: values.shutdown,
     scale: values.scale,
     scaleComments: Math.round(positive('scale-comments', values['scale-comments'])),

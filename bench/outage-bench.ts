@@ -1,21 +1,21 @@
 /**
  * `npm run bench -- --outage`: a real Parley Node server on PostgreSQL, under steady submissions
- * and thread reads, through two database outages:
- *   restart  `pg_ctlcluster <version> <name> restart` (every connection drops, the server is down for a moment);
- *   exhaust  another client holds every free connection slot for --exhaust-seconds (4), ending the
- *            server's own backends as they reconnect, so that its pool and its read cache's LISTEN
- *            connection must get through "too many clients".
- * Figures, per outage: every 201 is in the database afterwards (by id and body); no request waits
- * longer than the server's deadline (max(5 s, 2 × DB_TIMEOUT_MS)) and failures are 503 `unavailable`
- * with Retry-After, never 500 or a reset; time from the database accepting connections again to the
- * first 2xx of each kind (budget 5 s, API.md Operations); and a comment posted after recovery shows
- * in the next read of its thread, whose page was cached before (the read cache listens again).
+ * (4 writers) and thread reads (2 readers), through three database outages, once with the read
+ * cache on and once with it off (READ_CACHE_MB=0):
+ *   restart  the server stopped (`pg_ctl stop -m fast`: every backend ended) and started again at once;
+ *   stop     the same, with the database down for 4 s in between;
+ *   exhaust  another client holds every free connection slot for 4 s, ending the server's own
+ *            backends as they reconnect, so that its pool and its read cache's LISTEN connection
+ *            must get through "too many clients".
+ * Figures, per outage: every 201 is in the database afterwards (by id and body); the longest
+ * request, and how many outlived the server's deadline (max(5 s, 2 × DB_TIMEOUT_MS)); failures are
+ * 503 `unavailable` with Retry-After, never 500 or a reset; from the database accepting connections
+ * again to the first 2xx of each kind and to steady state (the first success after the last
+ * failure), budget 5 s (API.md Operations); and a comment posted after recovery shows in the next
+ * read of its thread, whose page was cached before (the read cache listens again).
  *
- * It never touches the main cluster (5432): it runs on a throwaway cluster, `--outage-cluster`
- * (default 15/parley_outage), created if missing on `--outage-port` (default 5433) with trust auth on
- * loopback and max_connections 20, which needs root (pg_createcluster). The cluster is started for
- * the run and stopped at its end; it stays created (`pg_dropcluster --stop 15 parley_outage` removes
- * it). Its database is BENCH_DB_NAME (default parley_bench), dropped and created afresh.
+ * It never touches the main cluster (5432): the database is a throwaway cluster made with initdb
+ * on a free port (bench/throwaway-cluster.ts; root runs it as `postgres`), removed at the end.
  * Figures go to bench/results/outage.json.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -24,10 +24,11 @@ import { BENCH_DB, prepareEmptyPostgres } from './bench-databases.js'
 import { startChild, type ChildServer } from './child-server.js'
 import { BENCH_SECRET } from './engine-runs.js'
 import { Traffic, checkAccepted, send, statusCounts, type Sample } from './fault-traffic.js'
-import type { BenchOptions } from './options.js'
 import { writeResults } from './results-file.js'
-import { ConnectionHog, accepts, clusterCtl, ensureCluster, type OutageCluster } from './outage-cluster.js'
+import { ConnectionHog, accepts } from './database-probes.js'
+import { createThrowawayCluster, type ThrowawayCluster } from './throwaway-cluster.js'
 import { threadPath } from './workloads.js'
+import { outageTable } from './outage-report.js'
 
 const log = (text: string) => process.stderr.write(`${text}\n`)
 
@@ -37,27 +38,35 @@ const DEADLINE_MS = Math.max(5000, 2 * DB_TIMEOUT_MS)
 /** Scheduling slack on a shared 2-core machine before a slow answer counts as a hang. */
 const HANG_SLACK_MS = 1000
 const RECOVERY_BUDGET_MS = 5000
+/** How long the `stop` outage keeps the database down, and the `exhaust` one holds every slot. */
+const DOWN_MS = 4000
+/** Small, so that exhausting it costs a handful of connections. */
+const MAX_CONNECTIONS = 20
 /** Traffic before each outage, and watched after the database is back. */
 const CALM_MS = 2000
 const AFTER_MS = 8000
 const KEYS = ['outage-a', 'outage-b', 'outage-c', 'outage-d']
 const CHECK_KEY = 'outage-cache-check'
 
-type OutageKind = 'restart' | 'exhaust'
+export type OutageKind = 'restart' | 'stop' | 'exhaust'
 
 export interface OutageFigures {
   outage: OutageKind
+  readCache: boolean
   /** From the fault's start to the database accepting connections again. */
   downMs: number
   requests: number
   statuses: Record<string, number>
   /** Failures that were not 503 `unavailable` with Retry-After (500s, resets, other codes). */
   badFailures: number
+  /** The longest request. */
   slowestMs: number
   /** How long the failed requests took: fail-fast answers, or ones that waited for the deadline. */
   failureMedianMs: number | null
   /** Requests slower than DB_TIMEOUT_MS itself (allowed up to the deadline, but worth seeing). */
   overDbTimeout: number
+  /** Requests that outlived the deadline. */
+  overDeadline: number
   /** Requests that took longer than the deadline plus slack. */
   hangs: number
   /** From the database being back to the first 2xx of each kind (completed after that moment). */
@@ -65,6 +74,8 @@ export interface OutageFigures {
   firstReadOkMs: number | null
   /** From the database being back to the last failed request: how long failures went on. */
   lastFailureMs: number | null
+  /** From the database being back to steady state: the first success after the last failure. */
+  steadyMs: number | null
   /** From the database being back to the read cache's LISTEN connection being seen in pg_stat_activity. */
   listenerBackMs: number | null
   /** Extra for exhaust: slots the hog held, and Parley backends it had to end as they came back. */
@@ -75,21 +86,34 @@ export interface OutageFigures {
   freshSettled: boolean
 }
 
-export interface OutageReport {
-  startedAt: Date
-  finishedAt: Date
-  cluster: { version: string; name: string; port: number; stoppedAtEnd: boolean }
-  dbTimeoutMs: number
-  deadlineMs: number
-  hangLimitMs: number
-  recoveryBudgetMs: number
-  outages: OutageFigures[]
+export interface OutageRun {
+  readCache: boolean
   accepted: number
   lost: number
   /** Stored comments of this run that never got a 201 (a 503 after its commit): not lost, worth knowing. */
   storedWithoutAnswer: number
+}
+
+export interface OutageReport {
+  startedAt: Date
+  finishedAt: Date
+  cluster: { port: number; maxConnections: number }
+  dbTimeoutMs: number
+  deadlineMs: number
+  hangLimitMs: number
+  recoveryBudgetMs: number
+  downMs: number
+  traffic: { writers: number; readers: number }
+  outages: OutageFigures[]
+  runs: OutageRun[]
+  accepted: number
+  lost: number
+  storedWithoutAnswer: number
   passed: boolean
 }
+
+const WRITERS = 4
+const READERS = 2
 
 /** Whether the comment just posted is on the next read of its thread; the page was read (and so cached) before. */
 async function postShowsInNextRead(server: ChildServer, traffic: Traffic): Promise<boolean> {
@@ -142,66 +166,66 @@ function median(values: number[]): number | null {
   return middle === undefined ? null : Math.round(middle)
 }
 
-const firstOkAfter = (samples: Sample[], kind: Sample['kind'], at: number) =>
-  samples.filter((s) => s.kind === kind && s.status >= 200 && s.status < 300 && s.endedAt >= at).reduce<number | null>((first, s) => (first === null || s.endedAt < first ? s.endedAt : first), null)
+const ok = (s: Sample) => s.status >= 200 && s.status < 300
+const firstOkAfter = (samples: Sample[], at: number, kind?: Sample['kind']) =>
+  samples.filter((s) => (kind === undefined || s.kind === kind) && ok(s) && s.endedAt >= at).reduce<number | null>((first, s) => (first === null || s.endedAt < first ? s.endedAt : first), null)
 
-async function runOutage(kind: OutageKind, cluster: OutageCluster, url: string, server: ChildServer, traffic: Traffic): Promise<OutageFigures> {
-  log(`outage: ${kind}`)
-  await sleep(CALM_MS)
-  await postShowsInNextRead(server, traffic)
-  const from = traffic.now()
-  const hog = kind === 'exhaust' ? new ConnectionHog(url) : undefined
-  let readyAt: number
-  let hogSlots = 0
-  if (hog) {
+/** Brings the fault about; resolves with the moment the database accepts connections again. */
+async function fault(kind: OutageKind, cluster: ThrowawayCluster, url: string, traffic: Traffic): Promise<{ readyAt: number; hog?: ConnectionHog; hogSlots?: number }> {
+  if (kind === 'exhaust') {
+    const hog = new ConnectionHog(url)
     await hog.hold()
     log(`  hog holds ${hog.size} connections`)
-    await sleep(4000)
-    hogSlots = hog.size
+    await sleep(DOWN_MS)
+    const hogSlots = hog.size
     await hog.release()
     log(`  released ${hogSlots} connections (${hog.terminated} Parley backends ended meanwhile)`)
     while (!(await accepts(url))) await sleep(25)
-    readyAt = traffic.now()
-  } else {
-    // Probed alongside the restart: pg_ctlcluster returns a while after the server accepts again.
-    let restarted = false
-    let sawDown = false
-    const restart = clusterCtl(cluster, 'restart').finally(() => (restarted = true))
-    for (;;) {
-      const up = await accepts(url)
-      if (up && (sawDown || restarted)) break
-      if (!up) sawDown = true
-      await sleep(25)
-    }
-    readyAt = traffic.now()
-    await restart
+    return { readyAt: traffic.now(), hog, hogSlots }
   }
-  const listener = watchListener(url, traffic)
+  await cluster.stop()
+  if (kind === 'stop') await sleep(DOWN_MS)
+  await cluster.start()
+  while (!(await accepts(url))) await sleep(10)
+  return { readyAt: traffic.now() }
+}
+
+async function runOutage(kind: OutageKind, readCache: boolean, cluster: ThrowawayCluster, url: string, server: ChildServer, traffic: Traffic): Promise<OutageFigures> {
+  log(`outage: ${kind}, read cache ${readCache ? 'on' : 'off'}`)
+  await sleep(CALM_MS)
+  await postShowsInNextRead(server, traffic)
+  const from = traffic.now()
+  const { readyAt, hog, hogSlots } = await fault(kind, cluster, url, traffic)
+  const listener = readCache ? watchListener(url, traffic) : undefined
   await sleep(AFTER_MS)
   const freshAfterRecovery = await postShowsInNextRead(server, traffic)
   await sleep(3000)
   const freshSettled = await postShowsInNextRead(server, traffic)
-  await listener.stop()
+  await listener?.stop()
   const to = traffic.now()
 
   const samples = traffic.samples.filter((s) => s.endedAt >= from && s.startedAt <= to)
-  const failures = samples.filter((s) => s.status < 200 || s.status > 299)
+  const failures = samples.filter((s) => !ok(s))
   const lastFailure = failures.filter((s) => s.endedAt >= readyAt).reduce<number | null>((last, s) => Math.max(last ?? 0, s.endedAt), null)
   const since = (at: number | null) => (at === null ? null : Math.max(0, Math.round(at - readyAt)))
+  const took = (s: Sample) => s.endedAt - s.startedAt
   const figures: OutageFigures = {
     outage: kind,
+    readCache,
     downMs: Math.round(readyAt - from),
     requests: samples.length,
     statuses: statusCounts(samples),
     badFailures: failures.filter((s) => !(s.status === 503 && s.code === 'unavailable' && s.retryAfter !== undefined)).length,
-    slowestMs: Math.round(Math.max(0, ...samples.map((s) => s.endedAt - s.startedAt))),
-    failureMedianMs: median(failures.map((s) => s.endedAt - s.startedAt)),
-    overDbTimeout: samples.filter((s) => s.endedAt - s.startedAt > DB_TIMEOUT_MS).length,
-    hangs: samples.filter((s) => s.endedAt - s.startedAt > DEADLINE_MS + HANG_SLACK_MS).length,
-    firstSubmitOkMs: since(firstOkAfter(samples, 'submit', readyAt)),
-    firstReadOkMs: since(firstOkAfter(samples, 'read', readyAt)),
+    slowestMs: Math.round(Math.max(0, ...samples.map(took))),
+    failureMedianMs: median(failures.map(took)),
+    overDbTimeout: samples.filter((s) => took(s) > DB_TIMEOUT_MS).length,
+    overDeadline: samples.filter((s) => took(s) > DEADLINE_MS).length,
+    hangs: samples.filter((s) => took(s) > DEADLINE_MS + HANG_SLACK_MS).length,
+    firstSubmitOkMs: since(firstOkAfter(samples, readyAt, 'submit')),
+    firstReadOkMs: since(firstOkAfter(samples, readyAt, 'read')),
     lastFailureMs: since(lastFailure),
-    listenerBackMs: since(listener.seenAt()),
+    steadyMs: since(firstOkAfter(samples, lastFailure ?? readyAt)),
+    listenerBackMs: since(listener?.seenAt() ?? null),
     freshAfterRecovery,
     freshSettled,
   }
@@ -209,67 +233,59 @@ async function runOutage(kind: OutageKind, cluster: OutageCluster, url: string, 
   return figures
 }
 
-export async function benchOutage(options: BenchOptions): Promise<void> {
-  const startedAt = new Date()
-  const cluster = await ensureCluster(options.outageCluster, options.outagePort, log)
-  log(`cluster ${cluster.version}/${cluster.name} on port ${cluster.port}; database ${BENCH_DB}`)
-  let stoppedAtEnd = false
+/** One Parley server, with or without its read cache, through every outage; then its 201s checked. */
+async function runServer(readCache: boolean, cluster: ThrowawayCluster, url: string): Promise<{ outages: OutageFigures[]; run: OutageRun }> {
+  const server = await startChild('parley', 'src/runtime/node.ts', [], {
+    DATABASE_URL: url,
+    PARLEY_SECRET: BENCH_SECRET,
+    LOG_LEVEL: 'error',
+    DB_POOL_MAX: '6',
+    DB_TIMEOUT_MS: String(DB_TIMEOUT_MS),
+    READ_CACHE_MB: readCache ? '16' : '0',
+  })
+  const traffic = new Traffic({ baseUrl: server.baseUrl, writers: WRITERS, readers: READERS, keys: KEYS, hardTimeoutMs: 30_000, failurePauseMs: 100 })
+  const outages: OutageFigures[] = []
   try {
+    traffic.start()
+    for (const kind of ['restart', 'stop', 'exhaust'] as const) outages.push(await runOutage(kind, readCache, cluster, url, server, traffic))
+  } finally {
+    await traffic.stop()
+    await server.stop()
+  }
+  return { outages, run: { readCache, ...(await checkAccepted(url, traffic.samples, traffic.bodyPrefix)) } }
+}
+
+const recovered = (o: OutageFigures) =>
+  o.steadyMs !== null && o.steadyMs <= RECOVERY_BUDGET_MS &&
+  o.firstSubmitOkMs !== null && o.firstSubmitOkMs <= RECOVERY_BUDGET_MS && o.firstReadOkMs !== null && o.firstReadOkMs <= RECOVERY_BUDGET_MS
+
+export async function benchOutage(): Promise<void> {
+  const startedAt = new Date()
+  const cluster = await createThrowawayCluster({ maxConnections: MAX_CONNECTIONS })
+  try {
+    await cluster.start()
+    log(`throwaway cluster on port ${cluster.port}; database ${BENCH_DB}`)
     const url = await prepareEmptyPostgres(cluster.adminUrl)
-    const server = await startChild('parley', 'src/runtime/node.ts', [], {
-      DATABASE_URL: url,
-      PARLEY_SECRET: BENCH_SECRET,
-      LOG_LEVEL: 'error',
-      DB_POOL_MAX: '6',
-      DB_TIMEOUT_MS: String(DB_TIMEOUT_MS),
-      READ_CACHE_MB: '16',
-    })
-    const traffic = new Traffic({ baseUrl: server.baseUrl, writers: 3, readers: 3, keys: KEYS, hardTimeoutMs: 30_000, failurePauseMs: 100 })
     const outages: OutageFigures[] = []
-    try {
-      traffic.start()
-      for (const kind of ['restart', 'exhaust'] as const) outages.push(await runOutage(kind, cluster, url, server, traffic))
-    } finally {
-      await traffic.stop()
-      await server.stop()
+    const runs: OutageRun[] = []
+    for (const readCache of [true, false]) {
+      const result = await runServer(readCache, cluster, url)
+      outages.push(...result.outages)
+      runs.push(result.run)
     }
-    const { accepted, lost, storedWithoutAnswer } = await checkAccepted(url, traffic.samples, traffic.bodyPrefix)
-    const passed = lost === 0 && outages.every((o) =>
-      o.hangs === 0 && o.badFailures === 0 && o.freshAfterRecovery && o.freshSettled &&
-      o.firstSubmitOkMs !== null && o.firstSubmitOkMs <= RECOVERY_BUDGET_MS && o.firstReadOkMs !== null && o.firstReadOkMs <= RECOVERY_BUDGET_MS)
-    await clusterCtl(cluster, 'stop')
-    stoppedAtEnd = true
+    const sum = (field: 'accepted' | 'lost' | 'storedWithoutAnswer') => runs.reduce((total, run) => total + run[field], 0)
+    const passed = sum('lost') === 0 && outages.every((o) => o.overDeadline === 0 && o.badFailures === 0 && o.freshAfterRecovery && o.freshSettled && recovered(o))
     const report: OutageReport = {
       startedAt, finishedAt: new Date(),
-      cluster: { version: cluster.version, name: cluster.name, port: cluster.port, stoppedAtEnd },
+      cluster: { port: cluster.port, maxConnections: MAX_CONNECTIONS },
       dbTimeoutMs: DB_TIMEOUT_MS, deadlineMs: DEADLINE_MS, hangLimitMs: DEADLINE_MS + HANG_SLACK_MS, recoveryBudgetMs: RECOVERY_BUDGET_MS,
-      outages, accepted, lost, storedWithoutAnswer, passed,
+      downMs: DOWN_MS, traffic: { writers: WRITERS, readers: READERS },
+      outages, runs, accepted: sum('accepted'), lost: sum('lost'), storedWithoutAnswer: sum('storedWithoutAnswer'), passed,
     }
     console.log(outageTable(report))
     await writeResults('outage', report)
     if (!passed) process.exitCode = 1
   } finally {
-    if (!stoppedAtEnd) await clusterCtl(cluster, 'stop').catch((error: unknown) => log(`could not stop the cluster: ${String(error)}`))
+    await cluster.remove()
   }
-}
-
-const ms = (value: number | null) => (value === null ? 'never' : `${value} ms`)
-
-function outageTable(report: OutageReport): string {
-  const lines = [`Database outages (DB_TIMEOUT_MS ${report.dbTimeoutMs}; deadline ${report.deadlineMs} ms; a hang is over ${report.hangLimitMs} ms; recovery budget ${report.recoveryBudgetMs} ms)`]
-  for (const o of report.outages) {
-    lines.push(
-      `\n${o.outage}: database down ${o.downMs} ms${o.hogSlots === undefined ? '' : ` (hog held ${o.hogSlots} slots, ended ${o.hogTerminated} Parley backends)`}`,
-      `  requests ${o.requests}: ${Object.entries(o.statuses).map(([status, n]) => `${status} ×${n}`).join(', ')}`,
-      `  failures other than 503 unavailable + Retry-After: ${o.badFailures}; failures took ${ms(o.failureMedianMs)} (median); slowest ${o.slowestMs} ms; over DB_TIMEOUT_MS ${o.overDbTimeout}; hangs ${o.hangs}`,
-      `  after the database was back: first 201 ${ms(o.firstSubmitOkMs)}, first 200 read ${ms(o.firstReadOkMs)}, last failure ${ms(o.lastFailureMs)}, read cache listening ${ms(o.listenerBackMs)}`,
-      `  new comment in the next thread read: right after recovery ${o.freshAfterRecovery ? 'yes' : 'NO'}, 3 s later ${o.freshSettled ? 'yes' : 'NO'}`,
-    )
-  }
-  lines.push(
-    `\naccepted (201) ${report.accepted}, lost ${report.lost}; stored without a 201 ${report.storedWithoutAnswer}`,
-    `cluster ${report.cluster.version}/${report.cluster.name} (port ${report.cluster.port}) ${report.cluster.stoppedAtEnd ? 'stopped, kept' : 'left running'}`,
-    report.passed ? 'PASSED' : 'FAILED',
-  )
-  return lines.join('\n')
 }

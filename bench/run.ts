@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     console.log(`Chart written to ${await writeChart()} and bench/chart.svg`)
     return
   }
-  if (options.outage) return benchOutage(options)
+  if (options.outage) return benchOutage()
   if (options.shutdown) return benchShutdown(options)
   if (options.scale) return benchScale(options)
   const { connections, durationS, warmupS, serverWarmupS } = options

@@ -10,5 +10,7 @@ export interface AppEnv {
   Variables: {
     /** The signed-in moderator, on moderation and admin routes. */
     moderator: ModeratorRow
+    /** When the request's deadline falls (performance.now()), where one applies. */
+    deadlineAt: number | undefined
   }
 }

@@ -3,7 +3,9 @@ import type { AppEnv } from './app-env.js'
 import type { Deps } from './deps.js'
 import { ApiError } from './http/api-error.js'
 import { handleError, problemResponse } from './http/problem-response.js'
-import { MAX_BODY_BYTES, deadline, limitBody, requireJsonBody } from './http/request-guards.js'
+import { MAX_BODY_BYTES, limitBody, requireJsonBody } from './http/request-guards.js'
+import { deadline } from './http/deadline.js'
+import { syncAfterWrite } from './http/sync-after-write.js'
 import { allowedOrigins } from './http/origins.js'
 import { allowedMethods } from './http/route-methods.js'
 import { accessLog } from './http/access-log.js'
@@ -35,8 +37,6 @@ import { commentFormDoc } from './routes/comment-form-doc.js'
 import type { RouteDoc } from './openapi/openapi-routes.js'
 
 export type { Deps } from './deps.js'
-
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 // The route groups that describe themselves (OpenApiRoutes), and what they say: the OpenAPI document's source.
 const documented = [
@@ -71,11 +71,7 @@ export function createApp(deps: Deps | undefined, options: AppOptions) {
       await next()
     })
   }
-  app.use('*', async (c, next) => {
-    await next()
-    // After a write, this instance's read cache first hears of it: the writer's next read here is never older.
-    if (!SAFE_METHODS.has(c.req.method)) await c.env.deps.readCache?.sync()
-  })
+  app.use('*', syncAfterWrite)
   app.use('*', accessLog)
   app.use('*', async (c, next) => {
     await next()
@@ -95,10 +91,11 @@ export function createApp(deps: Deps | undefined, options: AppOptions) {
     maxAge: 600,
   }))
   for (const path of ['/api/v1/articles/:key/comments', '/api/v1/counts']) app.use(path, readCacheHit)
-  app.use('/api/*', exceptImport(deadline))
+  app.use('/api/*', exceptImport(deadline()))
   app.use('/api/*', exceptImport(limitBody()))
   app.use('/api/*', exceptImport(requireJsonBody))
   app.use(IMPORT_PATH, importBody)
+  app.use('/comment-form', deadline((error) => formErrorPage(error)))
   app.use('/comment-form', limitBody(MAX_BODY_BYTES, (error) => formErrorPage(error)))
 
   app.use('/api/v1/moderation/*', requireRole('moderator'))

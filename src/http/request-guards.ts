@@ -5,16 +5,25 @@ import { ApiError } from './api-error.js'
 
 export const MAX_BODY_BYTES = 1024 * 1024
 
-/** 413 before parsing anything larger than `maxSize` (by Content-Length or while streaming). */
+/**
+ * 413 before parsing anything larger than `maxSize`. A declared Content-Length decides without
+ * touching the body: reading it, even one chunk, hands the socket to a web stream that pauses it,
+ * and an early answer then leaves the rest of the body stuck on a connection the client reuses.
+ * Only a body of unknown length (chunked) is counted while it streams.
+ */
 export function limitBody(maxSize = MAX_BODY_BYTES, respond?: (error: ApiError) => Response): MiddlewareHandler<AppEnv> {
-  return bodyLimit({
-    maxSize,
-    onError: () => {
-      const error = new ApiError(413, 'payload_too_large', `The request body is larger than ${Math.round(maxSize / 1024)} KiB.`)
-      if (respond) return respond(error)
-      throw error
-    },
-  })
+  const tooLarge = () => {
+    const error = new ApiError(413, 'payload_too_large', `The request body is larger than ${Math.round(maxSize / 1024)} KiB.`)
+    if (respond) return respond(error)
+    throw error
+  }
+  const streamed = bodyLimit({ maxSize, onError: tooLarge })
+  return async (c, next) => {
+    const length = c.req.header('content-length')
+    if (length === undefined || !/^\d+$/.test(length) || c.req.header('transfer-encoding') !== undefined) return streamed(c, next)
+    if (Number(length) > maxSize) return tooLarge()
+    await next()
+  }
 }
 
 const isJson = (type: string) => /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)
@@ -39,24 +48,4 @@ export const requireJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
     throw new ApiError(400, 'malformed_json', 'The request body is not valid JSON.')
   }
   return next()
-}
-
-/**
- * Answers 503 rather than letting a request wait on a database that does not answer: after
- * twice DB_TIMEOUT_MS, and never sooner than 5 s.
- */
-export const deadline: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const ms = Math.max(5000, c.env.deps.config.dbTimeoutMs * 2)
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const late = new Promise<'late'>((resolve) => {
-    timer = setTimeout(() => resolve('late'), ms)
-  })
-  try {
-    const outcome = await Promise.race([next().then(() => 'done' as const), late])
-    if (outcome === 'late') {
-      throw new ApiError(503, 'unavailable', 'The service is briefly unavailable; please try again.', undefined, { 'Retry-After': '5' })
-    }
-  } finally {
-    if (timer !== undefined) clearTimeout(timer)
-  }
 }

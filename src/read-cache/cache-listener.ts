@@ -3,6 +3,7 @@ import postgres from 'postgres'
 import type { PGlite } from '@electric-sql/pglite'
 import type { Logger } from '../logger.js'
 import { READ_CACHE_CHANNEL, ReadCache } from './read-cache.js'
+import { reconnectDelay } from '../db/postgres.js'
 
 export interface CacheListener {
   cache: ReadCache
@@ -39,6 +40,8 @@ export function listenPostgres(
   const options: postgres.Options<Record<string, never>> & { onnotify: (channel: string, payload: string) => void } = {
     max: 1,
     max_lifetime: null,
+    // Its own retries (RETRY_MS…) pace it; postgres.js's would add up to 20 s after an outage.
+    backoff: reconnectDelay,
     fetch_types: false,
     onnotice: () => {},
     connection: { application_name: 'parley-read-cache' },

@@ -117,22 +117,21 @@ export class ReadCache {
    * Resolves once this instance has heard every notification committed before the call, so that
    * a writer's next read here cannot be served what its write replaced. Notifications arrive in
    * commit order, so hearing our own marker, sent after the write committed, is enough.
-   * False when the marker did not come back in time (everything cached is dropped then): the
-   * listener may have stopped hearing anything.
+   * False when the marker did not come back within `withinMs` (default: the sync timeout), and
+   * everything cached is dropped then: the listener may have stopped hearing anything, or the pool
+   * could not send the marker (the database is down, its connections are gone). The bound covers
+   * sending too: a caller never waits on the pool past it.
    */
-  async sync(): Promise<boolean> {
+  async sync(withinMs?: number): Promise<boolean> {
     const { notify, syncTimeoutMs = 2000 } = this.options
     if (!notify || !this.listening) return true
     const n = ++this.sent
     const heard = new Promise<boolean>((resolve) => this.waiting.set(n, resolve))
-    // Should the marker never come back (a connection that died silently), drop everything instead.
-    const timer = setTimeout(() => this.releaseWaiting(n, true), syncTimeoutMs)
+    const timer = setTimeout(() => this.releaseWaiting(n, true), Math.max(0, Math.min(withinMs ?? syncTimeoutMs, syncTimeoutMs)))
+    // Not awaited: a marker the pool sends late is harmless once this sync has given up.
+    notify(`${SYNC}${this.id}.${n}`).catch(() => this.releaseWaiting(n, true))
     try {
-      await notify(`${SYNC}${this.id}.${n}`)
       return await heard
-    } catch {
-      this.releaseWaiting(n, true)
-      return false
     } finally {
       clearTimeout(timer)
     }

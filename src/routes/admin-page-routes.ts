@@ -3,7 +3,8 @@ import { getCookie } from 'hono/cookie'
 import type { AppEnv } from '../app-env.js'
 import { ApiError } from '../http/api-error.js'
 import { handleError } from '../http/problem-response.js'
-import { MAX_BODY_BYTES, deadline, limitBody } from '../http/request-guards.js'
+import { MAX_BODY_BYTES, limitBody } from '../http/request-guards.js'
+import { deadline } from '../http/deadline.js'
 import { clientIp } from '../http/client-ip.js'
 import { SESSION_COOKIE, fromOwnOrigin } from '../http/moderator-auth.js'
 import { clearSessionCookie, setSessionCookie } from '../http/session-cookie.js'
@@ -56,7 +57,7 @@ const adminSessionPages = new Hono<AppEnv>()
  * API's session cookie, and guards its forms with a CSRF token and the API's same-origin check.
  */
 export const adminPageRoutes = new Hono<AppEnv>()
-  .use('/admin/*', deadline)
+  .use('/admin/*', deadline())
   .use('/admin/*', limitBody(MAX_BODY_BYTES, (error) => messagePage({ status: error.status, title: 'Too large', message: error.detail })))
   .route('/', adminSessionPages)
   .route('/', adminCommentPages)

@@ -20,6 +20,7 @@ import { ensureFirstAdmin } from './first-admin.js'
 import { runJobs } from '../jobs/run-jobs.js'
 import { spamJobs } from '../spam/spam-jobs.js'
 import { closableServer } from './graceful-close.js'
+import { nodeFetch } from './node-fetch.js'
 import { readCacheRoom } from './heap-room.js'
 import { loggedError } from '../logged-error.js'
 
@@ -73,8 +74,7 @@ const app = createApp(deps, fromSource)
 
 const server: ServerType = serve(
   {
-    fetch: (request, env: { incoming?: { socket?: { remoteAddress?: string } } }) =>
-      app.fetch(request, { deps, remoteAddr: env.incoming?.socket?.remoteAddress }),
+    fetch: nodeFetch(app, deps),
     port: config.port,
   },
   (info) => {

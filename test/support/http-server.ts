@@ -1,15 +1,16 @@
 import { serve } from '@hono/node-server'
 import type { AddressInfo } from 'node:net'
 import type { TestApp } from './test-app.js'
+import { nodeFetch } from '../../src/runtime/node-fetch.js'
 
 /**
- * Serves a test app on a real loopback port, for tests that need a browser or a socket.
+ * Serves a test app on a real loopback port as the Node entry does (`nodeFetch`), for tests that
+ * need a browser or a socket.
  * `hostname` lets a test reach the same app under a second origin (127.0.0.1 vs localhost).
  */
-export async function serveTestApp(t: TestApp): Promise<{ url: string, port: number, close: () => Promise<void> }> {
+export async function serveTestApp(t: Pick<TestApp, 'app' | 'deps'>): Promise<{ url: string, port: number, close: () => Promise<void> }> {
   const server = serve({
-    fetch: (request, env: { incoming?: { socket?: { remoteAddress?: string } } }) =>
-      t.app.fetch(request, { deps: t.deps, remoteAddr: env.incoming?.socket?.remoteAddress }),
+    fetch: nodeFetch(t.app, t.deps),
     port: 0,
     hostname: '127.0.0.1',
   })

@@ -1,0 +1,39 @@
+import type { Context, MiddlewareHandler } from 'hono'
+import type { AppEnv } from '../app-env.js'
+import { ApiError } from './api-error.js'
+
+const unavailable = () => new ApiError(503, 'unavailable', 'The service is briefly unavailable; please try again.', undefined, { 'Retry-After': '5' })
+
+/**
+ * Answers 503 rather than letting a request wait on a database that does not answer: after
+ * twice DB_TIMEOUT_MS, and never sooner than 5 s. Whatever runs after the route for this request
+ * (the read cache's sync after a write) spends only what is left of it (`timeLeft`).
+ * `respond` shapes the 503 where the error handler's JSON is not the answer (the HTML form).
+ */
+export function deadline(respond?: (error: ApiError) => Response): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const ms = Math.max(5000, c.env.deps.config.dbTimeoutMs * 2)
+    c.set('deadlineAt', performance.now() + ms)
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), ms)
+    })
+    try {
+      const outcome = await Promise.race([next().then(() => 'done' as const), late])
+      if (outcome === 'done') return
+      const error = unavailable()
+      if (!respond) throw error
+      const response = respond(error)
+      for (const [name, value] of Object.entries(error.headers ?? {})) response.headers.set(name, value)
+      return response
+    } finally {
+      if (timer !== undefined) clearTimeout(timer)
+    }
+  }
+}
+
+/** What is left of this request's deadline, in ms (undefined where none applies). */
+export function timeLeft(c: Context<AppEnv>): number | undefined {
+  const at = c.get('deadlineAt')
+  return at === undefined ? undefined : at - performance.now()
+}
