@@ -109,9 +109,11 @@ describe('npm run move and npm run import', () => {
     await writeFile(file, fixture('disqus/export-sample.xml'))
     const imported = await run('src/cli/import.ts', [file])
     expect(imported.output).toBe([
-      'Imported 5 comments (4 approved, 0 pending, 0 spam, 1 trash; 2 replies, longest chain 2) into 3 new and 0 existing articles, from a disqus file.',
-      'Skipped 0: 0 pingbacks/trackbacks, 0 of other types, 0 imported before.',
-      'Error: post 6: its thread 1337 is not in the file',
+      'Imported 6 comments (5 approved, 0 pending, 0 spam, 1 trash; 2 replies, longest chain 2) into 4 new and 0 existing articles, from a disqus file.',
+      'Skipped 0: 0 pingbacks/trackbacks, 0 of other types, 0 imported before, 0 deleted here before.',
+      'Warning: thread 3: it has no identifier: imported under key 3',
+      'Warning: thread 7: it has no identifier: imported under key 7',
+      'Warning: thread 1337: it is not in the file, but 1 post names it: imported under key 1337',
       '',
     ].join('\n'))
     expect(imported.code).toBe(0)
@@ -126,7 +128,7 @@ describe('npm run move and npm run import', () => {
     try {
       const rows = await reader.db.select({ key: articles.key, url: articles.url, count: articles.commentCount }).from(articles).orderBy(asc(articles.key))
       expect(rows).toEqual([
-        { key: '3', url: null, count: 0 }, { key: '7', url: 'http://localhost:4000/blog/2013/02/12/redacted/index.html', count: 1 },
+        { key: '1337', url: null, count: 1 }, { key: '3', url: null, count: 0 }, { key: '7', url: 'http://localhost:4000/blog/2013/02/12/redacted/index.html', count: 1 },
         { key: 'hello-world', url: 'https://example.org/hello-world/', count: 3 },
       ])
     } finally {
