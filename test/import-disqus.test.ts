@@ -120,6 +120,15 @@ describe('importing a Disqus export', () => {
     expect(rows.map((c) => [c.sourceId, c.parentId, c.depth])).toEqual([['10', null, 0], ['11', null, 0], ['12', id('11'), 1], ['13', null, 0]])
   })
 
+  it('says so when two threads share an identifier and their posts join one article', async () => {
+    const admin = await signIn(t, 'admin')
+    const file = disqus(thread(1), thread(2).replace('<id>story-2</id>', '<id>story-1</id>'), post(10, 1), post(11, 2))
+    const summary = await importOk(t, admin, file)
+    expect(summary).toMatchObject({ articles: 1, comments: 2, errors: [] })
+    expect(summary.warnings).toEqual([{ record: 'thread', id: '2', reason: 'its key story-1 is also that of thread 1: the comments of both join one article' }])
+    expect((await t.deps.db.select().from(articles))[0]).toMatchObject({ key: 'story-1', commentCount: 2 })
+  })
+
   it('refuses a file that is not well-formed with the line and column, importing nothing', async () => {
     const admin = await signIn(t, 'admin')
     const res = await postImport(t, admin, sample.replace('<isSpam>false</isSpam>', '<isSpam>false</isspam>'))

@@ -152,6 +152,54 @@ describe('importing a WordPress export (WXR)', () => {
     expect(rows[2]?.createdAt).toEqual(t.now())
   })
 
+  it('imports the comments of items without wp:post_id under the ?p= of their link, else their guid (theme-preview.xml), with a warning', async () => {
+    const admin = await signIn(t, 'admin')
+    const summary = await importOk(t, admin, fixture('wordpress/theme-preview.xml'))
+    expect(summary).toMatchObject({ articles: 7, comments: 2, errors: [] })
+    expect(summary.warnings).toEqual([
+      { record: 'item', id: '8', reason: 'it has no wp:post_id: its post id 8 is read from its link' },
+      { record: 'item', id: '1', reason: 'it has no wp:post_id: its post id 1 is read from its link' },
+    ])
+    const withComments = await t.deps.db.select({ key: articles.key, count: articles.commentCount, url: articles.url }).from(articles).where(sql`${articles.commentCount} > 0`).orderBy(asc(articles.key))
+    expect(withComments).toEqual([{ key: '1', count: 1, url: 'https://wp-themes.com/?p=1' }, { key: '8', count: 1, url: 'https://wp-themes.com/?p=8' }])
+    const guidOnly = wxr([comment(1)], '<title>Guid only</title><guid isPermaLink="false">http://example.org/?p=42&amp;preview=true</guid>')
+    expect(await importOk(t, admin, guidOnly)).toMatchObject({ comments: 1, warnings: [{ record: 'item', id: '42', reason: 'it has no wp:post_id: its post id 42 is read from its guid' }] })
+    const nothing = await importOk(t, admin, wxr([comment(5)], '<title>Nowhere</title><link>https://example.org/nowhere/</link>'))
+    expect(nothing.errors).toEqual([{ record: 'comment', id: '5', reason: 'its item has no wp:post_id, nor a ?p= in its link or guid' }])
+  })
+
+  it('says what it changed or joined: a post id twice, a name or text cut, a URL or IP dropped', async () => {
+    const admin = await signIn(t, 'admin')
+    const longName = 'Ω'.repeat(200)
+    const longUrl = `https://example.org/${'a'.repeat(250)}`
+    const longText = 'x'.repeat(70_000)
+    const file = `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>Test</title>
+<item><title>First</title><wp:post_id>7</wp:post_id>${`<wp:comment>${comment(1, { comment_author: longName, comment_author_url: longUrl })}</wp:comment>`}</item>
+<item><title>Again</title><wp:post_id>7</wp:post_id>${`<wp:comment>${comment(2, { comment_content: longText, comment_author_IP: 'not an address' })}</wp:comment>`}</item>
+</channel></rss>`
+    const summary = await importOk(t, admin, file)
+    expect(summary).toMatchObject({ articles: 1, comments: 2, errors: [] })
+    expect(summary.warnings).toEqual([
+      { record: 'comment', id: '1', reason: 'its author name is longer than 245 bytes: cut to them' },
+      { record: 'comment', id: '1', reason: 'its author URL is longer than 200 bytes: dropped' },
+      { record: 'comment', id: '2', reason: 'its text is longer than 65,525 bytes (WordPress\'s limit): cut to them' },
+      { record: 'comment', id: '2', reason: 'its IP address is not one: dropped' },
+      { record: 'item', id: '7', reason: 'it appears twice in the file: the comments of both join one article, with the first one\'s link and title' },
+    ])
+    const rows = await t.deps.db.select().from(comments).orderBy(asc(comments.id))
+    expect(rows.map((r) => [r.authorName.length, r.authorUrl, r.body.length, r.ip])).toEqual([[122, null, 9, null], [8, null, 65_525, null]])
+    expect((await t.deps.db.select().from(articles))[0]).toMatchObject({ key: '7', title: 'First', commentCount: 2 })
+  })
+
+  it('shows tags beyond WordPress\'s comment tags as the commenter wrote them, attributes included (theme test comment 917)', async () => {
+    const admin = await signIn(t, 'admin')
+    await importOk(t, admin, themeData)
+    const [row] = await t.deps.db.select().from(comments).where(eq(comments.id, 917))
+    expect(row?.html).toBe('<p>Image comment.<br />\n\t&lt;img src="https://wpthemetestdata.files.wordpress.com/2008/06/dsc20050102_192118_51.jpg?w=171&amp;h=128" '
+      + 'alt="Albany wind-farm against the sunset, Western Australia" /&gt;<br />\n\tIf the image imports...</p>')
+  })
+
   it('sanitizes imported content exactly as a submitted comment\'s', async () => {
     const admin = await signIn(t, 'admin')
     const attack = '<script>alert(1)</script><img src=x onerror=alert(2)> <a href="javascript:alert(3)" onclick="x()">click</a> <b>bold</b> https://example.org/'
