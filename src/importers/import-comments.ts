@@ -56,6 +56,9 @@ export async function importComments(db: Db, secrets: Secrets, source: AsyncIter
   return db.transaction(async (tx) => {
     // A 100 MB file takes longer than any request's statement budget; this transaction only.
     await tx.execute(sql`set local statement_timeout = 0`)
+    // The merge's statements look costly to the planner (a look-up per staged row), so PostgreSQL
+    // compiles them with JIT: measured on 50,000 comments, 1.1 s of compiling for 0.3 s of work.
+    await tx.execute(sql`set local jit = off`)
     // One import at a time: two at once could both find a comment new and both insert it.
     await tx.execute(sql`select pg_advisory_xact_lock(${IMPORT_LOCK}::bigint)`)
     await createStagingTables(tx)
