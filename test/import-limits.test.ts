@@ -37,7 +37,6 @@ async function importMeasured(admin: SignedIn, body: ReadableStream<Uint8Array>,
     const res = await t.request('/api/v1/admin/import', {
       method: 'POST', headers: { ...admin.headers, 'Content-Type': type, Origin: ORIGIN }, body, duplex: 'half',
     } as RequestInit)
-    console.log("RISE", ((Math.max(peak, process.memoryUsage().heapUsed) - start) / 1048576).toFixed(1))
     return { res, rise: Math.max(peak, process.memoryUsage().heapUsed) - start }
   } finally {
     clearInterval(sampler)
@@ -105,12 +104,18 @@ describe('hostile files', () => {
     expect(rise).toBeLessThan(32 * MB)
   }, 120_000)
 
-  it('refuses an element with thousands of attributes, or a name of megabytes, with its position', async () => {
+  it('refuses an element with hundreds of attributes, or a name of megabytes, with its position', async () => {
     const admin = await signIn(t, 'admin')
     const attributes = Array.from({ length: 1000 }, (_, i) => ` a${i}="x"`).join('')
     const many = await (await postImport(t, admin, `${head}<item${attributes}></item>${tail}`)).json()
     expect(many.detail).toMatch(/^The file cannot be imported \(nothing was\): line 2, column \d+: more than 256 attributes on one element\.$/)
-    const long = await (await postImport(t, admin, `${head}<item${'n'.repeat(200_000)}/>${tail}`)).json()
+    // A name saxes would gather over many chunks (one within a chunk is as large as the chunk, no more).
+    const { res } = await importMeasured(admin, streamed(function* () {
+      yield `${head}<item`
+      for (let i = 0; i < 32; i++) yield 'n'.repeat(65_536)
+      yield `/>${tail}`
+    }))
+    const long = await res.json()
     expect(long.detail).toMatch(/^The file cannot be imported \(nothing was\): line 2, column \d+: a name longer than 8192 characters\.$/)
   })
 })
