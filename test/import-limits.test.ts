@@ -82,6 +82,16 @@ describe('hostile files', () => {
     expect(rise).toBeLessThan(64 * MB)
   }, 120_000)
 
+  it('imports a text of 21,000 unclosed tags at once, its markup shown as text (a submission would be refused)', async () => {
+    const admin = await signIn(t, 'admin')
+    const started = performance.now()
+    const summary = await importOk(t, admin, `${head}${item(comment(1, '&lt;b&gt;'.repeat(21_000)))}${tail}`)
+    expect(performance.now() - started).toBeLessThan(10_000)
+    expect(summary).toMatchObject({ comments: 1, warnings: [{ record: 'comment', id: '1', reason: 'its text holds more than 500 tags: shown as text' }] })
+    const [row] = await t.deps.db.select().from(comments)
+    expect(row?.html.startsWith('<p>&lt;b&gt;&lt;b&gt;')).toBe(true)
+  })
+
   it('skips a JSON element over 2 MiB as it streams, and imports the rest', async () => {
     const admin = await signIn(t, 'admin')
     const header = '{"parley":{"format":"parley-export","version":1,"exportedAt":"2026-11-26T20:00:00.000Z"},\n"articles":[\n{"key":"a","url":null,"title":null,"open":true,"createdAt":"2026-11-26T20:00:00.000Z"}\n],\n"comments":[\n'

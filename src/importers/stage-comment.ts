@@ -2,7 +2,7 @@ import type { Secrets } from '../crypto/secrets.js'
 import { normalizeEmail } from '../crypto/secrets.js'
 import { byteLength, cleanText } from '../comments/clean-text.js'
 import { renderBody } from '../comments/render-body.js'
-import { limits, normalizeUrl } from '../comments/submission-rules.js'
+import { MAX_TAGS, countTags, limits, normalizeUrl } from '../comments/submission-rules.js'
 import { MAX_ID } from '../http/request-context.js'
 import type { CommentRecord, RecordProblem } from './import-records.js'
 import type { StagedComment } from './staging-tables.js'
@@ -68,7 +68,8 @@ async function fingerprint(record: CommentRecord): Promise<string> {
  * body rendered and sanitized by the one renderer, the email encrypted and hashed with the
  * site's secret. Every change to what the file says is a warning: a name or text cut to
  * WordPress's limit (a text over 65,525 bytes is cut rather than refused: its author, date and
- * place in the thread, and its replies, are kept), a URL or IP dropped, a missing date.
+ * place in the thread, and its replies, are kept), a URL or IP dropped, a missing date, markup
+ * past MAX_TAGS shown as text.
  */
 export async function stageComment(seq: number, record: CommentRecord, context: StageContext): Promise<StagedComment> {
   const problem = (reason: string) => context.warn({ record: context.noun, id: record.ref, reason })
@@ -83,6 +84,10 @@ export async function stageComment(seq: number, record: CommentRecord, context: 
   const fullBody = cleanText(record.body, { multiline: true }).trim()
   const body = truncateBytes(fullBody, limits.body)
   if (body !== fullBody) problem(`its text is longer than ${limits.body.toLocaleString('en-US')} bytes (WordPress's limit): cut to them`)
+  // A submission with this much markup is refused (the sanitizer's time grows with the square of
+  // unclosed tags); history is kept, its markup shown as text.
+  const markup = countTags(body) > MAX_TAGS
+  if (markup) problem(`its text holds more than ${MAX_TAGS} tags: shown as text`)
   const rawIp = record.ip?.trim() ?? ''
   const ip = rawIp && ipPattern.test(rawIp) ? rawIp : null
   if (rawIp && !ip) problem('its IP address is not one: dropped')
@@ -108,7 +113,7 @@ export async function stageComment(seq: number, record: CommentRecord, context: 
     ip,
     user_agent: rawAgent.slice(0, 1000) || null,
     body,
-    html: renderBody(body),
+    html: renderBody(markup ? body.replaceAll('<', '&lt;') : body),
     checks: record.checks,
     moderator_email: record.moderatorEmail,
     created_at: (record.createdAt ?? context.now).toISOString(),
