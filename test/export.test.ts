@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { SaxesParser } from 'saxes'
 import { eq } from 'drizzle-orm'
-import { articles, moderationLog } from '../src/db/schema.js'
+import { articles, instance, moderationLog } from '../src/db/schema.js'
 import { createModerator } from '../src/auth/moderator-accounts.js'
 import { setupTestApp, testTime, type TestApp } from './support/test-app.js'
 import { signIn, type SignedIn } from './support/moderators.js'
@@ -25,12 +25,13 @@ const exportJson = async (admin: SignedIn): Promise<Exported> => (await admin.ge
 const comparable = ({ parley: { exportedAt: _at, ...header }, articles, comments }: Exported) =>
   ({ header, articles: [...articles].sort((a, b) => a.key.localeCompare(b.key)), comments })
 
-/** Every element of a WXR file, as { path: text } per item and per comment. */
+/** Every element of a WXR file, as { path: text } per item and per comment (a comment's meta as `meta:KEY`). */
 function readWxr(xml: string) {
   const parser = new SaxesParser({ xmlns: true })
   const items: { fields: Record<string, string>; comments: Record<string, string>[] }[] = []
   let field = ''
   let comment: Record<string, string> | undefined
+  let metaKey = ''
   parser.on('opentag', (tag) => {
     field = tag.name
     if (tag.name === 'item') items.push({ fields: {}, comments: [] })
@@ -39,8 +40,10 @@ function readWxr(xml: string) {
   const onText = (text: string) => {
     const item = items.at(-1)
     if (!item || !field.startsWith('wp:') && field !== 'title' && field !== 'link') return
-    if (comment && field.startsWith('wp:comment_')) comment[field] = (comment[field] ?? '') + text
-    else item.fields[field] = (item.fields[field] ?? '') + text
+    if (comment && field === 'wp:meta_key') metaKey = text
+    else if (comment && field === 'wp:meta_value') comment[`meta:${metaKey}`] = text
+    else if (comment && field.startsWith('wp:comment_')) comment[field] = (comment[field] ?? '') + text
+    else if (!comment) item.fields[field] = (item.fields[field] ?? '') + text
   }
   parser.on('text', onText)
   parser.on('cdata', onText)
@@ -51,6 +54,9 @@ function readWxr(xml: string) {
   parser.write(xml).close()
   return items
 }
+
+/** This Parley's instance id, which its exports name its own comments by. */
+const ownSite = async (app: TestApp) => (await app.deps.db.select().from(instance))[0]?.siteId
 
 /** A Parley with imported WordPress history, a comment of its own, a moderator's reply and a pending comment. */
 async function populate(target: TestApp) {
@@ -81,9 +87,12 @@ describe('exporting', () => {
       id: own.id, article: 'my-story', parentId: null, status: 'approved',
       author: { name: expect.any(String), url: null, email: 'Reader@Example.org', moderator: null },
       ip: '203.0.113.7', userAgent: null, body: 'Written here, on <b>Parley</b>', html: '<p>Written here, on <b>Parley</b></p>', checks: expect.any(Array),
-      createdAt: testTime(), editedAt: null, source: 'parley', sourceId: String(own.id),
+      createdAt: testTime(), editedAt: null, source: 'parley', sourceSite: await ownSite(t), sourceId: String(own.id),
     })
-    expect(data.comments.find((c) => c.id === 1017)).toMatchObject({ article: '155', parentId: 168, status: 'pending', source: 'wordpress', sourceId: '1017', author: { email: 'themereviewteam@gmail.com' } })
+    expect(await ownSite(t)).toMatch(/^[0-9a-f-]{36}$/)
+    expect(data.comments.find((c) => c.id === 1017)).toMatchObject({
+      article: '155', parentId: 168, status: 'pending', source: 'wordpress', sourceSite: 'wpthemetestdata.wordpress.com', sourceId: '1017', author: { email: 'themereviewteam@gmail.com' },
+    })
     expect(data.comments.at(-1)).toMatchObject({ parentId: own.id, author: { moderator: { email: admin.email } } })
     const [entry] = await t.deps.db.select().from(moderationLog).where(eq(moderationLog.action, 'export'))
     expect(entry).toMatchObject({ moderatorId: admin.id, detail: { format: 'json' } })
@@ -119,12 +128,15 @@ describe('exporting', () => {
     expect(comments?.comments.find((c) => c['wp:comment_id'] === '915')).toMatchObject({
       'wp:comment_parent': '914', 'wp:comment_approved': '1', 'wp:comment_author': 'themedemos', 'wp:comment_author_email': 'themeshaperwp+demos@gmail.com',
       'wp:comment_date_gmt': '2013-03-14 15:14:47', 'wp:comment_type': 'comment',
+      // Where it came from, for Parley's importer (its wp:comment_id is only Parley's row id).
+      'meta:parley_source': 'wordpress', 'meta:parley_source_site': 'wpthemetestdata.wordpress.com', 'meta:parley_source_id': '915',
     })
     expect(comments?.comments.find((c) => c['wp:comment_id'] === '1015')?.['wp:comment_approved']).toBe('0')
     const mine = items.find((item) => item.fields['wp:meta_value'] === 'my-story')
-    expect(mine?.comments.map((c) => [c['wp:comment_id'], c['wp:comment_parent'], c['wp:comment_content']])).toEqual([
-      [String(own.id), '0', 'Written here, on <b>Parley</b>'], [String(own.id + 1), String(own.id), 'Thanks!'],
+    expect(mine?.comments.map((c) => [c['wp:comment_id'], c['wp:comment_parent'], c['wp:comment_content'], c['meta:parley_source'], c['meta:parley_source_id']])).toEqual([
+      [String(own.id), '0', 'Written here, on <b>Parley</b>', 'parley', String(own.id)], [String(own.id + 1), String(own.id), 'Thanks!', 'parley', String(own.id + 1)],
     ])
+    expect(mine?.comments[0]?.['meta:parley_source_site']).toBe(await ownSite(t))
   })
 
   it('round-trips WordPress → Parley → WXR → a fresh Parley: the same articles, threads, statuses and texts', async () => {

@@ -9,7 +9,7 @@ import { openPglite } from '../src/db/pglite.js'
 import { setupTestApp } from './support/test-app.js'
 import { signIn } from './support/moderators.js'
 import { openSettings, postComment } from './support/seed.js'
-import { fixture } from './support/imports.js'
+import { counts, fixture, importOk, tableSnapshot } from './support/imports.js'
 import { openTestDatabase } from './support/test-database.js'
 
 const t = await setupTestApp()
@@ -91,6 +91,52 @@ describe('moving an article\'s comments', () => {
   })
 })
 
+/** A WXR file: items by post id, each with comments [id, parent]. */
+function wxr(items: Record<string, [number, number][]>): string {
+  const comment = ([id, parent]: [number, number]) => `<wp:comment><wp:comment_id>${id}</wp:comment_id><wp:comment_author>A ${id}</wp:comment_author>` +
+    `<wp:comment_author_email>a${id}@example.org</wp:comment_author_email><wp:comment_date_gmt>2020-01-0${id} 10:00:00</wp:comment_date_gmt>` +
+    `<wp:comment_content>Comment ${id}</wp:comment_content><wp:comment_approved>1</wp:comment_approved><wp:comment_parent>${parent}</wp:comment_parent></wp:comment>`
+  return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"><channel><link>https://moving.example/</link>
+${Object.entries(items).map(([id, list]) => `<item><title>Post ${id}</title><wp:post_id>${id}</wp:post_id>${list.map(comment).join('')}</item>`).join('\n')}
+</channel></rss>`
+}
+
+describe('re-importing after a move', () => {
+  it('follows a rename: nothing comes back under the old key, and a new reply joins its parent in the moved article', async () => {
+    const moderator = await signIn(t, 'moderator')
+    const admin = await signIn(t, 'admin')
+    await importOk(t, admin, wxr({ 7: [[1, 0], [2, 1]] }))
+    expect((await moderator.send('POST', '/api/v1/moderation/articles/7/move', { to: 'story-7' })).status).toBe(200)
+    const before = await tableSnapshot(t)
+    expect(await importOk(t, admin, wxr({ 7: [[1, 0], [2, 1]] }))).toMatchObject({ articles: 0, comments: 0, details: { existingArticles: 1, alreadyImported: 2 } })
+    expect(await tableSnapshot(t)).toEqual(before)
+
+    expect(await importOk(t, admin, wxr({ 7: [[1, 0], [2, 1], [3, 2]] }))).toMatchObject({ articles: 0, comments: 1, warnings: [] })
+    expect(await t.deps.db.select().from(articles).where(eq(articles.key, '7'))).toEqual([])
+    const moved = await thread('story-7')
+    expect(moved.comments.map((c) => [c.id, c.replies.map((r) => r.id)])).toEqual([[1, [2]]])
+    const [reply] = await t.deps.db.select().from(comments).where(eq(comments.id, 3))
+    expect(reply).toMatchObject({ parentId: 2, depth: 2 })
+  })
+
+  it('follows merges and renames one after the other, and a key moved back is the article\'s own again', async () => {
+    const moderator = await signIn(t, 'moderator')
+    const admin = await signIn(t, 'admin')
+    await importOk(t, admin, wxr({ 7: [[1, 0]], 8: [[2, 0]] }))
+    expect((await (await moderator.send('POST', '/api/v1/moderation/articles/7/move', { to: '8' })).json()).merged).toBe(true)
+    expect((await moderator.send('POST', '/api/v1/moderation/articles/8/move', { to: 'eight' })).status).toBe(200)
+    expect(await importOk(t, admin, wxr({ 7: [[1, 0], [3, 1]], 8: [[2, 0], [4, 2]] }))).toMatchObject({ articles: 0, comments: 2, warnings: [] })
+    expect(await counts(t)).toEqual({ articles: 1, comments: 4 })
+    const [eight] = await t.deps.db.select().from(articles).where(eq(articles.key, 'eight'))
+    const rows = await t.deps.db.select().from(comments).orderBy(asc(comments.id))
+    expect(rows.map((c) => [c.id, c.articleId, c.parentId])).toEqual([[1, eight?.id, null], [2, eight?.id, null], [3, eight?.id, 1], [4, eight?.id, 2]])
+
+    expect((await moderator.send('POST', '/api/v1/moderation/articles/eight/move', { to: '8' })).status).toBe(200)
+    expect(await importOk(t, admin, wxr({ 7: [[1, 0], [3, 1]], 8: [[2, 0], [4, 2]] }))).toMatchObject({ articles: 0, comments: 0, details: { existingArticles: 1 } })
+    expect(await counts(t)).toEqual({ articles: 1, comments: 4 })
+  })
+})
+
 describe('npm run move and npm run import', () => {
   const database = cliDatabase
   function run(script: string, args: string[]): Promise<{ code: number | null; output: string }> {
@@ -109,9 +155,11 @@ describe('npm run move and npm run import', () => {
     await writeFile(file, fixture('disqus/export-sample.xml'))
     const imported = await run('src/cli/import.ts', [file])
     expect(imported.output).toBe([
-      'Imported 5 comments (4 approved, 0 pending, 0 spam, 1 trash; 2 replies, longest chain 2) into 3 new and 0 existing articles, from a disqus file.',
-      'Skipped 0: 0 pingbacks/trackbacks, 0 of other types, 0 imported before.',
-      'Error: post 6: its thread 1337 is not in the file',
+      'Imported 6 comments (5 approved, 0 pending, 0 spam, 1 trash; 2 replies, longest chain 2) into 4 new and 0 existing articles, from a disqus file.',
+      'Skipped 0: 0 pingbacks/trackbacks, 0 of other types, 0 imported before, 0 deleted here before.',
+      'Warning: thread 3: it has no identifier: imported under key 3',
+      'Warning: thread 7: it has no identifier: imported under key 7',
+      'Warning: thread 1337: it is not in the file, but 1 post names it: imported under key 1337',
       '',
     ].join('\n'))
     expect(imported.code).toBe(0)
@@ -126,7 +174,7 @@ describe('npm run move and npm run import', () => {
     try {
       const rows = await reader.db.select({ key: articles.key, url: articles.url, count: articles.commentCount }).from(articles).orderBy(asc(articles.key))
       expect(rows).toEqual([
-        { key: '3', url: null, count: 0 }, { key: '7', url: 'http://localhost:4000/blog/2013/02/12/redacted/index.html', count: 1 },
+        { key: '1337', url: null, count: 1 }, { key: '3', url: null, count: 0 }, { key: '7', url: 'http://localhost:4000/blog/2013/02/12/redacted/index.html', count: 1 },
         { key: 'hello-world', url: 'https://example.org/hello-world/', count: 3 },
       ])
     } finally {

@@ -8,6 +8,9 @@ export type Article = typeof articles.$inferSelect
 /** Article keys are the publisher's own ids (API.md, Conventions). */
 export const articleKeyPattern = /^[A-Za-z0-9._~:@-]{1,200}$/
 
+/** A prefix an import puts before every key of a file: key characters, leaving room for the key. */
+export const keyPrefixPattern = /^[A-Za-z0-9._~:@-]{1,100}$/
+
 function findArticle(db: Db, key: string): Promise<Article | undefined> {
   return db.select().from(articles).where(eq(articles.key, key)).then((rows) => rows[0])
 }

@@ -1,6 +1,6 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
-import { articles, comments } from '../db/schema.js'
+import { articleAliases, articles, comments } from '../db/schema.js'
 import { ApiError, validationError } from '../http/api-error.js'
 import { normalizeUrl } from '../comments/submission-rules.js'
 import { logAction } from '../moderation/audit-log.js'
@@ -35,6 +35,8 @@ function checkedUrl(url: string | null | undefined): string | null | undefined {
  * rename when nothing has the new key yet, otherwise a merge into the article that has it (its
  * open state and title stay; counts add up). Both articles are locked first, in id order, as
  * every change takes article locks before comment locks. Readers see it at once (versions bump).
+ * The old key, and every key that led to the old article, now lead to the new one: an import
+ * naming them lands there (see article_aliases), while the new key stops being anyone's alias.
  */
 export async function moveArticle(db: Db, move: ArticleMove, actor: { moderatorId: number | null; now: Date }): Promise<MovedArticle> {
   if (!articleKeyPattern.test(move.to)) {
@@ -58,6 +60,8 @@ export async function moveArticle(db: Db, move: ArticleMove, actor: { moderatorI
       result = { article: renamed, merged: false, moved: count?.n ?? 0 }
     } else {
       const moved = await tx.update(comments).set({ articleId: target.id }).where(eq(comments.articleId, source.id)).returning({ id: comments.id })
+      // Before the old article goes (its aliases would go with it).
+      await tx.update(articleAliases).set({ articleId: target.id }).where(eq(articleAliases.articleId, source.id))
       const [merged] = await tx.update(articles)
         .set({ ...urlChange, commentCount: sql`${articles.commentCount} + ${source.commentCount}`, version: sql`${articles.version} + 1` })
         .where(eq(articles.id, target.id)).returning()
@@ -65,6 +69,9 @@ export async function moveArticle(db: Db, move: ArticleMove, actor: { moderatorI
       if (!merged) throw new Error('article vanished')
       result = { article: merged, merged: true, moved: moved.length }
     }
+    await tx.delete(articleAliases).where(eq(articleAliases.key, move.to))
+    await tx.insert(articleAliases).values({ key: move.from, articleId: result.article.id })
+      .onConflictDoUpdate({ target: articleAliases.key, set: { articleId: result.article.id } })
     await logAction(tx, {
       at: actor.now,
       moderatorId: actor.moderatorId,

@@ -4,22 +4,25 @@ import { parseArgs } from 'node:util'
 import { createSecrets } from '../crypto/secrets.js'
 import { importComments } from '../importers/import-comments.js'
 import { ImportRefused } from '../importers/import-records.js'
+import { keyPrefixPattern } from '../articles/articles.js'
 import type { ImportSummary } from '../importers/import-summary.js'
 import { readNodeConfig, resolveSecret } from '../runtime/node-config.js'
 import { openCliDatabase } from './open-cli-database.js'
 import { progressBar } from './progress-bar.js'
 
-// npm run import -- FILE [--pings] [--json]
+// npm run import -- FILE [--pings] [--key-prefix PREFIX] [--site SITE] [--json]
 // A WordPress (WXR), Disqus or Parley export, into the database the server uses (DATABASE_URL,
 // or the embedded one in PARLEY_DATA_DIR: stop the server first, PGlite has one user at a time).
-const USAGE = 'usage: npm run import -- FILE [--pings] [--json]'
+const USAGE = 'usage: npm run import -- FILE [--pings] [--key-prefix PREFIX] [--site SITE] [--json]'
 const { values, positionals } = parseArgs({
-  options: { pings: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+  options: { pings: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, 'key-prefix': { type: 'string', default: '' }, site: { type: 'string', default: '' } },
   allowPositionals: true,
 })
 const file = positionals[0]
-if (!file || positionals.length > 1) {
+const keyPrefix = values['key-prefix']
+if (!file || positionals.length > 1 || (keyPrefix !== '' && !keyPrefixPattern.test(keyPrefix))) {
   console.error(USAGE)
+  if (keyPrefix !== '' && !keyPrefixPattern.test(keyPrefix)) console.error('A key prefix is 1-100 characters of A-Z a-z 0-9 . _ ~ : @ -')
   process.exit(2)
 }
 
@@ -28,7 +31,7 @@ function report(summary: ImportSummary): string {
   const lines = [
     `Imported ${summary.comments} comments (${d.statuses.approved} approved, ${d.statuses.pending} pending, ${d.statuses.spam} spam, ${d.statuses.trash} trash; ` +
       `${d.replies} replies, longest chain ${d.longestChain}) into ${summary.articles} new and ${d.existingArticles} existing articles, from a ${summary.format} file.`,
-    `Skipped ${summary.skipped}: ${d.pings} pingbacks/trackbacks, ${d.otherTypes} of other types, ${d.alreadyImported} imported before.`,
+    `Skipped ${summary.skipped}: ${d.pings} pingbacks/trackbacks, ${d.otherTypes} of other types, ${d.alreadyImported} imported before, ${d.removedBefore} deleted here before.`,
   ]
   for (const [label, list, count] of [['Error', summary.errors, d.errorCount], ['Warning', summary.warnings, d.warningCount]] as const) {
     for (const problem of list.slice(0, 20)) lines.push(`${label}: ${problem.record} ${problem.id}: ${problem.reason}`)
@@ -47,6 +50,8 @@ try {
     moderatorId: null,
     now: new Date(),
     includePings: values.pings,
+    keyPrefix,
+    site: values.site,
     onProgress: bar?.update,
   })
   bar?.done()

@@ -34,3 +34,29 @@ export function pathIds(path: string): number[] {
   }
   return ids
 }
+
+/**
+ * The deepest a comment is stored (depth counts from 0: a chain keeps 100 comments). Far past
+ * WordPress's deepest display (10 levels), and well under what the (root_id, path) index can
+ * hold: each level adds a 20-byte segment, and past ~364 levels PostgreSQL refuses the row.
+ */
+export const MAX_DEPTH = 99
+
+/** The parent columns a new comment needs. */
+export interface ParentPlace {
+  id: number
+  rootId: number
+  path: string
+  depth: number
+}
+
+/**
+ * Where a reply to `parent` is attached: the parent itself, or for a parent at MAX_DEPTH (or
+ * deeper, from before the cap), its ancestor at MAX_DEPTH - 1, so that the reply sits beside
+ * it at the deepest depth kept.
+ */
+export function attachableParent(parent: ParentPlace): ParentPlace {
+  if (parent.depth < MAX_DEPTH) return parent
+  const path = parent.path.slice(0, MAX_DEPTH * SEGMENT_LENGTH)
+  return { id: pathIds(path).at(-1) ?? parent.id, rootId: parent.rootId, path, depth: MAX_DEPTH - 1 }
+}

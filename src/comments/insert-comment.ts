@@ -85,6 +85,7 @@ export async function insertComment(db: Db, c: NewComment): Promise<CommentRow> 
     tokenHash: c.tokenHash,
     moderatorId: c.moderatorId ?? null,
     source: null,
+    sourceSite: '',
     sourceId: null,
     createdAt: c.createdAt,
     editedAt: null,

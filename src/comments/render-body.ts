@@ -26,6 +26,22 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
   },
 }
 
+const allowed = new Set(allowedTags)
+
+// A start or end tag as HTML writes one: a name, then attributes with quoted or bare values. No
+// part but a quoted value runs past a '<', so a failed match stops at the next tag.
+const tagPattern = /<\/?([A-Za-z][A-Za-z0-9-]*)(?:\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*\/?>/g
+
+/**
+ * Tags other than WordPress's comment tags, as the reader wrote them: `<img src="…" alt="…" />`
+ * is shown whole, attributes included, as text. (sanitize-html's own escaping rebuilds such a tag
+ * without its attributes, or with them escaped twice.) Whatever this misses, sanitize-html still
+ * escapes or removes: it only ever turns markup into text.
+ */
+function escapeOtherTags(body: string): string {
+  return body.replace(tagPattern, (tag, name: string) => (allowed.has(name.toLowerCase()) ? tag : escapeText(tag)))
+}
+
 /** Raw text with blank-line paragraphs and single-newline breaks, as WordPress's wpautop() reads it. */
 function paragraphs(body: string): string {
   return body
@@ -82,7 +98,7 @@ function autolink(html: string): string {
 /** The comment's HTML as served: rendered once on write, sanitized, URLs linked. */
 export function renderBody(body: string): string {
   // A block quote splits its paragraph; the empty halves it leaves are dropped.
-  return autolink(sanitizeHtml(paragraphs(body), sanitizeOptions).replace(/<p>\s*<\/p>\n?/g, ''))
+  return autolink(sanitizeHtml(paragraphs(escapeOtherTags(body)), sanitizeOptions).replace(/<p>\s*<\/p>\n?/g, ''))
 }
 
 /** How many links the rendered HTML carries, explicit and autolinked. */

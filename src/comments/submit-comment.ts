@@ -15,6 +15,7 @@ import { scheduleRecheck } from '../spam/recheck-job.js'
 import { claimFlood, floodKeys, floodWait } from './flood-control.js'
 import { cleanText } from './clean-text.js'
 import type { CommentRow } from './comment-row.js'
+import { attachableParent, type ParentPlace } from './comment-path.js'
 import { wordpressMessages as messages } from './wordpress-messages.js'
 
 export interface SubmissionInput extends RawSubmission {
@@ -94,7 +95,7 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
     throw new ApiError(403, 'comments_closed', messages.closed)
   }
 
-  let parent: Pick<CommentRow, 'id' | 'rootId' | 'path' | 'depth'> | undefined
+  let parent: ParentPlace | undefined
   if (parentId !== null) {
     if (article) {
       ;[parent] = await db
@@ -103,6 +104,8 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
         .where(and(eq(comments.id, parentId), eq(comments.articleId, article.id), eq(comments.status, 'approved')))
     }
     if (!parent) throw new ApiError(422, 'parent_not_found', messages.invalidParent)
+    // A reply to a comment at the deepest depth kept goes beside it.
+    parent = attachableParent(parent)
   }
 
   const keys = await floodKeys(secrets, ctx.ip, clean.email, settings.floodSeconds)

@@ -7,6 +7,7 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   smallint,
   text,
   timestamp,
@@ -87,7 +88,13 @@ export const comments = pgTable('comments', {
   tokenHash: text('token_hash'),
   /** Set on a moderator's own reply. */
   moderatorId: integer('moderator_id').references(() => moderators.id, { onDelete: 'set null' }),
+  /**
+   * Where an imported comment came from, for good: `wordpress` and the blog's URL without scheme,
+   * `disqus` and the forum, `parley` and another Parley's instance id; with its id there. Null
+   * source: written here. Rows imported before sites were kept have site ''.
+   */
   source: text('source'),
+  sourceSite: text('source_site').notNull().default(''),
   sourceId: text('source_id'),
   createdAt: createdAt(),
   editedAt: timestamp('edited_at', { withTimezone: true, precision: 3 }),
@@ -105,9 +112,40 @@ export const comments = pgTable('comments', {
   // The purge job's two look-ups, each over the few rows it may touch.
   index('comments_purge_idx').on(t.statusChangedAt).where(sql`${t.status} in ('spam', 'trash')`),
   index('comments_ip_retention_idx').on(t.ipCollectedAt).where(sql`${t.ipCollectedAt} is not null`),
-  uniqueIndex('comments_source_idx').on(t.source, t.sourceId),
+  // (source, id) first: a record of unknown site ('') is looked up by them alone.
+  uniqueIndex('comments_source_idx').on(t.source, t.sourceId, t.sourceSite),
   check('comments_depth_check', sql`${t.depth} >= 0`),
 ])
+
+/**
+ * Sources of comments deleted for good (by a moderator, or purged): an import never brings one
+ * back. No personal data: where it came from, its id here and when it was written and removed.
+ * Parley's own comments are `parley`, this instance's id and their id.
+ */
+export const removedSources = pgTable('removed_sources', {
+  source: text('source').notNull(),
+  sourceSite: text('source_site').notNull(),
+  sourceId: text('source_id').notNull(),
+  /** The comment's id and creation time here: how an export that names no site still names it. */
+  commentId: integer('comment_id').notNull(),
+  sourceCreatedAt: timestamp('source_created_at', { withTimezone: true, precision: 3 }).notNull(),
+  removedAt: timestamp('removed_at', { withTimezone: true, precision: 3 }).notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.source, t.sourceId, t.sourceSite] }),
+  index('removed_sources_comment_idx').on(t.commentId),
+])
+
+/** Keys an article had before it was moved or merged: an import of an old key lands where its comments went. */
+export const articleAliases = pgTable('article_aliases', {
+  key: text('key').primaryKey(),
+  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+}, (t) => [index('article_aliases_article_idx').on(t.articleId)])
+
+/** One row, made on first need: this Parley's id, the site its own comments are named by in exports. */
+export const instance = pgTable('instance', {
+  id: smallint('id').primaryKey().default(1),
+  siteId: text('site_id').notNull(),
+}, (t) => [check('instance_single_row', sql`${t.id} = 1`)])
 
 /** Last accepted action per key (hashed IP or email): flood control that holds across instances. */
 export const floodMarks = pgTable('flood_marks', {

@@ -15,8 +15,8 @@ const commentColumns = {
 
 type CommentJoin = { comment: typeof comments.$inferSelect; articleKey: string; moderatorEmail: string | null; moderatorName: string | null }
 
-/** A comment as exports carry it: everything, the email decrypted (exports are for admins). */
-async function toExportedComment(secrets: Secrets, row: CommentJoin): Promise<ExportedComment & { articleId: number }> {
+/** A comment as exports carry it: everything, the email decrypted (exports are for admins). `siteId`: this Parley's instance id. */
+async function toExportedComment(secrets: Secrets, siteId: string, row: CommentJoin): Promise<ExportedComment & { articleId: number }> {
   const c = row.comment
   return {
     id: c.id,
@@ -37,8 +37,10 @@ async function toExportedComment(secrets: Secrets, row: CommentJoin): Promise<Ex
     checks: c.checks,
     createdAt: c.createdAt.toISOString(),
     editedAt: c.editedAt?.toISOString() ?? null,
-    // Parley's own comments are named as such, so that importing the export elsewhere (twice) keeps one of each.
+    // Parley's own comments are named as such, by this Parley's id, so that importing the export
+    // anywhere (twice, or back here) keeps one of each.
     source: c.source ?? 'parley',
+    sourceSite: c.source === null ? siteId : c.sourceSite,
     sourceId: c.sourceId ?? String(c.id),
   }
 }
@@ -60,14 +62,14 @@ export async function* articlePages(db: Db, size: number): AsyncGenerator<Articl
 }
 
 /** Every comment in id order, a page at a time, emails decrypted. */
-export async function* commentPages(db: Db, secrets: Secrets, size: number): AsyncGenerator<(ExportedComment & { articleId: number })[]> {
+export async function* commentPages(db: Db, secrets: Secrets, siteId: string, size: number): AsyncGenerator<(ExportedComment & { articleId: number })[]> {
   let after = 0
   for (;;) {
     const rows = await db.select(commentColumns).from(comments)
       .innerJoin(articles, eq(articles.id, comments.articleId))
       .leftJoin(moderators, eq(moderators.id, comments.moderatorId))
       .where(gt(comments.id, after)).orderBy(asc(comments.id)).limit(size)
-    if (rows.length > 0) yield await Promise.all(rows.map((row) => toExportedComment(secrets, row)))
+    if (rows.length > 0) yield await Promise.all(rows.map((row) => toExportedComment(secrets, siteId, row)))
     const last = rows[rows.length - 1]
     if (!last || rows.length < size) return
     after = last.comment.id
@@ -75,7 +77,7 @@ export async function* commentPages(db: Db, secrets: Secrets, size: number): Asy
 }
 
 /** The comments of some articles, ordered by article then id, a page at a time. */
-export async function* commentsOfArticles(db: Db, secrets: Secrets, articleIds: number[], size: number): AsyncGenerator<(ExportedComment & { articleId: number })[]> {
+export async function* commentsOfArticles(db: Db, secrets: Secrets, siteId: string, articleIds: number[], size: number): AsyncGenerator<(ExportedComment & { articleId: number })[]> {
   let after = { articleId: 0, id: 0 }
   for (;;) {
     const rows = await db.select(commentColumns).from(comments)
@@ -86,7 +88,7 @@ export async function* commentsOfArticles(db: Db, secrets: Secrets, articleIds: 
         or(gt(comments.articleId, after.articleId), and(eq(comments.articleId, after.articleId), gt(comments.id, after.id))),
       ))
       .orderBy(asc(comments.articleId), asc(comments.id)).limit(size)
-    if (rows.length > 0) yield await Promise.all(rows.map((row) => toExportedComment(secrets, row)))
+    if (rows.length > 0) yield await Promise.all(rows.map((row) => toExportedComment(secrets, siteId, row)))
     const last = rows[rows.length - 1]
     if (!last || rows.length < size) return
     after = { articleId: last.comment.articleId, id: last.comment.id }

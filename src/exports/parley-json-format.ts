@@ -49,8 +49,13 @@ export const exportedCommentSchema = z.object({
   checks: z.array(checkSchema),
   createdAt: z.string(),
   editedAt: z.nullable(z.string()),
-  /** Where the comment first came from (`wordpress`, `disqus`, or `parley` and its id here): a re-import skips it. */
+  /**
+   * Where the comment first came from: `wordpress` or `disqus`, the site (a blog's URL without
+   * scheme, a Disqus forum) and its id there; or `parley`, the instance id of the Parley that
+   * took it, and its id there. A re-import skips it. Exports before `sourceSite` existed lack it.
+   */
   source: z.nullable(z.string()),
+  sourceSite: z.optional(z.nullable(z.string())),
   sourceId: z.nullable(z.string()),
 })
 

@@ -4,6 +4,8 @@ import type { Secrets } from '../crypto/secrets.js'
 import { articlePages, commentsOfArticles, type ArticleRow } from './export-rows.js'
 import type { ExportedComment } from './parley-json-format.js'
 import { cdata, wordpressDate, xmlText } from './xml-text.js'
+import { PARLEY_GENERATOR, SOURCE_META } from './wxr-source-meta.js'
+import { instanceId } from '../sources/instance-id.js'
 
 const ARTICLES_PER_PAGE = 200
 const COMMENTS_PER_PAGE = 1000
@@ -23,7 +25,7 @@ function channelStart(siteUrl: string, now: Date): string {
 \t<wp:wxr_version>1.2</wp:wxr_version>
 \t<wp:base_site_url>${xmlText(siteUrl)}</wp:base_site_url>
 \t<wp:base_blog_url>${xmlText(siteUrl)}</wp:base_blog_url>
-\t<generator>Parley</generator>
+\t<generator>${PARLEY_GENERATOR}</generator>
 `
 }
 
@@ -62,6 +64,13 @@ function itemStart(a: ArticleRow): string {
 `
 }
 
+const commentMeta = (key: string, value: string) => `\t\t\t<wp:commentmeta>
+\t\t\t\t<wp:meta_key>${cdata(key)}</wp:meta_key>
+\t\t\t\t<wp:meta_value>${cdata(value)}</wp:meta_value>
+\t\t\t</wp:commentmeta>
+`
+
+/** A comment, its source identity riding along as comment meta (its `wp:comment_id` is only Parley's row id). */
 function comment(c: ExportedComment): string {
   const date = cdata(wordpressDate(new Date(c.createdAt)))
   return `\t\t<wp:comment>
@@ -77,19 +86,21 @@ function comment(c: ExportedComment): string {
 \t\t\t<wp:comment_type>${cdata('comment')}</wp:comment_type>
 \t\t\t<wp:comment_parent>${c.parentId ?? 0}</wp:comment_parent>
 \t\t\t<wp:comment_user_id>0</wp:comment_user_id>
-\t\t</wp:comment>
+${commentMeta(SOURCE_META.source, c.source ?? 'parley')}${commentMeta(SOURCE_META.site, c.sourceSite ?? '')}${commentMeta(SOURCE_META.id, c.sourceId ?? String(c.id))}\t\t</wp:comment>
 `
 }
 
 /**
  * A WXR 1.2 file WordPress can import: each article an item with its comments (ids, parents,
- * approval status, emails decrypted), as text chunks. Articles go a page at a time and each
+ * approval status, emails decrypted, source identities as comment meta), as text chunks.
+ * Articles go a page at a time and each
  * page's comments are read in (article, id) order alongside, so memory stays flat.
  */
 export async function* wxrExport(db: Db, secrets: Secrets, siteUrl: string, now: Date): AsyncGenerator<string> {
   yield channelStart(siteUrl, now)
+  const siteId = await instanceId(db)
   for await (const page of articlePages(db, ARTICLES_PER_PAGE)) {
-    const pages = commentsOfArticles(db, secrets, page.map((a) => a.id), COMMENTS_PER_PAGE)
+    const pages = commentsOfArticles(db, secrets, siteId, page.map((a) => a.id), COMMENTS_PER_PAGE)
     let buffered: (ExportedComment & { articleId: number })[] = []
     let exhausted = false
     for (const article of page) {

@@ -9,7 +9,7 @@ const INTERNALS = 'http://disqus.com/disqus-internals'
 
 export const isDisqus = (root: XmlRoot) => root.local === 'disqus' && (root.uri === DISQUS || root.uri === '')
 
-const threadFields = ['@dsq:id', 'id', 'link', 'title', 'createdAt', 'isClosed']
+const threadFields = ['@dsq:id', 'id', 'forum', 'link', 'title', 'createdAt', 'isClosed']
 const postFields = ['@dsq:id', 'message', 'createdAt', 'isDeleted', 'isSpam', 'author/name', 'author/email', 'author/username', 'ipAddress', 'thread/@dsq:id', 'parent/@dsq:id']
 
 /**
@@ -29,21 +29,29 @@ export function disqusBody(html: string): string {
 /**
  * A Disqus export: threads and posts side by side at the top level, posts naming their thread
  * and parent by `dsq:id`, in any order (resolved once the whole file is staged). The key of a
- * thread's article is its identifier, or its `dsq:id` when it has none usable as a key.
+ * thread's article is its identifier, or its `dsq:id` when it has none usable as a key. A post
+ * is identified by its thread's forum and its `dsq:id` (Disqus's ids are global anyway).
  */
 export function disqusReader(sink: RecordSink): XmlReader {
+  // A post whose thread is missing from the file has no forum to name.
+  sink.origin({ source: 'disqus', site: '' })
+  let posts = 0
   const onThread = (fields: ReadonlyMap<string, string>) => {
     const ref = text(fields, '@dsq:id')
     if (!ref) return sink.error({ record: 'thread', id: text(fields, 'id') || '(none)', reason: 'it has no dsq:id' })
     const identifier = text(fields, 'id')
     let key = identifier
-    if (!articleKeyPattern.test(identifier)) {
-      if (identifier) sink.warning({ record: 'thread', id: ref, reason: `its identifier "${identifier.slice(0, 200)}" is not a valid article key: imported under key ${ref}` })
+    if (!identifier) {
+      sink.warning({ record: 'thread', id: ref, reason: `it has no identifier: imported under key ${ref}` })
+      key = ref
+    } else if (!articleKeyPattern.test(identifier)) {
+      sink.warning({ record: 'thread', id: ref, reason: `its identifier "${identifier.slice(0, 200)}" is not a valid article key: imported under key ${ref}` })
       key = ref
     }
     sink.article({
       ref,
       key,
+      sourceSite: text(fields, 'forum').toLowerCase(),
       url: text(fields, 'link') || null,
       title: text(fields, 'title') || null,
       open: !isTrue(text(fields, 'isClosed')),
@@ -52,19 +60,21 @@ export function disqusReader(sink: RecordSink): XmlReader {
   }
 
   const onPost = (fields: ReadonlyMap<string, string>) => {
-    const id = text(fields, '@dsq:id')
+    posts++
+    const dsqId = text(fields, '@dsq:id')
+    const id = dsqId || `(no dsq:id) #${posts}`
     const thread = text(fields, 'thread/@dsq:id')
-    const createdAt = isoDate(text(fields, 'createdAt'))
-    if (!id) return sink.error({ record: 'post', id: '(none)', reason: 'it has no dsq:id' })
     if (!thread) return sink.error({ record: 'post', id, reason: 'it names no thread' })
-    if (!createdAt) return sink.error({ record: 'post', id, reason: 'it has no valid createdAt' })
+    if (!dsqId) sink.warning({ record: 'post', id, reason: 'it has no dsq:id: imported, and known again by its author, date and text' })
     const status: CommentStatus = isTrue(text(fields, 'isSpam')) ? 'spam' : isTrue(text(fields, 'isDeleted')) ? 'trash' : 'approved'
     const email = text(fields, 'author/email') || null
     if (!email) sink.warning({ record: 'post', id, reason: 'it has no email address: imported without one' })
     sink.comment({
       ref: id,
       source: 'disqus',
-      sourceId: id,
+      // The forum of its thread, known once the whole file is read.
+      sourceSite: null,
+      sourceId: dsqId || null,
       articleRef: thread,
       parentRef: text(fields, 'parent/@dsq:id') || null,
       // Disqus ids run past PostgreSQL's integer: new ids are drawn instead.
@@ -76,7 +86,7 @@ export function disqusReader(sink: RecordSink): XmlReader {
       ip: text(fields, 'ipAddress') || null,
       userAgent: null,
       body: disqusBody(fields.get('message') ?? ''),
-      createdAt,
+      createdAt: isoDate(text(fields, 'createdAt')),
       editedAt: null,
       checks: [],
       moderatorEmail: null,
@@ -87,7 +97,7 @@ export function disqusReader(sink: RecordSink): XmlReader {
     alias: (uri) => (uri === DISQUS ? '' : uri === INTERNALS ? 'dsq' : undefined),
     rules: [
       { path: 'disqus/thread', fields: new Set(threadFields), onClose: onThread },
-      { path: 'disqus/post', fields: new Set(postFields), onClose: onPost },
+      { path: 'disqus/post', fields: new Set(postFields), longFields: new Set(['message']), onClose: onPost },
     ],
   }
 }

@@ -8,13 +8,27 @@ import { ImportStaging } from './import-staging.js'
 import { analyzeStagingTables, createStagingTables } from './staging-tables.js'
 import { decodeChunks } from './text-chunks.js'
 import { readExport } from './read-export.js'
-import { mergeArticles } from './merge-articles.js'
-import { assignIds, buildTree, classifyComments } from './merge-comments.js'
+import { addMissingArticles, mergeArticles, reportSharedArticles } from './merge-articles.js'
+import { assignIds, classifyComments } from './merge-comments.js'
+import { buildTree } from './import-tree.js'
 import { storeStaged } from './store-staged.js'
+import { instanceId } from '../sources/instance-id.js'
+import { sourceSite } from './source-site.js'
 
 export interface ImportOptions {
   /** Import pingbacks and trackbacks too (by default they are counted and skipped). */
   includePings?: boolean
+  /**
+   * Put before every article key of the file: two sites whose post ids overlap keep their threads
+   * apart (`blog-b:1` beside `1`), and their widgets use the same prefixed keys.
+   */
+  keyPrefix?: string
+  /**
+   * The site the file's comments come from, instead of the one it names (a WXR's blog URL, a
+   * Disqus thread's forum): for a site whose address changed since an earlier import, or two
+   * installations at one address (both number their comments from 1).
+   */
+  site?: string
   /** Who imports, for the audit log; null for the command line. */
   moderatorId: number | null
   now: Date
@@ -32,8 +46,8 @@ const IMPORT_LOCK = 0x50524c49
  * chunks, into staging tables, then merged into the real tables in set-based statements. All of
  * it is one transaction: a file that turns out not to be well-formed halfway through (thrown as
  * `ImportRefused`, with line and column) leaves nothing behind, and readers never see half an
- * import. Comments imported before (same source and source id) are skipped, so a re-import
- * changes nothing.
+ * import. Comments here already (same source, site and id: see match-existing.ts) and comments
+ * deleted here for good are skipped, so a re-import changes nothing.
  *
  * @example
  * const summary = await importComments(db, secrets, createReadStream('export.xml'), { moderatorId: null, now: new Date() })
@@ -42,10 +56,14 @@ export async function importComments(db: Db, secrets: Secrets, source: AsyncIter
   return db.transaction(async (tx) => {
     // A 100 MB file takes longer than any request's statement budget; this transaction only.
     await tx.execute(sql`set local statement_timeout = 0`)
+    // The merge's statements look costly to the planner (a look-up per staged row), so PostgreSQL
+    // compiles them with JIT: measured on 50,000 comments, 1.1 s of compiling for 0.3 s of work.
+    await tx.execute(sql`set local jit = off`)
     // One import at a time: two at once could both find a comment new and both insert it.
     await tx.execute(sql`select pg_advisory_xact_lock(${IMPORT_LOCK}::bigint)`)
     await createStagingTables(tx)
-    const staging = new ImportStaging(tx, secrets)
+    const keyPrefix = options.keyPrefix ?? ''
+    const staging = new ImportStaging(tx, secrets, { now: options.now, keyPrefix, site: sourceSite(options.site ?? '') })
     let bytes = 0
     const chunks = decodeChunks(source, (n) => (bytes += n))
     const format = await readExport(chunks, staging, { includePings: options.includePings ?? false }, () => options.onProgress?.({ bytes, comments: staging.staged }))
@@ -54,10 +72,13 @@ export async function importComments(db: Db, secrets: Secrets, source: AsyncIter
     await analyzeStagingTables(tx)
 
     const nouns = { comment: commentNoun[format], article: articleNoun[format] }
-    const articles = await mergeArticles(tx, options.now)
-    const alreadyImported = await classifyComments(tx, staging.errors, nouns)
+    const problems = { errors: staging.errors, warnings: staging.warnings }
+    await addMissingArticles(tx, keyPrefix, staging.warnings, nouns)
+    const articles = await mergeArticles(tx, options.now, staging.warnings, nouns)
+    const classified = await classifyComments(tx, problems, nouns, staging.fileOrigin, await instanceId(tx))
     await assignIds(tx)
-    await buildTree(tx, staging, nouns.comment)
+    await reportSharedArticles(tx, staging.warnings, nouns)
+    await buildTree(tx, staging.warnings, nouns.comment)
     const stored = await storeStaged(tx, options.now)
 
     const comments = Object.values(stored.statuses).reduce((sum, n) => sum + n, 0)
@@ -65,7 +86,7 @@ export async function importComments(db: Db, secrets: Secrets, source: AsyncIter
       format,
       articles: articles.created,
       comments,
-      skipped: staging.pings + staging.otherTypes + alreadyImported,
+      skipped: staging.pings + staging.otherTypes + classified.alreadyImported + classified.removedBefore,
       errors: staging.errors.listed,
       warnings: staging.warnings.listed,
       details: {
@@ -74,7 +95,7 @@ export async function importComments(db: Db, secrets: Secrets, source: AsyncIter
         ...stored,
         pings: staging.pings,
         otherTypes: staging.otherTypes,
-        alreadyImported,
+        ...classified,
         errorCount: staging.errors.count,
         warningCount: staging.warnings.count,
       },

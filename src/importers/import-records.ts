@@ -9,7 +9,13 @@ export const articleNoun: Record<ImportFormat, string> = { wxr: 'item', disqus: 
 /** An article as a reader found it: `ref` is how the file's comments point at it. */
 export interface ArticleRecord {
   ref: string
-  key: string
+  /** How messages name it (a WordPress post id, a Disqus thread id); `ref` when absent. */
+  label?: string
+  /** Null when the record has none Parley can use: `problem` says why, and its comments are errors. */
+  key: string | null
+  problem?: string
+  /** The site its comments come from, when it is the record's own (a Disqus thread's forum). */
+  sourceSite?: string
   url: string | null
   title: string | null
   open: boolean
@@ -20,9 +26,15 @@ export interface ArticleRecord {
 export interface CommentRecord {
   /** How this file's replies point at the comment (its id in the file). */
   ref: string
-  /** `source` and `sourceId` identify the comment for good: a re-import skips it. */
-  source: string
-  sourceId: string
+  /**
+   * `source`, `sourceSite` and `sourceId` identify the comment for good: a re-import skips it, and
+   * a removed one stays removed. Null source or site: the file's (see RecordSink.origin); a null
+   * site of a comment whose article names one (a Disqus thread's forum) is that one. A null
+   * `sourceId` (a comment without an id) is a fingerprint of its author, date and text.
+   */
+  source: string | null
+  sourceSite: string | null
+  sourceId: string | null
   articleRef: string
   /** The parent's `ref` (or, for a parent imported earlier, its source id), or null for a top-level comment. */
   parentRef: string | null
@@ -35,7 +47,8 @@ export interface CommentRecord {
   ip: string | null
   userAgent: string | null
   body: string
-  createdAt: Date
+  /** Null when the file gives no valid date: dated at the import, as WordPress does, with a warning. */
+  createdAt: Date | null
   editedAt: Date | null
   checks: CheckResult[]
   /** A moderator's own reply, matched to an account by email on the way in. */
@@ -50,8 +63,17 @@ export interface RecordProblem {
   reason: string
 }
 
+/** Where the comments of a file come from, when they do not say so themselves. */
+export interface Origin {
+  source: string
+  /** Normalized (see `sourceSite`); '' when the file does not say. */
+  site: string
+}
+
 /** Where the readers send what they find; the readers themselves never touch the database. */
 export interface RecordSink {
+  /** The file's origin, once known (a WXR channel's site URL may come after its items). */
+  origin(origin: Origin): void
   article(record: ArticleRecord): void
   comment(record: CommentRecord): void
   /** A comment left out on purpose: a pingback or trackback, or another comment type. */

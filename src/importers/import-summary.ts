@@ -11,11 +11,11 @@ export interface ImportSummary {
   articles: number
   /** Comments imported. */
   comments: number
-  /** Comments left out on purpose: pingbacks and trackbacks (unless asked for), other comment types, and those imported before. */
+  /** Comments left out on purpose: pingbacks and trackbacks (unless asked for), other comment types, those here already and those deleted here. */
   skipped: number
   /** Records not imported, each named by its id in the file, with the reason. */
   errors: RecordProblem[]
-  /** Records imported with a change (no email, a missing parent, a URL dropped). */
+  /** Records imported with a change (no email, a missing parent, a URL dropped, a text cut), or merged with another. */
   warnings: RecordProblem[]
   details: {
     existingArticles: number
@@ -26,7 +26,10 @@ export interface ImportSummary {
     longestChain: number
     pings: number
     otherTypes: number
+    /** Comments here already: imported before, or Parley's own coming back from its export. */
     alreadyImported: number
+    /** Comments deleted here for good (by a moderator or the purge), which no import brings back. */
+    removedBefore: number
     errorCount: number
     warningCount: number
   }

@@ -10,10 +10,19 @@ type State = 'start' | 'key' | 'keyString' | 'colon' | 'value' | 'element' | 'ca
 const isSpace = (ch: string) => ch === ' ' || ch === '\n' || ch === '\r' || ch === '\t'
 
 /**
+ * Characters of one element, far past any Parley writes (a comment's text is at most 65,525
+ * bytes, its HTML a few times that): a larger one is skipped as it streams, never held.
+ */
+export const MAX_ELEMENT = 2 * 1024 * 1024
+/** Parley's property names are short words. */
+const MAX_KEY = 100
+
+/**
  * Streams a JSON document shaped `{ "name": value, "list": [ element, … ] }`: each top-level
  * value, and each element of a top-level array, is parsed on its own as it completes, so a
  * 100 MB export never sits in memory whole. Anything not well-formed refuses the file with its
- * line and column.
+ * line and column; an element over MAX_ELEMENT characters goes to `onTooLarge` unparsed (its
+ * syntax is not checked past that point).
  */
 export class JsonTopLevel {
   private state: State = 'start'
@@ -29,11 +38,22 @@ export class JsonTopLevel {
   private depth = 0
   private inString = false
   private escaped = false
+  private oversized = false
 
   constructor(
     private readonly onValue: (key: string, value: unknown, at: Position) => void,
     private readonly onElement: (key: string, value: unknown, at: Position) => void,
+    private readonly onTooLarge: (key: string, at: Position) => void,
   ) {}
+
+  /** Adds to the value being captured, up to MAX_ELEMENT characters. */
+  private append(text: string): void {
+    if (this.oversized) return
+    if (this.piece.length + text.length > MAX_ELEMENT) {
+      this.oversized = true
+      this.piece = ''
+    } else this.piece += text
+  }
 
   private fail(reason: string): never {
     throw new ImportRefused(reason, this.line, this.column)
@@ -51,10 +71,17 @@ export class JsonTopLevel {
     this.depth = ch === '{' || ch === '[' ? 1 : 0
     this.inString = ch === '"'
     this.escaped = false
+    this.oversized = false
   }
 
   /** The value being captured is complete: parse it alone, mapping its errors to the file. */
   private finish(): void {
+    if (this.oversized) {
+      if (this.inArray) this.onTooLarge(this.key, this.start)
+      else this.fail(`the value of "${this.key}" is larger than ${MAX_ELEMENT} characters`)
+      this.state = this.inArray ? 'afterElement' : 'afterValue'
+      return
+    }
     let value: unknown
     try {
       value = JSON.parse(this.piece)
@@ -92,7 +119,7 @@ export class JsonTopLevel {
           continue
         } else if (ch === '}' || ch === ']') {
           if (this.depth === 0) {
-            this.piece += chunk.slice(captureFrom, i)
+            this.append(chunk.slice(captureFrom, i))
             this.column--
             i--
             this.finish()
@@ -103,14 +130,14 @@ export class JsonTopLevel {
         } else if (this.depth > 0 || !(ch === ',' || isSpace(ch))) continue
         else {
           // A number, true, false or null ends where the next token begins.
-          this.piece += chunk.slice(captureFrom, i)
+          this.append(chunk.slice(captureFrom, i))
           this.column--
           if (ch === '\n') this.line--
           i--
           this.finish()
           continue
         }
-        this.piece += chunk.slice(captureFrom, i + 1)
+        this.append(chunk.slice(captureFrom, i + 1))
         this.finish()
         continue
       }
@@ -127,6 +154,7 @@ export class JsonTopLevel {
           continue
         }
         this.key += ch
+        if (this.key.length > MAX_KEY) this.fail(`a property name longer than ${MAX_KEY} characters`)
         continue
       }
       if (isSpace(ch)) continue
@@ -182,7 +210,7 @@ export class JsonTopLevel {
           this.unexpected(ch)
       }
     }
-    if (this.state === 'capture') this.piece += chunk.slice(Math.max(0, captureFrom))
+    if (this.state === 'capture') this.append(chunk.slice(Math.max(0, captureFrom)))
   }
 
   end(): void {

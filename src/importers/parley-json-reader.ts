@@ -1,7 +1,7 @@
 import { articleKeyPattern } from '../articles/articles.js'
 import { exportHeaderSchema, exportedArticleSchema, exportedCommentSchema } from '../exports/parley-json-format.js'
 import { ImportRefused, type RecordSink } from './import-records.js'
-import { JsonTopLevel } from './json-elements.js'
+import { JsonTopLevel, MAX_ELEMENT, type Position } from './json-elements.js'
 import { isoDate } from './record-values.js'
 
 const idOf = (value: unknown): string => {
@@ -10,11 +10,13 @@ const idOf = (value: unknown): string => {
 }
 
 /**
- * Parley's JSON export, read back element by element. Comments keep their first source and
+ * Parley's JSON export, read back element by element. Comments keep their first source, site and
  * source id (a comment imported from WordPress stays that comment); Parley's own comments are
- * `parley` and their id.
+ * `parley`, the exporting Parley's instance id and their id. Exports older than `sourceSite` say
+ * no site: '' (see match-existing.ts for how those are recognized).
  */
 export function parleyJsonReader(sink: RecordSink): { parser: JsonTopLevel; finish(): void } {
+  sink.origin({ source: 'parley', site: '' })
   let header = false
   const onValue = (key: string, value: unknown) => {
     if (key !== 'parley') return
@@ -32,11 +34,10 @@ export function parleyJsonReader(sink: RecordSink): { parser: JsonTopLevel; fini
       const parsed = exportedCommentSchema.safeParse(value)
       if (!parsed.success) return sink.error({ record: 'comment', id: idOf(value), reason: `it is not a valid comment entry (${parsed.error.issues[0]?.path.join('.') ?? ''})` })
       const c = parsed.data
-      const createdAt = isoDate(c.createdAt)
-      if (!createdAt) return sink.error({ record: 'comment', id: String(c.id), reason: 'it has no valid createdAt' })
       sink.comment({
         ref: String(c.id),
         source: c.source ?? 'parley',
+        sourceSite: c.sourceSite ?? '',
         sourceId: c.sourceId ?? String(c.id),
         articleRef: c.article,
         parentRef: c.parentId === null ? null : String(c.parentId),
@@ -48,15 +49,19 @@ export function parleyJsonReader(sink: RecordSink): { parser: JsonTopLevel; fini
         ip: c.ip,
         userAgent: c.userAgent,
         body: c.body,
-        createdAt,
+        createdAt: isoDate(c.createdAt),
         editedAt: c.editedAt === null ? null : isoDate(c.editedAt),
         checks: c.checks,
         moderatorEmail: c.author.moderator?.email ?? null,
       })
     }
   }
+  const onTooLarge = (key: string, at: Position) => {
+    const record = key === 'articles' ? 'article' : key === 'comments' ? 'comment' : undefined
+    if (record) sink.error({ record, id: `at line ${at.line}`, reason: `it is larger than ${MAX_ELEMENT} characters: not read` })
+  }
   return {
-    parser: new JsonTopLevel(onValue, onElement),
+    parser: new JsonTopLevel(onValue, onElement, onTooLarge),
     finish: () => {
       if (!header) throw new ImportRefused('not a Parley export: the "parley" header is missing')
     },

@@ -15,7 +15,7 @@ async function* prepend(first: string, rest: AsyncIterator<string>): AsyncGenera
  * Parley's own export; XML is WordPress's WXR (an RSS root declaring the WXR namespace) or
  * Disqus's (a `disqus` root). `afterChunk` runs between chunks (staging flushes there).
  */
-export async function readExport(chunks: AsyncIterable<string>, sink: RecordSink & { flushIfFull(): Promise<void> }, options: { includePings: boolean }, afterChunk: () => void): Promise<ImportFormat> {
+export async function readExport(chunks: AsyncIterable<string>, sink: RecordSink & { flushIfFull(): Promise<void>; begin(format: ImportFormat): void }, options: { includePings: boolean }, afterChunk: () => void): Promise<ImportFormat> {
   const iterator = chunks[Symbol.asyncIterator]()
   let first = await iterator.next()
   while (!first.done && first.value.trim() === '') first = await iterator.next()
@@ -27,6 +27,7 @@ export async function readExport(chunks: AsyncIterable<string>, sink: RecordSink
   }
 
   if (first.value.trimStart().startsWith('{')) {
+    sink.begin('parley')
     const json = parleyJsonReader(sink)
     for await (const chunk of all) {
       json.parser.write(chunk)
@@ -41,10 +42,12 @@ export async function readExport(chunks: AsyncIterable<string>, sink: RecordSink
   await readXmlRecords(all, (root) => {
     if (isWxr(root)) {
       format = 'wxr'
+      sink.begin(format)
       return wxrReader(sink, options)
     }
     if (isDisqus(root)) {
       format = 'disqus'
+      sink.begin(format)
       return disqusReader(sink)
     }
     return undefined

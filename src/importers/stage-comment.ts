@@ -2,17 +2,20 @@ import type { Secrets } from '../crypto/secrets.js'
 import { normalizeEmail } from '../crypto/secrets.js'
 import { byteLength, cleanText } from '../comments/clean-text.js'
 import { renderBody } from '../comments/render-body.js'
-import { limits, normalizeUrl } from '../comments/submission-rules.js'
+import { MAX_TAGS, countTags, limits, normalizeUrl } from '../comments/submission-rules.js'
 import { MAX_ID } from '../http/request-context.js'
 import type { CommentRecord, RecordProblem } from './import-records.js'
 import type { StagedComment } from './staging-tables.js'
 
 /** Cuts text to at most `max` UTF-8 bytes, never inside a character. */
 function truncateBytes(value: string, max: number): string {
-  if (byteLength(value) <= max) return value
-  let out = value.slice(0, max)
-  while (byteLength(out) > max) out = out.slice(0, -1)
-  return out
+  if (value.length * 3 <= max) return value
+  const bytes = new TextEncoder().encode(value)
+  if (bytes.length <= max) return value
+  let end = max
+  // The first byte left out continues a character begun before it: leave that character out too.
+  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--
+  return new TextDecoder().decode(bytes.subarray(0, end))
 }
 
 const ipPattern = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:.]{2,45})$/i
@@ -38,25 +41,66 @@ export class EmailKeys {
   }
 }
 
+/** What staging a comment needs besides the record. */
+export interface StageContext {
+  secrets: Secrets
+  keys: EmailKeys
+  /** The import's time: the date of a comment that has none. */
+  now: Date
+  /** What the file calls a comment (`comment`, `post`), for warnings. */
+  noun: string
+  warn(problem: RecordProblem): void
+}
+
+/**
+ * Who the comment is, for a comment that came without an id: its source, author, date as the file
+ * gives it and text, hashed, so that importing the same file again knows it.
+ */
+async function fingerprint(record: CommentRecord): Promise<string> {
+  const identity = JSON.stringify([record.source, record.authorName, record.createdAt?.toISOString() ?? null, record.body])
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(identity)))
+  return `sha256:${Array.from(digest.subarray(0, 16), (byte) => byte.toString(16).padStart(2, '0')).join('')}`
+}
+
 /**
  * A comment as it will be stored, through the same cleaning as a submitted one: control
- * characters out, WordPress's length limits for the name, http(s) URLs only, the body rendered
- * and sanitized by the one renderer, the email encrypted and hashed with the site's secret.
+ * characters out, WordPress's length limits for the name, URL and text, http(s) URLs only, the
+ * body rendered and sanitized by the one renderer, the email encrypted and hashed with the
+ * site's secret. Every change to what the file says is a warning: a name or text cut to
+ * WordPress's limit (a text over 65,525 bytes is cut rather than refused: its author, date and
+ * place in the thread, and its replies, are kept), a URL or IP dropped, a missing date, markup
+ * past MAX_TAGS shown as text.
  */
-export async function stageComment(seq: number, record: CommentRecord, secrets: Secrets, keys: EmailKeys, warn: (problem: RecordProblem) => void): Promise<StagedComment> {
-  const name = truncateBytes(cleanText(record.authorName, { multiline: false }).trim(), limits.name)
+export async function stageComment(seq: number, record: CommentRecord, context: StageContext): Promise<StagedComment> {
+  const problem = (reason: string) => context.warn({ record: context.noun, id: record.ref, reason })
+  const fullName = cleanText(record.authorName, { multiline: false }).trim()
+  const name = truncateBytes(fullName, limits.name)
+  if (name !== fullName) problem(`its author name is longer than ${limits.name} bytes: cut to them`)
   const rawUrl = cleanText(record.authorUrl ?? '', { multiline: false }).trim()
   const url = rawUrl ? normalizeUrl(rawUrl) : null
-  if (url === undefined) warn({ record: 'comment', id: record.ref, reason: 'its author URL is not an http(s) URL: dropped' })
+  if (url === undefined) problem('its author URL is not an http(s) URL: dropped')
+  else if (url && byteLength(url) > limits.url) problem(`its author URL is longer than ${limits.url} bytes: dropped`)
   const email = cleanText(record.email ?? '', { multiline: false }).trim() || null
-  const body = cleanText(record.body, { multiline: true }).trim()
-  const ip = record.ip && ipPattern.test(record.ip.trim()) ? record.ip.trim() : null
-  const [emailEncrypted, emailKeys] = email ? await Promise.all([secrets.encryptEmail(email), keys.get(email)]) : [null, null]
+  const fullBody = cleanText(record.body, { multiline: true }).trim()
+  const body = truncateBytes(fullBody, limits.body)
+  if (body !== fullBody) problem(`its text is longer than ${limits.body.toLocaleString('en-US')} bytes (WordPress's limit): cut to them`)
+  // A submission with this much markup is refused (the sanitizer's time grows with the square of
+  // unclosed tags); history is kept, its markup shown as text.
+  const markup = countTags(body) > MAX_TAGS
+  if (markup) problem(`its text holds more than ${MAX_TAGS} tags: shown as text`)
+  const rawIp = record.ip?.trim() ?? ''
+  const ip = rawIp && ipPattern.test(rawIp) ? rawIp : null
+  if (rawIp && !ip) problem('its IP address is not one: dropped')
+  const rawAgent = record.userAgent === null ? '' : cleanText(record.userAgent, { multiline: false })
+  if (rawAgent.length > 1000) problem('its user agent is longer than 1,000 characters: cut to them')
+  if (!record.createdAt) problem('it has no valid date: dated at the import, as WordPress does')
+  const [emailEncrypted, emailKeys] = email ? await Promise.all([context.secrets.encryptEmail(email), context.keys.get(email)]) : [null, null]
   return {
     seq,
     ref: record.ref,
     source: record.source,
-    source_id: record.sourceId,
+    source_site: record.sourceSite,
+    source_id: record.sourceId ?? (await fingerprint(record)),
     article_ref: record.articleRef,
     parent_ref: record.parentRef,
     preferred_id: record.preferredId !== null && record.preferredId >= 1 && record.preferredId <= MAX_ID ? record.preferredId : null,
@@ -67,12 +111,13 @@ export async function stageComment(seq: number, record: CommentRecord, secrets: 
     email_hash: emailKeys?.hash ?? null,
     avatar: emailKeys?.avatar ?? null,
     ip,
-    user_agent: record.userAgent === null ? null : cleanText(record.userAgent, { multiline: false }).slice(0, 1000) || null,
+    user_agent: rawAgent.slice(0, 1000) || null,
     body,
-    html: renderBody(body),
+    html: renderBody(markup ? body.replaceAll('<', '&lt;') : body),
     checks: record.checks,
     moderator_email: record.moderatorEmail,
-    created_at: record.createdAt.toISOString(),
+    created_at: (record.createdAt ?? context.now).toISOString(),
+    undated: record.createdAt === null,
     edited_at: record.editedAt?.toISOString() ?? null,
   }
 }

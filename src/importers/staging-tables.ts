@@ -12,15 +12,16 @@ import type { ArticleRecord } from './import-records.js'
  */
 export async function createStagingTables(db: Db): Promise<void> {
   await db.execute(sql`create temp table import_articles (
-    ref text primary key, key text not null, url text, title text, open boolean not null, created_at timestamptz(3),
+    seq int primary key, ref text not null, label text not null, key text, problem text, source_site text,
+    url text, title text, open boolean not null, created_at timestamptz(3), missing boolean,
     article_id int
   ) on commit drop`)
   await db.execute(sql`create temp table import_comments (
-    seq int primary key, ref text not null, source text not null, source_id text not null,
+    seq int primary key, ref text not null, source text, source_site text, source_id text not null,
     article_ref text not null, parent_ref text, preferred_id int, status comment_status not null,
     author_name text not null, author_url text, email_encrypted text, email_hash text, avatar smallint, ip text, user_agent text,
     body text not null, html text not null, checks jsonb not null, moderator_email text,
-    created_at timestamptz(3) not null, edited_at timestamptz(3),
+    created_at timestamptz(3) not null, undated boolean not null, edited_at timestamptz(3),
     id int, article_id int, parent_id int, root_id int, path text collate "C", depth int
   ) on commit drop`)
 }
@@ -29,7 +30,8 @@ export async function createStagingTables(db: Db): Promise<void> {
 export interface StagedComment {
   seq: number
   ref: string
-  source: string
+  source: string | null
+  source_site: string | null
   source_id: string
   article_ref: string
   parent_ref: string | null
@@ -47,25 +49,32 @@ export interface StagedComment {
   checks: CheckResult[]
   moderator_email: string | null
   created_at: string
+  /** The file gave no date: `created_at` is the import's. */
+  undated: boolean
   edited_at: string | null
 }
 
-export function stagedArticle(record: ArticleRecord) {
-  return { ref: record.ref, key: record.key, url: record.url, title: record.title, open: record.open, created_at: record.createdAt?.toISOString() ?? null }
+export function stagedArticle(seq: number, record: ArticleRecord) {
+  return {
+    seq, ref: record.ref, label: record.label ?? record.ref, key: record.key, problem: record.problem ?? null, source_site: record.sourceSite ?? null,
+    url: record.url, title: record.title, open: record.open, created_at: record.createdAt?.toISOString() ?? null,
+  }
 }
 
 /**
  * Inserts a batch as one JSON parameter, spread into the table's row type by PostgreSQL: a
  * statement with thousands of bound parameters costs several times more, on PGlite above all.
  */
-export async function insertJsonRows(db: Db, table: 'import_articles' | 'import_comments', rows: object[], skipConflicts = false): Promise<void> {
+export async function insertJsonRows(db: Db, table: 'import_articles' | 'import_comments', rows: object[]): Promise<void> {
   const into = sql.identifier(table)
-  await db.execute(sql`insert into ${into} select * from json_populate_recordset(null::${into}, ${JSON.stringify(rows)}::json)
-    ${skipConflicts ? sql`on conflict do nothing` : sql``}`)
+  await db.execute(sql`insert into ${into} select * from json_populate_recordset(null::${into}, ${JSON.stringify(rows)}::json)`)
 }
 
-/** The merge reads staged rows by `seq` (their primary key) and articles by `ref`: statistics are all they need. */
+/** The merge reads staged rows by `seq` (their primary key) and articles by `ref`. */
 export async function analyzeStagingTables(db: Db): Promise<void> {
+  await db.execute(sql`create index on import_articles (ref, seq)`)
+  await db.execute(sql`create index on import_articles (key, seq)`)
+  await db.execute(sql`create index on import_comments (article_ref)`)
   // Temporary tables are never analyzed by autovacuum: without statistics the merge's plans go wrong.
   await db.execute(sql`analyze import_articles`)
   await db.execute(sql`analyze import_comments`)

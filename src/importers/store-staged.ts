@@ -28,11 +28,11 @@ export async function storeStaged(db: Db, now: Date): Promise<StoredComments> {
   await db.execute(sql`analyze import_shown`)
   await db.execute(sql`
     insert into comments (id, article_id, parent_id, root_id, path, depth, status, shown, author_name, author_url,
-      email_encrypted, email_hash, avatar, ip, user_agent, body, html, checks, moderator_id, source, source_id, created_at, edited_at,
+      email_encrypted, email_hash, avatar, ip, user_agent, body, html, checks, moderator_id, source, source_site, source_id, created_at, edited_at,
       status_changed_at, ip_collected_at)
     select t.id, i.article_id, t.parent_id, t.root_id, t.path, t.depth, s.status, exists (select 1 from import_shown h where h.id = t.id),
       s.author_name, s.author_url, s.email_encrypted, s.email_hash, s.avatar, s.ip, s.user_agent, s.body, s.html, s.checks,
-      m.id, s.source, s.source_id, s.created_at, s.edited_at,
+      m.id, i.source, i.source_site, i.source_id, s.created_at, s.edited_at,
       -- Retention runs from the import: spam, trash and IPs from years ago are not purged at the first job run.
       ${now.toISOString()}::timestamptz, case when s.ip is not null or s.user_agent is not null then ${now.toISOString()}::timestamptz end
     from import_tree t

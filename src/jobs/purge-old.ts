@@ -1,29 +1,34 @@
-import { and, inArray, isNotNull, lt, sql } from 'drizzle-orm'
+import { and, isNotNull, lt, sql } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
+import { queryRows } from '../db/database.js'
 import { comments } from '../db/schema.js'
 import type { Settings } from '../settings/settings-schema.js'
+import { instanceId } from '../sources/instance-id.js'
+import { rememberRemoved } from '../sources/removed-sources.js'
 
 const DAY_MS = 86_400_000
 
 /**
  * Deletes what has been spam or trash for `purgeAfterDays` (counted from the status change, so a
  * moderator who trashes an old comment can still restore it; replies of a purged comment were
- * never published under it: moderators could only reply to approved comments), and forgets IPs
- * and user agents held for `ipRetentionDays` (counted from when Parley received them).
+ * never published under it: moderators could only reply to approved comments), remembering
+ * where each came from so that no import brings it back, and forgets IPs and user agents held
+ * for `ipRetentionDays` (counted from when Parley received them).
  */
 export async function purgeOld(db: Db, settings: Settings, now: Date): Promise<{ purged: number; forgotten: number }> {
   let purged = 0
   if (settings.purgeAfterDays > 0) {
     const before = new Date(now.getTime() - settings.purgeAfterDays * DAY_MS)
-    const rows = await db
-      .delete(comments)
-      .where(and(
-        inArray(comments.status, ['spam', 'trash']),
-        lt(comments.statusChangedAt, before),
-        sql`not exists (select 1 from ${comments} c where c.parent_id = ${comments.id})`,
-      ))
-      .returning({ id: comments.id })
-    purged = rows.length
+    const [row] = await queryRows<{ n: number }>(db, sql`
+      with gone as (
+        delete from comments c
+        where c.status in ('spam', 'trash') and c.status_changed_at < ${before.toISOString()}::timestamptz
+          and not exists (select 1 from comments r where r.parent_id = c.id)
+        returning c.id, c.source, c.source_site, c.source_id, c.created_at
+      ),
+      remembered as (${rememberRemoved(sql`gone`, await instanceId(db), now)})
+      select count(*)::int as n from gone`)
+    purged = row?.n ?? 0
   }
   let forgotten = 0
   if (settings.ipRetentionDays > 0) {

@@ -6,11 +6,14 @@ import { pathIds, SEGMENT_LENGTH } from '../comments/comment-path.js'
 import { logAction } from './audit-log.js'
 import { recordEvent } from '../webhooks/outbox.js'
 import { notFound } from './moderate-comment.js'
+import { instanceId } from '../sources/instance-id.js'
+import { rememberRemoved } from '../sources/removed-sources.js'
 import type { ModerationContext } from './moderation-context.js'
 
 /**
  * Deletes a comment for good. Its replies move up to its parent (a top-level comment's replies
- * become threads of their own): their paths lose its segment, their depth drops by one.
+ * become threads of their own): their paths lose its segment, their depth drops by one. Where it
+ * came from is remembered, so that no import brings it back.
  */
 export async function deleteComment(ctx: ModerationContext, id: number): Promise<void> {
   await ctx.db.transaction(async (tx) => {
@@ -26,6 +29,7 @@ export async function deleteComment(ctx: ModerationContext, id: number): Promise
           ? sql`('x' || substr(path, ${cut + 13}, 8))::bit(32)::int`
           : sql`root_id`}
       where root_id = ${row.rootId} and path > ${row.path} and path < ${`${row.path}~`}`)
+    await tx.execute(rememberRemoved(sql`(select id, source, source_site, source_id, created_at from comments where id = ${id})`, await instanceId(tx), ctx.now))
     await tx.delete(comments).where(eq(comments.id, id))
     await refreshShown(tx, pathIds(row.path).slice(0, -1))
     if (row.shown || row.status === 'approved') await bumpArticle(tx, row.articleId, row.status === 'approved' ? -1 : 0)

@@ -1,6 +1,7 @@
 import { checkBody } from '../comments/submission-rules.js'
 import { renderBody } from '../comments/render-body.js'
 import { insertComment } from '../comments/insert-comment.js'
+import { attachableParent } from '../comments/comment-path.js'
 import { changeStatus, lockForChange } from '../comments/comment-status.js'
 import type { CommentRow } from '../comments/comment-row.js'
 import { logAction } from './audit-log.js'
@@ -9,7 +10,8 @@ import type { ModerationContext } from './moderation-context.js'
 
 /**
  * A moderator answers a comment: published at once as the moderator. Answering a held comment
- * approves it first, as WordPress does; answering spam or trash is refused as not found.
+ * approves it first, as WordPress does; answering spam or trash is refused as not found. An
+ * answer to a comment at MAX_DEPTH sits beside it.
  */
 export async function replyAsModerator(ctx: ModerationContext, parentId: number, rawBody: string | undefined): Promise<CommentRow> {
   const body = checkBody(rawBody)
@@ -27,7 +29,8 @@ export async function replyAsModerator(ctx: ModerationContext, parentId: number,
     }
     const reply = await insertComment(tx, {
       articleId: parent.articleId,
-      parent,
+      // A reply to a comment at the deepest depth kept goes beside it.
+      parent: attachableParent(parent),
       status: 'approved',
       authorName: ctx.moderator.name,
       authorUrl: null,

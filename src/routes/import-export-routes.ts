@@ -6,6 +6,7 @@ import { ApiError, validationError } from '../http/api-error.js'
 import { DEFAULT_IMPORT_MAX_BYTES, IMPORT_PATH, limitedBody } from '../http/import-body.js'
 import { ownOrigin } from '../http/origins.js'
 import { ImportRefused } from '../importers/import-records.js'
+import { keyPrefixPattern } from '../articles/articles.js'
 import { jsonExport } from '../exports/json-export.js'
 import { wxrExport } from '../exports/wxr-export.js'
 import { textStream } from '../exports/text-stream.js'
@@ -19,12 +20,14 @@ const ImportSummarySchema = named('ImportSummary', z.object({
   format: z.enum(['wxr', 'disqus', 'parley']),
   articles: z.int().check(z.describe('Articles created')),
   comments: z.int().check(z.describe('Comments imported')),
-  skipped: z.int().check(z.describe('Pingbacks and trackbacks (unless `pings=true`), other comment types, and comments imported before')),
+  skipped: z.int().check(z.describe('Pingbacks and trackbacks (unless `pings=true`), other comment types, comments here already and comments deleted here')),
   errors: z.array(problemSchema).check(z.describe('Records not imported (at most 1,000 listed; `details.errorCount` counts all)')),
-  warnings: z.array(problemSchema).check(z.describe('Records imported with a change: no email, a missing parent, a URL dropped')),
+  warnings: z.array(problemSchema).check(z.describe('Records imported with a change (no email, a missing parent, a URL dropped, a text cut to 65,525 bytes…) or joined with another (a post id twice, two sites in one article)')),
   details: z.object({
     existingArticles: z.int(), updatedArticles: z.int(), statuses: counts, replies: z.int(),
-    longestChain: z.int(), pings: z.int(), otherTypes: z.int(), alreadyImported: z.int(),
+    longestChain: z.int(), pings: z.int(), otherTypes: z.int(),
+    alreadyImported: z.int().check(z.describe('Comments here already: imported before (same source, site and id), or this Parley\'s own back from its export')),
+    removedBefore: z.int().check(z.describe('Comments deleted here for good (by a moderator, or purged): never brought back')),
     errorCount: z.int(), warningCount: z.int(),
   }),
 }))
@@ -39,7 +42,15 @@ const importRoute = createRoute({
   description: 'Streamed: up to PARLEY_IMPORT_MAX_MB (256 MiB by default). Re-importing the same file changes nothing. '
     + 'A file that is not well-formed is refused whole, with the line and column of the first problem.',
   request: {
-    query: z.object({ pings: z.optional(z.enum(['true', 'false'])).check(z.describe('Import pingbacks and trackbacks too')) }),
+    query: z.object({
+      pings: z.optional(z.enum(['true', 'false'])).check(z.describe('Import pingbacks and trackbacks too')),
+      keyPrefix: z.optional(z.string().check(z.regex(keyPrefixPattern, 'A key prefix is 1-100 characters of A-Z a-z 0-9 . _ ~ : @ -'))).check(
+        z.describe('Put before every article key of the file (`blog-b:` makes post 12 the article `blog-b:12`): two sites whose post ids overlap keep their threads apart'),
+      ),
+      site: z.optional(z.string().check(z.minLength(1), z.maxLength(2000))).check(
+        z.describe('The site the file\'s comments come from, instead of the one it names (a WXR\'s blog URL, a Disqus forum): a site whose address changed since an earlier import, or two installations at one address'),
+      ),
+    }),
     body: { required: true, streamed: true, content: { 'application/xml': { schema: exportFile }, 'text/xml': { schema: exportFile }, 'application/json': { schema: exportFile } } },
   },
   responses: {
@@ -77,6 +88,8 @@ export const importExportRoutes = new OpenApiRoutes<AppEnv>()
         moderatorId: c.var.moderator.id,
         now: deps.clock(),
         includePings: c.req.valid('query').pings === 'true',
+        keyPrefix: c.req.valid('query').keyPrefix ?? '',
+        site: c.req.valid('query').site ?? '',
       })
       return c.json(summary, 200)
     } catch (error) {
