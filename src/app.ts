@@ -89,7 +89,7 @@ export function createApp(deps: Deps | undefined, options: AppOptions) {
       const settings = await deps.settings.get(deps.db)
       return allowedOrigins(c, settings.values).includes(origin) ? origin : null
     },
-    allowMethods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
+    allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowHeaders: ['Content-Type', 'Authorization', 'If-None-Match'],
     exposeHeaders: ['ETag', 'Location', 'Retry-After'],
     maxAge: 600,

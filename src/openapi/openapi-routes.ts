@@ -54,9 +54,10 @@ type ValidatedInput<R extends RouteDoc> = {
     & BodyPart<R, 'application/json', 'json'> & BodyPart<R, 'application/x-www-form-urlencoded', 'form'>
 }
 
-// Every validation failure becomes API.md's 422 problem, thrown to the one error handler.
-function validationHook(result: { success: true } | { success: false; error: core.$ZodError; target: string }): undefined {
-  if (!result.success) throw fromZodError(result.error, result.target)
+// Every validation failure becomes API.md's 422 problem, thrown to the one error handler; the
+// value validated tells a missing field from a wrong one.
+function validationHook(result: { success: true } | { success: false; error: core.$ZodError; data: unknown; target: string }): undefined {
+  if (!result.success) throw fromZodError(result.error, result.target, result.data)
   return undefined
 }
 

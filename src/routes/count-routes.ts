@@ -26,9 +26,8 @@ const countsRoute = createRoute({
 export const countRoutes = new OpenApiRoutes<AppEnv>().openapi(countsRoute, async (c) => {
   const { deps } = c.env
   const keys = [...new Set(c.req.valid('query').keys.split(',').filter((key) => key !== ''))]
-  if (keys.length === 0 || keys.length > MAX_KEYS || !keys.every((key) => articleKeyPattern.test(key))) {
-    throw validationError([{ field: 'keys', code: 'invalid_keys', message: `Give 1-${MAX_KEYS} article keys, separated by commas.` }])
-  }
+  const fault = keys.length === 0 ? 'required' : keys.length > MAX_KEYS ? 'too_long' : keys.every((key) => articleKeyPattern.test(key)) ? undefined : 'invalid_format'
+  if (fault) throw validationError([{ field: 'keys', code: fault, message: `Give 1-${MAX_KEYS} article keys, separated by commas.` }])
   // Answered from the read cache before here when it held these counts (readCacheHit); kept below for next time.
   const cacheKey = deps.readCache && readCacheKey(c)
   const ticket = deps.readCache?.begin() ?? -1

@@ -5,7 +5,7 @@ import { exportPersonalData, erasePersonalData } from '../privacy/privacy-reques
 import { ModCommentSchema, authProblems, jsonBody, jsonContent, problem } from './schemas.js'
 
 // Any text with an @: imported comments may carry addresses WordPress's rules would refuse today.
-const emailSchema = z.string().check(z.trim(), z.minLength(3), z.maxLength(320), z.regex(/@/, 'an email address'))
+const emailSchema = z.string().check(z.trim(), z.minLength(3), z.maxLength(320), z.regex(/@/, 'must be an email address'))
 
 const exportRoute = createRoute({
   method: 'get',

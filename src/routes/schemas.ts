@@ -1,7 +1,8 @@
 import * as z from 'zod/mini'
 import type * as core from 'zod/v4/core'
 import { named } from '../openapi/schema-names.js'
-import '../openapi/zod-english.js'
+import { articleKeyPattern, articleKeyRule } from '../articles/articles.js'
+import '../http/zod-issues.js'
 
 export const ProblemSchema = named('Problem', z.object({
   type: z.literal('about:blank'),
@@ -19,7 +20,7 @@ export const problem = (description: string) => ({
 
 export const ArticleKeyParam = z.object({
   key: z.string().check(
-    z.regex(/^[A-Za-z0-9._~:@-]{1,200}$/, 'an article key is 1-200 characters of A-Z a-z 0-9 . _ ~ : @ -'),
+    z.regex(articleKeyPattern, articleKeyRule),
     z.meta({ example: '4821' }),
   ),
 })
