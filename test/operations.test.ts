@@ -20,7 +20,7 @@ describe('operations', () => {
       '/api/v1/comments/{id}', '/api/v1/comments/{id}/reports', '/api/v1/counts',
       '/api/v1/moderation/articles', '/api/v1/moderation/articles/{key}', '/api/v1/moderation/articles/{key}/move', '/api/v1/moderation/comments',
       '/api/v1/moderation/comments/bulk', '/api/v1/moderation/comments/{id}', '/api/v1/moderation/comments/{id}/replies', '/api/v1/moderation/comments/{id}/reports/dismiss',
-      '/api/v1/moderation/log', '/comment-form', '/healthz', '/readyz',
+      '/api/v1/moderation/log', '/comment-form', '/docs', '/healthz', '/openapi.json', '/readyz',
     ])
     expect(Object.keys(doc.paths['/api/v1/comments/{id}']).sort()).toEqual(['delete', 'get', 'patch'])
     const limit = doc.paths['/api/v1/articles/{key}/comments'].get.parameters.find((p: { name: string }) => p.name === 'limit')

@@ -5,20 +5,22 @@ import { validationError } from '../http/api-error.js'
 import { cachedReadResponse, publicReadHeaders, readCacheKey } from '../http/cached-read.js'
 import { articleKeyPattern } from '../articles/articles.js'
 import { articleCounts } from '../comments/article-counts.js'
-import { problem } from './schemas.js'
+import { cachedReadHeaders, ifNoneMatchHeader, problem } from './schemas.js'
 
 const MAX_KEYS = 100
 
 const countsRoute = createRoute({
   method: 'get',
   path: '/api/v1/counts',
+  operationId: 'getCounts',
   summary: 'Approved-comment counts for up to 100 article keys',
   request: {
     query: z.object({ keys: z.string().check(z.maxLength(25_000)).check(z.meta({ description: 'Comma-separated article keys', example: 'a,b,c' })) }),
+    headers: ifNoneMatchHeader,
   },
   responses: {
-    200: { description: 'Counts by key', content: { 'application/json': { schema: z.object({ counts: z.record(z.string(), z.int()) }) } } },
-    304: { description: 'Not modified' },
+    200: { description: 'Counts by key', headers: cachedReadHeaders, content: { 'application/json': { schema: z.object({ counts: z.record(z.string(), z.int()) }) } } },
+    304: { description: 'Not modified since the ETag in `If-None-Match`', headers: cachedReadHeaders },
     422: problem('Missing, invalid or too many keys'),
   },
 })

@@ -13,7 +13,8 @@ const methods = ['get', 'post', 'put', 'patch', 'delete'] as const
 /** As much of an OpenAPI document as the docs page reads. */
 export interface OpenApiDocument {
   openapi: string
-  info: { title: string; version: string }
+  info: { title: string; version: string; description?: string }
+  servers?: { url: string; description?: string }[]
   paths?: Record<string, object>
   components?: unknown
 }
