@@ -132,7 +132,12 @@ export const ModCommentSchema = named('ModComment', z.object({
   ip: z.nullable(z.string()),
   userAgent: z.nullable(z.string()),
   article: z.object({ key: z.string(), url: z.nullable(z.string()), title: z.nullable(z.string()) }),
-  checks: z.array(z.object({ filter: z.string(), verdict: z.enum(['approve', 'hold', 'spam']), reason: z.string() })),
+  checks: z.array(z.object({
+    filter: z.string(),
+    verdict: z.enum(['approve', 'hold', 'spam']),
+    reason: z.string(),
+    retry: z.optional(z.boolean()).check(z.describe('The filter could not decide and is asked again later (Akismet, the site\'s filter service)')),
+  })),
   reports: z.array(z.object({ id: z.int(), reason: z.string(), note: z.nullable(z.string()), createdAt: z.string() })),
 }))
 

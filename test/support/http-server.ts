@@ -8,8 +8,11 @@ import type { TestApp } from './test-app.js'
  */
 export async function serveTestApp(t: TestApp): Promise<{ url: string, port: number, close: () => Promise<void> }> {
   const server = serve({
-    fetch: (request, env: { incoming?: { socket?: { remoteAddress?: string } } }) =>
-      t.app.fetch(request, { deps: t.deps, remoteAddr: env.incoming?.socket?.remoteAddress }),
+    fetch: async (request, env: { incoming?: { socket?: { remoteAddress?: string } } }) => {
+      const res = await t.app.fetch(request, { deps: t.deps, remoteAddr: env.incoming?.socket?.remoteAddress })
+      t.contract.record(request.method, request.url, res)
+      return res
+    },
     port: 0,
     hostname: '127.0.0.1',
   })
