@@ -34,6 +34,8 @@ import { articleMoveRoutes } from './routes/article-move-routes.js'
 import { requireRole } from './http/moderator-auth.js'
 import { renderDocs, type OpenApiDocument } from './routes/docs-page.js'
 import { commentFormDoc } from './routes/comment-form-doc.js'
+import { documentDocs } from './routes/document-docs.js'
+import { withGuards, type RoleGuard } from './routes/guard-docs.js'
 import type { RouteDoc } from './openapi/openapi-routes.js'
 
 export type { Deps } from './deps.js'
@@ -44,7 +46,16 @@ const documented = [
   moderationRoutes, moderationArticleRoutes, articleMoveRoutes, adminRoutes, webhookRoutes,
   importExportRoutes, privacyRoutes,
 ]
-export const routeDocs: readonly RouteDoc[] = [...documented.flatMap((routes) => routes.docs), commentFormDoc]
+
+/** Who may call what: every route under a prefix needs a signed-in moderator of at least this role. */
+const roleGuards: readonly RoleGuard[] = [
+  { prefix: '/api/v1/moderation/', role: 'moderator' },
+  { prefix: '/api/v1/admin/', role: 'admin' },
+]
+
+/** Every route as the whole app answers it (guard-docs.ts adds what the middleware below answers). */
+export const routeDocs: readonly RouteDoc[] = [...documented.flatMap((routes) => routes.docs), commentFormDoc, ...documentDocs]
+  .map((route) => withGuards(route, roleGuards))
 
 /**
  * The files the app serves that are built from sources: Node builds them (`fromSource`); the
@@ -85,7 +96,7 @@ export function createApp(deps: Deps | undefined, options: AppOptions) {
       const settings = await deps.settings.get(deps.db)
       return allowedOrigins(c, settings.values).includes(origin) ? origin : null
     },
-    allowMethods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
+    allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowHeaders: ['Content-Type', 'Authorization', 'If-None-Match'],
     exposeHeaders: ['ETag', 'Location', 'Retry-After'],
     maxAge: 600,
@@ -98,8 +109,7 @@ export function createApp(deps: Deps | undefined, options: AppOptions) {
   app.use('/comment-form', deadline((error) => formErrorPage(error)))
   app.use('/comment-form', limitBody(MAX_BODY_BYTES, (error) => formErrorPage(error)))
 
-  app.use('/api/v1/moderation/*', requireRole('moderator'))
-  app.use('/api/v1/admin/*', requireRole('admin'))
+  for (const { prefix, role } of roleGuards) app.use(`${prefix}*`, requireRole(role))
 
   for (const routes of documented) app.route('/', routes)
   app.route('/', commentFormRoutes)

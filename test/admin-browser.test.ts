@@ -186,7 +186,7 @@ describe('the moderation dashboard in Chromium', () => {
     await page.goto(`${server.url}/admin/settings`)
     await page.getByLabel('Threaded comments, levels deep').fill('12')
     await Promise.all([page.waitForURL(`${server.url}/admin/settings`), page.getByRole('button', { name: 'Save settings' }).click()])
-    expect(await page.locator('#error-threadDepth').textContent()).toBe('At most 10.')
+    expect(await page.locator('#error-threadDepth').textContent()).toBe('Must be at most 10.')
     await page.screenshot({ path: join(SCREENSHOTS, 'admin-settings-light.png'), fullPage: true })
     await page.emulateMedia({ colorScheme: 'dark' })
     await page.screenshot({ path: join(SCREENSHOTS, 'admin-settings-dark.png'), fullPage: true })

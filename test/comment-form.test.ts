@@ -115,6 +115,19 @@ describe('the no-JavaScript form', () => {
     expect(await t.deps.db.select().from(comments)).toEqual([])
   })
 
+  it('answers a comment_post_ID that cannot be an article key as the JSON API answers such a key: 422 validation_failed', async () => {
+    const api = await t.postJson('/api/v1/articles/no%20spaces/comments', { name: 'Ann', email: 'ann@example.com', body: 'Hello' })
+    expect(api.status).toBe(422)
+    expect(await api.json()).toMatchObject({ code: 'validation_failed', errors: [{ field: 'key', code: 'invalid_format' }] })
+    const invalid = await form(wordpressFields({ comment_post_ID: 'no spaces' }))
+    expect(invalid.status).toBe(422)
+    expect(await invalid.text()).toContain('<strong>Error:</strong> comment_post_ID must be an article key: 1-200 characters of A-Z a-z 0-9 . _ ~ : @ -.')
+    const missing = await form(wordpressFields({ comment_post_ID: ' ' }))
+    expect(missing.status).toBe(422)
+    expect(await missing.text()).toContain('<strong>Error:</strong> comment_post_ID is required.')
+    expect(await t.deps.db.select().from(comments)).toEqual([])
+  })
+
   it('accepts a reply through comment_parent and refuses a bad one', async () => {
     await t.setSettings(openSettings)
     await form(wordpressFields())

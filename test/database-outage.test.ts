@@ -18,6 +18,7 @@ import { accepts } from '../bench/database-probes.js'
 import { Traffic, type Sample } from '../bench/fault-traffic.js'
 import { TEST_SECRET, TEST_START } from './support/test-app.js'
 import { openSettings } from './support/seed.js'
+import { contractChecker } from './support/contract.js'
 import { serveTestApp } from './support/http-server.js'
 import { postgresUrl } from './support/test-database.js'
 
@@ -40,6 +41,10 @@ describe.skipIf(!postgresUrl)('a multi-second PostgreSQL outage', () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined)
   })
 
+  // Every answer given through the outage, 503s included, must be one the OpenAPI document describes.
+  const contract = contractChecker()
+  afterAll(() => contract.verify())
+
   /** A Parley instance on `url` as the Node entry builds one: its own pool and, when asked, its read cache. */
   async function parley(url: string, readCache: boolean, clock: () => Date) {
     const database = openPostgres({ url, poolMax: 4, timeoutMs: DB_TIMEOUT_MS })
@@ -58,7 +63,7 @@ describe.skipIf(!postgresUrl)('a multi-second PostgreSQL outage', () => {
       config: { publicUrl: null, trustProxy: null, cacheMaxAge: 10, dbTimeoutMs: DB_TIMEOUT_MS, sessions: defaultSessionLimits, akismet: null, turnstile: null, allowPrivateTargets: true },
       readCache: listener?.cache,
     }
-    const server = await serveTestApp({ app: createApp(undefined, fromSource), deps })
+    const server = await serveTestApp({ app: createApp(undefined, fromSource), deps, contract })
     cleanups.push(async () => {
       await server.close()
       await listener?.close()

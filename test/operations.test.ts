@@ -19,8 +19,8 @@ describe('operations', () => {
       '/api/v1/articles/{key}/comments', '/api/v1/auth/login', '/api/v1/auth/logout', '/api/v1/auth/me',
       '/api/v1/comments/{id}', '/api/v1/comments/{id}/reports', '/api/v1/counts',
       '/api/v1/moderation/articles', '/api/v1/moderation/articles/{key}', '/api/v1/moderation/articles/{key}/move', '/api/v1/moderation/comments',
-      '/api/v1/moderation/comments/bulk', '/api/v1/moderation/comments/{id}', '/api/v1/moderation/comments/{id}/replies',
-      '/api/v1/moderation/log', '/comment-form', '/healthz', '/readyz',
+      '/api/v1/moderation/comments/bulk', '/api/v1/moderation/comments/{id}', '/api/v1/moderation/comments/{id}/replies', '/api/v1/moderation/comments/{id}/reports/dismiss',
+      '/api/v1/moderation/log', '/comment-form', '/docs', '/healthz', '/openapi.json', '/readyz',
     ])
     expect(Object.keys(doc.paths['/api/v1/comments/{id}']).sort()).toEqual(['delete', 'get', 'patch'])
     const limit = doc.paths['/api/v1/articles/{key}/comments'].get.parameters.find((p: { name: string }) => p.name === 'limit')
@@ -50,6 +50,13 @@ describe('CORS', () => {
       expect(preflight.headers.get('access-control-allow-origin')).toBe(origin)
       expect(preflight.headers.get('access-control-allow-methods')).toContain('POST')
     }
+    // Moderators' tools on an allowed origin register and close articles with PUT.
+    const put = await t.request('/api/v1/moderation/articles/a', {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://news.example', 'Access-Control-Request-Method': 'PUT', 'Access-Control-Request-Headers': 'authorization, content-type' },
+    })
+    expect(put.status).toBe(204)
+    expect(put.headers.get('access-control-allow-methods')?.split(',')).toContain('PUT')
     const foreign = await t.request('/api/v1/articles/a/comments', { headers: { Origin: 'https://evil.example' } })
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull()
     const read = await t.request('/api/v1/articles/a/comments', { headers: { Origin: 'https://news.example' } })

@@ -131,7 +131,11 @@ describe('read cache', () => {
     const settings = new SettingsStore(60_000)
     const listener = await listenForChanges(database, t.deps.logger, () => settings.invalidate())
     const deps: Deps = { ...t.deps, db: database.db, settings, readCache: listener.cache }
-    const other = (path: string, init: RequestInit = {}) => t.app.request(`${ORIGIN}${path}`, init, { deps, remoteAddr: READER_IP })
+    const other = async (path: string, init: RequestInit = {}) => {
+      const res = await t.app.request(`${ORIGIN}${path}`, init, { deps, remoteAddr: READER_IP })
+      t.contract.record(init.method ?? 'GET', `${ORIGIN}${path}`, res)
+      return res
+    }
     try {
       await t.setSettings(openSettings)
       const { comment } = await postComment(t, 'two')

@@ -8,6 +8,7 @@ import { createLogger } from '../src/logger.js'
 import { SettingsStore } from '../src/settings/settings-store.js'
 import { openPostgres } from '../src/db/postgres.js'
 import { TEST_SECRET } from './support/test-app.js'
+import { contractChecker } from './support/contract.js'
 import { nativeArgon2 } from '../src/runtime/argon2-native.js'
 import { importComments } from '../src/importers/import-comments.js'
 import { defaultSessionLimits } from '../src/auth/sessions.js'
@@ -36,22 +37,30 @@ const depsFor = async (db: Deps['db']): Promise<Deps> => ({
   config: { publicUrl: null, trustProxy: null, cacheMaxAge: 10, dbTimeoutMs: 1000, sessions: defaultSessionLimits, akismet: null, turnstile: null, allowPrivateTargets: true },
 })
 
+const contract = contractChecker()
+afterAll(() => contract.verify())
+
 describe('when the database is unreachable', () => {
   const app = createApp(undefined, fromSource)
   for (const [name, database] of [['refuses connections', refused], ['never answers', hanging]] as const) {
     it(`answers 503 unavailable with Retry-After when it ${name}, and /healthz stays up`, async () => {
       const deps = await depsFor(database.db)
-      const requests = [
-        app.request('http://parley.test/api/v1/articles/a/comments', {}, { deps }),
-        app.request('http://parley.test/api/v1/articles/a/comments', {
+      const sent: [string, RequestInit][] = [
+        ['/api/v1/articles/a/comments', {}],
+        ['/api/v1/articles/a/comments', {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
           body: JSON.stringify({ name: 'Ann', email: 'ann@example.com', body: 'Hello' }),
-        }, { deps }),
-        app.request('http://parley.test/api/v1/counts?keys=a', {}, { deps }),
-        app.request('http://parley.test/readyz', {}, { deps }),
+        }],
+        ['/api/v1/counts?keys=a', {}],
+        ['/readyz', {}],
       ]
-      for (const res of await Promise.all(requests)) {
+      const answers = await Promise.all(sent.map(async ([path, init]) => {
+        const res = await app.request(`http://parley.test${path}`, init, { deps })
+        contract.record(init.method ?? 'GET', `http://parley.test${path}`, res)
+        return res
+      }))
+      for (const res of answers) {
         expect(res.status).toBe(503)
         expect(res.headers.get('retry-after')).toBe('5')
         expect(await res.json()).toMatchObject({ status: 503, code: 'unavailable' })

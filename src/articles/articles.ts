@@ -11,6 +11,9 @@ export const articleKeyPattern = /^[A-Za-z0-9._~:@-]{1,200}$/
 /** A prefix an import puts before every key of a file: key characters, leaving room for the key. */
 export const keyPrefixPattern = /^[A-Za-z0-9._~:@-]{1,100}$/
 
+/** What a field holding an article key must be, as the end of a sentence naming the field. */
+export const articleKeyRule = 'must be an article key: 1-200 characters of A-Z a-z 0-9 . _ ~ : @ -'
+
 function findArticle(db: Db, key: string): Promise<Article | undefined> {
   return db.select().from(articles).where(eq(articles.key, key)).then((rows) => rows[0])
 }

@@ -4,7 +4,7 @@ import { articleAliases, articles, comments } from '../db/schema.js'
 import { ApiError, validationError } from '../http/api-error.js'
 import { normalizeUrl } from '../comments/submission-rules.js'
 import { logAction } from '../moderation/audit-log.js'
-import { articleKeyPattern, type Article } from './articles.js'
+import { articleKeyPattern, articleKeyRule, type Article } from './articles.js'
 
 export interface ArticleMove {
   from: string
@@ -40,7 +40,7 @@ function checkedUrl(url: string | null | undefined): string | null | undefined {
  */
 export async function moveArticle(db: Db, move: ArticleMove, actor: { moderatorId: number | null; now: Date }): Promise<MovedArticle> {
   if (!articleKeyPattern.test(move.to)) {
-    throw validationError([{ field: 'to', code: 'invalid_key', message: 'An article key is 1-200 characters of A-Z a-z 0-9 . _ ~ : @ -' }])
+    throw validationError([{ field: 'to', code: 'invalid_format', message: `to ${articleKeyRule}.` }])
   }
   if (move.to === move.from) throw validationError([{ field: 'to', code: 'same_key', message: 'The article already has this key.' }])
   const url = checkedUrl(move.url)

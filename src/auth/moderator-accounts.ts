@@ -24,9 +24,15 @@ export function toModeratorView(row: ModeratorRow): ModeratorView {
 function checkPassword(password: string, field = 'password'): FieldError | undefined {
   const length = [...password].length
   if (length < PASSWORD_MIN || length > PASSWORD_MAX) {
-    return { field, code: 'invalid_password', message: `A password has ${PASSWORD_MIN} to ${PASSWORD_MAX} characters.` }
+    return { field, code: length < PASSWORD_MIN ? 'too_short' : 'too_long', message: `A password has ${PASSWORD_MIN} to ${PASSWORD_MAX} characters.` }
   }
   return undefined
+}
+
+/** A name of 1 to 245 characters (WordPress's column), or its fault. */
+function checkName(name: string): FieldError | undefined {
+  if (name && name.length <= 245) return undefined
+  return { field: 'name', code: name ? 'too_long' : 'required', message: 'A name has 1 to 245 characters.' }
 }
 
 export interface NewModerator {
@@ -43,7 +49,8 @@ export async function createModerator(db: Db, passwords: PasswordHasher, input: 
   const name = cleanText(input.name, { multiline: false }).trim()
   const errors: FieldError[] = []
   if (!isEmail(email) && email !== 'admin@localhost') errors.push({ field: 'email', code: 'invalid_email', message: 'Please enter a valid email address.' })
-  if (!name || name.length > 245) errors.push({ field: 'name', code: 'invalid_name', message: 'A name has 1 to 245 characters.' })
+  const badName = checkName(name)
+  if (badName) errors.push(badName)
   const weak = checkPassword(input.password)
   if (weak) errors.push(weak)
   if (errors.length > 0) throw validationError(errors)
@@ -77,9 +84,8 @@ export async function updateModerator(db: Db, passwords: PasswordHasher, id: num
   }
   // Cleaned as in createModerator (a NUL in a name was a 500).
   const name = change.name === undefined ? undefined : cleanText(change.name, { multiline: false }).trim()
-  if (name !== undefined && (!name || name.length > 245)) {
-    throw validationError([{ field: 'name', code: 'invalid_name', message: 'A name has 1 to 245 characters.' }])
-  }
+  const badName = name === undefined ? undefined : checkName(name)
+  if (badName) throw validationError([badName])
   const email = change.email === undefined ? undefined : change.email.trim().toLowerCase()
   if (email !== undefined && !isEmail(email)) {
     throw validationError([{ field: 'email', code: 'invalid_email', message: 'Please enter a valid email address.' }])

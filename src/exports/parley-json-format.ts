@@ -59,5 +59,12 @@ export const exportedCommentSchema = z.object({
   sourceId: z.nullable(z.string()),
 })
 
+/** The whole file, as the OpenAPI document describes it (the importer reads it element by element). */
+export const parleyExportSchema = z.object({
+  parley: exportHeaderSchema,
+  articles: z.array(exportedArticleSchema),
+  comments: z.array(exportedCommentSchema),
+})
+
 export type ExportedArticle = z.infer<typeof exportedArticleSchema>
 export type ExportedComment = z.infer<typeof exportedCommentSchema>

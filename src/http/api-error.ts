@@ -1,14 +1,8 @@
-/** The stable machine codes of API.md. */
-export type ErrorCode =
-  | 'validation_failed' | 'malformed_json' | 'malformed_form' | 'unsupported_media_type' | 'payload_too_large'
-  | 'comments_closed' | 'article_not_found' | 'parent_not_found' | 'duplicate_comment' | 'too_fast'
-  | 'not_found' | 'method_not_allowed' | 'token_required' | 'forbidden' | 'edit_window_closed'
-  | 'unauthenticated' | 'invalid_credentials' | 'too_many_attempts' | 'internal_error' | 'unavailable'
-  | 'not_implemented'
+import type { ErrorCode, FieldCode } from './error-codes.js'
 
 export interface FieldError {
   field: string
-  code: string
+  code: FieldCode
   message: string
 }
 
@@ -42,6 +36,7 @@ const titles: Record<number, string> = {
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  501: 'Not Implemented',
   503: 'Service Unavailable',
 }
 

@@ -2,7 +2,8 @@ import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { $ZodError } from 'zod/v4/core'
 import type { AppEnv } from '../app-env.js'
-import { ApiError, toProblem, validationError, type FieldError } from './api-error.js'
+import { ApiError, toProblem, validationError } from './api-error.js'
+import { fieldErrorsOf } from './zod-issues.js'
 import { isDatabaseUnavailable } from './unavailable.js'
 import { loggedError } from '../logged-error.js'
 
@@ -12,29 +13,9 @@ export function problemResponse(error: ApiError): Response {
   return new Response(JSON.stringify(toProblem(error)), { status: error.status, headers })
 }
 
-const zodCodes: Record<string, string> = {
-  invalid_type: 'invalid_type',
-  too_big: 'too_long',
-  too_small: 'too_short',
-  invalid_format: 'invalid_format',
-  invalid_value: 'invalid_value',
-  unrecognized_keys: 'unknown_field',
-}
-
-/** Zod's issues as API.md's field errors: the field's dotted path, a stable code and a sentence. */
-export function fromZodError(error: $ZodError, target: string): ApiError {
-  const errors: FieldError[] = error.issues.flatMap((issue) => {
-    const prefix = issue.path.map(String).join('.')
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => {
-        const field = prefix ? `${prefix}.${key}` : key
-        return { field, code: 'unknown_field', message: `${field} is not a known field.` }
-      })
-    }
-    const field = prefix || target
-    return [{ field, code: zodCodes[issue.code] ?? 'invalid', message: `${field}: ${issue.message}` }]
-  })
-  return validationError(errors)
+/** A failed validation of one part of the request (`target`: json, query, param…) as API.md's 422. */
+export function fromZodError(error: $ZodError, target: string, value: unknown): ApiError {
+  return validationError(fieldErrorsOf(error.issues, target, value))
 }
 
 /** The one error handler: every refusal becomes problem details; nothing internal reaches a client. */

@@ -1,19 +1,16 @@
 import * as z from 'zod/mini'
 import type * as core from 'zod/v4/core'
-import type { Content, RouteDoc } from './openapi-routes.js'
-import { namedSchemas } from './schema-names.js'
+import type { Content, HeaderDoc, ResponseConfig, RouteDoc } from './openapi-routes.js'
+import { namedResponses, namedSchemas } from './schema-names.js'
+import { securitySchemes } from './security-schemes.js'
+import { documentIntro } from './document-intro.js'
 import type { OpenApiDocument } from '../routes/docs-page.js'
 
 type JsonSchema = { properties?: Record<string, JsonSchema>; required?: string[]; description?: string; [keyword: string]: unknown }
 type Registry = core.$ZodRegistry<{ id: string }>
+type Media = { type: string; id: string }[]
 
-const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` })
-
-/** `post /api/v1/articles/{key}/comments` → `postArticlesKeyComments`, the stem of its schemas' names. */
-function operationName(route: RouteDoc): string {
-  const words = route.path.split('/').filter((w) => w !== '' && w !== 'api' && w !== 'v1').map((w) => w.replace(/[{}]/g, ''))
-  return route.method + words.map((w) => w.replace(/(^|[-_.])(\w)/g, (_, _sep: string, c: string) => c.toUpperCase())).join('')
-}
+const SCHEMAS = '#/components/schemas/'
 
 /** Adds a schema to a registry under `id` unless it already has a name there; answers its name. */
 function register(registry: Registry, schema: core.$ZodType, id: string): string {
@@ -24,70 +21,143 @@ function register(registry: Registry, schema: core.$ZodType, id: string): string
 }
 
 function convert(registry: Registry, io: 'input' | 'output'): Record<string, JsonSchema> {
-  const { schemas } = z.toJSONSchema(registry, { io, unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}` })
+  const { schemas } = z.toJSONSchema(registry, { io, unrepresentable: 'any', uri: (id) => `${SCHEMAS}${id}` })
   const components: Record<string, JsonSchema> = {}
   for (const [id, { $schema: _dialect, $id: _id, ...schema }] of Object.entries(schemas)) components[id] = schema as JsonSchema
   return components
 }
 
+/** The names of the components a JSON value refers to. */
+function refsIn(value: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const item of value) refsIn(item, found)
+  else if (value !== null && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === '$ref' && typeof inner === 'string' && inner.startsWith(SCHEMAS)) found.add(inner.slice(SCHEMAS.length))
+      else refsIn(inner, found)
+    }
+  }
+  return found
+}
+
+/** Every named component `roots` reach, through the components themselves. */
+function reachable(roots: unknown[], components: Record<string, JsonSchema>): Set<string> {
+  const seen = new Set<string>()
+  const queue = [...refsIn(roots)]
+  for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
+    if (seen.has(id)) continue
+    seen.add(id)
+    queue.push(...refsIn(components[id]))
+  }
+  return seen
+}
+
+/** A copy of `value` whose references to the components `renamed` names point at their new names. */
+function renameRefs<T>(value: T, renamed: ReadonlyMap<string, string>): T {
+  if (renamed.size === 0) return value
+  return JSON.parse(JSON.stringify(value), (key, inner: unknown) => {
+    if (key !== '$ref' || typeof inner !== 'string' || !inner.startsWith(SCHEMAS)) return inner
+    const to = renamed.get(inner.slice(SCHEMAS.length))
+    return to === undefined ? inner : `${SCHEMAS}${to}`
+  }) as T
+}
+
+const headersOf = (headers: Record<string, HeaderDoc>) => Object.fromEntries(Object.entries(headers).map(([name, { description, required, type }]) => [
+  name, { description, ...(required ? { required: true } : {}), schema: { type: type ?? 'string' } },
+]))
+
 /**
  * The OpenAPI 3.1 document of the routes, from the same zod schemas that validate them: request
- * schemas as they are read (`io: 'input'`), response schemas as they are written.
+ * schemas as they are read (`io: 'input'`: defaults optional, unknown fields allowed unless
+ * refused), response schemas as they are written (`io: 'output'`: exactly the fields sent).
+ * A named schema used both ways whose two forms differ is two components, the request's one
+ * suffixed `Input`, so that neither overwrites the other.
  */
 export function buildOpenApiDocument(routes: readonly RouteDoc[], info: { title: string; version: string }): OpenApiDocument {
   const requests: Registry = z.registry<{ id: string }>()
   const responses: Registry = z.registry<{ id: string }>()
-  const names = new Set(namedSchemas().values())
   for (const [schema, id] of namedSchemas()) {
     requests.add(schema, { id })
     responses.add(schema, { id })
   }
+  const media = (registry: Registry, stem: string, content: Content): Media =>
+    Object.entries(content).map(([type, { schema }], i) => ({ type, id: register(registry, schema, i ? `${stem}${i}` : stem) }))
+  const responseNames = namedResponses()
+  const shared = new Map<string, { response: ResponseConfig; content?: Media }>()
   // First every schema goes into a registry, so that one conversion per direction resolves all
   // references between them; the operations are written once the components exist.
   const planned = routes.map((route) => {
-    const name = operationName(route)
     const { params, query, headers, body } = route.request ?? {}
     const parts = ([['path', params], ['query', query], ['header', headers]] as const)
-      .flatMap(([place, schema]) => (schema ? [{ place, id: register(requests, schema, `${name}_${place}`) }] : []))
-    const media = (registry: Registry, stem: string, content: Content) =>
-      Object.entries(content).map(([type, { schema }], i) => ({ type, id: register(registry, schema, i ? `${stem}${i}` : stem) }))
-    const requestBody = body && { required: body.required, description: body.description, content: media(requests, `${name}_body`, body.content) }
-    const answers = Object.entries(route.responses).map(([status, response]) => ({
-      status, response, content: response.content && media(responses, `${name}_${status}`, response.content),
-    }))
+      .flatMap(([place, schema]) => (schema ? [{ place, id: register(requests, schema, `${route.operationId}_${place}`) }] : []))
+    const requestBody = body && { required: body.required, description: body.description, content: media(requests, `${route.operationId}_body`, body.content) }
+    const answers = Object.entries(route.responses).map(([status, response]) => {
+      const name = responseNames.get(response)
+      const content = response.content && media(responses, name ?? `${route.operationId}_${status}`, response.content)
+      if (name) shared.set(name, { response, content })
+      return { status, response, name, content }
+    })
     return { route, parts, requestBody, answers }
   })
 
-  const components = { ...convert(requests, 'input'), ...convert(responses, 'output') }
+  const requestDefs = convert(requests, 'input')
+  const responseDefs = convert(responses, 'output')
+  const names = new Set(namedSchemas().values())
   // Named schemas are referred to; a route's own schemas are written in place, as they were declared.
-  const schemaOf = (id: string) => (names.has(id) ? ref(id) : components[id])
-  const contentOf = (entries: { type: string; id: string }[]) => Object.fromEntries(entries.map(({ type, id }) => [type, { schema: schemaOf(id) }]))
+  const schemaOf = (defs: Record<string, JsonSchema>, id: string) => (names.has(id) ? { $ref: `${SCHEMAS}${id}` } : defs[id])
+  const contentOf = (defs: Record<string, JsonSchema>, entries: Media) => Object.fromEntries(entries.map(({ type, id }) => [type, { schema: schemaOf(defs, id) }]))
+  const responseOf = (response: ResponseConfig, content: Media | undefined) => ({
+    description: response.description,
+    ...(response.headers ? { headers: headersOf(response.headers) } : {}),
+    ...(content ? { content: contentOf(responseDefs, content) } : {}),
+  })
+
   const paths: Record<string, Record<string, unknown>> = {}
   for (const { route, parts, requestBody, answers } of planned) {
     const parameters = parts.flatMap(({ place, id }) => {
-      const object = components[id] ?? {}
+      const object = requestDefs[id] ?? {}
       return Object.entries(object.properties ?? {}).map(([name, { description, ...schema }]) => ({
         name, in: place, required: place === 'path' || (object.required ?? []).includes(name), ...(description ? { description } : {}), schema,
       }))
     })
-    const responsesOf = Object.fromEntries(answers.map(({ status, response, content }) => [status, {
-      description: response.description,
-      ...(response.headers ? { headers: Object.fromEntries(Object.entries(response.headers).map(([h, d]) => [h, { ...d, schema: { type: 'string' } }])) } : {}),
-      ...(content ? { content: contentOf(content) } : {}),
-    }]))
     paths[route.path] = {
       ...paths[route.path],
       [route.method]: {
+        operationId: route.operationId,
         ...(route.summary ? { summary: route.summary } : {}),
         ...(route.description ? { description: route.description } : {}),
+        security: route.security ?? [],
         ...(parameters.length ? { parameters } : {}),
-        ...(requestBody ? { requestBody: { required: requestBody.required ?? true, ...(requestBody.description ? { description: requestBody.description } : {}), content: contentOf(requestBody.content) } } : {}),
-        responses: responsesOf,
+        ...(requestBody ? { requestBody: { required: requestBody.required ?? true, ...(requestBody.description ? { description: requestBody.description } : {}), content: contentOf(requestDefs, requestBody.content) } } : {}),
+        responses: Object.fromEntries(answers.map(({ status, response, name, content }) => [
+          status, name ? { $ref: `#/components/responses/${name}` } : responseOf(response, content),
+        ])),
       },
     }
   }
-  const schemas = Object.fromEntries(Object.entries(components).filter(([id]) => names.has(id)))
-  return { openapi: '3.1.0', info, paths, components: { schemas } }
+  const sharedResponses = Object.fromEntries([...shared].sort(([a], [b]) => a.localeCompare(b)).map(([name, { response, content }]) => [name, responseOf(response, content)]))
+
+  // Which named schemas each direction uses; one used both ways whose forms differ gets a second name.
+  const operations = Object.values(paths).flatMap((item) => Object.values(item) as { parameters?: unknown; requestBody?: unknown; responses: unknown }[])
+  const requestUsed = reachable(operations.map(({ parameters, requestBody }) => [parameters, requestBody]), requestDefs)
+  const responseUsed = reachable([...operations.map(({ responses }) => responses), sharedResponses], responseDefs)
+  const renamed = new Map([...requestUsed]
+    .filter((id) => responseUsed.has(id) && JSON.stringify(requestDefs[id]) !== JSON.stringify(responseDefs[id]))
+    .map((id) => [id, `${id}Input`]))
+  const schemas: Record<string, JsonSchema> = {}
+  for (const id of [...responseUsed].sort()) schemas[id] = responseDefs[id] ?? {}
+  for (const id of [...requestUsed].sort()) schemas[renamed.get(id) ?? id] = renameRefs(requestDefs[id] ?? {}, renamed)
+  for (const op of operations) {
+    if (op.parameters) op.parameters = renameRefs(op.parameters, renamed)
+    if (op.requestBody) op.requestBody = renameRefs(op.requestBody, renamed)
+  }
+
+  return {
+    openapi: '3.1.0',
+    info: { ...info, description: documentIntro },
+    servers: [{ url: '/', description: 'This Parley: the document is served by the instance it describes' }],
+    paths,
+    components: { schemas, responses: sharedResponses, securitySchemes },
+  }
 }
 
 const built = new WeakMap<readonly RouteDoc[], OpenApiDocument>()

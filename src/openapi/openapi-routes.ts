@@ -10,19 +10,39 @@ export interface Content {
   [mediaType: string]: { schema: Schema }
 }
 
+/** A response header: `required` when every response of its status carries it. */
+export interface HeaderDoc {
+  description: string
+  required?: boolean
+  /** Seconds (Retry-After) are integers; everything else is text. */
+  type?: 'string' | 'integer'
+}
+
 export interface ResponseConfig {
   description: string
   content?: Content
-  headers?: Record<string, { description?: string }>
+  headers?: Record<string, HeaderDoc>
 }
+
+/**
+ * Who may call a route, as OpenAPI's security requirements: each entry one way in (a scheme of
+ * security-schemes.ts and the roles it needs), `{}` for anyone; none at all for a public route.
+ */
+export type Security = readonly Readonly<Record<string, readonly string[]>>[]
 
 /** One route as OpenAPI describes it; the request schemas also validate it. */
 export interface RouteDoc {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete'
   /** OpenAPI's form: `/api/v1/comments/{id}`. */
   path: string
+  /** A stable name for clients generated from the document. */
+  operationId: string
   summary?: string
   description?: string
+  /** Set where the route itself checks who calls it; the app's role guards add theirs by path. */
+  security?: Security
+  /** False for the few routes that never touch the database (so never answer 503). */
+  database?: false
   request?: {
     params?: Schema
     query?: Schema
@@ -54,9 +74,10 @@ type ValidatedInput<R extends RouteDoc> = {
     & BodyPart<R, 'application/json', 'json'> & BodyPart<R, 'application/x-www-form-urlencoded', 'form'>
 }
 
-// Every validation failure becomes API.md's 422 problem, thrown to the one error handler.
-function validationHook(result: { success: true } | { success: false; error: core.$ZodError; target: string }): undefined {
-  if (!result.success) throw fromZodError(result.error, result.target)
+// Every validation failure becomes API.md's 422 problem, thrown to the one error handler; the
+// value validated tells a missing field from a wrong one.
+function validationHook(result: { success: true } | { success: false; error: core.$ZodError; data: unknown; target: string }): undefined {
+  if (!result.success) throw fromZodError(result.error, result.target, result.data)
   return undefined
 }
 

@@ -46,7 +46,8 @@ async function renderDetails(c: Context<AppEnv>, session: PageSession, id: numbe
 /** Re-shows the details page with a refused edit or reply, its error beside the form it came from. */
 async function refused(c: Context<AppEnv>, session: PageSession, id: number, back: string | undefined, error: unknown, form: 'edit' | 'reply', typed: string): Promise<Response> {
   if (!(error instanceof ApiError) || error.status !== 422) throw error
-  const errors = (error.errors ?? [{ field: 'body', code: error.code, message: error.detail }]).map((e) => ({ ...e, field: form === 'reply' ? 'reply' : e.field }))
+  // A 422 without field errors (a parent that is gone) is shown beside the form it came from.
+  const errors = (error.errors ?? [{ field: 'body', code: 'invalid_value' as const, message: error.detail }]).map((e) => ({ ...e, field: form === 'reply' ? 'reply' : e.field }))
   return renderDetails(c, session, id, { from: fromOf(back), errors, typed: { [form]: typed }, status: 422, notice: { text: errors[0]?.message ?? error.detail, error: true } })
 }
 

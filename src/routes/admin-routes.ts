@@ -3,30 +3,49 @@ import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { ApiError } from '../http/api-error.js'
 import { toId } from '../http/request-context.js'
-import { settingsPatchSchema, settingsSchema } from '../settings/settings-schema.js'
+import { filterWebhookSchema, settingsPatchSchema, settingsSchema } from '../settings/settings-schema.js'
+import { named } from '../openapi/schema-names.js'
 import { changeSettings } from '../settings/change-settings.js'
 import { listModerators, toModeratorView } from '../auth/moderator-accounts.js'
 import { addModerator, changeModerator } from '../auth/moderator-admin.js'
-import { ModeratorSchema, authProblems, jsonBody, jsonContent, problem } from './schemas.js'
+import { ModeratorSchema, authProblems, jsonBody, jsonContent, noStore, problem } from './schemas.js'
+
+const SettingsSchema = named('Settings', settingsSchema)
+
+// The filter's signing secret is shown once, in the answer to the change that set the filter.
+const changedSettingsSchema = z.object({
+  ...settingsSchema.shape,
+  filterWebhook: z.nullable(z.object({
+    ...filterWebhookSchema.shape,
+    secret: z.optional(z.string().check(z.meta({ description: 'The filter\'s signing secret (`whsec_…`), shown only now', example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }))),
+  })),
+})
 
 const getSettingsRoute = createRoute({
   method: 'get',
   path: '/api/v1/admin/settings',
+  operationId: 'getSettings',
   summary: 'The site\'s settings',
-  responses: { 200: jsonContent('The settings', settingsSchema), ...authProblems },
+  responses: { 200: { ...jsonContent('The settings (never the filter\'s secret)', SettingsSchema), headers: noStore }, ...authProblems },
 })
 
 const patchSettingsRoute = createRoute({
   method: 'patch',
   path: '/api/v1/admin/settings',
+  operationId: 'changeSettings',
   summary: 'Change some settings (an unknown key is a 422)',
   request: { body: jsonBody(settingsPatchSchema) },
-  responses: { 200: jsonContent('The whole settings object', settingsSchema), ...authProblems, 422: problem('Invalid value or unknown key') },
+  responses: {
+    200: jsonContent('The whole settings object; `filterWebhook.secret` only in the answer to the change that set the filter', changedSettingsSchema),
+    ...authProblems,
+    422: problem('Invalid value or unknown key'),
+  },
 })
 
 const listModeratorsRoute = createRoute({
   method: 'get',
   path: '/api/v1/admin/moderators',
+  operationId: 'listModerators',
   summary: 'Every moderator account',
   responses: { 200: jsonContent('The moderators', z.object({ moderators: z.array(ModeratorSchema) })), ...authProblems },
 })
@@ -36,6 +55,7 @@ const roleSchema = z.enum(['admin', 'moderator'])
 const createModeratorRoute = createRoute({
   method: 'post',
   path: '/api/v1/admin/moderators',
+  operationId: 'createModerator',
   summary: 'Create a moderator (password 8-128 characters)',
   request: { body: jsonBody(z.object({ email: z.string().check(z.maxLength(320)), name: z.string().check(z.maxLength(1000)), role: roleSchema, password: z.string().check(z.maxLength(1024)) })) },
   responses: { 201: jsonContent('Created', z.object({ moderator: ModeratorSchema })), ...authProblems, 422: problem('Invalid field or email taken') },
@@ -44,6 +64,7 @@ const createModeratorRoute = createRoute({
 const updateModeratorRoute = createRoute({
   method: 'patch',
   path: '/api/v1/admin/moderators/{id}',
+  operationId: 'changeModerator',
   summary: 'Change a moderator; a new password or disabling ends their sessions',
   request: {
     params: z.object({ id: z.string() }),

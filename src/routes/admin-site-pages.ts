@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
-import type { $ZodIssue } from 'zod/v4/core'
 import type { AppEnv } from '../app-env.js'
 import { ApiError, type FieldError } from '../http/api-error.js'
+import { besideField, fieldErrorsOf } from '../http/zod-issues.js'
 import { toId } from '../http/request-context.js'
 import { articleKeyPattern, isOpen } from '../articles/articles.js'
 import { listArticles, putArticle } from '../moderation/moderated-articles.js'
@@ -31,21 +31,13 @@ const noticeOf = (text: string | undefined) => (text ? { text } : undefined)
 
 /** A refusal with field errors, or anything else (thrown on). */
 function fieldErrors(error: unknown): FieldError[] {
-  if (error instanceof ApiError && error.status === 422) return error.errors ?? [{ field: 'form', code: error.code, message: error.detail }]
+  if (error instanceof ApiError && error.status === 422) return error.errors ?? [{ field: 'form', code: 'invalid_value', message: error.detail }]
   throw error
 }
 
 async function renderModerators(c: { env: AppEnv['Bindings'] }, session: PageSession, extra: Partial<ModeratorsView> = {}): Promise<Response> {
   const moderators = (await listModerators(c.env.deps.db)).map(toModeratorView)
   return moderatorsPage({ session, moderators, ...extra })
-}
-
-/** A settings field's problem in words for the page, which already names the field beside it. */
-function issueError(issue: $ZodIssue): FieldError {
-  const field = issue.path.map(String).join('.')
-  if (issue.code === 'too_big' && issue.origin === 'number') return { field, code: 'too_big', message: `At most ${issue.maximum}.` }
-  if (issue.code === 'too_small' && issue.origin === 'number') return { field, code: 'too_small', message: `At least ${issue.minimum}.` }
-  return { field, code: issue.code, message: issue.message }
 }
 
 const typedOf = (form: PostedForm, names: string[]) => Object.fromEntries(names.map((name) => [name, form.text(name) ?? '']))
@@ -79,7 +71,7 @@ export const adminSitePages = new Hono<AppEnv>()
     const { deps } = c.env
     const { patch, errors } = readSettingsForm((name) => form.text(name))
     const checked = settingsPatchSchema.safeParse(patch)
-    const all = [...errors, ...(checked.success ? [] : checked.error.issues.map(issueError))]
+    const all = [...errors, ...(checked.success ? [] : fieldErrorsOf(checked.error.issues, 'settings', patch, besideField))]
     let saved: Awaited<ReturnType<typeof changeSettings>> | undefined
     if (all.length === 0 && checked.success) {
       try {

@@ -8,6 +8,7 @@ import { ArticleKeyParam, ArticleSchema, authProblems, jsonBody, jsonContent, pr
 const moveRoute = createRoute({
   method: 'post',
   path: '/api/v1/moderation/articles/{key}/move',
+  operationId: 'moveArticle',
   summary: 'Move an article\'s comments to a new key (and URL): a rename, or a merge into the article that has the key',
   request: {
     params: ArticleKeyParam,

@@ -7,34 +7,43 @@ import { toModeratorView } from '../auth/moderator-accounts.js'
 import { clientIp } from '../http/client-ip.js'
 import { requireRole, sessionToken } from '../http/moderator-auth.js'
 import { clearSessionCookie, setSessionCookie } from '../http/session-cookie.js'
-import { ModeratorSchema, authProblems, jsonBody, jsonContent, problem } from './schemas.js'
+import { ModeratorSchema, authProblems, jsonBody, jsonContent, noStore, problem, retryLater } from './schemas.js'
+import { moderatorSecurity } from '../openapi/security-schemes.js'
 
 const loginRoute = createRoute({
   method: 'post',
   path: '/api/v1/auth/login',
+  operationId: 'login',
   summary: 'Sign in: a bearer token and an HttpOnly session cookie',
   request: { body: jsonBody(z.object({ email: z.string().check(z.maxLength(320)), password: z.string().check(z.maxLength(1024)) })) },
   responses: {
-    200: jsonContent('Signed in', z.object({ moderator: ModeratorSchema, token: z.string() })),
-    401: problem('Unknown email or wrong password (the same answer for both)'),
-    429: problem('Too many failed logins; see Retry-After'),
+    200: {
+      ...jsonContent('Signed in: the bearer token, and the same session as a cookie', z.object({ moderator: ModeratorSchema, token: z.string() })),
+      headers: { 'Set-Cookie': { description: '`parley_session`: HttpOnly, SameSite=Strict, Secure outside plain-http localhost, Path=/', required: true }, ...noStore },
+    },
+    401: problem('Unknown email or wrong password (`invalid_credentials`, the same answer for both)'),
+    429: retryLater('Too many failed logins for this account or network (`too_many_attempts`)'),
   },
 })
 
 const logoutRoute = createRoute({
   method: 'post',
   path: '/api/v1/auth/logout',
+  operationId: 'logout',
   summary: 'End this session',
   middleware: [requireRole('moderator')] as const,
-  responses: { 204: { description: 'Signed out' }, ...authProblems },
+  security: moderatorSecurity('moderator'),
+  responses: { 204: { description: 'Signed out', headers: { 'Set-Cookie': { description: 'Clears `parley_session`', required: true } } }, ...authProblems },
 })
 
 const meRoute = createRoute({
   method: 'get',
   path: '/api/v1/auth/me',
+  operationId: 'getSignedInModerator',
   summary: 'Who is signed in',
   middleware: [requireRole('moderator')] as const,
-  responses: { 200: jsonContent('The moderator', z.object({ moderator: ModeratorSchema })), ...authProblems },
+  security: moderatorSecurity('moderator'),
+  responses: { 200: { ...jsonContent('The moderator', z.object({ moderator: ModeratorSchema })), headers: noStore }, ...authProblems },
 })
 
 export const authRoutes = new OpenApiRoutes<AppEnv>()

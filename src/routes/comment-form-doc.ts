@@ -1,14 +1,23 @@
 import * as z from 'zod/mini'
-import { createRoute } from '../openapi/openapi-routes.js'
+import { createRoute, type ResponseConfig } from '../openapi/openapi-routes.js'
 
-const htmlPage = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } })
+const page = (description: string, headers: ResponseConfig['headers'] = {}): ResponseConfig => ({
+  description,
+  headers: { 'Cache-Control': { description: '`no-store`', required: true }, ...headers },
+  content: { 'text/html': { schema: z.string().check(z.describe('WordPress\'s error page (wp_die()): the message, and a way back to the form')) } },
+})
+
+const retryAfter = { 'Retry-After': { description: 'Seconds to wait before trying again.', required: true, type: 'integer' as const } }
 
 /** POST /comment-form, which answers pages and redirects rather than JSON, as the document tells it. */
 export const commentFormDoc = createRoute({
   method: 'post',
   path: '/comment-form',
+  operationId: 'postCommentForm',
   summary: 'The no-JavaScript target of WordPress\'s own comment form',
-  description: 'Same rules as the JSON submission. Success: 303 to `redirect_to` (allowed origins only) or the article\'s URL, ending `#comment-{id}`, with `?unapproved={id}&moderation-hash={hash}` while held.',
+  description: 'Same rules as the JSON submission, answered as pages. Success: 303 to `redirect_to` (allowed origins only) or the article\'s URL, '
+    + 'ending `#comment-{id}`, with `?unapproved={id}&moderation-hash={hash}` while held. A refusal is WordPress\'s error page with the '
+    + 'problem code\'s status (field errors 422, where WordPress answers 200).',
   request: {
     body: {
       required: true,
@@ -22,18 +31,23 @@ export const commentFormDoc = createRoute({
             comment_post_ID: z.string().check(z.describe('The article key')),
             comment_parent: z.optional(z.string()).check(z.describe('0 for none')),
             redirect_to: z.optional(z.string()),
+            'cf-turnstile-response': z.optional(z.string()).check(z.describe('The Turnstile token, when the site has Turnstile')),
           }),
         },
       },
     },
   },
   responses: {
-    201: htmlPage('Received, and no allowed page to return to'),
-    303: { description: 'Back to the article' },
-    403: htmlPage('Closed, or posted from another origin'),
-    409: htmlPage('Duplicate comment'),
-    415: htmlPage('Not a form'),
-    422: htmlPage('WordPress\'s message for a missing or invalid field'),
-    429: htmlPage('Posting too quickly'),
+    201: page('Received, and no allowed page to return to'),
+    303: { description: 'Back to the article', headers: { Location: { description: 'The article\'s page, ending `#comment-{id}`', required: true } } },
+    400: page('The form could not be read (`malformed_form`)'),
+    403: page('Comments are closed (`comments_closed`), or the form was posted from an origin that is not allowed (`forbidden`)'),
+    404: page('Unknown article and a first comment may not register it (`article_not_found`)'),
+    409: page('Duplicate comment (`duplicate_comment`)'),
+    413: page('The form is larger than 1 MiB (`payload_too_large`)'),
+    415: page('Not a form (`unsupported_media_type`)'),
+    422: page('WordPress\'s message for a missing or invalid field, a `comment_post_ID` that cannot be an article key, or a parent that is not an approved comment of the article (`validation_failed`, `parent_not_found`)'),
+    429: page('Posting too quickly (`too_fast`)', retryAfter),
+    503: page('The database is unreachable or saturated (`unavailable`)', retryAfter),
   },
 })

@@ -1,10 +1,10 @@
 import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../app-env.js'
-import { ApiError } from '../http/api-error.js'
+import { ApiError, validationError } from '../http/api-error.js'
 import { MAX_ID, checkOrigin, commentContext } from '../http/request-context.js'
 import { escapeHtml, htmlPage } from '../http/html-page.js'
 import { isDatabaseUnavailable } from '../http/unavailable.js'
-import { articleKeyPattern } from '../articles/articles.js'
+import { articleKeyPattern, articleKeyRule } from '../articles/articles.js'
 import { submitComment } from '../comments/submit-comment.js'
 import { FORM_BACK_PATH } from '../http/form-back.js'
 
@@ -66,7 +66,9 @@ async function handleForm(c: Context<AppEnv>): Promise<Response> {
       throw new ApiError(400, 'malformed_form', 'The form could not be read.')
     })
     const key = field(form, 'comment_post_ID')?.trim() ?? ''
-    if (!articleKeyPattern.test(key)) throw new ApiError(404, 'article_not_found', 'Sorry, this article does not accept comments.')
+    // What the JSON API answers for a key that cannot be one: a field error, not an unknown article.
+    if (!key) throw validationError([{ field: 'comment_post_ID', code: 'required', message: 'comment_post_ID is required.' }])
+    if (!articleKeyPattern.test(key)) throw validationError([{ field: 'comment_post_ID', code: 'invalid_format', message: `comment_post_ID ${articleKeyRule}.` }])
     const parentText = field(form, 'comment_parent')?.trim() || '0'
     const parentId = /^\d{1,10}$/.test(parentText) ? Number(parentText) : -1
     if (parentId < 0 || parentId > MAX_ID) throw new ApiError(422, 'parent_not_found', 'The comment you are replying to does not exist or is not published.')

@@ -5,19 +5,23 @@ import { ApiError } from '../http/api-error.js'
 import { bearerToken, checkOrigin, commentContext, parseCommentId } from '../http/request-context.js'
 import { editOwnComment, findComment, holdsToken, withdrawOwnComment } from '../comments/author-actions.js'
 import { toAuthorComment, toPublicComment } from '../comments/comment-row.js'
-import { AuthorCommentSchema, CommentIdParam, PublicCommentSchema, problem } from './schemas.js'
-
-const tokenHeader = z.object({
-  authorization: z.optional(z.string()).check(z.describe('`Bearer <token>`: the token returned with the comment.')),
-})
+import { AuthorCommentSchema, CommentIdParam, PublicCommentSchema, problem, retryLater } from './schemas.js'
+import { commentTokenSecurity, optionalCommentTokenSecurity } from '../openapi/security-schemes.js'
 
 const getRoute = createRoute({
   method: 'get',
   path: '/api/v1/comments/{id}',
+  operationId: 'getComment',
   summary: 'One comment: approved, or the author\'s own with its token',
-  request: { params: CommentIdParam, headers: tokenHeader },
+  description: 'Anyone may read an approved comment; its author, with the comment\'s token, also a held one (with `status` and, while the edit window is open, `editableUntil`).',
+  security: optionalCommentTokenSecurity,
+  request: { params: CommentIdParam },
   responses: {
-    200: { description: 'The comment', content: { 'application/json': { schema: z.union([PublicCommentSchema, AuthorCommentSchema]) } } },
+    200: {
+      description: 'The comment: its public shape, or the author\'s view with its token',
+      headers: { 'Cache-Control': { description: '`private, no-store` on the author\'s view' } },
+      content: { 'application/json': { schema: z.union([PublicCommentSchema, AuthorCommentSchema]) } },
+    },
     404: problem('No such published comment (or not this token\'s)'),
   },
 })
@@ -25,10 +29,11 @@ const getRoute = createRoute({
 const patchRoute = createRoute({
   method: 'patch',
   path: '/api/v1/comments/{id}',
+  operationId: 'editOwnComment',
   summary: 'The author edits the comment within the edit window',
+  security: commentTokenSecurity,
   request: {
     params: CommentIdParam,
-    headers: tokenHeader,
     body: { required: true, content: { 'application/json': { schema: z.object({ body: z.optional(z.string()) }) } } },
   },
   responses: {
@@ -37,14 +42,17 @@ const patchRoute = createRoute({
     403: problem('Another comment\'s token, or the edit window is closed'),
     404: problem('No such comment'),
     422: problem('Invalid body'),
+    429: retryLater('Editing too quickly (`too_fast`), per token and per IP'),
   },
 })
 
 const deleteRoute = createRoute({
   method: 'delete',
   path: '/api/v1/comments/{id}',
+  operationId: 'withdrawOwnComment',
   summary: 'The author withdraws the comment within the edit window',
-  request: { params: CommentIdParam, headers: tokenHeader },
+  security: commentTokenSecurity,
+  request: { params: CommentIdParam },
   responses: {
     204: { description: 'Withdrawn: out of public view, in the moderators\' trash' },
     401: problem('No token'),

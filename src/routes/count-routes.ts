@@ -5,20 +5,22 @@ import { validationError } from '../http/api-error.js'
 import { cachedReadResponse, publicReadHeaders, readCacheKey } from '../http/cached-read.js'
 import { articleKeyPattern } from '../articles/articles.js'
 import { articleCounts } from '../comments/article-counts.js'
-import { problem } from './schemas.js'
+import { cachedReadHeaders, ifNoneMatchHeader, problem } from './schemas.js'
 
 const MAX_KEYS = 100
 
 const countsRoute = createRoute({
   method: 'get',
   path: '/api/v1/counts',
+  operationId: 'getCounts',
   summary: 'Approved-comment counts for up to 100 article keys',
   request: {
     query: z.object({ keys: z.string().check(z.maxLength(25_000)).check(z.meta({ description: 'Comma-separated article keys', example: 'a,b,c' })) }),
+    headers: ifNoneMatchHeader,
   },
   responses: {
-    200: { description: 'Counts by key', content: { 'application/json': { schema: z.object({ counts: z.record(z.string(), z.int()) }) } } },
-    304: { description: 'Not modified' },
+    200: { description: 'Counts by key', headers: cachedReadHeaders, content: { 'application/json': { schema: z.object({ counts: z.record(z.string(), z.int()) }) } } },
+    304: { description: 'Not modified since the ETag in `If-None-Match`', headers: cachedReadHeaders },
     422: problem('Missing, invalid or too many keys'),
   },
 })
@@ -26,9 +28,8 @@ const countsRoute = createRoute({
 export const countRoutes = new OpenApiRoutes<AppEnv>().openapi(countsRoute, async (c) => {
   const { deps } = c.env
   const keys = [...new Set(c.req.valid('query').keys.split(',').filter((key) => key !== ''))]
-  if (keys.length === 0 || keys.length > MAX_KEYS || !keys.every((key) => articleKeyPattern.test(key))) {
-    throw validationError([{ field: 'keys', code: 'invalid_keys', message: `Give 1-${MAX_KEYS} article keys, separated by commas.` }])
-  }
+  const fault = keys.length === 0 ? 'required' : keys.length > MAX_KEYS ? 'too_long' : keys.every((key) => articleKeyPattern.test(key)) ? undefined : 'invalid_format'
+  if (fault) throw validationError([{ field: 'keys', code: fault, message: `Give 1-${MAX_KEYS} article keys, separated by commas.` }])
   // Answered from the read cache before here when it held these counts (readCacheHit); kept below for next time.
   const cacheKey = deps.readCache && readCacheKey(c)
   const ticket = deps.readCache?.begin() ?? -1

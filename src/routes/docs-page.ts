@@ -5,7 +5,8 @@ interface Operation {
   description?: string
   parameters?: { name: string; in: string; required?: boolean; description?: string }[]
   requestBody?: { content?: Record<string, { schema?: unknown }> }
-  responses?: Record<string, { description?: string }>
+  security?: Record<string, string[]>[]
+  responses?: Record<string, { description?: string; $ref?: string }>
 }
 
 const methods = ['get', 'post', 'put', 'patch', 'delete'] as const
@@ -13,7 +14,8 @@ const methods = ['get', 'post', 'put', 'patch', 'delete'] as const
 /** As much of an OpenAPI document as the docs page reads. */
 export interface OpenApiDocument {
   openapi: string
-  info: { title: string; version: string }
+  info: { title: string; version: string; description?: string }
+  servers?: { url: string; description?: string }[]
   paths?: Record<string, object>
   components?: unknown
 }
@@ -21,6 +23,12 @@ export interface OpenApiDocument {
 /** The OpenAPI document as one readable page, rendered on the server: no script, no CDN. */
 export function renderDocs(doc: OpenApiDocument): string {
   const sections: string[] = []
+  const shared = ((doc.components ?? {}) as { responses?: Record<string, { description?: string }> }).responses ?? {}
+  const described = (response: { description?: string; $ref?: string }) =>
+    response.$ref ? shared[response.$ref.replace('#/components/responses/', '')]?.description : response.description
+  const who = (security: Record<string, string[]>[] | undefined) => (security?.length
+    ? security.map((way) => Object.entries(way).map(([scheme, roles]) => `${scheme}${roles.length ? ` (${roles.join(', ')})` : ''}`).join(' + ') || 'anyone').join(' or ')
+    : 'anyone')
   for (const [path, pathItem] of Object.entries(doc.paths ?? {})) {
     const item = pathItem as Partial<Record<(typeof methods)[number], Operation>>
     for (const method of methods) {
@@ -35,11 +43,12 @@ export function renderDocs(doc: OpenApiDocument): string {
             .join('')
         : ''
       const responses = Object.entries(op.responses ?? {})
-        .map(([status, response]) => `<li><code>${escapeHtml(status)}</code> ${escapeHtml(response.description ?? '')}</li>`)
+        .map(([status, response]) => `<li><code>${escapeHtml(status)}</code> ${escapeHtml(described(response) ?? '')}</li>`)
         .join('')
       sections.push(`<section id="${escapeHtml(`${method}-${path}`)}">
 <h2><code>${method.toUpperCase()} ${escapeHtml(path)}</code></h2>
 <p>${escapeHtml(op.summary ?? '')}</p>${op.description ? `<p>${escapeHtml(op.description)}</p>` : ''}
+<p>Who: ${escapeHtml(who(op.security))}</p>
 ${params ? `<h3>Parameters</h3><ul>${params}</ul>` : ''}${body}
 <h3>Responses</h3><ul>${responses}</ul>
 </section>`)

@@ -3,22 +3,25 @@ import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import { sql } from 'drizzle-orm'
 import type { AppEnv } from '../app-env.js'
 import { ApiError } from '../http/api-error.js'
-import { problem } from './schemas.js'
+import { noStore, retryLater } from './schemas.js'
 
 const healthRoute = createRoute({
   method: 'get',
   path: '/healthz',
+  operationId: 'getHealth',
+  database: false,
   summary: 'The process is up',
-  responses: { 200: { description: 'Up', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } } },
+  responses: { 200: { description: 'Up', headers: noStore, content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } } },
 })
 
 const readyRoute = createRoute({
   method: 'get',
   path: '/readyz',
+  operationId: 'getReadiness',
   summary: 'The database answers',
   responses: {
-    200: { description: 'Ready', content: { 'application/json': { schema: z.object({ status: z.literal('ready') }) } } },
-    503: problem('The database does not answer'),
+    200: { description: 'Ready', headers: noStore, content: { 'application/json': { schema: z.object({ status: z.literal('ready') }) } } },
+    503: retryLater('The database does not answer (`unavailable`)'),
   },
 })
 

@@ -11,7 +11,8 @@ import { jsonExport } from '../exports/json-export.js'
 import { wxrExport } from '../exports/wxr-export.js'
 import { textStream } from '../exports/text-stream.js'
 import { logAction } from '../moderation/audit-log.js'
-import { authProblems, jsonContent, problem } from './schemas.js'
+import { authProblems, jsonContent, noStore, problem } from './schemas.js'
+import { parleyExportSchema } from '../exports/parley-json-format.js'
 
 const problemSchema = z.object({ record: z.string(), id: z.string(), reason: z.string() })
 const counts = z.object({ pending: z.int(), approved: z.int(), spam: z.int(), trash: z.int() })
@@ -32,12 +33,14 @@ const ImportSummarySchema = named('ImportSummary', z.object({
   }),
 }))
 
-// A file, described but never parsed up front: the importer streams it (`streamed` below).
-const exportFile = z.string().check(z.meta({ format: 'binary' }))
+// The files, described but never parsed up front: the importer streams them (`streamed` below).
+const xmlExport = z.string().check(z.describe('A WordPress export (WXR 1.x) or a Disqus export, as XML'))
+const ParleyExportSchema = named('ParleyExport', parleyExportSchema)
 
 const importRoute = createRoute({
   method: 'post',
   path: IMPORT_PATH,
+  operationId: 'importComments',
   summary: 'Import a WordPress (WXR), Disqus or Parley export, detected from the file',
   description: 'Streamed: up to PARLEY_IMPORT_MAX_MB (256 MiB by default). Re-importing the same file changes nothing. '
     + 'A file that is not well-formed is refused whole, with the line and column of the first problem.',
@@ -51,7 +54,11 @@ const importRoute = createRoute({
         z.describe('The site the file\'s comments come from, instead of the one it names (a WXR\'s blog URL, a Disqus forum): a site whose address changed since an earlier import, or two installations at one address'),
       ),
     }),
-    body: { required: true, streamed: true, content: { 'application/xml': { schema: exportFile }, 'text/xml': { schema: exportFile }, 'application/json': { schema: exportFile } } },
+    body: {
+      required: true,
+      streamed: true,
+      content: { 'application/xml': { schema: xmlExport }, 'text/xml': { schema: xmlExport }, 'application/rss+xml': { schema: xmlExport }, 'application/json': { schema: ParleyExportSchema } },
+    },
   },
   responses: {
     200: jsonContent('What was imported', ImportSummarySchema),
@@ -66,10 +73,18 @@ const importRoute = createRoute({
 const exportRoute = createRoute({
   method: 'get',
   path: '/api/v1/admin/export',
+  operationId: 'exportSite',
   summary: 'Export every article and comment, emails included: Parley JSON (re-importable here) or WXR 1.2 (for WordPress)',
   request: { query: z.object({ format: z._default(z.enum(['json', 'wxr']), 'json') }) },
   responses: {
-    200: { description: 'The export, streamed', content: { 'application/json': { schema: exportFile }, 'text/xml': { schema: exportFile } } },
+    200: {
+      description: 'The export, streamed as a download: `format=json` Parley\'s own (what the import reads back), `format=wxr` WordPress\'s',
+      headers: {
+        'Content-Disposition': { description: '`attachment; filename="parley-export-YYYY-MM-DD.json"` (`.xml` for WXR)', required: true },
+        ...noStore,
+      },
+      content: { 'application/json': { schema: ParleyExportSchema }, 'text/xml': { schema: z.string().check(z.describe('WXR 1.2, for WordPress\'s importer')) } },
+    },
     ...authProblems,
     422: problem('Unknown format'),
   },

@@ -24,6 +24,7 @@ const idPageQuery = z.object({ cursor: z.optional(z.string().check(z.maxLength(1
 const putArticleRoute = createRoute({
   method: 'put',
   path: '/api/v1/moderation/articles/{key}',
+  operationId: 'putArticle',
   summary: 'Register an article (201), or change its URL, title, or open state (200)',
   request: {
     params: ArticleKeyParam,
@@ -40,6 +41,7 @@ const putArticleRoute = createRoute({
 const listArticlesRoute = createRoute({
   method: 'get',
   path: '/api/v1/moderation/articles',
+  operationId: 'listArticles',
   summary: 'Articles with their published and held counts',
   request: { query: idPageQuery },
   responses: {
@@ -57,6 +59,7 @@ const listArticlesRoute = createRoute({
 const logRoute = createRoute({
   method: 'get',
   path: '/api/v1/moderation/log',
+  operationId: 'listAuditLog',
   summary: 'The audit log, newest first',
   request: { query: idPageQuery },
   responses: {

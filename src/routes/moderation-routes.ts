@@ -11,7 +11,7 @@ import { BULK_MAX, bulkModerate, dismissReports, moderateComment, notFound } fro
 import { deleteComment } from '../moderation/delete-comment.js'
 import { replyAsModerator } from '../moderation/moderator-reply.js'
 import type { ModerationContext } from '../moderation/moderation-context.js'
-import { ArticleKeyParam, CommentIdParam, ModCommentSchema, authProblems, jsonBody, jsonContent, problem } from './schemas.js'
+import { ArticleKeyParam, CommentIdParam, ModCommentSchema, authProblems, jsonBody, jsonContent, noStore, problem } from './schemas.js'
 
 const statusSchema = z.enum(['pending', 'approved', 'spam', 'trash'])
 
@@ -23,6 +23,7 @@ export function moderationContext(c: Context<AppEnv>): ModerationContext {
 const queueRoute = createRoute({
   method: 'get',
   path: '/api/v1/moderation/comments',
+  operationId: 'listQueue',
   summary: 'A moderation queue, oldest first, with counts per queue',
   request: {
     query: z.object({
@@ -35,11 +36,11 @@ const queueRoute = createRoute({
     }),
   },
   responses: {
-    200: jsonContent('The page', z.object({
+    200: { ...jsonContent('The page', z.object({
       comments: z.array(ModCommentSchema),
       nextCursor: z.nullable(z.string()),
-      counts: z.object({ pending: z.number(), approved: z.number(), spam: z.number(), trash: z.number(), reported: z.number() }),
-    })),
+      counts: z.object({ pending: z.int(), approved: z.int(), spam: z.int(), trash: z.int(), reported: z.int() }),
+    })), headers: noStore },
     ...authProblems,
     422: problem('Invalid filter'),
   },
@@ -48,6 +49,7 @@ const queueRoute = createRoute({
 const patchRoute = createRoute({
   method: 'patch',
   path: '/api/v1/moderation/comments/{id}',
+  operationId: 'moderateComment',
   summary: 'Set a comment\'s status and/or edit its text',
   request: { params: CommentIdParam, body: jsonBody(z.object({ status: z.optional(statusSchema), body: z.optional(z.string()) })) },
   responses: { 200: jsonContent('The comment now', ModCommentSchema), ...authProblems, 404: problem('No such comment'), 422: problem('Invalid status or body') },
@@ -56,6 +58,7 @@ const patchRoute = createRoute({
 const bulkRoute = createRoute({
   method: 'post',
   path: '/api/v1/moderation/comments/bulk',
+  operationId: 'moderateComments',
   summary: `One status for up to ${BULK_MAX} comments, in one transaction`,
   request: { body: jsonBody(z.object({ ids: z.array(z.int().check(z.minimum(1), z.maximum(MAX_ID))).check(z.minLength(1), z.maxLength(BULK_MAX)), status: statusSchema })) },
   responses: { 200: jsonContent('How many changed', z.object({ updated: z.int() })), ...authProblems, 422: problem('Invalid ids or status') },
@@ -64,6 +67,7 @@ const bulkRoute = createRoute({
 const deleteRoute = createRoute({
   method: 'delete',
   path: '/api/v1/moderation/comments/{id}',
+  operationId: 'deleteComment',
   summary: 'Delete a comment for good; its replies move up to its parent',
   request: { params: CommentIdParam },
   responses: { 204: { description: 'Deleted' }, ...authProblems, 404: problem('No such comment') },
@@ -72,14 +76,16 @@ const deleteRoute = createRoute({
 const replyRoute = createRoute({
   method: 'post',
   path: '/api/v1/moderation/comments/{id}/replies',
+  operationId: 'replyAsModerator',
   summary: 'Reply as the moderator: published at once (a held parent is approved)',
   request: { params: CommentIdParam, body: jsonBody(z.object({ body: z.optional(z.string()) })) },
-  responses: { 201: jsonContent('The reply', ModCommentSchema), ...authProblems, 404: problem('No such comment'), 422: problem('Invalid body') },
+  responses: { 201: { ...jsonContent('The reply', ModCommentSchema), headers: { Location: { description: 'The reply\'s public URL, `/api/v1/comments/{id}`', required: true } } }, ...authProblems, 404: problem('No such comment'), 422: problem('Invalid body') },
 })
 
 const dismissRoute = createRoute({
   method: 'post',
   path: '/api/v1/moderation/comments/{id}/reports/dismiss',
+  operationId: 'dismissReports',
   summary: 'Keep a reported comment as it is: its open reports are dismissed (logged as reports.dismiss)',
   request: { params: CommentIdParam },
   responses: { 200: jsonContent('How many reports were open', z.object({ dismissed: z.int() })), ...authProblems, 404: problem('No such comment') },

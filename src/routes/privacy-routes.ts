@@ -2,18 +2,19 @@ import * as z from 'zod/mini'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { exportPersonalData, erasePersonalData } from '../privacy/privacy-requests.js'
-import { ModCommentSchema, authProblems, jsonBody, jsonContent, problem } from './schemas.js'
+import { ModCommentSchema, authProblems, jsonBody, jsonContent, noStore, problem } from './schemas.js'
 
 // Any text with an @: imported comments may carry addresses WordPress's rules would refuse today.
-const emailSchema = z.string().check(z.trim(), z.minLength(3), z.maxLength(320), z.regex(/@/, 'an email address'))
+const emailSchema = z.string().check(z.trim(), z.minLength(3), z.maxLength(320), z.regex(/@/, 'must be an email address'))
 
 const exportRoute = createRoute({
   method: 'get',
   path: '/api/v1/admin/privacy/export',
+  operationId: 'exportPersonalData',
   summary: 'Every comment an email address wrote (a person\'s data request), found through the keyed email hash',
   request: { query: z.object({ email: emailSchema }) },
   responses: {
-    200: jsonContent('Their comments, oldest first', z.object({ email: z.string(), comments: z.array(ModCommentSchema) })),
+    200: { ...jsonContent('Their comments, oldest first', z.object({ email: z.string(), comments: z.array(ModCommentSchema) })), headers: noStore },
     ...authProblems,
     422: problem('No email address'),
   },
@@ -22,6 +23,7 @@ const exportRoute = createRoute({
 const eraseRoute = createRoute({
   method: 'post',
   path: '/api/v1/admin/privacy/erase',
+  operationId: 'erasePersonalData',
   summary: 'Anonymize every comment an email address wrote, as WordPress\'s eraser does',
   description: 'The name becomes "Anonymous"; email, URL, user agent, email hash and avatar are cleared; the IP keeps its network '
     + '(/24 for IPv4, /48 for IPv6). The text stays. Logged without the address.',

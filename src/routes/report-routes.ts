@@ -3,18 +3,19 @@ import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { checkOrigin, commentContext, parseCommentId } from '../http/request-context.js'
 import { REPORT_REASONS, reportComment } from '../moderation/reader-reports.js'
-import { CommentIdParam, jsonBody, problem } from './schemas.js'
+import { CommentIdParam, jsonBody, problem, retryLater } from './schemas.js'
 
 const reportRoute = createRoute({
   method: 'post',
   path: '/api/v1/comments/{id}/reports',
+  operationId: 'reportComment',
   summary: 'A reader flags a published comment for the moderators',
   request: { params: CommentIdParam, body: jsonBody(z.object({ reason: z.enum(REPORT_REASONS), note: z.optional(z.string().check(z.maxLength(10_000))) })) },
   responses: {
     202: { description: 'Received; the comment stays as it is and appears in the reported queue' },
     404: problem('No such published comment'),
     422: problem('Invalid reason'),
-    429: problem('Too many reports from this address; see Retry-After'),
+    429: retryLater('Too many reports from this network (`too_fast`)'),
   },
 })
 

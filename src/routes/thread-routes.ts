@@ -9,11 +9,12 @@ import { currentThreadEtag, readThread } from '../comments/read-thread.js'
 import { decodeCursor } from '../comments/thread-shape.js'
 import { submitComment } from '../comments/submit-comment.js'
 import { toAuthorComment } from '../comments/comment-row.js'
-import { ArticleKeyParam, ArticleSchema, AuthorCommentSchema, ThreadCommentSchema, problem } from './schemas.js'
+import { ArticleKeyParam, ArticleSchema, AuthorCommentSchema, ThreadCommentSchema, cachedReadHeaders, ifNoneMatchHeader, problem, retryLater } from './schemas.js'
 
 const threadRoute = createRoute({
   method: 'get',
   path: '/api/v1/articles/{key}/comments',
+  operationId: 'getThread',
   summary: 'A page of an article\'s approved comments, threaded',
   description: 'Paginated by top-level thread; replies inside a thread are oldest first; depth clamped at `threadDepth`. Strong ETag, 304 on `If-None-Match`.',
   request: {
@@ -23,17 +24,19 @@ const threadRoute = createRoute({
       cursor: z.optional(z.string().check(z.maxLength(64))).check(z.describe('The `nextCursor` of the previous page.')),
       order: z._default(z.enum(['oldest', 'newest']), 'oldest'),
     }),
+    headers: ifNoneMatchHeader,
   },
   responses: {
     200: {
       description: 'The page',
+      headers: cachedReadHeaders,
       content: {
         'application/json': {
           schema: z.object({ article: ArticleSchema, comments: z.array(ThreadCommentSchema), nextCursor: z.nullable(z.string()) }),
         },
       },
     },
-    304: { description: 'Not modified since the ETag in `If-None-Match`' },
+    304: { description: 'Not modified since the ETag in `If-None-Match`', headers: cachedReadHeaders },
     422: problem('Invalid key, limit, cursor or order'),
   },
 })
@@ -48,11 +51,15 @@ const SubmissionSchema = named('Submission', z
     article: z.optional(z.object({ url: z.optional(z.string().check(z.maxLength(4000))), title: z.optional(z.string().check(z.maxLength(4000))) })),
     hp: z.optional(z.string()).check(z.describe('Honeypot: leave absent or empty.')),
     turnstileToken: z.optional(z.string()),
-  }))
+  })
+  // `body` is required (and name and email while `requireNameEmail`), but checked by the comment
+  // rules rather than here, so that every missing field is named at once, in WordPress's words.
+  .check(z.meta({ required: ['body'], description: 'A new comment. Unknown fields are ignored.' })))
 
 const submitRoute = createRoute({
   method: 'post',
   path: '/api/v1/articles/{key}/comments',
+  operationId: 'submitComment',
   summary: 'Submit a comment',
   request: {
     params: ArticleKeyParam,
@@ -61,7 +68,7 @@ const submitRoute = createRoute({
   responses: {
     201: {
       description: 'Stored; `status` is `approved` or `pending` (a spam verdict is never revealed)',
-      headers: { Location: { description: 'The comment\'s own URL' } },
+      headers: { Location: { description: 'The comment\'s own URL, `/api/v1/comments/{id}`', required: true } },
       content: { 'application/json': { schema: z.object({ comment: AuthorCommentSchema, token: z.string() }) } },
     },
     400: problem('Malformed JSON'),
@@ -71,7 +78,7 @@ const submitRoute = createRoute({
     413: problem('Body over 1 MiB'),
     415: problem('Not JSON'),
     422: problem('Invalid fields, or the parent is not an approved comment of this article'),
-    429: problem('Posting too quickly; see Retry-After'),
+    429: retryLater('Posting too quickly (`too_fast`): flood control, per IP and per email'),
   },
 })
 

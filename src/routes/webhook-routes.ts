@@ -7,7 +7,7 @@ import { toId } from '../http/request-context.js'
 import { logAction } from '../moderation/audit-log.js'
 import { WEBHOOK_EVENT_TYPES } from '../webhooks/webhook-events.js'
 import { createWebhook, deleteWebhook, listWebhooks } from '../webhooks/webhook-endpoints.js'
-import { authProblems, jsonBody, jsonContent, problem } from './schemas.js'
+import { authProblems, jsonBody, jsonContent, noStore, problem } from './schemas.js'
 
 const webhookFields = {
   id: z.int(),
@@ -23,13 +23,15 @@ const WebhookSchema = named('Webhook', z.object(webhookFields))
 const listRoute = createRoute({
   method: 'get',
   path: '/api/v1/admin/webhooks',
+  operationId: 'listWebhooks',
   summary: 'Event webhook endpoints (never their secrets)',
-  responses: { 200: jsonContent('The endpoints', z.object({ webhooks: z.array(WebhookSchema) })), ...authProblems },
+  responses: { 200: { ...jsonContent('The endpoints', z.object({ webhooks: z.array(WebhookSchema) })), headers: noStore }, ...authProblems },
 })
 
 const createWebhookRoute = createRoute({
   method: 'post',
   path: '/api/v1/admin/webhooks',
+  operationId: 'createWebhook',
   summary: 'Add an endpoint: signed with Standard Webhooks, its secret shown only in this answer',
   request: {
     body: jsonBody(z.strictObject({
@@ -39,7 +41,10 @@ const createWebhookRoute = createRoute({
     })),
   },
   responses: {
-    201: jsonContent('Created', z.object({ ...webhookFields, secret: z.string().check(z.meta({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })) })),
+    201: {
+      ...jsonContent('Created', z.object({ ...webhookFields, secret: z.string().check(z.meta({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })) })),
+      headers: noStore,
+    },
     ...authProblems,
     422: problem('Invalid URL or events, or a private, loopback or link-local target'),
   },
@@ -48,6 +53,7 @@ const createWebhookRoute = createRoute({
 const deleteRoute = createRoute({
   method: 'delete',
   path: '/api/v1/admin/webhooks/{id}',
+  operationId: 'deleteWebhook',
   summary: 'Remove an endpoint and its pending deliveries',
   request: { params: z.object({ id: z.string() }) },
   responses: { 204: { description: 'Removed' }, ...authProblems, 404: problem('No such endpoint') },

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini'
-import '../openapi/zod-english.js'
+import '../http/zod-issues.js'
 
 const originPattern = /^https?:\/\/[^/?#\s]+$/
 
@@ -21,7 +21,7 @@ const fields = {
   editWindowSeconds: z.int().check(z.minimum(0), z.maximum(31_536_000)),
   floodSeconds: z.int().check(z.minimum(0), z.maximum(86_400)),
   closeAfterDays: z.nullable(z.int().check(z.minimum(1), z.maximum(36_500))),
-  allowedOrigins: z.array(z.string().check(z.regex(originPattern, 'an origin such as https://news.example'))).check(z.maxLength(100)),
+  allowedOrigins: z.array(z.string().check(z.regex(originPattern, 'must be an origin such as https://news.example'))).check(z.maxLength(100)),
   registerArticles: z.boolean(),
   ipRetentionDays: z.int().check(z.minimum(0), z.maximum(3650)),
   purgeAfterDays: z.int().check(z.minimum(0), z.maximum(3650)),

@@ -8,9 +8,14 @@ import { nodeFetch } from '../../src/runtime/node-fetch.js'
  * need a browser or a socket.
  * `hostname` lets a test reach the same app under a second origin (127.0.0.1 vs localhost).
  */
-export async function serveTestApp(t: Pick<TestApp, 'app' | 'deps'>): Promise<{ url: string, port: number, close: () => Promise<void> }> {
+export async function serveTestApp(t: Pick<TestApp, 'app' | 'deps' | 'contract'>): Promise<{ url: string, port: number, close: () => Promise<void> }> {
+  const handle = nodeFetch(t.app, t.deps)
   const server = serve({
-    fetch: nodeFetch(t.app, t.deps),
+    fetch: async (request, env) => {
+      const res = await handle(request, env)
+      t.contract.record(request.method, request.url, res)
+      return res
+    },
     port: 0,
     hostname: '127.0.0.1',
   })

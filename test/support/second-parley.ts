@@ -17,7 +17,11 @@ export async function secondParley(t: TestApp): Promise<TestApp> {
     deps.settings.invalidate()
   })
   afterAll(() => database.close())
-  const request = (path: string, init: RequestInit = {}, remoteAddr = READER_IP) => t.app.request(`${ORIGIN}${path}`, init, { deps, remoteAddr })
+  const request = async (path: string, init: RequestInit = {}, remoteAddr = READER_IP) => {
+    const res = await t.app.request(`${ORIGIN}${path}`, init, { deps, remoteAddr })
+    t.contract.record(init.method ?? 'GET', `${ORIGIN}${path}`, res)
+    return res
+  }
   return {
     ...t,
     deps,

@@ -11,6 +11,7 @@ import { nativeArgon2 } from '../../src/runtime/argon2-native.js'
 import { importComments } from '../../src/importers/import-comments.js'
 import { defaultSessionLimits } from '../../src/auth/sessions.js'
 import { emptyDatabase, openTestDatabase, type TestDatabase } from './test-database.js'
+import { contractChecker } from './contract.js'
 import { listenPglite, listenPostgres, type CacheListener } from '../../src/read-cache/cache-listener.js'
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hkdf-0123456789'
@@ -59,6 +60,7 @@ export async function setupTestApp(options: { spamFilters?: SpamFilter[]; readCa
   const listener = !options.readCache ? undefined : await listenForChanges(database, deps.logger, () => deps.settings.invalidate())
   deps.readCache = listener?.cache
   const app = createApp(undefined, fromSource)
+  const contract = contractChecker()
 
   beforeEach(async () => {
     await emptyDatabase(database)
@@ -73,12 +75,18 @@ export async function setupTestApp(options: { spamFilters?: SpamFilter[]; readCa
     await listener?.close()
     await database.close()
   })
+  // Every response this file's requests saw, as /openapi.json documents it: else the file fails.
+  afterAll(() => contract.verify())
 
-  const request = (path: string, init: RequestInit = {}, remoteAddr = READER_IP) =>
-    app.request(`${ORIGIN}${path}`, init, { deps, remoteAddr })
+  const request = async (path: string, init: RequestInit = {}, remoteAddr = READER_IP) => {
+    const res = await app.request(`${ORIGIN}${path}`, init, { deps, remoteAddr })
+    contract.record(init.method ?? 'GET', `${ORIGIN}${path}`, res)
+    return res
+  }
 
   return {
     app,
+    contract,
     deps,
     database,
     logLines,

@@ -1,0 +1,29 @@
+import * as z from 'zod/mini'
+import { createRoute } from '../openapi/openapi-routes.js'
+
+const noStore = { 'Cache-Control': { description: '`no-store`', required: true } }
+
+/** GET /openapi.json and GET /docs (app.ts serves them), as the document tells them. */
+export const documentDocs = [
+  createRoute({
+    method: 'get',
+    path: '/openapi.json',
+    operationId: 'getOpenApiDocument',
+    summary: 'This document (OpenAPI 3.1)',
+    database: false,
+    responses: {
+      200: {
+        description: 'The document',
+        content: { 'application/json': { schema: z.looseObject({ openapi: z.literal('3.1.0'), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) }) } },
+      },
+    },
+  }),
+  createRoute({
+    method: 'get',
+    path: '/docs',
+    operationId: 'getDocsPage',
+    summary: 'This document as a page to read',
+    database: false,
+    responses: { 200: { description: 'The page', headers: noStore, content: { 'text/html': { schema: z.string() } } } },
+  }),
+]

@@ -1,0 +1,138 @@
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { describe, expect, it } from 'vitest'
+import { fieldCodes, problemCodes } from '../src/http/error-codes.js'
+import { setupTestApp } from './support/test-app.js'
+
+const t = await setupTestApp()
+
+interface Schema { $ref?: string; type?: string; properties?: Record<string, Schema>; required?: string[]; additionalProperties?: unknown; enum?: string[]; anyOf?: Schema[]; [key: string]: unknown }
+interface Header { required?: boolean; schema: Schema }
+interface Response { $ref?: string; description?: string; headers?: Record<string, Header>; content?: Record<string, { schema: Schema }> }
+interface Operation {
+  operationId?: string
+  security?: Record<string, string[]>[]
+  parameters?: { name: string; in: string }[]
+  requestBody?: { content: Record<string, { schema: Schema }> }
+  responses: Record<string, Response>
+}
+interface Document {
+  info: { description?: string }
+  paths: Record<string, Record<string, Operation>>
+  components: { schemas: Record<string, Schema>; responses: Record<string, Response>; securitySchemes: Record<string, Record<string, string>> }
+}
+
+const doc = (await (await t.request('/openapi.json')).json()) as Document
+const operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ method, path, op, name: `${method.toUpperCase()} ${path}` })))
+const operation = (method: string, path: string): Operation => {
+  const op = doc.paths[path]?.[method]
+  if (!op) throw new Error(`no ${method} ${path}`)
+  return op
+}
+const response = (method: string, path: string, status: number): Response => {
+  const found = operation(method, path).responses[status]
+  const named = found?.$ref ? doc.components.responses[found.$ref.replace('#/components/responses/', '')] : found
+  if (!named) throw new Error(`${method} ${path} documents no ${status}`)
+  return named
+}
+const schema = (s: Schema): Schema => (s.$ref ? doc.components.schemas[s.$ref.replace('#/components/schemas/', '')] ?? {} : s)
+
+describe('the OpenAPI document', () => {
+  it('describes who may call what as security schemes, never as an Authorization parameter', () => {
+    expect(doc.components.securitySchemes).toMatchObject({
+      moderatorToken: { type: 'http', scheme: 'bearer' },
+      moderatorSession: { type: 'apiKey', in: 'cookie', name: 'parley_session' },
+      commentToken: { type: 'http', scheme: 'bearer' },
+    })
+    for (const { op, name } of operations) {
+      expect(op.security, name).toBeDefined()
+      expect((op.parameters ?? []).filter((p) => p.in === 'header' && p.name.toLowerCase() === 'authorization'), name).toEqual([])
+    }
+    expect(operation('get', '/api/v1/moderation/comments').security).toEqual([{ moderatorToken: ['moderator'] }, { moderatorSession: ['moderator'] }])
+    expect(operation('patch', '/api/v1/admin/settings').security).toEqual([{ moderatorToken: ['admin'] }, { moderatorSession: ['admin'] }])
+    expect(operation('get', '/api/v1/auth/me').security).toEqual([{ moderatorToken: ['moderator'] }, { moderatorSession: ['moderator'] }])
+    expect(operation('patch', '/api/v1/comments/{id}').security).toEqual([{ commentToken: [] }])
+    expect(operation('get', '/api/v1/comments/{id}').security).toEqual([{}, { commentToken: [] }])
+    expect(operation('post', '/api/v1/articles/{key}/comments').security).toEqual([])
+  })
+
+  it('names every operation, each differently', () => {
+    const ids = operations.map(({ op }) => op.operationId)
+    for (const [i, id] of ids.entries()) expect(id, operations[i]?.name).toMatch(/^[a-z][A-Za-z]+$/)
+    expect(new Set(ids).size).toBe(ids.length)
+    expect(operation('post', '/api/v1/articles/{key}/comments').operationId).toBe('submitComment')
+  })
+
+  it('keeps a request schema as it is read: a submission ignores unknown fields and requires its body', () => {
+    const submission = schema(operation('post', '/api/v1/articles/{key}/comments').requestBody?.content['application/json']?.schema ?? {})
+    expect(submission.additionalProperties).toBeUndefined()
+    expect(submission.required).toEqual(['body'])
+    // A refused unknown key stays refused where the route refuses it.
+    expect(schema(operation('patch', '/api/v1/admin/settings').requestBody?.content['application/json']?.schema ?? {}).additionalProperties).toBe(false)
+  })
+
+  it('lets the settings answer carry the filter\'s secret once, and types the JSON export as the export it is', () => {
+    const filterOf = (status: Response) => schema(status.content?.['application/json']?.schema ?? {}).properties?.filterWebhook?.anyOf?.find((s) => s.type === 'object')
+    expect(filterOf(response('patch', '/api/v1/admin/settings', 200))?.properties).toHaveProperty('secret')
+    expect(filterOf(response('get', '/api/v1/admin/settings', 200))?.properties).not.toHaveProperty('secret')
+    const exported = response('get', '/api/v1/admin/export', 200)
+    expect(schema(exported.content?.['application/json']?.schema ?? {})).toMatchObject({ type: 'object', required: ['parley', 'articles', 'comments'] })
+    expect(exported.headers?.['Content-Disposition']?.required).toBe(true)
+  })
+
+  it('lists every status a route can answer: the body guards, the database, the form, login', () => {
+    for (const { method, path, op, name } of operations) {
+      const statuses = Object.keys(op.responses).map(Number)
+      if (path.startsWith('/api/') && ['post', 'put', 'patch'].includes(method) && path !== '/api/v1/admin/import') {
+        expect(statuses, name).toEqual(expect.arrayContaining([400, 413, 415]))
+      }
+      expect(statuses, name).toContain(500)
+      if (!['/healthz', '/openapi.json', '/docs'].includes(path)) {
+        expect(statuses, name).toContain(503)
+        expect(response(method, path, 503).headers?.['Retry-After']).toMatchObject({ required: true, schema: { type: 'integer' } })
+      }
+      for (const status of statuses.filter((s) => s === 429)) expect(response(method, path, status).headers?.['Retry-After']?.required, name).toBe(true)
+    }
+    expect(Object.keys(operation('post', '/api/v1/auth/login').responses)).toEqual(expect.arrayContaining(['401', '422', '429']))
+    expect(Object.keys(operation('post', '/comment-form').responses)).toEqual(expect.arrayContaining(['201', '303', '400', '403', '404', '409', '413', '415', '422', '429', '503']))
+    expect(response('post', '/comment-form', 400).content).toHaveProperty('text/html')
+    expect(response('post', '/comment-form', 429).headers?.['Retry-After']?.required).toBe(true)
+  })
+
+  it('documents the headers clients rely on', () => {
+    expect(operation('get', '/api/v1/articles/{key}/comments').parameters).toContainEqual(expect.objectContaining({ name: 'If-None-Match', in: 'header' }))
+    for (const status of [200, 304]) {
+      expect(Object.keys(response('get', '/api/v1/articles/{key}/comments', status).headers ?? {})).toEqual(['ETag', 'Cache-Control'])
+      expect(Object.keys(response('get', '/api/v1/counts', status).headers ?? {})).toEqual(['ETag', 'Cache-Control'])
+    }
+    expect(response('post', '/api/v1/articles/{key}/comments', 201).headers?.Location?.required).toBe(true)
+    expect(response('post', '/api/v1/auth/login', 200).headers?.['Set-Cookie']?.required).toBe(true)
+    expect(response('post', '/api/v1/auth/logout', 204).headers?.['Set-Cookie']?.required).toBe(true)
+    expect(response('post', '/comment-form', 303).headers?.Location?.required).toBe(true)
+  })
+
+  it('enumerates the stable codes, each described, and says where 405 comes from', () => {
+    const problem = doc.components.schemas.Problem?.properties ?? {}
+    expect(problem.code?.enum).toEqual(Object.keys(problemCodes))
+    expect(Object.keys(problem.code?.['x-enumDescriptions'] as object)).toEqual(Object.keys(problemCodes))
+    const field = doc.components.schemas.FieldError?.properties ?? {}
+    expect(field.code?.enum).toEqual(Object.keys(fieldCodes))
+    expect(String(field.code?.description)).toContain('`required`: Missing, null or empty, and required.')
+    expect(doc.info.description).toContain('405 `method_not_allowed`')
+  })
+})
+
+describe('the written document (src/static/openapi.json)', () => {
+  it('is lint clean under @redocly/cli\'s recommended rules', async () => {
+    const root = fileURLToPath(new URL('..', import.meta.url))
+    const cli = fileURLToPath(new URL('../node_modules/@redocly/cli/bin/cli.js', import.meta.url))
+    const { stdout } = await promisify(execFile)(process.execPath, [cli, 'lint', '--extends=recommended', '--format=json', 'src/static/openapi.json'], {
+      cwd: root,
+      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+    })
+    const report = JSON.parse(stdout) as { totals: { errors: number; warnings: number }; problems: { ruleId: string; message: string; location: { pointer: string }[] }[] }
+    expect(report.problems.map((p) => `${p.ruleId} ${p.location[0]?.pointer}: ${p.message}`)).toEqual([])
+    expect(report.totals).toMatchObject({ errors: 0, warnings: 0 })
+  })
+})
