@@ -173,6 +173,43 @@ describe('the Node server', () => {
     expect(seen.filter((outcome) => outcome !== '200' && outcome !== 'ECONNREFUSED' && outcome !== 'ECONNRESET')).toEqual([])
   }, TEST_BOUND_MS)
 
+  it('answers /healthz while a first start still creates its database, the rest 503 with Retry-After until it is ready', async () => {
+    const port = await freePort()
+    const fresh = await mkdtemp(join(tmpdir(), 'parley-first-start-'))
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), PARLEY_DATA_DIR: fresh, LOG_LEVEL: 'warn' }
+    delete env.DATABASE_URL
+    delete env.PARLEY_SECRET
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/node.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    children.push(child)
+    let output = ''
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    try {
+      // The first answer of /healthz comes while PGlite is still being created (initdb takes seconds).
+      let health: Response | undefined
+      for (let i = 0; i < 1200 && !health; i++) {
+        health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined)
+        if (!health) await new Promise((resolve) => setTimeout(resolve, 25))
+      }
+      const startedBefore = output.includes('Parley is running on')
+      expect(health?.status).toBe(200)
+      expect(await health?.json()).toEqual({ status: 'ok' })
+      expect(startedBefore).toBe(false)
+      const early = await fetch(`http://127.0.0.1:${port}/api/v1/articles/x/comments`)
+      if (!output.includes('Parley is running on')) {
+        expect(early.status).toBe(503)
+        expect(early.headers.get('retry-after')).toBe('2')
+        expect(await early.json()).toMatchObject({ code: 'unavailable' })
+        expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(503)
+      }
+      await startupLine(child, () => output)
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200)
+    } finally {
+      child.kill('SIGTERM')
+      await rm(fresh, { recursive: true, force: true })
+    }
+  }, TEST_BOUND_MS)
+
   it("runs as `npm start` does: the bundle built by prestart, under PARLEY_HEAP_MB, with a read cache shrunk to the heap's room", async () => {
     const port = await freePort()
     // A 64 MB heap leaves no room for a 64 MB cache next to Parley's working set.

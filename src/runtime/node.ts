@@ -1,4 +1,5 @@
-import { serve, type ServerType } from '@hono/node-server'
+import { serve, type Http2Bindings, type HttpBindings, type ServerType } from '@hono/node-server'
+import { startingAnswer } from './starting-answers.js'
 import type { Server } from 'node:http'
 import { makePrivateDirectory } from '../db/private-directory.js'
 import { createApp } from '../app.js'
@@ -45,6 +46,15 @@ async function openDatabase(config: NodeConfig, logger: Logger): Promise<{ datab
 
 const config = readNodeConfig(process.env)
 const logger = createLogger(config.logLevel)
+
+// Listening before the database is open: /healthz answers at once, the rest 503 until ready.
+let handle: (request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response> = startingAnswer
+let announceReady: (port: number) => void = () => {}
+const listening = new Promise<number>((resolve) => (announceReady = resolve))
+const server: ServerType = serve({ fetch: (request, env: HttpBindings | Http2Bindings) => handle(request, env), port: config.port }, (info) => announceReady(info.port))
+const port = await listening
+logger.info('Parley is starting', { port })
+
 const { database, openReadCache } = await openDatabase(config, logger)
 const settings = new SettingsStore()
 const readCacheBytes = readCacheRoom(config.readCacheBytes)
@@ -71,19 +81,13 @@ const deps: Deps = {
 }
 if (!config.databaseUrl) await ensureFirstAdmin(deps.db, deps.passwords, deps.clock())
 const app = createApp(deps, fromSource)
-
-const server: ServerType = serve(
-  {
-    fetch: nodeFetch(app, deps),
-    port: config.port,
-  },
-  (info) => {
-    const base = config.publicUrl ?? `http://localhost:${info.port}`
-    const engine = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`
-    logger.info('Parley is listening', { url: base, database: engine, docs: `${base}/docs` })
-    console.log(`\nParley is running on ${base} (${engine})\n  API docs:   ${base}/docs\n  Demo:       ${base}/demo (the widget)\n  Plain form: ${base}/demo/plain (no JavaScript)\n  Moderation: ${base}/admin\n`)
-  },
-)
+handle = nodeFetch(app, deps)
+{
+  const base = config.publicUrl ?? `http://localhost:${port}`
+  const engine = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`
+  logger.info('Parley is listening', { url: base, database: engine, docs: `${base}/docs` })
+  console.log(`\nParley is running on ${base} (${engine})\n  API docs:   ${base}/docs\n  Demo:       ${base}/demo (the widget)\n  Plain form: ${base}/demo/plain (no JavaScript)\n  Moderation: ${base}/admin\n`)
+}
 
 const closable = closableServer(server as Server)
 
