@@ -35,6 +35,16 @@ describe('operations', () => {
     const html = await res.text()
     expect(html).toContain('<code>POST /api/v1/articles/{key}/comments</code>')
     expect(html).not.toContain('<script')
+    // Descriptions are Markdown: rendered, not shown with their backticks.
+    const text = html.replace(/<pre>[\s\S]*?<\/pre>/g, '')
+    expect(text).not.toMatch(/`/)
+    expect(text).toContain('<code>')
+    // Every reference to a named schema leads to it on the page.
+    const targets = new Set([...html.matchAll(/id="(schema-[^"]+)"/g)].map((m) => m[1]))
+    const links = [...html.matchAll(/href="#(schema-[^"]+)"/g)].map((m) => m[1])
+    expect(links.length).toBeGreaterThan(10)
+    expect(links.filter((link) => !targets.has(link))).toEqual([])
+    expect(html).not.toMatch(/"\$ref": "#\/components\/schemas\/[^<]/)
   })
 })
 
