@@ -141,8 +141,9 @@ describe('the Worker in workerd, on PostgreSQL through Hyperdrive', () => {
     const spam = await (await post('edge-jobs', 'Old spam', '203.0.113.43')).json<{ comment: { id: number } }>()
     const kept = await (await post('edge-jobs', 'Old but kept', '203.0.113.44')).json<{ comment: { id: number } }>()
     const longAgo = sql`now() - interval '40 days'`
-    await db.update(comments).set({ status: 'spam', createdAt: longAgo }).where(eq(comments.id, spam.comment.id))
-    await db.update(comments).set({ createdAt: longAgo }).where(eq(comments.id, kept.comment.id))
+    // Spam for 40 days, an address held for 40 days: purges count from those, not from the comment's age.
+    await db.update(comments).set({ status: 'spam', createdAt: longAgo, statusChangedAt: longAgo, ipCollectedAt: longAgo }).where(eq(comments.id, spam.comment.id))
+    await db.update(comments).set({ createdAt: longAgo, ipCollectedAt: longAgo }).where(eq(comments.id, kept.comment.id))
 
     // As the Cron Trigger calls it; the run goes on in waitUntil, which the test waits for.
     const ctx = createExecutionContext()
