@@ -1,4 +1,4 @@
-// Split by engine: PGlite sends each corpus's even entries, PostgreSQL the odd ones (see `share`
+// Split by engine: of every four entries PGlite sends the first, PostgreSQL the second (see `share`
 // below and test/support/corpus-share.ts); FULL_CORPORA=1 sends it whole on either.
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
@@ -14,7 +14,7 @@ const fixture = (name: string) => readFileSync(new URL(`./fixtures/attacks/${nam
 const blns = JSON.parse(fixture('blns.json')) as string[]
 const sqli = fixture('sqli-payloads.txt').split('\n').slice(0, -1)
 const strings = [...new Set([...blns, ...sqli])]
-/** What each test sends: half of both corpora here, the other half on the other engine (test/support/corpus-share.ts). */
+/** What each test sends: a quarter of both corpora here, another on the other engine (test/support/corpus-share.ts). */
 const share = corpusShare()
 const sent = share.pick(strings)
 

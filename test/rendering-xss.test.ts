@@ -1,4 +1,4 @@
-// Split by engine: PGlite sends each corpus's even entries, PostgreSQL the odd ones (see `share`
+// Split by engine: of every four entries PGlite sends the first, PostgreSQL the second (see `share`
 // below and test/support/corpus-share.ts); FULL_CORPORA=1 sends it whole on either.
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
@@ -12,7 +12,7 @@ const t = await setupTestApp()
 // payloadbox/xss-payload-list (test/fixtures/README.md): one payload a line.
 const payloads = readFileSync(new URL('./fixtures/attacks/xss-payloads.txt', import.meta.url), 'utf8').split('\n').slice(0, -1)
 /**
- * What the tests through the API send: half of the payloads here, the other half on the other engine
+ * What the tests through the API send: a quarter of the payloads here, another on the other engine
  * (test/support/corpus-share.ts). renderBody() itself takes every payload on both.
  */
 const share = corpusShare()
