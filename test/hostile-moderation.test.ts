@@ -24,11 +24,11 @@ const xss = fixture('xss-payloads.txt').split('\n').slice(0, -1)
  * offset so that different routes send different payloads. HOSTILE_SCALE=100 sends
  * the corpora whole through every route.
  */
-// Each engine sends a quarter of that slice (the sharp strings all the same): PGlite one quarter,
-// PostgreSQL the next, since the app logic is the same on both and CI runs both (test/support/corpus-share.ts;
+// Each engine sends half of that slice (the sharp strings all the same): PGlite one half, PostgreSQL
+// the other, since the app logic is the same on both and CI runs both (test/support/corpus-share.ts;
 // FULL_CORPORA=1 sends the whole slice on either).
 const share = corpusShare()
-const SCALE = Number(process.env.HOSTILE_SCALE ?? (share.whole ? 1 : 0.25))
+const SCALE = Number(process.env.HOSTILE_SCALE ?? (share.whole ? 1 : 0.5))
 const sharp = [
   '<script>alert(1)</script>', '"><svg onload=alert(1)>', "javascript:alert(1)", "' OR 1=1--", "'; drop table comments; --", '\u0000\0',
   '\uD800', '\u202Eevil', '😀'.repeat(300), 'x'.repeat(70_000), '-1', '0', '2147483648', '9007199254740993', '1e309', '../../etc/passwd',
@@ -36,7 +36,7 @@ const sharp = [
 function dealt(offset: number): string[] {
   const every = (list: string[], n: number) => {
     const step = Math.max(1, Math.round(n / SCALE))
-    // At a quarter scale the step is 4n: the two engines take two of the slice's quarters, n apart.
+    // At half scale the step is 2n: the two engines take the slice's two halves, n apart.
     return list.filter((_, i) => i % step === (offset + share.half * n) % step)
   }
   return [...every(blns, 4), ...every(sqli, 40), ...every(xss, 150)]
