@@ -7,7 +7,8 @@ export default defineConfig({
     // (CI runs both), rather than showing up skipped in the embedded one.
     // The browser tests drive the widget and the dashboard; the database behind them is incidental
     // (its logic the same on both engines), so they run in the embedded run only.
-    exclude: process.env.DATABASE_URL ? ['test/widget-browser.test.ts', 'test/admin-browser.test.ts'] : ['test/database-outage.test.ts'],
+    // The start gate exists for PGlite only (Node on PostgreSQL has none): embedded run only.
+    exclude: process.env.DATABASE_URL ? ['test/widget-browser.test.ts', 'test/admin-browser.test.ts', 'test/start-gate.test.ts'] : ['test/database-outage.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -11,6 +11,7 @@ import { allowedMethods } from './http/route-methods.js'
 import { accessLog } from './http/access-log.js'
 import { apiCors } from './http/api-cors.js'
 import { readCacheHit } from './http/cached-read.js'
+import { startGate } from './http/start-gate.js'
 import { htmlPage } from './http/html-page.js'
 import { threadRoutes } from './routes/thread-routes.js'
 import { commentRoutes } from './routes/comment-routes.js'
@@ -108,6 +109,8 @@ export function createApp(deps: Deps | undefined, options: AppOptions) {
   app.use(IMPORT_PATH, importBody)
   app.use('/comment-form', deadline((error) => formErrorPage(error)))
   app.use('/comment-form', limitBody(MAX_BODY_BYTES, (error) => formErrorPage(error)))
+  // After the read cache's hits and inside the deadlines: what reaches the database waits its turn.
+  for (const path of ['/api/*', '/comment-form', '/admin', '/admin/*', '/demo', '/demo/*']) app.use(path, startGate)
 
   for (const { prefix, role } of roleGuards) app.use(`${prefix}*`, requireRole(role))
 

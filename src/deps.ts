@@ -68,4 +68,10 @@ export interface Deps {
    * cache instead, and where READ_CACHE_MB=0.
    */
   readCache?: ReadCache
+  /**
+   * Resolves when this request may start (Node on PGlite: one start per event-loop turn, so that
+   * new connections are accepted while busy readers keep the single database engine going; see
+   * src/runtime/turn-gate.ts). Absent elsewhere: requests start at once.
+   */
+  startGate?: () => Promise<void>
 }

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import { ApiError } from './api-error.js'
 
-const unavailable = () => new ApiError(503, 'unavailable', 'The service is briefly unavailable; please try again.', undefined, { 'Retry-After': '5' })
+export const unavailable = () => new ApiError(503, 'unavailable', 'The service is briefly unavailable; please try again.', undefined, { 'Retry-After': '5' })
 
 /**
  * Answers 503 rather than letting a request wait on a database that does not answer: after

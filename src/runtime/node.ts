@@ -24,6 +24,7 @@ import { closableServer } from './graceful-close.js'
 import { nodeFetch } from './node-fetch.js'
 import { readCacheRoom } from './heap-room.js'
 import { loggedError } from '../logged-error.js'
+import { turnGate } from './turn-gate.js'
 
 const GRACE_MS = 10_000
 
@@ -78,6 +79,7 @@ const deps: Deps = {
   logger,
   config,
   readCache: readCache?.cache,
+  startGate: config.databaseUrl ? undefined : turnGate(),
 }
 if (!config.databaseUrl) await ensureFirstAdmin(deps.db, deps.passwords, deps.clock())
 const app = createApp(deps, fromSource)

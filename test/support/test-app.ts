@@ -1,3 +1,4 @@
+import { turnGate } from '../../src/runtime/turn-gate.js'
 import { afterAll, beforeEach } from 'vitest'
 import { createApp } from '../../src/app.js'
 import { fromSource } from '../../src/runtime/from-source.js'
@@ -54,6 +55,8 @@ export async function setupTestApp(options: { spamFilters?: SpamFilter[]; readCa
     clock: () => now,
     logger: createLogger('debug', (line) => logLines.push(line)),
     config: { publicUrl: null, trustProxy: null, cacheMaxAge: 10, dbTimeoutMs: 5000, sessions: { ...defaultSessionLimits }, akismet: null, turnstile: null, allowPrivateTargets: true },
+    // As the Node entry runs PGlite: requests start one per event-loop turn.
+    startGate: database.url ? undefined : turnGate(),
   }
   // On as on Node only where asked: a test that writes around the app (not through a request) and then
   // reads must first `sync()` the cache on PostgreSQL, as the app does after each write it answers.
