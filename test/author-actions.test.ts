@@ -7,7 +7,7 @@ import { signIn } from './support/moderators.js'
 
 const t = await setupTestApp()
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
-const patch = (id: number, body: unknown, headers: Record<string, string> = {}) =>
+const patch = (id: number | string, body: unknown, headers: Record<string, string> = {}) =>
   t.request(`/api/v1/comments/${id}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) })
 const stored = async (id: number) => (await t.deps.db.select().from(comments).where(eq(comments.id, id)))[0]
 
@@ -84,10 +84,18 @@ describe('editing and withdrawing', () => {
     await t.setSettings(openSettings)
     const { comment, token } = await postComment(t, 'k')
     const other = await postComment(t, 'k', {}, '198.51.100.3')
-    for (const id of [comment.id, 999_999]) {
+    // Ids no comment can have too (past PostgreSQL's integer, not a number): the token is asked for first.
+    for (const id of [comment.id, 999_999, 2_147_483_648, 99_999_999_999, 'abc']) {
       const none = await patch(id, { body: 'x' })
-      expect(none.status).toBe(401)
+      expect(none.status, `PATCH ${id}`).toBe(401)
       expect((await none.json()).code).toBe('token_required')
+      const withdraw = await t.request(`/api/v1/comments/${id}`, { method: 'DELETE' })
+      expect(withdraw.status, `DELETE ${id}`).toBe(401)
+      expect((await withdraw.json()).code).toBe('token_required')
+    }
+    for (const id of [2_147_483_648, 99_999_999_999, 'abc']) {
+      expect((await patch(id, { body: 'x' }, bearer(token))).status, `PATCH ${id}`).toBe(404)
+      expect((await t.request(`/api/v1/comments/${id}`, { method: 'DELETE', headers: bearer(token) })).status, `DELETE ${id}`).toBe(404)
     }
     const wrong = await patch(comment.id, { body: 'x' }, bearer(other.token))
     expect(wrong.status).toBe(403)
