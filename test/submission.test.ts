@@ -99,6 +99,27 @@ describe('submission', () => {
     expect((await res.json()).comment.author.name).toBe('nimdA Annie 👩\u200D💻 می\u200Cخواهم')
   })
 
+  it('takes every other invisible character out of a name, keeping those emoji, Indic scripts and CJK names show', async () => {
+    await t.setSettings({ floodSeconds: 0, previouslyApproved: false })
+    const invisible = [
+      ['soft hyphen', 'An\u00ADn'], ['combining grapheme joiner', 'A\u034Fnn'], ['Hangul filler', '\u3164Ann'], ['Hangul choseong filler', 'Ann\u115F'],
+      ['Hangul jungseong filler', 'A\u1160nn'], ['halfwidth Hangul filler', 'Ann\uFFA0'], ['tags', 'Ann\u{E0001}\u{E0041}\u{E007F}'],
+      ['joiner between letters', 'A\u200Dnn'], ['joiner after an emoji', '\u{1F600}\u200DAnn'], ['invisible operators', 'A\u2061\u2062\u2063\u2064nn'],
+      ['variation selectors after letters', 'A\uFE0Fn\u{E0100}n'], ['Khmer inherent vowel', '\u17B4Ann'],
+    ]
+    for (const [what, name] of invisible) {
+      const res = await post('names', { name, email: 'ann@example.com', body: `Hi, ${what}` })
+      expect(res.status, what).toBe(201)
+      const shown = (await res.json()).comment.author.name
+      expect(shown.replace('\u{1F600}', ''), what).toBe('Ann')
+    }
+    const lines = await post('names', { name: 'Ann\u2028Lee\u2029Jr', email: 'ann@example.com', body: 'Hi, separators' })
+    expect((await lines.json()).comment.author.name).toBe('Ann Lee Jr')
+    const shown = '👩🏽\u200D💻 🏳\uFE0F\u200D🌈 ❤\uFE0F 1\uFE0F\u20E3 🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F} ශ්\u200Dරී 葛\u{E0100}飾'
+    const kept = await post('names', { name: shown, email: 'ann@example.com', body: 'Hi, shown' })
+    expect((await kept.json()).comment.author.name).toBe(shown)
+  })
+
   it('refuses a website that is not http or https', async () => {
     for (const url of ['javascript:alert(1)', 'data:text/html,x', 'ftp://example.com']) {
       const res = await post('a1', { ...ann, body: 'x', url })
