@@ -52,6 +52,30 @@ describe('login', () => {
     expect(attributes).toEqual(expect.arrayContaining(['HttpOnly', 'SameSite=Strict', 'Path=/', 'Secure']))
   })
 
+  it('names the cookie __Host-parley_session over https, and reads only that name there', async () => {
+    const { email, password } = await account()
+    t.deps.config.publicUrl = 'https://comments.news.example'
+    try {
+      const res = await login(email, password)
+      expect(res.status).toBe(200)
+      const { token } = await res.json()
+      const [pair, ...attributes] = (res.headers.getSetCookie()[0] ?? '').split(';').map((part) => part.trim())
+      expect(pair).toBe(`__Host-parley_session=${token}`)
+      expect(attributes).toEqual(expect.arrayContaining(['HttpOnly', 'SameSite=Strict', 'Path=/', 'Secure']))
+      expect(attributes.some((attribute) => /^domain=/i.test(attribute))).toBe(false)
+      const meWith = (cookie: string) => t.request('/api/v1/auth/me', { headers: { Cookie: cookie } })
+      expect((await meWith(`__Host-parley_session=${token}`)).status).toBe(200)
+      // The unprefixed name is what a sibling subdomain could set: over https it opens nothing.
+      expect((await meWith(`parley_session=${token}`)).status).toBe(401)
+      const out = await t.request('/api/v1/auth/logout', { method: 'POST', headers: { Cookie: `__Host-parley_session=${token}`, Origin: 'https://comments.news.example' } })
+      expect(out.status).toBe(204)
+      expect(out.headers.getSetCookie()).toEqual([expect.stringMatching(/^__Host-parley_session=;.*Max-Age=0/)])
+      expect((await meWith(`__Host-parley_session=${token}`)).status).toBe(401)
+    } finally {
+      t.deps.config.publicUrl = null
+    }
+  })
+
   it('lets the token in as a bearer token and as the cookie; nothing else gets in', async () => {
     const { id, email, password } = await account('admin')
     const token = await tokenFor(email, password)

@@ -1,13 +1,12 @@
 import { Hono } from 'hono'
-import { getCookie } from 'hono/cookie'
 import type { AppEnv } from '../app-env.js'
 import { ApiError } from '../http/api-error.js'
 import { handleError } from '../http/problem-response.js'
 import { MAX_BODY_BYTES, limitBody } from '../http/request-guards.js'
 import { deadline } from '../http/deadline.js'
 import { clientIp } from '../http/client-ip.js'
-import { SESSION_COOKIE, fromOwnOrigin } from '../http/moderator-auth.js'
-import { clearSessionCookie, setSessionCookie } from '../http/session-cookie.js'
+import { fromOwnOrigin } from '../http/moderator-auth.js'
+import { clearSessionCookie, readSessionCookie, setSessionCookie } from '../http/session-cookie.js'
 import { login } from '../auth/login.js'
 import { endSession } from '../auth/sessions.js'
 import { localAdminPath } from '../admin-pages/admin-urls.js'
@@ -45,7 +44,7 @@ const adminSessionPages = new Hono<AppEnv>()
     }
   })
   .post('/admin/logout', action('moderator', async (c) => {
-    const token = getCookie(c, SESSION_COOKIE)
+    const token = readSessionCookie(c)
     if (token) await endSession(c.env.deps.db, token)
     clearSessionCookie(c)
     return c.redirect('/admin/login?done=signed-out', 303)

@@ -19,7 +19,7 @@ const loginRoute = createRoute({
   responses: {
     200: {
       ...jsonContent('Signed in: the bearer token, and the same session as a cookie', z.object({ moderator: ModeratorSchema, token: z.string() })),
-      headers: { 'Set-Cookie': { description: '`parley_session`: HttpOnly, SameSite=Strict, Secure outside plain-http localhost, Path=/', required: true }, ...noStore },
+      headers: { 'Set-Cookie': { description: '`parley_session` (`__Host-parley_session` over https): HttpOnly, SameSite=Strict, Secure outside plain-http localhost, Path=/', required: true }, ...noStore },
     },
     401: problem('Unknown email or wrong password (`invalid_credentials`, the same answer for both)'),
     429: retryLater('Too many failed logins for this account or network (`too_many_attempts`)'),
@@ -33,7 +33,7 @@ const logoutRoute = createRoute({
   summary: 'End this session',
   middleware: [requireRole('moderator')] as const,
   security: moderatorSecurity('moderator'),
-  responses: { 204: { description: 'Signed out', headers: { 'Set-Cookie': { description: 'Clears `parley_session`', required: true } } }, ...authProblems },
+  responses: { 204: { description: 'Signed out', headers: { 'Set-Cookie': { description: 'Clears `parley_session` (`__Host-parley_session` over https)', required: true } } }, ...authProblems },
 })
 
 const meRoute = createRoute({
