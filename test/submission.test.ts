@@ -234,7 +234,7 @@ describe('submission', () => {
     const [article] = await t.deps.db.select().from(articles).where(eq(articles.key, 'new-1'))
     expect(article).toMatchObject({ url: 'https://news.example/post', title: 'Post', open: true })
     // Parley's own origin vouches for an article URL only where it is known (PARLEY_PUBLIC_URL, or
-    // loopback); otherwise the article registers without the URL.
+    // loopback at the port Parley listens on); otherwise the article registers without the URL.
     const urlOf = async (key: string) => (await t.deps.db.select({ url: articles.url }).from(articles).where(eq(articles.key, key)))[0]?.url
     expect((await post('own-1', { name: 'Cy', email: 'cy@example.com', body: 'y', article: { url: `${ORIGIN}/demo` } }, {}, '198.51.100.1')).status).toBe(201)
     expect(await urlOf('own-1')).toBeNull()
@@ -252,11 +252,24 @@ describe('submission', () => {
     } finally {
       t.deps.config.publicUrl = null
     }
-    const onLoopback = await t.app.request('http://localhost:8787/api/v1/articles/demo-1/comments', {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'Di', email: 'di@example.com', body: 'y', article: { url: 'http://localhost:8787/demo' } }),
-    }, { deps: t.deps, remoteAddr: '127.0.0.1' })
-    expect(onLoopback.status).toBe(201)
-    expect(await urlOf('demo-1')).toBe('http://localhost:8787/demo')
+    // On loopback, only the port Parley listens on is Parley: any other is another program's.
+    const onLoopback = (port: number, key: string, remoteAddr: string) => t.app.request(`http://localhost:${port}/api/v1/articles/${key}/comments`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'Di', email: `${key}@example.com`, body: `y ${key}`, article: { url: `http://localhost:${port}/demo` } }),
+    }, { deps: t.deps, remoteAddr })
+    t.deps.config.listenPort = 8787
+    try {
+      expect((await onLoopback(8787, 'demo-1', '127.0.0.1')).status).toBe(201)
+      expect(await urlOf('demo-1')).toBe('http://localhost:8787/demo')
+      for (const [port, key, ip] of [[9999, 'demo-2', '127.0.0.2'], [80, 'demo-3', '127.0.0.3']] as const) {
+        expect((await onLoopback(port, key, ip)).status, key).toBe(201)
+        expect(await urlOf(key), key).toBeNull()
+      }
+    } finally {
+      delete t.deps.config.listenPort
+    }
+    // A process whose port is not known (a Worker) takes no loopback origin for its own.
+    expect((await onLoopback(8787, 'demo-4', '127.0.0.4')).status).toBe(201)
+    expect(await urlOf('demo-4')).toBeNull()
 
     await t.setSettings({ registerArticles: false })
     const refused = await post('new-2', { ...ann, body: 'z' }, {}, '198.51.100.2')

@@ -18,7 +18,7 @@ export interface CommentContext {
   referrer: string | null
   /** The configured allowed origins plus Parley's own. */
   allowedOrigins: string[]
-  /** Where a new article's URL may point: the allowed origins, and Parley's own only where it is known (PARLEY_PUBLIC_URL, or loopback). */
+  /** Where a new article's URL may point: the allowed origins, and Parley's own only where it is known (PARLEY_PUBLIC_URL, or loopback at the port Parley listens on). */
   articleOrigins: string[]
   /** The outside services configured for this deployment and site. */
   integrations: Pick<AppConfig, 'akismet' | 'turnstile' | 'allowPrivateTargets'> & {

@@ -76,7 +76,7 @@ const deps: Deps = {
   targetFetch: guardedFetch(),
   clock: () => new Date(),
   logger,
-  config,
+  config: { ...config, listenPort: port },
   readCache: readCache?.cache,
 }
 if (!config.databaseUrl) await ensureFirstAdmin(deps.db, deps.passwords, deps.clock())
