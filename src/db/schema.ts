@@ -180,6 +180,16 @@ export const loginFailures = pgTable('login_failures', {
   at: timestamp('at', { withTimezone: true, precision: 3 }).notNull(),
 }, (t) => [index('login_failures_key_idx').on(t.key, t.at)])
 
+/**
+ * Networks (an IPv4 address, an IPv6 /64) that signed in to an account, by keyed hash of both:
+ * they are exempt from the account-wide failure limit (src/auth/known-logins.ts), so failures sprayed
+ * from elsewhere cannot lock the account's owner out where they usually sign in.
+ */
+export const knownLogins = pgTable('known_logins', {
+  key: text('key').primaryKey(),
+  lastAt: timestamp('last_at', { withTimezone: true, precision: 3 }).notNull(),
+}, (t) => [index('known_logins_last_at_idx').on(t.lastAt)])
+
 export const reportReason = pgEnum('report_reason', ['spam', 'abuse', 'off_topic', 'other'])
 
 /** Readers' flags; open until a moderator acts on the comment. */

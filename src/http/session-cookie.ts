@@ -2,9 +2,11 @@ import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { AppEnv } from '../app-env.js'
 import { ownOrigin } from './origins.js'
+import { KNOWN_LOGIN_SECONDS } from '../auth/known-logins.js'
 
-/** The session cookie's name; served over https it carries the `__Host-` prefix (`hostPrefixed`). */
-export const SESSION_COOKIE = 'parley_session'
+/** The cookies' names; served over https they carry the `__Host-` prefix (`hostPrefixed`). */
+const SESSION_COOKIE = 'parley_session'
+const DEVICE_COOKIE = 'parley_device'
 
 /**
  * Where Parley is served over https its cookies carry the `__Host-` prefix: browsers then take them
@@ -42,4 +44,24 @@ export function setSessionCookie(c: Context<AppEnv>, token: string): void {
 
 export function clearSessionCookie(c: Context<AppEnv>): void {
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: cookieIsSecure(c), prefix: hostPrefixed(c) })
+}
+
+/** The proof that this browser signed in before (src/auth/known-logins.ts), if it kept one. */
+export function readDeviceCookie(c: Context<AppEnv>): string | undefined {
+  return getCookie(c, DEVICE_COOKIE, hostPrefixed(c))
+}
+
+/**
+ * Kept by the browser across sessions (logout leaves it): it makes this device a known one for
+ * the account it signed in to, which the account-wide failure limit does not stop.
+ */
+export function setDeviceCookie(c: Context<AppEnv>, proof: string): void {
+  setCookie(c, DEVICE_COOKIE, proof, {
+    httpOnly: true,
+    sameSite: 'Strict',
+    secure: cookieIsSecure(c),
+    path: '/',
+    maxAge: KNOWN_LOGIN_SECONDS,
+    prefix: hostPrefixed(c),
+  })
 }
