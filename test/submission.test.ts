@@ -197,10 +197,51 @@ describe('submission', () => {
     expect(fromIp.status).toBe(429)
     expect(fromIp.headers.get('retry-after')).toBe('10')
     expect(await fromIp.json()).toMatchObject({ code: 'too_fast', detail: 'You are posting comments too quickly. Slow down.' })
-    const fromEmail = await post('a1', { ...ann, body: 'Three' }, {}, '198.51.100.9')
-    expect(fromEmail.status).toBe(429)
+    // The same email from the same IPv6 /64 is the same poster: too fast.
+    expect((await post('a2', { ...ann, body: 'Six one' }, {}, '2001:db8:5:5::1')).status).toBe(201)
+    t.advance(5)
+    const sameNetwork = await post('a2', { ...ann, body: 'Six two' }, {}, '2001:db8:5:5::2')
+    expect(sameNetwork.status).toBe(429)
+    expect(sameNetwork.headers.get('retry-after')).toBe('10')
     t.advance(10)
     expect((await post('a1', { ...ann, body: 'Four' })).status).toBe(201)
+  })
+
+  it('holds, rather than refuses, the same email from another network within the flood window', async () => {
+    await t.setSettings({ previouslyApproved: false })
+    const victim = { name: 'Vera', email: 'vera@example.com' }
+    const mine = await post('a1', { ...victim, body: 'Mine' }, {}, '198.51.100.20')
+    expect((await mine.json()).comment.status).toBe('approved')
+    // A stranger posting under that email at once learns nothing from the answer: it is a held
+    // comment's, the same as for an address that did not just comment.
+    t.advance(2)
+    const stranger = await post('a1', { name: 'Vera', email: 'vera@example.com', body: 'Not hers' }, {}, '192.0.2.66')
+    // Any other held comment, for comparison.
+    await t.setSettings({ moderationKeys: ['held for a key'] })
+    const other = await post('a2', { name: 'Ned', email: 'ned@example.com', body: 'Held for a key' }, {}, '192.0.2.68')
+    for (const res of [stranger, other]) {
+      expect(res.status).toBe(201)
+      expect(res.headers.get('retry-after')).toBeNull()
+    }
+    const [s, o] = [await stranger.json(), await other.json()]
+    expect(s.comment.status).toBe('pending')
+    expect(Object.keys(s).sort()).toEqual(Object.keys(o).sort())
+    expect(Object.keys(s.comment).sort()).toEqual(Object.keys(o.comment).sort())
+    expect(await storedStatus(s.comment.id)).toEqual({
+      status: 'pending',
+      checks: expect.arrayContaining([{ filter: 'flood', verdict: 'hold', reason: 'the same email posted less than 15 s before, from another network' }]),
+    })
+    // The stranger's own network is slowed down as any poster's is.
+    const again = await post('a1', { name: 'Xi', email: 'xi@example.com', body: 'Again' }, {}, '192.0.2.66')
+    expect(again.status).toBe(429)
+    // The owner is not kept from commenting: from a third network their comment is held too, and
+    // from their own, once their own wait is over, it goes through as before.
+    const elsewhere = await post('a1', { ...victim, body: 'From my phone' }, {}, '203.0.113.99')
+    expect((await elsewhere.json()).comment.status).toBe('pending')
+    t.advance(13)
+    const back = await post('a1', { ...victim, body: 'Mine again' }, {}, '198.51.100.20')
+    expect(back.status).toBe(201)
+    expect((await back.json()).comment.status).toBe('approved')
   })
 
   it('lets only one of two simultaneous posts from one IP through', async () => {

@@ -5,14 +5,14 @@ import { isOpen, registerArticle, type Article } from '../articles/articles.js'
 import { hashToken, newToken } from '../crypto/tokens.js'
 import { runFilters } from '../spam/run-filters.js'
 import { filtersFor } from '../spam/filters-for.js'
-import type { Verdict } from '../spam/spam-filter.js'
+import { severity, type Verdict } from '../spam/spam-filter.js'
 import { rateLimitNetwork } from '../privacy/ip-networks.js'
 import type { CommentContext } from './comment-context.js'
 import { checkSubmission, normalizeUrl, type RawSubmission } from './submission-rules.js'
 import { renderBody } from './render-body.js'
 import { insertComment } from './insert-comment.js'
 import { scheduleRecheck } from '../spam/recheck-job.js'
-import { claimFlood, floodKeys, floodWait } from './flood-control.js'
+import { claimSubmissionFlood, floodKeys } from './flood-control.js'
 import { cleanText } from './clean-text.js'
 import type { CommentRow } from './comment-row.js'
 import { attachableParent, type ParentPlace } from './comment-path.js'
@@ -58,6 +58,11 @@ function articleDetails(input: SubmissionInput, origins: Pick<CommentContext, 'a
 
 /** A duplicate from another network than the original's: stored as spam, answered like any held comment. */
 const duplicateCheck: CheckResult = { filter: 'duplicate', verdict: 'spam', reason: 'the same text was posted before under this name or email, from another network' }
+
+/** The same email posted within floodSeconds from another network: held, answered like any held comment (flood-control.ts). */
+const emailFloodCheck = (seconds: number): CheckResult => ({
+  filter: 'flood', verdict: 'hold', reason: `the same email posted less than ${seconds} s before, from another network`,
+})
 
 /**
  * A reader's new comment, through WordPress's rules and the spam pipeline: 422, 404, 403, 422
@@ -109,9 +114,9 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
   }
 
   const keys = await floodKeys(secrets, ctx.ip, clean.email, settings.floodSeconds)
-  const tooFast = (seconds: number) => new ApiError(429, 'too_fast', messages.flood, undefined, { 'Retry-After': String(Math.max(1, seconds)) })
   // Claimed at once, whatever follows: every answer past this point costs the sender a flood wait.
-  if (!(await claimFlood(db, keys, now, settings.floodSeconds))) throw tooFast(await floodWait(db, keys, now, settings.floodSeconds))
+  const flood = await claimSubmissionFlood(db, keys, now, settings.floodSeconds)
+  if (typeof flood === 'object') throw new ApiError(429, 'too_fast', messages.flood, undefined, { 'Retry-After': String(Math.max(1, flood.wait)) })
   const duplicateIps = found?.duplicateIps ?? []
   const network = ctx.ip === null ? null : rateLimitNetwork(ctx.ip)
   if (duplicateIps.some((ip) => ip !== null && network !== null && rateLimitNetwork(ip) === network)) {
@@ -137,8 +142,9 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
     isEdit: false,
   }, { db, settings, secrets, now })
   const duplicate = duplicateIps.length > 0
-  const verdict: Verdict = duplicate ? 'spam' : filtered.verdict
-  const checks = duplicate ? [...filtered.checks, duplicateCheck] : filtered.checks
+  const extra = [...(flood === 'hold' ? [emailFloodCheck(settings.floodSeconds)] : []), ...(duplicate ? [duplicateCheck] : [])]
+  const checks = [...filtered.checks, ...extra]
+  const verdict = extra.reduce<Verdict>((worst, check) => (severity[check.verdict] > severity[worst] ? check.verdict : worst), filtered.verdict)
 
   const status = statusFor[verdict]
   const token = newToken()

@@ -78,7 +78,7 @@ const submitRoute = createRoute({
     413: problem('Body over 1 MiB'),
     415: problem('Not JSON'),
     422: problem('Invalid fields, or the parent is not an approved comment of this article'),
-    429: retryLater('Posting too quickly (`too_fast`): flood control, per IP and per email'),
+    429: retryLater('Posting too quickly (`too_fast`): flood control, per IP and per email (the same email from another network than its last post\'s is held instead: 201 `pending`)'),
   },
 })
 
