@@ -72,6 +72,19 @@ describe('editing and withdrawing', () => {
     expect((await stored(comment.id))?.checks.find((c) => c.filter === 'moderation-keys')?.verdict).toBe('hold')
   })
 
+  it('keeps a previously approved commenter\'s comment approved when they edit it from another network', async () => {
+    await t.setSettings({ floodSeconds: 0 })
+    const first = await postComment(t, 'k', { name: 'Ann', email: 'ann@example.com', body: 'First' })
+    await t.deps.db.update(comments).set({ status: 'approved' }).where(eq(comments.id, first.comment.id))
+    const { comment, token } = await postComment(t, 'k', { name: 'Ann', email: 'ann@example.com', body: 'Second' })
+    expect(comment.status).toBe('approved')
+    const res = await t.request(`/api/v1/comments/${comment.id}`, {
+      method: 'PATCH', headers: { 'Content-Type': 'application/json', ...bearer(token) }, body: JSON.stringify({ body: 'Second, from the train' }),
+    }, '192.0.2.99')
+    expect(res.status).toBe(200)
+    expect((await res.json()).comment.status).toBe('approved')
+  })
+
   it('keeps spam as spam whatever the edit says', async () => {
     await t.setSettings({ ...openSettings })
     const res = await t.postJson('/api/v1/articles/k/comments', { name: 'S', email: 's@example.com', body: 'spam', hp: 'x' })

@@ -38,6 +38,47 @@ describe('submission', () => {
     expect((await res.json()).comment.status).toBe('approved')
   })
 
+  it('approves a previously approved commenter only from their network or with their device\'s proof; a stranger using their name and email is held', async () => {
+    await t.setSettings({ floodSeconds: 0 })
+    const approve = (id: number) => t.deps.db.update(comments).set({ status: 'approved' }).where(eq(comments.id, id))
+    const statusOf = async (res: Response) => (await res.json()).comment.status
+    const first = await (await post('a1', { ...ann, body: 'First' })).json()
+    await approve(first.comment.id)
+    // Their own network: their IPv4 /24, as WordPress would.
+    expect(await statusOf(await post('a1', { ...ann, body: 'From home' }, {}, '203.0.113.99'))).toBe('approved')
+    // A stranger who knows (or guesses) the name and email, from elsewhere: held, with the reason for moderators.
+    const stranger = await (await post('a1', { ...ann, body: 'Not Ann' }, {}, '192.0.2.66')).json()
+    expect(stranger.comment.status).toBe('pending')
+    expect((await storedStatus(stranger.comment.id))?.checks.find((c) => c.filter === 'previously-approved')).toEqual({
+      filter: 'previously-approved', verdict: 'hold', reason: 'the name and email of an approved commenter, from a network and device not seen for them',
+    })
+    // An IPv6 reader's network is its /64.
+    const six = await (await post('a1', { ...ann, body: 'Over six' }, {}, '2001:db8:9:9::1')).json()
+    expect(six.comment.status).toBe('pending')
+    await approve(six.comment.id)
+    expect(await statusOf(await post('a1', { ...ann, body: 'Same six' }, {}, '2001:db8:9:9:ffff::2'))).toBe('approved')
+    expect(await statusOf(await post('a1', { ...ann, body: 'Other six' }, {}, '2001:db8:9:a::1'))).toBe('pending')
+    // On a network never seen for Ann (a phone), the widget's proof of her approved comment recognizes her;
+    // a proof of a held comment, a wrong token or someone else's approved comment does not.
+    const proof = { commentId: first.comment.id, token: first.token }
+    const phone = await post('a1', { ...ann, body: 'From the phone', proof }, {}, '198.51.100.50')
+    expect(await statusOf(phone)).toBe('approved')
+    const bob = await (await post('a1', { name: 'Bob', email: 'bob@example.com', body: 'Bob' }, {}, '198.51.100.51')).json()
+    await approve(bob.comment.id)
+    for (const [what, wrong] of [
+      ['a held comment', { commentId: stranger.comment.id, token: stranger.token }],
+      ['a wrong token', { commentId: first.comment.id, token: `${first.token}x` }],
+      ['another commenter', { commentId: bob.comment.id, token: bob.token }],
+      ['no comment', { commentId: 2_147_483_647, token: first.token }],
+    ] as const) {
+      expect(await statusOf(await post('a1', { ...ann, body: `With ${what}`, proof: wrong }, {}, '192.0.2.70')), what).toBe('pending')
+    }
+    // Once IPs are forgotten (ipRetentionDays), only the proof recognizes her.
+    await t.deps.db.update(comments).set({ ip: null })
+    expect(await statusOf(await post('a1', { ...ann, body: 'Home, later' }, {}, '203.0.113.99'))).toBe('pending')
+    expect(await statusOf(await post('a1', { ...ann, body: 'Home, with proof', proof }, {}, '203.0.113.99'))).toBe('approved')
+  })
+
   it('publishes at once when previously-approved is off, and counts it', async () => {
     await t.setSettings({ previouslyApproved: false })
     const res = await post('a1', { ...ann, body: 'Published', url: 'example.com/me' })

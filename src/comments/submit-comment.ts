@@ -25,6 +25,8 @@ export interface SubmissionInput extends RawSubmission {
   article?: { url?: string; title?: string }
   honeypot?: string
   turnstileToken?: string
+  /** The widget's proof that this device posted one of the commenter's approved comments (SpamCandidate.proof). */
+  proof?: { commentId: number; token: string }
 }
 
 export interface Submitted {
@@ -140,6 +142,7 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
     turnstileToken: input.turnstileToken ?? null,
     createdAt: now,
     isEdit: false,
+    ...(input.proof ? { proof: input.proof } : {}),
   }, { db, settings, secrets, now })
   const duplicate = duplicateIps.length > 0
   const extra = [...(flood === 'hold' ? [emailFloodCheck(settings.floodSeconds)] : []), ...(duplicate ? [duplicateCheck] : [])]
