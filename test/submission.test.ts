@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { comments, articles } from '../src/db/schema.js'
 import { ORIGIN, setupTestApp, testTime } from './support/test-app.js'
+import { signIn } from './support/moderators.js'
 
 const t = await setupTestApp()
 
@@ -357,6 +358,45 @@ describe('submission', () => {
     const refused = await post('new-2', { ...ann, body: 'z' }, {}, '198.51.100.2')
     expect(refused.status).toBe(404)
     expect((await refused.json()).code).toBe('article_not_found')
+  })
+
+  it('takes an article\'s URL and title from a later submission a browser on its origin vouches for, never from one it does not', async () => {
+    await t.setSettings({ previouslyApproved: false, floodSeconds: 0, allowedOrigins: ['https://news.example', 'https://other.example'] })
+    let serial = 0
+    const comment = (key: string, article: { url?: string, title?: string }, headers: Record<string, string> = {}) =>
+      post(key, { name: 'Ann', email: `ann${++serial}@example.com`, body: `Comment ${serial}`, article }, headers, `198.51.100.${serial}`)
+    const detailsOf = async (key: string) => (await (await t.request(`/api/v1/articles/${key}/comments`)).json()).article
+    const browser = { Origin: 'https://news.example', Referer: 'https://news.example/' }
+    // The first commenter is a script: no browser vouches for what it says.
+    expect((await comment('story', { url: 'https://news.example/buy-pills', title: 'Buy pills' })).status).toBe(201)
+    // Nor for these: no Origin, another origin than the URL's, a Referer from elsewhere.
+    const unvouched: Record<string, string>[] = [{}, { Origin: 'https://news.example', Referer: 'https://evil.example/' }, { Origin: 'https://other.example' }]
+    for (const headers of unvouched) {
+      expect((await comment('story', { url: 'https://news.example/2026/story', title: 'Not vouched for' }, headers)).status).toBe(201)
+    }
+    expect(await detailsOf('story')).toMatchObject({ url: 'https://news.example/buy-pills', title: 'Buy pills' })
+    const before = (await t.request('/api/v1/articles/story/comments')).headers.get('etag')
+    // A reader's browser on the article's page: its details replace those.
+    expect((await comment('story', { url: 'https://news.example/2026/story', title: 'The real story' }, browser)).status).toBe(201)
+    expect(await detailsOf('story')).toMatchObject({ url: 'https://news.example/2026/story', title: 'The real story' })
+    expect((await t.request('/api/v1/articles/story/comments')).headers.get('etag')).not.toBe(before)
+    // From then on they stay, whoever sends other ones.
+    expect((await comment('story', { url: 'https://news.example/other', title: 'Another title' }, browser)).status).toBe(201)
+    expect(await detailsOf('story')).toMatchObject({ url: 'https://news.example/2026/story', title: 'The real story' })
+
+    // Vouched-for details only gain what they lack: the plain form gives a URL and no title.
+    expect((await comment('quiet', { url: 'https://news.example/quiet' }, browser)).status).toBe(201)
+    expect((await comment('quiet', { url: 'https://news.example/quiet', title: 'Not vouched for' })).status).toBe(201)
+    expect(await detailsOf('quiet')).toMatchObject({ url: 'https://news.example/quiet', title: null })
+    expect((await comment('quiet', { url: 'https://news.example/quiet', title: 'Quiet news' }, { Origin: 'https://news.example' })).status).toBe(201)
+    expect(await detailsOf('quiet')).toMatchObject({ url: 'https://news.example/quiet', title: 'Quiet news' })
+
+    // A moderator's details are theirs.
+    expect((await comment('edited', { url: 'https://news.example/x', title: 'Unvouched' })).status).toBe(201)
+    const moderator = await signIn(t)
+    expect((await moderator.send('PUT', '/api/v1/moderation/articles/edited', { title: 'Chosen by a moderator' })).status).toBe(200)
+    expect((await comment('edited', { url: 'https://news.example/edited', title: 'A reader\'s' }, browser)).status).toBe(201)
+    expect(await detailsOf('edited')).toMatchObject({ url: 'https://news.example/x', title: 'Chosen by a moderator' })
   })
 
   it('accepts replies only to approved comments of the same article', async () => {

@@ -16,6 +16,8 @@ export interface CommentContext {
   ip: string | null
   userAgent: string | null
   referrer: string | null
+  /** The request's `Origin` header, if any. */
+  origin: string | null
   /** The configured allowed origins plus Parley's own. */
   allowedOrigins: string[]
   /** Where a new article's URL may point: the allowed origins, and Parley's own only where it is known (PARLEY_PUBLIC_URL, or loopback at the port Parley listens on). */

@@ -2,6 +2,7 @@ import { and, eq, ne, or, sql } from 'drizzle-orm'
 import { ApiError, validationError } from '../http/api-error.js'
 import { articles, comments, type CheckResult, type CommentStatus } from '../db/schema.js'
 import { isOpen, registerArticle, type Article } from '../articles/articles.js'
+import { adoptDetails, vouchedFor, wouldAdopt, type ArticleDetails } from '../articles/article-details.js'
 import { hashToken, newToken } from '../crypto/tokens.js'
 import { runFilters } from '../spam/run-filters.js'
 import { filtersFor } from '../spam/filters-for.js'
@@ -42,7 +43,7 @@ const statusFor: Record<Verdict, CommentStatus> = { approve: 'approved', hold: '
  * while that origin is only what the request's Host says is left out (the article registers
  * without one) rather than refused: the demo reached by another name still works.
  */
-function articleDetails(input: SubmissionInput, origins: Pick<CommentContext, 'articleOrigins' | 'allowedOrigins'>): { url: string | null; title: string | null } {
+function articleDetails(input: SubmissionInput, origins: Pick<CommentContext, 'articleOrigins' | 'allowedOrigins'>): ArticleDetails {
   const rawUrl = input.article?.url?.trim()
   const title = cleanText(input.article?.title ?? '', { multiline: false }).trim().slice(0, 500) || null
   if (!rawUrl) return { url: null, title }
@@ -56,6 +57,23 @@ function articleDetails(input: SubmissionInput, origins: Pick<CommentContext, 'a
     throw validationError([{ field: 'article.url', code: 'origin_not_allowed', message: 'The article URL is not on an allowed origin.' }])
   }
   return { url, title }
+}
+
+/**
+ * What a comment on a known article may change of its details (article-details.ts): only what a
+ * browser on the article's origin vouches for. Details that fail the checks are ignored, not
+ * refused: the comment is about the article, which is known.
+ */
+function detailsToAdopt(article: Article, input: SubmissionInput, ctx: CommentContext): ArticleDetails | undefined {
+  if (ctx.origin === null || !input.article?.url) return undefined
+  let details: ArticleDetails
+  try {
+    details = articleDetails(input, ctx)
+  } catch (error) {
+    if (error instanceof ApiError) return undefined
+    throw error
+  }
+  return vouchedFor(details, ctx) && wouldAdopt(article, details) ? details : undefined
 }
 
 /** A duplicate from another network than the original's: stored as spam, answered like any held comment. */
@@ -94,12 +112,16 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
     .from(articles)
     .where(eq(articles.key, input.articleKey))
   const article: Article | undefined = found?.article
-  let newArticle: { url: string | null; title: string | null } | undefined
+  let newArticle: (ArticleDetails & { verified: boolean }) | undefined
+  let adopt: ArticleDetails | undefined
   if (!article) {
     if (!settings.registerArticles) throw new ApiError(404, 'article_not_found', messages.noArticle)
-    newArticle = articleDetails(input, ctx)
+    const details = articleDetails(input, ctx)
+    newArticle = { ...details, verified: vouchedFor(details, ctx) }
   } else if (!isOpen(article, settings, now)) {
     throw new ApiError(403, 'comments_closed', messages.closed)
+  } else {
+    adopt = detailsToAdopt(article, input, ctx)
   }
 
   let parent: ParentPlace | undefined
@@ -162,12 +184,14 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
     ip: ctx.ip, userAgent: ctx.userAgent, body: clean.body, html, checks, tokenHash, createdAt: now,
   }
   const retry = checks.some((check) => check.retry)
-  // A known article, nothing to retry: one statement, atomic on its own.
-  if (article && !retry) {
+  // A known article, nothing to retry or adopt: one statement, atomic on its own.
+  if (article && !retry && !adopt) {
     return { comment: await insertComment(db, { ...values, articleId: article.id }), article, token }
   }
   return db.transaction(async (tx) => {
-    const target = article ?? (await registerArticle(tx, input.articleKey, newArticle ?? { url: null, title: null }, now))
+    const target = article
+      ? (adopt ? await adoptDetails(tx, article, adopt) : article)
+      : await registerArticle(tx, input.articleKey, newArticle ?? { url: null, title: null, verified: false }, now)
     const comment = await insertComment(tx, { ...values, articleId: target.id })
     if (retry) await scheduleRecheck(tx, comment.id, now, ctx.referrer)
     return { comment, article: target, token }

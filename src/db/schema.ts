@@ -44,6 +44,12 @@ export const articles = pgTable('articles', {
   key: text('key').notNull(),
   url: text('url'),
   title: text('title'),
+  /**
+   * False while `url` and `title` are only what a submission said that no browser on the article's
+   * origin vouched for (src/articles/article-details.ts): the next submission that is so vouched
+   * for replaces them. Moderators' and imports' details are taken as they are.
+   */
+  detailsVerified: boolean('details_verified').notNull().default(true),
   open: boolean('open').notNull().default(true),
   /** Approved comments; maintained in the same transaction as every status change. */
   commentCount: integer('comment_count').notNull().default(0),
