@@ -184,16 +184,14 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
     ip: ctx.ip, userAgent: ctx.userAgent, body: clean.body, html, checks, tokenHash, createdAt: now,
   }
   const retry = checks.some((check) => check.retry)
-  // A known article, nothing to retry or adopt: one statement, atomic on its own.
-  if (article && !retry && !adopt) {
-    return { comment: await insertComment(db, { ...values, articleId: article.id }), article, token }
-  }
+  // A transaction even for one statement: the request's deadline gets its word just before COMMIT.
   return db.transaction(async (tx) => {
     const target = article
       ? (adopt ? await adoptDetails(tx, article, adopt) : article)
       : await registerArticle(tx, input.articleKey, newArticle ?? { url: null, title: null, verified: false }, now)
     const comment = await insertComment(tx, { ...values, articleId: target.id })
     if (retry) await scheduleRecheck(tx, comment.id, now, ctx.referrer)
+    ctx.beforeCommit?.()
     return { comment, article: target, token }
   })
 }
