@@ -12,5 +12,7 @@ export interface AppEnv {
     moderator: ModeratorRow
     /** When the request's deadline falls (performance.now()), where one applies. */
     deadlineAt: number | undefined
+    /** Called by a write just before COMMIT, where a deadline applies (src/http/deadline.ts). */
+    beforeCommit: (() => void) | undefined
   }
 }

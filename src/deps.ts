@@ -14,6 +14,13 @@ export type TrustedProxyHeader = 'x-forwarded-for' | 'cf-connecting-ip'
 export interface AppConfig {
   /** PARLEY_PUBLIC_URL: Parley's own origin when set; otherwise the request's scheme and Host. */
   publicUrl: string | null
+  /**
+   * The port this Node process listens on (PORT, as bound). Without PARLEY_PUBLIC_URL, a request to
+   * http://localhost (127.0.0.1, [::1]) on this port is taken to reach Parley itself, whose origin
+   * then vouches for article URLs (the zero-configuration demo); any other loopback port is some
+   * other program's. Absent (Workers, tests): no loopback origin vouches for anything.
+   */
+  listenPort?: number
   /** TRUST_PROXY: the one header that carries the client's IP; any other is ignored. */
   trustProxy: TrustedProxyHeader | null
   /** `max-age` of cacheable public reads, in seconds. */

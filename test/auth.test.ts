@@ -45,11 +45,40 @@ describe('login', () => {
     const json = await res.json()
     expect(json).toEqual({ moderator: { id, email, name: `Person ${serial}`, role: 'moderator', disabled: false }, token: expect.any(String) })
     const cookies = res.headers.getSetCookie()
-    expect(cookies).toHaveLength(1)
+    expect(cookies).toHaveLength(2)
     const [pair, ...attributes] = (cookies[0] ?? '').split(';').map((part) => part.trim())
     expect(pair).toBe(`parley_session=${json.token}`)
     // The test origin is http://parley.test: not localhost, so the cookie is Secure.
     expect(attributes).toEqual(expect.arrayContaining(['HttpOnly', 'SameSite=Strict', 'Path=/', 'Secure']))
+    // The known-device proof: the same attributes, kept for 90 days across sessions.
+    const [device, ...deviceAttributes] = (cookies[1] ?? '').split(';').map((part) => part.trim())
+    expect(device).toMatch(/^parley_device=\d+\.[0-9a-f]{64}$/)
+    expect(deviceAttributes).toEqual(expect.arrayContaining(['HttpOnly', 'SameSite=Strict', 'Path=/', 'Secure', `Max-Age=${90 * 86_400}`]))
+  })
+
+  it('names the cookie __Host-parley_session over https, and reads only that name there', async () => {
+    const { email, password } = await account()
+    t.deps.config.publicUrl = 'https://comments.news.example'
+    try {
+      const res = await login(email, password)
+      expect(res.status).toBe(200)
+      const { token } = await res.json()
+      const [pair, ...attributes] = (res.headers.getSetCookie()[0] ?? '').split(';').map((part) => part.trim())
+      expect(pair).toBe(`__Host-parley_session=${token}`)
+      expect(res.headers.getSetCookie()[1]).toMatch(/^__Host-parley_device=/)
+      expect(attributes).toEqual(expect.arrayContaining(['HttpOnly', 'SameSite=Strict', 'Path=/', 'Secure']))
+      expect(attributes.some((attribute) => /^domain=/i.test(attribute))).toBe(false)
+      const meWith = (cookie: string) => t.request('/api/v1/auth/me', { headers: { Cookie: cookie } })
+      expect((await meWith(`__Host-parley_session=${token}`)).status).toBe(200)
+      // The unprefixed name is what a sibling subdomain could set: over https it opens nothing.
+      expect((await meWith(`parley_session=${token}`)).status).toBe(401)
+      const out = await t.request('/api/v1/auth/logout', { method: 'POST', headers: { Cookie: `__Host-parley_session=${token}`, Origin: 'https://comments.news.example' } })
+      expect(out.status).toBe(204)
+      expect(out.headers.getSetCookie()).toEqual([expect.stringMatching(/^__Host-parley_session=;.*Max-Age=0/)])
+      expect((await meWith(`__Host-parley_session=${token}`)).status).toBe(401)
+    } finally {
+      t.deps.config.publicUrl = null
+    }
   })
 
   it('lets the token in as a bearer token and as the cookie; nothing else gets in', async () => {
@@ -265,6 +294,42 @@ describe('login throttling', () => {
     const locked = await login(email, password, '198.51.100.77')
     expect(locked.status).toBe(429)
     expect(await locked.json()).toEqual(tooMany)
+  }, 120_000)
+
+  it('spares a network or device that signed in before from the account-wide limit; a new address still waits', async () => {
+    const { email, password } = await account()
+    const other = await account()
+    const deviceOf = (res: Response) => /^parley_device=([^;]*)/.exec(res.headers.getSetCookie()[1] ?? '')?.[1] ?? ''
+    // The owner signs in at the office, and once from a phone whose address will change.
+    expect((await login(email, password, '198.51.100.40')).status).toBe(200)
+    const phone = await login(email, password, '192.0.2.200')
+    expect(phone.status).toBe(200)
+    const device = deviceOf(phone)
+    const otherDevice = deviceOf(await login(other.email, other.password, '192.0.2.201'))
+    // A stranger sprays failures from a hundred addresses: the account is locked for everyone else.
+    for (let i = 0; i < 100; i++) expect((await login(email, `spray ${i}`, `10.2.${Math.floor(i / 250)}.${i % 250}`)).status).toBe(401)
+    const withDevice = (proof: string, ip: string) =>
+      t.postJson('/api/v1/auth/login', { email, password }, { Cookie: `parley_device=${proof}` }, ip)
+    const stranger = await login(email, password, '198.51.100.77')
+    expect(stranger.status).toBe(429)
+    expect(await stranger.json()).toEqual(tooMany)
+    // The office network signs in, and that does not unlock the account for the new address.
+    expect((await login(email, password, '198.51.100.40')).status).toBe(200)
+    expect((await login(email, password, '198.51.100.78')).status).toBe(429)
+    // The phone, on an address never seen, signs in with its device proof; without it, or with another
+    // account's, a forged or an expired one, it waits like any stranger.
+    expect((await withDevice(device, '203.0.113.200')).status).toBe(200)
+    for (const proof of [otherDevice, `${device.slice(0, -1)}${device.endsWith('0') ? '1' : '0'}`, 'forged', '']) {
+      expect((await withDevice(proof, '203.0.113.201')).status, proof).toBe(429)
+    }
+    // A known network is still held to its own limit: five failures from it lock it.
+    for (let i = 1; i <= 5; i++) expect((await login(email, `typo ${i}`, '198.51.100.40')).status).toBe(401)
+    expect((await login(email, password, '198.51.100.40')).status).toBe(429)
+    // Known for 90 days after the last sign-in, not longer.
+    t.advance(91 * 86_400)
+    for (let i = 0; i < 100; i++) expect((await login(email, `again ${i}`, `10.3.${Math.floor(i / 250)}.${i % 250}`)).status).toBe(401)
+    expect((await withDevice(device, '203.0.113.202')).status).toBe(429)
+    expect((await login(email, password, '198.51.100.40')).status).toBe(429)
   }, 120_000)
 
   it('lets no more than 5 guesses from one network through when they all arrive at once', async () => {

@@ -7,7 +7,7 @@ import { signIn } from './support/moderators.js'
 
 const t = await setupTestApp()
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
-const patch = (id: number, body: unknown, headers: Record<string, string> = {}) =>
+const patch = (id: number | string, body: unknown, headers: Record<string, string> = {}) =>
   t.request(`/api/v1/comments/${id}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) })
 const stored = async (id: number) => (await t.deps.db.select().from(comments).where(eq(comments.id, id)))[0]
 
@@ -72,6 +72,19 @@ describe('editing and withdrawing', () => {
     expect((await stored(comment.id))?.checks.find((c) => c.filter === 'moderation-keys')?.verdict).toBe('hold')
   })
 
+  it('keeps a previously approved commenter\'s comment approved when they edit it from another network', async () => {
+    await t.setSettings({ floodSeconds: 0 })
+    const first = await postComment(t, 'k', { name: 'Ann', email: 'ann@example.com', body: 'First' })
+    await t.deps.db.update(comments).set({ status: 'approved' }).where(eq(comments.id, first.comment.id))
+    const { comment, token } = await postComment(t, 'k', { name: 'Ann', email: 'ann@example.com', body: 'Second' })
+    expect(comment.status).toBe('approved')
+    const res = await t.request(`/api/v1/comments/${comment.id}`, {
+      method: 'PATCH', headers: { 'Content-Type': 'application/json', ...bearer(token) }, body: JSON.stringify({ body: 'Second, from the train' }),
+    }, '192.0.2.99')
+    expect(res.status).toBe(200)
+    expect((await res.json()).comment.status).toBe('approved')
+  })
+
   it('keeps spam as spam whatever the edit says', async () => {
     await t.setSettings({ ...openSettings })
     const res = await t.postJson('/api/v1/articles/k/comments', { name: 'S', email: 's@example.com', body: 'spam', hp: 'x' })
@@ -84,10 +97,18 @@ describe('editing and withdrawing', () => {
     await t.setSettings(openSettings)
     const { comment, token } = await postComment(t, 'k')
     const other = await postComment(t, 'k', {}, '198.51.100.3')
-    for (const id of [comment.id, 999_999]) {
+    // Ids no comment can have too (past PostgreSQL's integer, not a number): the token is asked for first.
+    for (const id of [comment.id, 999_999, 2_147_483_648, 99_999_999_999, 'abc']) {
       const none = await patch(id, { body: 'x' })
-      expect(none.status).toBe(401)
+      expect(none.status, `PATCH ${id}`).toBe(401)
       expect((await none.json()).code).toBe('token_required')
+      const withdraw = await t.request(`/api/v1/comments/${id}`, { method: 'DELETE' })
+      expect(withdraw.status, `DELETE ${id}`).toBe(401)
+      expect((await withdraw.json()).code).toBe('token_required')
+    }
+    for (const id of [2_147_483_648, 99_999_999_999, 'abc']) {
+      expect((await patch(id, { body: 'x' }, bearer(token))).status, `PATCH ${id}`).toBe(404)
+      expect((await t.request(`/api/v1/comments/${id}`, { method: 'DELETE', headers: bearer(token) })).status, `DELETE ${id}`).toBe(404)
     }
     const wrong = await patch(comment.id, { body: 'x' }, bearer(other.token))
     expect(wrong.status).toBe(403)

@@ -89,14 +89,14 @@ describe('the site\'s filter service', () => {
     })
   }
 
-  it('refuses a private filter URL unless private targets are allowed', async () => {
+  it('refuses a private filter URL with private_target unless private targets are allowed', async () => {
     const admin = await signIn(t, 'admin')
     t.deps.config.allowPrivateTargets = false
     try {
       const res = await admin.send('PATCH', '/api/v1/admin/settings', { filterWebhook: { url: 'http://127.0.0.1:9/check' } })
       expect(res.status).toBe(422)
       expect((await res.json()).errors[0]).toEqual({
-        field: 'filterWebhook.url', code: 'invalid_url', message: 'The filter URL cannot be used: the host is a private, loopback or link-local address.',
+        field: 'filterWebhook.url', code: 'private_target', message: 'The filter URL cannot be used: the host is a private, loopback or link-local address.',
       })
     } finally {
       t.deps.config.allowPrivateTargets = true

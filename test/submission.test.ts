@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { comments, articles } from '../src/db/schema.js'
 import { ORIGIN, setupTestApp, testTime } from './support/test-app.js'
+import { signIn } from './support/moderators.js'
 
 const t = await setupTestApp()
 
@@ -36,6 +37,47 @@ describe('submission', () => {
     await t.deps.db.update(comments).set({ status: 'approved' }).where(eq(comments.id, first.comment.id))
     const res = await post('a1', { ...ann, body: 'Second' })
     expect((await res.json()).comment.status).toBe('approved')
+  })
+
+  it('approves a previously approved commenter only from their network or with their device\'s proof; a stranger using their name and email is held', async () => {
+    await t.setSettings({ floodSeconds: 0 })
+    const approve = (id: number) => t.deps.db.update(comments).set({ status: 'approved' }).where(eq(comments.id, id))
+    const statusOf = async (res: Response) => (await res.json()).comment.status
+    const first = await (await post('a1', { ...ann, body: 'First' })).json()
+    await approve(first.comment.id)
+    // Their own network: their IPv4 /24, as WordPress would.
+    expect(await statusOf(await post('a1', { ...ann, body: 'From home' }, {}, '203.0.113.99'))).toBe('approved')
+    // A stranger who knows (or guesses) the name and email, from elsewhere: held, with the reason for moderators.
+    const stranger = await (await post('a1', { ...ann, body: 'Not Ann' }, {}, '192.0.2.66')).json()
+    expect(stranger.comment.status).toBe('pending')
+    expect((await storedStatus(stranger.comment.id))?.checks.find((c) => c.filter === 'previously-approved')).toEqual({
+      filter: 'previously-approved', verdict: 'hold', reason: 'the name and email of an approved commenter, from a network and device not seen for them',
+    })
+    // An IPv6 reader's network is its /64.
+    const six = await (await post('a1', { ...ann, body: 'Over six' }, {}, '2001:db8:9:9::1')).json()
+    expect(six.comment.status).toBe('pending')
+    await approve(six.comment.id)
+    expect(await statusOf(await post('a1', { ...ann, body: 'Same six' }, {}, '2001:db8:9:9:ffff::2'))).toBe('approved')
+    expect(await statusOf(await post('a1', { ...ann, body: 'Other six' }, {}, '2001:db8:9:a::1'))).toBe('pending')
+    // On a network never seen for Ann (a phone), the widget's proof of her approved comment recognizes her;
+    // a proof of a held comment, a wrong token or someone else's approved comment does not.
+    const proof = { commentId: first.comment.id, token: first.token }
+    const phone = await post('a1', { ...ann, body: 'From the phone', proof }, {}, '198.51.100.50')
+    expect(await statusOf(phone)).toBe('approved')
+    const bob = await (await post('a1', { name: 'Bob', email: 'bob@example.com', body: 'Bob' }, {}, '198.51.100.51')).json()
+    await approve(bob.comment.id)
+    for (const [what, wrong] of [
+      ['a held comment', { commentId: stranger.comment.id, token: stranger.token }],
+      ['a wrong token', { commentId: first.comment.id, token: `${first.token}x` }],
+      ['another commenter', { commentId: bob.comment.id, token: bob.token }],
+      ['no comment', { commentId: 2_147_483_647, token: first.token }],
+    ] as const) {
+      expect(await statusOf(await post('a1', { ...ann, body: `With ${what}`, proof: wrong }, {}, '192.0.2.70')), what).toBe('pending')
+    }
+    // Once IPs are forgotten (ipRetentionDays), only the proof recognizes her.
+    await t.deps.db.update(comments).set({ ip: null })
+    expect(await statusOf(await post('a1', { ...ann, body: 'Home, later' }, {}, '203.0.113.99'))).toBe('pending')
+    expect(await statusOf(await post('a1', { ...ann, body: 'Home, with proof', proof }, {}, '203.0.113.99'))).toBe('approved')
   })
 
   it('publishes at once when previously-approved is off, and counts it', async () => {
@@ -97,6 +139,27 @@ describe('submission', () => {
     const res = await post('names', { name: '\u202EnimdA\u202C Ann\u200B\u2066ie\u2069\uFEFF 👩\u200D💻 می\u200Cخواهم', email: 'ann@example.com', body: 'Hi' })
     expect(res.status).toBe(201)
     expect((await res.json()).comment.author.name).toBe('nimdA Annie 👩\u200D💻 می\u200Cخواهم')
+  })
+
+  it('takes every other invisible character out of a name, keeping those emoji, Indic scripts and CJK names show', async () => {
+    await t.setSettings({ floodSeconds: 0, previouslyApproved: false })
+    const invisible = [
+      ['soft hyphen', 'An\u00ADn'], ['combining grapheme joiner', 'A\u034Fnn'], ['Hangul filler', '\u3164Ann'], ['Hangul choseong filler', 'Ann\u115F'],
+      ['Hangul jungseong filler', 'A\u1160nn'], ['halfwidth Hangul filler', 'Ann\uFFA0'], ['tags', 'Ann\u{E0001}\u{E0041}\u{E007F}'],
+      ['joiner between letters', 'A\u200Dnn'], ['joiner after an emoji', '\u{1F600}\u200DAnn'], ['invisible operators', 'A\u2061\u2062\u2063\u2064nn'],
+      ['variation selectors after letters', 'A\uFE0Fn\u{E0100}n'], ['Khmer inherent vowel', '\u17B4Ann'],
+    ]
+    for (const [what, name] of invisible) {
+      const res = await post('names', { name, email: 'ann@example.com', body: `Hi, ${what}` })
+      expect(res.status, what).toBe(201)
+      const shown = (await res.json()).comment.author.name
+      expect(shown.replace('\u{1F600}', ''), what).toBe('Ann')
+    }
+    const lines = await post('names', { name: 'Ann\u2028Lee\u2029Jr', email: 'ann@example.com', body: 'Hi, separators' })
+    expect((await lines.json()).comment.author.name).toBe('Ann Lee Jr')
+    const shown = '👩🏽\u200D💻 🏳\uFE0F\u200D🌈 ❤\uFE0F 1\uFE0F\u20E3 🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F} ශ්\u200Dරී 葛\u{E0100}飾'
+    const kept = await post('names', { name: shown, email: 'ann@example.com', body: 'Hi, shown' })
+    expect((await kept.json()).comment.author.name).toBe(shown)
   })
 
   it('refuses a website that is not http or https', async () => {
@@ -176,10 +239,51 @@ describe('submission', () => {
     expect(fromIp.status).toBe(429)
     expect(fromIp.headers.get('retry-after')).toBe('10')
     expect(await fromIp.json()).toMatchObject({ code: 'too_fast', detail: 'You are posting comments too quickly. Slow down.' })
-    const fromEmail = await post('a1', { ...ann, body: 'Three' }, {}, '198.51.100.9')
-    expect(fromEmail.status).toBe(429)
+    // The same email from the same IPv6 /64 is the same poster: too fast.
+    expect((await post('a2', { ...ann, body: 'Six one' }, {}, '2001:db8:5:5::1')).status).toBe(201)
+    t.advance(5)
+    const sameNetwork = await post('a2', { ...ann, body: 'Six two' }, {}, '2001:db8:5:5::2')
+    expect(sameNetwork.status).toBe(429)
+    expect(sameNetwork.headers.get('retry-after')).toBe('10')
     t.advance(10)
     expect((await post('a1', { ...ann, body: 'Four' })).status).toBe(201)
+  })
+
+  it('holds, rather than refuses, the same email from another network within the flood window', async () => {
+    await t.setSettings({ previouslyApproved: false })
+    const victim = { name: 'Vera', email: 'vera@example.com' }
+    const mine = await post('a1', { ...victim, body: 'Mine' }, {}, '198.51.100.20')
+    expect((await mine.json()).comment.status).toBe('approved')
+    // A stranger posting under that email at once learns nothing from the answer: it is a held
+    // comment's, the same as for an address that did not just comment.
+    t.advance(2)
+    const stranger = await post('a1', { name: 'Vera', email: 'vera@example.com', body: 'Not hers' }, {}, '192.0.2.66')
+    // Any other held comment, for comparison.
+    await t.setSettings({ moderationKeys: ['held for a key'] })
+    const other = await post('a2', { name: 'Ned', email: 'ned@example.com', body: 'Held for a key' }, {}, '192.0.2.68')
+    for (const res of [stranger, other]) {
+      expect(res.status).toBe(201)
+      expect(res.headers.get('retry-after')).toBeNull()
+    }
+    const [s, o] = [await stranger.json(), await other.json()]
+    expect(s.comment.status).toBe('pending')
+    expect(Object.keys(s).sort()).toEqual(Object.keys(o).sort())
+    expect(Object.keys(s.comment).sort()).toEqual(Object.keys(o.comment).sort())
+    expect(await storedStatus(s.comment.id)).toEqual({
+      status: 'pending',
+      checks: expect.arrayContaining([{ filter: 'flood', verdict: 'hold', reason: 'the same email posted less than 15 s before, from another network' }]),
+    })
+    // The stranger's own network is slowed down as any poster's is.
+    const again = await post('a1', { name: 'Xi', email: 'xi@example.com', body: 'Again' }, {}, '192.0.2.66')
+    expect(again.status).toBe(429)
+    // The owner is not kept from commenting: from a third network their comment is held too, and
+    // from their own, once their own wait is over, it goes through as before.
+    const elsewhere = await post('a1', { ...victim, body: 'From my phone' }, {}, '203.0.113.99')
+    expect((await elsewhere.json()).comment.status).toBe('pending')
+    t.advance(13)
+    const back = await post('a1', { ...victim, body: 'Mine again' }, {}, '198.51.100.20')
+    expect(back.status).toBe(201)
+    expect((await back.json()).comment.status).toBe('approved')
   })
 
   it('lets only one of two simultaneous posts from one IP through', async () => {
@@ -213,7 +317,7 @@ describe('submission', () => {
     const [article] = await t.deps.db.select().from(articles).where(eq(articles.key, 'new-1'))
     expect(article).toMatchObject({ url: 'https://news.example/post', title: 'Post', open: true })
     // Parley's own origin vouches for an article URL only where it is known (PARLEY_PUBLIC_URL, or
-    // loopback); otherwise the article registers without the URL.
+    // loopback at the port Parley listens on); otherwise the article registers without the URL.
     const urlOf = async (key: string) => (await t.deps.db.select({ url: articles.url }).from(articles).where(eq(articles.key, key)))[0]?.url
     expect((await post('own-1', { name: 'Cy', email: 'cy@example.com', body: 'y', article: { url: `${ORIGIN}/demo` } }, {}, '198.51.100.1')).status).toBe(201)
     expect(await urlOf('own-1')).toBeNull()
@@ -231,16 +335,68 @@ describe('submission', () => {
     } finally {
       t.deps.config.publicUrl = null
     }
-    const onLoopback = await t.app.request('http://localhost:8787/api/v1/articles/demo-1/comments', {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'Di', email: 'di@example.com', body: 'y', article: { url: 'http://localhost:8787/demo' } }),
-    }, { deps: t.deps, remoteAddr: '127.0.0.1' })
-    expect(onLoopback.status).toBe(201)
-    expect(await urlOf('demo-1')).toBe('http://localhost:8787/demo')
+    // On loopback, only the port Parley listens on is Parley: any other is another program's.
+    const onLoopback = (port: number, key: string, remoteAddr: string) => t.app.request(`http://localhost:${port}/api/v1/articles/${key}/comments`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'Di', email: `${key}@example.com`, body: `y ${key}`, article: { url: `http://localhost:${port}/demo` } }),
+    }, { deps: t.deps, remoteAddr })
+    t.deps.config.listenPort = 8787
+    try {
+      expect((await onLoopback(8787, 'demo-1', '127.0.0.1')).status).toBe(201)
+      expect(await urlOf('demo-1')).toBe('http://localhost:8787/demo')
+      for (const [port, key, ip] of [[9999, 'demo-2', '127.0.0.2'], [80, 'demo-3', '127.0.0.3']] as const) {
+        expect((await onLoopback(port, key, ip)).status, key).toBe(201)
+        expect(await urlOf(key), key).toBeNull()
+      }
+    } finally {
+      delete t.deps.config.listenPort
+    }
+    // A process whose port is not known (a Worker) takes no loopback origin for its own.
+    expect((await onLoopback(8787, 'demo-4', '127.0.0.4')).status).toBe(201)
+    expect(await urlOf('demo-4')).toBeNull()
 
     await t.setSettings({ registerArticles: false })
     const refused = await post('new-2', { ...ann, body: 'z' }, {}, '198.51.100.2')
     expect(refused.status).toBe(404)
     expect((await refused.json()).code).toBe('article_not_found')
+  })
+
+  it('takes an article\'s URL and title from a later submission a browser on its origin vouches for, never from one it does not', async () => {
+    await t.setSettings({ previouslyApproved: false, floodSeconds: 0, allowedOrigins: ['https://news.example', 'https://other.example'] })
+    let serial = 0
+    const comment = (key: string, article: { url?: string, title?: string }, headers: Record<string, string> = {}) =>
+      post(key, { name: 'Ann', email: `ann${++serial}@example.com`, body: `Comment ${serial}`, article }, headers, `198.51.100.${serial}`)
+    const detailsOf = async (key: string) => (await (await t.request(`/api/v1/articles/${key}/comments`)).json()).article
+    const browser = { Origin: 'https://news.example', Referer: 'https://news.example/' }
+    // The first commenter is a script: no browser vouches for what it says.
+    expect((await comment('story', { url: 'https://news.example/buy-pills', title: 'Buy pills' })).status).toBe(201)
+    // Nor for these: no Origin, another origin than the URL's, a Referer from elsewhere.
+    const unvouched: Record<string, string>[] = [{}, { Origin: 'https://news.example', Referer: 'https://evil.example/' }, { Origin: 'https://other.example' }]
+    for (const headers of unvouched) {
+      expect((await comment('story', { url: 'https://news.example/2026/story', title: 'Not vouched for' }, headers)).status).toBe(201)
+    }
+    expect(await detailsOf('story')).toMatchObject({ url: 'https://news.example/buy-pills', title: 'Buy pills' })
+    const before = (await t.request('/api/v1/articles/story/comments')).headers.get('etag')
+    // A reader's browser on the article's page: its details replace those.
+    expect((await comment('story', { url: 'https://news.example/2026/story', title: 'The real story' }, browser)).status).toBe(201)
+    expect(await detailsOf('story')).toMatchObject({ url: 'https://news.example/2026/story', title: 'The real story' })
+    expect((await t.request('/api/v1/articles/story/comments')).headers.get('etag')).not.toBe(before)
+    // From then on they stay, whoever sends other ones.
+    expect((await comment('story', { url: 'https://news.example/other', title: 'Another title' }, browser)).status).toBe(201)
+    expect(await detailsOf('story')).toMatchObject({ url: 'https://news.example/2026/story', title: 'The real story' })
+
+    // Vouched-for details only gain what they lack: the plain form gives a URL and no title.
+    expect((await comment('quiet', { url: 'https://news.example/quiet' }, browser)).status).toBe(201)
+    expect((await comment('quiet', { url: 'https://news.example/quiet', title: 'Not vouched for' })).status).toBe(201)
+    expect(await detailsOf('quiet')).toMatchObject({ url: 'https://news.example/quiet', title: null })
+    expect((await comment('quiet', { url: 'https://news.example/quiet', title: 'Quiet news' }, { Origin: 'https://news.example' })).status).toBe(201)
+    expect(await detailsOf('quiet')).toMatchObject({ url: 'https://news.example/quiet', title: 'Quiet news' })
+
+    // A moderator's details are theirs.
+    expect((await comment('edited', { url: 'https://news.example/x', title: 'Unvouched' })).status).toBe(201)
+    const moderator = await signIn(t)
+    expect((await moderator.send('PUT', '/api/v1/moderation/articles/edited', { title: 'Chosen by a moderator' })).status).toBe(200)
+    expect((await comment('edited', { url: 'https://news.example/edited', title: 'A reader\'s' }, browser)).status).toBe(201)
+    expect(await detailsOf('edited')).toMatchObject({ url: 'https://news.example/x', title: 'Chosen by a moderator' })
   })
 
   it('accepts replies only to approved comments of the same article', async () => {

@@ -114,6 +114,14 @@ describe('the widget on /demo', () => {
     await heading(page, '1 Comment').waitFor()
     await page.locator('#comment-1 .comment-content', { hasText: 'swollen batteries' }).waitFor()
     expect(await page.locator('.comment-awaiting-moderation').count()).toBe(0)
+    // Approved, its token became the reader's proof: on a network Parley has not seen them on (here,
+    // their first comment's address forgotten as if from another), their next comment is published.
+    const proof = await page.evaluate((key) => localStorage.getItem(key), `parley:${parley.url}:proof`)
+    expect(JSON.parse(proof ?? 'null')).toEqual({ commentId: 1, token: expect.any(String) })
+    await t.deps.db.update(comments).set({ ip: '192.0.2.1' }).where(eq(comments.id, 1))
+    await post(page, { body: 'And the café\'s wifi?' })
+    await page.locator('#comment-2 .comment-content', { hasText: 'wifi' }).waitFor()
+    expect((await rowOf(2))?.status).toBe('approved')
     // Styled through a constructed stylesheet, with nothing refused by the page's strict CSP.
     expect(await page.getByRole('button', { name: 'Post Comment' }).evaluate((b) => getComputedStyle(b).backgroundColor)).toBe('rgb(34, 113, 177)')
     expect(await page.evaluate(() => window.__violations)).toEqual([])

@@ -18,11 +18,14 @@ function findArticle(db: Db, key: string): Promise<Article | undefined> {
   return db.select().from(articles).where(eq(articles.key, key)).then((rows) => rows[0])
 }
 
-/** Registers an article on its first comment; a concurrent registration of the same key wins harmlessly. */
-export async function registerArticle(db: Db, key: string, details: { url: string | null; title: string | null }, now: Date): Promise<Article> {
+/**
+ * Registers an article on its first comment, noting whether a browser on its origin vouched for
+ * its details (article-details.ts); a concurrent registration of the same key wins harmlessly.
+ */
+export async function registerArticle(db: Db, key: string, details: { url: string | null; title: string | null; verified: boolean }, now: Date): Promise<Article> {
   const [created] = await db
     .insert(articles)
-    .values({ key, url: details.url, title: details.title, createdAt: now })
+    .values({ key, url: details.url, title: details.title, detailsVerified: details.verified, createdAt: now })
     .onConflictDoNothing({ target: articles.key })
     .returning()
   if (created) return created

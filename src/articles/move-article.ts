@@ -49,7 +49,8 @@ export async function moveArticle(db: Db, move: ArticleMove, actor: { moderatorI
     const source = locked.find((a) => a.key === move.from)
     const target = locked.find((a) => a.key === move.to)
     if (!source) throw new ApiError(404, 'article_not_found', 'There is no article with this key.')
-    const urlChange = url === undefined ? {} : { url }
+    // A URL a moderator gives is theirs: no reader's submission replaces it (article-details.ts).
+    const urlChange = url === undefined ? {} : { url, detailsVerified: true }
     let result: MovedArticle
     if (!target) {
       const [renamed] = await tx.update(articles)

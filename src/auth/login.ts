@@ -8,6 +8,7 @@ import { needsRehash, type PasswordHasher } from './password-hasher.js'
 import { claimLoginAttempt, clearLoginFailures, withdrawLoginAttempt } from './login-throttle.js'
 import { startSession, type SessionLimits } from './sessions.js'
 import { rateLimitNetwork } from '../privacy/ip-networks.js'
+import { isKnownLogin, rememberLogin } from './known-logins.js'
 import type { ModeratorRow } from './moderator-accounts.js'
 
 export interface LoginContext {
@@ -16,6 +17,8 @@ export interface LoginContext {
   secrets: Secrets
   now: Date
   ip: string | null
+  /** The device proof this browser kept from an earlier sign-in (its cookie), if any. */
+  device?: string
   limits: SessionLimits
 }
 
@@ -40,7 +43,9 @@ export const LOGIN_ALLOWANCE = {
   network: 10,
   /**
    * One account from everywhere: soft, so that a stranger cannot lock an admin out by failing five
-   * times from one address (the pair limit stops guessing from any one network long before).
+   * times from one address (the pair limit stops guessing from any one network long before); and
+   * not for a network or device that has signed in to the account before (known-logins.ts), so
+   * that a stranger with a hundred addresses cannot lock the admin out either.
    */
   account: 100,
 }
@@ -48,16 +53,19 @@ export const LOGIN_ALLOWANCE = {
 /**
  * Checks a moderator's password and opens a session. An unknown email, a disabled account and a
  * wrong password answer the same 401 after the same work; past LOGIN_ALLOWANCE's failures within
- * 15 minutes (per account and network, per network, per account) the answer is 429 with a
- * growing Retry-After.
+ * 15 minutes (per account and network, per network, per account except from a known network or
+ * device) the answer is 429 with a growing Retry-After. A success answers, with the session, a
+ * device proof for the browser to keep (`device`).
  */
-export async function login(ctx: LoginContext, emailInput: string, password: string): Promise<{ moderator: ModeratorRow; token: string; expiresAt: Date }> {
+export async function login(ctx: LoginContext, emailInput: string, password: string): Promise<{ moderator: ModeratorRow; token: string; expiresAt: Date; device: string }> {
   const email = emailInput.trim().toLowerCase()
-  const accountKey = await ctx.secrets.rateKey(`login-account:${email}`)
-  const keys = [{ key: accountKey, allowed: LOGIN_ALLOWANCE.account }]
   // Without an address (a trusted proxy header missing) there is no network to count: requests
   // without one must not all share a key, or ten strangers' typos would lock out everyone.
   const network = ctx.ip === null ? null : rateLimitNetwork(ctx.ip)
+  const accountKey = await ctx.secrets.rateKey(`login-account:${email}`)
+  // A known place's failures still count against the account (they are failures), but its limit does not stop it.
+  const known = await isKnownLogin(ctx.db, ctx.secrets, email, { network, device: ctx.device }, ctx.now)
+  const keys = [{ key: accountKey, allowed: known ? Infinity : LOGIN_ALLOWANCE.account }]
   const pairKey = network === null ? null : await ctx.secrets.rateKey(`login-pair:${network}|${email}`)
   if (network !== null && pairKey !== null) {
     keys.push({ key: pairKey, allowed: LOGIN_ALLOWANCE.pair }, { key: await ctx.secrets.rateKey(`login-ip:${network}`), allowed: LOGIN_ALLOWANCE.network })
@@ -76,7 +84,10 @@ export async function login(ctx: LoginContext, emailInput: string, password: str
     await ctx.db.update(moderators).set({ passwordHash: await ctx.passwords.hash(password) }).where(eq(moderators.id, row.id))
   }
   await withdrawLoginAttempt(ctx.db, attempt)
-  await clearLoginFailures(ctx.db, pairKey === null ? [accountKey] : [pairKey, accountKey])
+  // The account's count is left to run out: the owner signing in where they are known must not
+  // hand a stranger spraying from elsewhere a fresh hundred guesses.
+  if (pairKey !== null) await clearLoginFailures(ctx.db, [pairKey])
+  const device = await rememberLogin(ctx.db, ctx.secrets, email, network, ctx.now)
   const { token, expiresAt } = await startSession(ctx.db, row.id, ctx.now, ctx.limits)
-  return { moderator: row, token, expiresAt }
+  return { moderator: row, token, expiresAt, device }
 }

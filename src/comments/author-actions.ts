@@ -39,12 +39,14 @@ export async function holdsToken(row: CommentRow, token: string | undefined): Pr
 }
 
 /**
- * The comment its author may change: 401 without a token (whatever the id), 404 when gone, 403
- * for another token or a closed window. Another token on a comment that is not published gets
- * the 404 of a missing one, as a read does: held comments' existence is nobody else's business.
+ * The comment its author may change: 401 without a token (whatever the id, even one no comment can
+ * have: `undefined`), 404 when gone, 403 for another token or a closed window. Another token on a
+ * comment that is not published gets the 404 of a missing one, as a read does: held comments'
+ * existence is nobody else's business.
  */
-async function ownComment(ctx: CommentContext, id: number, token: string | undefined): Promise<CommentRow> {
+async function ownComment(ctx: CommentContext, id: number | undefined, token: string | undefined): Promise<CommentRow> {
   if (!token) throw new ApiError(401, 'token_required', 'This needs the token that came with the comment.')
+  if (id === undefined) throw notFound()
   const row = await findComment(ctx.db, id)
   if (!row || row.status === 'trash') throw notFound()
   if (!(await holdsToken(row, token))) {
@@ -81,8 +83,9 @@ async function claimEdit(ctx: CommentContext, id: number): Promise<void> {
  * moderator's decision taken while the checks ran stands (a comment trashed meanwhile stays
  * trashed). The same text again changes nothing.
  */
-export async function editOwnComment(ctx: CommentContext, id: number, token: string | undefined, rawBody: string | undefined): Promise<CommentRow> {
-  const row = await ownComment(ctx, id, token)
+export async function editOwnComment(ctx: CommentContext, commentId: number | undefined, token: string | undefined, rawBody: string | undefined): Promise<CommentRow> {
+  const row = await ownComment(ctx, commentId, token)
+  const id = row.id
   const body = checkBody(rawBody)
   if (body === row.body) return row
   await claimEdit(ctx, id)
@@ -124,9 +127,12 @@ export async function editOwnComment(ctx: CommentContext, id: number, token: str
   return updated
 }
 
-/** The author withdraws the comment: it leaves public view and waits in the trash for moderators. */
-export async function withdrawOwnComment(ctx: CommentContext, id: number, token: string | undefined): Promise<void> {
-  await ownComment(ctx, id, token)
+/**
+ * The author withdraws the comment: it leaves public view and waits in the trash for moderators.
+ * `commentId` is undefined for a path that can name no comment (401 or 404, as `ownComment`).
+ */
+export async function withdrawOwnComment(ctx: CommentContext, commentId: number | undefined, token: string | undefined): Promise<void> {
+  const { id } = await ownComment(ctx, commentId, token)
   await ctx.db.transaction(async (tx) => {
     const locked = await lockComment(tx, id)
     await changeStatus(tx, locked, 'trash', ctx.now)

@@ -5,12 +5,24 @@ export function byteLength(text: string): number {
 }
 
 /**
- * Invisible characters that make one name look like another or turn the text around it: bidi
- * embeddings, overrides, isolates and marks, zero-width space, word joiner, byte-order mark and
- * the Mongolian vowel separator. Zero-width (non-)joiners stay: emoji sequences and Persian,
- * Indic and Arabic spelling need them.
+ * Characters that show nothing, with which one name passes for another or turns the text around
+ * it: Unicode's Default_Ignorable_Code_Point (soft hyphen, combining grapheme joiner, Hangul
+ * fillers, bidi marks, embeddings, overrides and isolates, zero-width space and joiner, word joiner
+ * and invisible operators, variation selectors, tags, byte-order mark, the Mongolian vowel
+ * separator…). Each stays only where it does show something, in the first group:
+ * - a subdivision flag's tags (🏴 then tags then the cancel tag: 🏴󠁧󠁢󠁳󠁣󠁴󠁿);
+ * - the zero-width joiner between two emoji (👩‍💻, 🏳️‍🌈), and after an Indic virama, where it picks
+ *   a conjunct's form (Sinhala ශ්‍රී): a virama is a nonspacing mark of its own script, never one
+ *   of the Inherited diacritics a Latin name can stack;
+ * - the emoji and text presentation selectors after an emoji (❤️, 1️⃣), and an ideographic
+ *   variation selector after a CJK ideograph (the glyph a Japanese name is registered with);
+ * - the zero-width non-joiner, always: Persian and Indic spelling need it.
+ * Matched one code point at a time, so a lookbehind sees the text as it was before the cleaning.
  */
-const invisible = /[\u061C\u180E\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g
+const invisible = /(\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F}|(?<=\p{Extended_Pictographic}[\p{Emoji_Modifier}\uFE0F]*)\u200D(?=\p{Extended_Pictographic})|(?<=(?!\p{Script=Inherited})\p{Mn})\u200D(?=\p{L})|(?<=\p{Emoji})[\uFE0E\uFE0F]|(?<=\p{Ideographic})[\u{E0100}-\u{E01EF}])|(?!\u200C)\p{Default_Ignorable_Code_Point}/gu
+
+/** Line and paragraph separators end a line as a newline does: a single line turns them into spaces. */
+const lineBreaks = /[\u0000-\u001F\u007F\u2028\u2029]/g
 
 /**
  * What PostgreSQL and every reader can hold: no NUL or other control characters (a body keeps
@@ -21,5 +33,5 @@ export function cleanText(value: string, { multiline }: { multiline: boolean }):
   const wellFormed = value.toWellFormed()
   return multiline
     ? wellFormed.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
-    : wellFormed.replace(/[\u0000-\u001F\u007F]/g, ' ').replace(invisible, '')
+    : wellFormed.replace(lineBreaks, ' ').replace(invisible, (_match, shown: string | undefined) => shown ?? '')
 }

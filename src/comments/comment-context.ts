@@ -16,10 +16,19 @@ export interface CommentContext {
   ip: string | null
   userAgent: string | null
   referrer: string | null
+  /** The request's `Origin` header, if any. */
+  origin: string | null
   /** The configured allowed origins plus Parley's own. */
   allowedOrigins: string[]
-  /** Where a new article's URL may point: the allowed origins, and Parley's own only where it is known (PARLEY_PUBLIC_URL, or loopback). */
+  /** Where a new article's URL may point: the allowed origins, and Parley's own only where it is known (PARLEY_PUBLIC_URL, or loopback at the port Parley listens on). */
   articleOrigins: string[]
+  /**
+   * Called inside a write's transaction just before COMMIT, where the request has a deadline: it
+   * throws once the deadline has answered 503 (the transaction then rolls back, so nothing is
+   * stored that the client was told failed); after it returns, the request answers the commit's
+   * outcome, however late.
+   */
+  beforeCommit?: () => void
   /** The outside services configured for this deployment and site. */
   integrations: Pick<AppConfig, 'akismet' | 'turnstile' | 'allowPrivateTargets'> & {
     filterWebhook: FilterWebhook | null

@@ -1,17 +1,58 @@
-import { inArray, sql } from 'drizzle-orm'
+import { and, gt, inArray, sql } from 'drizzle-orm'
 import { queryRows, type Db } from '../db/database.js'
 import { floodMarks } from '../db/schema.js'
 import type { Secrets } from '../crypto/secrets.js'
 import { normalizeEmail } from '../crypto/secrets.js'
 import { rateLimitNetwork } from '../privacy/ip-networks.js'
 
-/** Flood keys per IP (an IPv6 client's /64) and per email, hashed so that the table holds neither. */
-export async function floodKeys(secrets: Secrets, ip: string | null, email: string | null, seconds: number): Promise<string[]> {
-  const keys: string[] = []
-  if (seconds <= 0) return keys
-  if (ip) keys.push(await secrets.rateKey(`comment-ip:${rateLimitNetwork(ip)}`))
-  if (email) keys.push(await secrets.rateKey(`comment-email:${normalizeEmail(email)}`))
-  return keys
+/**
+ * A submission's flood keys, hashed so that the table holds no IP or email: its network (an IPv4
+ * address, an IPv6 client's /64), its email, and its email from this network, which says whether
+ * the email's last post came from here (see `claimSubmissionFlood`).
+ */
+export interface SubmissionFloodKeys {
+  network: string | null
+  email: string | null
+  emailFromNetwork: string | null
+}
+
+export async function floodKeys(secrets: Secrets, ip: string | null, email: string | null, seconds: number): Promise<SubmissionFloodKeys> {
+  if (seconds <= 0) return { network: null, email: null, emailFromNetwork: null }
+  const network = ip ? rateLimitNetwork(ip) : null
+  const address = email ? normalizeEmail(email) : null
+  return {
+    network: network === null ? null : await secrets.rateKey(`comment-ip:${network}`),
+    email: address === null ? null : await secrets.rateKey(`comment-email:${address}`),
+    // Requests without an address share one "network" here: as before, they wait on the email's mark.
+    emailFromNetwork: address === null ? null : await secrets.rateKey(`comment-email-from:${network ?? ''}|${address}`),
+  }
+}
+
+const present = (keys: (string | null)[]): string[] => keys.filter((key): key is string => key !== null)
+
+/**
+ * Claims a submission's flood marks (WordPress's check_comment_flood, per network and per email):
+ * - `post`: no mark is recent; all are set now;
+ * - `hold`: only the email's mark is recent, and it was set from another network. Refusing would
+ *   let a stranger learn that this address just commented (a 429 oracle) and keep its owner from
+ *   commenting (by posting under it every few seconds); the comment is kept, held for a moderator,
+ *   and only this network's own marks are set (the email's stays its earlier poster's);
+ * - otherwise the seconds to wait (429), as WordPress answers the network that posted.
+ */
+export async function claimSubmissionFlood(db: Db, keys: SubmissionFloodKeys, now: Date, seconds: number): Promise<'post' | 'hold' | { wait: number }> {
+  const all = present([keys.network, keys.email, keys.emailFromNetwork])
+  if (await claimFlood(db, all, now, seconds)) return 'post'
+  const recent = await recentKeys(db, all, now, seconds)
+  const onlyTheEmail = keys.email !== null && recent.length === 1 && recent[0] === keys.email
+  // A concurrent post from this network may claim its marks first: then this one waits.
+  if (onlyTheEmail && (await claimFlood(db, present([keys.network, keys.emailFromNetwork]), now, seconds))) return 'hold'
+  return { wait: await floodWait(db, all, now, seconds) }
+}
+
+async function recentKeys(db: Db, keys: string[], now: Date, seconds: number): Promise<string[]> {
+  const cutoff = new Date(now.getTime() - seconds * 1000)
+  const rows = await db.select({ key: floodMarks.key }).from(floodMarks).where(and(inArray(floodMarks.key, keys), gt(floodMarks.lastAt, cutoff)))
+  return rows.map((row) => row.key)
 }
 
 /** Seconds until these keys may post again (0: now). A read only: the claim below decides. */

@@ -2,17 +2,18 @@ import { and, eq, ne, or, sql } from 'drizzle-orm'
 import { ApiError, validationError } from '../http/api-error.js'
 import { articles, comments, type CheckResult, type CommentStatus } from '../db/schema.js'
 import { isOpen, registerArticle, type Article } from '../articles/articles.js'
+import { adoptDetails, vouchedFor, wouldAdopt, type ArticleDetails } from '../articles/article-details.js'
 import { hashToken, newToken } from '../crypto/tokens.js'
 import { runFilters } from '../spam/run-filters.js'
 import { filtersFor } from '../spam/filters-for.js'
-import type { Verdict } from '../spam/spam-filter.js'
+import { severity, type Verdict } from '../spam/spam-filter.js'
 import { rateLimitNetwork } from '../privacy/ip-networks.js'
 import type { CommentContext } from './comment-context.js'
 import { checkSubmission, normalizeUrl, type RawSubmission } from './submission-rules.js'
 import { renderBody } from './render-body.js'
 import { insertComment } from './insert-comment.js'
 import { scheduleRecheck } from '../spam/recheck-job.js'
-import { claimFlood, floodKeys, floodWait } from './flood-control.js'
+import { claimSubmissionFlood, floodKeys } from './flood-control.js'
 import { cleanText } from './clean-text.js'
 import type { CommentRow } from './comment-row.js'
 import { attachableParent, type ParentPlace } from './comment-path.js'
@@ -25,6 +26,8 @@ export interface SubmissionInput extends RawSubmission {
   article?: { url?: string; title?: string }
   honeypot?: string
   turnstileToken?: string
+  /** The widget's proof that this device posted one of the commenter's approved comments (SpamCandidate.proof). */
+  proof?: { commentId: number; token: string }
 }
 
 export interface Submitted {
@@ -40,7 +43,7 @@ const statusFor: Record<Verdict, CommentStatus> = { approve: 'approved', hold: '
  * while that origin is only what the request's Host says is left out (the article registers
  * without one) rather than refused: the demo reached by another name still works.
  */
-function articleDetails(input: SubmissionInput, origins: Pick<CommentContext, 'articleOrigins' | 'allowedOrigins'>): { url: string | null; title: string | null } {
+function articleDetails(input: SubmissionInput, origins: Pick<CommentContext, 'articleOrigins' | 'allowedOrigins'>): ArticleDetails {
   const rawUrl = input.article?.url?.trim()
   const title = cleanText(input.article?.title ?? '', { multiline: false }).trim().slice(0, 500) || null
   if (!rawUrl) return { url: null, title }
@@ -56,8 +59,30 @@ function articleDetails(input: SubmissionInput, origins: Pick<CommentContext, 'a
   return { url, title }
 }
 
+/**
+ * What a comment on a known article may change of its details (article-details.ts): only what a
+ * browser on the article's origin vouches for. Details that fail the checks are ignored, not
+ * refused: the comment is about the article, which is known.
+ */
+function detailsToAdopt(article: Article, input: SubmissionInput, ctx: CommentContext): ArticleDetails | undefined {
+  if (ctx.origin === null || !input.article?.url) return undefined
+  let details: ArticleDetails
+  try {
+    details = articleDetails(input, ctx)
+  } catch (error) {
+    if (error instanceof ApiError) return undefined
+    throw error
+  }
+  return vouchedFor(details, ctx) && wouldAdopt(article, details) ? details : undefined
+}
+
 /** A duplicate from another network than the original's: stored as spam, answered like any held comment. */
 const duplicateCheck: CheckResult = { filter: 'duplicate', verdict: 'spam', reason: 'the same text was posted before under this name or email, from another network' }
+
+/** The same email posted within floodSeconds from another network: held, answered like any held comment (flood-control.ts). */
+const emailFloodCheck = (seconds: number): CheckResult => ({
+  filter: 'flood', verdict: 'hold', reason: `the same email posted less than ${seconds} s before, from another network`,
+})
 
 /**
  * A reader's new comment, through WordPress's rules and the spam pipeline: 422, 404, 403, 422
@@ -87,12 +112,16 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
     .from(articles)
     .where(eq(articles.key, input.articleKey))
   const article: Article | undefined = found?.article
-  let newArticle: { url: string | null; title: string | null } | undefined
+  let newArticle: (ArticleDetails & { verified: boolean }) | undefined
+  let adopt: ArticleDetails | undefined
   if (!article) {
     if (!settings.registerArticles) throw new ApiError(404, 'article_not_found', messages.noArticle)
-    newArticle = articleDetails(input, ctx)
+    const details = articleDetails(input, ctx)
+    newArticle = { ...details, verified: vouchedFor(details, ctx) }
   } else if (!isOpen(article, settings, now)) {
     throw new ApiError(403, 'comments_closed', messages.closed)
+  } else {
+    adopt = detailsToAdopt(article, input, ctx)
   }
 
   let parent: ParentPlace | undefined
@@ -109,9 +138,9 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
   }
 
   const keys = await floodKeys(secrets, ctx.ip, clean.email, settings.floodSeconds)
-  const tooFast = (seconds: number) => new ApiError(429, 'too_fast', messages.flood, undefined, { 'Retry-After': String(Math.max(1, seconds)) })
   // Claimed at once, whatever follows: every answer past this point costs the sender a flood wait.
-  if (!(await claimFlood(db, keys, now, settings.floodSeconds))) throw tooFast(await floodWait(db, keys, now, settings.floodSeconds))
+  const flood = await claimSubmissionFlood(db, keys, now, settings.floodSeconds)
+  if (typeof flood === 'object') throw new ApiError(429, 'too_fast', messages.flood, undefined, { 'Retry-After': String(Math.max(1, flood.wait)) })
   const duplicateIps = found?.duplicateIps ?? []
   const network = ctx.ip === null ? null : rateLimitNetwork(ctx.ip)
   if (duplicateIps.some((ip) => ip !== null && network !== null && rateLimitNetwork(ip) === network)) {
@@ -135,10 +164,12 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
     turnstileToken: input.turnstileToken ?? null,
     createdAt: now,
     isEdit: false,
+    ...(input.proof ? { proof: input.proof } : {}),
   }, { db, settings, secrets, now })
   const duplicate = duplicateIps.length > 0
-  const verdict: Verdict = duplicate ? 'spam' : filtered.verdict
-  const checks = duplicate ? [...filtered.checks, duplicateCheck] : filtered.checks
+  const extra = [...(flood === 'hold' ? [emailFloodCheck(settings.floodSeconds)] : []), ...(duplicate ? [duplicateCheck] : [])]
+  const checks = [...filtered.checks, ...extra]
+  const verdict = extra.reduce<Verdict>((worst, check) => (severity[check.verdict] > severity[worst] ? check.verdict : worst), filtered.verdict)
 
   const status = statusFor[verdict]
   const token = newToken()
@@ -153,14 +184,14 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
     ip: ctx.ip, userAgent: ctx.userAgent, body: clean.body, html, checks, tokenHash, createdAt: now,
   }
   const retry = checks.some((check) => check.retry)
-  // A known article, nothing to retry: one statement, atomic on its own.
-  if (article && !retry) {
-    return { comment: await insertComment(db, { ...values, articleId: article.id }), article, token }
-  }
+  // A transaction even for one statement: the request's deadline gets its word just before COMMIT.
   return db.transaction(async (tx) => {
-    const target = article ?? (await registerArticle(tx, input.articleKey, newArticle ?? { url: null, title: null }, now))
+    const target = article
+      ? (adopt ? await adoptDetails(tx, article, adopt) : article)
+      : await registerArticle(tx, input.articleKey, newArticle ?? { url: null, title: null, verified: false }, now)
     const comment = await insertComment(tx, { ...values, articleId: target.id })
     if (retry) await scheduleRecheck(tx, comment.id, now, ctx.referrer)
+    ctx.beforeCommit?.()
     return { comment, article: target, token }
   })
 }

@@ -44,6 +44,12 @@ export const articles = pgTable('articles', {
   key: text('key').notNull(),
   url: text('url'),
   title: text('title'),
+  /**
+   * False while `url` and `title` are only what a submission said that no browser on the article's
+   * origin vouched for (src/articles/article-details.ts): the next submission that is so vouched
+   * for replaces them. Moderators' and imports' details are taken as they are.
+   */
+  detailsVerified: boolean('details_verified').notNull().default(true),
   open: boolean('open').notNull().default(true),
   /** Approved comments; maintained in the same transaction as every status change. */
   commentCount: integer('comment_count').notNull().default(0),
@@ -179,6 +185,16 @@ export const loginFailures = pgTable('login_failures', {
   key: text('key').notNull(),
   at: timestamp('at', { withTimezone: true, precision: 3 }).notNull(),
 }, (t) => [index('login_failures_key_idx').on(t.key, t.at)])
+
+/**
+ * Networks (an IPv4 address, an IPv6 /64) that signed in to an account, by keyed hash of both:
+ * they are exempt from the account-wide failure limit (src/auth/known-logins.ts), so failures sprayed
+ * from elsewhere cannot lock the account's owner out where they usually sign in.
+ */
+export const knownLogins = pgTable('known_logins', {
+  key: text('key').primaryKey(),
+  lastAt: timestamp('last_at', { withTimezone: true, precision: 3 }).notNull(),
+}, (t) => [index('known_logins_last_at_idx').on(t.lastAt)])
 
 export const reportReason = pgEnum('report_reason', ['spam', 'abuse', 'off_topic', 'other'])
 

@@ -9,14 +9,33 @@ export const unavailable = () => new ApiError(503, 'unavailable', 'The service i
  * twice DB_TIMEOUT_MS, and never sooner than 5 s. Whatever runs after the route for this request
  * (the read cache's sync after a write) spends only what is left of it (`timeLeft`).
  * `respond` shapes the 503 where the error handler's JSON is not the answer (the HTML form).
+ *
+ * A 503 must mean that nothing was stored, and a write that was stored must not be answered 503:
+ * the client would post it again, or believe it lost. So a write asks `beforeCommit` (set for the
+ * route, handed to the rules as CommentContext.beforeCommit) inside its transaction, just before
+ * COMMIT: once the deadline has answered, it throws and the transaction rolls back; once it has
+ * passed, the deadline no longer answers for the request, which waits for its commit and answers
+ * its outcome, however late.
  */
 export function deadline(respond?: (error: ApiError) => Response): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const ms = Math.max(5000, c.env.deps.config.dbTimeoutMs * 2)
     c.set('deadlineAt', performance.now() + ms)
+    let phase: 'working' | 'committing' | 'answered' = 'working'
+    c.set('beforeCommit', () => {
+      if (phase === 'answered') {
+        c.env.deps.logger.warn('request deadline passed before its commit: rolled back', { path: c.req.path })
+        throw unavailable()
+      }
+      phase = 'committing'
+    })
     let timer: ReturnType<typeof setTimeout> | undefined
     const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), ms)
+      timer = setTimeout(() => {
+        if (phase === 'committing') return
+        phase = 'answered'
+        resolve('late')
+      }, ms)
     })
     try {
       const outcome = await Promise.race([next().then(() => 'done' as const), late])

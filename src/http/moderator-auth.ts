@@ -1,13 +1,11 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import { getCookie } from 'hono/cookie'
 import type { AppEnv } from '../app-env.js'
 import type { ModeratorRole } from '../db/schema.js'
 import { resolveSession } from '../auth/sessions.js'
 import { ApiError } from './api-error.js'
 import { bearerToken } from './request-context.js'
 import { ownOrigin } from './origins.js'
-
-export const SESSION_COOKIE = 'parley_session'
+import { readSessionCookie } from './session-cookie.js'
 
 const changesState = (method: string) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS'
 
@@ -22,7 +20,7 @@ export function fromOwnOrigin(c: Context<AppEnv>): boolean {
 export function sessionToken(c: Context<AppEnv>): { token: string; viaCookie: boolean } | undefined {
   const bearer = bearerToken(c)
   if (bearer) return { token: bearer, viaCookie: false }
-  const cookie = getCookie(c, SESSION_COOKIE)
+  const cookie = readSessionCookie(c)
   return cookie ? { token: cookie, viaCookie: true } : undefined
 }
 

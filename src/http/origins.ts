@@ -27,13 +27,20 @@ export function allowedOrigins(c: Context<AppEnv>, settings: Settings): string[]
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]'])
 
 /**
- * The origins an article's URL may be registered on: the allowed origins, and Parley's own when
- * PARLEY_PUBLIC_URL says what it is. Without it, the request's Host is whatever its sender wrote,
- * so it vouches for no URL but a loopback one (the zero-configuration demo on localhost): else a
- * stranger could register https://evil.example/login as the URL moderators click.
+ * The origins an article's URL may be registered on: the allowed origins, and Parley's own when it
+ * is known: PARLEY_PUBLIC_URL says what it is, or, without it, plain http on loopback at the very
+ * port this process listens on (the zero-configuration demo on localhost). The request's Host is
+ * whatever its sender wrote, so no other Host vouches for a URL: else a stranger could register
+ * https://evil.example/login, or http://localhost:<another port>/ (whatever else runs on a
+ * moderator's machine), as the URL moderators click.
  */
 export function articleOrigins(c: Context<AppEnv>, settings: Settings): string[] {
   const own = ownOrigin(c)
-  const trusted = c.env.deps.config.publicUrl !== null || loopbackHosts.has(new URL(own).hostname)
-  return trusted ? [...settings.allowedOrigins, own] : [...settings.allowedOrigins]
+  const { publicUrl, listenPort } = c.env.deps.config
+  return publicUrl !== null || isListeningLoopback(new URL(own), listenPort) ? [...settings.allowedOrigins, own] : [...settings.allowedOrigins]
+}
+
+function isListeningLoopback(origin: URL, listenPort: number | undefined): boolean {
+  if (listenPort === undefined || origin.protocol !== 'http:' || !loopbackHosts.has(origin.hostname)) return false
+  return Number(origin.port || '80') === listenPort
 }

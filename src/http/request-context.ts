@@ -26,9 +26,11 @@ export async function commentContext(c: Context<AppEnv>): Promise<CommentContext
     ip: clientIp(c),
     userAgent: header(c, 'user-agent', 1000),
     referrer: header(c, 'referer', 2000),
+    origin: header(c, 'origin', 2000),
     allowedOrigins: allowedOrigins(c, settings),
     articleOrigins: articleOrigins(c, settings),
     integrations: await integrationsFor(deps, loaded),
+    beforeCommit: c.get('beforeCommit'),
   }
 }
 

@@ -1,13 +1,33 @@
 import type { Context } from 'hono'
-import { deleteCookie, setCookie } from 'hono/cookie'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { AppEnv } from '../app-env.js'
-import { SESSION_COOKIE } from './moderator-auth.js'
 import { ownOrigin } from './origins.js'
+import { KNOWN_LOGIN_SECONDS } from '../auth/known-logins.js'
+
+/** The cookies' names; served over https they carry the `__Host-` prefix (`hostPrefixed`). */
+const SESSION_COOKIE = 'parley_session'
+const DEVICE_COOKIE = 'parley_device'
+
+/**
+ * Where Parley is served over https its cookies carry the `__Host-` prefix: browsers then take them
+ * only Secure, for Path=/ and without a Domain, so a sibling subdomain (or a man in the middle on
+ * plain http) cannot plant one that shadows Parley's own, as it can a cookie without the prefix.
+ * Only the prefixed name is read there: the unprefixed one is exactly what such a page could set.
+ * On plain http (localhost, a test's origin) browsers refuse the prefix, so the plain name stays.
+ */
+function hostPrefixed(c: Context<AppEnv>): 'host' | undefined {
+  return new URL(ownOrigin(c)).protocol === 'https:' ? 'host' : undefined
+}
 
 /** Secure everywhere except plain-http localhost, where browsers would drop a Secure cookie. */
 function cookieIsSecure(c: Context<AppEnv>): boolean {
   const { protocol, hostname } = new URL(ownOrigin(c))
   return !(protocol === 'http:' && (hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]'))
+}
+
+/** The session token the request's cookie carries, under the name this origin uses. */
+export function readSessionCookie(c: Context<AppEnv>): string | undefined {
+  return getCookie(c, SESSION_COOKIE, hostPrefixed(c))
 }
 
 /** The session cookie that the API's login and the dashboard's both set (API.md, Moderation API). */
@@ -18,9 +38,30 @@ export function setSessionCookie(c: Context<AppEnv>, token: string): void {
     secure: cookieIsSecure(c),
     path: '/',
     maxAge: c.env.deps.config.sessions.maxSeconds,
+    prefix: hostPrefixed(c),
   })
 }
 
 export function clearSessionCookie(c: Context<AppEnv>): void {
-  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: cookieIsSecure(c) })
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: cookieIsSecure(c), prefix: hostPrefixed(c) })
+}
+
+/** The proof that this browser signed in before (src/auth/known-logins.ts), if it kept one. */
+export function readDeviceCookie(c: Context<AppEnv>): string | undefined {
+  return getCookie(c, DEVICE_COOKIE, hostPrefixed(c))
+}
+
+/**
+ * Kept by the browser across sessions (logout leaves it): it makes this device a known one for
+ * the account it signed in to, which the account-wide failure limit does not stop.
+ */
+export function setDeviceCookie(c: Context<AppEnv>, proof: string): void {
+  setCookie(c, DEVICE_COOKIE, proof, {
+    httpOnly: true,
+    sameSite: 'Strict',
+    secure: cookieIsSecure(c),
+    path: '/',
+    maxAge: KNOWN_LOGIN_SECONDS,
+    prefix: hostPrefixed(c),
+  })
 }

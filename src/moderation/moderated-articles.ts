@@ -42,9 +42,11 @@ export async function putArticle(ctx: ModerationContext, key: string, change: Ar
       return { article: created, created: true }
     }
     const [before] = await tx.select().from(articles).where(eq(articles.key, key)).for('update')
+    // A moderator's URL or title is theirs: no reader's submission replaces it (articles/article-details.ts).
+    const vouched = clean.url !== undefined || clean.title !== undefined ? { detailsVerified: true } : {}
     const [updated] = await tx
       .update(articles)
-      .set({ ...clean, version: sql`${articles.version} + 1` })
+      .set({ ...clean, ...vouched, version: sql`${articles.version} + 1` })
       .where(eq(articles.key, key))
       .returning()
     if (!before || !updated) throw new Error('article vanished')

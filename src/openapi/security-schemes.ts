@@ -15,7 +15,8 @@ export const securitySchemes = {
     type: 'apiKey',
     in: 'cookie',
     name: 'parley_session',
-    description: 'The HttpOnly, SameSite=Strict session cookie that login sets (the dashboard\'s). A request that changes '
+    description: 'The HttpOnly, SameSite=Strict session cookie that login sets (the dashboard\'s); `__Host-parley_session` where Parley '
+      + 'is served over https (then only that name is read). A request that changes '
       + 'something with it must come from Parley\'s own origin (`Origin`, or `Sec-Fetch-Site: same-origin`), else 403.',
   },
   commentToken: {

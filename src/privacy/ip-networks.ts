@@ -37,6 +37,17 @@ export function rateLimitNetwork(ip: string): string {
   return `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`
 }
 
+/**
+ * The network a commenter's connection usually stays within, to recognize them again: an IPv4
+ * address's /24 (a household, an office, a mobile carrier's pool moves within less than this
+ * less often than across it), an IPv6 address's /64. Unreadable values stay as they are.
+ */
+export function commenterNetwork(ip: string): string {
+  const network = rateLimitNetwork(ip)
+  const v4 = ipv4(network)
+  return v4 ? `${v4.slice(0, 3).join('.')}.0/24` : network
+}
+
 function ipv4(text: string): number[] | undefined {
   const parts = text.split('.')
   if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return undefined

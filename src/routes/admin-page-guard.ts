@@ -1,10 +1,10 @@
 import type { Context, Handler } from 'hono'
-import { getCookie } from 'hono/cookie'
 import type { AppEnv } from '../app-env.js'
 import type { ModeratorRole } from '../db/schema.js'
 import type { ModeratorRow } from '../auth/moderator-accounts.js'
 import { resolveSession } from '../auth/sessions.js'
-import { SESSION_COOKIE, fromOwnOrigin } from '../http/moderator-auth.js'
+import { fromOwnOrigin } from '../http/moderator-auth.js'
+import { readSessionCookie } from '../http/session-cookie.js'
 import { constantTimeEqual } from '../crypto/tokens.js'
 import { toBase64Url, utf8 } from '../crypto/encoding.js'
 import { messagePage } from '../admin-pages/layout.js'
@@ -31,7 +31,7 @@ async function csrfTokenFor(sessionToken: string): Promise<string> {
  * clients have the JSON API.
  */
 export async function pageSession(c: Context<AppEnv>): Promise<PageSession | undefined> {
-  const token = getCookie(c, SESSION_COOKIE)
+  const token = readSessionCookie(c)
   if (!token) return undefined
   const { deps } = c.env
   const moderator = await resolveSession(deps.db, token, deps.clock(), deps.config.sessions)

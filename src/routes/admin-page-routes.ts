@@ -1,13 +1,12 @@
 import { Hono } from 'hono'
-import { getCookie } from 'hono/cookie'
 import type { AppEnv } from '../app-env.js'
 import { ApiError } from '../http/api-error.js'
 import { handleError } from '../http/problem-response.js'
 import { MAX_BODY_BYTES, limitBody } from '../http/request-guards.js'
 import { deadline } from '../http/deadline.js'
 import { clientIp } from '../http/client-ip.js'
-import { SESSION_COOKIE, fromOwnOrigin } from '../http/moderator-auth.js'
-import { clearSessionCookie, setSessionCookie } from '../http/session-cookie.js'
+import { fromOwnOrigin } from '../http/moderator-auth.js'
+import { clearSessionCookie, readDeviceCookie, readSessionCookie, setDeviceCookie, setSessionCookie } from '../http/session-cookie.js'
 import { login } from '../auth/login.js'
 import { endSession } from '../auth/sessions.js'
 import { localAdminPath } from '../admin-pages/admin-urls.js'
@@ -33,9 +32,10 @@ const adminSessionPages = new Hono<AppEnv>()
     const email = (form.text('email') ?? '').slice(0, 320)
     const next = localAdminPath(form.text('next'))
     try {
-      const ctx = { db: deps.db, passwords: deps.passwords, secrets: deps.secrets, now: deps.clock(), ip: clientIp(c), limits: deps.config.sessions }
+      const ctx = { db: deps.db, passwords: deps.passwords, secrets: deps.secrets, now: deps.clock(), ip: clientIp(c), device: readDeviceCookie(c), limits: deps.config.sessions }
       const session = await login(ctx, email, (form.text('password') ?? '').slice(0, 1024))
       setSessionCookie(c, session.token)
+      setDeviceCookie(c, session.device)
       return c.redirect(next ?? '/admin', 303)
     } catch (error) {
       if (!(error instanceof ApiError) || (error.status !== 401 && error.status !== 429)) throw error
@@ -45,7 +45,7 @@ const adminSessionPages = new Hono<AppEnv>()
     }
   })
   .post('/admin/logout', action('moderator', async (c) => {
-    const token = getCookie(c, SESSION_COOKIE)
+    const token = readSessionCookie(c)
     if (token) await endSession(c.env.deps.db, token)
     clearSessionCookie(c)
     return c.redirect('/admin/login?done=signed-out', 303)

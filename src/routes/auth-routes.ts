@@ -6,7 +6,7 @@ import { endSession } from '../auth/sessions.js'
 import { toModeratorView } from '../auth/moderator-accounts.js'
 import { clientIp } from '../http/client-ip.js'
 import { requireRole, sessionToken } from '../http/moderator-auth.js'
-import { clearSessionCookie, setSessionCookie } from '../http/session-cookie.js'
+import { clearSessionCookie, readDeviceCookie, setDeviceCookie, setSessionCookie } from '../http/session-cookie.js'
 import { ModeratorSchema, authProblems, jsonBody, jsonContent, noStore, problem, retryLater } from './schemas.js'
 import { moderatorSecurity } from '../openapi/security-schemes.js'
 
@@ -19,10 +19,12 @@ const loginRoute = createRoute({
   responses: {
     200: {
       ...jsonContent('Signed in: the bearer token, and the same session as a cookie', z.object({ moderator: ModeratorSchema, token: z.string() })),
-      headers: { 'Set-Cookie': { description: '`parley_session`: HttpOnly, SameSite=Strict, Secure outside plain-http localhost, Path=/', required: true }, ...noStore },
+      headers: { 'Set-Cookie': { description: '`parley_session`, the session, and `parley_device`, which makes this browser a known one for the account for 90 days '
+          + '(the account-wide failure limit does not stop it); both HttpOnly, SameSite=Strict, Secure outside plain-http localhost, Path=/, '
+          + 'and named `__Host-parley_session` and `__Host-parley_device` over https', required: true }, ...noStore },
     },
     401: problem('Unknown email or wrong password (`invalid_credentials`, the same answer for both)'),
-    429: retryLater('Too many failed logins for this account or network (`too_many_attempts`)'),
+    429: retryLater('Too many failed logins for this account or network (`too_many_attempts`); the account-wide limit spares a network or device that signed in to it before'),
   },
 })
 
@@ -33,7 +35,7 @@ const logoutRoute = createRoute({
   summary: 'End this session',
   middleware: [requireRole('moderator')] as const,
   security: moderatorSecurity('moderator'),
-  responses: { 204: { description: 'Signed out', headers: { 'Set-Cookie': { description: 'Clears `parley_session`', required: true } } }, ...authProblems },
+  responses: { 204: { description: 'Signed out', headers: { 'Set-Cookie': { description: 'Clears `parley_session` (`__Host-parley_session` over https)', required: true } } }, ...authProblems },
 })
 
 const meRoute = createRoute({
@@ -51,8 +53,9 @@ export const authRoutes = new OpenApiRoutes<AppEnv>()
     const { deps } = c.env
     const { email, password } = c.req.valid('json')
     const now = deps.clock()
-    const session = await login({ db: deps.db, passwords: deps.passwords, secrets: deps.secrets, now, ip: clientIp(c), limits: deps.config.sessions }, email, password)
+    const session = await login({ db: deps.db, passwords: deps.passwords, secrets: deps.secrets, now, ip: clientIp(c), device: readDeviceCookie(c), limits: deps.config.sessions }, email, password)
     setSessionCookie(c, session.token)
+    setDeviceCookie(c, session.device)
     return c.json({ moderator: toModeratorView(session.moderator), token: session.token }, 200, { 'Cache-Control': 'no-store' })
   })
   .openapi(logoutRoute, async (c) => {

@@ -2,7 +2,7 @@ import * as z from 'zod/mini'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { ApiError } from '../http/api-error.js'
-import { bearerToken, checkOrigin, commentContext, parseCommentId } from '../http/request-context.js'
+import { bearerToken, checkOrigin, commentContext, parseCommentId, toId } from '../http/request-context.js'
 import { editOwnComment, findComment, holdsToken, withdrawOwnComment } from '../comments/author-actions.js'
 import { toAuthorComment, toPublicComment } from '../comments/comment-row.js'
 import { AuthorCommentSchema, CommentIdParam, PublicCommentSchema, problem, retryLater } from './schemas.js'
@@ -79,13 +79,13 @@ export const commentRoutes = new OpenApiRoutes<AppEnv>()
   .openapi(patchRoute, async (c) => {
     const ctx = await commentContext(c)
     checkOrigin(c, ctx)
-    const id = parseCommentId(c.req.valid('param').id)
-    const row = await editOwnComment(ctx, id, bearerToken(c), c.req.valid('json').body)
+    // An id no comment can have is still asked for its token first (401), as any other id is.
+    const row = await editOwnComment(ctx, toId(c.req.valid('param').id), bearerToken(c), c.req.valid('json').body)
     return c.json({ comment: toAuthorComment(row, ctx.settings, ctx.now) }, 200)
   })
   .openapi(deleteRoute, async (c) => {
     const ctx = await commentContext(c)
     checkOrigin(c, ctx)
-    await withdrawOwnComment(ctx, parseCommentId(c.req.valid('param').id), bearerToken(c))
+    await withdrawOwnComment(ctx, toId(c.req.valid('param').id), bearerToken(c))
     return c.body(null, 204)
   })

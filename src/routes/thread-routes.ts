@@ -51,6 +51,11 @@ const SubmissionSchema = named('Submission', z
     article: z.optional(z.object({ url: z.optional(z.string().check(z.maxLength(4000))), title: z.optional(z.string().check(z.maxLength(4000))) })),
     hp: z.optional(z.string()).check(z.describe('Honeypot: leave absent or empty.')),
     turnstileToken: z.optional(z.string()),
+    proof: z.optional(z.object({
+      commentId: z.int().check(z.minimum(1), z.maximum(MAX_ID)),
+      token: z.string().check(z.maxLength(200)),
+    })).check(z.describe('One of this commenter\'s approved comments and the token that came with it, which the widget keeps: '
+      + 'where the site holds first comments (`previouslyApproved`), it recognizes the commenter on a network never seen for them.')),
   })
   // `body` is required (and name and email while `requireNameEmail`), but checked by the comment
   // rules rather than here, so that every missing field is named at once, in WordPress's words.
@@ -78,7 +83,7 @@ const submitRoute = createRoute({
     413: problem('Body over 1 MiB'),
     415: problem('Not JSON'),
     422: problem('Invalid fields, or the parent is not an approved comment of this article'),
-    429: retryLater('Posting too quickly (`too_fast`): flood control, per IP and per email'),
+    429: retryLater('Posting too quickly (`too_fast`): flood control, per IP and per email (the same email from another network than its last post\'s is held instead: 201 `pending`)'),
   },
 })
 

@@ -77,7 +77,7 @@ const deps: Deps = {
   targetFetch: guardedFetch(),
   clock: () => new Date(),
   logger,
-  config,
+  config: { ...config, listenPort: port },
   readCache: readCache?.cache,
   startGate: config.databaseUrl ? undefined : turnGate(),
 }

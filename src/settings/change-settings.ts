@@ -8,13 +8,14 @@ import type { Settings } from './settings-schema.js'
 /**
  * The filter webhook's secret after a settings change: a new one when the filter is set up or
  * moves to another URL, none when it is removed, unchanged otherwise. Its URL must be a public
- * http(s) target.
+ * http(s) target: the guard's own code says which rule it broke (`private_target` for a private,
+ * loopback or link-local host, `invalid_url` for the rest), as for a webhook endpoint.
  */
 async function filterSecretChange(deps: Deps, hook: Settings['filterWebhook'] | undefined): Promise<{ sealed: string | null; plain?: string } | undefined> {
   if (hook === undefined) return undefined
   if (hook === null) return { sealed: null }
   const refused = await refuseTarget(hook.url, { allowPrivate: deps.config.allowPrivateTargets, resolveHost: deps.resolveHost })
-  if (refused) throw validationError([{ field: 'filterWebhook.url', code: 'invalid_url', message: `The filter URL cannot be used: ${refused.reason}.` }])
+  if (refused) throw validationError([{ field: 'filterWebhook.url', code: refused.code, message: `The filter URL cannot be used: ${refused.reason}.` }])
   const current = await deps.settings.get(deps.db)
   if (current.values.filterWebhook?.url === hook.url && current.filterSecretSealed) return undefined
   const plain = newWebhookSecret()

@@ -27,6 +27,12 @@ export interface SpamCandidate {
   isEdit: boolean
   /** The comment's own id when it is already stored (an edit, a re-check): it is not its own precedent. */
   commentId?: number
+  /**
+   * One of the commenter's earlier comments, by its id and the token that came with it, which the
+   * widget keeps once that comment is approved: it shows this device posted it. A credential: never
+   * log it or pass it on.
+   */
+  proof?: { commentId: number; token: string }
 }
 
 export interface SpamContext {

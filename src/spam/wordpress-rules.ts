@@ -2,6 +2,8 @@ import { and, eq, ne } from 'drizzle-orm'
 import { comments } from '../db/schema.js'
 import { countLinks } from '../comments/render-body.js'
 import type { SpamCandidate, SpamFilter } from './spam-filter.js'
+import { commenterNetwork } from '../privacy/ip-networks.js'
+import { constantTimeEqual, hashToken } from '../crypto/tokens.js'
 
 const approve = (reason: string) => ({ verdict: 'approve' as const, reason })
 const hold = (reason: string) => ({ verdict: 'hold' as const, reason })
@@ -59,25 +61,43 @@ const manualModerationFilter: SpamFilter = {
     settings.moderation === 'all' ? hold('every comment is held for moderation') : approve('comments are checked by rules'),
 }
 
-/** WordPress's "Comment author must have a previously approved comment": same name and email. */
+/**
+ * WordPress's "Comment author must have a previously approved comment": same name and email. A
+ * name and an email are easy to guess, though, and WordPress would publish a stranger who knew a
+ * regular's at once, in their name. So the comment must also come from where that commenter's
+ * approved comments came from (the same IPv4 /24 or IPv6 /64, known while their IPs are kept,
+ * `ipRetentionDays`), or bring the widget's proof of one of them (its id and token); else it is
+ * held, as a first comment is. An author's edit needs neither: its token shows who writes.
+ */
 const previouslyApprovedFilter: SpamFilter = {
   name: 'previously-approved',
   check: async (candidate, { db, settings, secrets }) => {
     if (!settings.previouslyApproved) return approve('not required')
     if (!candidate.email || !candidate.name) return hold('no name and email to recognize the commenter')
     const emailHash = await secrets.emailHash(candidate.email)
-    const [known] = await db
-      .select({ id: comments.id })
-      .from(comments)
+    const approvedOfThisCommenter = and(
+      eq(comments.emailHash, emailHash),
+      eq(comments.status, 'approved'),
+      eq(comments.authorName, candidate.name),
       // The comment under review never vouches for itself: approved once, an edit could rewrite it into anything.
-      .where(and(
-        eq(comments.emailHash, emailHash),
-        eq(comments.status, 'approved'),
-        eq(comments.authorName, candidate.name),
-        candidate.commentId === undefined ? undefined : ne(comments.id, candidate.commentId),
-      ))
-      .limit(1)
-    return known ? approve('the commenter has an approved comment') : hold('first comment of this commenter')
+      candidate.commentId === undefined ? undefined : ne(comments.id, candidate.commentId),
+    )
+    // Where their approved comments came from (null once forgotten): few addresses, kept for weeks.
+    const seen = await db.selectDistinct({ ip: comments.ip }).from(comments).where(approvedOfThisCommenter).limit(1000)
+    if (seen.length === 0) return hold('first comment of this commenter')
+    if (candidate.isEdit) return approve('the commenter has an approved comment')
+    const network = candidate.ip === null ? null : commenterNetwork(candidate.ip)
+    if (network !== null && seen.some(({ ip }) => ip !== null && commenterNetwork(ip) === network)) {
+      return approve('the commenter has an approved comment from this network')
+    }
+    const { proof } = candidate
+    if (proof) {
+      const [shown] = await db.select({ tokenHash: comments.tokenHash }).from(comments).where(and(eq(comments.id, proof.commentId), approvedOfThisCommenter))
+      if (shown?.tokenHash && constantTimeEqual(await hashToken(proof.token), shown.tokenHash)) {
+        return approve('the commenter has an approved comment, whose token this device holds')
+      }
+    }
+    return hold('the name and email of an approved commenter, from a network and device not seen for them')
   },
 }
 

@@ -126,7 +126,7 @@ function postComment(w) {
   var input = {
     body: f.body.value, name: f.name.value, email: f.email.value, url: f.url.value || undefined,
     parentId: parent ? parent.id : undefined, article: { url: w.url, title: w.title },
-    hp: w.hp.value || undefined, turnstileToken: w.turnstileToken || undefined,
+    hp: w.hp.value || undefined, turnstileToken: w.turnstileToken || undefined, proof: proofOfCommenter(),
   };
   w.busy = true;
   w.submit.disabled = true;
@@ -146,6 +146,7 @@ function posted(w, data, input) {
   var c = data.comment;
   w.own[c.id] = { token: data.token, article: w.article, body: input.body, until: c.editableUntil || null, saved: Date.now() };
   keepOwn(c.id, w.own[c.id]);
+  if (c.status === 'approved') keepProof(c.id, data.token);
   // As WordPress's cookies: kept only with the reader's consent, and dropped when it is withdrawn.
   store('commenter', w.consent.checked ? { name: input.name, email: input.email, url: input.url || '' } : null);
   w.fields.body.value = '';
@@ -155,6 +156,21 @@ function posted(w, data, input) {
   if (c.status === 'approved') setCount(w, w.count + 1);
   li.firstChild.focus();
   announce(w, c.status === 'pending' ? 'Your comment is awaiting moderation.' : 'Your comment has been published.');
+}
+
+/**
+ * One of the reader's approved comments and its token, sent with each new comment: where the site
+ * holds first comments, it is how Parley knows the reader on a network it has not seen them on
+ * (a phone, a train). Kept without the consent box: like the comments' own tokens, it names no one.
+ */
+function keepProof(id, token) {
+  store('proof', { commentId: Number(id), token: token });
+}
+
+function proofOfCommenter() {
+  var proof = stored('proof', null);
+  return proof && proof.commentId > 0 && proof.commentId <= 2147483647 && proof.commentId % 1 === 0 && typeof proof.token === 'string'
+    ? { commentId: proof.commentId, token: proof.token.slice(0, 200) } : undefined;
 }
 
 var turnstileReady = null;

@@ -139,6 +139,7 @@ function restoreOwn(w) {
       var li = w.nodes[c.id];
       if (li) redraw(w, c, li);
       else place(w, c);
+      if (c.status === 'approved') keepProof(id, mine.token);
       if (c.status === 'approved' && !c.editableUntil) forget(w, id);
     });
   });

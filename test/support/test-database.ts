@@ -53,5 +53,5 @@ export async function openTestDatabase(): Promise<TestDatabase> {
 
 /** Empties every table between tests, so that each test makes its own data. */
 export async function emptyDatabase(database: Database): Promise<void> {
-  await database.db.execute(sql`truncate comments, articles, article_aliases, removed_sources, instance, flood_marks, settings, moderators, sessions, login_failures, reports, moderation_log, jobs, webhooks, webhook_deliveries restart identity cascade`)
+  await database.db.execute(sql`truncate comments, articles, article_aliases, removed_sources, instance, flood_marks, settings, moderators, sessions, login_failures, known_logins, reports, moderation_log, jobs, webhooks, webhook_deliveries restart identity cascade`)
 }
