@@ -243,7 +243,7 @@ describe('moderating comments', () => {
     const page = await (await mod.get(`/admin/comments/${held}`)).text()
     expect(page).toContain('held@example.com')
     expect(page).toContain('203.0.113.7')
-    expect(page).toContain('<span class="verdict hold">hold</span> <strong>link-count</strong><span class="meta">1 links (held at 1)</span>')
+    expect(page).toContain('<span class="verdict hold">hold</span> <strong>link-count</strong><span class="meta">1 link (held at 1)</span>')
     expect(page.indexOf('The root')).toBeLessThan(page.indexOf('The middle'))
     expect(page).toContain('<li class="d2 current">')
     const middle = await (await mod.get(`/admin/comments/${mid}`)).text()
