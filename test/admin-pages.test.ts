@@ -370,6 +370,19 @@ describe('admin pages', () => {
     const page = await (await admin.get('/admin/log')).text()
     expect(page).toMatch(new RegExp(`<td>Ada Admin</td>\\s*<td>status</td>\\s*<td><a href="/admin/comments/${id}\\?from=%2Fadmin%2Flog">#${id}</a></td>\\s*<td>pending → spam</td>`))
   })
+
+  it('shows each entry\'s detail as readable lines, not JSON', async () => {
+    const admin = await dashboardSession(t, 'admin', 'Ada Admin')
+    const api = await signIn(t, 'admin')
+    expect((await api.send('PATCH', '/api/v1/admin/settings', { maxLinks: 5, allowedOrigins: ['https://news.example', 'https://blog.example'], moderationKeys: [] })).status).toBe(200)
+    const mia = (await (await api.send('POST', '/api/v1/admin/moderators', { email: 'mia@news.example', name: 'Mia', role: 'moderator', password: 'a long enough password' })).json()).moderator.id
+    expect((await api.send('PATCH', `/api/v1/admin/moderators/${mia}`, { email: 'mia2@news.example' })).status).toBe(200)
+    const page = await (await admin.get('/admin/log')).text()
+    expect(page).toContain('<dl class="detail"><dt>max links</dt><dd>2 → 5</dd><dt>allowed origins</dt><dd>none → https://news.example, https://blog.example</dd></dl>')
+    expect(page).toContain(`<dl class="detail"><dt>moderator</dt><dd>#${mia}</dd></dl>`)
+    expect(page).toContain(`<dl class="detail"><dt>moderator</dt><dd>#${mia}</dd><dt>email changed</dt><dd>yes</dd></dl>`)
+    expect(page).not.toMatch(/\{&quot;|<code>\{/)
+  })
 })
 
 describe('every page', () => {
