@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ORIGIN, setupTestApp } from './support/test-app.js'
+import { sessions } from '../src/db/schema.js'
+import { HTTPS_ORIGIN, ORIGIN, setupTestApp } from './support/test-app.js'
 import { openSettings, postComment } from './support/seed.js'
 import { signIn, type SignedIn } from './support/moderators.js'
 import { csrfOf, dashboardSession, form, sessionCookieOf, type DashboardSession } from './support/dashboard.js'
@@ -43,15 +44,42 @@ describe('signing in and out', () => {
 
   it('sets the same HttpOnly, SameSite=Strict cookie as the API, and goes where the visitor was headed', async () => {
     const api = await signIn(t, 'moderator')
-    const res = await t.request('/admin/login', { method: 'POST', headers: { Origin: ORIGIN }, body: form({ email: api.email, password: api.password, next: '/admin/articles' }) })
+    const res = await t.request(`${HTTPS_ORIGIN}/admin/login`, { method: 'POST', headers: { Origin: HTTPS_ORIGIN }, body: form({ email: api.email, password: api.password, next: '/admin/articles' }) })
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe('/admin/articles')
     const [cookie] = res.headers.getSetCookie()
     expect(cookie).toMatch(/^parley_session=[\w-]{43}; Max-Age=43200; Path=\/; HttpOnly; Secure; SameSite=Strict$/)
     // Never anywhere but the dashboard.
     for (const next of ['//evil.example/admin', 'https://evil.example/admin', '/api/v1/auth/me', '/\\evil.example']) {
-      const again = await t.request('/admin/login', { method: 'POST', headers: { Origin: ORIGIN }, body: form({ email: api.email, password: api.password, next }) })
+      const again = await t.request(`${HTTPS_ORIGIN}/admin/login`, { method: 'POST', headers: { Origin: HTTPS_ORIGIN }, body: form({ email: api.email, password: api.password, next }) })
       expect(again.headers.get('location'), next).toBe('/admin')
+    }
+  })
+
+  it('says why a right password cannot sign in over plain HTTP on a LAN address, and lets PARLEY_PUBLIC_URL=http://… allow it', async () => {
+    const api = await signIn(t, 'moderator')
+    const lan = 'http://192.168.1.20:8787'
+    const sessionCount = async () => (await t.deps.db.select().from(sessions)).length
+    const before = await sessionCount()
+    const attempt = () => t.request(`${lan}/admin/login`, { method: 'POST', headers: { Origin: lan }, body: form({ email: api.email, password: api.password }) })
+    const refused = await attempt()
+    expect(refused.status).toBe(403)
+    expect(refused.headers.getSetCookie()).toEqual([])
+    const text = await refused.text()
+    expect(text).toContain('Your email and password are right, but this browser will not keep you signed in: the dashboard is open over plain HTTP at http://192.168.1.20:8787')
+    expect(text).toContain('start Parley with PARLEY_PUBLIC_URL=http://192.168.1.20:8787')
+    expect(await sessionCount()).toBe(before)
+    // Wrong passwords there are answered as anywhere.
+    expect((await t.request(`${lan}/admin/login`, { method: 'POST', headers: { Origin: lan }, body: form({ email: api.email, password: 'wrong' }) })).status).toBe(401)
+
+    // The operator says that Parley is served over plain HTTP there: the cookie is not Secure, and it sticks.
+    t.deps.config.publicUrl = lan
+    try {
+      const allowed = await attempt()
+      expect(allowed.status).toBe(303)
+      expect(allowed.headers.getSetCookie()[0]).toMatch(/^parley_session=[\w-]{43}; Max-Age=43200; Path=\/; HttpOnly; SameSite=Strict$/)
+    } finally {
+      t.deps.config.publicUrl = null
     }
   })
 

@@ -26,6 +26,9 @@ export function allowedOrigins(c: Context<AppEnv>, settings: Settings): string[]
 
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]'])
 
+/** Whether an origin's host is this machine's loopback (localhost, 127.0.0.1, [::1]). */
+export const isLoopback = (origin: string): boolean => loopbackHosts.has(new URL(origin).hostname)
+
 /**
  * The origins an article's URL may be registered on: the allowed origins, and Parley's own when
  * PARLEY_PUBLIC_URL says what it is. Without it, the request's Host is whatever its sender wrote,
@@ -34,6 +37,6 @@ const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]'])
  */
 export function articleOrigins(c: Context<AppEnv>, settings: Settings): string[] {
   const own = ownOrigin(c)
-  const trusted = c.env.deps.config.publicUrl !== null || loopbackHosts.has(new URL(own).hostname)
+  const trusted = c.env.deps.config.publicUrl !== null || isLoopback(own)
   return trusted ? [...settings.allowedOrigins, own] : [...settings.allowedOrigins]
 }
