@@ -201,6 +201,21 @@ describe('the moderation dashboard in Chromium', () => {
   })
 })
 
+describe('the API docs page', () => {
+  it('fits a 375 px phone screen: long paths, schemas and code wrap or scroll inside their own boxes', async () => {
+    const context = await browser.newContext({ viewport: { width: 375, height: 800 } })
+    const page = await context.newPage()
+    await page.goto(`${server.url}/docs`)
+    const wide = await page.evaluate(() => Array.from(document.querySelectorAll('body *'))
+      .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 && !el.closest('pre'))
+      .slice(0, 4).map((el) => `${el.tagName.toLowerCase()}: ${(el.textContent ?? '').slice(0, 60)}`))
+    expect(wide).toEqual([])
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
+    await page.screenshot({ path: join(SCREENSHOTS, 'docs-375.png') })
+    await context.close()
+  })
+})
+
 describe('the dashboard for every moderator, on a phone and a desk', () => {
   const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
   interface AxeViolation { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ORIGIN, setupTestApp } from './support/test-app.js'
+import { sessions } from '../src/db/schema.js'
+import { HTTPS_ORIGIN, ORIGIN, setupTestApp } from './support/test-app.js'
 import { openSettings, postComment } from './support/seed.js'
 import { signIn, type SignedIn } from './support/moderators.js'
 import { csrfOf, dashboardSession, form, sessionCookieOf, type DashboardSession } from './support/dashboard.js'
@@ -43,15 +44,42 @@ describe('signing in and out', () => {
 
   it('sets the same HttpOnly, SameSite=Strict cookie as the API, and goes where the visitor was headed', async () => {
     const api = await signIn(t, 'moderator')
-    const res = await t.request('/admin/login', { method: 'POST', headers: { Origin: ORIGIN }, body: form({ email: api.email, password: api.password, next: '/admin/articles' }) })
+    const res = await t.request(`${HTTPS_ORIGIN}/admin/login`, { method: 'POST', headers: { Origin: HTTPS_ORIGIN }, body: form({ email: api.email, password: api.password, next: '/admin/articles' }) })
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe('/admin/articles')
     const [cookie] = res.headers.getSetCookie()
     expect(cookie).toMatch(/^parley_session=[\w-]{43}; Max-Age=43200; Path=\/; HttpOnly; Secure; SameSite=Strict$/)
     // Never anywhere but the dashboard.
     for (const next of ['//evil.example/admin', 'https://evil.example/admin', '/api/v1/auth/me', '/\\evil.example']) {
-      const again = await t.request('/admin/login', { method: 'POST', headers: { Origin: ORIGIN }, body: form({ email: api.email, password: api.password, next }) })
+      const again = await t.request(`${HTTPS_ORIGIN}/admin/login`, { method: 'POST', headers: { Origin: HTTPS_ORIGIN }, body: form({ email: api.email, password: api.password, next }) })
       expect(again.headers.get('location'), next).toBe('/admin')
+    }
+  })
+
+  it('says why a right password cannot sign in over plain HTTP on a LAN address, and lets PARLEY_PUBLIC_URL=http://… allow it', async () => {
+    const api = await signIn(t, 'moderator')
+    const lan = 'http://192.168.1.20:8787'
+    const sessionCount = async () => (await t.deps.db.select().from(sessions)).length
+    const before = await sessionCount()
+    const attempt = () => t.request(`${lan}/admin/login`, { method: 'POST', headers: { Origin: lan }, body: form({ email: api.email, password: api.password }) })
+    const refused = await attempt()
+    expect(refused.status).toBe(403)
+    expect(refused.headers.getSetCookie()).toEqual([])
+    const text = await refused.text()
+    expect(text).toContain('Your email and password are right, but this browser will not keep you signed in: the dashboard is open over plain HTTP at http://192.168.1.20:8787')
+    expect(text).toContain('start Parley with PARLEY_PUBLIC_URL=http://192.168.1.20:8787')
+    expect(await sessionCount()).toBe(before)
+    // Wrong passwords there are answered as anywhere.
+    expect((await t.request(`${lan}/admin/login`, { method: 'POST', headers: { Origin: lan }, body: form({ email: api.email, password: 'wrong' }) })).status).toBe(401)
+
+    // The operator says that Parley is served over plain HTTP there: the cookie is not Secure, and it sticks.
+    t.deps.config.publicUrl = lan
+    try {
+      const allowed = await attempt()
+      expect(allowed.status).toBe(303)
+      expect(allowed.headers.getSetCookie()[0]).toMatch(/^parley_session=[\w-]{43}; Max-Age=43200; Path=\/; HttpOnly; SameSite=Strict$/)
+    } finally {
+      t.deps.config.publicUrl = null
     }
   })
 
@@ -243,7 +271,7 @@ describe('moderating comments', () => {
     const page = await (await mod.get(`/admin/comments/${held}`)).text()
     expect(page).toContain('held@example.com')
     expect(page).toContain('203.0.113.7')
-    expect(page).toContain('<span class="verdict hold">hold</span> <strong>link-count</strong><span class="meta">1 links (held at 1)</span>')
+    expect(page).toContain('<span class="verdict hold">hold</span> <strong>link-count</strong><span class="meta">1 link (held at 1)</span>')
     expect(page.indexOf('The root')).toBeLessThan(page.indexOf('The middle'))
     expect(page).toContain('<li class="d2 current">')
     const middle = await (await mod.get(`/admin/comments/${mid}`)).text()
@@ -369,6 +397,19 @@ describe('admin pages', () => {
     await admin.post(`/admin/comments/${id}/status`, { status: 'spam' })
     const page = await (await admin.get('/admin/log')).text()
     expect(page).toMatch(new RegExp(`<td>Ada Admin</td>\\s*<td>status</td>\\s*<td><a href="/admin/comments/${id}\\?from=%2Fadmin%2Flog">#${id}</a></td>\\s*<td>pending → spam</td>`))
+  })
+
+  it('shows each entry\'s detail as readable lines, not JSON', async () => {
+    const admin = await dashboardSession(t, 'admin', 'Ada Admin')
+    const api = await signIn(t, 'admin')
+    expect((await api.send('PATCH', '/api/v1/admin/settings', { maxLinks: 5, allowedOrigins: ['https://news.example', 'https://blog.example'], moderationKeys: [] })).status).toBe(200)
+    const mia = (await (await api.send('POST', '/api/v1/admin/moderators', { email: 'mia@news.example', name: 'Mia', role: 'moderator', password: 'a long enough password' })).json()).moderator.id
+    expect((await api.send('PATCH', `/api/v1/admin/moderators/${mia}`, { email: 'mia2@news.example' })).status).toBe(200)
+    const page = await (await admin.get('/admin/log')).text()
+    expect(page).toContain('<dl class="detail"><dt>max links</dt><dd>2 → 5</dd><dt>allowed origins</dt><dd>none → https://news.example, https://blog.example</dd></dl>')
+    expect(page).toContain(`<dl class="detail"><dt>moderator</dt><dd>#${mia}</dd></dl>`)
+    expect(page).toContain(`<dl class="detail"><dt>moderator</dt><dd>#${mia}</dd><dt>email changed</dt><dd>yes</dd></dl>`)
+    expect(page).not.toMatch(/\{&quot;|<code>\{/)
   })
 })
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { count } from 'drizzle-orm'
 import { comments, sessions } from '../src/db/schema.js'
-import { ORIGIN, setupTestApp } from './support/test-app.js'
+import { HTTPS_ORIGIN, ORIGIN, setupTestApp } from './support/test-app.js'
 import { openSettings, postComment } from './support/seed.js'
 import { signIn } from './support/moderators.js'
 import { dashboardSession, form, sessionCookieOf, type DashboardSession } from './support/dashboard.js'
@@ -287,7 +287,7 @@ describe('the dashboard\'s sign-in and sign-out', () => {
     // The right password is still refused from the throttled address, for any account (the network's
     // limit) and for the one it guessed at (the account-and-network limit).
     const good = (email: string, password: string, next: string, remoteAddr: string) =>
-      t.request('/admin/login', { method: 'POST', headers: { Origin: ORIGIN }, body: form({ email, password, next }) }, remoteAddr)
+      t.request(`${HTTPS_ORIGIN}/admin/login`, { method: 'POST', headers: { Origin: HTTPS_ORIGIN }, body: form({ email, password, next }) }, remoteAddr)
     const fresh = await signIn(t, 'moderator')
     for (const locked of [await good(fresh.email, fresh.password, '/admin', '192.0.2.1'), await good(admin.email, admin.password, '/admin', '192.0.2.1')]) {
       expect(locked.status).toBe(429)

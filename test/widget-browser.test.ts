@@ -95,6 +95,8 @@ describe('the widget on /demo', () => {
     await post(page, { body: 'Does the café take laptops with swollen batteries?' })
     const held = page.locator('#comment-1')
     await held.locator('.comment-awaiting-moderation', { hasText: 'Your comment is awaiting moderation.' }).waitFor()
+    // The heading counts approved comments, as WordPress's does, but never says "No Comments" above one.
+    await heading(page, 'Comments').waitFor()
     expect(await held.locator('.comment-content').textContent()).toBe('Does the café take laptops with swollen batteries?')
     expect(await focusedInWidget(page)).toBe('div-comment-1')
     await announced(page, 'Your comment is awaiting moderation.')
@@ -106,7 +108,8 @@ describe('the widget on /demo', () => {
     // Still there, still held, on the next visit: the token finds it.
     await page.reload()
     await page.locator('#comment-1 .comment-awaiting-moderation').waitFor()
-    expect(await heading(page, 'No Comments').isVisible()).toBe(true)
+    await heading(page, 'Comments').waitFor()
+    expect(await heading(page, 'No Comments').count()).toBe(0)
 
     const moderator = await signIn(t)
     expect((await moderator.send('PATCH', '/api/v1/moderation/comments/1', { status: 'approved' })).status).toBe(200)
@@ -369,6 +372,81 @@ describe('the widget on another origin\'s page', () => {
     expect(logged.filter((text) => text.startsWith('Parley:'))).toEqual([
       `Parley: no answer from ${parley.url}. If the comment server is up, this page's origin (${host.url}) is probably missing from the site's allowedOrigins, so the browser blocks its answers: add it with PATCH ${parley.url}/api/v1/admin/settings {"allowedOrigins": ["${host.url}"]} or on the dashboard's Settings page.`,
     ])
+  })
+})
+
+describe('the <parley-comments> element in a single-page app', () => {
+  it('mounts when its article is set after it is in the page, and mounts again, clean, when the article changes', async () => {
+    const host = await loopbackServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
+      res.end(`<!doctype html><html lang="en"><head><title>An app</title></head><body>
+<script src="${parley.url}/widget.js"></script>
+<main><parley-comments></parley-comments></main>
+</body></html>`)
+    })
+    await t.setSettings({ ...openSettings, allowedOrigins: [host.url] })
+    await postComment(t, 'spa-1', { name: 'Ann', body: 'On the first route.' })
+    await postComment(t, 'spa-2', { name: 'Bea', body: 'On the second route.' })
+    await postComment(t, 'spa-2', { name: 'Cai', body: 'Also on the second.' })
+    const page = await open(`${host.url}/app`)
+    const element = page.locator('parley-comments')
+    expect(await element.evaluate((node) => node.shadowRoot === null)).toBe(true)
+
+    // The app's router sets the article once the view is up.
+    await element.evaluate((node) => node.setAttribute('article', 'spa-1'))
+    await heading(page, '1 Comment').waitFor()
+    await page.getByText('On the first route.').waitFor()
+    await heading(page, 'Leave a Reply').waitFor()
+
+    await element.evaluate((node) => node.setAttribute('article', 'spa-2'))
+    await heading(page, '2 Comments').waitFor()
+    await page.getByText('Also on the second.').waitFor()
+    expect(await page.getByText('On the first route.').count()).toBe(0)
+    expect(await page.getByRole('heading', { name: 'Leave a Reply' }).count()).toBe(1)
+    expect(await page.locator('section.parley').count()).toBe(1)
+    await post(page, { body: 'Posted on the second route.' })
+    await page.locator('#comment-4 .comment-content', { hasText: 'Posted on the second route.' }).waitFor()
+    expect((await rowOf(4))?.articleId).toBe((await rowOf(2))?.articleId)
+
+    // Moved elsewhere in the page it keeps its widget; an element made by the app works the same.
+    await element.evaluate((node) => document.body.append(node))
+    expect(await page.locator('section.parley').count()).toBe(1)
+    await page.evaluate(() => {
+      const made = document.createElement('parley-comments')
+      made.id = 'made'
+      document.body.append(made)
+      made.setAttribute('data-article', 'spa-1')
+    })
+    await page.locator('#made').getByText('On the first route.').waitFor()
+  })
+})
+
+describe('dates in the widget', () => {
+  it('are written in the page\'s language (the element\'s lang, else the document\'s, else English), not the browser\'s', async () => {
+    const host = await loopbackServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
+      const lang = req.path === '/fr' ? ' lang="fr"' : ''
+      res.end(`<!doctype html><html${lang}><head><title>Dates</title></head><body>
+<parley-comments article="dates" id="page-lang"></parley-comments>
+<parley-comments article="dates" id="own-lang" lang="es"></parley-comments>
+<script src="${parley.url}/widget.js"></script>
+</body></html>`)
+    })
+    await t.setSettings({ ...openSettings, allowedOrigins: [host.url] })
+    await postComment(t, 'dates', { body: 'When was this?' })
+    // What each language writes for the comment's time, in this browser (its time zone, its ICU data).
+    const written = (page: Page, id: string, lang: string) => page.locator(`#${id} time`).evaluate((time, lang) =>
+      [time.textContent, new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'short' }).format(new Date(time.getAttribute('datetime') ?? ''))], lang)
+
+    for (const [path, pageLang] of [['/fr', 'fr'], ['/none', 'en']] as const) {
+      const page = await open(`${host.url}${path}`, { locale: 'de-DE' })
+      for (const [id, lang] of [['page-lang', pageLang], ['own-lang', 'es']] as const) {
+        const [shown, expected] = await written(page, id, lang)
+        const [, german] = await written(page, id, 'de-DE')
+        expect(shown, `${path} #${id}`).toBe(expected)
+        expect(shown, `${path} #${id}`).not.toBe(german)
+      }
+    }
   })
 })
 

@@ -3,6 +3,7 @@ import { html } from './html.js'
 import { adminPage, type LayoutSession } from './layout.js'
 import { commentUrl } from './admin-urls.js'
 import { when } from './comment-parts.js'
+import { logDetail } from './log-detail.js'
 
 export interface LogView {
   session: LayoutSession
@@ -19,7 +20,7 @@ export function logPage(view: LogView): Response {
 <td>${entry.action}</td>
 <td>${entry.commentId ? html`<a href="${commentUrl(entry.commentId, '/admin/log')}">#${entry.commentId}</a>` : ''}</td>
 <td>${entry.from ?? ''}${entry.from || entry.to ? ' → ' : ''}${entry.to ?? ''}</td>
-<td>${entry.detail ? html`<code>${JSON.stringify(entry.detail)}</code>` : ''}</td>
+<td>${entry.detail ? logDetail(entry.detail) : ''}</td>
 </tr>`)
   const table = view.entries.length
     ? html`<div class="panel"><table><thead><tr><th>When</th><th>Who</th><th>Action</th><th>Comment</th><th>From → to</th><th>Detail</th></tr></thead><tbody>${rows}</tbody></table></div>`

@@ -6,9 +6,13 @@ import { migrationsFolder } from './migrations-folder.js'
 // Any fixed number: every instance that starts at once waits here for the first one's migrations.
 const MIGRATION_LOCK = 7_041_966
 
-/** Applies the committed drizzle migrations over one dedicated connection, one instance at a time. */
-export async function migratePostgres(url: string): Promise<void> {
-  const client = postgres(url, { max: 1, onnotice: () => {} })
+/**
+ * Applies the committed drizzle migrations over one dedicated connection, one instance at a time.
+ * `connectMs` bounds the connection attempt (DB_TIMEOUT_MS at start): a database out of reach fails
+ * the start in seconds, not after postgres.js's 30.
+ */
+export async function migratePostgres(url: string, connectMs = 30_000): Promise<void> {
+  const client = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: Math.max(1, Math.ceil(connectMs / 1000)) })
   try {
     await client`select pg_advisory_lock(${MIGRATION_LOCK})`
     await migrate(drizzle(client), { migrationsFolder })

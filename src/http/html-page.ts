@@ -67,5 +67,6 @@ const baseCss = `
 body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d2327;background:#fff}
 @media (prefers-color-scheme:dark){body{color:#e6e6e6;background:#16181a}a{color:#8ab4f8}}
 code,pre{font-family:ui-monospace,monospace;font-size:.9em}
+code{overflow-wrap:anywhere}
 pre{overflow:auto;padding:.75rem;background:rgba(127,127,127,.12);border-radius:4px}
 `

@@ -26,6 +26,9 @@ export function allowedOrigins(c: Context<AppEnv>, settings: Settings): string[]
 
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]'])
 
+/** Whether an origin's host is this machine's loopback (localhost, 127.0.0.1, [::1]). */
+export const isLoopback = (origin: string): boolean => loopbackHosts.has(new URL(origin).hostname)
+
 /**
  * The origins an article's URL may be registered on: the allowed origins, and Parley's own when it
  * is known: PARLEY_PUBLIC_URL says what it is, or, without it, plain http on loopback at the very

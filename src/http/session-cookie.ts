@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { AppEnv } from '../app-env.js'
-import { ownOrigin } from './origins.js'
+import { isLoopback, ownOrigin } from './origins.js'
 import { KNOWN_LOGIN_SECONDS } from '../auth/known-logins.js'
 
 /** The cookies' names; served over https they carry the `__Host-` prefix (`hostPrefixed`). */
@@ -19,10 +19,25 @@ function hostPrefixed(c: Context<AppEnv>): 'host' | undefined {
   return new URL(ownOrigin(c)).protocol === 'https:' ? 'host' : undefined
 }
 
-/** Secure everywhere except plain-http localhost, where browsers would drop a Secure cookie. */
+/**
+ * Secure, except on a plain-http origin that is loopback (some browsers drop a Secure cookie there)
+ * or that PARLEY_PUBLIC_URL names: an operator who writes an http:// public URL (a LAN address) has
+ * said that Parley is reached over plain HTTP, and a Secure cookie would never come back.
+ */
 function cookieIsSecure(c: Context<AppEnv>): boolean {
-  const { protocol, hostname } = new URL(ownOrigin(c))
-  return !(protocol === 'http:' && (hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]'))
+  const own = ownOrigin(c)
+  return !(new URL(own).protocol === 'http:' && (isLoopback(own) || c.env.deps.config.publicUrl !== null))
+}
+
+/**
+ * The origin the browser signs in on when its session cookie could never stick: plain HTTP on a
+ * host that is neither loopback nor PARLEY_PUBLIC_URL's, where browsers refuse a Secure cookie
+ * without a word. Without PARLEY_PUBLIC_URL the own origin is the request's, so http here means the
+ * browser's page is http too (its Origin matched it).
+ */
+export function cookieNeedsHttps(c: Context<AppEnv>): string | undefined {
+  const own = ownOrigin(c)
+  return cookieIsSecure(c) && new URL(own).protocol === 'http:' ? own : undefined
 }
 
 /** The session token the request's cookie carries, under the name this origin uses. */

@@ -6,11 +6,11 @@ import { MAX_BODY_BYTES, limitBody } from '../http/request-guards.js'
 import { deadline } from '../http/deadline.js'
 import { clientIp } from '../http/client-ip.js'
 import { fromOwnOrigin } from '../http/moderator-auth.js'
-import { clearSessionCookie, readDeviceCookie, readSessionCookie, setDeviceCookie, setSessionCookie } from '../http/session-cookie.js'
+import { clearSessionCookie, cookieNeedsHttps, readDeviceCookie, readSessionCookie, setDeviceCookie, setSessionCookie } from '../http/session-cookie.js'
 import { login } from '../auth/login.js'
 import { endSession } from '../auth/sessions.js'
 import { localAdminPath } from '../admin-pages/admin-urls.js'
-import { loginPage } from '../admin-pages/login-page.js'
+import { loginPage, needsHttps } from '../admin-pages/login-page.js'
 import { messagePage } from '../admin-pages/layout.js'
 import { action, pageSession } from './admin-page-guard.js'
 import { PostedForm } from './posted-form.js'
@@ -34,6 +34,12 @@ const adminSessionPages = new Hono<AppEnv>()
     try {
       const ctx = { db: deps.db, passwords: deps.passwords, secrets: deps.secrets, now: deps.clock(), ip: clientIp(c), device: readDeviceCookie(c), limits: deps.config.sessions }
       const session = await login(ctx, email, (form.text('password') ?? '').slice(0, 1024))
+      const plainHttp = cookieNeedsHttps(c)
+      if (plainHttp) {
+        // The browser would drop the Secure cookie and land back here with no reason given: say it instead.
+        await endSession(deps.db, session.token)
+        return loginPage({ email, next, error: needsHttps(plainHttp), status: 403 })
+      }
       setSessionCookie(c, session.token)
       setDeviceCookie(c, session.device)
       return c.redirect(next ?? '/admin', 303)

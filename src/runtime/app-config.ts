@@ -21,7 +21,13 @@ function trustProxyFrom(value: string | undefined): TrustedProxyHeader | null {
 /** The settings every runtime shares (API.md, Configuration); a value that makes no sense stops the start. */
 export function readAppConfig(env: ConfigVars): AppConfig & { logLevel: LogLevel } {
   const publicUrl = env.PARLEY_PUBLIC_URL || null
-  if (publicUrl) new URL(publicUrl)
+  if (publicUrl) {
+    try {
+      new URL(publicUrl)
+    } catch {
+      throw new Error(`PARLEY_PUBLIC_URL must be a URL such as https://comments.example, not "${publicUrl}"`)
+    }
+  }
   return {
     dbTimeoutMs: intFrom(env.DB_TIMEOUT_MS, 2000, 'DB_TIMEOUT_MS') || 2000,
     cacheMaxAge: intFrom(env.PARLEY_CACHE_MAX_AGE, 10, 'PARLEY_CACHE_MAX_AGE'),

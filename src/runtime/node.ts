@@ -25,6 +25,7 @@ import { nodeFetch } from './node-fetch.js'
 import { readCacheRoom } from './heap-room.js'
 import { loggedError } from '../logged-error.js'
 import { turnGate } from './turn-gate.js'
+import { startStep } from './startup-failure.js'
 
 const GRACE_MS = 10_000
 
@@ -33,27 +34,32 @@ type OpenReadCache = (maxBytes: number, onFlush: () => void) => Promise<CacheLis
 async function openDatabase(config: NodeConfig, logger: Logger): Promise<{ database: Database; openReadCache: OpenReadCache }> {
   const url = config.databaseUrl
   if (url) {
-    await migratePostgres(url)
+    await startStep({ step: 'database', url }, () => migratePostgres(url, config.dbTimeoutMs))
     const database = openPostgres({ url, poolMax: config.poolMax, timeoutMs: config.dbTimeoutMs })
     return { database, openReadCache: async (maxBytes, onFlush) => listenPostgres(url, database.client, maxBytes, logger, onFlush) }
   }
   // Loaded only here: PGlite's WebAssembly costs tens of MB that a PostgreSQL deployment should not carry.
   const { migratePglite, openPglite } = await import('../db/pglite.js')
-  await makePrivateDirectory(config.dataDir)
+  await startStep({ step: 'data-dir', dir: config.dataDir }, () => makePrivateDirectory(config.dataDir))
   const database = await openPglite(`${config.dataDir}/pgdata`)
   await migratePglite(database)
   return { database, openReadCache: (maxBytes, onFlush) => listenPglite(database.client, maxBytes, onFlush) }
 }
 
-const config = readNodeConfig(process.env)
+const config = await startStep({ step: 'config' }, async () => readNodeConfig(process.env))
 const logger = createLogger(config.logLevel)
 
 // Listening before the database is open: /healthz answers at once, the rest 503 until ready.
 let handle: (request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response> = startingAnswer
 let announceReady: (port: number) => void = () => {}
-const listening = new Promise<number>((resolve) => (announceReady = resolve))
+let failToListen: (error: Error) => void = () => {}
+const listening = new Promise<number>((resolve, reject) => {
+  announceReady = resolve
+  failToListen = reject
+})
 const server: ServerType = serve({ fetch: (request, env: HttpBindings | Http2Bindings) => handle(request, env), port: config.port }, (info) => announceReady(info.port))
-const port = await listening
+server.once('error', failToListen)
+const port = await startStep({ step: 'listen', port: config.port }, () => listening)
 logger.info('Parley is starting', { port })
 
 const { database, openReadCache } = await openDatabase(config, logger)
@@ -68,7 +74,7 @@ if (readCacheBytes < config.readCacheBytes) {
 const readCache = readCacheBytes > 0 ? await openReadCache(readCacheBytes, () => settings.invalidate()) : undefined
 const deps: Deps = {
   db: database.db,
-  secrets: createNodeSecrets(await resolveSecret(process.env, config)),
+  secrets: createNodeSecrets(await startStep(config.databaseUrl ? { step: 'config' } : { step: 'data-dir', dir: config.dataDir }, () => resolveSecret(process.env, config))),
   settings,
   spamFilters: [],
   passwords: nativeArgon2,

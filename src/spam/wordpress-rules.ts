@@ -49,9 +49,8 @@ const linkCountFilter: SpamFilter = {
   name: 'link-count',
   check: (candidate, { settings }) => {
     const links = countLinks(candidate.html)
-    return settings.maxLinks > 0 && links >= settings.maxLinks
-      ? hold(`${links} links (held at ${settings.maxLinks})`)
-      : approve(`${links} links`)
+    const counted = `${links} ${links === 1 ? 'link' : 'links'}`
+    return settings.maxLinks > 0 && links >= settings.maxLinks ? hold(`${counted} (held at ${settings.maxLinks})`) : approve(counted)
   },
 }
 

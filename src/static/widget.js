@@ -128,9 +128,27 @@ function addStyle(root) {
   root.append(style);
 }
 
-var dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeStyle: 'short' });
-function when(iso) {
-  return dateFormat.format(new Date(iso));
+var dateFormats = {};
+/**
+ * Dates in the page's language, not the browser's: the nearest lang attribute (on the element, an
+ * ancestor, or <html>), English without one. The reader's own time zone still applies.
+ */
+function dateFormat(host) {
+  var holder = host.closest('[lang]');
+  var lang = (holder && holder.getAttribute('lang')) || 'en';
+  if (!dateFormats[lang]) {
+    var options = { dateStyle: 'long', timeStyle: 'short' };
+    try {
+      dateFormats[lang] = new Intl.DateTimeFormat(lang, options);
+    } catch (e) {
+      dateFormats[lang] = new Intl.DateTimeFormat('en', options);
+    }
+  }
+  return dateFormats[lang];
+}
+
+function when(w, iso) {
+  return w.dates.format(new Date(iso));
 }
 
 function announce(w, message) {
@@ -139,9 +157,14 @@ function announce(w, message) {
   setTimeout(function () { w.live.textContent = message; }, 50);
 }
 
+/**
+ * The heading counts approved comments, as WordPress's does; with none, it says "No Comments" only
+ * while the list is empty: above the reader's own held comment it is just "Comments".
+ */
 function setCount(w, n) {
   w.count = Math.max(0, n);
-  w.heading.textContent = w.count === 0 ? 'No Comments' : w.count === 1 ? '1 Comment' : w.count + ' Comments';
+  var empty = !w.list.querySelector('li');
+  w.heading.textContent = w.count === 1 ? '1 Comment' : w.count > 1 ? w.count + ' Comments' : empty ? 'No Comments' : 'Comments';
 }
 
 function initial(name) {
@@ -167,7 +190,7 @@ function commentBody(w, c, li) {
     h('div', { class: 'comment-author vcard' }, [
       h('b', { class: 'fn' }, [who]),
       c.author.moderator ? h('span', { class: 'badge', text: 'Moderator' }) : null,
-      h('span', { class: 'comment-metadata' }, [h('time', { datetime: c.createdAt, text: when(c.createdAt) }), c.editedAt ? ' (edited)' : null]),
+      h('span', { class: 'comment-metadata' }, [h('time', { datetime: c.createdAt, text: when(w, c.createdAt) }), c.editedAt ? ' (edited)' : null]),
     ]),
   ]));
   if (c.status === 'pending') body.append(h('p', { class: 'comment-awaiting-moderation', text: 'Your comment is awaiting moderation.' }));
@@ -224,6 +247,7 @@ function place(w, c) {
   // A top-level comment placed ahead of its page (the reader's own, newest) stays last while older pages load.
   if (!holder) li.setAttribute('data-placed', '');
   (holder ? holder.querySelector(':scope > ol') : w.list).append(li);
+  setCount(w, w.count);
   return li;
 }
 
@@ -260,7 +284,8 @@ function loadMore(w) {
   loadPage(w, w.cursor, false).then(function (first) {
     w.more.disabled = false;
     if (first && first !== true) first.firstChild.focus();
-    announce(w, (w.list.children.length - before) + ' more comments loaded.');
+    var loaded = w.list.children.length - before;
+    announce(w, loaded === 1 ? '1 more comment loaded.' : loaded + ' more comments loaded.');
   });
 }
 
@@ -362,7 +387,7 @@ function deleteComment(w, c, li, opener) {
       // Published replies keep their place under a placeholder, as the thread will show them.
       if (li.querySelector(':scope > ol > li')) li.replaceChild(commentBody(w, { id: c.id, removed: true }, li), li.firstChild);
       else li.remove();
-      if (c.status !== 'pending') setCount(w, w.count - 1);
+      setCount(w, c.status !== 'pending' ? w.count - 1 : w.count);
       w.heading.focus();
       announce(w, 'Your comment was deleted.');
     });
@@ -602,14 +627,22 @@ function resetTurnstile(w) {
   window.turnstile.reset(w.turnstileId);
 }
 
-/** Builds one widget in host's shadow root: the thread, then the form once the thread says it is open. */
+/**
+ * Builds one widget in host's shadow root: the thread, then the form once the thread says it is
+ * open. Whatever an earlier mount built there goes first, so that a new article starts clean; the
+ * earlier mount's requests still in flight only reach its own detached nodes.
+ */
 function mount(host, options) {
-  if (!options.article || host.shadowRoot) return;
-  var root = host.attachShadow({ mode: 'open' });
+  var root = host.shadowRoot;
+  if (root) root.textContent = '';
+  // Turnstile's box is a light-DOM child (renderTurnstile): an earlier mount's goes too.
+  host.querySelectorAll(':scope > [slot="turnstile"]').forEach(function (box) { box.remove(); });
+  if (!options.article) return;
+  root = root || host.attachShadow({ mode: 'open' });
   addStyle(root);
   if (options.theme === 'light' || options.theme === 'dark') host.setAttribute('data-theme', options.theme);
   var w = {
-    host: host, root: root, article: options.article,
+    host: host, root: root, article: options.article, dates: dateFormat(host),
     url: options.url || location.href.split('#')[0], title: options.title || document.title,
     nodes: {}, own: {}, count: 0, open: true, cursor: null, parent: null, busy: false,
   };
@@ -627,6 +660,8 @@ function mount(host, options) {
   // A reader with comments of their own asks past the browser's cache, so that a comment
   // approved a moment ago is not missing from a copy cached a moment before.
   loadPage(w, null, Object.keys(w.own).length > 0).then(function (loaded) {
+    // Mounted again meanwhile (another article): this widget is gone, and adds nothing to the host.
+    if (w.section.parentNode !== root) return;
     if (w.open) w.section.append(buildForm(w));
     else w.section.append(h('p', { class: 'closed', text: 'Comments are closed.' }));
     if (loaded) restoreOwn(w);
@@ -637,13 +672,29 @@ function attr(node, name) {
   return node.getAttribute(name) || undefined;
 }
 
+/**
+ * The element mounts once it is in the page with an article, and again, clean, whenever its article
+ * changes: a single-page app may set or change it at any time. Moving the element keeps its widget.
+ */
+function follow(element) {
+  var article = attr(element, 'article') || attr(element, 'data-article');
+  if (article === element.parleyArticle) return;
+  element.parleyArticle = article;
+  mount(element, { article: article, url: attr(element, 'data-url'), title: attr(element, 'data-title'), theme: attr(element, 'data-theme') });
+}
+
 if (window.customElements && !customElements.get('parley-comments')) {
   customElements.define('parley-comments', class extends HTMLElement {
+    static get observedAttributes() {
+      return ['article', 'data-article'];
+    }
+
     connectedCallback() {
-      mount(this, {
-        article: attr(this, 'article') || attr(this, 'data-article'),
-        url: attr(this, 'data-url'), title: attr(this, 'data-title'), theme: attr(this, 'data-theme'),
-      });
+      follow(this);
+    }
+
+    attributeChangedCallback() {
+      if (this.isConnected) follow(this);
     }
   });
 }
@@ -656,7 +707,7 @@ if (me && me.hasAttribute('data-article')) {
       if (me.parentNode && me.parentNode !== document.head) me.after(target);
       else document.body.append(target);
     }
-    mount(target, { article: attr(me, 'data-article'), url: attr(me, 'data-url'), title: attr(me, 'data-title'), theme: attr(me, 'data-theme') });
+    if (!target.shadowRoot) mount(target, { article: attr(me, 'data-article'), url: attr(me, 'data-url'), title: attr(me, 'data-title'), theme: attr(me, 'data-theme') });
   };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
   else start();

@@ -75,7 +75,7 @@ function deleteComment(w, c, li, opener) {
       // Published replies keep their place under a placeholder, as the thread will show them.
       if (li.querySelector(':scope > ol > li')) li.replaceChild(commentBody(w, { id: c.id, removed: true }, li), li.firstChild);
       else li.remove();
-      if (c.status !== 'pending') setCount(w, w.count - 1);
+      setCount(w, c.status !== 'pending' ? w.count - 1 : w.count);
       w.heading.focus();
       announce(w, 'Your comment was deleted.');
     });

@@ -129,9 +129,27 @@ function addStyle(root) {
   root.append(style);
 }
 
-var dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeStyle: 'short' });
-function when(iso) {
-  return dateFormat.format(new Date(iso));
+var dateFormats = {};
+/**
+ * Dates in the page's language, not the browser's: the nearest lang attribute (on the element, an
+ * ancestor, or <html>), English without one. The reader's own time zone still applies.
+ */
+function dateFormat(host) {
+  var holder = host.closest('[lang]');
+  var lang = (holder && holder.getAttribute('lang')) || 'en';
+  if (!dateFormats[lang]) {
+    var options = { dateStyle: 'long', timeStyle: 'short' };
+    try {
+      dateFormats[lang] = new Intl.DateTimeFormat(lang, options);
+    } catch (e) {
+      dateFormats[lang] = new Intl.DateTimeFormat('en', options);
+    }
+  }
+  return dateFormats[lang];
+}
+
+function when(w, iso) {
+  return w.dates.format(new Date(iso));
 }
 
 function announce(w, message) {
@@ -140,8 +158,13 @@ function announce(w, message) {
   setTimeout(function () { w.live.textContent = message; }, 50);
 }
 
+/**
+ * The heading counts approved comments, as WordPress's does; with none, it says "No Comments" only
+ * while the list is empty: above the reader's own held comment it is just "Comments".
+ */
 function setCount(w, n) {
   w.count = Math.max(0, n);
-  w.heading.textContent = w.count === 0 ? 'No Comments' : w.count === 1 ? '1 Comment' : w.count + ' Comments';
+  var empty = !w.list.querySelector('li');
+  w.heading.textContent = w.count === 1 ? '1 Comment' : w.count > 1 ? w.count + ' Comments' : empty ? 'No Comments' : 'Comments';
 }
 `

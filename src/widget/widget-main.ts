@@ -3,14 +3,22 @@
  * (mounting into `data-target`, default `#comments`), and the `<parley-comments>` element.
  */
 export const widgetMain = String.raw`
-/** Builds one widget in host's shadow root: the thread, then the form once the thread says it is open. */
+/**
+ * Builds one widget in host's shadow root: the thread, then the form once the thread says it is
+ * open. Whatever an earlier mount built there goes first, so that a new article starts clean; the
+ * earlier mount's requests still in flight only reach its own detached nodes.
+ */
 function mount(host, options) {
-  if (!options.article || host.shadowRoot) return;
-  var root = host.attachShadow({ mode: 'open' });
+  var root = host.shadowRoot;
+  if (root) root.textContent = '';
+  // Turnstile's box is a light-DOM child (renderTurnstile): an earlier mount's goes too.
+  host.querySelectorAll(':scope > [slot="turnstile"]').forEach(function (box) { box.remove(); });
+  if (!options.article) return;
+  root = root || host.attachShadow({ mode: 'open' });
   addStyle(root);
   if (options.theme === 'light' || options.theme === 'dark') host.setAttribute('data-theme', options.theme);
   var w = {
-    host: host, root: root, article: options.article,
+    host: host, root: root, article: options.article, dates: dateFormat(host),
     url: options.url || location.href.split('#')[0], title: options.title || document.title,
     nodes: {}, own: {}, count: 0, open: true, cursor: null, parent: null, busy: false,
   };
@@ -28,6 +36,8 @@ function mount(host, options) {
   // A reader with comments of their own asks past the browser's cache, so that a comment
   // approved a moment ago is not missing from a copy cached a moment before.
   loadPage(w, null, Object.keys(w.own).length > 0).then(function (loaded) {
+    // Mounted again meanwhile (another article): this widget is gone, and adds nothing to the host.
+    if (w.section.parentNode !== root) return;
     if (w.open) w.section.append(buildForm(w));
     else w.section.append(h('p', { class: 'closed', text: 'Comments are closed.' }));
     if (loaded) restoreOwn(w);
@@ -38,13 +48,29 @@ function attr(node, name) {
   return node.getAttribute(name) || undefined;
 }
 
+/**
+ * The element mounts once it is in the page with an article, and again, clean, whenever its article
+ * changes: a single-page app may set or change it at any time. Moving the element keeps its widget.
+ */
+function follow(element) {
+  var article = attr(element, 'article') || attr(element, 'data-article');
+  if (article === element.parleyArticle) return;
+  element.parleyArticle = article;
+  mount(element, { article: article, url: attr(element, 'data-url'), title: attr(element, 'data-title'), theme: attr(element, 'data-theme') });
+}
+
 if (window.customElements && !customElements.get('parley-comments')) {
   customElements.define('parley-comments', class extends HTMLElement {
+    static get observedAttributes() {
+      return ['article', 'data-article'];
+    }
+
     connectedCallback() {
-      mount(this, {
-        article: attr(this, 'article') || attr(this, 'data-article'),
-        url: attr(this, 'data-url'), title: attr(this, 'data-title'), theme: attr(this, 'data-theme'),
-      });
+      follow(this);
+    }
+
+    attributeChangedCallback() {
+      if (this.isConnected) follow(this);
     }
   });
 }
@@ -57,7 +83,7 @@ if (me && me.hasAttribute('data-article')) {
       if (me.parentNode && me.parentNode !== document.head) me.after(target);
       else document.body.append(target);
     }
-    mount(target, { article: attr(me, 'data-article'), url: attr(me, 'data-url'), title: attr(me, 'data-title'), theme: attr(me, 'data-theme') });
+    if (!target.shadowRoot) mount(target, { article: attr(me, 'data-article'), url: attr(me, 'data-url'), title: attr(me, 'data-title'), theme: attr(me, 'data-theme') });
   };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
   else start();

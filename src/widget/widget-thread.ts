@@ -27,7 +27,7 @@ function commentBody(w, c, li) {
     h('div', { class: 'comment-author vcard' }, [
       h('b', { class: 'fn' }, [who]),
       c.author.moderator ? h('span', { class: 'badge', text: 'Moderator' }) : null,
-      h('span', { class: 'comment-metadata' }, [h('time', { datetime: c.createdAt, text: when(c.createdAt) }), c.editedAt ? ' (edited)' : null]),
+      h('span', { class: 'comment-metadata' }, [h('time', { datetime: c.createdAt, text: when(w, c.createdAt) }), c.editedAt ? ' (edited)' : null]),
     ]),
   ]));
   if (c.status === 'pending') body.append(h('p', { class: 'comment-awaiting-moderation', text: 'Your comment is awaiting moderation.' }));
@@ -84,6 +84,7 @@ function place(w, c) {
   // A top-level comment placed ahead of its page (the reader's own, newest) stays last while older pages load.
   if (!holder) li.setAttribute('data-placed', '');
   (holder ? holder.querySelector(':scope > ol') : w.list).append(li);
+  setCount(w, w.count);
   return li;
 }
 
@@ -120,7 +121,8 @@ function loadMore(w) {
   loadPage(w, w.cursor, false).then(function (first) {
     w.more.disabled = false;
     if (first && first !== true) first.firstChild.focus();
-    announce(w, (w.list.children.length - before) + ' more comments loaded.');
+    var loaded = w.list.children.length - before;
+    announce(w, loaded === 1 ? '1 more comment loaded.' : loaded + ' more comments loaded.');
   });
 }
 

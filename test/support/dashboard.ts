@@ -1,6 +1,6 @@
 import { createModerator } from '../../src/auth/moderator-accounts.js'
 import type { ModeratorRole } from '../../src/db/schema.js'
-import { ORIGIN, type TestApp } from './test-app.js'
+import { HTTPS_ORIGIN, ORIGIN, type TestApp } from './test-app.js'
 
 let serial = 0
 
@@ -26,7 +26,7 @@ export async function dashboardSession(t: TestApp, role: ModeratorRole = 'modera
   const email = `dash-${role}${serial}@news.example`
   const password = `battery staple ${serial}`
   const row = await createModerator(t.deps.db, t.deps.passwords, { email, name: name ?? `${role} ${serial}`, role, password }, t.now())
-  const login = await t.request('/admin/login', { method: 'POST', headers: { Origin: ORIGIN }, body: form({ email, password }) }, `198.19.0.${serial % 250}`)
+  const login = await t.request(`${HTTPS_ORIGIN}/admin/login`, { method: 'POST', headers: { Origin: HTTPS_ORIGIN }, body: form({ email, password }) }, `198.19.0.${serial % 250}`)
   const cookie = sessionCookieOf(login)
   if (login.status !== 303 || !cookie) throw new Error(`dashboard login failed: ${login.status} ${await login.text()}`)
   const get = (path: string) => t.request(path, { headers: { Cookie: cookie } })

@@ -17,6 +17,11 @@ import { listenPglite, listenPostgres, type CacheListener } from '../../src/read
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hkdf-0123456789'
 export const ORIGIN = 'http://parley.test'
+/**
+ * The same site as a browser signs in to it: over HTTPS. On plain http a host that is not loopback
+ * gets no Secure session cookie from a browser, so the dashboard's login refuses it (and says why).
+ */
+export const HTTPS_ORIGIN = 'https://parley.test'
 export const READER_IP = '203.0.113.7'
 
 /**
@@ -81,9 +86,11 @@ export async function setupTestApp(options: { spamFilters?: SpamFilter[]; readCa
   // Every response this file's requests saw, as /openapi.json documents it: else the file fails.
   afterAll(() => contract.verify())
 
+  /** A request to `path` on ORIGIN, or to an absolute URL (another scheme or host). */
   const request = async (path: string, init: RequestInit = {}, remoteAddr = READER_IP) => {
-    const res = await app.request(`${ORIGIN}${path}`, init, { deps, remoteAddr })
-    contract.record(init.method ?? 'GET', `${ORIGIN}${path}`, res)
+    const url = /^https?:\/\//.test(path) ? path : `${ORIGIN}${path}`
+    const res = await app.request(url, init, { deps, remoteAddr })
+    contract.record(init.method ?? 'GET', url, res)
     return res
   }
 
