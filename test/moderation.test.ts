@@ -149,6 +149,19 @@ describe('articles', () => {
     expect(list.articles[0]).toMatchObject({ key: 'story-1', open: true, commentCount: 0, pendingCount: 1 })
     expect((await mod.send('PUT', '/api/v1/moderation/articles/story-2', { url: 'javascript:alert(1)' })).status).toBe(422)
   })
+
+  it('counts each article\'s own held comments, whatever its id and its comments\' ids', async () => {
+    const mod = await signIn(t)
+    await t.setSettings({ floodSeconds: 0 })
+    // Article ids 1–4 and comment ids 1–5 do not line up: a count correlated on the wrong table shows.
+    for (const key of ['none', 'two', 'empty', 'three']) expect((await mod.send('PUT', `/api/v1/moderation/articles/${key}`, {})).status).toBe(201)
+    for (const key of ['two', 'two', 'three', 'three', 'three']) await postComment(t, key)
+    const approved = await postComment(t, 'three')
+    expect((await mod.send('PATCH', `/api/v1/moderation/comments/${approved.comment.id}`, { status: 'approved' })).status).toBe(200)
+    const list = await (await mod.get('/api/v1/moderation/articles')).json()
+    expect(list.articles.map((a: { key: string; pendingCount: number; commentCount: number }) => [a.key, a.pendingCount, a.commentCount]))
+      .toEqual([['none', 0, 0], ['two', 2, 0], ['empty', 0, 0], ['three', 3, 1]])
+  })
 })
 
 describe('reader reports', () => {

@@ -1,4 +1,4 @@
-import { asc, eq, gt, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, sql } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { articles, comments } from '../db/schema.js'
 import { validationError } from '../http/api-error.js'
@@ -73,7 +73,9 @@ export async function listArticles(db: Db, after: number | null, limit: number):
     .select({
       id: articles.id, key: articles.key, url: articles.url, title: articles.title, open: articles.open,
       commentCount: articles.commentCount, createdAt: articles.createdAt,
-      pendingCount: sql<number>`(select count(*)::int from ${comments} where ${comments.articleId} = ${articles.id} and ${comments.status} = 'pending')`,
+      // Built with eq(), not columns interpolated in sql``: a one-table select drops the table names of the
+      // latter, and the subquery's unqualified "id" then meant comments.id (the counts followed the ids).
+      pendingCount: db.$count(comments, and(eq(comments.articleId, articles.id), eq(comments.status, 'pending'))),
     })
     .from(articles)
     .where(after === null ? undefined : gt(articles.id, after))
