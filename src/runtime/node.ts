@@ -1,7 +1,6 @@
 import { serve, type Http2Bindings, type HttpBindings, type ServerType } from '@hono/node-server'
 import { startingAnswer } from './starting-answers.js'
 import type { Server } from 'node:http'
-import { makePrivateDirectory } from '../db/private-directory.js'
 import { createApp } from '../app.js'
 import { fromSource } from './from-source.js'
 import type { Deps } from '../deps.js'
@@ -24,6 +23,7 @@ import { closableServer } from './graceful-close.js'
 import { nodeFetch } from './node-fetch.js'
 import { readCacheRoom } from './heap-room.js'
 import { loggedError } from '../logged-error.js'
+import { holdDataDir } from './hold-data-dir.js'
 
 const GRACE_MS = 10_000
 
@@ -38,7 +38,6 @@ async function openDatabase(config: NodeConfig, logger: Logger): Promise<{ datab
   }
   // Loaded only here: PGlite's WebAssembly costs tens of MB that a PostgreSQL deployment should not carry.
   const { migratePglite, openPglite } = await import('../db/pglite.js')
-  await makePrivateDirectory(config.dataDir)
   const database = await openPglite(`${config.dataDir}/pgdata`)
   await migratePglite(database)
   return { database, openReadCache: (maxBytes, onFlush) => listenPglite(database.client, maxBytes, onFlush) }
@@ -46,6 +45,9 @@ async function openDatabase(config: NodeConfig, logger: Logger): Promise<{ datab
 
 const config = readNodeConfig(process.env)
 const logger = createLogger(config.logLevel)
+// Before the port: a second server (or a command) on this embedded database would lose writes.
+// Released when the process exits.
+if (!config.databaseUrl) await holdDataDir(config.dataDir, 'server')
 
 // Listening before the database is open: /healthz answers at once, the rest 503 until ready.
 let handle: (request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response> = startingAnswer
