@@ -98,7 +98,7 @@ export function createApp(deps: Deps | undefined, options: AppOptions) {
     },
     allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowHeaders: ['Content-Type', 'Authorization', 'If-None-Match'],
-    exposeHeaders: ['ETag', 'Location', 'Retry-After'],
+    exposeHeaders: ['ETag', 'Location', 'Retry-After', 'WWW-Authenticate'],
     maxAge: 600,
   }))
   for (const path of ['/api/v1/articles/:key/comments', '/api/v1/counts']) app.use(path, readCacheHit)

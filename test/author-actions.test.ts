@@ -87,6 +87,7 @@ describe('editing and withdrawing', () => {
     for (const id of [comment.id, 999_999]) {
       const none = await patch(id, { body: 'x' })
       expect(none.status).toBe(401)
+      expect(none.headers.get('www-authenticate')).toBe('Bearer realm="parley-comment"')
       expect((await none.json()).code).toBe('token_required')
     }
     const wrong = await patch(comment.id, { body: 'x' }, bearer(other.token))

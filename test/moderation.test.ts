@@ -208,6 +208,16 @@ describe('reader reports', () => {
     expect(log.slice(0, 2).map((e: { action: string; detail: unknown }) => [e.action, e.detail])).toEqual([['reports.dismiss', { reports: 1 }], ['reports.dismiss', { reports: 2 }]])
   })
 
+  it('refuses a report sent from a page of an origin that is not allowed, as the document says', async () => {
+    await t.setSettings({ ...openSettings, allowedOrigins: ['https://news.example'] })
+    const { comment } = await postComment(t, 'ro')
+    const res = await t.postJson(`/api/v1/comments/${comment.id}/reports`, { reason: 'abuse' }, { Origin: 'https://elsewhere.example' })
+    expect(res.status).toBe(403)
+    expect((await res.json()).code).toBe('forbidden')
+    expect((await t.postJson(`/api/v1/comments/${comment.id}/reports`, { reason: 'abuse' }, { Origin: 'https://news.example' })).status).toBe(202)
+    // The file's contract check (every response as /openapi.json documents it) holds the 403 to the document.
+  })
+
   it('refuses reports on unpublished comments and limits them per IP', async () => {
     const held = await postComment(t, 'rl')
     expect((await t.postJson(`/api/v1/comments/${held.comment.id}/reports`, { reason: 'spam' })).status).toBe(404)

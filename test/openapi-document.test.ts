@@ -8,7 +8,7 @@ import { setupTestApp } from './support/test-app.js'
 const t = await setupTestApp()
 
 interface Schema { $ref?: string; type?: string; properties?: Record<string, Schema>; required?: string[]; additionalProperties?: unknown; enum?: string[]; anyOf?: Schema[]; [key: string]: unknown }
-interface Header { required?: boolean; schema: Schema }
+interface Header { required?: boolean; description?: string; schema: Schema }
 interface Response { $ref?: string; description?: string; headers?: Record<string, Header>; content?: Record<string, { schema: Schema }> }
 interface Operation {
   operationId?: string
@@ -110,6 +110,20 @@ describe('the OpenAPI document', () => {
     expect(response('post', '/api/v1/auth/login', 200).headers?.['Set-Cookie']?.required).toBe(true)
     expect(response('post', '/api/v1/auth/logout', 204).headers?.['Set-Cookie']?.required).toBe(true)
     expect(response('post', '/comment-form', 303).headers?.Location?.required).toBe(true)
+  })
+
+  it('announces each 401\'s challenge, and tells the author\'s 403 from the 404 that hides a held comment', () => {
+    for (const { method, path, op, name } of operations) {
+      if (!op.responses[401]) continue
+      expect(response(method, path, 401).headers?.['WWW-Authenticate'], name).toMatchObject({ required: true })
+      const realm = path.startsWith('/api/v1/comments/') ? 'parley-comment' : 'parley'
+      expect(response(method, path, 401).headers?.['WWW-Authenticate']?.description, name).toContain(`Bearer realm="${realm}"`)
+    }
+    for (const method of ['patch', 'delete']) {
+      expect(response(method, '/api/v1/comments/{id}', 403).description).toContain('published comment')
+      expect(response(method, '/api/v1/comments/{id}', 404).description).toContain('a held one this token does not open')
+    }
+    expect(response('post', '/api/v1/comments/{id}/reports', 403).description).toContain('origin is not allowed')
   })
 
   it('enumerates the stable codes, each described, and says where 405 comes from', () => {

@@ -13,7 +13,7 @@ export const documentIntro = [
     + 'naming the methods it takes (`HEAD` wherever `GET` is). Any other unknown path answers 404 `not_found`.',
   '',
   '**HEAD** is answered as `GET`, without the body. **CORS**: `/api/` routes answer preflights (`OPTIONS`) and allow the '
-    + 'origins in the `allowedOrigins` setting (and Parley\'s own), exposing `ETag`, `Location` and `Retry-After`.',
+    + 'origins in the `allowedOrigins` setting (and Parley\'s own), exposing `ETag`, `Location`, `Retry-After` and `WWW-Authenticate`.',
   '',
   '**Who may call what**: each operation\'s `security`. Moderators sign in with `POST /api/v1/auth/login` and send its token '
     + '(`moderatorToken`) or the session cookie it sets (`moderatorSession`); the role a route needs is listed with it. '

@@ -7,7 +7,7 @@ import { toModeratorView } from '../auth/moderator-accounts.js'
 import { clientIp } from '../http/client-ip.js'
 import { requireRole, sessionToken } from '../http/moderator-auth.js'
 import { clearSessionCookie, setSessionCookie } from '../http/session-cookie.js'
-import { ModeratorSchema, authProblems, jsonBody, jsonContent, noStore, problem, retryLater } from './schemas.js'
+import { ModeratorSchema, authProblems, jsonBody, jsonContent, noStore, retryLater, signInFirst } from './schemas.js'
 import { moderatorSecurity } from '../openapi/security-schemes.js'
 
 const loginRoute = createRoute({
@@ -21,7 +21,7 @@ const loginRoute = createRoute({
       ...jsonContent('Signed in: the bearer token, and the same session as a cookie', z.object({ moderator: ModeratorSchema, token: z.string() })),
       headers: { 'Set-Cookie': { description: '`parley_session`: HttpOnly, SameSite=Strict, Secure outside plain-http localhost, Path=/', required: true }, ...noStore },
     },
-    401: problem('Unknown email or wrong password (`invalid_credentials`, the same answer for both)'),
+    401: signInFirst('Unknown email or wrong password (`invalid_credentials`, the same answer for both)'),
     429: retryLater('Too many failed logins for this account or network (`too_many_attempts`)'),
   },
 })

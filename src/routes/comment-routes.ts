@@ -5,7 +5,7 @@ import { ApiError } from '../http/api-error.js'
 import { bearerToken, checkOrigin, commentContext, parseCommentId } from '../http/request-context.js'
 import { editOwnComment, findComment, holdsToken, withdrawOwnComment } from '../comments/author-actions.js'
 import { toAuthorComment, toPublicComment } from '../comments/comment-row.js'
-import { AuthorCommentSchema, CommentIdParam, PublicCommentSchema, problem, retryLater } from './schemas.js'
+import { AuthorCommentSchema, CommentIdParam, PublicCommentSchema, commentTokenRequired, problem, retryLater } from './schemas.js'
 import { commentTokenSecurity, optionalCommentTokenSecurity } from '../openapi/security-schemes.js'
 
 const getRoute = createRoute({
@@ -38,9 +38,9 @@ const patchRoute = createRoute({
   },
   responses: {
     200: { description: 'Edited; the spam checks ran again', content: { 'application/json': { schema: z.object({ comment: AuthorCommentSchema }) } } },
-    401: problem('No token'),
-    403: problem('Another comment\'s token, or the edit window is closed'),
-    404: problem('No such comment'),
+    401: commentTokenRequired,
+    403: problem('Another comment\'s token on a published comment (`forbidden`), a request from a page whose origin is not allowed (`forbidden`), or the edit window is closed (`edit_window_closed`)'),
+    404: problem('No such comment, or a held one this token does not open: held comments\' existence is nobody else\'s business (`not_found`)'),
     422: problem('Invalid body'),
     429: retryLater('Editing too quickly (`too_fast`), per token and per IP'),
   },
@@ -55,9 +55,9 @@ const deleteRoute = createRoute({
   request: { params: CommentIdParam },
   responses: {
     204: { description: 'Withdrawn: out of public view, in the moderators\' trash' },
-    401: problem('No token'),
-    403: problem('Another comment\'s token, or the edit window is closed'),
-    404: problem('No such comment'),
+    401: commentTokenRequired,
+    403: problem('Another comment\'s token on a published comment (`forbidden`), a request from a page whose origin is not allowed (`forbidden`), or the edit window is closed (`edit_window_closed`)'),
+    404: problem('No such comment, or a held one this token does not open: held comments\' existence is nobody else\'s business (`not_found`)'),
   },
 })
 

@@ -13,6 +13,7 @@ const reportRoute = createRoute({
   request: { params: CommentIdParam, body: jsonBody(z.object({ reason: z.enum(REPORT_REASONS), note: z.optional(z.string().check(z.maxLength(10_000))) })) },
   responses: {
     202: { description: 'Received; the comment stays as it is and appears in the reported queue' },
+    403: problem('Sent from a page whose origin is not allowed (`forbidden`): a browser on another site reporting for its reader'),
     404: problem('No such published comment'),
     422: problem('Invalid reason'),
     429: retryLater('Too many reports from this network (`too_fast`)'),

@@ -5,6 +5,7 @@ import type { ResponseConfig } from '../openapi/openapi-routes.js'
 import { fieldCodes, problemCodes, type ErrorCode, type FieldCode } from '../http/error-codes.js'
 import { articleKeyPattern, articleKeyRule } from '../articles/articles.js'
 import '../http/zod-issues.js'
+import { COMMENT_TOKEN_CHALLENGE, MODERATOR_CHALLENGE } from '../http/problem-response.js'
 
 const problemCodeList = Object.keys(problemCodes) as [ErrorCode, ...ErrorCode[]]
 const fieldCodeList = Object.keys(fieldCodes) as [FieldCode, ...FieldCode[]]
@@ -55,6 +56,16 @@ export const problem = (description: string, headers?: ResponseConfig['headers']
   ...(headers ? { headers } : {}),
 })
 
+const challenge = (value: string) => ({
+  'WWW-Authenticate': { description: `\`${value}\`: how to authenticate (RFC 9110 §11.6.1)`, required: true },
+})
+
+/** A 401 of the moderators' routes and of login: sign in for a bearer token (or the session cookie). */
+export const signInFirst = (description: string): ResponseConfig => problem(description, challenge(MODERATOR_CHALLENGE))
+
+/** A 401 of the author's routes: the comment's own token is missing. */
+export const commentTokenRequired = problem('No token (`token_required`): send the comment\'s token as `Authorization: Bearer <token>`', challenge(COMMENT_TOKEN_CHALLENGE))
+
 /** A refusal that says when to try again (`too_fast`, `too_many_attempts`, `unavailable`). */
 export const retryLater = (description: string): ResponseConfig => problem(description, retryAfter)
 
@@ -64,7 +75,7 @@ export const problems = {
   payloadTooLarge: namedResponse('PayloadTooLarge', problem('The body is larger than 1 MiB (`payload_too_large`), refused before it is read')),
   unsupportedMediaType: namedResponse('UnsupportedMediaType', problem('A body that is not `application/json` (`unsupported_media_type`)')),
   invalidRequest: namedResponse('InvalidRequest', problem('A parameter, a header or a field of the body is not valid (`validation_failed`, each field in `errors`)')),
-  unauthenticated: namedResponse('Unauthenticated', problem('Not signed in, or the session ended (`unauthenticated`)')),
+  unauthenticated: namedResponse('Unauthenticated', signInFirst('Not signed in, or the session ended (`unauthenticated`)')),
   forbidden: namedResponse('Forbidden', problem('Signed in without the role this needs, or a cookie request from another origin (`forbidden`)')),
   internalError: namedResponse('InternalError', problem('Something failed on Parley\'s side (`internal_error`); nothing more is said')),
   unavailable: namedResponse('Unavailable', retryLater('The database is unreachable or saturated (`unavailable`): the request failed fast and changed nothing')),
