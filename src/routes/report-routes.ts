@@ -9,7 +9,10 @@ const reportRoute = createRoute({
   method: 'post',
   path: '/api/v1/comments/{id}/reports',
   operationId: 'reportComment',
+  tag: 'Comments',
   summary: 'A reader flags a published comment for the moderators',
+  description: 'The comment stays as it is and appears in the moderators\' reported queue. The same reader reporting it again changes nothing; '
+    + 'ten reports an hour per network.',
   request: { params: CommentIdParam, body: jsonBody(z.object({ reason: z.enum(REPORT_REASONS), note: z.optional(z.string().check(z.maxLength(10_000))) })) },
   responses: {
     202: { description: 'Received; the comment stays as it is and appears in the reported queue' },
