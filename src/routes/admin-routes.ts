@@ -8,7 +8,7 @@ import { named } from '../openapi/schema-names.js'
 import { changeSettings } from '../settings/change-settings.js'
 import { listModerators, toModeratorView } from '../auth/moderator-accounts.js'
 import { addModerator, changeModerator } from '../auth/moderator-admin.js'
-import { ModeratorSchema, RowIdParam, authProblems, jsonBody, jsonContent, noStore, problem } from './schemas.js'
+import { ModeratorSchema, RowIdParam, authProblems, emailText, jsonBody, jsonContent, noStore, problem } from './schemas.js'
 
 const SettingsSchema = named('Settings', settingsSchema)
 
@@ -63,10 +63,10 @@ const createModeratorRoute = createRoute({
   path: '/api/v1/admin/moderators',
   operationId: 'createModerator',
   tag: 'Admin',
-  summary: 'Create a moderator (password 8-128 characters)',
+  summary: 'Create a moderator (password 8-128 characters; an unknown field is a 422)',
   description: 'The email signs in (compared without case) and must not be another moderator\'s; the password is stored as an argon2id hash.',
-  request: { body: jsonBody(z.object({ email: z.string().check(z.maxLength(320)), name: z.string().check(z.maxLength(1000)), role: roleSchema, password: z.string().check(z.maxLength(1024)) })) },
-  responses: { 201: jsonContent('Created', z.object({ moderator: ModeratorSchema })), ...authProblems, 422: problem('Invalid field or email taken') },
+  request: { body: jsonBody(z.strictObject({ email: emailText().check(z.maxLength(320)), name: z.string().check(z.maxLength(1000)), role: roleSchema, password: z.string().check(z.maxLength(1024)) })) },
+  responses: { 201: jsonContent('Created', z.object({ moderator: ModeratorSchema })), ...authProblems, 422: problem('Invalid or unknown field, or the email taken') },
 })
 
 const updateModeratorRoute = createRoute({
@@ -78,7 +78,7 @@ const updateModeratorRoute = createRoute({
   description: 'Only the fields sent change. No change may leave the site without an active admin (`last_admin`).',
   request: {
     params: RowIdParam,
-    body: jsonBody(z.strictObject({ email: z.optional(z.string().check(z.maxLength(320))), name: z.optional(z.string().check(z.maxLength(1000))), role: z.optional(roleSchema), disabled: z.optional(z.boolean()), password: z.optional(z.string().check(z.maxLength(1024))) })),
+    body: jsonBody(z.strictObject({ email: z.optional(emailText().check(z.maxLength(320))), name: z.optional(z.string().check(z.maxLength(1000))), role: z.optional(roleSchema), disabled: z.optional(z.boolean()), password: z.optional(z.string().check(z.maxLength(1024))) })),
   },
   responses: { 200: jsonContent('Changed', z.object({ moderator: ModeratorSchema })), ...authProblems, 404: problem('No such moderator'), 422: problem('Invalid change') },
 })

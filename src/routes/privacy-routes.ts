@@ -30,7 +30,7 @@ const eraseRoute = createRoute({
   summary: 'Anonymize every comment an email address wrote, as WordPress\'s eraser does',
   description: 'The name becomes "Anonymous"; email, URL, user agent, email hash and avatar are cleared; the IP keeps its network '
     + '(/24 for IPv4, /48 for IPv6). The text stays. Logged without the address.',
-  request: { body: jsonBody(z.object({ email: emailSchema })) },
+  request: { body: jsonBody(z.strictObject({ email: emailSchema })) },
   responses: {
     200: jsonContent('How many comments were anonymized', z.object({ erased: countSchema() })),
     ...authProblems,
