@@ -218,6 +218,19 @@ describe('reader reports', () => {
     // The file's contract check (every response as /openapi.json documents it) holds the 403 to the document.
   })
 
+  it('refuses a note longer than 2,000 characters rather than cutting it, and keeps one of 2,000 whole', async () => {
+    const mod = await signIn(t)
+    await t.setSettings(openSettings)
+    const { comment } = await postComment(t, 'rn')
+    const long = await t.postJson(`/api/v1/comments/${comment.id}/reports`, { reason: 'other', note: 'n'.repeat(2001) })
+    expect(long.status).toBe(422)
+    expect((await long.json()).errors).toEqual([{ field: 'note', code: 'too_long', message: 'note must be at most 2000 characters.' }])
+    const whole = `${'w'.repeat(1999)}!`
+    expect((await t.postJson(`/api/v1/comments/${comment.id}/reports`, { reason: 'other', note: whole })).status).toBe(202)
+    const queue = await (await mod.get('/api/v1/moderation/comments?reported=true')).json()
+    expect(queue.comments[0].reports).toEqual([expect.objectContaining({ note: whole })])
+  })
+
   it('refuses reports on unpublished comments and limits them per IP', async () => {
     const held = await postComment(t, 'rl')
     expect((await t.postJson(`/api/v1/comments/${held.comment.id}/reports`, { reason: 'spam' })).status).toBe(404)
