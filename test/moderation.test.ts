@@ -150,6 +150,24 @@ describe('articles', () => {
     expect((await mod.send('PUT', '/api/v1/moderation/articles/story-2', { url: 'javascript:alert(1)' })).status).toBe(422)
   })
 
+  it('points an article only at an allowed origin once allowedOrigins are set, as a first comment would; anywhere before', async () => {
+    const mod = await signIn(t)
+    expect((await mod.send('PUT', '/api/v1/moderation/articles/free', { url: 'https://anywhere.example/post' })).status).toBe(201)
+    await t.setSettings({ allowedOrigins: ['https://news.example'] })
+    for (const [key, url] of [['free', 'https://evil.example/login'], ['new-one', 'http://news.example/post']]) {
+      const refused = await mod.send('PUT', `/api/v1/moderation/articles/${key}`, { url })
+      expect(refused.status, url).toBe(422)
+      expect((await refused.json()).errors, url).toEqual([{ field: 'url', code: 'origin_not_allowed', message: 'The article URL is not on an allowed origin (allowedOrigins: https://news.example, http://parley.test).' }])
+    }
+    const moved = await mod.send('POST', '/api/v1/moderation/articles/free/move', { to: 'moved', url: 'https://evil.example/login' })
+    expect((await moved.json()).errors?.[0]).toMatchObject({ field: 'url', code: 'origin_not_allowed' })
+    expect((await mod.send('PUT', '/api/v1/moderation/articles/free', { url: 'https://news.example/post' })).status).toBe(200)
+    expect((await mod.send('PUT', '/api/v1/moderation/articles/own', { url: 'http://parley.test/demo' })).status).toBe(201)
+    expect((await mod.send('POST', '/api/v1/moderation/articles/free/move', { to: 'moved', url: 'https://news.example/moved' })).status).toBe(200)
+    // Clearing the URL, or changing anything else, needs no origin.
+    expect((await mod.send('PUT', '/api/v1/moderation/articles/moved', { url: null, open: false })).status).toBe(200)
+  })
+
   it('counts each article\'s own held comments, whatever its id and its comments\' ids', async () => {
     const mod = await signIn(t)
     await t.setSettings({ floodSeconds: 0 })

@@ -3,6 +3,7 @@ import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { moveArticle } from '../articles/move-article.js'
 import { isOpen } from '../articles/articles.js'
+import { articleUrlOrigins } from './moderation-routes.js'
 import { ArticleKeyParam, ArticleSchema, authProblems, countSchema, jsonBody, jsonContent, problem, urlText } from './schemas.js'
 
 const moveRoute = createRoute({
@@ -21,7 +22,7 @@ const moveRoute = createRoute({
     200: jsonContent('The article under its new key; `moved` counts its comments (any status) that came from the old key', z.object({ article: ArticleSchema, merged: z.boolean(), moved: countSchema() })),
     ...authProblems,
     404: problem('No article has this key'),
-    422: problem('Invalid key or URL, or the same key'),
+    422: problem('Invalid key or URL, the same key, or a URL outside `allowedOrigins` while they are set (`origin_not_allowed`)'),
   },
 })
 
@@ -30,8 +31,8 @@ export const articleMoveRoutes = new OpenApiRoutes<AppEnv>()
     const { deps } = c.env
     const now = deps.clock()
     const { to, url } = c.req.valid('json')
-    const result = await moveArticle(deps.db, { from: c.req.valid('param').key, to, url }, { moderatorId: c.var.moderator.id, now })
     const settings = (await deps.settings.get(deps.db)).values
+    const result = await moveArticle(deps.db, { from: c.req.valid('param').key, to, url }, { moderatorId: c.var.moderator.id, now, urlOrigins: articleUrlOrigins(c, settings) })
     const a = result.article
     const article = { key: a.key, url: a.url, title: a.title, open: isOpen(a, settings, now), commentCount: a.commentCount }
     return c.json({ article, merged: result.merged, moved: result.moved }, 200)

@@ -7,7 +7,7 @@ import { putArticle, listArticles } from '../moderation/moderated-articles.js'
 import { listLog } from '../moderation/audit-log.js'
 import { isOpen } from '../articles/articles.js'
 import { ArticleKeyParam, ArticleSchema, authProblems, countSchema, dateTimeSchema, idSchema, jsonBody, jsonContent, problem, urlText } from './schemas.js'
-import { moderationContext } from './moderation-routes.js'
+import { articleUrlOrigins, moderationContext } from './moderation-routes.js'
 
 const idCursor = (text: string | undefined): number | null => {
   if (text === undefined) return null
@@ -37,7 +37,7 @@ const putArticleRoute = createRoute({
     200: jsonContent('Changed', z.object({ article: ArticleSchema })),
     201: jsonContent('Registered', z.object({ article: ArticleSchema })),
     ...authProblems,
-    422: problem('Invalid URL or title'),
+    422: problem('Invalid URL (`invalid_url`), or one outside `allowedOrigins` while they are set (`origin_not_allowed`)'),
   },
 })
 
@@ -86,8 +86,8 @@ const logRoute = createRoute({
 export const moderationArticleRoutes = new OpenApiRoutes<AppEnv>()
   .openapi(putArticleRoute, async (c) => {
     const ctx = moderationContext(c)
-    const { article, created } = await putArticle(ctx, c.req.valid('param').key, c.req.valid('json'))
     const settings = (await c.env.deps.settings.get(ctx.db)).values
+    const { article, created } = await putArticle(ctx, c.req.valid('param').key, c.req.valid('json'), articleUrlOrigins(c, settings))
     const shaped = { key: article.key, url: article.url, title: article.title, open: isOpen(article, settings, ctx.now), commentCount: article.commentCount }
     return created ? c.json({ article: shaped }, 201) : c.json({ article: shaped }, 200)
   })

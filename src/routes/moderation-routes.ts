@@ -11,9 +11,17 @@ import { BULK_MAX, bulkModerate, dismissReports, moderateComment, notFound } fro
 import { deleteComment } from '../moderation/delete-comment.js'
 import { replyAsModerator } from '../moderation/moderator-reply.js'
 import type { ModerationContext } from '../moderation/moderation-context.js'
+import type { ArticleUrlOrigins } from '../articles/article-url.js'
+import type { Settings } from '../settings/settings-schema.js'
+import { allowedOrigins } from '../http/origins.js'
 import { ArticleKeyParam, CommentIdParam, ModCommentSchema, authProblems, countSchema, jsonBody, jsonContent, noStore, problem } from './schemas.js'
 
 const statusSchema = z.enum(['pending', 'approved', 'spam', 'trash'])
+
+/** Where a moderator may point an article (article-url.ts): anywhere until `allowedOrigins` are set, then those and Parley's own. */
+export function articleUrlOrigins(c: Context<AppEnv>, settings: Settings): ArticleUrlOrigins {
+  return settings.allowedOrigins.length === 0 ? null : allowedOrigins(c, settings)
+}
 
 export function moderationContext(c: Context<AppEnv>): ModerationContext {
   const { deps } = c.env
