@@ -43,7 +43,7 @@ const importRoute = createRoute({
   operationId: 'importComments',
   tag: 'Import/Export',
   summary: 'Import a WordPress (WXR), Disqus or Parley export, detected from the file',
-  description: 'Streamed: up to PARLEY_IMPORT_MAX_MB (256 MiB by default). Re-importing the same file changes nothing. '
+  description: 'Streamed: up to PARLEY_IMPORT_MAX_MB (256 MiB by default), counted after decompression when sent with `Content-Encoding: gzip` or `deflate`. Re-importing the same file changes nothing. '
     + 'A file that is not well-formed is refused whole, with the line and column of the first problem.',
   request: {
     query: z.object({
@@ -65,7 +65,7 @@ const importRoute = createRoute({
     200: jsonContent('What was imported', ImportSummarySchema),
     ...authProblems,
     413: problem('Larger than PARLEY_IMPORT_MAX_MB'),
-    415: problem('Not XML or JSON'),
+    415: problem('Not XML or JSON (`unsupported_media_type`), or a `Content-Encoding` other than gzip or deflate (`unsupported_encoding`)', { 'Accept-Encoding': { description: '`gzip, deflate`, on `unsupported_encoding`' } }),
     501: problem('Not on Cloudflare Workers: use `npm run import` against the same database'),
     422: problem('Not well-formed (the detail gives line and column), or not an export Parley knows'),
   },

@@ -87,7 +87,10 @@ export const retryLater = (description: string): ResponseConfig => problem(descr
 export const problems = {
   malformedJson: namedResponse('MalformedJson', problem('The body is not valid JSON (`malformed_json`)')),
   payloadTooLarge: namedResponse('PayloadTooLarge', problem('The body is larger than 1 MiB (`payload_too_large`), refused before it is read')),
-  unsupportedMediaType: namedResponse('UnsupportedMediaType', problem('A body that is not `application/json` (`unsupported_media_type`)')),
+  unsupportedMediaType: namedResponse('UnsupportedMediaType', problem(
+    'A body that is not `application/json` (`unsupported_media_type`), or sent with a `Content-Encoding` other than gzip or deflate (`unsupported_encoding`, with `Accept-Encoding`)',
+    { 'Accept-Encoding': { description: '`gzip, deflate`: the content codings a body may come in, on `unsupported_encoding`' } },
+  )),
   invalidRequest: namedResponse('InvalidRequest', problem('A parameter, a header or a field of the body is not valid (`validation_failed`, each field in `errors`)')),
   unauthenticated: namedResponse('Unauthenticated', signInFirst('Not signed in, or the session ended (`unauthenticated`)')),
   forbidden: namedResponse('Forbidden', problem('Signed in without the role this needs, or a cookie request from another origin (`forbidden`)')),

@@ -86,7 +86,7 @@ const submitRoute = createRoute({
     404: problem('Unknown article and registration is off'),
     409: problem('Duplicate comment'),
     413: problem('Body over 1 MiB'),
-    415: problem('Not JSON'),
+    415: problem('Not JSON (`unsupported_media_type`), or a `Content-Encoding` other than gzip or deflate (`unsupported_encoding`)', { 'Accept-Encoding': { description: '`gzip, deflate`, on `unsupported_encoding`' } }),
     422: problem('Invalid fields, or the parent is not an approved comment of this article'),
     429: retryLater('Posting too quickly (`too_fast`): flood control, per IP and per email'),
   },
