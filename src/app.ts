@@ -28,7 +28,8 @@ import { adminPageRoutes } from './routes/admin-page-routes.js'
 import { clientFileRoutes } from './routes/client-file-routes.js'
 import type { ClientFiles } from './http/client-files.js'
 import { demoRoutes } from './routes/demo-routes.js'
-import { IMPORT_PATH, exceptImport, importBody } from './http/import-body.js'
+import { DEFAULT_IMPORT_MAX_BYTES, IMPORT_PATH, exceptImport, importBody } from './http/import-body.js'
+import { decodeBody } from './http/content-encoding.js'
 import { importExportRoutes } from './routes/import-export-routes.js'
 import { privacyRoutes } from './routes/privacy-routes.js'
 import { articleMoveRoutes } from './routes/article-move-routes.js'
@@ -99,11 +100,13 @@ export function createApp(deps: Deps | undefined, options: AppOptions) {
     },
     allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowHeaders: ['Content-Type', 'Authorization', 'If-None-Match'],
-    exposeHeaders: ['ETag', 'Location', 'Retry-After'],
+    exposeHeaders: ['ETag', 'Location', 'Retry-After', 'WWW-Authenticate'],
     maxAge: 600,
   }))
   for (const path of ['/api/v1/articles/:key/comments', '/api/v1/counts']) app.use(path, readCacheHit)
   app.use('/api/*', exceptImport(deadline()))
+  // Before the size limits, so that they count decompressed bytes (the import's own limit for imports).
+  app.use('/api/*', decodeBody((c) => (c.req.path === IMPORT_PATH ? c.env.deps.config.importMaxBytes ?? DEFAULT_IMPORT_MAX_BYTES : MAX_BODY_BYTES)))
   app.use('/api/*', exceptImport(limitBody()))
   app.use('/api/*', exceptImport(requireJsonBody))
   app.use(IMPORT_PATH, importBody)

@@ -91,6 +91,7 @@ describe('signing in and out', () => {
     const unknown = await attempt('nobody@news.example', 'not the password')
     for (const res of [wrong, unknown]) {
       expect(res.status).toBe(401)
+      expect(res.headers.get('www-authenticate')).toBe('Cookie realm="parley" form-action="/admin/login" cookie-name="parley_session"')
       expect(res.headers.getSetCookie()).toEqual([])
       expect(await res.text()).toContain('The email or password is not right.')
     }
@@ -124,6 +125,7 @@ describe('signed out', () => {
 
     const action = await t.request(`/admin/comments/${id}/status`, { method: 'POST', headers: { Origin: ORIGIN }, body: form({ status: 'approved', csrf: 'x' }) })
     expect(action.status).toBe(401)
+    expect(action.headers.get('www-authenticate')).toBe('Cookie realm="parley" form-action="/admin/login" cookie-name="parley_session"')
     expect(action.headers.get('content-type')).toBe('text/html; charset=utf-8')
     expect(await action.text()).toContain('nothing was changed')
 

@@ -208,6 +208,14 @@ describe('moderator accounts', () => {
     const unknown = await admin.send('PATCH', `/api/v1/admin/moderators/${mod.id}`, { mail: 'changed@news.example' })
     expect(unknown.status).toBe(422)
     expect((await unknown.json()).errors).toEqual([{ field: 'mail', code: 'unknown_field', message: 'mail is not a known field.' }])
+    // Creating refuses them as changing does: a misspelt field is never silently dropped from an admin's write.
+    const created = await admin.send('POST', '/api/v1/admin/moderators', { email: 'typo@news.example', name: 'T', role: 'moderator', password: 'long enough', disabeld: true })
+    expect(created.status).toBe(422)
+    expect((await created.json()).errors).toEqual([{ field: 'disabeld', code: 'unknown_field', message: 'disabeld is not a known field.' }])
+    const erase = await admin.send('POST', '/api/v1/admin/privacy/erase', { email: 'someone@example.com', dryRun: true })
+    expect((await erase.json()).errors).toEqual([{ field: 'dryRun', code: 'unknown_field', message: 'dryRun is not a known field.' }])
+    expect((await admin.get('/api/v1/admin/moderators')).status).toBe(200)
+    expect((await (await admin.get('/api/v1/admin/moderators')).json()).moderators.map((m: { email: string }) => m.email)).not.toContain('typo@news.example')
     expect((await admin.send('PATCH', `/api/v1/admin/moderators/${mod.id}`, { role: 'owner' })).status).toBe(422)
     expect((await admin.send('PATCH', `/api/v1/admin/moderators/${mod.id}`, { disabled: 'yes' })).status).toBe(422)
     for (const id of ['999999', '0', 'abc', '99999999999']) {

@@ -90,6 +90,8 @@ describe('login', () => {
     }
     for (const res of [await t.request('/api/v1/auth/me'), await me(`${token}x`), await meByCookie('forged')]) {
       expect(res.status).toBe(401)
+      // RFC 9110 §11.6.1: a 401 names the scheme that would get in.
+      expect(res.headers.get('www-authenticate')).toBe('Bearer realm="parley"')
       expect(await res.json()).toEqual(unauthenticated)
     }
   })
@@ -112,6 +114,7 @@ describe('login', () => {
     for (const res of answers) {
       expect(res.status).toBe(401)
       expect(res.headers.get('content-type')).toBe('application/problem+json')
+      expect(res.headers.get('www-authenticate')).toBe('Bearer realm="parley"')
       expect(res.headers.getSetCookie()).toEqual([])
     }
     expect(JSON.parse(bodies[0] ?? '')).toEqual({

@@ -101,6 +101,7 @@ describe('editing and withdrawing', () => {
     for (const id of [comment.id, 999_999, 2_147_483_648, 99_999_999_999, 'abc']) {
       const none = await patch(id, { body: 'x' })
       expect(none.status, `PATCH ${id}`).toBe(401)
+      expect(none.headers.get('www-authenticate')).toBe('Bearer realm="parley-comment"')
       expect((await none.json()).code).toBe('token_required')
       const withdraw = await t.request(`/api/v1/comments/${id}`, { method: 'DELETE' })
       expect(withdraw.status, `DELETE ${id}`).toBe(401)

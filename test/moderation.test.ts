@@ -149,6 +149,37 @@ describe('articles', () => {
     expect(list.articles[0]).toMatchObject({ key: 'story-1', open: true, commentCount: 0, pendingCount: 1 })
     expect((await mod.send('PUT', '/api/v1/moderation/articles/story-2', { url: 'javascript:alert(1)' })).status).toBe(422)
   })
+
+  it('points an article only at an allowed origin once allowedOrigins are set, as a first comment would; anywhere before', async () => {
+    const mod = await signIn(t)
+    expect((await mod.send('PUT', '/api/v1/moderation/articles/free', { url: 'https://anywhere.example/post' })).status).toBe(201)
+    await t.setSettings({ allowedOrigins: ['https://news.example'] })
+    for (const [key, url] of [['free', 'https://evil.example/login'], ['new-one', 'http://news.example/post']]) {
+      const refused = await mod.send('PUT', `/api/v1/moderation/articles/${key}`, { url })
+      expect(refused.status, url).toBe(422)
+      expect((await refused.json()).errors, url).toEqual([{ field: 'url', code: 'origin_not_allowed', message: 'The article URL is not on an allowed origin (allowedOrigins: https://news.example, http://parley.test).' }])
+    }
+    const moved = await mod.send('POST', '/api/v1/moderation/articles/free/move', { to: 'moved', url: 'https://evil.example/login' })
+    expect((await moved.json()).errors?.[0]).toMatchObject({ field: 'url', code: 'origin_not_allowed' })
+    expect((await mod.send('PUT', '/api/v1/moderation/articles/free', { url: 'https://news.example/post' })).status).toBe(200)
+    expect((await mod.send('PUT', '/api/v1/moderation/articles/own', { url: 'http://parley.test/demo' })).status).toBe(201)
+    expect((await mod.send('POST', '/api/v1/moderation/articles/free/move', { to: 'moved', url: 'https://news.example/moved' })).status).toBe(200)
+    // Clearing the URL, or changing anything else, needs no origin.
+    expect((await mod.send('PUT', '/api/v1/moderation/articles/moved', { url: null, open: false })).status).toBe(200)
+  })
+
+  it('counts each article\'s own held comments, whatever its id and its comments\' ids', async () => {
+    const mod = await signIn(t)
+    await t.setSettings({ floodSeconds: 0 })
+    // Article ids 1–4 and comment ids 1–5 do not line up: a count correlated on the wrong table shows.
+    for (const key of ['none', 'two', 'empty', 'three']) expect((await mod.send('PUT', `/api/v1/moderation/articles/${key}`, {})).status).toBe(201)
+    for (const key of ['two', 'two', 'three', 'three', 'three']) await postComment(t, key)
+    const approved = await postComment(t, 'three')
+    expect((await mod.send('PATCH', `/api/v1/moderation/comments/${approved.comment.id}`, { status: 'approved' })).status).toBe(200)
+    const list = await (await mod.get('/api/v1/moderation/articles')).json()
+    expect(list.articles.map((a: { key: string; pendingCount: number; commentCount: number }) => [a.key, a.pendingCount, a.commentCount]))
+      .toEqual([['none', 0, 0], ['two', 2, 0], ['empty', 0, 0], ['three', 3, 1]])
+  })
 })
 
 describe('reader reports', () => {
@@ -193,6 +224,29 @@ describe('reader reports', () => {
     expect(await (await desk.get('/admin?queue=reported&done=kept')).text()).toContain('Reports dismissed: the comment stays as it is.')
     const log = (await (await mod.get('/api/v1/moderation/log')).json()).entries
     expect(log.slice(0, 2).map((e: { action: string; detail: unknown }) => [e.action, e.detail])).toEqual([['reports.dismiss', { reports: 1 }], ['reports.dismiss', { reports: 2 }]])
+  })
+
+  it('refuses a report sent from a page of an origin that is not allowed, as the document says', async () => {
+    await t.setSettings({ ...openSettings, allowedOrigins: ['https://news.example'] })
+    const { comment } = await postComment(t, 'ro')
+    const res = await t.postJson(`/api/v1/comments/${comment.id}/reports`, { reason: 'abuse' }, { Origin: 'https://elsewhere.example' })
+    expect(res.status).toBe(403)
+    expect((await res.json()).code).toBe('forbidden')
+    expect((await t.postJson(`/api/v1/comments/${comment.id}/reports`, { reason: 'abuse' }, { Origin: 'https://news.example' })).status).toBe(202)
+    // The file's contract check (every response as /openapi.json documents it) holds the 403 to the document.
+  })
+
+  it('refuses a note longer than 2,000 characters rather than cutting it, and keeps one of 2,000 whole', async () => {
+    const mod = await signIn(t)
+    await t.setSettings(openSettings)
+    const { comment } = await postComment(t, 'rn')
+    const long = await t.postJson(`/api/v1/comments/${comment.id}/reports`, { reason: 'other', note: 'n'.repeat(2001) })
+    expect(long.status).toBe(422)
+    expect((await long.json()).errors).toEqual([{ field: 'note', code: 'too_long', message: 'note must be at most 2000 characters.' }])
+    const whole = `${'w'.repeat(1999)}!`
+    expect((await t.postJson(`/api/v1/comments/${comment.id}/reports`, { reason: 'other', note: whole })).status).toBe(202)
+    const queue = await (await mod.get('/api/v1/moderation/comments?reported=true')).json()
+    expect(queue.comments[0].reports).toEqual([expect.objectContaining({ note: whole })])
   })
 
   it('refuses reports on unpublished comments and limits them per IP', async () => {

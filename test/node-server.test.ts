@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { promisify } from 'node:util'
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { Agent, request } from 'node:http'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -68,6 +68,19 @@ function startupLine(child: ChildProcess, output: () => string): Promise<void> {
     const bound = setTimeout(() => done(new Error(`no startup line after ${STARTUP_BOUND_MS / 1000} s:\n${output()}`)), STARTUP_BOUND_MS)
     child.once('exit', onExit)
   })
+}
+
+/** A command (or a second server) from its sources on this file's database, as npm runs it; its exit code and output. */
+function runCommand(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, PARLEY_DATA_DIR: dataDir, PARLEY_PASSWORD: 'a long enough password', LOG_LEVEL: 'warn', ...extraEnv }
+  if (database.url) env.DATABASE_URL = database.url
+  else delete env.DATABASE_URL
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  children.push(child)
+  let output = ''
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, output })))
 }
 
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
@@ -138,6 +151,37 @@ describe('the Node server', () => {
     const exit = exited(child)
     child.kill('SIGINT')
     expect(await exit).toBe(0)
+  }, TEST_BOUND_MS)
+
+  it('holds its embedded data directory: a command or a second server beside it refuses with exit 2, and runs once it stops', async () => {
+    const port = await freePort()
+    const { child } = await startServer(port)
+    const createModerator = ['src/cli/moderator-create.ts', '--email', 'late@news.example', '--name', 'Late']
+    if (database.url) {
+      // PostgreSQL has its own concurrency: no lock, and a command beside the server just works.
+      expect(await runCommand(createModerator)).toMatchObject({ code: 0 })
+      expect(await readdir(dataDir)).not.toContain('parley.lock')
+    } else {
+      const refusal = `the server is running on this data directory (pid ${child.pid}): stop it first, or use DATABASE_URL\n`
+      const second = String(await freePort())
+      for (const command of [createModerator, ['src/cli/move.ts', 'shutdown', 'moved'], ['src/cli/migrate.ts'], ['src/cli/import.ts', 'test/fixtures/wordpress/theme-preview.xml'], ['src/runtime/node.ts']]) {
+        expect(await runCommand(command, { PORT: second }), command[0]).toEqual({ code: 2, output: refusal })
+      }
+    }
+    const exit = exited(child)
+    child.kill('SIGTERM')
+    expect(await exit).toBe(0)
+    if (database.url) return
+    expect(await readdir(dataDir)).not.toContain('parley.lock')
+    const created = await runCommand(createModerator)
+    expect(created.output).toContain('Created moderator #')
+    expect(created.code).toBe(0)
+    // A lock left by a process that died (killed outright) is stale: taken over, and gone after.
+    const dead = spawn(process.execPath, ['-e', ''])
+    await exited(dead)
+    await writeFile(join(dataDir, 'parley.lock'), `${JSON.stringify({ pid: dead.pid, holder: 'server' })}\n`)
+    expect(await runCommand(['src/cli/migrate.ts'])).toEqual({ code: 0, output: `Migrations applied to the embedded database in ${dataDir}.\n` })
+    expect(await readdir(dataDir)).not.toContain('parley.lock')
   }, TEST_BOUND_MS)
 
   it('closes keep-alive connections that keep sending after SIGTERM, and exits 0 within its grace period', async () => {

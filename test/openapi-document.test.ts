@@ -8,7 +8,7 @@ import { setupTestApp } from './support/test-app.js'
 const t = await setupTestApp()
 
 interface Schema { $ref?: string; type?: string; properties?: Record<string, Schema>; required?: string[]; additionalProperties?: unknown; enum?: string[]; anyOf?: Schema[]; [key: string]: unknown }
-interface Header { required?: boolean; schema: Schema }
+interface Header { required?: boolean; description?: string; schema: Schema }
 interface Response { $ref?: string; description?: string; headers?: Record<string, Header>; content?: Record<string, { schema: Schema }> }
 interface Operation {
   operationId?: string
@@ -110,6 +110,88 @@ describe('the OpenAPI document', () => {
     expect(response('post', '/api/v1/auth/login', 200).headers?.['Set-Cookie']?.required).toBe(true)
     expect(response('post', '/api/v1/auth/logout', 204).headers?.['Set-Cookie']?.required).toBe(true)
     expect(response('post', '/comment-form', 303).headers?.Location?.required).toBe(true)
+  })
+
+  it('announces each 401\'s challenge, and tells the author\'s 403 from the 404 that hides a held comment', () => {
+    for (const { method, path, op, name } of operations) {
+      if (!op.responses[401]) continue
+      expect(response(method, path, 401).headers?.['WWW-Authenticate'], name).toMatchObject({ required: true })
+      const realm = path.startsWith('/api/v1/comments/') ? 'parley-comment' : 'parley'
+      expect(response(method, path, 401).headers?.['WWW-Authenticate']?.description, name).toContain(`Bearer realm="${realm}"`)
+    }
+    for (const method of ['patch', 'delete']) {
+      expect(response(method, '/api/v1/comments/{id}', 403).description).toContain('published comment')
+      expect(response(method, '/api/v1/comments/{id}', 404).description).toContain('a held one this token does not open')
+    }
+    expect(response('post', '/api/v1/comments/{id}/reports', 403).description).toContain('origin is not allowed')
+  })
+
+  it('files every operation under one described tag, and describes each', () => {
+    const tags = new Map(((doc as unknown as { tags?: { name: string; description?: string }[] }).tags ?? []).map((tag) => [tag.name, tag.description]))
+    expect([...tags.keys()]).toEqual(['Comments', 'Auth', 'Moderation', 'Articles', 'Admin', 'Webhooks', 'Import/Export', 'Privacy', 'Operations'])
+    for (const { op, name } of operations) {
+      const { tags: own, description } = op as Operation & { tags?: string[]; description?: string }
+      expect(own, name).toHaveLength(1)
+      expect(tags.get(own?.[0] ?? ''), name).toBeTruthy()
+      expect(description?.length ?? 0, name).toBeGreaterThan(20)
+    }
+    expect((operation('get', '/api/v1/admin/moderators') as { tags?: string[] }).tags).toEqual(['Admin'])
+    expect((operation('post', '/api/v1/admin/import') as { tags?: string[] }).tags).toEqual(['Import/Export'])
+  })
+
+  it('lists 422 only where validation can refuse something', () => {
+    // A path id is read as text and answered 404 when it cannot be one: nothing there is a 422.
+    for (const [method, path] of [['get', '/api/v1/comments/{id}'], ['delete', '/api/v1/comments/{id}'], ['delete', '/api/v1/moderation/comments/{id}'],
+      ['post', '/api/v1/moderation/comments/{id}/reports/dismiss'], ['delete', '/api/v1/admin/webhooks/{id}'], ['get', '/api/v1/admin/settings']] as const) {
+      expect(Object.keys(operation(method, path).responses), `${method} ${path}`).not.toContain('422')
+    }
+    for (const [method, path] of [['get', '/api/v1/articles/{key}/comments'], ['patch', '/api/v1/comments/{id}'], ['get', '/api/v1/moderation/log'], ['post', '/api/v1/admin/import']] as const) {
+      expect(Object.keys(operation(method, path).responses), `${method} ${path}`).toContain('422')
+    }
+  })
+
+  it('gives every integer a real range (ids from 1, counts from 0), never JavaScript\'s -2^53', () => {
+    const integers: { at: string; schema: Schema }[] = []
+    const walk = (value: unknown, at: string) => {
+      if (Array.isArray(value)) value.forEach((inner, i) => walk(inner, `${at}/${i}`))
+      else if (value !== null && typeof value === 'object') {
+        if ((value as Schema).type === 'integer') integers.push({ at, schema: value as Schema })
+        for (const [key, inner] of Object.entries(value)) walk(inner, `${at}/${key}`)
+      }
+    }
+    walk(doc, '')
+    expect(integers.length).toBeGreaterThan(50)
+    for (const { at, schema: s } of integers) {
+      expect(typeof s.minimum === 'number' || typeof s.exclusiveMinimum === 'number', at).toBe(true)
+      expect(s.minimum, at).not.toBe(Number.MIN_SAFE_INTEGER)
+    }
+    expect(schema(doc.components.schemas.CommentView ?? {}).properties?.id).toMatchObject({ minimum: 1, maximum: 2147483647 })
+    expect(schema(doc.components.schemas.Article ?? {}).properties?.commentCount).toMatchObject({ minimum: 0 })
+    expect(operation('get', '/api/v1/articles/{key}/comments').parameters).toContainEqual(expect.objectContaining({ name: 'limit', schema: expect.objectContaining({ minimum: 1, maximum: 100 }) }))
+    expect(operation('patch', '/api/v1/admin/moderators/{id}').parameters).toContainEqual(expect.objectContaining({ name: 'id', schema: expect.objectContaining({ type: 'integer', minimum: 1 }) }))
+  })
+
+  it('states the format of times, URLs and email addresses', () => {
+    const view = doc.components.schemas.CommentView?.properties ?? {}
+    expect(view.createdAt).toMatchObject({ type: 'string', format: 'date-time' })
+    expect(schema(view.author ?? {}).properties?.url?.anyOf?.[0]).toMatchObject({ format: 'uri' })
+    expect(doc.components.schemas.Moderator?.properties?.email).toMatchObject({ format: 'email' })
+    expect(doc.components.schemas.Article?.properties?.url?.anyOf?.[0]).toMatchObject({ format: 'uri' })
+    expect(doc.components.schemas.Webhook?.properties?.createdAt).toMatchObject({ format: 'date-time' })
+    const submission = schema(operation('post', '/api/v1/articles/{key}/comments').requestBody?.content['application/json']?.schema ?? {})
+    expect(submission.properties?.email).toMatchObject({ format: 'email' })
+    expect(submission.properties?.url).toMatchObject({ format: 'uri' })
+  })
+
+  it('answers a comment read with one schema whose author\'s view adds optional fields, and documents both form encodings', () => {
+    const read = response('get', '/api/v1/comments/{id}', 200).content?.['application/json']?.schema
+    expect(read).toEqual({ $ref: '#/components/schemas/CommentView' })
+    const view = doc.components.schemas.CommentView ?? {}
+    expect(view.properties).toHaveProperty('status')
+    expect(view.properties).toHaveProperty('editableUntil')
+    expect(view.required).not.toContain('status')
+    expect(view.required).not.toContain('editableUntil')
+    expect(Object.keys(operation('post', '/comment-form').requestBody?.content ?? {})).toEqual(['application/x-www-form-urlencoded', 'multipart/form-data'])
   })
 
   it('enumerates the stable codes, each described, and says where 405 comes from', () => {

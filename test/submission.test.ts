@@ -90,6 +90,19 @@ describe('submission', () => {
     expect(article?.commentCount).toBe(1)
   })
 
+  it('keeps a website as an RFC 3986 URI, as the document\'s `format: uri` says: what the URL parser leaves is escaped', async () => {
+    await t.setSettings({ previouslyApproved: false, floodSeconds: 0 })
+    const cases = [
+      ['https://example.com/a|b?x=^&y=[1]', 'https://example.com/a%7Cb?x=%5E&y=%5B1%5D'],
+      ['http://example.com/100%/x#top#more', 'http://example.com/100%25/x#top%23more'],
+      ['https://[2001:db8::1]:8443/p%20q', 'https://[2001:db8::1]:8443/p%20q'],
+    ]
+    for (const [i, [url, uri]] of cases.entries()) {
+      const res = await post('uri', { ...ann, email: `uri${i}@example.com`, body: `Site ${i}`, url })
+      expect((await res.json()).comment.author.url, url).toBe(uri)
+    }
+  })
+
   it('refuses missing fields with WordPress\'s messages', async () => {
     const res = await post('a1', { body: '   ' })
     expect(res.status).toBe(422)

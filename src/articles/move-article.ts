@@ -2,7 +2,7 @@ import { asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { articleAliases, articles, comments } from '../db/schema.js'
 import { ApiError, validationError } from '../http/api-error.js'
-import { normalizeUrl } from '../comments/submission-rules.js'
+import { checkArticleUrl, type ArticleUrlOrigins } from './article-url.js'
 import { logAction } from '../moderation/audit-log.js'
 import { articleKeyPattern, articleKeyRule, type Article } from './articles.js'
 
@@ -21,14 +21,6 @@ export interface MovedArticle {
   moved: number
 }
 
-function checkedUrl(url: string | null | undefined): string | null | undefined {
-  if (url === undefined || url === null) return url
-  const normalized = normalizeUrl(url.trim())
-  if (!normalized || normalized.length > 2000) {
-    throw validationError([{ field: 'url', code: 'invalid_url', message: 'The article URL is not a valid http or https URL.' }])
-  }
-  return normalized
-}
 
 /**
  * Moves an article's comments to another key, when the publisher's key or URL changed: a
@@ -38,12 +30,12 @@ function checkedUrl(url: string | null | undefined): string | null | undefined {
  * The old key, and every key that led to the old article, now lead to the new one: an import
  * naming them lands there (see article_aliases), while the new key stops being anyone's alias.
  */
-export async function moveArticle(db: Db, move: ArticleMove, actor: { moderatorId: number | null; now: Date }): Promise<MovedArticle> {
+export async function moveArticle(db: Db, move: ArticleMove, actor: { moderatorId: number | null; now: Date; urlOrigins: ArticleUrlOrigins }): Promise<MovedArticle> {
   if (!articleKeyPattern.test(move.to)) {
     throw validationError([{ field: 'to', code: 'invalid_format', message: `to ${articleKeyRule}.` }])
   }
   if (move.to === move.from) throw validationError([{ field: 'to', code: 'same_key', message: 'The article already has this key.' }])
-  const url = checkedUrl(move.url)
+  const url = move.url === undefined || move.url === null ? move.url : checkArticleUrl(move.url, 'url', actor.urlOrigins)
   return db.transaction(async (tx) => {
     const locked = await tx.select().from(articles).where(inArray(articles.key, [move.from, move.to])).orderBy(asc(articles.id)).for('update')
     const source = locked.find((a) => a.key === move.from)

@@ -13,7 +13,7 @@ if (!from || !to || positionals.length !== 2) {
 }
 const database = await openCliDatabase()
 try {
-  const result = await moveArticle(database.db, { from, to, url: values.url }, { moderatorId: null, now: new Date() })
+  const result = await moveArticle(database.db, { from, to, url: values.url }, { moderatorId: null, now: new Date(), urlOrigins: null })
   const { article } = result
   console.log(result.merged
     ? `Merged ${from} into ${to}: ${result.moved} comments moved; ${to} now has ${article.commentCount} published.`

@@ -10,6 +10,7 @@ export const problemCodes = {
   malformed_json: [400, 'The body is not valid JSON.'],
   malformed_form: [400, 'The plain form\'s body could not be read (a multipart body without its boundary, say).'],
   unsupported_media_type: [415, 'The body is not of a content type this route reads (JSON on the API, a form on /comment-form, XML or JSON for imports).'],
+  unsupported_encoding: [415, 'The body\'s `Content-Encoding` is not one Parley decodes (gzip and deflate are; `Accept-Encoding` says so).'],
   payload_too_large: [413, 'The body is larger than 1 MiB (imports: PARLEY_IMPORT_MAX_MB).'],
   comments_closed: [403, 'The article takes no more comments (closed by a moderator, or older than `closeAfterDays`).'],
   article_not_found: [404, 'No article has this key, and a first comment may not register one (`registerArticles` is off).'],

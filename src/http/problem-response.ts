@@ -7,8 +7,17 @@ import { fieldErrorsOf } from './zod-issues.js'
 import { isDatabaseUnavailable } from './unavailable.js'
 import { loggedError } from '../logged-error.js'
 
+/**
+ * What a 401 asks for (RFC 9110 §11.6.1: every 401 carries a challenge). Moderators' routes take a
+ * bearer token (the cookie too, which no scheme describes); a comment's own token is a protection
+ * space of its own; a failed login is answered like a moderator route, as it is the way to its token.
+ */
+export const MODERATOR_CHALLENGE = 'Bearer realm="parley"'
+export const COMMENT_TOKEN_CHALLENGE = 'Bearer realm="parley-comment"'
+
 export function problemResponse(error: ApiError): Response {
   const headers = new Headers({ 'Content-Type': 'application/problem+json' })
+  if (error.status === 401) headers.set('WWW-Authenticate', error.code === 'token_required' ? COMMENT_TOKEN_CHALLENGE : MODERATOR_CHALLENGE)
   for (const [name, value] of Object.entries(error.headers ?? {})) headers.set(name, value)
   return new Response(JSON.stringify(toProblem(error)), { status: error.status, headers })
 }

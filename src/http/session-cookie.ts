@@ -5,7 +5,7 @@ import { isLoopback, ownOrigin } from './origins.js'
 import { KNOWN_LOGIN_SECONDS } from '../auth/known-logins.js'
 
 /** The cookies' names; served over https they carry the `__Host-` prefix (`hostPrefixed`). */
-const SESSION_COOKIE = 'parley_session'
+export const SESSION_COOKIE = 'parley_session'
 const DEVICE_COOKIE = 'parley_device'
 
 /**

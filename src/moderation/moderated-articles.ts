@@ -1,8 +1,7 @@
-import { asc, eq, gt, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, sql } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { articles, comments } from '../db/schema.js'
-import { validationError } from '../http/api-error.js'
-import { normalizeUrl } from '../comments/submission-rules.js'
+import { checkArticleUrl, type ArticleUrlOrigins } from '../articles/article-url.js'
 import { cleanText } from '../comments/clean-text.js'
 import type { Article } from '../articles/articles.js'
 import { logAction } from './audit-log.js'
@@ -14,23 +13,20 @@ export interface ArticleChange {
   open?: boolean
 }
 
-function cleanChange(change: ArticleChange): ArticleChange {
+function cleanChange(change: ArticleChange, origins: ArticleUrlOrigins): ArticleChange {
   const out: ArticleChange = {}
-  if (change.url !== undefined) {
-    const url = change.url === null || change.url.trim() === '' ? null : normalizeUrl(change.url.trim())
-    if (url === undefined || (url !== null && url.length > 2000)) {
-      throw validationError([{ field: 'url', code: 'invalid_url', message: 'The article URL is not a valid http or https URL.' }])
-    }
-    out.url = url
-  }
+  if (change.url !== undefined) out.url = change.url === null || change.url.trim() === '' ? null : checkArticleUrl(change.url, 'url', origins)
   if (change.title !== undefined) out.title = change.title === null ? null : cleanText(change.title, { multiline: false }).trim().slice(0, 500) || null
   if (change.open !== undefined) out.open = change.open
   return out
 }
 
-/** Registers an article (created: true) or changes its URL, title or open state; readers see it at once. */
-export async function putArticle(ctx: ModerationContext, key: string, change: ArticleChange): Promise<{ article: Article; created: boolean }> {
-  const clean = cleanChange(change)
+/**
+ * Registers an article (created: true) or changes its URL, title or open state; readers see it at
+ * once. A URL must be on `origins` (article-url.ts; null: any).
+ */
+export async function putArticle(ctx: ModerationContext, key: string, change: ArticleChange, origins: ArticleUrlOrigins): Promise<{ article: Article; created: boolean }> {
+  const clean = cleanChange(change, origins)
   return ctx.db.transaction(async (tx) => {
     const [created] = await tx
       .insert(articles)
@@ -75,7 +71,9 @@ export async function listArticles(db: Db, after: number | null, limit: number):
     .select({
       id: articles.id, key: articles.key, url: articles.url, title: articles.title, open: articles.open,
       commentCount: articles.commentCount, createdAt: articles.createdAt,
-      pendingCount: sql<number>`(select count(*)::int from ${comments} where ${comments.articleId} = ${articles.id} and ${comments.status} = 'pending')`,
+      // Built with eq(), not columns interpolated in sql``: a one-table select drops the table names of the
+      // latter, and the subquery's unqualified "id" then meant comments.id (the counts followed the ids).
+      pendingCount: db.$count(comments, and(eq(comments.articleId, articles.id), eq(comments.status, 'pending'))),
     })
     .from(articles)
     .where(after === null ? undefined : gt(articles.id, after))

@@ -3,12 +3,15 @@ import { and, count, eq, gt, isNull, min } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { comments, reports } from '../db/schema.js'
 import type { Secrets } from '../crypto/secrets.js'
-import { ApiError } from '../http/api-error.js'
+import { ApiError, validationError } from '../http/api-error.js'
 import { cleanText } from '../comments/clean-text.js'
 import { recordEvent } from '../webhooks/outbox.js'
 
 export const REPORT_REASONS = ['spam', 'abuse', 'off_topic', 'other'] as const
 export type ReportReason = (typeof REPORT_REASONS)[number]
+
+/** The longest note a reader may add, in UTF-16 code units (what the schema's maxLength counts). */
+export const REPORT_NOTE_MAX = 2000
 
 const WINDOW_MS = 3_600_000
 const REPORTS_PER_WINDOW = 10
@@ -41,7 +44,11 @@ export async function reportComment(
     .from(reports)
     .where(and(eq(reports.commentId, commentId), eq(reports.reporterKey, reporterKey), isNull(reports.resolvedAt)))
   if (already) return { created: false }
-  const note = rawNote === undefined ? null : cleanText(rawNote, { multiline: true }).trim().slice(0, 2000) || null
+  const note = rawNote === undefined ? null : cleanText(rawNote, { multiline: true }).trim() || null
+  // Refused, never cut: the route's schema already refuses a longer note, this keeps the rule whole.
+  if (note !== null && note.length > REPORT_NOTE_MAX) {
+    throw validationError([{ field: 'note', code: 'too_long', message: `note must be at most ${REPORT_NOTE_MAX} characters.` }])
+  }
   await ctx.db.transaction(async (tx) => {
     const [report] = await tx.insert(reports).values({ commentId, reason, note, reporterKey, createdAt: ctx.now }).returning({ id: reports.id })
     await recordEvent(tx, { type: 'comment.reported', at: ctx.now, comment, data: { report: { id: report?.id ?? null, reason, note } } })

@@ -4,6 +4,7 @@ import type { Content, HeaderDoc, ResponseConfig, RouteDoc } from './openapi-rou
 import { namedResponses, namedSchemas } from './schema-names.js'
 import { securitySchemes } from './security-schemes.js'
 import { documentIntro } from './document-intro.js'
+import { operationTags } from './operation-tags.js'
 import type { OpenApiDocument } from '../routes/docs-page.js'
 
 type JsonSchema = { properties?: Record<string, JsonSchema>; required?: string[]; description?: string; [keyword: string]: unknown }
@@ -20,10 +21,26 @@ function register(registry: Registry, schema: core.$ZodType, id: string): string
   return id
 }
 
+/**
+ * zod writes every `z.int()` with JavaScript's safe-integer bounds, ±(2^53 - 1): not a range of the
+ * API but of the language, which read as if an id could be -2^53. Those two go; a schema's own
+ * bounds (ids from 1, counts from 0, `limit` 1-100) stay.
+ */
+function withoutSafeIntegerBounds(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSafeIntegerBounds)
+  if (value === null || typeof value !== 'object') return value
+  const out: Record<string, unknown> = {}
+  for (const [key, inner] of Object.entries(value)) {
+    if ((key === 'minimum' && inner === Number.MIN_SAFE_INTEGER) || (key === 'maximum' && inner === Number.MAX_SAFE_INTEGER)) continue
+    out[key] = withoutSafeIntegerBounds(inner)
+  }
+  return out
+}
+
 function convert(registry: Registry, io: 'input' | 'output'): Record<string, JsonSchema> {
   const { schemas } = z.toJSONSchema(registry, { io, unrepresentable: 'any', uri: (id) => `${SCHEMAS}${id}` })
   const components: Record<string, JsonSchema> = {}
-  for (const [id, { $schema: _dialect, $id: _id, ...schema }] of Object.entries(schemas)) components[id] = schema as JsonSchema
+  for (const [id, { $schema: _dialect, $id: _id, ...schema }] of Object.entries(schemas)) components[id] = withoutSafeIntegerBounds(schema) as JsonSchema
   return components
 }
 
@@ -62,7 +79,7 @@ function renameRefs<T>(value: T, renamed: ReadonlyMap<string, string>): T {
 }
 
 const headersOf = (headers: Record<string, HeaderDoc>) => Object.fromEntries(Object.entries(headers).map(([name, { description, required, type }]) => [
-  name, { description, ...(required ? { required: true } : {}), schema: { type: type ?? 'string' } },
+  name, { description, ...(required ? { required: true } : {}), schema: type === 'integer' ? { type, minimum: 0 } : { type: 'string' } },
 ]))
 
 /**
@@ -123,8 +140,9 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[], info: { title:
       ...paths[route.path],
       [route.method]: {
         operationId: route.operationId,
-        ...(route.summary ? { summary: route.summary } : {}),
-        ...(route.description ? { description: route.description } : {}),
+        tags: [route.tag],
+        summary: route.summary,
+        description: route.description,
         security: route.security ?? [],
         ...(parameters.length ? { parameters } : {}),
         ...(requestBody ? { requestBody: { required: requestBody.required ?? true, ...(requestBody.description ? { description: requestBody.description } : {}), content: contentOf(requestDefs, requestBody.content) } } : {}),
@@ -155,6 +173,7 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[], info: { title:
     openapi: '3.1.0',
     info: { ...info, description: documentIntro },
     servers: [{ url: '/', description: 'This Parley: the document is served by the instance it describes' }],
+    tags: Object.entries(operationTags).map(([name, description]) => ({ name, description })),
     paths,
     components: { schemas, responses: sharedResponses, securitySchemes },
   }

@@ -2,6 +2,7 @@ import { Hono, type Env, type Handler, type MiddlewareHandler, type ValidationTa
 import { zValidator } from '@hono/zod-validator'
 import type * as core from 'zod/v4/core'
 import { fromZodError } from '../http/problem-response.js'
+import type { OperationTag } from './operation-tags.js'
 
 type Schema = core.$ZodType
 
@@ -37,8 +38,11 @@ export interface RouteDoc {
   path: string
   /** A stable name for clients generated from the document. */
   operationId: string
-  summary?: string
-  description?: string
+  /** The group the document files it under (operation-tags.ts). */
+  tag: OperationTag
+  summary: string
+  /** What a caller needs to know beyond the summary: every operation says something. */
+  description: string
   /** Set where the route itself checks who calls it; the app's role guards add theirs by path. */
   security?: Security
   /** False for the few routes that never touch the database (so never answer 503). */

@@ -4,7 +4,7 @@ import type { ModeratorRole } from '../db/schema.js'
 import type { ModeratorRow } from '../auth/moderator-accounts.js'
 import { resolveSession } from '../auth/sessions.js'
 import { fromOwnOrigin } from '../http/moderator-auth.js'
-import { readSessionCookie } from '../http/session-cookie.js'
+import { SESSION_COOKIE, readSessionCookie } from '../http/session-cookie.js'
 import { constantTimeEqual } from '../crypto/tokens.js'
 import { toBase64Url, utf8 } from '../crypto/encoding.js'
 import { messagePage } from '../admin-pages/layout.js'
@@ -38,6 +38,13 @@ export async function pageSession(c: Context<AppEnv>): Promise<PageSession | und
   return moderator ? { moderator, csrf: await csrfTokenFor(token) } : undefined
 }
 
+/**
+ * A dashboard 401's challenge (RFC 9110 §11.6.1: every 401 names one). The dashboard takes the
+ * session cookie alone, which no registered scheme describes: this is the form of the "Cookie"
+ * scheme draft (draft-broyer-http-cookie-auth), naming the login form and the cookie it sets.
+ */
+export const DASHBOARD_CHALLENGE = `Cookie realm="parley" form-action="/admin/login" cookie-name="${SESSION_COOKIE}"`
+
 const forbidden = (session: PageSession) =>
   messagePage({ status: 403, title: 'Not allowed', message: 'This page is for admins only.', session })
 
@@ -65,7 +72,9 @@ export function action(role: ModeratorRole, handler: (c: Context<AppEnv>, sessio
     const session = await pageSession(c)
     if (!session) {
       // Not a redirect: the change was not made, and a login would not replay it.
-      return messagePage({ status: 401, title: 'Signed out', message: 'Your session has ended, so nothing was changed. Please sign in again.', link: { href: '/admin/login', text: 'Sign in' } })
+      const signedOut = messagePage({ status: 401, title: 'Signed out', message: 'Your session has ended, so nothing was changed. Please sign in again.', link: { href: '/admin/login', text: 'Sign in' } })
+      signedOut.headers.set('WWW-Authenticate', DASHBOARD_CHALLENGE)
+      return signedOut
     }
     const refused = () => messagePage({ status: 403, title: 'Refused', message: 'This form did not come from this dashboard, so nothing was changed. Reload the page and try again.', session })
     if (!fromOwnOrigin(c)) return refused()

@@ -12,7 +12,7 @@ import { endSession } from '../auth/sessions.js'
 import { localAdminPath } from '../admin-pages/admin-urls.js'
 import { loginPage, needsHttps } from '../admin-pages/login-page.js'
 import { messagePage } from '../admin-pages/layout.js'
-import { action, pageSession } from './admin-page-guard.js'
+import { DASHBOARD_CHALLENGE, action, pageSession } from './admin-page-guard.js'
 import { PostedForm } from './posted-form.js'
 import { adminCommentPages } from './admin-comment-pages.js'
 import { adminSitePages } from './admin-site-pages.js'
@@ -47,6 +47,7 @@ const adminSessionPages = new Hono<AppEnv>()
       if (!(error instanceof ApiError) || (error.status !== 401 && error.status !== 429)) throw error
       const response = loginPage({ email, next, error: error.detail, status: error.status })
       for (const [name, value] of Object.entries(error.headers ?? {})) response.headers.set(name, value)
+      if (error.status === 401) response.headers.set('WWW-Authenticate', DASHBOARD_CHALLENGE)
       return response
     }
   })

@@ -8,7 +8,7 @@ import { named } from '../openapi/schema-names.js'
 import { changeSettings } from '../settings/change-settings.js'
 import { listModerators, toModeratorView } from '../auth/moderator-accounts.js'
 import { addModerator, changeModerator } from '../auth/moderator-admin.js'
-import { ModeratorSchema, authProblems, jsonBody, jsonContent, noStore, problem } from './schemas.js'
+import { ModeratorSchema, RowIdParam, authProblems, emailText, jsonBody, jsonContent, noStore, problem } from './schemas.js'
 
 const SettingsSchema = named('Settings', settingsSchema)
 
@@ -25,7 +25,9 @@ const getSettingsRoute = createRoute({
   method: 'get',
   path: '/api/v1/admin/settings',
   operationId: 'getSettings',
+  tag: 'Admin',
   summary: 'The site\'s settings',
+  description: 'Every setting, with WordPress\'s Discussion-screen defaults where none was changed. The filter webhook\'s secret is never read back.',
   responses: { 200: { ...jsonContent('The settings (never the filter\'s secret)', SettingsSchema), headers: noStore }, ...authProblems },
 })
 
@@ -33,7 +35,9 @@ const patchSettingsRoute = createRoute({
   method: 'patch',
   path: '/api/v1/admin/settings',
   operationId: 'changeSettings',
+  tag: 'Admin',
   summary: 'Change some settings (an unknown key is a 422)',
+  description: 'Only the keys sent change; each change is in the audit log. Every instance picks it up at once (the read caches are flushed).',
   request: { body: jsonBody(settingsPatchSchema) },
   responses: {
     200: jsonContent('The whole settings object; `filterWebhook.secret` only in the answer to the change that set the filter', changedSettingsSchema),
@@ -46,7 +50,9 @@ const listModeratorsRoute = createRoute({
   method: 'get',
   path: '/api/v1/admin/moderators',
   operationId: 'listModerators',
+  tag: 'Admin',
   summary: 'Every moderator account',
+  description: 'Admins and moderators, disabled ones included; never a password hash.',
   responses: { 200: jsonContent('The moderators', z.object({ moderators: z.array(ModeratorSchema) })), ...authProblems },
 })
 
@@ -56,19 +62,23 @@ const createModeratorRoute = createRoute({
   method: 'post',
   path: '/api/v1/admin/moderators',
   operationId: 'createModerator',
-  summary: 'Create a moderator (password 8-128 characters)',
-  request: { body: jsonBody(z.object({ email: z.string().check(z.maxLength(320)), name: z.string().check(z.maxLength(1000)), role: roleSchema, password: z.string().check(z.maxLength(1024)) })) },
-  responses: { 201: jsonContent('Created', z.object({ moderator: ModeratorSchema })), ...authProblems, 422: problem('Invalid field or email taken') },
+  tag: 'Admin',
+  summary: 'Create a moderator (password 8-128 characters; an unknown field is a 422)',
+  description: 'The email signs in (compared without case) and must not be another moderator\'s; the password is stored as an argon2id hash.',
+  request: { body: jsonBody(z.strictObject({ email: emailText().check(z.maxLength(320)), name: z.string().check(z.maxLength(1000)), role: roleSchema, password: z.string().check(z.maxLength(1024)) })) },
+  responses: { 201: jsonContent('Created', z.object({ moderator: ModeratorSchema })), ...authProblems, 422: problem('Invalid or unknown field, or the email taken') },
 })
 
 const updateModeratorRoute = createRoute({
   method: 'patch',
   path: '/api/v1/admin/moderators/{id}',
   operationId: 'changeModerator',
+  tag: 'Admin',
   summary: 'Change a moderator; a new password or disabling ends their sessions',
+  description: 'Only the fields sent change. No change may leave the site without an active admin (`last_admin`).',
   request: {
-    params: z.object({ id: z.string() }),
-    body: jsonBody(z.strictObject({ email: z.optional(z.string().check(z.maxLength(320))), name: z.optional(z.string().check(z.maxLength(1000))), role: z.optional(roleSchema), disabled: z.optional(z.boolean()), password: z.optional(z.string().check(z.maxLength(1024))) })),
+    params: RowIdParam,
+    body: jsonBody(z.strictObject({ email: z.optional(emailText().check(z.maxLength(320))), name: z.optional(z.string().check(z.maxLength(1000))), role: z.optional(roleSchema), disabled: z.optional(z.boolean()), password: z.optional(z.string().check(z.maxLength(1024))) })),
   },
   responses: { 200: jsonContent('Changed', z.object({ moderator: ModeratorSchema })), ...authProblems, 404: problem('No such moderator'), 422: problem('Invalid change') },
 })

@@ -59,7 +59,7 @@ export const adminSitePages = new Hono<AppEnv>()
     const key = form.text('key') ?? ''
     const open = form.text('open') === 'true'
     if (!articleKeyPattern.test(key)) return messagePage({ status: 422, title: 'No such article', message: 'That is not an article key.', session })
-    await putArticle(moderationContext(c), key, { open })
+    await putArticle(moderationContext(c), key, { open }, null) // no URL: nothing to check it against
     return c.redirect(withNotice(localAdminPath(form.text('back')) ?? '/admin/articles', open ? 'opened' : 'closed'), 303)
   }))
   .get('/admin/settings', page('admin', async (c, session) => {

@@ -7,15 +7,19 @@ import { toModeratorView } from '../auth/moderator-accounts.js'
 import { clientIp } from '../http/client-ip.js'
 import { requireRole, sessionToken } from '../http/moderator-auth.js'
 import { clearSessionCookie, readDeviceCookie, setDeviceCookie, setSessionCookie } from '../http/session-cookie.js'
-import { ModeratorSchema, authProblems, jsonBody, jsonContent, noStore, problem, retryLater } from './schemas.js'
+import { ModeratorSchema, authProblems, emailText, jsonBody, jsonContent, noStore, retryLater, signInFirst } from './schemas.js'
 import { moderatorSecurity } from '../openapi/security-schemes.js'
 
 const loginRoute = createRoute({
   method: 'post',
   path: '/api/v1/auth/login',
   operationId: 'login',
+  tag: 'Auth',
   summary: 'Sign in: a bearer token and an HttpOnly session cookie',
-  request: { body: jsonBody(z.object({ email: z.string().check(z.maxLength(320)), password: z.string().check(z.maxLength(1024)) })) },
+  description: 'The same 401 for an unknown email and a wrong password, after the same work. Failed logins are counted per account and network, per '
+    + 'network and per account: past a limit, 429 with a `Retry-After` that doubles with each further failure. Sessions end after '
+    + '`SESSION_IDLE_MINUTES` unused or `SESSION_MAX_HOURS` in all.',
+  request: { body: jsonBody(z.object({ email: emailText().check(z.maxLength(320)), password: z.string().check(z.maxLength(1024)) })) },
   responses: {
     200: {
       ...jsonContent('Signed in: the bearer token, and the same session as a cookie', z.object({ moderator: ModeratorSchema, token: z.string() })),
@@ -23,7 +27,7 @@ const loginRoute = createRoute({
           + '(the account-wide failure limit does not stop it); both HttpOnly, SameSite=Strict, Secure outside plain-http localhost, Path=/, '
           + 'and named `__Host-parley_session` and `__Host-parley_device` over https', required: true }, ...noStore },
     },
-    401: problem('Unknown email or wrong password (`invalid_credentials`, the same answer for both)'),
+    401: signInFirst('Unknown email or wrong password (`invalid_credentials`, the same answer for both)'),
     429: retryLater('Too many failed logins for this account or network (`too_many_attempts`); the account-wide limit spares a network or device that signed in to it before'),
   },
 })
@@ -32,7 +36,9 @@ const logoutRoute = createRoute({
   method: 'post',
   path: '/api/v1/auth/logout',
   operationId: 'logout',
+  tag: 'Auth',
   summary: 'End this session',
+  description: 'Ends the session the request authenticates with (token or cookie) and clears the cookie. With the cookie, only from Parley\'s own origin.',
   middleware: [requireRole('moderator')] as const,
   security: moderatorSecurity('moderator'),
   responses: { 204: { description: 'Signed out', headers: { 'Set-Cookie': { description: 'Clears `parley_session` (`__Host-parley_session` over https)', required: true } } }, ...authProblems },
@@ -42,7 +48,9 @@ const meRoute = createRoute({
   method: 'get',
   path: '/api/v1/auth/me',
   operationId: 'getSignedInModerator',
+  tag: 'Auth',
   summary: 'Who is signed in',
+  description: 'The moderator the token or cookie belongs to: a cheap way to check that a session is still alive.',
   middleware: [requireRole('moderator')] as const,
   security: moderatorSecurity('moderator'),
   responses: { 200: { ...jsonContent('The moderator', z.object({ moderator: ModeratorSchema })), headers: noStore }, ...authProblems },

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini'
 import { createRoute, type ResponseConfig } from '../openapi/openapi-routes.js'
+import { emailText, urlText } from './schemas.js'
 
 const page = (description: string, headers: ResponseConfig['headers'] = {}): ResponseConfig => ({
   description,
@@ -9,11 +10,24 @@ const page = (description: string, headers: ResponseConfig['headers'] = {}): Res
 
 const retryAfter = { 'Retry-After': { description: 'Seconds to wait before trying again.', required: true, type: 'integer' as const } }
 
+/** WordPress's field names; unknown fields (its nonce, a theme's own) are ignored. */
+const formFields = z.object({
+  comment: z.string(),
+  author: z.optional(z.string()),
+  email: z.optional(emailText()),
+  url: z.optional(urlText()),
+  comment_post_ID: z.string().check(z.describe('The article key')),
+  comment_parent: z.optional(z.string()).check(z.describe('0 for none')),
+  redirect_to: z.optional(urlText()).check(z.describe('Where to return after posting: only a URL on an allowed origin is followed')),
+  'cf-turnstile-response': z.optional(z.string()).check(z.describe('The Turnstile token, when the site has Turnstile')),
+})
+
 /** POST /comment-form, which answers pages and redirects rather than JSON, as the document tells it. */
 export const commentFormDoc = createRoute({
   method: 'post',
   path: '/comment-form',
   operationId: 'postCommentForm',
+  tag: 'Comments',
   summary: 'The no-JavaScript target of WordPress\'s own comment form',
   description: 'Same rules as the JSON submission, answered as pages. Success: 303 to `redirect_to` (allowed origins only) or the article\'s URL, '
     + 'ending `#comment-{id}`, with `?unapproved={id}&moderation-hash={hash}` while held. A refusal is WordPress\'s error page with the '
@@ -21,20 +35,8 @@ export const commentFormDoc = createRoute({
   request: {
     body: {
       required: true,
-      content: {
-        'application/x-www-form-urlencoded': {
-          schema: z.object({
-            comment: z.string(),
-            author: z.optional(z.string()),
-            email: z.optional(z.string()),
-            url: z.optional(z.string()),
-            comment_post_ID: z.string().check(z.describe('The article key')),
-            comment_parent: z.optional(z.string()).check(z.describe('0 for none')),
-            redirect_to: z.optional(z.string()),
-            'cf-turnstile-response': z.optional(z.string()).check(z.describe('The Turnstile token, when the site has Turnstile')),
-          }),
-        },
-      },
+      description: 'WordPress\'s own comment form as a browser posts it: URL-encoded, or multipart when the theme\'s form says `enctype="multipart/form-data"` (the same fields; files are ignored).',
+      content: { 'application/x-www-form-urlencoded': { schema: formFields }, 'multipart/form-data': { schema: formFields } },
     },
   },
   responses: {

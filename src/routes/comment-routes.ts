@@ -5,13 +5,14 @@ import { ApiError } from '../http/api-error.js'
 import { bearerToken, checkOrigin, commentContext, parseCommentId, toId } from '../http/request-context.js'
 import { editOwnComment, findComment, holdsToken, withdrawOwnComment } from '../comments/author-actions.js'
 import { toAuthorComment, toPublicComment } from '../comments/comment-row.js'
-import { AuthorCommentSchema, CommentIdParam, PublicCommentSchema, problem, retryLater } from './schemas.js'
+import { AuthorCommentSchema, CommentIdParam, CommentViewSchema, commentTokenRequired, problem, retryLater } from './schemas.js'
 import { commentTokenSecurity, optionalCommentTokenSecurity } from '../openapi/security-schemes.js'
 
 const getRoute = createRoute({
   method: 'get',
   path: '/api/v1/comments/{id}',
   operationId: 'getComment',
+  tag: 'Comments',
   summary: 'One comment: approved, or the author\'s own with its token',
   description: 'Anyone may read an approved comment; its author, with the comment\'s token, also a held one (with `status` and, while the edit window is open, `editableUntil`).',
   security: optionalCommentTokenSecurity,
@@ -20,7 +21,7 @@ const getRoute = createRoute({
     200: {
       description: 'The comment: its public shape, or the author\'s view with its token',
       headers: { 'Cache-Control': { description: '`private, no-store` on the author\'s view' } },
-      content: { 'application/json': { schema: z.union([PublicCommentSchema, AuthorCommentSchema]) } },
+      content: { 'application/json': { schema: CommentViewSchema } },
     },
     404: problem('No such published comment (or not this token\'s)'),
   },
@@ -30,7 +31,10 @@ const patchRoute = createRoute({
   method: 'patch',
   path: '/api/v1/comments/{id}',
   operationId: 'editOwnComment',
+  tag: 'Comments',
   summary: 'The author edits the comment within the edit window',
+  description: 'With the comment\'s token, within `editWindowSeconds` of its creation. The spam checks run again on the new text; an edit never '
+    + 'makes a comment less held than it was. The same text again changes nothing. One edit every 5 s per comment and per network.',
   security: commentTokenSecurity,
   request: {
     params: CommentIdParam,
@@ -38,9 +42,9 @@ const patchRoute = createRoute({
   },
   responses: {
     200: { description: 'Edited; the spam checks ran again', content: { 'application/json': { schema: z.object({ comment: AuthorCommentSchema }) } } },
-    401: problem('No token'),
-    403: problem('Another comment\'s token, or the edit window is closed'),
-    404: problem('No such comment'),
+    401: commentTokenRequired,
+    403: problem('Another comment\'s token on a published comment (`forbidden`), a request from a page whose origin is not allowed (`forbidden`), or the edit window is closed (`edit_window_closed`)'),
+    404: problem('No such comment, or a held one this token does not open: held comments\' existence is nobody else\'s business (`not_found`)'),
     422: problem('Invalid body'),
     429: retryLater('Editing too quickly (`too_fast`), per token and per IP'),
   },
@@ -50,14 +54,16 @@ const deleteRoute = createRoute({
   method: 'delete',
   path: '/api/v1/comments/{id}',
   operationId: 'withdrawOwnComment',
+  tag: 'Comments',
   summary: 'The author withdraws the comment within the edit window',
+  description: 'With the comment\'s token, within `editWindowSeconds` of its creation: it leaves public view at once and waits in the moderators\' trash.',
   security: commentTokenSecurity,
   request: { params: CommentIdParam },
   responses: {
     204: { description: 'Withdrawn: out of public view, in the moderators\' trash' },
-    401: problem('No token'),
-    403: problem('Another comment\'s token, or the edit window is closed'),
-    404: problem('No such comment'),
+    401: commentTokenRequired,
+    403: problem('Another comment\'s token on a published comment (`forbidden`), a request from a page whose origin is not allowed (`forbidden`), or the edit window is closed (`edit_window_closed`)'),
+    404: problem('No such comment, or a held one this token does not open: held comments\' existence is nobody else\'s business (`not_found`)'),
   },
 })
 

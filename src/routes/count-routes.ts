@@ -5,7 +5,7 @@ import { validationError } from '../http/api-error.js'
 import { cachedReadResponse, publicReadHeaders, readCacheKey } from '../http/cached-read.js'
 import { articleKeyPattern } from '../articles/articles.js'
 import { articleCounts } from '../comments/article-counts.js'
-import { cachedReadHeaders, ifNoneMatchHeader, problem } from './schemas.js'
+import { cachedReadHeaders, countSchema, ifNoneMatchHeader, problem } from './schemas.js'
 
 const MAX_KEYS = 100
 
@@ -13,13 +13,15 @@ const countsRoute = createRoute({
   method: 'get',
   path: '/api/v1/counts',
   operationId: 'getCounts',
+  tag: 'Comments',
   summary: 'Approved-comment counts for up to 100 article keys',
+  description: 'For "N comments" links on a front page: every key asked is answered, 0 for an article without comments or unknown. Cacheable as the thread is (strong ETag, 304).',
   request: {
     query: z.object({ keys: z.string().check(z.maxLength(25_000)).check(z.meta({ description: 'Comma-separated article keys', example: 'a,b,c' })) }),
     headers: ifNoneMatchHeader,
   },
   responses: {
-    200: { description: 'Counts by key', headers: cachedReadHeaders, content: { 'application/json': { schema: z.object({ counts: z.record(z.string(), z.int()) }) } } },
+    200: { description: 'Counts by key', headers: cachedReadHeaders, content: { 'application/json': { schema: z.object({ counts: z.record(z.string(), countSchema()) }) } } },
     304: { description: 'Not modified since the ETag in `If-None-Match`', headers: cachedReadHeaders },
     422: problem('Missing, invalid or too many keys'),
   },

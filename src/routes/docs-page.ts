@@ -16,6 +16,7 @@ export interface OpenApiDocument {
   openapi: string
   info: { title: string; version: string; description?: string }
   servers?: { url: string; description?: string }[]
+  tags?: { name: string; description?: string }[]
   paths?: Record<string, object>
   components?: unknown
 }

@@ -1,3 +1,4 @@
+import type * as core from 'zod/v4/core'
 import type { ModeratorRole } from '../db/schema.js'
 import { IMPORT_PATH } from '../http/import-body.js'
 import type { ResponseConfig, RouteDoc } from '../openapi/openapi-routes.js'
@@ -10,9 +11,31 @@ export interface RoleGuard {
   role: ModeratorRole
 }
 
+/** Checks that only describe (`z.describe`, `z.meta`): they refuse nothing. */
+const describing = new Set(['describe', 'meta'])
+
+/** Whether text can fail this schema: only if it is not plain text, or carries a check that can fail. */
+function refusesText(schema: core.$ZodType): boolean {
+  const def = schema._zod.def
+  if (def.type === 'optional') return refusesText((def as core.$ZodOptionalDef).innerType)
+  if (def.type !== 'string') return true
+  return (def.checks ?? []).some((check) => !describing.has(check._zod.def.check))
+}
+
+/**
+ * Whether a route's validation can answer 422. Path parameters and headers always arrive as text,
+ * so an object of unchecked strings (a comment's `{id}`, whose rule answers 404 for anything that
+ * cannot be an id) never fails; a query can (a repeated parameter arrives as a list), and so can a
+ * JSON body (not an object). A streamed body is not validated up front.
+ */
 const validates = (route: RouteDoc) => {
   const { params, query, headers, body } = route.request ?? {}
-  return Boolean(params ?? query ?? headers ?? (body && !body.streamed ? body : undefined))
+  const textRefused = (schema: core.$ZodType | undefined) => {
+    if (!schema) return false
+    const def = schema._zod.def
+    return def.type !== 'object' || Object.values((def as core.$ZodObjectDef).shape).some(refusesText)
+  }
+  return Boolean(query) || textRefused(params) || textRefused(headers) || Boolean(body && !body.streamed)
 }
 
 /**

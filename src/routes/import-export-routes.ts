@@ -11,25 +11,25 @@ import { jsonExport } from '../exports/json-export.js'
 import { wxrExport } from '../exports/wxr-export.js'
 import { textStream } from '../exports/text-stream.js'
 import { logAction } from '../moderation/audit-log.js'
-import { authProblems, jsonContent, noStore, problem } from './schemas.js'
+import { authProblems, countSchema, jsonContent, noStore, problem } from './schemas.js'
 import { parleyExportSchema } from '../exports/parley-json-format.js'
 
 const problemSchema = z.object({ record: z.string(), id: z.string(), reason: z.string() })
-const counts = z.object({ pending: z.int(), approved: z.int(), spam: z.int(), trash: z.int() })
+const counts = z.object({ pending: countSchema(), approved: countSchema(), spam: countSchema(), trash: countSchema() })
 
 const ImportSummarySchema = named('ImportSummary', z.object({
   format: z.enum(['wxr', 'disqus', 'parley']),
-  articles: z.int().check(z.describe('Articles created')),
-  comments: z.int().check(z.describe('Comments imported')),
-  skipped: z.int().check(z.describe('Pingbacks and trackbacks (unless `pings=true`), other comment types, comments here already and comments deleted here')),
+  articles: countSchema().check(z.describe('Articles created')),
+  comments: countSchema().check(z.describe('Comments imported')),
+  skipped: countSchema().check(z.describe('Pingbacks and trackbacks (unless `pings=true`), other comment types, comments here already and comments deleted here')),
   errors: z.array(problemSchema).check(z.describe('Records not imported (at most 1,000 listed; `details.errorCount` counts all)')),
   warnings: z.array(problemSchema).check(z.describe('Records imported with a change (no email, a missing parent, a URL dropped, a text cut to 65,525 bytes…) or joined with another (a post id twice, two sites in one article)')),
   details: z.object({
-    existingArticles: z.int(), updatedArticles: z.int(), statuses: counts, replies: z.int(),
-    longestChain: z.int(), pings: z.int(), otherTypes: z.int(),
-    alreadyImported: z.int().check(z.describe('Comments here already: imported before (same source, site and id), or this Parley\'s own back from its export')),
-    removedBefore: z.int().check(z.describe('Comments deleted here for good (by a moderator, or purged): never brought back')),
-    errorCount: z.int(), warningCount: z.int(),
+    existingArticles: countSchema(), updatedArticles: countSchema(), statuses: counts, replies: countSchema(),
+    longestChain: countSchema(), pings: countSchema(), otherTypes: countSchema(),
+    alreadyImported: countSchema().check(z.describe('Comments here already: imported before (same source, site and id), or this Parley\'s own back from its export')),
+    removedBefore: countSchema().check(z.describe('Comments deleted here for good (by a moderator, or purged): never brought back')),
+    errorCount: countSchema(), warningCount: countSchema(),
   }),
 }))
 
@@ -41,8 +41,9 @@ const importRoute = createRoute({
   method: 'post',
   path: IMPORT_PATH,
   operationId: 'importComments',
+  tag: 'Import/Export',
   summary: 'Import a WordPress (WXR), Disqus or Parley export, detected from the file',
-  description: 'Streamed: up to PARLEY_IMPORT_MAX_MB (256 MiB by default). Re-importing the same file changes nothing. '
+  description: 'Streamed: up to PARLEY_IMPORT_MAX_MB (256 MiB by default), counted after decompression when sent with `Content-Encoding: gzip` or `deflate`. Re-importing the same file changes nothing. '
     + 'A file that is not well-formed is refused whole, with the line and column of the first problem.',
   request: {
     query: z.object({
@@ -64,7 +65,7 @@ const importRoute = createRoute({
     200: jsonContent('What was imported', ImportSummarySchema),
     ...authProblems,
     413: problem('Larger than PARLEY_IMPORT_MAX_MB'),
-    415: problem('Not XML or JSON'),
+    415: problem('Not XML or JSON (`unsupported_media_type`), or a `Content-Encoding` other than gzip or deflate (`unsupported_encoding`)', { 'Accept-Encoding': { description: '`gzip, deflate`, on `unsupported_encoding`' } }),
     501: problem('Not on Cloudflare Workers: use `npm run import` against the same database'),
     422: problem('Not well-formed (the detail gives line and column), or not an export Parley knows'),
   },
@@ -74,7 +75,9 @@ const exportRoute = createRoute({
   method: 'get',
   path: '/api/v1/admin/export',
   operationId: 'exportSite',
+  tag: 'Import/Export',
   summary: 'Export every article and comment, emails included: Parley JSON (re-importable here) or WXR 1.2 (for WordPress)',
+  description: 'Streamed as a download. It holds every commenter\'s email address, decrypted: the audit log records who exported, when and in which format.',
   request: { query: z.object({ format: z._default(z.enum(['json', 'wxr']), 'json') }) },
   responses: {
     200: {

@@ -6,8 +6,8 @@ import { toId } from '../http/request-context.js'
 import { putArticle, listArticles } from '../moderation/moderated-articles.js'
 import { listLog } from '../moderation/audit-log.js'
 import { isOpen } from '../articles/articles.js'
-import { ArticleKeyParam, ArticleSchema, authProblems, jsonBody, jsonContent, problem } from './schemas.js'
-import { moderationContext } from './moderation-routes.js'
+import { ArticleKeyParam, ArticleSchema, authProblems, countSchema, dateTimeSchema, idSchema, jsonBody, jsonContent, problem, urlText } from './schemas.js'
+import { articleUrlOrigins, moderationContext } from './moderation-routes.js'
 
 const idCursor = (text: string | undefined): number | null => {
   if (text === undefined) return null
@@ -25,16 +25,19 @@ const putArticleRoute = createRoute({
   method: 'put',
   path: '/api/v1/moderation/articles/{key}',
   operationId: 'putArticle',
+  tag: 'Articles',
   summary: 'Register an article (201), or change its URL, title, or open state (200)',
+  description: 'Registers an article before its first comment (needed while `registerArticles` is off), or changes it: a closed article takes no '
+    + 'more comments. Readers see the change at once.',
   request: {
     params: ArticleKeyParam,
-    body: jsonBody(z.object({ url: z.optional(z.nullable(z.string().check(z.maxLength(4000)))), title: z.optional(z.nullable(z.string().check(z.maxLength(4000)))), open: z.optional(z.boolean()) })),
+    body: jsonBody(z.object({ url: z.optional(z.nullable(urlText().check(z.maxLength(4000)))), title: z.optional(z.nullable(z.string().check(z.maxLength(4000)))), open: z.optional(z.boolean()) })),
   },
   responses: {
     200: jsonContent('Changed', z.object({ article: ArticleSchema })),
     201: jsonContent('Registered', z.object({ article: ArticleSchema })),
     ...authProblems,
-    422: problem('Invalid URL or title'),
+    422: problem('Invalid URL (`invalid_url`), or one outside `allowedOrigins` while they are set (`origin_not_allowed`)'),
   },
 })
 
@@ -42,13 +45,15 @@ const listArticlesRoute = createRoute({
   method: 'get',
   path: '/api/v1/moderation/articles',
   operationId: 'listArticles',
+  tag: 'Articles',
   summary: 'Articles with their published and held counts',
+  description: 'In the order they were registered; `nextCursor` pages on.',
   request: { query: idPageQuery },
   responses: {
     200: jsonContent('A page', z.object({
       articles: z.array(z.object({
-        key: z.string(), url: z.nullable(z.string()), title: z.nullable(z.string()), open: z.boolean(),
-        commentCount: z.int(), pendingCount: z.int(), createdAt: z.string(),
+        key: z.string(), url: z.nullable(urlText()), title: z.nullable(z.string()), open: z.boolean(),
+        commentCount: countSchema(), pendingCount: countSchema().check(z.describe('Its comments waiting for a moderator')), createdAt: dateTimeSchema(),
       })),
       nextCursor: z.nullable(z.string()),
     })),
@@ -60,13 +65,16 @@ const logRoute = createRoute({
   method: 'get',
   path: '/api/v1/moderation/log',
   operationId: 'listAuditLog',
+  tag: 'Moderation',
   summary: 'The audit log, newest first',
+  description: 'Who did what to which comment (or setting, account, article), when, from which status to which; each comment of a bulk action is '
+    + 'one entry. `moderator` is null for what the author or the system did.',
   request: { query: idPageQuery },
   responses: {
     200: jsonContent('A page', z.object({
       entries: z.array(z.object({
-        id: z.int(), at: z.string(), moderator: z.nullable(z.object({ id: z.int(), name: z.string() })),
-        action: z.string(), commentId: z.nullable(z.int()), from: z.nullable(z.string()), to: z.nullable(z.string()),
+        id: idSchema(), at: dateTimeSchema(), moderator: z.nullable(z.object({ id: idSchema(), name: z.string() })),
+        action: z.string(), commentId: z.nullable(idSchema()), from: z.nullable(z.string()), to: z.nullable(z.string()),
         detail: z.nullable(z.record(z.string(), z.unknown())),
       })),
       nextCursor: z.nullable(z.string()),
@@ -78,8 +86,8 @@ const logRoute = createRoute({
 export const moderationArticleRoutes = new OpenApiRoutes<AppEnv>()
   .openapi(putArticleRoute, async (c) => {
     const ctx = moderationContext(c)
-    const { article, created } = await putArticle(ctx, c.req.valid('param').key, c.req.valid('json'))
     const settings = (await c.env.deps.settings.get(ctx.db)).values
+    const { article, created } = await putArticle(ctx, c.req.valid('param').key, c.req.valid('json'), articleUrlOrigins(c, settings))
     const shaped = { key: article.key, url: article.url, title: article.title, open: isOpen(article, settings, ctx.now), commentCount: article.commentCount }
     return created ? c.json({ article: shaped }, 201) : c.json({ article: shaped }, 200)
   })

@@ -11,9 +11,17 @@ import { BULK_MAX, bulkModerate, dismissReports, moderateComment, notFound } fro
 import { deleteComment } from '../moderation/delete-comment.js'
 import { replyAsModerator } from '../moderation/moderator-reply.js'
 import type { ModerationContext } from '../moderation/moderation-context.js'
-import { ArticleKeyParam, CommentIdParam, ModCommentSchema, authProblems, jsonBody, jsonContent, noStore, problem } from './schemas.js'
+import type { ArticleUrlOrigins } from '../articles/article-url.js'
+import type { Settings } from '../settings/settings-schema.js'
+import { allowedOrigins } from '../http/origins.js'
+import { ArticleKeyParam, CommentIdParam, ModCommentSchema, authProblems, countSchema, jsonBody, jsonContent, noStore, problem } from './schemas.js'
 
 const statusSchema = z.enum(['pending', 'approved', 'spam', 'trash'])
+
+/** Where a moderator may point an article (article-url.ts): anywhere until `allowedOrigins` are set, then those and Parley's own. */
+export function articleUrlOrigins(c: Context<AppEnv>, settings: Settings): ArticleUrlOrigins {
+  return settings.allowedOrigins.length === 0 ? null : allowedOrigins(c, settings)
+}
 
 export function moderationContext(c: Context<AppEnv>): ModerationContext {
   const { deps } = c.env
@@ -24,7 +32,10 @@ const queueRoute = createRoute({
   method: 'get',
   path: '/api/v1/moderation/comments',
   operationId: 'listQueue',
+  tag: 'Moderation',
   summary: 'A moderation queue, oldest first, with counts per queue',
+  description: 'Each comment with everything a decision needs: the email (decrypted), IP, user agent, article, each spam filter\'s verdict and '
+    + 'reason, and open reader reports. `reported=true` lists comments with open reports, whatever their status.',
   request: {
     query: z.object({
       status: z.optional(statusSchema).check(z.describe('Default `pending` (any status with `reported=true`)')),
@@ -39,7 +50,7 @@ const queueRoute = createRoute({
     200: { ...jsonContent('The page', z.object({
       comments: z.array(ModCommentSchema),
       nextCursor: z.nullable(z.string()),
-      counts: z.object({ pending: z.int(), approved: z.int(), spam: z.int(), trash: z.int(), reported: z.int() }),
+      counts: z.object({ pending: countSchema(), approved: countSchema(), spam: countSchema(), trash: countSchema(), reported: countSchema() }),
     })), headers: noStore },
     ...authProblems,
     422: problem('Invalid filter'),
@@ -50,7 +61,10 @@ const patchRoute = createRoute({
   method: 'patch',
   path: '/api/v1/moderation/comments/{id}',
   operationId: 'moderateComment',
+  tag: 'Moderation',
   summary: 'Set a comment\'s status and/or edit its text',
+  description: 'Readers see the change at once (the thread\'s ETag and count change). Approving a comment that was already approved dismisses '
+    + 'its open reports. Every change is in the audit log; with Akismet on, a spam or approval decision is reported to it.',
   request: { params: CommentIdParam, body: jsonBody(z.object({ status: z.optional(statusSchema), body: z.optional(z.string()) })) },
   responses: { 200: jsonContent('The comment now', ModCommentSchema), ...authProblems, 404: problem('No such comment'), 422: problem('Invalid status or body') },
 })
@@ -59,16 +73,20 @@ const bulkRoute = createRoute({
   method: 'post',
   path: '/api/v1/moderation/comments/bulk',
   operationId: 'moderateComments',
+  tag: 'Moderation',
+  description: 'All or nothing: ids that do not exist are skipped, and `updated` counts the comments whose status changed. Each is one audit log entry.',
   summary: `One status for up to ${BULK_MAX} comments, in one transaction`,
   request: { body: jsonBody(z.object({ ids: z.array(z.int().check(z.minimum(1), z.maximum(MAX_ID))).check(z.minLength(1), z.maxLength(BULK_MAX)), status: statusSchema })) },
-  responses: { 200: jsonContent('How many changed', z.object({ updated: z.int() })), ...authProblems, 422: problem('Invalid ids or status') },
+  responses: { 200: jsonContent('How many changed', z.object({ updated: countSchema() })), ...authProblems, 422: problem('Invalid ids or status') },
 })
 
 const deleteRoute = createRoute({
   method: 'delete',
   path: '/api/v1/moderation/comments/{id}',
   operationId: 'deleteComment',
+  tag: 'Moderation',
   summary: 'Delete a comment for good; its replies move up to its parent',
+  description: 'Permanent: an import will not bring it back either. Its replies keep their place, under its parent (or at the top level).',
   request: { params: CommentIdParam },
   responses: { 204: { description: 'Deleted' }, ...authProblems, 404: problem('No such comment') },
 })
@@ -77,7 +95,9 @@ const replyRoute = createRoute({
   method: 'post',
   path: '/api/v1/moderation/comments/{id}/replies',
   operationId: 'replyAsModerator',
+  tag: 'Moderation',
   summary: 'Reply as the moderator: published at once (a held parent is approved)',
+  description: 'The reply carries the moderator\'s name and `author.moderator: true`; no spam filter runs on it.',
   request: { params: CommentIdParam, body: jsonBody(z.object({ body: z.optional(z.string()) })) },
   responses: { 201: { ...jsonContent('The reply', ModCommentSchema), headers: { Location: { description: 'The reply\'s public URL, `/api/v1/comments/{id}`', required: true } } }, ...authProblems, 404: problem('No such comment'), 422: problem('Invalid body') },
 })
@@ -86,9 +106,11 @@ const dismissRoute = createRoute({
   method: 'post',
   path: '/api/v1/moderation/comments/{id}/reports/dismiss',
   operationId: 'dismissReports',
+  tag: 'Moderation',
   summary: 'Keep a reported comment as it is: its open reports are dismissed (logged as reports.dismiss)',
+  description: 'The comment leaves the reported queue with its status unchanged; 0 when it had no open report.',
   request: { params: CommentIdParam },
-  responses: { 200: jsonContent('How many reports were open', z.object({ dismissed: z.int() })), ...authProblems, 404: problem('No such comment') },
+  responses: { 200: jsonContent('How many reports were open', z.object({ dismissed: countSchema() })), ...authProblems, 404: problem('No such comment') },
 })
 
 async function shaped(c: Context<AppEnv>, id: number) {

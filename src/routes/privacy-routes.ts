@@ -2,16 +2,18 @@ import * as z from 'zod/mini'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { exportPersonalData, erasePersonalData } from '../privacy/privacy-requests.js'
-import { ModCommentSchema, authProblems, jsonBody, jsonContent, noStore, problem } from './schemas.js'
+import { ModCommentSchema, authProblems, countSchema, emailText, jsonBody, jsonContent, noStore, problem } from './schemas.js'
 
 // Any text with an @: imported comments may carry addresses WordPress's rules would refuse today.
-const emailSchema = z.string().check(z.trim(), z.minLength(3), z.maxLength(320), z.regex(/@/, 'must be an email address'))
+const emailSchema = emailText().check(z.trim(), z.minLength(3), z.maxLength(320), z.regex(/@/, 'must be an email address'))
 
 const exportRoute = createRoute({
   method: 'get',
   path: '/api/v1/admin/privacy/export',
   operationId: 'exportPersonalData',
+  tag: 'Privacy',
   summary: 'Every comment an email address wrote (a person\'s data request), found through the keyed email hash',
+  description: 'The address is matched through its keyed hash (case-insensitive), as stored; the audit log records the request without the address.',
   request: { query: z.object({ email: emailSchema }) },
   responses: {
     200: { ...jsonContent('Their comments, oldest first', z.object({ email: z.string(), comments: z.array(ModCommentSchema) })), headers: noStore },
@@ -24,12 +26,13 @@ const eraseRoute = createRoute({
   method: 'post',
   path: '/api/v1/admin/privacy/erase',
   operationId: 'erasePersonalData',
+  tag: 'Privacy',
   summary: 'Anonymize every comment an email address wrote, as WordPress\'s eraser does',
   description: 'The name becomes "Anonymous"; email, URL, user agent, email hash and avatar are cleared; the IP keeps its network '
     + '(/24 for IPv4, /48 for IPv6). The text stays. Logged without the address.',
-  request: { body: jsonBody(z.object({ email: emailSchema })) },
+  request: { body: jsonBody(z.strictObject({ email: emailSchema })) },
   responses: {
-    200: jsonContent('How many comments were anonymized', z.object({ erased: z.int() })),
+    200: jsonContent('How many comments were anonymized', z.object({ erased: countSchema() })),
     ...authProblems,
     422: problem('No email address'),
   },

@@ -2,19 +2,26 @@ import * as z from 'zod/mini'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { checkOrigin, commentContext, parseCommentId } from '../http/request-context.js'
-import { REPORT_REASONS, reportComment } from '../moderation/reader-reports.js'
+import { REPORT_NOTE_MAX, REPORT_REASONS, reportComment } from '../moderation/reader-reports.js'
 import { CommentIdParam, jsonBody, problem, retryLater } from './schemas.js'
 
 const reportRoute = createRoute({
   method: 'post',
   path: '/api/v1/comments/{id}/reports',
   operationId: 'reportComment',
+  tag: 'Comments',
   summary: 'A reader flags a published comment for the moderators',
-  request: { params: CommentIdParam, body: jsonBody(z.object({ reason: z.enum(REPORT_REASONS), note: z.optional(z.string().check(z.maxLength(10_000))) })) },
+  description: 'The comment stays as it is and appears in the moderators\' reported queue. The same reader reporting it again changes nothing; '
+    + 'ten reports an hour per network.',
+  request: { params: CommentIdParam, body: jsonBody(z.object({
+    reason: z.enum(REPORT_REASONS),
+    note: z.optional(z.string().check(z.maxLength(REPORT_NOTE_MAX))).check(z.describe(`What the reader wants the moderators to know: at most ${REPORT_NOTE_MAX} characters (a longer one is refused, \`too_long\`, never cut)`)),
+  })) },
   responses: {
     202: { description: 'Received; the comment stays as it is and appears in the reported queue' },
+    403: problem('Sent from a page whose origin is not allowed (`forbidden`): a browser on another site reporting for its reader'),
     404: problem('No such published comment'),
-    422: problem('Invalid reason'),
+    422: problem('Invalid reason, or a note longer than 2,000 characters'),
     429: retryLater('Too many reports from this network (`too_fast`)'),
   },
 })

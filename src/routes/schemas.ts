@@ -4,7 +4,22 @@ import { named, namedResponse } from '../openapi/schema-names.js'
 import type { ResponseConfig } from '../openapi/openapi-routes.js'
 import { fieldCodes, problemCodes, type ErrorCode, type FieldCode } from '../http/error-codes.js'
 import { articleKeyPattern, articleKeyRule } from '../articles/articles.js'
+import { MAX_ID } from '../http/request-context.js'
 import '../http/zod-issues.js'
+import { COMMENT_TOKEN_CHALLENGE, MODERATOR_CHALLENGE } from '../http/problem-response.js'
+
+/** A row id as the document states it: a PostgreSQL integer, from 1. */
+export const idSchema = () => z.int().check(z.minimum(1), z.maximum(MAX_ID))
+/** A count of things: from 0. */
+export const countSchema = () => z.int().check(z.minimum(0))
+/** A time as the API writes it: ISO 8601 in UTC (`2026-11-26T20:00:00.000Z`). */
+export const dateTimeSchema = () => z.string().check(z.meta({ format: 'date-time', example: '2026-11-26T20:00:00.000Z' }))
+/**
+ * Text that is, or is to be, an http(s) URL or an email address. The format is stated, not checked
+ * here: the rules check it where it matters, in their own words (WordPress's, for a comment).
+ */
+export const urlText = () => z.string().check(z.meta({ format: 'uri' }))
+export const emailText = () => z.string().check(z.meta({ format: 'email' }))
 
 const problemCodeList = Object.keys(problemCodes) as [ErrorCode, ...ErrorCode[]]
 const fieldCodeList = Object.keys(fieldCodes) as [FieldCode, ...FieldCode[]]
@@ -27,7 +42,7 @@ export const FieldErrorSchema = named('FieldError', z.object({
 export const ProblemSchema = named('Problem', z.object({
   type: z.literal('about:blank'),
   title: z.string().check(z.describe('The status\'s reason phrase.')),
-  status: z.int(),
+  status: z.int().check(z.minimum(400), z.maximum(599)),
   code: describedEnum(problemCodeList, 'A stable machine code (its usual status in brackets):', (code) => `(${problemCodes[code][0]}) ${problemCodes[code][1]}`),
   detail: z.string().check(z.describe('A sentence for a person; never a stack trace, SQL or an internal message.')),
   errors: z.optional(z.array(FieldErrorSchema)).check(z.describe('Each field\'s problem, for `validation_failed` only.')),
@@ -55,6 +70,16 @@ export const problem = (description: string, headers?: ResponseConfig['headers']
   ...(headers ? { headers } : {}),
 })
 
+const challenge = (value: string) => ({
+  'WWW-Authenticate': { description: `\`${value}\`: how to authenticate (RFC 9110 §11.6.1)`, required: true },
+})
+
+/** A 401 of the moderators' routes and of login: sign in for a bearer token (or the session cookie). */
+export const signInFirst = (description: string): ResponseConfig => problem(description, challenge(MODERATOR_CHALLENGE))
+
+/** A 401 of the author's routes: the comment's own token is missing. */
+export const commentTokenRequired = problem('No token (`token_required`): send the comment\'s token as `Authorization: Bearer <token>`', challenge(COMMENT_TOKEN_CHALLENGE))
+
 /** A refusal that says when to try again (`too_fast`, `too_many_attempts`, `unavailable`). */
 export const retryLater = (description: string): ResponseConfig => problem(description, retryAfter)
 
@@ -62,9 +87,12 @@ export const retryLater = (description: string): ResponseConfig => problem(descr
 export const problems = {
   malformedJson: namedResponse('MalformedJson', problem('The body is not valid JSON (`malformed_json`)')),
   payloadTooLarge: namedResponse('PayloadTooLarge', problem('The body is larger than 1 MiB (`payload_too_large`), refused before it is read')),
-  unsupportedMediaType: namedResponse('UnsupportedMediaType', problem('A body that is not `application/json` (`unsupported_media_type`)')),
+  unsupportedMediaType: namedResponse('UnsupportedMediaType', problem(
+    'A body that is not `application/json` (`unsupported_media_type`), or sent with a `Content-Encoding` other than gzip or deflate (`unsupported_encoding`, with `Accept-Encoding`)',
+    { 'Accept-Encoding': { description: '`gzip, deflate`: the content codings a body may come in, on `unsupported_encoding`' } },
+  )),
   invalidRequest: namedResponse('InvalidRequest', problem('A parameter, a header or a field of the body is not valid (`validation_failed`, each field in `errors`)')),
-  unauthenticated: namedResponse('Unauthenticated', problem('Not signed in, or the session ended (`unauthenticated`)')),
+  unauthenticated: namedResponse('Unauthenticated', signInFirst('Not signed in, or the session ended (`unauthenticated`)')),
   forbidden: namedResponse('Forbidden', problem('Signed in without the role this needs, or a cookie request from another origin (`forbidden`)')),
   internalError: namedResponse('InternalError', problem('Something failed on Parley\'s side (`internal_error`); nothing more is said')),
   unavailable: namedResponse('Unavailable', retryLater('The database is unreachable or saturated (`unavailable`): the request failed fast and changed nothing')),
@@ -77,68 +105,89 @@ export const ArticleKeyParam = z.object({
   ),
 })
 
-export const CommentIdParam = z.object({
-  id: z.string().check(z.meta({ example: '17' })),
+/**
+ * A row id in a path. Read as text and never refused by validation: the route answers 404 for
+ * anything that cannot be an id, as for one that names nothing. The document states what a real
+ * one is, an integer from 1.
+ */
+const rowIdParam = (example: number) => z.object({
+  id: z.string().check(z.meta({ type: 'integer', minimum: 1, maximum: MAX_ID, example })),
 })
+
+export const CommentIdParam = rowIdParam(17)
+export const RowIdParam = rowIdParam(3)
 
 export const AuthorSchema = z.object({
   name: z.string(),
-  url: z.nullable(z.string()),
+  url: z.nullable(urlText()),
   avatar: z.nullable(z.int().check(z.minimum(0), z.maximum(7))).check(z.describe('The avatar colour, 0 to 7: three keyed bits of the email, stable per commenter, useless for recovering or confirming it. Null without an email.')),
   moderator: z.boolean(),
 })
 
 const commentFields = {
-  id: z.int(),
-  parentId: z.nullable(z.int()),
-  depth: z.int(),
+  id: idSchema(),
+  parentId: z.nullable(idSchema()).check(z.describe('The comment replied to; null for a top-level comment.')),
+  depth: countSchema().check(z.describe('0 for a top-level comment; clamped at `threadDepth - 1` for display.')),
   author: AuthorSchema,
   html: z.string().check(z.describe('Sanitized HTML, safe to insert as is.')),
-  createdAt: z.string(),
-  editedAt: z.nullable(z.string()),
+  createdAt: dateTimeSchema(),
+  editedAt: z.nullable(dateTimeSchema()),
   removed: z.boolean().check(z.describe('A placeholder for a comment no longer published that still has published replies.')),
 }
 
-export const PublicCommentSchema = named('Comment', z.object(commentFields))
+const publicComment = z.object(commentFields)
 
-type ThreadNode = z.infer<typeof PublicCommentSchema> & { replies: ThreadNode[] }
+type ThreadNode = z.infer<typeof publicComment> & { replies: ThreadNode[] }
 export const ThreadCommentSchema: z.ZodMiniType<ThreadNode> = named('ThreadComment', z.object({
   ...commentFields,
   replies: z.array(z.lazy(() => ThreadCommentSchema)),
 }))
 
-export const AuthorCommentSchema = named('AuthorComment', z.object({
+const authorFields = {
+  status: z.enum(['approved', 'pending']).check(z.describe('`pending` while held (spam is answered as `pending` too: a verdict is never revealed).')),
+  editableUntil: z.optional(dateTimeSchema()).check(z.describe('Until when the token may edit or withdraw it; absent once the edit window has closed.')),
+}
+
+export const AuthorCommentSchema = named('AuthorComment', z.object({ ...commentFields, ...authorFields }))
+
+/**
+ * GET /api/v1/comments/{id}'s answer: one shape, the public one, whose author's view (with the
+ * comment's token) adds `status` and `editableUntil`. One schema with two optional fields rather
+ * than a union of two that differ only by them: a client written from the document gets one type.
+ */
+export const CommentViewSchema = named('CommentView', z.object({
   ...commentFields,
-  status: z.enum(['approved', 'pending']),
-  editableUntil: z.optional(z.string()),
-}))
+  status: z.optional(authorFields.status).check(z.describe('Only in the author\'s view (the comment\'s token sent): `approved` or `pending`.')),
+  editableUntil: authorFields.editableUntil,
+}).check(z.describe('A comment: its public shape, plus `status` and `editableUntil` in its author\'s view.')))
 
 export const ArticleSchema = named('Article', z.object({
   key: z.string(),
-  url: z.nullable(z.string()),
+  url: z.nullable(urlText()),
   title: z.nullable(z.string()),
   open: z.boolean(),
-  commentCount: z.int(),
+  commentCount: countSchema().check(z.describe('Its approved comments.')),
 }))
 
 export const ModeratorSchema = named('Moderator', z.object({
-  id: z.int(), email: z.string(), name: z.string(), role: z.enum(['admin', 'moderator']), disabled: z.boolean(),
+  id: idSchema(), email: emailText(), name: z.string(), role: z.enum(['admin', 'moderator']), disabled: z.boolean(),
 }))
 
 export const ModCommentSchema = named('ModComment', z.object({
   ...commentFields,
   status: z.enum(['pending', 'approved', 'spam', 'trash']),
-  email: z.nullable(z.string()),
+  // No `format: email`: an imported comment keeps the address it came with, which today's rules might refuse.
+  email: z.nullable(z.string()).check(z.describe('The commenter\'s address, decrypted (as given; imported ones as they came).')),
   ip: z.nullable(z.string()),
   userAgent: z.nullable(z.string()),
-  article: z.object({ key: z.string(), url: z.nullable(z.string()), title: z.nullable(z.string()) }),
+  article: z.object({ key: z.string(), url: z.nullable(urlText()), title: z.nullable(z.string()) }),
   checks: z.array(z.object({
     filter: z.string(),
     verdict: z.enum(['approve', 'hold', 'spam']),
     reason: z.string(),
     retry: z.optional(z.boolean()).check(z.describe('The filter could not decide and is asked again later (Akismet, the site\'s filter service)')),
   })),
-  reports: z.array(z.object({ id: z.int(), reason: z.string(), note: z.nullable(z.string()), createdAt: z.string() })),
+  reports: z.array(z.object({ id: idSchema(), reason: z.string(), note: z.nullable(z.string()), createdAt: dateTimeSchema() })),
 }))
 
 export const jsonBody = <T extends core.$ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } })

@@ -9,14 +9,16 @@ import { currentThreadEtag, readThread } from '../comments/read-thread.js'
 import { decodeCursor } from '../comments/thread-shape.js'
 import { submitComment } from '../comments/submit-comment.js'
 import { toAuthorComment } from '../comments/comment-row.js'
-import { ArticleKeyParam, ArticleSchema, AuthorCommentSchema, ThreadCommentSchema, cachedReadHeaders, ifNoneMatchHeader, problem, retryLater } from './schemas.js'
+import { ArticleKeyParam, ArticleSchema, AuthorCommentSchema, ThreadCommentSchema, cachedReadHeaders, emailText, ifNoneMatchHeader, problem, retryLater, urlText } from './schemas.js'
 
 const threadRoute = createRoute({
   method: 'get',
   path: '/api/v1/articles/{key}/comments',
   operationId: 'getThread',
+  tag: 'Comments',
   summary: 'A page of an article\'s approved comments, threaded',
-  description: 'Paginated by top-level thread; replies inside a thread are oldest first; depth clamped at `threadDepth`. Strong ETag, 304 on `If-None-Match`.',
+  description: 'Paginated by top-level thread; replies inside a thread are oldest first; depth clamped at `threadDepth`. Strong ETag, 304 on `If-None-Match`. '
+    + 'An article with no comments yet, or unknown, answers 200 with `comments: []`: a widget never sees a 404 here.',
   request: {
     params: ArticleKeyParam,
     query: z.object({
@@ -45,10 +47,14 @@ const SubmissionSchema = named('Submission', z
   .object({
     body: z.optional(z.string()).check(z.describe('Required; 1-65525 bytes once trimmed.')),
     name: z.optional(z.string()).check(z.describe('Required while `requireNameEmail`; at most 245 bytes.')),
-    email: z.optional(z.string()).check(z.describe('Required while `requireNameEmail`; stored encrypted, never published.')),
-    url: z.optional(z.string()).check(z.describe('http or https, at most 200 bytes.')),
-    parentId: z.optional(z.nullable(z.int())).check(z.describe('An approved comment of the same article (0 or null: none).')),
-    article: z.optional(z.object({ url: z.optional(z.string().check(z.maxLength(4000))), title: z.optional(z.string().check(z.maxLength(4000))) })),
+    email: z.optional(emailText()).check(z.describe('Required while `requireNameEmail`; stored encrypted, never published.')),
+    url: z.optional(urlText()).check(z.describe('http or https, at most 200 bytes.')),
+    // Stated from 0 in the document only: any other number is answered `parent_not_found`, as a missing parent is.
+    parentId: z.optional(z.nullable(z.int().check(z.meta({ minimum: 0, maximum: MAX_ID })))).check(z.describe('An approved comment of the same article (0 or null: none).')),
+    article: z.optional(z.object({
+      url: z.optional(urlText().check(z.maxLength(4000))).check(z.describe('Its origin must be an allowed origin (`origin_not_allowed`).')),
+      title: z.optional(z.string().check(z.maxLength(4000))),
+    })),
     hp: z.optional(z.string()).check(z.describe('Honeypot: leave absent or empty.')),
     turnstileToken: z.optional(z.string()),
     proof: z.optional(z.object({
@@ -65,7 +71,11 @@ const submitRoute = createRoute({
   method: 'post',
   path: '/api/v1/articles/{key}/comments',
   operationId: 'submitComment',
+  tag: 'Comments',
   summary: 'Submit a comment',
+  description: 'WordPress\'s rules and messages: published at once or held for moderation (spam is answered as held). The answer\'s `token` lets its '
+    + 'holder read the comment while held, and edit or withdraw it within `editWindowSeconds`. An unknown article is registered by its first '
+    + 'comment while `registerArticles` is on. Duplicates come before flood control, as in WordPress.',
   request: {
     params: ArticleKeyParam,
     body: { required: true, content: { 'application/json': { schema: SubmissionSchema } } },
@@ -81,7 +91,7 @@ const submitRoute = createRoute({
     404: problem('Unknown article and registration is off'),
     409: problem('Duplicate comment'),
     413: problem('Body over 1 MiB'),
-    415: problem('Not JSON'),
+    415: problem('Not JSON (`unsupported_media_type`), or a `Content-Encoding` other than gzip or deflate (`unsupported_encoding`)', { 'Accept-Encoding': { description: '`gzip, deflate`, on `unsupported_encoding`' } }),
     422: problem('Invalid fields, or the parent is not an approved comment of this article'),
     429: retryLater('Posting too quickly (`too_fast`): flood control, per IP and per email (the same email from another network than its last post\'s is held instead: 201 `pending`)'),
   },

@@ -7,15 +7,16 @@ import { toId } from '../http/request-context.js'
 import { logAction } from '../moderation/audit-log.js'
 import { WEBHOOK_EVENT_TYPES } from '../webhooks/webhook-events.js'
 import { createWebhook, deleteWebhook, listWebhooks } from '../webhooks/webhook-endpoints.js'
-import { authProblems, jsonBody, jsonContent, noStore, problem } from './schemas.js'
+import { RowIdParam, authProblems, dateTimeSchema, idSchema, jsonBody, jsonContent, noStore, problem, urlText } from './schemas.js'
 
 const webhookFields = {
-  id: z.int(),
+  id: idSchema(),
+  // No `format: uri` here: the endpoint is kept as the admin wrote it (any URL the fetch API takes).
   url: z.string(),
   events: z.array(z.enum(WEBHOOK_EVENT_TYPES)),
   includeEmail: z.boolean().check(z.describe('Payloads carry the commenter\'s email address')),
   disabled: z.boolean().check(z.describe('The endpoint answered 410 Gone and gets nothing more')),
-  createdAt: z.string(),
+  createdAt: dateTimeSchema(),
 }
 
 const WebhookSchema = named('Webhook', z.object(webhookFields))
@@ -24,7 +25,9 @@ const listRoute = createRoute({
   method: 'get',
   path: '/api/v1/admin/webhooks',
   operationId: 'listWebhooks',
+  tag: 'Webhooks',
   summary: 'Event webhook endpoints (never their secrets)',
+  description: 'Every endpoint with the events it receives; one that answered 410 Gone shows `disabled`.',
   responses: { 200: { ...jsonContent('The endpoints', z.object({ webhooks: z.array(WebhookSchema) })), headers: noStore }, ...authProblems },
 })
 
@@ -32,10 +35,14 @@ const createWebhookRoute = createRoute({
   method: 'post',
   path: '/api/v1/admin/webhooks',
   operationId: 'createWebhook',
+  tag: 'Webhooks',
   summary: 'Add an endpoint: signed with Standard Webhooks, its secret shown only in this answer',
+  description: 'Events are delivered at least once from a durable outbox, retried with backoff for about three days; 2xx is success, 410 disables '
+    + 'the endpoint. The URL must be a public http(s) target (`PARLEY_ALLOW_PRIVATE_TARGETS=1` lifts that). Payloads carry no email address '
+    + 'unless `includeEmail`.',
   request: {
     body: jsonBody(z.strictObject({
-      url: z.string().check(z.maxLength(2000)),
+      url: urlText().check(z.maxLength(2000)),
       events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).check(z.minLength(1)),
       includeEmail: z.optional(z.boolean()),
     })),
@@ -54,8 +61,10 @@ const deleteRoute = createRoute({
   method: 'delete',
   path: '/api/v1/admin/webhooks/{id}',
   operationId: 'deleteWebhook',
+  tag: 'Webhooks',
   summary: 'Remove an endpoint and its pending deliveries',
-  request: { params: z.object({ id: z.string() }) },
+  description: 'Deliveries not yet made are dropped with it; the audit log records the removal.',
+  request: { params: RowIdParam },
   responses: { 204: { description: 'Removed' }, ...authProblems, 404: problem('No such endpoint') },
 })
 

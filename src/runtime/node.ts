@@ -1,7 +1,6 @@
 import { serve, type Http2Bindings, type HttpBindings, type ServerType } from '@hono/node-server'
 import { startingAnswer } from './starting-answers.js'
 import type { Server } from 'node:http'
-import { makePrivateDirectory } from '../db/private-directory.js'
 import { createApp } from '../app.js'
 import { fromSource } from './from-source.js'
 import type { Deps } from '../deps.js'
@@ -26,6 +25,8 @@ import { readCacheRoom } from './heap-room.js'
 import { loggedError } from '../logged-error.js'
 import { turnGate } from './turn-gate.js'
 import { startStep } from './startup-failure.js'
+import { holdDataDir } from './hold-data-dir.js'
+import { makePrivateDirectory } from '../db/private-directory.js'
 
 const GRACE_MS = 10_000
 
@@ -48,6 +49,9 @@ async function openDatabase(config: NodeConfig, logger: Logger): Promise<{ datab
 
 const config = await startStep({ step: 'config' }, async () => readNodeConfig(process.env))
 const logger = createLogger(config.logLevel)
+// Before the port: a second server (or a command) on this embedded database would lose writes.
+// Released when the process exits.
+if (!config.databaseUrl) await startStep({ step: 'data-dir', dir: config.dataDir }, () => holdDataDir(config.dataDir, 'server'))
 
 // Listening before the database is open: /healthz answers at once, the rest 503 until ready.
 let handle: (request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response> = startingAnswer

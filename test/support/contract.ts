@@ -13,7 +13,7 @@ interface Operation { responses: Record<string, DocResponse> }
 type PathItem = Record<string, Operation>
 
 /** Headers whose presence the document must announce wherever a response carries them. */
-const WATCHED = ['etag', 'location', 'retry-after', 'set-cookie', 'content-disposition', 'cache-control', 'allow']
+const WATCHED = ['etag', 'location', 'retry-after', 'set-cookie', 'content-disposition', 'cache-control', 'allow', 'www-authenticate']
 const DOC_ID = 'https://parley.test/openapi.json'
 const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')
 const mediaOf = (type: string | null) => (type ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
