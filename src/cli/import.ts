@@ -5,6 +5,7 @@ import { createSecrets } from '../crypto/secrets.js'
 import { importComments } from '../importers/import-comments.js'
 import { ImportRefused } from '../importers/import-records.js'
 import { keyPrefixPattern } from '../articles/articles.js'
+import { siteNameMessage, siteNamePattern } from '../importers/source-site.js'
 import type { ImportSummary } from '../importers/import-summary.js'
 import { readNodeConfig, resolveSecret } from '../runtime/node-config.js'
 import { openCliDatabase } from './open-cli-database.js'
@@ -20,9 +21,12 @@ const { values, positionals } = parseArgs({
 })
 const file = positionals[0]
 const keyPrefix = values['key-prefix']
-if (!file || positionals.length > 1 || (keyPrefix !== '' && !keyPrefixPattern.test(keyPrefix))) {
+const badPrefix = keyPrefix !== '' && !keyPrefixPattern.test(keyPrefix)
+const badSite = values.site !== '' && !siteNamePattern.test(values.site)
+if (!file || positionals.length > 1 || badPrefix || badSite) {
   console.error(USAGE)
-  if (keyPrefix !== '' && !keyPrefixPattern.test(keyPrefix)) console.error('A key prefix is 1-100 characters of A-Z a-z 0-9 . _ ~ : @ -')
+  if (badPrefix) console.error('--key-prefix must be 1-100 characters of A-Z a-z 0-9 . _ ~ : @ -.')
+  if (badSite) console.error(`--site ${siteNameMessage}.`)
   process.exit(2)
 }
 

@@ -18,6 +18,8 @@ const BATCH_CHARS = 4_000_000
  */
 const CHUNKS_PER_FLUSH = 16
 
+const controlCharacter = /[\u0000-\u001F\u007F]/
+
 const commentNouns: Record<ImportFormat, string> = { wxr: 'comment', disqus: 'post', parley: 'comment' }
 
 export interface StagingOptions {
@@ -95,6 +97,11 @@ export class ImportStaging implements RecordSink {
   }
 
   comment(record: CommentRecord): void {
+    // What names the comment for good, and its article: PostgreSQL holds no NUL, and a control
+    // character in an identity is a damaged file, not something to guess a repair for.
+    const identity = { source: record.source, sourceSite: record.sourceSite, sourceId: record.sourceId, article: record.articleRef, parent: record.parentRef }
+    const damaged = Object.entries(identity).find(([, value]) => value !== null && controlCharacter.test(value))
+    if (damaged) return this.error({ record: this.noun, id: record.ref, reason: `its ${damaged[0]} holds a control character: not imported` })
     this.comments.push(record)
     this.pendingChars += record.body.length
   }

@@ -114,8 +114,9 @@ export async function stageComment(seq: number, record: CommentRecord, context: 
     user_agent: rawAgent.slice(0, 1000) || null,
     body,
     html: renderBody(markup ? body.replaceAll('<', '&lt;') : body),
-    checks: record.checks,
-    moderator_email: record.moderatorEmail,
+    // Free text from the file (a Parley export's filter verdicts): cleaned like any, NUL included.
+    checks: record.checks.map((check) => ({ ...check, filter: cleanText(check.filter, { multiline: false }).trim(), reason: cleanText(check.reason, { multiline: false }).trim() })),
+    moderator_email: record.moderatorEmail === null ? null : cleanText(record.moderatorEmail, { multiline: false }).trim(),
     created_at: (record.createdAt ?? context.now).toISOString(),
     undated: record.createdAt === null,
     edited_at: record.editedAt?.toISOString() ?? null,
