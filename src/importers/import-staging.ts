@@ -2,7 +2,7 @@ import type { Db } from '../db/database.js'
 import type { Secrets } from '../crypto/secrets.js'
 import type { ArticleRecord, CommentRecord, ImportFormat, Origin, RecordProblem, RecordSink } from './import-records.js'
 import { articleKeyPattern } from '../articles/articles.js'
-import { cleanText } from '../comments/clean-text.js'
+import { cleanLine } from '../comments/clean-text.js'
 import { normalizeUrl } from '../comments/submission-rules.js'
 import { ProblemList } from './import-summary.js'
 import { EmailKeys, stageComment } from './stage-comment.js'
@@ -75,9 +75,9 @@ export class ImportStaging implements RecordSink {
   /** The article's URL and title pass the rules a moderator's would (http(s) only; a title of one line, 500 characters). */
   article(record: ArticleRecord): void {
     const id = record.label ?? record.ref
-    const url = record.url ? normalizeUrl(cleanText(record.url, { multiline: false }).trim()) : null
+    const url = record.url ? normalizeUrl(cleanLine(record.url)) : null
     if (url === undefined || (url && url.length > 2000)) this.warning({ record: 'article', id, reason: 'its URL is not an http(s) URL: dropped' })
-    const fullTitle = record.title === null ? null : cleanText(record.title, { multiline: false }).trim() || null
+    const fullTitle = record.title === null ? null : cleanLine(record.title) || null
     const title = fullTitle?.slice(0, 500) ?? null
     if (title !== fullTitle) this.warning({ record: 'article', id, reason: 'its title is longer than 500 characters: cut to them' })
     const sourceSite = this.options.site && record.sourceSite !== undefined ? this.options.site : record.sourceSite
