@@ -85,10 +85,8 @@ describe('dates PostgreSQL cannot hold', () => {
     expect(res.status).toBe(200)
     const summary = await res.json()
     expect(summary).toMatchObject({ articles: 2, comments: 6, errors: [] })
-    expect(summary.warnings).toEqual([
-      { record: 'comment', id: '4', reason: 'its edit date is not a valid date: dropped' },
-      ...[1, 2, 3, 6].map((id) => ({ record: 'comment', id: String(id), reason: 'it has no valid date: dated at the import, as WordPress does' })),
-    ])
+    const undated = (id: number) => ({ record: 'comment', id: String(id), reason: 'it has no valid date: dated at the import, as WordPress does' })
+    expect(summary.warnings).toEqual([undated(1), undated(2), undated(3), { record: 'comment', id: '4', reason: 'its edit date is not a valid date: dropped' }, undated(6)])
     const rows = await t.deps.db.select().from(comments).orderBy(asc(comments.id))
     expect(rows.map((c) => [c.id, c.createdAt.toISOString(), c.editedAt])).toEqual([
       [1, t.now().toISOString(), null], [2, t.now().toISOString(), null], [3, t.now().toISOString(), null],

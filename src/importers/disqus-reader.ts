@@ -65,10 +65,11 @@ export function disqusReader(sink: RecordSink): XmlReader {
     const id = dsqId || `(no dsq:id) #${posts}`
     const thread = text(fields, 'thread/@dsq:id')
     if (!thread) return sink.error({ record: 'post', id, reason: 'it names no thread' })
-    if (!dsqId) sink.warning({ record: 'post', id, reason: 'it has no dsq:id: imported, and known again by its author, date and text' })
+    const warnings: string[] = []
+    if (!dsqId) warnings.push('it has no dsq:id: imported, and known again by its author, date and text')
     const status: CommentStatus = isTrue(text(fields, 'isSpam')) ? 'spam' : isTrue(text(fields, 'isDeleted')) ? 'trash' : 'approved'
     const email = text(fields, 'author/email') || null
-    if (!email) sink.warning({ record: 'post', id, reason: 'it has no email address: imported without one' })
+    if (!email) warnings.push('it has no email address: imported without one')
     sink.comment({
       ref: id,
       source: 'disqus',
@@ -90,6 +91,7 @@ export function disqusReader(sink: RecordSink): XmlReader {
       editedAt: null,
       checks: [],
       moderatorEmail: null,
+      warnings,
     })
   }
 

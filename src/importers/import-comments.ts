@@ -9,7 +9,7 @@ import { analyzeStagingTables, createStagingTables } from './staging-tables.js'
 import { decodeChunks } from './text-chunks.js'
 import { readExport } from './read-export.js'
 import { addMissingArticles, mergeArticles, reportSharedArticles } from './merge-articles.js'
-import { assignIds, classifyComments } from './merge-comments.js'
+import { assignIds, classifyComments, reportCommentWarnings } from './merge-comments.js'
 import { buildTree } from './import-tree.js'
 import { storeStaged } from './store-staged.js'
 import { instanceId } from '../sources/instance-id.js'
@@ -76,6 +76,7 @@ export async function importComments(db: Db, secrets: Secrets, source: AsyncIter
     await addMissingArticles(tx, keyPrefix, staging.warnings, nouns)
     const articles = await mergeArticles(tx, options.now, staging.warnings, nouns)
     const classified = await classifyComments(tx, problems, nouns, staging.fileOrigin, await instanceId(tx))
+    await reportCommentWarnings(tx, staging.warnings, nouns)
     await assignIds(tx)
     await reportSharedArticles(tx, staging.warnings, nouns)
     await buildTree(tx, staging.warnings, nouns.comment)

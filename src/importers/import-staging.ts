@@ -144,7 +144,7 @@ export class ImportStaging implements RecordSink {
       const rows = this.articles.splice(0, BATCH).map((record) => stagedArticle(++this.articleSeq, record))
       await this.write(() => insertJsonRows(this.db, 'import_articles', rows))
     }
-    const context = { secrets: this.secrets, keys: this.keys, now: this.options.now, noun: this.noun, warn: (p: RecordProblem) => this.warning(p) }
+    const context = { secrets: this.secrets, keys: this.keys, now: this.options.now }
     while (this.comments.length > 0) {
       let count = 0
       let chars = 0

@@ -35,7 +35,7 @@ export function parleyJsonReader(sink: RecordSink): { parser: JsonTopLevel; fini
       if (!parsed.success) return sink.error({ record: 'comment', id: idOf(value), reason: `it is not a valid comment entry (${parsed.error.issues[0]?.path.join('.') ?? ''})` })
       const c = parsed.data
       const editedAt = c.editedAt === null ? null : isoDate(c.editedAt)
-      if (c.editedAt !== null && !editedAt) sink.warning({ record: 'comment', id: String(c.id), reason: 'its edit date is not a valid date: dropped' })
+      const warnings = c.editedAt !== null && !editedAt ? ['its edit date is not a valid date: dropped'] : []
       sink.comment({
         ref: String(c.id),
         source: c.source ?? 'parley',
@@ -55,6 +55,7 @@ export function parleyJsonReader(sink: RecordSink): { parser: JsonTopLevel; fini
         editedAt,
         checks: c.checks,
         moderatorEmail: c.author.moderator?.email ?? null,
+        warnings,
       })
     }
   }

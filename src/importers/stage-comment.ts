@@ -4,7 +4,7 @@ import { byteLength, cleanBody, cleanLine, cleanText } from '../comments/clean-t
 import { renderBody } from '../comments/render-body.js'
 import { MAX_TAGS, countTags, limits, normalizeUrl } from '../comments/submission-rules.js'
 import { MAX_ID } from '../http/request-context.js'
-import type { CommentRecord, RecordProblem } from './import-records.js'
+import type { CommentRecord } from './import-records.js'
 import type { StagedComment } from './staging-tables.js'
 
 /** Cuts text to at most `max` UTF-8 bytes, never inside a character. */
@@ -47,9 +47,6 @@ export interface StageContext {
   keys: EmailKeys
   /** The import's time: the date of a comment that has none. */
   now: Date
-  /** What the file calls a comment (`comment`, `post`), for warnings. */
-  noun: string
-  warn(problem: RecordProblem): void
 }
 
 /**
@@ -67,13 +64,15 @@ async function fingerprint(record: CommentRecord): Promise<string> {
  * cleanBody: NFC lines, LF line ends, no control characters or noncharacters), so that it is stored
  * alike whichever format brought it; WordPress's length limits for the name, URL and text, http(s) URLs only, the
  * body rendered and sanitized by the one renderer, the email encrypted and hashed with the
- * site's secret. Every change to what the file says is a warning: a name or text cut to
+ * site's secret. Every change to what the file says is a warning, kept with the staged row
+ * beside the reader's (reported only if the comment is imported): a name or text cut to
  * WordPress's limit (a text over 65,525 bytes is cut rather than refused: its author, date and
  * place in the thread, and its replies, are kept), a URL or IP dropped, a missing date, markup
  * past MAX_TAGS shown as text.
  */
 export async function stageComment(seq: number, record: CommentRecord, context: StageContext): Promise<StagedComment> {
-  const problem = (reason: string) => context.warn({ record: context.noun, id: record.ref, reason })
+  const warnings = [...record.warnings]
+  const problem = (reason: string) => warnings.push(reason)
   const fullName = cleanLine(record.authorName)
   const name = truncateBytes(fullName, limits.name)
   if (name !== fullName) problem(`its author name is longer than ${limits.name} bytes: cut to them`)
@@ -121,5 +120,6 @@ export async function stageComment(seq: number, record: CommentRecord, context: 
     created_at: (record.createdAt ?? context.now).toISOString(),
     undated: record.createdAt === null,
     edited_at: record.editedAt?.toISOString() ?? null,
+    warnings,
   }
 }

@@ -21,7 +21,7 @@ export async function createStagingTables(db: Db): Promise<void> {
     article_ref text not null, parent_ref text, preferred_id int, status comment_status not null,
     author_name text not null, author_url text, email_encrypted text, email_hash text, avatar smallint, ip text, user_agent text,
     body text not null, html text not null, checks jsonb not null, moderator_email text,
-    created_at timestamptz(3) not null, undated boolean not null, edited_at timestamptz(3),
+    created_at timestamptz(3) not null, undated boolean not null, edited_at timestamptz(3), warnings jsonb not null,
     id int, article_id int, parent_id int, root_id int, path text collate "C", depth int
   ) on commit drop`)
 }
@@ -52,6 +52,8 @@ export interface StagedComment {
   /** The file gave no date: `created_at` is the import's. */
   undated: boolean
   edited_at: string | null
+  /** The comment's warnings, reported once it is known to be imported (see reportCommentWarnings). */
+  warnings: string[]
 }
 
 export function stagedArticle(seq: number, record: ArticleRecord) {

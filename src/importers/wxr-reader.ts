@@ -55,17 +55,18 @@ export function wxrReader(sink: RecordSink, options: { includePings: boolean }):
     if (ping && !options.includePings) return sink.skip('ping')
     if (!ping && type !== '' && type !== 'comment') return sink.skip('otherType')
     const ref = id || `(no id) ${itemRef()}.${commentCount}`
-    if (!id) sink.warning({ record: 'comment', id: ref, reason: 'it has no wp:comment_id: imported, and known again by its author, date and text' })
+    const warnings: string[] = []
+    if (!id) warnings.push('it has no wp:comment_id: imported, and known again by its author, date and text')
     const createdAt = wordpressDate(field('date_gmt')) ?? wordpressDate(field('date'))
     const approved = field('approved')
     const status = statuses[approved]
-    if (!status) sink.warning({ record: 'comment', id: ref, reason: `unknown status "${approved}": imported as pending` })
+    if (!status) warnings.push(`unknown status "${approved}": imported as pending`)
     const parent = field('parent')
     const idNumber = Number(id)
     // Parley's own export says where each comment first came from; its ids are Parley's, never a WordPress site's.
     const source = meta.get(SOURCE_META.source)
     const email = field('author_email') || null
-    if (!email && !ping) sink.warning({ record: 'comment', id: ref, reason: 'it has no email address: imported without one' })
+    if (!email && !ping) warnings.push('it has no email address: imported without one')
     sink.comment({
       ref,
       source: source ?? (fromParley ? 'parley' : null),
@@ -85,6 +86,7 @@ export function wxrReader(sink: RecordSink, options: { includePings: boolean }):
       editedAt: null,
       checks: [],
       moderatorEmail: null,
+      warnings,
     })
   }
 
