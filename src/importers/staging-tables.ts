@@ -14,7 +14,7 @@ export async function createStagingTables(db: Db): Promise<void> {
   await db.execute(sql`create temp table import_articles (
     seq int primary key, ref text not null, label text not null, key text, problem text, source_site text,
     url text, title text, open boolean not null, created_at timestamptz(3), missing boolean,
-    article_id int
+    article_id int, created boolean not null default false
   ) on commit drop`)
   await db.execute(sql`create temp table import_comments (
     seq int primary key, ref text not null, source text, source_site text, source_id text not null,
@@ -60,6 +60,7 @@ export function stagedArticle(seq: number, record: ArticleRecord) {
   return {
     seq, ref: record.ref, label: record.label ?? record.ref, key: record.key, problem: record.problem ?? null, source_site: record.sourceSite ?? null,
     url: record.url, title: record.title, open: record.open, created_at: record.createdAt?.toISOString() ?? null,
+    created: false,
   }
 }
 
