@@ -54,7 +54,8 @@ export function wxrReader(sink: RecordSink, options: { includePings: boolean }):
     const ping = type === 'pingback' || type === 'trackback'
     if (ping && !options.includePings) return sink.skip('ping')
     if (!ping && type !== '' && type !== 'comment') return sink.skip('otherType')
-    const ref = id || `(no id) ${itemRef()}.${commentCount}`
+    // Never a comment id (those are numbers): how the file's order names a comment without one.
+    const ref = id || `#${commentCount} of item ${itemRef()} in the file`
     const warnings: string[] = []
     if (!id) warnings.push('it has no wp:comment_id: imported, and known again by its author, date and text')
     const createdAt = wordpressDate(field('date_gmt')) ?? wordpressDate(field('date'))
@@ -91,7 +92,7 @@ export function wxrReader(sink: RecordSink, options: { includePings: boolean }):
   }
 
   const onItem = (fields: ReadonlyMap<string, string>) => {
-    const label = postId || text(fields, 'title') || '(untitled)'
+    const label = postId || text(fields, 'title') || `${itemRef()} in the file`
     let key: string | null = /^\d+$/.test(postId) ? postId : null
     if (key === null) {
       key = shortLinkId(text(fields, 'link')) ?? shortLinkId(text(fields, 'guid')) ?? null

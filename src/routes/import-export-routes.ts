@@ -48,7 +48,7 @@ const importRoute = createRoute({
   request: {
     query: z.object({
       pings: z.optional(z.enum(['true', 'false'])).check(z.describe('Import pingbacks and trackbacks too')),
-      keyPrefix: z.optional(z.string().check(z.regex(keyPrefixPattern, 'A key prefix is 1-100 characters of A-Z a-z 0-9 . _ ~ : @ -'))).check(
+      keyPrefix: z.optional(z.string().check(z.regex(keyPrefixPattern, 'must be 1-100 characters of A-Z a-z 0-9 . _ ~ : @ -'))).check(
         z.describe('Put before every article key of the file (`blog-b:` makes post 12 the article `blog-b:12`): two sites whose post ids overlap keep their threads apart'),
       ),
       site: z.optional(z.string().check(z.minLength(1), z.maxLength(2000), z.regex(siteNamePattern, siteNameMessage))).check(
