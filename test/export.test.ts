@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { SaxesParser } from 'saxes'
 import { eq } from 'drizzle-orm'
-import { articles, instance, moderationLog } from '../src/db/schema.js'
+import { articles, comments, instance, moderationLog } from '../src/db/schema.js'
 import { createModerator } from '../src/auth/moderator-accounts.js'
 import { setupTestApp, testTime, type TestApp } from './support/test-app.js'
 import { signIn, type SignedIn } from './support/moderators.js'
@@ -148,6 +148,49 @@ describe('exporting', () => {
     expect(comparable(await exportJson(freshAdmin))).toEqual(comparable(await exportJson(admin)))
     const thread = async (app: TestApp) => (await app.request('/api/v1/articles/1148/comments?limit=100')).json()
     expect(await thread(fresh)).toEqual(await thread(t))
+  })
+
+  it('stores a JSON import\'s and a WXR import\'s texts alike (trimmed, NFC, no control characters, no U+FFFE/U+FFFF, LF line ends), so either export comes back to the same rows', async () => {
+    const admin = await signIn(t, 'admin')
+    const header = { format: 'parley-export', version: 1, exportedAt: '2026-11-26T20:00:00.000Z' }
+    // Decomposed é (e + U+0301), noncharacters, a bell, CRLF and a lone CR: what a hand-made or
+    // foreign JSON file may hold, and what XML either cannot carry or reads back otherwise.
+    const author = { name: '  Jose\u0301\uFFFE Ma\u0007rti\u0301n ', url: ' https://jose\u0301.example/\uFFFF ', email: ' Jose\u0301@Example.org ', moderator: null }
+    const body = 'First line\r\nsecond line\rthird\uFFFE line\uFFFF\r\n\r\n  <b>bold</b>\u0007 '
+    const file = JSON.stringify({
+      parley: header,
+      articles: [{ key: 'story', url: 'https://news.example/story/\uFFFE', title: ' Cafe\u0301\uFFFF ', open: true, createdAt: '2026-01-01T00:00:00.000Z' }],
+      comments: [{
+        id: 5, article: 'story', parentId: null, status: 'approved', author, ip: '192.0.2.5', userAgent: null, body, html: '', checks: [],
+        createdAt: '2026-01-02T10:00:00.000Z', editedAt: null, source: 'wordpress', sourceSite: 'blog.example', sourceId: '5',
+      }],
+    })
+    await importOk(t, admin, file, 'application/json')
+    const [stored] = await t.deps.db.select().from(comments)
+    expect(stored).toMatchObject({
+      authorName: 'Jos\u00e9 Ma rt\u00edn', authorUrl: 'https://xn--jos-dma.example/',
+      body: 'First line\nsecond line\nthird line\n\n  <b>bold</b>',
+    })
+    expect(await t.deps.secrets.decryptEmail(stored?.emailEncrypted ?? '')).toBe('Jos\u00e9@Example.org')
+    expect((await t.deps.db.select().from(articles))[0]).toMatchObject({ title: 'Caf\u00e9', url: 'https://news.example/story/' })
+
+    // Back through either export into a fresh Parley: the same rows.
+    const json = await exportJson(admin)
+    const wxr = await (await admin.get('/api/v1/admin/export?format=wxr')).text()
+    const freshAdmin = await signIn(fresh, 'admin')
+    expect(await importOk(fresh, freshAdmin, wxr)).toMatchObject({ comments: 1, errors: [], warnings: [] })
+    expect(comparable(await exportJson(freshAdmin))).toEqual(comparable(json))
+    await fresh.database.db.delete(comments)
+    await fresh.database.db.delete(articles)
+    expect(await importOk(fresh, freshAdmin, JSON.stringify(json), 'application/json')).toMatchObject({ comments: 1, errors: [], warnings: [] })
+    expect(comparable(await exportJson(freshAdmin))).toEqual(comparable(json))
+  })
+
+  it('stores a submitted comment\'s text as an imported one\'s: LF line ends, NFC name, no noncharacters', async () => {
+    await t.setSettings(openSettings)
+    const { comment } = await postComment(t, 'story', { body: 'One\r\nTwo\rThree\uFFFE', name: ' Jose\u0301\uFFFF ' })
+    const [stored] = await t.deps.db.select().from(comments).where(eq(comments.id, comment.id))
+    expect(stored).toMatchObject({ body: 'One\nTwo\nThree', authorName: 'Jos\u00e9' })
   })
 
   it('refuses a JSON file that is not well-formed, or not Parley\'s, with the line and column, importing nothing', async () => {

@@ -35,6 +35,21 @@ describe('importing every real export there is, twice', () => {
     const second = await importOk(t, admin, file)
     expect(second).toMatchObject({ articles: 0, comments: 0, errors: [], details: { alreadyImported: comments, removedBefore: 0 } })
     expect(await tableSnapshot(t)).toEqual(before)
+    // Nothing is said again about comments skipped as here already (no email, no id, a text cut…):
+    // what a second import reports is what it did.
+    expect(second.warnings.filter((w: { record: string }) => w.record === 'comment')).toEqual([])
+    expect(second.details.warningCount).toBe(second.warnings.length)
+  })
+
+  it('warns about a comment when it is imported, not again when a re-import skips it', async () => {
+    const admin = await signIn(t, 'admin')
+    // Its one comment has no email address.
+    const file = fixture('wordpress/importer-tests/wpi-valid-wxr-1.0.xml')
+    const first = await importOk(t, admin, file)
+    const commentWarnings = first.warnings.filter((w: { record: string }) => w.record === 'comment')
+    expect(commentWarnings.length).toBeGreaterThan(0)
+    const second = await importOk(t, admin, file)
+    expect(second).toMatchObject({ comments: 0, details: { alreadyImported: first.comments, warningCount: first.details.warningCount - commentWarnings.length } })
   })
 
   it('keeps every comment of two sites whose comment ids overlap, imported one after the other (theme test data, then theme preview)', async () => {

@@ -80,7 +80,7 @@ describe('a comment is its source, its site and its id there', () => {
       comments: 3,
       warnings: [{
         record: 'item', id: '99001',
-        reason: 'its article 99001 already holds wordpress comments from other-blog.example, another site than other-blog.example/second-install: the comments of both share it (a key prefix keeps the sites apart)',
+        reason: 'its article 99001 already holds comments from the WordPress site other-blog.example; these come from the WordPress site other-blog.example/second-install: joined as one article (if they are two, import with a key prefix)',
       }],
     })
     expect((await counts(t)).comments).toBe(6)
@@ -94,18 +94,74 @@ describe('a comment is its source, its site and its id there', () => {
     expect(shared.comments).toBe(2)
     expect(shared.warnings).toContainEqual({
       record: 'item', id: '1',
-      reason: 'its article 1 already holds wordpress comments from localhost, another site than wp-themes.com: the comments of both share it (a key prefix keeps the sites apart)',
+      reason: 'its article 1 already holds comments from the WordPress site localhost; these come from the WordPress site wp-themes.com, whose URL for it is https://wp-themes.com/?p=1, not http://localhost/?p=1: joined as one article (if they are two, import with a key prefix)',
     })
 
     await t.database.db.execute(sql`truncate comments, articles cascade`)
     await importOk(t, admin, fixture('wordpress/importer-tests/wpi-small-export.xml'))
     const apart = await importOk(t, admin, preview, 'application/xml', '?keyPrefix=preview-')
-    expect(apart.warnings.filter((w: { reason: string }) => w.reason.includes('share it'))).toEqual([])
+    expect(apart.warnings.filter((w: { reason: string }) => w.reason.includes('joined as one article'))).toEqual([])
     const keys = await t.deps.db.selectDistinct({ key: articles.key }).from(comments).innerJoin(articles, eq(articles.id, comments.articleId))
       .where(eq(comments.sourceSite, 'wp-themes.com'))
     expect(keys.map((a) => a.key).sort()).toEqual(['preview-1', 'preview-8'])
     const bad = await postImport(t, admin, preview, 'application/xml', '?keyPrefix=no%20spaces')
     expect(bad.status).toBe(422)
+  })
+})
+
+describe('two sources, one article', () => {
+  const commentsUrl = 'https://wpthemetestdata.wordpress.com/2012/01/03/template-comments/'
+  /** A Disqus forum's thread with the given identifier and link, and one post in it. */
+  const disqusThread = (identifier: string, link: string) => `<?xml version="1.0"?>
+<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">
+<thread dsq:id="77"><id>${identifier}</id><forum>news-forum</forum><link>${link}</link><title>Template: Comments</title><createdAt>2013-01-01T00:00:00Z</createdAt></thread>
+<post dsq:id="78"><message>From Disqus</message><createdAt>2013-02-01T10:00:00Z</createdAt><author><email>d@example.org</email><name>D</name></author><thread dsq:id="77"/></post>
+</disqus>`
+
+  it('joins another source\'s comments to the article with the same key and the same URL, and says so, naming the key and both sources', async () => {
+    const admin = await signIn(t, 'admin')
+    await importOk(t, admin, themeData)
+    const summary = await importOk(t, admin, disqusThread('1148', commentsUrl))
+    expect(summary).toMatchObject({ articles: 0, comments: 1, errors: [] })
+    expect(summary.warnings).toEqual([{
+      record: 'thread', id: '77',
+      reason: 'its article 1148 already holds comments from the WordPress site wpthemetestdata.wordpress.com; these come from the Disqus forum news-forum, at the same URL: joined as one article',
+    }])
+    expect(new Set((await t.deps.db.select().from(comments).innerJoin(articles, eq(articles.id, comments.articleId)).where(eq(articles.key, '1148'))).map((r) => r.comments.source)))
+      .toEqual(new Set(['wordpress', 'disqus']))
+  })
+
+  it('says when the two agree on the key but not the URL: maybe two articles (a key prefix keeps them apart)', async () => {
+    const admin = await signIn(t, 'admin')
+    await importOk(t, admin, themeData)
+    const summary = await importOk(t, admin, disqusThread('1148', 'https://news.example/another-story/'))
+    expect(summary.warnings).toEqual([{
+      record: 'thread', id: '77',
+      reason: `its article 1148 already holds comments from the WordPress site wpthemetestdata.wordpress.com; these come from the Disqus forum news-forum, whose URL for it is https://news.example/another-story/, not ${commentsUrl}: joined as one article (if they are two, import with a key prefix)`,
+    }])
+  })
+
+  it('keeps apart, and says so, a new article whose URL is that of an article here under another key', async () => {
+    const admin = await signIn(t, 'admin')
+    await importOk(t, admin, themeData)
+    const summary = await importOk(t, admin, disqusThread('template-comments', commentsUrl))
+    expect(summary).toMatchObject({ articles: 1, comments: 1 })
+    expect(summary.warnings).toEqual([{
+      record: 'thread', id: '77',
+      reason: 'its URL is also that of article 1148: imported apart, under key template-comments (if they are one article, join them with `npm run move -- template-comments 1148`)',
+    }])
+  })
+
+  it('says nothing when a file\'s comments join readers\' own comments, or comments of their own site', async () => {
+    const admin = await signIn(t, 'admin')
+    await t.setSettings(openSettings)
+    await postComment(t, '1148')
+    const first = await importOk(t, admin, themeData)
+    expect(first.warnings).toEqual([])
+    // A later export of the same blog: a new comment on the same post.
+    const later = otherBlog('https://wpthemetestdata.wordpress.com/').replace('<wp:post_id>99001</wp:post_id>', '<wp:post_id>1148</wp:post_id>')
+      .replaceAll(/<wp:comment_id>(\d+)<\/wp:comment_id>/g, '<wp:comment_id>9$1</wp:comment_id>').replaceAll(/<wp:comment_parent>(\d+)<\/wp:comment_parent>/g, (_, id) => `<wp:comment_parent>${id === '0' ? 0 : `9${id}`}</wp:comment_parent>`)
+    expect(await importOk(t, admin, later)).toMatchObject({ comments: 3, warnings: [] })
   })
 })
 

@@ -138,8 +138,8 @@ describe('importing a WordPress export (WXR)', () => {
     ])
     expect(summary.warnings).toEqual([
       { record: 'comment', id: '2', reason: 'it has no email address: imported without one' },
-      { record: 'comment', id: '5', reason: 'unknown status "maybe": imported as pending' },
       { record: 'comment', id: '3', reason: 'it has no valid date: dated at the import, as WordPress does' },
+      { record: 'comment', id: '5', reason: 'unknown status "maybe": imported as pending' },
       { record: 'comment', id: '6', reason: 'its author URL is not an http(s) URL: dropped' },
       { record: 'comment', id: '4', reason: 'its parent is not among its article\'s comments: imported as a top-level comment' },
     ])
@@ -181,11 +181,11 @@ describe('importing a WordPress export (WXR)', () => {
     const summary = await importOk(t, admin, file)
     expect(summary).toMatchObject({ articles: 1, comments: 2, errors: [] })
     expect(summary.warnings).toEqual([
+      { record: 'item', id: '7', reason: 'it appears twice in the file: the comments of both join one article, with the first one\'s link and title' },
       { record: 'comment', id: '1', reason: 'its author name is longer than 245 bytes: cut to them' },
       { record: 'comment', id: '1', reason: 'its author URL is longer than 200 bytes: dropped' },
       { record: 'comment', id: '2', reason: 'its text is longer than 65,525 bytes (WordPress\'s limit): cut to them' },
       { record: 'comment', id: '2', reason: 'its IP address is not one: dropped' },
-      { record: 'item', id: '7', reason: 'it appears twice in the file: the comments of both join one article, with the first one\'s link and title' },
     ])
     const rows = await t.deps.db.select().from(comments).orderBy(asc(comments.id))
     expect(rows.map((r) => [r.authorName.length, r.authorUrl, r.body.length, r.ip])).toEqual([[122, null, 9, null], [8, null, 65_525, null]])

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { spawn } from 'node:child_process'
+import { gzipSync } from 'node:zlib'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -167,8 +168,19 @@ describe('npm run move and npm run import', () => {
     expect(moved.output).toBe('Renamed some-id to hello-world (3 published comments), at https://example.org/hello-world/.\n')
     const refused = await run('src/cli/move.ts', ['some-id', 'x'])
     expect(refused).toEqual({ code: 1, output: 'Not moved: There is no article with this key.\n' })
-    const broken = await run('src/cli/import.ts', [join(dataDir, 'missing.xml')])
-    expect(broken.code).not.toBe(0)
+    // A mistyped name is one line and exit 2, never a stack trace.
+    const missing = join(dataDir, 'missing.xml')
+    expect(await run('src/cli/import.ts', [missing])).toEqual({ code: 2, output: `Not imported (nothing was): cannot read ${missing}: no such file.\n` })
+    expect(await run('src/cli/import.ts', [dataDir])).toEqual({ code: 2, output: `Not imported (nothing was): cannot read ${dataDir}: it is a directory.\n` })
+    // The gzipped export Disqus mails is read as it is: the same posts, known again.
+    const gzipped = join(dataDir, 'sample.xml.gz')
+    await writeFile(gzipped, gzipSync(fixture('disqus/export-sample.xml')))
+    const again = await run('src/cli/import.ts', [gzipped])
+    expect(again.output.split('\n').slice(0, 2)).toEqual([
+      'Imported 0 comments (0 approved, 0 pending, 0 spam, 0 trash; 0 replies, longest chain 0) into 0 new and 4 existing articles, from a disqus file.',
+      'Skipped 6: 0 pingbacks/trackbacks, 0 of other types, 6 imported before, 0 deleted here before.',
+    ])
+    expect(again.code).toBe(0)
 
     const reader = database.url ? database : await openPglite(`${dataDir}/pgdata`)
     try {

@@ -1,10 +1,12 @@
 import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { access, constants, stat } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { createSecrets } from '../crypto/secrets.js'
 import { importComments } from '../importers/import-comments.js'
+import { gunzipIfCompressed } from '../importers/gzip.js'
 import { ImportRefused } from '../importers/import-records.js'
 import { keyPrefixPattern } from '../articles/articles.js'
+import { siteNameMessage, siteNamePattern } from '../importers/source-site.js'
 import type { ImportSummary } from '../importers/import-summary.js'
 import { readNodeConfig, resolveSecret } from '../runtime/node-config.js'
 import { openCliDatabase } from './open-cli-database.js'
@@ -20,9 +22,12 @@ const { values, positionals } = parseArgs({
 })
 const file = positionals[0]
 const keyPrefix = values['key-prefix']
-if (!file || positionals.length > 1 || (keyPrefix !== '' && !keyPrefixPattern.test(keyPrefix))) {
+const badPrefix = keyPrefix !== '' && !keyPrefixPattern.test(keyPrefix)
+const badSite = values.site !== '' && !siteNamePattern.test(values.site)
+if (!file || positionals.length > 1 || badPrefix || badSite) {
   console.error(USAGE)
-  if (keyPrefix !== '' && !keyPrefixPattern.test(keyPrefix)) console.error('A key prefix is 1-100 characters of A-Z a-z 0-9 . _ ~ : @ -')
+  if (badPrefix) console.error('--key-prefix must be 1-100 characters of A-Z a-z 0-9 . _ ~ : @ -.')
+  if (badSite) console.error(`--site ${siteNameMessage}.`)
   process.exit(2)
 }
 
@@ -40,19 +45,49 @@ function report(summary: ImportSummary): string {
   return lines.join('\n')
 }
 
+/** Why the file cannot be read, in a few words: never a stack trace for a mistyped name. */
+function unreadable(error: unknown): string {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined
+  if (code === 'ENOENT') return 'no such file'
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied'
+  if (code === 'EISDIR') return 'it is a directory'
+  return error instanceof Error ? error.message : String(error)
+}
+
+let size: number
+try {
+  const info = await stat(file)
+  if (info.isDirectory()) throw Object.assign(new Error('a directory'), { code: 'EISDIR' })
+  await access(file, constants.R_OK)
+  size = info.size
+} catch (error) {
+  console.error(`Not imported (nothing was): cannot read ${file}: ${unreadable(error)}.`)
+  process.exit(2)
+}
+
+/** The file's bytes as they are read, counted for the progress bar (before any decompression). */
+async function* counted(source: AsyncIterable<Buffer>, onBytes: (n: number) => void): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source) {
+    onBytes(chunk.byteLength)
+    yield chunk
+  }
+}
+
 const config = readNodeConfig(process.env)
 const secrets = await createSecrets(await resolveSecret(process.env, config))
-const size = (await stat(file)).size
 const database = await openCliDatabase()
 const bar = process.stdout.isTTY && !values.json ? progressBar(size) : undefined
+let read = 0
 try {
-  const summary = await importComments(database.db, secrets, createReadStream(file, { highWaterMark: 256 * 1024 }), {
+  // A .gz export (Disqus mails them so) is read as it is: decompressed as it streams.
+  const bytes = gunzipIfCompressed(counted(createReadStream(file, { highWaterMark: 256 * 1024 }), (n) => (read += n)))
+  const summary = await importComments(database.db, secrets, bytes, {
     moderatorId: null,
     now: new Date(),
     includePings: values.pings,
     keyPrefix,
     site: values.site,
-    onProgress: bar?.update,
+    onProgress: bar ? ({ comments }) => bar.update({ bytes: read, comments }) : undefined,
   })
   bar?.done()
   console.log(values.json ? JSON.stringify(summary, null, 2) : report(summary))

@@ -24,14 +24,26 @@ const invisible = /(\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F}|(?<=\p{Extended_Pic
 /** Line and paragraph separators end a line as a newline does: a single line turns them into spaces. */
 const lineBreaks = /[\u0000-\u001F\u007F\u2028\u2029]/g
 
+/** U+FFFE and U+FFFF: noncharacters that XML cannot carry, so that a WXR export would drop them. */
+const noncharacters = /[\uFFFE\uFFFF]/g
+
 /**
- * What PostgreSQL and every reader can hold: no NUL or other control characters (a body keeps
- * its tabs and newlines), no lone surrogates. A single line (a name, a URL, a title) also loses
- * the invisible characters above.
+ * Text as Parley stores it, whichever way it came (a submission, an edit, any import): what
+ * PostgreSQL, XML and every reader can hold, so that an export in either format comes back as the
+ * same rows. No NUL or other control character (a body keeps its tabs and newlines), no lone
+ * surrogate, no U+FFFE/U+FFFF; a body's line ends are LF (CRLF and a lone CR are what XML reads
+ * back as LF anyway). A single line (a name, an email, a URL, a title) also loses the invisible
+ * characters above and is NFC, so that one name typed two ways is one name. Callers trim.
  */
 export function cleanText(value: string, { multiline }: { multiline: boolean }): string {
-  const wellFormed = value.toWellFormed()
+  const wellFormed = value.toWellFormed().replace(noncharacters, '')
   return multiline
-    ? wellFormed.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
-    : wellFormed.replace(lineBreaks, ' ').replace(invisible, (_match, shown: string | undefined) => shown ?? '')
+    ? wellFormed.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
+    : wellFormed.replace(lineBreaks, ' ').replace(invisible, (_match, shown: string | undefined) => shown ?? '').normalize('NFC')
 }
+
+/** One line as stored: a name, an email, a URL, a title (see cleanText), trimmed. */
+export const cleanLine = (value: string): string => cleanText(value, { multiline: false }).trim()
+
+/** A comment's text as stored (see cleanText), trimmed. */
+export const cleanBody = (value: string): string => cleanText(value, { multiline: true }).trim()

@@ -1,6 +1,6 @@
 import { validationError, type FieldError } from '../http/api-error.js'
 import type { Settings } from '../settings/settings-schema.js'
-import { byteLength, cleanText } from './clean-text.js'
+import { byteLength, cleanBody, cleanLine } from './clean-text.js'
 import { isEmail } from './is-email.js'
 import { wordpressMessages as messages } from './wordpress-messages.js'
 
@@ -83,10 +83,10 @@ export function normalizeUrl(input: string): string | undefined {
 
 /** WordPress's rules for a new comment (wp_handle_comment_submission), with its messages. */
 export function checkSubmission(raw: RawSubmission, settings: Pick<Settings, 'requireNameEmail'>): CleanSubmission {
-  const body = cleanText(raw.body ?? '', { multiline: true }).trim()
-  const name = cleanText(raw.name ?? '', { multiline: false }).trim()
-  const email = cleanText(raw.email ?? '', { multiline: false }).trim()
-  const urlInput = cleanText(raw.url ?? '', { multiline: false }).trim()
+  const body = cleanBody(raw.body ?? '')
+  const name = cleanLine(raw.name ?? '')
+  const email = cleanLine(raw.email ?? '')
+  const urlInput = cleanLine(raw.url ?? '')
   const errors: FieldError[] = []
 
   if (settings.requireNameEmail) {
@@ -115,7 +115,7 @@ export function checkSubmission(raw: RawSubmission, settings: Pick<Settings, 're
 
 /** An edit changes only the text: the same body rules. */
 export function checkBody(raw: string | undefined): string {
-  const body = cleanText(raw ?? '', { multiline: true }).trim()
+  const body = cleanBody(raw ?? '')
   const problem = bodyError(body)
   if (problem) throw validationError([problem])
   return body

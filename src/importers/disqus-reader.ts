@@ -36,9 +36,11 @@ export function disqusReader(sink: RecordSink): XmlReader {
   // A post whose thread is missing from the file has no forum to name.
   sink.origin({ source: 'disqus', site: '' })
   let posts = 0
+  let threads = 0
   const onThread = (fields: ReadonlyMap<string, string>) => {
+    threads++
     const ref = text(fields, '@dsq:id')
-    if (!ref) return sink.error({ record: 'thread', id: text(fields, 'id') || '(none)', reason: 'it has no dsq:id' })
+    if (!ref) return sink.error({ record: 'thread', id: text(fields, 'id') || `#${threads} in the file`, reason: 'it has no dsq:id' })
     const identifier = text(fields, 'id')
     let key = identifier
     if (!identifier) {
@@ -62,13 +64,15 @@ export function disqusReader(sink: RecordSink): XmlReader {
   const onPost = (fields: ReadonlyMap<string, string>) => {
     posts++
     const dsqId = text(fields, '@dsq:id')
-    const id = dsqId || `(no dsq:id) #${posts}`
+    // Never a dsq:id (those are numbers): how the file's order names a post without one.
+    const id = dsqId || `#${posts} in the file`
     const thread = text(fields, 'thread/@dsq:id')
     if (!thread) return sink.error({ record: 'post', id, reason: 'it names no thread' })
-    if (!dsqId) sink.warning({ record: 'post', id, reason: 'it has no dsq:id: imported, and known again by its author, date and text' })
+    const warnings: string[] = []
+    if (!dsqId) warnings.push('it has no dsq:id: imported, and known again by its author, date and text')
     const status: CommentStatus = isTrue(text(fields, 'isSpam')) ? 'spam' : isTrue(text(fields, 'isDeleted')) ? 'trash' : 'approved'
     const email = text(fields, 'author/email') || null
-    if (!email) sink.warning({ record: 'post', id, reason: 'it has no email address: imported without one' })
+    if (!email) warnings.push('it has no email address: imported without one')
     sink.comment({
       ref: id,
       source: 'disqus',
@@ -90,6 +94,7 @@ export function disqusReader(sink: RecordSink): XmlReader {
       editedAt: null,
       checks: [],
       moderatorEmail: null,
+      warnings,
     })
   }
 

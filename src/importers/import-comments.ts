@@ -8,8 +8,8 @@ import { ImportStaging } from './import-staging.js'
 import { analyzeStagingTables, createStagingTables } from './staging-tables.js'
 import { decodeChunks } from './text-chunks.js'
 import { readExport } from './read-export.js'
-import { addMissingArticles, mergeArticles, reportSharedArticles } from './merge-articles.js'
-import { assignIds, classifyComments } from './merge-comments.js'
+import { addMissingArticles, mergeArticles, reportSameUrls, reportSharedArticles } from './merge-articles.js'
+import { assignIds, classifyComments, reportCommentWarnings } from './merge-comments.js'
 import { buildTree } from './import-tree.js'
 import { storeStaged } from './store-staged.js'
 import { instanceId } from '../sources/instance-id.js'
@@ -75,7 +75,9 @@ export async function importComments(db: Db, secrets: Secrets, source: AsyncIter
     const problems = { errors: staging.errors, warnings: staging.warnings }
     await addMissingArticles(tx, keyPrefix, staging.warnings, nouns)
     const articles = await mergeArticles(tx, options.now, staging.warnings, nouns)
+    await reportSameUrls(tx, staging.warnings, nouns)
     const classified = await classifyComments(tx, problems, nouns, staging.fileOrigin, await instanceId(tx))
+    await reportCommentWarnings(tx, staging.warnings, nouns)
     await assignIds(tx)
     await reportSharedArticles(tx, staging.warnings, nouns)
     await buildTree(tx, staging.warnings, nouns.comment)

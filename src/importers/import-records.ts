@@ -53,6 +53,11 @@ export interface CommentRecord {
   checks: CheckResult[]
   /** A moderator's own reply, matched to an account by email on the way in. */
   moderatorEmail: string | null
+  /**
+   * What the reader changed or found missing (no email, no id, an unknown status…): reported with
+   * the comment only if it is imported, so that a re-import that skips it does not say it again.
+   */
+  warnings: string[]
 }
 
 /** One record that was not imported (error) or imported with a change (warning). */

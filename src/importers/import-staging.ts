@@ -2,7 +2,7 @@ import type { Db } from '../db/database.js'
 import type { Secrets } from '../crypto/secrets.js'
 import type { ArticleRecord, CommentRecord, ImportFormat, Origin, RecordProblem, RecordSink } from './import-records.js'
 import { articleKeyPattern } from '../articles/articles.js'
-import { cleanText } from '../comments/clean-text.js'
+import { cleanLine } from '../comments/clean-text.js'
 import { normalizeUrl } from '../comments/submission-rules.js'
 import { ProblemList } from './import-summary.js'
 import { EmailKeys, stageComment } from './stage-comment.js'
@@ -17,6 +17,8 @@ const BATCH_CHARS = 4_000_000
  * the chunk it came in, which stays in memory as long as the record does.
  */
 const CHUNKS_PER_FLUSH = 16
+
+const controlCharacter = /[\u0000-\u001F\u007F]/
 
 const commentNouns: Record<ImportFormat, string> = { wxr: 'comment', disqus: 'post', parley: 'comment' }
 
@@ -73,9 +75,9 @@ export class ImportStaging implements RecordSink {
   /** The article's URL and title pass the rules a moderator's would (http(s) only; a title of one line, 500 characters). */
   article(record: ArticleRecord): void {
     const id = record.label ?? record.ref
-    const url = record.url ? normalizeUrl(cleanText(record.url, { multiline: false }).trim()) : null
+    const url = record.url ? normalizeUrl(cleanLine(record.url)) : null
     if (url === undefined || (url && url.length > 2000)) this.warning({ record: 'article', id, reason: 'its URL is not an http(s) URL: dropped' })
-    const fullTitle = record.title === null ? null : cleanText(record.title, { multiline: false }).trim() || null
+    const fullTitle = record.title === null ? null : cleanLine(record.title) || null
     const title = fullTitle?.slice(0, 500) ?? null
     if (title !== fullTitle) this.warning({ record: 'article', id, reason: 'its title is longer than 500 characters: cut to them' })
     const sourceSite = this.options.site && record.sourceSite !== undefined ? this.options.site : record.sourceSite
@@ -95,6 +97,11 @@ export class ImportStaging implements RecordSink {
   }
 
   comment(record: CommentRecord): void {
+    // What names the comment for good, and its article: PostgreSQL holds no NUL, and a control
+    // character in an identity is a damaged file, not something to guess a repair for.
+    const identity = { source: record.source, sourceSite: record.sourceSite, sourceId: record.sourceId, article: record.articleRef, parent: record.parentRef }
+    const damaged = Object.entries(identity).find(([, value]) => value !== null && controlCharacter.test(value))
+    if (damaged) return this.error({ record: this.noun, id: record.ref, reason: `its ${damaged[0]} holds a control character: not imported` })
     this.comments.push(record)
     this.pendingChars += record.body.length
   }
@@ -137,7 +144,7 @@ export class ImportStaging implements RecordSink {
       const rows = this.articles.splice(0, BATCH).map((record) => stagedArticle(++this.articleSeq, record))
       await this.write(() => insertJsonRows(this.db, 'import_articles', rows))
     }
-    const context = { secrets: this.secrets, keys: this.keys, now: this.options.now, noun: this.noun, warn: (p: RecordProblem) => this.warning(p) }
+    const context = { secrets: this.secrets, keys: this.keys, now: this.options.now }
     while (this.comments.length > 0) {
       let count = 0
       let chars = 0

@@ -80,7 +80,7 @@ export async function mergeArticles(db: Db, now: Date, warnings: ProblemList, no
       returning 1
     )
     select count(*)::int as n from ins`)
-  await db.execute(sql`update import_articles s set article_id = a.id from articles a where a.key = s.key and s.article_id is null`)
+  await db.execute(sql`update import_articles s set article_id = a.id, created = true from articles a where a.key = s.key and s.article_id is null`)
   const [updated] = await queryRows<{ n: number }>(db, sql`
     with upd as (
       update articles a set url = coalesce(a.url, w.url), title = coalesce(a.title, w.title), version = a.version + 1
@@ -92,27 +92,62 @@ export async function mergeArticles(db: Db, now: Date, warnings: ProblemList, no
   return { created: created?.n ?? 0, updated: updated?.n ?? 0, existing: existing?.n ?? 0 }
 }
 
+/** A source and site as a sentence names them: `the WordPress site blog.example`, `the Disqus forum news`. */
+export function originName(source: string, site: string): string {
+  const kind: Record<string, [string, string]> = { wordpress: ['WordPress', 'site'], disqus: ['Disqus', 'forum'], parley: ['Parley', 'instance'] }
+  const [name, noun] = kind[source] ?? [source, 'site']
+  return site ? `the ${name} ${noun} ${site}` : `a ${name} ${noun} the file does not name`
+}
+
 /**
- * Two sites of one kind (two WordPress blogs, two Disqus forums) whose post ids or identifiers
- * overlap bring their comments to one article: nothing is lost, but two threads become one, so
- * the import says so, naming both sites, for each article where it happens (a key prefix keeps
- * the sites apart). Read once the comments to import are known (import_ids).
+ * Comments of another origin joining an article: the same key means the same article, whichever
+ * site or source the comments come from (a publisher moving two sites into one Parley), but two
+ * threads becoming one is never silent. For each article that already holds imported comments of
+ * another source or site than this file's (readers' own comments here, and the file's own site,
+ * are not another), a warning names the key, both origins and whether the URLs agree (two sites
+ * whose post ids overlap: a key prefix keeps them apart). Read once the comments to import are
+ * known (import_ids), before they are stored.
  */
 export async function reportSharedArticles(db: Db, warnings: ProblemList, nouns: Nouns): Promise<void> {
-  await report<{ label: string; key: string; site: string; other: string; source: string }>(db, sql`
-    select distinct on (i.article_id) i.seq, a.label, a.key, i.source, i.source_site as site, other.source_site as other
+  await report<{ label: string; key: string; source: string; site: string; other_source: string; other_site: string; file_url: string | null; here_url: string | null }>(db, sql`
+    select distinct on (i.article_id) i.seq, a.label, a.key, i.source, i.source_site as site, other.source as other_source,
+      other.source_site as other_site, a.url as file_url, here.url as here_url
     from import_ids i
-    join lateral (select label, key from import_articles s where s.article_id = i.article_id order by s.seq limit 1) a on true
+    join articles here on here.id = i.article_id
+    join lateral (select label, key, url from import_articles s where s.article_id = i.article_id order by s.seq limit 1) a on true
     join lateral (
-      select c.source_site from comments c
-      where c.article_id = i.article_id and c.source = i.source and c.source_site not in ('', i.source_site) limit 1
+      select c.source, c.source_site from comments c
+      where c.article_id = i.article_id and c.source is not null
+        and not (c.source = i.source and (c.source_site = i.source_site or c.source_site = '' or i.source_site = ''))
+      limit 1
     ) other on true
-    where i.source in ('wordpress', 'disqus')
     order by i.article_id, i.seq`, warnings,
+  (row) => {
+    const urls = row.file_url && row.here_url && row.file_url !== row.here_url
+      ? `, whose URL for it is ${row.file_url}, not ${row.here_url}: joined as one article (if they are two, import with a key prefix)`
+      : row.file_url && row.file_url === row.here_url ? ', at the same URL: joined as one article' : ': joined as one article (if they are two, import with a key prefix)'
+    return {
+      record: nouns.article,
+      id: row.label,
+      reason: `its article ${row.key} already holds comments from ${originName(row.other_source, row.other_site)}; these come from ${originName(row.source, row.site)}${urls}`,
+    }
+  })
+}
+
+/**
+ * An article this import creates whose URL is an article's here under another key: kept apart (the
+ * key is what pages name; a guess could join two stories), and said so, with the move that joins
+ * them. Read once mergeArticles has created the articles.
+ */
+export async function reportSameUrls(db: Db, warnings: ProblemList, nouns: Nouns): Promise<void> {
+  await report<{ label: string; key: string; other: string }>(db, sql`
+    select distinct on (s.article_id) s.seq, s.label, s.key, a.key as other
+    from import_articles s join articles a on a.url = s.url
+    where s.created and not exists (select 1 from import_articles n where n.created and n.article_id = a.id)
+    order by s.article_id, s.seq, a.id`, warnings,
   (row) => ({
     record: nouns.article,
     id: row.label,
-    reason: `its article ${row.key} already holds ${row.source} comments from ${row.other}, another site than ${row.site || 'this file\'s'}: `
-      + 'the comments of both share it (a key prefix keeps the sites apart)',
+    reason: `its URL is also that of article ${row.other}: imported apart, under key ${row.key} (if they are one article, join them with \`npm run move -- ${row.key} ${row.other}\`)`,
   }))
 }

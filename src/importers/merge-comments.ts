@@ -59,6 +59,20 @@ export async function classifyComments(db: Db, problems: { errors: ProblemList; 
 }
 
 /**
+ * The warnings the readers and staging kept with each comment, said for the comments that are
+ * imported: one skipped as here already (or deleted here, or an error) was reported when it was
+ * imported, so a re-import of the same file does not repeat them. Read after classifyComments.
+ */
+export async function reportCommentWarnings(db: Db, warnings: ProblemList, nouns: Nouns): Promise<void> {
+  await report<{ ref: string; reason: string }>(db, sql`
+    select r.seq, w.n, r.ref, w.reason from import_rows r
+    join import_comments s on s.seq = r.seq
+    cross join lateral jsonb_array_elements_text(s.warnings) with ordinality w (reason, n)
+    where r.article_id is not null and not r.duplicate and r.existing_id is null and not r.removed`, warnings,
+  (row) => ({ record: nouns.comment, id: row.ref, reason: row.reason }), sql`seq, n`)
+}
+
+/**
  * Gives every comment to import its id: the one it had (WordPress's, Parley's) where that id is
  * free, else a new one from the sequence, in date order. The sequence first moves past every
  * id kept, so that no comment submitted meanwhile can draw one of them.

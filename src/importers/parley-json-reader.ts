@@ -4,9 +4,16 @@ import { ImportRefused, type RecordSink } from './import-records.js'
 import { JsonTopLevel, MAX_ELEMENT, type Position } from './json-elements.js'
 import { isoDate } from './record-values.js'
 
-const idOf = (value: unknown): string => {
-  const id = typeof value === 'object' && value !== null && 'id' in value ? value.id : undefined
-  return typeof id === 'number' || typeof id === 'string' ? String(id) : '(none)'
+/** Which field of an entry is wrong, as the end of a sentence: `: its author.email is missing or not valid`. */
+const fieldOf = (issues: readonly { path: readonly PropertyKey[] }[]): string => {
+  const path = issues[0]?.path.map(String).join('.') ?? ''
+  return path ? `: its ${path} is missing or not valid` : ': it is not an object'
+}
+
+/** How a message names an entry it cannot read: its id or key, else where it is in the file. */
+const idOf = (value: unknown, name: 'id' | 'key', at: Position): string => {
+  const id = typeof value === 'object' && value !== null && name in value ? (value as Record<string, unknown>)[name] : undefined
+  return typeof id === 'number' || (typeof id === 'string' && id !== '') ? String(id).slice(0, 200) : `at line ${at.line}`
 }
 
 /**
@@ -23,17 +30,19 @@ export function parleyJsonReader(sink: RecordSink): { parser: JsonTopLevel; fini
     if (!exportHeaderSchema.safeParse(value).success) throw new ImportRefused('not a Parley export of a version this Parley reads')
     header = true
   }
-  const onElement = (key: string, value: unknown) => {
+  const onElement = (key: string, value: unknown, at: Position) => {
     if (key === 'articles') {
       const parsed = exportedArticleSchema.safeParse(value)
-      const key = parsed.success ? parsed.data.key : idOf(value)
-      if (!parsed.success || !articleKeyPattern.test(key)) return sink.error({ record: 'article', id: key, reason: 'it is not a valid article entry' })
-      const { url, title, open, createdAt } = parsed.data
+      if (!parsed.success) return sink.error({ record: 'article', id: idOf(value, 'key', at), reason: `it is not a valid article entry${fieldOf(parsed.error.issues)}` })
+      const { key, url, title, open, createdAt } = parsed.data
+      if (!articleKeyPattern.test(key)) return sink.error({ record: 'article', id: idOf(value, 'key', at), reason: 'its key is not a valid article key' })
       sink.article({ ref: key, key, url, title, open, createdAt: isoDate(createdAt) })
     } else if (key === 'comments') {
       const parsed = exportedCommentSchema.safeParse(value)
-      if (!parsed.success) return sink.error({ record: 'comment', id: idOf(value), reason: `it is not a valid comment entry (${parsed.error.issues[0]?.path.join('.') ?? ''})` })
+      if (!parsed.success) return sink.error({ record: 'comment', id: idOf(value, 'id', at), reason: `it is not a valid comment entry${fieldOf(parsed.error.issues)}` })
       const c = parsed.data
+      const editedAt = c.editedAt === null ? null : isoDate(c.editedAt)
+      const warnings = c.editedAt !== null && !editedAt ? ['its edit date is not a valid date: dropped'] : []
       sink.comment({
         ref: String(c.id),
         source: c.source ?? 'parley',
@@ -50,9 +59,10 @@ export function parleyJsonReader(sink: RecordSink): { parser: JsonTopLevel; fini
         userAgent: c.userAgent,
         body: c.body,
         createdAt: isoDate(c.createdAt),
-        editedAt: c.editedAt === null ? null : isoDate(c.editedAt),
+        editedAt,
         checks: c.checks,
         moderatorEmail: c.author.moderator?.email ?? null,
+        warnings,
       })
     }
   }

@@ -26,7 +26,14 @@ export async function readExport(chunks: AsyncIterable<string>, sink: RecordSink
     afterChunk()
   }
 
-  if (first.value.trimStart().startsWith('{')) {
+  const start = first.value.trimStart().charAt(0)
+  if (start === '[') {
+    throw new ImportRefused('the file is a JSON array; a Parley export is a JSON object, {"parley": {…}, "articles": […], "comments": […]}, as GET /api/v1/admin/export?format=json writes it')
+  }
+  if (start !== '{' && start !== '<') {
+    throw new ImportRefused('the file is neither XML (a WordPress or Disqus export, which starts with "<") nor JSON (a Parley export, which starts with "{")')
+  }
+  if (start === '{') {
     sink.begin('parley')
     const json = parleyJsonReader(sink)
     for await (const chunk of all) {

@@ -17,3 +17,8 @@ export function sourceSite(url: string): string {
     return trimmed.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/[?#].*$/, '').replace(/\/+$/, '').toLowerCase()
   }
 }
+
+/** A site named by hand (`--site`, `?site=`) is stored as every comment's source site: no control characters (PostgreSQL holds no NUL). */
+export const siteNamePattern = /^[^\u0000-\u001F\u007F]{1,2000}$/
+/** As the end of a sentence naming the field: `site must not hold control characters.` */
+export const siteNameMessage = 'must not hold control characters'

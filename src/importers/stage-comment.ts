@@ -1,10 +1,10 @@
 import type { Secrets } from '../crypto/secrets.js'
 import { normalizeEmail } from '../crypto/secrets.js'
-import { byteLength, cleanText } from '../comments/clean-text.js'
+import { byteLength, cleanBody, cleanLine, cleanText } from '../comments/clean-text.js'
 import { renderBody } from '../comments/render-body.js'
 import { MAX_TAGS, countTags, limits, normalizeUrl } from '../comments/submission-rules.js'
 import { MAX_ID } from '../http/request-context.js'
-import type { CommentRecord, RecordProblem } from './import-records.js'
+import type { CommentRecord } from './import-records.js'
 import type { StagedComment } from './staging-tables.js'
 
 /** Cuts text to at most `max` UTF-8 bytes, never inside a character. */
@@ -47,9 +47,6 @@ export interface StageContext {
   keys: EmailKeys
   /** The import's time: the date of a comment that has none. */
   now: Date
-  /** What the file calls a comment (`comment`, `post`), for warnings. */
-  noun: string
-  warn(problem: RecordProblem): void
 }
 
 /**
@@ -63,25 +60,28 @@ async function fingerprint(record: CommentRecord): Promise<string> {
 }
 
 /**
- * A comment as it will be stored, through the same cleaning as a submitted one: control
- * characters out, WordPress's length limits for the name, URL and text, http(s) URLs only, the
+ * A comment as it will be stored, through the same cleaning as a submitted one (cleanLine,
+ * cleanBody: NFC lines, LF line ends, no control characters or noncharacters), so that it is stored
+ * alike whichever format brought it; WordPress's length limits for the name, URL and text, http(s) URLs only, the
  * body rendered and sanitized by the one renderer, the email encrypted and hashed with the
- * site's secret. Every change to what the file says is a warning: a name or text cut to
+ * site's secret. Every change to what the file says is a warning, kept with the staged row
+ * beside the reader's (reported only if the comment is imported): a name or text cut to
  * WordPress's limit (a text over 65,525 bytes is cut rather than refused: its author, date and
  * place in the thread, and its replies, are kept), a URL or IP dropped, a missing date, markup
  * past MAX_TAGS shown as text.
  */
 export async function stageComment(seq: number, record: CommentRecord, context: StageContext): Promise<StagedComment> {
-  const problem = (reason: string) => context.warn({ record: context.noun, id: record.ref, reason })
-  const fullName = cleanText(record.authorName, { multiline: false }).trim()
+  const warnings = [...record.warnings]
+  const problem = (reason: string) => warnings.push(reason)
+  const fullName = cleanLine(record.authorName)
   const name = truncateBytes(fullName, limits.name)
   if (name !== fullName) problem(`its author name is longer than ${limits.name} bytes: cut to them`)
-  const rawUrl = cleanText(record.authorUrl ?? '', { multiline: false }).trim()
+  const rawUrl = cleanLine(record.authorUrl ?? '')
   const url = rawUrl ? normalizeUrl(rawUrl) : null
   if (url === undefined) problem('its author URL is not an http(s) URL: dropped')
   else if (url && byteLength(url) > limits.url) problem(`its author URL is longer than ${limits.url} bytes: dropped`)
-  const email = cleanText(record.email ?? '', { multiline: false }).trim() || null
-  const fullBody = cleanText(record.body, { multiline: true }).trim()
+  const email = cleanLine(record.email ?? '') || null
+  const fullBody = cleanBody(record.body)
   const body = truncateBytes(fullBody, limits.body)
   if (body !== fullBody) problem(`its text is longer than ${limits.body.toLocaleString('en-US')} bytes (WordPress's limit): cut to them`)
   // A submission with this much markup is refused (the sanitizer's time grows with the square of
@@ -114,10 +114,12 @@ export async function stageComment(seq: number, record: CommentRecord, context: 
     user_agent: rawAgent.slice(0, 1000) || null,
     body,
     html: renderBody(markup ? body.replaceAll('<', '&lt;') : body),
-    checks: record.checks,
-    moderator_email: record.moderatorEmail,
+    // Free text from the file (a Parley export's filter verdicts): cleaned like any, NUL included.
+    checks: record.checks.map((check) => ({ ...check, filter: cleanLine(check.filter), reason: cleanLine(check.reason) })),
+    moderator_email: record.moderatorEmail === null ? null : cleanLine(record.moderatorEmail),
     created_at: (record.createdAt ?? context.now).toISOString(),
     undated: record.createdAt === null,
     edited_at: record.editedAt?.toISOString() ?? null,
+    warnings,
   }
 }

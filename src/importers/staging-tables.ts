@@ -14,14 +14,14 @@ export async function createStagingTables(db: Db): Promise<void> {
   await db.execute(sql`create temp table import_articles (
     seq int primary key, ref text not null, label text not null, key text, problem text, source_site text,
     url text, title text, open boolean not null, created_at timestamptz(3), missing boolean,
-    article_id int
+    article_id int, created boolean not null default false
   ) on commit drop`)
   await db.execute(sql`create temp table import_comments (
     seq int primary key, ref text not null, source text, source_site text, source_id text not null,
     article_ref text not null, parent_ref text, preferred_id int, status comment_status not null,
     author_name text not null, author_url text, email_encrypted text, email_hash text, avatar smallint, ip text, user_agent text,
     body text not null, html text not null, checks jsonb not null, moderator_email text,
-    created_at timestamptz(3) not null, undated boolean not null, edited_at timestamptz(3),
+    created_at timestamptz(3) not null, undated boolean not null, edited_at timestamptz(3), warnings jsonb not null,
     id int, article_id int, parent_id int, root_id int, path text collate "C", depth int
   ) on commit drop`)
 }
@@ -52,12 +52,15 @@ export interface StagedComment {
   /** The file gave no date: `created_at` is the import's. */
   undated: boolean
   edited_at: string | null
+  /** The comment's warnings, reported once it is known to be imported (see reportCommentWarnings). */
+  warnings: string[]
 }
 
 export function stagedArticle(seq: number, record: ArticleRecord) {
   return {
     seq, ref: record.ref, label: record.label ?? record.ref, key: record.key, problem: record.problem ?? null, source_site: record.sourceSite ?? null,
     url: record.url, title: record.title, open: record.open, created_at: record.createdAt?.toISOString() ?? null,
+    created: false,
   }
 }
 

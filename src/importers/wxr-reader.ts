@@ -54,18 +54,20 @@ export function wxrReader(sink: RecordSink, options: { includePings: boolean }):
     const ping = type === 'pingback' || type === 'trackback'
     if (ping && !options.includePings) return sink.skip('ping')
     if (!ping && type !== '' && type !== 'comment') return sink.skip('otherType')
-    const ref = id || `(no id) ${itemRef()}.${commentCount}`
-    if (!id) sink.warning({ record: 'comment', id: ref, reason: 'it has no wp:comment_id: imported, and known again by its author, date and text' })
+    // Never a comment id (those are numbers): how the file's order names a comment without one.
+    const ref = id || `#${commentCount} of item ${itemRef()} in the file`
+    const warnings: string[] = []
+    if (!id) warnings.push('it has no wp:comment_id: imported, and known again by its author, date and text')
     const createdAt = wordpressDate(field('date_gmt')) ?? wordpressDate(field('date'))
     const approved = field('approved')
     const status = statuses[approved]
-    if (!status) sink.warning({ record: 'comment', id: ref, reason: `unknown status "${approved}": imported as pending` })
+    if (!status) warnings.push(`unknown status "${approved}": imported as pending`)
     const parent = field('parent')
     const idNumber = Number(id)
     // Parley's own export says where each comment first came from; its ids are Parley's, never a WordPress site's.
     const source = meta.get(SOURCE_META.source)
     const email = field('author_email') || null
-    if (!email && !ping) sink.warning({ record: 'comment', id: ref, reason: 'it has no email address: imported without one' })
+    if (!email && !ping) warnings.push('it has no email address: imported without one')
     sink.comment({
       ref,
       source: source ?? (fromParley ? 'parley' : null),
@@ -85,11 +87,12 @@ export function wxrReader(sink: RecordSink, options: { includePings: boolean }):
       editedAt: null,
       checks: [],
       moderatorEmail: null,
+      warnings,
     })
   }
 
   const onItem = (fields: ReadonlyMap<string, string>) => {
-    const label = postId || text(fields, 'title') || '(untitled)'
+    const label = postId || text(fields, 'title') || `${itemRef()} in the file`
     let key: string | null = /^\d+$/.test(postId) ? postId : null
     if (key === null) {
       key = shortLinkId(text(fields, 'link')) ?? shortLinkId(text(fields, 'guid')) ?? null

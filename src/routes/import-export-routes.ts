@@ -6,6 +6,7 @@ import { ApiError, validationError } from '../http/api-error.js'
 import { DEFAULT_IMPORT_MAX_BYTES, IMPORT_PATH, limitedBody } from '../http/import-body.js'
 import { ownOrigin } from '../http/origins.js'
 import { ImportRefused } from '../importers/import-records.js'
+import { siteNameMessage, siteNamePattern } from '../importers/source-site.js'
 import { keyPrefixPattern } from '../articles/articles.js'
 import { jsonExport } from '../exports/json-export.js'
 import { wxrExport } from '../exports/wxr-export.js'
@@ -48,10 +49,10 @@ const importRoute = createRoute({
   request: {
     query: z.object({
       pings: z.optional(z.enum(['true', 'false'])).check(z.describe('Import pingbacks and trackbacks too')),
-      keyPrefix: z.optional(z.string().check(z.regex(keyPrefixPattern, 'A key prefix is 1-100 characters of A-Z a-z 0-9 . _ ~ : @ -'))).check(
+      keyPrefix: z.optional(z.string().check(z.regex(keyPrefixPattern, 'must be 1-100 characters of A-Z a-z 0-9 . _ ~ : @ -'))).check(
         z.describe('Put before every article key of the file (`blog-b:` makes post 12 the article `blog-b:12`): two sites whose post ids overlap keep their threads apart'),
       ),
-      site: z.optional(z.string().check(z.minLength(1), z.maxLength(2000))).check(
+      site: z.optional(z.string().check(z.minLength(1), z.maxLength(2000), z.regex(siteNamePattern, siteNameMessage))).check(
         z.describe('The site the file\'s comments come from, instead of the one it names (a WXR\'s blog URL, a Disqus forum): a site whose address changed since an earlier import, or two installations at one address'),
       ),
     }),
