@@ -1,5 +1,4 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { readFileSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
@@ -11,6 +10,7 @@ import { SCREENSHOTS, launchBrowser } from './support/browser.js'
 import { loopbackServer } from './support/loopback-server.js'
 import { signIn } from './support/moderators.js'
 import { openSettings, postComment } from './support/seed.js'
+import { xss } from './support/corpora.js'
 
 declare global {
   interface Window {
@@ -283,8 +283,8 @@ describe('the widget on /demo', () => {
   })
 })
 
-// payloadbox/xss-payload-list (test/fixtures/README.md): a spread of 200 of its 6,613 payloads.
-const payloads = readFileSync(new URL('./fixtures/attacks/xss-payloads.txt', import.meta.url), 'utf8').split('\n').filter((_, i) => i % 33 === 0).slice(0, 200)
+// payloadbox/xss-payload-list (test/support/corpora.ts): a spread of 200 of its 6,613 payloads.
+const payloads = xss.filter((_, i) => i % 33 === 0).slice(0, 200)
 
 describe('script in a comment', () => {
   it('never runs, in the widget or on the plain page', async () => {
