@@ -8,7 +8,11 @@ export default defineConfig({
     // The browser tests drive the widget and the dashboard; the database behind them is incidental
     // (its logic the same on both engines), so they run in the embedded run only.
     // The start gate exists for PGlite only (Node on PostgreSQL has none): embedded run only.
-    exclude: process.env.DATABASE_URL ? ['test/widget-browser.test.ts', 'test/admin-browser.test.ts', 'test/start-gate.test.ts'] : ['test/database-outage.test.ts'],
+    // The prepared-statements test asks PostgreSQL's pg_prepared_statements on the app's pooled
+    // connections; PGlite has neither a pool nor round trips to save: PostgreSQL run only.
+    exclude: process.env.DATABASE_URL
+      ? ['test/widget-browser.test.ts', 'test/admin-browser.test.ts', 'test/start-gate.test.ts']
+      : ['test/database-outage.test.ts', 'test/prepared-statements.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
