@@ -1,22 +1,22 @@
-// Split by engine: of every four entries PGlite sends the first, PostgreSQL the second (see `share`
-// below and test/support/corpus-share.ts); FULL_CORPORA=1 sends it whole on either.
-import { readFileSync } from 'node:fs'
+// The Big List of Naughty Strings and payloadbox's SQL injection list (test/support/corpora.ts):
+// every entry through the submission rules below, on every run; a fixed sample through HTTP.
 import { describe, expect, it } from 'vitest'
 import { count, eq } from 'drizzle-orm'
 import { articles, comments } from '../src/db/schema.js'
+import { ApiError } from '../src/http/api-error.js'
+import { checkBody, checkSubmission, limits } from '../src/comments/submission-rules.js'
+import { byteLength, cleanText } from '../src/comments/clean-text.js'
+import { renderBody } from '../src/comments/render-body.js'
 import { setupTestApp } from './support/test-app.js'
-import { corpusShare } from './support/corpus-share.js'
+import { blns, edges, httpSample, naughty, sampleLabel, specialClasses, sqli } from './support/corpora.js'
+import { scriptIn } from './support/hostile-checks.js'
 
 const t = await setupTestApp()
 
-const fixture = (name: string) => readFileSync(new URL(`./fixtures/attacks/${name}`, import.meta.url), 'utf8')
-// The Big List of Naughty Strings and payloadbox's SQL injection list (test/fixtures/README.md).
-const blns = JSON.parse(fixture('blns.json')) as string[]
-const sqli = fixture('sqli-payloads.txt').split('\n').slice(0, -1)
-const strings = [...new Set([...blns, ...sqli])]
-/** What each test sends: a quarter of both corpora here, another on the other engine (test/support/corpus-share.ts). */
-const share = corpusShare()
-const sent = share.pick(strings)
+/** What the functions take: every string of both corpora, and the edge strings no corpus holds. */
+const strings = [...naughty, ...edges]
+/** What each request test sends: the fixed sample of both corpora, and the edge strings. */
+const sent = [...httpSample(naughty), ...edges]
 
 // No client can put a lone surrogate in a URL: it sends the replacement character's bytes instead.
 const inPath = (value: string) => encodeURIComponent(value.toWellFormed())
@@ -77,13 +77,97 @@ function expectNoErrorLogged() {
   expect(t.logLines.filter((line) => /"level":"(error|warn)"/.test(line))).toEqual([])
 }
 
-// Thousands of requests per test: minutes on PGlite when the other core is busy too, hence the long timeouts.
-describe(`naughty strings in every field (${share.label})`, () => {
-  it('has the whole corpora', () => {
+/** The field errors of a refusal by the rules; anything else they throw fails the test. */
+function refusal(error: unknown, what: string): { field: string; code: string }[] {
+  expect(error, what).toBeInstanceOf(ApiError)
+  const { status, code, errors } = error as ApiError
+  expect({ status, code }, what).toEqual({ status: 422, code: 'validation_failed' })
+  expect(errors?.length, what).toBeGreaterThan(0)
+  return (errors ?? []).map(({ field, code: fieldCode }) => ({ field, code: fieldCode }))
+}
+
+/** The rules' verdict, or the field errors of their refusal. */
+function verdict<T>(run: () => T, what: string): { ok: T } | { refused: { field: string; code: string }[] } {
+  try {
+    return { ok: run() }
+  } catch (error) {
+    return { refused: refusal(error, what) }
+  }
+}
+
+const singleLineForbidden = /[\u0000-\u001F\u007F\u061C\u180E\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/
+const multilineForbidden = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
+
+describe('naughty strings through the submission rules, every one', () => {
+  it('has the whole corpora, and the HTTP sample has every special kind of entry', () => {
     expect(blns).toHaveLength(515)
     expect(sqli).toHaveLength(1821)
-    expect(strings.length).toBeGreaterThan(2100)
+    expect(naughty.length).toBeGreaterThan(2100)
+    // A fixed sample: every 16th entry and the special ones, well under the whole.
+    expect(sent.length).toBeGreaterThan(naughty.length / 16)
+    expect(sent.length).toBeLessThan(naughty.length / 8)
+    for (const [kind, { test }] of Object.entries(specialClasses)) {
+      if (naughty.some(test)) expect(sent.some(test), kind).toBe(true)
+    }
+    expect(sent.some((s) => s.includes('\u0000')), 'NUL').toBe(true)
+    expect(sent.some((s) => !s.isWellFormed()), 'lone surrogate').toBe(true)
   })
+
+  it('cleanText leaves well-formed text with none of the characters it removes, and is idempotent', () => {
+    for (const s of strings) {
+      const line = cleanText(s, { multiline: false })
+      const text = cleanText(s, { multiline: true })
+      expect(line.isWellFormed() && text.isWellFormed(), JSON.stringify(s)).toBe(true)
+      expect(line, JSON.stringify(s)).not.toMatch(singleLineForbidden)
+      expect(text, JSON.stringify(s)).not.toMatch(multilineForbidden)
+      expect(cleanText(line, { multiline: false }), JSON.stringify(s)).toBe(line)
+      expect(cleanText(text, { multiline: true }), JSON.stringify(s)).toBe(text)
+    }
+  })
+
+  it('checkSubmission accepts or refuses any string in any field, refusing only that field, and keeps only clean text', () => {
+    const valid = { body: 'A comment', name: 'Reader', email: 'reader@example.com', url: 'https://reader.example/' }
+    const outcomes = { accepted: 0, refused: 0 }
+    for (const s of strings) {
+      for (const field of ['body', 'name', 'email', 'url'] as const) {
+        const what = `${field} = ${JSON.stringify(s).slice(0, 120)}`
+        const result = verdict(() => checkSubmission({ ...valid, [field]: s }, { requireNameEmail: true }), what)
+        if ('refused' in result) {
+          expect(result.refused.map((e) => e.field), what).toEqual([field])
+          outcomes.refused++
+          continue
+        }
+        outcomes.accepted++
+        const clean = result.ok
+        for (const line of [clean.name, clean.email ?? '', clean.url ?? '']) {
+          expect(line.isWellFormed(), what).toBe(true)
+          expect(line, what).not.toMatch(singleLineForbidden)
+        }
+        expect(clean.body, what).not.toMatch(multilineForbidden)
+        expect(byteLength(clean.name), what).toBeLessThanOrEqual(limits.name)
+        if (clean.url !== null) {
+          expect(['http:', 'https:'], what).toContain(new URL(clean.url).protocol)
+          expect(byteLength(clean.url), what).toBeLessThanOrEqual(limits.url)
+        }
+        expect(scriptIn(renderBody(clean.body)), what).toEqual([])
+      }
+    }
+    expect(outcomes.accepted).toBeGreaterThan(strings.length)
+    expect(outcomes.refused).toBeGreaterThan(strings.length / 2)
+  })
+
+  it('checkBody (an edit) accepts or refuses any string as the body alone, as a new comment\'s body is judged', () => {
+    for (const s of strings) {
+      const what = JSON.stringify(s).slice(0, 120)
+      const edit = verdict(() => checkBody(s), what)
+      const submission = verdict(() => checkSubmission({ body: s, name: 'Reader', email: 'reader@example.com' }, { requireNameEmail: true }).body, what)
+      expect(edit, what).toEqual(submission)
+    }
+  })
+})
+
+// Hundreds of requests per test: a minute on PGlite when the other core is busy too, hence the long timeouts.
+describe(`naughty strings in every field (${sampleLabel}, and the edge strings)`, () => {
 
   it('reads threads with any key, limit, cursor, order and If-None-Match without a 5xx', async () => {
     const query = (params: Record<string, string>) => new URLSearchParams(params).toString()

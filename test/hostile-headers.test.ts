@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { count } from 'drizzle-orm'
 import { comments, sessions } from '../src/db/schema.js'
@@ -7,13 +6,9 @@ import { openSettings, postComment } from './support/seed.js'
 import { signIn } from './support/moderators.js'
 import { dashboardSession, form, sessionCookieOf, type DashboardSession } from './support/dashboard.js'
 import { scriptIn, sendHostile, type HostileProbe } from './support/hostile-checks.js'
+import { blns, sqli, xss } from './support/corpora.js'
 
 const t = await setupTestApp()
-
-const fixture = (name: string) => readFileSync(new URL(`./fixtures/attacks/${name}`, import.meta.url), 'utf8')
-const blns = JSON.parse(fixture('blns.json')) as string[]
-const sqli = fixture('sqli-payloads.txt').split('\n').slice(0, -1)
-const xss = fixture('xss-payloads.txt').split('\n').slice(0, -1)
 
 /**
  * The sample, so that the file runs in well under a minute on PGlite: every slot (a header, a
@@ -30,7 +25,7 @@ const sharp = [
 /** A slot's payloads: the sharp strings and a slice of the corpora chosen by the slot's name, whatever runs before it. */
 function payloads(slot: string): string[] {
   const offset = [...slot].reduce((sum, char) => sum * 31 + char.charCodeAt(0), 7) >>> 0
-  const every = (list: string[], n: number) => {
+  const every = (list: readonly string[], n: number) => {
     const step = Math.max(1, Math.round(n / SCALE))
     return list.filter((_, i) => i % step === offset % step)
   }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { comments } from '../src/db/schema.js'
 import { ORIGIN, setupTestApp, type TestApp } from './support/test-app.js'
@@ -7,44 +6,44 @@ import { signIn, type SignedIn } from './support/moderators.js'
 import { dashboardSession, form, type DashboardSession } from './support/dashboard.js'
 import { TEXT_INPUTS } from '../src/admin-pages/settings-form.js'
 import { scriptIn, sendHostile, type HostileProbe } from './support/hostile-checks.js'
-import { corpusShare } from './support/corpus-share.js'
+import { blns, sqli, xss } from './support/corpora.js'
 
 const t = await setupTestApp()
-
-const fixture = (name: string) => readFileSync(new URL(`./fixtures/attacks/${name}`, import.meta.url), 'utf8')
-const blns = JSON.parse(fixture('blns.json')) as string[]
-const sqli = fixture('sqli-payloads.txt').split('\n').slice(0, -1)
-const xss = fixture('xss-payloads.txt').split('\n').slice(0, -1)
 
 /**
  * The sample, so that the file runs in about a minute on PGlite (a moderation request costs 5-10 ms
  * there): every slot (a field, query or path parameter) gets the sharp strings below; and each
- * route or form deals out a slice of the corpora over its slots: a quarter of the Big List of Naughty
- * Strings, every 40th SQL injection payload and every 150th XSS payload, starting at the route's own
- * offset so that different routes send different payloads. HOSTILE_SCALE=100 sends
- * the corpora whole through every route.
+ * route or form deals out a slice of the corpora over its slots: every 8th of the Big List of
+ * Naughty Strings, every 80th SQL injection payload and every 300th XSS payload, starting at the
+ * route's own offset so that different routes send different payloads (together, the routes cover
+ * most of the naughty strings). The same slices on every run and on both engines; HOSTILE_SCALE=100
+ * sends the corpora whole through every route.
  */
-// Each engine sends half of that slice (the sharp strings all the same): PGlite one half, PostgreSQL
-// the other, since the app logic is the same on both and CI runs both (test/support/corpus-share.ts;
-// FULL_CORPORA=1 sends the whole slice on either).
-const share = corpusShare()
-const SCALE = Number(process.env.HOSTILE_SCALE ?? (share.whole ? 1 : 0.5))
+const SCALE = Number(process.env.HOSTILE_SCALE ?? 1)
+const corpora = { blns, sqli, xss }
+const EVERY: Record<keyof typeof corpora, number> = { blns: 8, sqli: 80, xss: 300 }
 const sharp = [
   '<script>alert(1)</script>', '"><svg onload=alert(1)>', "javascript:alert(1)", "' OR 1=1--", "'; drop table comments; --", '\u0000\0',
   '\uD800', '\u202Eevil', '😀'.repeat(300), 'x'.repeat(70_000), '-1', '0', '2147483648', '9007199254740993', '1e309', '../../etc/passwd',
 ]
-function dealt(offset: number): string[] {
-  const every = (list: string[], n: number) => {
+/** A route's slice of each corpus, from its own offset. */
+function dealt(offset: number): Record<keyof typeof corpora, string[]> {
+  const every = (list: readonly string[], n: number) => {
     const step = Math.max(1, Math.round(n / SCALE))
-    // At half scale the step is 2n: the two engines take the slice's two halves, n apart.
-    return list.filter((_, i) => i % step === (offset + share.half * n) % step)
+    return list.filter((_, i) => i % step === offset % step)
   }
-  return [...every(blns, 4), ...every(sqli, 40), ...every(xss, 150)]
+  return { blns: every(blns, EVERY.blns), sqli: every(sqli, EVERY.sqli), xss: every(xss, EVERY.xss) }
 }
 /** Each slot's payloads: the sharp strings, and its turn of the route's dealt slice. */
 function payloadsFor(offset: number, slots: string[]): Map<string, string[]> {
-  const slice = dealt(offset)
+  const slice = Object.values(dealt(offset)).flat()
   return new Map(slots.map((slot, index) => [slot, [...new Set([...sharp, ...slice.filter((_, i) => i % slots.length === index)])]]))
+}
+
+/** How many of each corpus's entries a route or form sends, over all its slots. */
+function perCorpus(payloads: Map<string, string[]>): Record<keyof typeof corpora, number> {
+  const sent = new Set([...payloads.values()].flat())
+  return { blns: blns.filter((s) => sent.has(s)).length, sqli: sqli.filter((s) => sent.has(s)).length, xss: xss.filter((s) => sent.has(s)).length }
 }
 
 // No client can put a lone surrogate in a URL or a header.
@@ -114,9 +113,16 @@ async function seed(admin: SignedIn) {
 const routes = (await apiRoutes(t)).filter((route) => route.slots.length > 0)
 
 describe('the attack corpora through the moderation and admin API', () => {
-  it('lists the routes it walks', () => {
+  it('lists the routes it walks, and deals each route and form at least a few payloads of each corpus', () => {
     expect(routes.length).toBeGreaterThanOrEqual(15)
     expect(routes.map((r) => `${r.method} ${r.path}`)).toContain('POST /api/v1/admin/import')
+    const dealing = [
+      ...routes.map((route, index) => [`${route.method} ${route.path}`, payloadsFor(index, route.slots)] as const),
+      ...forms.map((target, index) => [`POST ${target.path}`, payloadsFor(routes.length + index, target.slots)] as const),
+    ]
+    for (const [name, payloads] of dealing) {
+      for (const [corpus, n] of Object.entries(perCorpus(payloads))) expect(n, `${name}: ${corpus}`).toBeGreaterThanOrEqual(5)
+    }
   })
 
   it.each(routes.map((r) => [`${r.method} ${r.path}`, r] as const))('%s: no 5xx, no stored script, nothing changed by a refusal', async (_, route) => {

@@ -7,18 +7,21 @@ import { eq } from 'drizzle-orm'
 import { moderators } from '../src/db/schema.js'
 import { openPglite } from '../src/db/pglite.js'
 import { nativeArgon2 } from '../src/runtime/argon2-native.js'
-import { openTestDatabase } from './support/test-database.js'
+import { migratedDataDir, openTestDatabase, postgresUrl } from './support/test-database.js'
 
-const database = await openTestDatabase()
+// On PostgreSQL the CLI uses a database of this file's own; on PGlite, its data directory, which
+// starts from the migrated dump (the CLI's first run would otherwise create and migrate it).
+const database = postgresUrl ? await openTestDatabase() : null
 const dataDir = await mkdtemp(join(tmpdir(), 'parley-cli-'))
+if (!database) await migratedDataDir(dataDir)
 afterAll(async () => {
-  await database.close()
-  await rm(dataDir, { recursive: true, force: true })
+  await database?.close()
+  await rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })
 })
 
 function run(args: string[], password: string): Promise<{ code: number | null; output: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, PARLEY_PASSWORD: password, PARLEY_DATA_DIR: dataDir }
-  if (database.url) env.DATABASE_URL = database.url
+  if (database?.url) env.DATABASE_URL = database.url
   else delete env.DATABASE_URL
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/moderator-create.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
@@ -36,7 +39,7 @@ describe('npm run moderator:create', () => {
     expect(refused.code).toBe(1)
     expect(refused.output).toContain('A password has 8 to 128 characters.')
 
-    const reader = database.url ? database : await openPglite(`${dataDir}/pgdata`)
+    const reader = database ?? await openPglite(`${dataDir}/pgdata`)
     try {
       const [row] = await reader.db.select().from(moderators).where(eq(moderators.email, 'editor@news.example'))
       expect(row?.role).toBe('admin')

@@ -11,14 +11,17 @@ import { setupTestApp } from './support/test-app.js'
 import { signIn } from './support/moderators.js'
 import { openSettings, postComment } from './support/seed.js'
 import { counts, fixture, importOk, tableSnapshot } from './support/imports.js'
-import { openTestDatabase } from './support/test-database.js'
+import { migratedDataDir, openTestDatabase, postgresUrl } from './support/test-database.js'
 
 const t = await setupTestApp()
-const cliDatabase = await openTestDatabase()
+// On PostgreSQL the CLIs use a database of this file's own; on PGlite, their data directory, which
+// starts from the migrated dump (the first CLI run would otherwise create and migrate it).
+const cliDatabase = postgresUrl ? await openTestDatabase() : null
 const dataDir = await mkdtemp(join(tmpdir(), 'parley-move-'))
+if (!cliDatabase) await migratedDataDir(dataDir)
 afterAll(async () => {
-  await cliDatabase.close()
-  await rm(dataDir, { recursive: true, force: true })
+  await cliDatabase?.close()
+  await rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })
 })
 
 interface Page { article: { key: string; url: string | null; commentCount: number }; comments: { id: number; replies: { id: number }[] }[] }
@@ -142,7 +145,7 @@ describe('npm run move and npm run import', () => {
   const database = cliDatabase
   function run(script: string, args: string[]): Promise<{ code: number | null; output: string }> {
     const env: NodeJS.ProcessEnv = { ...process.env, PARLEY_DATA_DIR: dataDir, PARLEY_SECRET: 'cli-secret-that-is-long-enough-for-hkdf-0123456789' }
-    if (database.url) env.DATABASE_URL = database.url
+    if (database?.url) env.DATABASE_URL = database.url
     else delete env.DATABASE_URL
     const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
     let output = ''
@@ -182,7 +185,7 @@ describe('npm run move and npm run import', () => {
     ])
     expect(again.code).toBe(0)
 
-    const reader = database.url ? database : await openPglite(`${dataDir}/pgdata`)
+    const reader = database ?? await openPglite(`${dataDir}/pgdata`)
     try {
       const rows = await reader.db.select({ key: articles.key, url: articles.url, count: articles.commentCount }).from(articles).orderBy(asc(articles.key))
       expect(rows).toEqual([

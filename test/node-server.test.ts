@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { promisify } from 'node:util'
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
@@ -14,11 +14,33 @@ const dataDir = await mkdtemp(join(tmpdir(), 'parley-node-'))
 const children: ChildProcess[] = []
 let accepted: { comment: { id: number }; token: string } | undefined
 
-afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
-  await database.close()
-  await rm(dataDir, { recursive: true, force: true })
+const { scripts } = JSON.parse(await readFile('package.json', 'utf8')) as { scripts: Record<string, string> }
+
+// package.json's own prestart, once for the file: the restarts below and `npm start`'s test run the bundle.
+beforeAll(async () => {
+  await promisify(execFile)('sh', ['-c', scripts.prestart ?? ''])
 })
+
+afterAll(async () => {
+  // A server still running may still write into its data directory: removing it then failed with
+  // ENOTEMPTY now and then. Each one is stopped and waited for first.
+  await Promise.all(children.map(stop))
+  await database.close()
+  await removeDir(dataDir)
+})
+
+/** Ends a server process (SIGKILL if SIGTERM has not ended it within 10 s) and waits until it has exited. */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exit = exited(child)
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+  await exit
+  clearTimeout(timer)
+}
+
+/** Removes a data directory, retrying while the file system still settles. */
+const removeDir = (dir: string) => rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })
 
 async function freePort(): Promise<number> {
   const server = createServer()
@@ -28,8 +50,14 @@ async function freePort(): Promise<number> {
   return port
 }
 
-/** The server from its sources through tsx; `npm start` (bundle, heap limit) where `command` says so. */
-async function startServer(port: number, command: { file: string; args: string[]; env?: NodeJS.ProcessEnv } = { file: process.execPath, args: ['--import', 'tsx', 'src/runtime/node.ts'] }): Promise<{ child: ChildProcess; output: () => string }> {
+interface Command { file: string; args: string[]; env?: NodeJS.ProcessEnv }
+/** The server from its sources, through tsx. */
+const fromSources: Command = { file: process.execPath, args: ['--import', 'tsx', 'src/runtime/node.ts'] }
+/** The bundle the file's prestart built (no transpiling at each start). */
+const fromBundle: Command = { file: process.execPath, args: ['dist/node/node.js'] }
+
+/** Starts the server and, unless told not to, waits for its startup line. */
+async function startServer(port: number, command: Command, { waitForStartup = true } = {}): Promise<{ child: ChildProcess; output: () => string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), PARLEY_DATA_DIR: dataDir, LOG_LEVEL: 'warn', JOBS_INTERVAL_MS: '500', ...command.env }
   if (database.url) {
     env.DATABASE_URL = database.url
@@ -43,7 +71,7 @@ async function startServer(port: number, command: { file: string; args: string[]
   let output = ''
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  await startupLine(child, () => output)
+  if (waitForStartup) await startupLine(child, () => output)
   return { child, output: () => output }
 }
 
@@ -83,12 +111,43 @@ function runCommand(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, output })))
 }
 
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode)
+  return new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+}
+
+/**
+ * A first start on the embedded database: /healthz answers while PGlite is still being created
+ * (initdb takes seconds), everything else 503 with Retry-After until it is ready.
+ */
+async function expectHealthyWhileCreating(port: number, output: () => string, child: ChildProcess): Promise<void> {
+  let health: Response | undefined
+  for (let i = 0; i < 1200 && !health; i++) {
+    health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined)
+    if (!health) await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+  const startedBefore = output().includes('Parley is running on')
+  expect(health?.status).toBe(200)
+  expect(await health?.json()).toEqual({ status: 'ok' })
+  expect(startedBefore).toBe(false)
+  const early = await fetch(`http://127.0.0.1:${port}/api/v1/articles/x/comments`)
+  if (!output().includes('Parley is running on')) {
+    expect(early.status).toBe(503)
+    expect(early.headers.get('retry-after')).toBe('2')
+    expect(await early.json()).toMatchObject({ code: 'unavailable' })
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(503)
+  }
+  await startupLine(child, output)
+  expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200)
+}
 
 describe('the Node server', () => {
-  it('starts with zero configuration, prints its URL, and finishes in-flight requests on SIGTERM', async () => {
+  // On PGlite this is the data directory's first start (initdb, migrations): /healthz is checked
+  // while it runs, rather than in a second first start of its own.
+  it('starts with zero configuration (healthy while a first start creates its database, 503 until ready), prints its URL, and finishes in-flight requests on SIGTERM', async () => {
     const port = await freePort()
-    const { child, output } = await startServer(port)
+    const { child, output } = await startServer(port, fromSources, { waitForStartup: Boolean(database.url) })
+    if (!database.url) await expectHealthyWhileCreating(port, output, child)
     expect(output()).toContain(`Parley is running on http://localhost:${port}`)
     if (!database.url) {
       expect((await readFile(join(dataDir, 'secret'), 'utf8')).trim().length).toBeGreaterThanOrEqual(32)
@@ -141,7 +200,7 @@ describe('the Node server', () => {
 
   it('keeps its data and secret across restarts', async () => {
     const port = await freePort()
-    const { child } = await startServer(port)
+    const { child } = await startServer(port, fromBundle)
     // The comment accepted across the shutdown is there, and its token still proves authorship.
     const res = await fetch(`http://127.0.0.1:${port}/api/v1/comments/${accepted?.comment.id}`, {
       headers: { Authorization: `Bearer ${accepted?.token}` },
@@ -155,7 +214,7 @@ describe('the Node server', () => {
 
   it('holds its embedded data directory: a command or a second server beside it refuses with exit 2, and runs once it stops', async () => {
     const port = await freePort()
-    const { child } = await startServer(port)
+    const { child } = await startServer(port, fromBundle)
     const createModerator = ['src/cli/moderator-create.ts', '--email', 'late@news.example', '--name', 'Late']
     if (database.url) {
       // PostgreSQL has its own concurrency: no lock, and a command beside the server just works.
@@ -186,7 +245,7 @@ describe('the Node server', () => {
 
   it('closes keep-alive connections that keep sending after SIGTERM, and exits 0 within its grace period', async () => {
     const port = await freePort()
-    const { child } = await startServer(port)
+    const { child } = await startServer(port, fromBundle)
     const exit = exited(child)
     let gone = false
     void exit.then(() => (gone = true))
@@ -217,49 +276,11 @@ describe('the Node server', () => {
     expect(seen.filter((outcome) => outcome !== '200' && outcome !== 'ECONNREFUSED' && outcome !== 'ECONNRESET')).toEqual([])
   }, TEST_BOUND_MS)
 
-  it('answers /healthz while a first start still creates its database, the rest 503 with Retry-After until it is ready', async () => {
-    const port = await freePort()
-    const fresh = await mkdtemp(join(tmpdir(), 'parley-first-start-'))
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), PARLEY_DATA_DIR: fresh, LOG_LEVEL: 'warn' }
-    delete env.DATABASE_URL
-    delete env.PARLEY_SECRET
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/node.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-    children.push(child)
-    let output = ''
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    try {
-      // The first answer of /healthz comes while PGlite is still being created (initdb takes seconds).
-      let health: Response | undefined
-      for (let i = 0; i < 1200 && !health; i++) {
-        health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined)
-        if (!health) await new Promise((resolve) => setTimeout(resolve, 25))
-      }
-      const startedBefore = output.includes('Parley is running on')
-      expect(health?.status).toBe(200)
-      expect(await health?.json()).toEqual({ status: 'ok' })
-      expect(startedBefore).toBe(false)
-      const early = await fetch(`http://127.0.0.1:${port}/api/v1/articles/x/comments`)
-      if (!output.includes('Parley is running on')) {
-        expect(early.status).toBe(503)
-        expect(early.headers.get('retry-after')).toBe('2')
-        expect(await early.json()).toMatchObject({ code: 'unavailable' })
-        expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(503)
-      }
-      await startupLine(child, () => output)
-      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200)
-    } finally {
-      child.kill('SIGTERM')
-      await rm(fresh, { recursive: true, force: true })
-    }
-  }, TEST_BOUND_MS)
-
   it("runs as `npm start` does: the bundle built by prestart, under PARLEY_HEAP_MB, with a read cache shrunk to the heap's room", async () => {
     const port = await freePort()
     // A 64 MB heap leaves no room for a 64 MB cache next to Parley's working set.
-    // package.json's own prestart and start, run by the shell as npm would (exec: the pid is node's, to signal it).
-    const { scripts } = JSON.parse(await readFile('package.json', 'utf8')) as { scripts: Record<string, string> }
-    await promisify(execFile)('sh', ['-c', scripts.prestart ?? ''])
+    // package.json's own start (its prestart ran before the file's tests), run by the shell as npm
+    // would (exec: the pid is node's, to signal it).
     const { child, output } = await startServer(port, { file: 'sh', args: ['-c', `exec ${scripts.start}`], env: { PARLEY_HEAP_MB: '64', READ_CACHE_MB: '64' } })
     const exit = exited(child)
     expect(output()).toContain(`Parley is running on http://localhost:${port}`)

@@ -1,22 +1,17 @@
-// Split by engine: of every four entries PGlite sends the first, PostgreSQL the second (see `share`
-// below and test/support/corpus-share.ts); FULL_CORPORA=1 sends it whole on either.
-import { readFileSync } from 'node:fs'
+// payloadbox/xss-payload-list (test/support/corpora.ts): every payload through the submission
+// rules and renderBody() below, on every run; a fixed sample through HTTP.
 import { describe, expect, it } from 'vitest'
 import { Parser } from 'htmlparser2'
 import { renderBody } from '../src/comments/render-body.js'
+import { checkSubmission } from '../src/comments/submission-rules.js'
+import { ApiError } from '../src/http/api-error.js'
 import { setupTestApp } from './support/test-app.js'
-import { corpusShare } from './support/corpus-share.js'
+import { httpSample, sampleLabel, xss as payloads } from './support/corpora.js'
 
 const t = await setupTestApp()
 
-// payloadbox/xss-payload-list (test/fixtures/README.md): one payload a line.
-const payloads = readFileSync(new URL('./fixtures/attacks/xss-payloads.txt', import.meta.url), 'utf8').split('\n').slice(0, -1)
-/**
- * What the tests through the API send: a quarter of the payloads here, another on the other engine
- * (test/support/corpus-share.ts). renderBody() itself takes every payload on both.
- */
-const share = corpusShare()
-const sent = share.pick(payloads)
+/** What the tests through the API send: the fixed sample (every payload goes through the functions below). */
+const sent = httpSample(payloads)
 
 const KEY = 'xss'
 const LINK_REL = 'nofollow ugc noopener'
@@ -102,7 +97,7 @@ describe('rendering untrusted comments', () => {
     expect(payloads).toHaveLength(6613)
   })
 
-  it(`serves every XSS payload as a body without scripts, event handlers or javascript:/data: URLs (${share.label})`, async () => {
+  it(`serves every XSS payload as a body without scripts, event handlers or javascript:/data: URLs (${sampleLabel})`, async () => {
     await t.setSettings({ previouslyApproved: false, floodSeconds: 0, maxLinks: 0 })
     const returned = await inChunks(sent, 20, async (payload, index) => {
       const res = await submit({ name: `Reader ${index}`, body: payload }, index)
@@ -164,7 +159,7 @@ describe('rendering untrusted comments', () => {
     expect(html).toContain('&lt;div style="x"&gt;three&lt;/div&gt;')
   })
 
-  it(`keeps every XSS payload as a name verbatim, as plain text, or refuses it (${share.label})`, async () => {
+  it(`keeps every XSS payload as a name verbatim, as plain text, or refuses it (${sampleLabel})`, async () => {
     await t.setSettings({ previouslyApproved: false, floodSeconds: 0 })
     const stored = new Map<number, string>()
     await inChunks(sent, 20, async (payload, index) => {
@@ -180,7 +175,7 @@ describe('rendering untrusted comments', () => {
       expect(json.comment.author.name).toBe(expected)
       stored.set(json.comment.id, expected)
     })
-    // Over 6,000 of the 6,613, or the same proportion of a share.
+    // Over 6,000 of the 6,613: the same proportion of the sample.
     expect(stored.size).toBeGreaterThan((6000 * sent.length) / payloads.length)
 
     const served = await publishedComments()
@@ -188,7 +183,7 @@ describe('rendering untrusted comments', () => {
     for (const comment of served) expect(comment.author.name).toBe(stored.get(comment.id))
   }, 180_000)
 
-  it(`accepts an XSS payload as a website only as an http or https URL (${share.label})`, async () => {
+  it(`accepts an XSS payload as a website only as an http or https URL (${sampleLabel})`, async () => {
     await t.setSettings({ previouslyApproved: false, floodSeconds: 0 })
     const codes = new Map<string, number>()
     await inChunks(sent, 20, async (payload, index) => {
@@ -214,8 +209,70 @@ describe('rendering untrusted comments', () => {
     expect(codes.get('too_long')).toBeGreaterThan(0)
   }, 180_000)
 
+})
+
+/** The submission rules on one field (the others well-formed): what they keep, or the field errors of their refusal. */
+function check(fields: { body?: string; name?: string; url?: string }) {
+  try {
+    return { ok: checkSubmission({ body: 'Comment', name: 'Reader', email: 'reader@example.com', ...fields }, { requireNameEmail: true }) }
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error
+    return { status: error.status, errors: error.errors }
+  }
+}
+
+// The same checks as the requests above, on every payload, with the functions the routes call.
+describe('every XSS payload through the submission rules and renderBody()', () => {
   it('renders every payload safely in renderBody(), also as a whole file', () => {
     for (const payload of payloads) expect(unsafeParts(renderBody(payload)), payload).toEqual([])
     expect(unsafeParts(renderBody(payloads.join('\n')))).toEqual([])
+  })
+
+  it('accepts every payload as a body, rendered without scripts, event handlers or javascript:/data: URLs', () => {
+    for (const payload of payloads) {
+      const result = check({ body: payload })
+      expect(result.ok, payload).toBeDefined()
+      const html = renderBody(result.ok?.body ?? '')
+      expect(unsafeParts(html), `${payload}\n=> ${html}`).toEqual([])
+    }
+  })
+
+  it('keeps every payload as a name verbatim, as plain text, or refuses it as too long', () => {
+    let kept = 0
+    for (const payload of payloads) {
+      const result = check({ name: payload })
+      const expected = plainLine(payload)
+      if (utf8Bytes(expected) > 245) {
+        expect(result, payload).toEqual({ status: 422, errors: [{ field: 'name', code: 'too_long', message: 'Your name is too long.' }] })
+        continue
+      }
+      expect(result.ok?.name, payload).toBe(expected)
+      kept++
+    }
+    expect(kept).toBeGreaterThan(6000)
+  })
+
+  it('accepts a payload as a website only as an http or https URL', () => {
+    const codes = new Map<string, number>()
+    for (const payload of payloads) {
+      const result = check({ url: payload })
+      if (!result.ok) {
+        expect(result.status, payload).toBe(422)
+        expect(result.errors?.map((e) => e.field), payload).toEqual(['url'])
+        const code = result.errors?.[0]?.code ?? ''
+        expect(['invalid_url', 'too_long'], payload).toContain(code)
+        codes.set(code, (codes.get(code) ?? 0) + 1)
+        continue
+      }
+      const url = result.ok.url ?? ''
+      const parsed = new URL(url)
+      expect(['http:', 'https:'], `${payload}\n=> ${url}`).toContain(parsed.protocol)
+      expect(parsed.hostname, url).toMatch(/^[a-z0-9_.-]+$|^\[[0-9a-f:.]+\]$/)
+      expect(url, payload).not.toMatch(/[\s"<>\\]/)
+      codes.set('accepted', (codes.get('accepted') ?? 0) + 1)
+    }
+    expect(codes.get('invalid_url')).toBeGreaterThan(0)
+    expect(codes.get('too_long')).toBeGreaterThan(0)
+    expect(codes.get('accepted')).toBeGreaterThan(0)
   })
 })

@@ -1,16 +1,14 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { readFileSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
 import { articles, comments, reports } from '../src/db/schema.js'
 import { setupTestApp } from './support/test-app.js'
 import { serveTestApp } from './support/http-server.js'
-import { SCREENSHOTS, launchBrowser } from './support/browser.js'
+import { launchBrowser } from './support/browser.js'
 import { loopbackServer } from './support/loopback-server.js'
 import { signIn } from './support/moderators.js'
 import { openSettings, postComment } from './support/seed.js'
+import { xss } from './support/corpora.js'
 
 declare global {
   interface Window {
@@ -26,7 +24,7 @@ const contexts: BrowserContext[] = []
 const pageErrors: string[] = []
 
 beforeAll(async () => {
-  ;[parley, browser] = await Promise.all([serveTestApp(t), launchBrowser(), mkdir(SCREENSHOTS, { recursive: true })])
+  ;[parley, browser] = await Promise.all([serveTestApp(t), launchBrowser()])
 })
 afterAll(async () => {
   await browser?.close()
@@ -186,7 +184,6 @@ describe('the widget on /demo', () => {
     expect(await field(page, 'Name').getAttribute('aria-describedby')).toBe('author-error')
     expect(await field(page, 'Email').getAttribute('aria-describedby')).toBe('email-notes email-error')
     expect(await focusedInWidget(page)).toBe('author')
-    await page.locator('#respond').screenshot({ path: join(SCREENSHOTS, 'demo-field-errors.png') })
 
     // Flood control answers before the duplicate check: the duplicate is met once the wait is over.
     await t.setSettings({ floodSeconds: 0 })
@@ -294,8 +291,8 @@ describe('the widget on /demo', () => {
   })
 })
 
-// payloadbox/xss-payload-list (test/fixtures/README.md): a spread of 200 of its 6,613 payloads.
-const payloads = readFileSync(new URL('./fixtures/attacks/xss-payloads.txt', import.meta.url), 'utf8').split('\n').filter((_, i) => i % 33 === 0).slice(0, 200)
+// payloadbox/xss-payload-list (test/support/corpora.ts): a spread of 200 of its 6,613 payloads.
+const payloads = xss.filter((_, i) => i % 33 === 0).slice(0, 200)
 
 describe('script in a comment', () => {
   it('never runs, in the widget or on the plain page', async () => {
@@ -513,29 +510,5 @@ describe('Turnstile', () => {
     } finally {
       t.deps.config.turnstile = null
     }
-  })
-})
-
-describe('screenshots', () => {
-  it('of /demo in light and dark, and of /demo/plain', async () => {
-    await t.setSettings({ floodSeconds: 0, previouslyApproved: false })
-    const first = await postComment(t, 'demo', { name: 'Idris Okafor', body: 'Thanks for the write-up. We could really use more people on the <strong>bicycle</strong> table: even just pumping tyres and <em>adjusting brakes</em> helps.', url: 'https://idris.example/' })
-    await postComment(t, 'demo', { name: 'Cerys', body: 'I brought a radio that had been silent since 2009. It plays again!', parentId: first.comment.id })
-    const moderator = await signIn(t, 'moderator', 'Gazette desk')
-    await moderator.send('POST', `/api/v1/moderation/comments/${first.comment.id}/replies`, { body: 'We will add the bicycle call-out to next week\'s listings.' })
-    await postComment(t, 'demo', { name: 'Tomasz', body: 'Is there a list of the products they could not repair? Would be useful before buying a kettle.' })
-    await t.setSettings({ previouslyApproved: true })
-
-    for (const colorScheme of ['light', 'dark'] as const) {
-      const page = await open('/demo', { colorScheme, viewport: { width: 900, height: 900 } })
-      await heading(page, '4 Comments').waitFor()
-      if (colorScheme === 'light') {
-        await post(page, { body: 'Held for moderation: my first comment here.', name: 'New Reader', email: 'new@example.com' })
-        await page.locator('.comment-awaiting-moderation').waitFor()
-      }
-      await page.screenshot({ path: join(SCREENSHOTS, `demo-${colorScheme}.png`), fullPage: true })
-    }
-    const plain = await open('/demo/plain', { javaScriptEnabled: false, viewport: { width: 900, height: 900 } })
-    await plain.screenshot({ path: join(SCREENSHOTS, 'demo-plain.png'), fullPage: true })
   })
 })

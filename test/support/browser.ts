@@ -1,8 +1,4 @@
-import { join } from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
-
-/** Where browser tests leave their screenshots (a CI artifact; git-ignored). */
-export const SCREENSHOTS = join(process.cwd(), 'test-artifacts')
 
 // Debian's Chromium on a closed network: without the background-networking flags it keeps
 // trying to reach Google's hosts. `launch()` gives every run a fresh, temporary profile.

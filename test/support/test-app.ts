@@ -46,7 +46,22 @@ export async function listenForChanges(database: TestDatabase, logger: Logger, o
 }
 
 /** Everything a test file needs: the real app on its own database, a settable clock and the log lines. */
-export async function setupTestApp(options: { spamFilters?: SpamFilter[]; readCache?: boolean } = {}) {
+export async function setupTestApp(options: TestAppOptions = {}) {
+  const t = await createTestApp(options)
+  beforeEach(() => t.reset())
+  afterAll(() => t.close())
+  // Every response this file's requests saw, as /openapi.json documents it: else the file fails.
+  afterAll(() => t.contract.verify())
+  return t
+}
+
+export interface TestAppOptions { spamFilters?: SpamFilter[]; readCache?: boolean }
+
+/**
+ * The test app without vitest's hooks (setupTestApp adds them), for scripts such as
+ * test/screenshots.ts: `reset()` empties the database and restarts the clock, `close()` ends it.
+ */
+export async function createTestApp(options: TestAppOptions = {}) {
   const database = await openTestDatabase()
   const logLines: string[] = []
   let now = TEST_START
@@ -70,7 +85,7 @@ export async function setupTestApp(options: { spamFilters?: SpamFilter[]; readCa
   const app = createApp(undefined, fromSource)
   const contract = contractChecker()
 
-  beforeEach(async () => {
+  const reset = async () => {
     await emptyDatabase(database)
     // The emptied tables' notification may still be on its way (PostgreSQL): nothing of the last test may be served.
     deps.readCache?.flush()
@@ -78,13 +93,11 @@ export async function setupTestApp(options: { spamFilters?: SpamFilter[]; readCa
     deps.spamFilters = options.spamFilters ?? []
     logLines.length = 0
     now = TEST_START
-  })
-  afterAll(async () => {
+  }
+  const close = async () => {
     await listener?.close()
     await database.close()
-  })
-  // Every response this file's requests saw, as /openapi.json documents it: else the file fails.
-  afterAll(() => contract.verify())
+  }
 
   /** A request to `path` on ORIGIN, or to an absolute URL (another scheme or host). */
   const request = async (path: string, init: RequestInit = {}, remoteAddr = READER_IP) => {
@@ -96,6 +109,8 @@ export async function setupTestApp(options: { spamFilters?: SpamFilter[]; readCa
 
   return {
     app,
+    reset,
+    close,
     contract,
     deps,
     database,
@@ -116,4 +131,4 @@ export async function setupTestApp(options: { spamFilters?: SpamFilter[]; readCa
   }
 }
 
-export type TestApp = Awaited<ReturnType<typeof setupTestApp>>
+export type TestApp = Awaited<ReturnType<typeof createTestApp>>
