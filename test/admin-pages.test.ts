@@ -48,7 +48,7 @@ describe('signing in and out', () => {
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe('/admin/articles')
     const [cookie] = res.headers.getSetCookie()
-    expect(cookie).toMatch(/^parley_session=[\w-]{43}; Max-Age=43200; Path=\/; HttpOnly; Secure; SameSite=Strict$/)
+    expect(cookie).toMatch(/^__Host-parley_session=[\w-]{43}; Max-Age=43200; Path=\/; HttpOnly; Secure; SameSite=Strict$/)
     // Never anywhere but the dashboard.
     for (const next of ['//evil.example/admin', 'https://evil.example/admin', '/api/v1/auth/me', '/\\evil.example']) {
       const again = await t.request(`${HTTPS_ORIGIN}/admin/login`, { method: 'POST', headers: { Origin: HTTPS_ORIGIN }, body: form({ email: api.email, password: api.password, next }) })

@@ -13,9 +13,15 @@ export const form = (fields: Record<string, string | string[]>): URLSearchParams
 /** The CSRF token a dashboard page puts in its forms. */
 export const csrfOf = (page: string): string => /name="csrf" value="([^"]+)"/.exec(page)?.[1] ?? ''
 
-/** The session cookie a response sets, as a `Cookie` header value. */
+/**
+ * The session a response sets, as the `Cookie` header the test's plain-http origin reads: signing in
+ * happens over https (a plain-http LAN sign-in is refused), where the cookie is `__Host-parley_session`;
+ * the pages are then asked for on http://parley.test, where the same token goes as `parley_session`.
+ */
 export const sessionCookieOf = (res: Response): string | undefined =>
-  res.headers.getSetCookie().map((c) => c.split(';')[0] ?? '').find((pair) => pair.startsWith('parley_session=') && pair !== 'parley_session=')
+  res.headers.getSetCookie().map((c) => c.split(';')[0] ?? '')
+    .map((pair) => pair.replace(/^__Host-parley_session=/, 'parley_session='))
+    .find((pair) => pair.startsWith('parley_session=') && pair !== 'parley_session=')
 
 /**
  * A moderator signed in to the dashboard through its own login form, as a browser would be:
