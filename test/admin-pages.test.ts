@@ -343,7 +343,7 @@ describe('admin pages', () => {
     expect(html).toContain('Nothing was saved')
     expect(html).toMatch(/name="threadDepth" inputmode="numeric" value="11" size="10" aria-invalid="true" aria-describedby="error-threadDepth"><p class="error-text" id="error-threadDepth">Must be at most 10.</)
     expect(html).toMatch(/value="two" size="10" aria-invalid="true" aria-describedby="error-maxLinks"><p class="error-text" id="error-maxLinks">Please enter a whole number.<\/p>/)
-    expect(html).toMatch(/id="error-allowedOrigins">[^<]*Must be an origin such as https:\/\/news.example/)
+    expect(html).toMatch(/id="error-allowedOrigins">[^<]*Must start with https:\/\/ or http:\/\/ \(an origin such as https:\/\/news.example\)/)
     expect(await (await api.get('/api/v1/admin/settings')).json()).toMatchObject({ threadDepth: 5, maxLinks: 2, moderation: 'rules' })
 
     const good = await admin.post('/admin/settings', fields)

@@ -89,6 +89,27 @@ describe('settings', () => {
     expect(await (await admin.send('PATCH', '/api/v1/admin/settings', { closeAfterDays: null })).json()).toEqual({ ...defaults, ...patch, closeAfterDays: null })
   })
 
+  it('stores a pasted site address as its origin and says what is wrong with any other', async () => {
+    const admin = await signIn(t, 'admin')
+    const pasted = await admin.send('PATCH', '/api/v1/admin/settings', { allowedOrigins: ['https://News.Example/', ' http://localhost:3000/ ', 'https://blog.example:443'] })
+    expect(pasted.status).toBe(200)
+    expect((await pasted.json()).allowedOrigins).toEqual(['https://news.example', 'http://localhost:3000', 'https://blog.example'])
+    for (const [entry, words] of [
+      ['https://news.example/blog/', 'without a path'],
+      ['https://news.example/?ref=1', 'without a path, query or fragment'],
+      ['news.example', 'must start with https:// or http://'],
+      ['ftp://news.example', 'must start with https:// or http://'],
+      ['https://ada:secret@news.example', 'user name or password'],
+    ] as const) {
+      const res = await admin.send('PATCH', '/api/v1/admin/settings', { allowedOrigins: [entry] })
+      expect(res.status, entry).toBe(422)
+      const [error] = (await res.json()).errors
+      expect(error.field).toBe('allowedOrigins.0')
+      expect(error.message, entry).toContain(words)
+      expect(error.message, entry).toContain('https://news.example')
+    }
+  })
+
   it('logs who changed which setting from what to what', async () => {
     const admin = await signIn(t, 'admin', 'Ada')
     await admin.send('PATCH', '/api/v1/admin/settings', { threadDepth: 3, disallowedKeys: ['casino'] })

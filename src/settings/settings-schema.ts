@@ -1,7 +1,7 @@
 import * as z from 'zod/mini'
 import '../http/zod-issues.js'
 
-const originPattern = /^https?:\/\/[^/?#\s]+$/
+import { asOrigin, originProblem } from './site-origin.js'
 
 /** The site's own filter service (API.md, Webhooks): its signing secret is kept apart, sealed. */
 export const filterWebhookSchema = z.strictObject({
@@ -9,6 +9,13 @@ export const filterWebhookSchema = z.strictObject({
   timeoutMs: z.optional(z.int().check(z.minimum(100), z.maximum(30_000))),
   includeEmail: z.optional(z.boolean()),
 })
+
+const originWords = 'An origin as browsers send it, such as https://news.example; a root address (https://News.example/) is stored as its origin'
+
+function originCheck(value: string, ctx: z.core.$RefinementCtx<string>): void {
+  const problem = originProblem(value)
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem, input: value })
+}
 
 const fields = {
   requireNameEmail: z.boolean(),
@@ -21,7 +28,7 @@ const fields = {
   editWindowSeconds: z.int().check(z.minimum(0), z.maximum(31_536_000)),
   floodSeconds: z.int().check(z.minimum(0), z.maximum(86_400)),
   closeAfterDays: z.nullable(z.int().check(z.minimum(1), z.maximum(36_500))),
-  allowedOrigins: z.array(z.string().check(z.regex(originPattern, 'must be an origin such as https://news.example'))).check(z.maxLength(100)),
+  allowedOrigins: z.array(z.string().check(z.maxLength(2000), z.overwrite(asOrigin), z.superRefine(originCheck), z.describe(originWords))).check(z.maxLength(100)),
   registerArticles: z.boolean(),
   ipRetentionDays: z.int().check(z.minimum(0), z.maximum(3650)),
   purgeAfterDays: z.int().check(z.minimum(0), z.maximum(3650)),
