@@ -52,6 +52,23 @@ describe('the Worker in workerd, on PostgreSQL through Hyperdrive', () => {
     expect(await own.json()).toMatchObject({ id: comment.id, status: 'pending', html: '<p>Hello from the edge</p>' })
   })
 
+  it('takes a gzip-compressed submission through the runtime\'s DecompressionStream, and refuses br with 415', async () => {
+    serial++
+    const json = JSON.stringify({ name: `Edge reader ${serial}`, email: `edge${serial}@example.com`, body: 'Squeezed at the edge' })
+    const gzipped = await new Response(new Blob([json]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer()
+    const headers = { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', Origin: ORIGIN }
+    const res = await call('/api/v1/articles/edge-gzip/comments', { method: 'POST', headers, body: gzipped }, '203.0.113.42')
+    expect(res.status).toBe(201)
+    const { comment } = await res.json<{ comment: { id: number } }>()
+    const [row] = await db.select({ body: comments.body }).from(comments).where(eq(comments.id, comment.id))
+    expect(row?.body).toBe('Squeezed at the edge')
+
+    const br = await call('/api/v1/articles/edge-gzip/comments', { method: 'POST', headers: { ...headers, 'Content-Encoding': 'br' }, body: gzipped }, '203.0.113.43')
+    expect(br.status).toBe(415)
+    expect(await br.json()).toMatchObject({ code: 'unsupported_encoding' })
+    expect(br.headers.get('Accept-Encoding')).toBe('gzip, deflate')
+  })
+
   it('signs a moderator in whose password was hashed in pure JS, and publishes a held comment: the thread and its ETag follow', async () => {
     const held = await (await post('edge-thread', 'Waiting for a moderator', '203.0.113.42')).json<{ comment: { id: number } }>()
     const empty = await call('/api/v1/articles/edge-thread/comments')
