@@ -1,9 +1,14 @@
-import { readFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 
 // `npm run size:worker`: the Worker bundle that `npm run build:worker` left in dist/, against
-// DESIGN.md's budget, and which packages fill it (from esbuild's metafile).
-const BUDGET_GZIP_KIB = 150
+// DESIGN.md's budgets (200 KiB gzipped; startup CPU under 150 ms, the non-idle time of
+// `wrangler check startup`'s profile), and which packages fill it (from esbuild's metafile).
+const BUDGET_GZIP_KIB = 200
+const BUDGET_STARTUP_MS = 150
 
 interface Metafile {
   outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>
@@ -36,3 +41,30 @@ if (output) {
     console.log(`  ${kib(bytes).padStart(10)}  ${(100 * bytes / bundle.length).toFixed(0).padStart(3)}%  ${name}`)
   }
 }
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string } }[]
+  samples: number[]
+  timeDeltas: number[]
+}
+
+/** workerd's profile of loading the bundle (wrangler builds it again the same way): every sample's time but the idle ones'. */
+async function startupMs(): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), 'parley-startup-'))
+  try {
+    const outfile = join(dir, 'startup.cpuprofile')
+    execFileSync('npx', ['wrangler', 'check', 'startup', '--outfile', outfile], { stdio: 'ignore', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } })
+    const profile = JSON.parse(await readFile(outfile, 'utf8')) as CpuProfile
+    const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id))
+    let busy = 0
+    profile.samples.forEach((node, i) => {
+      if (!idle.has(node)) busy += profile.timeDeltas[i] ?? 0
+    })
+    return busy / 1000
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+const ms = await startupMs()
+console.log(`Startup CPU (workerd here, non-idle): ${ms.toFixed(0)} ms (budget ${BUDGET_STARTUP_MS} ms)${ms > BUDGET_STARTUP_MS ? ' — over budget' : ''}`)
