@@ -1,4 +1,4 @@
-import { and, gt, inArray, sql } from 'drizzle-orm'
+import { and, eq, gt, inArray, sql } from 'drizzle-orm'
 import { queryRows, type Db } from '../db/database.js'
 import { floodMarks } from '../db/schema.js'
 import type { Secrets } from '../crypto/secrets.js'
@@ -47,6 +47,19 @@ export async function claimSubmissionFlood(db: Db, keys: SubmissionFloodKeys, no
   // A concurrent post from this network may claim its marks first: then this one waits.
   if (onlyTheEmail && (await claimFlood(db, present([keys.network, keys.emailFromNetwork]), now, seconds))) return 'hold'
   return { wait: await floodWait(db, all, now, seconds) }
+}
+
+/**
+ * Gives back the marks a claim set when its comment was not stored after all (a filter that threw,
+ * a database error, the deadline before COMMIT): the sender's retry must not be told to wait for a
+ * post that never was. Only marks still dated by this claim go (another request's later mark
+ * stays); the marks it replaced were older than the flood window, so removing them changes no wait.
+ * A duplicate's 409 keeps its marks: that answer is what flood control protects.
+ */
+export async function releaseSubmissionFlood(db: Db, keys: SubmissionFloodKeys, claim: 'post' | 'hold', now: Date): Promise<void> {
+  const claimed = present(claim === 'post' ? [keys.network, keys.email, keys.emailFromNetwork] : [keys.network, keys.emailFromNetwork])
+  if (claimed.length === 0) return
+  await db.delete(floodMarks).where(and(inArray(floodMarks.key, claimed), eq(floodMarks.lastAt, now)))
 }
 
 async function recentKeys(db: Db, keys: string[], now: Date, seconds: number): Promise<string[]> {

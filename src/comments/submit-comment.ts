@@ -13,7 +13,7 @@ import { checkSubmission, normalizeUrl, type RawSubmission } from './submission-
 import { renderBody } from './render-body.js'
 import { insertComment } from './insert-comment.js'
 import { scheduleRecheck } from '../spam/recheck-job.js'
-import { claimSubmissionFlood, floodKeys } from './flood-control.js'
+import { claimSubmissionFlood, floodKeys, releaseSubmissionFlood } from './flood-control.js'
 import { cleanText } from './clean-text.js'
 import type { CommentRow } from './comment-row.js'
 import { attachableParent, type ParentPlace } from './comment-path.js'
@@ -146,6 +146,31 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
   if (duplicateIps.some((ip) => ip !== null && network !== null && rateLimitNetwork(ip) === network)) {
     throw new ApiError(409, 'duplicate_comment', messages.duplicate)
   }
+  try {
+    return await storeSubmission(ctx, input, { clean, parentId, emailHash, parent, article, newArticle, adopt, flood, duplicate: (found?.duplicateIps ?? []).length > 0 })
+  } catch (error) {
+    // Best effort: with the database down, the marks simply run out after floodSeconds.
+    await releaseSubmissionFlood(db, keys, flood, now).catch(() => undefined)
+    throw error
+  }
+}
+
+interface Checked {
+  clean: ReturnType<typeof checkSubmission>
+  parentId: number | null
+  emailHash: string | null
+  parent: ParentPlace | undefined
+  article: Article | undefined
+  newArticle: (ArticleDetails & { verified: boolean }) | undefined
+  adopt: ArticleDetails | undefined
+  flood: 'post' | 'hold'
+  duplicate: boolean
+}
+
+/** A submission past WordPress's refusals: filtered, then stored with its verdict's status. */
+async function storeSubmission(ctx: CommentContext, input: SubmissionInput, checked: Checked): Promise<Submitted> {
+  const { db, secrets, settings, now } = ctx
+  const { clean, parentId, emailHash, parent, article, newArticle, adopt, flood, duplicate } = checked
 
   const html = renderBody(clean.body)
   const filtered = await runFilters(filtersFor(ctx), {
@@ -166,7 +191,6 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
     isEdit: false,
     ...(input.proof ? { proof: input.proof } : {}),
   }, { db, settings, secrets, now })
-  const duplicate = duplicateIps.length > 0
   const extra = [...(flood === 'hold' ? [emailFloodCheck(settings.floodSeconds)] : []), ...(duplicate ? [duplicateCheck] : [])]
   const checks = [...filtered.checks, ...extra]
   const verdict = extra.reduce<Verdict>((worst, check) => (severity[check.verdict] > severity[worst] ? check.verdict : worst), filtered.verdict)
