@@ -79,6 +79,24 @@ describe('moderation actions', () => {
     expect((await mod.send('PATCH', '/api/v1/moderation/comments/999999', { status: 'spam' })).status).toBe(404)
   })
 
+  it('refuses a field it does not know on every moderator write, naming it, rather than doing less than asked', async () => {
+    const mod = await signIn(t)
+    const { comment } = await postComment(t, 'typo')
+    for (const [method, path, body, field] of [
+      ['PATCH', `/api/v1/moderation/comments/${comment.id}`, { stauts: 'approved' }, 'stauts'],
+      ['POST', '/api/v1/moderation/comments/bulk', { ids: [comment.id], status: 'spam', note: 'x' }, 'note'],
+      ['POST', `/api/v1/moderation/comments/${comment.id}/replies`, { body: 'Thanks', status: 'approved' }, 'status'],
+      ['PUT', '/api/v1/moderation/articles/typo', { title: 'T', open: false, closed: true }, 'closed'],
+      ['POST', '/api/v1/moderation/articles/typo/move', { to: 'typo-2', merge: true }, 'merge'],
+    ] as const) {
+      const res = await mod.send(method, path, body)
+      expect(res.status, path).toBe(422)
+      expect((await res.json()).errors, path).toContainEqual(expect.objectContaining({ field, code: 'unknown_field' }))
+    }
+    const queue = await (await mod.get('/api/v1/moderation/comments?status=pending')).json()
+    expect(queue.comments.map((c: { id: number }) => c.id)).toContain(comment.id)
+  })
+
   it('changes up to 500 comments in one bulk action, one log entry each', async () => {
     const mod = await signIn(t)
     await t.setSettings({ floodSeconds: 0 })

@@ -16,7 +16,7 @@ const moveRoute = createRoute({
     + 'are merged into that one, threads kept. The old key then reads as the new one (`npm run move` does the same from the command line).',
   request: {
     params: ArticleKeyParam,
-    body: jsonBody(z.object({ to: z.string().check(z.meta({ description: 'The new key (1-200 characters of A-Z a-z 0-9 . _ ~ : @ -)', example: 'new-slug' })), url: z.optional(z.nullable(urlText().check(z.maxLength(4000)))) })),
+    body: jsonBody(z.strictObject({ to: z.string().check(z.meta({ description: 'The new key (1-200 characters of A-Z a-z 0-9 . _ ~ : @ -)', example: 'new-slug' })), url: z.optional(z.nullable(urlText().check(z.maxLength(4000)))) })),
   },
   responses: {
     200: jsonContent('The article under its new key; `moved` counts its comments (any status) that came from the old key', z.object({ article: ArticleSchema, merged: z.boolean(), moved: countSchema() })),

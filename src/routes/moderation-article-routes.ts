@@ -31,7 +31,7 @@ const putArticleRoute = createRoute({
     + 'more comments. Readers see the change at once.',
   request: {
     params: ArticleKeyParam,
-    body: jsonBody(z.object({ url: z.optional(z.nullable(urlText().check(z.maxLength(4000)))), title: z.optional(z.nullable(z.string().check(z.maxLength(4000)))), open: z.optional(z.boolean()) })),
+    body: jsonBody(z.strictObject({ url: z.optional(z.nullable(urlText().check(z.maxLength(4000)))), title: z.optional(z.nullable(z.string().check(z.maxLength(4000)))), open: z.optional(z.boolean()) })),
   },
   responses: {
     200: jsonContent('Changed', z.object({ article: ArticleSchema })),

@@ -65,7 +65,7 @@ const patchRoute = createRoute({
   summary: 'Set a comment\'s status and/or edit its text',
   description: 'Readers see the change at once (the thread\'s ETag and count change). Approving a comment that was already approved dismisses '
     + 'its open reports. Every change is in the audit log; with Akismet on, a spam or approval decision is reported to it.',
-  request: { params: CommentIdParam, body: jsonBody(z.object({ status: z.optional(statusSchema), body: z.optional(z.string()) })) },
+  request: { params: CommentIdParam, body: jsonBody(z.strictObject({ status: z.optional(statusSchema), body: z.optional(z.string()) })) },
   responses: { 200: jsonContent('The comment now', ModCommentSchema), ...authProblems, 404: problem('No such comment'), 422: problem('Invalid status or body') },
 })
 
@@ -76,7 +76,7 @@ const bulkRoute = createRoute({
   tag: 'Moderation',
   description: 'All or nothing: ids that do not exist are skipped, and `updated` counts the comments whose status changed. Each is one audit log entry.',
   summary: `One status for up to ${BULK_MAX} comments, in one transaction`,
-  request: { body: jsonBody(z.object({ ids: z.array(z.int().check(z.minimum(1), z.maximum(MAX_ID))).check(z.minLength(1), z.maxLength(BULK_MAX)), status: statusSchema })) },
+  request: { body: jsonBody(z.strictObject({ ids: z.array(z.int().check(z.minimum(1), z.maximum(MAX_ID))).check(z.minLength(1), z.maxLength(BULK_MAX)), status: statusSchema })) },
   responses: { 200: jsonContent('How many changed', z.object({ updated: countSchema() })), ...authProblems, 422: problem('Invalid ids or status') },
 })
 
@@ -98,7 +98,7 @@ const replyRoute = createRoute({
   tag: 'Moderation',
   summary: 'Reply as the moderator: published at once (a held parent is approved)',
   description: 'The reply carries the moderator\'s name and `author.moderator: true`; no spam filter runs on it.',
-  request: { params: CommentIdParam, body: jsonBody(z.object({ body: z.optional(z.string()) })) },
+  request: { params: CommentIdParam, body: jsonBody(z.strictObject({ body: z.optional(z.string()) })) },
   responses: { 201: { ...jsonContent('The reply', ModCommentSchema), headers: { Location: { description: 'The reply\'s public URL, `/api/v1/comments/{id}`', required: true } } }, ...authProblems, 404: problem('No such comment'), 422: problem('Invalid body') },
 })
 
