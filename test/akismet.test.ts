@@ -97,6 +97,43 @@ describe('Akismet', () => {
     expect((await stored(spam.comment.id))?.status).toBe('spam')
   }))
 
+  it('drops a late answer about text the author has since edited: the edit\'s own checks decide', () => withAkismet(async () => {
+    await t.setSettings({ editWindowSeconds: 7200 })
+    akismet.answer(text(500, ''))
+    const { comment, token } = await postComment(t, 'ak', { body: 'Harmless at first' })
+    t.advance(20 * 60)
+    // The re-check asks about the old text and is answered only after the author's edit, whose own
+    // check cannot be answered (Akismet down again): the edit is held, waiting for its own re-check.
+    let answerOld: () => void = () => {}
+    const oldAsked = new Promise<void>((asked) => {
+      akismet.answer((req, res) => {
+        if (new URLSearchParams(req.body).get('comment_content') === 'Harmless at first') {
+          answerOld = () => res.end('false')
+          asked()
+        } else {
+          res.statusCode = 500
+          res.end('')
+        }
+      })
+    })
+    const job = runJobs(t.deps, t.now(), spamJobs)
+    await oldAsked
+    const edit = await t.request(`/api/v1/comments/${comment.id}`, {
+      method: 'PATCH', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ body: 'Buy cheap pills now' }),
+    })
+    expect(edit.status).toBe(200)
+    answerOld()
+    await job
+    expect(await stored(comment.id)).toMatchObject({ status: 'pending', body: 'Buy cheap pills now' })
+    expect(await akismetCheck(comment.id)).toMatchObject({ verdict: 'hold', retry: true })
+    // The edit's own re-check is still to come, and it decides on the new text.
+    expect(await t.deps.db.select({ kind: jobs.kind }).from(jobs).where(eq(jobs.commentId, comment.id))).toEqual([{ kind: 'spam-recheck' }])
+    akismet.answer(text(200, 'true'))
+    t.advance(20 * 60)
+    await runJobs(t.deps, t.now(), spamJobs)
+    expect((await stored(comment.id))?.status).toBe('spam')
+  }))
+
   it('gives up after 15 days, leaving the comment held for a moderator', () => withAkismet(async () => {
     akismet.answer(text(503, ''))
     const { comment } = await postComment(t, 'ak')

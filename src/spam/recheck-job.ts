@@ -74,6 +74,9 @@ export const recheckJob: JobHandler = {
     await deps.db.transaction(async (tx) => {
       const [locked] = await lockForChange(tx, [row.id])
       if (!locked || locked.status !== 'pending') return
+      // The author edited the text while the filters were asked about the old one: their answers are
+      // about text no longer there. The edit ran its own checks (and queued its own re-check).
+      if (locked.body !== row.body || locked.editedAt?.getTime() !== row.editedAt?.getTime()) return
       const checks: CheckResult[] = locked.checks.map((check) => answered.get(check.filter) ?? check)
       let verdict: Verdict = 'approve'
       for (const check of checks) if (severity[check.verdict] > severity[verdict]) verdict = check.verdict
