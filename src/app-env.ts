@@ -6,6 +6,11 @@ export interface AppEnv {
   Bindings: {
     deps: Deps
     remoteAddr?: string
+    /**
+     * On Node, true for a request that came without `Host` (HTTP/1.0): the URL's authority is then
+     * the request line's (`POST https://evil.example/…`), which its sender wrote as it liked.
+     */
+    noHostHeader?: boolean
   }
   Variables: {
     /** The signed-in moderator, on moderation and admin routes. */

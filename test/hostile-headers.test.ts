@@ -166,7 +166,7 @@ describe('hostile request headers', () => {
     await send(probes)
   })
 
-  it('X-Forwarded-For and CF-Connecting-IP, when trusted: garbage and long lists store no address but a real one', async () => {
+  it('X-Forwarded-For and CF-Connecting-IP, when trusted: garbage and long lists store the socket\'s address or a real one', async () => {
     await seed()
     const ipv6 = ['::1', '2001:db8::1', '[2001:db8::1]', '2001:db8::1%eth0', '::ffff:203.0.113.5', 'fe80::1%25lo', '2001:0db8:0000:0000:0000:0000:0000:0001:1']
     const long = Array.from({ length: 3000 }, (_, i) => `10.${(i >> 8) & 255}.${i & 255}.1`).join(', ')
@@ -187,9 +187,10 @@ describe('hostile request headers', () => {
         const values = [...payloads(name), ...ipv6, long, `${long}, 203.0.113.9`, '203.0.113.9, ', ' , ', '203.0.113.9,,']
         const forms = (s: string) => [s, `${s}, 203.0.113.9`, `203.0.113.9, ${s}`]
         await send(values.map((s, i) => post(name, turn(forms(s), i))))
-        // The login throttle keys on the address too.
+        // The login throttle keys on the address too: garbage counts against the socket's address,
+        // so some of these are 429 (before, they went unthrottled with no address at all).
         await send(values.slice(0, 20).map((value, i): Probe => ({
-          label: label(`POST login ${name}`, value), path: '/api/v1/auth/login', changes: true, expect: 401,
+          label: label(`POST login ${name}`, value), path: '/api/v1/auth/login', changes: true,
           init: { method: 'POST', headers: { ...json, [name]: asHeader(value) }, body: JSON.stringify({ email: `nobody${i}@${setting}.example`, password: 'wrong' }) },
         })))
       }

@@ -4,14 +4,16 @@ import type { Settings } from '../settings/settings-schema.js'
 
 /**
  * Parley's own origin: PARLEY_PUBLIC_URL's when set, otherwise the request's scheme and `Host`
- * (never the authority of an absolute-form request line, which a client writes as it likes).
+ * (never the authority of an absolute-form request line, which a client writes as it likes). An
+ * HTTP/1.0 request may come without `Host`: then Parley's origin is one under `.invalid` (RFC 6761),
+ * which no browser's page can have.
  */
 export function ownOrigin(c: Context<AppEnv>): string {
   const configured = c.env.deps.config.publicUrl
   if (configured) return new URL(configured).origin
   const url = new URL(c.req.url)
   const host = c.req.header('host')
-  if (!host) return url.origin
+  if (!host) return c.env.noHostHeader ? `${url.protocol}//no-host.invalid` : url.origin
   try {
     return new URL(`${url.protocol}//${host}`).origin
   } catch {

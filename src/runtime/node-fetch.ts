@@ -9,7 +9,8 @@ const hasBody = (incoming: (HttpBindings | Http2Bindings)['incoming']) => {
 }
 
 /**
- * The app as @hono/node-server calls it on Node: the socket's address for the client IP, and
+ * The app as @hono/node-server calls it on Node: the socket's address for the client IP, whether a
+ * `Host` header came (origins.ts), and
  * `Connection: close` on an answer given before the request's body was read (413, 415, 401, 403 …).
  * The rest of such a body is still on the connection: draining it means reading up to the whole
  * upload a client sent, and @hono/node-server gives up after 500 ms and destroys the socket, which
@@ -18,7 +19,8 @@ const hasBody = (incoming: (HttpBindings | Http2Bindings)['incoming']) => {
  */
 export function nodeFetch(app: App, deps: Deps) {
   return async (request: Request, env: HttpBindings | Http2Bindings): Promise<Response> => {
-    const response = await app.fetch(request, { deps, remoteAddr: env.incoming.socket.remoteAddress })
+    const noHostHeader = env.incoming.headers.host === undefined && env.incoming.headers[':authority'] === undefined
+    const response = await app.fetch(request, { deps, remoteAddr: env.incoming.socket.remoteAddress, noHostHeader })
     // HTTP/2 has no Connection header (and streams, not connections, end with a request).
     const { incoming, outgoing } = env
     if (outgoing instanceof ServerResponse && hasBody(incoming) && !incoming.readableEnded && !outgoing.headersSent) {
