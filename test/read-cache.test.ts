@@ -62,6 +62,22 @@ describe('read cache', () => {
     expect(JSON.parse((await read('/api/v1/articles/k/comments?limit=6')).text).article.title).toBe('Unheard')
   })
 
+  it('keeps a read only as Parley spells it: other spellings of the same page are answered, never kept', async () => {
+    await t.setSettings(openSettings)
+    await postComment(t, 'spell', { body: 'Hello' })
+    const title = async (path: string) => JSON.parse((await read(path)).text).article?.title
+    const junk = ['limit=1e1', 'limit=0xa', 'limit=%2010', 'limit=10.0', 'limit=10&cb=1', 'limit=010']
+    for (const query of junk) expect((await read(`/api/v1/articles/spell/comments?${query}`)).res.status, query).toBe(200)
+    await read('/api/v1/articles/spell/comments?limit=10&order=newest')
+    await read('/api/v1/counts?keys=spell,,spell')
+    await read('/api/v1/counts?keys=spell')
+    await retitleUnheard('spell', 'Unheard', 9)
+    for (const query of junk) expect(await title(`/api/v1/articles/spell/comments?${query}`), query).toBe('Unheard')
+    expect(await title('/api/v1/articles/spell/comments?limit=10&order=newest')).not.toBe('Unheard')
+    expect((await read('/api/v1/counts?keys=spell,,spell')).text).toBe('{"counts":{"spell":9}}')
+    expect((await read('/api/v1/counts?keys=spell')).text).toBe('{"counts":{"spell":1}}')
+  })
+
   it('never serves or keeps a read that carries Authorization', async () => {
     await t.setSettings(openSettings)
     await postComment(t, 'a')

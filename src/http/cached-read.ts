@@ -14,6 +14,27 @@ export function readCacheKey(c: Context): string | undefined {
   return url.slice(url.indexOf('/', url.indexOf('//') + 2))
 }
 
+/**
+ * The key to keep a read under, when the request is spelled as Parley itself writes it: a path
+ * without escapes, each query parameter the route knows given once, with exactly the value it
+ * parses to (`canonical`). Any other spelling of the same read (`limit=1e2`, `limit=0x64`,
+ * `limit=%2010`, an unknown `cb=1`, a cursor with leading zeros) is answered but not kept: else a
+ * stranger could fill the cache with endless copies of one page and push every reader to the database.
+ */
+export function keepableKey(c: Context, canonical: Record<string, string | number | undefined>): string | undefined {
+  const key = readCacheKey(c)
+  if (key === undefined) return undefined
+  const url = new URL(c.req.url)
+  if (url.pathname.includes('%')) return undefined
+  const seen = new Set<string>()
+  for (const [name, value] of url.searchParams) {
+    const wanted = canonical[name]
+    if (seen.has(name) || wanted === undefined || String(wanted) !== value) return undefined
+    seen.add(name)
+  }
+  return key
+}
+
 export const publicReadHeaders = (c: Context<AppEnv>) => ({ 'Cache-Control': `public, max-age=${c.env.deps.config.cacheMaxAge}` })
 
 /** A kept read, byte for byte as first sent, or 304 when the reader holds it already. */

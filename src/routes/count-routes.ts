@@ -2,7 +2,7 @@ import * as z from 'zod/mini'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { validationError } from '../http/api-error.js'
-import { cachedReadResponse, publicReadHeaders, readCacheKey } from '../http/cached-read.js'
+import { cachedReadResponse, keepableKey, publicReadHeaders } from '../http/cached-read.js'
 import { articleKeyPattern } from '../articles/articles.js'
 import { articleCounts } from '../comments/article-counts.js'
 import { cachedReadHeaders, countSchema, ifNoneMatchHeader, problem } from './schemas.js'
@@ -33,7 +33,7 @@ export const countRoutes = new OpenApiRoutes<AppEnv>().openapi(countsRoute, asyn
   const fault = keys.length === 0 ? 'required' : keys.length > MAX_KEYS ? 'too_long' : keys.every((key) => articleKeyPattern.test(key)) ? undefined : 'invalid_format'
   if (fault) throw validationError([{ field: 'keys', code: fault, message: `Give 1-${MAX_KEYS} article keys, separated by commas.` }])
   // Answered from the read cache before here when it held these counts (readCacheHit); kept below for next time.
-  const cacheKey = deps.readCache && readCacheKey(c)
+  const cacheKey = deps.readCache && keepableKey(c, { keys: keys.join(',') })
   const ticket = deps.readCache?.begin() ?? -1
   const { counts, etag } = await articleCounts(deps.db, keys)
   const read = { body: JSON.stringify({ counts }), etag, articles: keys, expiresAt: Infinity }

@@ -4,9 +4,9 @@ import type { AppEnv } from '../app-env.js'
 import { named } from '../openapi/schema-names.js'
 import { ApiError, validationError } from '../http/api-error.js'
 import { MAX_ID, checkOrigin, commentContext, etagMatches } from '../http/request-context.js'
-import { publicReadHeaders, readCacheKey } from '../http/cached-read.js'
+import { keepableKey, publicReadHeaders } from '../http/cached-read.js'
 import { currentThreadEtag, readThread } from '../comments/read-thread.js'
-import { decodeCursor } from '../comments/thread-shape.js'
+import { decodeCursor, encodeCursor } from '../comments/thread-shape.js'
 import { submitComment } from '../comments/submit-comment.js'
 import { toAuthorComment } from '../comments/comment-row.js'
 import { ArticleKeyParam, ArticleSchema, AuthorCommentSchema, ThreadCommentSchema, cachedReadHeaders, emailText, ifNoneMatchHeader, problem, retryLater, urlText } from './schemas.js'
@@ -107,7 +107,7 @@ export const threadRoutes = new OpenApiRoutes<AppEnv>()
     const now = deps.clock()
     const headers = publicReadHeaders(c)
     // Answered from the read cache before here when it held this page (readCacheHit); kept below for next time.
-    const cacheKey = deps.readCache && readCacheKey(c)
+    const cacheKey = deps.readCache && keepableKey(c, { limit: query.limit, order: query.order, cursor: cursor ? encodeCursor(cursor) : undefined })
     const ticket = deps.readCache?.begin() ?? -1
     const settings = await deps.settings.get(deps.db)
     const ifNoneMatch = c.req.header('if-none-match')
