@@ -55,6 +55,17 @@ describe('a failed start of the Node server', () => {
     expect(oneLine(result)).toBe(`Parley needs Node.js ${REQUIRED_NODE} or later (22 or 24 LTS); this is Node.js 20.18.0.`)
   })
 
+  it('on a secret shorter than 32 bytes says so in one line, before it opens or makes anything', async () => {
+    const short = oneLine(await start({ PORT: '0', PARLEY_SECRET: 'hi', PARLEY_DATA_DIR: join(bundle, 'short-env') }))
+    expect(short).toBe('Parley could not start: PARLEY_SECRET must be at least 32 bytes long, not 2: set it to at least 32 random characters, e.g. `openssl rand -base64 48`.')
+    const dir = join(bundle, 'short-file')
+    await mkdir(dir, { recursive: true, mode: 0o700 })
+    await writeFile(join(dir, 'secret'), 'hi\n', { mode: 0o600 })
+    const kept = oneLine(await start({ PORT: '0', PARLEY_DATA_DIR: dir }))
+    expect(kept).toBe(`Parley could not start: the secret kept in ${join(dir, 'secret')} must be at least 32 bytes long, not 2: put the secret this data was sealed with back in that file, or set PARLEY_SECRET.`)
+    await expect(readFile(join(dir, 'pgdata', 'PG_VERSION'))).rejects.toThrow()
+  })
+
   it('on a port already in use says so in one line', async () => {
     const { port, server } = await takenPort()
     try {

@@ -1,3 +1,4 @@
+import { SettingProblem } from './startup-failure.js'
 import { readFile, writeFile } from 'node:fs/promises'
 import { makePrivateDirectory } from '../db/private-directory.js'
 import { randomBytes } from 'node:crypto'
@@ -33,18 +34,27 @@ export function readNodeConfig(env: NodeJS.ProcessEnv): NodeConfig {
 
 /**
  * PARLEY_SECRET from the environment; on the embedded database, one made on first start and
- * kept in the data directory (mode 0600) so that a first `npm start` just works.
+ * kept in the data directory (mode 0600) so that a first `npm start` just works. Checked here, before
+ * anything is opened: a short secret would seal emails with a key anyone could guess.
  */
 export async function resolveSecret(env: NodeJS.ProcessEnv, config: NodeConfig): Promise<string> {
-  if (env.PARLEY_SECRET) return env.PARLEY_SECRET
-  if (config.databaseUrl) throw new Error('PARLEY_SECRET is required with DATABASE_URL (at least 32 characters; e.g. `openssl rand -base64 48`)')
+  if (env.PARLEY_SECRET) return longEnough(env.PARLEY_SECRET, 'PARLEY_SECRET', 'set it to at least 32 random characters, e.g. `openssl rand -base64 48`')
+  if (config.databaseUrl) throw new SettingProblem('PARLEY_SECRET is required with DATABASE_URL (at least 32 characters; e.g. `openssl rand -base64 48`)')
   const file = join(config.dataDir, 'secret')
+  let kept: string
   try {
-    return (await readFile(file, 'utf8')).trim()
+    kept = (await readFile(file, 'utf8')).trim()
   } catch {
     await makePrivateDirectory(config.dataDir)
     const secret = randomBytes(48).toString('base64url')
     await writeFile(file, `${secret}\n`, { mode: 0o600, flag: 'wx' })
     return secret
   }
+  return longEnough(kept, `the secret kept in ${file}`, 'put the secret this data was sealed with back in that file, or set PARLEY_SECRET')
+}
+
+function longEnough(secret: string, what: string, advice: string): string {
+  const bytes = Buffer.byteLength(secret, 'utf8')
+  if (bytes < 32) throw new SettingProblem(`${what} must be at least 32 bytes long, not ${bytes}: ${advice}.`)
+  return secret
 }

@@ -53,6 +53,9 @@ const logger = createLogger(config.logLevel)
 // Released when the process exits.
 if (!config.databaseUrl) await startStep({ step: 'data-dir', dir: config.dataDir }, () => holdDataDir(config.dataDir, 'server'))
 
+// Before the port and the database: a secret that cannot be used stops the start with nothing made.
+const secret = await startStep(config.databaseUrl ? { step: 'config' } : { step: 'data-dir', dir: config.dataDir }, () => resolveSecret(process.env, config))
+
 // Listening before the database is open: /healthz answers at once, the rest 503 until ready.
 let handle: (request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response> = startingAnswer
 let announceReady: (port: number) => void = () => {}
@@ -78,7 +81,7 @@ if (readCacheBytes < config.readCacheBytes) {
 const readCache = readCacheBytes > 0 ? await openReadCache(readCacheBytes, () => settings.invalidate()) : undefined
 const deps: Deps = {
   db: database.db,
-  secrets: createNodeSecrets(await startStep(config.databaseUrl ? { step: 'config' } : { step: 'data-dir', dir: config.dataDir }, () => resolveSecret(process.env, config))),
+  secrets: createNodeSecrets(secret),
   settings,
   spamFilters: [],
   passwords: nativeArgon2,

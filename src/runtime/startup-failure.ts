@@ -5,6 +5,9 @@ export type StartStep =
   | { step: 'database'; url: string }
   | { step: 'data-dir'; dir: string }
 
+/** A setting or file that makes no sense, its message written for the operator: one line at any step. */
+export class SettingProblem extends Error {}
+
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'CONNECT_TIMEOUT'])
 const FILE_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST', 'ENOSPC', 'EISDIR', 'ENOENT'])
 
@@ -38,7 +41,7 @@ export function startupFailure(at: StartStep, error: unknown): { line: string; s
   const code = codeOf(error)
   const reason = messageOf(error)
   // The configuration's checks write their messages for the operator (src/runtime/app-config.ts).
-  if (at.step === 'config') return { line: `Parley could not start: ${reason}` }
+  if (at.step === 'config' || error instanceof SettingProblem) return { line: `Parley could not start: ${reason}` }
   if (at.step === 'listen') {
     if (code === 'EADDRINUSE') return { line: `Parley could not start: port ${at.port} is already in use (EADDRINUSE). Stop the process using it, or set PORT to a free port.` }
     if (code === 'EACCES') return { line: `Parley could not start: this user may not listen on port ${at.port} (EACCES). Set PORT to 1024 or above.` }
