@@ -96,6 +96,15 @@ describe('login', () => {
     }
   })
 
+  it('signs in an embedded install\'s first admin, admin@localhost, with answers that fit the document (checked by the contract)', async () => {
+    const password = 'the first admin password'
+    const row = await createModerator(t.deps.db, t.deps.passwords, { email: 'admin@localhost', name: 'Admin', role: 'admin', password }, t.now())
+    const token = await tokenFor('admin@localhost', password)
+    expect(await (await me(token)).json()).toMatchObject({ moderator: { id: row.id, email: 'admin@localhost' } })
+    const list = await t.request('/api/v1/admin/moderators', { headers: { Authorization: `Bearer ${token}` } })
+    expect((await list.json()).moderators).toContainEqual(expect.objectContaining({ email: 'admin@localhost' }))
+  })
+
   it('takes the email in any case, with surrounding spaces', async () => {
     const { email, password } = await account()
     expect((await login(`  ${email.toUpperCase()} `, password)).status).toBe(200)

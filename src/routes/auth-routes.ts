@@ -7,7 +7,7 @@ import { toModeratorView } from '../auth/moderator-accounts.js'
 import { clientIp } from '../http/client-ip.js'
 import { requireRole, sessionToken } from '../http/moderator-auth.js'
 import { clearSessionCookie, readDeviceCookie, setDeviceCookie, setSessionCookie } from '../http/session-cookie.js'
-import { ModeratorSchema, authProblems, emailText, jsonBody, jsonContent, noStore, retryLater, signInFirst } from './schemas.js'
+import { ModeratorSchema, authProblems, jsonBody, jsonContent, noStore, retryLater, signInFirst } from './schemas.js'
 import { moderatorSecurity } from '../openapi/security-schemes.js'
 
 const loginRoute = createRoute({
@@ -19,7 +19,7 @@ const loginRoute = createRoute({
   description: 'The same 401 for an unknown email and a wrong password, after the same work. Failed logins are counted per account and network, per '
     + 'network and per account: past a limit, 429 with a `Retry-After` that doubles with each further failure. Sessions end after '
     + '`SESSION_IDLE_MINUTES` unused or `SESSION_MAX_HOURS` in all.',
-  request: { body: jsonBody(z.object({ email: emailText().check(z.maxLength(320)), password: z.string().check(z.maxLength(1024)) })) },
+  request: { body: jsonBody(z.object({ email: z.string().check(z.maxLength(320), z.describe('The sign-in address (admin@localhost is one)')), password: z.string().check(z.maxLength(1024)) })) },
   responses: {
     200: {
       ...jsonContent('Signed in: the bearer token, and the same session as a cookie', z.object({ moderator: ModeratorSchema, token: z.string() })),

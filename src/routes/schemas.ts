@@ -170,7 +170,8 @@ export const ArticleSchema = named('Article', z.object({
 }))
 
 export const ModeratorSchema = named('Moderator', z.object({
-  id: idSchema(), email: emailText(), name: z.string(), role: z.enum(['admin', 'moderator']), disabled: z.boolean(),
+  // No `format: email`: an embedded install's first admin is admin@localhost, which that format refuses.
+  id: idSchema(), email: z.string().check(z.describe('The sign-in address (admin@localhost for an embedded install\'s first admin until changed)')), name: z.string(), role: z.enum(['admin', 'moderator']), disabled: z.boolean(),
 }))
 
 export const ModCommentSchema = named('ModComment', z.object({
