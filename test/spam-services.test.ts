@@ -76,6 +76,8 @@ describe('the site\'s filter service', () => {
     ['answers 500', text(500, 'broken'), /answered 500/],
     ['answers garbage', text(200, '<html>not json</html>'), /not a verdict/],
     ['answers an unknown verdict', json(200, { verdict: 'maybe' }), /not a verdict/],
+    // Read up to 64 KiB and no further: a verdict behind 4 MiB of blanks is not taken (nor held in memory).
+    ['answers past 64 KiB', ((_req, res) => { res.end(`${' '.repeat(4 << 20)}{"verdict":"approve"}`) }) as Answer, /not a verdict/],
     ['refuses connections', null, /unreachable/],
   ] as const) {
     it(`holds the comment when the filter ${name}, and asks again later`, async () => {

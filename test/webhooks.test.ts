@@ -130,6 +130,8 @@ describe('webhook endpoints', () => {
       'http://localhost:8080/', 'http://app.localhost/',
       // SIIT (IPv4-translated ::ffff:0:0:0/96) and Teredo (2001::/32) hide an IPv4 address behind IPv6.
       'http://[::ffff:0:7f00:1]/', 'http://[::ffff:0:a00:1]/', 'http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/',
+      // Discard-only 100::/64 and the deprecated 6to4 relay anycast 192.88.99.0/24.
+      'http://[100::1]/', 'http://192.88.99.1/',
     ]) {
       expect(await refused(url)).toMatchObject({ field: 'url', code: 'private_target' })
     }

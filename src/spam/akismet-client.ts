@@ -1,4 +1,5 @@
 import type { AppConfig } from '../deps.js'
+import { readAtMost } from './read-at-most.js'
 
 export type AkismetConfig = NonNullable<AppConfig['akismet']>
 export type AkismetVerdict = { kind: 'spam' } | { kind: 'ham' } | { kind: 'unknown'; reason: string }
@@ -47,7 +48,7 @@ async function post(config: AkismetConfig, path: string, body: URLSearchParams):
     body,
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   })
-  return { status: res.status, text: (await res.text()).trim(), help: res.headers.get('x-akismet-debug-help') }
+  return { status: res.status, text: (await readAtMost(res, 64 * 1024)).trim(), help: res.headers.get('x-akismet-debug-help') }
 }
 
 /** comment-check: `true` is spam, `false` is ham, anything else (invalid key, 5xx, no answer) is unknown. */

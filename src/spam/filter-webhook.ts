@@ -1,6 +1,10 @@
 import { signWebhook, newMessageId } from '../webhooks/webhook-signing.js'
 import { refuseTarget, type ResolveHost, type TargetFetch } from '../webhooks/target-guard.js'
 import type { FilterAnswer, SpamCandidate, SpamFilter } from './spam-filter.js'
+import { readAtMost } from './read-at-most.js'
+
+/** A verdict and its reason fit in far less; anything longer is not an answer. */
+const ANSWER_MAX_BYTES = 64 * 1024
 
 export interface FilterWebhook {
   url: string
@@ -76,7 +80,7 @@ export function filterWebhookFilter(hook: FilterWebhook, policy: { allowPrivate:
         const reason = timedOut ? `filter gave no answer within ${hook.timeoutMs} ms` : `filter unreachable: ${error instanceof Error ? error.message : String(error)}`
         return { verdict: 'hold', reason, retry: true }
       }
-      const text = await res.text().catch(() => '')
+      const text = await readAtMost(res, ANSWER_MAX_BYTES).catch(() => '')
       if (res.status < 200 || res.status > 299) return { verdict: 'hold', reason: `filter answered ${res.status}`, retry: true }
       const answer = parseAnswer(text)
       if (!answer) return { verdict: 'hold', reason: 'filter answered something that is not a verdict', retry: true }

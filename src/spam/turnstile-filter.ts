@@ -1,5 +1,6 @@
 import type { AppConfig } from '../deps.js'
 import type { SpamFilter } from './spam-filter.js'
+import { readAtMost } from './read-at-most.js'
 
 type TurnstileConfig = NonNullable<AppConfig['turnstile']>
 
@@ -24,7 +25,7 @@ export function turnstileFilter(config: TurnstileConfig): SpamFilter {
           signal: AbortSignal.timeout(5000),
         })
         if (!res.ok) return { verdict: 'hold', reason: `siteverify answered ${res.status}` }
-        answer = await res.json()
+        answer = JSON.parse(await readAtMost(res, 64 * 1024)) as unknown
       } catch (error) {
         return { verdict: 'hold', reason: `siteverify unreachable: ${error instanceof Error ? error.message : String(error)}` }
       }

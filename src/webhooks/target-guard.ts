@@ -20,10 +20,14 @@ type Range = [base: number, bits: number]
 
 const ip4 = (a: number, b: number, c = 0, d = 0) => ((a << 24) | (b << 16) | (c << 8) | d) >>> 0
 
-/** IPv4 blocks that are not the public internet: this network, private, CGNAT, loopback, link-local, benchmarking, multicast, reserved. */
+/**
+ * IPv4 blocks that are not the public internet: this network, private, CGNAT, loopback, link-local,
+ * benchmarking, multicast, reserved, and the 6to4 relay anycast (192.88.99.0/24, deprecated by RFC 7526:
+ * whatever answers there now relays into IPv6 space no one chose).
+ */
 const blockedV4: Range[] = [
   [ip4(0, 0), 8], [ip4(10, 0), 8], [ip4(100, 64), 10], [ip4(127, 0), 8], [ip4(169, 254), 16],
-  [ip4(172, 16), 12], [ip4(192, 0, 0), 24], [ip4(192, 168), 16], [ip4(198, 18), 15], [ip4(224, 0), 4], [ip4(240, 0), 4],
+  [ip4(172, 16), 12], [ip4(192, 0, 0), 24], [ip4(192, 88, 99), 24], [ip4(192, 168), 16], [ip4(198, 18), 15], [ip4(224, 0), 4], [ip4(240, 0), 4],
 ]
 
 function inRange(address: number, [base, bits]: Range): boolean {
@@ -73,6 +77,7 @@ function isPublicV6(g: number[]): boolean {
   if (a === 0x2001 && b === 0) return false // Teredo 2001::/32: a tunnel to an IPv4 address it hides
   if (a === 0x64 && b === 0xff9b) return c === 0 && d === 0 && e === 0 && f === 0 ? isPublicV4(embedded) : false // NAT64, well-known and local
   if (a === 0x2002) return isPublicV4(((b << 16) | c) >>> 0) // 6to4 carries an IPv4 address
+  if (a === 0x0100 && b === 0 && c === 0 && d === 0) return false // discard-only 100::/64 (RFC 6666)
   if ((a & 0xfe00) === 0xfc00) return false // unique local fc00::/7
   if ((a & 0xffc0) === 0xfe80 || (a & 0xffc0) === 0xfec0) return false // link-local, old site-local
   if ((a & 0xff00) === 0xff00) return false // multicast
