@@ -42,6 +42,8 @@ async function openDatabase(config: NodeConfig, logger: Logger): Promise<{ datab
   // Loaded only here: PGlite's WebAssembly costs tens of MB that a PostgreSQL deployment should not carry.
   const { migratePglite, openPglite } = await import('../db/pglite.js')
   await startStep({ step: 'data-dir', dir: config.dataDir }, () => makePrivateDirectory(config.dataDir))
+  // The first start creates the database (several seconds, more on a busy machine): say so meanwhile.
+  logger.info('opening the embedded database', { dir: `${config.dataDir}/pgdata`, note: 'a first start creates it, which takes several seconds' })
   const database = await openPglite(`${config.dataDir}/pgdata`)
   await migratePglite(database)
   return { database, openReadCache: (maxBytes, onFlush) => listenPglite(database.client, maxBytes, onFlush) }
