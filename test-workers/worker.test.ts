@@ -57,13 +57,13 @@ describe('the Worker in workerd, on PostgreSQL through Hyperdrive', () => {
     const json = JSON.stringify({ name: `Edge reader ${serial}`, email: `edge${serial}@example.com`, body: 'Squeezed at the edge' })
     const gzipped = await new Response(new Blob([json]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer()
     const headers = { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', Origin: ORIGIN }
-    const res = await call('/api/v1/articles/edge-gzip/comments', { method: 'POST', headers, body: gzipped }, '203.0.113.42')
+    const res = await call('/api/v1/articles/edge-gzip/comments', { method: 'POST', headers, body: gzipped }, '203.0.113.142')
     expect(res.status).toBe(201)
     const { comment } = await res.json<{ comment: { id: number } }>()
     const [row] = await db.select({ body: comments.body }).from(comments).where(eq(comments.id, comment.id))
     expect(row?.body).toBe('Squeezed at the edge')
 
-    const br = await call('/api/v1/articles/edge-gzip/comments', { method: 'POST', headers: { ...headers, 'Content-Encoding': 'br' }, body: gzipped }, '203.0.113.43')
+    const br = await call('/api/v1/articles/edge-gzip/comments', { method: 'POST', headers: { ...headers, 'Content-Encoding': 'br' }, body: gzipped }, '203.0.113.143')
     expect(br.status).toBe(415)
     expect(await br.json()).toMatchObject({ code: 'unsupported_encoding' })
     expect(br.headers.get('Accept-Encoding')).toBe('gzip, deflate')
