@@ -2,19 +2,20 @@ import type { AppOptions } from '../app.js'
 import type { ClientFilePath } from '../http/client-files.js'
 import { generatedOpenApi } from '../openapi/openapi-document.js'
 import { readFile } from 'node:fs/promises'
-import { widgetScript } from '../widget/widget-script.js'
+import { buildWidget } from '../widget/build-widget.js'
 
 // The dashboard's script and stylesheet are written as the files src/static holds; the widget is
-// built from its parts (one script embedding its stylesheet and the palette the demo pages share).
-// Read once: the files do not change while the process runs. The path goes up to the repository
-// root, so that it holds both here and in `npm start`'s bundle, dist/node/node.js: two levels down too.
+// bundled from src/widget/client by esbuild. Each made once: the files do not change while the
+// process runs. The path goes up to the repository root, so that it holds both here and in
+// `npm start`'s bundle, dist/node/node.js: two levels down too.
 function staticFile(path: string): () => Promise<string> {
   let text: Promise<string> | undefined
   return () => (text ??= readFile(new URL(`../../src/static${path}`, import.meta.url), 'utf8'))
 }
 
+let widget: Promise<string> | undefined
 const sources: Record<ClientFilePath, () => Promise<string> | string> = {
-  '/widget.js': widgetScript,
+  '/widget.js': () => (widget ??= buildWidget()),
   '/admin/admin.js': staticFile('/admin/admin.js'),
   '/admin/admin.css': staticFile('/admin/admin.css'),
 }
