@@ -4,7 +4,7 @@
  * Plain ES2017 in modules, bundled into one script by src/widget/build-widget.ts; no framework.
  * Nothing here ever parses HTML; the one exception, the server's sanitized `html`, is in thread.js.
  */
-/** @import { Answer, Own, Widget } from './types.js' */
+/** @import { Answer, Own, Problem, Widget } from './types.js' */
 import widgetCss from './widget.css';
 import { avatarCss } from '../avatar-palette.js';
 
@@ -48,10 +48,10 @@ export function h(tag, attrs, kids) {
 
 /**
  * localStorage can be off (private modes, sandboxed frames): the widget then just forgets.
- * What it holds was written by store(), so it has the shape written.
+ * What it holds was written by store(), so it has the shape written; the caller names it.
  * @template T
  * @param {string} name
- * @param {T} fallback
+ * @param {NoInfer<T>} fallback
  * @returns {T}
  */
 export function stored(name, fallback) {
@@ -110,15 +110,13 @@ export function call(method, path, body, token, fresh) {
   if (body) init.body = JSON.stringify(body);
   return fetch(BASE + path, init).then(function (res) {
     return res.text().then(function (text) {
-      var data = null;
-      try {
-        data = text ? JSON.parse(text) : null;
-      } catch (e) {
-        data = null;
-      }
+      var data = parsed(text);
       var retryAfter = Number(res.headers.get('Retry-After')) || 0;
+      // Taken to be what API.md says the call answers: a success's shape, or a problem.
       /** @type {Answer<T>} */
-      var answer = res.ok ? { ok: true, status: res.status, data: data, retryAfter: retryAfter } : { ok: false, status: res.status, data: data, retryAfter: retryAfter };
+      var answer = res.ok
+        ? { ok: true, status: res.status, data: /** @type {T} */ (data), retryAfter: retryAfter }
+        : { ok: false, status: res.status, data: /** @type {Problem | null} */ (data), retryAfter: retryAfter };
       return answer;
     });
   }, function () {
@@ -127,6 +125,19 @@ export function call(method, path, body, token, fresh) {
     var answer = { ok: false, status: 0, data: null, retryAfter: 0 };
     return answer;
   });
+}
+
+/**
+ * An answer's JSON; null when there is none or it does not parse.
+ * @param {string} text
+ * @returns {unknown}
+ */
+function parsed(text) {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch (e) {
+    return null;
+  }
 }
 
 var hinted = false;

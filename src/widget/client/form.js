@@ -28,7 +28,8 @@ function field(className, id, label, required, input) {
  * @param {Widget} w
  */
 export function buildForm(w) {
-  var saved = stored('commenter', /** @type {Commenter | null} */ (null));
+  /** @type {Commenter | null} */
+  var saved = stored('commenter', null);
   var fields = {
     body: h('textarea', { id: 'comment', name: 'comment', cols: 45, rows: 8, maxlength: 65525, required: true }),
     name: h('input', { id: 'author', name: 'author', type: 'text', size: 30, maxlength: 245, autocomplete: 'name', required: true }),
@@ -226,7 +227,8 @@ export function keepProof(id, token) {
 
 /** @returns {Proof | undefined} */
 function proofOfCommenter() {
-  var proof = stored('proof', /** @type {Proof | null} */ (null));
+  /** @type {Proof | null} */
+  var proof = stored('proof', null);
   return proof && proof.commentId > 0 && proof.commentId <= 2147483647 && proof.commentId % 1 === 0 && typeof proof.token === 'string'
     ? { commentId: proof.commentId, token: proof.token.slice(0, 200) } : undefined;
 }
