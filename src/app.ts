@@ -60,9 +60,9 @@ export const routeDocs: readonly RouteDoc[] = [...documented.flatMap((routes) =>
   .map((route) => withGuards(route, roleGuards))
 
 /**
- * The files the app serves that are built from sources: Node builds them (`fromSource`); the
- * Worker reads the copies in src/static, so that neither the sources nor the builders (the OpenAPI
- * generator, the widget's parts) weigh on its bundle.
+ * The files the app serves that are built from sources: Node generates the OpenAPI document and
+ * reads the widget built into src/static (`fromSource`); the Worker reads both from its static
+ * assets (`npm run build:static`), so that neither the generator nor the files weigh on its bundle.
  */
 export interface AppOptions {
   /** The OpenAPI document of these routes. */

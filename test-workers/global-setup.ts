@@ -1,8 +1,13 @@
 import postgres from 'postgres'
 import { migratePostgres } from '../src/db/migrate-postgres.js'
+import { writeStaticFiles } from '../src/cli/build-static.js'
 
-/** In Node, before workerd starts: the suite's own database, made from the committed migrations; dropped after. */
+/**
+ * In Node, before workerd starts: the static assets as wrangler.toml's [build] makes them (the pool
+ * does not run it), and the suite's own database, made from the committed migrations; dropped after.
+ */
 export default async function setup(): Promise<() => Promise<void>> {
+  await writeStaticFiles({ openApi: true })
   const url = process.env.PARLEY_WORKERS_DATABASE_URL
   if (!url) throw new Error('vitest.workers.config.ts names the database')
   const name = new URL(url).pathname.slice(1)

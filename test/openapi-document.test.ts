@@ -206,7 +206,7 @@ describe('the OpenAPI document', () => {
   })
 })
 
-describe('the written document (src/static/openapi.json)', () => {
+describe('the written document (src/static/openapi.json, as `npm run build:static` writes it)', () => {
   it('is lint clean under @redocly/cli\'s recommended rules', async () => {
     const root = fileURLToPath(new URL('..', import.meta.url))
     const cli = fileURLToPath(new URL('../node_modules/@redocly/cli/bin/cli.js', import.meta.url))

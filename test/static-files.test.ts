@@ -1,10 +1,17 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { STATIC_DIR, builtStaticFiles } from '../src/cli/write-static.js'
+import { createApp } from '../src/app.js'
+import { STATIC_DIR } from '../src/cli/build-static.js'
+import type { ClientFilePath } from '../src/http/client-files.js'
+import { fromSource } from '../src/runtime/from-source.js'
+import { buildWidget } from '../src/widget/build-widget.js'
+import { SETTINGS_PLACEHOLDER } from '../src/widget/widget-settings.js'
 import { setupTestApp } from './support/test-app.js'
 
 const t = await setupTestApp()
+
+const onDisk = (path: string) => readFile(join(STATIC_DIR, path), 'utf8')
 
 function refsIn(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(refsIn)
@@ -12,23 +19,73 @@ function refsIn(value: unknown): string[] {
   return Object.entries(value).flatMap(([key, inner]) => (key === '$ref' && typeof inner === 'string' ? [inner] : refsIn(inner)))
 }
 
-describe('the built files the Worker serves from src/static', () => {
-  it('are what the sources build: run `npm run static:write` after changing a route, the widget or the dashboard\'s script or style', async () => {
-    const built = await builtStaticFiles()
-    expect(Object.keys(built).sort()).toEqual(['/admin/admin.css', '/admin/admin.js', '/openapi.json', '/widget.js'])
-    for (const [path, text] of Object.entries(built)) expect({ path, text: await readFile(join(STATIC_DIR, path), 'utf8') }).toEqual({ path, text })
-  })
-
-  it('are what Node serves: the document, the dashboard\'s files, and the widget with no Turnstile key to fill in', async () => {
-    expect(await (await t.request('/openapi.json')).json()).toEqual(JSON.parse(await readFile(join(STATIC_DIR, 'openapi.json'), 'utf8')))
-    for (const path of ['/admin/admin.css', '/admin/admin.js', '/widget.js']) {
+describe('the files Node serves from src/static', () => {
+  it('are the dashboard\'s script and stylesheet byte for byte, with their types and no-cache', async () => {
+    for (const [path, type] of [['/admin/admin.js', 'text/javascript; charset=utf-8'], ['/admin/admin.css', 'text/css; charset=utf-8']] as const) {
       const res = await t.request(path)
       expect(res.status).toBe(200)
-      expect(await res.text()).toBe(await readFile(join(STATIC_DIR, path), 'utf8'))
+      expect(res.headers.get('content-type')).toBe(type)
+      expect(res.headers.get('cache-control')).toBe('no-cache')
+      expect(res.headers.get('etag')).toMatch(/^"[0-9a-f]{32}"$/)
+      expect(await res.text()).toBe(await onDisk(path))
     }
   })
 
-  it('describe the API with references only to components the document defines', async () => {
+  it('include the widget as built from src/widget/client, with no Turnstile key to fill in', async () => {
+    const built = await buildWidget()
+    expect(built.split(SETTINGS_PLACEHOLDER)).toHaveLength(2)
+    expect(await onDisk('/widget.js')).toBe(built)
+    expect(await (await t.request('/widget.js')).text()).toBe(built)
+  })
+})
+
+describe('the ETags of the served files', () => {
+  // Node reads each file once per process: an app over files held here stands for a new release.
+  const release = async (files: Record<ClientFilePath, string>) => {
+    const app = createApp(undefined, { openApiDocument: fromSource.openApiDocument, clientFiles: { text: async (path) => files[path] } })
+    return async (path: ClientFilePath, etag?: string) => app.request(`http://parley.test${path}`, etag ? { headers: { 'If-None-Match': etag } } : {}, { deps: t.deps })
+  }
+  const sources = async (): Promise<Record<ClientFilePath, string>> => ({
+    '/widget.js': await onDisk('/widget.js'),
+    '/admin/admin.js': await onDisk('/admin/admin.js'),
+    '/admin/admin.css': await onDisk('/admin/admin.css'),
+  })
+
+  it('stay the same for the same bytes, so that a browser\'s copy is answered 304 after a restart', async () => {
+    const [first, again] = [await release(await sources()), await release(await sources())]
+    for (const path of ['/widget.js', '/admin/admin.js', '/admin/admin.css'] as const) {
+      const etag = (await first(path)).headers.get('etag') ?? ''
+      expect((await t.request(path)).headers.get('etag'), path).toBe(etag)
+      const revalidated = await again(path, etag)
+      expect(revalidated.status, path).toBe(304)
+      expect(await revalidated.text()).toBe('')
+    }
+  })
+
+  it('change when the bytes change, so that the new file replaces a browser\'s copy', async () => {
+    const before = await release(await sources())
+    const files = await sources()
+    const changed = await release({
+      '/widget.js': files['/widget.js'].replace('Leave a Reply', 'Leave a Comment'),
+      '/admin/admin.js': `${files['/admin/admin.js']}\n// changed\n`,
+      '/admin/admin.css': `${files['/admin/admin.css']}\n.changed{}\n`,
+    })
+    for (const path of ['/widget.js', '/admin/admin.js', '/admin/admin.css'] as const) {
+      const old = (await before(path)).headers.get('etag') ?? ''
+      const res = await changed(path, old)
+      expect(res.status, path).toBe(200)
+      expect(res.headers.get('etag'), path).not.toBe(old)
+      expect(await res.text(), path).not.toBe(files[path])
+    }
+  })
+})
+
+describe('the OpenAPI document', () => {
+  it('as written for the Worker (`npm run build:static`) is the one Node serves', async () => {
+    expect(await (await t.request('/openapi.json')).json()).toEqual(JSON.parse(await onDisk('/openapi.json')))
+  })
+
+  it('describes the API with references only to components it defines', async () => {
     const doc: { components: { schemas: Record<string, unknown>; responses: Record<string, unknown> } } = await (await t.request('/openapi.json')).json()
     const refs = [...new Set(refsIn(doc))]
     expect(refs).toContain('#/components/schemas/Problem')

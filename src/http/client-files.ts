@@ -1,11 +1,10 @@
 /** The files Parley's pages and publishers' pages load from it, as src/static holds them. */
-export const CLIENT_FILES = ['/widget.js', '/admin/admin.js', '/admin/admin.css'] as const
-export type ClientFilePath = (typeof CLIENT_FILES)[number]
+export type ClientFilePath = '/widget.js' | '/admin/admin.js' | '/admin/admin.css'
 
 /**
- * Where those files come from: built from their sources on Node
- * (`src/runtime/client-files-from-source.ts`), read from the static assets on Workers, so that
- * their text stays out of the Worker's bundle.
+ * Where those files come from: src/static on Node (`src/runtime/from-source.ts`; the widget built
+ * there by `npm run build:widget`), the static assets on Workers, so that their text stays out of
+ * the Worker's bundle.
  */
 export interface ClientFiles {
   text(path: ClientFilePath): Promise<string>

@@ -2,29 +2,34 @@ import type { AppOptions } from '../app.js'
 import type { ClientFilePath } from '../http/client-files.js'
 import { generatedOpenApi } from '../openapi/openapi-document.js'
 import { readFile } from 'node:fs/promises'
-import { widgetScript } from '../widget/widget-script.js'
 
-// The dashboard's script and stylesheet are written as the files src/static holds; the widget is
-// built from its parts (one script embedding its stylesheet and the palette the demo pages share).
-// Read once: the files do not change while the process runs. The path goes up to the repository
-// root, so that it holds both here and in `npm start`'s bundle, dist/node/node.js: two levels down too.
-function staticFile(path: string): () => Promise<string> {
-  let text: Promise<string> | undefined
-  return () => (text ??= readFile(new URL(`../../src/static${path}`, import.meta.url), 'utf8'))
-}
+const texts = new Map<ClientFilePath, Promise<string>>()
 
-const sources: Record<ClientFilePath, () => Promise<string> | string> = {
-  '/widget.js': widgetScript,
-  '/admin/admin.js': staticFile('/admin/admin.js'),
-  '/admin/admin.css': staticFile('/admin/admin.css'),
+/**
+ * A file of src/static, read once: the files do not change while the process runs. The path goes
+ * up to the repository root, so that it holds both here and in `npm start`'s bundle,
+ * dist/node/node.js: two levels down too.
+ */
+function staticFile(path: ClientFilePath): Promise<string> {
+  let text = texts.get(path)
+  if (!text) {
+    text = readFile(new URL(`../../src/static${path}`, import.meta.url), 'utf8').catch((error: unknown) => {
+      texts.delete(path)
+      if (!(error instanceof Error && 'code' in error && error.code === 'ENOENT')) throw error
+      throw new Error(`src/static${path} is not built: run \`npm run build:widget\` (\`npm start\` runs it first)`)
+    })
+    texts.set(path, text)
+  }
+  return text
 }
 
 /**
- * The app's served files as Node makes them: the OpenAPI document and the widget built from their
- * sources (`npm run static:write` writes those into src/static for the Worker, whose bundle then
- * carries neither the sources nor the OpenAPI generator), the dashboard's files read as they are.
+ * The app's served files as Node makes them: the OpenAPI document generated from the routes, the
+ * files of src/static as they are there (the dashboard's as written, the widget as built by
+ * `npm run build:widget`). The Worker serves copies of all of them from its static assets instead,
+ * so that its bundle carries neither the OpenAPI generator nor the files' text.
  */
 export const fromSource: AppOptions = {
   openApiDocument: generatedOpenApi,
-  clientFiles: { text: async (path) => sources[path]() },
+  clientFiles: { text: staticFile },
 }

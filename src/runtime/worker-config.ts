@@ -10,7 +10,7 @@ import type { HyperdriveBinding } from './hyperdrive-db.js'
 export interface WorkerEnv {
   HYPERDRIVE: HyperdriveBinding
   /** src/static, served by Cloudflare before the Worker runs (wrangler.toml `[assets]`). */
-  ASSETS: { fetch(url: string): Promise<{ json<T>(): Promise<T>; text(): Promise<string> }> }
+  ASSETS: { fetch(url: string): Promise<{ ok: boolean; status: number; json<T>(): Promise<T>; text(): Promise<string> }> }
   PARLEY_SECRET?: string
   [name: string]: unknown
 }

@@ -29,9 +29,14 @@ interface IsolateState {
 let app: App | undefined
 /** The app, made on the first request, when the static assets' binding is known. */
 function appFor(env: WorkerEnv): App {
-  // The built files are src/static's copies (`npm run static:write`), which Cloudflare also serves
-  // itself: the bundle carries neither their sources nor the OpenAPI generator.
-  const asset = (path: string) => env.ASSETS.fetch(`https://assets.invalid${path}`)
+  // The built files are src/static's (`npm run build:static`, wrangler.toml's [build]), which
+  // Cloudflare also serves itself: the bundle carries neither their text nor the OpenAPI generator.
+  // One missing from the deployment is an error, not its 404 page served as the file.
+  const asset = async (path: string) => {
+    const res = await env.ASSETS.fetch(`https://assets.invalid${path}`)
+    if (!res.ok) throw new Error(`the static asset ${path} answered ${res.status}: was \`npm run build:static\` run before deploying?`)
+    return res
+  }
   return (app ??= createApp(undefined, {
     openApiDocument: async () => (await asset('/openapi.json')).json<OpenApiDocument>(),
     clientFiles: { text: async (path) => (await asset(path)).text() },

@@ -8,7 +8,10 @@ export interface WidgetSettings {
 
 export const TURNSTILE_SCRIPT_URL = 'https://challenges.cloudflare.com/turnstile/v0/api.js'
 
-/** The line of the built script (src/static/widget.js) that the served copy fills in. */
+/**
+ * The line of the built script (src/static/widget.js, from src/widget/client/settings.js) that the
+ * served copy fills in; the build makes sure it is there, once.
+ */
 export const SETTINGS_PLACEHOLDER = 'var TURNSTILE = null;'
 
 export function widgetSettings(config: Pick<AppConfig, 'turnstile'>): WidgetSettings {

@@ -5,12 +5,16 @@ import postgres from 'postgres'
 import { migratePostgres } from '../../src/db/migrate-postgres.js'
 import { migratePglite, openPglite } from '../../src/db/pglite.js'
 import { postgresUrl } from './test-database.js'
+import { writeStaticFiles } from '../../src/cli/build-static.js'
 
 /**
- * On PostgreSQL: one migrated template database, cloned by every test file. On PGlite: one migrated
- * instance, dumped to a file that every test file loads (initdb and the migrations took ~10 s a file).
+ * The built files of src/static, as `npm run build:static` writes them (Node serves the widget from
+ * there; the OpenAPI document's lint reads the written copy). Then, on PostgreSQL: one migrated
+ * template database, cloned by every test file. On PGlite: one migrated instance, dumped to a file
+ * that every test file loads (initdb and the migrations took ~10 s a file).
  */
 export default async function setup(): Promise<() => Promise<void>> {
+  await writeStaticFiles({ openApi: true })
   const base = postgresUrl
   if (!base) return dumpMigratedPglite()
   const TEMPLATE_DB = `parley_test_template_${process.pid}`

@@ -1,27 +1,43 @@
+// @ts-check
 /**
  * The widget's browser code, part 1 of 5: DOM building, storage, the API client and its messages.
- * The parts are plain ES2017 held as text (String.raw, so no backticks or `${` inside) and served
- * as one script by widget-script.ts: no build step, no framework. Nothing here ever parses HTML;
- * the one exception, the server's sanitized `html`, is in widget-thread.ts.
+ * Plain ES2017 in modules, bundled into one script by src/widget/build-widget.ts; no framework.
+ * Nothing here ever parses HTML; the one exception, the server's sanitized `html`, is in thread.js.
  */
-export const widgetCore = String.raw`
-var me = document.currentScript;
+/** @import { Answer, Own, Problem, Widget } from './types.js' */
+import widgetCss from './widget.css';
+import { avatarCss } from '../avatar-palette.js';
+
+/** The stylesheet: widget.css and the avatar colours the plain page shares. */
+var CSS = widgetCss + avatarCss;
+
+export var me = document.currentScript instanceof HTMLScriptElement ? document.currentScript : null;
 // A nonce for what the widget adds to the page (Turnstile's script, a fallback <style>): the host's
 // CSP allowed this script by its nonce, so it allows what the script brings with that nonce.
-var NONCE = (me && me.nonce) || '';
+export var NONCE = (me && me.nonce) || '';
 // The API lives where the script came from, so an embed needs nothing but the script tag.
 var BASE = ((me && me.src) || '').replace(/\/widget\.js(?:[?#].*)?$/, '');
 var PREFIX = 'parley:' + BASE + ':';
-var DAY = 86400000;
+export var DAY = 86400000;
 
-/** An element with attributes, listeners (function values) and children (nodes or plain text). */
-function h(tag, attrs, kids) {
+/** @typedef {string | number | boolean | null | undefined | ((event: Event) => void)} AttrValue */
+/** @typedef {Node | string | null | undefined | false} Kid */
+
+/**
+ * An element with attributes, listeners (function values) and children (nodes or plain text).
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, AttrValue>} [attrs]
+ * @param {Kid[]} [kids]
+ * @returns {HTMLElementTagNameMap[K]}
+ */
+export function h(tag, attrs, kids) {
   var node = document.createElement(tag);
   for (var name in attrs || {}) {
-    var value = attrs[name];
+    var value = (attrs || {})[name];
     if (value === null || value === undefined || value === false) continue;
-    if (name === 'text') node.textContent = value;
-    else if (typeof value === 'function') node.addEventListener(name, value);
+    if (typeof value === 'function') node.addEventListener(name, value);
+    else if (name === 'text') node.textContent = String(value);
     else node.setAttribute(name, value === true ? '' : String(value));
   }
   (kids || []).forEach(function (kid) {
@@ -30,8 +46,15 @@ function h(tag, attrs, kids) {
   return node;
 }
 
-// localStorage can be off (private modes, sandboxed frames): the widget then just forgets.
-function stored(name, fallback) {
+/**
+ * localStorage can be off (private modes, sandboxed frames): the widget then just forgets.
+ * What it holds was written by store(), so it has the shape written; the caller names it.
+ * @template T
+ * @param {string} name
+ * @param {NoInfer<T>} fallback
+ * @returns {T}
+ */
+export function stored(name, fallback) {
   try {
     var text = localStorage.getItem(PREFIX + name);
     return text ? JSON.parse(text) : fallback;
@@ -40,7 +63,8 @@ function stored(name, fallback) {
   }
 }
 
-function store(name, value) {
+/** @param {string} name @param {unknown} value null removes the entry */
+export function store(name, value) {
   try {
     if (value === null) localStorage.removeItem(PREFIX + name);
     else localStorage.setItem(PREFIX + name, JSON.stringify(value));
@@ -49,39 +73,71 @@ function store(name, value) {
   }
 }
 
-/** The reader's own comments, by id: { token, article, body, until, saved }. */
-function ownComments() {
+/**
+ * The reader's own comments, by id: { token, article, body, until, saved }.
+ * @returns {Record<string, Own>}
+ */
+export function ownComments() {
   return stored('own', {});
 }
 
-function keepOwn(id, entry) {
+/** @param {string | number} id @param {Own | null} entry null forgets it */
+export function keepOwn(id, entry) {
   var all = ownComments();
   if (entry) all[id] = entry;
   else delete all[id];
   store('own', all);
 }
 
-/** One API call; never rejects: a network failure is status 0. */
-function call(method, path, body, token, fresh) {
+/**
+ * One API call; never rejects: a network failure is status 0. The answer's shape, `T`, is the one
+ * API.md gives for the call (the variable the caller keeps the promise in names it).
+ * @template T
+ * @param {string} method
+ * @param {string} path
+ * @param {object | null} body
+ * @param {string | null} [token]
+ * @param {boolean} [fresh] past the browser's cache
+ * @returns {Promise<Answer<T>>}
+ */
+export function call(method, path, body, token, fresh) {
+  /** @type {Record<string, string>} */
   var headers = {};
   if (body) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = 'Bearer ' + token;
+  /** @type {RequestInit} */
   var init = { method: method, headers: headers, credentials: 'omit', cache: fresh ? 'no-cache' : 'default' };
   if (body) init.body = JSON.stringify(body);
   return fetch(BASE + path, init).then(function (res) {
     return res.text().then(function (text) {
-      var data = null;
-      try {
-        data = text ? JSON.parse(text) : null;
-      } catch (e) {
-        data = null;
-      }
-      return { ok: res.ok, status: res.status, data: data, retryAfter: Number(res.headers.get('Retry-After')) || 0 };
+      var data = parsed(text);
+      var retryAfter = Number(res.headers.get('Retry-After')) || 0;
+      // Taken to be what API.md says the call answers: a success's shape, or a problem.
+      /** @type {Answer<T>} */
+      var answer = res.ok
+        ? { ok: true, status: res.status, data: /** @type {T} */ (data), retryAfter: retryAfter }
+        : { ok: false, status: res.status, data: /** @type {Problem | null} */ (data), retryAfter: retryAfter };
+      return answer;
     });
   }, function () {
     unreachable();
-    return { ok: false, status: 0, data: null, retryAfter: 0 };
+    /** @type {Answer<T>} */
+    var answer = { ok: false, status: 0, data: null, retryAfter: 0 };
+    return answer;
   });
+}
+
+/**
+ * An answer's JSON; null when there is none or it does not parse.
+ * @param {string} text
+ * @returns {unknown}
+ */
+function parsed(text) {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch (e) {
+    return null;
+  }
 }
 
 var hinted = false;
@@ -97,8 +153,11 @@ function unreachable() {
     ') is probably missing from the site\'s allowedOrigins, so the browser blocks its answers: add it with PATCH ' + BASE + '/api/v1/admin/settings {"allowedOrigins": ["' + location.origin + '"]} or on the dashboard\'s Settings page.');
 }
 
-/** A refusal in plain words; field errors (422) are shown next to their fields instead. */
-function explain(r) {
+/**
+ * A refusal in plain words; field errors (422) are shown next to their fields instead.
+ * @param {Answer<unknown> & { ok: false }} r
+ */
+export function explain(r) {
   var code = r.data && r.data.code;
   if (r.status === 0) return 'We could not reach the comment server. Please check your connection and try again.';
   if (code === 'duplicate_comment') return 'You have already posted this comment.';
@@ -110,13 +169,15 @@ function explain(r) {
   return (r.data && r.data.detail) || 'Something went wrong. Please try again.';
 }
 
+/** @type {CSSStyleSheet | null} */
 var sheet = null;
 /**
  * The stylesheet for a shadow root. A constructed sheet needs no inline <style>, which a strict
  * style-src would refuse; browsers without one get a <style> carrying this script's nonce.
+ * @param {ShadowRoot} root
  */
-function addStyle(root) {
-  if ('adoptedStyleSheets' in root && window.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
+export function addStyle(root) {
+  if ('adoptedStyleSheets' in root && window.CSSStyleSheet && 'replaceSync' in CSSStyleSheet.prototype) {
     if (!sheet) {
       sheet = new CSSStyleSheet();
       sheet.replaceSync(CSS);
@@ -129,30 +190,37 @@ function addStyle(root) {
   root.append(style);
 }
 
+/** @type {Record<string, Intl.DateTimeFormat>} */
 var dateFormats = {};
 /**
  * Dates in the page's language, not the browser's: the nearest lang attribute (on the element, an
  * ancestor, or <html>), English without one. The reader's own time zone still applies.
+ * @param {HTMLElement} host
  */
-function dateFormat(host) {
+export function dateFormat(host) {
   var holder = host.closest('[lang]');
   var lang = (holder && holder.getAttribute('lang')) || 'en';
-  if (!dateFormats[lang]) {
+  var format = dateFormats[lang];
+  if (!format) {
+    /** @type {Intl.DateTimeFormatOptions} */
     var options = { dateStyle: 'long', timeStyle: 'short' };
     try {
-      dateFormats[lang] = new Intl.DateTimeFormat(lang, options);
+      format = new Intl.DateTimeFormat(lang, options);
     } catch (e) {
-      dateFormats[lang] = new Intl.DateTimeFormat('en', options);
+      format = new Intl.DateTimeFormat('en', options);
     }
+    dateFormats[lang] = format;
   }
-  return dateFormats[lang];
+  return format;
 }
 
-function when(w, iso) {
+/** @param {Widget} w @param {string} iso */
+export function when(w, iso) {
   return w.dates.format(new Date(iso));
 }
 
-function announce(w, message) {
+/** @param {Widget} w @param {string} message */
+export function announce(w, message) {
   // Emptied first so that the same words twice in a row are announced twice.
   w.live.textContent = '';
   setTimeout(function () { w.live.textContent = message; }, 50);
@@ -161,10 +229,11 @@ function announce(w, message) {
 /**
  * The heading counts approved comments, as WordPress's does; with none, it says "No Comments" only
  * while the list is empty: above the reader's own held comment it is just "Comments".
+ * @param {Widget} w
+ * @param {number} n
  */
-function setCount(w, n) {
+export function setCount(w, n) {
   w.count = Math.max(0, n);
   var empty = !w.list.querySelector('li');
   w.heading.textContent = w.count === 1 ? '1 Comment' : w.count > 1 ? w.count + ' Comments' : empty ? 'No Comments' : 'Comments';
 }
-`

@@ -1,12 +1,21 @@
+// @ts-check
+'use strict';
 /**
- * The widget's browser code, part 5 of 5: mounting. Two embeds: a script tag with `data-article`
- * (mounting into `data-target`, default `#comments`), and the `<parley-comments>` element.
+ * The widget's browser code, part 5 of 5, and the bundle's entry: mounting. Two embeds: a script
+ * tag with `data-article` (mounting into `data-target`, default `#comments`), and the
+ * `<parley-comments>` element.
  */
-export const widgetMain = String.raw`
+/** @import { Widget } from './types.js' */
+import { addStyle, dateFormat, h, me, ownComments } from './core.js';
+import { loadMore, loadPage, restoreOwn } from './thread.js';
+import { buildForm } from './form.js';
+
 /**
  * Builds one widget in host's shadow root: the thread, then the form once the thread says it is
  * open. Whatever an earlier mount built there goes first, so that a new article starts clean; the
  * earlier mount's requests still in flight only reach its own detached nodes.
+ * @param {HTMLElement} host
+ * @param {{ article?: string, url?: string, title?: string, theme?: string }} options
  */
 function mount(host, options) {
   var root = host.shadowRoot;
@@ -17,45 +26,54 @@ function mount(host, options) {
   root = root || host.attachShadow({ mode: 'open' });
   addStyle(root);
   if (options.theme === 'light' || options.theme === 'dark') host.setAttribute('data-theme', options.theme);
+  var live = h('p', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
+  var heading = h('h2', { class: 'comments-title', id: 'comments-title', tabindex: '-1', text: 'Comments' });
+  var error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  var list = h('ol', { class: 'comment-list' });
+  var more = h('button', { type: 'button', class: 'button quiet more', hidden: true, text: 'Load more comments', click: function () { loadMore(w); } });
+  /** @type {Widget} */
   var w = {
     host: host, root: root, article: options.article, dates: dateFormat(host),
-    url: options.url || location.href.split('#')[0], title: options.title || document.title,
-    nodes: {}, own: {}, count: 0, open: true, cursor: null, parent: null, busy: false,
+    url: options.url || location.href.split('#')[0] || '', title: options.title || document.title,
+    nodes: {}, own: {}, count: 0, open: true, cursor: null, compose: null,
+    live: live, heading: heading, error: error, list: list, more: more,
+    section: h('section', { class: 'parley', 'aria-labelledby': 'comments-title' }, [live, heading, error, list, more]),
   };
   var own = ownComments();
   Object.keys(own).forEach(function (id) {
-    if (own[id].article === w.article) w.own[id] = own[id];
+    var mine = own[id];
+    if (mine && mine.article === w.article) w.own[id] = mine;
   });
-  w.live = h('p', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
-  w.heading = h('h2', { class: 'comments-title', id: 'comments-title', tabindex: '-1', text: 'Comments' });
-  w.error = h('p', { class: 'form-error', role: 'alert', hidden: true });
-  w.list = h('ol', { class: 'comment-list' });
-  w.more = h('button', { type: 'button', class: 'button quiet more', hidden: true, text: 'Load more comments', click: function () { loadMore(w); } });
-  w.section = h('section', { class: 'parley', 'aria-labelledby': 'comments-title' }, [w.live, w.heading, w.error, w.list, w.more]);
-  root.append(w.section);
+  var shadow = root;
+  shadow.append(w.section);
   // A reader with comments of their own asks past the browser's cache, so that a comment
   // approved a moment ago is not missing from a copy cached a moment before.
   loadPage(w, null, Object.keys(w.own).length > 0).then(function (loaded) {
     // Mounted again meanwhile (another article): this widget is gone, and adds nothing to the host.
-    if (w.section.parentNode !== root) return;
+    if (w.section.parentNode !== shadow) return;
     if (w.open) w.section.append(buildForm(w));
     else w.section.append(h('p', { class: 'closed', text: 'Comments are closed.' }));
     if (loaded) restoreOwn(w);
   });
 }
 
+/** @param {Element} node @param {string} name */
 function attr(node, name) {
   return node.getAttribute(name) || undefined;
 }
 
+/** The article each element last mounted (follow). @type {WeakMap<HTMLElement, string | undefined>} */
+var mounted = new WeakMap();
+
 /**
  * The element mounts once it is in the page with an article, and again, clean, whenever its article
  * changes: a single-page app may set or change it at any time. Moving the element keeps its widget.
+ * @param {HTMLElement} element
  */
 function follow(element) {
   var article = attr(element, 'article') || attr(element, 'data-article');
-  if (article === element.parleyArticle) return;
-  element.parleyArticle = article;
+  if (article === mounted.get(element)) return;
+  mounted.set(element, article);
   mount(element, { article: article, url: attr(element, 'data-url'), title: attr(element, 'data-title'), theme: attr(element, 'data-theme') });
 }
 
@@ -76,16 +94,17 @@ if (window.customElements && !customElements.get('parley-comments')) {
 }
 
 if (me && me.hasAttribute('data-article')) {
+  var tag = me;
   var start = function () {
-    var target = document.querySelector(attr(me, 'data-target') || '#comments');
+    var found = document.querySelector(attr(tag, 'data-target') || '#comments');
+    var target = found instanceof HTMLElement ? found : null;
     if (!target) {
       target = h('div', { id: 'comments' });
-      if (me.parentNode && me.parentNode !== document.head) me.after(target);
+      if (tag.parentNode && tag.parentNode !== document.head) tag.after(target);
       else document.body.append(target);
     }
-    if (!target.shadowRoot) mount(target, { article: attr(me, 'data-article'), url: attr(me, 'data-url'), title: attr(me, 'data-title'), theme: attr(me, 'data-theme') });
+    if (!target.shadowRoot) mount(target, { article: attr(tag, 'data-article'), url: attr(tag, 'data-url'), title: attr(tag, 'data-title'), theme: attr(tag, 'data-theme') });
   };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
   else start();
 }
-`

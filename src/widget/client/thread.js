@@ -1,19 +1,41 @@
+// @ts-check
 /**
  * The widget's browser code, part 2 of 5: the thread — comments as WordPress marks them up
  * (li.comment > article.comment-body, ol.children), pages through the cursor, and the reader's
  * own held comments put back in place from their tokens.
  */
-export const widgetThread = String.raw`
+/** @import { Answer, RemovedComment, ThreadComment, ThreadPage, Widget } from './types.js' */
+import { avatarIndex } from '../avatar-palette.js';
+import { DAY, announce, call, explain, h, keepOwn, setCount, when } from './core.js';
+import { deleteComment, editComment, reportComment } from './actions.js';
+import { keepProof, startReply } from './form.js';
+
+/** @param {string} name */
 function initial(name) {
   return (Array.from(name.trim())[0] || '?').toUpperCase();
 }
 
+/** @param {number | null} avatar */
 function avatarClass(avatar) {
-  return 'avatar av' + (avatar >= 0 && avatar < 8 ? Math.floor(avatar) : 0);
+  return 'avatar av' + avatarIndex(avatar);
 }
 
-/** The body of one comment: who, when, the text, and what this reader may do with it. */
-function commentBody(w, c, li) {
+/**
+ * The article of a comment's li (commentNode puts it first, before the replies).
+ * @param {HTMLLIElement} li
+ * @returns {HTMLElement | null}
+ */
+export function bodyOf(li) {
+  return li.querySelector(':scope > article');
+}
+
+/**
+ * The body of one comment: who, when, the text, and what this reader may do with it.
+ * @param {Widget} w
+ * @param {ThreadComment | RemovedComment} c
+ * @param {HTMLLIElement} li
+ */
+export function commentBody(w, c, li) {
   var body = h('article', { class: 'comment-body', id: 'div-comment-' + c.id, tabindex: '-1' });
   if (c.removed) {
     body.append(h('p', { class: 'removed', text: 'This comment was removed.' }));
@@ -38,9 +60,19 @@ function commentBody(w, c, li) {
   return body;
 }
 
+/**
+ * @param {Widget} w
+ * @param {ThreadComment} c
+ * @param {HTMLLIElement} li
+ */
 function commentActions(w, c, li) {
   var bar = h('div', { class: 'actions' });
   var mine = w.own[c.id];
+  /**
+   * @param {string} text
+   * @param {string} label
+   * @param {(w: Widget, c: ThreadComment, li: HTMLLIElement, opener: HTMLButtonElement) => void} action
+   */
   var button = function (text, label, action) {
     var b = h('button', { type: 'button', class: 'link', 'aria-label': label, text: text });
     b.addEventListener('click', function () { action(w, c, li, b); });
@@ -56,6 +88,7 @@ function commentActions(w, c, li) {
   return bar;
 }
 
+/** @param {Widget} w @param {ThreadComment} c */
 function commentNode(w, c) {
   var li = h('li', { id: 'comment-' + c.id, class: 'comment depth-' + (c.depth + 1), 'data-depth': c.depth });
   li.append(commentBody(w, c, li));
@@ -66,32 +99,49 @@ function commentNode(w, c) {
   return li;
 }
 
-/** Redraws a comment's body (after an edit), keeping its replies. */
-function redraw(w, c, li) {
+/**
+ * Redraws a comment's body (after an edit), keeping its replies.
+ * @param {Widget} w
+ * @param {ThreadComment} c
+ * @param {HTMLLIElement} li
+ */
+export function redraw(w, c, li) {
   var fresh = commentBody(w, c, li);
-  li.replaceChild(fresh, li.firstChild);
+  var old = bodyOf(li);
+  if (old) li.replaceChild(fresh, old);
   return fresh;
 }
 
 /**
  * Puts a new comment where the thread would show it: among its parent's replies, or, below the
  * deepest level, among those of the ancestor the API clamps it to (API.md, threadDepth).
+ * @param {Widget} w
+ * @param {ThreadComment} c
  */
-function place(w, c) {
+export function place(w, c) {
   var li = commentNode(w, c);
   var holder = c.parentId ? w.nodes[c.parentId] : null;
-  while (holder && Number(holder.getAttribute('data-depth')) >= c.depth) holder = holder.parentNode.closest('li');
+  while (holder && Number(holder.getAttribute('data-depth')) >= c.depth) holder = holder.parentElement && holder.parentElement.closest('li');
   // A top-level comment placed ahead of its page (the reader's own, newest) stays last while older pages load.
   if (!holder) li.setAttribute('data-placed', '');
-  (holder ? holder.querySelector(':scope > ol') : w.list).append(li);
+  ((holder && holder.querySelector(':scope > ol')) || w.list).append(li);
   setCount(w, w.count);
   return li;
 }
 
-/** One page of top-level threads, in time order above the reader's own newer ones; its first comment's node (or true when the page was empty), false when it did not load. */
-function loadPage(w, cursor, fresh) {
+/**
+ * One page of top-level threads, in time order above the reader's own newer ones; its first
+ * comment's node (or true when the page was empty), false when it did not load.
+ * @param {Widget} w
+ * @param {string | null} cursor
+ * @param {boolean} fresh
+ * @returns {Promise<HTMLLIElement | boolean>}
+ */
+export function loadPage(w, cursor, fresh) {
   var query = '?limit=20' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : '');
-  return call('GET', '/api/v1/articles/' + encodeURIComponent(w.article) + '/comments' + query, null, null, fresh).then(function (r) {
+  /** @type {Promise<Answer<ThreadPage>>} */
+  var asked = call('GET', '/api/v1/articles/' + encodeURIComponent(w.article) + '/comments' + query, null, null, fresh);
+  return asked.then(function (r) {
     if (!r.ok) {
       w.heading.textContent = 'Comments';
       w.error.textContent = 'The comments could not be loaded. ' + explain(r);
@@ -100,10 +150,12 @@ function loadPage(w, cursor, fresh) {
     }
     w.error.hidden = true;
     w.open = r.data.article.open;
+    /** @type {HTMLLIElement | null} */
     var first = null;
     r.data.comments.forEach(function (c) {
       // A comment of the reader's put in place before its page came: the page's copy wins.
-      if (w.nodes[c.id]) w.nodes[c.id].remove();
+      var known = w.nodes[c.id];
+      if (known) known.remove();
       var li = commentNode(w, c);
       w.list.insertBefore(li, w.list.querySelector(':scope > li[data-placed]'));
       first = first || li;
@@ -115,40 +167,49 @@ function loadPage(w, cursor, fresh) {
   });
 }
 
-function loadMore(w) {
+/** @param {Widget} w */
+export function loadMore(w) {
   w.more.disabled = true;
   var before = w.list.children.length;
   loadPage(w, w.cursor, false).then(function (first) {
     w.more.disabled = false;
-    if (first && first !== true) first.firstChild.focus();
+    var body = first instanceof HTMLLIElement ? bodyOf(first) : null;
+    if (body) body.focus();
     var loaded = w.list.children.length - before;
     announce(w, loaded === 1 ? '1 more comment loaded.' : loaded + ' more comments loaded.');
   });
 }
 
-/** The reader's own comments on this article, asked for with their tokens: held ones appear in place. */
-function restoreOwn(w) {
+/**
+ * The reader's own comments on this article, asked for with their tokens: held ones appear in place.
+ * @param {Widget} w
+ */
+export function restoreOwn(w) {
   Object.keys(w.own).forEach(function (id) {
     var mine = w.own[id];
+    if (!mine) return;
     if (Date.now() - mine.saved > 30 * DAY) return forget(w, id);
-    call('GET', '/api/v1/comments/' + id, null, mine.token, true).then(function (r) {
+    var token = mine.token;
+    /** @type {Promise<Answer<ThreadComment>>} */
+    var asked = call('GET', '/api/v1/comments/' + id, null, token, true);
+    asked.then(function (r) {
       // Gone (withdrawn, deleted, or refused): nothing left to show or change.
       if (r.status === 404 || r.status === 403) return forget(w, id);
-      if (!r.ok) return;
+      if (!r.ok || !mine) return;
       var c = r.data;
       mine.until = c.editableUntil || null;
       keepOwn(id, mine);
       var li = w.nodes[c.id];
       if (li) redraw(w, c, li);
       else place(w, c);
-      if (c.status === 'approved') keepProof(id, mine.token);
+      if (c.status === 'approved') keepProof(id, token);
       if (c.status === 'approved' && !c.editableUntil) forget(w, id);
     });
   });
 }
 
-function forget(w, id) {
+/** @param {Widget} w @param {string | number} id */
+export function forget(w, id) {
   delete w.own[id];
   keepOwn(id, null);
 }
-`

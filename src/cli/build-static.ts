@@ -1,0 +1,45 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { buildWidget } from '../widget/build-widget.js'
+
+// The files src/static holds that are built, not written (git ignores them):
+// - `npm run build:widget`: /widget.js, which both runtimes serve. `npm start` runs it first.
+// - `npm run build:static`: that and /openapi.json, the Worker's static assets (its bundle carries
+//   neither the widget's sources nor the OpenAPI generator; Node generates the document itself).
+//   wrangler.toml's `[build]` runs it before `wrangler deploy` and `wrangler dev` bundle.
+// The tests' setup runs both (test/support/global-setup.ts, test-workers/global-setup.ts).
+export const STATIC_DIR = fileURLToPath(new URL('../static', import.meta.url))
+
+/** The OpenAPI document as the Worker serves it. Loaded on demand: it needs every route's module. */
+export async function openApiJson(): Promise<string> {
+  const [{ routeDocs }, { generatedOpenApi }] = await Promise.all([import('../app.js'), import('../openapi/openapi-document.js')])
+  return `${JSON.stringify(await generatedOpenApi(routeDocs), null, 2)}\n`
+}
+
+/**
+ * Writes the built files into src/static, each whole (a server reading one never sees half of it),
+ * and only where they changed: `wrangler dev` runs the build again on any change under src/.
+ */
+export async function writeStaticFiles(which: { openApi: boolean }): Promise<{ file: string; changed: boolean }[]> {
+  const files: Record<string, string> = { '/widget.js': await buildWidget() }
+  if (which.openApi) files['/openapi.json'] = await openApiJson()
+  const results: { file: string; changed: boolean }[] = []
+  for (const [path, text] of Object.entries(files)) {
+    const file = join(STATIC_DIR, path)
+    const before = await readFile(file, 'utf8').catch(() => undefined)
+    if (before !== text) {
+      await mkdir(dirname(file), { recursive: true })
+      const partial = `${file}.${process.pid}.tmp`
+      await writeFile(partial, text)
+      await rename(partial, file)
+    }
+    results.push({ file, changed: before !== text })
+  }
+  return results
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const widgetOnly = process.argv.includes('--widget-only')
+  for (const { file, changed } of await writeStaticFiles({ openApi: !widgetOnly })) console.log(`${changed ? 'Wrote' : 'Unchanged:'} ${file}`)
+}

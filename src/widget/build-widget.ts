@@ -1,0 +1,46 @@
+import { build, transform, type Plugin } from 'esbuild'
+import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { SETTINGS_PLACEHOLDER } from './widget-settings.js'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const ENTRY = 'src/widget/client/main.js'
+const BANNER = '/*! Parley comments widget. Embed: <script src="…/widget.js" data-article="KEY" async></script> */'
+
+/** A stylesheet imported by the widget's code is its minified text (it is adopted by a shadow root, not linked). */
+const cssAsText: Plugin = {
+  name: 'css-as-text',
+  setup(builder) {
+    builder.onLoad({ filter: /\.css$/ }, async ({ path }) => {
+      const { code } = await transform(await readFile(path, 'utf8'), { loader: 'css', minify: true })
+      return { contents: code.trim(), loader: 'text' }
+    })
+  },
+}
+
+/**
+ * /widget.js as the server fills it in: src/widget/client bundled into one ES2017 script (not
+ * minified, so that what publishers load stays readable), with the settings line `servedWidget`
+ * replaces. Written to src/static by `npm run build:widget`.
+ */
+export async function buildWidget(): Promise<string> {
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: [ENTRY],
+    bundle: true,
+    format: 'iife',
+    target: 'es2017',
+    charset: 'utf8',
+    banner: { js: BANNER },
+    plugins: [cssAsText],
+    write: false,
+    logLevel: 'silent',
+  })
+  const [output] = result.outputFiles
+  if (!output) throw new Error(`esbuild wrote nothing for ${ENTRY}`)
+  // Renamed or reformatted, the line would be served without this deployment's settings.
+  if (output.text.split(SETTINGS_PLACEHOLDER).length !== 2) {
+    throw new Error(`The built widget must hold \`${SETTINGS_PLACEHOLDER}\` exactly once (src/widget/client/settings.js)`)
+  }
+  return output.text
+}

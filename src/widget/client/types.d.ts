@@ -1,0 +1,134 @@
+// The shapes the widget's JavaScript works with, for its JSDoc (`@import`): the API's answers as
+// API.md and /openapi.json give them (as much of them as the widget reads), and its own state.
+
+/** This deployment's Turnstile settings (settings.js), or null without Turnstile. */
+export type TurnstileSettings = { siteKey: string; scriptUrl: string } | null
+
+export interface Author {
+  name: string
+  url: string | null
+  avatar: number | null
+  moderator: boolean
+}
+
+/** A comment in a thread page; the author's view (with its token) adds `status` and `editableUntil`. */
+export interface ThreadComment {
+  id: number
+  parentId: number | null
+  depth: number
+  author: Author
+  html: string
+  createdAt: string
+  editedAt: string | null
+  removed: boolean
+  replies?: ThreadComment[]
+  status?: 'approved' | 'pending'
+  editableUntil?: string
+}
+
+/** What a removed comment's body is drawn from (its published replies keep their place). */
+export interface RemovedComment {
+  id: number
+  removed: true
+}
+
+export interface ThreadPage {
+  article: { open: boolean; commentCount: number }
+  comments: ThreadComment[]
+  nextCursor: string | null
+}
+
+/** POST …/comments and PATCH /api/v1/comments/{id}: the comment, and on a new one its token. */
+export interface Posted {
+  comment: ThreadComment
+  token: string
+}
+
+/** A problem details answer (API.md, Errors). */
+export interface Problem {
+  code?: string
+  detail?: string
+  errors?: { field: string; message: string }[]
+}
+
+/** What a call ended with: call() never rejects; a network failure is status 0. */
+export type Answer<T> =
+  | { ok: true; status: number; data: T; retryAfter: number }
+  | { ok: false; status: number; data: Problem | null; retryAfter: number }
+
+/** One of the reader's own comments, as kept in localStorage with its token. */
+export interface Own {
+  token: string
+  article: string
+  body: string
+  until: string | null
+  saved: number
+}
+
+/** The name, email and website the reader consented to keep (WordPress's cookies). */
+export interface Commenter {
+  name: string
+  email: string
+  url: string
+}
+
+/** One of the reader's approved comments with its token: the proof of commenter sent with new ones. */
+export interface Proof {
+  commentId: number
+  token: string
+}
+
+/** One mounted widget: the thread part (mount) and, once the thread says it is open, the form. */
+export interface Widget {
+  host: HTMLElement
+  root: ShadowRoot
+  article: string
+  dates: Intl.DateTimeFormat
+  url: string
+  title: string
+  nodes: Record<string, HTMLLIElement>
+  own: Record<string, Own>
+  count: number
+  open: boolean
+  cursor: string | null
+  live: HTMLParagraphElement
+  heading: HTMLHeadingElement
+  error: HTMLParagraphElement
+  list: HTMLOListElement
+  more: HTMLButtonElement
+  section: HTMLElement
+  compose: Compose | null
+}
+
+/** WordPress's "Leave a Reply" form of one widget (form.js). */
+export interface Compose {
+  fields: { body: HTMLTextAreaElement; name: HTMLInputElement; email: HTMLInputElement; url: HTMLInputElement }
+  consent: HTMLInputElement
+  hp: HTMLInputElement
+  submit: HTMLInputElement
+  formError: HTMLParagraphElement
+  cancel: HTMLButtonElement
+  titleText: Text
+  form: HTMLFormElement
+  respond: HTMLDivElement
+  /** The comment being replied to, and the Reply button that moved the form there. */
+  parent: { id: number; button: HTMLButtonElement } | null
+  busy: boolean
+  turnstileId: string | undefined
+  turnstileToken: string
+}
+
+/** Cloudflare Turnstile's explicit-render API, as much of it as the widget uses. */
+export interface Turnstile {
+  render(
+    box: HTMLElement,
+    options: {
+      sitekey: string
+      action: string
+      callback: (token: string) => void
+      'expired-callback': () => void
+      'error-callback': () => void
+    },
+  ): string | undefined
+  reset(id: string): void
+}
