@@ -64,7 +64,7 @@ describe('field errors: one vocabulary whichever layer finds the fault', () => {
     const depth = await refusal(await admin.send('PATCH', '/api/v1/admin/settings', { threadDepth: 11, allowedOrigins: ['news.example'] }))
     expect(depth.errors).toEqual([
       { field: 'threadDepth', code: 'too_large', message: 'threadDepth must be at most 10.' },
-      { field: 'allowedOrigins.0', code: 'invalid_format', message: 'allowedOrigins.0 must be an origin such as https://news.example.' },
+      { field: 'allowedOrigins.0', code: 'invalid_format', message: 'allowedOrigins.0 must start with https:// or http:// (an origin such as https://news.example).' },
     ])
   })
 })

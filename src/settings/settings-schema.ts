@@ -14,7 +14,7 @@ const originWords = 'An origin as browsers send it, such as https://news.example
 
 function originCheck(value: string, ctx: z.core.$RefinementCtx<string>): void {
   const problem = originProblem(value)
-  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem, input: value })
+  if (problem !== null) ctx.addIssue({ code: 'invalid_format', format: 'origin', message: problem, input: value })
 }
 
 const fields = {
