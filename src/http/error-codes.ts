@@ -12,6 +12,8 @@ export const problemCodes = {
   unsupported_media_type: [415, 'The body is not of a content type this route reads (JSON on the API, a form on /comment-form, XML or JSON for imports).'],
   unsupported_encoding: [415, 'The body\'s `Content-Encoding` is not one Parley decodes (gzip and deflate are; `Accept-Encoding` says so).'],
   payload_too_large: [413, 'The body is larger than 1 MiB (imports: PARLEY_IMPORT_MAX_MB).'],
+  request_timeout: [408, 'The request stopped arriving: an import\'s upload sent nothing for PARLEY_IMPORT_IDLE_SECONDS.'],
+  client_closed: [400, 'The client closed the connection before its request\'s body had all arrived (an answer nobody reads).'],
   comments_closed: [403, 'The article takes no more comments (closed by a moderator, or older than `closeAfterDays`).'],
   article_not_found: [404, 'No article has this key, and a first comment may not register one (`registerArticles` is off).'],
   parent_not_found: [422, 'The comment replied to is not an approved comment of this article.'],

@@ -14,6 +14,7 @@ import { readNodeConfig, resolveSecret, type NodeConfig } from './node-config.js
 import { listenPglite, listenPostgres, type CacheListener } from '../read-cache/cache-listener.js'
 import { nativeArgon2 } from './argon2-native.js'
 import { importComments } from '../importers/import-comments.js'
+import { spoolToFile } from './spool-file.js'
 import { resolveHostNode } from './node-resolve-host.js'
 import { guardedFetch } from './guarded-fetch.js'
 import { ensureFirstAdmin } from './first-admin.js'
@@ -82,7 +83,7 @@ const deps: Deps = {
   settings,
   spamFilters: [],
   passwords: nativeArgon2,
-  importer: importComments,
+  importer: { run: importComments, spool: spoolToFile() },
   resolveHost: resolveHostNode,
   targetFetch: guardedFetch(),
   clock: () => new Date(),
