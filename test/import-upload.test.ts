@@ -1,5 +1,6 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { request, type IncomingHttpHeaders } from 'node:http'
+import { connect } from 'node:net'
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,7 +13,7 @@ import { importComments } from '../src/importers/import-comments.js'
 import { spoolToFile } from '../src/runtime/spool-file.js'
 
 // The import endpoint as a client on a real socket meets it: uploads that stall, trickle or are
-// cut off mid-body, on the Node server the entry runs (nodeFetch).
+// cut off mid-body, on the Node server the entry runs (nodeFetch, Node's own error answers).
 const t = await setupTestApp()
 const server = await serveTestApp(t)
 // The spooled uploads go here, where the test can see them (the app's default is os.tmpdir()).
@@ -223,5 +224,54 @@ describe('what an upload may be', () => {
     expect((await br.json()).code).toBe('unsupported_encoding')
     expect(await counts(t)).toEqual({ articles: 0, comments: 0 })
     expect(await spooled()).toEqual([])
+  })
+})
+
+describe('Node\'s own answers, before a request reaches Parley', () => {
+  /** What a raw socket gets back for `sent`, until the server closes it. */
+  async function rawAnswer(port: number, sent: string): Promise<{ head: string; body: string }> {
+    const socket = connect(port, '127.0.0.1')
+    socket.write(sent)
+    let received = ''
+    socket.setEncoding('utf8')
+    for await (const chunk of socket) received += String(chunk)
+    const [head = '', body = ''] = received.split('\r\n\r\n')
+    return { head, body }
+  }
+
+  it('are problem details: 408 request_timeout when the headers do not arrive in time, 400 malformed_request for what is not HTTP', async () => {
+    const quick = await serveTestApp(t, { headersTimeout: 500, requestTimeout: 1000, connectionsCheckingInterval: 100 })
+    try {
+      const late = await rawAnswer(quick.port, 'GET /healthz HTTP/1.1\r\nHost: parley.test\r\n')
+      expect(late.head).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/)
+      expect(late.head).toContain('Content-Type: application/problem+json')
+      expect(JSON.parse(late.body)).toMatchObject({ status: 408, code: 'request_timeout', title: 'Request Timeout' })
+      const bogus = await rawAnswer(quick.port, 'NOT HTTP AT ALL\r\n\r\n')
+      expect(bogus.head).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/)
+      expect(JSON.parse(bogus.body)).toMatchObject({ status: 400, code: 'malformed_request' })
+    } finally {
+      await quick.close()
+    }
+  })
+
+  it('answer an upload that outlasts Node\'s requestTimeout with 408 request_timeout problem details, its file removed, no error logged', async () => {
+    const quick = await serveTestApp(t, { headersTimeout: 500, requestTimeout: 1000, connectionsCheckingInterval: 100 })
+    try {
+      const admin = await signIn(t, 'admin')
+      const socket = connect(quick.port, '127.0.0.1')
+      const head = `POST /api/v1/admin/import HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${admin.headers.Authorization}\r\nContent-Type: application/xml\r\nContent-Length: ${file.byteLength}\r\n\r\n`
+      socket.write(Buffer.concat([Buffer.from(head), file.subarray(0, half)]))
+      let received = ''
+      socket.setEncoding('utf8')
+      for await (const chunk of socket) received += String(chunk)
+      const [status = '', body = ''] = received.split('\r\n\r\n')
+      expect(status).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/)
+      expect(JSON.parse(body)).toMatchObject({ status: 408, code: 'request_timeout' })
+      await until('the spooled upload removed', async () => (await spooled()).length === 0)
+      expect(logged().filter((line) => line.level === 'error' || line.level === 'warn')).toEqual([])
+      expect(await counts(t)).toEqual({ articles: 0, comments: 0 })
+    } finally {
+      await quick.close()
+    }
   })
 })

@@ -21,6 +21,7 @@ import { ensureFirstAdmin } from './first-admin.js'
 import { runJobs } from '../jobs/run-jobs.js'
 import { spamJobs } from '../spam/spam-jobs.js'
 import { closableServer } from './graceful-close.js'
+import { answerClientErrors } from './client-errors.js'
 import { nodeFetch } from './node-fetch.js'
 import { readCacheRoom } from './heap-room.js'
 import { loggedError } from '../logged-error.js'
@@ -64,6 +65,7 @@ const listening = new Promise<number>((resolve, reject) => {
 })
 const server: ServerType = serve({ fetch: (request, env: HttpBindings | Http2Bindings) => handle(request, env), port: config.port }, (info) => announceReady(info.port))
 server.once('error', failToListen)
+answerClientErrors(server as Server)
 const port = await startStep({ step: 'listen', port: config.port }, () => listening)
 logger.info('Parley is starting', { port })
 
