@@ -74,13 +74,17 @@ async function until(what: string, check: () => boolean | Promise<boolean>, ms =
   }
 }
 
-/** Every spooled upload there is now: a directory of its own, the file in it. */
+/** Every spooled upload there is now: a directory of its own, the file in it (one the server is removing meanwhile is gone). */
 async function spooled() {
   const found = []
   for (const dir of await readdir(spoolDir)) {
-    for (const name of await readdir(join(spoolDir, dir))) {
-      const path = join(spoolDir, dir, name)
-      found.push({ dirMode: (await stat(join(spoolDir, dir))).mode & 0o777, mode: (await stat(path)).mode & 0o777, size: (await stat(path)).size })
+    try {
+      for (const name of await readdir(join(spoolDir, dir))) {
+        const path = join(spoolDir, dir, name)
+        found.push({ dirMode: (await stat(join(spoolDir, dir))).mode & 0o777, mode: (await stat(path)).mode & 0o777, size: (await stat(path)).size })
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
     }
   }
   return found
