@@ -43,7 +43,15 @@ export interface AppConfig {
   webhookTimeoutMs?: number
   /** PARLEY_IMPORT_MAX_MB, in bytes: the largest export `POST /api/v1/admin/import` accepts (default 256 MiB). */
   importMaxBytes?: number
+  /** PARLEY_IMPORT_IDLE_SECONDS, in milliseconds: an import upload that sends nothing this long is answered 408 (default 30 s). */
+  importIdleMs?: number
 }
+
+/**
+ * Keeps an upload somewhere of its own until all of it has arrived (Node: a private temporary
+ * file), then hands `use` its bytes; nothing of it is left once `use` ends or the upload fails.
+ */
+export type SpoolUpload = <T>(upload: AsyncIterable<Uint8Array>, use: (file: AsyncIterable<Uint8Array>) => Promise<T>) => Promise<T>
 
 /** Everything the app needs from its runtime, handed in by each entry (Node, Workers, tests). */
 export interface Deps {
@@ -64,11 +72,13 @@ export interface Deps {
   /** How webhooks and the filter service are called (Node: addresses checked at connect time); plain fetch where absent. */
   targetFetch?: TargetFetch
   /**
-   * Reads a WordPress, Disqus or Parley export into the database (Node: src/importers). The Worker
-   * has none: a big export outlasts its CPU limit, and the streaming XML parser would not fit its
+   * Reads a WordPress, Disqus or Parley export into the database (Node: src/importers), from an
+   * upload spooled first (src/runtime/spool-file.ts): the import's transaction starts only once the
+   * whole file is here, so a slow or stalled client holds no database connection. The Worker has
+   * none: a big export outlasts its CPU limit, and the streaming XML parser would not fit its
    * bundle; `POST /api/v1/admin/import` answers 501 there and `npm run import` does the job.
    */
-  importer?: typeof importComments
+  importer?: { run: typeof importComments; spool: SpoolUpload }
   /**
    * Rendered thread pages and counts kept in memory, dropped by the database's change
    * notifications (Node: src/read-cache, READ_CACHE_MB). Absent on Workers, which have the edge

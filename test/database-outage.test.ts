@@ -12,6 +12,7 @@ import { migratePostgres } from '../src/db/migrate-postgres.js'
 import { listenPostgres, type CacheListener } from '../src/read-cache/cache-listener.js'
 import { nativeArgon2 } from '../src/runtime/argon2-native.js'
 import { importComments } from '../src/importers/import-comments.js'
+import { spoolToFile } from '../src/runtime/spool-file.js'
 import { defaultSessionLimits } from '../src/auth/sessions.js'
 import { createThrowawayCluster } from '../bench/throwaway-cluster.js'
 import { accepts } from '../bench/database-probes.js'
@@ -56,7 +57,7 @@ describe('a multi-second PostgreSQL outage', () => {
       settings: new SettingsStore(),
       spamFilters: [],
       passwords: nativeArgon2,
-      importer: importComments,
+      importer: { run: importComments, spool: spoolToFile() },
       clock,
       logger,
       config: { publicUrl: null, trustProxy: null, cacheMaxAge: 10, dbTimeoutMs: DB_TIMEOUT_MS, sessions: defaultSessionLimits, akismet: null, turnstile: null, allowPrivateTargets: true },

@@ -11,6 +11,7 @@ import { TEST_SECRET } from './support/test-app.js'
 import { contractChecker } from './support/contract.js'
 import { nativeArgon2 } from '../src/runtime/argon2-native.js'
 import { importComments } from '../src/importers/import-comments.js'
+import { spoolToFile } from '../src/runtime/spool-file.js'
 import { defaultSessionLimits } from '../src/auth/sessions.js'
 
 // A port where nothing listens (refused at once), and a server that accepts and never answers (a hang).
@@ -31,7 +32,7 @@ const depsFor = async (db: Deps['db']): Promise<Deps> => ({
   settings: new SettingsStore(),
   spamFilters: [],
   passwords: nativeArgon2,
-  importer: importComments,
+  importer: { run: importComments, spool: spoolToFile() },
   clock: () => new Date(),
   logger: createLogger('silent'),
   config: { publicUrl: null, trustProxy: null, cacheMaxAge: 10, dbTimeoutMs: 1000, sessions: defaultSessionLimits, akismet: null, turnstile: null, allowPrivateTargets: true },

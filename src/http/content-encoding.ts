@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import { ApiError } from './api-error.js'
+import { cancelDecompression } from '../cancel-decompression.js'
 
 /** The content codings a request body may come in (RFC 9110 §8.4.1), as DecompressionStream names them. */
 type Format = 'gzip' | 'deflate'
@@ -42,12 +43,12 @@ function decoded(body: ReadableStream<Uint8Array>, format: Format, max: number):
       if (next.done) return controller.close()
       size += next.value.byteLength
       if (size > max) {
-        await reader.cancel().catch(() => undefined)
+        await cancelDecompression(reader)
         throw tooLarge(max)
       }
       controller.enqueue(next.value)
     },
-    cancel: (reason) => reader.cancel(reason),
+    cancel: (reason) => cancelDecompression(reader, reason),
   })
 }
 

@@ -1,12 +1,16 @@
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import { ApiError } from './api-error.js'
+import { ClientClosed } from './client-closed.js'
 
 /** The one API path whose body is not JSON under 1 MiB: an export file, streamed. */
 export const IMPORT_PATH = '/api/v1/admin/import'
 
 /** PARLEY_IMPORT_MAX_MB's default: a large site's WordPress export, with room to spare. */
 export const DEFAULT_IMPORT_MAX_BYTES = 256 * 1024 * 1024
+
+/** PARLEY_IMPORT_IDLE_SECONDS's default: an upload that sends nothing this long is given up (408). */
+export const DEFAULT_IMPORT_IDLE_MS = 30_000
 
 const importTypes = /^(application|text)\/(xml|rss\+xml|json)\s*(;|$)/i
 
@@ -32,23 +36,49 @@ export const importBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next()
 }
 
-/** The request body as it arrives, refused with 413 as soon as it passes `max` bytes (a chunked upload declares no length). */
-export async function* limitedBody(body: ReadableStream<Uint8Array>, max: number): AsyncGenerator<Uint8Array> {
-  const reader = body.getReader()
+/** The import's bytes (after any decompression), refused with 413 as soon as they pass `max` (a chunked upload declares no length). */
+export async function* limitedBody(source: AsyncIterable<Uint8Array>, max: number): AsyncGenerator<Uint8Array> {
   let size = 0
-  let finished = false
+  for await (const chunk of source) {
+    size += chunk.byteLength
+    if (size > max) throw tooLarge(max)
+    yield chunk
+  }
+}
+
+function stalled(idleMs: number): ApiError {
+  const seconds = Math.round(idleMs / 1000)
+  return new ApiError(408, 'request_timeout', `Nothing of the file arrived for ${seconds} second${seconds === 1 ? '' : 's'} (PARLEY_IMPORT_IDLE_SECONDS): send it again.`)
+}
+
+/**
+ * The request body as it arrives, refused with 408 when nothing arrives for `idleMs` (a stalled or
+ * trickling client), and ended with `ClientClosed` when the client goes away mid-body (`signal`
+ * is the request's, aborted by the runtime when the connection closes).
+ */
+export async function* uploadBytes(body: ReadableStream<Uint8Array>, idleMs: number, signal: AbortSignal): AsyncGenerator<Uint8Array> {
+  const reader = body.getReader()
   try {
     for (;;) {
-      const { done, value } = await reader.read()
-      if (done) {
-        finished = true
-        return
+      let expire: (error: ApiError) => void = () => {}
+      const idle = new Promise<never>((_, reject) => (expire = reject))
+      const timer = setTimeout(() => expire(stalled(idleMs)), idleMs)
+      let next: Awaited<ReturnType<typeof reader.read>>
+      try {
+        next = await Promise.race([reader.read(), idle])
+      } catch (error) {
+        // Whatever the read failed with on its way here (a reset socket, a decompressor's "not gzip").
+        if (signal.aborted) throw new ClientClosed()
+        throw error
+      } finally {
+        clearTimeout(timer)
       }
-      size += value.byteLength
-      if (size > max) throw tooLarge(max)
-      yield value
+      if (next.done) return
+      yield next.value
     }
   } finally {
-    if (!finished) await reader.cancel().catch(() => undefined)
+    // Released, not cancelled: on Node, cancelling an unfinished body destroys its socket, and the
+    // answer (408, 413, 422) must still reach the client. nodeFetch makes it say Connection: close.
+    reader.releaseLock()
   }
 }

@@ -6,6 +6,7 @@ import { ApiError, toProblem, validationError } from './api-error.js'
 import { fieldErrorsOf } from './zod-issues.js'
 import { isDatabaseUnavailable } from './unavailable.js'
 import { loggedError } from '../logged-error.js'
+import { ClientClosed } from './client-closed.js'
 
 /**
  * What a 401 asks for (RFC 9110 §11.6.1: every 401 carries a challenge). Moderators' routes take a
@@ -30,6 +31,11 @@ export function fromZodError(error: $ZodError, target: string, value: unknown): 
 /** The one error handler: every refusal becomes problem details; nothing internal reaches a client. */
 export function handleError(error: Error, c: Context<AppEnv>): Response {
   if (error instanceof ApiError) return problemResponse(error)
+  if (error instanceof ClientClosed) {
+    // Not an error of Parley's (and not the database's, which its ECONNRESET would pass for).
+    c.env.deps.logger.info('client closed the connection', { method: c.req.method, path: c.req.path })
+    return problemResponse(new ApiError(400, 'client_closed', 'The connection closed before the whole request body arrived.'))
+  }
   if (error instanceof HTTPException) {
     if (error.status === 413) return problemResponse(new ApiError(413, 'payload_too_large', 'The request body is larger than 1 MiB.'))
     if (error.status === 400) return problemResponse(new ApiError(400, 'malformed_json', 'The request body is not valid JSON.'))

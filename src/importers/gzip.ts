@@ -1,4 +1,5 @@
 import { ImportRefused } from './import-records.js'
+import { cancelDecompression } from '../cancel-decompression.js'
 
 /** gzip's magic number: the first two bytes of every gzip file. */
 const isGzip = (head: Uint8Array) => head[0] === 0x1f && head[1] === 0x8b
@@ -75,7 +76,7 @@ export async function* gunzipIfCompressed(source: AsyncIterable<Uint8Array>): As
   } finally {
     if (!finished) {
       sourceError ??= { error: new Error('the decompressed file was not read to its end') }
-      await reader.cancel().catch(() => undefined)
+      await cancelDecompression(reader)
     }
     // Not awaited: the feed may be waiting for the source's next chunk (a stalled upload); it ends
     // at that chunk or the source's own error, and releases the source then.

@@ -3,9 +3,10 @@ import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { named } from '../openapi/schema-names.js'
 import { ApiError, validationError } from '../http/api-error.js'
-import { DEFAULT_IMPORT_MAX_BYTES, IMPORT_PATH, limitedBody } from '../http/import-body.js'
+import { DEFAULT_IMPORT_IDLE_MS, DEFAULT_IMPORT_MAX_BYTES, IMPORT_PATH, limitedBody, uploadBytes } from '../http/import-body.js'
 import { ownOrigin } from '../http/origins.js'
 import { ImportRefused } from '../importers/import-records.js'
+import { gunzipIfCompressed } from '../importers/gzip.js'
 import { siteNameMessage, siteNamePattern } from '../importers/source-site.js'
 import { keyPrefixPattern } from '../articles/articles.js'
 import { jsonExport } from '../exports/json-export.js'
@@ -44,7 +45,8 @@ const importRoute = createRoute({
   operationId: 'importComments',
   tag: 'Import/Export',
   summary: 'Import a WordPress (WXR), Disqus or Parley export, detected from the file',
-  description: 'Streamed: up to PARLEY_IMPORT_MAX_MB (256 MiB by default), counted after decompression when sent with `Content-Encoding: gzip` or `deflate`. Re-importing the same file changes nothing. '
+  description: 'Up to PARLEY_IMPORT_MAX_MB (256 MiB by default), counted after decompression: sent with `Content-Encoding: gzip` or `deflate`, or a gzip file as it is (Disqus sends its exports so). '
+    + 'The upload is received whole before the import starts; one that sends nothing for PARLEY_IMPORT_IDLE_SECONDS (30 by default) is given up (408). Re-importing the same file changes nothing. '
     + 'A file that is not well-formed is refused whole, with the line and column of the first problem.',
   request: {
     query: z.object({
@@ -65,6 +67,8 @@ const importRoute = createRoute({
   responses: {
     200: jsonContent('What was imported', ImportSummarySchema),
     ...authProblems,
+    400: problem('The client closed the connection before the whole file arrived (`client_closed`: an answer nobody reads), or a body that is not the `Content-Encoding` it claims (`malformed_json`)'),
+    408: problem('Nothing of the file arrived for PARLEY_IMPORT_IDLE_SECONDS (`request_timeout`): nothing was imported'),
     413: problem('Larger than PARLEY_IMPORT_MAX_MB'),
     415: problem('Not XML or JSON (`unsupported_media_type`), or a `Content-Encoding` other than gzip or deflate (`unsupported_encoding`)', { 'Accept-Encoding': { description: '`gzip, deflate`, on `unsupported_encoding`' } }),
     501: problem('Not on Cloudflare Workers: use `npm run import` against the same database'),
@@ -97,19 +101,26 @@ const exportRoute = createRoute({
 export const importExportRoutes = new OpenApiRoutes<AppEnv>()
   .openapi(importRoute, async (c) => {
     const { deps } = c.env
-    if (!deps.importer) {
+    const { importer, config } = deps
+    if (!importer) {
       throw new ApiError(501, 'not_implemented', 'Imports do not run on this deployment (Cloudflare Workers): run `npm run import -- FILE` with DATABASE_URL set to its database.')
     }
     const body = c.req.raw.body
     if (!body) throw validationError([{ field: 'body', code: 'required', message: 'Send the export file as the request body.' }])
+    const query = c.req.valid('query')
+    // The whole file first, then the import's transaction: a client sending slowly (or not at all)
+    // holds no database connection. A gzip file is decompressed whatever its headers say, as
+    // `npm run import` does, so that the limit counts what is imported.
+    const received = uploadBytes(body, config.importIdleMs ?? DEFAULT_IMPORT_IDLE_MS, c.req.raw.signal)
+    const upload = limitedBody(gunzipIfCompressed(received), config.importMaxBytes ?? DEFAULT_IMPORT_MAX_BYTES)
     try {
-      const summary = await deps.importer(deps.db, deps.secrets, limitedBody(body, deps.config.importMaxBytes ?? DEFAULT_IMPORT_MAX_BYTES), {
+      const summary = await importer.spool(upload, (file) => importer.run(deps.db, deps.secrets, file, {
         moderatorId: c.var.moderator.id,
         now: deps.clock(),
-        includePings: c.req.valid('query').pings === 'true',
-        keyPrefix: c.req.valid('query').keyPrefix ?? '',
-        site: c.req.valid('query').site ?? '',
-      })
+        includePings: query.pings === 'true',
+        keyPrefix: query.keyPrefix ?? '',
+        site: query.site ?? '',
+      }))
       return c.json(summary, 200)
     } catch (error) {
       if (!(error instanceof ImportRefused)) throw error

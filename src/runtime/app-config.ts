@@ -47,6 +47,7 @@ export function readAppConfig(env: ConfigVars): AppConfig & { logLevel: LogLevel
     allowPrivateTargets: env.PARLEY_ALLOW_PRIVATE_TARGETS === '1',
     webhookTimeoutMs: intFrom(env.WEBHOOK_TIMEOUT_MS, 10_000, 'WEBHOOK_TIMEOUT_MS') || 10_000,
     importMaxBytes: (intFrom(env.PARLEY_IMPORT_MAX_MB, 256, 'PARLEY_IMPORT_MAX_MB') || 256) * 2 ** 20,
+    importIdleMs: (intFrom(env.PARLEY_IMPORT_IDLE_SECONDS, 30, 'PARLEY_IMPORT_IDLE_SECONDS') || 30) * 1000,
     sessions: {
       idleSeconds: (intFrom(env.SESSION_IDLE_MINUTES, 120, 'SESSION_IDLE_MINUTES') || 120) * 60,
       maxSeconds: (intFrom(env.SESSION_MAX_HOURS, 12, 'SESSION_MAX_HOURS') || 12) * 3600,

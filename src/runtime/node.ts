@@ -14,12 +14,14 @@ import { readNodeConfig, resolveSecret, type NodeConfig } from './node-config.js
 import { listenPglite, listenPostgres, type CacheListener } from '../read-cache/cache-listener.js'
 import { nativeArgon2 } from './argon2-native.js'
 import { importComments } from '../importers/import-comments.js'
+import { spoolToFile } from './spool-file.js'
 import { resolveHostNode } from './node-resolve-host.js'
 import { guardedFetch } from './guarded-fetch.js'
 import { ensureFirstAdmin } from './first-admin.js'
 import { runJobs } from '../jobs/run-jobs.js'
 import { spamJobs } from '../spam/spam-jobs.js'
 import { closableServer } from './graceful-close.js'
+import { answerClientErrors } from './client-errors.js'
 import { nodeFetch } from './node-fetch.js'
 import { readCacheRoom } from './heap-room.js'
 import { loggedError } from '../logged-error.js'
@@ -68,6 +70,7 @@ const listening = new Promise<number>((resolve, reject) => {
 })
 const server: ServerType = serve({ fetch: (request, env: HttpBindings | Http2Bindings) => handle(request, env), port: config.port }, (info) => announceReady(info.port))
 server.once('error', failToListen)
+answerClientErrors(server as Server)
 const port = await startStep({ step: 'listen', port: config.port }, () => listening)
 logger.info('Parley is starting', { port })
 
@@ -87,7 +90,7 @@ const deps: Deps = {
   settings,
   spamFilters: [],
   passwords: nativeArgon2,
-  importer: importComments,
+  importer: { run: importComments, spool: spoolToFile() },
   resolveHost: resolveHostNode,
   targetFetch: guardedFetch(),
   clock: () => new Date(),

@@ -1,14 +1,16 @@
 import { serve } from '@hono/node-server'
+import type { Server, ServerOptions } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { TestApp } from './test-app.js'
 import { nodeFetch } from '../../src/runtime/node-fetch.js'
+import { answerClientErrors } from '../../src/runtime/client-errors.js'
 
 /**
  * Serves a test app on a real loopback port as the Node entry does (`nodeFetch`), for tests that
  * need a browser or a socket.
- * `hostname` lets a test reach the same app under a second origin (127.0.0.1 vs localhost).
+ * `serverOptions` sets Node's own limits (headersTimeout, requestTimeout…) for the tests of them.
  */
-export async function serveTestApp(t: Pick<TestApp, 'app' | 'deps' | 'contract'>): Promise<{ url: string, port: number, close: () => Promise<void> }> {
+export async function serveTestApp(t: Pick<TestApp, 'app' | 'deps' | 'contract'>, serverOptions: ServerOptions = {}): Promise<{ url: string, port: number, close: () => Promise<void> }> {
   const handle = nodeFetch(t.app, t.deps)
   const server = serve({
     fetch: async (request, env) => {
@@ -18,7 +20,9 @@ export async function serveTestApp(t: Pick<TestApp, 'app' | 'deps' | 'contract'>
     },
     port: 0,
     hostname: '127.0.0.1',
+    serverOptions,
   })
+  answerClientErrors(server as Server)
   await new Promise<void>((resolve) => server.once('listening', () => resolve()))
   const { port } = server.address() as AddressInfo
   return {

@@ -10,6 +10,7 @@ import type { Settings } from '../../src/settings/settings-schema.js'
 import type { SpamFilter } from '../../src/spam/spam-filter.js'
 import { nativeArgon2 } from '../../src/runtime/argon2-native.js'
 import { importComments } from '../../src/importers/import-comments.js'
+import { spoolToFile } from '../../src/runtime/spool-file.js'
 import { defaultSessionLimits } from '../../src/auth/sessions.js'
 import { emptyDatabase, openTestDatabase, type TestDatabase } from './test-database.js'
 import { contractChecker } from './contract.js'
@@ -71,7 +72,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     settings: new SettingsStore(60_000),
     spamFilters: options.spamFilters ?? [],
     passwords: nativeArgon2,
-    importer: importComments,
+    importer: { run: importComments, spool: spoolToFile() },
     clock: () => now,
     logger: createLogger('debug', (line) => logLines.push(line)),
     config: { publicUrl: null, trustProxy: null, cacheMaxAge: 10, dbTimeoutMs: 5000, sessions: { ...defaultSessionLimits }, akismet: null, turnstile: null, allowPrivateTargets: true },
