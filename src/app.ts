@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import type { AppEnv } from './app-env.js'
 import type { Deps } from './deps.js'
-import { ApiError } from './http/api-error.js'
+import { AppError } from './errors.js'
 import { handleError, problemResponse } from './http/problem-response.js'
 import { MAX_BODY_BYTES, limitBody, requireJsonBody } from './http/request-guards.js'
 import { deadline } from './http/deadline.js'
@@ -130,9 +130,9 @@ export function createApp(deps: Deps | undefined, options: AppOptions) {
   app.notFound((c) => {
     const allow = allowedMethods(app, c.req.path)
     if (allow.length > 0) {
-      return problemResponse(new ApiError(405, 'method_not_allowed', `${c.req.method} is not allowed here.`, undefined, { Allow: allow.join(', ') }))
+      return problemResponse(new AppError('method_not_allowed', `${c.req.method} is not allowed here.`, { allowedMethods: allow }))
     }
-    return problemResponse(new ApiError(404, 'not_found', 'Nothing is here.'))
+    return problemResponse(new AppError('not_found', 'Nothing is here.'))
   })
   return app
 }

@@ -1,4 +1,4 @@
-import { validationError } from '../http/api-error.js'
+import { validationError } from '../errors.js'
 import { normalizeUrl } from '../comments/submission-rules.js'
 
 /**

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm'
-import { ApiError } from '../http/api-error.js'
+import { AppError, commentNotFound } from '../errors.js'
 import { comments, type CommentStatus } from '../db/schema.js'
 import { constantTimeEqual, hashToken } from '../crypto/tokens.js'
 import { findArticleById } from '../articles/articles.js'
@@ -18,7 +18,6 @@ import { renderBody } from './render-body.js'
 import { logAction } from '../moderation/audit-log.js'
 import { recordEvent } from '../webhooks/outbox.js'
 
-const notFound = () => new ApiError(404, 'not_found', 'There is no such comment.')
 
 export async function findComment(db: Db, id: number): Promise<CommentRow | undefined> {
   const [row] = await db.select().from(comments).where(eq(comments.id, id))
@@ -28,7 +27,7 @@ export async function findComment(db: Db, id: number): Promise<CommentRow | unde
 /** The comment's current row, locked until the transaction ends: concurrent changes queue up. */
 async function lockComment(db: Db, id: number): Promise<CommentRow> {
   const [row] = await lockForChange(db, [id])
-  if (!row) throw notFound()
+  if (!row) throw commentNotFound()
   return row
 }
 
@@ -45,16 +44,16 @@ export async function holdsToken(row: CommentRow, token: string | undefined): Pr
  * existence is nobody else's business.
  */
 async function ownComment(ctx: CommentContext, id: number | undefined, token: string | undefined): Promise<CommentRow> {
-  if (!token) throw new ApiError(401, 'token_required', 'This needs the token that came with the comment.')
-  if (id === undefined) throw notFound()
+  if (!token) throw new AppError('token_required', 'This needs the token that came with the comment.')
+  if (id === undefined) throw commentNotFound()
   const row = await findComment(ctx.db, id)
-  if (!row || row.status === 'trash') throw notFound()
+  if (!row || row.status === 'trash') throw commentNotFound()
   if (!(await holdsToken(row, token))) {
-    if (row.status !== 'approved') throw notFound()
-    throw new ApiError(403, 'forbidden', 'This token does not belong to this comment.')
+    if (row.status !== 'approved') throw commentNotFound()
+    throw new AppError('forbidden', 'This token does not belong to this comment.')
   }
   if (ctx.now.getTime() > row.createdAt.getTime() + ctx.settings.editWindowSeconds * 1000) {
-    throw new ApiError(403, 'edit_window_closed', 'The time to edit or delete this comment has passed.')
+    throw new AppError('edit_window_closed', 'The time to edit or delete this comment has passed.')
   }
   return row
 }
@@ -74,7 +73,7 @@ async function claimEdit(ctx: CommentContext, id: number): Promise<void> {
   if (ctx.ip) keys.push(await ctx.secrets.rateKey(`edit-ip:${rateLimitNetwork(ctx.ip)}`))
   if (await claimFlood(ctx.db, keys, ctx.now, EDIT_INTERVAL_SECONDS)) return
   const wait = Math.max(1, await floodWait(ctx.db, keys, ctx.now, EDIT_INTERVAL_SECONDS))
-  throw new ApiError(429, 'too_fast', 'You are editing too quickly. Slow down.', undefined, { 'Retry-After': String(wait) })
+  throw new AppError('too_fast', 'You are editing too quickly. Slow down.', { retryAfter: wait })
 }
 
 /**
@@ -113,7 +112,7 @@ export async function editOwnComment(ctx: CommentContext, commentId: number | un
   await ctx.db.transaction(async (tx) => {
     const locked = await lockComment(tx, id)
     // Trashed (by a moderator, or withdrawn) while the filters ran: the edit is too late.
-    if (locked.status === 'trash') throw notFound()
+    if (locked.status === 'trash') throw commentNotFound()
     const held = toVerdict[locked.status]
     const verdict = held && severity[held] > severity[recheck.verdict] ? held : recheck.verdict
     const edit = { body, html, checks: recheck.checks, editedAt: ctx.now }
@@ -123,7 +122,7 @@ export async function editOwnComment(ctx: CommentContext, commentId: number | un
     if (recheck.checks.some((check) => check.retry)) await scheduleRecheck(tx, id, ctx.now, ctx.referrer)
   })
   const updated = await findComment(ctx.db, id)
-  if (!updated) throw notFound()
+  if (!updated) throw commentNotFound()
   return updated
 }
 

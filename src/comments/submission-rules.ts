@@ -1,4 +1,4 @@
-import { validationError, type FieldError } from '../http/api-error.js'
+import { validationError, type FieldError } from '../errors.js'
 import type { Settings } from '../settings/settings-schema.js'
 import { byteLength, cleanBody, cleanLine } from './clean-text.js'
 import { isEmail } from './is-email.js'

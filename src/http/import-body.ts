@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env.js'
-import { ApiError } from './api-error.js'
+import { AppError } from '../errors.js'
 
 /** The one API path whose body is not JSON under 1 MiB: an export file, streamed. */
 export const IMPORT_PATH = '/api/v1/admin/import'
@@ -10,7 +10,7 @@ export const DEFAULT_IMPORT_MAX_BYTES = 256 * 1024 * 1024
 
 const importTypes = /^(application|text)\/(xml|rss\+xml|json)\s*(;|$)/i
 
-const tooLarge = (max: number) => new ApiError(413, 'payload_too_large', `The file is larger than ${Math.round(max / 2 ** 20)} MiB (PARLEY_IMPORT_MAX_MB).`)
+const tooLarge = (max: number) => new AppError('payload_too_large', `The file is larger than ${Math.round(max / 2 ** 20)} MiB (PARLEY_IMPORT_MAX_MB).`)
 
 /**
  * Runs `middleware` on every request except the import's, which has its own limit and content
@@ -25,7 +25,7 @@ export function exceptImport(middleware: MiddlewareHandler<AppEnv>): MiddlewareH
 export const importBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.req.method !== 'POST') return next()
   if (!importTypes.test(c.req.header('content-type') ?? '')) {
-    throw new ApiError(415, 'unsupported_media_type', 'Send the export as application/xml (WordPress, Disqus) or application/json (Parley).')
+    throw new AppError('unsupported_media_type', 'Send the export as application/xml (WordPress, Disqus) or application/json (Parley).')
   }
   const max = c.env.deps.config.importMaxBytes ?? DEFAULT_IMPORT_MAX_BYTES
   if (Number(c.req.header('content-length') ?? 0) > max) throw tooLarge(max)

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
-import { validationError } from '../http/api-error.js'
+import { validationError } from '../errors.js'
 import { toId } from '../http/request-context.js'
 import { putArticle, listArticles } from '../moderation/moderated-articles.js'
 import { listLog } from '../moderation/audit-log.js'

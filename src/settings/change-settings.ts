@@ -1,5 +1,5 @@
 import type { Deps } from '../deps.js'
-import { validationError } from '../http/api-error.js'
+import { validationError } from '../errors.js'
 import { refuseTarget } from '../webhooks/target-guard.js'
 import { newWebhookSecret } from '../webhooks/webhook-signing.js'
 import { logAction } from '../moderation/audit-log.js'
