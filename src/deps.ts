@@ -5,7 +5,7 @@ import type { SettingsStore } from './settings/settings-store.js'
 import type { SpamFilter } from './spam/spam-filter.js'
 import type { PasswordHasher } from './auth/password-hasher.js'
 import type { SessionLimits } from './auth/sessions.js'
-import type { ResolveHost, TargetFetch } from './webhooks/target-guard.js'
+import type { ResolveHost, TargetFetch } from './net/target-guard.js'
 import type { importComments } from './importers/import-comments.js'
 import type { ReadCache } from './read-cache/read-cache.js'
 

@@ -3,7 +3,7 @@ import type { Db } from '../db/database.js'
 import { articleAliases, articles, comments } from '../db/schema.js'
 import { AppError, validationError } from '../errors.js'
 import { checkArticleUrl, type ArticleUrlOrigins } from './article-url.js'
-import { logAction } from '../moderation/audit-log.js'
+import { logAction } from '../audit/audit-log.js'
 import { articleKeyPattern, articleKeyRule, type Article } from './articles.js'
 
 export interface ArticleMove {

@@ -7,7 +7,7 @@ import { AppError } from '../errors.js'
 import { needsRehash, type PasswordHasher } from './password-hasher.js'
 import { claimLoginAttempt, clearLoginFailures, withdrawLoginAttempt } from './login-throttle.js'
 import { startSession, type SessionLimits } from './sessions.js'
-import { rateLimitNetwork } from '../privacy/ip-networks.js'
+import { rateLimitNetwork } from '../net/ip-networks.js'
 import { isKnownLogin, rememberLogin } from './known-logins.js'
 import type { ModeratorRow } from './moderator-accounts.js'
 

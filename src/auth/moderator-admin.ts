@@ -1,5 +1,5 @@
 import type { Deps } from '../deps.js'
-import { logAction } from '../moderation/audit-log.js'
+import { logAction } from '../audit/audit-log.js'
 import { createModerator, updateModerator, type ModeratorChange, type ModeratorRow, type NewModerator } from './moderator-accounts.js'
 
 /** An admin creates an account; the account and its log entry commit together. */

@@ -13,9 +13,9 @@ import type { CommentRow } from './comment-row.js'
 import { changeStatus, lockForChange } from './comment-status.js'
 import { checkBody } from './submission-rules.js'
 import { claimFlood, floodWait } from './flood-control.js'
-import { rateLimitNetwork } from '../privacy/ip-networks.js'
+import { rateLimitNetwork } from '../net/ip-networks.js'
 import { renderBody } from './render-body.js'
-import { logAction } from '../moderation/audit-log.js'
+import { logAction } from '../audit/audit-log.js'
 import { recordEvent } from '../webhooks/outbox.js'
 
 

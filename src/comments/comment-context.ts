@@ -4,7 +4,7 @@ import type { Settings } from '../settings/settings-schema.js'
 import type { SpamFilter } from '../spam/spam-filter.js'
 import type { AppConfig } from '../deps.js'
 import type { FilterWebhook } from '../spam/filter-webhook.js'
-import type { ResolveHost, TargetFetch } from '../webhooks/target-guard.js'
+import type { ResolveHost, TargetFetch } from '../net/target-guard.js'
 
 /** What comment rules need of a request: the database, keys, settings, the time and who asks. */
 export interface CommentContext {

@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import type { $ZodError } from 'zod/v4/core'
 import type { AppEnv } from '../app-env.js'
 import { validationError, type AppError, type ErrorCode, type FieldError } from '../errors.js'
-import { fieldErrorsOf } from './zod-issues.js'
+import { fieldErrorsOf } from '../zod-issues.js'
 import { ACCEPTED_CODINGS } from './content-encoding.js'
 import { classifyError } from './classify-error.js'
 

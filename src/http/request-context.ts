@@ -1,3 +1,4 @@
+import { MAX_ID } from '../db/max-id.js'
 import type { Context } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import type { CommentContext } from '../comments/comment-context.js'
@@ -50,9 +51,6 @@ export function bearerToken(c: Context<AppEnv>): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')
   return match?.[1]
 }
-
-/** The largest id a table holds (PostgreSQL integer). */
-export const MAX_ID = 2_147_483_647
 
 /** A row id from a path or cursor: a positive integer a table can hold, or undefined. */
 export function toId(text: string): number | undefined {

@@ -4,7 +4,7 @@ import { insertComment } from '../comments/insert-comment.js'
 import { attachableParent } from '../comments/comment-path.js'
 import { changeStatus, lockForChange } from '../comments/comment-status.js'
 import type { CommentRow } from '../comments/comment-row.js'
-import { logAction } from './audit-log.js'
+import { logAction } from '../audit/audit-log.js'
 import { commentNotFound } from '../errors.js'
 import type { ModerationContext } from './moderation-context.js'
 

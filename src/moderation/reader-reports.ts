@@ -1,4 +1,4 @@
-import { rateLimitNetwork } from '../privacy/ip-networks.js'
+import { rateLimitNetwork } from '../net/ip-networks.js'
 import { and, count, eq, gt, isNull, min } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { comments, reports } from '../db/schema.js'

@@ -11,7 +11,7 @@ import { keyPrefixPattern } from '../articles/articles.js'
 import { jsonExport } from '../exports/json-export.js'
 import { wxrExport } from '../exports/wxr-export.js'
 import { textStream } from '../exports/text-stream.js'
-import { logAction } from '../moderation/audit-log.js'
+import { logAction } from '../audit/audit-log.js'
 import { authProblems, countSchema, jsonContent, noStore, problem } from './schemas.js'
 import { parleyExportSchema } from '../exports/parley-json-format.js'
 

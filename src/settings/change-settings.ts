@@ -1,8 +1,8 @@
 import type { Deps } from '../deps.js'
 import { validationError } from '../errors.js'
-import { refuseTarget } from '../webhooks/target-guard.js'
+import { refuseTarget } from '../net/target-guard.js'
 import { newWebhookSecret } from '../webhooks/webhook-signing.js'
-import { logAction } from '../moderation/audit-log.js'
+import { logAction } from '../audit/audit-log.js'
 import type { Settings } from './settings-schema.js'
 
 /**

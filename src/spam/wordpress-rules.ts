@@ -2,7 +2,7 @@ import { and, eq, ne } from 'drizzle-orm'
 import { comments } from '../db/schema.js'
 import { countLinks } from '../comments/render-body.js'
 import type { SpamCandidate, SpamFilter } from './spam-filter.js'
-import { commenterNetwork } from '../privacy/ip-networks.js'
+import { commenterNetwork } from '../net/ip-networks.js'
 import { constantTimeEqual, hashToken } from '../crypto/tokens.js'
 
 const approve = (reason: string) => ({ verdict: 'approve' as const, reason })

@@ -1,7 +1,7 @@
 import { loggedError } from '../logged-error.js'
 import type { Deps } from '../deps.js'
 import { claimDeliveries, disableEndpoint, markAttemptFailed, markDelivered, purgeDeliveries, type ClaimedDelivery } from './delivery-queue.js'
-import { refuseTarget, type Refusal } from './target-guard.js'
+import { refuseTarget, type Refusal } from '../net/target-guard.js'
 import { signWebhook } from './webhook-signing.js'
 
 export interface DeliveryReport {

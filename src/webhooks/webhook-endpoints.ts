@@ -3,7 +3,7 @@ import type { Db } from '../db/database.js'
 import { webhooks } from '../db/schema.js'
 import type { Secrets } from '../crypto/secrets.js'
 import { validationError } from '../errors.js'
-import { refuseTarget, type TargetPolicy } from './target-guard.js'
+import { refuseTarget, type TargetPolicy } from '../net/target-guard.js'
 import { newWebhookSecret } from './webhook-signing.js'
 import type { WebhookEventType } from './webhook-events.js'
 

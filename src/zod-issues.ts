@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
 import type { $ZodIssue, $ZodRawIssue } from 'zod/v4/core'
-import type { FieldCode, FieldError } from '../errors.js'
+import type { FieldCode, FieldError } from './errors.js'
 
 const typeWords: Record<string, string> = {
   string: 'text', number: 'a number', int: 'a whole number', bigint: 'a whole number', boolean: 'true or false',
