@@ -16,7 +16,7 @@ import { claimFlood, floodWait } from './flood-control.js'
 import { rateLimitNetwork } from '../net/ip-networks.js'
 import { renderBody } from './render-body.js'
 import { logAction } from '../audit/audit-log.js'
-import { recordEvent } from '../webhooks/outbox.js'
+import { recordEvent } from './event-outbox.js'
 
 
 export async function findComment(db: Db, id: number): Promise<CommentRow | undefined> {

@@ -7,7 +7,7 @@ import { checkBody } from '../comments/submission-rules.js'
 import { renderBody } from '../comments/render-body.js'
 import type { CommentRow } from '../comments/comment-row.js'
 import { logAction } from '../audit/audit-log.js'
-import { recordEvent } from '../webhooks/outbox.js'
+import { recordEvent } from '../comments/event-outbox.js'
 import { scheduleAkismetFeedback } from '../spam/akismet-feedback.js'
 import type { ModerationContext } from './moderation-context.js'
 

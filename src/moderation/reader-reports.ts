@@ -5,7 +5,7 @@ import { comments, reports } from '../db/schema.js'
 import type { Secrets } from '../crypto/secrets.js'
 import { AppError, validationError, commentNotFound } from '../errors.js'
 import { cleanText } from '../comments/clean-text.js'
-import { recordEvent } from '../webhooks/outbox.js'
+import { recordEvent } from '../comments/event-outbox.js'
 
 export const REPORT_REASONS = ['spam', 'abuse', 'off_topic', 'other'] as const
 export type ReportReason = (typeof REPORT_REASONS)[number]

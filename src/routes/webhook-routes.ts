@@ -5,7 +5,7 @@ import { named } from '../openapi/schema-names.js'
 import { AppError } from '../errors.js'
 import { toId } from '../http/request-context.js'
 import { logAction } from '../audit/audit-log.js'
-import { WEBHOOK_EVENT_TYPES } from '../webhooks/webhook-events.js'
+import { WEBHOOK_EVENT_TYPES } from '../webhooks/event-types.js'
 import { createWebhook, deleteWebhook, listWebhooks } from '../webhooks/webhook-endpoints.js'
 import { RowIdParam, authProblems, dateTimeSchema, idSchema, jsonBody, jsonContent, noStore, problem, urlText } from './schemas.js'
 

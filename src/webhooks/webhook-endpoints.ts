@@ -5,7 +5,7 @@ import type { Secrets } from '../crypto/secrets.js'
 import { validationError } from '../errors.js'
 import { refuseTarget, type TargetPolicy } from '../net/target-guard.js'
 import { newWebhookSecret } from './webhook-signing.js'
-import type { WebhookEventType } from './webhook-events.js'
+import type { WebhookEventType } from './event-types.js'
 
 /** An endpoint as admins see it: never its secret. */
 export interface WebhookView {
