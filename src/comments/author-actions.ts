@@ -2,11 +2,11 @@ import { eq } from 'drizzle-orm'
 import { AppError, commentNotFound } from '../errors.js'
 import { comments, type CommentStatus } from '../db/schema.js'
 import { constantTimeEqual, hashToken } from '../crypto/tokens.js'
-import { findArticleById } from '../articles/articles.js'
+import { candidateOf } from '../spam/spam-candidate.js'
 import { runFilters } from '../spam/run-filters.js'
 import { filtersFor } from '../spam/filters-for.js'
-import { scheduleRecheck } from '../spam/recheck-job.js'
-import { severity, type Verdict } from '../spam/spam-filter.js'
+import { scheduleRecheck } from './spam-recheck.js'
+import { severity, statusForVerdict, type Verdict } from '../spam/spam-filter.js'
 import type { Db } from '../db/database.js'
 import type { CommentContext } from './comment-context.js'
 import type { CommentRow } from './comment-row.js'
@@ -58,7 +58,6 @@ async function ownComment(ctx: CommentContext, id: number | undefined, token: st
   return row
 }
 
-const fromVerdict: Record<Verdict, CommentStatus> = { approve: 'approved', hold: 'pending', spam: 'spam' }
 const toVerdict: Partial<Record<CommentStatus, Verdict>> = { pending: 'hold', spam: 'spam' }
 
 /** One edit per comment, and per client network, every this many seconds. */
@@ -89,26 +88,8 @@ export async function editOwnComment(ctx: CommentContext, commentId: number | un
   if (body === row.body) return row
   await claimEdit(ctx, id)
   const html = renderBody(body)
-  const article = await findArticleById(ctx.db, row.articleId)
-  const email = row.emailEncrypted ? await ctx.secrets.decryptEmail(row.emailEncrypted) : null
-  const recheck = await runFilters(filtersFor(ctx), {
-    articleKey: article?.key ?? '',
-    articleUrl: article?.url ?? null,
-    parentId: row.parentId,
-    name: row.authorName,
-    email,
-    url: row.authorUrl,
-    body,
-    html,
-    ip: ctx.ip,
-    userAgent: ctx.userAgent,
-    referrer: ctx.referrer,
-    honeypot: '',
-    turnstileToken: null,
-    createdAt: row.createdAt,
-    isEdit: true,
-    commentId: row.id,
-  }, { db: ctx.db, settings: ctx.settings, secrets: ctx.secrets, now: ctx.now })
+  const candidate = await candidateOf(ctx.db, ctx.secrets, row, { body, html, ip: ctx.ip, userAgent: ctx.userAgent, referrer: ctx.referrer, isEdit: true })
+  const recheck = await runFilters(filtersFor(ctx), candidate, { db: ctx.db, settings: ctx.settings, secrets: ctx.secrets, now: ctx.now })
   await ctx.db.transaction(async (tx) => {
     const locked = await lockComment(tx, id)
     // Trashed (by a moderator, or withdrawn) while the filters ran: the edit is too late.
@@ -116,9 +97,9 @@ export async function editOwnComment(ctx: CommentContext, commentId: number | un
     const held = toVerdict[locked.status]
     const verdict = held && severity[held] > severity[recheck.verdict] ? held : recheck.verdict
     const edit = { body, html, checks: recheck.checks, editedAt: ctx.now }
-    await changeStatus(tx, locked, fromVerdict[verdict], ctx.now, edit)
-    await recordEvent(tx, { type: 'comment.edited', at: ctx.now, comment: { ...locked, ...edit, status: fromVerdict[verdict] }, data: { by: 'author' } })
-    await logAction(tx, { at: ctx.now, moderatorId: null, action: 'author.edit', commentId: id, from: locked.status, to: fromVerdict[verdict] })
+    await changeStatus(tx, locked, statusForVerdict[verdict], ctx.now, edit)
+    await recordEvent(tx, { type: 'comment.edited', at: ctx.now, comment: { ...locked, ...edit, status: statusForVerdict[verdict] }, data: { by: 'author' } })
+    await logAction(tx, { at: ctx.now, moderatorId: null, action: 'author.edit', commentId: id, from: locked.status, to: statusForVerdict[verdict] })
     if (recheck.checks.some((check) => check.retry)) await scheduleRecheck(tx, id, ctx.now, ctx.referrer)
   })
   const updated = await findComment(ctx.db, id)

@@ -1,19 +1,19 @@
 import { and, eq, ne, or, sql } from 'drizzle-orm'
 import { AppError, validationError } from '../errors.js'
-import { articles, comments, type CheckResult, type CommentStatus } from '../db/schema.js'
+import { articles, comments, type CheckResult } from '../db/schema.js'
 import { isOpen, registerArticle, type Article } from '../articles/articles.js'
 import { adoptDetails, vouchedFor, wouldAdopt, type ArticleDetails } from '../articles/article-details.js'
 import { hashToken, newToken } from '../crypto/tokens.js'
 import { runFilters } from '../spam/run-filters.js'
 import { filtersFor } from '../spam/filters-for.js'
-import { severity, type Verdict } from '../spam/spam-filter.js'
+import { severity, statusForVerdict, type Verdict } from '../spam/spam-filter.js'
 import { rateLimitNetwork } from '../net/ip-networks.js'
 import type { CommentContext } from './comment-context.js'
 import { checkSubmission, type RawSubmission } from './submission-rules.js'
 import { normalizeUrl } from '../net/normalize-url.js'
 import { renderBody } from './render-body.js'
 import { insertComment } from './insert-comment.js'
-import { scheduleRecheck } from '../spam/recheck-job.js'
+import { scheduleRecheck } from './spam-recheck.js'
 import { claimSubmissionFlood, floodKeys, releaseSubmissionFlood } from './flood-control.js'
 import { cleanText } from './clean-text.js'
 import type { CommentRow } from './comment-row.js'
@@ -37,7 +37,6 @@ export interface Submitted {
   token: string
 }
 
-const statusFor: Record<Verdict, CommentStatus> = { approve: 'approved', hold: 'pending', spam: 'spam' }
 
 /**
  * An unknown article's details, checked before it may be registered. A URL on Parley's own origin
@@ -196,7 +195,7 @@ async function storeSubmission(ctx: CommentContext, input: SubmissionInput, chec
   const checks = [...filtered.checks, ...extra]
   const verdict = extra.reduce<Verdict>((worst, check) => (severity[check.verdict] > severity[worst] ? check.verdict : worst), filtered.verdict)
 
-  const status = statusFor[verdict]
+  const status = statusForVerdict[verdict]
   const token = newToken()
   const [tokenHash, emailEncrypted, avatar] = await Promise.all([
     hashToken(token),

@@ -1,4 +1,4 @@
-import { signWebhook, newMessageId } from '../webhooks/webhook-signing.js'
+import { signWebhook, newMessageId } from '../crypto/webhook-signing.js'
 import { refuseTarget, type ResolveHost, type TargetFetch } from '../net/target-guard.js'
 import type { FilterAnswer, SpamCandidate, SpamFilter } from './spam-filter.js'
 import { readAtMost } from './read-at-most.js'

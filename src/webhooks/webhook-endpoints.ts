@@ -4,7 +4,7 @@ import { webhooks } from '../db/schema.js'
 import type { Secrets } from '../crypto/secrets.js'
 import { validationError } from '../errors.js'
 import { refuseTarget, type TargetPolicy } from '../net/target-guard.js'
-import { newWebhookSecret } from './webhook-signing.js'
+import { newWebhookSecret } from '../crypto/webhook-signing.js'
 import type { WebhookEventType } from './event-types.js'
 
 /** An endpoint as admins see it: never its secret. */

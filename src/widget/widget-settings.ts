@@ -1,4 +1,4 @@
-import type { AppConfig } from '../deps.js'
+import type { AppConfig } from '../config.js'
 import { contentEtag } from '../pages/content-etag.js'
 
 /** What the widget learns from the deployment: Turnstile's public site key, when Turnstile is on. */
