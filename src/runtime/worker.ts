@@ -12,7 +12,7 @@ import { loggedError } from '../logged-error.js'
 import { edgeCached, type EdgeCacheStore } from './edge-cache.js'
 import { hyperdriveDb } from './hyperdrive-db.js'
 import { readWorkerConfig, type WorkerEnv } from './worker-config.js'
-import type { OpenApiDocument } from '../routes/docs-page.js'
+import type { OpenApiDocument } from '../openapi/docs-page.js'
 
 /** What a Cron Trigger hands to `scheduled()`, as much of it as Parley uses. */
 interface ScheduledController {
