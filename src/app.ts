@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import type { AppEnv } from './app-env.js'
 import type { Deps } from './deps.js'
-import { ApiError } from './http/api-error.js'
+import { AppError } from './errors.js'
 import { handleError, problemResponse } from './http/problem-response.js'
 import { MAX_BODY_BYTES, limitBody, requireJsonBody } from './http/request-guards.js'
 import { deadline } from './http/deadline.js'
@@ -12,7 +12,7 @@ import { accessLog } from './http/access-log.js'
 import { apiCors } from './http/api-cors.js'
 import { readCacheHit } from './http/cached-read.js'
 import { startGate } from './http/start-gate.js'
-import { htmlPage } from './http/html-page.js'
+import { htmlPage } from './pages/html-page.js'
 import { threadRoutes } from './routes/thread-routes.js'
 import { commentRoutes } from './routes/comment-routes.js'
 import { countRoutes } from './routes/count-routes.js'
@@ -34,7 +34,7 @@ import { importExportRoutes } from './routes/import-export-routes.js'
 import { privacyRoutes } from './routes/privacy-routes.js'
 import { articleMoveRoutes } from './routes/article-move-routes.js'
 import { requireRole } from './http/moderator-auth.js'
-import { renderDocs, type OpenApiDocument } from './routes/docs-page.js'
+import { renderDocs, type OpenApiDocument } from './openapi/docs-page.js'
 import { commentFormDoc } from './routes/comment-form-doc.js'
 import { documentDocs } from './routes/document-docs.js'
 import { withGuards, type RoleGuard } from './routes/guard-docs.js'
@@ -130,9 +130,9 @@ export function createApp(deps: Deps | undefined, options: AppOptions) {
   app.notFound((c) => {
     const allow = allowedMethods(app, c.req.path)
     if (allow.length > 0) {
-      return problemResponse(new ApiError(405, 'method_not_allowed', `${c.req.method} is not allowed here.`, undefined, { Allow: allow.join(', ') }))
+      return problemResponse(new AppError('method_not_allowed', `${c.req.method} is not allowed here.`, { allowedMethods: allow }))
     }
-    return problemResponse(new ApiError(404, 'not_found', 'Nothing is here.'))
+    return problemResponse(new AppError('not_found', 'Nothing is here.'))
   })
   return app
 }

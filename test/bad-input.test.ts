@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { count, eq } from 'drizzle-orm'
 import { articles, comments } from '../src/db/schema.js'
-import { ApiError } from '../src/http/api-error.js'
+import { AppError } from '../src/errors.js'
 import { checkBody, checkSubmission, limits } from '../src/comments/submission-rules.js'
 import { byteLength, cleanText } from '../src/comments/clean-text.js'
 import { renderBody } from '../src/comments/render-body.js'
@@ -79,8 +79,8 @@ function expectNoErrorLogged() {
 
 /** The field errors of a refusal by the rules; anything else they throw fails the test. */
 function refusal(error: unknown, what: string): { field: string; code: string }[] {
-  expect(error, what).toBeInstanceOf(ApiError)
-  const { status, code, errors } = error as ApiError
+  expect(error, what).toBeInstanceOf(AppError)
+  const { status, code, errors } = error as AppError
   expect({ status, code }, what).toEqual({ status: 422, code: 'validation_failed' })
   expect(errors?.length, what).toBeGreaterThan(0)
   return (errors ?? []).map(({ field, code: fieldCode }) => ({ field, code: fieldCode }))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fieldCodes } from '../src/http/error-codes.js'
+import { fieldCodes } from '../src/errors.js'
 import { setupTestApp } from './support/test-app.js'
 import { signIn } from './support/moderators.js'
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { fieldCodes, problemCodes } from '../src/http/error-codes.js'
+import { fieldCodes, problemCodes } from '../src/errors.js'
 import { setupTestApp } from './support/test-app.js'
 
 const t = await setupTestApp()

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { asc, eq, inArray } from 'drizzle-orm'
 import { articles, comments, moderationLog, webhookDeliveries } from '../src/db/schema.js'
-import { anonymizeIp } from '../src/privacy/ip-networks.js'
+import { anonymizeIp } from '../src/net/ip-networks.js'
 import { setupTestApp, ORIGIN } from './support/test-app.js'
 import { signIn } from './support/moderators.js'
 import { openSettings, postComment } from './support/seed.js'

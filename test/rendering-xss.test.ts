@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { Parser } from 'htmlparser2'
 import { renderBody } from '../src/comments/render-body.js'
 import { checkSubmission } from '../src/comments/submission-rules.js'
-import { ApiError } from '../src/http/api-error.js'
+import { AppError } from '../src/errors.js'
 import { setupTestApp } from './support/test-app.js'
 import { httpSample, sampleLabel, xss as payloads } from './support/corpora.js'
 
@@ -216,7 +216,7 @@ function check(fields: { body?: string; name?: string; url?: string }) {
   try {
     return { ok: checkSubmission({ body: 'Comment', name: 'Reader', email: 'reader@example.com', ...fields }, { requireNameEmail: true }) }
   } catch (error) {
-    if (!(error instanceof ApiError)) throw error
+    if (!(error instanceof AppError)) throw error
     return { status: error.status, errors: error.errors }
   }
 }

@@ -8,7 +8,7 @@ import { loopbackServer, text, type Received } from './support/loopback-server.j
 import { runJobs } from '../src/jobs/run-jobs.js'
 import { webhookDeliveries, webhooks } from '../src/db/schema.js'
 import { RETRY_SCHEDULE_MS } from '../src/webhooks/delivery-queue.js'
-import { signWebhook } from '../src/webhooks/webhook-signing.js'
+import { signWebhook } from '../src/crypto/webhook-signing.js'
 import { guardedFetch } from '../src/runtime/guarded-fetch.js'
 
 const t = await setupTestApp()

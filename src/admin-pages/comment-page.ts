@@ -1,4 +1,4 @@
-import type { FieldError } from '../http/api-error.js'
+import type { FieldError } from '../errors.js'
 import type { ModComment } from '../moderation/mod-comment.js'
 import type { ThreadEntry } from '../moderation/comment-details.js'
 import { html, safeHref, trusted, type SafeHtml } from './html.js'

@@ -1,5 +1,5 @@
 import type { CommentStatus } from '../db/schema.js'
-import type { FieldError } from '../http/api-error.js'
+import type { FieldError } from '../errors.js'
 import { html, type SafeHtml } from './html.js'
 
 /** A time as moderators read it, unambiguous across time zones. */

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../http/html-page.js'
+import { escapeHtml } from '../pages/html-page.js'
 
 /** Markup known to be safe: built by `html`, or the sanitizer's stored HTML passed through `trusted`. */
 export class SafeHtml {

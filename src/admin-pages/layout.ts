@@ -1,4 +1,4 @@
-import { htmlPage } from '../http/html-page.js'
+import { htmlPage } from '../pages/html-page.js'
 import type { ModeratorRow } from '../auth/moderator-accounts.js'
 import { html, type HtmlValue, type SafeHtml } from './html.js'
 

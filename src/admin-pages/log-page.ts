@@ -1,4 +1,4 @@
-import type { LogEntry } from '../moderation/audit-log.js'
+import type { LogEntry } from '../audit/audit-log.js'
 import { html } from './html.js'
 import { adminPage, type LayoutSession } from './layout.js'
 import { commentUrl } from './admin-urls.js'

@@ -1,4 +1,4 @@
-import type { FieldError } from '../http/api-error.js'
+import type { FieldError } from '../errors.js'
 import type { Settings } from '../settings/settings-schema.js'
 
 type SimpleKey = Exclude<keyof Settings, 'filterWebhook'>

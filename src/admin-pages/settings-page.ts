@@ -1,4 +1,4 @@
-import type { FieldError } from '../http/api-error.js'
+import type { FieldError } from '../errors.js'
 import type { Settings } from '../settings/settings-schema.js'
 import { html, type SafeHtml } from './html.js'
 import { adminPage, csrfField, type LayoutSession } from './layout.js'

@@ -1,5 +1,5 @@
-import { validationError } from '../http/api-error.js'
-import { normalizeUrl } from '../comments/submission-rules.js'
+import { validationError } from '../errors.js'
+import { normalizeUrl } from '../net/normalize-url.js'
 
 /**
  * Where a moderator may point an article: any http(s) URL while the site has no `allowedOrigins`

@@ -1,9 +1,9 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { articleAliases, articles, comments } from '../db/schema.js'
-import { ApiError, validationError } from '../http/api-error.js'
+import { AppError, validationError } from '../errors.js'
 import { checkArticleUrl, type ArticleUrlOrigins } from './article-url.js'
-import { logAction } from '../moderation/audit-log.js'
+import { logAction } from '../audit/audit-log.js'
 import { articleKeyPattern, articleKeyRule, type Article } from './articles.js'
 
 export interface ArticleMove {
@@ -40,7 +40,7 @@ export async function moveArticle(db: Db, move: ArticleMove, actor: { moderatorI
     const locked = await tx.select().from(articles).where(inArray(articles.key, [move.from, move.to])).orderBy(asc(articles.id)).for('update')
     const source = locked.find((a) => a.key === move.from)
     const target = locked.find((a) => a.key === move.to)
-    if (!source) throw new ApiError(404, 'article_not_found', 'There is no article with this key.')
+    if (!source) throw new AppError('article_not_found', 'There is no article with this key.')
     // A URL a moderator gives is theirs: no reader's submission replaces it (article-details.ts).
     const urlChange = url === undefined ? {} : { url, detailsVerified: true }
     let result: MovedArticle

@@ -3,11 +3,12 @@ import type { Db } from '../db/database.js'
 import { moderators } from '../db/schema.js'
 import type { Secrets } from '../crypto/secrets.js'
 import { newToken } from '../crypto/tokens.js'
-import { ApiError } from '../http/api-error.js'
+import { AppError } from '../errors.js'
 import { needsRehash, type PasswordHasher } from './password-hasher.js'
 import { claimLoginAttempt, clearLoginFailures, withdrawLoginAttempt } from './login-throttle.js'
-import { startSession, type SessionLimits } from './sessions.js'
-import { rateLimitNetwork } from '../privacy/ip-networks.js'
+import { startSession } from './sessions.js'
+import type { SessionLimits } from '../config.js'
+import { rateLimitNetwork } from '../net/ip-networks.js'
 import { isKnownLogin, rememberLogin } from './known-logins.js'
 import type { ModeratorRow } from './moderator-accounts.js'
 
@@ -33,7 +34,7 @@ function dummyHash(passwords: PasswordHasher): Promise<string> {
   return dummy
 }
 
-const invalid = () => new ApiError(401, 'invalid_credentials', 'The email or password is not right.')
+const invalid = () => new AppError('invalid_credentials', 'The email or password is not right.')
 
 /** Failures allowed within 15 minutes before each further one doubles the wait. */
 export const LOGIN_ALLOWANCE = {
@@ -72,7 +73,7 @@ export async function login(ctx: LoginContext, emailInput: string, password: str
   }
   const { attempt, wait } = await claimLoginAttempt(ctx.db, keys, ctx.now)
   if (wait > 0) {
-    throw new ApiError(429, 'too_many_attempts', 'Too many failed logins; please wait before trying again.', undefined, { 'Retry-After': String(wait) })
+    throw new AppError('too_many_attempts', 'Too many failed logins; please wait before trying again.', { retryAfter: wait })
   }
   // PostgreSQL refuses a NUL in text (a 500), and no stored email holds one: such an email is simply unknown.
   const [row] = email.includes('\u0000') ? [] : await ctx.db.select().from(moderators).where(eq(moderators.email, email))

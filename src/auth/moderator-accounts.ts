@@ -1,7 +1,7 @@
 import { and, asc, eq, ne, sql } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { moderators, sessions, type ModeratorRole } from '../db/schema.js'
-import { ApiError, validationError, type FieldError } from '../http/api-error.js'
+import { AppError, validationError, type FieldError } from '../errors.js'
 import { isEmail } from '../comments/is-email.js'
 import { cleanText } from '../comments/clean-text.js'
 import { PASSWORD_MAX, PASSWORD_MIN, type PasswordHasher } from './password-hasher.js'
@@ -99,7 +99,7 @@ export async function updateModerator(db: Db, passwords: PasswordHasher, id: num
       await tx.select({ id: moderators.id }).from(moderators).where(and(eq(moderators.role, 'admin'), eq(moderators.disabled, false))).orderBy(asc(moderators.id)).for('update')
     }
     const [before] = await tx.select().from(moderators).where(eq(moderators.id, id)).for('update')
-    if (!before) throw new ApiError(404, 'not_found', 'There is no such moderator.')
+    if (!before) throw new AppError('not_found', 'There is no such moderator.')
     if (email !== undefined && email !== before.email) {
       const [taken] = await tx.select({ id: moderators.id }).from(moderators).where(eq(moderators.email, email))
       if (taken) throw validationError([{ field: 'email', code: 'email_taken', message: 'A moderator with this email already exists.' }])
@@ -126,7 +126,7 @@ export async function updateModerator(db: Db, passwords: PasswordHasher, id: num
       })
       .where(eq(moderators.id, id))
       .returning()
-    if (!after) throw new ApiError(404, 'not_found', 'There is no such moderator.')
+    if (!after) throw new AppError('not_found', 'There is no such moderator.')
     if (passwordHash !== undefined || change.disabled === true) await tx.delete(sessions).where(eq(sessions.moderatorId, id))
     return { before, after }
   })

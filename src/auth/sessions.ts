@@ -3,13 +3,7 @@ import type { Db } from '../db/database.js'
 import { moderators, sessions } from '../db/schema.js'
 import { hashToken, newToken } from '../crypto/tokens.js'
 import type { ModeratorRow } from './moderator-accounts.js'
-
-export interface SessionLimits {
-  /** A session unused for this long ends. */
-  idleSeconds: number
-  /** A session ends this long after login, however busy. */
-  maxSeconds: number
-}
+import type { SessionLimits } from '../config.js'
 
 export const defaultSessionLimits: SessionLimits = { idleSeconds: 2 * 3600, maxSeconds: 12 * 3600 }
 

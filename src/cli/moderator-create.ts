@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { createModerator } from '../auth/moderator-accounts.js'
-import { ApiError } from '../http/api-error.js'
+import { AppError } from '../errors.js'
 import { nativeArgon2 } from '../runtime/argon2-native.js'
 import { openCliDatabase } from './open-cli-database.js'
 import { readPassword } from './read-password.js'
@@ -21,7 +21,7 @@ try {
   const row = await createModerator(database.db, nativeArgon2, { email: values.email, name: values.name, role, password }, new Date())
   console.log(`Created ${row.role} #${row.id} ${row.email}.`)
 } catch (error) {
-  const message = error instanceof ApiError ? (error.errors ?? []).map((e) => e.message).join(' ') || error.detail : String(error)
+  const message = error instanceof AppError ? (error.errors ?? []).map((e) => e.message).join(' ') || error.detail : String(error)
   console.error(`Not created: ${message}`)
   process.exitCode = 1
 } finally {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { moveArticle } from '../articles/move-article.js'
-import { ApiError } from '../http/api-error.js'
+import { AppError } from '../errors.js'
 import { openCliDatabase } from './open-cli-database.js'
 
 // npm run move -- OLD-KEY NEW-KEY [--url https://news.example/new-path]
@@ -19,7 +19,7 @@ try {
     ? `Merged ${from} into ${to}: ${result.moved} comments moved; ${to} now has ${article.commentCount} published.`
     : `Renamed ${from} to ${to} (${article.commentCount} published comments)${article.url ? `, at ${article.url}` : ''}.`)
 } catch (error) {
-  const message = error instanceof ApiError ? (error.errors ?? []).map((e) => e.message).join(' ') || error.detail : String(error)
+  const message = error instanceof AppError ? (error.errors ?? []).map((e) => e.message).join(' ') || error.detail : String(error)
   console.error(`Not moved: ${message}`)
   process.exitCode = 1
 } finally {

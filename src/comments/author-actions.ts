@@ -1,24 +1,23 @@
 import { eq } from 'drizzle-orm'
-import { ApiError } from '../http/api-error.js'
+import { AppError, commentNotFound } from '../errors.js'
 import { comments, type CommentStatus } from '../db/schema.js'
 import { constantTimeEqual, hashToken } from '../crypto/tokens.js'
-import { findArticleById } from '../articles/articles.js'
+import { candidateOf } from '../spam/spam-candidate.js'
 import { runFilters } from '../spam/run-filters.js'
 import { filtersFor } from '../spam/filters-for.js'
-import { scheduleRecheck } from '../spam/recheck-job.js'
-import { severity, type Verdict } from '../spam/spam-filter.js'
+import { scheduleRecheck } from './spam-recheck.js'
+import { severity, statusForVerdict, type Verdict } from '../spam/spam-filter.js'
 import type { Db } from '../db/database.js'
 import type { CommentContext } from './comment-context.js'
 import type { CommentRow } from './comment-row.js'
 import { changeStatus, lockForChange } from './comment-status.js'
 import { checkBody } from './submission-rules.js'
 import { claimFlood, floodWait } from './flood-control.js'
-import { rateLimitNetwork } from '../privacy/ip-networks.js'
+import { rateLimitNetwork } from '../net/ip-networks.js'
 import { renderBody } from './render-body.js'
-import { logAction } from '../moderation/audit-log.js'
-import { recordEvent } from '../webhooks/outbox.js'
+import { logAction } from '../audit/audit-log.js'
+import { recordEvent } from './event-outbox.js'
 
-const notFound = () => new ApiError(404, 'not_found', 'There is no such comment.')
 
 export async function findComment(db: Db, id: number): Promise<CommentRow | undefined> {
   const [row] = await db.select().from(comments).where(eq(comments.id, id))
@@ -28,7 +27,7 @@ export async function findComment(db: Db, id: number): Promise<CommentRow | unde
 /** The comment's current row, locked until the transaction ends: concurrent changes queue up. */
 async function lockComment(db: Db, id: number): Promise<CommentRow> {
   const [row] = await lockForChange(db, [id])
-  if (!row) throw notFound()
+  if (!row) throw commentNotFound()
   return row
 }
 
@@ -45,21 +44,20 @@ export async function holdsToken(row: CommentRow, token: string | undefined): Pr
  * existence is nobody else's business.
  */
 async function ownComment(ctx: CommentContext, id: number | undefined, token: string | undefined): Promise<CommentRow> {
-  if (!token) throw new ApiError(401, 'token_required', 'This needs the token that came with the comment.')
-  if (id === undefined) throw notFound()
+  if (!token) throw new AppError('token_required', 'This needs the token that came with the comment.')
+  if (id === undefined) throw commentNotFound()
   const row = await findComment(ctx.db, id)
-  if (!row || row.status === 'trash') throw notFound()
+  if (!row || row.status === 'trash') throw commentNotFound()
   if (!(await holdsToken(row, token))) {
-    if (row.status !== 'approved') throw notFound()
-    throw new ApiError(403, 'forbidden', 'This token does not belong to this comment.')
+    if (row.status !== 'approved') throw commentNotFound()
+    throw new AppError('forbidden', 'This token does not belong to this comment.')
   }
   if (ctx.now.getTime() > row.createdAt.getTime() + ctx.settings.editWindowSeconds * 1000) {
-    throw new ApiError(403, 'edit_window_closed', 'The time to edit or delete this comment has passed.')
+    throw new AppError('edit_window_closed', 'The time to edit or delete this comment has passed.')
   }
   return row
 }
 
-const fromVerdict: Record<Verdict, CommentStatus> = { approve: 'approved', hold: 'pending', spam: 'spam' }
 const toVerdict: Partial<Record<CommentStatus, Verdict>> = { pending: 'hold', spam: 'spam' }
 
 /** One edit per comment, and per client network, every this many seconds. */
@@ -74,7 +72,7 @@ async function claimEdit(ctx: CommentContext, id: number): Promise<void> {
   if (ctx.ip) keys.push(await ctx.secrets.rateKey(`edit-ip:${rateLimitNetwork(ctx.ip)}`))
   if (await claimFlood(ctx.db, keys, ctx.now, EDIT_INTERVAL_SECONDS)) return
   const wait = Math.max(1, await floodWait(ctx.db, keys, ctx.now, EDIT_INTERVAL_SECONDS))
-  throw new ApiError(429, 'too_fast', 'You are editing too quickly. Slow down.', undefined, { 'Retry-After': String(wait) })
+  throw new AppError('too_fast', 'You are editing too quickly. Slow down.', { retryAfter: wait })
 }
 
 /**
@@ -90,40 +88,22 @@ export async function editOwnComment(ctx: CommentContext, commentId: number | un
   if (body === row.body) return row
   await claimEdit(ctx, id)
   const html = renderBody(body)
-  const article = await findArticleById(ctx.db, row.articleId)
-  const email = row.emailEncrypted ? await ctx.secrets.decryptEmail(row.emailEncrypted) : null
-  const recheck = await runFilters(filtersFor(ctx), {
-    articleKey: article?.key ?? '',
-    articleUrl: article?.url ?? null,
-    parentId: row.parentId,
-    name: row.authorName,
-    email,
-    url: row.authorUrl,
-    body,
-    html,
-    ip: ctx.ip,
-    userAgent: ctx.userAgent,
-    referrer: ctx.referrer,
-    honeypot: '',
-    turnstileToken: null,
-    createdAt: row.createdAt,
-    isEdit: true,
-    commentId: row.id,
-  }, { db: ctx.db, settings: ctx.settings, secrets: ctx.secrets, now: ctx.now })
+  const candidate = await candidateOf(ctx.db, ctx.secrets, row, { body, html, ip: ctx.ip, userAgent: ctx.userAgent, referrer: ctx.referrer, isEdit: true })
+  const recheck = await runFilters(filtersFor(ctx), candidate, { db: ctx.db, settings: ctx.settings, secrets: ctx.secrets, now: ctx.now })
   await ctx.db.transaction(async (tx) => {
     const locked = await lockComment(tx, id)
     // Trashed (by a moderator, or withdrawn) while the filters ran: the edit is too late.
-    if (locked.status === 'trash') throw notFound()
+    if (locked.status === 'trash') throw commentNotFound()
     const held = toVerdict[locked.status]
     const verdict = held && severity[held] > severity[recheck.verdict] ? held : recheck.verdict
     const edit = { body, html, checks: recheck.checks, editedAt: ctx.now }
-    await changeStatus(tx, locked, fromVerdict[verdict], ctx.now, edit)
-    await recordEvent(tx, { type: 'comment.edited', at: ctx.now, comment: { ...locked, ...edit, status: fromVerdict[verdict] }, data: { by: 'author' } })
-    await logAction(tx, { at: ctx.now, moderatorId: null, action: 'author.edit', commentId: id, from: locked.status, to: fromVerdict[verdict] })
+    await changeStatus(tx, locked, statusForVerdict[verdict], ctx.now, edit)
+    await recordEvent(tx, { type: 'comment.edited', at: ctx.now, comment: { ...locked, ...edit, status: statusForVerdict[verdict] }, data: { by: 'author' } })
+    await logAction(tx, { at: ctx.now, moderatorId: null, action: 'author.edit', commentId: id, from: locked.status, to: statusForVerdict[verdict] })
     if (recheck.checks.some((check) => check.retry)) await scheduleRecheck(tx, id, ctx.now, ctx.referrer)
   })
   const updated = await findComment(ctx.db, id)
-  if (!updated) throw notFound()
+  if (!updated) throw commentNotFound()
   return updated
 }
 

@@ -2,9 +2,7 @@ import type { Db } from '../db/database.js'
 import type { Secrets } from '../crypto/secrets.js'
 import type { Settings } from '../settings/settings-schema.js'
 import type { SpamFilter } from '../spam/spam-filter.js'
-import type { AppConfig } from '../deps.js'
-import type { FilterWebhook } from '../spam/filter-webhook.js'
-import type { ResolveHost, TargetFetch } from '../webhooks/target-guard.js'
+import type { Integrations } from '../spam/integrations.js'
 
 /** What comment rules need of a request: the database, keys, settings, the time and who asks. */
 export interface CommentContext {
@@ -30,9 +28,5 @@ export interface CommentContext {
    */
   beforeCommit?: () => void
   /** The outside services configured for this deployment and site. */
-  integrations: Pick<AppConfig, 'akismet' | 'turnstile' | 'allowPrivateTargets'> & {
-    filterWebhook: FilterWebhook | null
-    resolveHost?: ResolveHost
-    targetFetch?: TargetFetch
-  }
+  integrations: Integrations
 }

@@ -4,7 +4,7 @@ import { articles, comments, type CommentStatus } from '../db/schema.js'
 import { bumpArticle } from '../articles/articles.js'
 import { pathIds } from './comment-path.js'
 import type { CommentRow } from './comment-row.js'
-import { recordEvent } from '../webhooks/outbox.js'
+import { recordEvent } from './event-outbox.js'
 
 /**
  * Recomputes `shown` for the given comments: approved, or the ancestor of an approved comment.

@@ -3,7 +3,7 @@ import { queryRows, type Db } from '../db/database.js'
 import { floodMarks } from '../db/schema.js'
 import type { Secrets } from '../crypto/secrets.js'
 import { normalizeEmail } from '../crypto/secrets.js'
-import { rateLimitNetwork } from '../privacy/ip-networks.js'
+import { rateLimitNetwork } from '../net/ip-networks.js'
 
 /**
  * A submission's flood keys, hashed so that the table holds no IP or email: its network (an IPv4

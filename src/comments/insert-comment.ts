@@ -4,7 +4,7 @@ import { queryRows } from '../db/database.js'
 import type { CheckResult, CommentStatus } from '../db/schema.js'
 import type { CommentRow } from './comment-row.js'
 import { pathSegment, pathSegmentSql } from './comment-path.js'
-import { outboxInsert } from '../webhooks/outbox.js'
+import { outboxInsert } from './event-outbox.js'
 
 export interface NewComment {
   articleId: number

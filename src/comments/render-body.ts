@@ -100,8 +100,3 @@ export function renderBody(body: string): string {
   // A block quote splits its paragraph; the empty halves it leaves are dropped.
   return autolink(sanitizeHtml(paragraphs(escapeOtherTags(body)), sanitizeOptions).replace(/<p>\s*<\/p>\n?/g, ''))
 }
-
-/** How many links the rendered HTML carries, explicit and autolinked. */
-export function countLinks(html: string): number {
-  return html.match(/<a\s/gi)?.length ?? 0
-}

@@ -1,18 +1,19 @@
 import { and, eq, ne, or, sql } from 'drizzle-orm'
-import { ApiError, validationError } from '../http/api-error.js'
-import { articles, comments, type CheckResult, type CommentStatus } from '../db/schema.js'
+import { AppError, validationError } from '../errors.js'
+import { articles, comments, type CheckResult } from '../db/schema.js'
 import { isOpen, registerArticle, type Article } from '../articles/articles.js'
 import { adoptDetails, vouchedFor, wouldAdopt, type ArticleDetails } from '../articles/article-details.js'
 import { hashToken, newToken } from '../crypto/tokens.js'
 import { runFilters } from '../spam/run-filters.js'
 import { filtersFor } from '../spam/filters-for.js'
-import { severity, type Verdict } from '../spam/spam-filter.js'
-import { rateLimitNetwork } from '../privacy/ip-networks.js'
+import { severity, statusForVerdict, type Verdict } from '../spam/spam-filter.js'
+import { rateLimitNetwork } from '../net/ip-networks.js'
 import type { CommentContext } from './comment-context.js'
-import { checkSubmission, normalizeUrl, type RawSubmission } from './submission-rules.js'
+import { checkSubmission, type RawSubmission } from './submission-rules.js'
+import { normalizeUrl } from '../net/normalize-url.js'
 import { renderBody } from './render-body.js'
 import { insertComment } from './insert-comment.js'
-import { scheduleRecheck } from '../spam/recheck-job.js'
+import { scheduleRecheck } from './spam-recheck.js'
 import { claimSubmissionFlood, floodKeys, releaseSubmissionFlood } from './flood-control.js'
 import { cleanText } from './clean-text.js'
 import type { CommentRow } from './comment-row.js'
@@ -36,7 +37,6 @@ export interface Submitted {
   token: string
 }
 
-const statusFor: Record<Verdict, CommentStatus> = { approve: 'approved', hold: 'pending', spam: 'spam' }
 
 /**
  * An unknown article's details, checked before it may be registered. A URL on Parley's own origin
@@ -70,7 +70,7 @@ function detailsToAdopt(article: Article, input: SubmissionInput, ctx: CommentCo
   try {
     details = articleDetails(input, ctx)
   } catch (error) {
-    if (error instanceof ApiError) return undefined
+    if (error instanceof AppError) return undefined
     throw error
   }
   return vouchedFor(details, ctx) && wouldAdopt(article, details) ? details : undefined
@@ -115,11 +115,11 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
   let newArticle: (ArticleDetails & { verified: boolean }) | undefined
   let adopt: ArticleDetails | undefined
   if (!article) {
-    if (!settings.registerArticles) throw new ApiError(404, 'article_not_found', messages.noArticle)
+    if (!settings.registerArticles) throw new AppError('article_not_found', messages.noArticle)
     const details = articleDetails(input, ctx)
     newArticle = { ...details, verified: vouchedFor(details, ctx) }
   } else if (!isOpen(article, settings, now)) {
-    throw new ApiError(403, 'comments_closed', messages.closed)
+    throw new AppError('comments_closed', messages.closed)
   } else {
     adopt = detailsToAdopt(article, input, ctx)
   }
@@ -132,7 +132,7 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
         .from(comments)
         .where(and(eq(comments.id, parentId), eq(comments.articleId, article.id), eq(comments.status, 'approved')))
     }
-    if (!parent) throw new ApiError(422, 'parent_not_found', messages.invalidParent)
+    if (!parent) throw new AppError('parent_not_found', messages.invalidParent)
     // A reply to a comment at the deepest depth kept goes beside it.
     parent = attachableParent(parent)
   }
@@ -140,11 +140,11 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
   const keys = await floodKeys(secrets, ctx.ip, clean.email, settings.floodSeconds)
   // Claimed at once, whatever follows: every answer past this point costs the sender a flood wait.
   const flood = await claimSubmissionFlood(db, keys, now, settings.floodSeconds)
-  if (typeof flood === 'object') throw new ApiError(429, 'too_fast', messages.flood, undefined, { 'Retry-After': String(Math.max(1, flood.wait)) })
+  if (typeof flood === 'object') throw new AppError('too_fast', messages.flood, { retryAfter: Math.max(1, flood.wait) })
   const duplicateIps = found?.duplicateIps ?? []
   const network = ctx.ip === null ? null : rateLimitNetwork(ctx.ip)
   if (duplicateIps.some((ip) => ip !== null && network !== null && rateLimitNetwork(ip) === network)) {
-    throw new ApiError(409, 'duplicate_comment', messages.duplicate)
+    throw new AppError('duplicate_comment', messages.duplicate)
   }
   try {
     return await storeSubmission(ctx, input, { clean, parentId, emailHash, parent, article, newArticle, adopt, flood, duplicate: (found?.duplicateIps ?? []).length > 0 })
@@ -195,7 +195,7 @@ async function storeSubmission(ctx: CommentContext, input: SubmissionInput, chec
   const checks = [...filtered.checks, ...extra]
   const verdict = extra.reduce<Verdict>((worst, check) => (severity[check.verdict] > severity[worst] ? check.verdict : worst), filtered.verdict)
 
-  const status = statusFor[verdict]
+  const status = statusForVerdict[verdict]
   const token = newToken()
   const [tokenHash, emailEncrypted, avatar] = await Promise.all([
     hashToken(token),

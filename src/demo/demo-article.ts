@@ -1,4 +1,4 @@
-import { escapeHtml } from '../http/html-page.js'
+import { escapeHtml } from '../pages/html-page.js'
 import { avatarCss } from '../widget/avatar-palette.js'
 
 /** The demo's article: a fixed key, registered by its first comment as API.md allows. */

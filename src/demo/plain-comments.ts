@@ -1,4 +1,4 @@
-import { escapeHtml } from '../http/html-page.js'
+import { escapeHtml } from '../pages/html-page.js'
 import type { PublicComment, ThreadComment } from '../comments/comment-row.js'
 import { avatarIndex } from '../widget/avatar-palette.js'
 

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../http/html-page.js'
+import { escapeHtml } from '../pages/html-page.js'
 
 export interface PlainFormOptions {
   articleKey: string

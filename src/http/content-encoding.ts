@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env.js'
-import { ApiError } from './api-error.js'
+import { AppError } from '../errors.js'
 import { cancelDecompression } from '../cancel-decompression.js'
 
 /** The content codings a request body may come in (RFC 9110 §8.4.1), as DecompressionStream names them. */
@@ -10,7 +10,7 @@ const codings: Record<string, Format> = { gzip: 'gzip', 'x-gzip': 'gzip', deflat
 /** What an unsupported coding's 415 advertises (RFC 9110 §12.5.3: Accept-Encoding in a response). */
 export const ACCEPTED_CODINGS = 'gzip, deflate'
 
-const tooLarge = (max: number) => new ApiError(413, 'payload_too_large', `The request body is larger than ${Math.round(max / 1024)} KiB once decompressed.`)
+const tooLarge = (max: number) => new AppError('payload_too_large', `The request body is larger than ${Math.round(max / 1024)} KiB once decompressed.`)
 
 /**
  * `body` decompressed, refused with 413 as soon as either the compressed bytes or the decompressed
@@ -38,7 +38,7 @@ function decoded(body: ReadableStream<Uint8Array>, format: Format, max: number):
       try {
         next = await reader.read()
       } catch (error) {
-        throw error instanceof ApiError ? error : new ApiError(400, 'malformed_json', `The request body is not valid ${format} data.`)
+        throw error instanceof AppError ? error : new AppError('malformed_json', `The request body is not valid ${format} data.`)
       }
       if (next.done) return controller.close()
       size += next.value.byteLength
@@ -67,7 +67,7 @@ export function decodeBody(maxBytes: (c: Context<AppEnv>) => number): Middleware
     if (!coding || coding === 'identity' || !body) return next()
     const format = codings[coding]
     if (!format) {
-      throw new ApiError(415, 'unsupported_encoding', `Content-Encoding "${header?.slice(0, 40)}" is not supported: send the body as it is, or with gzip or deflate.`, undefined, { 'Accept-Encoding': ACCEPTED_CODINGS })
+      throw new AppError('unsupported_encoding', `Content-Encoding "${header?.slice(0, 40)}" is not supported: send the body as it is, or with gzip or deflate.`)
     }
     const max = maxBytes(c)
     const headers = new Headers(c.req.raw.headers)

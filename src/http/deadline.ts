@@ -1,8 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env.js'
-import { ApiError } from './api-error.js'
-
-export const unavailable = () => new ApiError(503, 'unavailable', 'The service is briefly unavailable; please try again.', undefined, { 'Retry-After': '5' })
+import type { AppError } from '../errors.js'
+import { unavailable } from './unavailable.js'
+import { problemHeaders } from './problem-response.js'
 
 /**
  * Answers 503 rather than letting a request wait on a database that does not answer: after
@@ -17,7 +17,7 @@ export const unavailable = () => new ApiError(503, 'unavailable', 'The service i
  * passed, the deadline no longer answers for the request, which waits for its commit and answers
  * its outcome, however late.
  */
-export function deadline(respond?: (error: ApiError) => Response): MiddlewareHandler<AppEnv> {
+export function deadline(respond?: (error: AppError) => Response): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const ms = Math.max(5000, c.env.deps.config.dbTimeoutMs * 2)
     c.set('deadlineAt', performance.now() + ms)
@@ -43,7 +43,7 @@ export function deadline(respond?: (error: ApiError) => Response): MiddlewareHan
       const error = unavailable()
       if (!respond) throw error
       const response = respond(error)
-      for (const [name, value] of Object.entries(error.headers ?? {})) response.headers.set(name, value)
+      for (const [name, value] of Object.entries(problemHeaders(error))) response.headers.set(name, value)
       return response
     } finally {
       if (timer !== undefined) clearTimeout(timer)

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env.js'
-import { ApiError } from './api-error.js'
+import { AppError } from '../errors.js'
 import { ClientClosed } from './client-closed.js'
 
 /** The one API path whose body is not JSON under 1 MiB: an export file, streamed. */
@@ -14,7 +14,7 @@ export const DEFAULT_IMPORT_IDLE_MS = 30_000
 
 const importTypes = /^(application|text)\/(xml|rss\+xml|json)\s*(;|$)/i
 
-const tooLarge = (max: number) => new ApiError(413, 'payload_too_large', `The file is larger than ${Math.round(max / 2 ** 20)} MiB (PARLEY_IMPORT_MAX_MB).`)
+const tooLarge = (max: number) => new AppError('payload_too_large', `The file is larger than ${Math.round(max / 2 ** 20)} MiB (PARLEY_IMPORT_MAX_MB).`)
 
 /**
  * Runs `middleware` on every request except the import's, which has its own limit and content
@@ -29,7 +29,7 @@ export function exceptImport(middleware: MiddlewareHandler<AppEnv>): MiddlewareH
 export const importBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.req.method !== 'POST') return next()
   if (!importTypes.test(c.req.header('content-type') ?? '')) {
-    throw new ApiError(415, 'unsupported_media_type', 'Send the export as application/xml (WordPress, Disqus) or application/json (Parley).')
+    throw new AppError('unsupported_media_type', 'Send the export as application/xml (WordPress, Disqus) or application/json (Parley).')
   }
   const max = c.env.deps.config.importMaxBytes ?? DEFAULT_IMPORT_MAX_BYTES
   if (Number(c.req.header('content-length') ?? 0) > max) throw tooLarge(max)
@@ -46,9 +46,9 @@ export async function* limitedBody(source: AsyncIterable<Uint8Array>, max: numbe
   }
 }
 
-function stalled(idleMs: number): ApiError {
+function stalled(idleMs: number): AppError {
   const seconds = Math.round(idleMs / 1000)
-  return new ApiError(408, 'request_timeout', `Nothing of the file arrived for ${seconds} second${seconds === 1 ? '' : 's'} (PARLEY_IMPORT_IDLE_SECONDS): send it again.`)
+  return new AppError('request_timeout', `Nothing of the file arrived for ${seconds} second${seconds === 1 ? '' : 's'} (PARLEY_IMPORT_IDLE_SECONDS): send it again.`)
 }
 
 /**
@@ -60,7 +60,7 @@ export async function* uploadBytes(body: ReadableStream<Uint8Array>, idleMs: num
   const reader = body.getReader()
   try {
     for (;;) {
-      let expire: (error: ApiError) => void = () => {}
+      let expire: (error: AppError) => void = () => {}
       const idle = new Promise<never>((_, reject) => (expire = reject))
       const timer = setTimeout(() => expire(stalled(idleMs)), idleMs)
       let next: Awaited<ReturnType<typeof reader.read>>

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import type { ModeratorRole } from '../db/schema.js'
 import { resolveSession } from '../auth/sessions.js'
-import { ApiError } from './api-error.js'
+import { AppError } from '../errors.js'
 import { bearerToken } from './request-context.js'
 import { ownOrigin } from './origins.js'
 import { readSessionCookie } from './session-cookie.js'
@@ -30,11 +30,11 @@ export function requireRole(role: ModeratorRole): MiddlewareHandler<AppEnv> {
     const { deps } = c.env
     const session = sessionToken(c)
     const moderator = session ? await resolveSession(deps.db, session.token, deps.clock(), deps.config.sessions) : undefined
-    if (!session || !moderator) throw new ApiError(401, 'unauthenticated', 'Please sign in.')
+    if (!session || !moderator) throw new AppError('unauthenticated', 'Please sign in.')
     if (session.viaCookie && changesState(c.req.method) && !fromOwnOrigin(c)) {
-      throw new ApiError(403, 'forbidden', 'This change must come from Parley\'s own pages.')
+      throw new AppError('forbidden', 'This change must come from Parley\'s own pages.')
     }
-    if (role === 'admin' && moderator.role !== 'admin') throw new ApiError(403, 'forbidden', 'This needs an admin.')
+    if (role === 'admin' && moderator.role !== 'admin') throw new AppError('forbidden', 'This needs an admin.')
     c.set('moderator', moderator)
     await next()
   }

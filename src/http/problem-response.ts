@@ -1,12 +1,10 @@
 import type { Context } from 'hono'
-import { HTTPException } from 'hono/http-exception'
 import type { $ZodError } from 'zod/v4/core'
 import type { AppEnv } from '../app-env.js'
-import { ApiError, toProblem, validationError } from './api-error.js'
-import { fieldErrorsOf } from './zod-issues.js'
-import { isDatabaseUnavailable } from './unavailable.js'
-import { loggedError } from '../logged-error.js'
-import { ClientClosed } from './client-closed.js'
+import { validationError, type AppError, type ErrorCode, type FieldError } from '../errors.js'
+import { fieldErrorsOf } from '../zod-issues.js'
+import { ACCEPTED_CODINGS } from './content-encoding.js'
+import { classifyError } from './classify-error.js'
 
 /**
  * What a 401 asks for (RFC 9110 §11.6.1: every 401 carries a challenge). Moderators' routes take a
@@ -16,37 +14,44 @@ import { ClientClosed } from './client-closed.js'
 export const MODERATOR_CHALLENGE = 'Bearer realm="parley"'
 export const COMMENT_TOKEN_CHALLENGE = 'Bearer realm="parley-comment"'
 
-export function problemResponse(error: ApiError): Response {
-  const headers = new Headers({ 'Content-Type': 'application/problem+json' })
+/** The headers an error's extras become, whichever renderer shows it (challenges aside). */
+export function problemHeaders(error: AppError): Record<string, string> {
+  const headers: Record<string, string> = {}
+  if (error.retryAfter !== undefined) headers['Retry-After'] = String(error.retryAfter)
+  if (error.allowedMethods) headers.Allow = error.allowedMethods.join(', ')
+  if (error.code === 'unsupported_encoding') headers['Accept-Encoding'] = ACCEPTED_CODINGS
+  return headers
+}
+
+/** RFC 9457 problem details, as API.md describes them. */
+interface Problem {
+  type: 'about:blank'
+  title: string
+  status: number
+  code: ErrorCode
+  detail: string
+  errors?: FieldError[]
+}
+
+export function toProblem(error: AppError): Problem {
+  const problem: Problem = { type: 'about:blank', title: error.title, status: error.status, code: error.code, detail: error.detail }
+  if (error.errors) problem.errors = error.errors
+  return problem
+}
+
+/** The API's renderer: `application/problem+json`. */
+export function problemResponse(error: AppError): Response {
+  const headers = new Headers({ 'Content-Type': 'application/problem+json', ...problemHeaders(error) })
   if (error.status === 401) headers.set('WWW-Authenticate', error.code === 'token_required' ? COMMENT_TOKEN_CHALLENGE : MODERATOR_CHALLENGE)
-  for (const [name, value] of Object.entries(error.headers ?? {})) headers.set(name, value)
   return new Response(JSON.stringify(toProblem(error)), { status: error.status, headers })
 }
 
 /** A failed validation of one part of the request (`target`: json, query, param…) as API.md's 422. */
-export function fromZodError(error: $ZodError, target: string, value: unknown): ApiError {
+export function fromZodError(error: $ZodError, target: string, value: unknown): AppError {
   return validationError(fieldErrorsOf(error.issues, target, value))
 }
 
-/** The one error handler: every refusal becomes problem details; nothing internal reaches a client. */
+/** The API's error handler: every refusal becomes problem details; nothing internal reaches a client. */
 export function handleError(error: Error, c: Context<AppEnv>): Response {
-  if (error instanceof ApiError) return problemResponse(error)
-  if (error instanceof ClientClosed) {
-    // Not an error of Parley's (and not the database's, which its ECONNRESET would pass for).
-    c.env.deps.logger.info('client closed the connection', { method: c.req.method, path: c.req.path })
-    return problemResponse(new ApiError(400, 'client_closed', 'The connection closed before the whole request body arrived.'))
-  }
-  if (error instanceof HTTPException) {
-    if (error.status === 413) return problemResponse(new ApiError(413, 'payload_too_large', 'The request body is larger than 1 MiB.'))
-    if (error.status === 400) return problemResponse(new ApiError(400, 'malformed_json', 'The request body is not valid JSON.'))
-    if (error.status === 401) return problemResponse(new ApiError(401, 'unauthenticated', 'Please sign in.'))
-    if (error.status === 403) return problemResponse(new ApiError(403, 'forbidden', 'This is not allowed.'))
-    if (error.status === 404) return problemResponse(new ApiError(404, 'not_found', 'Nothing is here.'))
-  }
-  if (isDatabaseUnavailable(error)) {
-    c.env.deps.logger.warn('database unavailable', { ...loggedError(error), path: c.req.path })
-    return problemResponse(new ApiError(503, 'unavailable', 'The service is briefly unavailable; please try again.', undefined, { 'Retry-After': '5' }))
-  }
-  c.env.deps.logger.error('unhandled error', { ...loggedError(error), method: c.req.method, path: c.req.path })
-  return problemResponse(new ApiError(500, 'internal_error', 'Something went wrong on our side.'))
+  return problemResponse(classifyError(error, c))
 }

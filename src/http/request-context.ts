@@ -1,8 +1,9 @@
+import { MAX_ID } from '../db/max-id.js'
 import type { Context } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import type { CommentContext } from '../comments/comment-context.js'
 import { cleanText } from '../comments/clean-text.js'
-import { ApiError } from './api-error.js'
+import { AppError, commentNotFound } from '../errors.js'
 import { clientIp } from './client-ip.js'
 import { allowedOrigins, articleOrigins } from './origins.js'
 import { integrationsFor } from '../spam/integrations.js'
@@ -41,7 +42,7 @@ export async function commentContext(c: Context<AppEnv>): Promise<CommentContext
 export function checkOrigin(c: Context<AppEnv>, ctx: Pick<CommentContext, 'allowedOrigins'>): void {
   const origin = c.req.header('origin')
   if (origin !== undefined && !ctx.allowedOrigins.includes(origin)) {
-    throw new ApiError(403, 'forbidden', 'Requests from this origin are not allowed.')
+    throw new AppError('forbidden', 'Requests from this origin are not allowed.')
   }
 }
 
@@ -50,9 +51,6 @@ export function bearerToken(c: Context<AppEnv>): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')
   return match?.[1]
 }
-
-/** The largest id a table holds (PostgreSQL integer). */
-export const MAX_ID = 2_147_483_647
 
 /** A row id from a path or cursor: a positive integer a table can hold, or undefined. */
 export function toId(text: string): number | undefined {
@@ -64,7 +62,7 @@ export function toId(text: string): number | undefined {
 /** A comment id from a path; anything that cannot be one is simply not found. */
 export function parseCommentId(text: string): number {
   const id = toId(text)
-  if (id === undefined) throw new ApiError(404, 'not_found', 'There is no such comment.')
+  if (id === undefined) throw commentNotFound()
   return id
 }
 

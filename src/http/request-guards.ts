@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { AppEnv } from '../app-env.js'
-import { ApiError } from './api-error.js'
+import { AppError } from '../errors.js'
 
 export const MAX_BODY_BYTES = 1024 * 1024
 
@@ -11,9 +11,9 @@ export const MAX_BODY_BYTES = 1024 * 1024
  * and an early answer then leaves the rest of the body stuck on a connection the client reuses.
  * Only a body of unknown length (chunked) is counted while it streams.
  */
-export function limitBody(maxSize = MAX_BODY_BYTES, respond?: (error: ApiError) => Response): MiddlewareHandler<AppEnv> {
+export function limitBody(maxSize = MAX_BODY_BYTES, respond?: (error: AppError) => Response): MiddlewareHandler<AppEnv> {
   const tooLarge = () => {
-    const error = new ApiError(413, 'payload_too_large', `The request body is larger than ${Math.round(maxSize / 1024)} KiB.`)
+    const error = new AppError('payload_too_large', `The request body is larger than ${Math.round(maxSize / 1024)} KiB.`)
     if (respond) return respond(error)
     throw error
   }
@@ -40,12 +40,12 @@ export const requireJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined
   if (!isJson(type)) {
     if (!hasBody && !type) return next()
-    throw new ApiError(415, 'unsupported_media_type', 'Send the request body as application/json.')
+    throw new AppError('unsupported_media_type', 'Send the request body as application/json.')
   }
   try {
     await c.req.json()
   } catch {
-    throw new ApiError(400, 'malformed_json', 'The request body is not valid JSON.')
+    throw new AppError('malformed_json', 'The request body is not valid JSON.')
   }
   return next()
 }

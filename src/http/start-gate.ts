@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env.js'
-import { timeLeft, unavailable } from './deadline.js'
+import { timeLeft } from './deadline.js'
+import { unavailable } from './unavailable.js'
 
 /**
  * Waits for the runtime's turn to start this request (`Deps.startGate`: Node on PGlite), after

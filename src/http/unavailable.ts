@@ -1,3 +1,5 @@
+import { AppError } from '../errors.js'
+
 // Driver and server conditions that mean "the database cannot answer now", not "this request is wrong".
 const networkCodes = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
@@ -15,3 +17,6 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false
 }
+
+/** The answer to a database that cannot answer now (or a deadline passed): try again in a moment. */
+export const unavailable = () => new AppError('unavailable', 'The service is briefly unavailable; please try again.', { retryAfter: 5 })

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import type { Secrets } from '../crypto/secrets.js'
-import { logAction } from '../moderation/audit-log.js'
+import { logAction } from '../audit/audit-log.js'
 import { articleNoun, type ImportFormat } from './import-records.js'
 import type { ImportSummary } from './import-summary.js'
 import { ImportStaging } from './import-staging.js'

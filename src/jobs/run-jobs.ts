@@ -1,15 +1,18 @@
-import type { Deps } from '../deps.js'
+import type { SettingsStore } from '../settings/settings-store.js'
 import { claimJobs, finishJob, retryJob, type JobRow } from './job-queue.js'
 import { purgeOld } from './purge-old.js'
 import { loggedError } from '../logged-error.js'
-import { deliverWebhooks, type DeliveryReport } from '../webhooks/deliver-webhooks.js'
+import { deliverWebhooks, type DeliveryReport, type DeliveryServices } from '../webhooks/deliver-webhooks.js'
 
 export type JobOutcome = { done: true } | { done: false; retryAt: Date; error: string }
 
-/** One kind of durable work. */
-export interface JobHandler {
+/** What the job runner itself needs of the runtime (a part of `Deps`). */
+export type JobServices = DeliveryServices & { settings: SettingsStore }
+
+/** One kind of durable work; `D` is the part of the runtime's `Deps` it uses. */
+export interface JobHandler<D = JobServices> {
   kind: string
-  run(deps: Deps, job: JobRow, now: Date): Promise<JobOutcome>
+  run(deps: D, job: JobRow, now: Date): Promise<JobOutcome>
 }
 
 export interface JobReport {
@@ -29,7 +32,7 @@ const LEASE_MS = 5 * 60_000
  * deliveries, then the purge of old spam, trash and IPs. Safe to run from several instances at
  * once; on Node from a timer, on Workers from a Cron Trigger.
  */
-export async function runJobs(deps: Deps, now: Date, handlers: JobHandler[]): Promise<JobReport> {
+export async function runJobs<D extends JobServices>(deps: D, now: Date, handlers: JobHandler<NoInfer<D>>[]): Promise<JobReport> {
   const report: JobReport = { ran: 0, retried: 0, failed: 0, purged: 0, forgotten: 0, webhooks: { delivered: 0, retried: 0, failed: 0, disabled: 0 } }
   const byKind = new Map(handlers.map((handler) => [handler.kind, handler]))
   for (;;) {

@@ -3,9 +3,9 @@ import { comments } from '../db/schema.js'
 import { bumpArticle } from '../articles/articles.js'
 import { lockForChange, refreshShown } from '../comments/comment-status.js'
 import { pathIds, SEGMENT_LENGTH } from '../comments/comment-path.js'
-import { logAction } from './audit-log.js'
-import { recordEvent } from '../webhooks/outbox.js'
-import { notFound } from './moderate-comment.js'
+import { logAction } from '../audit/audit-log.js'
+import { recordEvent } from '../comments/event-outbox.js'
+import { commentNotFound } from '../errors.js'
 import { instanceId } from '../sources/instance-id.js'
 import { rememberRemoved } from '../sources/removed-sources.js'
 import type { ModerationContext } from './moderation-context.js'
@@ -18,7 +18,7 @@ import type { ModerationContext } from './moderation-context.js'
 export async function deleteComment(ctx: ModerationContext, id: number): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     const [row] = await lockForChange(tx, [id])
-    if (!row) throw notFound()
+    if (!row) throw commentNotFound()
     const cut = row.path.length
     await tx.execute(sql`
       update comments set

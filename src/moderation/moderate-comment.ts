@@ -1,17 +1,16 @@
 import { and, eq, isNull } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { reports, type CommentStatus } from '../db/schema.js'
-import { ApiError } from '../http/api-error.js'
+import { commentNotFound } from '../errors.js'
 import { changeStatus, lockForChange } from '../comments/comment-status.js'
 import { checkBody } from '../comments/submission-rules.js'
 import { renderBody } from '../comments/render-body.js'
 import type { CommentRow } from '../comments/comment-row.js'
-import { logAction } from './audit-log.js'
-import { recordEvent } from '../webhooks/outbox.js'
+import { logAction } from '../audit/audit-log.js'
+import { recordEvent } from '../comments/event-outbox.js'
 import { scheduleAkismetFeedback } from '../spam/akismet-feedback.js'
 import type { ModerationContext } from './moderation-context.js'
 
-export const notFound = () => new ApiError(404, 'not_found', 'There is no such comment.')
 
 /** Closes a comment's open reports (a moderator has looked at it) and says how many there were. */
 async function resolveReports(db: Db, commentId: number, now: Date): Promise<number> {
@@ -46,7 +45,7 @@ export async function moderateComment(ctx: ModerationContext, id: number, change
   const body = change.body === undefined ? undefined : checkBody(change.body)
   await ctx.db.transaction(async (tx) => {
     const [row] = await lockForChange(tx, [id])
-    if (!row) throw notFound()
+    if (!row) throw commentNotFound()
     // The edited row, so that a status change in the same request announces the new text.
     let current = row
     if (body !== undefined && body !== row.body) {
@@ -63,7 +62,7 @@ export async function moderateComment(ctx: ModerationContext, id: number, change
 export async function dismissReports(ctx: ModerationContext, id: number): Promise<number> {
   return ctx.db.transaction(async (tx) => {
     const [row] = await lockForChange(tx, [id])
-    if (!row) throw notFound()
+    if (!row) throw commentNotFound()
     const dismissed = await resolveReports(tx, row.id, ctx.now)
     if (dismissed > 0) await logKept(tx, ctx, row, dismissed)
     return dismissed

@@ -4,7 +4,7 @@ import { articles, comments } from '../db/schema.js'
 import { checkArticleUrl, type ArticleUrlOrigins } from '../articles/article-url.js'
 import { cleanText } from '../comments/clean-text.js'
 import type { Article } from '../articles/articles.js'
-import { logAction } from './audit-log.js'
+import { logAction } from '../audit/audit-log.js'
 import type { ModerationContext } from './moderation-context.js'
 
 export interface ArticleChange {

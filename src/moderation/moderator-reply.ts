@@ -4,8 +4,8 @@ import { insertComment } from '../comments/insert-comment.js'
 import { attachableParent } from '../comments/comment-path.js'
 import { changeStatus, lockForChange } from '../comments/comment-status.js'
 import type { CommentRow } from '../comments/comment-row.js'
-import { logAction } from './audit-log.js'
-import { notFound } from './moderate-comment.js'
+import { logAction } from '../audit/audit-log.js'
+import { commentNotFound } from '../errors.js'
 import type { ModerationContext } from './moderation-context.js'
 
 /**
@@ -22,7 +22,7 @@ export async function replyAsModerator(ctx: ModerationContext, parentId: number,
   ])
   return ctx.db.transaction(async (tx) => {
     const [parent] = await lockForChange(tx, [parentId])
-    if (!parent || parent.status === 'spam' || parent.status === 'trash') throw notFound()
+    if (!parent || parent.status === 'spam' || parent.status === 'trash') throw commentNotFound()
     if (parent.status === 'pending') {
       await changeStatus(tx, parent, 'approved', ctx.now)
       await logAction(tx, { at: ctx.now, moderatorId: ctx.moderator.id, action: 'status', commentId: parent.id, from: 'pending', to: 'approved' })

@@ -1,11 +1,11 @@
-import { rateLimitNetwork } from '../privacy/ip-networks.js'
+import { rateLimitNetwork } from '../net/ip-networks.js'
 import { and, count, eq, gt, isNull, min } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { comments, reports } from '../db/schema.js'
 import type { Secrets } from '../crypto/secrets.js'
-import { ApiError, validationError } from '../http/api-error.js'
+import { AppError, validationError, commentNotFound } from '../errors.js'
 import { cleanText } from '../comments/clean-text.js'
-import { recordEvent } from '../webhooks/outbox.js'
+import { recordEvent } from '../comments/event-outbox.js'
 
 export const REPORT_REASONS = ['spam', 'abuse', 'off_topic', 'other'] as const
 export type ReportReason = (typeof REPORT_REASONS)[number]
@@ -27,7 +27,7 @@ export async function reportComment(
   rawNote: string | undefined,
 ): Promise<{ created: boolean }> {
   const [comment] = await ctx.db.select().from(comments).where(eq(comments.id, commentId))
-  if (!comment || comment.status !== 'approved') throw new ApiError(404, 'not_found', 'There is no such comment.')
+  if (!comment || comment.status !== 'approved') throw commentNotFound()
   const reporterKey = await ctx.secrets.rateKey(`report:${ctx.ip === null ? 'unknown' : rateLimitNetwork(ctx.ip)}`)
   const since = new Date(ctx.now.getTime() - WINDOW_MS)
   const [recent] = await ctx.db
@@ -37,7 +37,7 @@ export async function reportComment(
   if (recent && recent.count >= REPORTS_PER_WINDOW) {
     const oldest = recent.oldest ? new Date(recent.oldest).getTime() : ctx.now.getTime()
     const wait = Math.max(1, Math.ceil((oldest + WINDOW_MS - ctx.now.getTime()) / 1000))
-    throw new ApiError(429, 'too_fast', 'You have reported many comments in a short time; please wait.', undefined, { 'Retry-After': String(wait) })
+    throw new AppError('too_fast', 'You have reported many comments in a short time; please wait.', { retryAfter: wait })
   }
   const [already] = await ctx.db
     .select({ id: reports.id })

@@ -5,7 +5,7 @@ import { namedResponses, namedSchemas } from './schema-names.js'
 import { securitySchemes } from './security-schemes.js'
 import { documentIntro } from './document-intro.js'
 import { operationTags } from './operation-tags.js'
-import type { OpenApiDocument } from '../routes/docs-page.js'
+import type { OpenApiDocument } from './docs-page.js'
 
 type JsonSchema = { properties?: Record<string, JsonSchema>; required?: string[]; description?: string; [keyword: string]: unknown }
 type Registry = core.$ZodRegistry<{ id: string }>

@@ -5,9 +5,9 @@ import type { Secrets } from '../crypto/secrets.js'
 import { ANONYMOUS } from '../comments/comment-row.js'
 import { lockForChange } from '../comments/comment-status.js'
 import { bumpArticle } from '../articles/articles.js'
-import { logAction } from '../moderation/audit-log.js'
+import { logAction } from '../audit/audit-log.js'
 import { toModComments, type ModComment } from '../moderation/mod-comment.js'
-import { anonymizeIp } from './ip-networks.js'
+import { anonymizeIp } from '../net/ip-networks.js'
 
 export interface PrivacyActor {
   moderatorId: number | null

@@ -1,12 +1,12 @@
 import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import type { CommentStatus } from '../db/schema.js'
-import { ApiError } from '../http/api-error.js'
+import { AppError, commentNotFound } from '../errors.js'
 import { toId } from '../http/request-context.js'
 import { decodeCursor, encodeCursor } from '../comments/thread-shape.js'
 import { listQueue } from '../moderation/moderation-queue.js'
 import { commentDetails } from '../moderation/comment-details.js'
-import { BULK_MAX, bulkModerate, dismissReports, moderateComment, notFound } from '../moderation/moderate-comment.js'
+import { BULK_MAX, bulkModerate, dismissReports, moderateComment } from '../moderation/moderate-comment.js'
 import { deleteComment } from '../moderation/delete-comment.js'
 import { replyAsModerator } from '../moderation/moderator-reply.js'
 import { QUEUES, commentUrl, localAdminPath, queueUrl, withNotice, type Queue, type QueueFilter } from '../admin-pages/admin-urls.js'
@@ -24,7 +24,7 @@ const isQueue = (value: string | undefined): value is Queue => value !== undefin
 
 const commentId = (c: Context<AppEnv>): number => {
   const id = toId(c.req.param('id') ?? '')
-  if (id === undefined) throw notFound()
+  if (id === undefined) throw commentNotFound()
   return id
 }
 
@@ -39,13 +39,13 @@ const filterText = (value: string | undefined) => value?.trim().slice(0, 200) ||
 async function renderDetails(c: Context<AppEnv>, session: PageSession, id: number, view: Partial<CommentView>): Promise<Response> {
   const { deps } = c.env
   const details = await commentDetails(deps.db, deps.secrets, id)
-  if (!details) throw notFound()
+  if (!details) throw commentNotFound()
   return commentPage({ session, ...details, from: view.from ?? '/admin', ...view })
 }
 
 /** Re-shows the details page with a refused edit or reply, its error beside the form it came from. */
 async function refused(c: Context<AppEnv>, session: PageSession, id: number, back: string | undefined, error: unknown, form: 'edit' | 'reply', typed: string): Promise<Response> {
-  if (!(error instanceof ApiError) || error.status !== 422) throw error
+  if (!(error instanceof AppError) || error.status !== 422) throw error
   // A 422 without field errors (a parent that is gone) is shown beside the form it came from.
   const errors = (error.errors ?? [{ field: 'body', code: 'invalid_value' as const, message: error.detail }]).map((e) => ({ ...e, field: form === 'reply' ? 'reply' : e.field }))
   return renderDetails(c, session, id, { from: fromOf(back), errors, typed: { [form]: typed }, status: 422, notice: { text: errors[0]?.message ?? error.detail, error: true } })
@@ -83,7 +83,7 @@ export const adminCommentPages = new Hono<AppEnv>()
   .get('/admin/comments/:id/delete', page('moderator', async (c, session) => {
     const { deps } = c.env
     const details = await commentDetails(deps.db, deps.secrets, commentId(c), 0)
-    if (!details) throw notFound()
+    if (!details) throw commentNotFound()
     return deleteConfirmPage(session, details.comment, localAdminPath(c.req.query('from')) ?? '/admin')
   }))
   .post('/admin/comments/bulk', action('moderator', async (c, session, form) => {

@@ -1,7 +1,8 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env.js'
-import { ApiError } from '../http/api-error.js'
-import { handleError } from '../http/problem-response.js'
+import { AppError } from '../errors.js'
+import { problemHeaders } from '../http/problem-response.js'
+import { classifyError } from '../http/classify-error.js'
 import { MAX_BODY_BYTES, limitBody } from '../http/request-guards.js'
 import { deadline } from '../http/deadline.js'
 import { clientIp } from '../http/client-ip.js'
@@ -44,9 +45,9 @@ const adminSessionPages = new Hono<AppEnv>()
       setDeviceCookie(c, session.device)
       return c.redirect(next ?? '/admin', 303)
     } catch (error) {
-      if (!(error instanceof ApiError) || (error.status !== 401 && error.status !== 429)) throw error
+      if (!(error instanceof AppError) || (error.status !== 401 && error.status !== 429)) throw error
       const response = loginPage({ email, next, error: error.detail, status: error.status })
-      for (const [name, value] of Object.entries(error.headers ?? {})) response.headers.set(name, value)
+      for (const [name, value] of Object.entries(problemHeaders(error))) response.headers.set(name, value)
       if (error.status === 401) response.headers.set('WWW-Authenticate', DASHBOARD_CHALLENGE)
       return response
     }
@@ -71,12 +72,11 @@ export const adminPageRoutes = new Hono<AppEnv>()
   .route('/', adminSitePages)
   .all('/admin/*', async (c) => messagePage({ status: 404, title: 'Not found', message: 'Nothing is here.', session: await pageSession(c) }))
 
-// Pages answer errors as pages: the API's handler classifies and logs them, this one shows them.
-adminPageRoutes.onError(async (error, c) => {
-  const problem = handleError(error, c)
-  const { detail } = (await problem.clone().json()) as { detail?: string }
-  const response = messagePage({ status: problem.status, title: problem.status === 404 ? 'Not found' : 'Something went wrong', message: detail ?? 'Something went wrong.', session: await pageSession(c).catch(() => undefined) })
-  const retry = problem.headers.get('retry-after')
-  if (retry) response.headers.set('Retry-After', retry)
+// Pages answer errors as pages: the one classifier (shared with the API) names and logs them, this shows them.
+adminPageRoutes.onError(async (thrown, c) => {
+  const error = classifyError(thrown, c)
+  const title = error.status === 404 ? 'Not found' : 'Something went wrong'
+  const response = messagePage({ status: error.status, title, message: error.detail, session: await pageSession(c).catch(() => undefined) })
+  for (const [name, value] of Object.entries(problemHeaders(error))) response.headers.set(name, value)
   return response
 })

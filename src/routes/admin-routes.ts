@@ -1,7 +1,7 @@
 import * as z from 'zod/mini'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
-import { ApiError } from '../http/api-error.js'
+import { AppError } from '../errors.js'
 import { toId } from '../http/request-context.js'
 import { filterWebhookSchema, settingsPatchSchema, settingsSchema } from '../settings/settings-schema.js'
 import { named } from '../openapi/schema-names.js'
@@ -101,7 +101,7 @@ export const adminRoutes = new OpenApiRoutes<AppEnv>()
   })
   .openapi(updateModeratorRoute, async (c) => {
     const id = toId(c.req.valid('param').id)
-    if (id === undefined) throw new ApiError(404, 'not_found', 'There is no such moderator.')
+    if (id === undefined) throw new AppError('not_found', 'There is no such moderator.')
     const after = await changeModerator(c.env.deps, c.var.moderator.id, id, c.req.valid('json'))
     return c.json({ moderator: toModeratorView(after) }, 200)
   })

@@ -1,11 +1,11 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env.js'
-import { ApiError, type FieldError } from '../http/api-error.js'
-import { besideField, fieldErrorsOf } from '../http/zod-issues.js'
+import { AppError, type FieldError } from '../errors.js'
+import { besideField, fieldErrorsOf } from '../zod-issues.js'
 import { toId } from '../http/request-context.js'
 import { articleKeyPattern, isOpen } from '../articles/articles.js'
 import { listArticles, putArticle } from '../moderation/moderated-articles.js'
-import { listLog } from '../moderation/audit-log.js'
+import { listLog } from '../audit/audit-log.js'
 import { settingsPatchSchema } from '../settings/settings-schema.js'
 import { changeSettings } from '../settings/change-settings.js'
 import { listModerators, toModeratorView, type ModeratorChange } from '../auth/moderator-accounts.js'
@@ -31,7 +31,7 @@ const noticeOf = (text: string | undefined) => (text ? { text } : undefined)
 
 /** A refusal with field errors, or anything else (thrown on). */
 function fieldErrors(error: unknown): FieldError[] {
-  if (error instanceof ApiError && error.status === 422) return error.errors ?? [{ field: 'form', code: 'invalid_value', message: error.detail }]
+  if (error instanceof AppError && error.status === 422) return error.errors ?? [{ field: 'form', code: 'invalid_value', message: error.detail }]
   throw error
 }
 
@@ -105,7 +105,7 @@ export const adminSitePages = new Hono<AppEnv>()
   .post('/admin/moderators/:id', action('admin', async (c, session, form) => {
     const id = toId(c.req.param('id') ?? '')
     const target = id === undefined ? undefined : (await listModerators(c.env.deps.db)).find((m) => m.id === id)
-    if (id === undefined || !target) throw new ApiError(404, 'not_found', 'There is no such moderator.')
+    if (id === undefined || !target) throw new AppError('not_found', 'There is no such moderator.')
     // Only what differs from the account now, so that saving an untouched form changes and logs nothing.
     const email = form.text('email')?.trim().toLowerCase()
     const name = form.text('name')?.trim()

@@ -1,9 +1,11 @@
 import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../app-env.js'
-import { ApiError, validationError } from '../http/api-error.js'
-import { MAX_ID, checkOrigin, commentContext } from '../http/request-context.js'
-import { escapeHtml, htmlPage } from '../http/html-page.js'
-import { isDatabaseUnavailable } from '../http/unavailable.js'
+import { AppError, validationError } from '../errors.js'
+import { MAX_ID } from '../db/max-id.js'
+import { checkOrigin, commentContext } from '../http/request-context.js'
+import { escapeHtml, htmlPage } from '../pages/html-page.js'
+import { classifyError } from '../http/classify-error.js'
+import { problemHeaders } from '../http/problem-response.js'
 import { articleKeyPattern, articleKeyRule } from '../articles/articles.js'
 import { submitComment } from '../comments/submit-comment.js'
 import { FORM_BACK_PATH } from '../http/form-back.js'
@@ -31,14 +33,14 @@ function backLink(back: URL | undefined): string {
 }
 
 /** WordPress's wp_die() page for a refused comment: its message, the status, and a way back. */
-export function formErrorPage(error: ApiError, back?: URL): Response {
+export function formErrorPage(error: AppError, back?: URL): Response {
   const messages = error.errors?.length ? [...new Set(error.errors.map((e) => e.message))] : [error.detail]
   return htmlPage({
     title: 'Comment Submission Failure',
     status: error.status,
     body: `${messages.map((m) => `<p><strong>Error:</strong> ${escapeHtml(m)}</p>`).join('\n')}\n${backLink(back)}`,
     scripts: [FORM_BACK_PATH],
-    headers: error.headers,
+    headers: problemHeaders(error),
   })
 }
 
@@ -55,7 +57,7 @@ function pageOf(referrer: string | null, origins: string[]): URL | undefined {
 async function handleForm(c: Context<AppEnv>): Promise<Response> {
   const type = c.req.header('content-type') ?? ''
   if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
-    return formErrorPage(new ApiError(415, 'unsupported_media_type', 'Send the form as application/x-www-form-urlencoded.'), undefined)
+    return formErrorPage(new AppError('unsupported_media_type', 'Send the form as application/x-www-form-urlencoded.'), undefined)
   }
   const ctx = await commentContext(c)
   const back = pageOf(ctx.referrer, ctx.allowedOrigins)
@@ -63,7 +65,7 @@ async function handleForm(c: Context<AppEnv>): Promise<Response> {
     checkOrigin(c, ctx)
     // A body that does not parse (a multipart one without its boundary, say) is the sender's error.
     const form = await c.req.parseBody().catch(() => {
-      throw new ApiError(400, 'malformed_form', 'The form could not be read.')
+      throw new AppError('malformed_form', 'The form could not be read.')
     })
     const key = field(form, 'comment_post_ID')?.trim() ?? ''
     // What the JSON API answers for a key that cannot be one: a field error, not an unknown article.
@@ -71,7 +73,7 @@ async function handleForm(c: Context<AppEnv>): Promise<Response> {
     if (!articleKeyPattern.test(key)) throw validationError([{ field: 'comment_post_ID', code: 'invalid_format', message: `comment_post_ID ${articleKeyRule}.` }])
     const parentText = field(form, 'comment_parent')?.trim() || '0'
     const parentId = /^\d{1,10}$/.test(parentText) ? Number(parentText) : -1
-    if (parentId < 0 || parentId > MAX_ID) throw new ApiError(422, 'parent_not_found', 'The comment you are replying to does not exist or is not published.')
+    if (parentId < 0 || parentId > MAX_ID) throw new AppError('parent_not_found', 'The comment you are replying to does not exist or is not published.')
     const { comment, article } = await submitComment(ctx, {
       articleKey: key,
       body: field(form, 'comment'),
@@ -101,9 +103,8 @@ async function handleForm(c: Context<AppEnv>): Promise<Response> {
     target.hash = `comment-${comment.id}`
     return c.redirect(target.href, 303)
   } catch (error) {
-    if (error instanceof ApiError) return formErrorPage(error, back)
-    if (isDatabaseUnavailable(error)) return formErrorPage(new ApiError(503, 'unavailable', 'The service is briefly unavailable; please try again.', undefined, { 'Retry-After': '5' }), back)
-    throw error
+    // WordPress answers every refusal with its wp_die() page, so the form does too (with a way back).
+    return formErrorPage(classifyError(error, c), back)
   }
 }
 

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
-import { ApiError } from '../http/api-error.js'
+import { commentNotFound } from '../errors.js'
 import { bearerToken, checkOrigin, commentContext, parseCommentId, toId } from '../http/request-context.js'
 import { editOwnComment, findComment, holdsToken, withdrawOwnComment } from '../comments/author-actions.js'
 import { toAuthorComment, toPublicComment } from '../comments/comment-row.js'
@@ -67,19 +67,18 @@ const deleteRoute = createRoute({
   },
 })
 
-const notFound = () => new ApiError(404, 'not_found', 'There is no such comment.')
 
 export const commentRoutes = new OpenApiRoutes<AppEnv>()
   .openapi(getRoute, async (c) => {
     const { deps } = c.env
     const id = parseCommentId(c.req.valid('param').id)
     const row = await findComment(deps.db, id)
-    if (!row || row.status === 'trash') throw notFound()
+    if (!row || row.status === 'trash') throw commentNotFound()
     const settings = (await deps.settings.get(deps.db)).values
     if (await holdsToken(row, bearerToken(c))) {
       return c.json(toAuthorComment(row, settings, deps.clock()), 200, { 'Cache-Control': 'private, no-store' })
     }
-    if (row.status !== 'approved') throw notFound()
+    if (row.status !== 'approved') throw commentNotFound()
     return c.json(toPublicComment(row, settings.threadDepth), 200)
   })
   .openapi(patchRoute, async (c) => {

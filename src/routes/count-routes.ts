@@ -1,7 +1,7 @@
 import * as z from 'zod/mini'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
-import { validationError } from '../http/api-error.js'
+import { validationError } from '../errors.js'
 import { cachedReadResponse, keepableKey, publicReadHeaders } from '../http/cached-read.js'
 import { articleKeyPattern } from '../articles/articles.js'
 import { articleCounts } from '../comments/article-counts.js'

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../app-env.js'
-import { escapeHtml, htmlPage } from '../http/html-page.js'
+import { escapeHtml, htmlPage } from '../pages/html-page.js'
 import { ownOrigin } from '../http/origins.js'
 import { toId } from '../http/request-context.js'
 import { constantTimeEqual } from '../crypto/tokens.js'

@@ -2,7 +2,7 @@ import * as z from 'zod/mini'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import { sql } from 'drizzle-orm'
 import type { AppEnv } from '../app-env.js'
-import { ApiError } from '../http/api-error.js'
+import { AppError } from '../errors.js'
 import { noStore, retryLater } from './schemas.js'
 
 const healthRoute = createRoute({
@@ -35,7 +35,7 @@ export const healthRoutes = new OpenApiRoutes<AppEnv>()
     try {
       await c.env.deps.db.execute(sql`select 1`)
     } catch {
-      throw new ApiError(503, 'unavailable', 'The database does not answer.', undefined, { 'Retry-After': '5' })
+      throw new AppError('unavailable', 'The database does not answer.', { retryAfter: 5 })
     }
     return c.json({ status: 'ready' as const }, 200, { 'Cache-Control': 'no-store' })
   })

@@ -2,7 +2,7 @@ import * as z from 'zod/mini'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { named } from '../openapi/schema-names.js'
-import { ApiError, validationError } from '../http/api-error.js'
+import { AppError, validationError } from '../errors.js'
 import { DEFAULT_IMPORT_IDLE_MS, DEFAULT_IMPORT_MAX_BYTES, IMPORT_PATH, limitedBody, uploadBytes } from '../http/import-body.js'
 import { ownOrigin } from '../http/origins.js'
 import { ImportRefused } from '../importers/import-records.js'
@@ -12,7 +12,7 @@ import { keyPrefixPattern } from '../articles/articles.js'
 import { jsonExport } from '../exports/json-export.js'
 import { wxrExport } from '../exports/wxr-export.js'
 import { textStream } from '../exports/text-stream.js'
-import { logAction } from '../moderation/audit-log.js'
+import { logAction } from '../audit/audit-log.js'
 import { authProblems, countSchema, jsonContent, noStore, problem } from './schemas.js'
 import { parleyExportSchema } from '../exports/parley-json-format.js'
 
@@ -103,7 +103,7 @@ export const importExportRoutes = new OpenApiRoutes<AppEnv>()
     const { deps } = c.env
     const { importer, config } = deps
     if (!importer) {
-      throw new ApiError(501, 'not_implemented', 'Imports do not run on this deployment (Cloudflare Workers): run `npm run import -- FILE` with DATABASE_URL set to its database.')
+      throw new AppError('not_implemented', 'Imports do not run on this deployment (Cloudflare Workers): run `npm run import -- FILE` with DATABASE_URL set to its database.')
     }
     const body = c.req.raw.body
     if (!body) throw validationError([{ field: 'body', code: 'required', message: 'Send the export file as the request body.' }])
@@ -126,7 +126,7 @@ export const importExportRoutes = new OpenApiRoutes<AppEnv>()
       if (!(error instanceof ImportRefused)) throw error
       const code = error.line === undefined ? 'unknown_format' : 'not_well_formed'
       const message = `The file cannot be imported (nothing was): ${error.message}.`
-      throw new ApiError(422, 'validation_failed', message, [{ field: 'body', code, message }])
+      throw new AppError('validation_failed', message, { errors: [{ field: 'body', code, message }] })
     }
   })
   .openapi(exportRoute, async (c) => {

@@ -2,12 +2,13 @@ import * as z from 'zod/mini'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { Context } from 'hono'
 import type { AppEnv } from '../app-env.js'
-import { validationError } from '../http/api-error.js'
-import { MAX_ID, parseCommentId } from '../http/request-context.js'
+import { validationError, commentNotFound } from '../errors.js'
+import { MAX_ID } from '../db/max-id.js'
+import { parseCommentId } from '../http/request-context.js'
 import { decodeCursor, encodeCursor } from '../comments/thread-shape.js'
 import { listQueue } from '../moderation/moderation-queue.js'
 import { findModComment } from '../moderation/mod-comment.js'
-import { BULK_MAX, bulkModerate, dismissReports, moderateComment, notFound } from '../moderation/moderate-comment.js'
+import { BULK_MAX, bulkModerate, dismissReports, moderateComment } from '../moderation/moderate-comment.js'
 import { deleteComment } from '../moderation/delete-comment.js'
 import { replyAsModerator } from '../moderation/moderator-reply.js'
 import type { ModerationContext } from '../moderation/moderation-context.js'
@@ -115,7 +116,7 @@ const dismissRoute = createRoute({
 
 async function shaped(c: Context<AppEnv>, id: number) {
   const comment = await findModComment(c.env.deps.db, c.env.deps.secrets, id)
-  if (!comment) throw notFound()
+  if (!comment) throw commentNotFound()
   return comment
 }
 

@@ -2,10 +2,10 @@ import * as z from 'zod/mini'
 import type * as core from 'zod/v4/core'
 import { named, namedResponse } from '../openapi/schema-names.js'
 import type { ResponseConfig } from '../openapi/openapi-routes.js'
-import { fieldCodes, problemCodes, type ErrorCode, type FieldCode } from '../http/error-codes.js'
+import { fieldCodes, problemCodes, type ErrorCode, type FieldCode } from '../errors.js'
 import { articleKeyPattern, articleKeyRule } from '../articles/articles.js'
-import { MAX_ID } from '../http/request-context.js'
-import '../http/zod-issues.js'
+import { MAX_ID } from '../db/max-id.js'
+import '../zod-issues.js'
 import { COMMENT_TOKEN_CHALLENGE, MODERATOR_CHALLENGE } from '../http/problem-response.js'
 
 /** A row id as the document states it: a PostgreSQL integer, from 1. */

@@ -2,8 +2,9 @@ import * as z from 'zod/mini'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { named } from '../openapi/schema-names.js'
-import { ApiError, validationError } from '../http/api-error.js'
-import { MAX_ID, checkOrigin, commentContext, etagMatches } from '../http/request-context.js'
+import { AppError, validationError } from '../errors.js'
+import { MAX_ID } from '../db/max-id.js'
+import { checkOrigin, commentContext, etagMatches } from '../http/request-context.js'
 import { keepableKey, publicReadHeaders } from '../http/cached-read.js'
 import { currentThreadEtag, readThread } from '../comments/read-thread.js'
 import { decodeCursor, encodeCursor } from '../comments/thread-shape.js'
@@ -127,7 +128,7 @@ export const threadRoutes = new OpenApiRoutes<AppEnv>()
     const input = c.req.valid('json')
     const parentId = input.parentId || null
     if (parentId !== null && (parentId < 0 || parentId > MAX_ID)) {
-      throw new ApiError(422, 'parent_not_found', 'The comment you are replying to does not exist or is not published.')
+      throw new AppError('parent_not_found', 'The comment you are replying to does not exist or is not published.')
     }
     const { comment, token } = await submitComment(ctx, { ...input, articleKey: key, parentId, honeypot: input.hp })
     return c.json({ comment: toAuthorComment(comment, ctx.settings, ctx.now), token }, 201, { Location: `/api/v1/comments/${comment.id}` })

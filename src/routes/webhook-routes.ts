@@ -2,10 +2,10 @@ import * as z from 'zod/mini'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { named } from '../openapi/schema-names.js'
-import { ApiError } from '../http/api-error.js'
+import { AppError } from '../errors.js'
 import { toId } from '../http/request-context.js'
-import { logAction } from '../moderation/audit-log.js'
-import { WEBHOOK_EVENT_TYPES } from '../webhooks/webhook-events.js'
+import { logAction } from '../audit/audit-log.js'
+import { WEBHOOK_EVENT_TYPES } from '../webhooks/event-types.js'
 import { createWebhook, deleteWebhook, listWebhooks } from '../webhooks/webhook-endpoints.js'
 import { RowIdParam, authProblems, dateTimeSchema, idSchema, jsonBody, jsonContent, noStore, problem, urlText } from './schemas.js'
 
@@ -68,7 +68,7 @@ const deleteRoute = createRoute({
   responses: { 204: { description: 'Removed' }, ...authProblems, 404: problem('No such endpoint') },
 })
 
-const notFound = () => new ApiError(404, 'not_found', 'There is no such webhook.')
+const notFound = () => new AppError('not_found', 'There is no such webhook.')
 
 export const webhookRoutes = new OpenApiRoutes<AppEnv>()
   .openapi(listRoute, async (c) => c.json({ webhooks: await listWebhooks(c.env.deps.db) }, 200, { 'Cache-Control': 'no-store' }))

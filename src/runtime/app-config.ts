@@ -1,4 +1,4 @@
-import type { AppConfig, TrustedProxyHeader } from '../deps.js'
+import type { AppConfig, TrustedProxyHeader } from '../config.js'
 import { parseLogLevel, type LogLevel } from '../logger.js'
 
 /** Configuration as text, whichever runtime holds it (Node's process.env, a Worker's vars and secrets). */

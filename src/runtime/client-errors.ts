@@ -1,12 +1,13 @@
 import type { Server } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { ApiError, toProblem } from '../http/api-error.js'
+import { AppError } from '../errors.js'
+import { toProblem } from '../http/problem-response.js'
 
 /** What Node found wrong before the request reached Parley, as the problem it is answered with. */
-function problemFor(code: string | undefined): ApiError {
-  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return new ApiError(408, 'request_timeout', 'The request did not arrive in time.')
-  if (code === 'HPE_HEADER_OVERFLOW') return new ApiError(431, 'headers_too_large', 'The request\'s headers are too large.')
-  return new ApiError(400, 'malformed_request', 'The request is not valid HTTP.')
+function problemFor(code: string | undefined): AppError {
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return new AppError('request_timeout', 'The request did not arrive in time.')
+  if (code === 'HPE_HEADER_OVERFLOW') return new AppError('headers_too_large', 'The request\'s headers are too large.')
+  return new AppError('malformed_request', 'The request is not valid HTTP.')
 }
 
 /**

@@ -1,7 +1,7 @@
 import { lookup as systemLookup, type LookupAddress } from 'node:dns'
 import type { LookupFunction } from 'node:net'
 import { Agent, fetch as undiciFetch } from 'undici'
-import { isPublicAddress, type TargetFetch } from '../webhooks/target-guard.js'
+import { isPublicAddress, type TargetFetch } from '../net/target-guard.js'
 
 type Resolve = (host: string, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void
 

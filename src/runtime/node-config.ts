@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { makePrivateDirectory } from '../db/private-directory.js'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
-import type { AppConfig } from '../deps.js'
+import type { AppConfig } from '../config.js'
 import type { LogLevel } from '../logger.js'
 import { intFrom, readAppConfig } from './app-config.js'
 

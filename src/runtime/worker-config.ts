@@ -1,4 +1,4 @@
-import type { AppConfig } from '../deps.js'
+import type { AppConfig } from '../config.js'
 import type { LogLevel } from '../logger.js'
 import { readAppConfig, type ConfigVars } from './app-config.js'
 import type { HyperdriveBinding } from './hyperdrive-db.js'

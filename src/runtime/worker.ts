@@ -1,17 +1,18 @@
 import type { ExecutionContext } from 'hono'
 import { createApp, type App } from '../app.js'
-import type { AppConfig, Deps } from '../deps.js'
+import type { AppConfig } from '../config.js'
+import type { Deps } from '../deps.js'
 import { nobleArgon2 } from '../auth/argon2-noble.js'
 import { createSecrets, type Secrets } from '../crypto/secrets.js'
 import { createLogger, type Logger } from '../logger.js'
 import { SettingsStore } from '../settings/settings-store.js'
 import { runJobs } from '../jobs/run-jobs.js'
-import { spamJobs } from '../spam/spam-jobs.js'
+import { spamJobs } from '../comments/spam-jobs.js'
 import { loggedError } from '../logged-error.js'
 import { edgeCached, type EdgeCacheStore } from './edge-cache.js'
 import { hyperdriveDb } from './hyperdrive-db.js'
 import { readWorkerConfig, type WorkerEnv } from './worker-config.js'
-import type { OpenApiDocument } from '../routes/docs-page.js'
+import type { OpenApiDocument } from '../openapi/docs-page.js'
 
 /** What a Cron Trigger hands to `scheduled()`, as much of it as Parley uses. */
 interface ScheduledController {

@@ -1,9 +1,23 @@
-import type { Deps } from '../deps.js'
-import { validationError } from '../http/api-error.js'
-import { refuseTarget } from '../webhooks/target-guard.js'
-import { newWebhookSecret } from '../webhooks/webhook-signing.js'
-import { logAction } from '../moderation/audit-log.js'
+import type { Db } from '../db/database.js'
+import type { Secrets } from '../crypto/secrets.js'
+import type { AppConfig } from '../config.js'
+import type { ResolveHost } from '../net/target-guard.js'
+import type { SettingsStore } from './settings-store.js'
+import { validationError } from '../errors.js'
+import { refuseTarget } from '../net/target-guard.js'
+import { newWebhookSecret } from '../crypto/webhook-signing.js'
+import { logAction } from '../audit/audit-log.js'
 import type { Settings } from './settings-schema.js'
+
+/** What a settings change needs of the runtime (a part of `Deps`). */
+type SettingsServices = {
+  db: Db
+  secrets: Secrets
+  settings: SettingsStore
+  clock: () => Date
+  config: Pick<AppConfig, 'allowPrivateTargets'>
+  resolveHost?: ResolveHost
+}
 
 /**
  * The filter webhook's secret after a settings change: a new one when the filter is set up or
@@ -11,7 +25,7 @@ import type { Settings } from './settings-schema.js'
  * http(s) target: the guard's own code says which rule it broke (`private_target` for a private,
  * loopback or link-local host, `invalid_url` for the rest), as for a webhook endpoint.
  */
-async function filterSecretChange(deps: Deps, hook: Settings['filterWebhook'] | undefined): Promise<{ sealed: string | null; plain?: string } | undefined> {
+async function filterSecretChange(deps: SettingsServices, hook: Settings['filterWebhook'] | undefined): Promise<{ sealed: string | null; plain?: string } | undefined> {
   if (hook === undefined) return undefined
   if (hook === null) return { sealed: null }
   const refused = await refuseTarget(hook.url, { allowPrivate: deps.config.allowPrivateTargets, resolveHost: deps.resolveHost })
@@ -36,7 +50,7 @@ function settingsDiff(before: Settings, after: Settings): Record<string, { from:
  * logged in the same transaction. `filterSecret` is the filter webhook's new signing secret, when
  * this change made one: it is shown this once and never read back.
  */
-export async function changeSettings(deps: Deps, moderatorId: number, patch: Partial<Settings>): Promise<{ values: Settings; filterSecret?: string }> {
+export async function changeSettings(deps: SettingsServices, moderatorId: number, patch: Partial<Settings>): Promise<{ values: Settings; filterSecret?: string }> {
   const secret = await filterSecretChange(deps, patch.filterWebhook)
   const values = await deps.db.transaction(async (tx) => {
     const { before, loaded } = await deps.settings.update(tx, patch, deps.clock(), secret?.sealed)

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini'
-import '../http/zod-issues.js'
+import '../zod-issues.js'
 
 import { asOrigin, originProblem } from './site-origin.js'
 

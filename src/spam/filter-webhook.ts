@@ -1,5 +1,5 @@
-import { signWebhook, newMessageId } from '../webhooks/webhook-signing.js'
-import { refuseTarget, type ResolveHost, type TargetFetch } from '../webhooks/target-guard.js'
+import { signWebhook, newMessageId } from '../crypto/webhook-signing.js'
+import { refuseTarget, type ResolveHost, type TargetFetch } from '../net/target-guard.js'
 import type { FilterAnswer, SpamCandidate, SpamFilter } from './spam-filter.js'
 import { readAtMost } from './read-at-most.js'
 

@@ -1,4 +1,4 @@
-import type { CommentContext } from '../comments/comment-context.js'
+import type { Integrations } from './integrations.js'
 import { akismetFilter } from './akismet-filter.js'
 import { turnstileFilter } from './turnstile-filter.js'
 import { filterWebhookFilter } from './filter-webhook.js'
@@ -9,7 +9,7 @@ import { wordpressRules } from './wordpress-rules.js'
  * The pipeline for one submission: WordPress's rules, then the outside services this deployment
  * configured (Turnstile, Akismet, the site's filter service), then the site's own code filters.
  */
-export function filtersFor(ctx: Pick<CommentContext, 'integrations' | 'spamFilters'>): SpamFilter[] {
+export function filtersFor(ctx: { integrations: Integrations; spamFilters: SpamFilter[] }): SpamFilter[] {
   const { akismet, turnstile, filterWebhook, allowPrivateTargets, resolveHost, targetFetch } = ctx.integrations
   return [
     ...wordpressRules,

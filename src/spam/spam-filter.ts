@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.js'
-import type { CheckResult } from '../db/schema.js'
+import type { CheckResult, CommentStatus } from '../db/schema.js'
 import type { Secrets } from '../crypto/secrets.js'
 import type { Settings } from '../settings/settings-schema.js'
 
@@ -69,3 +69,6 @@ export interface FilterAnswer {
 }
 
 export const severity: Record<Verdict, number> = { approve: 0, hold: 1, spam: 2 }
+
+/** The status a comment takes from the filters' verdict. */
+export const statusForVerdict: Record<Verdict, CommentStatus> = { approve: 'approved', hold: 'pending', spam: 'spam' }

@@ -1,4 +1,4 @@
-import type { AppConfig } from '../deps.js'
+import type { AppConfig } from '../config.js'
 import type { SpamFilter } from './spam-filter.js'
 import { readAtMost } from './read-at-most.js'
 

@@ -1,9 +1,14 @@
 import { and, eq, ne } from 'drizzle-orm'
 import { comments } from '../db/schema.js'
-import { countLinks } from '../comments/render-body.js'
 import type { SpamCandidate, SpamFilter } from './spam-filter.js'
-import { commenterNetwork } from '../privacy/ip-networks.js'
+import { commenterNetwork } from '../net/ip-networks.js'
 import { constantTimeEqual, hashToken } from '../crypto/tokens.js'
+
+/** How many links the rendered HTML carries, explicit and autolinked. */
+function countLinks(html: string): number {
+  return html.match(/<a\s/gi)?.length ?? 0
+}
+
 
 const approve = (reason: string) => ({ verdict: 'approve' as const, reason })
 const hold = (reason: string) => ({ verdict: 'hold' as const, reason })

@@ -1,8 +1,12 @@
 import { loggedError } from '../logged-error.js'
-import type { Deps } from '../deps.js'
+import type { Db } from '../db/database.js'
+import type { Secrets } from '../crypto/secrets.js'
+import type { Logger } from '../logger.js'
+import type { AppConfig } from '../config.js'
+import type { ResolveHost, TargetFetch } from '../net/target-guard.js'
 import { claimDeliveries, disableEndpoint, markAttemptFailed, markDelivered, purgeDeliveries, type ClaimedDelivery } from './delivery-queue.js'
-import { refuseTarget, type Refusal } from './target-guard.js'
-import { signWebhook } from './webhook-signing.js'
+import { refuseTarget, type Refusal } from '../net/target-guard.js'
+import { signWebhook } from '../crypto/webhook-signing.js'
 
 export interface DeliveryReport {
   delivered: number
@@ -14,10 +18,20 @@ export interface DeliveryReport {
 const BATCH = 20
 const DEFAULT_TIMEOUT_MS = 10_000
 
+/** What delivery needs of the runtime (a part of `Deps`). */
+export interface DeliveryServices {
+  db: Db
+  secrets: Secrets
+  logger: Logger
+  config: Pick<AppConfig, 'allowPrivateTargets' | 'webhookTimeoutMs'>
+  resolveHost?: ResolveHost
+  targetFetch?: TargetFetch
+}
+
 type Outcome = { kind: 'answered'; status: number } | { kind: 'error'; error: string }
 
 /** The body exactly as signed and sent; the email only for endpoints that asked for it, unsealed just now. */
-async function bodyFor(deps: Deps, delivery: ClaimedDelivery): Promise<string> {
+async function bodyFor(deps: DeliveryServices, delivery: ClaimedDelivery): Promise<string> {
   const stored = JSON.parse(delivery.payload) as { type: string; timestamp: string; data: { comment: Record<string, unknown> } }
   if (delivery.includeEmail) {
     stored.data.comment.email = delivery.emailSealed ? await deps.secrets.decryptEmail(delivery.emailSealed) : null
@@ -27,7 +41,7 @@ async function bodyFor(deps: Deps, delivery: ClaimedDelivery): Promise<string> {
 }
 
 /** One POST, never following a redirect (a 3xx could point anywhere, past the target guard). */
-async function post(deps: Deps, url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Outcome> {
+async function post(deps: DeliveryServices, url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Outcome> {
   try {
     const res = await (deps.targetFetch ?? fetch)(url, {
       method: 'POST',
@@ -52,7 +66,7 @@ async function post(deps: Deps, url: string, headers: Record<string, string>, bo
  * private address since the endpoint was saved) is retried on the schedule. Called by runJobs;
  * safe to run from several instances at once.
  */
-export async function deliverWebhooks(deps: Deps, now: Date): Promise<DeliveryReport> {
+export async function deliverWebhooks(deps: DeliveryServices, now: Date): Promise<DeliveryReport> {
   const report: DeliveryReport = { delivered: 0, retried: 0, failed: 0, disabled: 0 }
   const timeoutMs = deps.config.webhookTimeoutMs ?? DEFAULT_TIMEOUT_MS
   // Longer than any batch can take, so that no delivery is claimed twice while it is being sent.

@@ -2,10 +2,10 @@ import { asc, eq } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { webhooks } from '../db/schema.js'
 import type { Secrets } from '../crypto/secrets.js'
-import { validationError } from '../http/api-error.js'
-import { refuseTarget, type TargetPolicy } from './target-guard.js'
-import { newWebhookSecret } from './webhook-signing.js'
-import type { WebhookEventType } from './webhook-events.js'
+import { validationError } from '../errors.js'
+import { refuseTarget, type TargetPolicy } from '../net/target-guard.js'
+import { newWebhookSecret } from '../crypto/webhook-signing.js'
+import type { WebhookEventType } from './event-types.js'
 
 /** An endpoint as admins see it: never its secret. */
 export interface WebhookView {

@@ -1,5 +1,5 @@
-import type { AppConfig } from '../deps.js'
-import { contentEtag } from '../http/content-etag.js'
+import type { AppConfig } from '../config.js'
+import { contentEtag } from '../pages/content-etag.js'
 
 /** What the widget learns from the deployment: Turnstile's public site key, when Turnstile is on. */
 export interface WidgetSettings {

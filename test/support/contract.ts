@@ -1,7 +1,7 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
 import { routeDocs } from '../../src/app.js'
-import { problemCodes, type ErrorCode } from '../../src/http/error-codes.js'
+import { problemCodes, type ErrorCode } from '../../src/errors.js'
 import { generatedOpenApi } from '../../src/openapi/openapi-document.js'
 
 // ajv-formats is CommonJS: its function is the default export's default under Node's ESM.

@@ -1,14 +1,6 @@
 import type { CommentStatus } from '../db/schema.js'
-import { toPublicComment, type CommentRow, type PublicComment } from '../comments/comment-row.js'
-
-export const WEBHOOK_EVENT_TYPES = [
-  'comment.created',
-  'comment.status_changed',
-  'comment.edited',
-  'comment.deleted',
-  'comment.reported',
-] as const
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number]
+import type { WebhookEventType } from '../webhooks/event-types.js'
+import { toPublicComment, type CommentRow, type PublicComment } from './comment-row.js'
 
 /**
  * A comment as event payloads carry it: the public fields, its status and article (endpoints are

@@ -1,4 +1,9 @@
 /**
+ * Parley's one error type and its vocabulary, at the bottom of the layers: a rule anywhere throws
+ * `new AppError('too_fast', detail, { retryAfter })` and the code alone decides the answer's status
+ * and title, so no rule names an HTTP status or header; src/http/classify-error.ts turns whatever
+ * was thrown into this shape for the three renderers (problem+json, the dashboard, the form page).
+ *
  * Every code a client can meet, each with the one sentence that is both its comment here and its
  * description in the OpenAPI document (as Remark42's rest/httperrors.go, one line per code). The
  * codes are stable: a client may switch on them; the sentences and each answer's `detail` may change.
@@ -35,6 +40,29 @@ export const problemCodes = {
 } as const satisfies Record<string, readonly [number, string]>
 
 export type ErrorCode = keyof typeof problemCodes
+type ProblemStatus = (typeof problemCodes)[ErrorCode][0]
+
+/**
+ * A problem's `title`: the status's reason phrase, as RFC 9457 asks of `about:blank` problems. Keyed
+ * by the statuses the table uses, so a code with a new status cannot be added without its title.
+ */
+const titles: Record<ProblemStatus, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  503: 'Service Unavailable',
+}
 
 /**
  * A field error's `code`: one vocabulary whichever layer finds the fault (the route's schema or the
@@ -64,3 +92,46 @@ export const fieldCodes = {
 } as const satisfies Record<string, string>
 
 export type FieldCode = keyof typeof fieldCodes
+
+export interface FieldError {
+  field: string
+  code: FieldCode
+  message: string
+}
+
+/** What a refusal carries beside its detail; the HTTP layer turns these into body fields and headers. */
+export interface AppErrorOptions {
+  /** Each field at fault (`validation_failed`). */
+  errors?: FieldError[]
+  /** Seconds until trying again is worth it (`too_fast`, `too_many_attempts`, `unavailable`). */
+  retryAfter?: number
+  /** The methods the path does take (`method_not_allowed`). */
+  allowedMethods?: string[]
+}
+
+/** One error type for every refusal: a stable code, a sentence for people, and typed extras. */
+export class AppError extends Error {
+  readonly status: ProblemStatus
+  readonly title: string
+  readonly errors?: FieldError[]
+  readonly retryAfter?: number
+  readonly allowedMethods?: string[]
+
+  constructor(readonly code: ErrorCode, readonly detail: string, options: AppErrorOptions = {}) {
+    super(detail)
+    this.name = 'AppError'
+    this.status = problemCodes[code][0]
+    this.title = titles[this.status]
+    if (options.errors) this.errors = options.errors
+    if (options.retryAfter !== undefined) this.retryAfter = options.retryAfter
+    if (options.allowedMethods) this.allowedMethods = options.allowedMethods
+  }
+}
+
+/** A 422 for one or more fields, its detail the first field's message. */
+export function validationError(errors: FieldError[]): AppError {
+  return new AppError('validation_failed', errors[0]?.message ?? 'The request is not valid.', { errors })
+}
+
+/** "No such comment": one sentence wherever a comment id leads nowhere (or nowhere the caller may go). */
+export const commentNotFound = () => new AppError('not_found', 'There is no such comment.')

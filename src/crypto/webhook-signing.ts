@@ -1,4 +1,4 @@
-import { fromBase64, toBase64, toHex, utf8 } from '../crypto/encoding.js'
+import { fromBase64, toBase64, toHex, utf8 } from './encoding.js'
 
 const PREFIX = 'whsec_'
 

@@ -1,16 +1,16 @@
 import { eq } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
-import { articles, comments, type CheckResult, type CommentStatus } from '../db/schema.js'
-import type { Deps } from '../deps.js'
+import { comments, type CheckResult } from '../db/schema.js'
+import type { SettingsStore } from '../settings/settings-store.js'
+import { candidateOf } from '../spam/spam-candidate.js'
 import { enqueueJob } from '../jobs/job-queue.js'
 import type { JobHandler } from '../jobs/run-jobs.js'
-import { changeStatus, lockForChange } from '../comments/comment-status.js'
-import type { CommentRow } from '../comments/comment-row.js'
-import { logAction } from '../moderation/audit-log.js'
-import { filtersFor } from './filters-for.js'
-import { integrationsFor } from './integrations.js'
-import { runFilters } from './run-filters.js'
-import { severity, type SpamCandidate, type Verdict } from './spam-filter.js'
+import { changeStatus, lockForChange } from './comment-status.js'
+import { logAction } from '../audit/audit-log.js'
+import { filtersFor } from '../spam/filters-for.js'
+import { integrationsFor, type IntegrationServices } from '../spam/integrations.js'
+import { runFilters } from '../spam/run-filters.js'
+import { severity, statusForVerdict, type SpamFilter, type Verdict } from '../spam/spam-filter.js'
 
 const RECHECK_EVERY_MS = 20 * 60_000
 const GIVE_UP_AFTER_MS = 15 * 86_400_000
@@ -30,32 +30,10 @@ export async function scheduleRecheck(db: Db, commentId: number, now: Date, refe
   })
 }
 
-/** The comment as the filters first saw it, rebuilt from its row. */
-export async function candidateOf(deps: Deps, row: CommentRow, referrer: string | null): Promise<SpamCandidate> {
-  const [article] = await deps.db.select({ key: articles.key, url: articles.url }).from(articles).where(eq(articles.id, row.articleId))
-  return {
-    articleKey: article?.key ?? '',
-    articleUrl: article?.url ?? null,
-    parentId: row.parentId,
-    name: row.authorName,
-    email: row.emailEncrypted ? await deps.secrets.decryptEmail(row.emailEncrypted) : null,
-    url: row.authorUrl,
-    body: row.body,
-    html: row.html,
-    ip: row.ip,
-    userAgent: row.userAgent,
-    referrer,
-    honeypot: '',
-    turnstileToken: null,
-    createdAt: row.createdAt,
-    isEdit: false,
-    commentId: row.id,
-  }
-}
+/** What a re-check needs of the runtime (a part of `Deps`). */
+type RecheckServices = IntegrationServices & { db: Db; settings: SettingsStore; spamFilters: SpamFilter[] }
 
-const fromVerdict: Record<Verdict, CommentStatus> = { approve: 'approved', hold: 'pending', spam: 'spam' }
-
-export const recheckJob: JobHandler = {
+export const recheckJob: JobHandler<RecheckServices> = {
   kind: 'spam-recheck',
   async run(deps, job, now) {
     if (job.commentId === null) return { done: true }
@@ -66,7 +44,7 @@ export const recheckJob: JobHandler = {
     const loaded = await deps.settings.get(deps.db)
     const filters = filtersFor({ integrations: await integrationsFor(deps, loaded), spamFilters: deps.spamFilters }).filter((f) => waiting.has(f.name))
     const referrer = typeof job.payload.referrer === 'string' ? job.payload.referrer : null
-    const fresh = await runFilters(filters, await candidateOf(deps, row, referrer), { db: deps.db, settings: loaded.values, secrets: deps.secrets, now })
+    const fresh = await runFilters(filters, await candidateOf(deps.db, deps.secrets, row, { referrer }), { db: deps.db, settings: loaded.values, secrets: deps.secrets, now })
     const answered = new Map(fresh.checks.map((check) => [check.filter, check]))
     const stillWaiting = fresh.checks.some((check) => check.retry)
     const expired = job.expiresAt !== null && now >= job.expiresAt
@@ -80,7 +58,7 @@ export const recheckJob: JobHandler = {
       const checks: CheckResult[] = locked.checks.map((check) => answered.get(check.filter) ?? check)
       let verdict: Verdict = 'approve'
       for (const check of checks) if (severity[check.verdict] > severity[verdict]) verdict = check.verdict
-      const to = fromVerdict[verdict]
+      const to = statusForVerdict[verdict]
       await changeStatus(tx, locked, to, now, { checks })
       if (to !== locked.status) await logAction(tx, { at: now, moderatorId: null, action: 'recheck', commentId: row.id, from: locked.status, to })
     })

@@ -1,7 +1,6 @@
 import * as z from 'zod/mini'
 import type { $ZodIssue, $ZodRawIssue } from 'zod/v4/core'
-import type { FieldCode } from './error-codes.js'
-import type { FieldError } from './api-error.js'
+import type { FieldCode, FieldError } from './errors.js'
 
 const typeWords: Record<string, string> = {
   string: 'text', number: 'a number', int: 'a whole number', bigint: 'a whole number', boolean: 'true or false',
@@ -43,7 +42,7 @@ export function predicateOf(issue: $ZodIssue | $ZodRawIssue): string {
   }
 }
 
-/** The field code of an issue: the vocabulary of error-codes.ts, the same the domain's rules use. */
+/** The field code of an issue: the vocabulary of src/errors.ts, the same the domain's rules use. */
 function codeOf(issue: $ZodIssue, input: unknown): FieldCode {
   switch (issue.code) {
     case 'invalid_type':

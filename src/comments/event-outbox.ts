@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
-import { eventPayload, type WebhookEvent } from './webhook-events.js'
-import { newMessageId } from './webhook-signing.js'
+import { eventPayload, type WebhookEvent } from './comment-events.js'
+import { newMessageId } from '../crypto/webhook-signing.js'
 
 /**
  * The statement that queues one event for every enabled endpoint subscribed to its type: one
