@@ -1,6 +1,7 @@
-import { Hono } from 'hono'
+import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import type { AppEnv } from './app-env.js'
 import type { Deps } from './deps.js'
+import type { ModeratorRole } from './db/schema.js'
 import { AppError } from './errors.js'
 import { handleError, problemResponse } from './http/problem-response.js'
 import { MAX_BODY_BYTES, limitBody, requireJsonBody } from './http/request-guards.js'
@@ -11,53 +12,116 @@ import { allowedMethods } from './http/route-methods.js'
 import { accessLog } from './http/access-log.js'
 import { apiCors } from './http/api-cors.js'
 import { readCacheHit } from './http/cached-read.js'
+import { CACHEABLE_READS } from './http/cacheable-reads.js'
 import { startGate } from './http/start-gate.js'
+import { DEFAULT_IMPORT_MAX_BYTES, IMPORT_PATH, importBody } from './http/import-body.js'
+import { decodeBody } from './http/content-encoding.js'
+import { requireRole } from './http/moderator-auth.js'
+import type { ClientFiles } from './http/client-files.js'
 import { htmlPage } from './pages/html-page.js'
+import type { OpenApiRoutes, RouteDoc } from './openapi/openapi-routes.js'
+import { renderDocs, type OpenApiDocument } from './openapi/docs-page.js'
 import { threadRoutes } from './routes/thread-routes.js'
 import { commentRoutes } from './routes/comment-routes.js'
 import { countRoutes } from './routes/count-routes.js'
 import { healthRoutes } from './routes/health-routes.js'
 import { commentFormRoutes, formErrorPage } from './routes/comment-form-routes.js'
+import { commentFormDoc } from './routes/comment-form-doc.js'
 import { reportRoutes } from './routes/report-routes.js'
 import { authRoutes } from './routes/auth-routes.js'
 import { moderationRoutes } from './routes/moderation-routes.js'
 import { moderationArticleRoutes } from './routes/moderation-article-routes.js'
+import { articleMoveRoutes } from './routes/article-move-routes.js'
 import { adminRoutes } from './routes/admin-routes.js'
 import { webhookRoutes } from './routes/webhook-routes.js'
+import { exportRoutes, importRoutes } from './routes/import-export-routes.js'
+import { privacyRoutes } from './routes/privacy-routes.js'
 import { adminPageRoutes } from './routes/admin-page-routes.js'
 import { clientFileRoutes } from './routes/client-file-routes.js'
-import type { ClientFiles } from './http/client-files.js'
 import { demoRoutes } from './routes/demo-routes.js'
-import { DEFAULT_IMPORT_MAX_BYTES, IMPORT_PATH, exceptImport, importBody } from './http/import-body.js'
-import { decodeBody } from './http/content-encoding.js'
-import { importExportRoutes } from './routes/import-export-routes.js'
-import { privacyRoutes } from './routes/privacy-routes.js'
-import { articleMoveRoutes } from './routes/article-move-routes.js'
-import { requireRole } from './http/moderator-auth.js'
-import { renderDocs, type OpenApiDocument } from './openapi/docs-page.js'
-import { commentFormDoc } from './routes/comment-form-doc.js'
 import { documentDocs } from './routes/document-docs.js'
-import { withGuards, type RoleGuard } from './routes/guard-docs.js'
-import type { RouteDoc } from './openapi/openapi-routes.js'
+import { withGuards } from './routes/guard-docs.js'
 
 export type { Deps } from './deps.js'
 
-// The route groups that describe themselves (OpenApiRoutes), and what they say: the OpenAPI document's source.
-const documented = [
-  threadRoutes, commentRoutes, countRoutes, healthRoutes, reportRoutes, authRoutes,
-  moderationRoutes, moderationArticleRoutes, articleMoveRoutes, adminRoutes, webhookRoutes,
-  importExportRoutes, privacyRoutes,
+/** Route groups that share a prefix, and who may call them: a signed-in moderator of this role, or anyone. */
+interface ApiPrefix {
+  prefix: string
+  role?: ModeratorRole
+  groups: readonly OpenApiRoutes<AppEnv>[]
+}
+
+/**
+ * The JSON API, prefix by prefix, in the order the OpenAPI document lists it. Every request under
+ * /api passes the JSON guards (a deadline, a JSON body under 1 MiB after decompression) before
+ * these; the import (below) is the one API route that does not.
+ */
+const api: readonly ApiPrefix[] = [
+  // Readers: a thread and posting to it, the author's own edits, front pages' "N comments", reports.
+  { prefix: '/api/v1/articles', groups: [threadRoutes] },
+  { prefix: '/api/v1/comments', groups: [commentRoutes, reportRoutes] },
+  { prefix: '/api/v1/counts', groups: [countRoutes] },
+  // Moderators: signing in, then the queues and articles; admins: settings, accounts, webhooks, data.
+  { prefix: '/api/v1/auth', groups: [authRoutes] },
+  { prefix: '/api/v1/moderation', role: 'moderator', groups: [moderationRoutes, moderationArticleRoutes, articleMoveRoutes] },
+  { prefix: '/api/v1/admin', role: 'admin', groups: [adminRoutes, webhookRoutes, exportRoutes, privacyRoutes] },
 ]
 
-/** Who may call what: every route under a prefix needs a signed-in moderator of at least this role. */
-const roleGuards: readonly RoleGuard[] = [
-  { prefix: '/api/v1/moderation/', role: 'moderator' },
-  { prefix: '/api/v1/admin/', role: 'admin' },
+/** The import: an admin's export file, streamed, of up to PARLEY_IMPORT_MAX_MB and with no deadline. */
+const importApi: ApiPrefix = { prefix: IMPORT_PATH, role: 'admin', groups: [importRoutes] }
+
+const docsOf = ({ groups, role }: ApiPrefix, jsonBody: boolean) => groups.flatMap((group) => group.docs.map((route) => withGuards(route, { role, jsonBody })))
+
+/** Every route as the whole app answers it, guards included (guard-docs.ts): the OpenAPI document's source. */
+export const routeDocs: readonly RouteDoc[] = [
+  ...api.flatMap((prefix) => docsOf(prefix, true)),
+  ...docsOf(importApi, false),
+  ...healthRoutes.docs.map((route) => withGuards(route, {})),
+  withGuards(commentFormDoc, {}),
+  ...documentDocs.map((route) => withGuards(route, {})),
 ]
 
-/** Every route as the whole app answers it (guard-docs.ts adds what the middleware below answers). */
-export const routeDocs: readonly RouteDoc[] = [...documented.flatMap((routes) => routes.docs), commentFormDoc, ...documentDocs]
-  .map((route) => withGuards(route, roleGuards))
+/** Groups behind their guards, to mount at one prefix. */
+function guarded(guards: readonly MiddlewareHandler<AppEnv>[], groups: readonly Hono<AppEnv>[]): Hono<AppEnv> {
+  const mounted = new Hono<AppEnv>()
+  for (const guard of guards) mounted.use(guard)
+  for (const group of groups) mounted.route('/', group)
+  return mounted
+}
+
+/** An API prefix's groups behind its role guard; a group written for another prefix is a mistake caught at start. */
+function apiGroup({ prefix, role, groups }: ApiPrefix): Hono<AppEnv> {
+  const stray = groups.find((group) => group.prefix !== prefix)
+  if (stray) throw new Error(`A group of ${stray.prefix} is mounted at ${prefix}`)
+  return guarded(role ? [requireRole(role)] : [], groups)
+}
+
+/** The import's limit, PARLEY_IMPORT_MAX_MB, counted after decompression. */
+const importLimit = (c: Context<AppEnv>) => c.env.deps.config.importMaxBytes ?? DEFAULT_IMPORT_MAX_BYTES
+
+/** Gives requests that bring no `env.deps` (a real server's) the app's own. */
+const withDeps = (deps: Deps): MiddlewareHandler<AppEnv> => async (c, next) => {
+  if (!c.env?.deps) c.env = { ...c.env, deps }
+  await next()
+}
+
+// API.md names the charset; Hono's c.json() leaves it out.
+const jsonCharset: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next()
+  if (c.res.headers.get('content-type') === 'application/json') c.res.headers.set('Content-Type', 'application/json; charset=utf-8')
+}
+
+const cors = apiCors({
+  origin: async (origin, c) => {
+    const { deps } = c.env
+    const settings = await deps.settings.get(deps.db)
+    return allowedOrigins(c, settings.values).includes(origin) ? origin : null
+  },
+  allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+  allowHeaders: ['Content-Type', 'Authorization', 'If-None-Match'],
+  exposeHeaders: ['ETag', 'Location', 'Retry-After', 'WWW-Authenticate'],
+  maxAge: 600,
+})
 
 /**
  * The files the app serves that are built from sources: Node generates the OpenAPI document and
@@ -78,51 +142,31 @@ export interface AppOptions {
 export function createApp(deps: Deps | undefined, options: AppOptions) {
   const app = new Hono<AppEnv>()
   app.onError(handleError)
-  if (deps) {
-    app.use('*', async (c, next) => {
-      if (!c.env?.deps) c.env = { ...c.env, deps }
-      await next()
-    })
-  }
-  app.use('*', syncAfterWrite)
-  app.use('*', accessLog)
-  app.use('*', async (c, next) => {
-    await next()
-    // API.md names the charset; Hono's c.json() leaves it out.
-    if (c.res.headers.get('content-type') === 'application/json') c.res.headers.set('Content-Type', 'application/json; charset=utf-8')
-  })
 
-  app.use('/api/*', apiCors({
-    origin: async (origin, c) => {
-      const { deps } = c.env
-      const settings = await deps.settings.get(deps.db)
-      return allowedOrigins(c, settings.values).includes(origin) ? origin : null
-    },
-    allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowHeaders: ['Content-Type', 'Authorization', 'If-None-Match'],
-    exposeHeaders: ['ETag', 'Location', 'Retry-After', 'WWW-Authenticate'],
-    maxAge: 600,
-  }))
-  for (const path of ['/api/v1/articles/:key/comments', '/api/v1/counts']) app.use(path, readCacheHit)
-  app.use('/api/*', exceptImport(deadline()))
-  // Before the size limits, so that they count decompressed bytes (the import's own limit for imports).
-  app.use('/api/*', decodeBody((c) => (c.req.path === IMPORT_PATH ? c.env.deps.config.importMaxBytes ?? DEFAULT_IMPORT_MAX_BYTES : MAX_BODY_BYTES)))
-  app.use('/api/*', exceptImport(limitBody()))
-  app.use('/api/*', exceptImport(requireJsonBody))
-  app.use(IMPORT_PATH, importBody)
-  app.use('/comment-form', deadline((error) => formErrorPage(error)))
-  app.use('/comment-form', limitBody(MAX_BODY_BYTES, (error) => formErrorPage(error)))
-  // After the read cache's hits and inside the deadlines: what reaches the database waits its turn.
-  for (const path of ['/api/*', '/comment-form', '/admin', '/admin/*', '/demo', '/demo/*']) app.use(path, startGate)
+  // Every request: its dependencies, the read cache told of a write before the writer reads again, the access log.
+  if (deps) app.use(withDeps(deps))
+  app.use(syncAfterWrite, accessLog, jsonCharset)
 
-  for (const { prefix, role } of roleGuards) app.use(`${prefix}*`, requireRole(role))
+  // The API. Public reads the read cache holds are answered first, ahead of every guard.
+  app.use('/api/*', cors)
+  for (const path of CACHEABLE_READS) app.use(path, readCacheHit)
+  // The import, on its own: its answer ends the chain before the JSON guards below (another
+  // method on its path goes on to them, and to 405).
+  app.post(IMPORT_PATH, decodeBody(importLimit), importBody, startGate, requireRole('admin'))
+  app.route(IMPORT_PATH, importRoutes)
+  // Decompressed before the size limit, so that it counts decompressed bytes; what reaches the database waits its turn.
+  app.use('/api/*', deadline(), decodeBody(() => MAX_BODY_BYTES), limitBody(), requireJsonBody, startGate)
+  for (const prefix of api) app.route(prefix.prefix, apiGroup(prefix))
 
-  for (const routes of documented) app.route('/', routes)
-  app.route('/', commentFormRoutes)
+  // Probes, WordPress's plain comment form, the built client files, the dashboard, the demo.
+  app.route('/', healthRoutes)
+  const formPage = (error: AppError) => formErrorPage(error)
+  app.route('/comment-form', guarded([deadline(formPage), limitBody(MAX_BODY_BYTES, formPage), startGate], [commentFormRoutes]))
   app.route('/', clientFileRoutes(options.clientFiles))
-  app.route('/', adminPageRoutes)
-  app.route('/', demoRoutes)
+  app.route('/admin', guarded([startGate], [adminPageRoutes]))
+  app.route('/demo', guarded([startGate], [demoRoutes]))
 
+  // The API's own description, made from the routes above.
   const openApi = () => options.openApiDocument(routeDocs)
   app.get('/openapi.json', async (c) => c.json(await openApi()))
   app.get('/docs', async () => htmlPage({ title: 'Parley API', body: renderDocs(await openApi()) }))

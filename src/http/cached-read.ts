@@ -21,7 +21,7 @@ export function readCacheKey(c: Context): string | undefined {
  * `limit=%2010`, an unknown `cb=1`, a cursor with leading zeros) is answered but not kept: else a
  * stranger could fill the cache with endless copies of one page and push every reader to the database.
  */
-export function keepableKey(c: Context, canonical: Record<string, string | number | undefined>): string | undefined {
+function keepableKey(c: Context, canonical: Record<string, string | number | undefined>): string | undefined {
   const key = readCacheKey(c)
   if (key === undefined) return undefined
   const url = new URL(c.req.url)
@@ -35,13 +35,41 @@ export function keepableKey(c: Context, canonical: Record<string, string | numbe
   return key
 }
 
-export const publicReadHeaders = (c: Context<AppEnv>) => ({ 'Cache-Control': `public, max-age=${c.env.deps.config.cacheMaxAge}` })
+const publicReadHeaders = (c: Context<AppEnv>) => ({ 'Cache-Control': `public, max-age=${c.env.deps.config.cacheMaxAge}` })
 
 /** A kept read, byte for byte as first sent, or 304 when the reader holds it already. */
-export function cachedReadResponse(c: Context, read: CachedRead, headers: Record<string, string>): Response {
-  const sent = { ...headers, ETag: read.etag }
+function cachedReadResponse(c: Context<AppEnv>, read: CachedRead): Response {
+  const sent = { ...publicReadHeaders(c), ETag: read.etag }
   if (etagMatches(c.req.header('if-none-match'), read.etag)) return c.body(null, 304, sent)
   return c.body(read.body, 200, { ...sent, 'Content-Type': 'application/json' })
+}
+
+/** How a route reads one of CACHEABLE_READS from the database. */
+export interface PublicRead {
+  /** Each query parameter the route knows, as Parley itself would write it (keepableKey). */
+  canonical: Record<string, string | number | undefined>
+  /** The current ETag, cheaper than the read: asked first when the reader revalidates. */
+  currentEtag?: () => Promise<string>
+  read: () => Promise<CachedRead>
+}
+
+/**
+ * A public read answered from the database and kept for next time (readCacheHit serves it then,
+ * ahead of every guard): the ticket is taken before the first query, so that a change heard
+ * while it runs keeps its answer out of the cache (ReadCache.put).
+ */
+export async function cachedRead(c: Context<AppEnv>, { canonical, currentEtag, read }: PublicRead): Promise<Response> {
+  const { readCache } = c.env.deps
+  const key = readCache && keepableKey(c, canonical)
+  const ticket = readCache?.begin() ?? -1
+  const ifNoneMatch = c.req.header('if-none-match')
+  if (ifNoneMatch && currentEtag) {
+    const etag = await currentEtag()
+    if (etagMatches(ifNoneMatch, etag)) return c.body(null, 304, { ...publicReadHeaders(c), ETag: etag })
+  }
+  const answer = await read()
+  if (key) readCache?.put(ticket, key, answer)
+  return cachedReadResponse(c, answer)
 }
 
 /**
@@ -52,6 +80,6 @@ export const readCacheHit: MiddlewareHandler<AppEnv> = async (c, next) => {
   const { readCache, clock } = c.env.deps
   const key = readCache && (c.req.method === 'GET' || c.req.method === 'HEAD') ? readCacheKey(c) : undefined
   const hit = key === undefined ? undefined : readCache?.get(key, clock().getTime())
-  if (hit) return cachedReadResponse(c, hit, publicReadHeaders(c))
+  if (hit) return cachedReadResponse(c, hit)
   return next()
 }

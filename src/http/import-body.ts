@@ -3,7 +3,7 @@ import type { AppEnv } from '../app-env.js'
 import { AppError } from '../errors.js'
 import { ClientClosed } from './client-closed.js'
 
-/** The one API path whose body is not JSON under 1 MiB: an export file, streamed. */
+/** The one API path whose body is not JSON under 1 MiB: an export file, streamed (app.ts mounts it on its own). */
 export const IMPORT_PATH = '/api/v1/admin/import'
 
 /** PARLEY_IMPORT_MAX_MB's default: a large site's WordPress export, with room to spare. */
@@ -15,15 +15,6 @@ export const DEFAULT_IMPORT_IDLE_MS = 30_000
 const importTypes = /^(application|text)\/(xml|rss\+xml|json)\s*(;|$)/i
 
 const tooLarge = (max: number) => new AppError('payload_too_large', `The file is larger than ${Math.round(max / 2 ** 20)} MiB (PARLEY_IMPORT_MAX_MB).`)
-
-/**
- * Runs `middleware` on every request except the import's, which has its own limit and content
- * type and must not be buffered (JSON parsing, the 1 MiB limit) or cut short (the request
- * deadline: a big import runs for minutes).
- */
-export function exceptImport(middleware: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
-  return (c, next) => (c.req.path === IMPORT_PATH ? next() : middleware(c, next))
-}
 
 /** The import's content type (XML, or Parley's JSON) and declared length, checked before a byte is read. */
 export const importBody: MiddlewareHandler<AppEnv> = async (c, next) => {

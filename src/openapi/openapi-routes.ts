@@ -89,9 +89,17 @@ function validationHook(result: { success: true } | { success: false; error: cor
  * A group of routes that document themselves: `openapi(route, handler)` validates the route's
  * params, query, headers and JSON or form body with its zod schemas, then hands the handler the
  * parsed values; `docs` feeds the OpenAPI document.
+ *
+ * A group lives under one prefix (`/api/v1/moderation`), where app.ts mounts it with that prefix's
+ * guards: its routes are written with their whole path, as the document shows them, and answered
+ * relative to the prefix.
  */
 export class OpenApiRoutes<E extends Env> extends Hono<E> {
   readonly docs: RouteDoc[] = []
+
+  constructor(readonly prefix: string) {
+    super()
+  }
 
   openapi<R extends RouteConfig<E>>(route: R, handler: Handler<E, string, ValidatedInput<R>>): this {
     const { middleware = [], ...doc } = route
@@ -108,7 +116,14 @@ export class OpenApiRoutes<E extends Env> extends Hono<E> {
       validate('json', body?.content['application/json']?.schema)
       validate('form', body?.content['application/x-www-form-urlencoded']?.schema)
     }
-    this.on(route.method.toUpperCase(), [route.path.replace(/\{(\w+)\}/g, ':$1')], ...validators, handler as MiddlewareHandler<E>)
+    this.on(route.method.toUpperCase(), [this.local(route.path)], ...validators, handler as MiddlewareHandler<E>)
     return this
+  }
+
+  /** `/api/v1/moderation/comments/{id}` as this group answers it: `/comments/:id`. */
+  private local(path: string): string {
+    const inside = path === this.prefix || path.startsWith(`${this.prefix}/`)
+    if (!inside) throw new Error(`${path} is not under its group's prefix ${this.prefix}`)
+    return (path.slice(this.prefix.length) || '/').replace(/\{(\w+)\}/g, ':$1')
   }
 }

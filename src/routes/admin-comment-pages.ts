@@ -53,7 +53,7 @@ async function refused(c: Context<AppEnv>, session: PageSession, id: number, bac
 
 /** The queues, a comment's details, and every action on comments, as forms. */
 export const adminCommentPages = new Hono<AppEnv>()
-  .get('/admin', page('moderator', async (c, session) => {
+  .get('/', page('moderator', async (c, session) => {
     const query = c.req.query()
     const limit = query.limit && /^\d{1,3}$/.test(query.limit) ? Math.min(200, Math.max(1, Number(query.limit))) : undefined
     const filter: QueueFilter = { queue: isQueue(query.queue) ? query.queue : 'pending', article: filterText(query.article), q: filterText(query.q), limit }
@@ -76,17 +76,17 @@ export const adminCommentPages = new Hono<AppEnv>()
       self: queueUrl(filter, cursor ? { cursor: encodeCursor(cursor) } : {}),
     })
   }))
-  .get('/admin/comments/:id', page('moderator', async (c, session) => {
+  .get('/comments/:id', page('moderator', async (c, session) => {
     const notice = noticeFor(c.req.query('done'), c.req.query('n'))
     return renderDetails(c, session, commentId(c), { from: localAdminPath(c.req.query('from')) ?? '/admin', notice: notice ? { text: notice } : undefined })
   }))
-  .get('/admin/comments/:id/delete', page('moderator', async (c, session) => {
+  .get('/comments/:id/delete', page('moderator', async (c, session) => {
     const { deps } = c.env
     const details = await commentDetails(deps.db, deps.secrets, commentId(c), 0)
     if (!details) throw commentNotFound()
     return deleteConfirmPage(session, details.comment, localAdminPath(c.req.query('from')) ?? '/admin')
   }))
-  .post('/admin/comments/bulk', action('moderator', async (c, session, form) => {
+  .post('/comments/bulk', action('moderator', async (c, session, form) => {
     const back = localAdminPath(form.text('back')) ?? '/admin'
     const status = form.text('status')
     const ids = form.list('ids').map(toId).filter((id): id is number => id !== undefined)
@@ -96,7 +96,7 @@ export const adminCommentPages = new Hono<AppEnv>()
     const updated = await bulkModerate(moderationContext(c), ids, status)
     return c.redirect(withNotice(back, status, updated), 303)
   }))
-  .post('/admin/comments/:id/status', action('moderator', async (c, session, form) => {
+  .post('/comments/:id/status', action('moderator', async (c, session, form) => {
     const id = commentId(c)
     const status = form.text('status')
     const back = localAdminPath(form.text('back')) ?? commentUrl(id)
@@ -104,12 +104,12 @@ export const adminCommentPages = new Hono<AppEnv>()
     await moderateComment(moderationContext(c), id, { status })
     return c.redirect(withNotice(back, status), 303)
   }))
-  .post('/admin/comments/:id/keep', action('moderator', async (c, _session, form) => {
+  .post('/comments/:id/keep', action('moderator', async (c, _session, form) => {
     const id = commentId(c)
     await dismissReports(moderationContext(c), id)
     return c.redirect(withNotice(localAdminPath(form.text('back')) ?? commentUrl(id), 'kept'), 303)
   }))
-  .post('/admin/comments/:id/edit', action('moderator', async (c, session, form) => {
+  .post('/comments/:id/edit', action('moderator', async (c, session, form) => {
     const id = commentId(c)
     const back = localAdminPath(form.text('back'))
     const body = form.text('body') ?? ''
@@ -120,7 +120,7 @@ export const adminCommentPages = new Hono<AppEnv>()
     }
     return c.redirect(withNotice(back ?? commentUrl(id), 'edited'), 303)
   }))
-  .post('/admin/comments/:id/reply', action('moderator', async (c, session, form) => {
+  .post('/comments/:id/reply', action('moderator', async (c, session, form) => {
     const id = commentId(c)
     const back = localAdminPath(form.text('back'))
     const body = form.text('body') ?? ''
@@ -131,7 +131,7 @@ export const adminCommentPages = new Hono<AppEnv>()
     }
     return c.redirect(withNotice(back ?? commentUrl(id), 'replied'), 303)
   }))
-  .post('/admin/comments/:id/delete', action('moderator', async (c, _session, form) => {
+  .post('/comments/:id/delete', action('moderator', async (c, _session, form) => {
     await deleteComment(moderationContext(c), commentId(c))
     return c.redirect(withNotice(localAdminPath(form.text('back')) ?? '/admin', 'deleted'), 303)
   }))

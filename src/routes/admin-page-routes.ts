@@ -20,12 +20,12 @@ import { adminSitePages } from './admin-site-pages.js'
 
 /** Sign-in and sign-out: the dashboard's own plumbing (its script and stylesheet: client-file-routes). */
 const adminSessionPages = new Hono<AppEnv>()
-  .get('/admin/login', async (c) => {
+  .get('/login', async (c) => {
     const next = localAdminPath(c.req.query('next'))
     if (await pageSession(c)) return c.redirect(next ?? '/admin', 303)
     return loginPage({ next, notice: c.req.query('done') === 'signed-out' ? 'You are signed out.' : undefined })
   })
-  .post('/admin/login', async (c) => {
+  .post('/login', async (c) => {
     const { deps } = c.env
     // No session yet, so no CSRF token: the same-origin check alone keeps other sites from signing someone in.
     if (!fromOwnOrigin(c)) return messagePage({ status: 403, title: 'Refused', message: 'Sign in from this dashboard\'s own page.', link: { href: '/admin/login', text: 'Sign in' } })
@@ -52,7 +52,7 @@ const adminSessionPages = new Hono<AppEnv>()
       return response
     }
   })
-  .post('/admin/logout', action('moderator', async (c) => {
+  .post('/logout', action('moderator', async (c) => {
     const token = readSessionCookie(c)
     if (token) await endSession(c.env.deps.db, token)
     clearSessionCookie(c)
@@ -65,12 +65,12 @@ const adminSessionPages = new Hono<AppEnv>()
  * API's session cookie, and guards its forms with a CSRF token and the API's same-origin check.
  */
 export const adminPageRoutes = new Hono<AppEnv>()
-  .use('/admin/*', deadline())
-  .use('/admin/*', limitBody(MAX_BODY_BYTES, (error) => messagePage({ status: error.status, title: 'Too large', message: error.detail })))
+  .use('/*', deadline())
+  .use('/*', limitBody(MAX_BODY_BYTES, (error) => messagePage({ status: error.status, title: 'Too large', message: error.detail })))
   .route('/', adminSessionPages)
   .route('/', adminCommentPages)
   .route('/', adminSitePages)
-  .all('/admin/*', async (c) => messagePage({ status: 404, title: 'Not found', message: 'Nothing is here.', session: await pageSession(c) }))
+  .all('/*', async (c) => messagePage({ status: 404, title: 'Not found', message: 'Nothing is here.', session: await pageSession(c) }))
 
 // Pages answer errors as pages: the one classifier (shared with the API) names and logs them, this shows them.
 adminPageRoutes.onError(async (thrown, c) => {

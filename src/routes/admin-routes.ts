@@ -83,7 +83,7 @@ const updateModeratorRoute = createRoute({
   responses: { 200: jsonContent('Changed', z.object({ moderator: ModeratorSchema })), ...authProblems, 404: problem('No such moderator'), 422: problem('Invalid change') },
 })
 
-export const adminRoutes = new OpenApiRoutes<AppEnv>()
+export const adminRoutes = new OpenApiRoutes<AppEnv>('/api/v1/admin')
   .openapi(getSettingsRoute, async (c) => {
     c.env.deps.settings.invalidate()
     return c.json((await c.env.deps.settings.get(c.env.deps.db)).values, 200, { 'Cache-Control': 'no-store' })

@@ -44,7 +44,7 @@ const typedOf = (form: PostedForm, names: string[]) => Object.fromEntries(names.
 
 /** Articles for every moderator; settings, moderators and the audit log for admins. */
 export const adminSitePages = new Hono<AppEnv>()
-  .get('/admin/articles', page('moderator', async (c, session) => {
+  .get('/articles', page('moderator', async (c, session) => {
     const { deps } = c.env
     const cursor = idCursor(c.req.query('cursor'))
     const [result, settings] = await Promise.all([listArticles(deps.db, cursor, PAGE), deps.settings.get(deps.db)])
@@ -55,19 +55,19 @@ export const adminSitePages = new Hono<AppEnv>()
       notice: noticeFor(c.req.query('done'), undefined), self: cursor === null ? '/admin/articles' : `/admin/articles?cursor=${cursor}`,
     })
   }))
-  .post('/admin/articles/state', action('moderator', async (c, session, form) => {
+  .post('/articles/state', action('moderator', async (c, session, form) => {
     const key = form.text('key') ?? ''
     const open = form.text('open') === 'true'
     if (!articleKeyPattern.test(key)) return messagePage({ status: 422, title: 'No such article', message: 'That is not an article key.', session })
     await putArticle(moderationContext(c), key, { open }, null) // no URL: nothing to check it against
     return c.redirect(withNotice(localAdminPath(form.text('back')) ?? '/admin/articles', open ? 'opened' : 'closed'), 303)
   }))
-  .get('/admin/settings', page('admin', async (c, session) => {
+  .get('/settings', page('admin', async (c, session) => {
     const { deps } = c.env
     deps.settings.invalidate()
     return settingsPage({ session, values: (await deps.settings.get(deps.db)).values, notice: noticeOf(noticeFor(c.req.query('done'), undefined)) })
   }))
-  .post('/admin/settings', action('admin', async (c, session, form) => {
+  .post('/settings', action('admin', async (c, session, form) => {
     const { deps } = c.env
     const { patch, errors } = readSettingsForm((name) => form.text(name))
     const checked = settingsPatchSchema.safeParse(patch)
@@ -91,8 +91,8 @@ export const adminSitePages = new Hono<AppEnv>()
     }
     return c.redirect('/admin/settings?done=settings', 303)
   }))
-  .get('/admin/moderators', page('admin', async (c, session) => renderModerators(c, session, { notice: noticeOf(noticeFor(c.req.query('done'), undefined)) })))
-  .post('/admin/moderators', action('admin', async (c, session, form) => {
+  .get('/moderators', page('admin', async (c, session) => renderModerators(c, session, { notice: noticeOf(noticeFor(c.req.query('done'), undefined)) })))
+  .post('/moderators', action('admin', async (c, session, form) => {
     const role = form.text('role') === 'admin' ? 'admin' : 'moderator'
     try {
       await addModerator(c.env.deps, session.moderator.id, { email: form.text('email') ?? '', name: form.text('name') ?? '', role, password: form.text('password') ?? '' })
@@ -102,7 +102,7 @@ export const adminSitePages = new Hono<AppEnv>()
     }
     return c.redirect('/admin/moderators?done=moderator-added', 303)
   }))
-  .post('/admin/moderators/:id', action('admin', async (c, session, form) => {
+  .post('/moderators/:id', action('admin', async (c, session, form) => {
     const id = toId(c.req.param('id') ?? '')
     const target = id === undefined ? undefined : (await listModerators(c.env.deps.db)).find((m) => m.id === id)
     if (id === undefined || !target) throw new AppError('not_found', 'There is no such moderator.')
@@ -128,7 +128,7 @@ export const adminSitePages = new Hono<AppEnv>()
     }
     return c.redirect('/admin/moderators?done=moderator-saved', 303)
   }))
-  .get('/admin/log', page('admin', async (c, session) => {
+  .get('/log', page('admin', async (c, session) => {
     const cursor = idCursor(c.req.query('cursor'))
     const result = await listLog(c.env.deps.db, cursor, PAGE)
     return logPage({ session, entries: result.entries, nextCursor: result.next === null ? null : String(result.next), paged: cursor !== null })

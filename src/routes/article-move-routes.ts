@@ -26,7 +26,7 @@ const moveRoute = createRoute({
   },
 })
 
-export const articleMoveRoutes = new OpenApiRoutes<AppEnv>()
+export const articleMoveRoutes = new OpenApiRoutes<AppEnv>('/api/v1/moderation')
   .openapi(moveRoute, async (c) => {
     const { deps } = c.env
     const now = deps.clock()

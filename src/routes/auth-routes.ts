@@ -56,7 +56,7 @@ const meRoute = createRoute({
   responses: { 200: { ...jsonContent('The moderator', z.object({ moderator: ModeratorSchema })), headers: noStore }, ...authProblems },
 })
 
-export const authRoutes = new OpenApiRoutes<AppEnv>()
+export const authRoutes = new OpenApiRoutes<AppEnv>('/api/v1/auth')
   .openapi(loginRoute, async (c) => {
     const { deps } = c.env
     const { email, password } = c.req.valid('json')

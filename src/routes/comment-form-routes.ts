@@ -109,4 +109,4 @@ async function handleForm(c: Context<AppEnv>): Promise<Response> {
 }
 
 /** POST /comment-form: a drop-in target for WordPress's own comment form, no JavaScript needed. */
-export const commentFormRoutes = new Hono<AppEnv>().post('/comment-form', handleForm)
+export const commentFormRoutes = new Hono<AppEnv>().post('/', handleForm)

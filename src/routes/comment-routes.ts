@@ -68,7 +68,7 @@ const deleteRoute = createRoute({
 })
 
 
-export const commentRoutes = new OpenApiRoutes<AppEnv>()
+export const commentRoutes = new OpenApiRoutes<AppEnv>('/api/v1/comments')
   .openapi(getRoute, async (c) => {
     const { deps } = c.env
     const id = parseCommentId(c.req.valid('param').id)

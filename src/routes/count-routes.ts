@@ -2,7 +2,7 @@ import * as z from 'zod/mini'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { validationError } from '../errors.js'
-import { cachedReadResponse, keepableKey, publicReadHeaders } from '../http/cached-read.js'
+import { cachedRead } from '../http/cached-read.js'
 import { articleKeyPattern } from '../articles/articles.js'
 import { articleCounts } from '../comments/article-counts.js'
 import { cachedReadHeaders, countSchema, ifNoneMatchHeader, problem } from './schemas.js'
@@ -27,16 +27,16 @@ const countsRoute = createRoute({
   },
 })
 
-export const countRoutes = new OpenApiRoutes<AppEnv>().openapi(countsRoute, async (c) => {
+export const countRoutes = new OpenApiRoutes<AppEnv>('/api/v1/counts').openapi(countsRoute, async (c) => {
   const { deps } = c.env
   const keys = [...new Set(c.req.valid('query').keys.split(',').filter((key) => key !== ''))]
   const fault = keys.length === 0 ? 'required' : keys.length > MAX_KEYS ? 'too_long' : keys.every((key) => articleKeyPattern.test(key)) ? undefined : 'invalid_format'
   if (fault) throw validationError([{ field: 'keys', code: fault, message: `Give 1-${MAX_KEYS} article keys, separated by commas.` }])
-  // Answered from the read cache before here when it held these counts (readCacheHit); kept below for next time.
-  const cacheKey = deps.readCache && keepableKey(c, { keys: keys.join(',') })
-  const ticket = deps.readCache?.begin() ?? -1
-  const { counts, etag } = await articleCounts(deps.db, keys)
-  const read = { body: JSON.stringify({ counts }), etag, articles: keys, expiresAt: Infinity }
-  if (cacheKey) deps.readCache?.put(ticket, cacheKey, read)
-  return cachedReadResponse(c, read, publicReadHeaders(c))
+  return cachedRead(c, {
+    canonical: { keys: keys.join(',') },
+    read: async () => {
+      const { counts, etag } = await articleCounts(deps.db, keys)
+      return { body: JSON.stringify({ counts }), etag, articles: keys, expiresAt: Infinity }
+    },
+  })
 })

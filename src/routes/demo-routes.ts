@@ -92,4 +92,4 @@ ${form}
 }
 
 /** The demo: one article, with the widget (/demo) and with WordPress's plain form (/demo/plain). */
-export const demoRoutes = new Hono<AppEnv>().get('/demo', demoPage).get(PLAIN, plainPage)
+export const demoRoutes = new Hono<AppEnv>().get('/', demoPage).get('/plain', plainPage)

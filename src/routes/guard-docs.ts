@@ -1,14 +1,15 @@
 import type * as core from 'zod/v4/core'
 import type { ModeratorRole } from '../db/schema.js'
-import { IMPORT_PATH } from '../http/import-body.js'
 import type { ResponseConfig, RouteDoc } from '../openapi/openapi-routes.js'
 import { moderatorSecurity } from '../openapi/security-schemes.js'
 import { problems } from './schemas.js'
 
-/** A path prefix and the role every route under it needs (app.ts mounts `requireRole` by it). */
-export interface RoleGuard {
-  prefix: string
-  role: ModeratorRole
+/** The guards app.ts's route table puts in front of a group's routes, as the document tells them. */
+export interface GroupGuards {
+  /** Every route needs a signed-in moderator of at least this role (`requireRole`). */
+  role?: ModeratorRole
+  /** Writes take a JSON body under 1 MiB, refused with 400/413/415 otherwise. */
+  jsonBody?: boolean
 }
 
 /** Checks that only describe (`z.describe`, `z.meta`): they refuse nothing. */
@@ -39,18 +40,17 @@ const validates = (route: RouteDoc) => {
 }
 
 /**
- * A route as the whole app answers it: what app.ts's middleware adds to the route's own responses
+ * A route as the whole app answers it: what the guards of its group in app.ts add to the route's own responses
  * (the body guards' 400/413/415 on API writes, the role guards' security and 401/403, the
  * validation's 422, the error handler's 500 and 503). Where a route documents a status itself,
  * its own description stands.
  */
-export function withGuards(route: RouteDoc, roles: readonly RoleGuard[]): RouteDoc {
-  const guard = roles.find(({ prefix }) => route.path.startsWith(prefix))
-  const jsonWrite = route.path.startsWith('/api/') && ['post', 'put', 'patch'].includes(route.method) && route.path !== IMPORT_PATH
+export function withGuards(route: RouteDoc, { role, jsonBody = false }: GroupGuards): RouteDoc {
+  const jsonWrite = jsonBody && ['post', 'put', 'patch'].includes(route.method)
   const added: Record<number, ResponseConfig> = { 500: problems.internalError }
   if (jsonWrite) Object.assign(added, { 400: problems.malformedJson, 413: problems.payloadTooLarge, 415: problems.unsupportedMediaType })
-  if (guard) Object.assign(added, { 401: problems.unauthenticated, 403: problems.forbidden })
+  if (role) Object.assign(added, { 401: problems.unauthenticated, 403: problems.forbidden })
   if (validates(route)) added[422] = problems.invalidRequest
   if (route.database !== false) added[503] = problems.unavailable
-  return { ...route, security: route.security ?? (guard ? moderatorSecurity(guard.role) : []), responses: { ...added, ...route.responses } }
+  return { ...route, security: route.security ?? (role ? moderatorSecurity(role) : []), responses: { ...added, ...route.responses } }
 }

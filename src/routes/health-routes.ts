@@ -29,7 +29,7 @@ const readyRoute = createRoute({
   },
 })
 
-export const healthRoutes = new OpenApiRoutes<AppEnv>()
+export const healthRoutes = new OpenApiRoutes<AppEnv>('')
   .openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200, { 'Cache-Control': 'no-store' }))
   .openapi(readyRoute, async (c) => {
     try {

@@ -98,8 +98,8 @@ const exportRoute = createRoute({
   },
 })
 
-export const importExportRoutes = new OpenApiRoutes<AppEnv>()
-  .openapi(importRoute, async (c) => {
+/** POST /api/v1/admin/import, mounted on its own: a streamed file, not a JSON body under 1 MiB. */
+export const importRoutes = new OpenApiRoutes<AppEnv>(IMPORT_PATH).openapi(importRoute, async (c) => {
     const { deps } = c.env
     const { importer, config } = deps
     if (!importer) {
@@ -129,7 +129,8 @@ export const importExportRoutes = new OpenApiRoutes<AppEnv>()
       throw new AppError('validation_failed', message, { errors: [{ field: 'body', code, message }] })
     }
   })
-  .openapi(exportRoute, async (c) => {
+
+export const exportRoutes = new OpenApiRoutes<AppEnv>('/api/v1/admin').openapi(exportRoute, async (c) => {
     const { deps } = c.env
     const format = c.req.valid('query').format
     const now = deps.clock()

@@ -83,7 +83,7 @@ const logRoute = createRoute({
   },
 })
 
-export const moderationArticleRoutes = new OpenApiRoutes<AppEnv>()
+export const moderationArticleRoutes = new OpenApiRoutes<AppEnv>('/api/v1/moderation')
   .openapi(putArticleRoute, async (c) => {
     const ctx = moderationContext(c)
     const settings = (await c.env.deps.settings.get(ctx.db)).values

@@ -120,7 +120,7 @@ async function shaped(c: Context<AppEnv>, id: number) {
   return comment
 }
 
-export const moderationRoutes = new OpenApiRoutes<AppEnv>()
+export const moderationRoutes = new OpenApiRoutes<AppEnv>('/api/v1/moderation')
   .openapi(queueRoute, async (c) => {
     const query = c.req.valid('query')
     const cursor = query.cursor ? decodeCursor(query.cursor) : null

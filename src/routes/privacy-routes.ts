@@ -38,7 +38,7 @@ const eraseRoute = createRoute({
   },
 })
 
-export const privacyRoutes = new OpenApiRoutes<AppEnv>()
+export const privacyRoutes = new OpenApiRoutes<AppEnv>('/api/v1/admin')
   .openapi(exportRoute, async (c) => {
     const { deps } = c.env
     const { email } = c.req.valid('query')

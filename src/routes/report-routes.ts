@@ -26,7 +26,7 @@ const reportRoute = createRoute({
   },
 })
 
-export const reportRoutes = new OpenApiRoutes<AppEnv>().openapi(reportRoute, async (c) => {
+export const reportRoutes = new OpenApiRoutes<AppEnv>('/api/v1/comments').openapi(reportRoute, async (c) => {
   const ctx = await commentContext(c)
   checkOrigin(c, ctx)
   const { reason, note } = c.req.valid('json')

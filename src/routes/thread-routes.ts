@@ -4,8 +4,8 @@ import type { AppEnv } from '../app-env.js'
 import { named } from '../openapi/schema-names.js'
 import { AppError, validationError } from '../errors.js'
 import { MAX_ID } from '../db/max-id.js'
-import { checkOrigin, commentContext, etagMatches } from '../http/request-context.js'
-import { keepableKey, publicReadHeaders } from '../http/cached-read.js'
+import { checkOrigin, commentContext } from '../http/request-context.js'
+import { cachedRead } from '../http/cached-read.js'
 import { currentThreadEtag, readThread } from '../comments/read-thread.js'
 import { decodeCursor, encodeCursor } from '../comments/thread-shape.js'
 import { submitComment } from '../comments/submit-comment.js'
@@ -98,7 +98,7 @@ const submitRoute = createRoute({
   },
 })
 
-export const threadRoutes = new OpenApiRoutes<AppEnv>()
+export const threadRoutes = new OpenApiRoutes<AppEnv>('/api/v1/articles')
   .openapi(threadRoute, async (c) => {
     const { deps } = c.env
     const { key } = c.req.valid('param')
@@ -106,20 +106,15 @@ export const threadRoutes = new OpenApiRoutes<AppEnv>()
     const cursor = query.cursor ? decodeCursor(query.cursor) : null
     if (cursor === undefined) throw validationError([{ field: 'cursor', code: 'invalid_cursor', message: 'The cursor is not one this API gave out.' }])
     const now = deps.clock()
-    const headers = publicReadHeaders(c)
-    // Answered from the read cache before here when it held this page (readCacheHit); kept below for next time.
-    const cacheKey = deps.readCache && keepableKey(c, { limit: query.limit, order: query.order, cursor: cursor ? encodeCursor(cursor) : undefined })
-    const ticket = deps.readCache?.begin() ?? -1
-    const settings = await deps.settings.get(deps.db)
-    const ifNoneMatch = c.req.header('if-none-match')
-    if (ifNoneMatch) {
-      const etag = await currentThreadEtag(deps.db, key, settings, now)
-      if (etagMatches(ifNoneMatch, etag)) return c.body(null, 304, { ...headers, ETag: etag })
-    }
-    const { page, etag, closesAt } = await readThread(deps.db, { key, limit: query.limit, order: query.order, cursor }, settings, now)
-    const body = JSON.stringify(page)
-    if (cacheKey) deps.readCache?.put(ticket, cacheKey, { body, etag, articles: [key], expiresAt: closesAt })
-    return c.body(body, 200, { ...headers, ETag: etag, 'Content-Type': 'application/json' })
+    const settings = () => deps.settings.get(deps.db)
+    return cachedRead(c, {
+      canonical: { limit: query.limit, order: query.order, cursor: cursor ? encodeCursor(cursor) : undefined },
+      currentEtag: async () => currentThreadEtag(deps.db, key, await settings(), now),
+      read: async () => {
+        const { page, etag, closesAt } = await readThread(deps.db, { key, limit: query.limit, order: query.order, cursor }, await settings(), now)
+        return { body: JSON.stringify(page), etag, articles: [key], expiresAt: closesAt }
+      },
+    })
   })
   .openapi(submitRoute, async (c) => {
     const ctx = await commentContext(c)

@@ -70,7 +70,7 @@ const deleteRoute = createRoute({
 
 const notFound = () => new AppError('not_found', 'There is no such webhook.')
 
-export const webhookRoutes = new OpenApiRoutes<AppEnv>()
+export const webhookRoutes = new OpenApiRoutes<AppEnv>('/api/v1/admin')
   .openapi(listRoute, async (c) => c.json({ webhooks: await listWebhooks(c.env.deps.db) }, 200, { 'Cache-Control': 'no-store' }))
   .openapi(createWebhookRoute, async (c) => {
     const { deps } = c.env

@@ -1,4 +1,5 @@
 import { etagMatches } from '../http/request-context.js'
+import { isCacheableRead } from '../http/cacheable-reads.js'
 
 /** The part of the Workers Cache API (`caches.default`) used here. */
 export interface EdgeCacheStore {
@@ -10,8 +11,6 @@ interface WaitUntil {
   waitUntil(promise: Promise<unknown>): void
 }
 
-// Only public reads whose answer depends on nothing but the URL, the Origin and the database.
-const CACHEABLE_PATH = /^\/api\/v1\/(?:articles\/[^/]+\/comments|counts)$/
 const PUBLIC_MAX_AGE = /^public, max-age=([1-9]\d*)$/
 // When the app began making the stored copy (ms). The copy's age counts from here, not from the put,
 // so nothing it shows outlives the max-age it advertised; stripped before a reader sees it.
@@ -64,7 +63,7 @@ export async function edgeCached(
   fetchApp: (request: Request) => Promise<Response>,
 ): Promise<Response> {
   const url = new URL(request.url)
-  if (!store || request.method !== 'GET' || request.headers.has('authorization') || !CACHEABLE_PATH.test(url.pathname)) {
+  if (!store || request.method !== 'GET' || request.headers.has('authorization') || !isCacheableRead(url.pathname)) {
     return fetchApp(request)
   }
   const key = cacheKey(request, url)
