@@ -6,9 +6,21 @@
  * - a file in the base, domain or presentation layers that imports `hono` or src/http/: rules
  *   throw AppError (src/errors.ts) and know nothing of requests.
  * Type-only imports count: a type is as much a dependency to a reader as a value.
+ *
+ * It also keeps one way to write HTML (issue 15 §6): src/pages/html.ts is the only place that
+ * escapes, and markup is written only in its `html` template. It fails on
+ * - `escapeHtml` in any other file (a hand escape, or a second escaper of that name);
+ * - a template that is not tagged `html`, with a `${…}`, whose text holds markup (`<p>${name}</p>`);
+ * - `+` joining a string with markup to anything but plain strings (`'<p>' + name + '</p>'`), and
+ *   `+=` appending markup;
+ * - `.replace()` putting markup in with a replacement string (escape-then-substitute, as the
+ *   API docs page once did).
+ * Markup is a tag (`<p`, `</p`, `<a href`), a comment or a doctype in the string's text. Two
+ * files write markup that is not a page, each with its own escaper, and are exempt below.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
+import ts from 'typescript'
 
 const layers: [name: string, units: string[]][] = [
   ['base', ['errors.ts', 'logger.ts', 'logged-error.ts', 'config.ts', 'zod-issues.ts', 'cancel-decompression.ts', 'db', 'crypto', 'net', 'sources', 'audit', 'settings']],
@@ -60,6 +72,52 @@ for (const file of sources(root)) {
     if (!edges.has(from)) edges.set(from, new Set())
     edges.get(from)?.add(to)
   }
+}
+
+// One way to write HTML: see the header. The template module itself is exempt from every rule.
+const template = join(root, 'pages/html.ts')
+// Markup that is no page, exempt from the markup rules (not from the escapeHtml one).
+const notPages = new Set([
+  // The sanitizer: it makes the stored comment HTML that pages pass through `trusted`.
+  'comments/render-body.ts',
+  // WordPress's export format is XML, escaped by its own xmlText and cdata.
+  'exports/wxr-export.ts',
+])
+const markup = /<\/?[a-z][a-z0-9-]*[\s/>]|<!--|<!doctype/i
+const isPlainString = (node: ts.Node): node is ts.StringLiteral | ts.NoSubstitutionTemplateLiteral =>
+  ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)
+const isPlus = (node: ts.Node): node is ts.BinaryExpression => ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken
+/** The operands of a chain of `+`: `'<p>' + name + '</p>'` is three. */
+const summands = (node: ts.Expression): ts.Expression[] => (isPlus(node) ? [...summands(node.left), ...summands(node.right)] : [node])
+const isMarkup = (node: ts.Node) => isPlainString(node) && markup.test(node.text)
+for (const file of sources(root)) {
+  if (file === template) continue
+  const name = relative(root, file)
+  const text = readFileSync(file, 'utf8')
+  for (const match of text.matchAll(/\bescapeHtml\b/g)) {
+    const line = text.slice(0, match.index).split('\n').length
+    problems.push(`${name}:${line}: escapeHtml outside src/pages/html.ts; build the markup with its html template`)
+  }
+  if (notPages.has(name)) continue
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true)
+  const at = (node: ts.Node) => `${name}:${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1}`
+  const visit = (node: ts.Node): void => {
+    if (ts.isTemplateExpression(node)) {
+      const tagged = ts.isTaggedTemplateExpression(node.parent) && ts.isIdentifier(node.parent.tag) && node.parent.tag.text === 'html'
+      const parts = [node.head.text, ...node.templateSpans.map((span) => span.literal.text)]
+      if (!tagged && parts.some((part) => markup.test(part))) problems.push(`${at(node)}: markup in a template not tagged html (its values go in unescaped)`)
+    } else if (isPlus(node) && !isPlus(node.parent)) {
+      const all = summands(node)
+      if (all.some(isMarkup) && !all.every(isPlainString)) problems.push(`${at(node)}: markup joined to a value with + (unescaped); use the html template`)
+    } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusEqualsToken && summands(node.right).some(isMarkup)) {
+      problems.push(`${at(node)}: markup appended with += ; build it with the html template`)
+    } else if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && /^replace(All)?$/.test(node.expression.name.text)) {
+      const replacement = node.arguments[1]
+      if (replacement && isMarkup(replacement)) problems.push(`${at(node)}: markup put in by .replace(); build it with the html template`)
+    }
+    ts.forEachChild(node, visit)
+  }
+  visit(source)
 }
 
 // Cycles between units: Tarjan's strongly connected components, each of more than one unit.

@@ -1,5 +1,5 @@
 import type { ListedArticle } from '../moderation/moderated-articles.js'
-import { html, safeHref } from './html.js'
+import { html, safeHref } from '../pages/html.js'
 import { adminPage, csrfField, type LayoutSession } from './layout.js'
 import { queueUrl } from './admin-urls.js'
 

@@ -1,7 +1,7 @@
 import type { FieldError } from '../errors.js'
 import type { ModComment } from '../moderation/mod-comment.js'
 import type { ThreadEntry } from '../moderation/comment-details.js'
-import { html, safeHref, trusted, type SafeHtml } from './html.js'
+import { html, safeHref, trusted, type SafeHtml } from '../pages/html.js'
 import { adminPage, csrfField, type LayoutSession } from './layout.js'
 import { commentUrl } from './admin-urls.js'
 import { badge, fieldError, keepButton, statusButtons, when } from './comment-parts.js'

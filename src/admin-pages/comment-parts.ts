@@ -1,6 +1,6 @@
 import type { CommentStatus } from '../db/schema.js'
 import type { FieldError } from '../errors.js'
-import { html, type SafeHtml } from './html.js'
+import { html, type SafeHtml } from '../pages/html.js'
 
 /** A time as moderators read it, unambiguous across time zones. */
 export function when(iso: string): SafeHtml {

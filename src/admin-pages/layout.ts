@@ -1,6 +1,6 @@
 import { htmlPage } from '../pages/html-page.js'
 import type { ModeratorRow } from '../auth/moderator-accounts.js'
-import { html, type HtmlValue, type SafeHtml } from './html.js'
+import { html, type HtmlValue, type SafeHtml } from '../pages/html.js'
 
 export type Section = 'comments' | 'articles' | 'settings' | 'moderators' | 'log'
 
@@ -78,12 +78,12 @@ ${notice}${options.body}
 <p class="hint js-only">Press <kbd>?</kbd> for keyboard shortcuts.</p>
 </main>
 ${help}`
-  return htmlPage({ title: `${options.title} · Parley`, body: body.markup, stylesheets: ['/admin/admin.css'], scripts: ['/admin/admin.js'], status: options.status ?? 200 })
+  return htmlPage({ title: `${options.title} · Parley`, body, stylesheets: ['/admin/admin.css'], scripts: ['/admin/admin.js'], status: options.status ?? 200 })
 }
 
 /** A page outside the signed-in layout (login), with the same look. */
 export function plainPage(title: string, body: SafeHtml, status = 200): Response {
-  return htmlPage({ title: `${title} · Parley`, body: html`<main class="narrow">${body}</main>`.markup, stylesheets: ['/admin/admin.css'], status })
+  return htmlPage({ title: `${title} · Parley`, body: html`<main class="narrow">${body}</main>`, stylesheets: ['/admin/admin.css'], status })
 }
 
 /** A short message: an error, a refusal. Signed-in visitors keep their navigation. */

@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from './html.js'
+import { html, type SafeHtml } from '../pages/html.js'
 
 /** A field's name as words: `maxLinks` → "max links"; an id names what it points at (`parentId` → "parent"). */
 function label(key: string): string {

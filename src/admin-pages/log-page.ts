@@ -1,5 +1,5 @@
 import type { LogEntry } from '../audit/audit-log.js'
-import { html } from './html.js'
+import { html } from '../pages/html.js'
 import { adminPage, type LayoutSession } from './layout.js'
 import { commentUrl } from './admin-urls.js'
 import { when } from './comment-parts.js'

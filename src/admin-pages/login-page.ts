@@ -1,4 +1,4 @@
-import { html } from './html.js'
+import { html } from '../pages/html.js'
 import { plainPage } from './layout.js'
 
 export interface LoginView {

@@ -1,6 +1,6 @@
 import type { ModComment } from '../moderation/mod-comment.js'
 import type { QueueCounts } from '../moderation/moderation-queue.js'
-import { html, safeHref, trusted, type SafeHtml } from './html.js'
+import { html, safeHref, trusted, type SafeHtml } from '../pages/html.js'
 import { adminPage, csrfField, type LayoutSession } from './layout.js'
 import { QUEUES, commentUrl, queueUrl, type Queue, type QueueFilter } from './admin-urls.js'
 import { badge, bulkButtons, keepButton, statusButtons, when } from './comment-parts.js'

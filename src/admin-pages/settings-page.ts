@@ -1,6 +1,6 @@
 import type { FieldError } from '../errors.js'
 import type { Settings } from '../settings/settings-schema.js'
-import { html, type SafeHtml } from './html.js'
+import { html, type SafeHtml } from '../pages/html.js'
 import { adminPage, csrfField, type LayoutSession } from './layout.js'
 import { fieldError } from './comment-parts.js'
 import { SETTING_GROUPS, formValue, type SettingField } from './settings-form.js'

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../pages/html-page.js'
+import { html, joinHtml, type SafeHtml } from '../pages/html.js'
 import { avatarCss } from '../widget/avatar-palette.js'
 
 /** The demo's article: a fixed key, registered by its first comment as API.md allows. */
@@ -15,13 +15,13 @@ export const demoArticle = {
 } as const
 
 /** The article as the page shows it, above its comments. */
-export function demoArticleHtml(links: string): string {
-  return `<header class="site"><a href="/demo">The Harbour Street Gazette</a></header>
+export function demoArticleHtml(links: SafeHtml): SafeHtml {
+  return html`<header class="site"><a href="/demo">The Harbour Street Gazette</a></header>
 <main>
 <article class="post">
-<h1>${escapeHtml(demoArticle.title)}</h1>
-<p class="byline">${escapeHtml(demoArticle.byline)}</p>
-${demoArticle.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
+<h1>${demoArticle.title}</h1>
+<p class="byline">${demoArticle.byline}</p>
+${joinHtml(demoArticle.paragraphs.map((p) => html`<p>${p}</p>`), '\n')}
 </article>
 <p class="switch">${links}</p>`
 }

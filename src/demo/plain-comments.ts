@@ -1,4 +1,4 @@
-import { escapeHtml } from '../pages/html-page.js'
+import { html, joinHtml, safeHref, trusted, type SafeHtml } from '../pages/html.js'
 import type { PublicComment, ThreadComment } from '../comments/comment-row.js'
 import { avatarIndex } from '../widget/avatar-palette.js'
 
@@ -14,29 +14,31 @@ export interface PlainThreadOptions {
 }
 
 function initial(name: string): string {
-  return escapeHtml((Array.from(name.trim())[0] ?? '?').toUpperCase())
+  return (Array.from(name.trim())[0] ?? '?').toUpperCase()
 }
 
 /** One comment in the markup of WordPress's html5 comment list (wp_list_comments). */
-function commentHtml(c: ThreadComment, options: PlainThreadOptions): string {
-  const children = c.replies.length ? `\n<ol class="children">\n${c.replies.map((r) => commentHtml(r, options)).join('\n')}\n</ol>` : ''
+function commentHtml(c: ThreadComment, options: PlainThreadOptions): SafeHtml {
+  const children = c.replies.length ? html`\n<ol class="children">\n${joinHtml(c.replies.map((r) => commentHtml(r, options)), '\n')}\n</ol>` : ''
   if (c.removed) {
-    return `<li id="comment-${c.id}" class="comment depth-${c.depth + 1}"><article class="comment-body"><p><em>This comment was removed.</em></p></article>${children}</li>`
+    return html`<li id="comment-${c.id}" class="comment depth-${c.depth + 1}"><article class="comment-body"><p><em>This comment was removed.</em></p></article>${children}</li>`
   }
-  const name = escapeHtml(c.author.name)
-  const author = c.author.url ? `<a href="${escapeHtml(c.author.url)}" class="url" rel="external nofollow ugc">${name}</a>` : name
+  const name = c.author.name
+  // Stored URLs are http(s), checked on write; checked again here, as the dashboard does.
+  const url = safeHref(c.author.url)
+  const author = url ? html`<a href="${url}" class="url" rel="external nofollow ugc">${name}</a>` : name
   const held = c.id === options.heldId
   const reply = options.open && !held
-    ? `<div class="reply"><a rel="nofollow" class="comment-reply-link" href="${escapeHtml(options.pagePath)}?replytocom=${c.id}#respond" aria-label="Reply to ${name}">Reply</a></div>`
+    ? html`<div class="reply"><a rel="nofollow" class="comment-reply-link" href="${options.pagePath}?replytocom=${c.id}#respond" aria-label="Reply to ${name}">Reply</a></div>`
     : ''
-  return `<li id="comment-${c.id}" class="comment depth-${c.depth + 1}">
+  return html`<li id="comment-${c.id}" class="comment depth-${c.depth + 1}">
 <article id="div-comment-${c.id}" class="comment-body">
 <footer class="comment-meta"><span class="avatar av${avatarIndex(c.author.avatar)}" aria-hidden="true">${initial(c.author.name)}</span>
-<div><div class="comment-author vcard"><b class="fn">${author}</b>${c.author.moderator ? ' <span class="badge">Moderator</span>' : ''} <span class="says">says:</span></div>
+<div><div class="comment-author vcard"><b class="fn">${author}</b>${c.author.moderator ? html` <span class="badge">Moderator</span>` : ''} <span class="says">says:</span></div>
 <div class="comment-metadata"><a href="#comment-${c.id}"><time datetime="${c.createdAt}">${dateFormat.format(new Date(c.createdAt))} UTC</time></a>${c.editedAt ? ' (edited)' : ''}</div>
-${held ? '<em class="comment-awaiting-moderation">Your comment is awaiting moderation.</em>' : ''}</div>
+${held ? html`<em class="comment-awaiting-moderation">Your comment is awaiting moderation.</em>` : ''}</div>
 </footer>
-<div class="comment-content">${c.html}</div>
+<div class="comment-content">${trusted(c.html)}</div>
 ${reply}
 </article>${children}
 </li>`
@@ -69,7 +71,7 @@ export function findShown(comments: ThreadComment[], id: number): ThreadComment 
 }
 
 /** The comment list, server-rendered: every name and URL escaped, each body the stored sanitized HTML. */
-export function plainThreadHtml(comments: ThreadComment[], options: PlainThreadOptions): string {
-  if (comments.length === 0) return ''
-  return `<ol class="comment-list">\n${comments.map((c) => commentHtml(c, options)).join('\n')}\n</ol>`
+export function plainThreadHtml(comments: ThreadComment[], options: PlainThreadOptions): SafeHtml {
+  if (comments.length === 0) return html``
+  return html`<ol class="comment-list">\n${joinHtml(comments.map((c) => commentHtml(c, options)), '\n')}\n</ol>`
 }

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../pages/html-page.js'
+import { html, type SafeHtml } from '../pages/html.js'
 
 export interface PlainFormOptions {
   articleKey: string
@@ -16,20 +16,20 @@ export interface PlainFormOptions {
  * hidden with a style attribute (the page's CSP allows none), and the cookie-consent checkbox is
  * left out, since POST /comment-form sets no cookies and the promise would be empty.
  */
-export function plainFormHtml(options: PlainFormOptions): string {
+export function plainFormHtml(options: PlainFormOptions): SafeHtml {
   const reply = options.replyTo
   const title = reply
-    ? `Leave a Reply to <a href="#comment-${reply.id}">${escapeHtml(reply.name)}</a> <small><a rel="nofollow" id="cancel-comment-reply-link" href="${escapeHtml(options.pagePath)}#respond">Cancel reply</a></small>`
+    ? html`Leave a Reply to <a href="#comment-${reply.id}">${reply.name}</a> <small><a rel="nofollow" id="cancel-comment-reply-link" href="${options.pagePath}#respond">Cancel reply</a></small>`
     : 'Leave a Reply'
   const turnstile = options.turnstileSiteKey
-    ? `<div class="cf-turnstile" data-sitekey="${escapeHtml(options.turnstileSiteKey)}"></div>\n`
+    ? html`<div class="cf-turnstile" data-sitekey="${options.turnstileSiteKey}"></div>\n`
     : ''
-  return `<div id="respond" class="comment-respond">
+  return html`<div id="respond" class="comment-respond">
 <h3 id="reply-title" class="comment-reply-title">${title}</h3><form action="/comment-form" method="post" id="commentform" class="comment-form"><p class="comment-notes"><span id="email-notes">Your email address will not be published.</span> <span class="required-field-message">Required fields are marked <span class="required">*</span></span></p><p class="comment-form-comment"><label for="comment">Comment <span class="required">*</span></label> <textarea id="comment" name="comment" cols="45" rows="8" maxlength="65525" required></textarea></p><p class="comment-form-author"><label for="author">Name <span class="required">*</span></label> <input id="author" name="author" type="text" value="" size="30" maxlength="245" autocomplete="name" required /></p>
 <p class="comment-form-email"><label for="email">Email <span class="required">*</span></label> <input id="email" name="email" type="email" value="" size="30" maxlength="100" aria-describedby="email-notes" autocomplete="email" required /></p>
 <p class="comment-form-url"><label for="url">Website</label> <input id="url" name="url" type="url" value="" size="30" maxlength="200" autocomplete="url" /></p>
-${turnstile}<p class="form-submit"><input name="submit" type="submit" id="submit" class="submit" value="Post Comment" /> <input type='hidden' name='comment_post_ID' value='${escapeHtml(options.articleKey)}' id='comment_post_ID' />
+${turnstile}<p class="form-submit"><input name="submit" type="submit" id="submit" class="submit" value="Post Comment" /> <input type='hidden' name='comment_post_ID' value='${options.articleKey}' id='comment_post_ID' />
 <input type='hidden' name='comment_parent' id='comment_parent' value='${reply?.id ?? 0}' />
-<input type='hidden' name='redirect_to' value='${escapeHtml(options.redirectTo)}' />
+<input type='hidden' name='redirect_to' value='${options.redirectTo}' />
 </p></form></div><!-- #respond -->`
 }

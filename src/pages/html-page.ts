@@ -1,14 +1,10 @@
-const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-
-/** Escapes text for HTML content and quoted attributes. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => escapes[char] ?? char)
-}
+import { html, styleSheet, type SafeHtml } from './html.js'
 
 /** What a page may load beyond its own nonce-bearing styles. */
 export interface PageOptions {
   title: string
-  body: string
+  /** What goes in `<body>`, built with `html` (src/pages/html.ts). */
+  body: SafeHtml
   status?: number
   css?: string
   /** Stylesheet URLs, each loaded with this response's nonce. */
@@ -28,8 +24,8 @@ export interface PageOptions {
  */
 export function htmlPage(options: PageOptions): Response {
   const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))))
-  const stylesheets = (options.stylesheets ?? []).map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}" nonce="${nonce}">\n`).join('')
-  const scripts = (options.scripts ?? []).map((src) => `<script src="${escapeHtml(src)}" nonce="${nonce}" defer></script>\n`).join('')
+  const stylesheets = (options.stylesheets ?? []).map((href) => html`<link rel="stylesheet" href="${href}" nonce="${nonce}">\n`)
+  const scripts = (options.scripts ?? []).map((src) => html`<script src="${src}" nonce="${nonce}" defer></script>\n`)
   const csp = [
     "default-src 'none'",
     `style-src 'nonce-${nonce}'`,
@@ -37,19 +33,19 @@ export function htmlPage(options: PageOptions): Response {
     ...(options.frames?.length ? [`frame-src ${options.frames.join(' ')}`] : []),
     "img-src 'self'", "form-action 'self'", "base-uri 'none'", "frame-ancestors 'none'",
   ].join('; ')
-  const html = `<!doctype html>
+  const page = html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(options.title)}</title>
-<style nonce="${nonce}">${baseCss}${options.css ?? ''}</style>
+<title>${options.title}</title>
+<style nonce="${nonce}">${styleSheet(baseCss + (options.css ?? ''))}</style>
 ${stylesheets}${scripts}</head>
 <body>
 ${options.body}
 </body>
 </html>`
-  return new Response(html, {
+  return new Response(page.markup, {
     status: options.status ?? 200,
     headers: {
       'Content-Type': 'text/html; charset=utf-8',

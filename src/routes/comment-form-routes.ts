@@ -3,7 +3,8 @@ import type { AppEnv } from '../app-env.js'
 import { AppError, validationError } from '../errors.js'
 import { MAX_ID } from '../db/max-id.js'
 import { checkOrigin, commentContext } from '../http/request-context.js'
-import { escapeHtml, htmlPage } from '../pages/html-page.js'
+import { htmlPage } from '../pages/html-page.js'
+import { html, joinHtml, type SafeHtml } from '../pages/html.js'
 import { classifyError } from '../http/classify-error.js'
 import { problemHeaders } from '../http/problem-response.js'
 import { articleKeyPattern, articleKeyRule } from '../articles/articles.js'
@@ -26,10 +27,10 @@ function allowedTarget(value: string | null | undefined, origins: string[]): URL
   }
 }
 
-function backLink(back: URL | undefined): string {
+function backLink(back: URL | undefined): SafeHtml {
   return back
-    ? `<p><a id="back" href="${escapeHtml(back.href)}">&laquo; Back</a></p>`
-    : '<p><a id="back" href="#" hidden>&laquo; Back</a></p><noscript><p>Use your browser\'s Back button to return to your comment.</p></noscript>'
+    ? html`<p><a id="back" href="${back.href}">&laquo; Back</a></p>`
+    : html`<p><a id="back" href="#" hidden>&laquo; Back</a></p><noscript><p>Use your browser's Back button to return to your comment.</p></noscript>`
 }
 
 /** WordPress's wp_die() page for a refused comment: its message, the status, and a way back. */
@@ -38,7 +39,7 @@ export function formErrorPage(error: AppError, back?: URL): Response {
   return htmlPage({
     title: 'Comment Submission Failure',
     status: error.status,
-    body: `${messages.map((m) => `<p><strong>Error:</strong> ${escapeHtml(m)}</p>`).join('\n')}\n${backLink(back)}`,
+    body: html`${joinHtml(messages.map((m) => html`<p><strong>Error:</strong> ${m}</p>`), '\n')}\n${backLink(back)}`,
     scripts: [FORM_BACK_PATH],
     headers: problemHeaders(error),
   })
@@ -92,7 +93,7 @@ async function handleForm(c: Context<AppEnv>): Promise<Response> {
       return htmlPage({
         title: 'Comment received',
         status: 201,
-        body: `${held ? '<p>Your comment is awaiting moderation.</p>' : '<p>Thank you: your comment is published.</p>'}\n${backLink(undefined)}`,
+        body: html`${held ? html`<p>Your comment is awaiting moderation.</p>` : html`<p>Thank you: your comment is published.</p>`}\n${backLink(undefined)}`,
         scripts: [FORM_BACK_PATH],
       })
     }

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../app-env.js'
-import { escapeHtml, htmlPage } from '../pages/html-page.js'
+import { htmlPage } from '../pages/html-page.js'
+import { html } from '../pages/html.js'
 import { ownOrigin } from '../http/origins.js'
 import { toId } from '../http/request-context.js'
 import { constantTimeEqual } from '../crypto/tokens.js'
@@ -20,16 +21,16 @@ const PLAIN = '/demo/plain'
 function demoPage(c: Context<AppEnv>): Response {
   const origin = ownOrigin(c)
   const turnstile = widgetSettings(c.env.deps.config).turnstile
-  const links = `This page embeds Parley's widget. The same article with WordPress's plain form, no JavaScript needed: <a href="${PLAIN}">${PLAIN}</a>.`
+  const links = html`This page embeds Parley's widget. The same article with WordPress's plain form, no JavaScript needed: <a href="${PLAIN}">${PLAIN}</a>.`
   return htmlPage({
     title: demoArticle.title,
     css: demoCss,
     scripts: ['/widget.js'],
     // The widget loads Turnstile's script with this page's nonce; its challenge is a frame.
     frames: turnstile ? [new URL(turnstile.scriptUrl).origin] : undefined,
-    body: `${demoArticleHtml(links)}
+    body: html`${demoArticleHtml(links)}
 <section id="comments" class="comments-area">
-<parley-comments article="${demoArticle.key}" data-url="${escapeHtml(`${origin}/demo`)}" data-title="${escapeHtml(demoArticle.title)}"></parley-comments>
+<parley-comments article="${demoArticle.key}" data-url="${`${origin}/demo`}" data-title="${demoArticle.title}"></parley-comments>
 <noscript><p>The comments need JavaScript here; <a href="${PLAIN}">the plain page</a> works without it.</p></noscript>
 </section>
 </main>`,
@@ -63,8 +64,8 @@ async function plainPage(c: Context<AppEnv>): Promise<Response> {
   const replyTo = replyId === undefined ? undefined : findShown(page.comments, replyId)
   const turnstile = widgetSettings(deps.config).turnstile
   const count = page.article.commentCount
-  const title = count === 0 ? '' : `<h2 class="comments-title">${count === 1 ? 'One thought' : `${count} thoughts`} on &ldquo;${escapeHtml(demoArticle.title)}&rdquo;</h2>`
-  const next = page.nextCursor ? `<nav class="nav-links"><a href="${PLAIN}?cursor=${encodeURIComponent(page.nextCursor)}#comments">Newer comments &rarr;</a></nav>` : ''
+  const title = count === 0 ? '' : html`<h2 class="comments-title">${count === 1 ? 'One thought' : `${count} thoughts`} on &ldquo;${demoArticle.title}&rdquo;</h2>`
+  const next = page.nextCursor ? html`<nav class="nav-links"><a href="${PLAIN}?cursor=${encodeURIComponent(page.nextCursor)}#comments">Newer comments &rarr;</a></nav>` : ''
   const form = page.article.open
     ? plainFormHtml({
       articleKey: demoArticle.key,
@@ -73,14 +74,14 @@ async function plainPage(c: Context<AppEnv>): Promise<Response> {
       pagePath: PLAIN,
       turnstileSiteKey: turnstile?.siteKey ?? null,
     })
-    : '<p class="no-comments">Comments are closed.</p>'
+    : html`<p class="no-comments">Comments are closed.</p>`
   return htmlPage({
     title: `${demoArticle.title} (plain form)`,
     css: demoCss + plainCss,
     // Without Turnstile this page runs no script at all; with it, the challenge needs Cloudflare's.
     scripts: turnstile ? [turnstile.scriptUrl] : undefined,
     frames: turnstile ? [new URL(turnstile.scriptUrl).origin] : undefined,
-    body: `${demoArticleHtml(`This page uses WordPress's own comment form, posted to Parley without JavaScript. The same article with the widget: <a href="/demo">/demo</a>.`)}
+    body: html`${demoArticleHtml(html`This page uses WordPress's own comment form, posted to Parley without JavaScript. The same article with the widget: <a href="/demo">/demo</a>.`)}
 <section id="comments" class="comments-area">
 ${title}
 ${plainThreadHtml(comments, { open: page.article.open, heldId: held?.id ?? null, pagePath: PLAIN })}

@@ -1,3 +1,5 @@
+import { html } from '../pages/html.js'
+
 /**
  * What the Node server answers while it is still opening its database (a first start on the
  * embedded engine creates and migrates it, which can take many seconds on a busy machine): the
@@ -10,9 +12,9 @@ export function startingAnswer(request: Request): Response {
   const headers = { 'Cache-Control': 'no-store', 'Retry-After': '2' }
   if (path === '/healthz') return Response.json({ status: 'ok' }, { headers: { 'Cache-Control': 'no-store' } })
   if (request.method === 'GET' && !path.startsWith('/api/') && path !== '/readyz' && (request.headers.get('accept') ?? '').includes('text/html')) {
-    const page = '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="2"><title>Parley is starting</title></head>'
-      + '<body><p>Parley is starting; this page reloads in a moment.</p></body></html>'
-    return new Response(page, {
+    // Through the one template, as every page is, though it has nothing to escape (no nonce: no style, no script).
+    const page = html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="2"><title>Parley is starting</title></head><body><p>Parley is starting; this page reloads in a moment.</p></body></html>`
+    return new Response(page.markup, {
       status: 503,
       headers: { ...headers, 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'", 'X-Content-Type-Options': 'nosniff' },
     })
