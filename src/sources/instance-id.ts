@@ -9,12 +9,15 @@ import { instance } from '../db/schema.js'
  * back here recognizes them; another Parley keeps them apart from its own.
  */
 export async function instanceId(db: Db): Promise<string> {
-  const [row] = await db.select({ siteId: instance.siteId }).from(instance)
-  if (row) return row.siteId
-  // Two first callers at once: one insert wins, both read its id.
+  const stored = async () => (await db.select({ siteId: instance.siteId }).from(instance))[0]?.siteId
+  const found = await stored()
+  if (found) return found
   const [made] = await queryRows<{ site_id: string }>(db, sql`
-    with made as (insert into instance (id, site_id) values (1, ${crypto.randomUUID()}) on conflict (id) do nothing returning site_id)
-    select site_id from made union all select site_id from instance limit 1`)
-  if (!made) throw new Error('no instance id')
-  return made.site_id
+    insert into instance (id, site_id) values (1, ${crypto.randomUUID()}) on conflict (id) do nothing returning site_id`)
+  if (made) return made.site_id
+  // Two first callers at once: the loser's insert waited for the winner's commit and did nothing,
+  // and a statement sees only what was committed before it began, so read the winner's id anew.
+  const winner = await stored()
+  if (!winner) throw new Error('no instance id')
+  return winner
 }
