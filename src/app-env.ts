@@ -1,5 +1,5 @@
 import type { Deps } from './deps.js'
-import type { ModeratorRow } from './auth/moderator-accounts.js'
+import type { ModeratorRow } from './auth/moderator-store.js'
 
 /** Hono's environment: the runtime hands in the dependencies and, on Node, the socket's address. */
 export interface AppEnv {

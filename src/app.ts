@@ -125,7 +125,7 @@ const cors = apiCors({
 
 /**
  * The files the app serves that are built from sources: Node generates the OpenAPI document and
- * reads the widget built into src/static (`fromSource`); the Worker reads both from its static
+ * reads the widget built into src/static (`nodeAppOptions`); the Worker reads both from its static
  * assets (`npm run build:static`), so that neither the generator nor the files weigh on its bundle.
  */
 export interface AppOptions {

@@ -2,7 +2,7 @@ import { createExecutionContext, createScheduledController, env, waitOnExecution
 import { eq, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { nobleArgon2 } from '../src/auth/argon2-noble.js'
-import { createModerator } from '../src/auth/moderator-accounts.js'
+import { createModerator } from '../src/auth/moderator-store.js'
 import { comments } from '../src/db/schema.js'
 import worker from '../src/runtime/worker.js'
 import { ORIGIN, call, db, send } from './support/edge.js'

@@ -2,8 +2,8 @@ import argon2 from 'argon2'
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../src/app.js'
-import { fromSource } from '../src/runtime/from-source.js'
-import { createModerator } from '../src/auth/moderator-accounts.js'
+import { nodeAppOptions } from '../src/runtime/node-app-options.js'
+import { createModerator } from '../src/auth/moderator-store.js'
 import { createSecrets } from '../src/crypto/secrets.js'
 import { loginFailures, moderators, type ModeratorRole } from '../src/db/schema.js'
 import { SettingsStore } from '../src/settings/settings-store.js'
@@ -396,7 +396,7 @@ describe('login throttling', () => {
       expect(row.key).not.toContain('192.0.2.')
     }
     // A second instance: its own app, secrets and settings cache, the same database.
-    const instance = createApp(undefined, fromSource)
+    const instance = createApp(undefined, nodeAppOptions)
     const deps = { ...t.deps, secrets: await createSecrets(TEST_SECRET), settings: new SettingsStore() }
     const res = await instance.request(`${ORIGIN}/api/v1/auth/login`, {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }),

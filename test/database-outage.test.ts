@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { setTimeout as sleep } from 'node:timers/promises'
 import postgres from 'postgres'
 import { createApp } from '../src/app.js'
-import { fromSource } from '../src/runtime/from-source.js'
+import { nodeAppOptions } from '../src/runtime/node-app-options.js'
 import type { Deps } from '../src/deps.js'
 import { createSecrets } from '../src/crypto/secrets.js'
 import { createLogger } from '../src/logger.js'
@@ -63,7 +63,7 @@ describe('a multi-second PostgreSQL outage', () => {
       config: { publicUrl: null, trustProxy: null, cacheMaxAge: 10, dbTimeoutMs: DB_TIMEOUT_MS, sessions: defaultSessionLimits, akismet: null, turnstile: null, allowPrivateTargets: true },
       readCache: listener?.cache,
     }
-    const server = await serveTestApp({ app: createApp(undefined, fromSource), deps, contract })
+    const server = await serveTestApp({ app: createApp(undefined, nodeAppOptions), deps, contract })
     cleanups.push(async () => {
       await server.close()
       await listener?.close()

@@ -5,7 +5,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
-import { createModerator } from '../src/auth/moderator-accounts.js'
+import { createModerator } from '../src/auth/moderator-store.js'
 import { createTestApp, ORIGIN, type TestApp } from './support/test-app.js'
 import { serveTestApp } from './support/http-server.js'
 import { launchBrowser } from './support/browser.js'

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { createApp } from '../src/app.js'
 import { STATIC_DIR } from '../src/cli/build-static.js'
 import type { ClientFilePath } from '../src/http/client-files.js'
-import { fromSource } from '../src/runtime/from-source.js'
+import { nodeAppOptions } from '../src/runtime/node-app-options.js'
 import { buildWidget } from '../src/widget/build-widget.js'
 import { SETTINGS_PLACEHOLDER } from '../src/widget/widget-settings.js'
 import { setupTestApp } from './support/test-app.js'
@@ -42,7 +42,7 @@ describe('the files Node serves from src/static', () => {
 describe('the ETags of the served files', () => {
   // Node reads each file once per process: an app over files held here stands for a new release.
   const release = async (files: Record<ClientFilePath, string>) => {
-    const app = createApp(undefined, { openApiDocument: fromSource.openApiDocument, clientFiles: { text: async (path) => files[path] } })
+    const app = createApp(undefined, { openApiDocument: nodeAppOptions.openApiDocument, clientFiles: { text: async (path) => files[path] } })
     return async (path: ClientFilePath, etag?: string) => app.request(`http://parley.test${path}`, etag ? { headers: { 'If-None-Match': etag } } : {}, { deps: t.deps })
   }
   const sources = async (): Promise<Record<ClientFilePath, string>> => ({

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { createServer, type Server } from 'node:net'
 import { createApp } from '../src/app.js'
-import { fromSource } from '../src/runtime/from-source.js'
+import { nodeAppOptions } from '../src/runtime/node-app-options.js'
 import type { Deps } from '../src/deps.js'
 import { createSecrets } from '../src/crypto/secrets.js'
 import { createLogger } from '../src/logger.js'
@@ -42,7 +42,7 @@ const contract = contractChecker()
 afterAll(() => contract.verify())
 
 describe('when the database is unreachable', () => {
-  const app = createApp(undefined, fromSource)
+  const app = createApp(undefined, nodeAppOptions)
   for (const [name, database] of [['refuses connections', refused], ['never answers', hanging]] as const) {
     it(`answers 503 unavailable with Retry-After when it ${name}, and /healthz stays up`, async () => {
       const deps = await depsFor(database.db)

@@ -1,5 +1,5 @@
 import type { FieldError } from '../errors.js'
-import type { ModComment } from '../moderation/mod-comment.js'
+import type { ModComment } from '../moderation/comment-for-moderators.js'
 import type { ThreadEntry } from '../moderation/comment-details.js'
 import { html, safeHref, trusted, type SafeHtml } from '../pages/html.js'
 import { adminPage, csrfField, type LayoutSession } from './layout.js'

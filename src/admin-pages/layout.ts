@@ -1,5 +1,5 @@
 import { htmlPage } from '../pages/html-page.js'
-import type { ModeratorRow } from '../auth/moderator-accounts.js'
+import type { ModeratorRow } from '../auth/moderator-store.js'
 import { html, type HtmlValue, type SafeHtml } from '../pages/html.js'
 
 export type Section = 'comments' | 'articles' | 'settings' | 'moderators' | 'log'

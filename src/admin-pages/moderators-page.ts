@@ -1,5 +1,5 @@
 import type { FieldError } from '../errors.js'
-import type { ModeratorView } from '../auth/moderator-accounts.js'
+import type { ModeratorView } from '../auth/moderator-store.js'
 import { html, type SafeHtml } from '../pages/html.js'
 import { adminPage, csrfField, type LayoutSession } from './layout.js'
 import { fieldError } from './comment-parts.js'

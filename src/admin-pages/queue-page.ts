@@ -1,4 +1,4 @@
-import type { ModComment } from '../moderation/mod-comment.js'
+import type { ModComment } from '../moderation/comment-for-moderators.js'
 import type { QueueCounts } from '../moderation/moderation-queue.js'
 import { html, safeHref, trusted, type SafeHtml } from '../pages/html.js'
 import { adminPage, csrfField, type LayoutSession } from './layout.js'

@@ -10,7 +10,7 @@ import { startSession } from './sessions.js'
 import type { SessionLimits } from '../config.js'
 import { rateLimitNetwork } from '../net/ip-networks.js'
 import { isKnownLogin, rememberLogin } from './known-logins.js'
-import type { ModeratorRow } from './moderator-accounts.js'
+import type { ModeratorRow } from './moderator-store.js'
 
 export interface LoginContext {
   db: Db

@@ -2,7 +2,7 @@ import { eq, lt, or } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { moderators, sessions } from '../db/schema.js'
 import { hashToken, newToken } from '../crypto/tokens.js'
-import type { ModeratorRow } from './moderator-accounts.js'
+import type { ModeratorRow } from './moderator-store.js'
 import type { SessionLimits } from '../config.js'
 
 export const defaultSessionLimits: SessionLimits = { idleSeconds: 2 * 3600, maxSeconds: 12 * 3600 }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { createModerator } from '../auth/moderator-accounts.js'
+import { createModerator } from '../auth/moderator-store.js'
 import { AppError } from '../errors.js'
 import { nativeArgon2 } from '../runtime/argon2-native.js'
 import { openCliDatabase } from './open-cli-database.js'

@@ -1,6 +1,7 @@
 import type { CommentStatus } from '../db/schema.js'
 import type { WebhookEventType } from '../webhooks/event-types.js'
-import { toPublicComment, type CommentRow, type PublicComment } from './comment-row.js'
+import { toPublicComment, type PublicComment } from './public-views.js'
+import type { CommentRow } from './comment-row.js'
 
 /**
  * A comment as event payloads carry it: the public fields, its status and article (endpoints are

@@ -2,7 +2,7 @@ import type { Db } from '../db/database.js'
 import { queryRows } from '../db/database.js'
 import { closesAt, isOpen } from '../articles/articles.js'
 import type { LoadedSettings } from '../settings/settings-store.js'
-import type { ThreadComment } from './comment-row.js'
+import type { ThreadComment } from './public-views.js'
 import { threadQuery, threadVersionQuery, type ThreadCursor, type ThreadOrder, type ThreadRow } from './thread-query.js'
 import { encodeCursor, shapeThread } from './thread-shape.js'
 

@@ -1,5 +1,5 @@
 import { pathIds } from './comment-path.js'
-import { ANONYMOUS, displayDepth, type ThreadComment } from './comment-row.js'
+import { ANONYMOUS, displayDepth, type ThreadComment } from './public-views.js'
 import type { ThreadCursor, ThreadRow } from './thread-query.js'
 
 export interface ShapedPage {

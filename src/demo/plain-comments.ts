@@ -1,5 +1,5 @@
 import { html, joinHtml, safeHref, trusted, type SafeHtml } from '../pages/html.js'
-import type { PublicComment, ThreadComment } from '../comments/comment-row.js'
+import type { PublicComment, ThreadComment } from '../comments/public-views.js'
 import { avatarIndex } from '../widget/avatar-palette.js'
 
 const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' })

@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import type { CachedRead } from '../read-cache/read-cache.js'
-import { etagMatches } from './request-context.js'
+import { etagMatches } from './etag-match.js'
 
 /**
  * The read cache's key for a public read: its path and query exactly as sent (the same URL always

@@ -2,7 +2,7 @@
 export type ClientFilePath = '/widget.js' | '/admin/admin.js' | '/admin/admin.css'
 
 /**
- * Where those files come from: src/static on Node (`src/runtime/from-source.ts`; the widget built
+ * Where those files come from: src/static on Node (`src/runtime/node-app-options.ts`; the widget built
  * there by `npm run build:widget`), the static assets on Workers, so that their text stays out of
  * the Worker's bundle.
  */

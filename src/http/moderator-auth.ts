@@ -3,7 +3,7 @@ import type { AppEnv } from '../app-env.js'
 import type { ModeratorRole } from '../db/schema.js'
 import { resolveSession } from '../auth/sessions.js'
 import { AppError } from '../errors.js'
-import { bearerToken } from './request-context.js'
+import { bearerToken } from './bearer-token.js'
 import { ownOrigin } from './origins.js'
 import { readSessionCookie } from './session-cookie.js'
 

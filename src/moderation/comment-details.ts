@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gte, lt } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { comments, type CommentStatus } from '../db/schema.js'
 import type { Secrets } from '../crypto/secrets.js'
-import { toModComments, type ModComment } from './mod-comment.js'
+import { toModComments, type ModComment } from './comment-for-moderators.js'
 
 /** One comment of a thread as moderators see it around another: every status, no private fields. */
 export interface ThreadEntry {

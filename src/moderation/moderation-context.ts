@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.js'
 import type { Secrets } from '../crypto/secrets.js'
-import type { ModeratorRow } from '../auth/moderator-accounts.js'
+import type { ModeratorRow } from '../auth/moderator-store.js'
 
 /** Who acts, when, with what. */
 export interface ModerationContext {

@@ -5,7 +5,7 @@ import type { Db } from '../db/database.js'
 import { articles, comments, reports, type CommentStatus } from '../db/schema.js'
 import type { Secrets } from '../crypto/secrets.js'
 import type { ThreadCursor } from '../comments/thread-query.js'
-import { toModComments, type ModComment } from './mod-comment.js'
+import { toModComments, type ModComment } from './comment-for-moderators.js'
 
 export interface QueueFilter {
   status?: CommentStatus

@@ -2,11 +2,11 @@ import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { comments } from '../db/schema.js'
 import type { Secrets } from '../crypto/secrets.js'
-import { ANONYMOUS } from '../comments/comment-row.js'
+import { ANONYMOUS } from '../comments/public-views.js'
 import { lockForChange } from '../comments/comment-status.js'
 import { bumpArticle } from '../articles/articles.js'
 import { logAction } from '../audit/audit-log.js'
-import { toModComments, type ModComment } from '../moderation/mod-comment.js'
+import { toModComments, type ModComment } from '../moderation/comment-for-moderators.js'
 import { anonymizeIp } from '../net/ip-networks.js'
 
 export interface PrivacyActor {

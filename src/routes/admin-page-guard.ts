@@ -1,7 +1,7 @@
 import type { Context, Handler } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import type { ModeratorRole } from '../db/schema.js'
-import type { ModeratorRow } from '../auth/moderator-accounts.js'
+import type { ModeratorRow } from '../auth/moderator-store.js'
 import { resolveSession } from '../auth/sessions.js'
 import { fromOwnOrigin } from '../http/moderator-auth.js'
 import { SESSION_COOKIE, readSessionCookie } from '../http/session-cookie.js'

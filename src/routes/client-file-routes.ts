@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import type { ClientFiles } from '../http/client-files.js'
-import { etagMatches } from '../http/request-context.js'
+import { etagMatches } from '../http/etag-match.js'
 import { contentEtag } from '../pages/content-etag.js'
 import { servedWidget, widgetSettings } from '../widget/widget-settings.js'
 import { FAVICON } from '../http/favicon.js'

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
-import { checkOrigin, commentContext, parseCommentId } from '../http/request-context.js'
+import { checkOrigin, commentContext } from '../http/comment-request.js'
+import { parseCommentId } from '../http/row-ids.js'
 import { REPORT_NOTE_MAX, REPORT_REASONS, reportComment } from '../moderation/reader-reports.js'
 import { CommentIdParam, jsonBody, problem, retryLater } from './schemas.js'
 

@@ -1,4 +1,4 @@
-import { etagMatches } from '../http/request-context.js'
+import { etagMatches } from '../http/etag-match.js'
 import { isCacheableRead } from '../http/cacheable-reads.js'
 
 /** The part of the Workers Cache API (`caches.default`) used here. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Db } from '../db/database.js'
 import type { PasswordHasher } from '../auth/password-hasher.js'
-import { countModerators, createModerator } from '../auth/moderator-accounts.js'
+import { countModerators, createModerator } from '../auth/moderator-store.js'
 
 /**
  * The embedded database's first start: with no moderator yet, creates admin@localhost with a

@@ -2,7 +2,7 @@ import { serve, type Http2Bindings, type HttpBindings, type ServerType } from '@
 import { startingAnswer } from './starting-answers.js'
 import type { Server } from 'node:http'
 import { createApp } from '../app.js'
-import { fromSource } from './from-source.js'
+import { nodeAppOptions } from './node-app-options.js'
 import type { Deps } from '../deps.js'
 import { createNodeSecrets } from '../crypto/node-secrets.js'
 import { createLogger, type Logger } from '../logger.js'
@@ -23,7 +23,7 @@ import { spamJobs } from '../comments/spam-jobs.js'
 import { closableServer } from './graceful-close.js'
 import { answerClientErrors } from './client-errors.js'
 import { nodeFetch } from './node-fetch.js'
-import { readCacheRoom } from './heap-room.js'
+import { readCacheRoom } from './read-cache-room.js'
 import { loggedError } from '../logged-error.js'
 import { turnGate } from './turn-gate.js'
 import { startStep } from './startup-failure.js'
@@ -100,7 +100,7 @@ const deps: Deps = {
   startGate: config.databaseUrl ? undefined : turnGate(),
 }
 if (!config.databaseUrl) await ensureFirstAdmin(deps.db, deps.passwords, deps.clock())
-const app = createApp(deps, fromSource)
+const app = createApp(deps, nodeAppOptions)
 handle = nodeFetch(app, deps)
 {
   const base = config.publicUrl ?? `http://localhost:${port}`

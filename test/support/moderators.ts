@@ -1,4 +1,4 @@
-import { createModerator } from '../../src/auth/moderator-accounts.js'
+import { createModerator } from '../../src/auth/moderator-store.js'
 import type { ModeratorRole } from '../../src/db/schema.js'
 import { ORIGIN, type TestApp } from './test-app.js'
 

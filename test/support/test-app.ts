@@ -1,7 +1,7 @@
 import { turnGate } from '../../src/runtime/turn-gate.js'
 import { afterAll, beforeEach } from 'vitest'
 import { createApp } from '../../src/app.js'
-import { fromSource } from '../../src/runtime/from-source.js'
+import { nodeAppOptions } from '../../src/runtime/node-app-options.js'
 import type { Deps } from '../../src/deps.js'
 import { createSecrets } from '../../src/crypto/secrets.js'
 import { createLogger, type Logger } from '../../src/logger.js'
@@ -83,7 +83,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
   // reads must first `sync()` the cache on PostgreSQL, as the app does after each write it answers.
   const listener = !options.readCache ? undefined : await listenForChanges(database, deps.logger, () => deps.settings.invalidate())
   deps.readCache = listener?.cache
-  const app = createApp(undefined, fromSource)
+  const app = createApp(undefined, nodeAppOptions)
   const contract = contractChecker()
 
   const reset = async () => {

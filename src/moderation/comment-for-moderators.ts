@@ -2,7 +2,8 @@ import { and, eq, inArray, isNull } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { articles, comments, reports, type CheckResult, type CommentStatus } from '../db/schema.js'
 import type { Secrets } from '../crypto/secrets.js'
-import { toPublicComment, type CommentRow, type PublicComment } from '../comments/comment-row.js'
+import { toPublicComment, type PublicComment } from '../comments/public-views.js'
+import type { CommentRow } from '../comments/comment-row.js'
 
 /** The moderators' view of a comment (API.md, ModComment): everything, decrypted. */
 export interface ModComment extends PublicComment {

@@ -1,9 +1,8 @@
-import { MAX_ID } from '../db/max-id.js'
 import type { Context } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import type { CommentContext } from '../comments/comment-context.js'
 import { cleanText } from '../comments/clean-text.js'
-import { AppError, commentNotFound } from '../errors.js'
+import { AppError } from '../errors.js'
 import { clientIp } from './client-ip.js'
 import { allowedOrigins, articleOrigins } from './origins.js'
 import { integrationsFor } from '../spam/integrations.js'
@@ -44,33 +43,4 @@ export function checkOrigin(c: Context<AppEnv>, ctx: Pick<CommentContext, 'allow
   if (origin !== undefined && !ctx.allowedOrigins.includes(origin)) {
     throw new AppError('forbidden', 'Requests from this origin are not allowed.')
   }
-}
-
-/** The bearer token of `Authorization`, if any. */
-export function bearerToken(c: Context<AppEnv>): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')
-  return match?.[1]
-}
-
-/** A row id from a path or cursor: a positive integer a table can hold, or undefined. */
-export function toId(text: string): number | undefined {
-  if (!/^[1-9]\d{0,9}$/.test(text)) return undefined
-  const id = Number(text)
-  return id <= MAX_ID ? id : undefined
-}
-
-/** A comment id from a path; anything that cannot be one is simply not found. */
-export function parseCommentId(text: string): number {
-  const id = toId(text)
-  if (id === undefined) throw commentNotFound()
-  return id
-}
-
-/** True when `If-None-Match` names this ETag (or `*`). */
-export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (!ifNoneMatch) return false
-  return ifNoneMatch.split(',').some((candidate) => {
-    const tag = candidate.trim().replace(/^W\//, '')
-    return tag === '*' || tag === etag
-  })
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.js'
 import type { PasswordHasher } from './password-hasher.js'
 import { logAction } from '../audit/audit-log.js'
-import { createModerator, updateModerator, type ModeratorChange, type ModeratorRow, type NewModerator } from './moderator-accounts.js'
+import { createModerator, updateModerator, type ModeratorChange, type ModeratorRow, type NewModerator } from './moderator-store.js'
 
 /** What account changes need of the runtime (a part of `Deps`). */
 type AccountServices = { db: Db; passwords: PasswordHasher; clock: () => Date }

@@ -29,7 +29,7 @@ function staticFile(path: ClientFilePath): Promise<string> {
  * `npm run build:widget`). The Worker serves copies of all of them from its static assets instead,
  * so that its bundle carries neither the OpenAPI generator nor the files' text.
  */
-export const fromSource: AppOptions = {
+export const nodeAppOptions: AppOptions = {
   openApiDocument: generatedOpenApi,
   clientFiles: { text: staticFile },
 }
