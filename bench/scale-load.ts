@@ -117,7 +117,7 @@ async function inChunks(total: number, run: (from: number, to: number) => Promis
     try {
       await run(from, to)
     } catch (error) {
-      throw new Error(`growing the database failed at rows ${from}-${to}: ${reason(error)}`)
+      throw new Error(`growing the database failed at rows ${from}-${to}: ${reason(error)}`, { cause: error })
     }
     progress(to)
   }

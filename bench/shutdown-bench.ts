@@ -78,8 +78,8 @@ async function runRound(round: number, url: string, all: Sample[]): Promise<Shut
   // Nothing listens any more: this worker is done (a real client would go to another instance).
   traffic.stopWhen = (sample) => sample.error === 'ECONNREFUSED'
   let signalAt = 0
-  let exitAt = 0
-  let exit: { code: number | null; signal: NodeJS.Signals | null } = { code: null, signal: null }
+  let exitAt: number
+  let exit: { code: number | null; signal: NodeJS.Signals | null }
   try {
     traffic.start()
     await sleep(LOAD_BEFORE_MS)

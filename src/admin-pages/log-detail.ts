@@ -17,7 +17,8 @@ function text(value: unknown, key = ''): string {
     if (entries.length === 2 && 'from' in value && 'to' in value) return `${text(value.from, key)} → ${text(value.to, key)}`
     return entries.map(([name, inner]) => `${label(name)}: ${text(inner, name)}`).join('; ')
   }
-  return String(value)
+  // What JSON leaves: nothing else can be in a logged detail.
+  return typeof value === 'bigint' || typeof value === 'symbol' ? value.toString() : 'unknown'
 }
 
 /**

@@ -107,6 +107,7 @@ export class OpenApiRoutes<E extends Env> extends Hono<E> {
     const { params, query, headers, body } = route.request ?? {}
     const validators: MiddlewareHandler<E>[] = [...middleware]
     const validate = (target: keyof ValidationTargets, schema: Schema | undefined) => {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- zValidator's Env is its own; this group's is E
       if (schema) validators.push(zValidator(target, schema, validationHook) as MiddlewareHandler<E>)
     }
     validate('param', params)

@@ -135,6 +135,7 @@ const commentFields = {
   removed: z.boolean().check(z.describe('A placeholder for a comment no longer published that still has published replies.')),
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- only its type is used, for the recursive thread node
 const publicComment = z.object(commentFields)
 
 type ThreadNode = z.infer<typeof publicComment> & { replies: ThreadNode[] }

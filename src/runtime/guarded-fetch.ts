@@ -47,6 +47,7 @@ export function guardedFetch(resolve: Resolve = resolveAll): TargetFetch {
     // undici's own fetch, so that its dispatcher is the guarded agent above (Node's global fetch
     // bundles another undici, whose dispatchers this one's agent is not).
     const response = await undiciFetch(url, { ...init, body: init.body as string | undefined, dispatcher: agent } as Parameters<typeof undiciFetch>[1])
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- undici's Response and the global one differ under some of the projects' types
     return response as unknown as Response
   }
 }

@@ -27,5 +27,6 @@ export function hyperdriveDb(binding: HyperdriveBinding, timeoutMs: number): Db 
     // Prepared statements stay on (the default): Hyperdrive supports them and caches by them.
     // Array types are still fetched once per client: webhooks.events is text[].
   })
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed where the Workers' types check this file (test-workers)
   return drizzle(client, { schema }) as unknown as Db
 }

@@ -11,8 +11,10 @@ export async function readAtMost(res: Response, maxBytes: number): Promise<strin
   let size = 0
   try {
     for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
+      const next = await reader.read()
+      if (next.done) break
+      // A fetch body's chunks are bytes; Node's types leave them untyped.
+      const value = next.value as Uint8Array
       const room = maxBytes - size
       chunks.push(value.byteLength > room ? value.subarray(0, room) : value)
       size += Math.min(value.byteLength, room)

@@ -20,18 +20,18 @@ import { bodyOf, commentBody, forget, redraw } from './thread.js';
  * @param {() => void} [onClose]
  */
 function inlineForm(li, opener, className, fields, submitText, onSubmit, onClose) {
-  var body = bodyOf(li);
+  const body = bodyOf(li);
   /** @type {HTMLElement | null} */
-  var bar = body && body.querySelector('.actions');
+  const bar = body && body.querySelector('.actions');
   if (!bar) return null;
-  var actions = bar;
-  var error = h('p', { class: 'field-error', role: 'alert', hidden: true });
-  var send = h('button', { type: 'submit', class: 'button', text: submitText });
-  var cancel = function () {
+  const actions = bar;
+  const error = h('p', { class: 'field-error', role: 'alert', hidden: true });
+  const send = h('button', { type: 'submit', class: 'button', text: submitText });
+  const cancel = function () {
     close();
     opener.focus();
   };
-  var form = h('form', { class: className }, fields.concat([error, h('div', { class: 'actions' }, [
+  const form = h('form', { class: className }, fields.concat([error, h('div', { class: 'actions' }, [
     send,
     h('button', { type: 'button', class: 'link', text: 'Cancel', click: cancel }),
   ])]));
@@ -65,29 +65,29 @@ function inlineForm(li, opener, className, fields, submitText, onSubmit, onClose
  * @param {HTMLButtonElement} opener
  */
 export function editComment(w, c, li, opener) {
-  var mine = w.own[c.id];
-  var body = bodyOf(li);
+  const mine = w.own[c.id];
+  const body = bodyOf(li);
   /** @type {HTMLElement | null} */
-  var content = body && body.querySelector('.comment-content');
+  const content = body && body.querySelector('.comment-content');
   if (!mine || !content) return;
-  var own = mine;
-  var shown = content;
-  var area = h('textarea', { id: 'edit-' + c.id, rows: 6, maxlength: 65525 });
+  const own = mine;
+  const shown = content;
+  const area = h('textarea', { id: 'edit-' + c.id, rows: 6, maxlength: 65525 });
   // The text as written is kept with the token; the published HTML is only a fallback.
   area.value = own.body || (shown.textContent || '').trim();
   shown.hidden = true;
   inlineForm(li, opener, 'edit-form', [h('label', { for: 'edit-' + c.id, text: 'Edit your comment' }), area], 'Save', function (fail, close) {
     /** @type {Promise<Answer<Posted>>} */
-    var asked = call('PATCH', '/api/v1/comments/' + c.id, { body: area.value }, own.token);
-    asked.then(function (r) {
+    const asked = call('PATCH', '/api/v1/comments/' + c.id, { body: area.value }, own.token);
+    void asked.then(function (r) {
       if (!r.ok) {
-        var fieldError = r.status === 422 && r.data && r.data.errors ? r.data.errors[0] : undefined;
+        const fieldError = r.status === 422 && r.data && r.data.errors ? r.data.errors[0] : undefined;
         return fail(fieldError ? fieldError.message : explain(r));
       }
       close();
       own.body = area.value;
       keepOwn(c.id, own);
-      var edited = r.data.comment;
+      const edited = r.data.comment;
       // The checks run again on an edit: a published comment can go back to moderation.
       if (c.status !== 'pending' && edited.status === 'pending') setCount(w, w.count - 1);
       redraw(w, edited, li).focus();
@@ -104,18 +104,18 @@ export function editComment(w, c, li, opener) {
  * @param {HTMLButtonElement} opener
  */
 export function deleteComment(w, c, li, opener) {
-  var mine = w.own[c.id];
+  const mine = w.own[c.id];
   if (!mine) return;
-  var token = mine.token;
-  var send = inlineForm(li, opener, 'confirm', [h('p', { class: 'notice', text: 'Delete this comment? This cannot be undone.' })], 'Delete', function (fail) {
+  const token = mine.token;
+  const send = inlineForm(li, opener, 'confirm', [h('p', { class: 'notice', text: 'Delete this comment? This cannot be undone.' })], 'Delete', function (fail) {
     /** @type {Promise<Answer<null>>} */
-    var asked = call('DELETE', '/api/v1/comments/' + c.id, null, token);
-    asked.then(function (r) {
+    const asked = call('DELETE', '/api/v1/comments/' + c.id, null, token);
+    void asked.then(function (r) {
       if (!r.ok && r.status !== 404) return fail(explain(r));
       forget(w, c.id);
       delete w.nodes[c.id];
       // Published replies keep their place under a placeholder, as the thread will show them.
-      var body = bodyOf(li);
+      const body = bodyOf(li);
       if (li.querySelector(':scope > ol > li') && body) li.replaceChild(commentBody(w, { id: c.id, removed: true }, li), body);
       else li.remove();
       setCount(w, c.status !== 'pending' ? w.count - 1 : w.count);
@@ -128,7 +128,7 @@ export function deleteComment(w, c, li, opener) {
   send.focus();
 }
 
-var reasons = [['spam', 'Spam'], ['abuse', 'Abusive or harmful'], ['off_topic', 'Off topic'], ['other', 'Something else']];
+const reasons = [['spam', 'Spam'], ['abuse', 'Abusive or harmful'], ['off_topic', 'Off topic'], ['other', 'Something else']];
 
 /**
  * @param {Widget} w
@@ -137,21 +137,21 @@ var reasons = [['spam', 'Spam'], ['abuse', 'Abusive or harmful'], ['off_topic', 
  * @param {HTMLButtonElement} opener
  */
 export function reportComment(w, c, li, opener) {
-  var id = 'report-' + c.id;
-  var select = h('select', { id: id }, reasons.map(function (r) { return h('option', { value: r[0], text: r[1] }); }));
-  var note = h('textarea', { id: id + '-note', rows: 2, maxlength: 2000 });
+  const id = 'report-' + c.id;
+  const select = h('select', { id: id }, reasons.map(function (r) { return h('option', { value: r[0], text: r[1] }); }));
+  const note = h('textarea', { id: id + '-note', rows: 2, maxlength: 2000 });
   inlineForm(li, opener, 'report-form', [
     h('label', { for: id, text: 'Why should the moderators look at this comment?' }), select,
     h('label', { for: id + '-note', text: 'Anything to add? (optional)' }), note,
   ], 'Send report', function (fail, close) {
     /** @type {Promise<Answer<unknown>>} */
-    var asked = call('POST', '/api/v1/comments/' + c.id + '/reports', { reason: select.value, note: note.value.trim() || undefined });
-    asked.then(function (r) {
+    const asked = call('POST', '/api/v1/comments/' + c.id + '/reports', { reason: select.value, note: note.value.trim() || undefined });
+    void asked.then(function (r) {
       if (!r.ok) return fail(r.status === 429 ? 'You have sent many reports already. Please try again later.' : explain(r));
       close();
-      var body = bodyOf(li);
-      var bar = body && body.querySelector('.actions');
-      var thanks = h('p', { class: 'notice', tabindex: '-1', text: 'Thank you. The moderators will take a look.' });
+      const body = bodyOf(li);
+      const bar = body && body.querySelector('.actions');
+      const thanks = h('p', { class: 'notice', tabindex: '-1', text: 'Thank you. The moderators will take a look.' });
       if (bar) bar.replaceWith(thanks);
       thanks.focus();
       announce(w, 'Thank you. The moderators will take a look.');

@@ -9,16 +9,16 @@ import widgetCss from './widget.css';
 import { avatarCss } from '../avatar-palette.js';
 
 /** The stylesheet: widget.css and the avatar colours the plain page shares. */
-var CSS = widgetCss + avatarCss;
+const CSS = widgetCss + avatarCss;
 
-export var me = document.currentScript instanceof HTMLScriptElement ? document.currentScript : null;
+export const me = document.currentScript instanceof HTMLScriptElement ? document.currentScript : null;
 // A nonce for what the widget adds to the page (Turnstile's script, a fallback <style>): the host's
 // CSP allowed this script by its nonce, so it allows what the script brings with that nonce.
-export var NONCE = (me && me.nonce) || '';
+export const NONCE = (me && me.nonce) || '';
 // The API lives where the script came from, so an embed needs nothing but the script tag.
-var BASE = ((me && me.src) || '').replace(/\/widget\.js(?:[?#].*)?$/, '');
-var PREFIX = 'parley:' + BASE + ':';
-export var DAY = 86400000;
+const BASE = ((me && me.src) || '').replace(/\/widget\.js(?:[?#].*)?$/, '');
+const PREFIX = 'parley:' + BASE + ':';
+export const DAY = 86400000;
 
 /** @typedef {string | number | boolean | null | undefined | ((event: Event) => void)} AttrValue */
 /** @typedef {Node | string | null | undefined | false} Kid */
@@ -32,9 +32,9 @@ export var DAY = 86400000;
  * @returns {HTMLElementTagNameMap[K]}
  */
 export function h(tag, attrs, kids) {
-  var node = document.createElement(tag);
-  for (var name in attrs || {}) {
-    var value = (attrs || {})[name];
+  const node = document.createElement(tag);
+  for (const name in attrs || {}) {
+    const value = (attrs || {})[name];
     if (value === null || value === undefined || value === false) continue;
     if (typeof value === 'function') node.addEventListener(name, value);
     else if (name === 'text') node.textContent = String(value);
@@ -56,8 +56,8 @@ export function h(tag, attrs, kids) {
  */
 export function stored(name, fallback) {
   try {
-    var text = localStorage.getItem(PREFIX + name);
-    return text ? JSON.parse(text) : fallback;
+    const text = localStorage.getItem(PREFIX + name);
+    return text ? /** @type {T} */ (JSON.parse(text)) : fallback;
   } catch (e) {
     return fallback;
   }
@@ -83,7 +83,7 @@ export function ownComments() {
 
 /** @param {string | number} id @param {Own | null} entry null forgets it */
 export function keepOwn(id, entry) {
-  var all = ownComments();
+  const all = ownComments();
   if (entry) all[id] = entry;
   else delete all[id];
   store('own', all);
@@ -102,19 +102,19 @@ export function keepOwn(id, entry) {
  */
 export function call(method, path, body, token, fresh) {
   /** @type {Record<string, string>} */
-  var headers = {};
+  const headers = {};
   if (body) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = 'Bearer ' + token;
   /** @type {RequestInit} */
-  var init = { method: method, headers: headers, credentials: 'omit', cache: fresh ? 'no-cache' : 'default' };
+  const init = { method: method, headers: headers, credentials: 'omit', cache: fresh ? 'no-cache' : 'default' };
   if (body) init.body = JSON.stringify(body);
   return fetch(BASE + path, init).then(function (res) {
     return res.text().then(function (text) {
-      var data = parsed(text);
-      var retryAfter = Number(res.headers.get('Retry-After')) || 0;
+      const data = parsed(text);
+      const retryAfter = Number(res.headers.get('Retry-After')) || 0;
       // Taken to be what API.md says the call answers: a success's shape, or a problem.
       /** @type {Answer<T>} */
-      var answer = res.ok
+      const answer = res.ok
         ? { ok: true, status: res.status, data: /** @type {T} */ (data), retryAfter: retryAfter }
         : { ok: false, status: res.status, data: /** @type {Problem | null} */ (data), retryAfter: retryAfter };
       return answer;
@@ -122,7 +122,7 @@ export function call(method, path, body, token, fresh) {
   }, function () {
     unreachable();
     /** @type {Answer<T>} */
-    var answer = { ok: false, status: 0, data: null, retryAfter: 0 };
+    const answer = { ok: false, status: 0, data: null, retryAfter: 0 };
     return answer;
   });
 }
@@ -140,7 +140,7 @@ function parsed(text) {
   }
 }
 
-var hinted = false;
+let hinted = false;
 /**
  * A failed request from a page of another origin is, more often than a network fault, a page
  * whose origin the site has not allowed: the browser then hides Parley's answer (CORS). Readers
@@ -158,7 +158,7 @@ function unreachable() {
  * @param {Answer<unknown> & { ok: false }} r
  */
 export function explain(r) {
-  var code = r.data && r.data.code;
+  const code = r.data && r.data.code;
   if (r.status === 0) return 'We could not reach the comment server. Please check your connection and try again.';
   if (code === 'duplicate_comment') return 'You have already posted this comment.';
   if (code === 'too_fast') return 'You are posting comments too quickly. Please wait ' + (r.retryAfter || 15) + ' seconds, then try again.';
@@ -170,7 +170,7 @@ export function explain(r) {
 }
 
 /** @type {CSSStyleSheet | null} */
-var sheet = null;
+let sheet = null;
 /**
  * The stylesheet for a shadow root. A constructed sheet needs no inline <style>, which a strict
  * style-src would refuse; browsers without one get a <style> carrying this script's nonce.
@@ -185,25 +185,25 @@ export function addStyle(root) {
     root.adoptedStyleSheets = [sheet];
     return;
   }
-  var style = h('style', { text: CSS });
+  const style = h('style', { text: CSS });
   style.nonce = NONCE;
   root.append(style);
 }
 
 /** @type {Record<string, Intl.DateTimeFormat>} */
-var dateFormats = {};
+const dateFormats = {};
 /**
  * Dates in the page's language, not the browser's: the nearest lang attribute (on the element, an
  * ancestor, or <html>), English without one. The reader's own time zone still applies.
  * @param {HTMLElement} host
  */
 export function dateFormat(host) {
-  var holder = host.closest('[lang]');
-  var lang = (holder && holder.getAttribute('lang')) || 'en';
-  var format = dateFormats[lang];
+  const holder = host.closest('[lang]');
+  const lang = (holder && holder.getAttribute('lang')) || 'en';
+  let format = dateFormats[lang];
   if (!format) {
     /** @type {Intl.DateTimeFormatOptions} */
-    var options = { dateStyle: 'long', timeStyle: 'short' };
+    const options = { dateStyle: 'long', timeStyle: 'short' };
     try {
       format = new Intl.DateTimeFormat(lang, options);
     } catch (e) {
@@ -234,6 +234,6 @@ export function announce(w, message) {
  */
 export function setCount(w, n) {
   w.count = Math.max(0, n);
-  var empty = !w.list.querySelector('li');
+  const empty = !w.list.querySelector('li');
   w.heading.textContent = w.count === 1 ? '1 Comment' : w.count > 1 ? w.count + ' Comments' : empty ? 'No Comments' : 'Comments';
 }

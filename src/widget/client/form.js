@@ -29,14 +29,14 @@ function field(className, id, label, required, input) {
  */
 export function buildForm(w) {
   /** @type {Commenter | null} */
-  var saved = stored('commenter', null);
-  var fields = {
+  const saved = stored('commenter', null);
+  const fields = {
     body: h('textarea', { id: 'comment', name: 'comment', cols: 45, rows: 8, maxlength: 65525, required: true }),
     name: h('input', { id: 'author', name: 'author', type: 'text', size: 30, maxlength: 245, autocomplete: 'name', required: true }),
     email: h('input', { id: 'email', name: 'email', type: 'email', size: 30, maxlength: 100, autocomplete: 'email', required: true, 'aria-describedby': 'email-notes' }),
     url: h('input', { id: 'url', name: 'url', type: 'url', size: 30, maxlength: 200, autocomplete: 'url' }),
   };
-  var consent = h('input', { id: 'wp-comment-cookies-consent', name: 'wp-comment-cookies-consent', type: 'checkbox', value: 'yes' });
+  const consent = h('input', { id: 'wp-comment-cookies-consent', name: 'wp-comment-cookies-consent', type: 'checkbox', value: 'yes' });
   if (saved) {
     fields.name.value = saved.name || '';
     fields.email.value = saved.email || '';
@@ -44,13 +44,13 @@ export function buildForm(w) {
     consent.checked = true;
   }
   // Left empty by people, who never see it; a bot that fills it is answered as if held (API.md).
-  var hp = h('input', { id: 'hp', name: 'hp', type: 'text', tabindex: '-1', autocomplete: 'off' });
-  var submit = h('input', { name: 'submit', type: 'submit', id: 'submit', class: 'submit', value: 'Post Comment' });
-  var formError = h('p', { class: 'form-error', id: 'form-error', hidden: true });
-  var cancel = h('button', { type: 'button', id: 'cancel-comment-reply-link', class: 'link', hidden: true, text: 'Cancel reply', click: function () { cancelReply(w, f, true); } });
-  var titleText = document.createTextNode('Leave a Reply');
+  const hp = h('input', { id: 'hp', name: 'hp', type: 'text', tabindex: '-1', autocomplete: 'off' });
+  const submit = h('input', { name: 'submit', type: 'submit', id: 'submit', class: 'submit', value: 'Post Comment' });
+  const formError = h('p', { class: 'form-error', id: 'form-error', hidden: true });
+  const cancel = h('button', { type: 'button', id: 'cancel-comment-reply-link', class: 'link', hidden: true, text: 'Cancel reply', click: function () { cancelReply(w, f, true); } });
+  const titleText = document.createTextNode('Leave a Reply');
   // Validation is the server's, so that readers see WordPress's own messages next to the fields.
-  var form = h('form', { id: 'commentform', class: 'comment-form', novalidate: true, 'aria-labelledby': 'reply-title' }, [
+  const form = h('form', { id: 'commentform', class: 'comment-form', novalidate: true, 'aria-labelledby': 'reply-title' }, [
     h('p', { class: 'comment-notes' }, [
       h('span', { id: 'email-notes', text: 'Your email address will not be published.' }), ' ',
       h('span', { class: 'required-field-message' }, ['Required fields are marked ', h('span', { class: 'required', text: '*' })]),
@@ -65,12 +65,12 @@ export function buildForm(w) {
     formError,
     h('p', { class: 'form-submit' }, [submit]),
   ]);
-  var respond = h('div', { id: 'respond', class: 'comment-respond' }, [
+  const respond = h('div', { id: 'respond', class: 'comment-respond' }, [
     h('h3', { id: 'reply-title', class: 'comment-reply-title' }, [titleText, ' ', h('small', {}, [cancel])]),
     form,
   ]);
   /** @type {Compose} */
-  var f = w.compose = {
+  const f = w.compose = {
     fields: fields, consent: consent, hp: hp, submit: submit, formError: formError, cancel: cancel,
     titleText: titleText, form: form, respond: respond, parent: null, busy: false, turnstileId: undefined, turnstileToken: '',
   };
@@ -93,7 +93,7 @@ export function buildForm(w) {
  * @param {HTMLButtonElement} button
  */
 export function startReply(w, c, li, button) {
-  var f = w.compose;
+  const f = w.compose;
   if (!f) return;
   f.parent = { id: c.id, button: button };
   li.insertBefore(f.respond, li.querySelector(':scope > ol'));
@@ -104,7 +104,7 @@ export function startReply(w, c, li, button) {
 
 /** @param {Widget} w @param {Compose} f @param {boolean} focusBack */
 function cancelReply(w, f, focusBack) {
-  var parent = f.parent;
+  const parent = f.parent;
   f.parent = null;
   w.section.append(f.respond);
   f.titleText.textContent = 'Leave a Reply';
@@ -117,8 +117,8 @@ function clearErrors(f) {
   f.formError.hidden = true;
   f.form.querySelectorAll('.field-error').forEach(function (node) { node.remove(); });
   Object.entries(f.fields).forEach(function (entry) {
-    var name = entry[0];
-    var input = entry[1];
+    const name = entry[0];
+    const input = entry[1];
     input.removeAttribute('aria-invalid');
     if (name === 'email') input.setAttribute('aria-describedby', 'email-notes');
     else input.removeAttribute('aria-describedby');
@@ -140,13 +140,13 @@ function formError(w, f, message) {
  */
 function showFieldErrors(w, f, problem) {
   /** @type {string[]} */
-  var other = [];
+  const other = [];
   /** @type {Record<string, HTMLElement>} */
-  var inputs = f.fields;
+  const inputs = f.fields;
   problem.errors.forEach(function (error) {
-    var input = inputs[error.field];
+    const input = inputs[error.field];
     if (!input || !input.parentNode) return other.push(error.message);
-    var id = input.id + '-error';
+    const id = input.id + '-error';
     if (w.root.getElementById(id)) return;
     input.setAttribute('aria-invalid', 'true');
     input.setAttribute('aria-describedby', ((input.getAttribute('aria-describedby') || '') + ' ' + id).trim());
@@ -156,7 +156,7 @@ function showFieldErrors(w, f, problem) {
   else announce(w, problem.detail || '');
   // In the form's order (comment, name, email, website), not the order the server listed them.
   /** @type {HTMLElement | null} */
-  var first = f.form.querySelector('[aria-invalid="true"]');
+  const first = f.form.querySelector('[aria-invalid="true"]');
   if (first) first.focus();
 }
 
@@ -165,9 +165,9 @@ function postComment(w, f) {
   if (f.busy) return;
   clearErrors(f);
   if (TURNSTILE && !f.turnstileToken) return formError(w, f, 'Please complete the check above the button, then post again.');
-  var fields = f.fields;
-  var parent = f.parent;
-  var input = {
+  const fields = f.fields;
+  const parent = f.parent;
+  const input = {
     body: fields.body.value, name: fields.name.value, email: fields.email.value, url: fields.url.value || undefined,
     parentId: parent ? parent.id : undefined, article: { url: w.url, title: w.title },
     hp: f.hp.value || undefined, turnstileToken: f.turnstileToken || undefined, proof: proofOfCommenter(),
@@ -176,15 +176,15 @@ function postComment(w, f) {
   f.submit.disabled = true;
   f.form.setAttribute('aria-busy', 'true');
   /** @type {Promise<Answer<Posted>>} */
-  var asked = call('POST', '/api/v1/articles/' + encodeURIComponent(w.article) + '/comments', input);
-  asked.then(function (r) {
+  const asked = call('POST', '/api/v1/articles/' + encodeURIComponent(w.article) + '/comments', input);
+  void asked.then(function (r) {
     f.busy = false;
     f.submit.disabled = false;
     f.form.removeAttribute('aria-busy');
     resetTurnstile(f);
     // 201, the one success this call has: stored.
     if (r.ok) return posted(w, f, r.data, input);
-    var problem = r.data;
+    const problem = r.data;
     if (r.status === 422 && problem && problem.errors) return showFieldErrors(w, f, { detail: problem.detail, errors: problem.errors });
     formError(w, f, explain(r));
   });
@@ -197,8 +197,8 @@ function postComment(w, f) {
  * @param {{ body: string, name: string, email: string, url: string | undefined }} input
  */
 function posted(w, f, data, input) {
-  var c = data.comment;
-  var mine = { token: data.token, article: w.article, body: input.body, until: c.editableUntil || null, saved: Date.now() };
+  const c = data.comment;
+  const mine = { token: data.token, article: w.article, body: input.body, until: c.editableUntil || null, saved: Date.now() };
   w.own[c.id] = mine;
   keepOwn(c.id, mine);
   if (c.status === 'approved') keepProof(c.id, data.token);
@@ -207,9 +207,9 @@ function posted(w, f, data, input) {
   f.fields.body.value = '';
   if (f.parent) cancelReply(w, f, false);
   c.replies = [];
-  var li = place(w, c);
+  const li = place(w, c);
   if (c.status === 'approved') setCount(w, w.count + 1);
-  var body = bodyOf(li);
+  const body = bodyOf(li);
   if (body) body.focus();
   announce(w, c.status === 'pending' ? 'Your comment is awaiting moderation.' : 'Your comment has been published.');
 }
@@ -228,19 +228,19 @@ export function keepProof(id, token) {
 /** @returns {Proof | undefined} */
 function proofOfCommenter() {
   /** @type {Proof | null} */
-  var proof = stored('proof', null);
+  const proof = stored('proof', null);
   return proof && proof.commentId > 0 && proof.commentId <= 2147483647 && proof.commentId % 1 === 0 && typeof proof.token === 'string'
     ? { commentId: proof.commentId, token: proof.token.slice(0, 200) } : undefined;
 }
 
 /** @type {Promise<Turnstile> | null} */
-var turnstileReady = null;
+let turnstileReady = null;
 /** @param {string} scriptUrl */
 function loadTurnstile(scriptUrl) {
   if (!turnstileReady) {
     turnstileReady = new Promise(function (resolve, reject) {
       if (window.turnstile) return resolve(window.turnstile);
-      var script = h('script', { src: scriptUrl + '?render=explicit', async: true });
+      const script = h('script', { src: scriptUrl + '?render=explicit', async: true });
       script.nonce = NONCE;
       script.onload = function () {
         if (window.turnstile) resolve(window.turnstile);
@@ -260,7 +260,7 @@ function loadTurnstile(scriptUrl) {
  * @param {{ siteKey: string, scriptUrl: string }} settings
  */
 function renderTurnstile(w, f, settings) {
-  var box = h('div', { slot: 'turnstile' });
+  const box = h('div', { slot: 'turnstile' });
   w.host.append(box);
   loadTurnstile(settings.scriptUrl).then(function (turnstile) {
     f.turnstileId = turnstile.render(box, {

@@ -18,7 +18,7 @@ import { buildForm } from './form.js';
  * @param {{ article?: string, url?: string, title?: string, theme?: string }} options
  */
 function mount(host, options) {
-  var root = host.shadowRoot;
+  let root = host.shadowRoot;
   if (root) root.textContent = '';
   // Turnstile's box is a light-DOM child (renderTurnstile): an earlier mount's goes too.
   host.querySelectorAll(':scope > [slot="turnstile"]').forEach(function (box) { box.remove(); });
@@ -26,29 +26,29 @@ function mount(host, options) {
   root = root || host.attachShadow({ mode: 'open' });
   addStyle(root);
   if (options.theme === 'light' || options.theme === 'dark') host.setAttribute('data-theme', options.theme);
-  var live = h('p', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
-  var heading = h('h2', { class: 'comments-title', id: 'comments-title', tabindex: '-1', text: 'Comments' });
-  var error = h('p', { class: 'form-error', role: 'alert', hidden: true });
-  var list = h('ol', { class: 'comment-list' });
-  var more = h('button', { type: 'button', class: 'button quiet more', hidden: true, text: 'Load more comments', click: function () { loadMore(w); } });
+  const live = h('p', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
+  const heading = h('h2', { class: 'comments-title', id: 'comments-title', tabindex: '-1', text: 'Comments' });
+  const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const list = h('ol', { class: 'comment-list' });
+  const more = h('button', { type: 'button', class: 'button quiet more', hidden: true, text: 'Load more comments', click: function () { loadMore(w); } });
   /** @type {Widget} */
-  var w = {
+  const w = {
     host: host, root: root, article: options.article, dates: dateFormat(host),
     url: options.url || location.href.split('#')[0] || '', title: options.title || document.title,
     nodes: {}, own: {}, count: 0, open: true, cursor: null, compose: null,
     live: live, heading: heading, error: error, list: list, more: more,
     section: h('section', { class: 'parley', 'aria-labelledby': 'comments-title' }, [live, heading, error, list, more]),
   };
-  var own = ownComments();
+  const own = ownComments();
   Object.keys(own).forEach(function (id) {
-    var mine = own[id];
+    const mine = own[id];
     if (mine && mine.article === w.article) w.own[id] = mine;
   });
-  var shadow = root;
+  const shadow = root;
   shadow.append(w.section);
   // A reader with comments of their own asks past the browser's cache, so that a comment
   // approved a moment ago is not missing from a copy cached a moment before.
-  loadPage(w, null, Object.keys(w.own).length > 0).then(function (loaded) {
+  void loadPage(w, null, Object.keys(w.own).length > 0).then(function (loaded) {
     // Mounted again meanwhile (another article): this widget is gone, and adds nothing to the host.
     if (w.section.parentNode !== shadow) return;
     if (w.open) w.section.append(buildForm(w));
@@ -63,7 +63,7 @@ function attr(node, name) {
 }
 
 /** The article each element last mounted (follow). @type {WeakMap<HTMLElement, string | undefined>} */
-var mounted = new WeakMap();
+const mounted = new WeakMap();
 
 /**
  * The element mounts once it is in the page with an article, and again, clean, whenever its article
@@ -71,7 +71,7 @@ var mounted = new WeakMap();
  * @param {HTMLElement} element
  */
 function follow(element) {
-  var article = attr(element, 'article') || attr(element, 'data-article');
+  const article = attr(element, 'article') || attr(element, 'data-article');
   if (article === mounted.get(element)) return;
   mounted.set(element, article);
   mount(element, { article: article, url: attr(element, 'data-url'), title: attr(element, 'data-title'), theme: attr(element, 'data-theme') });
@@ -94,10 +94,10 @@ if (window.customElements && !customElements.get('parley-comments')) {
 }
 
 if (me && me.hasAttribute('data-article')) {
-  var tag = me;
-  var start = function () {
-    var found = document.querySelector(attr(tag, 'data-target') || '#comments');
-    var target = found instanceof HTMLElement ? found : null;
+  const tag = me;
+  const start = function () {
+    const found = document.querySelector(attr(tag, 'data-target') || '#comments');
+    let target = found instanceof HTMLElement ? found : null;
     if (!target) {
       target = h('div', { id: 'comments' });
       if (tag.parentNode && tag.parentNode !== document.head) tag.after(target);

@@ -36,14 +36,14 @@ export function bodyOf(li) {
  * @param {HTMLLIElement} li
  */
 export function commentBody(w, c, li) {
-  var body = h('article', { class: 'comment-body', id: 'div-comment-' + c.id, tabindex: '-1' });
+  const body = h('article', { class: 'comment-body', id: 'div-comment-' + c.id, tabindex: '-1' });
   if (c.removed) {
     body.append(h('p', { class: 'removed', text: 'This comment was removed.' }));
     return body;
   }
-  var name = c.author.name;
-  var url = c.author.url;
-  var who = url && /^https?:\/\//i.test(url) ? h('a', { href: url, rel: 'external nofollow ugc' }, [name]) : name;
+  const name = c.author.name;
+  const url = c.author.url;
+  const who = url && /^https?:\/\//i.test(url) ? h('a', { href: url, rel: 'external nofollow ugc' }, [name]) : name;
   body.append(h('footer', { class: 'comment-meta' }, [
     h('span', { class: avatarClass(c.author.avatar), 'aria-hidden': 'true', text: initial(name) }),
     h('div', { class: 'comment-author vcard' }, [
@@ -53,7 +53,7 @@ export function commentBody(w, c, li) {
     ]),
   ]));
   if (c.status === 'pending') body.append(h('p', { class: 'comment-awaiting-moderation', text: 'Your comment is awaiting moderation.' }));
-  var content = h('div', { class: 'comment-content' });
+  const content = h('div', { class: 'comment-content' });
   // The server's sanitized HTML (API.md: "safe to insert as is"): the only HTML the widget inserts.
   content.innerHTML = c.html;
   body.append(content, commentActions(w, c, li));
@@ -66,15 +66,15 @@ export function commentBody(w, c, li) {
  * @param {HTMLLIElement} li
  */
 function commentActions(w, c, li) {
-  var bar = h('div', { class: 'actions' });
-  var mine = w.own[c.id];
+  const bar = h('div', { class: 'actions' });
+  const mine = w.own[c.id];
   /**
    * @param {string} text
    * @param {string} label
    * @param {(w: Widget, c: ThreadComment, li: HTMLLIElement, opener: HTMLButtonElement) => void} action
    */
-  var button = function (text, label, action) {
-    var b = h('button', { type: 'button', class: 'link', 'aria-label': label, text: text });
+  const button = function (text, label, action) {
+    const b = h('button', { type: 'button', class: 'link', 'aria-label': label, text: text });
     b.addEventListener('click', function () { action(w, c, li, b); });
     bar.append(b);
   };
@@ -90,9 +90,9 @@ function commentActions(w, c, li) {
 
 /** @param {Widget} w @param {ThreadComment} c */
 function commentNode(w, c) {
-  var li = h('li', { id: 'comment-' + c.id, class: 'comment depth-' + (c.depth + 1), 'data-depth': c.depth });
+  const li = h('li', { id: 'comment-' + c.id, class: 'comment depth-' + (c.depth + 1), 'data-depth': c.depth });
   li.append(commentBody(w, c, li));
-  var kids = h('ol', { class: 'children' });
+  const kids = h('ol', { class: 'children' });
   (c.replies || []).forEach(function (reply) { kids.append(commentNode(w, reply)); });
   li.append(kids);
   w.nodes[c.id] = li;
@@ -106,8 +106,8 @@ function commentNode(w, c) {
  * @param {HTMLLIElement} li
  */
 export function redraw(w, c, li) {
-  var fresh = commentBody(w, c, li);
-  var old = bodyOf(li);
+  const fresh = commentBody(w, c, li);
+  const old = bodyOf(li);
   if (old) li.replaceChild(fresh, old);
   return fresh;
 }
@@ -119,8 +119,8 @@ export function redraw(w, c, li) {
  * @param {ThreadComment} c
  */
 export function place(w, c) {
-  var li = commentNode(w, c);
-  var holder = c.parentId ? w.nodes[c.parentId] : null;
+  const li = commentNode(w, c);
+  let holder = c.parentId ? w.nodes[c.parentId] : null;
   while (holder && Number(holder.getAttribute('data-depth')) >= c.depth) holder = holder.parentElement && holder.parentElement.closest('li');
   // A top-level comment placed ahead of its page (the reader's own, newest) stays last while older pages load.
   if (!holder) li.setAttribute('data-placed', '');
@@ -138,9 +138,9 @@ export function place(w, c) {
  * @returns {Promise<HTMLLIElement | boolean>}
  */
 export function loadPage(w, cursor, fresh) {
-  var query = '?limit=20' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : '');
+  const query = '?limit=20' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : '');
   /** @type {Promise<Answer<ThreadPage>>} */
-  var asked = call('GET', '/api/v1/articles/' + encodeURIComponent(w.article) + '/comments' + query, null, null, fresh);
+  const asked = call('GET', '/api/v1/articles/' + encodeURIComponent(w.article) + '/comments' + query, null, null, fresh);
   return asked.then(function (r) {
     if (!r.ok) {
       w.heading.textContent = 'Comments';
@@ -151,12 +151,12 @@ export function loadPage(w, cursor, fresh) {
     w.error.hidden = true;
     w.open = r.data.article.open;
     /** @type {HTMLLIElement | null} */
-    var first = null;
+    let first = null;
     r.data.comments.forEach(function (c) {
       // A comment of the reader's put in place before its page came: the page's copy wins.
-      var known = w.nodes[c.id];
+      const known = w.nodes[c.id];
       if (known) known.remove();
-      var li = commentNode(w, c);
+      const li = commentNode(w, c);
       w.list.insertBefore(li, w.list.querySelector(':scope > li[data-placed]'));
       first = first || li;
     });
@@ -170,12 +170,12 @@ export function loadPage(w, cursor, fresh) {
 /** @param {Widget} w */
 export function loadMore(w) {
   w.more.disabled = true;
-  var before = w.list.children.length;
-  loadPage(w, w.cursor, false).then(function (first) {
+  const before = w.list.children.length;
+  void loadPage(w, w.cursor, false).then(function (first) {
     w.more.disabled = false;
-    var body = first instanceof HTMLLIElement ? bodyOf(first) : null;
+    const body = first instanceof HTMLLIElement ? bodyOf(first) : null;
     if (body) body.focus();
-    var loaded = w.list.children.length - before;
+    const loaded = w.list.children.length - before;
     announce(w, loaded === 1 ? '1 more comment loaded.' : loaded + ' more comments loaded.');
   });
 }
@@ -186,20 +186,20 @@ export function loadMore(w) {
  */
 export function restoreOwn(w) {
   Object.keys(w.own).forEach(function (id) {
-    var mine = w.own[id];
+    const mine = w.own[id];
     if (!mine) return;
     if (Date.now() - mine.saved > 30 * DAY) return forget(w, id);
-    var token = mine.token;
+    const token = mine.token;
     /** @type {Promise<Answer<ThreadComment>>} */
-    var asked = call('GET', '/api/v1/comments/' + id, null, token, true);
-    asked.then(function (r) {
+    const asked = call('GET', '/api/v1/comments/' + id, null, token, true);
+    void asked.then(function (r) {
       // Gone (withdrawn, deleted, or refused): nothing left to show or change.
       if (r.status === 404 || r.status === 403) return forget(w, id);
       if (!r.ok || !mine) return;
-      var c = r.data;
+      const c = r.data;
       mine.until = c.editableUntil || null;
       keepOwn(id, mine);
-      var li = w.nodes[c.id];
+      const li = w.nodes[c.id];
       if (li) redraw(w, c, li);
       else place(w, c);
       if (c.status === 'approved') keepProof(id, token);
