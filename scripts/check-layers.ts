@@ -3,7 +3,7 @@
  * (README, Architecture). A unit is a folder of src/, or a file at its top. It fails on
  * - an import of a unit from a higher layer;
  * - any cycle between units, even within one layer;
- * - a file in the base, domain or presentation layers that imports `hono` or src/http/: rules
+ * - a file in the base, domain, presentation or wiring layers that imports `hono` or src/http/: rules
  *   throw AppError (src/errors.ts) and know nothing of requests.
  * Type-only imports count: a type is as much a dependency to a reader as a value.
  *
@@ -33,7 +33,7 @@ const layers: [name: string, units: string[]][] = [
   ['app', ['app.ts']],
   ['entry points', ['runtime', 'cli']],
 ]
-const freeOfHttp = new Set(['base', 'domain', 'presentation'])
+const freeOfHttp = new Set(['base', 'domain', 'presentation', 'wiring'])
 
 const root = resolve(import.meta.dirname, '../src')
 const layerOf = new Map(layers.flatMap(([name, units], rank) => units.map((unit) => [unit, { name, rank }] as const)))

@@ -150,10 +150,13 @@ export function createApp(deps: Deps | undefined, options: AppOptions) {
   // The API. Public reads the read cache holds are answered first, ahead of every guard.
   app.use('/api/*', cors)
   for (const path of CACHEABLE_READS) app.use(path, readCacheHit)
-  // The import, on its own: its answer ends the chain before the JSON guards below (another
-  // method on its path goes on to them, and to 405).
+  // The import, on its own: its answer ends the chain before the JSON guards below; so does
+  // another method's 405 (the document lists POST alone there).
   app.post(IMPORT_PATH, decodeBody(importLimit), importBody, startGate, requireRole('admin'))
   app.route(IMPORT_PATH, importRoutes)
+  app.all(IMPORT_PATH, () => {
+    throw new AppError('method_not_allowed', 'Only POST is allowed here.', { allowedMethods: ['POST'] })
+  })
   // Decompressed before the size limit, so that it counts decompressed bytes; what reaches the database waits its turn.
   app.use('/api/*', deadline(), decodeBody(() => MAX_BODY_BYTES), limitBody(), requireJsonBody, startGate)
   for (const prefix of api) app.route(prefix.prefix, apiGroup(prefix))

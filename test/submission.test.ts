@@ -471,5 +471,18 @@ describe('malformed requests', () => {
     expect(wrong.status).toBe(405)
     expect(wrong.headers.get('allow')).toBe('GET, HEAD')
     expect((await wrong.json()).code).toBe('method_not_allowed')
+    // A path that differs by a trailing slash is another path: unknown, not a method refused.
+    const slashed = await t.request('/api/v1/counts/?keys=a')
+    expect(slashed.status).toBe(404)
+  })
+
+  it('answers another method than POST on the import path 405 with Allow: POST, whoever asks, before any JSON check', async () => {
+    const put = { method: 'PUT', headers: { 'Content-Type': 'application/xml' }, body: '<x/>' }
+    const admin = await signIn(t, 'admin')
+    for (const headers of [put.headers, { ...put.headers, Authorization: `Bearer ${admin.token}` }]) {
+      const refused = await t.request('/api/v1/admin/import', { ...put, headers })
+      expect(refused.status).toBe(405)
+      expect(refused.headers.get('allow')).toBe('POST')
+    }
   })
 })

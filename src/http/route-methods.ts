@@ -8,7 +8,7 @@ export function allowedMethods(app: Hono<never> | { routes: { path: string; meth
   const methods = new Set<string>()
   for (const route of app.routes) {
     if (route.method === 'ALL' || route.path.includes('*')) continue
-    const pattern = new RegExp(`^${route.path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}/?$`)
+    const pattern = new RegExp(`^${route.path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}$`)
     if (pattern.test(path)) methods.add(route.method)
   }
   if (methods.has('GET')) methods.add('HEAD')
