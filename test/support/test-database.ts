@@ -63,7 +63,21 @@ export async function migratedDataDir(dir: string): Promise<void> {
   await client.close()
 }
 
-/** Empties every table between tests, so that each test makes its own data. */
+/** Every table of the schema, each after the tables whose rows point to it. */
+const TABLES = ['webhook_deliveries', 'webhooks', 'jobs', 'reports', 'moderation_log', 'sessions', 'known_logins', 'login_failures', 'comments', 'article_aliases', 'removed_sources', 'articles', 'moderators', 'instance', 'flood_marks', 'settings']
+
+/**
+ * Empties every table between tests, so that each test makes its own data, and restarts their ids,
+ * as `truncate … restart identity` would. Deleting the few rows a test made is ~2 ms where truncate
+ * took ~20 ms on PGlite and ~45 ms on PostgreSQL (new files for every table and index), once per
+ * test. The same exclusive locks first: whatever still runs from the last test finishes before.
+ */
 export async function emptyDatabase(database: Database): Promise<void> {
-  await database.db.execute(sql`truncate comments, articles, article_aliases, removed_sources, instance, flood_marks, settings, moderators, sessions, login_failures, known_logins, reports, moderation_log, jobs, webhooks, webhook_deliveries restart identity cascade`)
+  await database.db.execute(sql.raw(`do $$ begin
+    lock table ${TABLES.join(', ')} in access exclusive mode;
+    ${TABLES.map((table) => `delete from ${table};`).join(' ')}
+    perform setval(s.seqrelid, s.seqstart, false) from pg_sequence s
+      join pg_depend d on d.classid = 'pg_class'::regclass and d.objid = s.seqrelid and d.deptype in ('a', 'i')
+      where d.refobjid = any(array['${TABLES.join("', '")}']::regclass[]);
+  end $$`))
 }
