@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import { LongestFirst } from './test/support/sequencer.js'
 
 export default defineConfig({
   test: {
@@ -26,5 +27,7 @@ export default defineConfig({
     // Each worker loads the app's modules once for all its files (each file still opens its own
     // database): loading them again per file was a third of the suite's time.
     isolate: false,
+    // The longest files first, from committed figures rather than the last run's (CI has none).
+    sequence: { sequencer: LongestFirst },
   },
 })

@@ -9,6 +9,7 @@ import { loginFailures, moderators, type ModeratorRole } from '../src/db/schema.
 import { SettingsStore } from '../src/settings/settings-store.js'
 import { ORIGIN, TEST_SECRET, setupTestApp } from './support/test-app.js'
 import { signIn } from './support/moderators.js'
+import { nativeArgon2 } from '../src/runtime/argon2-native.js'
 
 const t = await setupTestApp()
 
@@ -133,6 +134,8 @@ describe('login', () => {
   })
 
   it('upgrades a stored hash made with weaker parameters at the next login', async () => {
+    // Node's own hasher, at today's parameters (the test app's is cheaper: test-hasher.ts); reset() puts it back.
+    t.deps.passwords = nativeArgon2
     const password = 'an old but good password'
     const weak = await argon2.hash(password, { type: argon2.argon2id, memoryCost: 4096, timeCost: 1, parallelism: 1 })
     expect(weak.startsWith('$argon2id$v=19$m=4096,t=1,p=1$')).toBe(true)
@@ -150,6 +153,7 @@ describe('login', () => {
   })
 
   it('does not upgrade a hash on a failed login', async () => {
+    t.deps.passwords = nativeArgon2
     const weak = await argon2.hash('the right password', { type: argon2.argon2id, memoryCost: 4096, timeCost: 1, parallelism: 1 })
     const [row] = await t.deps.db.insert(moderators).values({ email: 'weak@news.example', name: 'Weak', role: 'moderator', passwordHash: weak, createdAt: t.now(), updatedAt: t.now() }).returning()
     expect((await login('weak@news.example', 'the wrong password')).status).toBe(401)

@@ -117,7 +117,10 @@ describe('the widget on /demo', () => {
     expect(await page.locator('.comment-awaiting-moderation').count()).toBe(0)
     // Approved, its token became the reader's proof: on a network Parley has not seen them on (here,
     // their first comment's address forgotten as if from another), their next comment is published.
-    const proof = await page.evaluate((key) => localStorage.getItem(key), `parley:${parley.url}:proof`)
+    // The widget keeps it when its own request for the comment answers, which may come after the thread's.
+    const proofKey = `parley:${parley.url}:proof`
+    await page.waitForFunction((key) => localStorage.getItem(key) !== null, proofKey)
+    const proof = await page.evaluate((key) => localStorage.getItem(key), proofKey)
     expect(JSON.parse(proof ?? 'null')).toEqual({ commentId: 1, token: expect.any(String) })
     await t.deps.db.update(comments).set({ ip: '192.0.2.1' }).where(eq(comments.id, 1))
     await post(page, { body: 'And the café\'s wifi?' })

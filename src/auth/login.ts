@@ -81,7 +81,7 @@ export async function login(ctx: LoginContext, emailInput: string, password: str
   const matches = await ctx.passwords.verify(usable ? row.passwordHash : await dummyHash(ctx.passwords), password)
   // A failure is already recorded: the attempt's rows stay.
   if (!usable || !matches) throw invalid()
-  if (needsRehash(row.passwordHash)) {
+  if (ctx.passwords.needsRehash ? ctx.passwords.needsRehash(row.passwordHash) : needsRehash(row.passwordHash)) {
     await ctx.db.update(moderators).set({ passwordHash: await ctx.passwords.hash(password) }).where(eq(moderators.id, row.id))
   }
   await withdrawLoginAttempt(ctx.db, attempt)

@@ -9,14 +9,19 @@ export interface PasswordHasher {
   /** A PHC string: `$argon2id$v=19$m=19456,t=2,p=1$salt$hash`. */
   hash(password: string): Promise<string>
   verify(phc: string, password: string): Promise<boolean>
+  /**
+   * True when a stored hash is weaker than what `hash` writes, so that a login rewrites it. Without
+   * it, `needsRehash` against today's parameters (what both runtimes' hashers write).
+   */
+  needsRehash?(phc: string): boolean
 }
 
-/** True when a stored hash was made with weaker parameters (or another algorithm) than today's. */
-export function needsRehash(phc: string): boolean {
+/** True when a stored hash was made with weaker parameters (or another algorithm) than `params` (today's). */
+export function needsRehash(phc: string, params: { memoryKiB: number; passes: number; lanes: number } = argon2Params): boolean {
   const match = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(phc)
   if (!match) return true
   const [memory, passes, lanes] = [Number(match[1]), Number(match[2]), Number(match[3])]
-  return memory < argon2Params.memoryKiB || passes < argon2Params.passes || lanes < argon2Params.lanes
+  return memory < params.memoryKiB || passes < params.passes || lanes < params.lanes
 }
 
 export const PASSWORD_MIN = 8

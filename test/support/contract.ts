@@ -18,35 +18,36 @@ const DOC_ID = 'https://parley.test/openapi.json'
 const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')
 const mediaOf = (type: string | null) => (type ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
 
+// Compiled once per worker: vitest's `isolate: false` keeps this module for all of a worker's files.
+let compiled: ReturnType<typeof load> | undefined
+
+async function load() {
+  const doc = (await generatedOpenApi(routeDocs)) as unknown as { paths: Record<string, PathItem>; components: { responses: Record<string, DocResponse> } }
+  const ajv = new Ajv2020({ strict: false, validateSchema: false, allErrors: false })
+  addFormats.default(ajv)
+  ajv.addSchema(doc as object, DOC_ID)
+  // More specific templates first: /comments/bulk before /comments/{id}.
+  const templates = Object.keys(doc.paths)
+    .map((path) => ({ path, pattern: new RegExp(`^${path.replace(/[.+?^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, '[^/]+')}$`) }))
+    .sort((a, b) => (a.path.match(/\{/g) ?? []).length - (b.path.match(/\{/g) ?? []).length)
+  const validators = new Map<string, ValidateFunction>()
+  const validator = (at: string) => {
+    let validate = validators.get(at)
+    if (!validate) validators.set(at, (validate = ajv.compile({ $ref: `${DOC_ID}#${at}` })))
+    return validate
+  }
+  return { doc, templates, validator }
+}
+
 /**
  * Checks every response a test file's requests see against the OpenAPI document, as a client
  * written from it would read them: a status, content type or header the document does not
  * announce for that operation, or a body that does not match its schema, is a finding. The
- * document is compiled once per file, each schema on its first use.
+ * document is compiled once per worker, each schema on its first use.
  */
 export function contractChecker() {
   const findings: string[] = []
   const pending: Promise<void>[] = []
-  let compiled: ReturnType<typeof load> | undefined
-
-  async function load() {
-    const doc = (await generatedOpenApi(routeDocs)) as unknown as { paths: Record<string, PathItem>; components: { responses: Record<string, DocResponse> } }
-    const ajv = new Ajv2020({ strict: false, validateSchema: false, allErrors: false })
-    addFormats.default(ajv)
-    ajv.addSchema(doc as object, DOC_ID)
-    // More specific templates first: /comments/bulk before /comments/{id}.
-    const templates = Object.keys(doc.paths)
-      .map((path) => ({ path, pattern: new RegExp(`^${path.replace(/[.+?^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, '[^/]+')}$`) }))
-      .sort((a, b) => (a.path.match(/\{/g) ?? []).length - (b.path.match(/\{/g) ?? []).length)
-    const validators = new Map<string, ValidateFunction>()
-    const validator = (at: string) => {
-      let validate = validators.get(at)
-      if (!validate) validators.set(at, (validate = ajv.compile({ $ref: `${DOC_ID}#${at}` })))
-      return validate
-    }
-    return { doc, templates, validator }
-  }
-
   async function check(method: string, url: string, res: Response, body: string): Promise<string | undefined> {
     const { doc, templates, validator } = await (compiled ??= load())
     const path = new URL(url).pathname

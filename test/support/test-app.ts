@@ -8,7 +8,7 @@ import { createLogger, type Logger } from '../../src/logger.js'
 import { SettingsStore } from '../../src/settings/settings-store.js'
 import type { Settings } from '../../src/settings/settings-schema.js'
 import type { SpamFilter } from '../../src/spam/spam-filter.js'
-import { nativeArgon2 } from '../../src/runtime/argon2-native.js'
+import { testArgon2 } from './test-hasher.js'
 import { importComments } from '../../src/importers/import-comments.js'
 import { spoolToFile } from '../../src/runtime/spool-file.js'
 import { defaultSessionLimits } from '../../src/auth/sessions.js'
@@ -71,7 +71,8 @@ export async function createTestApp(options: TestAppOptions = {}) {
     secrets: await createSecrets(TEST_SECRET),
     settings: new SettingsStore(60_000),
     spamFilters: options.spamFilters ?? [],
-    passwords: nativeArgon2,
+    // argon2id at a test's cost (test-hasher.ts); a test of the production hasher sets its own.
+    passwords: testArgon2,
     importer: { run: importComments, spool: spoolToFile() },
     clock: () => now,
     logger: createLogger('debug', (line) => logLines.push(line)),
@@ -92,6 +93,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     deps.readCache?.flush()
     deps.settings.invalidate()
     deps.spamFilters = options.spamFilters ?? []
+    deps.passwords = testArgon2
     logLines.length = 0
     now = TEST_START
   }
