@@ -87,7 +87,7 @@ async function pgliteState(client: PGlite): Promise<string> {
     (select string_agg(concat_ws(',', y.oid, y.typname), ';' order by y.oid) from pg_type y where y.oid >= 16384),
     (select string_agg(concat_ws(',', e.oid, e.enumlabel), ';' order by e.oid) from pg_enum e),
     (select string_agg(concat_ws(',', r.oid, r.rulename, r.ev_enabled), ';' order by r.oid) from pg_rewrite r where r.oid >= 16384),
-    (select string_agg(concat_ws(',', n.oid, n.nspname, n.nspacl), ';' order by n.oid) from pg_namespace n where n.oid >= 16384 and n.nspname not like 'pg\_%temp\_%'),
+    (select string_agg(concat_ws(',', n.oid, n.nspname, n.nspacl), ';' order by n.oid) from pg_namespace n where n.oid >= 16384 and n.nspname not like 'pg\\_%temp\\_%'),
     (select string_agg(concat_ws(',', v.oid, v.evtname), ';' order by v.oid) from pg_event_trigger v),
     (select string_agg(concat_ws(',', s.name, s.setting), ';' order by s.name) from pg_settings s where s.source = 'session'),
     (select string_agg(l, ';' order by l) from pg_listening_channels() l),
