@@ -20,7 +20,10 @@ export default tseslint.config(
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       // `_name` marks what a destructuring leaves out on purpose; a catch may ignore what it caught.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true, caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true, caughtErrors: 'none' },
+      ],
       // Cleaning text means matching control characters: src/comments/clean-text.ts and its tests.
       'no-control-regex': 'off',
       '@typescript-eslint/no-explicit-any': 'error',

@@ -14,8 +14,13 @@ process.env.PARLEY_WORKERS_DATABASE_URL = server.href
 
 // The modules wrangler.toml's [alias] trims out of the deployed bundle are trimmed here too, so
 // the tests run what Cloudflare would (the pool resolves modules itself, without wrangler's bundler).
-const aliasSection = readFileSync('wrangler.toml', 'utf8').split(/^\[alias\]$/m)[1]?.split(/^\[/m)[0] ?? ''
-const alias = Object.fromEntries([...aliasSection.matchAll(/^"([^"]+)" = "([^"]+)"$/gm)].map(([, from, to]) => [from, new URL(to ?? '', import.meta.url).pathname]))
+const aliasSection =
+  readFileSync('wrangler.toml', 'utf8')
+    .split(/^\[alias\]$/m)[1]
+    ?.split(/^\[/m)[0] ?? ''
+const alias = Object.fromEntries(
+  [...aliasSection.matchAll(/^"([^"]+)" = "([^"]+)"$/gm)].map(([, from, to]) => [from, new URL(to ?? '', import.meta.url).pathname]),
+)
 
 export default defineConfig({
   resolve: { alias },

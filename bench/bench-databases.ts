@@ -53,7 +53,11 @@ export async function prepareEmptyPostgres(adminUrl: string): Promise<string> {
 }
 
 /** Drops and recreates `parley_bench`, migrates it as the server would, and seeds it. */
-export async function preparePostgres(adminUrl: string, plan: PlannedArticle[], secret: string): Promise<{ url: string; seeded: SeedSummary }> {
+export async function preparePostgres(
+  adminUrl: string,
+  plan: PlannedArticle[],
+  secret: string,
+): Promise<{ url: string; seeded: SeedSummary }> {
   const url = await recreateDatabase(adminUrl, BENCH_DB)
   const database = openPostgres({ url, poolMax: 4, timeoutMs: 30_000 })
   try {
@@ -67,7 +71,10 @@ export async function preparePostgres(adminUrl: string, plan: PlannedArticle[], 
 }
 
 /** A fresh data directory holding a migrated, seeded PGlite, closed again so the server can open it. */
-export async function preparePglite(plan: PlannedArticle[], secret: string): Promise<{ dataDir: string; seeded: SeedSummary; remove(): Promise<void> }> {
+export async function preparePglite(
+  plan: PlannedArticle[],
+  secret: string,
+): Promise<{ dataDir: string; seeded: SeedSummary; remove(): Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'parley-bench-'))
   const untrack = trackDir(dataDir)
   const remove = async () => {

@@ -15,13 +15,15 @@ export interface SmallPanel {
 }
 
 type Json = Record<string, unknown>
-const obj = (value: unknown): Json | undefined => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined)
+const obj = (value: unknown): Json | undefined =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : [])
 const numberAt = (value: Json | undefined, key: string): number | undefined => {
   const found = value?.[key]
   return typeof found === 'number' && Number.isFinite(found) ? found : undefined
 }
-const stringAt = (value: Json | undefined, key: string): string | undefined => (typeof value?.[key] === 'string' ? (value[key] as string) : undefined)
+const stringAt = (value: Json | undefined, key: string): string | undefined =>
+  typeof value?.[key] === 'string' ? (value[key] as string) : undefined
 const verdict = (passed: unknown) => (passed === true ? 'PASSED' : passed === false ? 'FAILED' : 'verdict not recorded')
 
 export function soakPanel(data: unknown): SmallPanel {
@@ -30,11 +32,13 @@ export function soakPanel(data: unknown): SmallPanel {
   const rss = obj(soak?.rss)
   const verdictText = stringAt(obj(soak?.verdict), 'text') ?? ''
   const minutes = list(soak?.perMinute).map(obj)
-  const points = list(rss?.samples).map(obj).flatMap((sample) => {
-    const s = numberAt(sample, 's')
-    const mb = numberAt(sample, 'mb')
-    return s !== undefined && mb !== undefined ? [{ x: s / 60, y: mb }] : []
-  })
+  const points = list(rss?.samples)
+    .map(obj)
+    .flatMap((sample) => {
+      const s = numberAt(sample, 's')
+      const mb = numberAt(sample, 'mb')
+      return s !== undefined && mb !== undefined ? [{ x: s / 60, y: mb }] : []
+    })
   const share = numberAt(totals, 'readShare')
   return {
     title: `Soak: ${numberAt(soak, 'minutes') ?? '?'} min of mixed load on PostgreSQL, read cache on — server RSS`,
@@ -56,7 +60,12 @@ export function scalePanel(data: unknown): SmallPanel {
   return {
     title: 'Flat with size: mean latency, large data set ÷ small (cache off, lower is better)',
     notes: [
-      sizes.map((size) => `${stringAt(size, 'label') ?? '?'}: ${num(numberAt(size, 'comments') ?? 0)} comments on ${num(numberAt(size, 'articles') ?? 0)} articles`).join('; '),
+      sizes
+        .map(
+          (size) =>
+            `${stringAt(size, 'label') ?? '?'}: ${num(numberAt(size, 'comments') ?? 0)} comments on ${num(numberAt(size, 'articles') ?? 0)} articles`,
+        )
+        .join('; '),
       `${checks.every((check) => check?.pass === true) && checks.length > 0 ? 'PASSED' : checks.length > 0 ? 'FAILED' : 'no checks recorded'} (budget ≤ ${budget}×)`,
     ],
     bars: checks.flatMap((check) => {
@@ -85,7 +94,10 @@ export function outagePanel(data: unknown): SmallPanel {
   return {
     title: 'Database outage: time from the database being back to Parley serving again',
     notes: [
-      ...outages.map((o) => `${name(o)}: down ${num(numberAt(o, 'downMs') ?? 0)} ms, longest request ${num(numberAt(o, 'slowestMs') ?? 0)} ms, ${numberAt(o, 'overDeadline') ?? numberAt(o, 'hangs') ?? '?'} past the deadline`),
+      ...outages.map(
+        (o) =>
+          `${name(o)}: down ${num(numberAt(o, 'downMs') ?? 0)} ms, longest request ${num(numberAt(o, 'slowestMs') ?? 0)} ms, ${numberAt(o, 'overDeadline') ?? numberAt(o, 'hangs') ?? '?'} past the deadline`,
+      ),
       `accepted ${num(numberAt(report, 'accepted') ?? 0)}, lost ${numberAt(report, 'lost') ?? '?'}: ${verdict(report?.passed)}`,
     ],
     bars,
@@ -168,7 +180,16 @@ export function drawPanel(panel: SmallPanel, top: number): { svg: string; height
     }
     parts.push(line(PLOT_X, plotBottom, PLOT_RIGHT, plotBottom, COLORS.muted))
     if (series.limit) {
-      parts.push(line(PLOT_X, sy(series.limit.value), PLOT_RIGHT, sy(series.limit.value), COLORS.budget, 'stroke-width="1.5" stroke-dasharray="4 3"'))
+      parts.push(
+        line(
+          PLOT_X,
+          sy(series.limit.value),
+          PLOT_RIGHT,
+          sy(series.limit.value),
+          COLORS.budget,
+          'stroke-width="1.5" stroke-dasharray="4 3"',
+        ),
+      )
       parts.push(text(PLOT_RIGHT + 4, sy(series.limit.value) + 4, series.limit.label, `font-size="11" fill="${COLORS.budget}"`))
     }
     const path = series.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ')

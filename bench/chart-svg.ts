@@ -52,7 +52,17 @@ export function legend(x: number, y: number, items: { label: string; color: stri
   for (const item of items) {
     if (item.kind === 'bar') parts.push(rect(at, y - 9, 14, 10, item.color))
     else if (item.kind === 'tick') parts.push(line(at + 7, y - 11, at + 7, y + 2, item.color, 'stroke-width="3"'))
-    else parts.push(line(at, y - 4, at + 14, y - 4, item.color, item.kind === 'dashed' ? 'stroke-width="2" stroke-dasharray="4 3"' : 'stroke-width="2"'))
+    else
+      parts.push(
+        line(
+          at,
+          y - 4,
+          at + 14,
+          y - 4,
+          item.color,
+          item.kind === 'dashed' ? 'stroke-width="2" stroke-dasharray="4 3"' : 'stroke-width="2"',
+        ),
+      )
     parts.push(text(at + 19, y, item.label, `font-size="12" fill="${COLORS.text}"`))
     at += 19 + item.label.length * 6.4 + 18
   }

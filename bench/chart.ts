@@ -45,7 +45,8 @@ interface Group {
   mark?: { value: number; label: string; color: string }
 }
 
-const share = (value: number, floor: number | undefined, name: string) => (floor && floor > 0 ? `${Math.round((value / floor) * 100)}% of ${name}` : undefined)
+const share = (value: number, floor: number | undefined, name: string) =>
+  floor && floor > 0 ? `${Math.round((value / floor) * 100)}% of ${name}` : undefined
 
 function groupsOf(engine: EngineResults, floors: Floors): Group[] {
   const http = floors.http?.measurement.rps
@@ -56,9 +57,19 @@ function groupsOf(engine: EngineResults, floors: Floors): Group[] {
     const sql = floors.sql[id]?.rps
     const bars: Bar[] = []
     if (off !== undefined) bars.push({ label: 'cache off', value: off, color: COLORS.cacheOff, note: share(off, sql, 'SQL floor') })
-    if (on !== undefined) bars.push({ label: 'cache on', value: on, color: COLORS.cacheOn, note: id === 'first-page' ? share(on, http, 'HTTP floor') : undefined })
+    if (on !== undefined)
+      bars.push({
+        label: 'cache on',
+        value: on,
+        color: COLORS.cacheOn,
+        note: id === 'first-page' ? share(on, http, 'HTTP floor') : undefined,
+      })
     if (bars.length === 0) continue
-    groups.push({ label: SHORT[id], bars, mark: sql === undefined ? undefined : { value: sql, label: `SQL floor ${num(sql)}`, color: COLORS.sqlFloor } })
+    groups.push({
+      label: SHORT[id],
+      bars,
+      mark: sql === undefined ? undefined : { value: sql, label: `SQL floor ${num(sql)}`, color: COLORS.sqlFloor },
+    })
   }
   const posts = engine.submissions
   if (posts) {
@@ -71,12 +82,15 @@ function groupsOf(engine: EngineResults, floors: Floors): Group[] {
   return groups
 }
 
-const engineName = (engine: EngineResults, poolMax: number) => (engine.engine === 'postgres' ? `PostgreSQL (pool ${poolMax})` : 'PGlite (embedded)')
+const engineName = (engine: EngineResults, poolMax: number) =>
+  engine.engine === 'postgres' ? `PostgreSQL (pool ${poolMax})` : 'PGlite (embedded)'
 
 /** One engine's bars on the shared scale, the HTTP floor dashed across them all. */
 function enginePanel(engine: EngineResults, report: LatestReport, max: number, top: number): { svg: string; height: number } {
   const scale = (value: number) => PLOT_X + (value / max) * (PLOT_RIGHT - PLOT_X)
-  const parts: string[] = [text(LABEL_X, top + 18, engineName(engine, report.options.poolMax), `font-size="15" font-weight="600" fill="${COLORS.text}"`)]
+  const parts: string[] = [
+    text(LABEL_X, top + 18, engineName(engine, report.options.poolMax), `font-size="15" font-weight="600" fill="${COLORS.text}"`),
+  ]
   const plotTop = top + 26
   let y = plotTop + 8
   const rows: string[] = []
@@ -99,7 +113,9 @@ function enginePanel(engine: EngineResults, report: LatestReport, max: number, t
     if (group.mark && markX !== undefined) {
       rows.push(line(markX, barsTop - 4, markX, y + 4, group.mark.color, 'stroke-width="3"'))
       // Kept clear of the group's title on the left when the mark sits near zero.
-      rows.push(text(Math.max(markX, PLOT_X + 45), barsTop - 7, group.mark.label, `font-size="11" text-anchor="middle" fill="${group.mark.color}"`))
+      rows.push(
+        text(Math.max(markX, PLOT_X + 45), barsTop - 7, group.mark.label, `font-size="11" text-anchor="middle" fill="${group.mark.color}"`),
+      )
     }
     y += 8
   }
@@ -116,14 +132,22 @@ function enginePanel(engine: EngineResults, report: LatestReport, max: number, t
     grid.push(text(scale(http), plotTop + 6, `HTTP floor ${num(http)}`, `font-size="11" text-anchor="middle" fill="${COLORS.httpFloor}"`))
   }
   parts.push(...grid, ...rows)
-  parts.push(text((PLOT_X + PLOT_RIGHT) / 2, plotBottom + 30, 'requests per second (higher is better)', `font-size="12" text-anchor="middle" fill="${COLORS.text}"`))
+  parts.push(
+    text(
+      (PLOT_X + PLOT_RIGHT) / 2,
+      plotBottom + 30,
+      'requests per second (higher is better)',
+      `font-size="12" text-anchor="middle" fill="${COLORS.text}"`,
+    ),
+  )
   return { svg: parts.join(''), height: plotBottom + 40 - top }
 }
 
 /** Every value the engine panels draw, so that they share one scale. */
 function largest(report: LatestReport): number {
   const values: number[] = [report.floors.http?.measurement.rps ?? 0, ...Object.values(report.floors.sql).map((m) => m?.rps ?? 0)]
-  for (const engine of report.engines) for (const group of groupsOf(engine, report.floors)) values.push(...group.bars.map((b) => b.value), group.mark?.value ?? 0)
+  for (const engine of report.engines)
+    for (const group of groupsOf(engine, report.floors)) values.push(...group.bars.map((b) => b.value), group.mark?.value ?? 0)
   return Math.max(1, ...values) * 1.02
 }
 
@@ -139,9 +163,19 @@ export function drawChart(report: LatestReport, extras: ChartExtras = {}): strin
   const day = report.startedAt.slice(0, 10)
   const load = report.options
   const parts: string[] = [
-    text(LABEL_X, 28, `Parley bench, ${day}: thread reads and submissions against their floors`, `font-size="18" font-weight="700" fill="${COLORS.text}"`),
-    text(LABEL_X, 48, `${report.machine.cpus} × ${report.machine.cpuModel}, Node ${report.machine.node}; server, database and load generator on one machine; ` +
-      `${load.connections} connections, ${load.durationS} s per scenario`, `font-size="12" fill="${COLORS.muted}"`),
+    text(
+      LABEL_X,
+      28,
+      `Parley bench, ${day}: thread reads and submissions against their floors`,
+      `font-size="18" font-weight="700" fill="${COLORS.text}"`,
+    ),
+    text(
+      LABEL_X,
+      48,
+      `${report.machine.cpus} × ${report.machine.cpuModel}, Node ${report.machine.node}; server, database and load generator on one machine; ` +
+        `${load.connections} connections, ${load.durationS} s per scenario`,
+      `font-size="12" fill="${COLORS.muted}"`,
+    ),
     legend(LABEL_X, 74, [
       { label: 'cache off', color: COLORS.cacheOff, kind: 'bar' },
       { label: 'cache on', color: COLORS.cacheOn, kind: 'bar' },

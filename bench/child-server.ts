@@ -51,7 +51,10 @@ async function waitReady(child: ChildProcess, url: string, output: () => string)
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`${url} exited before it was ready (${child.exitCode ?? child.signalCode}):\n${output()}`)
     }
-    const status = await fetch(url).then((response) => response.status, () => 0)
+    const status = await fetch(url).then(
+      (response) => response.status,
+      () => 0,
+    )
     if (status === 200) return
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
@@ -63,7 +66,13 @@ async function waitReady(child: ChildProcess, url: string, output: () => string)
  * itself runs the script (no npx or tsx wrapper in between), so the pid is the server's and
  * /proc/<pid> is its memory.
  */
-export async function startChild(name: string, script: string, args: string[], env: Record<string, string>, readyPath = '/readyz'): Promise<ChildServer> {
+export async function startChild(
+  name: string,
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  readyPath = '/readyz',
+): Promise<ChildServer> {
   const port = await freePort()
   const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : []
   const child = spawn(process.execPath, [...loader, script, ...args], {
@@ -72,7 +81,9 @@ export async function startChild(name: string, script: string, args: string[], e
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   trackChild(child)
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  )
   // Kept short, to explain a failed start without holding a chatty server's whole log.
   let output = ''
   const keep = (chunk: Buffer) => {

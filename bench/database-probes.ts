@@ -76,7 +76,15 @@ export class ConnectionHog {
   }
 
   private async takeOne(): Promise<boolean> {
-    const sql = postgres(this.url, { max: 1, connect_timeout: 2, idle_timeout: 0, max_lifetime: null, onnotice: () => {}, fetch_types: false, connection: { application_name: 'outage-hog' } })
+    const sql = postgres(this.url, {
+      max: 1,
+      connect_timeout: 2,
+      idle_timeout: 0,
+      max_lifetime: null,
+      onnotice: () => {},
+      fetch_types: false,
+      connection: { application_name: 'outage-hog' },
+    })
     try {
       await sql`select 1`
       this.held.push(sql)

@@ -33,7 +33,12 @@ export const COMMENTER_COUNT = 300
  */
 const CHAIN_TO_DEPTH_5 = [null, 0, 1, 2, 3, 4]
 const TREE_OF_4 = [null, 0, 0, 1]
-const SMALL_THREADS = [[null, 0, 1], [null, 0, 0], [null, 0], [null, 0]]
+const SMALL_THREADS = [
+  [null, 0, 1],
+  [null, 0, 0],
+  [null, 0],
+  [null, 0],
+]
 
 /** A small seeded PRNG (mulberry32): the same bodies on every run and engine. */
 export function random(seed: number): () => number {

@@ -12,7 +12,15 @@ import { trackDir } from './exit-cleanup.js'
 import type { LoadOptions, Measurement } from './load.js'
 import type { BenchOptions } from './options.js'
 import type { SeedSummary } from './seed.js'
-import { measureCachedReads, measureHttpFloor, measureParley, measureSqlFloors, type HttpFloor, type ParleyResults, type ReadScenario } from './scenarios.js'
+import {
+  measureCachedReads,
+  measureHttpFloor,
+  measureParley,
+  measureSqlFloors,
+  type HttpFloor,
+  type ParleyResults,
+  type ReadScenario,
+} from './scenarios.js'
 import { threadPath, wholeThreadPaths } from './workloads.js'
 
 /** Fixed so that seeded avatars and hashes match what the server computes for the same emails. */
@@ -76,7 +84,13 @@ async function fetchText(url: string): Promise<string> {
  * Everything measured against Parley on one database, the floors joining in where still missing:
  * first a server with the read cache off (every read a query), then a fresh one with it on.
  */
-async function benchServer(engine: Engine, env: Record<string, string>, seeded: SeedSummary, ctx: Context, databaseUrl: string | null): Promise<EngineResults> {
+async function benchServer(
+  engine: Engine,
+  env: Record<string, string>,
+  seeded: SeedSummary,
+  ctx: Context,
+  databaseUrl: string | null,
+): Promise<EngineResults> {
   const uncached = await startParley(env, ctx.options.poolMax, false)
   let results: EngineResults
   let wholeThread: string[]
@@ -87,7 +101,14 @@ async function benchServer(engine: Engine, env: Record<string, string>, seeded: 
     ctx.floors.http ??= await measureHttpFloor(firstPage, ctx.workDir, ctx.load)
     if (databaseUrl) ctx.floors.sql = await measureSqlFloors(databaseUrl, ctx.options.poolMax, ctx.load, wholeThread)
     const measured = await measureParley(uncached, ctx.load, wholeThread)
-    results = { engine, seeded, idleMemory, firstPageBytes: Buffer.byteLength(firstPage), wholeThreadPages: wholeThread.length, ...measured }
+    results = {
+      engine,
+      seeded,
+      idleMemory,
+      firstPageBytes: Buffer.byteLength(firstPage),
+      wholeThreadPages: wholeThread.length,
+      ...measured,
+    }
   } finally {
     await uncached.stop()
   }
@@ -121,7 +142,11 @@ async function runPglite(plan: PlannedArticle[], ctx: Context): Promise<EngineRe
 }
 
 /** Each engine in turn (PostgreSQL first, so PGlite can be compared with its SQL floor). */
-export async function runEngines(plan: PlannedArticle[], options: BenchOptions, load: LoadOptions): Promise<{ engines: EngineResults[]; floors: Floors }> {
+export async function runEngines(
+  plan: PlannedArticle[],
+  options: BenchOptions,
+  load: LoadOptions,
+): Promise<{ engines: EngineResults[]; floors: Floors }> {
   const workDir = await mkdtemp(join(tmpdir(), 'parley-bench-floor-'))
   const untrack = trackDir(workDir)
   const ctx: Context = { options, load, floors: { sql: {} }, workDir }

@@ -52,16 +52,24 @@ export interface TrafficOptions {
   slowBodyMs?: number
 }
 
-
 /** A socket error, and whether the request was sent on a socket an earlier request had used. */
 export class SendError extends Error {
-  constructor(readonly code: string, readonly reusedSocket: boolean) {
+  constructor(
+    readonly code: string,
+    readonly reusedSocket: boolean,
+  ) {
     super(code)
   }
 }
 
 /** One request over `agent`; rejects with a SendError. */
-export function send(agent: Agent, baseUrl: string, method: 'GET' | 'POST', path: string, options: { body?: string; timeoutMs: number; splitMs?: number }): Promise<Answer> {
+export function send(
+  agent: Agent,
+  baseUrl: string,
+  method: 'GET' | 'POST',
+  path: string,
+  options: { body?: string; timeoutMs: number; splitMs?: number },
+): Promise<Answer> {
   const url = new URL(path, baseUrl)
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = {}
@@ -69,13 +77,24 @@ export function send(agent: Agent, baseUrl: string, method: 'GET' | 'POST', path
       headers['content-type'] = 'application/json'
       headers['content-length'] = Buffer.byteLength(options.body)
     }
-    const req = request({ agent, host: url.hostname, port: url.port, method, path: url.pathname + url.search, headers, signal: AbortSignal.timeout(options.timeoutMs) }, (res) => {
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => (text += chunk))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }))
-      res.on('error', (error) => reject(new SendError(errorCode(error), req.reusedSocket)))
-    })
+    const req = request(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        method,
+        path: url.pathname + url.search,
+        headers,
+        signal: AbortSignal.timeout(options.timeoutMs),
+      },
+      (res) => {
+        let text = ''
+        res.setEncoding('utf8')
+        res.on('data', (chunk: string) => (text += chunk))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }))
+        res.on('error', (error) => reject(new SendError(errorCode(error), req.reusedSocket)))
+      },
+    )
     req.on('error', (error) => reject(new SendError(errorCode(error), req.reusedSocket)))
     const body = options.body
     if (body === undefined) req.end()
@@ -141,7 +160,10 @@ export class Traffic {
   /** A submission's fields; the body is unique, so that it can be found in the database and is never a 409 duplicate. */
   nextComment(): { body: string; email: string } {
     const n = ++this.n
-    return { body: `${this.bodyPrefix}${n}: the council should publish the budget line by line.`, email: `fault-${this.run}-${n}@mail.example` }
+    return {
+      body: `${this.bodyPrefix}${n}: the council should publish the budget line by line.`,
+      email: `fault-${this.run}-${n}@mail.example`,
+    }
   }
 
   private async loop(kind: Kind, worker: number, slow: boolean): Promise<void> {
@@ -154,9 +176,22 @@ export class Traffic {
       if (kind === 'submit') {
         const { body, email } = this.nextComment()
         const payload = JSON.stringify({ name: `Fault Reader ${worker}`, email, body })
-        sample = await this.record(kind, startedAt, send(this.agent, baseUrl, 'POST', threadPath(key), { body: payload, timeoutMs: hardTimeoutMs, splitMs: slow ? slowBodyMs : undefined }), body)
+        sample = await this.record(
+          kind,
+          startedAt,
+          send(this.agent, baseUrl, 'POST', threadPath(key), {
+            body: payload,
+            timeoutMs: hardTimeoutMs,
+            splitMs: slow ? slowBodyMs : undefined,
+          }),
+          body,
+        )
       } else {
-        sample = await this.record(kind, startedAt, send(this.agent, baseUrl, 'GET', threadPath(key, '?order=newest&limit=5'), { timeoutMs: hardTimeoutMs }))
+        sample = await this.record(
+          kind,
+          startedAt,
+          send(this.agent, baseUrl, 'GET', threadPath(key, '?order=newest&limit=5'), { timeoutMs: hardTimeoutMs }),
+        )
       }
       if (this.stopWhen(sample)) return
       if (sample.status < 200 || sample.status > 299) await sleep(failurePauseMs)
@@ -176,7 +211,14 @@ export class Traffic {
         sample.body = body
       }
     } catch (error) {
-      sample = { kind, startedAt, endedAt: this.now(), status: 0, error: errorCode(error), reusedSocket: error instanceof SendError && error.reusedSocket }
+      sample = {
+        kind,
+        startedAt,
+        endedAt: this.now(),
+        status: 0,
+        error: errorCode(error),
+        reusedSocket: error instanceof SendError && error.reusedSocket,
+      }
     }
     this.samples.push(sample)
     return sample
@@ -203,11 +245,17 @@ export function statusCounts(samples: Sample[]): Record<string, number> {
 }
 
 /** How many 201s the database holds by id and body, and how many of this run's comments it holds that got no 201. */
-export async function checkAccepted(url: string, samples: Sample[], bodyPrefix: string): Promise<{ accepted: number; lost: number; storedWithoutAnswer: number }> {
+export async function checkAccepted(
+  url: string,
+  samples: Sample[],
+  bodyPrefix: string,
+): Promise<{ accepted: number; lost: number; storedWithoutAnswer: number }> {
   const accepted = samples.filter((s) => s.status === 201 && s.id !== undefined)
   const sql = postgres(url, { max: 1, onnotice: () => {} })
   try {
-    const rows = await sql<{ id: number; body: string }[]>`select id, body from comments where id = any(${accepted.map((s) => s.id ?? 0)}::int[])`
+    const rows = await sql<
+      { id: number; body: string }[]
+    >`select id, body from comments where id = any(${accepted.map((s) => s.id ?? 0)}::int[])`
     const stored = new Map(rows.map((row) => [row.id, row.body]))
     const lost = accepted.filter((s) => stored.get(s.id ?? 0) !== s.body).length
     const ours = await sql<{ n: number }[]>`select count(*)::int as n from comments where body like ${`${bodyPrefix}%`}`

@@ -29,7 +29,7 @@ if (mode === 'sql') {
   app.get('/api/v1/articles/:key/comments', async (c) => {
     const limit = Number(c.req.query('limit') ?? 20)
     const cursorText = c.req.query('cursor')
-    const cursor = cursorText ? decodeCursor(cursorText) ?? null : null
+    const cursor = cursorText ? (decodeCursor(cursorText) ?? null) : null
     const order = c.req.query('order') === 'newest' ? 'newest' : 'oldest'
     const query = dialect.sqlToQuery(threadQuery(c.req.param('key'), limit, order, cursor))
     // Prepared, as the app's statements are (src/db/prepared-statements.ts) and as postgres.js's own

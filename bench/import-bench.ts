@@ -38,7 +38,9 @@ async function rssOf(pid: number): Promise<{ rss: number; hwm: number }> {
 /** Runs bench/import-child.ts on the file, sampling its RSS every 100 ms from /proc. */
 async function importInChild(engine: ImportFigures['engine'], fixture: WxrFixture, env: Record<string, string>): Promise<ImportFigures> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/import-child.ts', fixture.path], {
-    cwd: repoRoot, env: { ...process.env, ...env, PARLEY_SECRET: BENCH_SECRET }, stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: repoRoot,
+    env: { ...process.env, ...env, PARLEY_SECRET: BENCH_SECRET },
+    stdio: ['ignore', 'pipe', 'inherit'],
   })
   trackChild(child)
   const pid = child.pid ?? 0
@@ -92,7 +94,11 @@ export async function runImportBench(options: BenchOptions): Promise<ImportFigur
   const untrack = trackDir(dir)
   try {
     log(`Import: writing a WXR file of ${options.importComments.toLocaleString('en-US')} comments`)
-    const fixture = await writeWxrFixture(join(dir, 'export.xml'), options.importComments, Math.max(1, Math.round(options.importComments / 100)))
+    const fixture = await writeWxrFixture(
+      join(dir, 'export.xml'),
+      options.importComments,
+      Math.max(1, Math.round(options.importComments / 100)),
+    )
     const figures: ImportFigures[] = []
     if (options.postgres) {
       log('Import: PostgreSQL')
@@ -110,9 +116,12 @@ export async function runImportBench(options: BenchOptions): Promise<ImportFigur
 }
 
 export function importTable(figures: ImportFigures[]): string {
-  const rows = figures.map((f) => `${f.engine.padEnd(8)}  ${String(f.fileMb).padStart(4)} MB  ${f.comments.toLocaleString('en-US').padStart(8)} comments  ` +
-    `${String(f.seconds).padStart(6)} s  ${f.commentsPerSecond.toLocaleString('en-US').padStart(6)} comments/s  ` +
-    `RSS ready ${f.rssReadyMb} MB, at 25/50/75% ${f.rssAtQuarters.join('/')} MB, peak ${f.rssPeakMb} MB (VmHWM ${f.hwmMb} MB)`)
+  const rows = figures.map(
+    (f) =>
+      `${f.engine.padEnd(8)}  ${String(f.fileMb).padStart(4)} MB  ${f.comments.toLocaleString('en-US').padStart(8)} comments  ` +
+      `${String(f.seconds).padStart(6)} s  ${f.commentsPerSecond.toLocaleString('en-US').padStart(6)} comments/s  ` +
+      `RSS ready ${f.rssReadyMb} MB, at 25/50/75% ${f.rssAtQuarters.join('/')} MB, peak ${f.rssPeakMb} MB (VmHWM ${f.hwmMb} MB)`,
+  )
   return `Import (npm run import's code, WXR, one child process each)\n${rows.join('\n')}`
 }
 

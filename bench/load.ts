@@ -50,13 +50,15 @@ function fire(baseUrl: string, workload: Workload, options: LoadOptions, duratio
     duration: durationS,
     method: workload.method,
     headers: workload.headers ?? {},
-    requests: [{
-      setupRequest: (request) => {
-        const { path, body } = workload.next()
-        return body === undefined ? { ...request, path } : { ...request, path, body }
+    requests: [
+      {
+        setupRequest: (request) => {
+          const { path, body } = workload.next()
+          return body === undefined ? { ...request, path } : { ...request, path, body }
+        },
+        ...(workload.onResponse ? { onResponse: workload.onResponse } : {}),
       },
-      ...(workload.onResponse ? { onResponse: workload.onResponse } : {}),
-    }],
+    ],
   })
 }
 
@@ -70,9 +72,12 @@ export async function measure(server: ChildServer, workload: Workload, options: 
   await warmUp(server, workload, options, options.warmupS)
   let rssMaxMb = 0
   const sampler = setInterval(() => {
-    void server.memory().then((memory) => {
-      rssMaxMb = Math.max(rssMaxMb, memory.rssMb)
-    }, () => undefined)
+    void server.memory().then(
+      (memory) => {
+        rssMaxMb = Math.max(rssMaxMb, memory.rssMb)
+      },
+      () => undefined,
+    )
   }, RSS_SAMPLE_MS)
   let result: autocannon.Result
   try {

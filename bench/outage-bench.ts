@@ -123,7 +123,10 @@ async function postShowsInNextRead(server: ChildServer, traffic: Traffic): Promi
       await read()
       await read()
       const { body, email } = traffic.nextComment()
-      const posted = await send(traffic.agent, server.baseUrl, 'POST', threadPath(CHECK_KEY), { body: JSON.stringify({ name: 'Cache Check', email, body }), timeoutMs: 10_000 })
+      const posted = await send(traffic.agent, server.baseUrl, 'POST', threadPath(CHECK_KEY), {
+        body: JSON.stringify({ name: 'Cache Check', email, body }),
+        timeoutMs: 10_000,
+      })
       if (posted.status !== 201) throw new Error(`check submission answered ${posted.status}`)
       const { comment } = JSON.parse(posted.text) as { comment: { id: number; status: string } }
       if (comment.status !== 'approved') throw new Error(`check comment is ${comment.status}, not approved`)
@@ -145,7 +148,13 @@ function watchListener(url: string, traffic: Traffic): { seenAt: () => number | 
   let stopped = false
   const watcher = (async () => {
     while (!stopped && seenAt === null) {
-      const sql = postgres(url, { max: 1, connect_timeout: 1, onnotice: () => {}, fetch_types: false, connection: { application_name: 'outage-watch' } })
+      const sql = postgres(url, {
+        max: 1,
+        connect_timeout: 1,
+        onnotice: () => {},
+        fetch_types: false,
+        connection: { application_name: 'outage-watch' },
+      })
       try {
         const rows = await sql`select 1 from pg_stat_activity where application_name = 'parley-read-cache' and query ilike 'listen%'`
         if (rows.length > 0) seenAt = traffic.now()
@@ -157,7 +166,13 @@ function watchListener(url: string, traffic: Traffic): { seenAt: () => number | 
       await sleep(100)
     }
   })()
-  return { seenAt: () => seenAt, stop: async () => { stopped = true; await watcher } }
+  return {
+    seenAt: () => seenAt,
+    stop: async () => {
+      stopped = true
+      await watcher
+    },
+  }
 }
 
 function median(values: number[]): number | null {
@@ -168,10 +183,17 @@ function median(values: number[]): number | null {
 
 const ok = (s: Sample) => s.status >= 200 && s.status < 300
 const firstOkAfter = (samples: Sample[], at: number, kind?: Sample['kind']) =>
-  samples.filter((s) => (kind === undefined || s.kind === kind) && ok(s) && s.endedAt >= at).reduce<number | null>((first, s) => (first === null || s.endedAt < first ? s.endedAt : first), null)
+  samples
+    .filter((s) => (kind === undefined || s.kind === kind) && ok(s) && s.endedAt >= at)
+    .reduce<number | null>((first, s) => (first === null || s.endedAt < first ? s.endedAt : first), null)
 
 /** Brings the fault about; resolves with the moment the database accepts connections again. */
-async function fault(kind: OutageKind, cluster: ThrowawayCluster, url: string, traffic: Traffic): Promise<{ readyAt: number; hog?: ConnectionHog; hogSlots?: number }> {
+async function fault(
+  kind: OutageKind,
+  cluster: ThrowawayCluster,
+  url: string,
+  traffic: Traffic,
+): Promise<{ readyAt: number; hog?: ConnectionHog; hogSlots?: number }> {
   if (kind === 'exhaust') {
     const hog = new ConnectionHog(url)
     await hog.hold()
@@ -190,7 +212,14 @@ async function fault(kind: OutageKind, cluster: ThrowawayCluster, url: string, t
   return { readyAt: traffic.now() }
 }
 
-async function runOutage(kind: OutageKind, readCache: boolean, cluster: ThrowawayCluster, url: string, server: ChildServer, traffic: Traffic): Promise<OutageFigures> {
+async function runOutage(
+  kind: OutageKind,
+  readCache: boolean,
+  cluster: ThrowawayCluster,
+  url: string,
+  server: ChildServer,
+  traffic: Traffic,
+): Promise<OutageFigures> {
   log(`outage: ${kind}, read cache ${readCache ? 'on' : 'off'}`)
   await sleep(CALM_MS)
   await postShowsInNextRead(server, traffic)
@@ -234,7 +263,11 @@ async function runOutage(kind: OutageKind, readCache: boolean, cluster: Throwawa
 }
 
 /** One Parley server, with or without its read cache, through every outage; then its 201s checked. */
-async function runServer(readCache: boolean, cluster: ThrowawayCluster, url: string): Promise<{ outages: OutageFigures[]; run: OutageRun }> {
+async function runServer(
+  readCache: boolean,
+  cluster: ThrowawayCluster,
+  url: string,
+): Promise<{ outages: OutageFigures[]; run: OutageRun }> {
   const server = await startChild('parley', 'src/runtime/node.ts', [], {
     DATABASE_URL: url,
     PARLEY_SECRET: BENCH_SECRET,
@@ -243,11 +276,19 @@ async function runServer(readCache: boolean, cluster: ThrowawayCluster, url: str
     DB_TIMEOUT_MS: String(DB_TIMEOUT_MS),
     READ_CACHE_MB: readCache ? '16' : '0',
   })
-  const traffic = new Traffic({ baseUrl: server.baseUrl, writers: WRITERS, readers: READERS, keys: KEYS, hardTimeoutMs: 30_000, failurePauseMs: 100 })
+  const traffic = new Traffic({
+    baseUrl: server.baseUrl,
+    writers: WRITERS,
+    readers: READERS,
+    keys: KEYS,
+    hardTimeoutMs: 30_000,
+    failurePauseMs: 100,
+  })
   const outages: OutageFigures[] = []
   try {
     traffic.start()
-    for (const kind of ['restart', 'stop', 'exhaust'] as const) outages.push(await runOutage(kind, readCache, cluster, url, server, traffic))
+    for (const kind of ['restart', 'stop', 'exhaust'] as const)
+      outages.push(await runOutage(kind, readCache, cluster, url, server, traffic))
   } finally {
     await traffic.stop()
     await server.stop()
@@ -256,8 +297,12 @@ async function runServer(readCache: boolean, cluster: ThrowawayCluster, url: str
 }
 
 const recovered = (o: OutageFigures) =>
-  o.steadyMs !== null && o.steadyMs <= RECOVERY_BUDGET_MS &&
-  o.firstSubmitOkMs !== null && o.firstSubmitOkMs <= RECOVERY_BUDGET_MS && o.firstReadOkMs !== null && o.firstReadOkMs <= RECOVERY_BUDGET_MS
+  o.steadyMs !== null &&
+  o.steadyMs <= RECOVERY_BUDGET_MS &&
+  o.firstSubmitOkMs !== null &&
+  o.firstSubmitOkMs <= RECOVERY_BUDGET_MS &&
+  o.firstReadOkMs !== null &&
+  o.firstReadOkMs <= RECOVERY_BUDGET_MS
 
 export async function benchOutage(): Promise<void> {
   const startedAt = new Date()
@@ -274,13 +319,25 @@ export async function benchOutage(): Promise<void> {
       runs.push(result.run)
     }
     const sum = (field: 'accepted' | 'lost' | 'storedWithoutAnswer') => runs.reduce((total, run) => total + run[field], 0)
-    const passed = sum('lost') === 0 && outages.every((o) => o.overDeadline === 0 && o.badFailures === 0 && o.freshAfterRecovery && o.freshSettled && recovered(o))
+    const passed =
+      sum('lost') === 0 &&
+      outages.every((o) => o.overDeadline === 0 && o.badFailures === 0 && o.freshAfterRecovery && o.freshSettled && recovered(o))
     const report: OutageReport = {
-      startedAt, finishedAt: new Date(),
+      startedAt,
+      finishedAt: new Date(),
       cluster: { port: cluster.port, maxConnections: MAX_CONNECTIONS },
-      dbTimeoutMs: DB_TIMEOUT_MS, deadlineMs: DEADLINE_MS, hangLimitMs: DEADLINE_MS + HANG_SLACK_MS, recoveryBudgetMs: RECOVERY_BUDGET_MS,
-      downMs: DOWN_MS, traffic: { writers: WRITERS, readers: READERS },
-      outages, runs, accepted: sum('accepted'), lost: sum('lost'), storedWithoutAnswer: sum('storedWithoutAnswer'), passed,
+      dbTimeoutMs: DB_TIMEOUT_MS,
+      deadlineMs: DEADLINE_MS,
+      hangLimitMs: DEADLINE_MS + HANG_SLACK_MS,
+      recoveryBudgetMs: RECOVERY_BUDGET_MS,
+      downMs: DOWN_MS,
+      traffic: { writers: WRITERS, readers: READERS },
+      outages,
+      runs,
+      accepted: sum('accepted'),
+      lost: sum('lost'),
+      storedWithoutAnswer: sum('storedWithoutAnswer'),
+      passed,
     }
     console.log(outageTable(report))
     await writeResults('outage', report)

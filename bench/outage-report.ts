@@ -11,7 +11,9 @@ export function outageTable(report: OutageReport): string {
   for (const o of report.outages) {
     lines.push(
       `\n${o.outage}, read cache ${o.readCache ? 'on' : 'off'}: database down ${o.downMs} ms${o.hogSlots === undefined ? '' : ` (hog held ${o.hogSlots} slots, ended ${o.hogTerminated} Parley backends)`}`,
-      `  requests ${o.requests}: ${Object.entries(o.statuses).map(([status, n]) => `${status} ×${n}`).join(', ')}`,
+      `  requests ${o.requests}: ${Object.entries(o.statuses)
+        .map(([status, n]) => `${status} ×${n}`)
+        .join(', ')}`,
       `  longest ${o.slowestMs} ms; past the deadline ${o.overDeadline} (hangs past ${report.hangLimitMs} ms: ${o.hangs}); over DB_TIMEOUT_MS ${o.overDbTimeout}; ` +
         `failures took ${ms(o.failureMedianMs)} (median); failures other than 503 unavailable + Retry-After: ${o.badFailures}`,
       `  after the database was back: first 201 ${ms(o.firstSubmitOkMs)}, first 200 read ${ms(o.firstReadOkMs)}, steady ${ms(o.steadyMs)} (last failure ${ms(o.lastFailureMs)})` +
@@ -20,7 +22,9 @@ export function outageTable(report: OutageReport): string {
     )
   }
   for (const run of report.runs) {
-    lines.push(`\nread cache ${run.readCache ? 'on' : 'off'}: accepted (201) ${run.accepted}, lost ${run.lost}; stored without a 201 ${run.storedWithoutAnswer}`)
+    lines.push(
+      `\nread cache ${run.readCache ? 'on' : 'off'}: accepted (201) ${run.accepted}, lost ${run.lost}; stored without a 201 ${run.storedWithoutAnswer}`,
+    )
   }
   lines.push(report.passed ? 'PASSED' : 'FAILED')
   return lines.join('\n')

@@ -10,7 +10,8 @@ const HEADER: Row = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'vs SQL floor', 'v
 const NUMERIC = new Set([1, 2, 3, 4, 5, 6])
 
 const num = (value: number) => Math.round(value).toLocaleString('en-US')
-const ratio = (value: number, floor: Measurement | undefined) => (floor && floor.rps > 0 ? `${Math.round((value / floor.rps) * 100)}%` : '—')
+const ratio = (value: number, floor: Measurement | undefined) =>
+  floor && floor.rps > 0 ? `${Math.round((value / floor.rps) * 100)}%` : '—'
 
 /** Anything but clean 2xx answers, so a fast run that was mostly errors cannot pass for a good one. */
 export function problems(m: Measurement, expected = ['200']): string {
@@ -24,18 +25,42 @@ export function problems(m: Measurement, expected = ['200']): string {
 function table(rows: Row[]): string {
   const widths = HEADER.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)))
   return rows
-    .map((row) => row.map((cell, column) => (NUMERIC.has(column) ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd())
+    .map((row) =>
+      row
+        .map((cell, column) => (NUMERIC.has(column) ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n')
 }
 
-function row(label: string, m: Measurement, rps: number, sqlFloor: Measurement | undefined, httpFloor: Measurement | undefined, expected?: string[]): Row {
-  return [label, num(rps), String(m.p50Ms), String(m.p99Ms), ratio(rps, sqlFloor), ratio(rps, httpFloor), num(m.rssMaxMb), problems(m, expected)]
+function row(
+  label: string,
+  m: Measurement,
+  rps: number,
+  sqlFloor: Measurement | undefined,
+  httpFloor: Measurement | undefined,
+  expected?: string[],
+): Row {
+  return [
+    label,
+    num(rps),
+    String(m.p50Ms),
+    String(m.p99Ms),
+    ratio(rps, sqlFloor),
+    ratio(rps, httpFloor),
+    num(m.rssMaxMb),
+    problems(m, expected),
+  ]
 }
 
 export function floorsTable(floors: Floors): string {
   const rows: Row[] = [HEADER]
   const http = floors.http
-  if (http) rows.push(row(`HTTP floor: fixed JSON body, ${num(http.bodyBytes)} bytes`, http.measurement, http.measurement.rps, undefined, undefined))
+  if (http)
+    rows.push(
+      row(`HTTP floor: fixed JSON body, ${num(http.bodyBytes)} bytes`, http.measurement, http.measurement.rps, undefined, undefined),
+    )
   for (const { id, label } of readScenarios) {
     const sql = floors.sql[id]
     if (sql) rows.push(row(`SQL floor: ${label}`, sql, sql.rps, undefined, undefined))

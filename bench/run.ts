@@ -39,7 +39,16 @@ async function main(): Promise<void> {
   console.log(`\n${budgetsTable(budgets)}`)
   console.log(`\n${importTable(imports)}`)
 
-  await writeResults('latest', { startedAt, finishedAt: new Date(), machine: machine(), options: recordedOptions(options), floors, engines, budgets, imports })
+  await writeResults('latest', {
+    startedAt,
+    finishedAt: new Date(),
+    machine: machine(),
+    options: recordedOptions(options),
+    floors,
+    engines,
+    budgets,
+    imports,
+  })
   console.log(`Chart written to ${await writeChart()} and bench/chart.svg`)
 }
 

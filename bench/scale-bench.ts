@@ -79,9 +79,12 @@ async function signIn(baseUrl: string, moderator: Moderator): Promise<string> {
 async function databaseFigures(url: string): Promise<{ comments: number; articles: number; pending: number; databaseMb: number }> {
   const database = openPostgres({ url, poolMax: 1, timeoutMs: 60_000 })
   try {
-    const [row] = await queryRows<{ comments: number; articles: number; pending: number; bytes: number }>(database.db, sql`
+    const [row] = await queryRows<{ comments: number; articles: number; pending: number; bytes: number }>(
+      database.db,
+      sql`
       select (select count(*) from comments)::int as comments, (select count(*) from articles)::int as articles,
-        (select count(*) from comments where status = 'pending')::int as pending, pg_database_size(current_database())::float8 as bytes`)
+        (select count(*) from comments where status = 'pending')::int as pending, pg_database_size(current_database())::float8 as bytes`,
+    )
     if (!row) throw new Error('no figures')
     return { comments: row.comments, articles: row.articles, pending: row.pending, databaseMb: Math.round(row.bytes / 2 ** 20) }
   } finally {
@@ -116,7 +119,13 @@ async function startServers(sides: Side[], options: BenchOptions, readCache: boo
  * machine is shared, and a ratio of two runs minutes apart would mostly measure its neighbours.
  * The moderation queue is measured on the largest only (the smaller has no pending comments).
  */
-async function measureSides(sides: Side[], options: BenchOptions, load: LoadOptions, readCache: boolean, moderator: Moderator): Promise<void> {
+async function measureSides(
+  sides: Side[],
+  options: BenchOptions,
+  load: LoadOptions,
+  readCache: boolean,
+  moderator: Moderator,
+): Promise<void> {
   const cache = readCache ? 'cache on' : 'cache off'
   const running = await startServers(sides, options, readCache)
   try {
@@ -147,8 +156,14 @@ async function measureSides(sides: Side[], options: BenchOptions, load: LoadOpti
 
 async function side(label: string, url: string): Promise<Side> {
   const figures = await databaseFigures(url)
-  log(`${label}: ${figures.comments.toLocaleString('en-US')} comments on ${figures.articles.toLocaleString('en-US')} articles, ${figures.databaseMb} MB`)
-  return { url, runs: [], result: { label, ...figures, uncached: {}, cached: {}, idleMemory: { rssMb: 0, peakMb: 0 }, rssMaxMb: 0, rssPeakMb: 0 } }
+  log(
+    `${label}: ${figures.comments.toLocaleString('en-US')} comments on ${figures.articles.toLocaleString('en-US')} articles, ${figures.databaseMb} MB`,
+  )
+  return {
+    url,
+    runs: [],
+    result: { label, ...figures, uncached: {}, cached: {}, idleMemory: { rssMb: 0, peakMb: 0 }, rssMaxMb: 0, rssPeakMb: 0 },
+  }
 }
 
 /** The bench's own database, before growing, copied for the side-by-side runs (PostgreSQL copies files: instant at this size). */
@@ -193,7 +208,9 @@ async function checkGrownArticle(url: string, options: BenchOptions): Promise<vo
     const page = (await response.json()) as { article: { commentCount: number }; comments: PageComment[]; nextCursor: string | null }
     const shown = countTree(page.comments)
     if (response.status !== 200 || shown === 0 || page.nextCursor !== null || shown !== page.article.commentCount) {
-      throw new Error(`the grown article ${SCALE_KEY_PREFIX}1 reads wrong: ${response.status}, ${shown} comments shown, counter ${page.article.commentCount}`)
+      throw new Error(
+        `the grown article ${SCALE_KEY_PREFIX}1 reads wrong: ${response.status}, ${shown} comments shown, counter ${page.article.commentCount}`,
+      )
     }
   } finally {
     await server.stop()
@@ -208,7 +225,10 @@ export async function benchScale(options: BenchOptions): Promise<void> {
   log(`Scale: recreating ${BENCH_DB} and seeding the bench's data set`)
   const plan = planDataset()
   const { url, seeded } = await preparePostgres(options.adminUrl, plan, BENCH_SECRET)
-  await adminDo(options.adminUrl, [`drop database if exists "${SMALL_DB}" with (force)`, `create database "${SMALL_DB}" template "${BENCH_DB}"`])
+  await adminDo(options.adminUrl, [
+    `drop database if exists "${SMALL_DB}" with (force)`,
+    `create database "${SMALL_DB}" template "${BENCH_DB}"`,
+  ])
   const smallUrl = new URL(url)
   smallUrl.pathname = `/${SMALL_DB}`
 
@@ -217,21 +237,30 @@ export async function benchScale(options: BenchOptions): Promise<void> {
   const approved = total - seeded.comments - pending
   if (approved < SCALE_ARTICLES) throw new Error(`--scale-comments must be well above the base data set's ${seeded.comments} comments`)
   const moderator: Moderator = { email: 'scale-moderator@news.example', password: 'scale bench moderator password' }
-  log(`Scale: growing ${BENCH_DB} to ${total.toLocaleString('en-US')} comments (${pending.toLocaleString('en-US')} pending) over ${SCALE_ARTICLES.toLocaleString('en-US')} articles`)
+  log(
+    `Scale: growing ${BENCH_DB} to ${total.toLocaleString('en-US')} comments (${pending.toLocaleString('en-US')} pending) over ${SCALE_ARTICLES.toLocaleString('en-US')} articles`,
+  )
   const database = openPostgres({ url, poolMax: 1, timeoutMs: 600_000 })
   let grown: GrowSummary
   try {
     await createModerator(database.db, nativeArgon2, { ...moderator, name: 'Scale bench', role: 'moderator' }, new Date())
-    grown = await grow(database.db, { articles: SCALE_ARTICLES - seeded.articles, approved, pending, start: new Date(Date.now() - 20 * 86_400_000) },
-      BENCH_SECRET, log, async (db) => {
+    grown = await grow(
+      database.db,
+      { articles: SCALE_ARTICLES - seeded.articles, approved, pending, start: new Date(Date.now() - 20 * 86_400_000) },
+      BENCH_SECRET,
+      log,
+      async (db) => {
         await db.execute(sql`vacuum analyze comments`)
         await db.execute(sql`vacuum analyze articles`)
-      })
+      },
+    )
   } finally {
     await database.close()
   }
   const rowsPerS = Math.round(grown.comments / (grown.ms / 1000))
-  log(`  loaded ${grown.comments.toLocaleString('en-US')} comments in ${(grown.ms / 1000).toFixed(1)} s (${rowsPerS.toLocaleString('en-US')} rows/s, vacuum ${(grown.vacuumMs / 1000).toFixed(1)} s)`)
+  log(
+    `  loaded ${grown.comments.toLocaleString('en-US')} comments in ${(grown.ms / 1000).toFixed(1)} s (${rowsPerS.toLocaleString('en-US')} rows/s, vacuum ${(grown.vacuumMs / 1000).toFixed(1)} s)`,
+  )
   await checkGrownArticle(url, options)
 
   const sides = [await side('small', smallUrl.href), await side('large', url)]
@@ -251,7 +280,14 @@ export async function benchScale(options: BenchOptions): Promise<void> {
   const loadFigures = { seeded, grown, rowsPerS }
   console.log(`\n${scaleTable(small, large, checks, loadFigures, load, options.poolMax)}`)
   await writeResults('scale', {
-    startedAt, finishedAt: new Date(), machine: machine(), options: recordedOptions(options), budget: FLAT_WITH_SIZE, load: loadFigures, sizes: [small, large], checks,
+    startedAt,
+    finishedAt: new Date(),
+    machine: machine(),
+    options: recordedOptions(options),
+    budget: FLAT_WITH_SIZE,
+    load: loadFigures,
+    sizes: [small, large],
+    checks,
   })
 }
 

@@ -53,7 +53,14 @@ function poolsJson(people: Awaited<ReturnType<typeof sealCommenters>>): { people
     const text = body(next)
     return { n, body: text, html: renderBody(text) }
   })
-  const sealed = people.map((p, n) => ({ n, name: p.name, url: p.url, email_encrypted: p.emailEncrypted, email_hash: p.emailHash, avatar: p.avatar }))
+  const sealed = people.map((p, n) => ({
+    n,
+    name: p.name,
+    url: p.url,
+    email_encrypted: p.emailEncrypted,
+    email_hash: p.emailHash,
+    avatar: p.avatar,
+  }))
   return { people: JSON.stringify(sealed), bodies: JSON.stringify(bodies) }
 }
 
@@ -63,16 +70,32 @@ const peopleCte = (json: string) => sql`people as (
 const bodiesCte = (json: string) => sql`bodies as (select * from jsonb_to_recordset(${json}::jsonb) as b(n int, body text, html text))`
 
 /** Approved comments g in [from, to): article, thread offset, parent, path, all from g. */
-function insertApproved(from: number, to: number, perArticle: number, baseId: number, startMs: number, pools: { people: string; bodies: string }): SQL {
+function insertApproved(
+  from: number,
+  to: number,
+  perArticle: number,
+  baseId: number,
+  startMs: number,
+  pools: { people: string; bodies: string },
+): SQL {
   const k = sql`(g % ${perArticle}) % 5`
   const top = sql`(g - ${k})`
   const idOf = (offset: number) => sql`(${baseId}::int + ${top} + ${sql.raw(String(offset))})`
   const msOf = (offset: number) => sql`(${startMs}::bigint + (${top} + ${sql.raw(String(offset))})::bigint * 1000)`
   const pathCase = sql.join(
-    THREAD.map((ancestors, at) => sql`${sql.raw(`when ${at} then`)} ${sql.join(ancestors.map((o) => segment(msOf(o), idOf(o))), sql` || `)}`),
+    THREAD.map(
+      (ancestors, at) =>
+        sql`${sql.raw(`when ${at} then`)} ${sql.join(
+          ancestors.map((o) => segment(msOf(o), idOf(o))),
+          sql` || `,
+        )}`,
+    ),
     sql` `,
   )
-  const depthCase = sql`case ${k} ${sql.join(THREAD.map((ancestors, at) => sql.raw(`when ${at} then ${ancestors.length - 1}`)), sql` `)} end`
+  const depthCase = sql`case ${k} ${sql.join(
+    THREAD.map((ancestors, at) => sql.raw(`when ${at} then ${ancestors.length - 1}`)),
+    sql` `,
+  )} end`
   const parentCase = sql`case ${k} when 0 then null when 1 then ${idOf(0)} when 2 then ${idOf(1)} when 3 then ${idOf(0)} else ${idOf(3)} end`
   return sql`
     with ${peopleCte(pools.people)}, ${bodiesCte(pools.bodies)}
@@ -90,7 +113,14 @@ function insertApproved(from: number, to: number, perArticle: number, baseId: nu
 }
 
 /** Pending comments h in [from, to): top-level, not shown, round robin over the new articles. */
-function insertPending(from: number, to: number, articleCount: number, baseId: number, startMs: number, pools: { people: string; bodies: string }): SQL {
+function insertPending(
+  from: number,
+  to: number,
+  articleCount: number,
+  baseId: number,
+  startMs: number,
+  pools: { people: string; bodies: string },
+): SQL {
   const ms = sql`(${startMs}::bigint + h::bigint * 10000 + 500)`
   return sql`
     with ${peopleCte(pools.people)}, ${bodiesCte(pools.bodies)}
@@ -111,7 +141,11 @@ function reason(error: unknown): string {
   return cause instanceof Error ? cause.message : String(cause)
 }
 
-async function inChunks(total: number, run: (from: number, to: number) => Promise<unknown>, progress: (done: number) => void): Promise<void> {
+async function inChunks(
+  total: number,
+  run: (from: number, to: number) => Promise<unknown>,
+  progress: (done: number) => void,
+): Promise<void> {
   for (let from = 0; from < total; from += CHUNK) {
     const to = Math.min(total, from + CHUNK)
     try {
@@ -128,10 +162,13 @@ async function inChunks(total: number, run: (from: number, to: number) => Promis
  * it, from their own definitions in the catalog (so they are exactly the migrations' indexes).
  */
 async function withoutSecondaryIndexes(db: Db, log: (text: string) => void, load: () => Promise<unknown>): Promise<void> {
-  const indexes = await queryRows<{ name: string; definition: string }>(db, sql`
+  const indexes = await queryRows<{ name: string; definition: string }>(
+    db,
+    sql`
     select indexname as name, indexdef as definition from pg_indexes
     where schemaname = current_schema() and tablename = 'comments'
-      and indexname not in (select conname from pg_constraint where conrelid = 'comments'::regclass)`)
+      and indexname not in (select conname from pg_constraint where conrelid = 'comments'::regclass)`,
+  )
   for (const index of indexes) await db.execute(sql`drop index ${sql.identifier(index.name)}`)
   try {
     await load()
@@ -146,7 +183,13 @@ async function withoutSecondaryIndexes(db: Db, log: (text: string) => void, load
   }
 }
 
-export async function grow(db: Db, plan: GrowPlan, secret: string, log: (text: string) => void, vacuum: (db: Db) => Promise<void>): Promise<GrowSummary> {
+export async function grow(
+  db: Db,
+  plan: GrowPlan,
+  secret: string,
+  log: (text: string) => void,
+  vacuum: (db: Db) => Promise<void>,
+): Promise<GrowSummary> {
   const started = performance.now()
   const pools = poolsJson(await sealCommenters(secret))
   const articleCreated = new Date(plan.start.getTime() - 86_400_000)
@@ -160,16 +203,24 @@ export async function grow(db: Db, plan: GrowPlan, secret: string, log: (text: s
   const perArticle = Math.ceil(plan.approved / plan.articles / 5) * 5
   const startMs = plan.start.getTime()
   const total = plan.approved + plan.pending
-  const say = (done: number) => log(`    ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} comments, ${Math.round((performance.now() - started) / 1000)} s`)
-  await withoutSecondaryIndexes(db, log, () => db.transaction(async (tx) => {
-    // The rows are consistent by construction (parents are drawn before their replies, from the
-    // same formulas): the foreign-key triggers' look-ups, up to two per row, would only slow the load.
-    await tx.execute(sql`set local session_replication_role = replica`)
-    await inChunks(plan.approved, (from, to) => tx.execute(insertApproved(from, to, perArticle, baseId, startMs, pools)), say)
-    const pendingBase = baseId + plan.approved
-    await inChunks(plan.pending, (from, to) => tx.execute(insertPending(from, to, plan.articles, pendingBase, startMs, pools)),
-      (done) => say(plan.approved + done))
-  }))
+  const say = (done: number) =>
+    log(
+      `    ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} comments, ${Math.round((performance.now() - started) / 1000)} s`,
+    )
+  await withoutSecondaryIndexes(db, log, () =>
+    db.transaction(async (tx) => {
+      // The rows are consistent by construction (parents are drawn before their replies, from the
+      // same formulas): the foreign-key triggers' look-ups, up to two per row, would only slow the load.
+      await tx.execute(sql`set local session_replication_role = replica`)
+      await inChunks(plan.approved, (from, to) => tx.execute(insertApproved(from, to, perArticle, baseId, startMs, pools)), say)
+      const pendingBase = baseId + plan.approved
+      await inChunks(
+        plan.pending,
+        (from, to) => tx.execute(insertPending(from, to, plan.articles, pendingBase, startMs, pools)),
+        (done) => say(plan.approved + done),
+      )
+    }),
+  )
   await db.execute(sql`select setval(pg_get_serial_sequence('comments', 'id'), ${baseId + total - 1}::int)`)
   // Counters as the app keeps them: approved comments, and a version bumped by each.
   await db.execute(sql`

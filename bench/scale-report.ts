@@ -13,7 +13,12 @@ const times = (ratio: number) => `${ratio.toFixed(2)}×`
 function table(rows: Row[]): string {
   const widths = HEADER.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)))
   return rows
-    .map((row) => row.map((cell, column) => (NUMERIC.has(column) ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd())
+    .map((row) =>
+      row
+        .map((cell, column) => (NUMERIC.has(column) ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n')
 }
 
@@ -23,7 +28,14 @@ function row(label: string, size: SizeResult, m: Measurement): Row {
   return [label, sizeName(size), num(m.rps), String(m.p50Ms), String(m.p99Ms), m.meanMs.toFixed(2), num(m.rssMaxMb), problems(m)]
 }
 
-export function scaleTable(small: SizeResult, large: SizeResult, checks: FlatCheck[], load: LoadFigures, options: LoadOptions, poolMax: number): string {
+export function scaleTable(
+  small: SizeResult,
+  large: SizeResult,
+  checks: FlatCheck[],
+  load: LoadFigures,
+  options: LoadOptions,
+  poolMax: number,
+): string {
   const rows: Row[] = [HEADER]
   for (const cache of ['uncached', 'cached'] as const) {
     for (const { id, label } of scaleReads) {
@@ -44,9 +56,14 @@ export function scaleTable(small: SizeResult, large: SizeResult, checks: FlatChe
       ` (at ${sizeName(small)}: idle ${num(small.idleMemory.rssMb)}, max ${num(small.rssMaxMb)} MB)`,
   ]
   if (large.queueCounts) lines.push(`moderation counts on the first page: ${JSON.stringify(large.queueCounts)}`)
-  lines.push('', `Flat with size (DESIGN.md): cache off, mean latency at ${sizeName(large)} ≤ ${FLAT_WITH_SIZE}× that at ${sizeName(small)}`)
+  lines.push(
+    '',
+    `Flat with size (DESIGN.md): cache off, mean latency at ${sizeName(large)} ≤ ${FLAT_WITH_SIZE}× that at ${sizeName(small)}`,
+  )
   for (const check of checks) {
-    lines.push(`${check.pass ? 'PASS' : 'MISS'}  ${check.read.padEnd(10)}  mean ${times(check.meanRatio)}  p50 ${times(check.p50Ratio)}  p99 ${times(check.p99Ratio)}  req/s ${times(check.rpsRatio)}`)
+    lines.push(
+      `${check.pass ? 'PASS' : 'MISS'}  ${check.read.padEnd(10)}  mean ${times(check.meanRatio)}  p50 ${times(check.p50Ratio)}  p99 ${times(check.p99Ratio)}  req/s ${times(check.rpsRatio)}`,
+    )
   }
   return lines.join('\n')
 }

@@ -41,7 +41,12 @@ function readWorkload(id: ReadScenario, wholeThread: string[]): Workload {
 
 const log = (text: string) => process.stderr.write(`  ${text}\n`)
 
-async function measureReads(server: ChildServer, load: LoadOptions, wholeThread: string[], who: string): Promise<Partial<Record<ReadScenario, ReadResult>>> {
+async function measureReads(
+  server: ChildServer,
+  load: LoadOptions,
+  wholeThread: string[],
+  who: string,
+): Promise<Partial<Record<ReadScenario, ReadResult>>> {
   const reads: Partial<Record<ReadScenario, ReadResult>> = {}
   await warmUp(server, bigFirstPage(), load, load.serverWarmupS)
   for (const { id, label } of readScenarios) {
@@ -69,7 +74,12 @@ export async function measureParley(server: ChildServer, load: LoadOptions, whol
 }
 
 /** The SQL floor for each read, over the same paths, in its own process with the same pool size. */
-export async function measureSqlFloors(databaseUrl: string, poolMax: number, load: LoadOptions, wholeThread: string[]): Promise<Partial<Record<ReadScenario, Measurement>>> {
+export async function measureSqlFloors(
+  databaseUrl: string,
+  poolMax: number,
+  load: LoadOptions,
+  wholeThread: string[],
+): Promise<Partial<Record<ReadScenario, Measurement>>> {
   const floor = await startChild('sql floor', 'bench/floor-server.ts', ['sql'], { DATABASE_URL: databaseUrl, DB_POOL_MAX: String(poolMax) })
   const floors: Partial<Record<ReadScenario, Measurement>> = {}
   try {

@@ -67,14 +67,16 @@ export async function seed(db: Db, plan: PlannedArticle[], secret: string, start
   const people = await sealCommenters(secret)
   const articleRows = await db
     .insert(articles)
-    .values(plan.map((article) => ({
-      key: article.key,
-      url: article.url,
-      title: article.title,
-      commentCount: article.comments.length,
-      version: 1 + article.comments.length,
-      createdAt: new Date(start.getTime() - 86_400_000),
-    })))
+    .values(
+      plan.map((article) => ({
+        key: article.key,
+        url: article.url,
+        title: article.title,
+        commentCount: article.comments.length,
+        version: 1 + article.comments.length,
+        createdAt: new Date(start.getTime() - 86_400_000),
+      })),
+    )
     .returning({ id: articles.id, key: articles.key })
   const articleIds = new Map(articleRows.map((row) => [row.key, row.id]))
 

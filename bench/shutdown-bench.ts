@@ -74,7 +74,16 @@ async function runRound(round: number, url: string, all: Sample[]): Promise<Shut
     READ_CACHE_MB: '16',
     JOBS_INTERVAL_MS: '200',
   })
-  const traffic = new Traffic({ baseUrl: server.baseUrl, writers: 4, readers: 4, slowWriters: 2, slowBodyMs: 500, keys: KEYS, hardTimeoutMs: GRACE_MS + 5000, failurePauseMs: 50 })
+  const traffic = new Traffic({
+    baseUrl: server.baseUrl,
+    writers: 4,
+    readers: 4,
+    slowWriters: 2,
+    slowBodyMs: 500,
+    keys: KEYS,
+    hardTimeoutMs: GRACE_MS + 5000,
+    failurePauseMs: 50,
+  })
   // Nothing listens any more: this worker is done (a real client would go to another instance).
   traffic.stopWhen = (sample) => sample.error === 'ECONNREFUSED'
   let signalAt = 0
@@ -123,14 +132,28 @@ export async function benchShutdown(options: BenchOptions): Promise<void> {
   }
   // The database is this run's alone: every comment in it came from one of the rounds.
   const { accepted, lost, storedWithoutAnswer } = await checkAccepted(url, samples, '')
-  const passed = lost === 0 && rounds.every((r) => r.inFlightAnswered === r.inFlight && r.afterBroken === 0 && r.exitCode === 0 && r.exitMs < GRACE_MS)
-  const report: ShutdownReport = { startedAt, finishedAt: new Date(), database: BENCH_DB, graceMs: GRACE_MS, rounds, accepted, lost, storedWithoutAnswer, passed }
+  const passed =
+    lost === 0 && rounds.every((r) => r.inFlightAnswered === r.inFlight && r.afterBroken === 0 && r.exitCode === 0 && r.exitMs < GRACE_MS)
+  const report: ShutdownReport = {
+    startedAt,
+    finishedAt: new Date(),
+    database: BENCH_DB,
+    graceMs: GRACE_MS,
+    rounds,
+    accepted,
+    lost,
+    storedWithoutAnswer,
+    passed,
+  }
   console.log(shutdownTable(report))
   await writeResults('shutdown', report)
   if (!passed) process.exitCode = 1
 }
 
-const list = (counts: Record<string, number>) => Object.entries(counts).map(([status, n]) => `${status} ×${n}`).join(', ') || 'none'
+const list = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .map(([status, n]) => `${status} ×${n}`)
+    .join(', ') || 'none'
 
 function shutdownTable(report: ShutdownReport): string {
   const lines = [`Graceful shutdown under load (SIGTERM; grace period ${report.graceMs} ms; database ${report.database})`]
@@ -142,6 +165,9 @@ function shutdownTable(report: ShutdownReport): string {
       `  exit ${r.exitCode ?? r.exitSignal ?? 'none'} after ${r.exitMs} ms`,
     )
   }
-  lines.push(`\naccepted (201) ${report.accepted}, lost ${report.lost}; stored without a 201 ${report.storedWithoutAnswer}`, report.passed ? 'PASSED' : 'FAILED')
+  lines.push(
+    `\naccepted (201) ${report.accepted}, lost ${report.lost}; stored without a 201 ${report.storedWithoutAnswer}`,
+    report.passed ? 'PASSED' : 'FAILED',
+  )
   return lines.join('\n')
 }

@@ -13,9 +13,15 @@ export const READS_PER_CYCLE = 9
 function readPaths(wholeThread: string[]): () => string {
   const small = Array.from({ length: SMALL_COUNT }, (_, i) => threadPath(smallKey(i + 1)))
   const kinds: string[][] = [
-    small, small, small, small,
-    [threadPath(BIG_KEY)], [threadPath(BIG_KEY)], [threadPath(BIG_KEY)],
-    wholeThread, wholeThread,
+    small,
+    small,
+    small,
+    small,
+    [threadPath(BIG_KEY)],
+    [threadPath(BIG_KEY)],
+    [threadPath(BIG_KEY)],
+    wholeThread,
+    wholeThread,
     [threadPath(BIG_KEY, '?order=newest')],
   ]
   const at = kinds.map(() => 0)

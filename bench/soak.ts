@@ -123,10 +123,13 @@ export async function runSoak(options: BenchOptions): Promise<SoakResult> {
     const samples: { s: number; mb: number }[] = []
     let hwmMb = idle.peakMb
     const sampler = setInterval(() => {
-      void server.memory().then((memory) => {
-        samples.push({ s: round1((Date.now() - start) / 1000), mb: round1(memory.rssMb) })
-        hwmMb = Math.max(hwmMb, memory.peakMb)
-      }, () => undefined)
+      void server.memory().then(
+        (memory) => {
+          samples.push({ s: round1((Date.now() - start) / 1000), mb: round1(memory.rssMb) })
+          hwmMb = Math.max(hwmMb, memory.peakMb)
+        },
+        () => undefined,
+      )
     }, RSS_SAMPLE_MS)
     // Answers counted per minute since the start, all of them and the submissions among them.
     const responsesPerMinute: number[] = []
@@ -219,9 +222,11 @@ export async function runSoak(options: BenchOptions): Promise<SoakResult> {
 export function soakTable(soak: SoakResult): string {
   const num = (value: number) => Math.round(value).toLocaleString('en-US')
   const t = soak.totals
-  const rows = soak.perMinute.map((m) =>
-    `  minute ${String(m.minute).padStart(2)}  ${num(m.requestsPerS).padStart(6)} req/s  ${num(m.reads).padStart(8)} reads  ` +
-    `${num(m.submissions).padStart(7)} submissions  RSS median ${num(m.rssMedianMb).padStart(4)} MB, max ${num(m.rssMaxMb).padStart(4)} MB`)
+  const rows = soak.perMinute.map(
+    (m) =>
+      `  minute ${String(m.minute).padStart(2)}  ${num(m.requestsPerS).padStart(6)} req/s  ${num(m.reads).padStart(8)} reads  ` +
+      `${num(m.submissions).padStart(7)} submissions  RSS median ${num(m.rssMedianMb).padStart(4)} MB, max ${num(m.rssMaxMb).padStart(4)} MB`,
+  )
   return [
     `Soak (PostgreSQL, read cache on): ${soak.minutes} min, ${soak.connections} connections, pool ${soak.poolMax}`,
     `  ${num(t.requests)} requests: ${num(t.reads)} reads, ${num(t.submissions)} submissions (${(t.readShare * 100).toFixed(1)}% reads); ` +

@@ -68,8 +68,12 @@ export async function createThrowawayCluster(options: { maxConnections?: number 
   const as = user ? { uid: user.uid, gid: user.gid } : {}
   const pgCtl = (...args: string[]) => run(join(bin, 'pg_ctl'), ['-D', data, ...args], { ...as, cwd: dir })
   const settings = [
-    `-p ${port}`, '-c listen_addresses=127.0.0.1', `-c unix_socket_directories=${dir}`,
-    `-c max_connections=${options.maxConnections ?? 20}`, '-c superuser_reserved_connections=0', '-c fsync=off',
+    `-p ${port}`,
+    '-c listen_addresses=127.0.0.1',
+    `-c unix_socket_directories=${dir}`,
+    `-c max_connections=${options.maxConnections ?? 20}`,
+    '-c superuser_reserved_connections=0',
+    '-c fsync=off',
   ].join(' ')
 
   const stopNow = () => {

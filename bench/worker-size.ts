@@ -38,7 +38,7 @@ if (output) {
   }
   console.log('Largest parts (minified bytes, before gzip):')
   for (const [name, bytes] of [...byOwner].sort((a, b) => b[1] - a[1]).slice(0, 12)) {
-    console.log(`  ${kib(bytes).padStart(10)}  ${(100 * bytes / bundle.length).toFixed(0).padStart(3)}%  ${name}`)
+    console.log(`  ${kib(bytes).padStart(10)}  ${((100 * bytes) / bundle.length).toFixed(0).padStart(3)}%  ${name}`)
   }
 }
 
@@ -53,7 +53,10 @@ async function startupMs(): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'parley-startup-'))
   try {
     const outfile = join(dir, 'startup.cpuprofile')
-    execFileSync('npx', ['wrangler', 'check', 'startup', '--outfile', outfile], { stdio: 'ignore', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } })
+    execFileSync('npx', ['wrangler', 'check', 'startup', '--outfile', outfile], {
+      stdio: 'ignore',
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+    })
     const profile = JSON.parse(await readFile(outfile, 'utf8')) as CpuProfile
     const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id))
     let busy = 0
@@ -67,4 +70,6 @@ async function startupMs(): Promise<number> {
 }
 
 const ms = await startupMs()
-console.log(`Startup CPU (workerd here, non-idle): ${ms.toFixed(0)} ms (budget ${BUDGET_STARTUP_MS} ms)${ms > BUDGET_STARTUP_MS ? ' — over budget' : ''}`)
+console.log(
+  `Startup CPU (workerd here, non-idle): ${ms.toFixed(0)} ms (budget ${BUDGET_STARTUP_MS} ms)${ms > BUDGET_STARTUP_MS ? ' — over budget' : ''}`,
+)

@@ -17,8 +17,7 @@ export function cycle(paths: string[]): Workload {
 export const bigFirstPage = (): Workload => cycle([threadPath(BIG_KEY)])
 
 /** Every small article in turn, as many readers on many pages would. */
-export const smallArticles = (): Workload =>
-  cycle(Array.from({ length: SMALL_COUNT }, (_, i) => threadPath(smallKey(i + 1))))
+export const smallArticles = (): Workload => cycle(Array.from({ length: SMALL_COUNT }, (_, i) => threadPath(smallKey(i + 1))))
 
 /** The pages a reader walks to read a whole thread: limit 100, following nextCursor to the end. */
 export async function wholeThreadPaths(baseUrl: string, key: string): Promise<string[]> {

@@ -23,7 +23,23 @@ import { dirname, join, relative, resolve } from 'node:path'
 import ts from 'typescript'
 
 const layers: [name: string, units: string[]][] = [
-  ['base', ['errors.ts', 'logger.ts', 'logged-error.ts', 'config.ts', 'zod-issues.ts', 'cancel-decompression.ts', 'db', 'crypto', 'net', 'sources', 'audit', 'settings']],
+  [
+    'base',
+    [
+      'errors.ts',
+      'logger.ts',
+      'logged-error.ts',
+      'config.ts',
+      'zod-issues.ts',
+      'cancel-decompression.ts',
+      'db',
+      'crypto',
+      'net',
+      'sources',
+      'audit',
+      'settings',
+    ],
+  ],
   ['domain', ['articles', 'webhooks', 'jobs', 'spam', 'comments', 'auth', 'moderation', 'privacy', 'importers', 'exports', 'read-cache']],
   ['presentation', ['pages', 'admin-pages', 'widget', 'demo']],
   ['wiring', ['deps.ts', 'app-env.ts']],
@@ -61,14 +77,17 @@ for (const file of sources(root)) {
   for (const [, specifier] of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g)) {
     if (!specifier) continue
     if (!specifier.startsWith('.')) {
-      if (freeOfHttp.has(layer.name) && /^(hono|@hono\/)/.test(specifier)) problems.push(`${relative(root, file)}: a ${layer.name} file imports ${specifier}`)
+      if (freeOfHttp.has(layer.name) && /^(hono|@hono\/)/.test(specifier))
+        problems.push(`${relative(root, file)}: a ${layer.name} file imports ${specifier}`)
       continue
     }
     const to = unitOf(resolve(dirname(file), specifier))
     if (to === from) continue
     const target = layerOf.get(to)
-    if (to === 'http' && freeOfHttp.has(layer.name)) problems.push(`${relative(root, file)}: a ${layer.name} file imports src/http/ (${specifier})`)
-    else if (target && target.rank > layer.rank) problems.push(`${relative(root, file)}: ${layer.name} imports ${target.name} (${specifier})`)
+    if (to === 'http' && freeOfHttp.has(layer.name))
+      problems.push(`${relative(root, file)}: a ${layer.name} file imports src/http/ (${specifier})`)
+    else if (target && target.rank > layer.rank)
+      problems.push(`${relative(root, file)}: ${layer.name} imports ${target.name} (${specifier})`)
     if (!edges.has(from)) edges.set(from, new Set())
     edges.get(from)?.add(to)
   }
@@ -86,7 +105,8 @@ const notPages = new Set([
 const markup = /<\/?[a-z][a-z0-9-]*[\s/>]|<!--|<!doctype/i
 const isPlainString = (node: ts.Node): node is ts.StringLiteral | ts.NoSubstitutionTemplateLiteral =>
   ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)
-const isPlus = (node: ts.Node): node is ts.BinaryExpression => ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken
+const isPlus = (node: ts.Node): node is ts.BinaryExpression =>
+  ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken
 /** The operands of a chain of `+`: `'<p>' + name + '</p>'` is three. */
 const summands = (node: ts.Expression): ts.Expression[] => (isPlus(node) ? [...summands(node.left), ...summands(node.right)] : [node])
 const isMarkup = (node: ts.Node) => isPlainString(node) && markup.test(node.text)
@@ -105,13 +125,23 @@ for (const file of sources(root)) {
     if (ts.isTemplateExpression(node)) {
       const tagged = ts.isTaggedTemplateExpression(node.parent) && ts.isIdentifier(node.parent.tag) && node.parent.tag.text === 'html'
       const parts = [node.head.text, ...node.templateSpans.map((span) => span.literal.text)]
-      if (!tagged && parts.some((part) => markup.test(part))) problems.push(`${at(node)}: markup in a template not tagged html (its values go in unescaped)`)
+      if (!tagged && parts.some((part) => markup.test(part)))
+        problems.push(`${at(node)}: markup in a template not tagged html (its values go in unescaped)`)
     } else if (isPlus(node) && !isPlus(node.parent)) {
       const all = summands(node)
-      if (all.some(isMarkup) && !all.every(isPlainString)) problems.push(`${at(node)}: markup joined to a value with + (unescaped); use the html template`)
-    } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusEqualsToken && summands(node.right).some(isMarkup)) {
+      if (all.some(isMarkup) && !all.every(isPlainString))
+        problems.push(`${at(node)}: markup joined to a value with + (unescaped); use the html template`)
+    } else if (
+      ts.isBinaryExpression(node) &&
+      node.operatorToken.kind === ts.SyntaxKind.PlusEqualsToken &&
+      summands(node.right).some(isMarkup)
+    ) {
       problems.push(`${at(node)}: markup appended with += ; build it with the html template`)
-    } else if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && /^replace(All)?$/.test(node.expression.name.text)) {
+    } else if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      /^replace(All)?$/.test(node.expression.name.text)
+    ) {
       const replacement = node.arguments[1]
       if (replacement && isMarkup(replacement)) problems.push(`${at(node)}: markup put in by .replace(); build it with the html template`)
     }

@@ -70,7 +70,8 @@ const api: readonly ApiPrefix[] = [
 /** The import: an admin's export file, streamed, of up to PARLEY_IMPORT_MAX_MB and with no deadline. */
 const importApi: ApiPrefix = { prefix: IMPORT_PATH, role: 'admin', groups: [importRoutes] }
 
-const docsOf = ({ groups, role }: ApiPrefix, jsonBody: boolean) => groups.flatMap((group) => group.docs.map((route) => withGuards(route, { role, jsonBody })))
+const docsOf = ({ groups, role }: ApiPrefix, jsonBody: boolean) =>
+  groups.flatMap((group) => group.docs.map((route) => withGuards(route, { role, jsonBody })))
 
 /** Every route as the whole app answers it, guards included (guard-docs.ts): the OpenAPI document's source. */
 export const routeDocs: readonly RouteDoc[] = [
@@ -100,10 +101,12 @@ function apiGroup({ prefix, role, groups }: ApiPrefix): Hono<AppEnv> {
 const importLimit = (c: Context<AppEnv>) => c.env.deps.config.importMaxBytes ?? DEFAULT_IMPORT_MAX_BYTES
 
 /** Gives requests that bring no `env.deps` (a real server's) the app's own. */
-const withDeps = (deps: Deps): MiddlewareHandler<AppEnv> => async (c, next) => {
-  if (!c.env?.deps) c.env = { ...c.env, deps }
-  await next()
-}
+const withDeps =
+  (deps: Deps): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    if (!c.env?.deps) c.env = { ...c.env, deps }
+    await next()
+  }
 
 // API.md names the charset; Hono's c.json() leaves it out.
 const jsonCharset: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -158,7 +161,14 @@ export function createApp(deps: Deps | undefined, options: AppOptions) {
     throw new AppError('method_not_allowed', 'Only POST is allowed here.', { allowedMethods: ['POST'] })
   })
   // Decompressed before the size limit, so that it counts decompressed bytes; what reaches the database waits its turn.
-  app.use('/api/*', deadline(), decodeBody(() => MAX_BODY_BYTES), limitBody(), requireJsonBody, startGate)
+  app.use(
+    '/api/*',
+    deadline(),
+    decodeBody(() => MAX_BODY_BYTES),
+    limitBody(),
+    requireJsonBody,
+    startGate,
+  )
   for (const prefix of api) app.route(prefix.prefix, apiGroup(prefix))
 
   // Probes, WordPress's plain comment form, the built client files, the dashboard, the demo.

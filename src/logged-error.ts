@@ -14,7 +14,11 @@ export function loggedError(error: unknown): { error: string; code?: string; cau
   if (code) fields.code = code
   if (error.cause instanceof Error) fields.cause = error.cause.name
   // A stack's first line repeats the message: only the frames are kept.
-  const frames = error.stack?.split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 8).map((line) => line.trim())
+  const frames = error.stack
+    ?.split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .slice(0, 8)
+    .map((line) => line.trim())
   if (frames && frames.length > 0) fields.frames = frames.join(' | ')
   return fields
 }

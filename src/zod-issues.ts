@@ -3,8 +3,15 @@ import type { $ZodIssue, $ZodRawIssue } from 'zod/v4/core'
 import type { FieldCode, FieldError } from './errors.js'
 
 const typeWords: Record<string, string> = {
-  string: 'text', number: 'a number', int: 'a whole number', bigint: 'a whole number', boolean: 'true or false',
-  array: 'a list', object: 'an object', record: 'an object', null: 'null',
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  bigint: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'an object',
+  record: 'an object',
+  null: 'null',
 }
 
 const sizeOf = (origin: string, limit: number | bigint): string => {
@@ -13,7 +20,12 @@ const sizeOf = (origin: string, limit: number | bigint): string => {
   return String(limit)
 }
 
-const formatWords: Record<string, string> = { email: 'an email address', url: 'a URL', uuid: 'a UUID', datetime: 'an ISO 8601 date and time' }
+const formatWords: Record<string, string> = {
+  email: 'an email address',
+  url: 'a URL',
+  uuid: 'a UUID',
+  datetime: 'an ISO 8601 date and time',
+}
 
 /**
  * What is wrong with a value, as the end of a sentence whose subject is the field ("must be at most
@@ -30,7 +42,9 @@ export function predicateOf(issue: $ZodIssue | $ZodRawIssue): string {
       if (issue.origin === 'string' && issue.input === '') return 'is required'
       return `must be ${issue.inclusive === false ? 'more than' : 'at least'} ${sizeOf(issue.origin, issue.minimum)}`
     case 'invalid_value':
-      return issue.values.length === 1 ? `must be ${JSON.stringify(issue.values[0])}` : `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`
+      return issue.values.length === 1
+        ? `must be ${JSON.stringify(issue.values[0])}`
+        : `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`
     case 'invalid_format':
       return formatWords[issue.format] ? `must be ${formatWords[issue.format]}` : 'is not in the form this field takes'
     case 'not_multiple_of':

@@ -12,7 +12,13 @@ import { ORIGIN, call, db, send } from './support/edge.js'
 let serial = 0
 async function post(key: string, body: string, ip: string) {
   serial++
-  return send('POST', `/api/v1/articles/${key}/comments`, { name: `Edge reader ${serial}`, email: `edge${serial}@example.com`, body }, {}, ip)
+  return send(
+    'POST',
+    `/api/v1/articles/${key}/comments`,
+    { name: `Edge reader ${serial}`, email: `edge${serial}@example.com`, body },
+    {},
+    ip,
+  )
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -52,7 +58,7 @@ describe('the Worker in workerd, on PostgreSQL through Hyperdrive', () => {
     expect(await own.json()).toMatchObject({ id: comment.id, status: 'pending', html: '<p>Hello from the edge</p>' })
   })
 
-  it('takes a gzip-compressed submission through the runtime\'s DecompressionStream, and refuses br with 415', async () => {
+  it("takes a gzip-compressed submission through the runtime's DecompressionStream, and refuses br with 415", async () => {
     serial++
     const json = JSON.stringify({ name: `Edge reader ${serial}`, email: `edge${serial}@example.com`, body: 'Squeezed at the edge' })
     const gzipped = await new Response(new Blob([json]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer()
@@ -63,7 +69,11 @@ describe('the Worker in workerd, on PostgreSQL through Hyperdrive', () => {
     const [row] = await db.select({ body: comments.body }).from(comments).where(eq(comments.id, comment.id))
     expect(row?.body).toBe('Squeezed at the edge')
 
-    const br = await call('/api/v1/articles/edge-gzip/comments', { method: 'POST', headers: { ...headers, 'Content-Encoding': 'br' }, body: gzipped }, '203.0.113.143')
+    const br = await call(
+      '/api/v1/articles/edge-gzip/comments',
+      { method: 'POST', headers: { ...headers, 'Content-Encoding': 'br' }, body: gzipped },
+      '203.0.113.143',
+    )
     expect(br.status).toBe(415)
     expect(await br.json()).toMatchObject({ code: 'unsupported_encoding' })
     expect(br.headers.get('Accept-Encoding')).toBe('gzip, deflate')
@@ -159,7 +169,10 @@ describe('the Worker in workerd, on PostgreSQL through Hyperdrive', () => {
     const kept = await (await post('edge-jobs', 'Old but kept', '203.0.113.44')).json<{ comment: { id: number } }>()
     const longAgo = sql`now() - interval '40 days'`
     // Spam for 40 days, an address held for 40 days: purges count from those, not from the comment's age.
-    await db.update(comments).set({ status: 'spam', createdAt: longAgo, statusChangedAt: longAgo, ipCollectedAt: longAgo }).where(eq(comments.id, spam.comment.id))
+    await db
+      .update(comments)
+      .set({ status: 'spam', createdAt: longAgo, statusChangedAt: longAgo, ipCollectedAt: longAgo })
+      .where(eq(comments.id, spam.comment.id))
     await db.update(comments).set({ createdAt: longAgo, ipCollectedAt: longAgo }).where(eq(comments.id, kept.comment.id))
 
     // As the Cron Trigger calls it; the run goes on in waitUntil, which the test waits for.
@@ -185,13 +198,19 @@ describe('the Worker in workerd, on PostgreSQL through Hyperdrive', () => {
   })
 
   it('renders bodies with the trimmed sanitizer exactly as Node does: markup kept, styles and scripts gone', async () => {
-    const res = await post('edge-render', '<b style="color:red" onclick="x()">bold</b> &amp; <script>alert(1)</script> https://example.com/a_(b)', '203.0.113.46')
+    const res = await post(
+      'edge-render',
+      '<b style="color:red" onclick="x()">bold</b> &amp; <script>alert(1)</script> https://example.com/a_(b)',
+      '203.0.113.46',
+    )
     expect(res.status).toBe(201)
     const { comment } = await res.json<{ comment: { html: string } }>()
-    expect(comment.html).toBe('<p><b>bold</b> &amp; &lt;script&gt;alert(1)&lt;/script&gt; <a href="https://example.com/a_(b)" rel="nofollow ugc noopener">https://example.com/a_(b)</a></p>')
+    expect(comment.html).toBe(
+      '<p><b>bold</b> &amp; &lt;script&gt;alert(1)&lt;/script&gt; <a href="https://example.com/a_(b)" rel="nofollow ugc noopener">https://example.com/a_(b)</a></p>',
+    )
   })
 
-  it('serves the widget with its settings filled in, and the dashboard\'s files from the static assets', async () => {
+  it("serves the widget with its settings filled in, and the dashboard's files from the static assets", async () => {
     const widget = await call('/widget.js')
     expect(widget.status).toBe(200)
     expect(widget.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
@@ -199,7 +218,10 @@ describe('the Worker in workerd, on PostgreSQL through Hyperdrive', () => {
     const script = await widget.text()
     expect(script).toContain('var TURNSTILE = null;')
     expect((await call('/widget.js', { headers: { 'If-None-Match': widget.headers.get('etag') ?? '' } })).status).toBe(304)
-    for (const [path, type] of [['/admin/admin.js', 'text/javascript'], ['/admin/admin.css', 'text/css']] as const) {
+    for (const [path, type] of [
+      ['/admin/admin.js', 'text/javascript'],
+      ['/admin/admin.css', 'text/css'],
+    ] as const) {
       const res = await call(path)
       expect(res.status).toBe(200)
       expect(res.headers.get('content-type')).toContain(type)
@@ -209,7 +231,11 @@ describe('the Worker in workerd, on PostgreSQL through Hyperdrive', () => {
 
   it('points imports at the command line: the importer is not part of the Worker', async () => {
     const admin = await signIn('admin')
-    const res = await call('/api/v1/admin/import', { method: 'POST', headers: { ...admin, 'Content-Type': 'application/xml' }, body: '<rss/>' })
+    const res = await call('/api/v1/admin/import', {
+      method: 'POST',
+      headers: { ...admin, 'Content-Type': 'application/xml' },
+      body: '<rss/>',
+    })
     expect(res.status).toBe(501)
     expect(await res.json()).toMatchObject({ code: 'not_implemented' })
   })

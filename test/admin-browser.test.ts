@@ -25,7 +25,21 @@ const ARTICLE = { url: `${ORIGIN}/news/harbour-bridge`, title: 'Harbour bridge r
 
 /** A reader's comment through the public API, as the widget would post it; held unless told otherwise. */
 async function readerComment(name: string, body: string, extra: Record<string, unknown> = {}, ip = '203.0.113.7'): Promise<number> {
-  const res = await t.postJson('/api/v1/articles/harbour-bridge/comments', { name, email: `${name.normalize('NFD').replace(/[^A-Za-z]/g, '').toLowerCase()}@example.com`, body, article: ARTICLE, ...extra }, { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0' }, ip)
+  const res = await t.postJson(
+    '/api/v1/articles/harbour-bridge/comments',
+    {
+      name,
+      email: `${name
+        .normalize('NFD')
+        .replace(/[^A-Za-z]/g, '')
+        .toLowerCase()}@example.com`,
+      body,
+      article: ARTICLE,
+      ...extra,
+    },
+    { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0' },
+    ip,
+  )
   const json = await res.json()
   expect(res.status, JSON.stringify(json)).toBe(201)
   return json.comment.id
@@ -62,7 +76,10 @@ describe('the moderation dashboard in Chromium', () => {
   it('logs in, approves a held comment with j then a, and trashes several at once', async () => {
     await t.setSettings({ floodSeconds: 0 })
     const account = await moderator()
-    const first = await readerComment('Margaret Okafor', 'Finally! The detour through the industrial estate added twenty minutes to every school run.\n\nWill the cycle lane be open from day one?')
+    const first = await readerComment(
+      'Margaret Okafor',
+      'Finally! The detour through the industrial estate added twenty minutes to every school run.\n\nWill the cycle lane be open from day one?',
+    )
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 } })
     const page = await context.newPage()
     await logIn(page, account)
@@ -131,13 +148,18 @@ describe('the moderation dashboard in Chromium', () => {
   })
 
   // How the pages look, light and dark, is for a person: `npm run screenshots` draws them.
-  it('moves through the queue by keyboard into a comment\'s details, and shows the shortcuts on ?', async () => {
+  it("moves through the queue by keyboard into a comment's details, and shows the shortcuts on ?", async () => {
     await t.setSettings({ floodSeconds: 0, previouslyApproved: false })
     const account = await moderator()
     const root = await readerComment('Margaret Okafor', 'Finally! The detour added twenty minutes to every school run.')
     const reply = await readerComment('Tomás Reyes', 'Same here. I hope the bus lane stays, too.', { parentId: root }, '198.51.100.23')
     await t.setSettings({ floodSeconds: 0, previouslyApproved: true, maxLinks: 1 })
-    const held = await readerComment('Kwame Mensah', 'The council\'s own figures disagree: https://council.example/report. <em>Two years</em> late and over budget.', { parentId: reply, url: 'https://kwame.example' }, '192.0.2.44')
+    const held = await readerComment(
+      'Kwame Mensah',
+      "The council's own figures disagree: https://council.example/report. <em>Two years</em> late and over budget.",
+      { parentId: reply, url: 'https://kwame.example' },
+      '192.0.2.44',
+    )
     await readerComment('Sofia Rossi', 'First time commenting here: thank you for the clear write-up of the closures.', {}, '198.51.100.77')
     await readerComment('Dev Patel', 'Cheap watches https://watches.example', {}, '192.0.2.99')
 
@@ -162,7 +184,12 @@ describe('the moderation dashboard in Chromium', () => {
     await t.setSettings({ floodSeconds: 0 })
     const admin = { email: 'ada@news.example', password: 'correct horse battery' }
     await createModerator(t.deps.db, t.deps.passwords, { ...admin, name: 'Ada Admin', role: 'admin' }, t.now())
-    await createModerator(t.deps.db, t.deps.passwords, { email: 'mia@news.example', name: 'Mia Moderator', role: 'moderator', password: 'another long one' }, t.now())
+    await createModerator(
+      t.deps.db,
+      t.deps.passwords,
+      { email: 'mia@news.example', name: 'Mia Moderator', role: 'moderator', password: 'another long one' },
+      t.now(),
+    )
     const id = await readerComment('Margaret Okafor', 'Finally!')
     const context = await browser.newContext({ viewport: { width: 1280, height: 820 } })
     const page = await context.newPage()
@@ -190,9 +217,12 @@ describe('the API docs page', () => {
     const context = await browser.newContext({ viewport: { width: 375, height: 800 } })
     const page = await context.newPage()
     await page.goto(`${server.url}/docs`)
-    const wide = await page.evaluate(() => Array.from(document.querySelectorAll('body *'))
-      .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 && !el.closest('pre'))
-      .slice(0, 4).map((el) => `${el.tagName.toLowerCase()}: ${(el.textContent ?? '').slice(0, 60)}`))
+    const wide = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('body *'))
+        .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 && !el.closest('pre'))
+        .slice(0, 4)
+        .map((el) => `${el.tagName.toLowerCase()}: ${(el.textContent ?? '').slice(0, 60)}`),
+    )
     expect(wide).toEqual([])
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
     await context.close()
@@ -201,18 +231,41 @@ describe('the API docs page', () => {
 
 describe('the dashboard for every moderator, on a phone and a desk', () => {
   const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
-  interface AxeViolation { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }
+  interface AxeViolation {
+    id: string
+    impact: string | null
+    help: string
+    nodes: { target: string[] }[]
+  }
 
   it('passes axe-core with no serious or critical violation and fits the screen, at 375 px and 1280 px', async () => {
     await t.setSettings({ floodSeconds: 0 })
     const account = await moderator()
-    const held = await readerComment('Margaret Okafor', 'Finally! The detour through the industrial estate added twenty minutes to every school run. Will the cycle lane be open from day one? https://example.org/a-long-address-that-should-wrap-somewhere-sensible/on/a/phone')
+    const held = await readerComment(
+      'Margaret Okafor',
+      'Finally! The detour through the industrial estate added twenty minutes to every school run. Will the cycle lane be open from day one? https://example.org/a-long-address-that-should-wrap-somewhere-sensible/on/a/phone',
+    )
     await t.setSettings({ previouslyApproved: false })
-    const approved = await readerComment('Tomás Reyes', 'Does anyone know if the footpath on the east side is finished too?', {}, '198.51.100.4')
+    const approved = await readerComment(
+      'Tomás Reyes',
+      'Does anyone know if the footpath on the east side is finished too?',
+      {},
+      '198.51.100.4',
+    )
     await t.postJson(`/api/v1/comments/${approved}/reports`, { reason: 'off_topic', note: 'Not about the bridge.' }, {}, '198.51.100.9')
     const admin = { email: 'ada@news.example', password: 'correct horse battery' }
     await createModerator(t.deps.db, t.deps.passwords, { ...admin, name: 'Ada Admin', role: 'admin' }, t.now())
-    const pages = ['/admin', '/admin?queue=approved', '/admin?queue=reported', `/admin/comments/${held}`, `/admin/comments/${approved}`, '/admin/articles', '/admin/settings', '/admin/moderators', '/admin/log']
+    const pages = [
+      '/admin',
+      '/admin?queue=approved',
+      '/admin?queue=reported',
+      `/admin/comments/${held}`,
+      `/admin/comments/${approved}`,
+      '/admin/articles',
+      '/admin/settings',
+      '/admin/moderators',
+      '/admin/log',
+    ]
     const found: string[] = []
     const widths = [375, 1280]
     // Each page is loaded once and checked at both widths: its layout follows the viewport's width
@@ -231,10 +284,24 @@ describe('the dashboard for every moderator, on a phone and a desk', () => {
         found.push(...(await axeFindings(page)).map((v) => `${width}px ${path}: ${v}`))
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
         if (overflow > 0) {
-          const wide = await page.evaluate(() => Array.from(document.querySelectorAll('body *')).filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 && Array.from(el.children).every((child) => child.getBoundingClientRect().right <= window.innerWidth + 1)).slice(0, 4).map((el) => `${el.tagName.toLowerCase()}.${el.className}`).join(' '))
+          const wide = await page.evaluate(() =>
+            Array.from(document.querySelectorAll('body *'))
+              .filter(
+                (el) =>
+                  el.getBoundingClientRect().right > window.innerWidth + 1 &&
+                  Array.from(el.children).every((child) => child.getBoundingClientRect().right <= window.innerWidth + 1),
+              )
+              .slice(0, 4)
+              .map((el) => `${el.tagName.toLowerCase()}.${el.className}`)
+              .join(' '),
+          )
           found.push(`${width}px ${path}: ${overflow} px wider than the screen (${wide})`)
         }
-        const narrow = await page.evaluate(() => Array.from(document.querySelectorAll('td.comment')).map((cell) => Math.round(cell.getBoundingClientRect().width)).filter((w) => w < 200))
+        const narrow = await page.evaluate(() =>
+          Array.from(document.querySelectorAll('td.comment'))
+            .map((cell) => Math.round(cell.getBoundingClientRect().width))
+            .filter((w) => w < 200),
+        )
         if (narrow.length > 0) found.push(`${width}px ${path}: comment cells ${narrow.join(', ')} px wide`)
       }
     }
@@ -262,7 +329,8 @@ describe('the dashboard for every moderator, on a phone and a desk', () => {
 
   async function axeFindings(page: Page): Promise<string[]> {
     const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> } }).axe
+      const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> } })
+        .axe
       return (await axe.run(document, { resultTypes: ['violations'] })).violations
     })
     return violations

@@ -7,7 +7,14 @@ import { csrfOf, dashboardSession, form, sessionCookieOf, type DashboardSession 
 
 const t = await setupTestApp()
 
-interface LogEntry { action: string; commentId: number | null; from: string | null; to: string | null; moderator: { id: number } | null; detail: Record<string, unknown> | null }
+interface LogEntry {
+  action: string
+  commentId: number | null
+  from: string | null
+  to: string | null
+  moderator: { id: number } | null
+  detail: Record<string, unknown> | null
+}
 
 /** What the JSON API says of a comment and of the log: the dashboard must leave the same traces. */
 const statusOf = async (api: SignedIn, id: number): Promise<string | undefined> => {
@@ -22,7 +29,7 @@ const logOf = async (api: SignedIn): Promise<LogEntry[]> => (await (await api.ge
 const pending = async (body = 'A first comment, held for moderation') => (await postComment(t, 'article-1', { body })).comment.id
 
 describe('signing in and out', () => {
-  it('shows the login form, signs in with the API\'s session cookie, and signs out', async () => {
+  it("shows the login form, signs in with the API's session cookie, and signs out", async () => {
     const page = await t.request('/admin/login')
     expect(page.status).toBe(200)
     expect(await page.text()).toContain('<form class="panel pad" method="post" action="/admin/login">')
@@ -44,14 +51,22 @@ describe('signing in and out', () => {
 
   it('sets the same HttpOnly, SameSite=Strict cookie as the API, and goes where the visitor was headed', async () => {
     const api = await signIn(t, 'moderator')
-    const res = await t.request(`${HTTPS_ORIGIN}/admin/login`, { method: 'POST', headers: { Origin: HTTPS_ORIGIN }, body: form({ email: api.email, password: api.password, next: '/admin/articles' }) })
+    const res = await t.request(`${HTTPS_ORIGIN}/admin/login`, {
+      method: 'POST',
+      headers: { Origin: HTTPS_ORIGIN },
+      body: form({ email: api.email, password: api.password, next: '/admin/articles' }),
+    })
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe('/admin/articles')
     const [cookie] = res.headers.getSetCookie()
     expect(cookie).toMatch(/^__Host-parley_session=[\w-]{43}; Max-Age=43200; Path=\/; HttpOnly; Secure; SameSite=Strict$/)
     // Never anywhere but the dashboard.
     for (const next of ['//evil.example/admin', 'https://evil.example/admin', '/api/v1/auth/me', '/\\evil.example']) {
-      const again = await t.request(`${HTTPS_ORIGIN}/admin/login`, { method: 'POST', headers: { Origin: HTTPS_ORIGIN }, body: form({ email: api.email, password: api.password, next }) })
+      const again = await t.request(`${HTTPS_ORIGIN}/admin/login`, {
+        method: 'POST',
+        headers: { Origin: HTTPS_ORIGIN },
+        body: form({ email: api.email, password: api.password, next }),
+      })
       expect(again.headers.get('location'), next).toBe('/admin')
     }
   })
@@ -61,16 +76,31 @@ describe('signing in and out', () => {
     const lan = 'http://192.168.1.20:8787'
     const sessionCount = async () => (await t.deps.db.select().from(sessions)).length
     const before = await sessionCount()
-    const attempt = () => t.request(`${lan}/admin/login`, { method: 'POST', headers: { Origin: lan }, body: form({ email: api.email, password: api.password }) })
+    const attempt = () =>
+      t.request(`${lan}/admin/login`, {
+        method: 'POST',
+        headers: { Origin: lan },
+        body: form({ email: api.email, password: api.password }),
+      })
     const refused = await attempt()
     expect(refused.status).toBe(403)
     expect(refused.headers.getSetCookie()).toEqual([])
     const text = await refused.text()
-    expect(text).toContain('Your email and password are right, but this browser will not keep you signed in: the dashboard is open over plain HTTP at http://192.168.1.20:8787')
+    expect(text).toContain(
+      'Your email and password are right, but this browser will not keep you signed in: the dashboard is open over plain HTTP at http://192.168.1.20:8787',
+    )
     expect(text).toContain('start Parley with PARLEY_PUBLIC_URL=http://192.168.1.20:8787')
     expect(await sessionCount()).toBe(before)
     // Wrong passwords there are answered as anywhere.
-    expect((await t.request(`${lan}/admin/login`, { method: 'POST', headers: { Origin: lan }, body: form({ email: api.email, password: 'wrong' }) })).status).toBe(401)
+    expect(
+      (
+        await t.request(`${lan}/admin/login`, {
+          method: 'POST',
+          headers: { Origin: lan },
+          body: form({ email: api.email, password: 'wrong' }),
+        })
+      ).status,
+    ).toBe(401)
 
     // The operator says that Parley is served over plain HTTP there: the cookie is not Secure, and it sticks.
     t.deps.config.publicUrl = lan
@@ -107,7 +137,11 @@ describe('signing in and out', () => {
 
   it('refuses a login posted from another site', async () => {
     const api = await signIn(t, 'moderator')
-    const res = await t.request('/admin/login', { method: 'POST', headers: { Origin: 'https://evil.example' }, body: form({ email: api.email, password: api.password }) })
+    const res = await t.request('/admin/login', {
+      method: 'POST',
+      headers: { Origin: 'https://evil.example' },
+      body: form({ email: api.email, password: api.password }),
+    })
     expect(res.status).toBe(403)
     expect(sessionCookieOf(res)).toBeUndefined()
   })
@@ -123,7 +157,11 @@ describe('signed out', () => {
     expect(details.headers.get('location')).toBe(`/admin/login?next=${encodeURIComponent(`/admin/comments/${id}`)}`)
     expect((await t.request('/admin/settings', { headers: { Cookie: 'parley_session=forged' } })).status).toBe(303)
 
-    const action = await t.request(`/admin/comments/${id}/status`, { method: 'POST', headers: { Origin: ORIGIN }, body: form({ status: 'approved', csrf: 'x' }) })
+    const action = await t.request(`/admin/comments/${id}/status`, {
+      method: 'POST',
+      headers: { Origin: ORIGIN },
+      body: form({ status: 'approved', csrf: 'x' }),
+    })
     expect(action.status).toBe(401)
     expect(action.headers.get('www-authenticate')).toBe('Cookie realm="parley" form-action="/admin/login" cookie-name="parley_session"')
     expect(action.headers.get('content-type')).toBe('text/html; charset=utf-8')
@@ -139,7 +177,7 @@ describe('signed out', () => {
 })
 
 describe('cross-site request forgery', () => {
-  it('refuses a form without this session\'s token, or from another origin, changing nothing', async () => {
+  it("refuses a form without this session's token, or from another origin, changing nothing", async () => {
     const mod = await dashboardSession(t)
     const other = await dashboardSession(t)
     const api = await signIn(t)
@@ -160,7 +198,11 @@ describe('cross-site request forgery', () => {
       expect(await res.text()).toContain('did not come from this dashboard')
     }
     // A token missing altogether, with the right origin.
-    const bare = await t.request(path, { method: 'POST', headers: { Cookie: mod.cookie, Origin: ORIGIN }, body: form({ status: 'approved' }) })
+    const bare = await t.request(path, {
+      method: 'POST',
+      headers: { Cookie: mod.cookie, Origin: ORIGIN },
+      body: form({ status: 'approved' }),
+    })
     expect(bare.status).toBe(403)
     expect(await statusOf(api, id)).toBe('pending')
     expect(await logOf(api)).toEqual([])
@@ -184,7 +226,13 @@ describe('moderating comments', () => {
     const mod = await dashboardSession(t)
     const api = await signIn(t)
     const id = await pending()
-    const steps: [string, string][] = [['approved', 'pending'], ['pending', 'approved'], ['spam', 'pending'], ['trash', 'spam'], ['approved', 'trash']]
+    const steps: [string, string][] = [
+      ['approved', 'pending'],
+      ['pending', 'approved'],
+      ['spam', 'pending'],
+      ['trash', 'spam'],
+      ['approved', 'trash'],
+    ]
     for (const [to] of steps) {
       const res = await mod.post(`/admin/comments/${id}/status`, { status: to, back: '/admin?queue=spam' })
       expect(res.status).toBe(303)
@@ -217,7 +265,12 @@ describe('moderating comments', () => {
     expect(res.headers.get('location')).toBe('/admin?done=trash&n=3')
     for (const id of ids) expect(await statusOf(api, id)).toBe('trash')
     expect(await statusOf(api, keep)).toBe('pending')
-    expect((await logOf(api)).filter((e) => e.to === 'trash').map((e) => e.commentId).sort()).toEqual([...ids].sort())
+    expect(
+      (await logOf(api))
+        .filter((e) => e.to === 'trash')
+        .map((e) => e.commentId)
+        .sort(),
+    ).toEqual([...ids].sort())
     const queue = await (await mod.get('/admin?done=trash&n=3')).text()
     expect(queue).toContain('3 comments moved to the trash.')
     expect(queue).toMatch(/Trash<span class="count">3<\/span>/)
@@ -238,13 +291,18 @@ describe('moderating comments', () => {
     expect(edit.headers.get('location')).toBe(`/admin/comments/${id}?done=edited`)
     const empty = await mod.post(`/admin/comments/${id}/edit`, { body: '   ' })
     expect(empty.status).toBe(422)
-    expect(await empty.text()).toMatch(/aria-invalid="true" aria-describedby="error-body">\s*<\/textarea><p class="error-text" id="error-body">/)
+    expect(await empty.text()).toMatch(
+      /aria-invalid="true" aria-describedby="error-body">\s*<\/textarea><p class="error-text" id="error-body">/,
+    )
 
     const reply = await mod.post(`/admin/comments/${id}/reply`, { body: 'Thanks, fixed.', back: `/admin/comments/${id}` })
     expect(reply.headers.get('location')).toBe(`/admin/comments/${id}?done=replied`)
     const thread = await (await t.request('/api/v1/articles/article-1/comments')).json()
     expect(thread.comments[0]).toMatchObject({ id, html: '<p>Hello world</p>' })
-    expect(thread.comments[0].replies.at(-1)).toMatchObject({ author: { name: 'Mo Derator', moderator: true }, html: '<p>Thanks, fixed.</p>' })
+    expect(thread.comments[0].replies.at(-1)).toMatchObject({
+      author: { name: 'Mo Derator', moderator: true },
+      html: '<p>Thanks, fixed.</p>',
+    })
 
     const confirm = await mod.get(`/admin/comments/${id}/delete?from=%2Fadmin`)
     expect(confirm.status).toBe(200)
@@ -261,13 +319,14 @@ describe('moderating comments', () => {
     expect((await logOf(api)).map((e) => e.action)).toEqual(['delete', 'reply', 'edit'])
   })
 
-  it('shows a comment\'s email, IP, user agent, checks, reports and thread', async () => {
+  it("shows a comment's email, IP, user agent, checks, reports and thread", async () => {
     await t.setSettings({ floodSeconds: 0, previouslyApproved: false })
     const mod = await dashboardSession(t)
     const root = (await postComment(t, 'article-1', { body: 'The root', email: 'root@example.com' })).comment.id
     const mid = (await postComment(t, 'article-1', { body: 'The middle', parentId: root, email: 'ann@example.com' })).comment.id
     await t.setSettings({ maxLinks: 1 })
-    const held = (await postComment(t, 'article-1', { body: 'See https://shop.example now', parentId: mid, email: 'held@example.com' })).comment.id
+    const held = (await postComment(t, 'article-1', { body: 'See https://shop.example now', parentId: mid, email: 'held@example.com' }))
+      .comment.id
     await t.postJson(`/api/v1/comments/${mid}/reports`, { reason: 'off_topic', note: 'Not about the article' })
 
     const page = await (await mod.get(`/admin/comments/${held}`)).text()
@@ -326,36 +385,74 @@ describe('admin pages', () => {
       expect(await res.text()).toContain('This page is for admins only.')
     }
     expect((await mod.post('/admin/settings', { threadDepth: '3' })).status).toBe(403)
-    expect((await mod.post('/admin/moderators', { email: 'x@news.example', name: 'X', role: 'admin', password: 'long enough pass' })).status).toBe(403)
+    expect(
+      (await mod.post('/admin/moderators', { email: 'x@news.example', name: 'X', role: 'admin', password: 'long enough pass' })).status,
+    ).toBe(403)
     // Nor are they offered in the navigation.
     expect(await (await mod.get('/admin')).text()).not.toContain('href="/admin/settings"')
   })
 
-  it('saves settings, shows each invalid field\'s error beside it, and saves nothing then', async () => {
+  it("saves settings, shows each invalid field's error beside it, and saves nothing then", async () => {
     const admin = await dashboardSession(t, 'admin')
     const api = await signIn(t, 'admin')
     const page = await (await admin.get('/admin/settings')).text()
     expect(page).toContain('name="threadDepth" inputmode="numeric" value="5"')
-    const fields = { moderation: 'all', maxLinks: '3', threadDepth: '4', editWindowSeconds: '600', floodSeconds: '15', closeAfterDays: '', ipRetentionDays: '30', purgeAfterDays: '30', moderationKeys: 'casino\r\n viagra \r\n', disallowedKeys: '', allowedOrigins: 'https://news.example', requireNameEmail: 'on', registerArticles: 'on', 'filterWebhook.url': '' }
+    const fields = {
+      moderation: 'all',
+      maxLinks: '3',
+      threadDepth: '4',
+      editWindowSeconds: '600',
+      floodSeconds: '15',
+      closeAfterDays: '',
+      ipRetentionDays: '30',
+      purgeAfterDays: '30',
+      moderationKeys: 'casino\r\n viagra \r\n',
+      disallowedKeys: '',
+      allowedOrigins: 'https://news.example',
+      requireNameEmail: 'on',
+      registerArticles: 'on',
+      'filterWebhook.url': '',
+    }
     const bad = await admin.post('/admin/settings', { ...fields, threadDepth: '11', maxLinks: 'two', allowedOrigins: 'news.example' })
     expect(bad.status).toBe(422)
     const html = await bad.text()
     expect(html).toContain('Nothing was saved')
-    expect(html).toMatch(/name="threadDepth" inputmode="numeric" value="11" size="10" aria-invalid="true" aria-describedby="error-threadDepth"><p class="error-text" id="error-threadDepth">Must be at most 10.</)
-    expect(html).toMatch(/value="two" size="10" aria-invalid="true" aria-describedby="error-maxLinks"><p class="error-text" id="error-maxLinks">Please enter a whole number.<\/p>/)
-    expect(html).toMatch(/id="error-allowedOrigins">[^<]*Must start with https:\/\/ or http:\/\/ \(an origin such as https:\/\/news.example\)/)
+    expect(html).toMatch(
+      /name="threadDepth" inputmode="numeric" value="11" size="10" aria-invalid="true" aria-describedby="error-threadDepth"><p class="error-text" id="error-threadDepth">Must be at most 10.</,
+    )
+    expect(html).toMatch(
+      /value="two" size="10" aria-invalid="true" aria-describedby="error-maxLinks"><p class="error-text" id="error-maxLinks">Please enter a whole number.<\/p>/,
+    )
+    expect(html).toMatch(
+      /id="error-allowedOrigins">[^<]*Must start with https:\/\/ or http:\/\/ \(an origin such as https:\/\/news.example\)/,
+    )
     expect(await (await api.get('/api/v1/admin/settings')).json()).toMatchObject({ threadDepth: 5, maxLinks: 2, moderation: 'rules' })
 
     const good = await admin.post('/admin/settings', fields)
     expect(good.status).toBe(303)
     expect(good.headers.get('location')).toBe('/admin/settings?done=settings')
     expect(await (await api.get('/api/v1/admin/settings')).json()).toMatchObject({
-      moderation: 'all', maxLinks: 3, threadDepth: 4, editWindowSeconds: 600, closeAfterDays: null, previouslyApproved: false,
-      moderationKeys: ['casino', 'viagra'], allowedOrigins: ['https://news.example'], filterWebhook: null,
+      moderation: 'all',
+      maxLinks: 3,
+      threadDepth: 4,
+      editWindowSeconds: 600,
+      closeAfterDays: null,
+      previouslyApproved: false,
+      moderationKeys: ['casino', 'viagra'],
+      allowedOrigins: ['https://news.example'],
+      filterWebhook: null,
     })
     const [entry] = await logOf(api)
     expect(entry).toMatchObject({ action: 'settings', moderator: { id: admin.id } })
-    expect(Object.keys(entry?.detail ?? {}).sort()).toEqual(['allowedOrigins', 'editWindowSeconds', 'maxLinks', 'moderation', 'moderationKeys', 'previouslyApproved', 'threadDepth'])
+    expect(Object.keys(entry?.detail ?? {}).sort()).toEqual([
+      'allowedOrigins',
+      'editWindowSeconds',
+      'maxLinks',
+      'moderation',
+      'moderationKeys',
+      'previouslyApproved',
+      'threadDepth',
+    ])
   })
 
   it('adds moderators, changes their role, disables them and resets passwords', async () => {
@@ -364,17 +461,31 @@ describe('admin pages', () => {
     const weak = await admin.post('/admin/moderators', { email: 'new@news.example', name: 'New One', role: 'moderator', password: 'short' })
     expect(weak.status).toBe(422)
     expect(await weak.text()).toMatch(/id="error-password">A password has 8 to 128 characters.</)
-    const added = await admin.post('/admin/moderators', { email: 'new@news.example', name: 'New One', role: 'moderator', password: 'a long password' })
+    const added = await admin.post('/admin/moderators', {
+      email: 'new@news.example',
+      name: 'New One',
+      role: 'moderator',
+      password: 'a long password',
+    })
     expect(added.headers.get('location')).toBe('/admin/moderators?done=moderator-added')
-    const list = (await (await api.get('/api/v1/admin/moderators')).json()).moderators as { id: number; email: string; role: string; disabled: boolean }[]
+    const list = (await (await api.get('/api/v1/admin/moderators')).json()).moderators as {
+      id: number
+      email: string
+      role: string
+      disabled: boolean
+    }[]
     const created = list.find((m) => m.email === 'new@news.example')
     expect(created).toMatchObject({ role: 'moderator', disabled: false })
     const id = created?.id ?? 0
     const session = await t.postJson('/api/v1/auth/login', { email: 'new@news.example', password: 'a long password' })
     const token = (await session.json()).token as string
 
-    expect((await admin.post(`/admin/moderators/${id}`, { name: 'New One', role: 'admin', password: '' })).headers.get('location')).toBe('/admin/moderators?done=moderator-saved')
-    expect((await admin.post(`/admin/moderators/${id}`, { name: 'New One', role: 'admin', password: '' })).headers.get('location')).toBe('/admin/moderators?done=unchanged')
+    expect((await admin.post(`/admin/moderators/${id}`, { name: 'New One', role: 'admin', password: '' })).headers.get('location')).toBe(
+      '/admin/moderators?done=moderator-saved',
+    )
+    expect((await admin.post(`/admin/moderators/${id}`, { name: 'New One', role: 'admin', password: '' })).headers.get('location')).toBe(
+      '/admin/moderators?done=unchanged',
+    )
     expect((await admin.post(`/admin/moderators/${id}`, { name: 'New One', role: 'admin', password: 'another long one' })).status).toBe(303)
     // A new password ends their sessions.
     expect((await t.request('/api/v1/auth/me', { headers: { Authorization: `Bearer ${token}` } })).status).toBe(401)
@@ -382,14 +493,26 @@ describe('admin pages', () => {
     const after = (await (await api.get('/api/v1/admin/moderators')).json()).moderators.find((m: { id: number }) => m.id === id)
     expect(after).toMatchObject({ role: 'admin', disabled: true })
     // The sign-in email is a field of its own card.
-    expect(await (await admin.get('/admin/moderators')).text()).toContain(`<input id="mod-${id}-email" name="email" type="email" value="new@news.example">`)
-    expect((await admin.post(`/admin/moderators/${id}`, { email: 'renamed@news.example', name: 'New One', role: 'admin', disabled: 'on' })).headers.get('location')).toBe('/admin/moderators?done=moderator-saved')
+    expect(await (await admin.get('/admin/moderators')).text()).toContain(
+      `<input id="mod-${id}-email" name="email" type="email" value="new@news.example">`,
+    )
+    expect(
+      (
+        await admin.post(`/admin/moderators/${id}`, { email: 'renamed@news.example', name: 'New One', role: 'admin', disabled: 'on' })
+      ).headers.get('location'),
+    ).toBe('/admin/moderators?done=moderator-saved')
     const taken = await admin.post(`/admin/moderators/${id}`, { email: admin.email, name: 'New One', role: 'admin', disabled: 'on' })
     expect(taken.status).toBe(422)
     expect(await taken.text()).toContain('A moderator with this email already exists.')
-    expect((await (await api.get('/api/v1/admin/moderators')).json()).moderators.find((m: { id: number }) => m.id === id)?.email).toBe('renamed@news.example')
+    expect((await (await api.get('/api/v1/admin/moderators')).json()).moderators.find((m: { id: number }) => m.id === id)?.email).toBe(
+      'renamed@news.example',
+    )
     expect((await logOf(api)).map((e) => [e.action, e.from, e.to])).toEqual([
-      ['moderator.update', 'disabled', 'disabled'], ['moderator.update', 'admin', 'disabled'], ['moderator.update', 'admin', 'admin'], ['moderator.update', 'moderator', 'admin'], ['moderator.create', null, 'moderator'],
+      ['moderator.update', 'disabled', 'disabled'],
+      ['moderator.update', 'admin', 'disabled'],
+      ['moderator.update', 'admin', 'admin'],
+      ['moderator.update', 'moderator', 'admin'],
+      ['moderator.create', null, 'moderator'],
     ])
   })
 
@@ -398,17 +521,40 @@ describe('admin pages', () => {
     const id = await pending()
     await admin.post(`/admin/comments/${id}/status`, { status: 'spam' })
     const page = await (await admin.get('/admin/log')).text()
-    expect(page).toMatch(new RegExp(`<td>Ada Admin</td>\\s*<td>status</td>\\s*<td><a href="/admin/comments/${id}\\?from=%2Fadmin%2Flog">#${id}</a></td>\\s*<td>pending → spam</td>`))
+    expect(page).toMatch(
+      new RegExp(
+        `<td>Ada Admin</td>\\s*<td>status</td>\\s*<td><a href="/admin/comments/${id}\\?from=%2Fadmin%2Flog">#${id}</a></td>\\s*<td>pending → spam</td>`,
+      ),
+    )
   })
 
-  it('shows each entry\'s detail as readable lines, not JSON', async () => {
+  it("shows each entry's detail as readable lines, not JSON", async () => {
     const admin = await dashboardSession(t, 'admin', 'Ada Admin')
     const api = await signIn(t, 'admin')
-    expect((await api.send('PATCH', '/api/v1/admin/settings', { maxLinks: 5, allowedOrigins: ['https://news.example', 'https://blog.example'], moderationKeys: [] })).status).toBe(200)
-    const mia = (await (await api.send('POST', '/api/v1/admin/moderators', { email: 'mia@news.example', name: 'Mia', role: 'moderator', password: 'a long enough password' })).json()).moderator.id
+    expect(
+      (
+        await api.send('PATCH', '/api/v1/admin/settings', {
+          maxLinks: 5,
+          allowedOrigins: ['https://news.example', 'https://blog.example'],
+          moderationKeys: [],
+        })
+      ).status,
+    ).toBe(200)
+    const mia = (
+      await (
+        await api.send('POST', '/api/v1/admin/moderators', {
+          email: 'mia@news.example',
+          name: 'Mia',
+          role: 'moderator',
+          password: 'a long enough password',
+        })
+      ).json()
+    ).moderator.id
     expect((await api.send('PATCH', `/api/v1/admin/moderators/${mia}`, { email: 'mia2@news.example' })).status).toBe(200)
     const page = await (await admin.get('/admin/log')).text()
-    expect(page).toContain('<dl class="detail"><dt>max links</dt><dd>2 → 5</dd><dt>allowed origins</dt><dd>none → https://news.example, https://blog.example</dd></dl>')
+    expect(page).toContain(
+      '<dl class="detail"><dt>max links</dt><dd>2 → 5</dd><dt>allowed origins</dt><dd>none → https://news.example, https://blog.example</dd></dl>',
+    )
     expect(page).toContain(`<dl class="detail"><dt>moderator</dt><dd>#${mia}</dd></dl>`)
     expect(page).toContain(`<dl class="detail"><dt>moderator</dt><dd>#${mia}</dd><dt>email changed</dt><dd>yes</dd></dl>`)
     expect(page).not.toMatch(/\{&quot;|<code>\{/)
@@ -425,7 +571,9 @@ describe('every page', () => {
       const res = await admin.get(path)
       expect(res.status, path).toBe(200)
       const csp = res.headers.get('content-security-policy') ?? ''
-      expect(csp).toMatch(/^default-src 'none'; style-src 'nonce-[\w+/=]+'; script-src 'nonce-[\w+/=]+'; connect-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'$/)
+      expect(csp).toMatch(
+        /^default-src 'none'; style-src 'nonce-[\w+/=]+'; script-src 'nonce-[\w+/=]+'; connect-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'$/,
+      )
       expect(res.headers.get('x-content-type-options')).toBe('nosniff')
       expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin')
       expect(res.headers.get('cache-control')).toBe('no-store')
@@ -462,7 +610,13 @@ describe('every page', () => {
     expect(res.status).toBe(201)
     const { comment } = await res.json()
     await mod.post(`/admin/comments/${comment.id}/status`, { status: 'pending' })
-    for (const path of ['/admin', `/admin/comments/${comment.id}`, `/admin/comments/${comment.id}/delete`, '/admin/articles', '/admin?q=%22%3E%3Cscript%3E']) {
+    for (const path of [
+      '/admin',
+      `/admin/comments/${comment.id}`,
+      `/admin/comments/${comment.id}/delete`,
+      '/admin/articles',
+      '/admin?q=%22%3E%3Cscript%3E',
+    ]) {
       const page = await (await mod.get(path)).text()
       expect(page, path).not.toMatch(/<script>|<img|href="javascript:/i)
       expect(page.match(/<script/g), path).toHaveLength(1)

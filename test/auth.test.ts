@@ -44,7 +44,10 @@ describe('login', () => {
     expect(res.status).toBe(200)
     expect(res.headers.get('cache-control')).toBe('no-store')
     const json = await res.json()
-    expect(json).toEqual({ moderator: { id, email, name: `Person ${serial}`, role: 'moderator', disabled: false }, token: expect.any(String) })
+    expect(json).toEqual({
+      moderator: { id, email, name: `Person ${serial}`, role: 'moderator', disabled: false },
+      token: expect.any(String),
+    })
     const cookies = res.headers.getSetCookie()
     expect(cookies).toHaveLength(2)
     const [pair, ...attributes] = (cookies[0] ?? '').split(';').map((part) => part.trim())
@@ -73,7 +76,10 @@ describe('login', () => {
       expect((await meWith(`__Host-parley_session=${token}`)).status).toBe(200)
       // The unprefixed name is what a sibling subdomain could set: over https it opens nothing.
       expect((await meWith(`parley_session=${token}`)).status).toBe(401)
-      const out = await t.request('/api/v1/auth/logout', { method: 'POST', headers: { Cookie: `__Host-parley_session=${token}`, Origin: 'https://comments.news.example' } })
+      const out = await t.request('/api/v1/auth/logout', {
+        method: 'POST',
+        headers: { Cookie: `__Host-parley_session=${token}`, Origin: 'https://comments.news.example' },
+      })
       expect(out.status).toBe(204)
       expect(out.headers.getSetCookie()).toEqual([expect.stringMatching(/^__Host-parley_session=;.*Max-Age=0/)])
       expect((await meWith(`__Host-parley_session=${token}`)).status).toBe(401)
@@ -97,9 +103,14 @@ describe('login', () => {
     }
   })
 
-  it('signs in an embedded install\'s first admin, admin@localhost, with answers that fit the document (checked by the contract)', async () => {
+  it("signs in an embedded install's first admin, admin@localhost, with answers that fit the document (checked by the contract)", async () => {
     const password = 'the first admin password'
-    const row = await createModerator(t.deps.db, t.deps.passwords, { email: 'admin@localhost', name: 'Admin', role: 'admin', password }, t.now())
+    const row = await createModerator(
+      t.deps.db,
+      t.deps.passwords,
+      { email: 'admin@localhost', name: 'Admin', role: 'admin', password },
+      t.now(),
+    )
     const token = await tokenFor('admin@localhost', password)
     expect(await (await me(token)).json()).toMatchObject({ moderator: { id: row.id, email: 'admin@localhost' } })
     const list = await t.request('/api/v1/admin/moderators', { headers: { Authorization: `Bearer ${token}` } })
@@ -128,7 +139,11 @@ describe('login', () => {
       expect(res.headers.getSetCookie()).toEqual([])
     }
     expect(JSON.parse(bodies[0] ?? '')).toEqual({
-      type: 'about:blank', title: 'Unauthorized', status: 401, code: 'invalid_credentials', detail: 'The email or password is not right.',
+      type: 'about:blank',
+      title: 'Unauthorized',
+      status: 401,
+      code: 'invalid_credentials',
+      detail: 'The email or password is not right.',
     })
     expect(new Set(bodies).size).toBe(1)
   })
@@ -139,25 +154,40 @@ describe('login', () => {
     const password = 'an old but good password'
     const weak = await argon2.hash(password, { type: argon2.argon2id, memoryCost: 4096, timeCost: 1, parallelism: 1 })
     expect(weak.startsWith('$argon2id$v=19$m=4096,t=1,p=1$')).toBe(true)
-    const [row] = await t.deps.db.insert(moderators).values({ email: 'old@news.example', name: 'Old', role: 'moderator', passwordHash: weak, createdAt: t.now(), updatedAt: t.now() }).returning()
+    const [row] = await t.deps.db
+      .insert(moderators)
+      .values({ email: 'old@news.example', name: 'Old', role: 'moderator', passwordHash: weak, createdAt: t.now(), updatedAt: t.now() })
+      .returning()
     expect((await login('old@news.example', password)).status).toBe(200)
-    const [after] = await t.deps.db.select().from(moderators).where(eq(moderators.id, row?.id ?? 0))
+    const [after] = await t.deps.db
+      .select()
+      .from(moderators)
+      .where(eq(moderators.id, row?.id ?? 0))
     const upgraded = after?.passwordHash ?? ''
     expect(upgraded.startsWith('$argon2id$v=19$m=19456,t=2,p=1$')).toBe(true)
     expect(await argon2.verify(upgraded, password)).toBe(true)
     expect(await argon2.verify(upgraded, 'another password')).toBe(false)
     // The upgraded hash signs in, and a hash already at today's parameters is left as it is.
     expect((await login('old@news.example', password)).status).toBe(200)
-    const [again] = await t.deps.db.select().from(moderators).where(eq(moderators.id, row?.id ?? 0))
+    const [again] = await t.deps.db
+      .select()
+      .from(moderators)
+      .where(eq(moderators.id, row?.id ?? 0))
     expect(again?.passwordHash).toBe(upgraded)
   })
 
   it('does not upgrade a hash on a failed login', async () => {
     t.deps.passwords = nativeArgon2
     const weak = await argon2.hash('the right password', { type: argon2.argon2id, memoryCost: 4096, timeCost: 1, parallelism: 1 })
-    const [row] = await t.deps.db.insert(moderators).values({ email: 'weak@news.example', name: 'Weak', role: 'moderator', passwordHash: weak, createdAt: t.now(), updatedAt: t.now() }).returning()
+    const [row] = await t.deps.db
+      .insert(moderators)
+      .values({ email: 'weak@news.example', name: 'Weak', role: 'moderator', passwordHash: weak, createdAt: t.now(), updatedAt: t.now() })
+      .returning()
     expect((await login('weak@news.example', 'the wrong password')).status).toBe(401)
-    const [after] = await t.deps.db.select().from(moderators).where(eq(moderators.id, row?.id ?? 0))
+    const [after] = await t.deps.db
+      .select()
+      .from(moderators)
+      .where(eq(moderators.id, row?.id ?? 0))
     expect(after?.passwordHash).toBe(weak)
   })
 })
@@ -200,7 +230,7 @@ describe('sessions', () => {
     expect((await t.request('/api/v1/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${token}` } })).status).toBe(401)
   })
 
-  it('end when an admin changes the moderator\'s password, and the new password signs in', async () => {
+  it("end when an admin changes the moderator's password, and the new password signs in", async () => {
     const admin = await signIn(t, 'admin')
     const { id, email, password } = await account()
     const token = await tokenFor(email, password)
@@ -227,12 +257,22 @@ describe('sessions', () => {
 
 describe('cookie requests that change state', () => {
   const putArticle = (headers: Record<string, string>, key = 'story') =>
-    t.request(`/api/v1/moderation/articles/${key}`, { method: 'PUT', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify({ title: 'A story' }) })
+    t.request(`/api/v1/moderation/articles/${key}`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: JSON.stringify({ title: 'A story' }),
+    })
 
-  it('need Parley\'s own origin, by Origin or Sec-Fetch-Site', async () => {
+  it("need Parley's own origin, by Origin or Sec-Fetch-Site", async () => {
     const { email, password } = await account()
     const cookie = { Cookie: `parley_session=${await tokenFor(email, password)}` }
-    const forbidden = { type: 'about:blank', title: 'Forbidden', status: 403, code: 'forbidden', detail: 'This change must come from Parley\'s own pages.' }
+    const forbidden = {
+      type: 'about:blank',
+      title: 'Forbidden',
+      status: 403,
+      code: 'forbidden',
+      detail: "This change must come from Parley's own pages.",
+    }
     for (const headers of [
       cookie,
       { ...cookie, Origin: 'https://evil.example' },
@@ -256,7 +296,9 @@ describe('cookie requests that change state', () => {
     const { email, password } = await account()
     const token = await tokenFor(email, password)
     const cookie = { Cookie: `parley_session=${token}` }
-    expect((await t.request('/api/v1/auth/logout', { method: 'POST', headers: { ...cookie, Origin: 'https://evil.example' } })).status).toBe(403)
+    expect(
+      (await t.request('/api/v1/auth/logout', { method: 'POST', headers: { ...cookie, Origin: 'https://evil.example' } })).status,
+    ).toBe(403)
     expect((await me(token)).status).toBe(200)
     expect((await t.request('/api/v1/auth/logout', { method: 'POST', headers: { ...cookie, Origin: ORIGIN } })).status).toBe(204)
     expect((await me(token)).status).toBe(401)
@@ -270,7 +312,13 @@ describe('cookie requests that change state', () => {
 })
 
 describe('login throttling', () => {
-  const tooMany = { type: 'about:blank', title: 'Too Many Requests', status: 429, code: 'too_many_attempts', detail: 'Too many failed logins; please wait before trying again.' }
+  const tooMany = {
+    type: 'about:blank',
+    title: 'Too Many Requests',
+    status: 429,
+    code: 'too_many_attempts',
+    detail: 'Too many failed logins; please wait before trying again.',
+  }
 
   it('locks an account for one network after 5 failures in 15 minutes, for longer after each further failure; elsewhere its owner signs in', async () => {
     const { email, password } = await account()
@@ -368,7 +416,7 @@ describe('login throttling', () => {
     expect((await login(email, password, '192.0.2.4')).status).toBe(200)
   })
 
-  it('forgets an account\'s failures from a network once it signs in from there', async () => {
+  it("forgets an account's failures from a network once it signs in from there", async () => {
     const { email, password } = await account()
     for (let i = 1; i <= 4; i++) expect((await login(email, `wrong ${i}`, '192.0.2.5')).status).toBe(401)
     expect((await login(email, password, '192.0.2.5')).status).toBe(200)
@@ -402,9 +450,15 @@ describe('login throttling', () => {
     // A second instance: its own app, secrets and settings cache, the same database.
     const instance = createApp(undefined, nodeAppOptions)
     const deps = { ...t.deps, secrets: await createSecrets(TEST_SECRET), settings: new SettingsStore() }
-    const res = await instance.request(`${ORIGIN}/api/v1/auth/login`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }),
-    }, { deps, remoteAddr: '192.0.2.7' })
+    const res = await instance.request(
+      `${ORIGIN}/api/v1/auth/login`,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      },
+      { deps, remoteAddr: '192.0.2.7' },
+    )
     expect(res.status).toBe(429)
   })
 })

@@ -8,7 +8,11 @@ import { signIn } from './support/moderators.js'
 const t = await setupTestApp()
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
 const patch = (id: number | string, body: unknown, headers: Record<string, string> = {}) =>
-  t.request(`/api/v1/comments/${id}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) })
+  t.request(`/api/v1/comments/${id}`, {
+    method: 'PATCH',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  })
 const stored = async (id: number) => (await t.deps.db.select().from(comments).where(eq(comments.id, id)))[0]
 
 describe('reading one comment', () => {
@@ -60,7 +64,12 @@ describe('editing and withdrawing', () => {
     t.advance(60)
     const res = await patch(comment.id, { body: 'Edited <b>text</b>' }, bearer(token))
     expect(res.status).toBe(200)
-    expect((await res.json()).comment).toMatchObject({ id: comment.id, status: 'approved', html: '<p>Edited <b>text</b></p>', editedAt: testTime(60) })
+    expect((await res.json()).comment).toMatchObject({
+      id: comment.id,
+      status: 'approved',
+      html: '<p>Edited <b>text</b></p>',
+      editedAt: testTime(60),
+    })
     const thread = await (await t.request('/api/v1/articles/k/comments')).json()
     expect(thread.comments[0].html).toBe('<p>Edited <b>text</b></p>')
 
@@ -72,15 +81,21 @@ describe('editing and withdrawing', () => {
     expect((await stored(comment.id))?.checks.find((c) => c.filter === 'moderation-keys')?.verdict).toBe('hold')
   })
 
-  it('keeps a previously approved commenter\'s comment approved when they edit it from another network', async () => {
+  it("keeps a previously approved commenter's comment approved when they edit it from another network", async () => {
     await t.setSettings({ floodSeconds: 0 })
     const first = await postComment(t, 'k', { name: 'Ann', email: 'ann@example.com', body: 'First' })
     await t.deps.db.update(comments).set({ status: 'approved' }).where(eq(comments.id, first.comment.id))
     const { comment, token } = await postComment(t, 'k', { name: 'Ann', email: 'ann@example.com', body: 'Second' })
     expect(comment.status).toBe('approved')
-    const res = await t.request(`/api/v1/comments/${comment.id}`, {
-      method: 'PATCH', headers: { 'Content-Type': 'application/json', ...bearer(token) }, body: JSON.stringify({ body: 'Second, from the train' }),
-    }, '192.0.2.99')
+    const res = await t.request(
+      `/api/v1/comments/${comment.id}`,
+      {
+        method: 'PATCH',
+        headers: { 'Content-Type': 'application/json', ...bearer(token) },
+        body: JSON.stringify({ body: 'Second, from the train' }),
+      },
+      '192.0.2.99',
+    )
     expect(res.status).toBe(200)
     expect((await res.json()).comment.status).toBe('approved')
   })
@@ -131,7 +146,10 @@ describe('editing and withdrawing', () => {
     await t.setSettings(openSettings)
     const { comment, token } = await postComment(t, 'k', { body: 'First words' })
     const second = await postComment(t, 'k', { body: 'Other words' })
-    const logRows = async () => (await (await (await signIn(t, 'admin')).send('GET', '/api/v1/moderation/log')).json()).entries.filter((e: { action: string }) => e.action === 'author.edit').length
+    const logRows = async () =>
+      (await (await (await signIn(t, 'admin')).send('GET', '/api/v1/moderation/log')).json()).entries.filter(
+        (e: { action: string }) => e.action === 'author.edit',
+      ).length
     expect((await patch(comment.id, { body: 'Edit one' }, bearer(token))).status).toBe(200)
     const fast = await patch(comment.id, { body: 'Edit two' }, bearer(token))
     expect(fast.status).toBe(429)
@@ -155,13 +173,38 @@ describe('editing and withdrawing', () => {
     const nested = '<b>'.repeat(21_666)
     const edit = await patch(comment.id, { body: nested }, bearer(token))
     expect(edit.status).toBe(422)
-    expect((await edit.json()).errors).toEqual([{ field: 'body', code: 'too_much_markup', message: 'Your comment has too much HTML markup.' }])
-    const post = await t.postJson('/api/v1/articles/k/comments', { name: 'N', email: 'n@example.com', body: `${'<i>x</i> '.repeat(251)}` }, {}, '198.51.100.8')
+    expect((await edit.json()).errors).toEqual([
+      { field: 'body', code: 'too_much_markup', message: 'Your comment has too much HTML markup.' },
+    ])
+    const post = await t.postJson(
+      '/api/v1/articles/k/comments',
+      { name: 'N', email: 'n@example.com', body: `${'<i>x</i> '.repeat(251)}` },
+      {},
+      '198.51.100.8',
+    )
     expect(post.status).toBe(422)
     expect((await post.json()).errors[0].code).toBe('too_much_markup')
     // 500 tags, and a text full of "<" that opens no tag, are fine.
-    expect((await t.postJson('/api/v1/articles/k/comments', { name: 'N', email: 'n@example.com', body: `${'<i>x</i> '.repeat(250)}` }, {}, '198.51.100.9')).status).toBe(201)
-    expect((await t.postJson('/api/v1/articles/k/comments', { name: 'N', email: 'n@example.com', body: 'a < b '.repeat(2000) }, {}, '198.51.100.10')).status).toBe(201)
+    expect(
+      (
+        await t.postJson(
+          '/api/v1/articles/k/comments',
+          { name: 'N', email: 'n@example.com', body: `${'<i>x</i> '.repeat(250)}` },
+          {},
+          '198.51.100.9',
+        )
+      ).status,
+    ).toBe(201)
+    expect(
+      (
+        await t.postJson(
+          '/api/v1/articles/k/comments',
+          { name: 'N', email: 'n@example.com', body: 'a < b '.repeat(2000) },
+          {},
+          '198.51.100.10',
+        )
+      ).status,
+    ).toBe(201)
   })
 
   it('leaves a comment a moderator trashed while the edit was being checked in the trash', async () => {
@@ -171,7 +214,16 @@ describe('editing and withdrawing', () => {
     const gate = new Promise<void>((resolve) => (release = resolve))
     let entered = () => {}
     const checking = new Promise<void>((resolve) => (entered = resolve))
-    t.deps.spamFilters = [{ name: 'slow', check: async () => { entered(); await gate; return { verdict: 'approve', reason: 'slow but fine' } } }]
+    t.deps.spamFilters = [
+      {
+        name: 'slow',
+        check: async () => {
+          entered()
+          await gate
+          return { verdict: 'approve', reason: 'slow but fine' }
+        },
+      },
+    ]
     const edit = patch(comment.id, { body: 'Rewritten while you look' }, bearer(token))
     await checking
     const mod = await signIn(t)
@@ -196,7 +248,7 @@ describe('editing and withdrawing', () => {
     expect((await stored(comment.id))?.checks.find((c) => c.filter === 'previously-approved')?.verdict).toBe('hold')
   })
 
-  it('refuses an empty edit with WordPress\'s message', async () => {
+  it("refuses an empty edit with WordPress's message", async () => {
     const { comment, token } = await postComment(t, 'k')
     const res = await patch(comment.id, { body: '  ' }, bearer(token))
     expect(res.status).toBe(422)

@@ -53,7 +53,12 @@ async function probeApi(probes: Probe[]): Promise<{ probe: Probe; status: number
     if (res.status < 400) return { probe, status: res.status, json: text ? JSON.parse(text) : null }
     expect(res.headers.get('content-type'), probe.label).toBe('application/problem+json')
     const problem = JSON.parse(text) as Record<string, unknown>
-    expect(problem, probe.label).toMatchObject({ type: 'about:blank', status: res.status, title: expect.any(String), detail: expect.any(String) })
+    expect(problem, probe.label).toMatchObject({
+      type: 'about:blank',
+      status: res.status,
+      title: expect.any(String),
+      detail: expect.any(String),
+    })
     expect(problem.code, probe.label).toMatch(/^[a-z_]+$/)
     return { probe, status: res.status, json: problem }
   })
@@ -109,8 +114,14 @@ describe('naughty strings through the submission rules, every one', () => {
     for (const [kind, { test }] of Object.entries(specialClasses)) {
       if (naughty.some(test)) expect(sent.some(test), kind).toBe(true)
     }
-    expect(sent.some((s) => s.includes('\u0000')), 'NUL').toBe(true)
-    expect(sent.some((s) => !s.isWellFormed()), 'lone surrogate').toBe(true)
+    expect(
+      sent.some((s) => s.includes('\u0000')),
+      'NUL',
+    ).toBe(true)
+    expect(
+      sent.some((s) => !s.isWellFormed()),
+      'lone surrogate',
+    ).toBe(true)
   })
 
   it('cleanText leaves well-formed text with none of the characters it removes, and is idempotent', () => {
@@ -133,7 +144,10 @@ describe('naughty strings through the submission rules, every one', () => {
         const what = `${field} = ${JSON.stringify(s).slice(0, 120)}`
         const result = verdict(() => checkSubmission({ ...valid, [field]: s }, { requireNameEmail: true }), what)
         if ('refused' in result) {
-          expect(result.refused.map((e) => e.field), what).toEqual([field])
+          expect(
+            result.refused.map((e) => e.field),
+            what,
+          ).toEqual([field])
           outcomes.refused++
           continue
         }
@@ -156,11 +170,14 @@ describe('naughty strings through the submission rules, every one', () => {
     expect(outcomes.refused).toBeGreaterThan(strings.length / 2)
   })
 
-  it('checkBody (an edit) accepts or refuses any string as the body alone, as a new comment\'s body is judged', () => {
+  it("checkBody (an edit) accepts or refuses any string as the body alone, as a new comment's body is judged", () => {
     for (const s of strings) {
       const what = JSON.stringify(s).slice(0, 120)
       const edit = verdict(() => checkBody(s), what)
-      const submission = verdict(() => checkSubmission({ body: s, name: 'Reader', email: 'reader@example.com' }, { requireNameEmail: true }).body, what)
+      const submission = verdict(
+        () => checkSubmission({ body: s, name: 'Reader', email: 'reader@example.com' }, { requireNameEmail: true }).body,
+        what,
+      )
       expect(edit, what).toEqual(submission)
     }
   })
@@ -168,7 +185,6 @@ describe('naughty strings through the submission rules, every one', () => {
 
 // Hundreds of requests per test: a minute on PGlite when the other core is busy too, hence the long timeouts.
 describe(`naughty strings in every field (${sampleLabel}, and the edge strings)`, () => {
-
   it('reads threads with any key, limit, cursor, order and If-None-Match without a 5xx', async () => {
     const query = (params: Record<string, string>) => new URLSearchParams(params).toString()
     const probes = sent.flatMap((s): Probe[] => [
@@ -176,7 +192,9 @@ describe(`naughty strings in every field (${sampleLabel}, and the edge strings)`
       { label: label('limit', s), path: `/api/v1/articles/a1/comments?${query({ limit: s })}` },
       { label: label('cursor', s), path: `/api/v1/articles/a1/comments?${query({ cursor: s })}` },
       { label: label('order', s), path: `/api/v1/articles/a1/comments?${query({ order: s })}` },
-      ...(isHeaderValue(s) ? [{ label: label('If-None-Match', s), path: '/api/v1/articles/a1/comments', init: { headers: { 'If-None-Match': s } } }] : []),
+      ...(isHeaderValue(s)
+        ? [{ label: label('If-None-Match', s), path: '/api/v1/articles/a1/comments', init: { headers: { 'If-None-Match': s } } }]
+        : []),
     ])
     const results = await probeApi(probes)
     expect(results.filter((r) => r.status === 200).length).toBeGreaterThan(0)
@@ -205,7 +223,11 @@ describe(`naughty strings in every field (${sampleLabel}, and the edge strings)`
         post('article.url', `new-${n}`, { article: { url: s } }),
         // Fields that no rule reads closely, together: each still reaches the spam checks and the database.
         post('hp, turnstileToken, article.title', 'a2', { hp: s, turnstileToken: s, article: { title: s } }),
-        { label: label('raw body', s), path: '/api/v1/articles/a1/comments', init: { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: s } },
+        {
+          label: label('raw body', s),
+          path: '/api/v1/articles/a1/comments',
+          init: { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: s },
+        },
       ]
     })
     const results = await probeApi(probes)
@@ -231,7 +253,11 @@ describe(`naughty strings in every field (${sampleLabel}, and the edge strings)`
         { label: label('PATCH id', s), path, init: json('PATCH', { body: 'Edited' }) },
         { label: label('DELETE id', s), path, init: { method: 'DELETE' } },
         { label: label('PATCH body', s), path: own, init: json('PATCH', { body: s }, { Authorization: `Bearer ${token}` }) },
-        { label: label('PATCH raw body', s), path: own, init: { method: 'PATCH', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: s } },
+        {
+          label: label('PATCH raw body', s),
+          path: own,
+          init: { method: 'PATCH', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: s },
+        },
         ...(header
           ? [
               { label: label('GET token', s), path: own, init: { headers: header } },
@@ -255,10 +281,14 @@ describe(`naughty strings in every field (${sampleLabel}, and the edge strings)`
   }, 300_000)
 
   it('counts any keys without a 5xx', async () => {
-    const results = await probeApi(sent.flatMap((s): Probe[] => [
-      { label: label('keys', s), path: `/api/v1/counts?${new URLSearchParams({ keys: s })}` },
-      ...(isHeaderValue(s) ? [{ label: label('If-None-Match', s), path: '/api/v1/counts?keys=a1', init: { headers: { 'If-None-Match': s } } }] : []),
-    ]))
+    const results = await probeApi(
+      sent.flatMap((s): Probe[] => [
+        { label: label('keys', s), path: `/api/v1/counts?${new URLSearchParams({ keys: s })}` },
+        ...(isHeaderValue(s)
+          ? [{ label: label('If-None-Match', s), path: '/api/v1/counts?keys=a1', init: { headers: { 'If-None-Match': s } } }]
+          : []),
+      ]),
+    )
     expect(results.filter((r) => r.status === 200).length).toBeGreaterThan(0)
     expectNoErrorLogged()
   }, 300_000)
@@ -273,7 +303,12 @@ describe(`naughty strings in every field (${sampleLabel}, and the edge strings)`
       ...['comment', 'author', 'email', 'url', 'comment_post_ID', 'comment_parent', 'redirect_to'].map((field) => {
         n++
         const form = new URLSearchParams({
-          comment: `Comment ${n}`, author: `Reader ${n}`, email: `reader${n}@example.com`, url: '', comment_post_ID: 'f1', comment_parent: '0',
+          comment: `Comment ${n}`,
+          author: `Reader ${n}`,
+          email: `reader${n}@example.com`,
+          url: '',
+          comment_post_ID: 'f1',
+          comment_parent: '0',
           [field]: s,
         })
         return { label: label(field, s), type: urlencoded, body: form.toString(), key: form.get('comment_post_ID') ?? '' }

@@ -34,7 +34,7 @@ describe('the no-JavaScript form', () => {
     expect(row).toMatchObject({ status: 'approved', authorName: 'Ann', body: 'Posted without JavaScript' })
   })
 
-  it('adds WordPress\'s unapproved and moderation-hash to a held comment\'s redirect', async () => {
+  it("adds WordPress's unapproved and moderation-hash to a held comment's redirect", async () => {
     await t.setSettings({ allowedOrigins: ['https://news.example'] })
     const res = await form(wordpressFields({ redirect_to: 'https://news.example/story/?ref=home' }))
     expect(res.status).toBe(303)
@@ -53,7 +53,7 @@ describe('the no-JavaScript form', () => {
     expect(await res.text()).toContain('Your comment is awaiting moderation.')
   })
 
-  it('shows WordPress\'s message, the status and a back link when a field is missing', async () => {
+  it("shows WordPress's message, the status and a back link when a field is missing", async () => {
     const res = await form(wordpressFields({ author: '', email: '' }), { Referer: `${ORIGIN}/demo/plain` })
     expect(res.status).toBe(422)
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8')
@@ -69,7 +69,7 @@ describe('the no-JavaScript form', () => {
     expect(await t.deps.db.select().from(comments)).toEqual([])
   })
 
-  it('takes WordPress\'s own form as it posts from the blog: an origin-only Referer is the home page, not the article', async () => {
+  it("takes WordPress's own form as it posts from the blog: an origin-only Referer is the home page, not the article", async () => {
     await t.setSettings({ ...openSettings, allowedOrigins: ['https://blog.example'] })
     // No redirect_to (WordPress prints none), and the browser sends only the origin as Referer.
     const res = await form(wordpressFields({ comment_post_ID: '77' }), { Origin: 'https://blog.example', Referer: 'https://blog.example/' })
@@ -80,7 +80,10 @@ describe('the no-JavaScript form', () => {
     expect(article?.url).toBeNull()
     // Once the article's URL is known (the widget or an import registered it), the reader goes back there.
     await t.deps.db.update(articles).set({ url: 'https://blog.example/2026/12/story/' }).where(eq(articles.key, '77'))
-    const again = await form(wordpressFields({ comment_post_ID: '77', comment: 'Second' }), { Origin: 'https://blog.example', Referer: 'https://blog.example/' }, )
+    const again = await form(wordpressFields({ comment_post_ID: '77', comment: 'Second' }), {
+      Origin: 'https://blog.example',
+      Referer: 'https://blog.example/',
+    })
     expect(again.headers.get('location')).toMatch(/^https:\/\/blog\.example\/2026\/12\/story\/#comment-\d+$/)
   })
 
@@ -121,7 +124,9 @@ describe('the no-JavaScript form', () => {
     expect(await api.json()).toMatchObject({ code: 'validation_failed', errors: [{ field: 'key', code: 'invalid_format' }] })
     const invalid = await form(wordpressFields({ comment_post_ID: 'no spaces' }))
     expect(invalid.status).toBe(422)
-    expect(await invalid.text()).toContain('<strong>Error:</strong> comment_post_ID must be an article key: 1-200 characters of A-Z a-z 0-9 . _ ~ : @ -.')
+    expect(await invalid.text()).toContain(
+      '<strong>Error:</strong> comment_post_ID must be an article key: 1-200 characters of A-Z a-z 0-9 . _ ~ : @ -.',
+    )
     const missing = await form(wordpressFields({ comment_post_ID: ' ' }))
     expect(missing.status).toBe(422)
     expect(await missing.text()).toContain('<strong>Error:</strong> comment_post_ID is required.')
@@ -134,7 +139,10 @@ describe('the no-JavaScript form', () => {
     const [parent] = await t.deps.db.select().from(comments)
     const reply = await form(wordpressFields({ comment: 'A reply', comment_parent: String(parent?.id) }))
     expect(reply.status).toBe(201)
-    const [stored] = await t.deps.db.select().from(comments).where(eq(comments.parentId, parent?.id ?? 0))
+    const [stored] = await t.deps.db
+      .select()
+      .from(comments)
+      .where(eq(comments.parentId, parent?.id ?? 0))
     expect(stored?.depth).toBe(1)
     expect((await form(wordpressFields({ comment: 'Bad parent', comment_parent: 'x' }))).status).toBe(422)
   })

@@ -20,17 +20,23 @@ describe('a submission whose commit outlasts its deadline', () => {
   it('is answered with its 201, not 503', async () => {
     if (t.database.url === null) throw new Error('this file needs PostgreSQL (DATABASE_URL)')
     await t.setSettings(openSettings)
-    await t.deps.db.execute(sql.raw(`
+    await t.deps.db.execute(
+      sql.raw(`
       create function wait_for_the_test() returns trigger language plpgsql as $$
       begin perform pg_advisory_xact_lock(${LOCK}); return null; end $$;
       create constraint trigger commit_waits after insert on comments deferrable initially deferred
-        for each row when (new.author_name = 'Slow Commit') execute function wait_for_the_test();`))
+        for each row when (new.author_name = 'Slow Commit') execute function wait_for_the_test();`),
+    )
     const holder = postgres(t.database.url, { max: 1, onnotice: () => {} })
     t.deps.config.dbTimeoutMs = 1000
     try {
       await holder`select pg_advisory_lock(${LOCK})`
       const started = performance.now()
-      const answer = t.postJson('/api/v1/articles/slow/comments', { name: 'Slow Commit', email: 'slow@example.com', body: 'Stored at last' })
+      const answer = t.postJson('/api/v1/articles/slow/comments', {
+        name: 'Slow Commit',
+        email: 'slow@example.com',
+        body: 'Stored at last',
+      })
       // Past the deadline, the commit still waits on the lock: the request has not been answered.
       const early = await Promise.race([answer.then(() => 'answered'), sleep(6000).then(() => 'waiting')])
       expect(early).toBe('waiting')
@@ -39,7 +45,9 @@ describe('a submission whose commit outlasts its deadline', () => {
       expect(performance.now() - started).toBeGreaterThan(6000)
       expect(res.status).toBe(201)
       const { comment } = await res.json()
-      expect(await t.deps.db.select({ id: comments.id, body: comments.body }).from(comments)).toEqual([{ id: comment.id, body: 'Stored at last' }])
+      expect(await t.deps.db.select({ id: comments.id, body: comments.body }).from(comments)).toEqual([
+        { id: comment.id, body: 'Stored at last' },
+      ])
     } finally {
       t.deps.config.dbTimeoutMs = 5000
       await holder.end()

@@ -27,7 +27,10 @@ describe('a request body with Content-Encoding', () => {
     const deflated = await t.request('/api/v1/articles/z1/comments', encoded('deflate', deflateSync(JSON.stringify(submission(2)))))
     expect(deflated.status).toBe(201)
     const admin = await signIn(t, 'admin')
-    const settings = await t.request('/api/v1/admin/settings', { ...encoded('x-gzip', gzipSync(JSON.stringify({ threadDepth: 3 })), { ...admin.headers, Origin: ORIGIN }), method: 'PATCH' })
+    const settings = await t.request('/api/v1/admin/settings', {
+      ...encoded('x-gzip', gzipSync(JSON.stringify({ threadDepth: 3 })), { ...admin.headers, Origin: ORIGIN }),
+      method: 'PATCH',
+    })
     expect(settings.status).toBe(200)
     expect((await settings.json()).threadDepth).toBe(3)
   })
@@ -47,7 +50,10 @@ describe('a request body with Content-Encoding', () => {
     expect(bomb.byteLength).toBeLessThan(128 * 1024)
     const res = await t.request('/api/v1/articles/z3/comments', encoded('gzip', bomb))
     expect(res.status).toBe(413)
-    expect(await res.json()).toMatchObject({ code: 'payload_too_large', detail: 'The request body is larger than 1024 KiB once decompressed.' })
+    expect(await res.json()).toMatchObject({
+      code: 'payload_too_large',
+      detail: 'The request body is larger than 1024 KiB once decompressed.',
+    })
   })
 
   it('answers 400 for a body that is not the coding it claims, and 415 with Accept-Encoding for a coding Parley does not decode', async () => {
@@ -62,7 +68,10 @@ describe('a request body with Content-Encoding', () => {
     }
     // identity is no coding at all.
     await t.setSettings({ floodSeconds: 0 })
-    expect((await t.request('/api/v1/articles/z4/comments', encoded('identity', new TextEncoder().encode(JSON.stringify(submission(6)))))).status).toBe(201)
+    expect(
+      (await t.request('/api/v1/articles/z4/comments', encoded('identity', new TextEncoder().encode(JSON.stringify(submission(6))))))
+        .status,
+    ).toBe(201)
   })
 
   it('decompresses an import, whose own limit counts the decompressed file', async () => {
@@ -70,7 +79,13 @@ describe('a request body with Content-Encoding', () => {
     const file = gzipSync(fixture('wordpress/theme-preview.xml'))
     const res = await t.request('/api/v1/admin/import', {
       method: 'POST',
-      headers: { ...admin.headers, Origin: ORIGIN, 'Content-Type': 'application/xml', 'Content-Encoding': 'gzip', 'Content-Length': String(file.byteLength) },
+      headers: {
+        ...admin.headers,
+        Origin: ORIGIN,
+        'Content-Type': 'application/xml',
+        'Content-Encoding': 'gzip',
+        'Content-Length': String(file.byteLength),
+      },
       body: new Blob([file]),
     })
     expect(res.status).toBe(200)

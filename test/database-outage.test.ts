@@ -60,7 +60,16 @@ describe('a multi-second PostgreSQL outage', () => {
       importer: { run: importComments, spool: spoolToFile() },
       clock,
       logger,
-      config: { publicUrl: null, trustProxy: null, cacheMaxAge: 10, dbTimeoutMs: DB_TIMEOUT_MS, sessions: defaultSessionLimits, akismet: null, turnstile: null, allowPrivateTargets: true },
+      config: {
+        publicUrl: null,
+        trustProxy: null,
+        cacheMaxAge: 10,
+        dbTimeoutMs: DB_TIMEOUT_MS,
+        sessions: defaultSessionLimits,
+        akismet: null,
+        turnstile: null,
+        allowPrivateTargets: true,
+      },
       readCache: listener?.cache,
     }
     const server = await serveTestApp({ app: createApp(undefined, nodeAppOptions), deps, contract })
@@ -90,7 +99,14 @@ describe('a multi-second PostgreSQL outage', () => {
     const servers = { on: await parley(url, true, clock), off: await parley(url, false, clock) }
     const traffic = Object.entries(servers).map(([cache, server]) => ({
       cache,
-      load: new Traffic({ baseUrl: server.url, writers: 2, readers: 1, keys: ['outage-a', 'outage-b'], hardTimeoutMs: 30_000, failurePauseMs: 100 }),
+      load: new Traffic({
+        baseUrl: server.url,
+        writers: 2,
+        readers: 1,
+        keys: ['outage-a', 'outage-b'],
+        hardTimeoutMs: 30_000,
+        failurePauseMs: 100,
+      }),
     }))
     for (const { load } of traffic) load.start()
     cleanups.push(() => Promise.all(traffic.map(({ load }) => load.stop())))
@@ -103,7 +119,8 @@ describe('a multi-second PostgreSQL outage', () => {
     const back = traffic.map(({ load }) => load.now())
     // Watched until each instance has accepted a comment again, and as long as a late answer could take.
     const watchUntil = performance.now() + RECOVERY_MS + DEADLINE_MS + MARGIN_MS
-    const acceptedSince = (samples: Sample[], at: number) => samples.some((s) => s.kind === 'submit' && s.status === 201 && s.startedAt >= at)
+    const acceptedSince = (samples: Sample[], at: number) =>
+      samples.some((s) => s.kind === 'submit' && s.status === 201 && s.startedAt >= at)
     while (performance.now() < watchUntil && !traffic.every(({ load }, i) => acceptedSince(load.samples, back[i] ?? 0))) await sleep(100)
     await sleep(DEADLINE_MS + MARGIN_MS)
     await Promise.all(traffic.map(({ load }) => load.stop()))
@@ -122,11 +139,23 @@ describe('a multi-second PostgreSQL outage', () => {
         unanswered: samples.filter((s) => s.status === 0).length,
         pastDeadline: samples.filter((s) => took(s) > DEADLINE_MS + MARGIN_MS).map(took),
         // Refusals are the documented 503 unavailable with Retry-After, never a 500.
-        otherFailures: failed.filter((s) => !(s.status === 503 && s.code === 'unavailable' && s.retryAfter === '5')).map((s) => `${s.status} ${s.code ?? s.error}`),
+        otherFailures: failed
+          .filter((s) => !(s.status === 503 && s.code === 'unavailable' && s.retryAfter === '5'))
+          .map((s) => `${s.status} ${s.code ?? s.error}`),
         // Writing again within 5 s of the database accepting connections.
-        firstAcceptedWithinRecovery: accepted.length > 0 && Math.min(...accepted) <= RECOVERY_MS ? true : `${Math.round(Math.min(...accepted))} ms`,
+        firstAcceptedWithinRecovery:
+          accepted.length > 0 && Math.min(...accepted) <= RECOVERY_MS ? true : `${Math.round(Math.min(...accepted))} ms`,
       }
     })
-    expect(outcomes).toEqual(traffic.map(({ cache }) => ({ cache, felt: true, unanswered: 0, pastDeadline: [], otherFailures: [], firstAcceptedWithinRecovery: true })))
+    expect(outcomes).toEqual(
+      traffic.map(({ cache }) => ({
+        cache,
+        felt: true,
+        unanswered: 0,
+        pastDeadline: [],
+        otherFailures: [],
+        firstAcceptedWithinRecovery: true,
+      })),
+    )
   }, 90_000)
 })

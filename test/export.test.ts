@@ -22,8 +22,11 @@ interface Exported {
 const exportJson = async (admin: SignedIn): Promise<Exported> => (await admin.get('/api/v1/admin/export?format=json')).json()
 
 /** The export without its time stamp, articles in key order: what two Parleys holding the same comments agree on. */
-const comparable = ({ parley: { exportedAt: _at, ...header }, articles, comments }: Exported) =>
-  ({ header, articles: [...articles].sort((a, b) => a.key.localeCompare(b.key)), comments })
+const comparable = ({ parley: { exportedAt: _at, ...header }, articles, comments }: Exported) => ({
+  header,
+  articles: [...articles].sort((a, b) => a.key.localeCompare(b.key)),
+  comments,
+})
 
 /** Every element of a WXR file, as { path: text } per item and per comment (a comment's meta as `meta:KEY`). */
 function readWxr(xml: string) {
@@ -39,7 +42,7 @@ function readWxr(xml: string) {
   })
   const onText = (text: string) => {
     const item = items.at(-1)
-    if (!item || !field.startsWith('wp:') && field !== 'title' && field !== 'link') return
+    if (!item || (!field.startsWith('wp:') && field !== 'title' && field !== 'link')) return
     if (comment && field === 'wp:meta_key') metaKey = text
     else if (comment && field === 'wp:meta_value') comment[`meta:${metaKey}`] = text
     else if (comment && field.startsWith('wp:comment_')) comment[field] = (comment[field] ?? '') + text
@@ -84,14 +87,31 @@ describe('exporting', () => {
     expect(data.comments).toHaveLength(31)
     expect(text.split('\n')).toHaveLength(2 + 80 + 2 + 31 + 2)
     expect(data.comments.find((c) => c.id === own.id)).toEqual({
-      id: own.id, article: 'my-story', parentId: null, status: 'approved',
+      id: own.id,
+      article: 'my-story',
+      parentId: null,
+      status: 'approved',
       author: { name: expect.any(String), url: null, email: 'Reader@Example.org', moderator: null },
-      ip: '203.0.113.7', userAgent: null, body: 'Written here, on <b>Parley</b>', html: '<p>Written here, on <b>Parley</b></p>', checks: expect.any(Array),
-      createdAt: testTime(), editedAt: null, source: 'parley', sourceSite: await ownSite(t), sourceId: String(own.id),
+      ip: '203.0.113.7',
+      userAgent: null,
+      body: 'Written here, on <b>Parley</b>',
+      html: '<p>Written here, on <b>Parley</b></p>',
+      checks: expect.any(Array),
+      createdAt: testTime(),
+      editedAt: null,
+      source: 'parley',
+      sourceSite: await ownSite(t),
+      sourceId: String(own.id),
     })
     expect(await ownSite(t)).toMatch(/^[0-9a-f-]{36}$/)
     expect(data.comments.find((c) => c.id === 1017)).toMatchObject({
-      article: '155', parentId: 168, status: 'pending', source: 'wordpress', sourceSite: 'wpthemetestdata.wordpress.com', sourceId: '1017', author: { email: 'themereviewteam@gmail.com' },
+      article: '155',
+      parentId: 168,
+      status: 'pending',
+      source: 'wordpress',
+      sourceSite: 'wpthemetestdata.wordpress.com',
+      sourceId: '1017',
+      author: { email: 'themereviewteam@gmail.com' },
     })
     expect(data.comments.at(-1)).toMatchObject({ parentId: own.id, author: { moderator: { email: admin.email } } })
     const [entry] = await t.deps.db.select().from(moderationLog).where(eq(moderationLog.action, 'export'))
@@ -103,16 +123,25 @@ describe('exporting', () => {
     const exported = await exportJson(admin)
     // The moderator's reply keeps its author where an account with that email exists.
     const mod = exported.comments.at(-1)?.author.moderator as { email: string; name: string }
-    await createModerator(fresh.deps.db, fresh.deps.passwords, { email: mod.email, name: mod.name, role: 'admin', password: 'a long password' }, fresh.now())
+    await createModerator(
+      fresh.deps.db,
+      fresh.deps.passwords,
+      { email: mod.email, name: mod.name, role: 'admin', password: 'a long password' },
+      fresh.now(),
+    )
     const freshAdmin = await signIn(fresh, 'admin')
     const summary = await importOk(fresh, freshAdmin, JSON.stringify(exported), 'application/json')
     expect(summary).toMatchObject({ format: 'parley', articles: 80, comments: 31, skipped: 0, errors: [], warnings: [] })
     expect(comparable(await exportJson(freshAdmin))).toEqual(comparable(exported))
     // And once more changes nothing.
-    expect(await importOk(fresh, freshAdmin, JSON.stringify(exported), 'application/json')).toMatchObject({ articles: 0, comments: 0, skipped: 31 })
+    expect(await importOk(fresh, freshAdmin, JSON.stringify(exported), 'application/json')).toMatchObject({
+      articles: 0,
+      comments: 0,
+      skipped: 31,
+    })
   })
 
-  it('exports WXR 1.2 that WordPress\'s importer reads: items, comment ids, parents, approval', async () => {
+  it("exports WXR 1.2 that WordPress's importer reads: items, comment ids, parents, approval", async () => {
     const { admin, own } = await populate(t)
     const res = await admin.get('/api/v1/admin/export?format=wxr')
     expect(res.status).toBe(200)
@@ -123,18 +152,38 @@ describe('exporting', () => {
     const items = readWxr(xml)
     expect(items).toHaveLength(80)
     const comments = items.find((item) => item.fields['wp:meta_value'] === '1148')
-    expect(comments?.fields).toMatchObject({ title: 'Template: Comments', 'wp:comment_status': 'open', 'wp:post_type': 'post', 'wp:meta_key': 'parley_key' })
+    expect(comments?.fields).toMatchObject({
+      title: 'Template: Comments',
+      'wp:comment_status': 'open',
+      'wp:post_type': 'post',
+      'wp:meta_key': 'parley_key',
+    })
     expect(comments?.comments).toHaveLength(20)
     expect(comments?.comments.find((c) => c['wp:comment_id'] === '915')).toMatchObject({
-      'wp:comment_parent': '914', 'wp:comment_approved': '1', 'wp:comment_author': 'themedemos', 'wp:comment_author_email': 'themeshaperwp+demos@gmail.com',
-      'wp:comment_date_gmt': '2013-03-14 15:14:47', 'wp:comment_type': 'comment',
+      'wp:comment_parent': '914',
+      'wp:comment_approved': '1',
+      'wp:comment_author': 'themedemos',
+      'wp:comment_author_email': 'themeshaperwp+demos@gmail.com',
+      'wp:comment_date_gmt': '2013-03-14 15:14:47',
+      'wp:comment_type': 'comment',
       // Where it came from, for Parley's importer (its wp:comment_id is only Parley's row id).
-      'meta:parley_source': 'wordpress', 'meta:parley_source_site': 'wpthemetestdata.wordpress.com', 'meta:parley_source_id': '915',
+      'meta:parley_source': 'wordpress',
+      'meta:parley_source_site': 'wpthemetestdata.wordpress.com',
+      'meta:parley_source_id': '915',
     })
     expect(comments?.comments.find((c) => c['wp:comment_id'] === '1015')?.['wp:comment_approved']).toBe('0')
     const mine = items.find((item) => item.fields['wp:meta_value'] === 'my-story')
-    expect(mine?.comments.map((c) => [c['wp:comment_id'], c['wp:comment_parent'], c['wp:comment_content'], c['meta:parley_source'], c['meta:parley_source_id']])).toEqual([
-      [String(own.id), '0', 'Written here, on <b>Parley</b>', 'parley', String(own.id)], [String(own.id + 1), String(own.id), 'Thanks!', 'parley', String(own.id + 1)],
+    expect(
+      mine?.comments.map((c) => [
+        c['wp:comment_id'],
+        c['wp:comment_parent'],
+        c['wp:comment_content'],
+        c['meta:parley_source'],
+        c['meta:parley_source_id'],
+      ]),
+    ).toEqual([
+      [String(own.id), '0', 'Written here, on <b>Parley</b>', 'parley', String(own.id)],
+      [String(own.id + 1), String(own.id), 'Thanks!', 'parley', String(own.id + 1)],
     ])
     expect(mine?.comments[0]?.['meta:parley_source_site']).toBe(await ownSite(t))
   })
@@ -144,31 +193,67 @@ describe('exporting', () => {
     await importOk(t, admin, themeData)
     const wxr = await (await admin.get('/api/v1/admin/export?format=wxr')).text()
     const freshAdmin = await signIn(fresh, 'admin')
-    expect(await importOk(fresh, freshAdmin, wxr)).toMatchObject({ format: 'wxr', articles: 79, comments: 29, skipped: 0, errors: [], warnings: [] })
+    expect(await importOk(fresh, freshAdmin, wxr)).toMatchObject({
+      format: 'wxr',
+      articles: 79,
+      comments: 29,
+      skipped: 0,
+      errors: [],
+      warnings: [],
+    })
     expect(comparable(await exportJson(freshAdmin))).toEqual(comparable(await exportJson(admin)))
     const thread = async (app: TestApp) => (await app.request('/api/v1/articles/1148/comments?limit=100')).json()
     expect(await thread(fresh)).toEqual(await thread(t))
   })
 
-  it('stores a JSON import\'s and a WXR import\'s texts alike (trimmed, NFC, no control characters, no U+FFFE/U+FFFF, LF line ends), so either export comes back to the same rows', async () => {
+  it("stores a JSON import's and a WXR import's texts alike (trimmed, NFC, no control characters, no U+FFFE/U+FFFF, LF line ends), so either export comes back to the same rows", async () => {
     const admin = await signIn(t, 'admin')
     const header = { format: 'parley-export', version: 1, exportedAt: '2026-11-26T20:00:00.000Z' }
     // Decomposed é (e + U+0301), noncharacters, a bell, CRLF and a lone CR: what a hand-made or
     // foreign JSON file may hold, and what XML either cannot carry or reads back otherwise.
-    const author = { name: '  Jose\u0301\uFFFE Ma\u0007rti\u0301n ', url: ' https://jose\u0301.example/\uFFFF ', email: ' Jose\u0301@Example.org ', moderator: null }
+    const author = {
+      name: '  Jose\u0301\uFFFE Ma\u0007rti\u0301n ',
+      url: ' https://jose\u0301.example/\uFFFF ',
+      email: ' Jose\u0301@Example.org ',
+      moderator: null,
+    }
     const body = 'First line\r\nsecond line\rthird\uFFFE line\uFFFF\r\n\r\n  <b>bold</b>\u0007 '
     const file = JSON.stringify({
       parley: header,
-      articles: [{ key: 'story', url: 'https://news.example/story/\uFFFE', title: ' Cafe\u0301\uFFFF ', open: true, createdAt: '2026-01-01T00:00:00.000Z' }],
-      comments: [{
-        id: 5, article: 'story', parentId: null, status: 'approved', author, ip: '192.0.2.5', userAgent: null, body, html: '', checks: [],
-        createdAt: '2026-01-02T10:00:00.000Z', editedAt: null, source: 'wordpress', sourceSite: 'blog.example', sourceId: '5',
-      }],
+      articles: [
+        {
+          key: 'story',
+          url: 'https://news.example/story/\uFFFE',
+          title: ' Cafe\u0301\uFFFF ',
+          open: true,
+          createdAt: '2026-01-01T00:00:00.000Z',
+        },
+      ],
+      comments: [
+        {
+          id: 5,
+          article: 'story',
+          parentId: null,
+          status: 'approved',
+          author,
+          ip: '192.0.2.5',
+          userAgent: null,
+          body,
+          html: '',
+          checks: [],
+          createdAt: '2026-01-02T10:00:00.000Z',
+          editedAt: null,
+          source: 'wordpress',
+          sourceSite: 'blog.example',
+          sourceId: '5',
+        },
+      ],
     })
     await importOk(t, admin, file, 'application/json')
     const [stored] = await t.deps.db.select().from(comments)
     expect(stored).toMatchObject({
-      authorName: 'Jos\u00e9 Ma rt\u00edn', authorUrl: 'https://xn--jos-dma.example/',
+      authorName: 'Jos\u00e9 Ma rt\u00edn',
+      authorUrl: 'https://xn--jos-dma.example/',
       body: 'First line\nsecond line\nthird line\n\n  <b>bold</b>',
     })
     expect(await t.deps.secrets.decryptEmail(stored?.emailEncrypted ?? '')).toBe('Jos\u00e9@Example.org')
@@ -182,26 +267,33 @@ describe('exporting', () => {
     expect(comparable(await exportJson(freshAdmin))).toEqual(comparable(json))
     await fresh.database.db.delete(comments)
     await fresh.database.db.delete(articles)
-    expect(await importOk(fresh, freshAdmin, JSON.stringify(json), 'application/json')).toMatchObject({ comments: 1, errors: [], warnings: [] })
+    expect(await importOk(fresh, freshAdmin, JSON.stringify(json), 'application/json')).toMatchObject({
+      comments: 1,
+      errors: [],
+      warnings: [],
+    })
     expect(comparable(await exportJson(freshAdmin))).toEqual(comparable(json))
   })
 
-  it('stores a submitted comment\'s text as an imported one\'s: LF line ends, NFC name, no noncharacters', async () => {
+  it("stores a submitted comment's text as an imported one's: LF line ends, NFC name, no noncharacters", async () => {
     await t.setSettings(openSettings)
     const { comment } = await postComment(t, 'story', { body: 'One\r\nTwo\rThree\uFFFE', name: ' Jose\u0301\uFFFF ' })
     const [stored] = await t.deps.db.select().from(comments).where(eq(comments.id, comment.id))
     expect(stored).toMatchObject({ body: 'One\nTwo\nThree', authorName: 'Jos\u00e9' })
   })
 
-  it('refuses a JSON file that is not well-formed, or not Parley\'s, with the line and column, importing nothing', async () => {
+  it("refuses a JSON file that is not well-formed, or not Parley's, with the line and column, importing nothing", async () => {
     const admin = await signIn(t, 'admin')
-    const broken = '{"parley":{"format":"parley-export","version":1,"exportedAt":"2026-11-26T20:00:00.000Z"},\n"articles":[\n{"key":"a","url":null,"title":null,"open":true,"createdAt":"2026-11-26T20:00:00.000Z"}\n],\n"comments":[\n{"id":1, "article":"a",, "parentId":null}\n]}'
+    const broken =
+      '{"parley":{"format":"parley-export","version":1,"exportedAt":"2026-11-26T20:00:00.000Z"},\n"articles":[\n{"key":"a","url":null,"title":null,"open":true,"createdAt":"2026-11-26T20:00:00.000Z"}\n],\n"comments":[\n{"id":1, "article":"a",, "parentId":null}\n]}'
     const res = await postImport(t, admin, broken, 'application/json')
     expect(res.status).toBe(422)
-    expect((await res.json()).detail).toBe('The file cannot be imported (nothing was): line 6, column 24: not valid JSON: Expected double-quoted property name.')
+    expect((await res.json()).detail).toBe(
+      'The file cannot be imported (nothing was): line 6, column 24: not valid JSON: Expected double-quoted property name.',
+    )
     const foreign = await (await postImport(t, admin, '{"articles":[]}', 'application/json')).json()
     expect(foreign.detail).toBe('The file cannot be imported (nothing was): not a Parley export: the "parley" header is missing.')
-    expect((await t.deps.db.select().from(articles))).toEqual([])
+    expect(await t.deps.db.select().from(articles)).toEqual([])
   })
 
   it('is for admins', async () => {

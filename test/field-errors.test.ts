@@ -5,7 +5,12 @@ import { signIn } from './support/moderators.js'
 
 const t = await setupTestApp()
 
-interface Refusal { status: number; code: string; detail: string; errors: { field: string; code: string; message: string }[] }
+interface Refusal {
+  status: number
+  code: string
+  detail: string
+  errors: { field: string; code: string; message: string }[]
+}
 
 async function refusal(res: Response): Promise<Refusal> {
   expect(res.status).toBe(422)
@@ -22,7 +27,7 @@ async function refusal(res: Response): Promise<Refusal> {
 }
 
 describe('field errors: one vocabulary whichever layer finds the fault', () => {
-  it('calls a missing field `required`, in the route\'s schema as in the comment rules', async () => {
+  it("calls a missing field `required`, in the route's schema as in the comment rules", async () => {
     const login = await refusal(await t.postJson('/api/v1/auth/login', { password: 'x' }))
     expect(login.errors).toEqual([{ field: 'email', code: 'required', message: 'email is required.' }])
     const nulled = await refusal(await t.postJson('/api/v1/auth/login', { email: null, password: 'x' }))
@@ -30,7 +35,14 @@ describe('field errors: one vocabulary whichever layer finds the fault', () => {
     const comment = await refusal(await t.postJson('/api/v1/articles/a/comments', { body: 'Hello', email: 'ann@example.com' }))
     expect(comment.errors).toEqual([{ field: 'name', code: 'required', message: 'Please fill the required fields.' }])
     const moderators = await signIn(t, 'admin')
-    const unnamed = await refusal(await moderators.send('POST', '/api/v1/admin/moderators', { email: 'new@news.example', name: ' ', role: 'moderator', password: 'long enough' }))
+    const unnamed = await refusal(
+      await moderators.send('POST', '/api/v1/admin/moderators', {
+        email: 'new@news.example',
+        name: ' ',
+        role: 'moderator',
+        password: 'long enough',
+      }),
+    )
     expect(unnamed.errors).toEqual([{ field: 'name', code: 'required', message: 'A name has 1 to 245 characters.' }])
   })
 
@@ -46,15 +58,26 @@ describe('field errors: one vocabulary whichever layer finds the fault', () => {
     const order = await refusal(await t.request('/api/v1/articles/a/comments?order=sideways'))
     expect(order.errors).toEqual([{ field: 'order', code: 'invalid_value', message: 'order must be one of "oldest", "newest".' }])
     const key = await refusal(await t.request('/api/v1/articles/a%20b/comments'))
-    expect(key.errors).toEqual([{ field: 'key', code: 'invalid_format', message: 'key must be an article key: 1-200 characters of A-Z a-z 0-9 . _ ~ : @ -.' }])
+    expect(key.errors).toEqual([
+      { field: 'key', code: 'invalid_format', message: 'key must be an article key: 1-200 characters of A-Z a-z 0-9 . _ ~ : @ -.' },
+    ])
   })
 
-  it('uses the same codes for the same faults in the domain\'s own checks', async () => {
+  it("uses the same codes for the same faults in the domain's own checks", async () => {
     const admin = await signIn(t, 'admin')
-    const short = await refusal(await admin.send('POST', '/api/v1/admin/moderators', { email: 'new@news.example', name: 'New', role: 'moderator', password: 'short' }))
+    const short = await refusal(
+      await admin.send('POST', '/api/v1/admin/moderators', {
+        email: 'new@news.example',
+        name: 'New',
+        role: 'moderator',
+        password: 'short',
+      }),
+    )
     expect(short.errors).toEqual([{ field: 'password', code: 'too_short', message: 'A password has 8 to 128 characters.' }])
     const moved = await refusal(await admin.send('POST', '/api/v1/moderation/articles/a/move', { to: 'not a key' }))
-    expect(moved.errors).toEqual([{ field: 'to', code: 'invalid_format', message: 'to must be an article key: 1-200 characters of A-Z a-z 0-9 . _ ~ : @ -.' }])
+    expect(moved.errors).toEqual([
+      { field: 'to', code: 'invalid_format', message: 'to must be an article key: 1-200 characters of A-Z a-z 0-9 . _ ~ : @ -.' },
+    ])
     const many = await refusal(await t.request(`/api/v1/counts?keys=${Array.from({ length: 101 }, (_, i) => i).join(',')}`))
     expect(many.errors.map((e) => e.code)).toEqual(['too_long'])
     const none = await refusal(await t.request('/api/v1/counts?keys=,'))
@@ -64,7 +87,11 @@ describe('field errors: one vocabulary whichever layer finds the fault', () => {
     const depth = await refusal(await admin.send('PATCH', '/api/v1/admin/settings', { threadDepth: 11, allowedOrigins: ['news.example'] }))
     expect(depth.errors).toEqual([
       { field: 'threadDepth', code: 'too_large', message: 'threadDepth must be at most 10.' },
-      { field: 'allowedOrigins.0', code: 'invalid_format', message: 'allowedOrigins.0 must start with https:// or http:// (an origin such as https://news.example).' },
+      {
+        field: 'allowedOrigins.0',
+        code: 'invalid_format',
+        message: 'allowedOrigins.0 must start with https:// or http:// (an origin such as https://news.example).',
+      },
     ])
   })
 })

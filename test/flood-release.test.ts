@@ -11,12 +11,16 @@ const t = await setupTestApp()
 
 describe('a submission whose comment could not be stored', () => {
   it('leaves no flood mark: the retry from the same network and email is taken, not told to wait', async () => {
-    await t.deps.db.execute(sql.raw(`
+    await t.deps.db.execute(
+      sql.raw(`
       create function refuse_for_the_test() returns trigger language plpgsql as $$
-      begin raise exception 'refused for the test'; end $$`))
-    await t.deps.db.execute(sql.raw(`
+      begin raise exception 'refused for the test'; end $$`),
+    )
+    await t.deps.db.execute(
+      sql.raw(`
       create trigger store_fails before insert on comments
-        for each row when (new.author_name = 'Unlucky Reader') execute function refuse_for_the_test();`))
+        for each row when (new.author_name = 'Unlucky Reader') execute function refuse_for_the_test();`),
+    )
     const post = { name: 'Unlucky Reader', email: 'unlucky@example.com', body: 'Posted once, stored at the second try' }
     const failed = await t.postJson('/api/v1/articles/flood-release/comments', post)
     expect(failed.status).toBeGreaterThanOrEqual(500)

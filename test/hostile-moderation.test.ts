@@ -23,8 +23,22 @@ const SCALE = Number(process.env.HOSTILE_SCALE ?? 1)
 type Corpus = 'blns' | 'sqli' | 'xss'
 const EVERY: Record<Corpus, number> = { blns: 8, sqli: 80, xss: 300 }
 const sharp = [
-  '<script>alert(1)</script>', '"><svg onload=alert(1)>', "javascript:alert(1)", "' OR 1=1--", "'; drop table comments; --", '\u0000\0',
-  '\uD800', '\u202Eevil', '😀'.repeat(300), 'x'.repeat(70_000), '-1', '0', '2147483648', '9007199254740993', '1e309', '../../etc/passwd',
+  '<script>alert(1)</script>',
+  '"><svg onload=alert(1)>',
+  'javascript:alert(1)',
+  "' OR 1=1--",
+  "'; drop table comments; --",
+  '\u0000\0',
+  '\uD800',
+  '\u202Eevil',
+  '😀'.repeat(300),
+  'x'.repeat(70_000),
+  '-1',
+  '0',
+  '2147483648',
+  '9007199254740993',
+  '1e309',
+  '../../etc/passwd',
 ]
 /** A route's slice of each corpus, from its own offset. */
 function dealt(offset: number): Record<Corpus, string[]> {
@@ -43,21 +57,37 @@ function payloadsFor(offset: number, slots: string[]): Map<string, string[]> {
 /** How many of each corpus's entries a route or form sends, over all its slots. */
 function perCorpus(payloads: Map<string, string[]>): Record<Corpus, number> {
   const sent = new Set([...payloads.values()].flat())
-  return { blns: blns.filter((s) => sent.has(s)).length, sqli: sqli.filter((s) => sent.has(s)).length, xss: xss.filter((s) => sent.has(s)).length }
+  return {
+    blns: blns.filter((s) => sent.has(s)).length,
+    sqli: sqli.filter((s) => sent.has(s)).length,
+    xss: xss.filter((s) => sent.has(s)).length,
+  }
 }
 
 // No client can put a lone surrogate in a URL or a header.
 const inPath = (value: string) => encodeURIComponent(value.toWellFormed())
 const label = (where: string, value: string) => `${where} = ${JSON.stringify(value).slice(0, 100)}`
 
-interface Probe extends HostileProbe { changes: boolean }
+interface Probe extends HostileProbe {
+  changes: boolean
+}
 const send = (probes: Probe[]) => sendHostile(t, probes)
 
 /** No stored comment carries script, and no page a moderator opens afterwards runs any. */
 async function expectNoStoredScript(dashboard: DashboardSession): Promise<void> {
   const rows = await t.deps.db.select({ id: comments.id, html: comments.html }).from(comments)
   for (const row of rows) expect(scriptIn(row.html), `comment ${row.id}`).toEqual([])
-  const pages = ['/admin', '/admin?status=approved', '/admin?status=spam', '/admin?status=trash', '/admin/articles', '/admin/settings', '/admin/moderators', '/admin/log', ...rows.slice(0, 40).map((r) => `/admin/comments/${r.id}`)]
+  const pages = [
+    '/admin',
+    '/admin?status=approved',
+    '/admin?status=spam',
+    '/admin?status=trash',
+    '/admin/articles',
+    '/admin/settings',
+    '/admin/moderators',
+    '/admin/log',
+    ...rows.slice(0, 40).map((r) => `/admin/comments/${r.id}`),
+  ]
   for (const path of pages) {
     const res = await dashboard.get(path)
     expect(res.status, path).toBe(200)
@@ -75,16 +105,18 @@ async function apiRoutes(t: TestApp) {
   const doc = (await (await t.request('/openapi.json')).json()) as { paths: Record<string, Record<string, Operation>> }
   return Object.entries(doc.paths)
     .filter(([path]) => path.startsWith('/api/v1/moderation/') || path.startsWith('/api/v1/admin/'))
-    .flatMap(([path, operations]) => Object.entries(operations).map(([method, operation]) => {
-      const [type, media] = Object.entries(operation.requestBody?.content ?? {})[0] ?? []
-      const properties = Object.keys(media?.schema?.properties ?? {})
-      const slots = [
-        ...(operation.parameters ?? []).filter((p) => p.in === 'path' || p.in === 'query').map((p) => `${p.in}:${p.name}`),
-        // A body that is a document (the import) is one slot, the whole body; an object has a slot per property.
-        ...(type === undefined ? [] : properties.length > 0 ? properties.map((name) => `body:${name}`) : ['body']),
-      ]
-      return { method: method.toUpperCase(), path, type, slots }
-    }))
+    .flatMap(([path, operations]) =>
+      Object.entries(operations).map(([method, operation]) => {
+        const [type, media] = Object.entries(operation.requestBody?.content ?? {})[0] ?? []
+        const properties = Object.keys(media?.schema?.properties ?? {})
+        const slots = [
+          ...(operation.parameters ?? []).filter((p) => p.in === 'path' || p.in === 'query').map((p) => `${p.in}:${p.name}`),
+          // A body that is a document (the import) is one slot, the whole body; an object has a slot per property.
+          ...(type === undefined ? [] : properties.length > 0 ? properties.map((name) => `body:${name}`) : ['body']),
+        ]
+        return { method: method.toUpperCase(), path, type, slots }
+      }),
+    )
 }
 
 /** Real ids and a well-formed body for each route, so that each probe varies one slot only. */
@@ -93,8 +125,15 @@ async function seed(admin: SignedIn) {
   const first = await postComment(t, 'walk')
   await postComment(t, 'walk', { parentId: first.comment.id })
   const target = await signIn(t, 'moderator', 'Target')
-  const hook = (await (await admin.send('POST', '/api/v1/admin/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['comment.created'] })).json()) as { id: number }
-  const ids: Record<string, string> = { 'comments/{id}': String(first.comment.id), 'articles/{key}': 'walk', 'moderators/{id}': String(target.id), 'webhooks/{id}': String(hook.id) }
+  const hook = (await (
+    await admin.send('POST', '/api/v1/admin/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['comment.created'] })
+  ).json()) as { id: number }
+  const ids: Record<string, string> = {
+    'comments/{id}': String(first.comment.id),
+    'articles/{key}': 'walk',
+    'moderators/{id}': String(target.id),
+    'webhooks/{id}': String(hook.id),
+  }
   const bodies: Record<string, Record<string, unknown>> = {
     'PATCH /api/v1/moderation/comments/{id}': { status: 'approved' },
     'POST /api/v1/moderation/comments/bulk': { ids: [first.comment.id], status: 'approved' },
@@ -125,61 +164,94 @@ describe('the attack corpora through the moderation and admin API', () => {
     }
   })
 
-  it.each(routes.map((r) => [`${r.method} ${r.path}`, r] as const))('%s: no 5xx, no stored script, nothing changed by a refusal', async (_, route) => {
-    const admin = await signIn(t, 'admin')
-    const { ids, bodies } = await seed(admin)
-    const base = bodies[`${route.method} ${route.path}`] ?? {}
-    const payloads = payloadsFor(routes.indexOf(route), route.slots)
-    const probes = route.slots.flatMap((slot) => (payloads.get(slot) ?? []).map((s): Probe => {
-      const [place = '', name = ''] = slot.split(':')
-      const path = route.path.replace(/([a-z-]+)\/\{(\w+)\}/g, (whole: string, _collection: string, param: string) =>
-        whole.replace(`{${param}}`, place === 'path' && name === param ? inPath(s) : ids[whole] ?? '1'))
-      const query = place === 'query' ? `?${new URLSearchParams({ [name]: s.toWellFormed() })}` : ''
-      const body = route.type === undefined ? undefined : slot === 'body' ? s : JSON.stringify(place === 'body' ? { ...base, [name]: s } : base)
-      return {
-        label: label(`${route.method} ${route.path} ${slot}`, s),
-        path: path + query,
-        changes: route.method !== 'GET',
-        init: { method: route.method, headers: { ...admin.headers, Origin: ORIGIN, ...(route.type ? { 'Content-Type': route.type } : {}) }, ...(body === undefined ? {} : { body }) },
-      }
-    }))
-    const results = await send(probes)
-    expect(results.length).toBeGreaterThan(sharp.length * route.slots.length + 100)
-    await expectNoStoredScript(await dashboardSession(t, 'admin'))
-  }, 120_000)
+  it.each(routes.map((r) => [`${r.method} ${r.path}`, r] as const))(
+    '%s: no 5xx, no stored script, nothing changed by a refusal',
+    async (_, route) => {
+      const admin = await signIn(t, 'admin')
+      const { ids, bodies } = await seed(admin)
+      const base = bodies[`${route.method} ${route.path}`] ?? {}
+      const payloads = payloadsFor(routes.indexOf(route), route.slots)
+      const probes = route.slots.flatMap((slot) =>
+        (payloads.get(slot) ?? []).map((s): Probe => {
+          const [place = '', name = ''] = slot.split(':')
+          const path = route.path.replace(/([a-z-]+)\/\{(\w+)\}/g, (whole: string, _collection: string, param: string) =>
+            whole.replace(`{${param}}`, place === 'path' && name === param ? inPath(s) : (ids[whole] ?? '1')),
+          )
+          const query = place === 'query' ? `?${new URLSearchParams({ [name]: s.toWellFormed() })}` : ''
+          const body =
+            route.type === undefined ? undefined : slot === 'body' ? s : JSON.stringify(place === 'body' ? { ...base, [name]: s } : base)
+          return {
+            label: label(`${route.method} ${route.path} ${slot}`, s),
+            path: path + query,
+            changes: route.method !== 'GET',
+            init: {
+              method: route.method,
+              headers: { ...admin.headers, Origin: ORIGIN, ...(route.type ? { 'Content-Type': route.type } : {}) },
+              ...(body === undefined ? {} : { body }),
+            },
+          }
+        }),
+      )
+      const results = await send(probes)
+      expect(results.length).toBeGreaterThan(sharp.length * route.slots.length + 100)
+      await expectNoStoredScript(await dashboardSession(t, 'admin'))
+    },
+    120_000,
+  )
 })
 
 /** The dashboard's form posts (src/routes/admin-*.ts), with well-formed fields to vary one at a time. */
 const forms: { path: string; fields: Record<string, string | string[]>; slots: string[] }[] = [
-  { path: '/admin/comments/bulk', fields: { ids: ['{comment}'], status: 'approved', back: '/admin' }, slots: ['ids', 'status', 'back', 'csrf'] },
+  {
+    path: '/admin/comments/bulk',
+    fields: { ids: ['{comment}'], status: 'approved', back: '/admin' },
+    slots: ['ids', 'status', 'back', 'csrf'],
+  },
   { path: '/admin/comments/{comment}/status', fields: { status: 'spam', back: '/admin' }, slots: ['path', 'status', 'back'] },
   { path: '/admin/comments/{comment}/edit', fields: { body: 'Edited', back: '/admin' }, slots: ['path', 'body', 'back'] },
   { path: '/admin/comments/{comment}/reply', fields: { body: 'A reply', back: '/admin' }, slots: ['path', 'body', 'back'] },
   { path: '/admin/comments/{comment}/delete', fields: { back: '/admin' }, slots: ['path', 'back'] },
   { path: '/admin/articles/state', fields: { key: 'walk', open: 'false', back: '/admin/articles' }, slots: ['key', 'open', 'back'] },
   { path: '/admin/settings', fields: {}, slots: TEXT_INPUTS },
-  { path: '/admin/moderators', fields: { email: 'new@news.example', name: 'New', role: 'moderator', password: 'a long password' }, slots: ['email', 'name', 'role', 'password'] },
+  {
+    path: '/admin/moderators',
+    fields: { email: 'new@news.example', name: 'New', role: 'moderator', password: 'a long password' },
+    slots: ['email', 'name', 'role', 'password'],
+  },
   { path: '/admin/moderators/{moderator}', fields: { name: 'Target', role: 'moderator' }, slots: ['path', 'name', 'role', 'password'] },
 ]
 
-describe('the attack corpora through the dashboard\'s forms', () => {
-  it.each(forms.map((f, index) => [f.path, f, index] as const))('POST %s: no 5xx, no script in any page, nothing changed by a refusal', async (_, target, index) => {
-    const admin = await signIn(t, 'admin')
-    const { ids } = await seed(admin)
-    const dashboard = await dashboardSession(t, 'admin')
-    const real = (text: string) => text.replace('{comment}', ids['comments/{id}'] ?? '1').replace('{moderator}', ids['moderators/{id}'] ?? '1')
-    const payloads = payloadsFor(routes.length + index, target.slots)
-    const probes = target.slots.flatMap((slot) => (payloads.get(slot) ?? []).map((s): Probe => {
-      const fields = Object.fromEntries(Object.entries(target.fields).map(([name, value]) => [name, Array.isArray(value) ? value.map(real) : real(value)]))
-      const path = slot === 'path' ? target.path.replace(/\{\w+\}/, inPath(s)) : real(target.path)
-      return {
-        label: label(`POST ${target.path} ${slot}`, s),
-        path,
-        changes: true,
-        init: { method: 'POST', headers: { Cookie: dashboard.cookie, Origin: ORIGIN }, body: form({ csrf: dashboard.csrf, ...fields, ...(slot === 'path' ? {} : { [slot]: s }) }) },
-      }
-    }))
-    await send(probes)
-    await expectNoStoredScript(dashboard)
-  }, 120_000)
+describe("the attack corpora through the dashboard's forms", () => {
+  it.each(forms.map((f, index) => [f.path, f, index] as const))(
+    'POST %s: no 5xx, no script in any page, nothing changed by a refusal',
+    async (_, target, index) => {
+      const admin = await signIn(t, 'admin')
+      const { ids } = await seed(admin)
+      const dashboard = await dashboardSession(t, 'admin')
+      const real = (text: string) =>
+        text.replace('{comment}', ids['comments/{id}'] ?? '1').replace('{moderator}', ids['moderators/{id}'] ?? '1')
+      const payloads = payloadsFor(routes.length + index, target.slots)
+      const probes = target.slots.flatMap((slot) =>
+        (payloads.get(slot) ?? []).map((s): Probe => {
+          const fields = Object.fromEntries(
+            Object.entries(target.fields).map(([name, value]) => [name, Array.isArray(value) ? value.map(real) : real(value)]),
+          )
+          const path = slot === 'path' ? target.path.replace(/\{\w+\}/, inPath(s)) : real(target.path)
+          return {
+            label: label(`POST ${target.path} ${slot}`, s),
+            path,
+            changes: true,
+            init: {
+              method: 'POST',
+              headers: { Cookie: dashboard.cookie, Origin: ORIGIN },
+              body: form({ csrf: dashboard.csrf, ...fields, ...(slot === 'path' ? {} : { [slot]: s }) }),
+            },
+          }
+        }),
+      )
+      await send(probes)
+      await expectNoStoredScript(dashboard)
+    },
+    120_000,
+  )
 })

@@ -7,7 +7,7 @@ const hostile = `<script>alert("x")</script> & 'y'`
 const escaped = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;'
 
 describe('html', () => {
-  it('escapes every value, in text and in quoted attributes, and leaves the template\'s own markup alone', () => {
+  it("escapes every value, in text and in quoted attributes, and leaves the template's own markup alone", () => {
     expect(html`<p title="${hostile}">${hostile}</p>`.markup).toBe(`<p title="${escaped}">${escaped}</p>`)
   })
 
@@ -22,7 +22,7 @@ describe('html', () => {
     expect(joinHtml([html`<p>a</p>`, '<b>'], '\n&').markup).toBe('<p>a</p>\n&amp;&lt;b&gt;')
   })
 
-  it('passes the sanitizer\'s HTML through trusted, and nothing else', () => {
+  it("passes the sanitizer's HTML through trusted, and nothing else", () => {
     expect(html`<div>${trusted('<p>ok <em>fine</em></p>')}</div>`.markup).toBe('<div><p>ok <em>fine</em></p></div>')
   })
 
@@ -33,16 +33,19 @@ describe('html', () => {
 
   it('links only http(s) URLs', () => {
     expect(safeHref('https://example.com/?a=1&b=2')).toBe('https://example.com/?a=1&b=2')
-    for (const url of ['javascript:alert(1)', 'data:text/html,x', '//evil.example', '', null, undefined]) expect(safeHref(url)).toBeUndefined()
+    for (const url of ['javascript:alert(1)', 'data:text/html,x', '//evil.example', '', null, undefined])
+      expect(safeHref(url)).toBeUndefined()
   })
 })
 
-describe('the API docs\' inline Markdown', () => {
+describe("the API docs' inline Markdown", () => {
   it('writes code, strong, emphasis and links, and escapes the rest', () => {
-    expect(inlineMarkdown('Send `a<b>` as **bold** or *em* (see [the guide](https://x.example/?a=1&b="2")) & <i>').markup)
-      .toBe('Send <code>a&lt;b&gt;</code> as <strong>bold</strong> or <em>em</em> (see <a href="https://x.example/?a=1&amp;b=&quot;2&quot;">the guide</a>) &amp; &lt;i&gt;')
-    expect(inlineMarkdown('**Moderators** see [*all* of it](#schema-Comment)').markup)
-      .toBe('<strong>Moderators</strong> see <a href="#schema-Comment"><em>all</em> of it</a>')
+    expect(inlineMarkdown('Send `a<b>` as **bold** or *em* (see [the guide](https://x.example/?a=1&b="2")) & <i>').markup).toBe(
+      'Send <code>a&lt;b&gt;</code> as <strong>bold</strong> or <em>em</em> (see <a href="https://x.example/?a=1&amp;b=&quot;2&quot;">the guide</a>) &amp; &lt;i&gt;',
+    )
+    expect(inlineMarkdown('**Moderators** see [*all* of it](#schema-Comment)').markup).toBe(
+      '<strong>Moderators</strong> see <a href="#schema-Comment"><em>all</em> of it</a>',
+    )
   })
 
   it('links only http(s), paths and anchors', () => {

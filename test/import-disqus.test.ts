@@ -21,8 +21,17 @@ const sampleSummary = {
     { record: 'thread', id: '1337', reason: 'it is not in the file, but 1 post names it: imported under key 1337' },
   ],
   details: {
-    existingArticles: 0, updatedArticles: 0, statuses: { approved: 5, pending: 0, spam: 0, trash: 1 },
-    replies: 2, longestChain: 2, pings: 0, otherTypes: 0, alreadyImported: 0, removedBefore: 0, errorCount: 0, warningCount: 3,
+    existingArticles: 0,
+    updatedArticles: 0,
+    statuses: { approved: 5, pending: 0, spam: 0, trash: 1 },
+    replies: 2,
+    longestChain: 2,
+    pings: 0,
+    otherTypes: 0,
+    alreadyImported: 0,
+    removedBefore: 0,
+    errorCount: 0,
+    warningCount: 3,
   },
 }
 
@@ -32,13 +41,15 @@ const disqus = (...elements: string[]) => `<?xml version="1.0"?>
 ${elements.join('\n')}
 </disqus>`
 
-const thread = (id: number, fields = '') => `<thread dsq:id="${id}"><id>story-${id}</id><link>https://news.example/${id}/</link><title>Story ${id}</title><createdAt>2019-01-01T00:00:00Z</createdAt>${fields}</thread>`
-const post = (id: number, threadId: number, fields = '') => `<post dsq:id="${id}"><message><![CDATA[<p>Post ${id}</p>]]></message>` +
-  `<createdAt>2019-02-0${id % 9 + 1}T10:00:00Z</createdAt><isDeleted>false</isDeleted><isSpam>false</isSpam>` +
+const thread = (id: number, fields = '') =>
+  `<thread dsq:id="${id}"><id>story-${id}</id><link>https://news.example/${id}/</link><title>Story ${id}</title><createdAt>2019-01-01T00:00:00Z</createdAt>${fields}</thread>`
+const post = (id: number, threadId: number, fields = '') =>
+  `<post dsq:id="${id}"><message><![CDATA[<p>Post ${id}</p>]]></message>` +
+  `<createdAt>2019-02-0${(id % 9) + 1}T10:00:00Z</createdAt><isDeleted>false</isDeleted><isSpam>false</isSpam>` +
   `<author><email>p${id}@example.org</email><name>Poster ${id}</name></author><ipAddress>192.0.2.${id}</ipAddress><thread dsq:id="${threadId}"/>${fields}</post>`
 
 describe('importing a Disqus export', () => {
-  it('imports the sample: 3 threads, 6 posts (1 deleted, to the trash), 2 replies; the post whose thread is missing under that thread\'s id, with warnings', async () => {
+  it("imports the sample: 3 threads, 6 posts (1 deleted, to the trash), 2 replies; the post whose thread is missing under that thread's id, with warnings", async () => {
     const admin = await signIn(t, 'admin')
     expect(await importOk(t, admin, sample)).toEqual(sampleSummary)
     const rows = await t.deps.db.select().from(articles).orderBy(asc(articles.key))
@@ -62,8 +73,16 @@ describe('importing a Disqus export', () => {
     // The deleted post stays as a placeholder for its published reply.
     const page = await (await t.request('/api/v1/articles/some-id/comments')).json()
     expect(page.article).toMatchObject({ key: 'some-id', commentCount: 3 })
-    const shape = (c: { author: { name: string }; html: string; removed: boolean; replies: unknown[] }) => [c.author.name, c.html, c.removed, c.replies.length]
-    expect(page.comments.map(shape)).toEqual([['peter', '<p>...</p>', false, 1], ['', '', true, 1]])
+    const shape = (c: { author: { name: string }; html: string; removed: boolean; replies: unknown[] }) => [
+      c.author.name,
+      c.html,
+      c.removed,
+      c.replies.length,
+    ]
+    expect(page.comments.map(shape)).toEqual([
+      ['peter', '<p>...</p>', false, 1],
+      ['', '', true, 1],
+    ])
     expect(page.comments[0].replies[0]).toMatchObject({ author: { name: 'user' }, html: '<p>Hello, World.</p>', depth: 1 })
   })
 
@@ -72,8 +91,18 @@ describe('importing a Disqus export', () => {
     await importOk(t, admin, sample)
     const before = await tableSnapshot(t)
     expect(await importOk(t, admin, sample)).toEqual({
-      ...sampleSummary, articles: 0, comments: 0, skipped: 6,
-      details: { ...sampleSummary.details, existingArticles: 4, statuses: { approved: 0, pending: 0, spam: 0, trash: 0 }, replies: 0, longestChain: 0, alreadyImported: 6 },
+      ...sampleSummary,
+      articles: 0,
+      comments: 0,
+      skipped: 6,
+      details: {
+        ...sampleSummary.details,
+        existingArticles: 4,
+        statuses: { approved: 0, pending: 0, spam: 0, trash: 0 },
+        replies: 0,
+        longestChain: 0,
+        alreadyImported: 6,
+      },
     })
     expect(await tableSnapshot(t)).toEqual(before)
   })
@@ -83,7 +112,11 @@ describe('importing a Disqus export', () => {
     const file = disqus(post(30, 1, '<parent dsq:id="20"/>'), post(20, 1, '<parent dsq:id="10"/>'), post(10, 1), thread(1))
     expect(await importOk(t, admin, file)).toMatchObject({ articles: 1, comments: 3, errors: [], details: { replies: 2, longestChain: 3 } })
     const rows = await t.deps.db.select().from(comments).orderBy(asc(comments.path))
-    expect(rows.map((c) => [c.sourceId, c.depth])).toEqual([['10', 0], ['20', 1], ['30', 2]])
+    expect(rows.map((c) => [c.sourceId, c.depth])).toEqual([
+      ['10', 0],
+      ['20', 1],
+      ['30', 2],
+    ])
     expect(rows[2]?.parentId).toBe(rows[1]?.id)
     expect((await t.deps.db.select().from(articles))[0]).toMatchObject({ key: 'story-1', commentCount: 3 })
   })
@@ -99,16 +132,29 @@ describe('importing a Disqus export', () => {
     const summary = await importOk(t, admin, file)
     expect(summary).toMatchObject({ articles: 2, comments: 2, errors: [], details: { statuses: { spam: 1, approved: 1 } } })
     expect(summary.warnings).toEqual([
-      { record: 'thread', id: '2', reason: 'its identifier "2 https://news.example/?p=2" is not a valid article key: imported under key 2' },
+      {
+        record: 'thread',
+        id: '2',
+        reason: 'its identifier "2 https://news.example/?p=2" is not a valid article key: imported under key 2',
+      },
       { record: 'post', id: '11', reason: 'it has no email address: imported without one' },
     ])
     const rows = await t.deps.db.select().from(articles).orderBy(asc(articles.key))
-    expect(rows.map((a) => [a.key, a.open, a.commentCount])).toEqual([['2', true, 1], ['story-1', false, 0]])
+    expect(rows.map((a) => [a.key, a.open, a.commentCount])).toEqual([
+      ['2', true, 1],
+      ['story-1', false, 0],
+    ])
   })
 
   it('imports a loop of parents as WordPress does: its first comment top-level (a warning), the rest below it', async () => {
     const admin = await signIn(t, 'admin')
-    const file = disqus(thread(1), post(10, 1), post(11, 1, '<parent dsq:id="12"/>'), post(12, 1, '<parent dsq:id="11"/>'), post(13, 1, '<parent dsq:id="13"/>'))
+    const file = disqus(
+      thread(1),
+      post(10, 1),
+      post(11, 1, '<parent dsq:id="12"/>'),
+      post(12, 1, '<parent dsq:id="11"/>'),
+      post(13, 1, '<parent dsq:id="13"/>'),
+    )
     const summary = await importOk(t, admin, file)
     expect(summary).toMatchObject({ comments: 4, errors: [], details: { replies: 1, longestChain: 2 } })
     expect(summary.warnings).toEqual([
@@ -117,7 +163,12 @@ describe('importing a Disqus export', () => {
     ])
     const rows = await t.deps.db.select().from(comments).orderBy(asc(comments.sourceId))
     const id = (sourceId: string) => rows.find((c) => c.sourceId === sourceId)?.id
-    expect(rows.map((c) => [c.sourceId, c.parentId, c.depth])).toEqual([['10', null, 0], ['11', null, 0], ['12', id('11'), 1], ['13', null, 0]])
+    expect(rows.map((c) => [c.sourceId, c.parentId, c.depth])).toEqual([
+      ['10', null, 0],
+      ['11', null, 0],
+      ['12', id('11'), 1],
+      ['13', null, 0],
+    ])
   })
 
   it('says so when two threads share an identifier and their posts join one article', async () => {
@@ -125,7 +176,9 @@ describe('importing a Disqus export', () => {
     const file = disqus(thread(1), thread(2).replace('<id>story-2</id>', '<id>story-1</id>'), post(10, 1), post(11, 2))
     const summary = await importOk(t, admin, file)
     expect(summary).toMatchObject({ articles: 1, comments: 2, errors: [] })
-    expect(summary.warnings).toEqual([{ record: 'thread', id: '2', reason: 'its key story-1 is also that of thread 1: the comments of both join one article' }])
+    expect(summary.warnings).toEqual([
+      { record: 'thread', id: '2', reason: 'its key story-1 is also that of thread 1: the comments of both join one article' },
+    ])
     expect((await t.deps.db.select().from(articles))[0]).toMatchObject({ key: 'story-1', commentCount: 2 })
   })
 
@@ -137,15 +190,18 @@ describe('importing a Disqus export', () => {
     expect(await counts(t)).toEqual({ articles: 0, comments: 0 })
   })
 
-  it('turns Disqus\'s paragraphs back into the text a reader typed', () => {
+  it("turns Disqus's paragraphs back into the text a reader typed", () => {
     expect(disqusBody('<p>One<br>line</p><p>Two <b>bold</b></p>')).toBe('One\nline\n\nTwo <b>bold</b>')
     expect(disqusBody('plain')).toBe('plain')
   })
 
-  it('stores the posters\' emails encrypted, found by their keyed hash', async () => {
+  it("stores the posters' emails encrypted, found by their keyed hash", async () => {
     const admin = await signIn(t, 'admin')
     await importOk(t, admin, sample)
-    const rows = await t.deps.db.select().from(comments).where(eq(comments.emailHash, await t.deps.secrets.emailHash('foo@bar.com')))
+    const rows = await t.deps.db
+      .select()
+      .from(comments)
+      .where(eq(comments.emailHash, await t.deps.secrets.emailHash('foo@bar.com')))
     expect(rows.map((r) => r.sourceId).sort()).toEqual(['11', '4', '5', '6', '9'])
     for (const row of rows) {
       expect(row.emailEncrypted).not.toContain('foo')

@@ -14,32 +14,35 @@ const malformed: Record<string, string> = {
 }
 
 describe('importing every real export there is, twice', () => {
-  it.each(realExports())('%s: every comment in once (as counted apart), nothing changed the second time, or refused with its position', async (name) => {
-    const admin = await signIn(t, 'admin')
-    const file = fixture(name)
-    const refusal = malformed[name]
-    if (refusal) {
-      const res = await postImport(t, admin, file)
-      expect(res.status).toBe(422)
-      expect((await res.json()).detail).toBe(`The file cannot be imported (nothing was): ${refusal}.`)
-      expect(await counts(t)).toEqual({ articles: 0, comments: 0 })
-      return
-    }
-    const { comments, pings } = countExport(file)
-    const first = await importOk(t, admin, file)
-    expect(first.errors).toEqual([])
-    expect({ comments: first.comments, pings: first.details.pings }).toEqual({ comments, pings })
-    expect((await counts(t)).comments).toBe(comments)
+  it.each(realExports())(
+    '%s: every comment in once (as counted apart), nothing changed the second time, or refused with its position',
+    async (name) => {
+      const admin = await signIn(t, 'admin')
+      const file = fixture(name)
+      const refusal = malformed[name]
+      if (refusal) {
+        const res = await postImport(t, admin, file)
+        expect(res.status).toBe(422)
+        expect((await res.json()).detail).toBe(`The file cannot be imported (nothing was): ${refusal}.`)
+        expect(await counts(t)).toEqual({ articles: 0, comments: 0 })
+        return
+      }
+      const { comments, pings } = countExport(file)
+      const first = await importOk(t, admin, file)
+      expect(first.errors).toEqual([])
+      expect({ comments: first.comments, pings: first.details.pings }).toEqual({ comments, pings })
+      expect((await counts(t)).comments).toBe(comments)
 
-    const before = await tableSnapshot(t)
-    const second = await importOk(t, admin, file)
-    expect(second).toMatchObject({ articles: 0, comments: 0, errors: [], details: { alreadyImported: comments, removedBefore: 0 } })
-    expect(await tableSnapshot(t)).toEqual(before)
-    // Nothing is said again about comments skipped as here already (no email, no id, a text cut…):
-    // what a second import reports is what it did.
-    expect(second.warnings.filter((w: { record: string }) => w.record === 'comment')).toEqual([])
-    expect(second.details.warningCount).toBe(second.warnings.length)
-  })
+      const before = await tableSnapshot(t)
+      const second = await importOk(t, admin, file)
+      expect(second).toMatchObject({ articles: 0, comments: 0, errors: [], details: { alreadyImported: comments, removedBefore: 0 } })
+      expect(await tableSnapshot(t)).toEqual(before)
+      // Nothing is said again about comments skipped as here already (no email, no id, a text cut…):
+      // what a second import reports is what it did.
+      expect(second.warnings.filter((w: { record: string }) => w.record === 'comment')).toEqual([])
+      expect(second.details.warningCount).toBe(second.warnings.length)
+    },
+  )
 
   it('warns about a comment when it is imported, not again when a re-import skips it', async () => {
     const admin = await signIn(t, 'admin')
@@ -49,7 +52,10 @@ describe('importing every real export there is, twice', () => {
     const commentWarnings = first.warnings.filter((w: { record: string }) => w.record === 'comment')
     expect(commentWarnings.length).toBeGreaterThan(0)
     const second = await importOk(t, admin, file)
-    expect(second).toMatchObject({ comments: 0, details: { alreadyImported: first.comments, warningCount: first.details.warningCount - commentWarnings.length } })
+    expect(second).toMatchObject({
+      comments: 0,
+      details: { alreadyImported: first.comments, warningCount: first.details.warningCount - commentWarnings.length },
+    })
   })
 
   it('keeps every comment of two sites whose comment ids overlap, imported one after the other (theme test data, then theme preview)', async () => {
@@ -76,7 +82,9 @@ describe('importing every real export there is, twice', () => {
       expect(summary.errors).toEqual([])
       // Imported, or the same source, site and id as one here already: never dropped unsaid.
       expect(summary.comments + summary.details.alreadyImported).toBe(comments)
-      const taken = summary.warnings.filter((w: { reason: string }) => w.reason.startsWith('a comment with its source and id was imported before')).length
+      const taken = summary.warnings.filter((w: { reason: string }) =>
+        w.reason.startsWith('a comment with its source and id was imported before'),
+      ).length
       // Comments taken for one imported before are so only when they are the same site's (several
       // importer test files are all http://localhost/, each with its own comment 1): said each time
       // the dates differ.

@@ -32,16 +32,24 @@ const file = Buffer.from(fixture('wordpress/theme-preview.xml'))
 const half = Math.floor(file.byteLength / 2)
 
 /** A small WordPress export of its own: one post, one comment. */
-const smallExport = (post: number) => '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>Small</title>'
-  + `<item><title>Post ${post}</title><wp:post_id>${post}</wp:post_id><wp:comment><wp:comment_id>1</wp:comment_id><wp:comment_author>Ann</wp:comment_author>`
-  + '<wp:comment_date_gmt>2020-01-01 10:00:00</wp:comment_date_gmt><wp:comment_content>Hello.</wp:comment_content><wp:comment_approved>1</wp:comment_approved></wp:comment></item></channel></rss>'
+const smallExport = (post: number) =>
+  '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>Small</title>' +
+  `<item><title>Post ${post}</title><wp:post_id>${post}</wp:post_id><wp:comment><wp:comment_id>1</wp:comment_id><wp:comment_author>Ann</wp:comment_author>` +
+  '<wp:comment_date_gmt>2020-01-01 10:00:00</wp:comment_date_gmt><wp:comment_content>Hello.</wp:comment_content><wp:comment_approved>1</wp:comment_approved></wp:comment></item></channel></rss>'
 
-interface Answer { status: number; headers: IncomingHttpHeaders; body: string }
+interface Answer {
+  status: number
+  headers: IncomingHttpHeaders
+  body: string
+}
 
 /** An upload over a real socket, sent chunked (nothing says how much is to come), part by part as the test says. */
 function startUpload(admin: SignedIn, headers: Record<string, string> = {}) {
   const req = request({
-    host: '127.0.0.1', port: server.port, method: 'POST', path: '/api/v1/admin/import',
+    host: '127.0.0.1',
+    port: server.port,
+    method: 'POST',
+    path: '/api/v1/admin/import',
     headers: { ...admin.headers, 'Content-Type': 'application/xml', ...headers },
   })
   const answer = new Promise<Answer>((resolve, reject) => {
@@ -81,7 +89,11 @@ async function spooled() {
     try {
       for (const name of await readdir(join(spoolDir, dir))) {
         const path = join(spoolDir, dir, name)
-        found.push({ dirMode: (await stat(join(spoolDir, dir))).mode & 0o777, mode: (await stat(path)).mode & 0o777, size: (await stat(path)).size })
+        found.push({
+          dirMode: (await stat(join(spoolDir, dir))).mode & 0o777,
+          mode: (await stat(path)).mode & 0o777,
+          size: (await stat(path)).size,
+        })
       }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
@@ -106,7 +118,10 @@ describe('an upload that stalls mid-body', () => {
     const thread = await fetch(`${server.url}/api/v1/articles/some-post/comments`, { signal: AbortSignal.timeout(10_000) })
     expect(thread.status).toBe(200)
     const other = await fetch(`${server.url}/api/v1/admin/import`, {
-      method: 'POST', headers: { ...admin.headers, 'Content-Type': 'application/xml' }, body: smallExport(900), signal: AbortSignal.timeout(10_000),
+      method: 'POST',
+      headers: { ...admin.headers, 'Content-Type': 'application/xml' },
+      body: smallExport(900),
+      signal: AbortSignal.timeout(10_000),
     })
     expect(other.status).toBe(200)
     expect(await other.json()).toMatchObject({ articles: 1, comments: 1 })
@@ -141,7 +156,10 @@ describe('an upload that stalls mid-body', () => {
     expect(answer.headers['content-type']).toBe('application/problem+json')
     expect(answer.headers.connection).toBe('close')
     expect(JSON.parse(answer.body)).toEqual({
-      type: 'about:blank', title: 'Request Timeout', status: 408, code: 'request_timeout',
+      type: 'about:blank',
+      title: 'Request Timeout',
+      status: 408,
+      code: 'request_timeout',
       detail: 'Nothing of the file arrived for 1 second (PARLEY_IMPORT_IDLE_SECONDS): send it again.',
     })
     expect(await spooled()).toEqual([])
@@ -170,7 +188,9 @@ describe('a client that closes the connection mid-upload', () => {
       expect(lines.filter((line) => line.message === 'client closed the connection')).toEqual([
         { level: 'info', time: expect.any(String), message: 'client closed the connection', method: 'POST', path: '/api/v1/admin/import' },
       ])
-      expect(lines.filter((line) => line.message === 'request' && line.path === '/api/v1/admin/import').map((line) => line.status)).toEqual([400])
+      expect(lines.filter((line) => line.message === 'request' && line.path === '/api/v1/admin/import').map((line) => line.status)).toEqual(
+        [400],
+      )
       expect(await spooled()).toEqual([])
       expect(await counts(t)).toEqual({ articles: 0, comments: 0 })
     })
@@ -204,7 +224,9 @@ describe('what an upload may be', () => {
       for (let i = 0; i < 25; i++) {
         statuses.push((await postImport(t, admin, new Blob([bomb]))).status)
         const encoded = await t.request('/api/v1/admin/import', {
-          method: 'POST', headers: { ...admin.headers, 'Content-Type': 'application/xml', 'Content-Encoding': 'gzip' }, body: new Blob([bomb]),
+          method: 'POST',
+          headers: { ...admin.headers, 'Content-Type': 'application/xml', 'Content-Encoding': 'gzip' },
+          body: new Blob([bomb]),
         })
         statuses.push(encoded.status)
       }
@@ -222,7 +244,11 @@ describe('what an upload may be', () => {
     const res = await postImport(t, admin, new Blob([damaged]))
     expect(res.status).toBe(422)
     expect((await res.json()).errors).toMatchObject([{ field: 'body', code: 'unknown_format' }])
-    const br = await t.request('/api/v1/admin/import', { method: 'POST', headers: { ...admin.headers, 'Content-Type': 'application/xml', 'Content-Encoding': 'br' }, body: file })
+    const br = await t.request('/api/v1/admin/import', {
+      method: 'POST',
+      headers: { ...admin.headers, 'Content-Type': 'application/xml', 'Content-Encoding': 'br' },
+      body: file,
+    })
     expect(br.status).toBe(415)
     expect(br.headers.get('accept-encoding')).toBe('gzip, deflate')
     expect((await br.json()).code).toBe('unsupported_encoding')
@@ -231,7 +257,7 @@ describe('what an upload may be', () => {
   })
 })
 
-describe('Node\'s own answers, before a request reaches Parley', () => {
+describe("Node's own answers, before a request reaches Parley", () => {
   /** What a raw socket gets back for `sent`, until the server closes it. */
   async function rawAnswer(port: number, sent: string): Promise<{ head: string; body: string }> {
     const socket = connect(port, '127.0.0.1')
@@ -258,7 +284,7 @@ describe('Node\'s own answers, before a request reaches Parley', () => {
     }
   })
 
-  it('answer an upload that outlasts Node\'s requestTimeout with 408 request_timeout problem details, its file removed, no error logged', async () => {
+  it("answer an upload that outlasts Node's requestTimeout with 408 request_timeout problem details, its file removed, no error logged", async () => {
     const quick = await serveTestApp(t, { headersTimeout: 500, requestTimeout: 1000, connectionsCheckingInterval: 100 })
     try {
       const admin = await signIn(t, 'admin')

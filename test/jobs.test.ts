@@ -65,7 +65,8 @@ describe('runJobs', () => {
     await t.setSettings({ ...openSettings, purgeAfterDays: 30, ipRetentionDays: 7 })
     const old = await postComment(t, 'trashed-late')
     // Sessions end after 12 hours: a moderator signs in afresh for each change.
-    const moderate = async (status: string) => (await (await signIn(t)).send('PATCH', `/api/v1/moderation/comments/${old.comment.id}`, { status })).status
+    const moderate = async (status: string) =>
+      (await (await signIn(t)).send('PATCH', `/api/v1/moderation/comments/${old.comment.id}`, { status })).status
     t.advance(400 * 86_400)
     expect(await moderate('trash')).toBe(200)
     expect((await runJobs(t.deps, t.now(), spamJobs)).purged).toBe(0)
@@ -85,7 +86,10 @@ describe('runJobs', () => {
   it('keeps imported spam, trash and IPs for the full retention from the import, however old the comments', async () => {
     await t.setSettings({ ...openSettings, purgeAfterDays: 30, ipRetentionDays: 7 })
     const admin = await signIn(t, 'admin')
-    const comment = (id: number, approved: string) => `<wp:comment><wp:comment_id>${id}</wp:comment_id><wp:comment_author>Old</wp:comment_author>
+    const comment = (
+      id: number,
+      approved: string,
+    ) => `<wp:comment><wp:comment_id>${id}</wp:comment_id><wp:comment_author>Old</wp:comment_author>
       <wp:comment_author_email>old${id}@example.com</wp:comment_author_email><wp:comment_author_IP>198.51.100.${id}</wp:comment_author_IP>
       <wp:comment_date_gmt>2009-01-0${id} 10:00:00</wp:comment_date_gmt><wp:comment_content>Years ago ${id}</wp:comment_content>
       <wp:comment_approved>${approved}</wp:comment_approved><wp:comment_parent>0</wp:comment_parent></wp:comment>`

@@ -22,7 +22,14 @@ function send(agent: Agent, path: string, headers: Record<string, string>, body:
   return new Promise((resolve, reject) => {
     const req = request({ agent, host: '127.0.0.1', port: server.port, method: 'POST', path, headers }, (res) => {
       res.resume()
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, socket: req.socket as Socket, reusedSocket: req.reusedSocket }))
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          connection: res.headers.connection,
+          socket: req.socket as Socket,
+          reusedSocket: req.reusedSocket,
+        }),
+      )
     })
     req.on('error', reject)
     if (typeof body === 'string' || Buffer.isBuffer(body)) return void req.end(body)
@@ -37,22 +44,81 @@ function postComment(agent: Agent): Promise<Answer> {
   t.advance(120)
   n++
   const body = JSON.stringify({ name: 'Ann', email: `ann${n}@example.com`, body: `Comment number ${n} after an early answer` })
-  return send(agent, '/api/v1/articles/keep-alive/comments', { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) }, body)
+  return send(
+    agent,
+    '/api/v1/articles/keep-alive/comments',
+    { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) },
+    body,
+  )
 }
 
 const KB = 1024
 const filler = (bytes: number) => Buffer.alloc(bytes, 'a')
 const formBody = (bytes: number) => `comment=${'a'.repeat(bytes)}&author=Ann&email=ann%40example.com&comment_post_ID=k`
 
-const earlyAnswers: { name: string; path: string; headers: Record<string, string>; body: string | Buffer | { chunks: Buffer[] }; status: number }[] = [
-  { name: 'an oversized API post (Content-Length)', path: '/api/v1/articles/keep-alive/comments', headers: { 'Content-Type': 'application/json' }, body: filler(2048 * KB), status: 413 },
-  { name: 'an oversized API post sent chunked', path: '/api/v1/articles/keep-alive/comments', headers: { 'Content-Type': 'application/json' }, body: { chunks: Array.from({ length: 40 }, () => filler(64 * KB)) }, status: 413 },
-  { name: 'an oversized /comment-form post', path: '/comment-form', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: formBody(2048 * KB), status: 413 },
-  { name: 'an oversized dashboard form post', path: '/admin/logout', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: formBody(2048 * KB), status: 413 },
-  { name: 'an API post that is not JSON (415)', path: '/api/v1/articles/keep-alive/comments', headers: { 'Content-Type': 'text/plain' }, body: filler(900 * KB), status: 415 },
-  { name: 'a /comment-form post that is not a form (415)', path: '/comment-form', headers: { 'Content-Type': 'text/plain' }, body: filler(900 * KB), status: 415 },
-  { name: 'a dashboard form post without a session (401)', path: '/admin/logout', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: formBody(900 * KB), status: 401 },
-  { name: 'a sign-in from another origin (403)', path: '/admin/login', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'https://elsewhere.example' }, body: formBody(900 * KB), status: 403 },
+const earlyAnswers: {
+  name: string
+  path: string
+  headers: Record<string, string>
+  body: string | Buffer | { chunks: Buffer[] }
+  status: number
+}[] = [
+  {
+    name: 'an oversized API post (Content-Length)',
+    path: '/api/v1/articles/keep-alive/comments',
+    headers: { 'Content-Type': 'application/json' },
+    body: filler(2048 * KB),
+    status: 413,
+  },
+  {
+    name: 'an oversized API post sent chunked',
+    path: '/api/v1/articles/keep-alive/comments',
+    headers: { 'Content-Type': 'application/json' },
+    body: { chunks: Array.from({ length: 40 }, () => filler(64 * KB)) },
+    status: 413,
+  },
+  {
+    name: 'an oversized /comment-form post',
+    path: '/comment-form',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: formBody(2048 * KB),
+    status: 413,
+  },
+  {
+    name: 'an oversized dashboard form post',
+    path: '/admin/logout',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: formBody(2048 * KB),
+    status: 413,
+  },
+  {
+    name: 'an API post that is not JSON (415)',
+    path: '/api/v1/articles/keep-alive/comments',
+    headers: { 'Content-Type': 'text/plain' },
+    body: filler(900 * KB),
+    status: 415,
+  },
+  {
+    name: 'a /comment-form post that is not a form (415)',
+    path: '/comment-form',
+    headers: { 'Content-Type': 'text/plain' },
+    body: filler(900 * KB),
+    status: 415,
+  },
+  {
+    name: 'a dashboard form post without a session (401)',
+    path: '/admin/logout',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: formBody(900 * KB),
+    status: 401,
+  },
+  {
+    name: 'a sign-in from another origin (403)',
+    path: '/admin/login',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'https://elsewhere.example' },
+    body: formBody(900 * KB),
+    status: 403,
+  },
 ]
 
 describe('early answers to unread bodies, on a keep-alive connection', () => {

@@ -12,13 +12,16 @@ function wordpressLoop(url: string): string {
 }
 
 describe('make-clickable', () => {
-  it('balances parentheses as WordPress\'s loop does, in one pass', () => {
+  it("balances parentheses as WordPress's loop does, in one pass", () => {
     const parenthesised = fc.string({ unit: fc.constantFrom('(', ')', 'a', '/', '.'), maxLength: 40 })
-    fc.assert(fc.property(parenthesised, (url) => dropUnopenedParens(url) === wordpressLoop(url)), { numRuns: 5000 })
+    fc.assert(
+      fc.property(parenthesised, (url) => dropUnopenedParens(url) === wordpressLoop(url)),
+      { numRuns: 5000 },
+    )
     expect(dropUnopenedParens('http://x/a_(b))c)')).toBe('http://x/a_(b)')
   })
 
-  it('ends a URL at ASCII whitespace only, as PHP\'s \\s does, so a no-break space cannot lift the 2,000-character bound', () => {
+  it("ends a URL at ASCII whitespace only, as PHP's \\s does, so a no-break space cannot lift the 2,000-character bound", () => {
     const hostile = `http://x\u00a0${')a'.repeat(32_750)}`
     // One URL character run past 2,000 without ASCII whitespace: WordPress links none of it.
     expect(findLinks(hostile)).toEqual([])

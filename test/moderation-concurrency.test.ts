@@ -11,8 +11,11 @@ const t = await setupTestApp()
 async function expectLogMatches(ids: number[], start: string) {
   for (const id of ids) {
     const [row] = await t.deps.db.select({ status: comments.status }).from(comments).where(eq(comments.id, id))
-    const entries = await t.deps.db.select().from(moderationLog)
-      .where(and(eq(moderationLog.commentId, id), eq(moderationLog.action, 'status'))).orderBy(asc(moderationLog.id))
+    const entries = await t.deps.db
+      .select()
+      .from(moderationLog)
+      .where(and(eq(moderationLog.commentId, id), eq(moderationLog.action, 'status')))
+      .orderBy(asc(moderationLog.id))
     let at = start
     for (const entry of entries) {
       expect(entry.from, `comment ${id}`).toBe(at)
@@ -25,7 +28,9 @@ async function expectLogMatches(ids: number[], start: string) {
 /** The article's counter and version-visible state agree with the rows themselves. */
 async function expectCountsConsistent(key: string) {
   const [article] = await t.deps.db.select().from(articles).where(eq(articles.key, key))
-  const [actual] = await t.deps.db.select({ count: sql<number>`count(*)::int` }).from(comments)
+  const [actual] = await t.deps.db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(comments)
     .where(and(eq(comments.articleId, article?.id ?? 0), eq(comments.status, 'approved')))
   expect(article?.commentCount).toBe(actual?.count)
   const thread = await (await t.request(`/api/v1/articles/${key}/comments?limit=100`)).json()
@@ -38,10 +43,12 @@ describe('concurrent moderation', () => {
     const [alice, bob] = [await signIn(t), await signIn(t)]
     const ids: number[] = []
     for (let i = 0; i < 8; i++) ids.push((await postComment(t, 'race')).comment.id)
-    const results = await Promise.all(ids.flatMap((id) => [
-      alice.send('PATCH', `/api/v1/moderation/comments/${id}`, { status: 'approved' }),
-      bob.send('PATCH', `/api/v1/moderation/comments/${id}`, { status: 'trash' }),
-    ]))
+    const results = await Promise.all(
+      ids.flatMap((id) => [
+        alice.send('PATCH', `/api/v1/moderation/comments/${id}`, { status: 'approved' }),
+        bob.send('PATCH', `/api/v1/moderation/comments/${id}`, { status: 'trash' }),
+      ]),
+    )
     expect(results.map((r) => r.status).every((s) => s === 200)).toBe(true)
     await expectLogMatches(ids, 'pending')
     await expectCountsConsistent('race')

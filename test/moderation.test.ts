@@ -24,12 +24,24 @@ describe('moderation queue', () => {
     expect(json.counts).toEqual({ pending: 2, approved: 0, spam: 1, trash: 0, reported: 0 })
     expect(json.comments.map((c: { html: string }) => c.html)).toEqual(['<p>Held one</p>', '<p>Held two</p>'])
     expect(json.comments[0]).toMatchObject({
-      id: first.comment.id, status: 'pending', email: 'Hidden.Reader@Example.org', ip: '192.0.2.44',
-      article: { key: 'q', url: null, title: null }, reports: [],
+      id: first.comment.id,
+      status: 'pending',
+      email: 'Hidden.Reader@Example.org',
+      ip: '192.0.2.44',
+      article: { key: 'q', url: null, title: null },
+      reports: [],
     })
-    expect(json.comments[0].checks).toContainEqual({ filter: 'previously-approved', verdict: 'hold', reason: 'first comment of this commenter' })
+    expect(json.comments[0].checks).toContainEqual({
+      filter: 'previously-approved',
+      verdict: 'hold',
+      reason: 'first comment of this commenter',
+    })
     const spam = await (await mod.get('/api/v1/moderation/comments?status=spam')).json()
-    expect(spam.comments[0].checks).toContainEqual({ filter: 'disallowed-keys', verdict: 'spam', reason: 'contains the disallowed key "casino"' })
+    expect(spam.comments[0].checks).toContainEqual({
+      filter: 'disallowed-keys',
+      verdict: 'spam',
+      reason: 'contains the disallowed key "casino"',
+    })
   })
 
   it('filters by article and text, and pages with a cursor', async () => {
@@ -65,10 +77,16 @@ describe('moderation actions', () => {
     expect(json.comments.map((c: { id: number }) => c.id)).toEqual([comment.id])
     expect(json.article.commentCount).toBe(1)
     const log = await (await mod.get('/api/v1/moderation/log')).json()
-    expect(log.entries[0]).toMatchObject({ moderator: { id: mod.id, name: 'Mo' }, action: 'status', commentId: comment.id, from: 'pending', to: 'approved' })
+    expect(log.entries[0]).toMatchObject({
+      moderator: { id: mod.id, name: 'Mo' },
+      action: 'status',
+      commentId: comment.id,
+      from: 'pending',
+      to: 'approved',
+    })
   })
 
-  it('edits a comment\'s text, re-rendering its HTML', async () => {
+  it("edits a comment's text, re-rendering its HTML", async () => {
     const mod = await signIn(t)
     await t.setSettings(openSettings)
     const { comment } = await postComment(t, 'e', { body: 'Typo' })
@@ -107,7 +125,10 @@ describe('moderation actions', () => {
     expect((await thread('b')).article.commentCount).toBe(3)
     const log = await (await mod.get('/api/v1/moderation/log')).json()
     expect(log.entries.filter((e: { action: string }) => e.action === 'status')).toHaveLength(3)
-    const tooMany = await mod.send('POST', '/api/v1/moderation/comments/bulk', { ids: Array.from({ length: 501 }, (_, i) => i + 1), status: 'trash' })
+    const tooMany = await mod.send('POST', '/api/v1/moderation/comments/bulk', {
+      ids: Array.from({ length: 501 }, (_, i) => i + 1),
+      status: 'trash',
+    })
     expect(tooMany.status).toBe(422)
   })
 
@@ -128,7 +149,9 @@ describe('moderation actions', () => {
     expect(json.article.commentCount).toBe(3)
     expect((await mod.send('DELETE', `/api/v1/moderation/comments/${root}`)).status).toBe(204)
     json = await thread('d')
-    expect(json.comments.map((c: { id: number; parentId: number | null; depth: number }) => [c.id, c.parentId, c.depth])).toEqual([[leaf, null, 0]])
+    expect(json.comments.map((c: { id: number; parentId: number | null; depth: number }) => [c.id, c.parentId, c.depth])).toEqual([
+      [leaf, null, 0],
+    ])
     expect(json.comments[0].replies[0]).toMatchObject({ id: deeper, parentId: leaf, depth: 1 })
     expect((await mod.send('DELETE', `/api/v1/moderation/comments/${root}`)).status).toBe(404)
     // A reply still works under the promoted comment.
@@ -154,7 +177,9 @@ describe('articles', () => {
     const mod = await signIn(t)
     const created = await mod.send('PUT', '/api/v1/moderation/articles/story-1', { url: 'https://news.example/story-1', title: 'Story' })
     expect(created.status).toBe(201)
-    expect(await created.json()).toEqual({ article: { key: 'story-1', url: 'https://news.example/story-1', title: 'Story', open: true, commentCount: 0 } })
+    expect(await created.json()).toEqual({
+      article: { key: 'story-1', url: 'https://news.example/story-1', title: 'Story', open: true, commentCount: 0 },
+    })
     const closed = await mod.send('PUT', '/api/v1/moderation/articles/story-1', { open: false })
     expect(closed.status).toBe(200)
     expect((await closed.json()).article.open).toBe(false)
@@ -172,31 +197,49 @@ describe('articles', () => {
     const mod = await signIn(t)
     expect((await mod.send('PUT', '/api/v1/moderation/articles/free', { url: 'https://anywhere.example/post' })).status).toBe(201)
     await t.setSettings({ allowedOrigins: ['https://news.example'] })
-    for (const [key, url] of [['free', 'https://evil.example/login'], ['new-one', 'http://news.example/post']]) {
+    for (const [key, url] of [
+      ['free', 'https://evil.example/login'],
+      ['new-one', 'http://news.example/post'],
+    ]) {
       const refused = await mod.send('PUT', `/api/v1/moderation/articles/${key}`, { url })
       expect(refused.status, url).toBe(422)
-      expect((await refused.json()).errors, url).toEqual([{ field: 'url', code: 'origin_not_allowed', message: 'The article URL is not on an allowed origin (allowedOrigins: https://news.example, http://parley.test).' }])
+      expect((await refused.json()).errors, url).toEqual([
+        {
+          field: 'url',
+          code: 'origin_not_allowed',
+          message: 'The article URL is not on an allowed origin (allowedOrigins: https://news.example, http://parley.test).',
+        },
+      ])
     }
     const moved = await mod.send('POST', '/api/v1/moderation/articles/free/move', { to: 'moved', url: 'https://evil.example/login' })
     expect((await moved.json()).errors?.[0]).toMatchObject({ field: 'url', code: 'origin_not_allowed' })
     expect((await mod.send('PUT', '/api/v1/moderation/articles/free', { url: 'https://news.example/post' })).status).toBe(200)
     expect((await mod.send('PUT', '/api/v1/moderation/articles/own', { url: 'http://parley.test/demo' })).status).toBe(201)
-    expect((await mod.send('POST', '/api/v1/moderation/articles/free/move', { to: 'moved', url: 'https://news.example/moved' })).status).toBe(200)
+    expect(
+      (await mod.send('POST', '/api/v1/moderation/articles/free/move', { to: 'moved', url: 'https://news.example/moved' })).status,
+    ).toBe(200)
     // Clearing the URL, or changing anything else, needs no origin.
     expect((await mod.send('PUT', '/api/v1/moderation/articles/moved', { url: null, open: false })).status).toBe(200)
   })
 
-  it('counts each article\'s own held comments, whatever its id and its comments\' ids', async () => {
+  it("counts each article's own held comments, whatever its id and its comments' ids", async () => {
     const mod = await signIn(t)
     await t.setSettings({ floodSeconds: 0 })
     // Article ids 1–4 and comment ids 1–5 do not line up: a count correlated on the wrong table shows.
-    for (const key of ['none', 'two', 'empty', 'three']) expect((await mod.send('PUT', `/api/v1/moderation/articles/${key}`, {})).status).toBe(201)
+    for (const key of ['none', 'two', 'empty', 'three'])
+      expect((await mod.send('PUT', `/api/v1/moderation/articles/${key}`, {})).status).toBe(201)
     for (const key of ['two', 'two', 'three', 'three', 'three']) await postComment(t, key)
     const approved = await postComment(t, 'three')
     expect((await mod.send('PATCH', `/api/v1/moderation/comments/${approved.comment.id}`, { status: 'approved' })).status).toBe(200)
     const list = await (await mod.get('/api/v1/moderation/articles')).json()
-    expect(list.articles.map((a: { key: string; pendingCount: number; commentCount: number }) => [a.key, a.pendingCount, a.commentCount]))
-      .toEqual([['none', 0, 0], ['two', 2, 0], ['empty', 0, 0], ['three', 3, 1]])
+    expect(
+      list.articles.map((a: { key: string; pendingCount: number; commentCount: number }) => [a.key, a.pendingCount, a.commentCount]),
+    ).toEqual([
+      ['none', 0, 0],
+      ['two', 2, 0],
+      ['empty', 0, 0],
+      ['three', 3, 1],
+    ])
   })
 })
 
@@ -217,14 +260,21 @@ describe('reader reports', () => {
     expect((await (await mod.get('/api/v1/moderation/comments?reported=true')).json()).comments).toEqual([])
     // Approving what is approved kept it: the dismissal is logged, not "nothing changed".
     const log = (await (await mod.get('/api/v1/moderation/log')).json()).entries
-    expect(log[0]).toMatchObject({ action: 'reports.dismiss', commentId: comment.id, from: 'approved', to: 'approved', detail: { reports: 1 } })
+    expect(log[0]).toMatchObject({
+      action: 'reports.dismiss',
+      commentId: comment.id,
+      from: 'approved',
+      to: 'approved',
+      detail: { reports: 1 },
+    })
   })
 
   it('keeps a reported comment as it is, dismissing its reports, from the API and the dashboard', async () => {
     const mod = await signIn(t)
     await t.setSettings(openSettings)
     const { comment } = await postComment(t, 'keep')
-    for (const ip of ['192.0.2.41', '192.0.2.42']) await t.postJson(`/api/v1/comments/${comment.id}/reports`, { reason: 'off_topic' }, {}, ip)
+    for (const ip of ['192.0.2.41', '192.0.2.42'])
+      await t.postJson(`/api/v1/comments/${comment.id}/reports`, { reason: 'off_topic' }, {}, ip)
     const kept = await mod.send('POST', `/api/v1/moderation/comments/${comment.id}/reports/dismiss`)
     expect(kept.status).toBe(200)
     expect(await kept.json()).toEqual({ dismissed: 2 })
@@ -241,7 +291,10 @@ describe('reader reports', () => {
     expect(res.headers.get('location')).toBe('/admin?queue=reported&done=kept')
     expect(await (await desk.get('/admin?queue=reported&done=kept')).text()).toContain('Reports dismissed: the comment stays as it is.')
     const log = (await (await mod.get('/api/v1/moderation/log')).json()).entries
-    expect(log.slice(0, 2).map((e: { action: string; detail: unknown }) => [e.action, e.detail])).toEqual([['reports.dismiss', { reports: 1 }], ['reports.dismiss', { reports: 2 }]])
+    expect(log.slice(0, 2).map((e: { action: string; detail: unknown }) => [e.action, e.detail])).toEqual([
+      ['reports.dismiss', { reports: 1 }],
+      ['reports.dismiss', { reports: 2 }],
+    ])
   })
 
   it('refuses a report sent from a page of an origin that is not allowed, as the document says', async () => {
@@ -250,7 +303,9 @@ describe('reader reports', () => {
     const res = await t.postJson(`/api/v1/comments/${comment.id}/reports`, { reason: 'abuse' }, { Origin: 'https://elsewhere.example' })
     expect(res.status).toBe(403)
     expect((await res.json()).code).toBe('forbidden')
-    expect((await t.postJson(`/api/v1/comments/${comment.id}/reports`, { reason: 'abuse' }, { Origin: 'https://news.example' })).status).toBe(202)
+    expect(
+      (await t.postJson(`/api/v1/comments/${comment.id}/reports`, { reason: 'abuse' }, { Origin: 'https://news.example' })).status,
+    ).toBe(202)
     // The file's contract check (every response as /openapi.json documents it) holds the 403 to the document.
   })
 
@@ -274,13 +329,15 @@ describe('reader reports', () => {
     await t.setSettings(openSettings)
     const ids: number[] = []
     for (let i = 0; i < 11; i++) ids.push((await postComment(t, 'rl')).comment.id)
-    for (const id of ids.slice(0, 10)) expect((await t.postJson(`/api/v1/comments/${id}/reports`, { reason: 'spam' }, {}, '192.0.2.9')).status).toBe(202)
+    for (const id of ids.slice(0, 10))
+      expect((await t.postJson(`/api/v1/comments/${id}/reports`, { reason: 'spam' }, {}, '192.0.2.9')).status).toBe(202)
     const limited = await t.postJson(`/api/v1/comments/${ids[10]}/reports`, { reason: 'spam' }, {}, '192.0.2.9')
     expect(limited.status).toBe(429)
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
     expect((await t.postJson(`/api/v1/comments/${ids[10]}/reports`, { reason: 'spam' }, {}, '192.0.2.10')).status).toBe(202)
     // An IPv6 reader is one reader across its /64: fresh addresses do not buy more reports.
-    for (const [i, id] of ids.slice(0, 10).entries()) expect((await t.postJson(`/api/v1/comments/${id}/reports`, { reason: 'spam' }, {}, `2001:db8:5:5::${i + 1}`)).status).toBe(202)
+    for (const [i, id] of ids.slice(0, 10).entries())
+      expect((await t.postJson(`/api/v1/comments/${id}/reports`, { reason: 'spam' }, {}, `2001:db8:5:5::${i + 1}`)).status).toBe(202)
     expect((await t.postJson(`/api/v1/comments/${ids[10]}/reports`, { reason: 'spam' }, {}, '2001:db8:5:5:abcd::1')).status).toBe(429)
   })
 })

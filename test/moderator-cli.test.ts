@@ -23,7 +23,10 @@ function run(args: string[], password: string): Promise<{ code: number | null; o
   const env: NodeJS.ProcessEnv = { ...process.env, PARLEY_PASSWORD: password, PARLEY_DATA_DIR: dataDir }
   if (database?.url) env.DATABASE_URL = database.url
   else delete env.DATABASE_URL
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/moderator-create.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/moderator-create.ts', ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let output = ''
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
@@ -39,7 +42,7 @@ describe('npm run moderator:create', () => {
     expect(refused.code).toBe(1)
     expect(refused.output).toContain('A password has 8 to 128 characters.')
 
-    const reader = database ?? await openPglite(`${dataDir}/pgdata`)
+    const reader = database ?? (await openPglite(`${dataDir}/pgdata`))
     try {
       const [row] = await reader.db.select().from(moderators).where(eq(moderators.email, 'editor@news.example'))
       expect(row?.role).toBe('admin')

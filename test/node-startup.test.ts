@@ -21,14 +21,19 @@ afterAll(() => rm(bundle, { recursive: true, force: true }))
 function start(env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<{ code: number | null; stderr: string }> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', ...env }
   for (const name of ['DATABASE_URL', 'PARLEY_SECRET'] as const) if (!(name in env)) delete childEnv[name]
-  const child = spawn(process.execPath, [...nodeArgs, join(bundle, 'node-start.js')], { env: childEnv, stdio: ['ignore', 'ignore', 'pipe'] })
+  const child = spawn(process.execPath, [...nodeArgs, join(bundle, 'node-start.js')], {
+    env: childEnv,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
   let stderr = ''
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   const bound = setTimeout(() => child.kill('SIGKILL'), 60_000)
-  return new Promise((resolve) => child.once('close', (code) => {
-    clearTimeout(bound)
-    resolve({ code, stderr })
-  }))
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      clearTimeout(bound)
+      resolve({ code, stderr })
+    }),
+  )
 }
 
 /** Asserts one line and exit code 1: no stack, nothing else. */
@@ -51,18 +56,25 @@ describe('a failed start of the Node server', () => {
     const { engines } = JSON.parse(await readFile('package.json', 'utf8')) as { engines: { node: string } }
     expect(engines.node).toBe(`>=${REQUIRED_NODE}`)
     // Node 20 as far as the entry can tell: the check runs before any other module loads.
-    const result = await start({ PORT: '0', PARLEY_DATA_DIR: join(bundle, 'data') }, ['--import', 'data:text/javascript,Object.defineProperty(process.versions,"node",{value:"20.18.0"})'])
+    const result = await start({ PORT: '0', PARLEY_DATA_DIR: join(bundle, 'data') }, [
+      '--import',
+      'data:text/javascript,Object.defineProperty(process.versions,"node",{value:"20.18.0"})',
+    ])
     expect(oneLine(result)).toBe(`Parley needs Node.js ${REQUIRED_NODE} or later (22 or 24 LTS); this is Node.js 20.18.0.`)
   })
 
   it('on a secret shorter than 32 bytes says so in one line, before it opens or makes anything', async () => {
     const short = oneLine(await start({ PORT: '0', PARLEY_SECRET: 'hi', PARLEY_DATA_DIR: join(bundle, 'short-env') }))
-    expect(short).toBe('Parley could not start: PARLEY_SECRET must be at least 32 bytes long, not 2: set it to at least 32 random characters, e.g. `openssl rand -base64 48`.')
+    expect(short).toBe(
+      'Parley could not start: PARLEY_SECRET must be at least 32 bytes long, not 2: set it to at least 32 random characters, e.g. `openssl rand -base64 48`.',
+    )
     const dir = join(bundle, 'short-file')
     await mkdir(dir, { recursive: true, mode: 0o700 })
     await writeFile(join(dir, 'secret'), 'hi\n', { mode: 0o600 })
     const kept = oneLine(await start({ PORT: '0', PARLEY_DATA_DIR: dir }))
-    expect(kept).toBe(`Parley could not start: the secret kept in ${join(dir, 'secret')} must be at least 32 bytes long, not 2: put the secret this data was sealed with back in that file, or set PARLEY_SECRET.`)
+    expect(kept).toBe(
+      `Parley could not start: the secret kept in ${join(dir, 'secret')} must be at least 32 bytes long, not 2: put the secret this data was sealed with back in that file, or set PARLEY_SECRET.`,
+    )
     await expect(readFile(join(dir, 'pgdata', 'PG_VERSION'))).rejects.toThrow()
   })
 
@@ -70,17 +82,27 @@ describe('a failed start of the Node server', () => {
     const { port, server } = await takenPort()
     try {
       const line = oneLine(await start({ PORT: String(port), PARLEY_DATA_DIR: join(bundle, 'data') }))
-      expect(line).toBe(`Parley could not start: port ${port} is already in use (EADDRINUSE). Stop the process using it, or set PORT to a free port.`)
+      expect(line).toBe(
+        `Parley could not start: port ${port} is already in use (EADDRINUSE). Stop the process using it, or set PORT to a free port.`,
+      )
     } finally {
       server.close()
     }
   })
 
-  it('on a database out of reach says so in one line, without DATABASE_URL\'s password', async () => {
+  it("on a database out of reach says so in one line, without DATABASE_URL's password", async () => {
     const { port, server } = await takenPort()
     await new Promise((resolve) => server.close(resolve))
-    const line = oneLine(await start({ PORT: '0', DATABASE_URL: `postgres://parley:hunter2-pw@127.0.0.1:${port}/parley`, PARLEY_SECRET: 'startup-test-secret-0123456789-abcdefghijkl' }))
-    expect(line).toBe(`Parley could not start: the database at postgres://parley:***@127.0.0.1:${port}/parley (DATABASE_URL) cannot be reached (ECONNREFUSED). Check that PostgreSQL is running there and accepts connections, or fix DATABASE_URL.`)
+    const line = oneLine(
+      await start({
+        PORT: '0',
+        DATABASE_URL: `postgres://parley:hunter2-pw@127.0.0.1:${port}/parley`,
+        PARLEY_SECRET: 'startup-test-secret-0123456789-abcdefghijkl',
+      }),
+    )
+    expect(line).toBe(
+      `Parley could not start: the database at postgres://parley:***@127.0.0.1:${port}/parley (DATABASE_URL) cannot be reached (ECONNREFUSED). Check that PostgreSQL is running there and accepts connections, or fix DATABASE_URL.`,
+    )
   })
 
   it('on a data directory it cannot write says so in one line', async () => {
@@ -88,6 +110,8 @@ describe('a failed start of the Node server', () => {
     const file = join(bundle, 'not-a-directory')
     await writeFile(file, '')
     const line = oneLine(await start({ PORT: '0', PARLEY_DATA_DIR: join(file, 'data') }))
-    expect(line).toBe(`Parley could not start: it cannot write its data directory ${join(file, 'data')} (PARLEY_DATA_DIR): ENOTDIR. Make it writable by this user, or set PARLEY_DATA_DIR to a directory that is.`)
+    expect(line).toBe(
+      `Parley could not start: it cannot write its data directory ${join(file, 'data')} (PARLEY_DATA_DIR): ENOTDIR. Make it writable by this user, or set PARLEY_DATA_DIR to a directory that is.`,
+    )
   })
 })

@@ -8,9 +8,27 @@ import { setupTestApp } from './support/test-app.js'
 
 const t = await setupTestApp()
 
-interface Schema { $ref?: string; type?: string; properties?: Record<string, Schema>; required?: string[]; additionalProperties?: unknown; enum?: string[]; anyOf?: Schema[]; [key: string]: unknown }
-interface Header { required?: boolean; description?: string; schema: Schema }
-interface Response { $ref?: string; description?: string; headers?: Record<string, Header>; content?: Record<string, { schema: Schema }> }
+interface Schema {
+  $ref?: string
+  type?: string
+  properties?: Record<string, Schema>
+  required?: string[]
+  additionalProperties?: unknown
+  enum?: string[]
+  anyOf?: Schema[]
+  [key: string]: unknown
+}
+interface Header {
+  required?: boolean
+  description?: string
+  schema: Schema
+}
+interface Response {
+  $ref?: string
+  description?: string
+  headers?: Record<string, Header>
+  content?: Record<string, { schema: Schema }>
+}
 interface Operation {
   operationId?: string
   security?: Record<string, string[]>[]
@@ -21,11 +39,17 @@ interface Operation {
 interface Document {
   info: { description?: string }
   paths: Record<string, Record<string, Operation>>
-  components: { schemas: Record<string, Schema>; responses: Record<string, Response>; securitySchemes: Record<string, Record<string, string>> }
+  components: {
+    schemas: Record<string, Schema>
+    responses: Record<string, Response>
+    securitySchemes: Record<string, Record<string, string>>
+  }
 }
 
 const doc = (await (await t.request('/openapi.json')).json()) as Document
-const operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ method, path, op, name: `${method.toUpperCase()} ${path}` })))
+const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
+  Object.entries(item).map(([method, op]) => ({ method, path, op, name: `${method.toUpperCase()} ${path}` })),
+)
 const operation = (method: string, path: string): Operation => {
   const op = doc.paths[path]?.[method]
   if (!op) throw new Error(`no ${method} ${path}`)
@@ -37,7 +61,7 @@ const response = (method: string, path: string, status: number): Response => {
   if (!named) throw new Error(`${method} ${path} documents no ${status}`)
   return named
 }
-const schema = (s: Schema): Schema => (s.$ref ? doc.components.schemas[s.$ref.replace('#/components/schemas/', '')] ?? {} : s)
+const schema = (s: Schema): Schema => (s.$ref ? (doc.components.schemas[s.$ref.replace('#/components/schemas/', '')] ?? {}) : s)
 
 describe('the OpenAPI document', () => {
   // The contract changes only on purpose: a change to a route, a schema or a guard that alters the
@@ -56,9 +80,15 @@ describe('the OpenAPI document', () => {
     })
     for (const { op, name } of operations) {
       expect(op.security, name).toBeDefined()
-      expect((op.parameters ?? []).filter((p) => p.in === 'header' && p.name.toLowerCase() === 'authorization'), name).toEqual([])
+      expect(
+        (op.parameters ?? []).filter((p) => p.in === 'header' && p.name.toLowerCase() === 'authorization'),
+        name,
+      ).toEqual([])
     }
-    expect(operation('get', '/api/v1/moderation/comments').security).toEqual([{ moderatorToken: ['moderator'] }, { moderatorSession: ['moderator'] }])
+    expect(operation('get', '/api/v1/moderation/comments').security).toEqual([
+      { moderatorToken: ['moderator'] },
+      { moderatorSession: ['moderator'] },
+    ])
     expect(operation('patch', '/api/v1/admin/settings').security).toEqual([{ moderatorToken: ['admin'] }, { moderatorSession: ['admin'] }])
     expect(operation('get', '/api/v1/auth/me').security).toEqual([{ moderatorToken: ['moderator'] }, { moderatorSession: ['moderator'] }])
     expect(operation('patch', '/api/v1/comments/{id}').security).toEqual([{ commentToken: [] }])
@@ -78,15 +108,21 @@ describe('the OpenAPI document', () => {
     expect(submission.additionalProperties).toBeUndefined()
     expect(submission.required).toEqual(['body'])
     // A refused unknown key stays refused where the route refuses it.
-    expect(schema(operation('patch', '/api/v1/admin/settings').requestBody?.content['application/json']?.schema ?? {}).additionalProperties).toBe(false)
+    expect(
+      schema(operation('patch', '/api/v1/admin/settings').requestBody?.content['application/json']?.schema ?? {}).additionalProperties,
+    ).toBe(false)
   })
 
-  it('lets the settings answer carry the filter\'s secret once, and types the JSON export as the export it is', () => {
-    const filterOf = (status: Response) => schema(status.content?.['application/json']?.schema ?? {}).properties?.filterWebhook?.anyOf?.find((s) => s.type === 'object')
+  it("lets the settings answer carry the filter's secret once, and types the JSON export as the export it is", () => {
+    const filterOf = (status: Response) =>
+      schema(status.content?.['application/json']?.schema ?? {}).properties?.filterWebhook?.anyOf?.find((s) => s.type === 'object')
     expect(filterOf(response('patch', '/api/v1/admin/settings', 200))?.properties).toHaveProperty('secret')
     expect(filterOf(response('get', '/api/v1/admin/settings', 200))?.properties).not.toHaveProperty('secret')
     const exported = response('get', '/api/v1/admin/export', 200)
-    expect(schema(exported.content?.['application/json']?.schema ?? {})).toMatchObject({ type: 'object', required: ['parley', 'articles', 'comments'] })
+    expect(schema(exported.content?.['application/json']?.schema ?? {})).toMatchObject({
+      type: 'object',
+      required: ['parley', 'articles', 'comments'],
+    })
     expect(exported.headers?.['Content-Disposition']?.required).toBe(true)
   })
 
@@ -101,16 +137,21 @@ describe('the OpenAPI document', () => {
         expect(statuses, name).toContain(503)
         expect(response(method, path, 503).headers?.['Retry-After']).toMatchObject({ required: true, schema: { type: 'integer' } })
       }
-      for (const status of statuses.filter((s) => s === 429)) expect(response(method, path, status).headers?.['Retry-After']?.required, name).toBe(true)
+      for (const status of statuses.filter((s) => s === 429))
+        expect(response(method, path, status).headers?.['Retry-After']?.required, name).toBe(true)
     }
     expect(Object.keys(operation('post', '/api/v1/auth/login').responses)).toEqual(expect.arrayContaining(['401', '422', '429']))
-    expect(Object.keys(operation('post', '/comment-form').responses)).toEqual(expect.arrayContaining(['201', '303', '400', '403', '404', '409', '413', '415', '422', '429', '503']))
+    expect(Object.keys(operation('post', '/comment-form').responses)).toEqual(
+      expect.arrayContaining(['201', '303', '400', '403', '404', '409', '413', '415', '422', '429', '503']),
+    )
     expect(response('post', '/comment-form', 400).content).toHaveProperty('text/html')
     expect(response('post', '/comment-form', 429).headers?.['Retry-After']?.required).toBe(true)
   })
 
   it('documents the headers clients rely on', () => {
-    expect(operation('get', '/api/v1/articles/{key}/comments').parameters).toContainEqual(expect.objectContaining({ name: 'If-None-Match', in: 'header' }))
+    expect(operation('get', '/api/v1/articles/{key}/comments').parameters).toContainEqual(
+      expect.objectContaining({ name: 'If-None-Match', in: 'header' }),
+    )
     for (const status of [200, 304]) {
       expect(Object.keys(response('get', '/api/v1/articles/{key}/comments', status).headers ?? {})).toEqual(['ETag', 'Cache-Control'])
       expect(Object.keys(response('get', '/api/v1/counts', status).headers ?? {})).toEqual(['ETag', 'Cache-Control'])
@@ -121,7 +162,7 @@ describe('the OpenAPI document', () => {
     expect(response('post', '/comment-form', 303).headers?.Location?.required).toBe(true)
   })
 
-  it('announces each 401\'s challenge, and tells the author\'s 403 from the 404 that hides a held comment', () => {
+  it("announces each 401's challenge, and tells the author's 403 from the 404 that hides a held comment", () => {
     for (const { method, path, op, name } of operations) {
       if (!op.responses[401]) continue
       expect(response(method, path, 401).headers?.['WWW-Authenticate'], name).toMatchObject({ required: true })
@@ -136,8 +177,20 @@ describe('the OpenAPI document', () => {
   })
 
   it('files every operation under one described tag, and describes each', () => {
-    const tags = new Map(((doc as unknown as { tags?: { name: string; description?: string }[] }).tags ?? []).map((tag) => [tag.name, tag.description]))
-    expect([...tags.keys()]).toEqual(['Comments', 'Auth', 'Moderation', 'Articles', 'Admin', 'Webhooks', 'Import/Export', 'Privacy', 'Operations'])
+    const tags = new Map(
+      ((doc as unknown as { tags?: { name: string; description?: string }[] }).tags ?? []).map((tag) => [tag.name, tag.description]),
+    )
+    expect([...tags.keys()]).toEqual([
+      'Comments',
+      'Auth',
+      'Moderation',
+      'Articles',
+      'Admin',
+      'Webhooks',
+      'Import/Export',
+      'Privacy',
+      'Operations',
+    ])
     for (const { op, name } of operations) {
       const { tags: own, description } = op as Operation & { tags?: string[]; description?: string }
       expect(own, name).toHaveLength(1)
@@ -150,16 +203,27 @@ describe('the OpenAPI document', () => {
 
   it('lists 422 only where validation can refuse something', () => {
     // A path id is read as text and answered 404 when it cannot be one: nothing there is a 422.
-    for (const [method, path] of [['get', '/api/v1/comments/{id}'], ['delete', '/api/v1/comments/{id}'], ['delete', '/api/v1/moderation/comments/{id}'],
-      ['post', '/api/v1/moderation/comments/{id}/reports/dismiss'], ['delete', '/api/v1/admin/webhooks/{id}'], ['get', '/api/v1/admin/settings']] as const) {
+    for (const [method, path] of [
+      ['get', '/api/v1/comments/{id}'],
+      ['delete', '/api/v1/comments/{id}'],
+      ['delete', '/api/v1/moderation/comments/{id}'],
+      ['post', '/api/v1/moderation/comments/{id}/reports/dismiss'],
+      ['delete', '/api/v1/admin/webhooks/{id}'],
+      ['get', '/api/v1/admin/settings'],
+    ] as const) {
       expect(Object.keys(operation(method, path).responses), `${method} ${path}`).not.toContain('422')
     }
-    for (const [method, path] of [['get', '/api/v1/articles/{key}/comments'], ['patch', '/api/v1/comments/{id}'], ['get', '/api/v1/moderation/log'], ['post', '/api/v1/admin/import']] as const) {
+    for (const [method, path] of [
+      ['get', '/api/v1/articles/{key}/comments'],
+      ['patch', '/api/v1/comments/{id}'],
+      ['get', '/api/v1/moderation/log'],
+      ['post', '/api/v1/admin/import'],
+    ] as const) {
       expect(Object.keys(operation(method, path).responses), `${method} ${path}`).toContain('422')
     }
   })
 
-  it('gives every integer a real range (ids from 1, counts from 0), never JavaScript\'s -2^53', () => {
+  it("gives every integer a real range (ids from 1, counts from 0), never JavaScript's -2^53", () => {
     const integers: { at: string; schema: Schema }[] = []
     const walk = (value: unknown, at: string) => {
       if (Array.isArray(value)) value.forEach((inner, i) => walk(inner, `${at}/${i}`))
@@ -176,8 +240,12 @@ describe('the OpenAPI document', () => {
     }
     expect(schema(doc.components.schemas.CommentView ?? {}).properties?.id).toMatchObject({ minimum: 1, maximum: 2147483647 })
     expect(schema(doc.components.schemas.Article ?? {}).properties?.commentCount).toMatchObject({ minimum: 0 })
-    expect(operation('get', '/api/v1/articles/{key}/comments').parameters).toContainEqual(expect.objectContaining({ name: 'limit', schema: expect.objectContaining({ minimum: 1, maximum: 100 }) }))
-    expect(operation('patch', '/api/v1/admin/moderators/{id}').parameters).toContainEqual(expect.objectContaining({ name: 'id', schema: expect.objectContaining({ type: 'integer', minimum: 1 }) }))
+    expect(operation('get', '/api/v1/articles/{key}/comments').parameters).toContainEqual(
+      expect.objectContaining({ name: 'limit', schema: expect.objectContaining({ minimum: 1, maximum: 100 }) }),
+    )
+    expect(operation('patch', '/api/v1/admin/moderators/{id}').parameters).toContainEqual(
+      expect.objectContaining({ name: 'id', schema: expect.objectContaining({ type: 'integer', minimum: 1 }) }),
+    )
   })
 
   it('states the format of times, URLs and email addresses', () => {
@@ -193,7 +261,7 @@ describe('the OpenAPI document', () => {
     expect(submission.properties?.url).toMatchObject({ format: 'uri' })
   })
 
-  it('answers a comment read with one schema whose author\'s view adds optional fields, and documents both form encodings', () => {
+  it("answers a comment read with one schema whose author's view adds optional fields, and documents both form encodings", () => {
     const read = response('get', '/api/v1/comments/{id}', 200).content?.['application/json']?.schema
     expect(read).toEqual({ $ref: '#/components/schemas/CommentView' })
     const view = doc.components.schemas.CommentView ?? {}
@@ -201,7 +269,10 @@ describe('the OpenAPI document', () => {
     expect(view.properties).toHaveProperty('editableUntil')
     expect(view.required).not.toContain('status')
     expect(view.required).not.toContain('editableUntil')
-    expect(Object.keys(operation('post', '/comment-form').requestBody?.content ?? {})).toEqual(['application/x-www-form-urlencoded', 'multipart/form-data'])
+    expect(Object.keys(operation('post', '/comment-form').requestBody?.content ?? {})).toEqual([
+      'application/x-www-form-urlencoded',
+      'multipart/form-data',
+    ])
   })
 
   it('enumerates the stable codes, each described, and says where 405 comes from', () => {
@@ -216,14 +287,21 @@ describe('the OpenAPI document', () => {
 })
 
 describe('the written document (src/static/openapi.json, as `npm run build:static` writes it)', () => {
-  it('is lint clean under @redocly/cli\'s recommended rules', async () => {
+  it("is lint clean under @redocly/cli's recommended rules", async () => {
     const root = fileURLToPath(new URL('..', import.meta.url))
     const cli = fileURLToPath(new URL('../node_modules/@redocly/cli/bin/cli.js', import.meta.url))
-    const { stdout } = await promisify(execFile)(process.execPath, [cli, 'lint', '--extends=recommended', '--format=json', 'src/static/openapi.json'], {
-      cwd: root,
-      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
-    })
-    const report = JSON.parse(stdout) as { totals: { errors: number; warnings: number }; problems: { ruleId: string; message: string; location: { pointer: string }[] }[] }
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [cli, 'lint', '--extends=recommended', '--format=json', 'src/static/openapi.json'],
+      {
+        cwd: root,
+        env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+      },
+    )
+    const report = JSON.parse(stdout) as {
+      totals: { errors: number; warnings: number }
+      problems: { ruleId: string; message: string; location: { pointer: string }[] }[]
+    }
     expect(report.problems.map((p) => `${p.ruleId} ${p.location[0]?.pointer}: ${p.message}`)).toEqual([])
     expect(report.totals).toMatchObject({ errors: 0, warnings: 0 })
   })

@@ -13,14 +13,36 @@ describe('operations', () => {
     const doc = await (await t.request('/openapi.json')).json()
     expect(doc.openapi).toBe('3.1.0')
     expect(Object.keys(doc.paths).sort()).toEqual([
-      '/api/v1/admin/export', '/api/v1/admin/import', '/api/v1/admin/moderators', '/api/v1/admin/moderators/{id}',
-      '/api/v1/admin/privacy/erase', '/api/v1/admin/privacy/export', '/api/v1/admin/settings',
-      '/api/v1/admin/webhooks', '/api/v1/admin/webhooks/{id}',
-      '/api/v1/articles/{key}/comments', '/api/v1/auth/login', '/api/v1/auth/logout', '/api/v1/auth/me',
-      '/api/v1/comments/{id}', '/api/v1/comments/{id}/reports', '/api/v1/counts',
-      '/api/v1/moderation/articles', '/api/v1/moderation/articles/{key}', '/api/v1/moderation/articles/{key}/move', '/api/v1/moderation/comments',
-      '/api/v1/moderation/comments/bulk', '/api/v1/moderation/comments/{id}', '/api/v1/moderation/comments/{id}/replies', '/api/v1/moderation/comments/{id}/reports/dismiss',
-      '/api/v1/moderation/log', '/comment-form', '/docs', '/healthz', '/openapi.json', '/readyz',
+      '/api/v1/admin/export',
+      '/api/v1/admin/import',
+      '/api/v1/admin/moderators',
+      '/api/v1/admin/moderators/{id}',
+      '/api/v1/admin/privacy/erase',
+      '/api/v1/admin/privacy/export',
+      '/api/v1/admin/settings',
+      '/api/v1/admin/webhooks',
+      '/api/v1/admin/webhooks/{id}',
+      '/api/v1/articles/{key}/comments',
+      '/api/v1/auth/login',
+      '/api/v1/auth/logout',
+      '/api/v1/auth/me',
+      '/api/v1/comments/{id}',
+      '/api/v1/comments/{id}/reports',
+      '/api/v1/counts',
+      '/api/v1/moderation/articles',
+      '/api/v1/moderation/articles/{key}',
+      '/api/v1/moderation/articles/{key}/move',
+      '/api/v1/moderation/comments',
+      '/api/v1/moderation/comments/bulk',
+      '/api/v1/moderation/comments/{id}',
+      '/api/v1/moderation/comments/{id}/replies',
+      '/api/v1/moderation/comments/{id}/reports/dismiss',
+      '/api/v1/moderation/log',
+      '/comment-form',
+      '/docs',
+      '/healthz',
+      '/openapi.json',
+      '/readyz',
     ])
     expect(Object.keys(doc.paths['/api/v1/comments/{id}']).sort()).toEqual(['delete', 'get', 'patch'])
     const limit = doc.paths['/api/v1/articles/{key}/comments'].get.parameters.find((p: { name: string }) => p.name === 'limit')
@@ -49,7 +71,7 @@ describe('operations', () => {
 })
 
 describe('CORS', () => {
-  it('lets allowed origins and Parley\'s own read and post, and no one else', async () => {
+  it("lets allowed origins and Parley's own read and post, and no one else", async () => {
     await t.setSettings({ allowedOrigins: ['https://news.example'] })
     for (const origin of ['https://news.example', ORIGIN]) {
       const preflight = await t.request('/api/v1/articles/a/comments', {
@@ -63,7 +85,11 @@ describe('CORS', () => {
     // Moderators' tools on an allowed origin register and close articles with PUT.
     const put = await t.request('/api/v1/moderation/articles/a', {
       method: 'OPTIONS',
-      headers: { Origin: 'https://news.example', 'Access-Control-Request-Method': 'PUT', 'Access-Control-Request-Headers': 'authorization, content-type' },
+      headers: {
+        Origin: 'https://news.example',
+        'Access-Control-Request-Method': 'PUT',
+        'Access-Control-Request-Headers': 'authorization, content-type',
+      },
     })
     expect(put.status).toBe(204)
     expect(put.headers.get('access-control-allow-methods')?.split(',')).toContain('PUT')

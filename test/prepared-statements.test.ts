@@ -10,7 +10,10 @@ import { openSettings, postComment } from './support/seed.js'
 
 const t = await setupTestApp()
 
-interface Prepared { statement: string; uses: number }
+interface Prepared {
+  statement: string
+  uses: number
+}
 
 /**
  * What each connection of the app's pool has prepared, read on that connection itself
@@ -20,23 +23,33 @@ interface Prepared { statement: string; uses: number }
 async function preparedOnPool(pool: postgres.Sql, size: number): Promise<Prepared[][]> {
   const reserved = await Promise.all(Array.from({ length: size }, () => pool.reserve()))
   try {
-    return await Promise.all(reserved.map((connection) =>
-      connection.unsafe<{ statement: string; uses: string }[]>('select statement, generic_plans + custom_plans as uses from pg_prepared_statements', [], { prepare: false })
-        .then((rows) => rows.map((row) => ({ statement: row.statement, uses: Number(row.uses) })))))
+    return await Promise.all(
+      reserved.map((connection) =>
+        connection
+          .unsafe<{ statement: string; uses: string }[]>(
+            'select statement, generic_plans + custom_plans as uses from pg_prepared_statements',
+            [],
+            { prepare: false },
+          )
+          .then((rows) => rows.map((row) => ({ statement: row.statement, uses: Number(row.uses) }))),
+      ),
+    )
   } finally {
     for (const connection of reserved) connection.release()
   }
 }
 
 describe('prepared statements on PostgreSQL', () => {
-  it('are really prepared on the app\'s pooled connections, and used again', async () => {
+  it("are really prepared on the app's pooled connections, and used again", async () => {
     const database = t.database
     if (database.url === null) throw new Error('this file runs on PostgreSQL only (vitest.config.ts)')
     await t.setSettings(openSettings)
     const posted = await postComment(t, 'prepared')
     for (let i = 0; i < 5; i++) {
       expect((await t.request('/api/v1/articles/prepared/comments')).status).toBe(200)
-      expect((await t.request(`/api/v1/comments/${posted.comment.id}`, { headers: { Authorization: `Bearer ${posted.token}` } })).status).toBe(200)
+      expect(
+        (await t.request(`/api/v1/comments/${posted.comment.id}`, { headers: { Authorization: `Bearer ${posted.token}` } })).status,
+      ).toBe(200)
     }
 
     // The test app's pool holds 10 connections (test/support/test-database.ts).

@@ -24,11 +24,19 @@ function random(seed: number) {
     x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
     return ((x ^ (x >>> 14)) >>> 0) / 4294967296
   }
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(items: T[]): T | undefined => items[Math.floor(next() * items.length)] }
+  return {
+    next,
+    int: (n: number) => Math.floor(next() * n),
+    pick: <T>(items: T[]): T | undefined => items[Math.floor(next() * items.length)],
+  }
 }
 const rng = random(8_06)
 
-interface Commenter { email: string; ip: string; userAgent: string }
+interface Commenter {
+  email: string
+  ip: string
+  userAgent: string
+}
 /** Distinct, recognizable details per commenter: in mixed case, over IPv4 and IPv6. */
 const commenter = (n: number): Commenter => {
   const tag = (rng.int(0xffffff) + 0x100000).toString(16)
@@ -57,13 +65,16 @@ function needlesOf(people: Commenter[]): { what: string; value: string }[] {
 }
 
 describe('privacy crawl', () => {
-  it('finds no commenter\'s email, IP or user agent in any public response, header, redirect, webhook payload or info log line', async () => {
+  it("finds no commenter's email, IP or user agent in any public response, header, redirect, webhook payload or info log line", async () => {
     // The default level, as production runs: captured instead of printed.
     const infoLog: string[] = []
     t.deps.logger = createLogger('info', (line) => infoLog.push(line))
     await t.setSettings({ floodSeconds: 0, previouslyApproved: true, maxLinks: 2 })
     const admin = await signIn(t, 'admin')
-    const hook = await admin.send('POST', '/api/v1/admin/webhooks', { url: `${receiver.url}/hook`, events: ['comment.created', 'comment.status_changed', 'comment.edited', 'comment.deleted', 'comment.reported'] })
+    const hook = await admin.send('POST', '/api/v1/admin/webhooks', {
+      url: `${receiver.url}/hook`,
+      events: ['comment.created', 'comment.status_changed', 'comment.edited', 'comment.deleted', 'comment.reported'],
+    })
     expect(hook.status).toBe(201)
 
     const seen: { where: string; text: string }[] = []
@@ -82,23 +93,53 @@ describe('privacy crawl', () => {
       people.push(who)
       const key = rng.pick(KEYS) ?? 'crawl-a'
       const parent = rng.next() < 0.4 ? rng.pick(created.filter((c) => c.key === key)) : undefined
-      const body = [`Comment ${n} on ${key}.`, rng.next() < 0.1 ? ' http://a.example http://b.example' : '', rng.next() < 0.1 ? ` I am ${who.email}? no.`.replace(who.email, 'someone') : ''].join('')
+      const body = [
+        `Comment ${n} on ${key}.`,
+        rng.next() < 0.1 ? ' http://a.example http://b.example' : '',
+        rng.next() < 0.1 ? ` I am ${who.email}? no.`.replace(who.email, 'someone') : '',
+      ].join('')
       t.advance(1)
       if (n % 5 === 4) {
-        const form = new URLSearchParams({ comment: body, author: `Form ${n}`, email: who.email, url: '', comment_post_ID: key, comment_parent: String(parent?.id ?? 0), redirect_to: `${ORIGIN}/posts/${key}` })
-        const res = await record(`form ${n}`, await t.request('/comment-form', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'User-Agent': who.userAgent }, body: form }, who.ip))
+        const form = new URLSearchParams({
+          comment: body,
+          author: `Form ${n}`,
+          email: who.email,
+          url: '',
+          comment_post_ID: key,
+          comment_parent: String(parent?.id ?? 0),
+          redirect_to: `${ORIGIN}/posts/${key}`,
+        })
+        const res = await record(
+          `form ${n}`,
+          await t.request(
+            '/comment-form',
+            { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'User-Agent': who.userAgent }, body: form },
+            who.ip,
+          ),
+        )
         const id = Number(/#comment-(\d+)$/.exec(res.headers.get('location') ?? '')?.[1])
         if (res.status === 303 && id > 0) created.push({ id, token: null, key, who })
         continue
       }
-      const fields = { name: `Reader ${n}`, email: who.email, body, ...(parent ? { parentId: parent.id } : {}), ...(n % 17 === 0 ? { hp: 'spam' } : {}), ...(n % 23 === 0 ? { email: 'not an address' } : {}) }
-      const res = await record(`submit ${n}`, await t.postJson(`/api/v1/articles/${key}/comments`, fields, { 'User-Agent': who.userAgent }, who.ip))
+      const fields = {
+        name: `Reader ${n}`,
+        email: who.email,
+        body,
+        ...(parent ? { parentId: parent.id } : {}),
+        ...(n % 17 === 0 ? { hp: 'spam' } : {}),
+        ...(n % 23 === 0 ? { email: 'not an address' } : {}),
+      }
+      const res = await record(
+        `submit ${n}`,
+        await t.postJson(`/api/v1/articles/${key}/comments`, fields, { 'User-Agent': who.userAgent }, who.ip),
+      )
       if (res.status === 201) {
         const { comment, token } = (await res.clone().json()) as { comment: { id: number }; token: string }
         created.push({ id: comment.id, token, key, who })
       }
       // Moderators approve as they go, so that replies have approved parents and later comments publish at once.
-      if (n % 10 === 9) await admin.send('POST', '/api/v1/moderation/comments/bulk', { ids: created.slice(-10).map((c) => c.id), status: 'approved' })
+      if (n % 10 === 9)
+        await admin.send('POST', '/api/v1/moderation/comments/bulk', { ids: created.slice(-10).map((c) => c.id), status: 'approved' })
     }
     // Replies to a comment still held are refused (422), as are the bad addresses: most are stored.
     expect(created.length).toBeGreaterThan(SUBMISSIONS * 0.5)
@@ -117,18 +158,39 @@ describe('privacy crawl', () => {
     for (const [index, { id, token, who }] of created.entries()) {
       if (!token) continue
       const as = { 'User-Agent': who.userAgent, Authorization: `Bearer ${token}` }
-      if (index % 7 === 0) await record(`edit ${id}`, await t.request(`/api/v1/comments/${id}`, { method: 'PATCH', headers: { ...as, 'Content-Type': 'application/json' }, body: JSON.stringify({ body: `Edited ${id}.` }) }, who.ip))
-      if (index % 19 === 0) await record(`withdraw ${id}`, await t.request(`/api/v1/comments/${id}`, { method: 'DELETE', headers: as }, who.ip))
-      if (index % 13 === 0) await record(`report ${id}`, await t.postJson(`/api/v1/comments/${id}/reports`, { reason: 'abuse', note: 'Rude.' }, { 'User-Agent': who.userAgent }, who.ip))
+      if (index % 7 === 0)
+        await record(
+          `edit ${id}`,
+          await t.request(
+            `/api/v1/comments/${id}`,
+            { method: 'PATCH', headers: { ...as, 'Content-Type': 'application/json' }, body: JSON.stringify({ body: `Edited ${id}.` }) },
+            who.ip,
+          ),
+        )
+      if (index % 19 === 0)
+        await record(`withdraw ${id}`, await t.request(`/api/v1/comments/${id}`, { method: 'DELETE', headers: as }, who.ip))
+      if (index % 13 === 0)
+        await record(
+          `report ${id}`,
+          await t.postJson(`/api/v1/comments/${id}/reports`, { reason: 'abuse', note: 'Rude.' }, { 'User-Agent': who.userAgent }, who.ip),
+        )
     }
     for (let round = 0; round < 3; round++) await runJobs(t.deps, t.now(), [])
 
     // The crawl: every page of every thread, counts, each comment, the pages and files.
     for (const key of [...KEYS, 'unknown-key']) {
-      for (const [order, limit] of [['oldest', 3], ['newest', 100]] as const) {
+      for (const [order, limit] of [
+        ['oldest', 3],
+        ['newest', 100],
+      ] as const) {
         let cursor: string | null = null
         do {
-          const res = await record(`thread ${key}`, await t.request(`/api/v1/articles/${key}/comments?order=${order}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`))
+          const res = await record(
+            `thread ${key}`,
+            await t.request(
+              `/api/v1/articles/${key}/comments?order=${order}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+            ),
+          )
           expect(res.status).toBe(200)
           cursor = ((await res.json()) as { nextCursor: string | null }).nextCursor
         } while (cursor)
@@ -136,7 +198,8 @@ describe('privacy crawl', () => {
     }
     await record('counts', await t.request(`/api/v1/counts?keys=${KEYS.join(',')}`))
     for (let id = 1; id <= Math.max(...ids) + 5; id++) await record(`comment ${id}`, await t.request(`/api/v1/comments/${id}`))
-    for (const { id, token } of created.filter((c) => c.token).slice(0, 60)) await record(`own comment ${id}`, await t.request(`/api/v1/comments/${id}`, { headers: { Authorization: `Bearer ${token}` } }))
+    for (const { id, token } of created.filter((c) => c.token).slice(0, 60))
+      await record(`own comment ${id}`, await t.request(`/api/v1/comments/${id}`, { headers: { Authorization: `Bearer ${token}` } }))
     for (const path of ['/widget.js', '/demo', '/demo/plain', '/docs', '/openapi.json', '/healthz', '/readyz']) {
       expect((await record(path, await t.request(path))).status, path).toBe(200)
     }
@@ -158,7 +221,9 @@ describe('privacy crawl', () => {
     expect(leaks(`ua=${encodeURIComponent(planted.userAgent)}`).length).toBeGreaterThan(0)
 
     const webhookTexts = receiver.received.map((r) => ({ where: `webhook ${r.path}`, text: `${JSON.stringify(r.headers)}\n${r.body}` }))
-    expect(new Set(receiver.received.map((r) => (JSON.parse(r.body) as { type: string }).type))).toEqual(new Set(['comment.created', 'comment.status_changed', 'comment.edited', 'comment.deleted', 'comment.reported']))
+    expect(new Set(receiver.received.map((r) => (JSON.parse(r.body) as { type: string }).type))).toEqual(
+      new Set(['comment.created', 'comment.status_changed', 'comment.edited', 'comment.deleted', 'comment.reported']),
+    )
     expect(seen.length).toBeGreaterThan(SUBMISSIONS + 100)
     expect(seen.filter((s) => s.where.startsWith('form')).every((s) => /location: /.test(s.text) || !s.text.startsWith('303'))).toBe(true)
     expect([...seen, ...webhookTexts].map((s) => ({ where: s.where, leaks: leaks(s.text) })).filter((s) => s.leaks.length > 0)).toEqual([])
@@ -173,33 +238,66 @@ describe('privacy crawl', () => {
     // its message quotes the statement with every parameter (name, email ciphertext, IP, user agent, body).
     await t.deps.db.execute(sql`create or replace function parley_test_fail() returns trigger language plpgsql as $$
       begin if new.body like '%fail-here%' then raise exception 'refused by a test trigger'; end if; return new; end $$`)
-    await t.deps.db.execute(sql`create trigger parley_test_fail before insert or update on comments for each row execute function parley_test_fail()`)
+    await t.deps.db.execute(
+      sql`create trigger parley_test_fail before insert or update on comments for each row execute function parley_test_fail()`,
+    )
     try {
       const who = commenter(9001)
       const name = 'Zebedee Quintana-Unlikely'
-      const post = await t.postJson('/api/v1/articles/db-error/comments', { name, email: who.email, url: 'https://zebedee.example/home', body: 'Please fail-here now' }, { 'User-Agent': who.userAgent }, who.ip)
+      const post = await t.postJson(
+        '/api/v1/articles/db-error/comments',
+        { name, email: who.email, url: 'https://zebedee.example/home', body: 'Please fail-here now' },
+        { 'User-Agent': who.userAgent },
+        who.ip,
+      )
       expect(post.status).toBe(500)
       expect(await post.json()).toMatchObject({ code: 'internal_error' })
-      const ok = await t.postJson('/api/v1/articles/db-error/comments', { name, email: who.email, body: 'Fine' }, { 'User-Agent': who.userAgent }, who.ip)
+      const ok = await t.postJson(
+        '/api/v1/articles/db-error/comments',
+        { name, email: who.email, body: 'Fine' },
+        { 'User-Agent': who.userAgent },
+        who.ip,
+      )
       const { comment, token } = (await ok.json()) as { comment: { id: number }; token: string }
-      const edit = await t.request(`/api/v1/comments/${comment.id}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, 'User-Agent': who.userAgent }, body: JSON.stringify({ body: 'Edited to fail-here' }) }, who.ip)
+      const edit = await t.request(
+        `/api/v1/comments/${comment.id}`,
+        {
+          method: 'PATCH',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, 'User-Agent': who.userAgent },
+          body: JSON.stringify({ body: 'Edited to fail-here' }),
+        },
+        who.ip,
+      )
       expect(edit.status).toBe(500)
       // A job that fails on the same trigger: an Akismet re-check of a held comment whose filter now answers.
       await t.deps.db.execute(sql`update comments set status = 'pending' where id = ${comment.id}`)
       await t.deps.db.execute(sql`alter table comments disable trigger parley_test_fail`)
       await t.deps.db.execute(sql`update comments set body = 'Retried fail-here' where id = ${comment.id}`)
       await t.deps.db.execute(sql`alter table comments enable trigger parley_test_fail`)
-      await t.deps.db.execute(sql`insert into jobs (kind, comment_id, payload, run_at, created_at) values ('spam-recheck', ${comment.id}, '{}', ${t.now().toISOString()}::timestamptz, ${t.now().toISOString()}::timestamptz)`)
+      await t.deps.db.execute(
+        sql`insert into jobs (kind, comment_id, payload, run_at, created_at) values ('spam-recheck', ${comment.id}, '{}', ${t.now().toISOString()}::timestamptz, ${t.now().toISOString()}::timestamptz)`,
+      )
       t.deps.spamFilters = [{ name: 'decides', check: () => ({ verdict: 'approve', reason: 'fine' }) }]
       expect((await runJobs(t.deps, t.now(), spamJobs)).failed).toBe(1)
 
       const errors = log.filter((line) => /"level":"error"/.test(line))
       expect(errors.length).toBe(3)
-      const needles = [...needlesOf([who]), { what: 'name', value: name }, { what: 'url', value: 'zebedee.example' }, { what: 'body', value: 'fail-here' }]
-      const found = log.flatMap((line) => needles.filter((n) => line.toLowerCase().includes(n.value.toLowerCase())).map((n) => `${n.what} in ${line.slice(0, 200)}`))
+      const needles = [
+        ...needlesOf([who]),
+        { what: 'name', value: name },
+        { what: 'url', value: 'zebedee.example' },
+        { what: 'body', value: 'fail-here' },
+      ]
+      const found = log.flatMap((line) =>
+        needles.filter((n) => line.toLowerCase().includes(n.value.toLowerCase())).map((n) => `${n.what} in ${line.slice(0, 200)}`),
+      )
       expect(found).toEqual([])
       // What is logged still says what failed and where.
-      expect(JSON.parse(errors[0] ?? '{}')).toMatchObject({ message: 'unhandled error', code: 'P0001', path: '/api/v1/articles/db-error/comments' })
+      expect(JSON.parse(errors[0] ?? '{}')).toMatchObject({
+        message: 'unhandled error',
+        code: 'P0001',
+        path: '/api/v1/articles/db-error/comments',
+      })
     } finally {
       await t.deps.db.execute(sql`drop trigger if exists parley_test_fail on comments`)
       await t.deps.db.execute(sql`drop function if exists parley_test_fail()`)

@@ -15,12 +15,18 @@ const browser = 'PrivacyProbe/1.0 (secret-agent)'
 async function history() {
   await t.setSettings(openSettings)
   const post = async (key: string, fields: Record<string, unknown>, ip: string) => {
-    const res = await t.postJson(`/api/v1/articles/${key}/comments`, { name: 'Priya Private', url: 'https://priya.example/', ...fields }, { 'User-Agent': browser }, ip)
+    const res = await t.postJson(
+      `/api/v1/articles/${key}/comments`,
+      { name: 'Priya Private', url: 'https://priya.example/', ...fields },
+      { 'User-Agent': browser },
+      ip,
+    )
     expect(res.status).toBe(201)
     return (await res.json()).comment.id as number
   }
   const first = await post('one', { email: PERSON, body: 'My first comment' }, '198.51.100.77')
-  const other = (await postComment(t, 'one', { body: 'Someone else replies', parentId: first, email: 'other@example.org', name: 'Other' })).comment.id
+  const other = (await postComment(t, 'one', { body: 'Someone else replies', parentId: first, email: 'other@example.org', name: 'Other' }))
+    .comment.id
   t.advance(60)
   const second = await post('two', { email: 'private.person@example.org', body: 'My second comment' }, '2001:db8:5ec:1234::7e57')
   t.advance(60)
@@ -28,7 +34,7 @@ async function history() {
   return { mine: [first, second, third], other }
 }
 
-describe('a person\'s data', () => {
+describe("a person's data", () => {
   it('exports every comment an address wrote, found by its keyed hash, as moderators see them', async () => {
     const admin = await signIn(t, 'admin')
     const { mine } = await history()
@@ -39,22 +45,43 @@ describe('a person\'s data', () => {
     expect(body.email).toBe('private.person@EXAMPLE.org')
     expect(body.comments.map((c: { id: number }) => c.id)).toEqual(mine)
     expect(body.comments[1]).toMatchObject({
-      status: 'approved', email: 'private.person@example.org', ip: '2001:db8:5ec:1234::7e57', userAgent: browser,
-      author: { name: 'Priya Private', url: 'https://priya.example/' }, article: { key: 'two' }, html: '<p>My second comment</p>',
+      status: 'approved',
+      email: 'private.person@example.org',
+      ip: '2001:db8:5ec:1234::7e57',
+      userAgent: browser,
+      author: { name: 'Priya Private', url: 'https://priya.example/' },
+      article: { key: 'two' },
+      html: '<p>My second comment</p>',
     })
     expect((await (await admin.get('/api/v1/admin/privacy/export?email=nobody@example.org')).json()).comments).toEqual([])
 
-    const log = await t.deps.db.select().from(moderationLog).where(eq(moderationLog.action, 'privacy.export')).orderBy(asc(moderationLog.id))
-    expect(log.map((entry) => [entry.moderatorId, entry.detail])).toEqual([[admin.id, { comments: 3 }], [admin.id, { comments: 0 }]])
+    const log = await t.deps.db
+      .select()
+      .from(moderationLog)
+      .where(eq(moderationLog.action, 'privacy.export'))
+      .orderBy(asc(moderationLog.id))
+    expect(log.map((entry) => [entry.moderatorId, entry.detail])).toEqual([
+      [admin.id, { comments: 3 }],
+      [admin.id, { comments: 0 }],
+    ])
     expect(JSON.stringify(log).toLowerCase()).not.toContain('private.person')
   })
 
   it('erases as WordPress does: Anonymous, no email, URL or browser, the IP cut to its network; the text stays', async () => {
     const admin = await signIn(t, 'admin')
     const { mine, other } = await history()
-    const hook = await admin.send('POST', '/api/v1/admin/webhooks', { url: 'https://hooks.example/parley', events: ['comment.created'], includeEmail: true })
+    const hook = await admin.send('POST', '/api/v1/admin/webhooks', {
+      url: 'https://hooks.example/parley',
+      events: ['comment.created'],
+      includeEmail: true,
+    })
     expect(hook.status).toBe(201)
-    await t.postJson('/api/v1/articles/two/comments', { name: 'Priya Private', url: 'https://priya.example/', email: PERSON, body: 'After the hook' }, {}, '198.51.100.79')
+    await t.postJson(
+      '/api/v1/articles/two/comments',
+      { name: 'Priya Private', url: 'https://priya.example/', email: PERSON, body: 'After the hook' },
+      {},
+      '198.51.100.79',
+    )
     const versions = async () => (await t.deps.db.select().from(articles).orderBy(asc(articles.key))).map((a) => a.version)
     const before = await versions()
 
@@ -102,7 +129,15 @@ describe('a person\'s data', () => {
     const moderator = await signIn(t, 'moderator')
     expect((await moderator.get(`/api/v1/admin/privacy/export?email=${encodeURIComponent(PERSON)}`)).status).toBe(403)
     expect((await moderator.send('POST', '/api/v1/admin/privacy/erase', { email: PERSON })).status).toBe(403)
-    expect((await t.request('/api/v1/admin/privacy/erase', { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: ORIGIN }, body: '{}' })).status).toBe(401)
+    expect(
+      (
+        await t.request('/api/v1/admin/privacy/erase', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Origin: ORIGIN },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(401)
     const admin = await signIn(t, 'admin')
     const missing = await admin.get('/api/v1/admin/privacy/export')
     expect(missing.status).toBe(422)
@@ -112,7 +147,7 @@ describe('a person\'s data', () => {
 })
 
 describe('anonymizeIp', () => {
-  it('keeps an IPv4 address\'s /24 and an IPv6 address\'s /48', () => {
+  it("keeps an IPv4 address's /24 and an IPv6 address's /48", () => {
     expect(anonymizeIp('198.51.100.77')).toBe('198.51.100.0')
     expect(anonymizeIp('2001:db8:5ec:1234::7e57')).toBe('2001:db8:5ec::')
     expect(anonymizeIp('2001:0DB8:0000:1:2:3:4:5')).toBe('2001:db8:0::')

@@ -65,11 +65,18 @@ const get = async (path: string, headers: Record<string, string> = {}) =>
 const post = async (key: string, body: Record<string, unknown>, ip = IP) =>
   record(`POST ${key} ${JSON.stringify(body)}`, await t.postJson(`/api/v1/articles/${key}/comments`, body, fromReader, ip))
 const postForm = async (fields: Record<string, string>, ip = IP) =>
-  record(`POST /comment-form ${JSON.stringify(fields)}`, await t.request('/comment-form', {
-    method: 'POST',
-    headers: { ...fromReader, 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields),
-  }, ip))
+  record(
+    `POST /comment-form ${JSON.stringify(fields)}`,
+    await t.request(
+      '/comment-form',
+      {
+        method: 'POST',
+        headers: { ...fromReader, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields),
+      },
+      ip,
+    ),
+  )
 
 interface Created {
   id: number
@@ -94,19 +101,47 @@ async function submitEverything(): Promise<Created[]> {
   await submit('p1', { name: 'Reader Four', email: emails.spam, body: 'Cheap pills', hp: 'filled' })
   await submit('p1', { name: 'Reader Five', email: emails.held, body: 'Links: http://a.example and http://b.example' })
 
-  const edited = await record('PATCH', await t.request(`/api/v1/comments/${top.comment.id}`, {
-    method: 'PATCH',
-    headers: { ...fromReader, 'Content-Type': 'application/json', Authorization: `Bearer ${top.token}` },
-    body: JSON.stringify({ body: 'A first, edited comment.' }),
-  }, IP))
+  const edited = await record(
+    'PATCH',
+    await t.request(
+      `/api/v1/comments/${top.comment.id}`,
+      {
+        method: 'PATCH',
+        headers: { ...fromReader, 'Content-Type': 'application/json', Authorization: `Bearer ${top.token}` },
+        body: JSON.stringify({ body: 'A first, edited comment.' }),
+      },
+      IP,
+    ),
+  )
   expect(edited.status).toBe(200)
   for (const { comment, token } of [withdrawn, reply]) {
-    const res = await record('DELETE', await t.request(`/api/v1/comments/${comment.id}`, { method: 'DELETE', headers: { ...fromReader, Authorization: `Bearer ${token}` } }, IP))
+    const res = await record(
+      'DELETE',
+      await t.request(
+        `/api/v1/comments/${comment.id}`,
+        { method: 'DELETE', headers: { ...fromReader, Authorization: `Bearer ${token}` } },
+        IP,
+      ),
+    )
     expect(res.status).toBe(204)
   }
 
-  for (const [email, body] of [[emails.form, 'From the plain form.'], [emails.formHeld, 'Held: http://a.example http://b.example']] as const) {
-    const res = await postForm({ comment: body, author: 'Form Reader', email, url: '', comment_post_ID: 'p2', comment_parent: '0', redirect_to: `${ORIGIN}/posts/p2` }, IPV6)
+  for (const [email, body] of [
+    [emails.form, 'From the plain form.'],
+    [emails.formHeld, 'Held: http://a.example http://b.example'],
+  ] as const) {
+    const res = await postForm(
+      {
+        comment: body,
+        author: 'Form Reader',
+        email,
+        url: '',
+        comment_post_ID: 'p2',
+        comment_parent: '0',
+        redirect_to: `${ORIGIN}/posts/p2`,
+      },
+      IPV6,
+    )
     expect(res.status).toBe(303)
     const id = Number(/#comment-(\d+)$/.exec(res.headers.get('location') ?? '')?.[1])
     expect(id).toBeGreaterThan(0)
@@ -156,10 +191,17 @@ describe('privacy', () => {
     const counts = await get('/api/v1/counts?keys=p1,p2,unknown')
     expect((await get('/api/v1/counts?keys=p1,p2,unknown', { 'If-None-Match': counts.headers.get('etag') ?? '' })).status).toBe(304)
     for (const path of ['/openapi.json', '/docs', '/healthz', '/readyz', '/api/v1/nothing']) await get(path)
-    await record('OPTIONS', await t.request('/api/v1/articles/p1/comments', {
-      method: 'OPTIONS',
-      headers: { ...fromReader, Origin: ORIGIN, 'Access-Control-Request-Method': 'POST' },
-    }, IP))
+    await record(
+      'OPTIONS',
+      await t.request(
+        '/api/v1/articles/p1/comments',
+        {
+          method: 'OPTIONS',
+          headers: { ...fromReader, Origin: ORIGIN, 'Access-Control-Request-Method': 'POST' },
+        },
+        IP,
+      ),
+    )
 
     // The reader's details did reach Parley: the moderators' columns hold them.
     const rows = await t.deps.db.select({ ip: comments.ip, userAgent: comments.userAgent }).from(comments)
@@ -177,7 +219,8 @@ describe('privacy', () => {
   it('publishes only an avatar colour, stable per commenter, that confirms no guessed email', async () => {
     await t.setSettings({ previouslyApproved: false, floodSeconds: 0 })
     const avatar = async (email: string, body: string) =>
-      ((await (await post('p1', { name: 'Reader', email, body })).json()) as { comment: { author: { avatar: unknown } } }).comment.author.avatar
+      ((await (await post('p1', { name: 'Reader', email, body })).json()) as { comment: { author: { avatar: unknown } } }).comment.author
+        .avatar
     const first = await avatar(emails.approved, 'One')
     expect(Number.isInteger(first) && (first as number) >= 0 && (first as number) < 8).toBe(true)
     expect(await avatar(`  ${emails.approved.toUpperCase()} `, 'Two')).toBe(first)
@@ -196,7 +239,9 @@ describe('privacy', () => {
       settings: await t.deps.db.select().from(settings),
     }
     expect(tables.flood_marks.length).toBeGreaterThan(0)
-    const emailNeedles = new Set(needles.filter((n) => !['IP', 'IPv6', 'user agent', 'user agent token'].includes(n.what)).map((n) => n.what))
+    const emailNeedles = new Set(
+      needles.filter((n) => !['IP', 'IPv6', 'user agent', 'user agent token'].includes(n.what)).map((n) => n.what),
+    )
     for (const [table, rows] of Object.entries(tables)) {
       for (const row of rows) {
         const found = leaks(JSON.stringify(row)).filter((what) => emailNeedles.has(what) || table !== 'comments')

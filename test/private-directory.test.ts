@@ -26,7 +26,7 @@ describe('the embedded data directory', () => {
     expect(await modes(dir)).toEqual({ secret: '600', pgdata: '700', 'pgdata/base': '700', 'pgdata/base/1234': '600' })
   })
 
-  it('keeps what PGlite writes there out of other users\' reach: every directory on the way is 0700', async () => {
+  it("keeps what PGlite writes there out of other users' reach: every directory on the way is 0700", async () => {
     const dir = join(root, 'fresh')
     await makePrivateDirectory(dir)
     const database = await openPglite(join(dir, 'pgdata'))

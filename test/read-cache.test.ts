@@ -99,28 +99,46 @@ describe('read cache', () => {
   })
 
   // Each visible change, made through the API, must drop what the cache holds of the thread.
-  const changes: [string, (key: string) => Promise<unknown>, (page: { comments: { html: string }[]; article: { open: boolean; commentCount: number } }) => void][] = [
+  const changes: [
+    string,
+    (key: string) => Promise<unknown>,
+    (page: { comments: { html: string }[]; article: { open: boolean; commentCount: number } }) => void,
+  ][] = [
     ['a new approved comment', (key) => postComment(t, key, { body: 'Second' }), (page) => expect(page.comments).toHaveLength(2)],
-    ['a moderator hiding a comment', async (key) => {
-      const mod = await signIn(t)
-      const [comment] = (await thread(key)).comments
-      return mod.send('PATCH', `/api/v1/moderation/comments/${comment.id}`, { status: 'spam' })
-    }, (page) => expect(page.article.commentCount).toBe(0)],
-    ['a moderator editing a comment', async (key) => {
-      const mod = await signIn(t)
-      const [comment] = (await thread(key)).comments
-      return mod.send('PATCH', `/api/v1/moderation/comments/${comment.id}`, { body: 'Edited' })
-    }, (page) => expect(page.comments[0]?.html).toBe('<p>Edited</p>')],
-    ['the article being closed', async (key) => (await signIn(t)).send('PUT', `/api/v1/moderation/articles/${key}`, { open: false }),
-      (page) => expect(page.article.open).toBe(false)],
-    ['a settings change', async () => (await signIn(t, 'admin')).send('PATCH', '/api/v1/admin/settings', { closeAfterDays: 1 }),
-      (page) => expect(page.article.open).toBe(true)],
+    [
+      'a moderator hiding a comment',
+      async (key) => {
+        const mod = await signIn(t)
+        const [comment] = (await thread(key)).comments
+        return mod.send('PATCH', `/api/v1/moderation/comments/${comment.id}`, { status: 'spam' })
+      },
+      (page) => expect(page.article.commentCount).toBe(0),
+    ],
+    [
+      'a moderator editing a comment',
+      async (key) => {
+        const mod = await signIn(t)
+        const [comment] = (await thread(key)).comments
+        return mod.send('PATCH', `/api/v1/moderation/comments/${comment.id}`, { body: 'Edited' })
+      },
+      (page) => expect(page.comments[0]?.html).toBe('<p>Edited</p>'),
+    ],
+    [
+      'the article being closed',
+      async (key) => (await signIn(t)).send('PUT', `/api/v1/moderation/articles/${key}`, { open: false }),
+      (page) => expect(page.article.open).toBe(false),
+    ],
+    [
+      'a settings change',
+      async () => (await signIn(t, 'admin')).send('PATCH', '/api/v1/admin/settings', { closeAfterDays: 1 }),
+      (page) => expect(page.article.open).toBe(true),
+    ],
   ]
   it.each(changes)('drops a thread on %s', async (_name, change, check) => {
     await t.setSettings(openSettings)
     await postComment(t, 'v', { body: 'First' })
     await cached('v')
-    expect((await change('v') as Response | undefined)?.status ?? 200).toBeLessThan(300)
+    expect(((await change('v')) as Response | undefined)?.status ?? 200).toBeLessThan(300)
     const page = await thread('v')
     expect(page.article.title).toBe('Unheard')
     check(page)
@@ -131,7 +149,11 @@ describe('read cache', () => {
     const { comment, token } = await postComment(t, 'w', { body: 'Mine' })
     await cached('w')
     expect(JSON.parse((await read('/api/v1/counts?keys=w')).text).counts.w).toBe(1)
-    const edit = await t.request(`/api/v1/comments/${comment.id}`, { method: 'PATCH', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ body: 'Mine, edited' }) })
+    const edit = await t.request(`/api/v1/comments/${comment.id}`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ body: 'Mine, edited' }),
+    })
     expect(edit.status).toBe(200)
     expect((await thread('w')).comments[0].html).toBe('<p>Mine, edited</p>')
     const withdraw = await t.request(`/api/v1/comments/${comment.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } })
@@ -179,7 +201,9 @@ describe('read cache', () => {
       await t.setSettings(openSettings)
       await postComment(t, 'down')
       await cached('down')
-      await t.deps.db.execute(sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'parley-read-cache' and datname = current_database()`)
+      await t.deps.db.execute(
+        sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'parley-read-cache' and datname = current_database()`,
+      )
       await vi.waitFor(() => expect(cache().isListening).toBe(false))
       expect((await thread('down')).article.title).toBe('Unheard')
       await retitleUnheard('down', 'While down')
@@ -194,7 +218,14 @@ describe('read cache', () => {
       await t.setSettings(openSettings)
       await postComment(t, 'silent')
       const proxy = await stallableProxy(new URL(database.url))
-      const listener = listenPostgres(proxy.url(new URL(database.url).pathname.slice(1)), database.client, 1 << 20, t.deps.logger, undefined, { heartbeatMs: 200 })
+      const listener = listenPostgres(
+        proxy.url(new URL(database.url).pathname.slice(1)),
+        database.client,
+        1 << 20,
+        t.deps.logger,
+        undefined,
+        { heartbeatMs: 200 },
+      )
       const own = t.deps.readCache
       t.deps.readCache = listener.cache
       try {

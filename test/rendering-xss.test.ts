@@ -17,8 +17,22 @@ const KEY = 'xss'
 const LINK_REL = 'nofollow ugc noopener'
 // The tags and attributes a comment may carry (WordPress's inline tags, plus p and br).
 const allowedAttributes: Record<string, string[]> = {
-  a: ['href', 'title', 'rel'], abbr: ['title'], acronym: ['title'], b: [], blockquote: ['cite'], cite: [], code: [],
-  del: [], em: [], i: [], q: ['cite'], s: [], strike: [], strong: [], p: [], br: [],
+  a: ['href', 'title', 'rel'],
+  abbr: ['title'],
+  acronym: ['title'],
+  b: [],
+  blockquote: ['cite'],
+  cite: [],
+  code: [],
+  del: [],
+  em: [],
+  i: [],
+  q: ['cite'],
+  s: [],
+  strike: [],
+  strong: [],
+  p: [],
+  br: [],
 }
 const urlAttributes = new Set(['href', 'cite', 'src'])
 const safeSchemes = new Set(['http', 'https', 'mailto'])
@@ -115,9 +129,10 @@ describe('rendering untrusted comments', () => {
 
   it('keeps the tags a comment may use, with safe links', async () => {
     await t.setSettings({ previouslyApproved: false })
-    const body = '<b>bold</b> <em>x</em> <a href="https://example.com" title="t">l</a> <blockquote cite="https://x.example">q</blockquote> '
-      + '<code>c</code> <del>d</del> <q cite="https://q.example">q</q> <s>s</s> <strike>s</strike> <strong>s</strong> '
-      + '<abbr title="t">a</abbr> <acronym title="u">ac</acronym> <cite>c</cite> <i>i</i>\nline two'
+    const body =
+      '<b>bold</b> <em>x</em> <a href="https://example.com" title="t">l</a> <blockquote cite="https://x.example">q</blockquote> ' +
+      '<code>c</code> <del>d</del> <q cite="https://q.example">q</q> <s>s</s> <strike>s</strike> <strong>s</strong> ' +
+      '<abbr title="t">a</abbr> <acronym title="u">ac</acronym> <cite>c</cite> <i>i</i>\nline two'
     const res = await submit({ name: 'Ann', body }, 1)
     expect(res.status).toBe(201)
     const { html } = ((await res.json()) as { comment: { html: string } }).comment
@@ -131,15 +146,27 @@ describe('rendering untrusted comments', () => {
     expect(html).toContain('<br />\nline two')
   })
 
-  it('links typed addresses where WordPress\'s make_clickable() would, punctuation and parentheses included', async () => {
+  it("links typed addresses where WordPress's make_clickable() would, punctuation and parentheses included", async () => {
     await t.setSettings({ previouslyApproved: false, maxLinks: 100, floodSeconds: 0 })
     const cases: [string, string][] = [
-      ['see https://example.com/a_(b) ok', 'see <a href="https://example.com/a_(b)" rel="nofollow ugc noopener">https://example.com/a_(b)</a> ok'],
+      [
+        'see https://example.com/a_(b) ok',
+        'see <a href="https://example.com/a_(b)" rel="nofollow ugc noopener">https://example.com/a_(b)</a> ok',
+      ],
       ['(http://example.com/foo).', '(<a href="http://example.com/foo" rel="nofollow ugc noopener">http://example.com/foo</a>).'],
-      ['https://x.example/path?q=1&r=2, next', '<a href="https://x.example/path?q=1&amp;r=2" rel="nofollow ugc noopener">https://x.example/path?q=1&amp;r=2</a>, next'],
+      [
+        'https://x.example/path?q=1&r=2, next',
+        '<a href="https://x.example/path?q=1&amp;r=2" rel="nofollow ugc noopener">https://x.example/path?q=1&amp;r=2</a>, next',
+      ],
       ['visit www.example.com; then', 'visit <a href="http://www.example.com/" rel="nofollow ugc noopener">www.example.com</a>; then'],
-      ['<a href="https://e.example">https://e.example</a> is linked once', '<a href="https://e.example" rel="nofollow ugc noopener">https://e.example</a> is linked once'],
-      ['<code>https://in.code</code> is kept as code, and no bare example.com or javascript:alert(1)', '<code>https://in.code</code> is kept as code, and no bare example.com or javascript:alert(1)'],
+      [
+        '<a href="https://e.example">https://e.example</a> is linked once',
+        '<a href="https://e.example" rel="nofollow ugc noopener">https://e.example</a> is linked once',
+      ],
+      [
+        '<code>https://in.code</code> is kept as code, and no bare example.com or javascript:alert(1)',
+        '<code>https://in.code</code> is kept as code, and no bare example.com or javascript:alert(1)',
+      ],
     ]
     for (const [i, [body, html]] of cases.entries()) {
       const res = await submit({ name: 'Ann', body }, i + 1)
@@ -167,7 +194,9 @@ describe('rendering untrusted comments', () => {
       const expected = plainLine(payload)
       if (utf8Bytes(expected) > 245) {
         expect(res.status, payload).toBe(422)
-        expect(((await res.json()) as { errors: unknown[] }).errors).toEqual([{ field: 'name', code: 'too_long', message: 'Your name is too long.' }])
+        expect(((await res.json()) as { errors: unknown[] }).errors).toEqual([
+          { field: 'name', code: 'too_long', message: 'Your name is too long.' },
+        ])
         return
       }
       expect(res.status, payload).toBe(201)
@@ -190,7 +219,10 @@ describe('rendering untrusted comments', () => {
       const res = await submit({ name: 'Reader', body: `Comment ${index}`, url: payload }, index)
       if (res.status === 422) {
         const { errors } = (await res.json()) as { errors: { field: string; code: string }[] }
-        expect(errors.map((e) => e.field), payload).toEqual(['url'])
+        expect(
+          errors.map((e) => e.field),
+          payload,
+        ).toEqual(['url'])
         const code = errors[0]?.code ?? ''
         expect(['invalid_url', 'too_long'], payload).toContain(code)
         codes.set(code, (codes.get(code) ?? 0) + 1)
@@ -208,7 +240,6 @@ describe('rendering untrusted comments', () => {
     expect(codes.get('invalid_url')).toBeGreaterThan(0)
     expect(codes.get('too_long')).toBeGreaterThan(0)
   }, 180_000)
-
 })
 
 /** The submission rules on one field (the others well-formed): what they keep, or the field errors of their refusal. */
@@ -258,7 +289,10 @@ describe('every XSS payload through the submission rules and renderBody()', () =
       const result = check({ url: payload })
       if (!result.ok) {
         expect(result.status, payload).toBe(422)
-        expect(result.errors?.map((e) => e.field), payload).toEqual(['url'])
+        expect(
+          result.errors?.map((e) => e.field),
+          payload,
+        ).toEqual(['url'])
         const code = result.errors?.[0]?.code ?? ''
         expect(['invalid_url', 'too_long'], payload).toContain(code)
         codes.set(code, (codes.get(code) ?? 0) + 1)

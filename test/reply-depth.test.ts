@@ -17,9 +17,11 @@ function chain(length: number, from = 1): string {
     const minutes = Math.floor(id / 60) % 60
     const hours = Math.floor(id / 3600)
     const date = `2020-01-01 ${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}:${String(seconds).padStart(2, '0')}`
-    return `<wp:comment><wp:comment_id>${id}</wp:comment_id><wp:comment_author>Author ${id}</wp:comment_author><wp:comment_author_email>a${id}@example.org</wp:comment_author_email>` +
+    return (
+      `<wp:comment><wp:comment_id>${id}</wp:comment_id><wp:comment_author>Author ${id}</wp:comment_author><wp:comment_author_email>a${id}@example.org</wp:comment_author_email>` +
       `<wp:comment_date_gmt>${date}</wp:comment_date_gmt><wp:comment_content>Reply ${id}</wp:comment_content><wp:comment_approved>1</wp:comment_approved>` +
       `<wp:comment_parent>${id - 1}</wp:comment_parent></wp:comment>`
+    )
   })
   return `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>Deep</title><link>https://deep.example/</link>
@@ -36,7 +38,11 @@ describe('reply chains deeper than Parley keeps', () => {
     const file = chain(1000)
     const summary = await importOk(t, admin, file)
     expect(summary).toMatchObject({ comments: 1000, errors: [], details: { replies: 999, longestChain: 100, warningCount: 900 } })
-    expect(summary.warnings[0]).toEqual({ record: 'comment', id: '101', reason: 'its chain of replies is deeper than 100 comments: imported beside its parent, at that depth' })
+    expect(summary.warnings[0]).toEqual({
+      record: 'comment',
+      id: '101',
+      reason: 'its chain of replies is deeper than 100 comments: imported beside its parent, at that depth',
+    })
     const [deepest] = await t.deps.db.select({ depth: max(comments.depth) }).from(comments)
     expect(deepest?.depth).toBe(MAX_DEPTH)
     expect(await depthOf(100)).toMatchObject({ parentId: 99, depth: 99 })
@@ -50,7 +56,7 @@ describe('reply chains deeper than Parley keeps', () => {
     expect(await tableSnapshot(t)).toEqual(before)
   }, 120_000)
 
-  it('attaches a later export\'s reply to a comment at the cap beside it', async () => {
+  it("attaches a later export's reply to a comment at the cap beside it", async () => {
     const admin = await signIn(t, 'admin')
     await importOk(t, admin, chain(100))
     expect(await depthOf(100)).toMatchObject({ depth: 99 })
@@ -59,7 +65,7 @@ describe('reply chains deeper than Parley keeps', () => {
     expect(await depthOf(101)).toMatchObject({ parentId: 99, depth: 99, rootId: 1 })
   })
 
-  it('places a reader\'s or a moderator\'s reply to a comment at the cap beside it', async () => {
+  it("places a reader's or a moderator's reply to a comment at the cap beside it", async () => {
     const admin = await signIn(t, 'admin')
     await importOk(t, admin, chain(100))
     await t.setSettings(openSettings)

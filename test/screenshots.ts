@@ -23,9 +23,23 @@ async function shoot(page: Page, name: string, fullPage = true): Promise<void> {
 }
 
 /** A reader's comment through the public API, as the widget would post it. */
-async function readerComment(t: TestApp, name: string, body: string, extra: Record<string, unknown> = {}, ip = '203.0.113.7'): Promise<number> {
-  const email = `${name.normalize('NFD').replace(/[^A-Za-z]/g, '').toLowerCase()}@example.com`
-  const res = await t.postJson('/api/v1/articles/harbour-bridge/comments', { name, email, body, article: ARTICLE, ...extra }, { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0' }, ip)
+async function readerComment(
+  t: TestApp,
+  name: string,
+  body: string,
+  extra: Record<string, unknown> = {},
+  ip = '203.0.113.7',
+): Promise<number> {
+  const email = `${name
+    .normalize('NFD')
+    .replace(/[^A-Za-z]/g, '')
+    .toLowerCase()}@example.com`
+  const res = await t.postJson(
+    '/api/v1/articles/harbour-bridge/comments',
+    { name, email, body, article: ARTICLE, ...extra },
+    { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0' },
+    ip,
+  )
   if (res.status !== 201) throw new Error(`posting a comment: ${res.status} ${await res.text()}`)
   return ((await res.json()) as { comment: { id: number } }).comment.id
 }
@@ -46,11 +60,24 @@ async function newPage(browser: Browser, options: BrowserContextOptions): Promis
 async function demo(t: TestApp, server: Server, browser: Browser): Promise<void> {
   await t.reset()
   await t.setSettings({ floodSeconds: 0, previouslyApproved: false })
-  const first = await postComment(t, 'demo', { name: 'Idris Okafor', body: 'Thanks for the write-up. We could really use more people on the <strong>bicycle</strong> table: even just pumping tyres and <em>adjusting brakes</em> helps.', url: 'https://idris.example/' })
-  await postComment(t, 'demo', { name: 'Cerys', body: 'I brought a radio that had been silent since 2009. It plays again!', parentId: first.comment.id })
+  const first = await postComment(t, 'demo', {
+    name: 'Idris Okafor',
+    body: 'Thanks for the write-up. We could really use more people on the <strong>bicycle</strong> table: even just pumping tyres and <em>adjusting brakes</em> helps.',
+    url: 'https://idris.example/',
+  })
+  await postComment(t, 'demo', {
+    name: 'Cerys',
+    body: 'I brought a radio that had been silent since 2009. It plays again!',
+    parentId: first.comment.id,
+  })
   const moderator = await signIn(t, 'moderator', 'Gazette desk')
-  await moderator.send('POST', `/api/v1/moderation/comments/${first.comment.id}/replies`, { body: 'We will add the bicycle call-out to next week\'s listings.' })
-  await postComment(t, 'demo', { name: 'Tomasz', body: 'Is there a list of the products they could not repair? Would be useful before buying a kettle.' })
+  await moderator.send('POST', `/api/v1/moderation/comments/${first.comment.id}/replies`, {
+    body: "We will add the bicycle call-out to next week's listings.",
+  })
+  await postComment(t, 'demo', {
+    name: 'Tomasz',
+    body: 'Is there a list of the products they could not repair? Would be useful before buying a kettle.',
+  })
   await t.setSettings({ previouslyApproved: true })
 
   for (const colorScheme of ['light', 'dark'] as const) {
@@ -99,8 +126,20 @@ async function dashboard(t: TestApp, server: Server, browser: Browser): Promise<
   const root = await readerComment(t, 'Margaret Okafor', 'Finally! The detour added twenty minutes to every school run.')
   const reply = await readerComment(t, 'Tomás Reyes', 'Same here. I hope the bus lane stays, too.', { parentId: root }, '198.51.100.23')
   await t.setSettings({ floodSeconds: 0, previouslyApproved: true, maxLinks: 1 })
-  await readerComment(t, 'Kwame Mensah', 'The council\'s own figures disagree: https://council.example/report. <em>Two years</em> late and over budget.', { parentId: reply, url: 'https://kwame.example' }, '192.0.2.44')
-  await readerComment(t, 'Sofia Rossi', 'First time commenting here: thank you for the clear write-up of the closures.', {}, '198.51.100.77')
+  await readerComment(
+    t,
+    'Kwame Mensah',
+    "The council's own figures disagree: https://council.example/report. <em>Two years</em> late and over budget.",
+    { parentId: reply, url: 'https://kwame.example' },
+    '192.0.2.44',
+  )
+  await readerComment(
+    t,
+    'Sofia Rossi',
+    'First time commenting here: thank you for the clear write-up of the closures.',
+    {},
+    '198.51.100.77',
+  )
   await readerComment(t, 'Dev Patel', 'Cheap watches https://watches.example', {}, '192.0.2.99')
   await t.postJson(`/api/v1/comments/${reply}/reports`, { reason: 'off_topic', note: 'Not about the bridge' }, {}, '203.0.113.50')
 

@@ -25,10 +25,7 @@ const throws: SpamFilter = {
 const slow: SpamFilter = {
   name: 'slow',
   timeoutMs: 50,
-  check: (candidate) =>
-    candidate.body.includes('slow')
-      ? new Promise(() => {})
-      : { verdict: 'approve', reason: 'quick' },
+  check: (candidate) => (candidate.body.includes('slow') ? new Promise(() => {}) : { verdict: 'approve', reason: 'quick' }),
 }
 
 const t = await setupTestApp({ spamFilters: [holdCompetitorMentions, throws, slow] })
@@ -41,8 +38,15 @@ describe('site filters through Deps.spamFilters', () => {
     expect(comment.status).toBe('approved')
     const row = await checksOf(comment.id)
     expect(row?.checks.map((c) => c.filter)).toEqual([
-      'honeypot', 'manual-moderation', 'link-count', 'moderation-keys', 'previously-approved', 'disallowed-keys',
-      'competitor-mentions', 'throws', 'slow',
+      'honeypot',
+      'manual-moderation',
+      'link-count',
+      'moderation-keys',
+      'previously-approved',
+      'disallowed-keys',
+      'competitor-mentions',
+      'throws',
+      'slow',
     ])
     expect(seen.at(-1)).toBe('sf')
   })
@@ -51,20 +55,32 @@ describe('site filters through Deps.spamFilters', () => {
     await t.setSettings(openSettings)
     const { comment } = await postComment(t, 'sf', { body: 'The Daily Bugle said otherwise' })
     expect(comment.status).toBe('pending')
-    expect((await checksOf(comment.id))?.checks).toContainEqual({ filter: 'competitor-mentions', verdict: 'hold', reason: 'mentions a competitor' })
+    expect((await checksOf(comment.id))?.checks).toContainEqual({
+      filter: 'competitor-mentions',
+      verdict: 'hold',
+      reason: 'mentions a competitor',
+    })
   })
 
   it('holds the comment when a filter throws or runs past its timeout, keeping the error', async () => {
     await t.setSettings(openSettings)
     const broken = await postComment(t, 'sf', { body: 'boom' })
     expect(broken.comment.status).toBe('pending')
-    expect((await checksOf(broken.comment.id))?.checks).toContainEqual({ filter: 'throws', verdict: 'hold', reason: 'error: the filter broke' })
+    expect((await checksOf(broken.comment.id))?.checks).toContainEqual({
+      filter: 'throws',
+      verdict: 'hold',
+      reason: 'error: the filter broke',
+    })
     const late = await postComment(t, 'sf', { body: 'slow one' })
     expect(late.comment.status).toBe('pending')
-    expect((await checksOf(late.comment.id))?.checks).toContainEqual({ filter: 'slow', verdict: 'hold', reason: 'error: no answer within 50 ms' })
+    expect((await checksOf(late.comment.id))?.checks).toContainEqual({
+      filter: 'slow',
+      verdict: 'hold',
+      reason: 'error: no answer within 50 ms',
+    })
   })
 
-  it('runs them again on an author\'s edit', async () => {
+  it("runs them again on an author's edit", async () => {
     await t.setSettings({ ...openSettings })
     const { comment, token } = await postComment(t, 'sf', { body: 'Harmless' })
     const res = await t.request(`/api/v1/comments/${comment.id}`, {

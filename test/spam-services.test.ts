@@ -15,19 +15,23 @@ const siteverify = await loopbackServer(text(200, '{"success":true}'))
 
 const stored = async (id: number) => (await t.deps.db.select().from(comments).where(eq(comments.id, id)))[0]
 const checkOf = async (id: number, name: string) => (await stored(id))?.checks.find((c) => c.filter === name)
-const json = (status: number, body: unknown): Answer => (_req, res) => {
-  res.writeHead(status, { 'Content-Type': 'application/json' })
-  res.end(JSON.stringify(body))
-}
+const json =
+  (status: number, body: unknown): Answer =>
+  (_req, res) => {
+    res.writeHead(status, { 'Content-Type': 'application/json' })
+    res.end(JSON.stringify(body))
+  }
 
 async function setUpFilter(admin: Awaited<ReturnType<typeof signIn>>, extra: Record<string, unknown> = {}) {
   await t.setSettings({ previouslyApproved: false, floodSeconds: 0 })
-  const res = await admin.send('PATCH', '/api/v1/admin/settings', { filterWebhook: { url: `${filter.url}/check`, timeoutMs: 300, ...extra } })
+  const res = await admin.send('PATCH', '/api/v1/admin/settings', {
+    filterWebhook: { url: `${filter.url}/check`, timeoutMs: 300, ...extra },
+  })
   expect(res.status).toBe(200)
   return (await res.json()).filterWebhook.secret as string
 }
 
-describe('the site\'s filter service', () => {
+describe("the site's filter service", () => {
   it('shows its secret once, signs each call, and keeps the email out unless asked', async () => {
     // Receivers refuse signatures more than five minutes off their own clock: sign at the real time.
     t.advance((Date.now() - t.now().getTime()) / 1000)
@@ -36,7 +40,9 @@ describe('the site\'s filter service', () => {
     expect(secret).toMatch(/^whsec_/)
     const read = await (await admin.get('/api/v1/admin/settings')).json()
     expect(read.filterWebhook).toEqual({ url: `${filter.url}/check`, timeoutMs: 300 })
-    const again = await (await admin.send('PATCH', '/api/v1/admin/settings', { filterWebhook: { url: `${filter.url}/check`, timeoutMs: 400 } })).json()
+    const again = await (
+      await admin.send('PATCH', '/api/v1/admin/settings', { filterWebhook: { url: `${filter.url}/check`, timeoutMs: 400 } })
+    ).json()
     expect(again.filterWebhook).toEqual({ url: `${filter.url}/check`, timeoutMs: 400 })
 
     filter.received.length = 0
@@ -52,9 +58,15 @@ describe('the site\'s filter service', () => {
     }) as { data: { comment: { body: string; author: Record<string, unknown> } } }
     expect(verified.data.comment.body).toBe('Hello filter')
     expect(call?.body).not.toContain('private.person')
-    expect(await checkOf(comment.id, 'filter-webhook')).toEqual({ filter: 'filter-webhook', verdict: 'approve', reason: 'filter: looks fine' })
+    expect(await checkOf(comment.id, 'filter-webhook')).toEqual({
+      filter: 'filter-webhook',
+      verdict: 'approve',
+      reason: 'filter: looks fine',
+    })
 
-    const withEmail = await admin.send('PATCH', '/api/v1/admin/settings', { filterWebhook: { url: `${filter.url}/check`, includeEmail: true } })
+    const withEmail = await admin.send('PATCH', '/api/v1/admin/settings', {
+      filterWebhook: { url: `${filter.url}/check`, includeEmail: true },
+    })
     expect(withEmail.status, await withEmail.clone().text()).toBe(200)
     await postComment(t, 'fw', { email: 'private.person@example.org', body: 'With email' })
     expect(JSON.parse(filter.received.at(-1)?.body ?? '{}').data.comment.author.email).toBe('private.person@example.org')
@@ -77,7 +89,13 @@ describe('the site\'s filter service', () => {
     ['answers garbage', text(200, '<html>not json</html>'), /not a verdict/],
     ['answers an unknown verdict', json(200, { verdict: 'maybe' }), /not a verdict/],
     // Read up to 64 KiB and no further: a verdict behind 4 MiB of blanks is not taken (nor held in memory).
-    ['answers past 64 KiB', ((_req, res) => { res.end(`${' '.repeat(4 << 20)}{"verdict":"approve"}`) }) as Answer, /not a verdict/],
+    [
+      'answers past 64 KiB',
+      ((_req, res) => {
+        res.end(`${' '.repeat(4 << 20)}{"verdict":"approve"}`)
+      }) as Answer,
+      /not a verdict/,
+    ],
     ['refuses connections', null, /unreachable/],
   ] as const) {
     it(`holds the comment when the filter ${name}, and asks again later`, async () => {
@@ -98,7 +116,9 @@ describe('the site\'s filter service', () => {
       const res = await admin.send('PATCH', '/api/v1/admin/settings', { filterWebhook: { url: 'http://127.0.0.1:9/check' } })
       expect(res.status).toBe(422)
       expect((await res.json()).errors[0]).toEqual({
-        field: 'filterWebhook.url', code: 'private_target', message: 'The filter URL cannot be used: the host is a private, loopback or link-local address.',
+        field: 'filterWebhook.url',
+        code: 'private_target',
+        message: 'The filter URL cannot be used: the host is a private, loopback or link-local address.',
       })
     } finally {
       t.deps.config.allowPrivateTargets = true
@@ -112,7 +132,9 @@ describe('the site\'s filter service', () => {
     t.deps.config.allowPrivateTargets = false
     try {
       const { comment } = await postComment(t, 'filtered')
-      expect((await checkOf(comment.id, 'filter-webhook'))?.reason).toBe('filter not called: the host is a private, loopback or link-local address')
+      expect((await checkOf(comment.id, 'filter-webhook'))?.reason).toBe(
+        'filter not called: the host is a private, loopback or link-local address',
+      )
     } finally {
       t.deps.config.allowPrivateTargets = true
     }
@@ -130,39 +152,57 @@ describe('Cloudflare Turnstile', () => {
       t.deps.config.turnstile = null
     }
   }
-  const post = (body: Record<string, unknown>) => t.postJson('/api/v1/articles/ts/comments', { name: 'Ann', email: 'ann@example.com', ...body })
+  const post = (body: Record<string, unknown>) =>
+    t.postJson('/api/v1/articles/ts/comments', { name: 'Ann', email: 'ann@example.com', ...body })
 
-  it('verifies the widget\'s token server-side and publishes on success', () => withTurnstile(async () => {
-    siteverify.answer(json(200, { success: true }))
-    const res = await post({ body: 'human', turnstileToken: 'token-abc' })
-    expect((await res.json()).comment.status).toBe('approved')
-    expect(Object.fromEntries(new URLSearchParams(siteverify.received[0]?.body ?? ''))).toEqual({ secret: 'turnstile-secret', response: 'token-abc', remoteip: '203.0.113.7' })
-  }))
+  it("verifies the widget's token server-side and publishes on success", () =>
+    withTurnstile(async () => {
+      siteverify.answer(json(200, { success: true }))
+      const res = await post({ body: 'human', turnstileToken: 'token-abc' })
+      expect((await res.json()).comment.status).toBe('approved')
+      expect(Object.fromEntries(new URLSearchParams(siteverify.received[0]?.body ?? ''))).toEqual({
+        secret: 'turnstile-secret',
+        response: 'token-abc',
+        remoteip: '203.0.113.7',
+      })
+    }))
 
-  it('marks a missing or refused token as spam, and holds when siteverify fails', () => withTurnstile(async () => {
-    const missing = await (await post({ body: 'no token' })).json()
-    expect((await stored(missing.comment.id))?.status).toBe('spam')
-    siteverify.answer(json(200, { success: false, 'error-codes': ['invalid-input-response'] }))
-    const refused = await (await post({ body: 'bad token', turnstileToken: 'forged' })).json()
-    expect((await checkOf(refused.comment.id, 'turnstile'))).toEqual({ filter: 'turnstile', verdict: 'spam', reason: 'Turnstile refused the token (invalid-input-response)' })
-    siteverify.answer(text(500, ''))
-    const down = await (await post({ body: 'siteverify down', turnstileToken: 'x' })).json()
-    expect((await stored(down.comment.id))?.status).toBe('pending')
-    t.deps.config.turnstile = { secret: 'turnstile-secret', url: await refusedUrl() }
-    const unreachable = await (await post({ body: 'siteverify unreachable', turnstileToken: 'x' })).json()
-    expect((await checkOf(unreachable.comment.id, 'turnstile'))?.verdict).toBe('hold')
-  }))
+  it('marks a missing or refused token as spam, and holds when siteverify fails', () =>
+    withTurnstile(async () => {
+      const missing = await (await post({ body: 'no token' })).json()
+      expect((await stored(missing.comment.id))?.status).toBe('spam')
+      siteverify.answer(json(200, { success: false, 'error-codes': ['invalid-input-response'] }))
+      const refused = await (await post({ body: 'bad token', turnstileToken: 'forged' })).json()
+      expect(await checkOf(refused.comment.id, 'turnstile')).toEqual({
+        filter: 'turnstile',
+        verdict: 'spam',
+        reason: 'Turnstile refused the token (invalid-input-response)',
+      })
+      siteverify.answer(text(500, ''))
+      const down = await (await post({ body: 'siteverify down', turnstileToken: 'x' })).json()
+      expect((await stored(down.comment.id))?.status).toBe('pending')
+      t.deps.config.turnstile = { secret: 'turnstile-secret', url: await refusedUrl() }
+      const unreachable = await (await post({ body: 'siteverify unreachable', turnstileToken: 'x' })).json()
+      expect((await checkOf(unreachable.comment.id, 'turnstile'))?.verdict).toBe('hold')
+    }))
 
-  it('reads the plain form\'s cf-turnstile-response', () => withTurnstile(async () => {
-    siteverify.answer(json(200, { success: true }))
-    const res = await t.request('/comment-form', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ comment: 'From the form', author: 'Ann', email: 'ann@example.com', comment_post_ID: 'ts', 'cf-turnstile-response': 'form-token' }).toString(),
-    })
-    expect(res.status).toBe(201)
-    expect(new URLSearchParams(siteverify.received[0]?.body ?? '').get('response')).toBe('form-token')
-  }))
+  it("reads the plain form's cf-turnstile-response", () =>
+    withTurnstile(async () => {
+      siteverify.answer(json(200, { success: true }))
+      const res = await t.request('/comment-form', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          comment: 'From the form',
+          author: 'Ann',
+          email: 'ann@example.com',
+          comment_post_ID: 'ts',
+          'cf-turnstile-response': 'form-token',
+        }).toString(),
+      })
+      expect(res.status).toBe(201)
+      expect(new URLSearchParams(siteverify.received[0]?.body ?? '').get('response')).toBe('form-token')
+    }))
 })
 
 describe('the guarantee', () => {

@@ -21,7 +21,8 @@ const path = '/api/v1/articles/crowded/comments?limit=100'
 
 beforeAll(async () => {
   await t.setSettings(openSettings)
-  for (let i = 0; i < 100; i++) await postComment(t, 'crowded', { body: `A reply worth reading, number ${i}, with a little more text to render.` })
+  for (let i = 0; i < 100; i++)
+    await postComment(t, 'crowded', { body: `A reply worth reading, number ${i}, with a little more text to render.` })
 })
 
 function get(agent: Agent | false): Promise<number> {
@@ -49,10 +50,12 @@ describe('the start gate (Node on PGlite)', () => {
     // Every busy reader connected and under way.
     while (completed < BUSY * 3) await new Promise((resolve) => setTimeout(resolve, 10))
     const start = completed
-    const waits = await Promise.all(Array.from({ length: NEWCOMERS }, async () => {
-      expect(await get(false)).toBe(200)
-      return completed - start
-    }))
+    const waits = await Promise.all(
+      Array.from({ length: NEWCOMERS }, async () => {
+        expect(await get(false)).toBe(200)
+        return completed - start
+      }),
+    )
     running = false
     await Promise.all(busy)
     for (const agent of agents) agent.destroy()

@@ -20,8 +20,11 @@ function refsIn(value: unknown): string[] {
 }
 
 describe('the files Node serves from src/static', () => {
-  it('are the dashboard\'s script and stylesheet byte for byte, with their types and no-cache', async () => {
-    for (const [path, type] of [['/admin/admin.js', 'text/javascript; charset=utf-8'], ['/admin/admin.css', 'text/css; charset=utf-8']] as const) {
+  it("are the dashboard's script and stylesheet byte for byte, with their types and no-cache", async () => {
+    for (const [path, type] of [
+      ['/admin/admin.js', 'text/javascript; charset=utf-8'],
+      ['/admin/admin.css', 'text/css; charset=utf-8'],
+    ] as const) {
       const res = await t.request(path)
       expect(res.status).toBe(200)
       expect(res.headers.get('content-type')).toBe(type)
@@ -42,8 +45,12 @@ describe('the files Node serves from src/static', () => {
 describe('the ETags of the served files', () => {
   // Node reads each file once per process: an app over files held here stands for a new release.
   const release = async (files: Record<ClientFilePath, string>) => {
-    const app = createApp(undefined, { openApiDocument: nodeAppOptions.openApiDocument, clientFiles: { text: async (path) => files[path] } })
-    return async (path: ClientFilePath, etag?: string) => app.request(`http://parley.test${path}`, etag ? { headers: { 'If-None-Match': etag } } : {}, { deps: t.deps })
+    const app = createApp(undefined, {
+      openApiDocument: nodeAppOptions.openApiDocument,
+      clientFiles: { text: async (path) => files[path] },
+    })
+    return async (path: ClientFilePath, etag?: string) =>
+      app.request(`http://parley.test${path}`, etag ? { headers: { 'If-None-Match': etag } } : {}, { deps: t.deps })
   }
   const sources = async (): Promise<Record<ClientFilePath, string>> => ({
     '/widget.js': await onDisk('/widget.js'),
@@ -51,7 +58,7 @@ describe('the ETags of the served files', () => {
     '/admin/admin.css': await onDisk('/admin/admin.css'),
   })
 
-  it('stay the same for the same bytes, so that a browser\'s copy is answered 304 after a restart', async () => {
+  it("stay the same for the same bytes, so that a browser's copy is answered 304 after a restart", async () => {
     const [first, again] = [await release(await sources()), await release(await sources())]
     for (const path of ['/widget.js', '/admin/admin.js', '/admin/admin.css'] as const) {
       const etag = (await first(path)).headers.get('etag') ?? ''
@@ -62,7 +69,7 @@ describe('the ETags of the served files', () => {
     }
   })
 
-  it('change when the bytes change, so that the new file replaces a browser\'s copy', async () => {
+  it("change when the bytes change, so that the new file replaces a browser's copy", async () => {
     const before = await release(await sources())
     const files = await sources()
     const changed = await release({
@@ -86,7 +93,9 @@ describe('the OpenAPI document', () => {
   })
 
   it('describes the API with references only to components it defines', async () => {
-    const doc: { components: { schemas: Record<string, unknown>; responses: Record<string, unknown> } } = await (await t.request('/openapi.json')).json()
+    const doc: { components: { schemas: Record<string, unknown>; responses: Record<string, unknown> } } = await (
+      await t.request('/openapi.json')
+    ).json()
     const refs = [...new Set(refsIn(doc))]
     expect(refs).toContain('#/components/schemas/Problem')
     const defined = [
@@ -94,6 +103,9 @@ describe('the OpenAPI document', () => {
       ...Object.keys(doc.components.responses).map((id) => `#/components/responses/${id}`),
     ]
     for (const ref of refs) expect(defined).toContain(ref)
-    expect(doc.components.schemas.Problem).toMatchObject({ type: 'object', required: expect.arrayContaining(['type', 'title', 'status', 'code', 'detail']) })
+    expect(doc.components.schemas.Problem).toMatchObject({
+      type: 'object',
+      required: expect.arrayContaining(['type', 'title', 'status', 'code', 'detail']),
+    })
   })
 })

@@ -13,9 +13,10 @@ let release: (() => void) | undefined
 const waitsForTheTest: SpamFilter = {
   name: 'waits-for-the-test',
   timeoutMs: 60_000,
-  check: () => new Promise((resolve) => {
-    release = () => resolve({ verdict: 'approve', reason: 'let through by the test' })
-  }),
+  check: () =>
+    new Promise((resolve) => {
+      release = () => resolve({ verdict: 'approve', reason: 'let through by the test' })
+    }),
 }
 
 /** Lets the waiting submission's filter answer, once it is waiting there. */
@@ -40,11 +41,17 @@ describe('a submission past its deadline', () => {
       expect(performance.now() - started).toBeGreaterThanOrEqual(4900)
       // The filter answers after all; the submission reaches its commit, which the deadline refuses.
       await releaseFilter()
-      for (let waited = 0; waited < 5000 && !t.logLines.some((line) => line.includes('deadline passed before its commit')); waited += 50) await sleep(50)
+      for (let waited = 0; waited < 5000 && !t.logLines.some((line) => line.includes('deadline passed before its commit')); waited += 50)
+        await sleep(50)
       expect(await t.deps.db.select({ body: comments.body }).from(comments)).toEqual([])
       expect(t.logLines.filter((line) => line.includes('deadline passed before its commit'))).toHaveLength(1)
       // The client's retry is the only copy.
-      const retried = t.postJson('/api/v1/articles/late/comments', { name: 'Lou', email: 'lou@example.com', body: 'Late words' }, {}, '198.51.100.9')
+      const retried = t.postJson(
+        '/api/v1/articles/late/comments',
+        { name: 'Lou', email: 'lou@example.com', body: 'Late words' },
+        {},
+        '198.51.100.9',
+      )
       await releaseFilter()
       expect((await retried).status).toBe(201)
       expect(await t.deps.db.select({ body: comments.body }).from(comments)).toEqual([{ body: 'Late words' }])

@@ -16,13 +16,17 @@ async function storedStatus(id: number) {
 }
 
 describe('submission', () => {
-  it('holds a first-time commenter\'s comment for moderation and returns its token', async () => {
+  it("holds a first-time commenter's comment for moderation and returns its token", async () => {
     const res = await post('a1', { ...ann, body: 'Hello there' })
     expect(res.status).toBe(201)
     const json = await res.json()
     expect(res.headers.get('location')).toBe(`/api/v1/comments/${json.comment.id}`)
     expect(json.comment).toMatchObject({
-      parentId: null, depth: 0, status: 'pending', html: '<p>Hello there</p>', removed: false,
+      parentId: null,
+      depth: 0,
+      status: 'pending',
+      html: '<p>Hello there</p>',
+      removed: false,
       author: { name: 'Ann', url: null, moderator: false },
     })
     expect(json.comment.author.avatar).toBe(await t.deps.secrets.avatar('ann@example.com'))
@@ -39,7 +43,7 @@ describe('submission', () => {
     expect((await res.json()).comment.status).toBe('approved')
   })
 
-  it('approves a previously approved commenter only from their network or with their device\'s proof; a stranger using their name and email is held', async () => {
+  it("approves a previously approved commenter only from their network or with their device's proof; a stranger using their name and email is held", async () => {
     await t.setSettings({ floodSeconds: 0 })
     const approve = (id: number) => t.deps.db.update(comments).set({ status: 'approved' }).where(eq(comments.id, id))
     const statusOf = async (res: Response) => (await res.json()).comment.status
@@ -51,7 +55,9 @@ describe('submission', () => {
     const stranger = await (await post('a1', { ...ann, body: 'Not Ann' }, {}, '192.0.2.66')).json()
     expect(stranger.comment.status).toBe('pending')
     expect((await storedStatus(stranger.comment.id))?.checks.find((c) => c.filter === 'previously-approved')).toEqual({
-      filter: 'previously-approved', verdict: 'hold', reason: 'the name and email of an approved commenter, from a network and device not seen for them',
+      filter: 'previously-approved',
+      verdict: 'hold',
+      reason: 'the name and email of an approved commenter, from a network and device not seen for them',
     })
     // An IPv6 reader's network is its /64.
     const six = await (await post('a1', { ...ann, body: 'Over six' }, {}, '2001:db8:9:9::1')).json()
@@ -90,7 +96,7 @@ describe('submission', () => {
     expect(article?.commentCount).toBe(1)
   })
 
-  it('keeps a website as an RFC 3986 URI, as the document\'s `format: uri` says: what the URL parser leaves is escaped', async () => {
+  it("keeps a website as an RFC 3986 URI, as the document's `format: uri` says: what the URL parser leaves is escaped", async () => {
     await t.setSettings({ previouslyApproved: false, floodSeconds: 0 })
     const cases = [
       ['https://example.com/a|b?x=^&y=[1]', 'https://example.com/a%7Cb?x=%5E&y=%5B1%5D'],
@@ -103,12 +109,18 @@ describe('submission', () => {
     }
   })
 
-  it('refuses missing fields with WordPress\'s messages', async () => {
+  it("refuses missing fields with WordPress's messages", async () => {
     const res = await post('a1', { body: '   ' })
     expect(res.status).toBe(422)
     expect(res.headers.get('content-type')).toContain('application/problem+json')
     const problem = await res.json()
-    expect(problem).toMatchObject({ type: 'about:blank', title: 'Unprocessable Content', status: 422, code: 'validation_failed', detail: 'Please fill the required fields.' })
+    expect(problem).toMatchObject({
+      type: 'about:blank',
+      title: 'Unprocessable Content',
+      status: 422,
+      code: 'validation_failed',
+      detail: 'Please fill the required fields.',
+    })
     expect(problem.errors).toEqual([
       { field: 'name', code: 'required', message: 'Please fill the required fields.' },
       { field: 'email', code: 'required', message: 'Please fill the required fields.' },
@@ -123,16 +135,20 @@ describe('submission', () => {
     expect(json.comment).toMatchObject({ status: 'approved', author: { name: 'Anonymous', avatar: null } })
   })
 
-  it('checks emails as WordPress\'s is_email() does', async () => {
+  it("checks emails as WordPress's is_email() does", async () => {
     for (const email of ['a@b', 'no-at-sign.example', 'x@-bad.example', 'a b@example.com', 'a@exa..mple.com']) {
       const res = await post('a1', { name: 'Ann', email, body: `Body for ${email}` })
       expect(res.status, email).toBe(422)
-      expect((await res.json()).errors).toContainEqual({ field: 'email', code: 'invalid_email', message: 'Please enter a valid email address.' })
+      expect((await res.json()).errors).toContainEqual({
+        field: 'email',
+        code: 'invalid_email',
+        message: 'Please enter a valid email address.',
+      })
     }
     expect((await post('a1', { name: 'Ann', email: "o'neil+tag@sub.example.co.uk", body: 'ok' })).status).toBe(201)
   })
 
-  it('applies WordPress\'s limits in bytes, not characters', async () => {
+  it("applies WordPress's limits in bytes, not characters", async () => {
     const cases = [
       { field: 'name', value: { name: 'é'.repeat(123) }, message: 'Your name is too long.' },
       { field: 'email', value: { email: `${'a'.repeat(90)}@example.com` }, message: 'Your email address is too long.' },
@@ -149,7 +165,11 @@ describe('submission', () => {
 
   it('takes invisible direction and zero-width characters out of a name, keeping the joiners emoji and scripts need', async () => {
     await t.setSettings({ floodSeconds: 0, previouslyApproved: false })
-    const res = await post('names', { name: '\u202EnimdA\u202C Ann\u200B\u2066ie\u2069\uFEFF 👩\u200D💻 می\u200Cخواهم', email: 'ann@example.com', body: 'Hi' })
+    const res = await post('names', {
+      name: '\u202EnimdA\u202C Ann\u200B\u2066ie\u2069\uFEFF 👩\u200D💻 می\u200Cخواهم',
+      email: 'ann@example.com',
+      body: 'Hi',
+    })
     expect(res.status).toBe(201)
     expect((await res.json()).comment.author.name).toBe('nimdA Annie 👩\u200D💻 می\u200Cخواهم')
   })
@@ -157,10 +177,18 @@ describe('submission', () => {
   it('takes every other invisible character out of a name, keeping those emoji, Indic scripts and CJK names show', async () => {
     await t.setSettings({ floodSeconds: 0, previouslyApproved: false })
     const invisible = [
-      ['soft hyphen', 'An\u00ADn'], ['combining grapheme joiner', 'A\u034Fnn'], ['Hangul filler', '\u3164Ann'], ['Hangul choseong filler', 'Ann\u115F'],
-      ['Hangul jungseong filler', 'A\u1160nn'], ['halfwidth Hangul filler', 'Ann\uFFA0'], ['tags', 'Ann\u{E0001}\u{E0041}\u{E007F}'],
-      ['joiner between letters', 'A\u200Dnn'], ['joiner after an emoji', '\u{1F600}\u200DAnn'], ['invisible operators', 'A\u2061\u2062\u2063\u2064nn'],
-      ['variation selectors after letters', 'A\uFE0Fn\u{E0100}n'], ['Khmer inherent vowel', '\u17B4Ann'],
+      ['soft hyphen', 'An\u00ADn'],
+      ['combining grapheme joiner', 'A\u034Fnn'],
+      ['Hangul filler', '\u3164Ann'],
+      ['Hangul choseong filler', 'Ann\u115F'],
+      ['Hangul jungseong filler', 'A\u1160nn'],
+      ['halfwidth Hangul filler', 'Ann\uFFA0'],
+      ['tags', 'Ann\u{E0001}\u{E0041}\u{E007F}'],
+      ['joiner between letters', 'A\u200Dnn'],
+      ['joiner after an emoji', '\u{1F600}\u200DAnn'],
+      ['invisible operators', 'A\u2061\u2062\u2063\u2064nn'],
+      ['variation selectors after letters', 'A\uFE0Fn\u{E0100}n'],
+      ['Khmer inherent vowel', '\u17B4Ann'],
     ]
     for (const [what, name] of invisible) {
       const res = await post('names', { name, email: 'ann@example.com', body: `Hi, ${what}` })
@@ -170,7 +198,8 @@ describe('submission', () => {
     }
     const lines = await post('names', { name: 'Ann\u2028Lee\u2029Jr', email: 'ann@example.com', body: 'Hi, separators' })
     expect((await lines.json()).comment.author.name).toBe('Ann Lee Jr')
-    const shown = '👩🏽\u200D💻 🏳\uFE0F\u200D🌈 ❤\uFE0F 1\uFE0F\u20E3 🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F} ශ්\u200Dරී 葛\u{E0100}飾'
+    const shown =
+      '👩🏽\u200D💻 🏳\uFE0F\u200D🌈 ❤\uFE0F 1\uFE0F\u20E3 🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F} ශ්\u200Dරී 葛\u{E0100}飾'
     const kept = await post('names', { name: shown, email: 'ann@example.com', body: 'Hi, shown' })
     expect((await kept.json()).comment.author.name).toBe(shown)
   })
@@ -197,13 +226,19 @@ describe('submission', () => {
     const held = await (await post('a1', { ...ann, body: 'An honest remark' })).json()
     const stored = await storedStatus(held.comment.id)
     expect(stored?.status).toBe('pending')
-    expect(stored?.checks.find((c) => c.filter === 'moderation-keys')).toEqual({ filter: 'moderation-keys', verdict: 'hold', reason: 'contains the moderation key "203.0.113."' })
+    expect(stored?.checks.find((c) => c.filter === 'moderation-keys')).toEqual({
+      filter: 'moderation-keys',
+      verdict: 'hold',
+      reason: 'contains the moderation key "203.0.113."',
+    })
   })
 
   it('holds a comment with maxLinks links, and everything when moderation is "all"', async () => {
     await t.setSettings({ previouslyApproved: false, floodSeconds: 0 })
     expect((await (await post('a1', { ...ann, body: 'one http://a.example' })).json()).comment.status).toBe('approved')
-    expect((await (await post('a1', { ...ann, body: 'http://a.example and <a href="https://b.example">b</a>' })).json()).comment.status).toBe('pending')
+    expect(
+      (await (await post('a1', { ...ann, body: 'http://a.example and <a href="https://b.example">b</a>' })).json()).comment.status,
+    ).toBe('pending')
     await t.setSettings({ moderation: 'all' })
     expect((await (await post('a1', { ...ann, body: 'plain' })).json()).comment.status).toBe('pending')
   })
@@ -215,7 +250,10 @@ describe('submission', () => {
     t.advance(16)
     const dup = await post('a1', { ...ann, body: 'Same words' })
     expect(dup.status).toBe(409)
-    expect(await dup.json()).toMatchObject({ code: 'duplicate_comment', detail: 'Duplicate comment detected; it looks as though you\u2019ve already said that!' })
+    expect(await dup.json()).toMatchObject({
+      code: 'duplicate_comment',
+      detail: 'Duplicate comment detected; it looks as though you\u2019ve already said that!',
+    })
     // An IPv6 reader is one client across its /64.
     t.advance(16)
     expect((await post('a1', { ...ann, body: 'From six' }, {}, '2001:db8:1:2::10')).status).toBe(201)
@@ -241,7 +279,10 @@ describe('submission', () => {
     expect(a.comment.status).toBe('pending')
     expect(b.comment.status).toBe('pending')
     expect(Object.keys(a.comment).sort()).toEqual(Object.keys(b.comment).sort())
-    expect((await storedStatus(a.comment.id))).toMatchObject({ status: 'spam', checks: expect.arrayContaining([expect.objectContaining({ filter: 'duplicate', verdict: 'spam' })]) })
+    expect(await storedStatus(a.comment.id)).toMatchObject({
+      status: 'spam',
+      checks: expect.arrayContaining([expect.objectContaining({ filter: 'duplicate', verdict: 'spam' })]),
+    })
     expect((await storedStatus(b.comment.id))?.status).not.toBe('spam')
   })
 
@@ -284,7 +325,9 @@ describe('submission', () => {
     expect(Object.keys(s.comment).sort()).toEqual(Object.keys(o.comment).sort())
     expect(await storedStatus(s.comment.id)).toEqual({
       status: 'pending',
-      checks: expect.arrayContaining([{ filter: 'flood', verdict: 'hold', reason: 'the same email posted less than 15 s before, from another network' }]),
+      checks: expect.arrayContaining([
+        { filter: 'flood', verdict: 'hold', reason: 'the same email posted less than 15 s before, from another network' },
+      ]),
     })
     // The stranger's own network is slowed down as any poster's is.
     const again = await post('a1', { name: 'Xi', email: 'xi@example.com', body: 'Again' }, {}, '192.0.2.66')
@@ -332,31 +375,57 @@ describe('submission', () => {
     // Parley's own origin vouches for an article URL only where it is known (PARLEY_PUBLIC_URL, or
     // loopback at the port Parley listens on); otherwise the article registers without the URL.
     const urlOf = async (key: string) => (await t.deps.db.select({ url: articles.url }).from(articles).where(eq(articles.key, key)))[0]?.url
-    expect((await post('own-1', { name: 'Cy', email: 'cy@example.com', body: 'y', article: { url: `${ORIGIN}/demo` } }, {}, '198.51.100.1')).status).toBe(201)
+    expect(
+      (await post('own-1', { name: 'Cy', email: 'cy@example.com', body: 'y', article: { url: `${ORIGIN}/demo` } }, {}, '198.51.100.1'))
+        .status,
+    ).toBe(201)
     expect(await urlOf('own-1')).toBeNull()
     // A Host the sender chose (or an absolute-form request line) is not Parley's origin either.
-    const spoofed = await t.request('/api/v1/articles/phish/comments', {
-      method: 'POST', headers: { 'Content-Type': 'application/json', Host: 'evil.example', Origin: 'http://evil.example' },
-      body: JSON.stringify({ name: 'Ed', email: 'ed@example.com', body: 'y', article: { url: 'http://evil.example/login' } }),
-    }, '198.51.100.5')
+    const spoofed = await t.request(
+      '/api/v1/articles/phish/comments',
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Host: 'evil.example', Origin: 'http://evil.example' },
+        body: JSON.stringify({ name: 'Ed', email: 'ed@example.com', body: 'y', article: { url: 'http://evil.example/login' } }),
+      },
+      '198.51.100.5',
+    )
     expect(spoofed.status).toBe(201)
     expect(await urlOf('phish')).toBeNull()
     t.deps.config.publicUrl = ORIGIN
     try {
-      expect((await post('own-2', { name: 'Fi', email: 'fi@example.com', body: 'y', article: { url: `${ORIGIN}/demo` } }, {}, '198.51.100.3')).status).toBe(201)
+      expect(
+        (await post('own-2', { name: 'Fi', email: 'fi@example.com', body: 'y', article: { url: `${ORIGIN}/demo` } }, {}, '198.51.100.3'))
+          .status,
+      ).toBe(201)
       expect(await urlOf('own-2')).toBe(`${ORIGIN}/demo`)
     } finally {
       t.deps.config.publicUrl = null
     }
     // On loopback, only the port Parley listens on is Parley: any other is another program's.
-    const onLoopback = (port: number, key: string, remoteAddr: string) => t.app.request(`http://localhost:${port}/api/v1/articles/${key}/comments`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'Di', email: `${key}@example.com`, body: `y ${key}`, article: { url: `http://localhost:${port}/demo` } }),
-    }, { deps: t.deps, remoteAddr })
+    const onLoopback = (port: number, key: string, remoteAddr: string) =>
+      t.app.request(
+        `http://localhost:${port}/api/v1/articles/${key}/comments`,
+        {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({
+            name: 'Di',
+            email: `${key}@example.com`,
+            body: `y ${key}`,
+            article: { url: `http://localhost:${port}/demo` },
+          }),
+        },
+        { deps: t.deps, remoteAddr },
+      )
     t.deps.config.listenPort = 8787
     try {
       expect((await onLoopback(8787, 'demo-1', '127.0.0.1')).status).toBe(201)
       expect(await urlOf('demo-1')).toBe('http://localhost:8787/demo')
-      for (const [port, key, ip] of [[9999, 'demo-2', '127.0.0.2'], [80, 'demo-3', '127.0.0.3']] as const) {
+      for (const [port, key, ip] of [
+        [9999, 'demo-2', '127.0.0.2'],
+        [80, 'demo-3', '127.0.0.3'],
+      ] as const) {
         expect((await onLoopback(port, key, ip)).status, key).toBe(201)
         expect(await urlOf(key), key).toBeNull()
       }
@@ -373,17 +442,21 @@ describe('submission', () => {
     expect((await refused.json()).code).toBe('article_not_found')
   })
 
-  it('takes an article\'s URL and title from a later submission a browser on its origin vouches for, never from one it does not', async () => {
+  it("takes an article's URL and title from a later submission a browser on its origin vouches for, never from one it does not", async () => {
     await t.setSettings({ previouslyApproved: false, floodSeconds: 0, allowedOrigins: ['https://news.example', 'https://other.example'] })
     let serial = 0
-    const comment = (key: string, article: { url?: string, title?: string }, headers: Record<string, string> = {}) =>
+    const comment = (key: string, article: { url?: string; title?: string }, headers: Record<string, string> = {}) =>
       post(key, { name: 'Ann', email: `ann${++serial}@example.com`, body: `Comment ${serial}`, article }, headers, `198.51.100.${serial}`)
     const detailsOf = async (key: string) => (await (await t.request(`/api/v1/articles/${key}/comments`)).json()).article
     const browser = { Origin: 'https://news.example', Referer: 'https://news.example/' }
     // The first commenter is a script: no browser vouches for what it says.
     expect((await comment('story', { url: 'https://news.example/buy-pills', title: 'Buy pills' })).status).toBe(201)
     // Nor for these: no Origin, another origin than the URL's, a Referer from elsewhere.
-    const unvouched: Record<string, string>[] = [{}, { Origin: 'https://news.example', Referer: 'https://evil.example/' }, { Origin: 'https://other.example' }]
+    const unvouched: Record<string, string>[] = [
+      {},
+      { Origin: 'https://news.example', Referer: 'https://evil.example/' },
+      { Origin: 'https://other.example' },
+    ]
     for (const headers of unvouched) {
       expect((await comment('story', { url: 'https://news.example/2026/story', title: 'Not vouched for' }, headers)).status).toBe(201)
     }
@@ -401,14 +474,16 @@ describe('submission', () => {
     expect((await comment('quiet', { url: 'https://news.example/quiet' }, browser)).status).toBe(201)
     expect((await comment('quiet', { url: 'https://news.example/quiet', title: 'Not vouched for' })).status).toBe(201)
     expect(await detailsOf('quiet')).toMatchObject({ url: 'https://news.example/quiet', title: null })
-    expect((await comment('quiet', { url: 'https://news.example/quiet', title: 'Quiet news' }, { Origin: 'https://news.example' })).status).toBe(201)
+    expect(
+      (await comment('quiet', { url: 'https://news.example/quiet', title: 'Quiet news' }, { Origin: 'https://news.example' })).status,
+    ).toBe(201)
     expect(await detailsOf('quiet')).toMatchObject({ url: 'https://news.example/quiet', title: 'Quiet news' })
 
     // A moderator's details are theirs.
     expect((await comment('edited', { url: 'https://news.example/x', title: 'Unvouched' })).status).toBe(201)
     const moderator = await signIn(t)
     expect((await moderator.send('PUT', '/api/v1/moderation/articles/edited', { title: 'Chosen by a moderator' })).status).toBe(200)
-    expect((await comment('edited', { url: 'https://news.example/edited', title: 'A reader\'s' }, browser)).status).toBe(201)
+    expect((await comment('edited', { url: 'https://news.example/edited', title: "A reader's" }, browser)).status).toBe(201)
     expect(await detailsOf('edited')).toMatchObject({ url: 'https://news.example/x', title: 'Chosen by a moderator' })
   })
 
@@ -446,7 +521,11 @@ describe('submission', () => {
 
 describe('malformed requests', () => {
   it('answers 400 to malformed JSON, 415 to other types, 413 over 1 MiB', async () => {
-    const bad = await t.request('/api/v1/articles/a1/comments', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"body":' })
+    const bad = await t.request('/api/v1/articles/a1/comments', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"body":',
+    })
     expect(bad.status).toBe(400)
     expect((await bad.json()).code).toBe('malformed_json')
     const text = await t.request('/api/v1/articles/a1/comments', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'hi' })
@@ -466,7 +545,13 @@ describe('malformed requests', () => {
   it('answers unknown routes with 404 and wrong methods with 405, as problems', async () => {
     const missing = await t.request('/api/v1/nothing')
     expect(missing.status).toBe(404)
-    expect(await missing.json()).toEqual({ type: 'about:blank', title: 'Not Found', status: 404, code: 'not_found', detail: 'Nothing is here.' })
+    expect(await missing.json()).toEqual({
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      code: 'not_found',
+      detail: 'Nothing is here.',
+    })
     const wrong = await t.request('/api/v1/counts?keys=a', { method: 'DELETE' })
     expect(wrong.status).toBe(405)
     expect(wrong.headers.get('allow')).toBe('GET, HEAD')

@@ -9,10 +9,24 @@ import { dashboardSession } from './support/dashboard.js'
 // With the read cache on, as on Node: every read here also checks that it is never served stale.
 const t = await setupTestApp({ readCache: true })
 
-interface Node { id: number; parentId: number | null; depth: number; removed: boolean; html: string; author: { name: string }; replies: Node[] }
+interface Node {
+  id: number
+  parentId: number | null
+  depth: number
+  removed: boolean
+  html: string
+  author: { name: string }
+  replies: Node[]
+}
 const thread = async (key: string, query = '', headers: Record<string, string> = {}) => {
   const res = await t.request(`/api/v1/articles/${key}/comments${query}`, { headers })
-  return { res, json: res.status === 200 ? await res.json() as { article: Record<string, unknown>; comments: Node[]; nextCursor: string | null } : undefined }
+  return {
+    res,
+    json:
+      res.status === 200
+        ? ((await res.json()) as { article: Record<string, unknown>; comments: Node[]; nextCursor: string | null })
+        : undefined,
+  }
 }
 const ids = (nodes: Node[]): unknown[] => nodes.map((n) => (n.replies.length ? [n.id, ids(n.replies)] : n.id))
 
@@ -20,7 +34,11 @@ describe('thread read', () => {
   it('answers an unknown article with an empty open thread, never a 404', async () => {
     const { res, json } = await thread('unknown-article')
     expect(res.status).toBe(200)
-    expect(json).toEqual({ article: { key: 'unknown-article', url: null, title: null, open: true, commentCount: 0 }, comments: [], nextCursor: null })
+    expect(json).toEqual({
+      article: { key: 'unknown-article', url: null, title: null, open: true, commentCount: 0 },
+      comments: [],
+      nextCursor: null,
+    })
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8')
     expect(res.headers.get('cache-control')).toBe('public, max-age=10')
     await t.setSettings({ registerArticles: false })
@@ -116,7 +134,10 @@ describe('thread read', () => {
     const level1 = json?.comments[0]?.replies[0]
     expect(level1?.id).toBe(d1)
     expect(level1?.replies.map((r) => [r.id, r.parentId, r.depth, r.replies.length])).toEqual([
-      [d2, d1, 2, 0], [d3, d2, 2, 0], [d2b, d1, 2, 0], [d4, d3, 2, 0],
+      [d2, d1, 2, 0],
+      [d3, d2, 2, 0],
+      [d2b, d1, 2, 0],
+      [d4, d3, 2, 0],
     ])
   })
 
@@ -126,7 +147,10 @@ describe('thread read', () => {
     const reply = await postComment(t, 'w', { parentId: parent.comment.id })
     const lonely = await postComment(t, 'w')
     for (const own of [parent, lonely]) {
-      const res = await t.request(`/api/v1/comments/${own.comment.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${own.token}` } })
+      const res = await t.request(`/api/v1/comments/${own.comment.id}`, {
+        method: 'DELETE',
+        headers: { Authorization: `Bearer ${own.token}` },
+      })
       expect(res.status).toBe(204)
     }
     const { json } = await thread('w')
@@ -134,7 +158,10 @@ describe('thread read', () => {
     expect(json?.comments[0]).toMatchObject({ id: parent.comment.id, removed: true, html: '', author: { name: '' } })
     expect(json?.comments[0]?.replies[0]).toMatchObject({ id: reply.comment.id, removed: false })
     expect(json?.article.commentCount).toBe(1)
-    const res = await t.request(`/api/v1/comments/${reply.comment.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${reply.token}` } })
+    const res = await t.request(`/api/v1/comments/${reply.comment.id}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${reply.token}` },
+    })
     expect(res.status).toBe(204)
     expect((await thread('w')).json?.comments).toEqual([])
   })

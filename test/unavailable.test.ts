@@ -35,7 +35,16 @@ const depsFor = async (db: Deps['db']): Promise<Deps> => ({
   importer: { run: importComments, spool: spoolToFile() },
   clock: () => new Date(),
   logger: createLogger('silent'),
-  config: { publicUrl: null, trustProxy: null, cacheMaxAge: 10, dbTimeoutMs: 1000, sessions: defaultSessionLimits, akismet: null, turnstile: null, allowPrivateTargets: true },
+  config: {
+    publicUrl: null,
+    trustProxy: null,
+    cacheMaxAge: 10,
+    dbTimeoutMs: 1000,
+    sessions: defaultSessionLimits,
+    akismet: null,
+    turnstile: null,
+    allowPrivateTargets: true,
+  },
 })
 
 const contract = contractChecker()
@@ -43,24 +52,32 @@ afterAll(() => contract.verify())
 
 describe('when the database is unreachable', () => {
   const app = createApp(undefined, nodeAppOptions)
-  for (const [name, database] of [['refuses connections', refused], ['never answers', hanging]] as const) {
+  for (const [name, database] of [
+    ['refuses connections', refused],
+    ['never answers', hanging],
+  ] as const) {
     it(`answers 503 unavailable with Retry-After when it ${name}, and /healthz stays up`, async () => {
       const deps = await depsFor(database.db)
       const sent: [string, RequestInit][] = [
         ['/api/v1/articles/a/comments', {}],
-        ['/api/v1/articles/a/comments', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ name: 'Ann', email: 'ann@example.com', body: 'Hello' }),
-        }],
+        [
+          '/api/v1/articles/a/comments',
+          {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ name: 'Ann', email: 'ann@example.com', body: 'Hello' }),
+          },
+        ],
         ['/api/v1/counts?keys=a', {}],
         ['/readyz', {}],
       ]
-      const answers = await Promise.all(sent.map(async ([path, init]) => {
-        const res = await app.request(`http://parley.test${path}`, init, { deps })
-        contract.record(init.method ?? 'GET', `http://parley.test${path}`, res)
-        return res
-      }))
+      const answers = await Promise.all(
+        sent.map(async ([path, init]) => {
+          const res = await app.request(`http://parley.test${path}`, init, { deps })
+          contract.record(init.method ?? 'GET', `http://parley.test${path}`, res)
+          return res
+        }),
+      )
       for (const res of answers) {
         expect(res.status).toBe(503)
         expect(res.headers.get('retry-after')).toBe('5')

@@ -27,7 +27,13 @@ afterEach(() => {
 
 const ALL_EVENTS = ['comment.created', 'comment.status_changed', 'comment.edited', 'comment.deleted', 'comment.reported']
 
-interface Created { id: number; url: string; events: string[]; includeEmail: boolean; secret: string }
+interface Created {
+  id: number
+  url: string
+  events: string[]
+  includeEmail: boolean
+  secret: string
+}
 
 async function addWebhook(admin: SignedIn, body: { url?: string; events?: string[]; includeEmail?: boolean } = {}): Promise<Created> {
   const res = await admin.send('POST', '/api/v1/admin/webhooks', { url: `${receiver.url}/hook`, events: ALL_EVENTS, ...body })
@@ -64,8 +70,13 @@ function verified(request: Received, secret: string, body = request.body): Event
 }
 
 describe('webhook signatures', () => {
-  it('reproduces the Standard Webhooks specification\'s test vector', async () => {
-    const headers = await signWebhook('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, '{"test": 2432232314}')
+  it("reproduces the Standard Webhooks specification's test vector", async () => {
+    const headers = await signWebhook(
+      'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      'msg_p5jXN8AQM9LWM0D4loKWxJek',
+      1614265330,
+      '{"test": 2432232314}',
+    )
     expect(headers).toEqual({
       'webhook-id': 'msg_p5jXN8AQM9LWM0D4loKWxJek',
       'webhook-timestamp': '1614265330',
@@ -77,12 +88,20 @@ describe('webhook signatures', () => {
 describe('webhook endpoints', () => {
   it('shows the secret only at creation, lists endpoints without it, and deletes them', async () => {
     const admin = await signIn(t, 'admin')
-    const res = await admin.send('POST', '/api/v1/admin/webhooks', { url: `${receiver.url}/hook`, events: ['comment.created', 'comment.created'] })
+    const res = await admin.send('POST', '/api/v1/admin/webhooks', {
+      url: `${receiver.url}/hook`,
+      events: ['comment.created', 'comment.created'],
+    })
     expect(res.status).toBe(201)
     const created = await res.json()
     expect(created).toEqual({
-      id: expect.any(Number), url: `${receiver.url}/hook`, events: ['comment.created'], includeEmail: false,
-      disabled: false, createdAt: testTime(), secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
+      id: expect.any(Number),
+      url: `${receiver.url}/hook`,
+      events: ['comment.created'],
+      includeEmail: false,
+      disabled: false,
+      createdAt: testTime(),
+      secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
     })
     const [row] = await t.deps.db.select().from(webhooks)
     expect(row?.secretSealed).not.toContain(created.secret.slice(6))
@@ -107,7 +126,12 @@ describe('webhook endpoints', () => {
     expect((await mod.get('/api/v1/admin/webhooks')).status).toBe(403)
     expect((await t.request('/api/v1/admin/webhooks')).status).toBe(401)
     const admin = await signIn(t, 'admin')
-    for (const body of [{ url: `${receiver.url}/hook`, events: [] }, { url: `${receiver.url}/hook`, events: ['comment.liked'] }, { events: ['comment.created'] }, { url: `${receiver.url}/hook`, events: ['comment.created'], secret: 'mine' }]) {
+    for (const body of [
+      { url: `${receiver.url}/hook`, events: [] },
+      { url: `${receiver.url}/hook`, events: ['comment.liked'] },
+      { events: ['comment.created'] },
+      { url: `${receiver.url}/hook`, events: ['comment.created'], secret: 'mine' },
+    ]) {
       const res = await admin.send('POST', '/api/v1/admin/webhooks', body)
       expect(res.status).toBe(422)
       expect((await res.json()).code).toBe('validation_failed')
@@ -125,13 +149,28 @@ describe('webhook endpoints', () => {
       return problem.errors[0]
     }
     for (const url of [
-      receiver.url, 'http://10.1.2.3/', 'http://172.20.0.1/', 'http://192.168.0.10/', 'http://100.64.0.1/', 'http://169.254.169.254/latest/meta-data',
-      'http://0.0.0.0/', 'http://0x7f.1/', 'http://2130706433/', 'http://[::1]/', 'http://[::ffff:127.0.0.1]/', 'http://[fe80::1]/', 'http://[fd00::1]/',
-      'http://localhost:8080/', 'http://app.localhost/',
+      receiver.url,
+      'http://10.1.2.3/',
+      'http://172.20.0.1/',
+      'http://192.168.0.10/',
+      'http://100.64.0.1/',
+      'http://169.254.169.254/latest/meta-data',
+      'http://0.0.0.0/',
+      'http://0x7f.1/',
+      'http://2130706433/',
+      'http://[::1]/',
+      'http://[::ffff:127.0.0.1]/',
+      'http://[fe80::1]/',
+      'http://[fd00::1]/',
+      'http://localhost:8080/',
+      'http://app.localhost/',
       // SIIT (IPv4-translated ::ffff:0:0:0/96) and Teredo (2001::/32) hide an IPv4 address behind IPv6.
-      'http://[::ffff:0:7f00:1]/', 'http://[::ffff:0:a00:1]/', 'http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/',
+      'http://[::ffff:0:7f00:1]/',
+      'http://[::ffff:0:a00:1]/',
+      'http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/',
       // Discard-only 100::/64 and the deprecated 6to4 relay anycast 192.88.99.0/24.
-      'http://[100::1]/', 'http://192.88.99.1/',
+      'http://[100::1]/',
+      'http://192.88.99.1/',
     ]) {
       expect(await refused(url)).toMatchObject({ field: 'url', code: 'private_target' })
     }
@@ -141,7 +180,9 @@ describe('webhook endpoints', () => {
     // A name is judged by what it resolves to.
     t.deps.resolveHost = async (host) => (host === 'intranet.example' ? ['203.0.113.9', '10.0.0.7'] : ['203.0.113.10'])
     expect(await refused('https://intranet.example/hook')).toMatchObject({ field: 'url', code: 'private_target' })
-    expect((await admin.send('POST', '/api/v1/admin/webhooks', { url: 'https://hooks.example/in', events: ['comment.created'] })).status).toBe(201)
+    expect(
+      (await admin.send('POST', '/api/v1/admin/webhooks', { url: 'https://hooks.example/in', events: ['comment.created'] })).status,
+    ).toBe(201)
     t.deps.config.allowPrivateTargets = true
     expect((await admin.send('POST', '/api/v1/admin/webhooks', { url: receiver.url, events: ['comment.created'] })).status).toBe(201)
   })
@@ -152,7 +193,12 @@ describe('webhook events', () => {
     const admin = await signIn(t, 'admin')
     const hook = await addWebhook(admin, { events: ['comment.created'] })
     await t.setSettings(openSettings)
-    const { comment } = await postComment(t, 'signed', { name: 'Ada', email: 'ada.reader@example.org', body: 'Hello <b>there</b>', url: 'https://ada.example' })
+    const { comment } = await postComment(t, 'signed', {
+      name: 'Ada',
+      email: 'ada.reader@example.org',
+      body: 'Hello <b>there</b>',
+      url: 'https://ada.example',
+    })
     const report = await deliver()
     expect(report.webhooks).toEqual({ delivered: 1, retried: 0, failed: 0, disabled: 0 })
     expect(receiver.received).toHaveLength(1)
@@ -168,9 +214,14 @@ describe('webhook events', () => {
       timestamp: testTime(),
       data: {
         comment: {
-          id: comment.id, parentId: null, depth: 0, status: 'approved',
+          id: comment.id,
+          parentId: null,
+          depth: 0,
+          status: 'approved',
           author: { name: 'Ada', url: 'https://ada.example/', avatar: expect.any(Number), moderator: false },
-          html: '<p>Hello <b>there</b></p>', createdAt: testTime(), editedAt: null,
+          html: '<p>Hello <b>there</b></p>',
+          createdAt: testTime(),
+          editedAt: null,
           article: { key: 'signed', url: null, title: null },
         },
       },
@@ -183,7 +234,7 @@ describe('webhook events', () => {
     expect(receiver.received).toHaveLength(1)
   })
 
-  it('includes the commenter\'s email only for endpoints configured for it, sealed until sending', async () => {
+  it("includes the commenter's email only for endpoints configured for it, sealed until sending", async () => {
     const admin = await signIn(t, 'admin')
     const plain = await addWebhook(admin, { url: `${receiver.url}/plain`, events: ['comment.created'] })
     const withEmail = await addWebhook(admin, { url: `${receiver.url}/email`, events: ['comment.created'], includeEmail: true })
@@ -215,32 +266,122 @@ describe('webhook events', () => {
     await mod.send('PATCH', `/api/v1/moderation/comments/${comment.id}`, { body: 'Edited by Mo' })
     expect((await t.postJson(`/api/v1/comments/${comment.id}/reports`, { reason: 'abuse', note: 'Rude' })).status).toBe(202)
     const authorEdit = await t.request(`/api/v1/comments/${comment.id}`, {
-      method: 'PATCH', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify({ body: 'Second draft' }),
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ body: 'Second draft' }),
     })
     expect(authorEdit.status).toBe(200)
     const reply = await mod.send('POST', `/api/v1/moderation/comments/${comment.id}/replies`, { body: 'Thanks' })
     const replyId = (await reply.json()).id
-    expect((await t.request(`/api/v1/comments/${comment.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } })).status).toBe(204)
+    expect(
+      (await t.request(`/api/v1/comments/${comment.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } })).status,
+    ).toBe(204)
     expect((await mod.send('DELETE', `/api/v1/moderation/comments/${comment.id}`)).status).toBe(204)
 
     await deliver()
     const events = receiver.received.map((request) => verified(request, hook.secret))
     const summary = events
-      .map((event) => ({ type: event.type, id: event.data.comment.id, status: event.data.comment.status, html: event.data.comment.html, from: event.data.from, to: event.data.to, by: event.data.by }))
-      .sort((a, b) => ALL_EVENTS.indexOf(a.type) - ALL_EVENTS.indexOf(b.type) || a.id - b.id || String(a.to).localeCompare(String(b.to)) || String(a.html).localeCompare(String(b.html)))
+      .map((event) => ({
+        type: event.type,
+        id: event.data.comment.id,
+        status: event.data.comment.status,
+        html: event.data.comment.html,
+        from: event.data.from,
+        to: event.data.to,
+        by: event.data.by,
+      }))
+      .sort(
+        (a, b) =>
+          ALL_EVENTS.indexOf(a.type) - ALL_EVENTS.indexOf(b.type) ||
+          a.id - b.id ||
+          String(a.to).localeCompare(String(b.to)) ||
+          String(a.html).localeCompare(String(b.html)),
+      )
     expect(summary).toEqual([
-      { type: 'comment.created', id: comment.id, status: 'pending', html: '<p>First draft</p>', from: undefined, to: undefined, by: undefined },
+      {
+        type: 'comment.created',
+        id: comment.id,
+        status: 'pending',
+        html: '<p>First draft</p>',
+        from: undefined,
+        to: undefined,
+        by: undefined,
+      },
       { type: 'comment.created', id: replyId, status: 'approved', html: '<p>Thanks</p>', from: undefined, to: undefined, by: undefined },
-      { type: 'comment.status_changed', id: comment.id, status: 'approved', html: '<p>First draft</p>', from: 'pending', to: 'approved', by: undefined },
+      {
+        type: 'comment.status_changed',
+        id: comment.id,
+        status: 'approved',
+        html: '<p>First draft</p>',
+        from: 'pending',
+        to: 'approved',
+        by: undefined,
+      },
       // The author's only approved comment does not vouch for its own rewrite: held again, then
       // approved by the moderator's reply (as WordPress approves a held parent it replies to).
-      { type: 'comment.status_changed', id: comment.id, status: 'approved', html: '<p>Second draft</p>', from: 'pending', to: 'approved', by: undefined },
-      { type: 'comment.status_changed', id: comment.id, status: 'pending', html: '<p>Second draft</p>', from: 'approved', to: 'pending', by: undefined },
-      { type: 'comment.status_changed', id: comment.id, status: 'trash', html: '<p>Second draft</p>', from: 'approved', to: 'trash', by: undefined },
-      { type: 'comment.edited', id: comment.id, status: 'approved', html: '<p>Edited by Mo</p>', from: undefined, to: undefined, by: 'moderator' },
-      { type: 'comment.edited', id: comment.id, status: 'pending', html: '<p>Second draft</p>', from: undefined, to: undefined, by: 'author' },
-      { type: 'comment.deleted', id: comment.id, status: 'trash', html: '<p>Second draft</p>', from: undefined, to: undefined, by: undefined },
-      { type: 'comment.reported', id: comment.id, status: 'approved', html: '<p>Edited by Mo</p>', from: undefined, to: undefined, by: undefined },
+      {
+        type: 'comment.status_changed',
+        id: comment.id,
+        status: 'approved',
+        html: '<p>Second draft</p>',
+        from: 'pending',
+        to: 'approved',
+        by: undefined,
+      },
+      {
+        type: 'comment.status_changed',
+        id: comment.id,
+        status: 'pending',
+        html: '<p>Second draft</p>',
+        from: 'approved',
+        to: 'pending',
+        by: undefined,
+      },
+      {
+        type: 'comment.status_changed',
+        id: comment.id,
+        status: 'trash',
+        html: '<p>Second draft</p>',
+        from: 'approved',
+        to: 'trash',
+        by: undefined,
+      },
+      {
+        type: 'comment.edited',
+        id: comment.id,
+        status: 'approved',
+        html: '<p>Edited by Mo</p>',
+        from: undefined,
+        to: undefined,
+        by: 'moderator',
+      },
+      {
+        type: 'comment.edited',
+        id: comment.id,
+        status: 'pending',
+        html: '<p>Second draft</p>',
+        from: undefined,
+        to: undefined,
+        by: 'author',
+      },
+      {
+        type: 'comment.deleted',
+        id: comment.id,
+        status: 'trash',
+        html: '<p>Second draft</p>',
+        from: undefined,
+        to: undefined,
+        by: undefined,
+      },
+      {
+        type: 'comment.reported',
+        id: comment.id,
+        status: 'approved',
+        html: '<p>Edited by Mo</p>',
+        from: undefined,
+        to: undefined,
+        by: undefined,
+      },
     ])
     const reported = events.find((event) => event.type === 'comment.reported')
     expect(reported?.data.report).toEqual({ id: expect.any(Number), reason: 'abuse', note: 'Rude' })
@@ -270,7 +411,14 @@ describe('webhook delivery', () => {
     await postComment(t, 'retry')
     expect((await deliver()).webhooks).toEqual({ delivered: 0, retried: 1, failed: 0, disabled: 0 })
     let [row] = await deliveries()
-    expect(row).toMatchObject({ attempts: 1, lastStatus: 500, lastError: 'answered 500', nextAt: new Date(t.now().getTime() + 5000), deliveredAt: null, failedAt: null })
+    expect(row).toMatchObject({
+      attempts: 1,
+      lastStatus: 500,
+      lastError: 'answered 500',
+      nextAt: new Date(t.now().getTime() + 5000),
+      deliveredAt: null,
+      failedAt: null,
+    })
     await deliver()
     expect(receiver.received).toHaveLength(1)
     for (const [index, wait] of RETRY_SCHEDULE_MS.entries()) {
@@ -320,7 +468,10 @@ describe('webhook delivery', () => {
     expect((await deliver()).webhooks).toEqual({ delivered: 0, retried: 0, failed: 0, disabled: 1 })
     expect(receiver.received).toHaveLength(2)
     const rows = await deliveries()
-    expect(rows.map((row) => [row.lastStatus, row.failedAt])).toEqual([[503, t.now()], [410, t.now()]])
+    expect(rows.map((row) => [row.lastStatus, row.failedAt])).toEqual([
+      [503, t.now()],
+      [410, t.now()],
+    ])
     expect((await (await admin.get('/api/v1/admin/webhooks')).json()).webhooks[0]).toMatchObject({ id: hook.id, disabled: true })
     t.advance(60)
     await postComment(t, 'gone', { body: 'Three' })
@@ -339,12 +490,20 @@ describe('webhook delivery', () => {
     await postComment(t, 'slow')
     await deliver()
     expect(receiver.received).toHaveLength(1)
-    expect((await deliveries())[0]).toMatchObject({ attempts: 1, lastStatus: null, lastError: 'no answer within 300 ms', deliveredAt: null })
+    expect((await deliveries())[0]).toMatchObject({
+      attempts: 1,
+      lastStatus: null,
+      lastError: 'no answer within 300 ms',
+      deliveredAt: null,
+    })
     receiver.answer(text(204, ''))
     t.advance(5)
     await deliver()
     expect(receiver.received).toHaveLength(2)
-    const [first, second] = receiver.received.map((request) => ({ id: request.headers['webhook-id'], event: verified(request, hook.secret) }))
+    const [first, second] = receiver.received.map((request) => ({
+      id: request.headers['webhook-id'],
+      event: verified(request, hook.secret),
+    }))
     expect(second).toEqual(first)
     expect((await deliveries())[0]?.deliveredAt).toEqual(t.now())
   })
@@ -358,7 +517,9 @@ describe('webhook delivery', () => {
     await deliver()
     expect(receiver.received).toEqual([])
     expect((await deliveries())[0]).toMatchObject({
-      attempts: 1, lastStatus: null, lastError: 'target refused: the host is a private, loopback or link-local address',
+      attempts: 1,
+      lastStatus: null,
+      lastError: 'target refused: the host is a private, loopback or link-local address',
       nextAt: new Date(t.now().getTime() + 5000),
     })
     // The same for a name that now resolves to a private address.
@@ -367,7 +528,10 @@ describe('webhook delivery', () => {
     t.advance(5)
     await deliver()
     expect(receiver.received).toEqual([])
-    expect((await deliveries())[0]).toMatchObject({ attempts: 2, lastError: 'target refused: the host name resolves to a private, loopback or link-local address' })
+    expect((await deliveries())[0]).toMatchObject({
+      attempts: 2,
+      lastError: 'target refused: the host name resolves to a private, loopback or link-local address',
+    })
   })
 
   it('checks the address it connects to, not only the one it checked: a name rebound to loopback is refused', async () => {
@@ -383,9 +547,15 @@ describe('webhook delivery', () => {
       await postComment(t, 'rebind')
       await deliver()
       expect(receiver.received).toEqual([])
-      expect((await deliveries())[0]).toMatchObject({ attempts: 1, lastStatus: null, lastError: 'fetch failed: the host name resolves to a private, loopback or link-local address' })
+      expect((await deliveries())[0]).toMatchObject({
+        attempts: 1,
+        lastStatus: null,
+        lastError: 'fetch failed: the host name resolves to a private, loopback or link-local address',
+      })
       // The filter service too: the comment is held with the reason, and asked again later.
-      const filter = await admin.send('PATCH', '/api/v1/admin/settings', { filterWebhook: { url: `http://rebound.example:${new URL(receiver.url).port}/check` } })
+      const filter = await admin.send('PATCH', '/api/v1/admin/settings', {
+        filterWebhook: { url: `http://rebound.example:${new URL(receiver.url).port}/check` },
+      })
       expect(filter.status).toBe(200)
       const { comment } = await postComment(t, 'rebind')
       expect(comment.status).toBe('pending')
@@ -398,8 +568,14 @@ describe('webhook delivery', () => {
 
 describe('the outbox and transactions', () => {
   const failOn = async (table: string, when: string, run: () => Promise<void>) => {
-    await t.deps.db.execute(sql.raw('create or replace function parley_test_fail() returns trigger language plpgsql as $$ begin raise exception \'provoked failure\'; end $$'))
-    await t.deps.db.execute(sql.raw(`create trigger parley_test_fail before ${when} on ${table} for each row execute function parley_test_fail()`))
+    await t.deps.db.execute(
+      sql.raw(
+        "create or replace function parley_test_fail() returns trigger language plpgsql as $$ begin raise exception 'provoked failure'; end $$",
+      ),
+    )
+    await t.deps.db.execute(
+      sql.raw(`create trigger parley_test_fail before ${when} on ${table} for each row execute function parley_test_fail()`),
+    )
     try {
       await run()
     } finally {
@@ -419,7 +595,9 @@ describe('the outbox and transactions', () => {
       expect((await mod.send('PATCH', `/api/v1/moderation/comments/${comment.id}`, { status: 'approved' })).status).toBe(500)
     })
     expect(await deliveries()).toEqual([])
-    expect((await (await mod.get(`/api/v1/moderation/comments?status=pending`)).json()).comments.map((c: { id: number }) => c.id)).toEqual([comment.id])
+    expect((await (await mod.get(`/api/v1/moderation/comments?status=pending`)).json()).comments.map((c: { id: number }) => c.id)).toEqual([
+      comment.id,
+    ])
     await deliver()
     expect(receiver.received).toEqual([])
   })
@@ -439,7 +617,12 @@ describe('the outbox and transactions', () => {
     await t.setSettings({ floodSeconds: 60 })
     await postComment(t, 'atomic', { body: 'Counted' }, '198.51.100.1')
     expect(await deliveries()).toHaveLength(1)
-    const res = await t.postJson('/api/v1/articles/atomic/comments', { name: 'Ann', email: 'ann@example.com', body: 'Too soon' }, {}, '198.51.100.1')
+    const res = await t.postJson(
+      '/api/v1/articles/atomic/comments',
+      { name: 'Ann', email: 'ann@example.com', body: 'Too soon' },
+      {},
+      '198.51.100.1',
+    )
     expect(res.status).toBe(429)
     expect(await deliveries()).toHaveLength(1)
     await deliver()

@@ -44,10 +44,13 @@ async function open(url: string, options: BrowserContextOptions = {}): Promise<P
   await context.addInitScript(() => {
     window.__violations = []
     document.addEventListener('securitypolicyviolation', (e) => window.__violations?.push(`${e.violatedDirective} ${e.blockedURI}`))
-    window.alert = window.confirm = window.prompt = () => {
-      window.__pwned = true
-      return null as never
-    }
+    window.alert =
+      window.confirm =
+      window.prompt =
+        () => {
+          window.__pwned = true
+          return null as never
+        }
   })
   const page = await context.newPage()
   page.setDefaultTimeout(10_000)
@@ -74,7 +77,9 @@ async function post(page: Page, values: Parameters<typeof fillForm>[1]) {
 
 /** The id of the element focused inside the widget's shadow root. */
 const focusedInWidget = (page: Page) =>
-  page.evaluate(() => (document.querySelector('parley-comments') ?? document.querySelector('#comments'))?.shadowRoot?.activeElement?.id ?? null)
+  page.evaluate(
+    () => (document.querySelector('parley-comments') ?? document.querySelector('#comments'))?.shadowRoot?.activeElement?.id ?? null,
+  )
 
 /** Waits until the widget's live region says `text`. */
 const announced = (page: Page, text: string) => page.locator('[role=status]', { hasText: text }).waitFor()
@@ -85,7 +90,7 @@ async function rowOf(id: number) {
 }
 
 describe('the widget on /demo', () => {
-  it('shows a reader\'s held comment in place, then published once a moderator approves it', async () => {
+  it("shows a reader's held comment in place, then published once a moderator approves it", async () => {
     await t.setSettings({ floodSeconds: 0 })
     const page = await open('/demo')
     await heading(page, 'No Comments').waitFor()
@@ -123,15 +128,17 @@ describe('the widget on /demo', () => {
     const proof = await page.evaluate((key) => localStorage.getItem(key), proofKey)
     expect(JSON.parse(proof ?? 'null')).toEqual({ commentId: 1, token: expect.any(String) })
     await t.deps.db.update(comments).set({ ip: '192.0.2.1' }).where(eq(comments.id, 1))
-    await post(page, { body: 'And the café\'s wifi?' })
+    await post(page, { body: "And the café's wifi?" })
     await page.locator('#comment-2 .comment-content', { hasText: 'wifi' }).waitFor()
     expect((await rowOf(2))?.status).toBe('approved')
     // Styled through a constructed stylesheet, with nothing refused by the page's strict CSP.
-    expect(await page.getByRole('button', { name: 'Post Comment' }).evaluate((b) => getComputedStyle(b).backgroundColor)).toBe('rgb(34, 113, 177)')
+    expect(await page.getByRole('button', { name: 'Post Comment' }).evaluate((b) => getComputedStyle(b).backgroundColor)).toBe(
+      'rgb(34, 113, 177)',
+    )
     expect(await page.evaluate(() => window.__violations)).toEqual([])
   })
 
-  it('threads a reply under its parent, with WordPress\'s reply and cancel links, by keyboard', async () => {
+  it("threads a reply under its parent, with WordPress's reply and cancel links, by keyboard", async () => {
     await t.setSettings(openSettings)
     await postComment(t, 'demo', { name: 'Idris', body: 'Bring your own fuses, we run out.' })
     const page = await open('/demo')
@@ -159,7 +166,7 @@ describe('the widget on /demo', () => {
     expect(await (await rowOf(2))?.parentId).toBe(1)
   })
 
-  it('keeps a reply at the deepest level among its ancestor\'s replies, as the thread shows it (threadDepth)', async () => {
+  it("keeps a reply at the deepest level among its ancestor's replies, as the thread shows it (threadDepth)", async () => {
     await t.setSettings({ ...openSettings, threadDepth: 2 })
     const top = await postComment(t, 'demo', { name: 'Ann', body: 'Top' })
     await postComment(t, 'demo', { name: 'Bea', body: 'Reply', parentId: top.comment.id })
@@ -173,7 +180,7 @@ describe('the widget on /demo', () => {
     await page.locator('#comment-1 > ol.children > li#comment-3.depth-2').waitFor()
   })
 
-  it('shows a 422\'s field errors next to their fields, and 409 and 429 in plain words', async () => {
+  it("shows a 422's field errors next to their fields, and 409 and 429 in plain words", async () => {
     await t.setSettings({ previouslyApproved: false, floodSeconds: 60 })
     const page = await open('/demo')
     await post(page, { body: 'Hello', name: '  ', email: 'not-an-email', url: 'javascript:alert(1)' })
@@ -181,7 +188,9 @@ describe('the widget on /demo', () => {
     await nameError.waitFor()
     expect(await nameError.textContent()).toBe('Please fill the required fields.')
     expect(await page.locator('.comment-form-email .field-error').textContent()).toBe('Please enter a valid email address.')
-    expect(await page.locator('.comment-form-url .field-error').textContent()).toBe('Please enter a valid website address starting with http:// or https://.')
+    expect(await page.locator('.comment-form-url .field-error').textContent()).toBe(
+      'Please enter a valid website address starting with http:// or https://.',
+    )
     expect(await page.locator('.comment-form-comment .field-error').count()).toBe(0)
     expect(await field(page, 'Name').getAttribute('aria-invalid')).toBe('true')
     expect(await field(page, 'Name').getAttribute('aria-describedby')).toBe('author-error')
@@ -204,7 +213,7 @@ describe('the widget on /demo', () => {
     await announced(page, 'You are posting comments too quickly. Please wait 60 seconds, then try again.')
   })
 
-  it('focuses the first field in the form\'s order that needs a value: the comment, on an empty post', async () => {
+  it("focuses the first field in the form's order that needs a value: the comment, on an empty post", async () => {
     const page = await open('/demo')
     await heading(page, 'No Comments').waitFor()
     await page.getByRole('button', { name: 'Post Comment' }).click()
@@ -254,7 +263,7 @@ describe('the widget on /demo', () => {
     expect(await page.evaluate((key) => localStorage.getItem(key), `parley:${parley.url}:own`)).toBe('{}')
   })
 
-  it('lets a reader report someone else\'s comment', async () => {
+  it("lets a reader report someone else's comment", async () => {
     await t.setSettings(openSettings)
     await postComment(t, 'demo', { name: 'Spammy', body: 'Cheap watches at example.com' })
     const page = await open('/demo')
@@ -263,7 +272,9 @@ describe('the widget on /demo', () => {
     await page.getByLabel('Anything to add? (optional)').fill('Same text on every article.')
     await page.getByRole('button', { name: 'Send report' }).click()
     await page.getByText('Thank you. The moderators will take a look.', { exact: true }).first().waitFor()
-    expect(await t.deps.db.select({ reason: reports.reason, note: reports.note }).from(reports)).toEqual([{ reason: 'spam', note: 'Same text on every article.' }])
+    expect(await t.deps.db.select({ reason: reports.reason, note: reports.note }).from(reports)).toEqual([
+      { reason: 'spam', note: 'Same text on every article.' },
+    ])
   })
 
   it('pages through threads with "Load more comments"', async () => {
@@ -279,7 +290,7 @@ describe('the widget on /demo', () => {
     expect(await focusedInWidget(page)).toBe('div-comment-21')
   })
 
-  it('loads older threads above the reader\'s own new comment, not below it', async () => {
+  it("loads older threads above the reader's own new comment, not below it", async () => {
     await t.setSettings(openSettings)
     for (let i = 1; i <= 21; i++) await postComment(t, 'demo', { body: `Comment ${i}` })
     const page = await open('/demo')
@@ -288,7 +299,9 @@ describe('the widget on /demo', () => {
     await page.locator('#comment-22').waitFor()
     await page.getByRole('button', { name: 'Load more comments' }).click()
     await page.locator('#comment-21').waitFor()
-    const order = await page.evaluate(() => Array.from(document.querySelector('parley-comments')?.shadowRoot?.querySelectorAll('.comment-list > li') ?? []).map((li) => li.id))
+    const order = await page.evaluate(() =>
+      Array.from(document.querySelector('parley-comments')?.shadowRoot?.querySelectorAll('.comment-list > li') ?? []).map((li) => li.id),
+    )
     expect(order.slice(-3)).toEqual(['comment-20', 'comment-21', 'comment-22'])
     expect(order).toHaveLength(22)
   })
@@ -305,24 +318,39 @@ describe('script in a comment', () => {
       const name = payloads[i]?.slice(0, 60) ?? 'x'
       await postComment(t, 'demo', { name, body: payloads.slice(i * 13, i * 13 + 13).join('\n\n'), email: `xss${i}@example.com` })
     }
-    await postComment(t, 'demo', { name: '<img src=x onerror="window.__pwned=true">', body: '<script>window.__pwned = true</script><img src=x onerror="window.__pwned=true">' })
+    await postComment(t, 'demo', {
+      name: '<img src=x onerror="window.__pwned=true">',
+      body: '<script>window.__pwned = true</script><img src=x onerror="window.__pwned=true">',
+    })
     const page = await open('/demo')
     await heading(page, '16 Comments').waitFor()
-    await post(page, { body: '<svg onload="window.__pwned=true"></svg><iframe src="javascript:window.__pwned=true"></iframe>', name: '<b onmouseover=alert(1)>Eve</b>' })
+    await post(page, {
+      body: '<svg onload="window.__pwned=true"></svg><iframe src="javascript:window.__pwned=true"></iframe>',
+      name: '<b onmouseover=alert(1)>Eve</b>',
+    })
     await page.locator('#comment-17 .fn', { hasText: '<b onmouseover=alert(1)>Eve</b>' }).waitFor()
     await page.locator('#comment-16 .fn', { hasText: '<img src=x onerror="window.__pwned=true">' }).waitFor()
-    const dangerous = await page.evaluate(() => document.querySelector('parley-comments')?.shadowRoot?.querySelectorAll('script, img, svg, iframe, object, embed, [onerror], [onload], [onmouseover], [style]').length)
+    const dangerous = await page.evaluate(
+      () =>
+        document
+          .querySelector('parley-comments')
+          ?.shadowRoot?.querySelectorAll('script, img, svg, iframe, object, embed, [onerror], [onload], [onmouseover], [style]').length,
+    )
     expect(dangerous).toBe(0)
     expect(await page.evaluate(() => window.__pwned)).toBeUndefined()
 
     const plain = await open('/demo/plain')
     await plain.locator('#comment-17').waitFor()
-    expect(await plain.evaluate(() => document.querySelectorAll('.comment-list :is(script, img, svg, iframe, [onerror], [onload], [style])').length)).toBe(0)
+    expect(
+      await plain.evaluate(
+        () => document.querySelectorAll('.comment-list :is(script, img, svg, iframe, [onerror], [onload], [style])').length,
+      ),
+    ).toBe(0)
     expect(await plain.evaluate(() => window.__pwned)).toBeUndefined()
   })
 })
 
-describe('the widget on another origin\'s page', () => {
+describe("the widget on another origin's page", () => {
   it('loads the thread and posts through CORS from a page with its own strict CSP', async () => {
     const host = await loopbackServer((_req, res) => {
       res.writeHead(200, {
@@ -338,8 +366,8 @@ describe('the widget on another origin\'s page', () => {
     await t.setSettings({ ...openSettings, allowedOrigins: [host.url] })
     const page = await open(`${host.url}/news/42`)
     await heading(page, 'No Comments').waitFor()
-    await post(page, { body: 'Posted from the publisher\'s page.' })
-    await page.locator('#comment-1 .comment-content', { hasText: 'Posted from the publisher\'s page.' }).waitFor()
+    await post(page, { body: "Posted from the publisher's page." })
+    await page.locator('#comment-1 .comment-content', { hasText: "Posted from the publisher's page." }).waitFor()
     await heading(page, '1 Comment').waitFor()
     // Registered by that first comment, under the page's own URL.
     const [article] = await t.deps.db.select().from(articles).where(eq(articles.key, 'town-42'))
@@ -353,7 +381,7 @@ describe('the widget on another origin\'s page', () => {
     expect(await page.evaluate(() => window.__violations)).toEqual([])
   })
 
-  it('tells the site\'s developer, in the console, that the page\'s origin is probably not allowed', async () => {
+  it("tells the site's developer, in the console, that the page's origin is probably not allowed", async () => {
     const host = await loopbackServer((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
       res.end(`<!doctype html><html lang="en"><head><title>Not allowed</title></head><body><div id="comments"></div>
@@ -422,7 +450,7 @@ describe('the <parley-comments> element in a single-page app', () => {
 })
 
 describe('dates in the widget', () => {
-  it('are written in the page\'s language (the element\'s lang, else the document\'s, else English), not the browser\'s', async () => {
+  it("are written in the page's language (the element's lang, else the document's, else English), not the browser's", async () => {
     const host = await loopbackServer((req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
       const lang = req.path === '/fr' ? ' lang="fr"' : ''
@@ -435,12 +463,26 @@ describe('dates in the widget', () => {
     await t.setSettings({ ...openSettings, allowedOrigins: [host.url] })
     await postComment(t, 'dates', { body: 'When was this?' })
     // What each language writes for the comment's time, in this browser (its time zone, its ICU data).
-    const written = (page: Page, id: string, lang: string) => page.locator(`#${id} time`).evaluate((time, lang) =>
-      [time.textContent, new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'short' }).format(new Date(time.getAttribute('datetime') ?? ''))], lang)
+    const written = (page: Page, id: string, lang: string) =>
+      page
+        .locator(`#${id} time`)
+        .evaluate(
+          (time, lang) => [
+            time.textContent,
+            new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'short' }).format(new Date(time.getAttribute('datetime') ?? '')),
+          ],
+          lang,
+        )
 
-    for (const [path, pageLang] of [['/fr', 'fr'], ['/none', 'en']] as const) {
+    for (const [path, pageLang] of [
+      ['/fr', 'fr'],
+      ['/none', 'en'],
+    ] as const) {
       const page = await open(`${host.url}${path}`, { locale: 'de-DE' })
-      for (const [id, lang] of [['page-lang', pageLang], ['own-lang', 'es']] as const) {
+      for (const [id, lang] of [
+        ['page-lang', pageLang],
+        ['own-lang', 'es'],
+      ] as const) {
         const [shown, expected] = await written(page, id, lang)
         const [, german] = await written(page, id, 'de-DE')
         expect(shown, `${path} #${id}`).toBe(expected)
@@ -451,7 +493,7 @@ describe('dates in the widget', () => {
 })
 
 describe('the plain form on /demo/plain, JavaScript off', () => {
-  it('posts, returns to the comment, shows it held, then published; errors get WordPress\'s page', async () => {
+  it("posts, returns to the comment, shows it held, then published; errors get WordPress's page", async () => {
     await t.setSettings({ floodSeconds: 0 })
     const page = await open('/demo/plain', { javaScriptEnabled: false })
     await post(page, { body: 'Posted with no script at all.', name: 'Owain', email: 'owain@example.com' })
@@ -483,7 +525,7 @@ describe('the plain form on /demo/plain, JavaScript off', () => {
 })
 
 describe('Turnstile', () => {
-  it('renders the site\'s challenge in the widget and sends its token with the comment', async () => {
+  it("renders the site's challenge in the widget and sends its token with the comment", async () => {
     let issued = 0
     const cloudflare = await loopbackServer((req, res) => {
       if (req.path.startsWith('/api.js')) {
@@ -499,7 +541,12 @@ describe('Turnstile', () => {
       res.writeHead(200, { 'Content-Type': 'application/json' })
       res.end(JSON.stringify({ success: new URLSearchParams(req.body).get('response') === 'token-1' }))
     })
-    t.deps.config.turnstile = { secret: 'ts-secret', url: `${cloudflare.url}/siteverify`, siteKey: 'site-key-1', scriptUrl: `${cloudflare.url}/api.js` }
+    t.deps.config.turnstile = {
+      secret: 'ts-secret',
+      url: `${cloudflare.url}/siteverify`,
+      siteKey: 'site-key-1',
+      scriptUrl: `${cloudflare.url}/api.js`,
+    }
     try {
       await t.setSettings(openSettings)
       const page = await open('/demo')

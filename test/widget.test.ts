@@ -7,7 +7,12 @@ import { signIn } from './support/moderators.js'
 const t = await setupTestApp()
 
 const withTurnstile = async <T>(run: () => T | Promise<T>): Promise<T> => {
-  t.deps.config.turnstile = { secret: 'ts-secret', url: 'http://127.0.0.1:9/siteverify', siteKey: '0x4AAAAsiteKey', scriptUrl: 'https://challenges.cloudflare.com/turnstile/v0/api.js' }
+  t.deps.config.turnstile = {
+    secret: 'ts-secret',
+    url: 'http://127.0.0.1:9/siteverify',
+    siteKey: '0x4AAAAsiteKey',
+    scriptUrl: 'https://challenges.cloudflare.com/turnstile/v0/api.js',
+  }
   try {
     return await run()
   } finally {
@@ -18,7 +23,12 @@ const withTurnstile = async <T>(run: () => T | Promise<T>): Promise<T> => {
 /** The CSP of a response as a map of directive → sources. */
 function csp(res: Response): Map<string, string> {
   const header = res.headers.get('content-security-policy') ?? ''
-  return new Map(header.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...sources]) => [name ?? '', sources.join(' ')]))
+  return new Map(
+    header
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...sources]) => [name ?? '', sources.join(' ')]),
+  )
 }
 
 describe('GET /widget.js', () => {
@@ -43,21 +53,23 @@ describe('GET /widget.js', () => {
     expect(gzipped).toBeLessThanOrEqual(20 * 1024)
   })
 
-  it('never builds HTML from text: the server\'s sanitized `html` is the one thing set as HTML', async () => {
+  it("never builds HTML from text: the server's sanitized `html` is the one thing set as HTML", async () => {
     const body = await (await t.request('/widget.js')).text()
     expect(body.match(/innerHTML/g)).toEqual(['innerHTML'])
     expect(body).toContain('content.innerHTML = c.html;')
-    for (const sink of ['outerHTML', 'insertAdjacentHTML', 'document.write', 'eval(', 'new Function', 'setAttribute(\'style\'', 'srcdoc']) {
+    for (const sink of ['outerHTML', 'insertAdjacentHTML', 'document.write', 'eval(', 'new Function', "setAttribute('style'", 'srcdoc']) {
       expect(body).not.toContain(sink)
     }
   })
 
-  it('carries Turnstile\'s public site key only when Turnstile is configured, and a new ETag with it', async () => {
+  it("carries Turnstile's public site key only when Turnstile is configured, and a new ETag with it", async () => {
     const plain = await t.request('/widget.js')
     expect(await plain.text()).toContain('var TURNSTILE = null;')
     const configured = await withTurnstile(() => t.request('/widget.js'))
     const text = await configured.text()
-    expect(text).toContain('var TURNSTILE = {"siteKey":"0x4AAAAsiteKey","scriptUrl":"https://challenges.cloudflare.com/turnstile/v0/api.js"};')
+    expect(text).toContain(
+      'var TURNSTILE = {"siteKey":"0x4AAAAsiteKey","scriptUrl":"https://challenges.cloudflare.com/turnstile/v0/api.js"};',
+    )
     expect(text).not.toContain('ts-secret')
     expect(configured.headers.get('etag')).not.toBe(plain.headers.get('etag'))
   })
@@ -80,18 +92,20 @@ describe('GET /demo', () => {
     expect(res.headers.get('content-security-policy')).not.toContain('unsafe')
     const html = await res.text()
     expect(html).toContain(`<script src="/widget.js" nonce="${nonce}" defer></script>`)
-    expect(html).toContain(`<parley-comments article="demo" data-url="${ORIGIN}/demo" data-title="A year of the Thursday repair café: 412 kilos kept out of the skip"></parley-comments>`)
+    expect(html).toContain(
+      `<parley-comments article="demo" data-url="${ORIGIN}/demo" data-title="A year of the Thursday repair café: 412 kilos kept out of the skip"></parley-comments>`,
+    )
     expect(html).toContain('<a href="/demo/plain">/demo/plain</a>')
   })
 
-  it('lets Turnstile\'s challenge frame in when Turnstile is configured', async () => {
+  it("lets Turnstile's challenge frame in when Turnstile is configured", async () => {
     const res = await withTurnstile(() => t.request('/demo'))
     expect(csp(res).get('frame-src')).toBe('https://challenges.cloudflare.com')
   })
 })
 
 describe('GET /demo/plain', () => {
-  it('is WordPress\'s form pointed at Parley, with no script allowed at all', async () => {
+  it("is WordPress's form pointed at Parley, with no script allowed at all", async () => {
     const res = await t.request('/demo/plain')
     expect(res.status).toBe(200)
     const policy = csp(res)
@@ -103,7 +117,9 @@ describe('GET /demo/plain', () => {
     expect(html).not.toContain('<script')
     expect(html).toContain('<form action="/comment-form" method="post" id="commentform" class="comment-form">')
     expect(html).toContain('<h3 id="reply-title" class="comment-reply-title">Leave a Reply</h3>')
-    expect(html).toContain('<span id="email-notes">Your email address will not be published.</span> <span class="required-field-message">Required fields are marked <span class="required">*</span></span>')
+    expect(html).toContain(
+      '<span id="email-notes">Your email address will not be published.</span> <span class="required-field-message">Required fields are marked <span class="required">*</span></span>',
+    )
     expect(html).toContain("<input type='hidden' name='comment_post_ID' value='demo' id='comment_post_ID' />")
     expect(html).toContain("<input type='hidden' name='comment_parent' id='comment_parent' value='0' />")
     expect(html).toContain(`<input type='hidden' name='redirect_to' value='${ORIGIN}/demo/plain' />`)
@@ -113,16 +129,28 @@ describe('GET /demo/plain', () => {
 
   it('renders the published comments server-side, escaped, with replies nested and a reply form', async () => {
     await t.setSettings(openSettings)
-    const first = await postComment(t, 'demo', { name: '<b>Mallory</b>', body: 'Fixed my <em>kettle</em> <script>alert(1)</script>', url: 'https://mallory.example/' })
+    const first = await postComment(t, 'demo', {
+      name: '<b>Mallory</b>',
+      body: 'Fixed my <em>kettle</em> <script>alert(1)</script>',
+      url: 'https://mallory.example/',
+    })
     const reply = await postComment(t, 'demo', { name: 'Ann', body: 'Glad to hear it', parentId: first.comment.id })
     const html = await (await t.request(`/demo/plain?replytocom=${first.comment.id}`)).text()
-    expect(html).toContain('<h2 class="comments-title">2 thoughts on &ldquo;A year of the Thursday repair café: 412 kilos kept out of the skip&rdquo;</h2>')
+    expect(html).toContain(
+      '<h2 class="comments-title">2 thoughts on &ldquo;A year of the Thursday repair café: 412 kilos kept out of the skip&rdquo;</h2>',
+    )
     expect(html).toContain('<a href="https://mallory.example/" class="url" rel="external nofollow ugc">&lt;b&gt;Mallory&lt;/b&gt;</a>')
     expect(html).toContain('<div class="comment-content"><p>Fixed my <em>kettle</em> &lt;script&gt;alert(1)&lt;/script&gt;</p></div>')
     expect(html).not.toContain('<script>alert(1)')
-    expect(html).toMatch(new RegExp(`<li id="comment-${first.comment.id}"[\\s\\S]*<ol class="children">\\s*<li id="comment-${reply.comment.id}" class="comment depth-2">`))
+    expect(html).toMatch(
+      new RegExp(
+        `<li id="comment-${first.comment.id}"[\\s\\S]*<ol class="children">\\s*<li id="comment-${reply.comment.id}" class="comment depth-2">`,
+      ),
+    )
     expect(html).toContain(`href="/demo/plain?replytocom=${reply.comment.id}#respond" aria-label="Reply to Ann">Reply</a>`)
-    expect(html).toContain(`Leave a Reply to <a href="#comment-${first.comment.id}">&lt;b&gt;Mallory&lt;/b&gt;</a> <small><a rel="nofollow" id="cancel-comment-reply-link" href="/demo/plain#respond">Cancel reply</a></small>`)
+    expect(html).toContain(
+      `Leave a Reply to <a href="#comment-${first.comment.id}">&lt;b&gt;Mallory&lt;/b&gt;</a> <small><a rel="nofollow" id="cancel-comment-reply-link" href="/demo/plain#respond">Cancel reply</a></small>`,
+    )
     expect(html).toContain(`<input type='hidden' name='comment_parent' id='comment_parent' value='${first.comment.id}' />`)
   })
 
@@ -148,7 +176,7 @@ describe('GET /demo/plain', () => {
     expect(html).not.toContain('comment-reply-link')
   })
 
-  it('renders Turnstile\'s challenge in the form when configured, loading only its script', async () => {
+  it("renders Turnstile's challenge in the form when configured, loading only its script", async () => {
     const res = await withTurnstile(() => t.request('/demo/plain'))
     const html = await res.text()
     expect(html).toContain('<div class="cf-turnstile" data-sitekey="0x4AAAAsiteKey"></div>')

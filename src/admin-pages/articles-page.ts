@@ -33,5 +33,11 @@ export function articlesPage(view: ArticlesView): Response {
     : html`<div class="panel empty">No articles yet: an article appears with its first comment.</div>`
   const body = html`${table}
 <nav class="pager" aria-label="Pages">${view.paged ? html`<a class="btn" href="/admin/articles">First page</a>` : ''}${view.nextCursor ? html`<a class="btn" rel="next" href="/admin/articles?cursor=${view.nextCursor}">Next page</a>` : ''}</nav>`
-  return adminPage({ title: 'Articles', session: view.session, active: 'articles', body, notice: view.notice ? { text: view.notice } : undefined })
+  return adminPage({
+    title: 'Articles',
+    session: view.session,
+    active: 'articles',
+    body,
+    notice: view.notice ? { text: view.notice } : undefined,
+  })
 }

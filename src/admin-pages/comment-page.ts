@@ -32,7 +32,7 @@ function facts(comment: ModComment): SafeHtml {
 <dt>User agent</dt><dd>${comment.userAgent ?? '—'}</dd>
 <dt>Posted</dt><dd>${when(comment.createdAt)}</dd>
 ${comment.editedAt ? html`<dt>Edited</dt><dd>${when(comment.editedAt)}</dd>` : ''}
-<dt>Article</dt><dd>${article ? html`<a href="${article}">${comment.article.title ?? comment.article.key}</a>` : comment.article.title ?? comment.article.key} <span class="meta">(${comment.article.key})</span></dd>
+<dt>Article</dt><dd>${article ? html`<a href="${article}">${comment.article.title ?? comment.article.key}</a>` : (comment.article.title ?? comment.article.key)} <span class="meta">(${comment.article.key})</span></dd>
 </dl>`
 }
 
@@ -47,9 +47,11 @@ function reports(comment: ModComment): SafeHtml {
 }
 
 function thread(view: CommentView): SafeHtml {
-  const items = view.thread.map((entry) => html`<li class="d${Math.min(entry.depth, 9)}${entry.id === view.comment.id ? ' current' : ''}">
+  const items = view.thread.map(
+    (entry) => html`<li class="d${Math.min(entry.depth, 9)}${entry.id === view.comment.id ? ' current' : ''}">
 <div class="meta">${entry.id === view.comment.id ? html`<strong>This comment</strong>` : html`<a href="${commentUrl(entry.id, view.from)}">#${entry.id}</a>`} · ${entry.authorName}${entry.byModerator ? ' (moderator)' : ''} · ${when(entry.createdAt)} ${entry.status === 'approved' ? '' : badge(entry.status)}</div>
-<div class="body">${trusted(entry.html)}</div></li>`)
+<div class="body">${trusted(entry.html)}</div></li>`,
+  )
   return html`<ol class="thread">${items}</ol>`
 }
 
@@ -61,7 +63,8 @@ function editForm(view: CommentView, self: string): SafeHtml {
 }
 
 function replyForm(view: CommentView, self: string): SafeHtml {
-  if (view.comment.status === 'spam' || view.comment.status === 'trash') return html`<p class="meta">Spam and trashed comments cannot be answered.</p>`
+  if (view.comment.status === 'spam' || view.comment.status === 'trash')
+    return html`<p class="meta">Spam and trashed comments cannot be answered.</p>`
   const error = fieldError(view.errors ?? [], 'reply')
   return html`<form method="post" action="/admin/comments/${view.comment.id}/reply">${csrfField(view.session)}<input type="hidden" name="back" value="${self}">
 <div class="field"><label for="reply-body">Reply as ${view.session.moderator.name}</label><textarea id="reply-body" name="body" rows="4"${error.attrs}>${view.typed?.reply ?? ''}</textarea>${error.message}
@@ -89,9 +92,14 @@ ${keepButton(comment.id, comment.reports.length)}${statusButtons(comment.id, com
 </div>
 </div>`
   return adminPage({
-    title: `Comment #${comment.id}`, heading: html`Comment #${comment.id} ${badge(comment.status)}`,
+    title: `Comment #${comment.id}`,
+    heading: html`Comment #${comment.id} ${badge(comment.status)}`,
     lead: html`<p class="lead"><a href="${view.from}" data-key="u">← Back to the list</a></p>`,
-    session: view.session, active: 'comments', body, notice: view.notice, status: view.status ?? 200,
+    session: view.session,
+    active: 'comments',
+    body,
+    notice: view.notice,
+    status: view.status ?? 200,
   })
 }
 
@@ -101,5 +109,11 @@ export function deleteConfirmPage(session: LayoutSession, comment: ModComment, f
 <p>This cannot be undone. Its replies stay, moved up to its parent. To keep it out of sight instead, move it to the trash.</p>
 <form class="actions" method="post" action="/admin/comments/${comment.id}/delete">${csrfField(session)}<input type="hidden" name="back" value="${from}">
 <button class="btn btn-danger" type="submit">Delete permanently</button><a class="btn" href="${commentUrl(comment.id, from)}">Cancel</a></form></div>`
-  return adminPage({ title: `Delete comment #${comment.id}`, heading: `Delete comment #${comment.id} permanently?`, session, active: 'comments', body })
+  return adminPage({
+    title: `Delete comment #${comment.id}`,
+    heading: `Delete comment #${comment.id} permanently?`,
+    session,
+    active: 'comments',
+    body,
+  })
 }

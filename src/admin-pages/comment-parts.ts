@@ -23,7 +23,10 @@ const decisions: { to: CommentStatus; key: string; label: (from: CommentStatus) 
 export function statusButtons(id: number, current: CommentStatus): SafeHtml[] {
   return decisions
     .filter((d) => d.to !== current)
-    .map((d) => html`<button class="btn${d.to === 'approved' ? ' btn-primary' : d.to === 'spam' || d.to === 'trash' ? ' btn-danger' : ''}" type="submit" formaction="/admin/comments/${id}/status" name="status" value="${d.to}" data-key="${d.key}" title="${d.label(current)} (${d.key})">${d.label(current)}</button>`)
+    .map(
+      (d) =>
+        html`<button class="btn${d.to === 'approved' ? ' btn-primary' : d.to === 'spam' || d.to === 'trash' ? ' btn-danger' : ''}" type="submit" formaction="/admin/comments/${id}/status" name="status" value="${d.to}" data-key="${d.key}" title="${d.label(current)} (${d.key})">${d.label(current)}</button>`,
+    )
 }
 
 /** For a reported comment: keep it as it is, dismissing its reports. */
@@ -34,7 +37,10 @@ export function keepButton(id: number, reports: number): SafeHtml | '' {
 
 /** The same decisions for every ticked comment at once. */
 export function bulkButtons(): SafeHtml[] {
-  return decisions.map((d) => html`<button class="btn" type="submit" formaction="/admin/comments/bulk" name="status" value="${d.to}" data-bulk-key="${d.key}">${d.label('pending')}</button>`)
+  return decisions.map(
+    (d) =>
+      html`<button class="btn" type="submit" formaction="/admin/comments/bulk" name="status" value="${d.to}" data-bulk-key="${d.key}">${d.label('pending')}</button>`,
+  )
 }
 
 /** The message of a field's error, and the attributes that tie it to its input. */
@@ -42,5 +48,8 @@ export function fieldError(errors: FieldError[], field: string): { attrs: SafeHt
   const error = errors.find((e) => e.field === field || e.field.startsWith(`${field}.`))
   if (!error) return { attrs: html``, message: '' }
   const id = `error-${field.replace(/[^A-Za-z0-9]/g, '-')}`
-  return { attrs: html` aria-invalid="true" aria-describedby="${id}"`, message: html`<p class="error-text" id="${id}">${error.message}</p>` }
+  return {
+    attrs: html` aria-invalid="true" aria-describedby="${id}"`,
+    message: html`<p class="error-text" id="${id}">${error.message}</p>`,
+  }
 }

@@ -25,7 +25,7 @@ const SHORTCUTS: [string, string][] = [
   ['h', 'hold (back to pending)'],
   ['s', 'spam'],
   ['t', 'trash'],
-  ['Enter / o', 'open the comment\'s details'],
+  ['Enter / o', "open the comment's details"],
   ['u', 'back to the list'],
   ['?', 'show or hide these shortcuts'],
 ]
@@ -78,18 +78,41 @@ ${notice}${options.body}
 <p class="hint js-only">Press <kbd>?</kbd> for keyboard shortcuts.</p>
 </main>
 ${help}`
-  return htmlPage({ title: `${options.title} · Parley`, body, stylesheets: ['/admin/admin.css'], scripts: ['/admin/admin.js'], status: options.status ?? 200 })
+  return htmlPage({
+    title: `${options.title} · Parley`,
+    body,
+    stylesheets: ['/admin/admin.css'],
+    scripts: ['/admin/admin.js'],
+    status: options.status ?? 200,
+  })
 }
 
 /** A page outside the signed-in layout (login), with the same look. */
 export function plainPage(title: string, body: SafeHtml, status = 200): Response {
-  return htmlPage({ title: `${title} · Parley`, body: html`<main class="narrow">${body}</main>`, stylesheets: ['/admin/admin.css'], status })
+  return htmlPage({
+    title: `${title} · Parley`,
+    body: html`<main class="narrow">${body}</main>`,
+    stylesheets: ['/admin/admin.css'],
+    status,
+  })
 }
 
 /** A short message: an error, a refusal. Signed-in visitors keep their navigation. */
-export function messagePage(options: { status: number; title: string; message: string; session?: LayoutSession | undefined; link?: { href: string; text: string } }): Response {
+export function messagePage(options: {
+  status: number
+  title: string
+  message: string
+  session?: LayoutSession | undefined
+  link?: { href: string; text: string }
+}): Response {
   const link = options.link ?? { href: '/admin', text: 'Back to the dashboard' }
   const body = html`<p>${options.message}</p><p><a href="${link.href}">${link.text}</a></p>`
-  if (options.session) return adminPage({ title: options.title, session: options.session, body: html`<div class="panel pad">${body}</div>`, status: options.status })
+  if (options.session)
+    return adminPage({
+      title: options.title,
+      session: options.session,
+      body: html`<div class="panel pad">${body}</div>`,
+      status: options.status,
+    })
   return plainPage(options.title, html`<h1>${options.title}</h1><div class="panel pad">${body}</div>`, options.status)
 }

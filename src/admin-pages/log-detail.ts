@@ -2,7 +2,10 @@ import { html, type SafeHtml } from '../pages/html.js'
 
 /** A field's name as words: `maxLinks` → "max links"; an id names what it points at (`parentId` → "parent"). */
 function label(key: string): string {
-  return key.replace(/Id$/, '').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase()
+  return key
+    .replace(/Id$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
 }
 
 /** A logged value as text: a change as "before → after", lists joined, nothing as "none". */

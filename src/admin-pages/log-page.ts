@@ -14,14 +14,16 @@ export interface LogView {
 
 /** Who did what to which comment or setting, newest first. */
 export function logPage(view: LogView): Response {
-  const rows = view.entries.map((entry) => html`<tr>
+  const rows = view.entries.map(
+    (entry) => html`<tr>
 <td>${when(entry.at)}</td>
 <td>${entry.moderator ? entry.moderator.name : html`<span class="meta">author or system</span>`}</td>
 <td>${entry.action}</td>
 <td>${entry.commentId ? html`<a href="${commentUrl(entry.commentId, '/admin/log')}">#${entry.commentId}</a>` : ''}</td>
 <td>${entry.from ?? ''}${entry.from || entry.to ? ' → ' : ''}${entry.to ?? ''}</td>
 <td>${entry.detail ? logDetail(entry.detail) : ''}</td>
-</tr>`)
+</tr>`,
+  )
   const table = view.entries.length
     ? html`<div class="panel"><table><thead><tr><th>When</th><th>Who</th><th>Action</th><th>Comment</th><th>From → to</th><th>Detail</th></tr></thead><tbody>${rows}</tbody></table></div>`
     : html`<div class="panel empty">Nothing has been done yet.</div>`

@@ -27,7 +27,9 @@ ${view.next ? html`<input type="hidden" name="next" value="${view.next}">` : ''}
 
 /** Why a right password did not sign in: the page is plain HTTP, where the session cookie cannot live. */
 export function needsHttps(origin: string): string {
-  return `Your email and password are right, but this browser will not keep you signed in: the dashboard is open over plain HTTP at ${origin}, `
-    + 'and its session cookie is sent over HTTPS only. Open it over HTTPS (behind a TLS proxy, with PARLEY_PUBLIC_URL set to its https:// address), '
-    + `or, on a network you trust, start Parley with PARLEY_PUBLIC_URL=${origin} to let the cookie travel over plain HTTP.`
+  return (
+    `Your email and password are right, but this browser will not keep you signed in: the dashboard is open over plain HTTP at ${origin}, ` +
+    'and its session cookie is sent over HTTPS only. Open it over HTTPS (behind a TLS proxy, with PARLEY_PUBLIC_URL set to its https:// address), ' +
+    `or, on a network you trust, start Parley with PARLEY_PUBLIC_URL=${origin} to let the cookie travel over plain HTTP.`
+  )
 }

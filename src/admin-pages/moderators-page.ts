@@ -60,5 +60,12 @@ export function moderatorsPage(view: ModeratorsView): Response {
   const body = html`<p class="meta">A new password or disabling an account signs that person out everywhere. The last active admin can be neither demoted nor disabled.</p>
 <div class="cards">${view.moderators.map((m) => card(m, view))}</div>
 ${addForm(view)}`
-  return adminPage({ title: 'Moderators', session: view.session, active: 'moderators', body, notice: view.notice, status: view.status ?? 200 })
+  return adminPage({
+    title: 'Moderators',
+    session: view.session,
+    active: 'moderators',
+    body,
+    notice: view.notice,
+    status: view.status ?? 200,
+  })
 }

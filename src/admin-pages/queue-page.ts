@@ -23,7 +23,10 @@ export interface QueueView {
 const queueNames: Record<Queue, string> = { pending: 'Pending', approved: 'Approved', reported: 'Reported', spam: 'Spam', trash: 'Trash' }
 
 function tabs(filter: QueueFilter, counts: QueueCounts): SafeHtml {
-  const items = QUEUES.map((queue) => html`<li><a href="${queueUrl({ ...filter, queue })}"${queue === filter.queue ? html` aria-current="page"` : ''}>${queueNames[queue]}<span class="count">${counts[queue]}</span></a></li>`)
+  const items = QUEUES.map(
+    (queue) =>
+      html`<li><a href="${queueUrl({ ...filter, queue })}"${queue === filter.queue ? html` aria-current="page"` : ''}>${queueNames[queue]}<span class="count">${counts[queue]}</span></a></li>`,
+  )
   return html`<ul class="tabs" aria-label="Queues">${items}</ul>`
 }
 
@@ -81,5 +84,11 @@ ${view.nextCursor ? html`<a class="btn" href="${queueUrl(filter, { cursor: view.
 <div class="toolbar">${filters(filter)}</div>
 ${view.comments.length ? list : empty}
 ${pager}`
-  return adminPage({ title: `${queueNames[filter.queue]} comments`, session: view.session, active: 'comments', body, notice: view.notice ? { text: view.notice } : undefined })
+  return adminPage({
+    title: `${queueNames[filter.queue]} comments`,
+    session: view.session,
+    active: 'comments',
+    body,
+    notice: view.notice ? { text: view.notice } : undefined,
+  })
 }

@@ -13,35 +13,68 @@ export interface SettingField {
 }
 
 export const SETTING_GROUPS: { legend: string; fields: SettingField[] }[] = [
-  { legend: 'Before a comment appears', fields: [
-    { key: 'moderation', kind: 'choice', label: 'Hold comments for moderation', choices: [
-      { value: 'rules', label: 'When the rules below say so' },
-      { value: 'all', label: 'Always: every comment must be approved by hand' },
-    ] },
-    { key: 'previouslyApproved', kind: 'boolean', label: 'Comment author must have a previously approved comment' },
-    { key: 'requireNameEmail', kind: 'boolean', label: 'Comment author must fill out name and email' },
-    { key: 'maxLinks', kind: 'integer', label: 'Hold a comment with this many links or more' },
-    { key: 'moderationKeys', kind: 'lines', label: 'Comment moderation words', help: 'Hold a comment that contains any of these in its text, name, URL, email, IP or user agent. One per line.' },
-    { key: 'disallowedKeys', kind: 'lines', label: 'Disallowed comment keys', help: 'The same, but the comment goes to spam. One per line.' },
-  ] },
-  { legend: 'Threads and articles', fields: [
-    { key: 'threadDepth', kind: 'integer', label: 'Threaded comments, levels deep', help: '2 to 10.' },
-    { key: 'closeAfterDays', kind: 'integer-or-empty', label: 'Close comments on articles older than (days)', help: 'Empty: never.' },
-    { key: 'registerArticles', kind: 'boolean', label: 'Register an unknown article with its first comment' },
-    { key: 'allowedOrigins', kind: 'lines', label: 'Sites that embed the comments', help: 'Origins such as https://news.example, one per line.' },
-  ] },
-  { legend: 'Limits and retention', fields: [
-    { key: 'editWindowSeconds', kind: 'integer', label: 'Authors may edit or withdraw a comment for (seconds)' },
-    { key: 'floodSeconds', kind: 'integer', label: 'Seconds between two comments from one person', help: '0 turns flood control off.' },
-    { key: 'ipRetentionDays', kind: 'integer', label: 'Forget IP addresses and user agents after (days)', help: '0: keep them.' },
-    { key: 'purgeAfterDays', kind: 'integer', label: 'Delete spam and trash after (days)', help: '0: keep them.' },
-  ] },
+  {
+    legend: 'Before a comment appears',
+    fields: [
+      {
+        key: 'moderation',
+        kind: 'choice',
+        label: 'Hold comments for moderation',
+        choices: [
+          { value: 'rules', label: 'When the rules below say so' },
+          { value: 'all', label: 'Always: every comment must be approved by hand' },
+        ],
+      },
+      { key: 'previouslyApproved', kind: 'boolean', label: 'Comment author must have a previously approved comment' },
+      { key: 'requireNameEmail', kind: 'boolean', label: 'Comment author must fill out name and email' },
+      { key: 'maxLinks', kind: 'integer', label: 'Hold a comment with this many links or more' },
+      {
+        key: 'moderationKeys',
+        kind: 'lines',
+        label: 'Comment moderation words',
+        help: 'Hold a comment that contains any of these in its text, name, URL, email, IP or user agent. One per line.',
+      },
+      {
+        key: 'disallowedKeys',
+        kind: 'lines',
+        label: 'Disallowed comment keys',
+        help: 'The same, but the comment goes to spam. One per line.',
+      },
+    ],
+  },
+  {
+    legend: 'Threads and articles',
+    fields: [
+      { key: 'threadDepth', kind: 'integer', label: 'Threaded comments, levels deep', help: '2 to 10.' },
+      { key: 'closeAfterDays', kind: 'integer-or-empty', label: 'Close comments on articles older than (days)', help: 'Empty: never.' },
+      { key: 'registerArticles', kind: 'boolean', label: 'Register an unknown article with its first comment' },
+      {
+        key: 'allowedOrigins',
+        kind: 'lines',
+        label: 'Sites that embed the comments',
+        help: 'Origins such as https://news.example, one per line.',
+      },
+    ],
+  },
+  {
+    legend: 'Limits and retention',
+    fields: [
+      { key: 'editWindowSeconds', kind: 'integer', label: 'Authors may edit or withdraw a comment for (seconds)' },
+      { key: 'floodSeconds', kind: 'integer', label: 'Seconds between two comments from one person', help: '0 turns flood control off.' },
+      { key: 'ipRetentionDays', kind: 'integer', label: 'Forget IP addresses and user agents after (days)', help: '0: keep them.' },
+      { key: 'purgeAfterDays', kind: 'integer', label: 'Delete spam and trash after (days)', help: '0: keep them.' },
+    ],
+  },
 ]
 
 const allFields = SETTING_GROUPS.flatMap((group) => group.fields)
 
 /** The form's typed-in fields and its boxes, by input name: what a refused form shows back. */
-export const TEXT_INPUTS = [...allFields.filter((f) => f.kind !== 'boolean').map((f) => f.key), 'filterWebhook.url', 'filterWebhook.timeoutMs']
+export const TEXT_INPUTS = [
+  ...allFields.filter((f) => f.kind !== 'boolean').map((f) => f.key),
+  'filterWebhook.url',
+  'filterWebhook.timeoutMs',
+]
 export const BOX_INPUTS = [...allFields.filter((f) => f.kind === 'boolean').map((f) => f.key), 'filterWebhook.includeEmail']
 
 /** How a setting's current value is written into its input. */
@@ -69,7 +102,11 @@ export function readSettingsForm(text: (name: string) => string | undefined): { 
     const raw = (text(field.key) ?? '').trim()
     if (field.kind === 'boolean') patch[field.key] = raw !== ''
     else if (field.kind === 'choice') patch[field.key] = raw
-    else if (field.kind === 'lines') patch[field.key] = raw.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '')
+    else if (field.kind === 'lines')
+      patch[field.key] = raw
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '')
     else if (field.kind === 'integer-or-empty' && raw === '') patch[field.key] = null
     else {
       const value = number(field.key, raw)
@@ -81,7 +118,11 @@ export function readSettingsForm(text: (name: string) => string | undefined): { 
   else {
     const timeout = (text('filterWebhook.timeoutMs') ?? '').trim()
     const timeoutMs = timeout === '' ? undefined : number('filterWebhook.timeoutMs', timeout)
-    patch.filterWebhook = { url: hookUrl, ...(timeoutMs === undefined ? {} : { timeoutMs }), includeEmail: (text('filterWebhook.includeEmail') ?? '') !== '' }
+    patch.filterWebhook = {
+      url: hookUrl,
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      includeEmail: (text('filterWebhook.includeEmail') ?? '') !== '',
+    }
   }
   return { patch, errors }
 }

@@ -30,16 +30,24 @@ function input(field: SettingField, view: SettingsView): SafeHtml {
   const help = field.help ? html`<p class="meta">${field.help}</p>` : ''
   const label = html`<label for="${id}">${field.label}</label>`
   if (field.kind === 'boolean') {
-    return row(html`<span></span>`, html`<div class="check"><input type="checkbox" id="${id}" name="${field.key}" value="on"${(view.ticked?.[field.key] ?? view.values[field.key]) ? html` checked` : ''}>${label}</div>`)
+    return row(
+      html`<span></span>`,
+      html`<div class="check"><input type="checkbox" id="${id}" name="${field.key}" value="on"${(view.ticked?.[field.key] ?? view.values[field.key]) ? html` checked` : ''}>${label}</div>`,
+    )
   }
   if (field.kind === 'choice') {
-    const options = (field.choices ?? []).map((choice) => html`<option value="${choice.value}"${choice.value === value ? html` selected` : ''}>${choice.label}</option>`)
+    const options = (field.choices ?? []).map(
+      (choice) => html`<option value="${choice.value}"${choice.value === value ? html` selected` : ''}>${choice.label}</option>`,
+    )
     return row(label, html`<select id="${id}" name="${field.key}"${error.attrs}>${options}</select>${error.message}`)
   }
   if (field.kind === 'lines') {
     return row(label, html`<textarea id="${id}" name="${field.key}" rows="3"${error.attrs}>${value}</textarea>${error.message}${help}`)
   }
-  return row(label, html`<input id="${id}" name="${field.key}" inputmode="numeric" value="${value}" size="10"${error.attrs}>${error.message}${help}`)
+  return row(
+    label,
+    html`<input id="${id}" name="${field.key}" inputmode="numeric" value="${value}" size="10"${error.attrs}>${error.message}${help}`,
+  )
 }
 
 function filterWebhook(view: SettingsView): SafeHtml {
@@ -56,7 +64,9 @@ ${row(html`<span></span>`, html`<div class="check"><input type="checkbox" id="ho
 
 /** The site's settings (API.md, Settings) as one form, with each field's error beside it. */
 export function settingsPage(view: SettingsView): Response {
-  const groups = SETTING_GROUPS.map((group) => html`<fieldset><legend>${group.legend}</legend>${group.fields.map((f) => input(f, view))}</fieldset>`)
+  const groups = SETTING_GROUPS.map(
+    (group) => html`<fieldset><legend>${group.legend}</legend>${group.fields.map((f) => input(f, view))}</fieldset>`,
+  )
   const body = html`${view.errors?.length ? html`<p class="notice error" role="alert">Nothing was saved: please correct the ${view.errors.length === 1 ? 'field' : 'fields'} marked below.</p>` : ''}
 <form class="panel pad" method="post" action="/admin/settings">${csrfField(view.session)}
 ${groups}${filterWebhook(view)}

@@ -63,10 +63,12 @@ export async function adoptDetails(db: Db, article: Article, details: ArticleDet
       title: sql`coalesce(nullif(${articles.title}, ''), ${details.title})`,
       version: sql`${articles.version} + 1`,
     })
-    .where(and(
-      eq(articles.id, article.id),
-      sql`((coalesce(${articles.url}, '') = '' and ${details.url}::text is not null) or (coalesce(${articles.title}, '') = '' and ${details.title}::text is not null))`,
-    ))
+    .where(
+      and(
+        eq(articles.id, article.id),
+        sql`((coalesce(${articles.url}, '') = '' and ${details.url}::text is not null) or (coalesce(${articles.title}, '') = '' and ${details.title}::text is not null))`,
+      ),
+    )
     .returning()
   return filled ?? article
 }

@@ -16,7 +16,13 @@ export function checkArticleUrl(raw: string, field: string, origins: ArticleUrlO
     throw validationError([{ field, code: 'invalid_url', message: 'The article URL is not a valid http or https URL.' }])
   }
   if (origins !== null && !origins.includes(new URL(url).origin)) {
-    throw validationError([{ field, code: 'origin_not_allowed', message: `The article URL is not on an allowed origin (allowedOrigins: ${origins.join(', ')}).` }])
+    throw validationError([
+      {
+        field,
+        code: 'origin_not_allowed',
+        message: `The article URL is not on an allowed origin (allowedOrigins: ${origins.join(', ')}).`,
+      },
+    ])
   }
   return url
 }

@@ -15,14 +15,23 @@ export const keyPrefixPattern = /^[A-Za-z0-9._~:@-]{1,100}$/
 export const articleKeyRule = 'must be an article key: 1-200 characters of A-Z a-z 0-9 . _ ~ : @ -'
 
 function findArticle(db: Db, key: string): Promise<Article | undefined> {
-  return db.select().from(articles).where(eq(articles.key, key)).then((rows) => rows[0])
+  return db
+    .select()
+    .from(articles)
+    .where(eq(articles.key, key))
+    .then((rows) => rows[0])
 }
 
 /**
  * Registers an article on its first comment, noting whether a browser on its origin vouched for
  * its details (article-details.ts); a concurrent registration of the same key wins harmlessly.
  */
-export async function registerArticle(db: Db, key: string, details: { url: string | null; title: string | null; verified: boolean }, now: Date): Promise<Article> {
+export async function registerArticle(
+  db: Db,
+  key: string,
+  details: { url: string | null; title: string | null; verified: boolean },
+  now: Date,
+): Promise<Article> {
   const [created] = await db
     .insert(articles)
     .values({ key, url: details.url, title: details.title, detailsVerified: details.verified, createdAt: now })
@@ -56,5 +65,9 @@ export function bumpArticle(db: Db, articleId: number, countDelta: number): Prom
 }
 
 export function findArticleById(db: Db, id: number): Promise<Article | undefined> {
-  return db.select().from(articles).where(eq(articles.id, id)).then((rows) => rows[0])
+  return db
+    .select()
+    .from(articles)
+    .where(eq(articles.id, id))
+    .then((rows) => rows[0])
 }

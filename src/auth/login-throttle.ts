@@ -23,7 +23,9 @@ async function loginWait(db: Db, throttled: ThrottleKey[], now: Date, own: numbe
   const rows = await db
     .select({ key: loginFailures.key, failures: sql<number>`count(*)::int`, last: sql<string>`max(${loginFailures.at})` })
     .from(loginFailures)
-    .where(and(inArray(loginFailures.key, keys), gt(loginFailures.at, since), own.length > 0 ? notInArray(loginFailures.id, own) : undefined))
+    .where(
+      and(inArray(loginFailures.key, keys), gt(loginFailures.at, since), own.length > 0 ? notInArray(loginFailures.id, own) : undefined),
+    )
     .groupBy(loginFailures.key)
   let wait = 0
   for (const row of rows) {
@@ -46,7 +48,10 @@ export async function claimLoginAttempt(db: Db, keys: ThrottleKey[], now: Date):
   // A key already locked costs a read, not a write.
   const locked = await loginWait(db, keys, now)
   if (locked > 0) return { attempt: [], wait: locked }
-  const rows = await db.insert(loginFailures).values(keys.map(({ key }) => ({ key, at: now }))).returning({ id: loginFailures.id })
+  const rows = await db
+    .insert(loginFailures)
+    .values(keys.map(({ key }) => ({ key, at: now })))
+    .returning({ id: loginFailures.id })
   const attempt = rows.map((row) => row.id)
   const wait = await loginWait(db, keys, now, attempt)
   if (wait > 0) {

@@ -58,7 +58,11 @@ export const LOGIN_ALLOWANCE = {
  * device) the answer is 429 with a growing Retry-After. A success answers, with the session, a
  * device proof for the browser to keep (`device`).
  */
-export async function login(ctx: LoginContext, emailInput: string, password: string): Promise<{ moderator: ModeratorRow; token: string; expiresAt: Date; device: string }> {
+export async function login(
+  ctx: LoginContext,
+  emailInput: string,
+  password: string,
+): Promise<{ moderator: ModeratorRow; token: string; expiresAt: Date; device: string }> {
   const email = emailInput.trim().toLowerCase()
   // Without an address (a trusted proxy header missing) there is no network to count: requests
   // without one must not all share a key, or ten strangers' typos would lock out everyone.
@@ -69,7 +73,10 @@ export async function login(ctx: LoginContext, emailInput: string, password: str
   const keys = [{ key: accountKey, allowed: known ? Infinity : LOGIN_ALLOWANCE.account }]
   const pairKey = network === null ? null : await ctx.secrets.rateKey(`login-pair:${network}|${email}`)
   if (network !== null && pairKey !== null) {
-    keys.push({ key: pairKey, allowed: LOGIN_ALLOWANCE.pair }, { key: await ctx.secrets.rateKey(`login-ip:${network}`), allowed: LOGIN_ALLOWANCE.network })
+    keys.push(
+      { key: pairKey, allowed: LOGIN_ALLOWANCE.pair },
+      { key: await ctx.secrets.rateKey(`login-ip:${network}`), allowed: LOGIN_ALLOWANCE.network },
+    )
   }
   const { attempt, wait } = await claimLoginAttempt(ctx.db, keys, ctx.now)
   if (wait > 0) {
@@ -82,7 +89,10 @@ export async function login(ctx: LoginContext, emailInput: string, password: str
   // A failure is already recorded: the attempt's rows stay.
   if (!usable || !matches) throw invalid()
   if (ctx.passwords.needsRehash ? ctx.passwords.needsRehash(row.passwordHash) : needsRehash(row.passwordHash)) {
-    await ctx.db.update(moderators).set({ passwordHash: await ctx.passwords.hash(password) }).where(eq(moderators.id, row.id))
+    await ctx.db
+      .update(moderators)
+      .set({ passwordHash: await ctx.passwords.hash(password) })
+      .where(eq(moderators.id, row.id))
   }
   await withdrawLoginAttempt(ctx.db, attempt)
   // The account's count is left to run out: the owner signing in where they are known must not

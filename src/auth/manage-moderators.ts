@@ -10,7 +10,13 @@ type AccountServices = { db: Db; passwords: PasswordHasher; clock: () => Date }
 export function addModerator(deps: AccountServices, actorId: number, input: NewModerator): Promise<ModeratorRow> {
   return deps.db.transaction(async (tx) => {
     const created = await createModerator(tx, deps.passwords, input, deps.clock())
-    await logAction(tx, { at: deps.clock(), moderatorId: actorId, action: 'moderator.create', to: created.role, detail: { moderatorId: created.id } })
+    await logAction(tx, {
+      at: deps.clock(),
+      moderatorId: actorId,
+      action: 'moderator.create',
+      to: created.role,
+      detail: { moderatorId: created.id },
+    })
     return created
   })
 }
@@ -25,7 +31,12 @@ export function changeModerator(deps: AccountServices, actorId: number, id: numb
       action: 'moderator.update',
       from: before.disabled ? 'disabled' : before.role,
       to: after.disabled ? 'disabled' : after.role,
-      detail: { moderatorId: after.id, ...(change.name === undefined ? {} : { name: after.name }), ...(change.email === undefined ? {} : { emailChanged: true }), ...(change.password === undefined ? {} : { passwordChanged: true }) },
+      detail: {
+        moderatorId: after.id,
+        ...(change.name === undefined ? {} : { name: after.name }),
+        ...(change.email === undefined ? {} : { emailChanged: true }),
+        ...(change.password === undefined ? {} : { passwordChanged: true }),
+      },
     })
     return after
   })

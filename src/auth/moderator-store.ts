@@ -24,7 +24,11 @@ export function toModeratorView(row: ModeratorRow): ModeratorView {
 function checkPassword(password: string, field = 'password'): FieldError | undefined {
   const length = [...password].length
   if (length < PASSWORD_MIN || length > PASSWORD_MAX) {
-    return { field, code: length < PASSWORD_MIN ? 'too_short' : 'too_long', message: `A password has ${PASSWORD_MIN} to ${PASSWORD_MAX} characters.` }
+    return {
+      field,
+      code: length < PASSWORD_MIN ? 'too_short' : 'too_long',
+      message: `A password has ${PASSWORD_MIN} to ${PASSWORD_MAX} characters.`,
+    }
   }
   return undefined
 }
@@ -48,14 +52,19 @@ export async function createModerator(db: Db, passwords: PasswordHasher, input: 
   // characters or lone surrogates have no place in a name shown on every page.
   const name = cleanText(input.name, { multiline: false }).trim()
   const errors: FieldError[] = []
-  if (!isEmail(email) && email !== 'admin@localhost') errors.push({ field: 'email', code: 'invalid_email', message: 'Please enter a valid email address.' })
+  if (!isEmail(email) && email !== 'admin@localhost')
+    errors.push({ field: 'email', code: 'invalid_email', message: 'Please enter a valid email address.' })
   const badName = checkName(name)
   if (badName) errors.push(badName)
   const weak = checkPassword(input.password)
   if (weak) errors.push(weak)
   if (errors.length > 0) throw validationError(errors)
   const passwordHash = await passwords.hash(input.password)
-  const [row] = await db.insert(moderators).values({ email, name, role: input.role, passwordHash, createdAt: now, updatedAt: now }).onConflictDoNothing().returning()
+  const [row] = await db
+    .insert(moderators)
+    .values({ email, name, role: input.role, passwordHash, createdAt: now, updatedAt: now })
+    .onConflictDoNothing()
+    .returning()
   if (!row) throw validationError([{ field: 'email', code: 'email_taken', message: 'A moderator with this email already exists.' }])
   return row
 }
@@ -77,7 +86,13 @@ export interface ModeratorChange {
  * Changes a moderator. A new password or a disabled account ends every session of theirs; the
  * last active admin can be neither demoted nor disabled, so that someone can always administer.
  */
-export async function updateModerator(db: Db, passwords: PasswordHasher, id: number, change: ModeratorChange, now: Date): Promise<{ before: ModeratorRow; after: ModeratorRow }> {
+export async function updateModerator(
+  db: Db,
+  passwords: PasswordHasher,
+  id: number,
+  change: ModeratorChange,
+  now: Date,
+): Promise<{ before: ModeratorRow; after: ModeratorRow }> {
   if (change.password !== undefined) {
     const weak = checkPassword(change.password)
     if (weak) throw validationError([weak])
@@ -96,7 +111,12 @@ export async function updateModerator(db: Db, passwords: PasswordHasher, id: num
     // Two such changes at once would each count the other admin as still active and leave none:
     // they first lock every active admin, in id order (no deadlock), so they take turns.
     if (mayRemoveAdmin) {
-      await tx.select({ id: moderators.id }).from(moderators).where(and(eq(moderators.role, 'admin'), eq(moderators.disabled, false))).orderBy(asc(moderators.id)).for('update')
+      await tx
+        .select({ id: moderators.id })
+        .from(moderators)
+        .where(and(eq(moderators.role, 'admin'), eq(moderators.disabled, false)))
+        .orderBy(asc(moderators.id))
+        .for('update')
     }
     const [before] = await tx.select().from(moderators).where(eq(moderators.id, id)).for('update')
     if (!before) throw new AppError('not_found', 'There is no such moderator.')

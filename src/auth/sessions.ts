@@ -10,12 +10,19 @@ export const defaultSessionLimits: SessionLimits = { idleSeconds: 2 * 3600, maxS
 // Refreshing last-seen on every request would make every read a write; a minute is precise enough.
 const TOUCH_EVERY_MS = 60_000
 
-export async function startSession(db: Db, moderatorId: number, now: Date, limits: SessionLimits): Promise<{ token: string; expiresAt: Date }> {
+export async function startSession(
+  db: Db,
+  moderatorId: number,
+  now: Date,
+  limits: SessionLimits,
+): Promise<{ token: string; expiresAt: Date }> {
   const token = newToken()
   const expiresAt = new Date(now.getTime() + limits.maxSeconds * 1000)
   await db.insert(sessions).values({ tokenHash: await hashToken(token), moderatorId, createdAt: now, lastSeenAt: now, expiresAt })
   // Old sessions are swept as new ones start: the table stays small without a job.
-  await db.delete(sessions).where(or(lt(sessions.expiresAt, now), lt(sessions.lastSeenAt, new Date(now.getTime() - limits.idleSeconds * 1000))))
+  await db
+    .delete(sessions)
+    .where(or(lt(sessions.expiresAt, now), lt(sessions.lastSeenAt, new Date(now.getTime() - limits.idleSeconds * 1000))))
   return { token, expiresAt }
 }
 

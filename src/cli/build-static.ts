@@ -41,5 +41,6 @@ export async function writeStaticFiles(which: { openApi: boolean }): Promise<{ f
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const widgetOnly = process.argv.includes('--widget-only')
-  for (const { file, changed } of await writeStaticFiles({ openApi: !widgetOnly })) console.log(`${changed ? 'Wrote' : 'Unchanged:'} ${file}`)
+  for (const { file, changed } of await writeStaticFiles({ openApi: !widgetOnly }))
+    console.log(`${changed ? 'Wrote' : 'Unchanged:'} ${file}`)
 }

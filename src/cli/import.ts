@@ -17,7 +17,12 @@ import { progressBar } from './progress-bar.js'
 // or the embedded one in PARLEY_DATA_DIR: stop the server first, PGlite has one user at a time).
 const USAGE = 'usage: npm run import -- FILE [--pings] [--key-prefix PREFIX] [--site SITE] [--json]'
 const { values, positionals } = parseArgs({
-  options: { pings: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, 'key-prefix': { type: 'string', default: '' }, site: { type: 'string', default: '' } },
+  options: {
+    pings: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    'key-prefix': { type: 'string', default: '' },
+    site: { type: 'string', default: '' },
+  },
   allowPositionals: true,
 })
 const file = positionals[0]
@@ -38,7 +43,10 @@ function report(summary: ImportSummary): string {
       `${d.replies} replies, longest chain ${d.longestChain}) into ${summary.articles} new and ${d.existingArticles} existing articles, from a ${summary.format} file.`,
     `Skipped ${summary.skipped}: ${d.pings} pingbacks/trackbacks, ${d.otherTypes} of other types, ${d.alreadyImported} imported before, ${d.removedBefore} deleted here before.`,
   ]
-  for (const [label, list, count] of [['Error', summary.errors, d.errorCount], ['Warning', summary.warnings, d.warningCount]] as const) {
+  for (const [label, list, count] of [
+    ['Error', summary.errors, d.errorCount],
+    ['Warning', summary.warnings, d.warningCount],
+  ] as const) {
     for (const problem of list.slice(0, 20)) lines.push(`${label}: ${problem.record} ${problem.id}: ${problem.reason}`)
     if (count > 20) lines.push(`… ${count - 20} more ${label.toLowerCase()}s (--json lists up to 1,000)`)
   }

@@ -15,9 +15,11 @@ const database = await openCliDatabase()
 try {
   const result = await moveArticle(database.db, { from, to, url: values.url }, { moderatorId: null, now: new Date(), urlOrigins: null })
   const { article } = result
-  console.log(result.merged
-    ? `Merged ${from} into ${to}: ${result.moved} comments moved; ${to} now has ${article.commentCount} published.`
-    : `Renamed ${from} to ${to} (${article.commentCount} published comments)${article.url ? `, at ${article.url}` : ''}.`)
+  console.log(
+    result.merged
+      ? `Merged ${from} into ${to}: ${result.moved} comments moved; ${to} now has ${article.commentCount} published.`
+      : `Renamed ${from} to ${to} (${article.commentCount} published comments)${article.url ? `, at ${article.url}` : ''}.`,
+  )
 } catch (error) {
   const message = error instanceof AppError ? (error.errors ?? []).map((e) => e.message).join(' ') || error.detail : String(error)
   console.error(`Not moved: ${message}`)

@@ -11,7 +11,8 @@ export function progressBar(totalBytes: number, out: NodeJS.WriteStream = proces
     const width = 24
     const filled = Math.round(fraction * width)
     const seconds = Math.max(0.001, (Date.now() - started) / 1000)
-    const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(fraction * 100)).padStart(3)}% ` +
+    const line =
+      `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(fraction * 100)).padStart(3)}% ` +
       `${mb(bytes)}/${mb(totalBytes)} MB · ${comments.toLocaleString('en-US')} comments · ${Math.round(comments / seconds).toLocaleString('en-US')}/s${note}`
     out.write(`\r${line.slice(0, (out.columns || 120) - 1).padEnd((out.columns || 120) - 1)}`)
   }

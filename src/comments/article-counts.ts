@@ -8,10 +8,16 @@ export async function articleCounts(db: Db, keys: string[]): Promise<{ counts: R
   // One index probe per key. With `key in (…)` PostgreSQL judged a scan of the whole table cheaper
   // than 100 probes once it held a few thousand articles: 5× slower at 10,000, and growing with
   // them. The LIMIT keeps the lateral subquery from being flattened back into that plan.
-  const rows = await queryRows<{ key: string; count: number; version: number }>(db, sql`
+  const rows = await queryRows<{ key: string; count: number; version: number }>(
+    db,
+    sql`
     select a.key, a.comment_count as count, a.version
-    from unnest(array[${sql.join(keys.map((key) => sql`${key}`), sql`, `)}]::text[]) as k(key)
-    cross join lateral (select key, comment_count, version from articles where articles.key = k.key limit 1) a`)
+    from unnest(array[${sql.join(
+      keys.map((key) => sql`${key}`),
+      sql`, `,
+    )}]::text[]) as k(key)
+    cross join lateral (select key, comment_count, version from articles where articles.key = k.key limit 1) a`,
+  )
   const found = new Map(rows.map((row) => [row.key, row]))
   const counts: Record<string, number> = {}
   const parts: string[] = []

@@ -18,7 +18,6 @@ import { renderBody } from './render-body.js'
 import { logAction } from '../audit/audit-log.js'
 import { recordEvent } from './event-outbox.js'
 
-
 export async function findComment(db: Db, id: number): Promise<CommentRow | undefined> {
   const [row] = await db.select().from(comments).where(eq(comments.id, id))
   return row
@@ -81,14 +80,26 @@ async function claimEdit(ctx: CommentContext, id: number): Promise<void> {
  * moderator's decision taken while the checks ran stands (a comment trashed meanwhile stays
  * trashed). The same text again changes nothing.
  */
-export async function editOwnComment(ctx: CommentContext, commentId: number | undefined, token: string | undefined, rawBody: string | undefined): Promise<CommentRow> {
+export async function editOwnComment(
+  ctx: CommentContext,
+  commentId: number | undefined,
+  token: string | undefined,
+  rawBody: string | undefined,
+): Promise<CommentRow> {
   const row = await ownComment(ctx, commentId, token)
   const id = row.id
   const body = checkBody(rawBody)
   if (body === row.body) return row
   await claimEdit(ctx, id)
   const html = renderBody(body)
-  const candidate = await candidateOf(ctx.db, ctx.secrets, row, { body, html, ip: ctx.ip, userAgent: ctx.userAgent, referrer: ctx.referrer, isEdit: true })
+  const candidate = await candidateOf(ctx.db, ctx.secrets, row, {
+    body,
+    html,
+    ip: ctx.ip,
+    userAgent: ctx.userAgent,
+    referrer: ctx.referrer,
+    isEdit: true,
+  })
   const recheck = await runFilters(filtersFor(ctx), candidate, { db: ctx.db, settings: ctx.settings, secrets: ctx.secrets, now: ctx.now })
   await ctx.db.transaction(async (tx) => {
     const locked = await lockComment(tx, id)
@@ -98,8 +109,20 @@ export async function editOwnComment(ctx: CommentContext, commentId: number | un
     const verdict = held && severity[held] > severity[recheck.verdict] ? held : recheck.verdict
     const edit = { body, html, checks: recheck.checks, editedAt: ctx.now }
     await changeStatus(tx, locked, statusForVerdict[verdict], ctx.now, edit)
-    await recordEvent(tx, { type: 'comment.edited', at: ctx.now, comment: { ...locked, ...edit, status: statusForVerdict[verdict] }, data: { by: 'author' } })
-    await logAction(tx, { at: ctx.now, moderatorId: null, action: 'author.edit', commentId: id, from: locked.status, to: statusForVerdict[verdict] })
+    await recordEvent(tx, {
+      type: 'comment.edited',
+      at: ctx.now,
+      comment: { ...locked, ...edit, status: statusForVerdict[verdict] },
+      data: { by: 'author' },
+    })
+    await logAction(tx, {
+      at: ctx.now,
+      moderatorId: null,
+      action: 'author.edit',
+      commentId: id,
+      from: locked.status,
+      to: statusForVerdict[verdict],
+    })
     if (recheck.checks.some((check) => check.retry)) await scheduleRecheck(tx, id, ctx.now, ctx.referrer)
   })
   const updated = await findComment(ctx.db, id)

@@ -19,7 +19,8 @@ export function byteLength(text: string): number {
  * - the zero-width non-joiner, always: Persian and Indic spelling need it.
  * Matched one code point at a time, so a lookbehind sees the text as it was before the cleaning.
  */
-const invisible = /(\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F}|(?<=\p{Extended_Pictographic}[\p{Emoji_Modifier}\uFE0F]*)\u200D(?=\p{Extended_Pictographic})|(?<=(?!\p{Script=Inherited})\p{Mn})\u200D(?=\p{L})|(?<=\p{Emoji})[\uFE0E\uFE0F]|(?<=\p{Ideographic})[\u{E0100}-\u{E01EF}])|(?!\u200C)\p{Default_Ignorable_Code_Point}/gu
+const invisible =
+  /(\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F}|(?<=\p{Extended_Pictographic}[\p{Emoji_Modifier}\uFE0F]*)\u200D(?=\p{Extended_Pictographic})|(?<=(?!\p{Script=Inherited})\p{Mn})\u200D(?=\p{L})|(?<=\p{Emoji})[\uFE0E\uFE0F]|(?<=\p{Ideographic})[\u{E0100}-\u{E01EF}])|(?!\u200C)\p{Default_Ignorable_Code_Point}/gu
 
 /** Line and paragraph separators end a line as a newline does: a single line turns them into spaces. */
 const lineBreaks = /[\u0000-\u001F\u007F\u2028\u2029]/g
@@ -39,7 +40,10 @@ export function cleanText(value: string, { multiline }: { multiline: boolean }):
   const wellFormed = value.toWellFormed().replace(noncharacters, '')
   return multiline
     ? wellFormed.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
-    : wellFormed.replace(lineBreaks, ' ').replace(invisible, (_match, shown: string | undefined) => shown ?? '').normalize('NFC')
+    : wellFormed
+        .replace(lineBreaks, ' ')
+        .replace(invisible, (_match, shown: string | undefined) => shown ?? '')
+        .normalize('NFC')
 }
 
 /** One line as stored: a name, an email, a URL, a title (see cleanText), trimmed. */

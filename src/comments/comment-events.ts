@@ -15,8 +15,10 @@ export interface WebhookComment extends Omit<PublicComment, 'removed'> {
   email?: string | null
 }
 
-export type WebhookCommentFields = Pick<CommentRow, 'id' | 'parentId' | 'depth' | 'authorName' | 'authorUrl' | 'avatar'
-  | 'html' | 'createdAt' | 'editedAt' | 'moderatorId' | 'status'>
+export type WebhookCommentFields = Pick<
+  CommentRow,
+  'id' | 'parentId' | 'depth' | 'authorName' | 'authorUrl' | 'avatar' | 'html' | 'createdAt' | 'editedAt' | 'moderatorId' | 'status'
+>
 
 function toWebhookComment(row: WebhookCommentFields): WebhookComment {
   const { removed: _removed, ...shown } = toPublicComment(row)

@@ -38,9 +38,17 @@ export async function changeStatus(
 ): Promise<void> {
   // Spam and trash are purged by how long they have been spam or trash, not by the comment's age.
   const statusChangedAt = comment.status === to ? {} : { statusChangedAt: at }
-  await db.update(comments).set({ ...extra, ...statusChangedAt, status: to }).where(eq(comments.id, comment.id))
+  await db
+    .update(comments)
+    .set({ ...extra, ...statusChangedAt, status: to })
+    .where(eq(comments.id, comment.id))
   if (comment.status !== to) {
-    await recordEvent(db, { type: 'comment.status_changed', at, comment: { ...comment, ...extra, status: to }, data: { from: comment.status, to } })
+    await recordEvent(db, {
+      type: 'comment.status_changed',
+      at,
+      comment: { ...comment, ...extra, status: to },
+      data: { from: comment.status, to },
+    })
   }
   if (comment.status === to && !('html' in extra)) return
   await refreshShown(db, pathIds(comment.path))
@@ -57,8 +65,17 @@ export async function lockForChange(db: Db, ids: number[]): Promise<(typeof comm
   if (ids.length === 0) return []
   const owners = await db.selectDistinct({ articleId: comments.articleId }).from(comments).where(inArray(comments.id, ids))
   if (owners.length > 0) {
-    await db.select({ id: articles.id }).from(articles)
-      .where(inArray(articles.id, owners.map((o) => o.articleId))).orderBy(asc(articles.id)).for('update')
+    await db
+      .select({ id: articles.id })
+      .from(articles)
+      .where(
+        inArray(
+          articles.id,
+          owners.map((o) => o.articleId),
+        ),
+      )
+      .orderBy(asc(articles.id))
+      .for('update')
   }
   return db.select().from(comments).where(inArray(comments.id, ids)).orderBy(asc(comments.id)).for('update')
 }

@@ -39,7 +39,12 @@ const present = (keys: (string | null)[]): string[] => keys.filter((key): key is
  *   and only this network's own marks are set (the email's stays its earlier poster's);
  * - otherwise the seconds to wait (429), as WordPress answers the network that posted.
  */
-export async function claimSubmissionFlood(db: Db, keys: SubmissionFloodKeys, now: Date, seconds: number): Promise<'post' | 'hold' | { wait: number }> {
+export async function claimSubmissionFlood(
+  db: Db,
+  keys: SubmissionFloodKeys,
+  now: Date,
+  seconds: number,
+): Promise<'post' | 'hold' | { wait: number }> {
   const all = present([keys.network, keys.email, keys.emailFromNetwork])
   if (await claimFlood(db, all, now, seconds)) return 'post'
   const recent = await recentKeys(db, all, now, seconds)
@@ -64,7 +69,10 @@ export async function releaseSubmissionFlood(db: Db, keys: SubmissionFloodKeys, 
 
 async function recentKeys(db: Db, keys: string[], now: Date, seconds: number): Promise<string[]> {
   const cutoff = new Date(now.getTime() - seconds * 1000)
-  const rows = await db.select({ key: floodMarks.key }).from(floodMarks).where(and(inArray(floodMarks.key, keys), gt(floodMarks.lastAt, cutoff)))
+  const rows = await db
+    .select({ key: floodMarks.key })
+    .from(floodMarks)
+    .where(and(inArray(floodMarks.key, keys), gt(floodMarks.lastAt, cutoff)))
   return rows.map((row) => row.key)
 }
 
@@ -85,14 +93,20 @@ export async function floodWait(db: Db, keys: string[], now: Date, seconds: numb
 export async function claimFlood(db: Db, keys: string[], now: Date, seconds: number): Promise<boolean> {
   if (seconds <= 0 || keys.length === 0) return true
   const cutoff = new Date(now.getTime() - seconds * 1000).toISOString()
-  const claimed = await queryRows<{ key: string }>(db, sql`
+  const claimed = await queryRows<{ key: string }>(
+    db,
+    sql`
     with recent as (
       select 1 from ${floodMarks} where ${inArray(floodMarks.key, keys)} and ${floodMarks.lastAt} > ${cutoff}::timestamptz limit 1
     )
     insert into ${floodMarks} (key, last_at)
-    select key, ${now.toISOString()}::timestamptz from unnest(array[${sql.join(keys.map((key) => sql`${key}`), sql`, `)}]::text[]) as key
+    select key, ${now.toISOString()}::timestamptz from unnest(array[${sql.join(
+      keys.map((key) => sql`${key}`),
+      sql`, `,
+    )}]::text[]) as key
     where not exists (select 1 from recent)
     on conflict (key) do update set last_at = excluded.last_at where ${floodMarks.lastAt} <= ${cutoff}::timestamptz
-    returning key`)
+    returning key`,
+  )
   return claimed.length === keys.length
 }

@@ -39,9 +39,18 @@ export async function insertComment(db: Db, c: NewComment): Promise<CommentRow> 
   const created = {
     type: 'comment.created' as const,
     at: c.createdAt,
-    comment: { ...c, id: 0, parentId: c.parent?.id ?? null, depth: c.parent ? c.parent.depth + 1 : 0, editedAt: null, moderatorId: c.moderatorId ?? null },
+    comment: {
+      ...c,
+      id: 0,
+      parentId: c.parent?.id ?? null,
+      depth: c.parent ? c.parent.depth + 1 : 0,
+      editedAt: null,
+      moderatorId: c.moderatorId ?? null,
+    },
   }
-  const [row] = await queryRows<{ id: number }>(db, sql`
+  const [row] = await queryRows<{ id: number }>(
+    db,
+    sql`
     with n as (select nextval(pg_get_serial_sequence('comments', 'id'))::int as id),
     ins as (
       insert into comments (id, article_id, parent_id, root_id, path, depth, status, shown, author_name, author_url,
@@ -61,7 +70,8 @@ export async function insertComment(db: Db, c: NewComment): Promise<CommentRow> 
       where id = ${c.articleId} and ${approved} and exists (select 1 from ins)
     ),
     event as (${outboxInsert(created, sql`(select id from ins)`)})
-    select id from ins`)
+    select id from ins`,
+  )
   if (!row) throw new Error('comment not stored')
   return {
     id: row.id,

@@ -25,7 +25,10 @@ export interface AuthorComment extends PublicComment {
 
 export const ANONYMOUS = 'Anonymous'
 
-type PublicFields = Pick<CommentRow, 'id' | 'parentId' | 'depth' | 'authorName' | 'authorUrl' | 'avatar' | 'html' | 'createdAt' | 'editedAt' | 'moderatorId'>
+type PublicFields = Pick<
+  CommentRow,
+  'id' | 'parentId' | 'depth' | 'authorName' | 'authorUrl' | 'avatar' | 'html' | 'createdAt' | 'editedAt' | 'moderatorId'
+>
 
 /** The depth readers see: a comment deeper than `threadDepth - 1` shows at that depth (API.md). */
 export function displayDepth(depth: number, threadDepth: number): number {
@@ -48,7 +51,10 @@ export function toPublicComment(row: PublicFields, threadDepth?: number): Public
 
 /** The author's view, with the status and how long the comment can still be edited. */
 export function toAuthorComment(row: CommentRow, settings: { editWindowSeconds: number; threadDepth: number }, now: Date): AuthorComment {
-  const shaped: AuthorComment = { ...toPublicComment(row, settings.threadDepth), status: row.status === 'approved' ? 'approved' : 'pending' }
+  const shaped: AuthorComment = {
+    ...toPublicComment(row, settings.threadDepth),
+    status: row.status === 'approved' ? 'approved' : 'pending',
+  }
   const until = new Date(row.createdAt.getTime() + settings.editWindowSeconds * 1000)
   if (until > now) shaped.editableUntil = until.toISOString()
   return shaped

@@ -39,7 +39,12 @@ export async function currentThreadEtag(db: Db, key: string, settings: LoadedSet
  * A page of approved comments, by top-level thread, in one query. `closesAt` (ms) is when the
  * page goes stale by itself, the article closing by age (Infinity: only a change does it).
  */
-export async function readThread(db: Db, request: ThreadRequest, settings: LoadedSettings, now: Date): Promise<{ page: ThreadPage; etag: string; closesAt: number }> {
+export async function readThread(
+  db: Db,
+  request: ThreadRequest,
+  settings: LoadedSettings,
+  now: Date,
+): Promise<{ page: ThreadPage; etag: string; closesAt: number }> {
   const rows = await queryRows<ThreadRow>(db, threadQuery(request.key, request.limit, request.order, request.cursor))
   const first = rows[0]
   if (!first) {

@@ -42,9 +42,16 @@ export const recheckJob: JobHandler<RecheckServices> = {
     if (!row || row.status !== 'pending') return { done: true }
     const waiting = new Set(row.checks.filter((check) => check.retry).map((check) => check.filter))
     const loaded = await deps.settings.get(deps.db)
-    const filters = filtersFor({ integrations: await integrationsFor(deps, loaded), spamFilters: deps.spamFilters }).filter((f) => waiting.has(f.name))
+    const filters = filtersFor({ integrations: await integrationsFor(deps, loaded), spamFilters: deps.spamFilters }).filter((f) =>
+      waiting.has(f.name),
+    )
     const referrer = typeof job.payload.referrer === 'string' ? job.payload.referrer : null
-    const fresh = await runFilters(filters, await candidateOf(deps.db, deps.secrets, row, { referrer }), { db: deps.db, settings: loaded.values, secrets: deps.secrets, now })
+    const fresh = await runFilters(filters, await candidateOf(deps.db, deps.secrets, row, { referrer }), {
+      db: deps.db,
+      settings: loaded.values,
+      secrets: deps.secrets,
+      now,
+    })
     const answered = new Map(fresh.checks.map((check) => [check.filter, check]))
     const stillWaiting = fresh.checks.some((check) => check.retry)
     const expired = job.expiresAt !== null && now >= job.expiresAt
@@ -60,7 +67,8 @@ export const recheckJob: JobHandler<RecheckServices> = {
       for (const check of checks) if (severity[check.verdict] > severity[verdict]) verdict = check.verdict
       const to = statusForVerdict[verdict]
       await changeStatus(tx, locked, to, now, { checks })
-      if (to !== locked.status) await logAction(tx, { at: now, moderatorId: null, action: 'recheck', commentId: row.id, from: locked.status, to })
+      if (to !== locked.status)
+        await logAction(tx, { at: now, moderatorId: null, action: 'recheck', commentId: row.id, from: locked.status, to })
     })
     if (stillWaiting && !expired) {
       const reasons = fresh.checks.filter((check) => check.retry).map((check) => `${check.filter}: ${check.reason}`)

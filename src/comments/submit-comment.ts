@@ -37,7 +37,6 @@ export interface Submitted {
   token: string
 }
 
-
 /**
  * An unknown article's details, checked before it may be registered. A URL on Parley's own origin
  * while that origin is only what the request's Host says is left out (the article registers
@@ -45,7 +44,10 @@ export interface Submitted {
  */
 function articleDetails(input: SubmissionInput, origins: Pick<CommentContext, 'articleOrigins' | 'allowedOrigins'>): ArticleDetails {
   const rawUrl = input.article?.url?.trim()
-  const title = cleanText(input.article?.title ?? '', { multiline: false }).trim().slice(0, 500) || null
+  const title =
+    cleanText(input.article?.title ?? '', { multiline: false })
+      .trim()
+      .slice(0, 500) || null
   if (!rawUrl) return { url: null, title }
   const url = normalizeUrl(rawUrl)
   if (!url || url.length > 2000) {
@@ -77,11 +79,17 @@ function detailsToAdopt(article: Article, input: SubmissionInput, ctx: CommentCo
 }
 
 /** A duplicate from another network than the original's: stored as spam, answered like any held comment. */
-const duplicateCheck: CheckResult = { filter: 'duplicate', verdict: 'spam', reason: 'the same text was posted before under this name or email, from another network' }
+const duplicateCheck: CheckResult = {
+  filter: 'duplicate',
+  verdict: 'spam',
+  reason: 'the same text was posted before under this name or email, from another network',
+}
 
 /** The same email posted within floodSeconds from another network: held, answered like any held comment (flood-control.ts). */
 const emailFloodCheck = (seconds: number): CheckResult => ({
-  filter: 'flood', verdict: 'hold', reason: `the same email posted less than ${seconds} s before, from another network`,
+  filter: 'flood',
+  verdict: 'hold',
+  reason: `the same email posted less than ${seconds} s before, from another network`,
 })
 
 /**
@@ -108,7 +116,10 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
     emailHash ? or(eq(comments.emailHash, emailHash), eq(comments.authorName, clean.name)) : eq(comments.authorName, clean.name),
   )
   const [found] = await db
-    .select({ article: articles, duplicateIps: sql<(string | null)[] | null>`(select array_agg(${comments.ip}) from ${comments} where ${sameComment})` })
+    .select({
+      article: articles,
+      duplicateIps: sql<(string | null)[] | null>`(select array_agg(${comments.ip}) from ${comments} where ${sameComment})`,
+    })
     .from(articles)
     .where(eq(articles.key, input.articleKey))
   const article: Article | undefined = found?.article
@@ -147,7 +158,17 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
     throw new AppError('duplicate_comment', messages.duplicate)
   }
   try {
-    return await storeSubmission(ctx, input, { clean, parentId, emailHash, parent, article, newArticle, adopt, flood, duplicate: (found?.duplicateIps ?? []).length > 0 })
+    return await storeSubmission(ctx, input, {
+      clean,
+      parentId,
+      emailHash,
+      parent,
+      article,
+      newArticle,
+      adopt,
+      flood,
+      duplicate: (found?.duplicateIps ?? []).length > 0,
+    })
   } catch (error) {
     // Best effort: with the database down, the marks simply run out after floodSeconds.
     await releaseSubmissionFlood(db, keys, flood, now).catch(() => undefined)
@@ -173,27 +194,34 @@ async function storeSubmission(ctx: CommentContext, input: SubmissionInput, chec
   const { clean, parentId, emailHash, parent, article, newArticle, adopt, flood, duplicate } = checked
 
   const html = renderBody(clean.body)
-  const filtered = await runFilters(filtersFor(ctx), {
-    articleKey: input.articleKey,
-    articleUrl: article?.url ?? newArticle?.url ?? null,
-    parentId,
-    name: clean.name,
-    email: clean.email,
-    url: clean.url,
-    body: clean.body,
-    html,
-    ip: ctx.ip,
-    userAgent: ctx.userAgent,
-    referrer: ctx.referrer,
-    honeypot: input.honeypot ?? '',
-    turnstileToken: input.turnstileToken ?? null,
-    createdAt: now,
-    isEdit: false,
-    ...(input.proof ? { proof: input.proof } : {}),
-  }, { db, settings, secrets, now })
+  const filtered = await runFilters(
+    filtersFor(ctx),
+    {
+      articleKey: input.articleKey,
+      articleUrl: article?.url ?? newArticle?.url ?? null,
+      parentId,
+      name: clean.name,
+      email: clean.email,
+      url: clean.url,
+      body: clean.body,
+      html,
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+      referrer: ctx.referrer,
+      honeypot: input.honeypot ?? '',
+      turnstileToken: input.turnstileToken ?? null,
+      createdAt: now,
+      isEdit: false,
+      ...(input.proof ? { proof: input.proof } : {}),
+    },
+    { db, settings, secrets, now },
+  )
   const extra = [...(flood === 'hold' ? [emailFloodCheck(settings.floodSeconds)] : []), ...(duplicate ? [duplicateCheck] : [])]
   const checks = [...filtered.checks, ...extra]
-  const verdict = extra.reduce<Verdict>((worst, check) => (severity[check.verdict] > severity[worst] ? check.verdict : worst), filtered.verdict)
+  const verdict = extra.reduce<Verdict>(
+    (worst, check) => (severity[check.verdict] > severity[worst] ? check.verdict : worst),
+    filtered.verdict,
+  )
 
   const status = statusForVerdict[verdict]
   const token = newToken()
@@ -204,14 +232,28 @@ async function storeSubmission(ctx: CommentContext, input: SubmissionInput, chec
   ])
 
   const values = {
-    parent, status, authorName: clean.name, authorUrl: clean.url, emailEncrypted, emailHash, avatar,
-    ip: ctx.ip, userAgent: ctx.userAgent, body: clean.body, html, checks, tokenHash, createdAt: now,
+    parent,
+    status,
+    authorName: clean.name,
+    authorUrl: clean.url,
+    emailEncrypted,
+    emailHash,
+    avatar,
+    ip: ctx.ip,
+    userAgent: ctx.userAgent,
+    body: clean.body,
+    html,
+    checks,
+    tokenHash,
+    createdAt: now,
   }
   const retry = checks.some((check) => check.retry)
   // A transaction even for one statement: the request's deadline gets its word just before COMMIT.
   return db.transaction(async (tx) => {
     const target = article
-      ? (adopt ? await adoptDetails(tx, article, adopt) : article)
+      ? adopt
+        ? await adoptDetails(tx, article, adopt)
+        : article
       : await registerArticle(tx, input.articleKey, newArticle ?? { url: null, title: null, verified: false }, now)
     const comment = await insertComment(tx, { ...values, articleId: target.id })
     if (retry) await scheduleRecheck(tx, comment.id, now, ctx.referrer)

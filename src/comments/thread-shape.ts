@@ -11,8 +11,15 @@ function toNode(row: ThreadRow, depth: number): ThreadComment {
   const id = row.id ?? 0
   if (!row.published) {
     return {
-      id, parentId: row.parent_id, depth, html: '', createdAt: row.created_at, editedAt: null, removed: true,
-      author: { name: '', url: null, avatar: null, moderator: false }, replies: [],
+      id,
+      parentId: row.parent_id,
+      depth,
+      html: '',
+      createdAt: row.created_at,
+      editedAt: null,
+      removed: true,
+      author: { name: '', url: null, avatar: null, moderator: false },
+      replies: [],
     }
   }
   return {

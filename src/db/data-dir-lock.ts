@@ -7,10 +7,15 @@ export type LockHolder = 'server' | 'command'
 
 /** Another live process holds the data directory: opening PGlite there too would lose one side's writes. */
 export class DataDirLocked extends Error {
-  constructor(readonly pid: number, readonly holder: LockHolder) {
-    super(holder === 'server'
-      ? `the server is running on this data directory (pid ${pid}): stop it first, or use DATABASE_URL`
-      : `another Parley command is using this data directory (pid ${pid}): wait for it to finish, or use DATABASE_URL`)
+  constructor(
+    readonly pid: number,
+    readonly holder: LockHolder,
+  ) {
+    super(
+      holder === 'server'
+        ? `the server is running on this data directory (pid ${pid}): stop it first, or use DATABASE_URL`
+        : `another Parley command is using this data directory (pid ${pid}): wait for it to finish, or use DATABASE_URL`,
+    )
   }
 }
 

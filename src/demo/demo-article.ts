@@ -8,7 +8,7 @@ export const demoArticle = {
   byline: 'By Morven Ellis · The Harbour Street Gazette',
   paragraphs: [
     'Every Thursday evening since last November, the back room of the Harbour Street library has smelled of solder and strong tea. Residents queue with toasters that no longer pop, lamps that flicker, trousers with split seams and, on one memorable night, a 1970s sewing machine carried in on a sack trolley.',
-    'The volunteers keep a ledger of everything that comes through the door. In its first twelve months the café saw 531 items, fixed 338 of them outright and sent another 64 home with a part to order and a note explaining how to fit it. Weighed on the library\'s parcel scales, the repaired goods come to 412 kilos that would otherwise have gone into the council\'s skip.',
+    "The volunteers keep a ledger of everything that comes through the door. In its first twelve months the café saw 531 items, fixed 338 of them outright and sent another 64 home with a part to order and a note explaining how to fit it. Weighed on the library's parcel scales, the repaired goods come to 412 kilos that would otherwise have gone into the council's skip.",
     '“Most things fail in a boring way,” says Idris Okafor, a retired lift engineer who runs the electrical table. “A fuse, a worn brush in a motor, a cable that has been bent in the same place for ten years. People expect the answer to be a new one. Often it is a screwdriver and twenty minutes.”',
     'Not everything can be saved. Sealed kettles, glued-shut headphones and printers whose manufacturers refuse to sell parts make up most of the failures, and the volunteers now keep a list of the worst offenders pinned by the door. The library plans to add a second evening in the spring if enough new fixers come forward, and is asking in particular for anyone who can mend bicycles.',
   ],
@@ -21,7 +21,10 @@ export function demoArticleHtml(links: SafeHtml): SafeHtml {
 <article class="post">
 <h1>${demoArticle.title}</h1>
 <p class="byline">${demoArticle.byline}</p>
-${joinHtml(demoArticle.paragraphs.map((p) => html`<p>${p}</p>`), '\n')}
+${joinHtml(
+  demoArticle.paragraphs.map((p) => html`<p>${p}</p>`),
+  '\n',
+)}
 </article>
 <p class="switch">${links}</p>`
 }

@@ -19,7 +19,12 @@ function initial(name: string): string {
 
 /** One comment in the markup of WordPress's html5 comment list (wp_list_comments). */
 function commentHtml(c: ThreadComment, options: PlainThreadOptions): SafeHtml {
-  const children = c.replies.length ? html`\n<ol class="children">\n${joinHtml(c.replies.map((r) => commentHtml(r, options)), '\n')}\n</ol>` : ''
+  const children = c.replies.length
+    ? html`\n<ol class="children">\n${joinHtml(
+        c.replies.map((r) => commentHtml(r, options)),
+        '\n',
+      )}\n</ol>`
+    : ''
   if (c.removed) {
     return html`<li id="comment-${c.id}" class="comment depth-${c.depth + 1}"><article class="comment-body"><p><em>This comment was removed.</em></p></article>${children}</li>`
   }
@@ -28,9 +33,10 @@ function commentHtml(c: ThreadComment, options: PlainThreadOptions): SafeHtml {
   const url = safeHref(c.author.url)
   const author = url ? html`<a href="${url}" class="url" rel="external nofollow ugc">${name}</a>` : name
   const held = c.id === options.heldId
-  const reply = options.open && !held
-    ? html`<div class="reply"><a rel="nofollow" class="comment-reply-link" href="${options.pagePath}?replytocom=${c.id}#respond" aria-label="Reply to ${name}">Reply</a></div>`
-    : ''
+  const reply =
+    options.open && !held
+      ? html`<div class="reply"><a rel="nofollow" class="comment-reply-link" href="${options.pagePath}?replytocom=${c.id}#respond" aria-label="Reply to ${name}">Reply</a></div>`
+      : ''
   return html`<li id="comment-${c.id}" class="comment depth-${c.depth + 1}">
 <article id="div-comment-${c.id}" class="comment-body">
 <footer class="comment-meta"><span class="avatar av${avatarIndex(c.author.avatar)}" aria-hidden="true">${initial(c.author.name)}</span>
@@ -59,7 +65,12 @@ function pathTo(nodes: ThreadComment[], id: number): ThreadComment[] | undefined
  */
 export function withHeld(comments: ThreadComment[], held: PublicComment): ThreadComment[] {
   const node: ThreadComment = { ...held, replies: [] }
-  const holder = held.parentId === null ? undefined : pathTo(comments, held.parentId)?.filter((n) => n.depth < held.depth).pop()
+  const holder =
+    held.parentId === null
+      ? undefined
+      : pathTo(comments, held.parentId)
+          ?.filter((n) => n.depth < held.depth)
+          .pop()
   if (holder) holder.replies.push(node)
   else comments.push(node)
   return comments
@@ -73,5 +84,8 @@ export function findShown(comments: ThreadComment[], id: number): ThreadComment 
 /** The comment list, server-rendered: every name and URL escaped, each body the stored sanitized HTML. */
 export function plainThreadHtml(comments: ThreadComment[], options: PlainThreadOptions): SafeHtml {
   if (comments.length === 0) return html``
-  return html`<ol class="comment-list">\n${joinHtml(comments.map((c) => commentHtml(c, options)), '\n')}\n</ol>`
+  return html`<ol class="comment-list">\n${joinHtml(
+    comments.map((c) => commentHtml(c, options)),
+    '\n',
+  )}\n</ol>`
 }

@@ -21,9 +21,7 @@ export function plainFormHtml(options: PlainFormOptions): SafeHtml {
   const title = reply
     ? html`Leave a Reply to <a href="#comment-${reply.id}">${reply.name}</a> <small><a rel="nofollow" id="cancel-comment-reply-link" href="${options.pagePath}#respond">Cancel reply</a></small>`
     : 'Leave a Reply'
-  const turnstile = options.turnstileSiteKey
-    ? html`<div class="cf-turnstile" data-sitekey="${options.turnstileSiteKey}"></div>\n`
-    : ''
+  const turnstile = options.turnstileSiteKey ? html`<div class="cf-turnstile" data-sitekey="${options.turnstileSiteKey}"></div>\n` : ''
   return html`<div id="respond" class="comment-respond">
 <h3 id="reply-title" class="comment-reply-title">${title}</h3><form action="/comment-form" method="post" id="commentform" class="comment-form"><p class="comment-notes"><span id="email-notes">Your email address will not be published.</span> <span class="required-field-message">Required fields are marked <span class="required">*</span></span></p><p class="comment-form-comment"><label for="comment">Comment <span class="required">*</span></label> <textarea id="comment" name="comment" cols="45" rows="8" maxlength="65525" required></textarea></p><p class="comment-form-author"><label for="author">Name <span class="required">*</span></label> <input id="author" name="author" type="text" value="" size="30" maxlength="245" autocomplete="name" required /></p>
 <p class="comment-form-email"><label for="email">Email <span class="required">*</span></label> <input id="email" name="email" type="email" value="" size="30" maxlength="100" aria-describedby="email-notes" autocomplete="email" required /></p>

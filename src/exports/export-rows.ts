@@ -13,7 +13,12 @@ const commentColumns = {
   moderatorName: moderators.name,
 }
 
-type CommentJoin = { comment: typeof comments.$inferSelect; articleKey: string; moderatorEmail: string | null; moderatorName: string | null }
+type CommentJoin = {
+  comment: typeof comments.$inferSelect
+  articleKey: string
+  moderatorEmail: string | null
+  moderatorName: string | null
+}
 
 /** A comment as exports carry it: everything, the email decrypted (exports are for admins). `siteId`: this Parley's instance id. */
 async function toExportedComment(secrets: Secrets, siteId: string, row: CommentJoin): Promise<ExportedComment & { articleId: number }> {
@@ -62,13 +67,22 @@ export async function* articlePages(db: Db, size: number): AsyncGenerator<Articl
 }
 
 /** Every comment in id order, a page at a time, emails decrypted. */
-export async function* commentPages(db: Db, secrets: Secrets, siteId: string, size: number): AsyncGenerator<(ExportedComment & { articleId: number })[]> {
+export async function* commentPages(
+  db: Db,
+  secrets: Secrets,
+  siteId: string,
+  size: number,
+): AsyncGenerator<(ExportedComment & { articleId: number })[]> {
   let after = 0
   for (;;) {
-    const rows = await db.select(commentColumns).from(comments)
+    const rows = await db
+      .select(commentColumns)
+      .from(comments)
       .innerJoin(articles, eq(articles.id, comments.articleId))
       .leftJoin(moderators, eq(moderators.id, comments.moderatorId))
-      .where(gt(comments.id, after)).orderBy(asc(comments.id)).limit(size)
+      .where(gt(comments.id, after))
+      .orderBy(asc(comments.id))
+      .limit(size)
     if (rows.length > 0) yield await Promise.all(rows.map((row) => toExportedComment(secrets, siteId, row)))
     const last = rows[rows.length - 1]
     if (!last || rows.length < size) return
@@ -77,17 +91,28 @@ export async function* commentPages(db: Db, secrets: Secrets, siteId: string, si
 }
 
 /** The comments of some articles, ordered by article then id, a page at a time. */
-export async function* commentsOfArticles(db: Db, secrets: Secrets, siteId: string, articleIds: number[], size: number): AsyncGenerator<(ExportedComment & { articleId: number })[]> {
+export async function* commentsOfArticles(
+  db: Db,
+  secrets: Secrets,
+  siteId: string,
+  articleIds: number[],
+  size: number,
+): AsyncGenerator<(ExportedComment & { articleId: number })[]> {
   let after = { articleId: 0, id: 0 }
   for (;;) {
-    const rows = await db.select(commentColumns).from(comments)
+    const rows = await db
+      .select(commentColumns)
+      .from(comments)
       .innerJoin(articles, eq(articles.id, comments.articleId))
       .leftJoin(moderators, eq(moderators.id, comments.moderatorId))
-      .where(and(
-        inArray(comments.articleId, articleIds),
-        or(gt(comments.articleId, after.articleId), and(eq(comments.articleId, after.articleId), gt(comments.id, after.id))),
-      ))
-      .orderBy(asc(comments.articleId), asc(comments.id)).limit(size)
+      .where(
+        and(
+          inArray(comments.articleId, articleIds),
+          or(gt(comments.articleId, after.articleId), and(eq(comments.articleId, after.articleId), gt(comments.id, after.id))),
+        ),
+      )
+      .orderBy(asc(comments.articleId), asc(comments.id))
+      .limit(size)
     if (rows.length > 0) yield await Promise.all(rows.map((row) => toExportedComment(secrets, siteId, row)))
     const last = rows[rows.length - 1]
     if (!last || rows.length < size) return

@@ -16,13 +16,15 @@ export async function* jsonExport(db: Db, secrets: Secrets, now: Date): AsyncGen
   yield `{"parley":${JSON.stringify(header)},\n"articles":[`
   let first = true
   for await (const page of articlePages(db, PAGE)) {
-    yield page.map((article) => `${first ? (first = false, '\n') : ',\n'}${JSON.stringify(toExportedArticle(article))}`).join('')
+    yield page.map((article) => `${first ? ((first = false), '\n') : ',\n'}${JSON.stringify(toExportedArticle(article))}`).join('')
   }
   yield '\n],\n"comments":['
   first = true
   const siteId = await instanceId(db)
   for await (const page of commentPages(db, secrets, siteId, PAGE)) {
-    yield page.map(({ articleId: _articleId, ...comment }) => `${first ? (first = false, '\n') : ',\n'}${JSON.stringify(comment)}`).join('')
+    yield page
+      .map(({ articleId: _articleId, ...comment }) => `${first ? ((first = false), '\n') : ',\n'}${JSON.stringify(comment)}`)
+      .join('')
   }
   yield '\n]}\n'
 }

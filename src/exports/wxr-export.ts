@@ -100,7 +100,13 @@ export async function* wxrExport(db: Db, secrets: Secrets, siteUrl: string, now:
   yield channelStart(siteUrl, now)
   const siteId = await instanceId(db)
   for await (const page of articlePages(db, ARTICLES_PER_PAGE)) {
-    const pages = commentsOfArticles(db, secrets, siteId, page.map((a) => a.id), COMMENTS_PER_PAGE)
+    const pages = commentsOfArticles(
+      db,
+      secrets,
+      siteId,
+      page.map((a) => a.id),
+      COMMENTS_PER_PAGE,
+    )
     let buffered: (ExportedComment & { articleId: number })[] = []
     let exhausted = false
     for (const article of page) {

@@ -10,7 +10,8 @@ const codings: Record<string, Format> = { gzip: 'gzip', 'x-gzip': 'gzip', deflat
 /** What an unsupported coding's 415 advertises (RFC 9110 §12.5.3: Accept-Encoding in a response). */
 export const ACCEPTED_CODINGS = 'gzip, deflate'
 
-const tooLarge = (max: number) => new AppError('payload_too_large', `The request body is larger than ${Math.round(max / 1024)} KiB once decompressed.`)
+const tooLarge = (max: number) =>
+  new AppError('payload_too_large', `The request body is larger than ${Math.round(max / 1024)} KiB once decompressed.`)
 
 /**
  * `body` decompressed, refused with 413 as soon as either the compressed bytes or the decompressed
@@ -21,13 +22,15 @@ const tooLarge = (max: number) => new AppError('payload_too_large', `The request
 function decoded(body: ReadableStream<Uint8Array>, format: Format, max: number): ReadableStream<Uint8Array> {
   let compressed = 0
   let size = 0
-  const counted = body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      compressed += chunk.byteLength
-      if (compressed > max) controller.error(tooLarge(max))
-      else controller.enqueue(chunk)
-    },
-  }))
+  const counted = body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        compressed += chunk.byteLength
+        if (compressed > max) controller.error(tooLarge(max))
+        else controller.enqueue(chunk)
+      },
+    }),
+  )
   // Node's and the Workers' type libraries give DecompressionStream different input types (BufferSource
   // is not one Node's knows); both take the bytes a request body is made of.
   const decompress = new DecompressionStream(format) as unknown as TransformStream<Uint8Array, Uint8Array>
@@ -67,7 +70,10 @@ export function decodeBody(maxBytes: (c: Context<AppEnv>) => number): Middleware
     if (!coding || coding === 'identity' || !body) return next()
     const format = codings[coding]
     if (!format) {
-      throw new AppError('unsupported_encoding', `Content-Encoding "${header?.slice(0, 40)}" is not supported: send the body as it is, or with gzip or deflate.`)
+      throw new AppError(
+        'unsupported_encoding',
+        `Content-Encoding "${header?.slice(0, 40)}" is not supported: send the body as it is, or with gzip or deflate.`,
+      )
     }
     const max = maxBytes(c)
     const headers = new Headers(c.req.raw.headers)

@@ -14,7 +14,8 @@ export const DEFAULT_IMPORT_IDLE_MS = 30_000
 
 const importTypes = /^(application|text)\/(xml|rss\+xml|json)\s*(;|$)/i
 
-const tooLarge = (max: number) => new AppError('payload_too_large', `The file is larger than ${Math.round(max / 2 ** 20)} MiB (PARLEY_IMPORT_MAX_MB).`)
+const tooLarge = (max: number) =>
+  new AppError('payload_too_large', `The file is larger than ${Math.round(max / 2 ** 20)} MiB (PARLEY_IMPORT_MAX_MB).`)
 
 /** The import's content type (XML, or Parley's JSON) and declared length, checked before a byte is read. */
 export const importBody: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -39,7 +40,10 @@ export async function* limitedBody(source: AsyncIterable<Uint8Array>, max: numbe
 
 function stalled(idleMs: number): AppError {
   const seconds = Math.round(idleMs / 1000)
-  return new AppError('request_timeout', `Nothing of the file arrived for ${seconds} second${seconds === 1 ? '' : 's'} (PARLEY_IMPORT_IDLE_SECONDS): send it again.`)
+  return new AppError(
+    'request_timeout',
+    `Nothing of the file arrived for ${seconds} second${seconds === 1 ? '' : 's'} (PARLEY_IMPORT_IDLE_SECONDS): send it again.`,
+  )
 }
 
 /**

@@ -32,7 +32,7 @@ export function requireRole(role: ModeratorRole): MiddlewareHandler<AppEnv> {
     const moderator = session ? await resolveSession(deps.db, session.token, deps.clock(), deps.config.sessions) : undefined
     if (!session || !moderator) throw new AppError('unauthenticated', 'Please sign in.')
     if (session.viaCookie && changesState(c.req.method) && !fromOwnOrigin(c)) {
-      throw new AppError('forbidden', 'This change must come from Parley\'s own pages.')
+      throw new AppError('forbidden', "This change must come from Parley's own pages.")
     }
     if (role === 'admin' && moderator.role !== 'admin') throw new AppError('forbidden', 'This needs an admin.')
     c.set('moderator', moderator)

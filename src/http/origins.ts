@@ -42,7 +42,9 @@ export const isLoopback = (origin: string): boolean => loopbackHosts.has(new URL
 export function articleOrigins(c: Context<AppEnv>, settings: Settings): string[] {
   const own = ownOrigin(c)
   const { publicUrl, listenPort } = c.env.deps.config
-  return publicUrl !== null || isListeningLoopback(new URL(own), listenPort) ? [...settings.allowedOrigins, own] : [...settings.allowedOrigins]
+  return publicUrl !== null || isListeningLoopback(new URL(own), listenPort)
+    ? [...settings.allowedOrigins, own]
+    : [...settings.allowedOrigins]
 }
 
 function isListeningLoopback(origin: URL, listenPort: number | undefined): boolean {

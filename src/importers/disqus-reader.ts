@@ -10,7 +10,19 @@ const INTERNALS = 'http://disqus.com/disqus-internals'
 export const isDisqus = (root: XmlRoot) => root.local === 'disqus' && (root.uri === DISQUS || root.uri === '')
 
 const threadFields = ['@dsq:id', 'id', 'forum', 'link', 'title', 'createdAt', 'isClosed']
-const postFields = ['@dsq:id', 'message', 'createdAt', 'isDeleted', 'isSpam', 'author/name', 'author/email', 'author/username', 'ipAddress', 'thread/@dsq:id', 'parent/@dsq:id']
+const postFields = [
+  '@dsq:id',
+  'message',
+  'createdAt',
+  'isDeleted',
+  'isSpam',
+  'author/name',
+  'author/email',
+  'author/username',
+  'ipAddress',
+  'thread/@dsq:id',
+  'parent/@dsq:id',
+]
 
 /**
  * Disqus writes a message as HTML paragraphs; Parley keeps a body as the reader typed it, so
@@ -47,7 +59,11 @@ export function disqusReader(sink: RecordSink): XmlReader {
       sink.warning({ record: 'thread', id: ref, reason: `it has no identifier: imported under key ${ref}` })
       key = ref
     } else if (!articleKeyPattern.test(identifier)) {
-      sink.warning({ record: 'thread', id: ref, reason: `its identifier "${identifier.slice(0, 200)}" is not a valid article key: imported under key ${ref}` })
+      sink.warning({
+        record: 'thread',
+        id: ref,
+        reason: `its identifier "${identifier.slice(0, 200)}" is not a valid article key: imported under key ${ref}`,
+      })
       key = ref
     }
     sink.article({

@@ -65,7 +65,9 @@ export async function* gunzipIfCompressed(source: AsyncIterable<Uint8Array>): As
         result = await reader.read()
       } catch (error) {
         if (sourceError) throw sourceError.error
-        throw new ImportRefused(`the file is gzip-compressed, but its compressed data is damaged (${error instanceof Error ? error.message : String(error)})`)
+        throw new ImportRefused(
+          `the file is gzip-compressed, but its compressed data is damaged (${error instanceof Error ? error.message : String(error)})`,
+        )
       }
       if (result.done) {
         finished = true

@@ -52,7 +52,12 @@ const IMPORT_LOCK = 0x50524c49
  * @example
  * const summary = await importComments(db, secrets, createReadStream('export.xml'), { moderatorId: null, now: new Date() })
  */
-export async function importComments(db: Db, secrets: Secrets, source: AsyncIterable<Uint8Array>, options: ImportOptions): Promise<ImportSummary> {
+export async function importComments(
+  db: Db,
+  secrets: Secrets,
+  source: AsyncIterable<Uint8Array>,
+  options: ImportOptions,
+): Promise<ImportSummary> {
   return db.transaction(async (tx) => {
     // A 100 MB file takes longer than any request's statement budget; this transaction only.
     await tx.execute(sql`set local statement_timeout = 0`)
@@ -66,7 +71,9 @@ export async function importComments(db: Db, secrets: Secrets, source: AsyncIter
     const staging = new ImportStaging(tx, secrets, { now: options.now, keyPrefix, site: sourceSite(options.site ?? '') })
     let bytes = 0
     const chunks = decodeChunks(source, (n) => (bytes += n))
-    const format = await readExport(chunks, staging, { includePings: options.includePings ?? false }, () => options.onProgress?.({ bytes, comments: staging.staged }))
+    const format = await readExport(chunks, staging, { includePings: options.includePings ?? false }, () =>
+      options.onProgress?.({ bytes, comments: staging.staged }),
+    )
     await staging.flush()
     options.onProgress?.({ bytes, comments: staging.staged })
     await analyzeStagingTables(tx)

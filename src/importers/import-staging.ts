@@ -76,7 +76,8 @@ export class ImportStaging implements RecordSink {
   article(record: ArticleRecord): void {
     const id = record.label ?? record.ref
     const url = record.url ? normalizeUrl(cleanLine(record.url)) : null
-    if (url === undefined || (url && url.length > 2000)) this.warning({ record: 'article', id, reason: 'its URL is not an http(s) URL: dropped' })
+    if (url === undefined || (url && url.length > 2000))
+      this.warning({ record: 'article', id, reason: 'its URL is not an http(s) URL: dropped' })
     const fullTitle = record.title === null ? null : cleanLine(record.title) || null
     const title = fullTitle?.slice(0, 500) ?? null
     if (title !== fullTitle) this.warning({ record: 'article', id, reason: 'its title is longer than 500 characters: cut to them' })
@@ -90,7 +91,11 @@ export class ImportStaging implements RecordSink {
     if (!prefix || record.key === null) return { key: record.key, problem: record.problem }
     if (articleKeyPattern.test(prefix + record.key)) return { key: prefix + record.key }
     if (articleKeyPattern.test(prefix + id)) {
-      this.warning({ record: 'article', id, reason: `its key with the prefix is longer than 200 characters: imported under key ${prefix + id}` })
+      this.warning({
+        record: 'article',
+        id,
+        reason: `its key with the prefix is longer than 200 characters: imported under key ${prefix + id}`,
+      })
       return { key: prefix + id }
     }
     return { key: null, problem: `its key with the prefix "${prefix}" is not a valid article key` }
@@ -99,9 +104,16 @@ export class ImportStaging implements RecordSink {
   comment(record: CommentRecord): void {
     // What names the comment for good, and its article: PostgreSQL holds no NUL, and a control
     // character in an identity is a damaged file, not something to guess a repair for.
-    const identity = { source: record.source, sourceSite: record.sourceSite, sourceId: record.sourceId, article: record.articleRef, parent: record.parentRef }
+    const identity = {
+      source: record.source,
+      sourceSite: record.sourceSite,
+      sourceId: record.sourceId,
+      article: record.articleRef,
+      parent: record.parentRef,
+    }
     const damaged = Object.entries(identity).find(([, value]) => value !== null && controlCharacter.test(value))
-    if (damaged) return this.error({ record: this.noun, id: record.ref, reason: `its ${damaged[0]} holds a control character: not imported` })
+    if (damaged)
+      return this.error({ record: this.noun, id: record.ref, reason: `its ${damaged[0]} holds a control character: not imported` })
     this.comments.push(record)
     this.pendingChars += record.body.length
   }
@@ -122,7 +134,12 @@ export class ImportStaging implements RecordSink {
   async flushIfFull(): Promise<void> {
     this.chunks++
     const waiting = this.comments.length + this.articles.length
-    if (this.comments.length >= BATCH || this.articles.length >= BATCH || this.pendingChars >= BATCH_CHARS || (waiting > 0 && this.chunks >= CHUNKS_PER_FLUSH)) {
+    if (
+      this.comments.length >= BATCH ||
+      this.articles.length >= BATCH ||
+      this.pendingChars >= BATCH_CHARS ||
+      (waiting > 0 && this.chunks >= CHUNKS_PER_FLUSH)
+    ) {
       await this.stage()
     }
   }
@@ -148,7 +165,8 @@ export class ImportStaging implements RecordSink {
     while (this.comments.length > 0) {
       let count = 0
       let chars = 0
-      while (count < this.comments.length && count < BATCH && (count === 0 || chars < BATCH_CHARS)) chars += this.comments[count++]?.body.length ?? 0
+      while (count < this.comments.length && count < BATCH && (count === 0 || chars < BATCH_CHARS))
+        chars += this.comments[count++]?.body.length ?? 0
       const batch = this.comments.splice(0, count)
       this.pendingChars -= chars
       const rows = await Promise.all(batch.map((record) => stageComment(++this.seq, record, context)))

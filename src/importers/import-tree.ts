@@ -83,8 +83,11 @@ function grow(anchors: SQL, excluded: SQL): SQL {
  * comment, as WordPress imports such comments, and the rest of its loop hangs below it.
  */
 async function breakLoops(db: Db): Promise<number[]> {
-  const rows = await queryRows<{ seq: number; parent_seq: number }>(db, sql`
-    select l.seq, l.parent_seq from import_links l where not exists (select 1 from import_tree t where t.seq = l.seq)`)
+  const rows = await queryRows<{ seq: number; parent_seq: number }>(
+    db,
+    sql`
+    select l.seq, l.parent_seq from import_links l where not exists (select 1 from import_tree t where t.seq = l.seq)`,
+  )
   const parentOf = new Map(rows.map((row) => [row.seq, row.parent_seq]))
   const state = new Map<number, 'walking' | 'done'>()
   const roots: number[] = []
@@ -126,10 +129,22 @@ export async function buildTree(db: Db, warnings: ProblemList, commentNoun: stri
     when exists (select 1 from import_loop_roots r where r.seq = l.seq) then 'its chain of parents loops back on itself: imported as a top-level comment'
     when l.parent_removed then 'its parent was deleted here: imported as a top-level comment'
     else 'its parent is not among its article''s comments: imported as a top-level comment' end`
-  await report<{ ref: string; reason: string }>(db, sql`
+  await report<{ ref: string; reason: string }>(
+    db,
+    sql`
     select l.seq, l.ref, ${reason} as reason from import_tree t join import_links l on l.seq = t.seq
-    where l.parent_ref is not null and t.parent_id is null`, warnings,
-  (row) => ({ record: commentNoun, id: row.ref, reason: row.reason }))
-  await report<{ ref: string }>(db, sql`select l.seq, l.ref from import_tree t join import_links l on l.seq = t.seq where t.flattened`, warnings,
-    (row) => ({ record: commentNoun, id: row.ref, reason: `its chain of replies is deeper than ${MAX_DEPTH + 1} comments: imported beside its parent, at that depth` }))
+    where l.parent_ref is not null and t.parent_id is null`,
+    warnings,
+    (row) => ({ record: commentNoun, id: row.ref, reason: row.reason }),
+  )
+  await report<{ ref: string }>(
+    db,
+    sql`select l.seq, l.ref from import_tree t join import_links l on l.seq = t.seq where t.flattened`,
+    warnings,
+    (row) => ({
+      record: commentNoun,
+      id: row.ref,
+      reason: `its chain of replies is deeper than ${MAX_DEPTH + 1} comments: imported beside its parent, at that depth`,
+    }),
+  )
 }

@@ -90,7 +90,11 @@ export class JsonTopLevel {
       const before = this.piece.slice(0, offset).split('\n')
       const line = this.start.line + before.length - 1
       const column = before.length > 1 ? (before[before.length - 1]?.length ?? 0) + 1 : this.start.column + offset
-      throw new ImportRefused(`not valid JSON: ${String(error instanceof Error ? error.message : error).replace(/ in JSON at position \d+.*$/, '')}`, line, column)
+      throw new ImportRefused(
+        `not valid JSON: ${String(error instanceof Error ? error.message : error).replace(/ in JSON at position \d+.*$/, '')}`,
+        line,
+        column,
+      )
     }
     if (this.inArray) this.onElement(this.key, value, this.start)
     else this.onValue(this.key, value, this.start)

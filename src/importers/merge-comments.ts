@@ -26,7 +26,13 @@ const identity = { source: sql`x.source`, site: sql`x.site`, sourceId: sql`s.sou
  * comment, are errors; those here already (by their source identity, see match-existing.ts) or
  * deleted here for good are skipped (counted); the rest go on.
  */
-export async function classifyComments(db: Db, problems: { errors: ProblemList; warnings: ProblemList }, nouns: Nouns, origin: Origin, instanceId: string): Promise<Classified> {
+export async function classifyComments(
+  db: Db,
+  problems: { errors: ProblemList; warnings: ProblemList },
+  nouns: Nouns,
+  origin: Origin,
+  instanceId: string,
+): Promise<Classified> {
   await db.execute(sql`
     create temp table import_rows on commit drop as
     select s.seq, s.ref, x.source, x.site as source_site, s.source_id, s.parent_ref, s.preferred_id, s.created_at, s.undated,
@@ -39,22 +45,41 @@ export async function classifyComments(db: Db, problems: { errors: ProblemList; 
     left join lateral (select a.article_id, a.problem, a.source_site from import_articles a where a.ref = s.article_ref order by a.seq limit 1) a on true
     cross join lateral (select coalesce(s.source, ${origin.source}) as source, coalesce(s.source_site, a.source_site, ${origin.site}) as site) x`)
   await analyzed(db, 'import_rows', [sql`ref, seq`])
-  await report<{ ref: string; problem: string | null; article_ref: string }>(db, sql`select seq, ref, problem, article_ref from import_rows where article_id is null`, problems.errors,
-    (row) => ({ record: nouns.comment, id: row.ref, reason: row.problem ?? `its ${nouns.article} ${row.article_ref} is not in the file` }))
-  await report<{ ref: string }>(db, sql`select seq, ref from import_rows where article_id is not null and duplicate`, problems.errors,
-    (row) => ({ record: nouns.comment, id: row.ref, reason: 'it appears twice in the file: the first is imported' }))
+  await report<{ ref: string; problem: string | null; article_ref: string }>(
+    db,
+    sql`select seq, ref, problem, article_ref from import_rows where article_id is null`,
+    problems.errors,
+    (row) => ({ record: nouns.comment, id: row.ref, reason: row.problem ?? `its ${nouns.article} ${row.article_ref} is not in the file` }),
+  )
+  await report<{ ref: string }>(
+    db,
+    sql`select seq, ref from import_rows where article_id is not null and duplicate`,
+    problems.errors,
+    (row) => ({ record: nouns.comment, id: row.ref, reason: 'it appears twice in the file: the first is imported' }),
+  )
   // The same source, site and id with another date: one comment whose date was changed, or two
   // installations of one site (both numbered from 1). Taken for the one here, and said so.
-  await report<{ ref: string; there: string }>(db, sql`
+  await report<{ ref: string; there: string }>(
+    db,
+    sql`
     select r.seq, r.ref, to_char(c.created_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') as there
     from import_rows r join comments c on c.id = r.existing_id
     where r.article_id is not null and not r.duplicate and not r.undated and c.source = r.source
-      and date_trunc('second', c.created_at) <> date_trunc('second', r.created_at)`, problems.warnings,
-  (row) => ({ record: nouns.comment, id: row.ref, reason: `a comment with its source and id was imported before, dated ${row.there} UTC: taken for it, not imported (if this file is another site's, import it naming its site)` }))
-  const [counts] = await queryRows<Classified>(db, sql`
+      and date_trunc('second', c.created_at) <> date_trunc('second', r.created_at)`,
+    problems.warnings,
+    (row) => ({
+      record: nouns.comment,
+      id: row.ref,
+      reason: `a comment with its source and id was imported before, dated ${row.there} UTC: taken for it, not imported (if this file is another site's, import it naming its site)`,
+    }),
+  )
+  const [counts] = await queryRows<Classified>(
+    db,
+    sql`
     select (count(*) filter (where existing_id is not null))::int as "alreadyImported",
       (count(*) filter (where existing_id is null and removed))::int as "removedBefore"
-    from import_rows where article_id is not null and not duplicate`)
+    from import_rows where article_id is not null and not duplicate`,
+  )
   return counts ?? { alreadyImported: 0, removedBefore: 0 }
 }
 
@@ -64,12 +89,17 @@ export async function classifyComments(db: Db, problems: { errors: ProblemList; 
  * imported, so a re-import of the same file does not repeat them. Read after classifyComments.
  */
 export async function reportCommentWarnings(db: Db, warnings: ProblemList, nouns: Nouns): Promise<void> {
-  await report<{ ref: string; reason: string }>(db, sql`
+  await report<{ ref: string; reason: string }>(
+    db,
+    sql`
     select r.seq, w.n, r.ref, w.reason from import_rows r
     join import_comments s on s.seq = r.seq
     cross join lateral jsonb_array_elements_text(s.warnings) with ordinality w (reason, n)
-    where r.article_id is not null and not r.duplicate and r.existing_id is null and not r.removed`, warnings,
-  (row) => ({ record: nouns.comment, id: row.ref, reason: row.reason }), sql`seq, n`)
+    where r.article_id is not null and not r.duplicate and r.existing_id is null and not r.removed`,
+    warnings,
+    (row) => ({ record: nouns.comment, id: row.ref, reason: row.reason }),
+    sql`seq, n`,
+  )
 }
 
 /**

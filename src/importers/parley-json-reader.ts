@@ -33,13 +33,24 @@ export function parleyJsonReader(sink: RecordSink): { parser: JsonTopLevel; fini
   const onElement = (key: string, value: unknown, at: Position) => {
     if (key === 'articles') {
       const parsed = exportedArticleSchema.safeParse(value)
-      if (!parsed.success) return sink.error({ record: 'article', id: idOf(value, 'key', at), reason: `it is not a valid article entry${fieldOf(parsed.error.issues)}` })
+      if (!parsed.success)
+        return sink.error({
+          record: 'article',
+          id: idOf(value, 'key', at),
+          reason: `it is not a valid article entry${fieldOf(parsed.error.issues)}`,
+        })
       const { key, url, title, open, createdAt } = parsed.data
-      if (!articleKeyPattern.test(key)) return sink.error({ record: 'article', id: idOf(value, 'key', at), reason: 'its key is not a valid article key' })
+      if (!articleKeyPattern.test(key))
+        return sink.error({ record: 'article', id: idOf(value, 'key', at), reason: 'its key is not a valid article key' })
       sink.article({ ref: key, key, url, title, open, createdAt: isoDate(createdAt) })
     } else if (key === 'comments') {
       const parsed = exportedCommentSchema.safeParse(value)
-      if (!parsed.success) return sink.error({ record: 'comment', id: idOf(value, 'id', at), reason: `it is not a valid comment entry${fieldOf(parsed.error.issues)}` })
+      if (!parsed.success)
+        return sink.error({
+          record: 'comment',
+          id: idOf(value, 'id', at),
+          reason: `it is not a valid comment entry${fieldOf(parsed.error.issues)}`,
+        })
       const c = parsed.data
       const editedAt = c.editedAt === null ? null : isoDate(c.editedAt)
       const warnings = c.editedAt !== null && !editedAt ? ['its edit date is not a valid date: dropped'] : []

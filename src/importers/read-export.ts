@@ -15,7 +15,12 @@ async function* prepend(first: string, rest: AsyncIterator<string>): AsyncGenera
  * Parley's own export; XML is WordPress's WXR (an RSS root declaring the WXR namespace) or
  * Disqus's (a `disqus` root). `afterChunk` runs between chunks (staging flushes there).
  */
-export async function readExport(chunks: AsyncIterable<string>, sink: RecordSink & { flushIfFull(): Promise<void>; begin(format: ImportFormat): void }, options: { includePings: boolean }, afterChunk: () => void): Promise<ImportFormat> {
+export async function readExport(
+  chunks: AsyncIterable<string>,
+  sink: RecordSink & { flushIfFull(): Promise<void>; begin(format: ImportFormat): void },
+  options: { includePings: boolean },
+  afterChunk: () => void,
+): Promise<ImportFormat> {
   const iterator = chunks[Symbol.asyncIterator]()
   let first = await iterator.next()
   while (!first.done && first.value.trim() === '') first = await iterator.next()
@@ -28,10 +33,14 @@ export async function readExport(chunks: AsyncIterable<string>, sink: RecordSink
 
   const start = first.value.trimStart().charAt(0)
   if (start === '[') {
-    throw new ImportRefused('the file is a JSON array; a Parley export is a JSON object, {"parley": {…}, "articles": […], "comments": […]}, as GET /api/v1/admin/export?format=json writes it')
+    throw new ImportRefused(
+      'the file is a JSON array; a Parley export is a JSON object, {"parley": {…}, "articles": […], "comments": […]}, as GET /api/v1/admin/export?format=json writes it',
+    )
   }
   if (start !== '{' && start !== '<') {
-    throw new ImportRefused('the file is neither XML (a WordPress or Disqus export, which starts with "<") nor JSON (a Parley export, which starts with "{")')
+    throw new ImportRefused(
+      'the file is neither XML (a WordPress or Disqus export, which starts with "<") nor JSON (a Parley export, which starts with "{")',
+    )
   }
   if (start === '{') {
     sink.begin('parley')
@@ -46,19 +55,23 @@ export async function readExport(chunks: AsyncIterable<string>, sink: RecordSink
   }
 
   let format: ImportFormat | undefined
-  await readXmlRecords(all, (root) => {
-    if (isWxr(root)) {
-      format = 'wxr'
-      sink.begin(format)
-      return wxrReader(sink, options)
-    }
-    if (isDisqus(root)) {
-      format = 'disqus'
-      sink.begin(format)
-      return disqusReader(sink)
-    }
-    return undefined
-  }, between)
+  await readXmlRecords(
+    all,
+    (root) => {
+      if (isWxr(root)) {
+        format = 'wxr'
+        sink.begin(format)
+        return wxrReader(sink, options)
+      }
+      if (isDisqus(root)) {
+        format = 'disqus'
+        sink.begin(format)
+        return disqusReader(sink)
+      }
+      return undefined
+    },
+    between,
+  )
   if (!format) throw new ImportRefused('the file has no root element')
   return format
 }

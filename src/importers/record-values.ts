@@ -29,7 +29,13 @@ export function wordpressDate(value: string): Date | null {
   // setUTCFullYear, not Date.UTC: Date.UTC takes years 0-99 for 1900-1999.
   date.setUTCFullYear(y, mo - 1, d)
   date.setUTCHours(h, mi, s, 0)
-  const exact = date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && date.getUTCHours() === h && date.getUTCMinutes() === mi && date.getUTCSeconds() === s
+  const exact =
+    date.getUTCFullYear() === y &&
+    date.getUTCMonth() === mo - 1 &&
+    date.getUTCDate() === d &&
+    date.getUTCHours() === h &&
+    date.getUTCMinutes() === mi &&
+    date.getUTCSeconds() === s
   return exact ? storable(date) : null
 }
 

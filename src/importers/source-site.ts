@@ -14,7 +14,11 @@ export function sourceSite(url: string): string {
     const parsed = new URL(withScheme)
     return `${parsed.host}${parsed.pathname}`.replace(/\/+$/, '')
   } catch {
-    return trimmed.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/[?#].*$/, '').replace(/\/+$/, '').toLowerCase()
+    return trimmed
+      .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+      .replace(/[?#].*$/, '')
+      .replace(/\/+$/, '')
+      .toLowerCase()
   }
 }
 

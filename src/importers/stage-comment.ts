@@ -95,7 +95,9 @@ export async function stageComment(seq: number, record: CommentRecord, context: 
   const rawAgent = record.userAgent === null ? '' : cleanText(record.userAgent, { multiline: false })
   if (rawAgent.length > 1000) problem('its user agent is longer than 1,000 characters: cut to them')
   if (!record.createdAt) problem('it has no valid date: dated at the import, as WordPress does')
-  const [emailEncrypted, emailKeys] = email ? await Promise.all([context.secrets.encryptEmail(email), context.keys.get(email)]) : [null, null]
+  const [emailEncrypted, emailKeys] = email
+    ? await Promise.all([context.secrets.encryptEmail(email), context.keys.get(email)])
+    : [null, null]
   return {
     seq,
     ref: record.ref,

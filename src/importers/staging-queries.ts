@@ -8,9 +8,18 @@ import type { RecordProblem } from './import-records.js'
  * Records a problem for each row of `query` (ordered by `order`, its `seq` column by default): at
  * most LISTED_PROBLEMS listed, all counted. Returns how many rows there were.
  */
-export async function report<Row extends object>(db: Db, query: SQL, list: ProblemList, describe: (row: Row) => RecordProblem, order: SQL = sql`seq`): Promise<number> {
-  const rows = await queryRows<Row & { total: number }>(db, sql`
-    select q.*, (count(*) over ())::int as total from (${query}) q order by ${order} limit ${LISTED_PROBLEMS}`)
+export async function report<Row extends object>(
+  db: Db,
+  query: SQL,
+  list: ProblemList,
+  describe: (row: Row) => RecordProblem,
+  order: SQL = sql`seq`,
+): Promise<number> {
+  const rows = await queryRows<Row & { total: number }>(
+    db,
+    sql`
+    select q.*, (count(*) over ())::int as total from (${query}) q order by ${order} limit ${LISTED_PROBLEMS}`,
+  )
   for (const row of rows) list.add(describe(row))
   const total = rows[0]?.total ?? 0
   list.count += total - rows.length

@@ -58,8 +58,16 @@ export interface StagedComment {
 
 export function stagedArticle(seq: number, record: ArticleRecord) {
   return {
-    seq, ref: record.ref, label: record.label ?? record.ref, key: record.key, problem: record.problem ?? null, source_site: record.sourceSite ?? null,
-    url: record.url, title: record.title, open: record.open, created_at: record.createdAt?.toISOString() ?? null,
+    seq,
+    ref: record.ref,
+    label: record.label ?? record.ref,
+    key: record.key,
+    problem: record.problem ?? null,
+    source_site: record.sourceSite ?? null,
+    url: record.url,
+    title: record.title,
+    open: record.open,
+    created_at: record.createdAt?.toISOString() ?? null,
     created: false,
   }
 }

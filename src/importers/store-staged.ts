@@ -52,10 +52,16 @@ export async function storeStaged(db: Db, now: Date): Promise<StoredComments> {
     where a.id = d.article_id`)
 
   const statuses: Record<CommentStatus, number> = { pending: 0, approved: 0, spam: 0, trash: 0 }
-  const counts = await queryRows<{ status: CommentStatus; n: number }>(db, sql`
-    select i.status, count(*)::int as n from import_tree t join import_ids i on i.seq = t.seq group by i.status`)
+  const counts = await queryRows<{ status: CommentStatus; n: number }>(
+    db,
+    sql`
+    select i.status, count(*)::int as n from import_tree t join import_ids i on i.seq = t.seq group by i.status`,
+  )
   for (const row of counts) statuses[row.status] = row.n
-  const [shape] = await queryRows<{ replies: number; longest: number }>(db, sql`
-    select (count(*) filter (where parent_id is not null))::int as replies, coalesce(max(depth) + 1, 0)::int as longest from import_tree`)
+  const [shape] = await queryRows<{ replies: number; longest: number }>(
+    db,
+    sql`
+    select (count(*) filter (where parent_id is not null))::int as replies, coalesce(max(depth) + 1, 0)::int as longest from import_tree`,
+  )
   return { statuses, replies: shape?.replies ?? 0, longestChain: shape?.longest ?? 0 }
 }

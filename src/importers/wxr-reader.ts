@@ -12,14 +12,32 @@ const wxrNamespace = /^https?:\/\/wordpress\.org\/export\/1\.\d+\/$/
 export const isWxr = (root: XmlRoot) => root.local === 'rss' && Object.values(root.namespaces).some((uri) => wxrNamespace.test(uri))
 
 const statuses: Record<string, CommentStatus> = {
-  '1': 'approved', approve: 'approved', '0': 'pending', hold: 'pending', spam: 'spam', trash: 'trash', 'post-trashed': 'trash',
+  '1': 'approved',
+  approve: 'approved',
+  '0': 'pending',
+  hold: 'pending',
+  spam: 'spam',
+  trash: 'trash',
+  'post-trashed': 'trash',
 }
 
 const CHANNEL = 'rss/channel'
 const ITEM = `${CHANNEL}/item`
 const channelFields = ['wp:base_blog_url', 'wp:base_site_url', 'link']
 const itemFields = ['title', 'link', 'guid', 'wp:post_type', 'wp:comment_status', 'wp:post_date_gmt', 'wp:post_date']
-const commentFields = ['id', 'author', 'author_email', 'author_url', 'author_IP', 'date', 'date_gmt', 'content', 'approved', 'type', 'parent']
+const commentFields = [
+  'id',
+  'author',
+  'author_email',
+  'author_url',
+  'author_IP',
+  'date',
+  'date_gmt',
+  'content',
+  'approved',
+  'type',
+  'parent',
+]
 
 /** The post types that take comments by default; any other item becomes an article only if it has comments. */
 const articleTypes = new Set(['post', 'page'])
@@ -72,7 +90,7 @@ export function wxrReader(sink: RecordSink, options: { includePings: boolean }):
       ref,
       source: source ?? (fromParley ? 'parley' : null),
       sourceSite: source ? (meta.get(SOURCE_META.site) ?? '') : fromParley ? '' : null,
-      sourceId: source ? (meta.get(SOURCE_META.id) || id || null) : id || null,
+      sourceId: source ? meta.get(SOURCE_META.id) || id || null : id || null,
       articleRef: itemRef(),
       parentRef: parent && parent !== '0' ? parent : null,
       preferredId: id && Number.isSafeInteger(idNumber) ? idNumber : null,
@@ -96,16 +114,34 @@ export function wxrReader(sink: RecordSink, options: { includePings: boolean }):
     let key: string | null = /^\d+$/.test(postId) ? postId : null
     if (key === null) {
       key = shortLinkId(text(fields, 'link')) ?? shortLinkId(text(fields, 'guid')) ?? null
-      if (key !== null && commentCount > 0) sink.warning({ record: 'item', id: key, reason: `it has no wp:post_id: its post id ${key} is read from its ${shortLinkId(text(fields, 'link')) ? 'link' : 'guid'}` })
+      if (key !== null && commentCount > 0)
+        sink.warning({
+          record: 'item',
+          id: key,
+          reason: `it has no wp:post_id: its post id ${key} is read from its ${shortLinkId(text(fields, 'link')) ? 'link' : 'guid'}`,
+        })
     }
     const type = text(fields, 'wp:post_type') || 'post'
     if (!articleTypes.has(type) && commentCount === 0) return
     if (key === null) {
       if (commentCount === 0) return
-      return sink.article({ ref: itemRef(), label, key: null, problem: 'its item has no wp:post_id, nor a ?p= in its link or guid', url: null, title: null, open: true, createdAt: null })
+      return sink.article({
+        ref: itemRef(),
+        label,
+        key: null,
+        problem: 'its item has no wp:post_id, nor a ?p= in its link or guid',
+        url: null,
+        title: null,
+        open: true,
+        createdAt: null,
+      })
     }
     if (parleyKey !== undefined && !articleKeyPattern.test(parleyKey)) {
-      sink.warning({ record: 'item', id: key, reason: `parley_key "${parleyKey.slice(0, 200)}" is not a valid article key: imported under its post id` })
+      sink.warning({
+        record: 'item',
+        id: key,
+        reason: `parley_key "${parleyKey.slice(0, 200)}" is not a valid article key: imported under its post id`,
+      })
       parleyKey = undefined
     }
     sink.article({
@@ -165,7 +201,11 @@ export function wxrReader(sink: RecordSink, options: { includePings: boolean }):
         },
         onClose: onComment,
       },
-      { path: `${ITEM}/wp:comment/wp:commentmeta`, fields: new Set(['wp:meta_key', 'wp:meta_value']), onClose: (fields) => firstMeta(meta)(fields) },
+      {
+        path: `${ITEM}/wp:comment/wp:commentmeta`,
+        fields: new Set(['wp:meta_key', 'wp:meta_value']),
+        onClose: (fields) => firstMeta(meta)(fields),
+      },
       // The first wp:post_id wins, as in WordPress's parsers (a second one is ignored, never appended).
       {
         path: `${ITEM}/wp:post_id`,

@@ -62,7 +62,11 @@ const positioned = /^(\d+):(\d+): ([\s\S]*)$/
  * The first well-formedness error refuses the file with saxes's line and column (1-based; the
  * character that revealed it), as does nesting past MAX_NESTING.
  */
-export async function readXmlRecords(chunks: AsyncIterable<string>, choose: (root: XmlRoot) => XmlReader | undefined, afterChunk: () => Promise<void>): Promise<void> {
+export async function readXmlRecords(
+  chunks: AsyncIterable<string>,
+  choose: (root: XmlRoot) => XmlReader | undefined,
+  afterChunk: () => Promise<void>,
+): Promise<void> {
   const parser = new SaxesParser({ xmlns: true, position: true })
   let failure: Error | undefined
   let reader: XmlReader | undefined
@@ -99,7 +103,17 @@ export async function readXmlRecords(chunks: AsyncIterable<string>, choose: (roo
       rules = (reader?.rules ?? []).map((rule) => ({
         rule,
         names: rule.path.split('/'),
-        reach: Math.max(0, ...[...rule.fields].map((field) => (field === '' ? 0 : field.replace(/(^|\/)@[^/]*$/, '').split('/').filter(Boolean).length))),
+        reach: Math.max(
+          0,
+          ...[...rule.fields].map((field) =>
+            field === ''
+              ? 0
+              : field
+                  .replace(/(^|\/)@[^/]*$/, '')
+                  .split('/')
+                  .filter(Boolean).length,
+          ),
+        ),
       }))
     }
     names.push(canonical(tag))

@@ -27,18 +27,32 @@ export async function enqueueJob(
  */
 export async function claimJobs(db: Db, kinds: string[], now: Date, limit: number, leaseMs: number): Promise<JobRow[]> {
   if (kinds.length === 0) return []
-  const rows = await queryRows<{ id: number }>(db, sql`
+  const rows = await queryRows<{ id: number }>(
+    db,
+    sql`
     update jobs set run_at = ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz, attempts = attempts + 1
     where id in (
       select id from jobs
-      where run_at <= ${now.toISOString()}::timestamptz and kind in (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)})
+      where run_at <= ${now.toISOString()}::timestamptz and kind in (${sql.join(
+        kinds.map((k) => sql`${k}`),
+        sql`, `,
+      )})
       order by run_at
       limit ${limit}
       for update skip locked
     )
-    returning id`)
+    returning id`,
+  )
   if (rows.length === 0) return []
-  return db.select().from(jobs).where(sql`${jobs.id} in (${sql.join(rows.map((r) => sql`${r.id}`), sql`, `)})`)
+  return db
+    .select()
+    .from(jobs)
+    .where(
+      sql`${jobs.id} in (${sql.join(
+        rows.map((r) => sql`${r.id}`),
+        sql`, `,
+      )})`,
+    )
 }
 
 export async function finishJob(db: Db, id: number): Promise<void> {
@@ -46,5 +60,8 @@ export async function finishJob(db: Db, id: number): Promise<void> {
 }
 
 export async function retryJob(db: Db, id: number, runAt: Date, error: string): Promise<void> {
-  await db.update(jobs).set({ runAt, lastError: error.slice(0, 1000) }).where(eq(jobs.id, id))
+  await db
+    .update(jobs)
+    .set({ runAt, lastError: error.slice(0, 1000) })
+    .where(eq(jobs.id, id))
 }

@@ -19,7 +19,9 @@ export async function purgeOld(db: Db, settings: Settings, now: Date): Promise<{
   let purged = 0
   if (settings.purgeAfterDays > 0) {
     const before = new Date(now.getTime() - settings.purgeAfterDays * DAY_MS)
-    const [row] = await queryRows<{ n: number }>(db, sql`
+    const [row] = await queryRows<{ n: number }>(
+      db,
+      sql`
       with gone as (
         delete from comments c
         where c.status in ('spam', 'trash') and c.status_changed_at < ${before.toISOString()}::timestamptz
@@ -27,7 +29,8 @@ export async function purgeOld(db: Db, settings: Settings, now: Date): Promise<{
         returning c.id, c.source, c.source_site, c.source_id, c.created_at
       ),
       remembered as (${rememberRemoved(sql`gone`, await instanceId(db), now)})
-      select count(*)::int as n from gone`)
+      select count(*)::int as n from gone`,
+    )
     purged = row?.n ?? 0
   }
   let forgotten = 0

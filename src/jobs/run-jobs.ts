@@ -33,7 +33,14 @@ const LEASE_MS = 5 * 60_000
  * once; on Node from a timer, on Workers from a Cron Trigger.
  */
 export async function runJobs<D extends JobServices>(deps: D, now: Date, handlers: JobHandler<NoInfer<D>>[]): Promise<JobReport> {
-  const report: JobReport = { ran: 0, retried: 0, failed: 0, purged: 0, forgotten: 0, webhooks: { delivered: 0, retried: 0, failed: 0, disabled: 0 } }
+  const report: JobReport = {
+    ran: 0,
+    retried: 0,
+    failed: 0,
+    purged: 0,
+    forgotten: 0,
+    webhooks: { delivered: 0, retried: 0, failed: 0, disabled: 0 },
+  }
   const byKind = new Map(handlers.map((handler) => [handler.kind, handler]))
   for (;;) {
     const claimed = await claimJobs(deps.db, [...byKind.keys()], now, BATCH, LEASE_MS)

@@ -17,8 +17,14 @@ export interface ThreadEntry {
 }
 
 const columns = {
-  id: comments.id, parentId: comments.parentId, depth: comments.depth, status: comments.status,
-  authorName: comments.authorName, html: comments.html, createdAt: comments.createdAt, moderatorId: comments.moderatorId,
+  id: comments.id,
+  parentId: comments.parentId,
+  depth: comments.depth,
+  status: comments.status,
+  authorName: comments.authorName,
+  html: comments.html,
+  createdAt: comments.createdAt,
+  moderatorId: comments.moderatorId,
 }
 
 /**
@@ -28,10 +34,24 @@ const columns = {
  */
 async function threadAround(db: Db, self: { rootId: number; path: string }, around: number): Promise<ThreadEntry[]> {
   const [before, after] = await Promise.all([
-    db.select(columns).from(comments).where(and(eq(comments.rootId, self.rootId), lt(comments.path, self.path))).orderBy(desc(comments.path)).limit(around),
-    db.select(columns).from(comments).where(and(eq(comments.rootId, self.rootId), gte(comments.path, self.path))).orderBy(asc(comments.path)).limit(around + 1),
+    db
+      .select(columns)
+      .from(comments)
+      .where(and(eq(comments.rootId, self.rootId), lt(comments.path, self.path)))
+      .orderBy(desc(comments.path))
+      .limit(around),
+    db
+      .select(columns)
+      .from(comments)
+      .where(and(eq(comments.rootId, self.rootId), gte(comments.path, self.path)))
+      .orderBy(asc(comments.path))
+      .limit(around + 1),
   ])
-  return [...before.reverse(), ...after].map(({ createdAt, moderatorId, ...row }) => ({ ...row, createdAt: createdAt.toISOString(), byModerator: moderatorId !== null }))
+  return [...before.reverse(), ...after].map(({ createdAt, moderatorId, ...row }) => ({
+    ...row,
+    createdAt: createdAt.toISOString(),
+    byModerator: moderatorId !== null,
+  }))
 }
 
 export interface CommentDetails {

@@ -22,25 +22,34 @@ export async function toModComments(db: Db, secrets: Secrets, rows: CommentRow[]
   const ids = rows.map((row) => row.id)
   const articleIds = [...new Set(rows.map((row) => row.articleId))]
   const [articleRows, reportRows] = await Promise.all([
-    db.select({ id: articles.id, key: articles.key, url: articles.url, title: articles.title }).from(articles).where(inArray(articles.id, articleIds)),
-    db.select().from(reports).where(and(inArray(reports.commentId, ids), isNull(reports.resolvedAt))).orderBy(reports.id),
+    db
+      .select({ id: articles.id, key: articles.key, url: articles.url, title: articles.title })
+      .from(articles)
+      .where(inArray(articles.id, articleIds)),
+    db
+      .select()
+      .from(reports)
+      .where(and(inArray(reports.commentId, ids), isNull(reports.resolvedAt)))
+      .orderBy(reports.id),
   ])
   const articleById = new Map(articleRows.map((a) => [a.id, a]))
-  return Promise.all(rows.map(async (row) => {
-    const article = articleById.get(row.articleId)
-    return {
-      ...toPublicComment(row),
-      status: row.status,
-      email: row.emailEncrypted ? await secrets.decryptEmail(row.emailEncrypted) : null,
-      ip: row.ip,
-      userAgent: row.userAgent,
-      article: { key: article?.key ?? '', url: article?.url ?? null, title: article?.title ?? null },
-      checks: row.checks,
-      reports: reportRows
-        .filter((report) => report.commentId === row.id)
-        .map((report) => ({ id: report.id, reason: report.reason, note: report.note, createdAt: report.createdAt.toISOString() })),
-    }
-  }))
+  return Promise.all(
+    rows.map(async (row) => {
+      const article = articleById.get(row.articleId)
+      return {
+        ...toPublicComment(row),
+        status: row.status,
+        email: row.emailEncrypted ? await secrets.decryptEmail(row.emailEncrypted) : null,
+        ip: row.ip,
+        userAgent: row.userAgent,
+        article: { key: article?.key ?? '', url: article?.url ?? null, title: article?.title ?? null },
+        checks: row.checks,
+        reports: reportRows
+          .filter((report) => report.commentId === row.id)
+          .map((report) => ({ id: report.id, reason: report.reason, note: report.note, createdAt: report.createdAt.toISOString() })),
+      }
+    }),
+  )
 }
 
 export async function findModComment(db: Db, secrets: Secrets, id: number): Promise<ModComment | undefined> {

@@ -25,11 +25,15 @@ export async function deleteComment(ctx: ModerationContext, id: number): Promise
         path = substr(path, 1, ${cut - SEGMENT_LENGTH}) || substr(path, ${cut + 1}),
         depth = depth - 1,
         parent_id = case when parent_id = ${row.id} then ${row.parentId}::int else parent_id end,
-        root_id = ${row.parentId === null
-          ? sql`('x' || substr(path, ${cut + 13}, 8))::bit(32)::int`
-          : sql`root_id`}
+        root_id = ${row.parentId === null ? sql`('x' || substr(path, ${cut + 13}, 8))::bit(32)::int` : sql`root_id`}
       where root_id = ${row.rootId} and path > ${row.path} and path < ${`${row.path}~`}`)
-    await tx.execute(rememberRemoved(sql`(select id, source, source_site, source_id, created_at from comments where id = ${id})`, await instanceId(tx), ctx.now))
+    await tx.execute(
+      rememberRemoved(
+        sql`(select id, source, source_site, source_id, created_at from comments where id = ${id})`,
+        await instanceId(tx),
+        ctx.now,
+      ),
+    )
     await tx.delete(comments).where(eq(comments.id, id))
     await refreshShown(tx, pathIds(row.path).slice(0, -1))
     if (row.shown || row.status === 'approved') await bumpArticle(tx, row.articleId, row.status === 'approved' ? -1 : 0)

@@ -11,16 +11,27 @@ import { recordEvent } from '../comments/event-outbox.js'
 import { scheduleAkismetFeedback } from '../spam/akismet-feedback.js'
 import type { ModerationContext } from './moderation-context.js'
 
-
 /** Closes a comment's open reports (a moderator has looked at it) and says how many there were. */
 async function resolveReports(db: Db, commentId: number, now: Date): Promise<number> {
-  const closed = await db.update(reports).set({ resolvedAt: now }).where(and(eq(reports.commentId, commentId), isNull(reports.resolvedAt))).returning({ id: reports.id })
+  const closed = await db
+    .update(reports)
+    .set({ resolvedAt: now })
+    .where(and(eq(reports.commentId, commentId), isNull(reports.resolvedAt)))
+    .returning({ id: reports.id })
   return closed.length
 }
 
 /** Logs reports a moderator dismissed without changing the comment: it stays as it is. */
 async function logKept(db: Db, ctx: ModerationContext, row: CommentRow, dismissed: number): Promise<void> {
-  await logAction(db, { at: ctx.now, moderatorId: ctx.moderator.id, action: 'reports.dismiss', commentId: row.id, from: row.status, to: row.status, detail: { reports: dismissed } })
+  await logAction(db, {
+    at: ctx.now,
+    moderatorId: ctx.moderator.id,
+    action: 'reports.dismiss',
+    commentId: row.id,
+    from: row.status,
+    to: row.status,
+    detail: { reports: dismissed },
+  })
 }
 
 /**
@@ -41,7 +52,11 @@ async function applyStatus(db: Db, ctx: ModerationContext, row: CommentRow, to: 
 }
 
 /** A moderator sets a comment's status and/or rewrites its text (the HTML is rendered again). */
-export async function moderateComment(ctx: ModerationContext, id: number, change: { status?: CommentStatus; body?: string }): Promise<void> {
+export async function moderateComment(
+  ctx: ModerationContext,
+  id: number,
+  change: { status?: CommentStatus; body?: string },
+): Promise<void> {
   const body = change.body === undefined ? undefined : checkBody(change.body)
   await ctx.db.transaction(async (tx) => {
     const [row] = await lockForChange(tx, [id])

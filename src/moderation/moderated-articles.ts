@@ -15,8 +15,10 @@ export interface ArticleChange {
 
 function cleanChange(change: ArticleChange, origins: ArticleUrlOrigins): ArticleChange {
   const out: ArticleChange = {}
-  if (change.url !== undefined) out.url = change.url === null || change.url.trim() === '' ? null : checkArticleUrl(change.url, 'url', origins)
-  if (change.title !== undefined) out.title = change.title === null ? null : cleanText(change.title, { multiline: false }).trim().slice(0, 500) || null
+  if (change.url !== undefined)
+    out.url = change.url === null || change.url.trim() === '' ? null : checkArticleUrl(change.url, 'url', origins)
+  if (change.title !== undefined)
+    out.title = change.title === null ? null : cleanText(change.title, { multiline: false }).trim().slice(0, 500) || null
   if (change.open !== undefined) out.open = change.open
   return out
 }
@@ -25,7 +27,12 @@ function cleanChange(change: ArticleChange, origins: ArticleUrlOrigins): Article
  * Registers an article (created: true) or changes its URL, title or open state; readers see it at
  * once. A URL must be on `origins` (article-url.ts; null: any).
  */
-export async function putArticle(ctx: ModerationContext, key: string, change: ArticleChange, origins: ArticleUrlOrigins): Promise<{ article: Article; created: boolean }> {
+export async function putArticle(
+  ctx: ModerationContext,
+  key: string,
+  change: ArticleChange,
+  origins: ArticleUrlOrigins,
+): Promise<{ article: Article; created: boolean }> {
   const clean = cleanChange(change, origins)
   return ctx.db.transaction(async (tx) => {
     const [created] = await tx
@@ -47,7 +54,14 @@ export async function putArticle(ctx: ModerationContext, key: string, change: Ar
       .returning()
     if (!before || !updated) throw new Error('article vanished')
     if (clean.open !== undefined && clean.open !== before.open) {
-      await logAction(tx, { at: ctx.now, moderatorId: ctx.moderator.id, action: clean.open ? 'article.open' : 'article.close', from: before.open ? 'open' : 'closed', to: clean.open ? 'open' : 'closed', detail: { key } })
+      await logAction(tx, {
+        at: ctx.now,
+        moderatorId: ctx.moderator.id,
+        action: clean.open ? 'article.open' : 'article.close',
+        from: before.open ? 'open' : 'closed',
+        to: clean.open ? 'open' : 'closed',
+        detail: { key },
+      })
     } else {
       await logAction(tx, { at: ctx.now, moderatorId: ctx.moderator.id, action: 'article.update', detail: { key, ...clean } })
     }
@@ -66,11 +80,20 @@ export interface ListedArticle {
 }
 
 /** Articles in registration order, with their published and held counts; the cursor is the last id. */
-export async function listArticles(db: Db, after: number | null, limit: number): Promise<{ articles: ListedArticle[]; next: number | null }> {
+export async function listArticles(
+  db: Db,
+  after: number | null,
+  limit: number,
+): Promise<{ articles: ListedArticle[]; next: number | null }> {
   const rows = await db
     .select({
-      id: articles.id, key: articles.key, url: articles.url, title: articles.title, open: articles.open,
-      commentCount: articles.commentCount, createdAt: articles.createdAt,
+      id: articles.id,
+      key: articles.key,
+      url: articles.url,
+      title: articles.title,
+      open: articles.open,
+      commentCount: articles.commentCount,
+      createdAt: articles.createdAt,
       // Built with eq(), not columns interpolated in sql``: a one-table select drops the table names of the
       // latter, and the subquery's unqualified "id" then meant comments.id (the counts followed the ids).
       pendingCount: db.$count(comments, and(eq(comments.articleId, articles.id), eq(comments.status, 'pending'))),

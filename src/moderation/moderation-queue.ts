@@ -21,16 +21,22 @@ export type QueueCounts = Record<CommentStatus | 'reported', number>
 const openReport = sql`exists (select 1 from ${reports} where ${reports.commentId} = ${comments.id} and ${reports.resolvedAt} is null)`
 
 /** A queue page, oldest first: pending by default, or the reported queue (any status). */
-export async function listQueue(db: Db, secrets: Secrets, filter: QueueFilter): Promise<{ comments: ModComment[]; next: ThreadCursor | null; counts: QueueCounts }> {
+export async function listQueue(
+  db: Db,
+  secrets: Secrets,
+  filter: QueueFilter,
+): Promise<{ comments: ModComment[]; next: ThreadCursor | null; counts: QueueCounts }> {
   const conditions: (SQL | undefined)[] = []
   const status = filter.status ?? (filter.reported ? undefined : 'pending')
   if (status) conditions.push(eq(comments.status, status))
   if (filter.reported) conditions.push(openReport)
   if (filter.articleKey !== undefined) {
     // A key no article can have (the dashboard's filter is free text) matches nothing; PostgreSQL would refuse one holding a NUL.
-    conditions.push(articleKeyPattern.test(filter.articleKey)
-      ? eq(comments.articleId, sql`(select ${articles.id} from ${articles} where ${articles.key} = ${filter.articleKey})`)
-      : sql`false`)
+    conditions.push(
+      articleKeyPattern.test(filter.articleKey)
+        ? eq(comments.articleId, sql`(select ${articles.id} from ${articles} where ${articles.key} = ${filter.articleKey})`)
+        : sql`false`,
+    )
   }
   // Searched as bodies and names are stored: PostgreSQL refuses a NUL in text (a 500 before this
   // cleaning), and no stored text holds one or any other control character cleanText removes.
@@ -40,10 +46,17 @@ export async function listQueue(db: Db, secrets: Secrets, filter: QueueFilter): 
     conditions.push(or(ilike(comments.body, pattern), ilike(comments.authorName, pattern)))
   }
   if (filter.cursor) {
-    conditions.push(sql`(${comments.createdAt}, ${comments.id}) > (${new Date(filter.cursor.at).toISOString()}::timestamptz, ${filter.cursor.id}::int)`)
+    conditions.push(
+      sql`(${comments.createdAt}, ${comments.id}) > (${new Date(filter.cursor.at).toISOString()}::timestamptz, ${filter.cursor.id}::int)`,
+    )
   }
   const [rows, counts] = await Promise.all([
-    db.select().from(comments).where(and(...conditions)).orderBy(asc(comments.createdAt), asc(comments.id)).limit(filter.limit + 1),
+    db
+      .select()
+      .from(comments)
+      .where(and(...conditions))
+      .orderBy(asc(comments.createdAt), asc(comments.id))
+      .limit(filter.limit + 1),
     queueCounts(db),
   ])
   const page = rows.slice(0, filter.limit)
@@ -64,12 +77,14 @@ export async function listQueue(db: Db, secrets: Secrets, filter: QueueFilter): 
  */
 async function queueCounts(db: Db): Promise<QueueCounts> {
   const queued = (status: CommentStatus) => sql<number>`(select count(*) from ${comments} where ${comments.status} = ${status})::int`
-  const [row] = await db.select({
-    pending: queued('pending'),
-    spam: queued('spam'),
-    trash: queued('trash'),
-    approved: sql<number>`coalesce(sum(${articles.commentCount}), 0)::int`,
-    reported: sql<number>`(select count(distinct ${reports.commentId}) from ${reports} where ${reports.resolvedAt} is null)::int`,
-  }).from(articles)
+  const [row] = await db
+    .select({
+      pending: queued('pending'),
+      spam: queued('spam'),
+      trash: queued('trash'),
+      approved: sql<number>`coalesce(sum(${articles.commentCount}), 0)::int`,
+      reported: sql<number>`(select count(distinct ${reports.commentId}) from ${reports} where ${reports.resolvedAt} is null)::int`,
+    })
+    .from(articles)
   return row ?? { pending: 0, approved: 0, spam: 0, trash: 0, reported: 0 }
 }

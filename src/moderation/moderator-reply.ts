@@ -25,7 +25,14 @@ export async function replyAsModerator(ctx: ModerationContext, parentId: number,
     if (!parent || parent.status === 'spam' || parent.status === 'trash') throw commentNotFound()
     if (parent.status === 'pending') {
       await changeStatus(tx, parent, 'approved', ctx.now)
-      await logAction(tx, { at: ctx.now, moderatorId: ctx.moderator.id, action: 'status', commentId: parent.id, from: 'pending', to: 'approved' })
+      await logAction(tx, {
+        at: ctx.now,
+        moderatorId: ctx.moderator.id,
+        action: 'status',
+        commentId: parent.id,
+        from: 'pending',
+        to: 'approved',
+      })
     }
     const reply = await insertComment(tx, {
       articleId: parent.articleId,
@@ -46,7 +53,15 @@ export async function replyAsModerator(ctx: ModerationContext, parentId: number,
       createdAt: ctx.now,
       moderatorId: ctx.moderator.id,
     })
-    await logAction(tx, { at: ctx.now, moderatorId: ctx.moderator.id, action: 'reply', commentId: reply.id, from: null, to: 'approved', detail: { parentId } })
+    await logAction(tx, {
+      at: ctx.now,
+      moderatorId: ctx.moderator.id,
+      action: 'reply',
+      commentId: reply.id,
+      from: null,
+      to: 'approved',
+      detail: { parentId },
+    })
     return reply
   })
 }

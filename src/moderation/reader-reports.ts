@@ -50,7 +50,10 @@ export async function reportComment(
     throw validationError([{ field: 'note', code: 'too_long', message: `note must be at most ${REPORT_NOTE_MAX} characters.` }])
   }
   await ctx.db.transaction(async (tx) => {
-    const [report] = await tx.insert(reports).values({ commentId, reason, note, reporterKey, createdAt: ctx.now }).returning({ id: reports.id })
+    const [report] = await tx
+      .insert(reports)
+      .values({ commentId, reason, note, reporterKey, createdAt: ctx.now })
+      .returning({ id: reports.id })
     await recordEvent(tx, { type: 'comment.reported', at: ctx.now, comment, data: { report: { id: report?.id ?? null, reason, note } } })
   })
   return { created: true }

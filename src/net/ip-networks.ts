@@ -34,7 +34,10 @@ export function rateLimitNetwork(ip: string): string {
     const low = groups[7] ?? 0
     return `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`
   }
-  return `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(':')}::/64`
 }
 
 /**

@@ -26,13 +26,23 @@ const ip4 = (a: number, b: number, c = 0, d = 0) => ((a << 24) | (b << 16) | (c 
  * whatever answers there now relays into IPv6 space no one chose).
  */
 const blockedV4: Range[] = [
-  [ip4(0, 0), 8], [ip4(10, 0), 8], [ip4(100, 64), 10], [ip4(127, 0), 8], [ip4(169, 254), 16],
-  [ip4(172, 16), 12], [ip4(192, 0, 0), 24], [ip4(192, 88, 99), 24], [ip4(192, 168), 16], [ip4(198, 18), 15], [ip4(224, 0), 4], [ip4(240, 0), 4],
+  [ip4(0, 0), 8],
+  [ip4(10, 0), 8],
+  [ip4(100, 64), 10],
+  [ip4(127, 0), 8],
+  [ip4(169, 254), 16],
+  [ip4(172, 16), 12],
+  [ip4(192, 0, 0), 24],
+  [ip4(192, 88, 99), 24],
+  [ip4(192, 168), 16],
+  [ip4(198, 18), 15],
+  [ip4(224, 0), 4],
+  [ip4(240, 0), 4],
 ]
 
 function inRange(address: number, [base, bits]: Range): boolean {
   const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0
-  return ((address & mask) >>> 0) === base
+  return (address & mask) >>> 0 === base
 }
 
 function parseIPv4(text: string): number | null {
@@ -122,7 +132,10 @@ export async function refuseTarget(url: string, policy: TargetPolicy): Promise<R
   if (parsed.username || parsed.password) return invalid('the URL must not contain a user name or password')
   if (policy.allowPrivate) return null
   // The URL parser has already turned 0x7f.1, 2130706433 and the like into dotted IPv4.
-  const host = parsed.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase()
+  const host = parsed.hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase()
   if (isIpLiteral(host)) return isPublicAddress(host) ? null : privateTarget('the host is a private, loopback or link-local address')
   if (host === 'localhost' || host.endsWith('.localhost')) return privateTarget('the host is a loopback name')
   if (!policy.resolveHost) return null

@@ -48,7 +48,10 @@ export function inlineMarkdown(text: string): SafeHtml {
 
 /** Paragraphs split at blank lines, each with its inline Markdown. */
 function markdown(text: string): SafeHtml {
-  return joinHtml(text.split(/\n\s*\n/).map((block) => html`<p>${inlineMarkdown(block.trim())}</p>`), '\n')
+  return joinHtml(
+    text.split(/\n\s*\n/).map((block) => html`<p>${inlineMarkdown(block.trim())}</p>`),
+    '\n',
+  )
 }
 
 const schemaName = (ref: string) => ref.replace('#/components/schemas/', '')
@@ -75,11 +78,19 @@ export function renderDocs(doc: OpenApiDocument): SafeHtml {
   const shared = components.responses ?? {}
   const described = (response: { description?: string; $ref?: string }) =>
     response.$ref ? shared[response.$ref.replace('#/components/responses/', '')]?.description : response.description
-  const who = (security: Record<string, string[]>[] | undefined) => (security?.length
-    ? security.map((way) => Object.entries(way).map(([scheme, roles]) => `${scheme}${roles.length ? ` (${roles.join(', ')})` : ''}`).join(' + ') || 'anyone').join(' or ')
-    : 'anyone')
-  const bodyOf = (content: Record<string, { schema?: unknown }> | undefined, label: string) => Object.entries(content ?? {})
-    .map(([type, media]) => {
+  const who = (security: Record<string, string[]>[] | undefined) =>
+    security?.length
+      ? security
+          .map(
+            (way) =>
+              Object.entries(way)
+                .map(([scheme, roles]) => `${scheme}${roles.length ? ` (${roles.join(', ')})` : ''}`)
+                .join(' + ') || 'anyone',
+          )
+          .join(' or ')
+      : 'anyone'
+  const bodyOf = (content: Record<string, { schema?: unknown }> | undefined, label: string) =>
+    Object.entries(content ?? {}).map(([type, media]) => {
       const ref = (media.schema as { $ref?: string } | undefined)?.$ref
       return ref
         ? html`<p>${label} <code>${type}</code>: <a href="#${anchor(schemaName(ref))}">${schemaName(ref)}</a></p>`
@@ -90,10 +101,14 @@ export function renderDocs(doc: OpenApiDocument): SafeHtml {
     for (const method of methods) {
       const op = item[method]
       if (!op) continue
-      const params = (op.parameters ?? [])
-        .map((p) => html`<li><code>${p.name}</code> (${p.in}${p.required ? ', required' : ''})${p.description ? html` — ${inlineMarkdown(p.description)}` : ''}</li>`)
-      const responses = Object.entries(op.responses ?? {})
-        .map(([status, response]) => html`<li><code>${status}</code> ${inlineMarkdown(described(response) ?? '')}${bodyOf(response.content, 'Body')}</li>`)
+      const params = (op.parameters ?? []).map(
+        (p) =>
+          html`<li><code>${p.name}</code> (${p.in}${p.required ? ', required' : ''})${p.description ? html` — ${inlineMarkdown(p.description)}` : ''}</li>`,
+      )
+      const responses = Object.entries(op.responses ?? {}).map(
+        ([status, response]) =>
+          html`<li><code>${status}</code> ${inlineMarkdown(described(response) ?? '')}${bodyOf(response.content, 'Body')}</li>`,
+      )
       sections.push(html`<section id="${`${method}-${path}`}">
 <h2><code>${method.toUpperCase()} ${path}</code></h2>
 <p>${inlineMarkdown(op.summary ?? '')}</p>${op.description ? markdown(op.description) : ''}
@@ -103,8 +118,9 @@ ${params.length ? html`<h3>Parameters</h3><ul>${params}</ul>` : ''}${bodyOf(op.r
 </section>`)
     }
   }
-  const schemas = Object.entries(components.schemas ?? {})
-    .map(([name, schema]) => html`<section id="${anchor(name)}"><h3><code>${name}</code></h3><pre>${schemaHtml(schema)}</pre></section>`)
+  const schemas = Object.entries(components.schemas ?? {}).map(
+    ([name, schema]) => html`<section id="${anchor(name)}"><h3><code>${name}</code></h3><pre>${schemaHtml(schema)}</pre></section>`,
+  )
   return html`<h1>${doc.info.title} <small>${doc.info.version}</small></h1>
 ${doc.info.description ? markdown(doc.info.description) : ''}
 <p>The machine-readable document is <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Errors are

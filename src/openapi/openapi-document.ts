@@ -40,7 +40,8 @@ function withoutSafeIntegerBounds(value: unknown): unknown {
 function convert(registry: Registry, io: 'input' | 'output'): Record<string, JsonSchema> {
   const { schemas } = z.toJSONSchema(registry, { io, unrepresentable: 'any', uri: (id) => `${SCHEMAS}${id}` })
   const components: Record<string, JsonSchema> = {}
-  for (const [id, { $schema: _dialect, $id: _id, ...schema }] of Object.entries(schemas)) components[id] = withoutSafeIntegerBounds(schema) as JsonSchema
+  for (const [id, { $schema: _dialect, $id: _id, ...schema }] of Object.entries(schemas))
+    components[id] = withoutSafeIntegerBounds(schema) as JsonSchema
   return components
 }
 
@@ -78,9 +79,13 @@ function renameRefs<T>(value: T, renamed: ReadonlyMap<string, string>): T {
   }) as T
 }
 
-const headersOf = (headers: Record<string, HeaderDoc>) => Object.fromEntries(Object.entries(headers).map(([name, { description, required, type }]) => [
-  name, { description, ...(required ? { required: true } : {}), schema: type === 'integer' ? { type, minimum: 0 } : { type: 'string' } },
-]))
+const headersOf = (headers: Record<string, HeaderDoc>) =>
+  Object.fromEntries(
+    Object.entries(headers).map(([name, { description, required, type }]) => [
+      name,
+      { description, ...(required ? { required: true } : {}), schema: type === 'integer' ? { type, minimum: 0 } : { type: 'string' } },
+    ]),
+  )
 
 /**
  * The OpenAPI 3.1 document of the routes, from the same zod schemas that validate them: request
@@ -104,9 +109,18 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[], info: { title:
   // references between them; the operations are written once the components exist.
   const planned = routes.map((route) => {
     const { params, query, headers, body } = route.request ?? {}
-    const parts = ([['path', params], ['query', query], ['header', headers]] as const)
-      .flatMap(([place, schema]) => (schema ? [{ place, id: register(requests, schema, `${route.operationId}_${place}`) }] : []))
-    const requestBody = body && { required: body.required, description: body.description, content: media(requests, `${route.operationId}_body`, body.content) }
+    const parts = (
+      [
+        ['path', params],
+        ['query', query],
+        ['header', headers],
+      ] as const
+    ).flatMap(([place, schema]) => (schema ? [{ place, id: register(requests, schema, `${route.operationId}_${place}`) }] : []))
+    const requestBody = body && {
+      required: body.required,
+      description: body.description,
+      content: media(requests, `${route.operationId}_body`, body.content),
+    }
     const answers = Object.entries(route.responses).map(([status, response]) => {
       const name = responseNames.get(response)
       const content = response.content && media(responses, name ?? `${route.operationId}_${status}`, response.content)
@@ -121,7 +135,8 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[], info: { title:
   const names = new Set(namedSchemas().values())
   // Named schemas are referred to; a route's own schemas are written in place, as they were declared.
   const schemaOf = (defs: Record<string, JsonSchema>, id: string) => (names.has(id) ? { $ref: `${SCHEMAS}${id}` } : defs[id])
-  const contentOf = (defs: Record<string, JsonSchema>, entries: Media) => Object.fromEntries(entries.map(({ type, id }) => [type, { schema: schemaOf(defs, id) }]))
+  const contentOf = (defs: Record<string, JsonSchema>, entries: Media) =>
+    Object.fromEntries(entries.map(({ type, id }) => [type, { schema: schemaOf(defs, id) }]))
   const responseOf = (response: ResponseConfig, content: Media | undefined) => ({
     description: response.description,
     ...(response.headers ? { headers: headersOf(response.headers) } : {}),
@@ -133,7 +148,11 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[], info: { title:
     const parameters = parts.flatMap(({ place, id }) => {
       const object = requestDefs[id] ?? {}
       return Object.entries(object.properties ?? {}).map(([name, { description, ...schema }]) => ({
-        name, in: place, required: place === 'path' || (object.required ?? []).includes(name), ...(description ? { description } : {}), schema,
+        name,
+        in: place,
+        required: place === 'path' || (object.required ?? []).includes(name),
+        ...(description ? { description } : {}),
+        schema,
       }))
     })
     paths[route.path] = {
@@ -145,22 +164,42 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[], info: { title:
         description: route.description,
         security: route.security ?? [],
         ...(parameters.length ? { parameters } : {}),
-        ...(requestBody ? { requestBody: { required: requestBody.required ?? true, ...(requestBody.description ? { description: requestBody.description } : {}), content: contentOf(requestDefs, requestBody.content) } } : {}),
-        responses: Object.fromEntries(answers.map(({ status, response, name, content }) => [
-          status, name ? { $ref: `#/components/responses/${name}` } : responseOf(response, content),
-        ])),
+        ...(requestBody
+          ? {
+              requestBody: {
+                required: requestBody.required ?? true,
+                ...(requestBody.description ? { description: requestBody.description } : {}),
+                content: contentOf(requestDefs, requestBody.content),
+              },
+            }
+          : {}),
+        responses: Object.fromEntries(
+          answers.map(({ status, response, name, content }) => [
+            status,
+            name ? { $ref: `#/components/responses/${name}` } : responseOf(response, content),
+          ]),
+        ),
       },
     }
   }
-  const sharedResponses = Object.fromEntries([...shared].sort(([a], [b]) => a.localeCompare(b)).map(([name, { response, content }]) => [name, responseOf(response, content)]))
+  const sharedResponses = Object.fromEntries(
+    [...shared].sort(([a], [b]) => a.localeCompare(b)).map(([name, { response, content }]) => [name, responseOf(response, content)]),
+  )
 
   // Which named schemas each direction uses; one used both ways whose forms differ gets a second name.
-  const operations = Object.values(paths).flatMap((item) => Object.values(item) as { parameters?: unknown; requestBody?: unknown; responses: unknown }[])
-  const requestUsed = reachable(operations.map(({ parameters, requestBody }) => [parameters, requestBody]), requestDefs)
+  const operations = Object.values(paths).flatMap(
+    (item) => Object.values(item) as { parameters?: unknown; requestBody?: unknown; responses: unknown }[],
+  )
+  const requestUsed = reachable(
+    operations.map(({ parameters, requestBody }) => [parameters, requestBody]),
+    requestDefs,
+  )
   const responseUsed = reachable([...operations.map(({ responses }) => responses), sharedResponses], responseDefs)
-  const renamed = new Map([...requestUsed]
-    .filter((id) => responseUsed.has(id) && JSON.stringify(requestDefs[id]) !== JSON.stringify(responseDefs[id]))
-    .map((id) => [id, `${id}Input`]))
+  const renamed = new Map(
+    [...requestUsed]
+      .filter((id) => responseUsed.has(id) && JSON.stringify(requestDefs[id]) !== JSON.stringify(responseDefs[id]))
+      .map((id) => [id, `${id}Input`]),
+  )
   const schemas: Record<string, JsonSchema> = {}
   for (const id of [...responseUsed].sort()) schemas[id] = responseDefs[id] ?? {}
   for (const id of [...requestUsed].sort()) schemas[renamed.get(id) ?? id] = renameRefs(requestDefs[id] ?? {}, renamed)

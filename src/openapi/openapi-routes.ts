@@ -74,8 +74,11 @@ type BodyPart<R extends RouteDoc, MediaType extends string, Target extends strin
 
 /** What `c.req.valid(...)` returns in the route's handler. */
 type ValidatedInput<R extends RouteDoc> = {
-  out: Part<R, 'params', 'param'> & Part<R, 'query', 'query'> & Part<R, 'headers', 'header'>
-    & BodyPart<R, 'application/json', 'json'> & BodyPart<R, 'application/x-www-form-urlencoded', 'form'>
+  out: Part<R, 'params', 'param'> &
+    Part<R, 'query', 'query'> &
+    Part<R, 'headers', 'header'> &
+    BodyPart<R, 'application/json', 'json'> &
+    BodyPart<R, 'application/x-www-form-urlencoded', 'form'>
 }
 
 // Every validation failure becomes API.md's 422 problem, thrown to the one error handler; the

@@ -31,7 +31,10 @@ export function htmlPage(options: PageOptions): Response {
     `style-src 'nonce-${nonce}'`,
     ...(options.scripts?.length ? [`script-src 'nonce-${nonce}'`, `connect-src ${["'self'", ...(options.connect ?? [])].join(' ')}`] : []),
     ...(options.frames?.length ? [`frame-src ${options.frames.join(' ')}`] : []),
-    "img-src 'self'", "form-action 'self'", "base-uri 'none'", "frame-ancestors 'none'",
+    "img-src 'self'",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
   ].join('; ')
   const page = html`<!doctype html>
 <html lang="en">

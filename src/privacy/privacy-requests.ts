@@ -47,10 +47,14 @@ export async function erasePersonalData(db: Db, secrets: Secrets, email: string,
           and (payload #>> '{data,comment,id}')::int in (select id from comments where email_hash = ${hash})`)
     }
     for (const ip of new Set(rows.map((row) => row.ip).filter((value) => value !== null))) {
-      await tx.update(comments).set({ ip: anonymizeIp(ip) }).where(and(theirs, eq(comments.ip, ip)))
+      await tx
+        .update(comments)
+        .set({ ip: anonymizeIp(ip) })
+        .where(and(theirs, eq(comments.ip, ip)))
     }
     // The hash goes last: it is how the statements above find this person's comments.
-    await tx.update(comments)
+    await tx
+      .update(comments)
       .set({ authorName: ANONYMOUS, authorUrl: null, emailEncrypted: null, emailHash: null, avatar: null, userAgent: null })
       .where(theirs)
     for (const articleId of new Set(rows.filter((row) => row.shown).map((row) => row.articleId))) await bumpArticle(tx, articleId, 0)

@@ -28,7 +28,12 @@ const HEARTBEAT_MS = 5000
  * nothing) until LISTEN answers again on a live connection.
  */
 export function listenPostgres(
-  url: string, pool: postgres.Sql, maxBytes: number, logger: Logger, onFlush?: () => void, { heartbeatMs = HEARTBEAT_MS } = {},
+  url: string,
+  pool: postgres.Sql,
+  maxBytes: number,
+  logger: Logger,
+  onFlush?: () => void,
+  { heartbeatMs = HEARTBEAT_MS } = {},
 ): CacheListener {
   const cache = new ReadCache(maxBytes, { notify: (payload) => pool`select pg_notify(${READ_CACHE_CHANNEL}, ${payload})`, onFlush })
   let closed = false

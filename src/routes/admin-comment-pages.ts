@@ -44,94 +44,173 @@ async function renderDetails(c: Context<AppEnv>, session: PageSession, id: numbe
 }
 
 /** Re-shows the details page with a refused edit or reply, its error beside the form it came from. */
-async function refused(c: Context<AppEnv>, session: PageSession, id: number, back: string | undefined, error: unknown, form: 'edit' | 'reply', typed: string): Promise<Response> {
+async function refused(
+  c: Context<AppEnv>,
+  session: PageSession,
+  id: number,
+  back: string | undefined,
+  error: unknown,
+  form: 'edit' | 'reply',
+  typed: string,
+): Promise<Response> {
   if (!(error instanceof AppError) || error.status !== 422) throw error
   // A 422 without field errors (a parent that is gone) is shown beside the form it came from.
-  const errors = (error.errors ?? [{ field: 'body', code: 'invalid_value' as const, message: error.detail }]).map((e) => ({ ...e, field: form === 'reply' ? 'reply' : e.field }))
-  return renderDetails(c, session, id, { from: fromOf(back), errors, typed: { [form]: typed }, status: 422, notice: { text: errors[0]?.message ?? error.detail, error: true } })
+  const errors = (error.errors ?? [{ field: 'body', code: 'invalid_value' as const, message: error.detail }]).map((e) => ({
+    ...e,
+    field: form === 'reply' ? 'reply' : e.field,
+  }))
+  return renderDetails(c, session, id, {
+    from: fromOf(back),
+    errors,
+    typed: { [form]: typed },
+    status: 422,
+    notice: { text: errors[0]?.message ?? error.detail, error: true },
+  })
 }
 
 /** The queues, a comment's details, and every action on comments, as forms. */
 export const adminCommentPages = new Hono<AppEnv>()
-  .get('/', page('moderator', async (c, session) => {
-    const query = c.req.query()
-    const limit = query.limit && /^\d{1,3}$/.test(query.limit) ? Math.min(200, Math.max(1, Number(query.limit))) : undefined
-    const filter: QueueFilter = { queue: isQueue(query.queue) ? query.queue : 'pending', article: filterText(query.article), q: filterText(query.q), limit }
-    const cursor = query.cursor ? decodeCursor(query.cursor) ?? null : null
-    const { deps } = c.env
-    const result = await listQueue(deps.db, deps.secrets, {
-      status: filter.queue === 'reported' ? undefined : filter.queue,
-      reported: filter.queue === 'reported',
-      articleKey: filter.article,
-      q: filter.q,
-      cursor,
-      limit: limit ?? QUEUE_PAGE,
-    })
-    return queuePage({
-      session, filter, comments: result.comments, counts: result.counts,
-      nextCursor: result.next ? encodeCursor(result.next) : null,
-      paged: cursor !== null,
-      tickAll: query.tick === 'all',
-      notice: noticeFor(query.done, query.n),
-      self: queueUrl(filter, cursor ? { cursor: encodeCursor(cursor) } : {}),
-    })
-  }))
-  .get('/comments/:id', page('moderator', async (c, session) => {
-    const notice = noticeFor(c.req.query('done'), c.req.query('n'))
-    return renderDetails(c, session, commentId(c), { from: localAdminPath(c.req.query('from')) ?? '/admin', notice: notice ? { text: notice } : undefined })
-  }))
-  .get('/comments/:id/delete', page('moderator', async (c, session) => {
-    const { deps } = c.env
-    const details = await commentDetails(deps.db, deps.secrets, commentId(c), 0)
-    if (!details) throw commentNotFound()
-    return deleteConfirmPage(session, details.comment, localAdminPath(c.req.query('from')) ?? '/admin')
-  }))
-  .post('/comments/bulk', action('moderator', async (c, session, form) => {
-    const back = localAdminPath(form.text('back')) ?? '/admin'
-    const status = form.text('status')
-    const ids = form.list('ids').map(toId).filter((id): id is number => id !== undefined)
-    if (!isStatus(status)) return messagePage({ status: 422, title: 'Unknown action', message: 'That is not an action on comments.', session, link: { href: back, text: 'Back' } })
-    if (ids.length === 0) return c.redirect(withNotice(back, status, 0), 303)
-    if (ids.length > BULK_MAX) return messagePage({ status: 422, title: 'Too many', message: `Act on at most ${BULK_MAX} comments at once.`, session, link: { href: back, text: 'Back' } })
-    const updated = await bulkModerate(moderationContext(c), ids, status)
-    return c.redirect(withNotice(back, status, updated), 303)
-  }))
-  .post('/comments/:id/status', action('moderator', async (c, session, form) => {
-    const id = commentId(c)
-    const status = form.text('status')
-    const back = localAdminPath(form.text('back')) ?? commentUrl(id)
-    if (!isStatus(status)) return messagePage({ status: 422, title: 'Unknown action', message: 'That is not an action on comments.', session, link: { href: back, text: 'Back' } })
-    await moderateComment(moderationContext(c), id, { status })
-    return c.redirect(withNotice(back, status), 303)
-  }))
-  .post('/comments/:id/keep', action('moderator', async (c, _session, form) => {
-    const id = commentId(c)
-    await dismissReports(moderationContext(c), id)
-    return c.redirect(withNotice(localAdminPath(form.text('back')) ?? commentUrl(id), 'kept'), 303)
-  }))
-  .post('/comments/:id/edit', action('moderator', async (c, session, form) => {
-    const id = commentId(c)
-    const back = localAdminPath(form.text('back'))
-    const body = form.text('body') ?? ''
-    try {
-      await moderateComment(moderationContext(c), id, { body })
-    } catch (error) {
-      return refused(c, session, id, back, error, 'edit', body)
-    }
-    return c.redirect(withNotice(back ?? commentUrl(id), 'edited'), 303)
-  }))
-  .post('/comments/:id/reply', action('moderator', async (c, session, form) => {
-    const id = commentId(c)
-    const back = localAdminPath(form.text('back'))
-    const body = form.text('body') ?? ''
-    try {
-      await replyAsModerator(moderationContext(c), id, body)
-    } catch (error) {
-      return refused(c, session, id, back, error, 'reply', body)
-    }
-    return c.redirect(withNotice(back ?? commentUrl(id), 'replied'), 303)
-  }))
-  .post('/comments/:id/delete', action('moderator', async (c, _session, form) => {
-    await deleteComment(moderationContext(c), commentId(c))
-    return c.redirect(withNotice(localAdminPath(form.text('back')) ?? '/admin', 'deleted'), 303)
-  }))
+  .get(
+    '/',
+    page('moderator', async (c, session) => {
+      const query = c.req.query()
+      const limit = query.limit && /^\d{1,3}$/.test(query.limit) ? Math.min(200, Math.max(1, Number(query.limit))) : undefined
+      const filter: QueueFilter = {
+        queue: isQueue(query.queue) ? query.queue : 'pending',
+        article: filterText(query.article),
+        q: filterText(query.q),
+        limit,
+      }
+      const cursor = query.cursor ? (decodeCursor(query.cursor) ?? null) : null
+      const { deps } = c.env
+      const result = await listQueue(deps.db, deps.secrets, {
+        status: filter.queue === 'reported' ? undefined : filter.queue,
+        reported: filter.queue === 'reported',
+        articleKey: filter.article,
+        q: filter.q,
+        cursor,
+        limit: limit ?? QUEUE_PAGE,
+      })
+      return queuePage({
+        session,
+        filter,
+        comments: result.comments,
+        counts: result.counts,
+        nextCursor: result.next ? encodeCursor(result.next) : null,
+        paged: cursor !== null,
+        tickAll: query.tick === 'all',
+        notice: noticeFor(query.done, query.n),
+        self: queueUrl(filter, cursor ? { cursor: encodeCursor(cursor) } : {}),
+      })
+    }),
+  )
+  .get(
+    '/comments/:id',
+    page('moderator', async (c, session) => {
+      const notice = noticeFor(c.req.query('done'), c.req.query('n'))
+      return renderDetails(c, session, commentId(c), {
+        from: localAdminPath(c.req.query('from')) ?? '/admin',
+        notice: notice ? { text: notice } : undefined,
+      })
+    }),
+  )
+  .get(
+    '/comments/:id/delete',
+    page('moderator', async (c, session) => {
+      const { deps } = c.env
+      const details = await commentDetails(deps.db, deps.secrets, commentId(c), 0)
+      if (!details) throw commentNotFound()
+      return deleteConfirmPage(session, details.comment, localAdminPath(c.req.query('from')) ?? '/admin')
+    }),
+  )
+  .post(
+    '/comments/bulk',
+    action('moderator', async (c, session, form) => {
+      const back = localAdminPath(form.text('back')) ?? '/admin'
+      const status = form.text('status')
+      const ids = form
+        .list('ids')
+        .map(toId)
+        .filter((id): id is number => id !== undefined)
+      if (!isStatus(status))
+        return messagePage({
+          status: 422,
+          title: 'Unknown action',
+          message: 'That is not an action on comments.',
+          session,
+          link: { href: back, text: 'Back' },
+        })
+      if (ids.length === 0) return c.redirect(withNotice(back, status, 0), 303)
+      if (ids.length > BULK_MAX)
+        return messagePage({
+          status: 422,
+          title: 'Too many',
+          message: `Act on at most ${BULK_MAX} comments at once.`,
+          session,
+          link: { href: back, text: 'Back' },
+        })
+      const updated = await bulkModerate(moderationContext(c), ids, status)
+      return c.redirect(withNotice(back, status, updated), 303)
+    }),
+  )
+  .post(
+    '/comments/:id/status',
+    action('moderator', async (c, session, form) => {
+      const id = commentId(c)
+      const status = form.text('status')
+      const back = localAdminPath(form.text('back')) ?? commentUrl(id)
+      if (!isStatus(status))
+        return messagePage({
+          status: 422,
+          title: 'Unknown action',
+          message: 'That is not an action on comments.',
+          session,
+          link: { href: back, text: 'Back' },
+        })
+      await moderateComment(moderationContext(c), id, { status })
+      return c.redirect(withNotice(back, status), 303)
+    }),
+  )
+  .post(
+    '/comments/:id/keep',
+    action('moderator', async (c, _session, form) => {
+      const id = commentId(c)
+      await dismissReports(moderationContext(c), id)
+      return c.redirect(withNotice(localAdminPath(form.text('back')) ?? commentUrl(id), 'kept'), 303)
+    }),
+  )
+  .post(
+    '/comments/:id/edit',
+    action('moderator', async (c, session, form) => {
+      const id = commentId(c)
+      const back = localAdminPath(form.text('back'))
+      const body = form.text('body') ?? ''
+      try {
+        await moderateComment(moderationContext(c), id, { body })
+      } catch (error) {
+        return refused(c, session, id, back, error, 'edit', body)
+      }
+      return c.redirect(withNotice(back ?? commentUrl(id), 'edited'), 303)
+    }),
+  )
+  .post(
+    '/comments/:id/reply',
+    action('moderator', async (c, session, form) => {
+      const id = commentId(c)
+      const back = localAdminPath(form.text('back'))
+      const body = form.text('body') ?? ''
+      try {
+        await replyAsModerator(moderationContext(c), id, body)
+      } catch (error) {
+        return refused(c, session, id, back, error, 'reply', body)
+      }
+      return c.redirect(withNotice(back ?? commentUrl(id), 'replied'), 303)
+    }),
+  )
+  .post(
+    '/comments/:id/delete',
+    action('moderator', async (c, _session, form) => {
+      await deleteComment(moderationContext(c), commentId(c))
+      return c.redirect(withNotice(localAdminPath(form.text('back')) ?? '/admin', 'deleted'), 303)
+    }),
+  )

@@ -67,16 +67,30 @@ export function page(role: ModeratorRole, handler: (c: Context<AppEnv>, session:
  * A form POST that changes something. It must come with a live session, from Parley's own origin
  * (as the API asks of cookie requests), and carry this session's CSRF token.
  */
-export function action(role: ModeratorRole, handler: (c: Context<AppEnv>, session: PageSession, form: PostedForm) => Promise<Response>): Handler<AppEnv> {
+export function action(
+  role: ModeratorRole,
+  handler: (c: Context<AppEnv>, session: PageSession, form: PostedForm) => Promise<Response>,
+): Handler<AppEnv> {
   return async (c) => {
     const session = await pageSession(c)
     if (!session) {
       // Not a redirect: the change was not made, and a login would not replay it.
-      const signedOut = messagePage({ status: 401, title: 'Signed out', message: 'Your session has ended, so nothing was changed. Please sign in again.', link: { href: '/admin/login', text: 'Sign in' } })
+      const signedOut = messagePage({
+        status: 401,
+        title: 'Signed out',
+        message: 'Your session has ended, so nothing was changed. Please sign in again.',
+        link: { href: '/admin/login', text: 'Sign in' },
+      })
       signedOut.headers.set('WWW-Authenticate', DASHBOARD_CHALLENGE)
       return signedOut
     }
-    const refused = () => messagePage({ status: 403, title: 'Refused', message: 'This form did not come from this dashboard, so nothing was changed. Reload the page and try again.', session })
+    const refused = () =>
+      messagePage({
+        status: 403,
+        title: 'Refused',
+        message: 'This form did not come from this dashboard, so nothing was changed. Reload the page and try again.',
+        session,
+      })
     if (!fromOwnOrigin(c)) return refused()
     const form = await PostedForm.read(c)
     const token = form.text('csrf') ?? ''

@@ -7,7 +7,14 @@ import { MAX_BODY_BYTES, limitBody } from '../http/request-guards.js'
 import { deadline } from '../http/deadline.js'
 import { clientIp } from '../http/client-ip.js'
 import { fromOwnOrigin } from '../http/moderator-auth.js'
-import { clearSessionCookie, cookieNeedsHttps, readDeviceCookie, readSessionCookie, setDeviceCookie, setSessionCookie } from '../http/session-cookie.js'
+import {
+  clearSessionCookie,
+  cookieNeedsHttps,
+  readDeviceCookie,
+  readSessionCookie,
+  setDeviceCookie,
+  setSessionCookie,
+} from '../http/session-cookie.js'
 import { login } from '../auth/login.js'
 import { endSession } from '../auth/sessions.js'
 import { localAdminPath } from '../admin-pages/admin-urls.js'
@@ -28,12 +35,26 @@ const adminSessionPages = new Hono<AppEnv>()
   .post('/login', async (c) => {
     const { deps } = c.env
     // No session yet, so no CSRF token: the same-origin check alone keeps other sites from signing someone in.
-    if (!fromOwnOrigin(c)) return messagePage({ status: 403, title: 'Refused', message: 'Sign in from this dashboard\'s own page.', link: { href: '/admin/login', text: 'Sign in' } })
+    if (!fromOwnOrigin(c))
+      return messagePage({
+        status: 403,
+        title: 'Refused',
+        message: "Sign in from this dashboard's own page.",
+        link: { href: '/admin/login', text: 'Sign in' },
+      })
     const form = await PostedForm.read(c)
     const email = (form.text('email') ?? '').slice(0, 320)
     const next = localAdminPath(form.text('next'))
     try {
-      const ctx = { db: deps.db, passwords: deps.passwords, secrets: deps.secrets, now: deps.clock(), ip: clientIp(c), device: readDeviceCookie(c), limits: deps.config.sessions }
+      const ctx = {
+        db: deps.db,
+        passwords: deps.passwords,
+        secrets: deps.secrets,
+        now: deps.clock(),
+        ip: clientIp(c),
+        device: readDeviceCookie(c),
+        limits: deps.config.sessions,
+      }
       const session = await login(ctx, email, (form.text('password') ?? '').slice(0, 1024))
       const plainHttp = cookieNeedsHttps(c)
       if (plainHttp) {
@@ -52,12 +73,15 @@ const adminSessionPages = new Hono<AppEnv>()
       return response
     }
   })
-  .post('/logout', action('moderator', async (c) => {
-    const token = readSessionCookie(c)
-    if (token) await endSession(c.env.deps.db, token)
-    clearSessionCookie(c)
-    return c.redirect('/admin/login?done=signed-out', 303)
-  }))
+  .post(
+    '/logout',
+    action('moderator', async (c) => {
+      const token = readSessionCookie(c)
+      if (token) await endSession(c.env.deps.db, token)
+      clearSessionCookie(c)
+      return c.redirect('/admin/login?done=signed-out', 303)
+    }),
+  )
 
 /**
  * GET /admin, the moderation dashboard: server-rendered pages whose every action is a plain form
@@ -66,7 +90,10 @@ const adminSessionPages = new Hono<AppEnv>()
  */
 export const adminPageRoutes = new Hono<AppEnv>()
   .use('/*', deadline())
-  .use('/*', limitBody(MAX_BODY_BYTES, (error) => messagePage({ status: error.status, title: 'Too large', message: error.detail })))
+  .use(
+    '/*',
+    limitBody(MAX_BODY_BYTES, (error) => messagePage({ status: error.status, title: 'Too large', message: error.detail })),
+  )
   .route('/', adminSessionPages)
   .route('/', adminCommentPages)
   .route('/', adminSitePages)

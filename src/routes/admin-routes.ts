@@ -15,10 +15,19 @@ const SettingsSchema = named('Settings', settingsSchema)
 // The filter's signing secret is shown once, in the answer to the change that set the filter.
 const changedSettingsSchema = z.object({
   ...settingsSchema.shape,
-  filterWebhook: z.nullable(z.object({
-    ...filterWebhookSchema.shape,
-    secret: z.optional(z.string().check(z.meta({ description: 'The filter\'s signing secret (`whsec_…`), shown only now', example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }))),
-  })),
+  filterWebhook: z.nullable(
+    z.object({
+      ...filterWebhookSchema.shape,
+      secret: z.optional(
+        z.string().check(
+          z.meta({
+            description: "The filter's signing secret (`whsec_…`), shown only now",
+            example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+          }),
+        ),
+      ),
+    }),
+  ),
 })
 
 const getSettingsRoute = createRoute({
@@ -26,9 +35,10 @@ const getSettingsRoute = createRoute({
   path: '/api/v1/admin/settings',
   operationId: 'getSettings',
   tag: 'Admin',
-  summary: 'The site\'s settings',
-  description: 'Every setting, with WordPress\'s Discussion-screen defaults where none was changed. The filter webhook\'s secret is never read back.',
-  responses: { 200: { ...jsonContent('The settings (never the filter\'s secret)', SettingsSchema), headers: noStore }, ...authProblems },
+  summary: "The site's settings",
+  description:
+    "Every setting, with WordPress's Discussion-screen defaults where none was changed. The filter webhook's secret is never read back.",
+  responses: { 200: { ...jsonContent("The settings (never the filter's secret)", SettingsSchema), headers: noStore }, ...authProblems },
 })
 
 const patchSettingsRoute = createRoute({
@@ -37,10 +47,14 @@ const patchSettingsRoute = createRoute({
   operationId: 'changeSettings',
   tag: 'Admin',
   summary: 'Change some settings (an unknown key is a 422)',
-  description: 'Only the keys sent change; each change is in the audit log. Every instance picks it up at once (the read caches are flushed).',
+  description:
+    'Only the keys sent change; each change is in the audit log. Every instance picks it up at once (the read caches are flushed).',
   request: { body: jsonBody(settingsPatchSchema) },
   responses: {
-    200: jsonContent('The whole settings object; `filterWebhook.secret` only in the answer to the change that set the filter', changedSettingsSchema),
+    200: jsonContent(
+      'The whole settings object; `filterWebhook.secret` only in the answer to the change that set the filter',
+      changedSettingsSchema,
+    ),
     ...authProblems,
     422: problem('Invalid value or unknown key'),
   },
@@ -64,9 +78,23 @@ const createModeratorRoute = createRoute({
   operationId: 'createModerator',
   tag: 'Admin',
   summary: 'Create a moderator (password 8-128 characters; an unknown field is a 422)',
-  description: 'The email signs in (compared without case) and must not be another moderator\'s; the password is stored as an argon2id hash.',
-  request: { body: jsonBody(z.strictObject({ email: emailText().check(z.maxLength(320)), name: z.string().check(z.maxLength(1000)), role: roleSchema, password: z.string().check(z.maxLength(1024)) })) },
-  responses: { 201: jsonContent('Created', z.object({ moderator: ModeratorSchema })), ...authProblems, 422: problem('Invalid or unknown field, or the email taken') },
+  description:
+    "The email signs in (compared without case) and must not be another moderator's; the password is stored as an argon2id hash.",
+  request: {
+    body: jsonBody(
+      z.strictObject({
+        email: emailText().check(z.maxLength(320)),
+        name: z.string().check(z.maxLength(1000)),
+        role: roleSchema,
+        password: z.string().check(z.maxLength(1024)),
+      }),
+    ),
+  },
+  responses: {
+    201: jsonContent('Created', z.object({ moderator: ModeratorSchema })),
+    ...authProblems,
+    422: problem('Invalid or unknown field, or the email taken'),
+  },
 })
 
 const updateModeratorRoute = createRoute({
@@ -78,9 +106,22 @@ const updateModeratorRoute = createRoute({
   description: 'Only the fields sent change. No change may leave the site without an active admin (`last_admin`).',
   request: {
     params: RowIdParam,
-    body: jsonBody(z.strictObject({ email: z.optional(emailText().check(z.maxLength(320))), name: z.optional(z.string().check(z.maxLength(1000))), role: z.optional(roleSchema), disabled: z.optional(z.boolean()), password: z.optional(z.string().check(z.maxLength(1024))) })),
+    body: jsonBody(
+      z.strictObject({
+        email: z.optional(emailText().check(z.maxLength(320))),
+        name: z.optional(z.string().check(z.maxLength(1000))),
+        role: z.optional(roleSchema),
+        disabled: z.optional(z.boolean()),
+        password: z.optional(z.string().check(z.maxLength(1024))),
+      }),
+    ),
   },
-  responses: { 200: jsonContent('Changed', z.object({ moderator: ModeratorSchema })), ...authProblems, 404: problem('No such moderator'), 422: problem('Invalid change') },
+  responses: {
+    200: jsonContent('Changed', z.object({ moderator: ModeratorSchema })),
+    ...authProblems,
+    404: problem('No such moderator'),
+    422: problem('Invalid change'),
+  },
 })
 
 export const adminRoutes = new OpenApiRoutes<AppEnv>('/api/v1/admin')
@@ -91,7 +132,8 @@ export const adminRoutes = new OpenApiRoutes<AppEnv>('/api/v1/admin')
   .openapi(patchSettingsRoute, async (c) => {
     const { values, filterSecret } = await changeSettings(c.env.deps, c.var.moderator.id, c.req.valid('json'))
     // The filter's secret is shown once, in the answer to the change that made it.
-    const shown = filterSecret && values.filterWebhook ? { ...values, filterWebhook: { ...values.filterWebhook, secret: filterSecret } } : values
+    const shown =
+      filterSecret && values.filterWebhook ? { ...values, filterWebhook: { ...values.filterWebhook, secret: filterSecret } } : values
     return c.json(shown, 200)
   })
   .openapi(listModeratorsRoute, async (c) => c.json({ moderators: (await listModerators(c.env.deps.db)).map(toModeratorView) }, 200))

@@ -11,29 +11,41 @@ const moveRoute = createRoute({
   path: '/api/v1/moderation/articles/{key}/move',
   operationId: 'moveArticle',
   tag: 'Articles',
-  summary: 'Move an article\'s comments to a new key (and URL): a rename, or a merge into the article that has the key',
-  description: 'When a post\'s id or slug changes: to a key no article has, the article is renamed; to an existing article\'s key, its comments '
-    + 'are merged into that one, threads kept. The old key then reads as the new one (`npm run move` does the same from the command line).',
+  summary: "Move an article's comments to a new key (and URL): a rename, or a merge into the article that has the key",
+  description:
+    "When a post's id or slug changes: to a key no article has, the article is renamed; to an existing article's key, its comments " +
+    'are merged into that one, threads kept. The old key then reads as the new one (`npm run move` does the same from the command line).',
   request: {
     params: ArticleKeyParam,
-    body: jsonBody(z.strictObject({ to: z.string().check(z.meta({ description: 'The new key (1-200 characters of A-Z a-z 0-9 . _ ~ : @ -)', example: 'new-slug' })), url: z.optional(z.nullable(urlText().check(z.maxLength(4000)))) })),
+    body: jsonBody(
+      z.strictObject({
+        to: z.string().check(z.meta({ description: 'The new key (1-200 characters of A-Z a-z 0-9 . _ ~ : @ -)', example: 'new-slug' })),
+        url: z.optional(z.nullable(urlText().check(z.maxLength(4000)))),
+      }),
+    ),
   },
   responses: {
-    200: jsonContent('The article under its new key; `moved` counts its comments (any status) that came from the old key', z.object({ article: ArticleSchema, merged: z.boolean(), moved: countSchema() })),
+    200: jsonContent(
+      'The article under its new key; `moved` counts its comments (any status) that came from the old key',
+      z.object({ article: ArticleSchema, merged: z.boolean(), moved: countSchema() }),
+    ),
     ...authProblems,
     404: problem('No article has this key'),
     422: problem('Invalid key or URL, the same key, or a URL outside `allowedOrigins` while they are set (`origin_not_allowed`)'),
   },
 })
 
-export const articleMoveRoutes = new OpenApiRoutes<AppEnv>('/api/v1/moderation')
-  .openapi(moveRoute, async (c) => {
-    const { deps } = c.env
-    const now = deps.clock()
-    const { to, url } = c.req.valid('json')
-    const settings = (await deps.settings.get(deps.db)).values
-    const result = await moveArticle(deps.db, { from: c.req.valid('param').key, to, url }, { moderatorId: c.var.moderator.id, now, urlOrigins: articleUrlOrigins(c, settings) })
-    const a = result.article
-    const article = { key: a.key, url: a.url, title: a.title, open: isOpen(a, settings, now), commentCount: a.commentCount }
-    return c.json({ article, merged: result.merged, moved: result.moved }, 200)
-  })
+export const articleMoveRoutes = new OpenApiRoutes<AppEnv>('/api/v1/moderation').openapi(moveRoute, async (c) => {
+  const { deps } = c.env
+  const now = deps.clock()
+  const { to, url } = c.req.valid('json')
+  const settings = (await deps.settings.get(deps.db)).values
+  const result = await moveArticle(
+    deps.db,
+    { from: c.req.valid('param').key, to, url },
+    { moderatorId: c.var.moderator.id, now, urlOrigins: articleUrlOrigins(c, settings) },
+  )
+  const a = result.article
+  const article = { key: a.key, url: a.url, title: a.title, open: isOpen(a, settings, now), commentCount: a.commentCount }
+  return c.json({ article, merged: result.merged, moved: result.moved }, 200)
+})

@@ -16,19 +16,39 @@ const loginRoute = createRoute({
   operationId: 'login',
   tag: 'Auth',
   summary: 'Sign in: a bearer token and an HttpOnly session cookie',
-  description: 'The same 401 for an unknown email and a wrong password, after the same work. Failed logins are counted per account and network, per '
-    + 'network and per account: past a limit, 429 with a `Retry-After` that doubles with each further failure. Sessions end after '
-    + '`SESSION_IDLE_MINUTES` unused or `SESSION_MAX_HOURS` in all.',
-  request: { body: jsonBody(z.object({ email: z.string().check(z.maxLength(320), z.describe('The sign-in address (admin@localhost is one)')), password: z.string().check(z.maxLength(1024)) })) },
+  description:
+    'The same 401 for an unknown email and a wrong password, after the same work. Failed logins are counted per account and network, per ' +
+    'network and per account: past a limit, 429 with a `Retry-After` that doubles with each further failure. Sessions end after ' +
+    '`SESSION_IDLE_MINUTES` unused or `SESSION_MAX_HOURS` in all.',
+  request: {
+    body: jsonBody(
+      z.object({
+        email: z.string().check(z.maxLength(320), z.describe('The sign-in address (admin@localhost is one)')),
+        password: z.string().check(z.maxLength(1024)),
+      }),
+    ),
+  },
   responses: {
     200: {
-      ...jsonContent('Signed in: the bearer token, and the same session as a cookie', z.object({ moderator: ModeratorSchema, token: z.string() })),
-      headers: { 'Set-Cookie': { description: '`parley_session`, the session, and `parley_device`, which makes this browser a known one for the account for 90 days '
-          + '(the account-wide failure limit does not stop it); both HttpOnly, SameSite=Strict, Secure outside plain-http localhost, Path=/, '
-          + 'and named `__Host-parley_session` and `__Host-parley_device` over https', required: true }, ...noStore },
+      ...jsonContent(
+        'Signed in: the bearer token, and the same session as a cookie',
+        z.object({ moderator: ModeratorSchema, token: z.string() }),
+      ),
+      headers: {
+        'Set-Cookie': {
+          description:
+            '`parley_session`, the session, and `parley_device`, which makes this browser a known one for the account for 90 days ' +
+            '(the account-wide failure limit does not stop it); both HttpOnly, SameSite=Strict, Secure outside plain-http localhost, Path=/, ' +
+            'and named `__Host-parley_session` and `__Host-parley_device` over https',
+          required: true,
+        },
+        ...noStore,
+      },
     },
     401: signInFirst('Unknown email or wrong password (`invalid_credentials`, the same answer for both)'),
-    429: retryLater('Too many failed logins for this account or network (`too_many_attempts`); the account-wide limit spares a network or device that signed in to it before'),
+    429: retryLater(
+      'Too many failed logins for this account or network (`too_many_attempts`); the account-wide limit spares a network or device that signed in to it before',
+    ),
   },
 })
 
@@ -38,10 +58,17 @@ const logoutRoute = createRoute({
   operationId: 'logout',
   tag: 'Auth',
   summary: 'End this session',
-  description: 'Ends the session the request authenticates with (token or cookie) and clears the cookie. With the cookie, only from Parley\'s own origin.',
+  description:
+    "Ends the session the request authenticates with (token or cookie) and clears the cookie. With the cookie, only from Parley's own origin.",
   middleware: [requireRole('moderator')] as const,
   security: moderatorSecurity('moderator'),
-  responses: { 204: { description: 'Signed out', headers: { 'Set-Cookie': { description: 'Clears `parley_session` (`__Host-parley_session` over https)', required: true } } }, ...authProblems },
+  responses: {
+    204: {
+      description: 'Signed out',
+      headers: { 'Set-Cookie': { description: 'Clears `parley_session` (`__Host-parley_session` over https)', required: true } },
+    },
+    ...authProblems,
+  },
 })
 
 const meRoute = createRoute({
@@ -61,7 +88,19 @@ export const authRoutes = new OpenApiRoutes<AppEnv>('/api/v1/auth')
     const { deps } = c.env
     const { email, password } = c.req.valid('json')
     const now = deps.clock()
-    const session = await login({ db: deps.db, passwords: deps.passwords, secrets: deps.secrets, now, ip: clientIp(c), device: readDeviceCookie(c), limits: deps.config.sessions }, email, password)
+    const session = await login(
+      {
+        db: deps.db,
+        passwords: deps.passwords,
+        secrets: deps.secrets,
+        now,
+        ip: clientIp(c),
+        device: readDeviceCookie(c),
+        limits: deps.config.sessions,
+      },
+      email,
+      password,
+    )
     setSessionCookie(c, session.token)
     setDeviceCookie(c, session.device)
     return c.json({ moderator: toModeratorView(session.moderator), token: session.token }, 200, { 'Cache-Control': 'no-store' })

@@ -41,10 +41,20 @@ export function clientFileRoutes(files: ClientFiles) {
       const body = await files.text('/admin/admin.js')
       return serve(c, body, await contentEtag(body), { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' })
     })
-    .get(FORM_BACK_PATH, (c) => serve(c, FORM_BACK_SCRIPT, FORM_BACK_ETAG, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }))
+    .get(FORM_BACK_PATH, (c) =>
+      serve(c, FORM_BACK_SCRIPT, FORM_BACK_ETAG, {
+        'Content-Type': 'text/javascript; charset=utf-8',
+        'Cache-Control': 'public, max-age=3600',
+      }),
+    )
     .get('/favicon.ico', async (c) => {
       if (etagMatches(c.req.header('if-none-match'), FAVICON_ETAG)) return c.body(null, 304, { ETag: FAVICON_ETAG })
-      return c.body(FAVICON, 200, { 'Content-Type': 'image/x-icon', 'Cache-Control': 'public, max-age=86400', ETag: FAVICON_ETAG, 'X-Content-Type-Options': 'nosniff' })
+      return c.body(FAVICON, 200, {
+        'Content-Type': 'image/x-icon',
+        'Cache-Control': 'public, max-age=86400',
+        ETag: FAVICON_ETAG,
+        'X-Content-Type-Options': 'nosniff',
+      })
     })
     .get('/admin/admin.css', async (c) => {
       const body = await files.text('/admin/admin.css')

@@ -5,7 +5,9 @@ import { emailText, urlText } from './schemas.js'
 const page = (description: string, headers: ResponseConfig['headers'] = {}): ResponseConfig => ({
   description,
   headers: { 'Cache-Control': { description: '`no-store`', required: true }, ...headers },
-  content: { 'text/html': { schema: z.string().check(z.describe('WordPress\'s error page (wp_die()): the message, and a way back to the form')) } },
+  content: {
+    'text/html': { schema: z.string().check(z.describe("WordPress's error page (wp_die()): the message, and a way back to the form")) },
+  },
 })
 
 const retryAfter = { 'Retry-After': { description: 'Seconds to wait before trying again.', required: true, type: 'integer' as const } }
@@ -28,27 +30,34 @@ export const commentFormDoc = createRoute({
   path: '/comment-form',
   operationId: 'postCommentForm',
   tag: 'Comments',
-  summary: 'The no-JavaScript target of WordPress\'s own comment form',
-  description: 'Same rules as the JSON submission, answered as pages. Success: 303 to `redirect_to` (allowed origins only) or the article\'s URL, '
-    + 'ending `#comment-{id}`, with `?unapproved={id}&moderation-hash={hash}` while held. A refusal is WordPress\'s error page with the '
-    + 'problem code\'s status (field errors 422, where WordPress answers 200).',
+  summary: "The no-JavaScript target of WordPress's own comment form",
+  description:
+    "Same rules as the JSON submission, answered as pages. Success: 303 to `redirect_to` (allowed origins only) or the article's URL, " +
+    "ending `#comment-{id}`, with `?unapproved={id}&moderation-hash={hash}` while held. A refusal is WordPress's error page with the " +
+    "problem code's status (field errors 422, where WordPress answers 200).",
   request: {
     body: {
       required: true,
-      description: 'WordPress\'s own comment form as a browser posts it: URL-encoded, or multipart when the theme\'s form says `enctype="multipart/form-data"` (the same fields; files are ignored).',
+      description:
+        'WordPress\'s own comment form as a browser posts it: URL-encoded, or multipart when the theme\'s form says `enctype="multipart/form-data"` (the same fields; files are ignored).',
       content: { 'application/x-www-form-urlencoded': { schema: formFields }, 'multipart/form-data': { schema: formFields } },
     },
   },
   responses: {
     201: page('Received, and no allowed page to return to'),
-    303: { description: 'Back to the article', headers: { Location: { description: 'The article\'s page, ending `#comment-{id}`', required: true } } },
+    303: {
+      description: 'Back to the article',
+      headers: { Location: { description: "The article's page, ending `#comment-{id}`", required: true } },
+    },
     400: page('The form could not be read (`malformed_form`)'),
     403: page('Comments are closed (`comments_closed`), or the form was posted from an origin that is not allowed (`forbidden`)'),
     404: page('Unknown article and a first comment may not register it (`article_not_found`)'),
     409: page('Duplicate comment (`duplicate_comment`)'),
     413: page('The form is larger than 1 MiB (`payload_too_large`)'),
     415: page('Not a form (`unsupported_media_type`)'),
-    422: page('WordPress\'s message for a missing or invalid field, a `comment_post_ID` that cannot be an article key, or a parent that is not an approved comment of the article (`validation_failed`, `parent_not_found`)'),
+    422: page(
+      "WordPress's message for a missing or invalid field, a `comment_post_ID` that cannot be an article key, or a parent that is not an approved comment of the article (`validation_failed`, `parent_not_found`)",
+    ),
     429: page('Posting too quickly (`too_fast`)', retryAfter),
     503: page('The database is unreachable or saturated (`unavailable`)', retryAfter),
   },

@@ -39,7 +39,10 @@ export function formErrorPage(error: AppError, back?: URL): Response {
   return htmlPage({
     title: 'Comment Submission Failure',
     status: error.status,
-    body: html`${joinHtml(messages.map((m) => html`<p><strong>Error:</strong> ${m}</p>`), '\n')}\n${backLink(back)}`,
+    body: html`${joinHtml(
+      messages.map((m) => html`<p><strong>Error:</strong> ${m}</p>`),
+      '\n',
+    )}\n${backLink(back)}`,
     scripts: [FORM_BACK_PATH],
     headers: problemHeaders(error),
   })
@@ -71,10 +74,12 @@ async function handleForm(c: Context<AppEnv>): Promise<Response> {
     const key = field(form, 'comment_post_ID')?.trim() ?? ''
     // What the JSON API answers for a key that cannot be one: a field error, not an unknown article.
     if (!key) throw validationError([{ field: 'comment_post_ID', code: 'required', message: 'comment_post_ID is required.' }])
-    if (!articleKeyPattern.test(key)) throw validationError([{ field: 'comment_post_ID', code: 'invalid_format', message: `comment_post_ID ${articleKeyRule}.` }])
+    if (!articleKeyPattern.test(key))
+      throw validationError([{ field: 'comment_post_ID', code: 'invalid_format', message: `comment_post_ID ${articleKeyRule}.` }])
     const parentText = field(form, 'comment_parent')?.trim() || '0'
     const parentId = /^\d{1,10}$/.test(parentText) ? Number(parentText) : -1
-    if (parentId < 0 || parentId > MAX_ID) throw new AppError('parent_not_found', 'The comment you are replying to does not exist or is not published.')
+    if (parentId < 0 || parentId > MAX_ID)
+      throw new AppError('parent_not_found', 'The comment you are replying to does not exist or is not published.')
     const { comment, article } = await submitComment(ctx, {
       articleKey: key,
       body: field(form, 'comment'),
@@ -85,7 +90,9 @@ async function handleForm(c: Context<AppEnv>): Promise<Response> {
       honeypot: field(form, 'hp'),
       turnstileToken: field(form, 'cf-turnstile-response'),
       // The page the reader came from names a new article, when it is on an origin articles may be on.
-      article: { url: allowedTarget(field(form, 'redirect_to'), ctx.articleOrigins)?.href ?? pageOf(ctx.referrer, ctx.articleOrigins)?.href },
+      article: {
+        url: allowedTarget(field(form, 'redirect_to'), ctx.articleOrigins)?.href ?? pageOf(ctx.referrer, ctx.articleOrigins)?.href,
+      },
     })
     const target = allowedTarget(field(form, 'redirect_to'), ctx.allowedOrigins) ?? allowedTarget(article.url, ctx.allowedOrigins) ?? back
     const held = comment.status !== 'approved'

@@ -15,17 +15,18 @@ const getRoute = createRoute({
   path: '/api/v1/comments/{id}',
   operationId: 'getComment',
   tag: 'Comments',
-  summary: 'One comment: approved, or the author\'s own with its token',
-  description: 'Anyone may read an approved comment; its author, with the comment\'s token, also a held one (with `status` and, while the edit window is open, `editableUntil`).',
+  summary: "One comment: approved, or the author's own with its token",
+  description:
+    "Anyone may read an approved comment; its author, with the comment's token, also a held one (with `status` and, while the edit window is open, `editableUntil`).",
   security: optionalCommentTokenSecurity,
   request: { params: CommentIdParam },
   responses: {
     200: {
-      description: 'The comment: its public shape, or the author\'s view with its token',
-      headers: { 'Cache-Control': { description: '`private, no-store` on the author\'s view' } },
+      description: "The comment: its public shape, or the author's view with its token",
+      headers: { 'Cache-Control': { description: "`private, no-store` on the author's view" } },
       content: { 'application/json': { schema: CommentViewSchema } },
     },
-    404: problem('No such published comment (or not this token\'s)'),
+    404: problem("No such published comment (or not this token's)"),
   },
 })
 
@@ -35,18 +36,26 @@ const patchRoute = createRoute({
   operationId: 'editOwnComment',
   tag: 'Comments',
   summary: 'The author edits the comment within the edit window',
-  description: 'With the comment\'s token, within `editWindowSeconds` of its creation. The spam checks run again on the new text; an edit never '
-    + 'makes a comment less held than it was. The same text again changes nothing. One edit every 5 s per comment and per network.',
+  description:
+    "With the comment's token, within `editWindowSeconds` of its creation. The spam checks run again on the new text; an edit never " +
+    'makes a comment less held than it was. The same text again changes nothing. One edit every 5 s per comment and per network.',
   security: commentTokenSecurity,
   request: {
     params: CommentIdParam,
     body: { required: true, content: { 'application/json': { schema: z.object({ body: z.optional(z.string()) }) } } },
   },
   responses: {
-    200: { description: 'Edited; the spam checks ran again', content: { 'application/json': { schema: z.object({ comment: AuthorCommentSchema }) } } },
+    200: {
+      description: 'Edited; the spam checks ran again',
+      content: { 'application/json': { schema: z.object({ comment: AuthorCommentSchema }) } },
+    },
     401: commentTokenRequired,
-    403: problem('Another comment\'s token on a published comment (`forbidden`), a request from a page whose origin is not allowed (`forbidden`), or the edit window is closed (`edit_window_closed`)'),
-    404: problem('No such comment, or a held one this token does not open: held comments\' existence is nobody else\'s business (`not_found`)'),
+    403: problem(
+      "Another comment's token on a published comment (`forbidden`), a request from a page whose origin is not allowed (`forbidden`), or the edit window is closed (`edit_window_closed`)",
+    ),
+    404: problem(
+      "No such comment, or a held one this token does not open: held comments' existence is nobody else's business (`not_found`)",
+    ),
     422: problem('Invalid body'),
     429: retryLater('Editing too quickly (`too_fast`), per token and per IP'),
   },
@@ -58,17 +67,21 @@ const deleteRoute = createRoute({
   operationId: 'withdrawOwnComment',
   tag: 'Comments',
   summary: 'The author withdraws the comment within the edit window',
-  description: 'With the comment\'s token, within `editWindowSeconds` of its creation: it leaves public view at once and waits in the moderators\' trash.',
+  description:
+    "With the comment's token, within `editWindowSeconds` of its creation: it leaves public view at once and waits in the moderators' trash.",
   security: commentTokenSecurity,
   request: { params: CommentIdParam },
   responses: {
-    204: { description: 'Withdrawn: out of public view, in the moderators\' trash' },
+    204: { description: "Withdrawn: out of public view, in the moderators' trash" },
     401: commentTokenRequired,
-    403: problem('Another comment\'s token on a published comment (`forbidden`), a request from a page whose origin is not allowed (`forbidden`), or the edit window is closed (`edit_window_closed`)'),
-    404: problem('No such comment, or a held one this token does not open: held comments\' existence is nobody else\'s business (`not_found`)'),
+    403: problem(
+      "Another comment's token on a published comment (`forbidden`), a request from a page whose origin is not allowed (`forbidden`), or the edit window is closed (`edit_window_closed`)",
+    ),
+    404: problem(
+      "No such comment, or a held one this token does not open: held comments' existence is nobody else's business (`not_found`)",
+    ),
   },
 })
-
 
 export const commentRoutes = new OpenApiRoutes<AppEnv>('/api/v1/comments')
   .openapi(getRoute, async (c) => {

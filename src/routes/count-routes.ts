@@ -15,13 +15,23 @@ const countsRoute = createRoute({
   operationId: 'getCounts',
   tag: 'Comments',
   summary: 'Approved-comment counts for up to 100 article keys',
-  description: 'For "N comments" links on a front page: every key asked is answered, 0 for an article without comments or unknown. Cacheable as the thread is (strong ETag, 304).',
+  description:
+    'For "N comments" links on a front page: every key asked is answered, 0 for an article without comments or unknown. Cacheable as the thread is (strong ETag, 304).',
   request: {
-    query: z.object({ keys: z.string().check(z.maxLength(25_000)).check(z.meta({ description: 'Comma-separated article keys', example: 'a,b,c' })) }),
+    query: z.object({
+      keys: z
+        .string()
+        .check(z.maxLength(25_000))
+        .check(z.meta({ description: 'Comma-separated article keys', example: 'a,b,c' })),
+    }),
     headers: ifNoneMatchHeader,
   },
   responses: {
-    200: { description: 'Counts by key', headers: cachedReadHeaders, content: { 'application/json': { schema: z.object({ counts: z.record(z.string(), countSchema()) }) } } },
+    200: {
+      description: 'Counts by key',
+      headers: cachedReadHeaders,
+      content: { 'application/json': { schema: z.object({ counts: z.record(z.string(), countSchema()) }) } },
+    },
     304: { description: 'Not modified since the ETag in `If-None-Match`', headers: cachedReadHeaders },
     422: problem('Missing, invalid or too many keys'),
   },
@@ -29,8 +39,22 @@ const countsRoute = createRoute({
 
 export const countRoutes = new OpenApiRoutes<AppEnv>('/api/v1/counts').openapi(countsRoute, async (c) => {
   const { deps } = c.env
-  const keys = [...new Set(c.req.valid('query').keys.split(',').filter((key) => key !== ''))]
-  const fault = keys.length === 0 ? 'required' : keys.length > MAX_KEYS ? 'too_long' : keys.every((key) => articleKeyPattern.test(key)) ? undefined : 'invalid_format'
+  const keys = [
+    ...new Set(
+      c.req
+        .valid('query')
+        .keys.split(',')
+        .filter((key) => key !== ''),
+    ),
+  ]
+  const fault =
+    keys.length === 0
+      ? 'required'
+      : keys.length > MAX_KEYS
+        ? 'too_long'
+        : keys.every((key) => articleKeyPattern.test(key))
+          ? undefined
+          : 'invalid_format'
   if (fault) throw validationError([{ field: 'keys', code: fault, message: `Give 1-${MAX_KEYS} article keys, separated by commas.` }])
   return cachedRead(c, {
     canonical: { keys: keys.join(',') },

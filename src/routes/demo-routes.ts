@@ -64,16 +64,21 @@ async function plainPage(c: Context<AppEnv>): Promise<Response> {
   const replyTo = replyId === undefined ? undefined : findShown(page.comments, replyId)
   const turnstile = widgetSettings(deps.config).turnstile
   const count = page.article.commentCount
-  const title = count === 0 ? '' : html`<h2 class="comments-title">${count === 1 ? 'One thought' : `${count} thoughts`} on &ldquo;${demoArticle.title}&rdquo;</h2>`
-  const next = page.nextCursor ? html`<nav class="nav-links"><a href="${PLAIN}?cursor=${encodeURIComponent(page.nextCursor)}#comments">Newer comments &rarr;</a></nav>` : ''
+  const title =
+    count === 0
+      ? ''
+      : html`<h2 class="comments-title">${count === 1 ? 'One thought' : `${count} thoughts`} on &ldquo;${demoArticle.title}&rdquo;</h2>`
+  const next = page.nextCursor
+    ? html`<nav class="nav-links"><a href="${PLAIN}?cursor=${encodeURIComponent(page.nextCursor)}#comments">Newer comments &rarr;</a></nav>`
+    : ''
   const form = page.article.open
     ? plainFormHtml({
-      articleKey: demoArticle.key,
-      redirectTo: `${ownOrigin(c)}${PLAIN}`,
-      replyTo: replyTo && !replyTo.removed ? { id: replyTo.id, name: replyTo.author.name } : null,
-      pagePath: PLAIN,
-      turnstileSiteKey: turnstile?.siteKey ?? null,
-    })
+        articleKey: demoArticle.key,
+        redirectTo: `${ownOrigin(c)}${PLAIN}`,
+        replyTo: replyTo && !replyTo.removed ? { id: replyTo.id, name: replyTo.author.name } : null,
+        pagePath: PLAIN,
+        turnstileSiteKey: turnstile?.siteKey ?? null,
+      })
     : html`<p class="no-comments">Comments are closed.</p>`
   return htmlPage({
     title: `${demoArticle.title} (plain form)`,

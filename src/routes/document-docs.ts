@@ -16,7 +16,15 @@ export const documentDocs = [
     responses: {
       200: {
         description: 'The document',
-        content: { 'application/json': { schema: z.looseObject({ openapi: z.literal('3.1.0'), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) }) } },
+        content: {
+          'application/json': {
+            schema: z.looseObject({
+              openapi: z.literal('3.1.0'),
+              info: z.looseObject({ title: z.string(), version: z.string() }),
+              paths: z.record(z.string(), z.unknown()),
+            }),
+          },
+        },
       },
     },
   }),

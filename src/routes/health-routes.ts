@@ -13,7 +13,9 @@ const healthRoute = createRoute({
   database: false,
   summary: 'The process is up',
   description: 'Answers as soon as the process listens, before the database is open: for a liveness probe.',
-  responses: { 200: { description: 'Up', headers: noStore, content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } } },
+  responses: {
+    200: { description: 'Up', headers: noStore, content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } },
+  },
 })
 
 const readyRoute = createRoute({

@@ -6,7 +6,18 @@ import { toId } from '../http/row-ids.js'
 import { putArticle, listArticles } from '../moderation/moderated-articles.js'
 import { listLog } from '../audit/audit-log.js'
 import { isOpen } from '../articles/articles.js'
-import { ArticleKeyParam, ArticleSchema, authProblems, countSchema, dateTimeSchema, idSchema, jsonBody, jsonContent, problem, urlText } from './schemas.js'
+import {
+  ArticleKeyParam,
+  ArticleSchema,
+  authProblems,
+  countSchema,
+  dateTimeSchema,
+  idSchema,
+  jsonBody,
+  jsonContent,
+  problem,
+  urlText,
+} from './schemas.js'
 import { articleUrlOrigins, moderationContext } from './moderation-routes.js'
 
 const idCursor = (text: string | undefined): number | null => {
@@ -19,7 +30,10 @@ const idCursor = (text: string | undefined): number | null => {
 }
 
 /** The articles list and the log: pages after the last id seen. */
-const idPageQuery = z.object({ cursor: z.optional(z.string().check(z.maxLength(12))), limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)), 50) })
+const idPageQuery = z.object({
+  cursor: z.optional(z.string().check(z.maxLength(12))),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)), 50),
+})
 
 const putArticleRoute = createRoute({
   method: 'put',
@@ -27,11 +41,18 @@ const putArticleRoute = createRoute({
   operationId: 'putArticle',
   tag: 'Articles',
   summary: 'Register an article (201), or change its URL, title, or open state (200)',
-  description: 'Registers an article before its first comment (needed while `registerArticles` is off), or changes it: a closed article takes no '
-    + 'more comments. Readers see the change at once.',
+  description:
+    'Registers an article before its first comment (needed while `registerArticles` is off), or changes it: a closed article takes no ' +
+    'more comments. Readers see the change at once.',
   request: {
     params: ArticleKeyParam,
-    body: jsonBody(z.strictObject({ url: z.optional(z.nullable(urlText().check(z.maxLength(4000)))), title: z.optional(z.nullable(z.string().check(z.maxLength(4000)))), open: z.optional(z.boolean()) })),
+    body: jsonBody(
+      z.strictObject({
+        url: z.optional(z.nullable(urlText().check(z.maxLength(4000)))),
+        title: z.optional(z.nullable(z.string().check(z.maxLength(4000)))),
+        open: z.optional(z.boolean()),
+      }),
+    ),
   },
   responses: {
     200: jsonContent('Changed', z.object({ article: ArticleSchema })),
@@ -50,13 +71,23 @@ const listArticlesRoute = createRoute({
   description: 'In the order they were registered; `nextCursor` pages on.',
   request: { query: idPageQuery },
   responses: {
-    200: jsonContent('A page', z.object({
-      articles: z.array(z.object({
-        key: z.string(), url: z.nullable(urlText()), title: z.nullable(z.string()), open: z.boolean(),
-        commentCount: countSchema(), pendingCount: countSchema().check(z.describe('Its comments waiting for a moderator')), createdAt: dateTimeSchema(),
-      })),
-      nextCursor: z.nullable(z.string()),
-    })),
+    200: jsonContent(
+      'A page',
+      z.object({
+        articles: z.array(
+          z.object({
+            key: z.string(),
+            url: z.nullable(urlText()),
+            title: z.nullable(z.string()),
+            open: z.boolean(),
+            commentCount: countSchema(),
+            pendingCount: countSchema().check(z.describe('Its comments waiting for a moderator')),
+            createdAt: dateTimeSchema(),
+          }),
+        ),
+        nextCursor: z.nullable(z.string()),
+      }),
+    ),
     ...authProblems,
   },
 })
@@ -67,18 +98,29 @@ const logRoute = createRoute({
   operationId: 'listAuditLog',
   tag: 'Moderation',
   summary: 'The audit log, newest first',
-  description: 'Who did what to which comment (or setting, account, article), when, from which status to which; each comment of a bulk action is '
-    + 'one entry. `moderator` is null for what the author or the system did.',
+  description:
+    'Who did what to which comment (or setting, account, article), when, from which status to which; each comment of a bulk action is ' +
+    'one entry. `moderator` is null for what the author or the system did.',
   request: { query: idPageQuery },
   responses: {
-    200: jsonContent('A page', z.object({
-      entries: z.array(z.object({
-        id: idSchema(), at: dateTimeSchema(), moderator: z.nullable(z.object({ id: idSchema(), name: z.string() })),
-        action: z.string(), commentId: z.nullable(idSchema()), from: z.nullable(z.string()), to: z.nullable(z.string()),
-        detail: z.nullable(z.record(z.string(), z.unknown())),
-      })),
-      nextCursor: z.nullable(z.string()),
-    })),
+    200: jsonContent(
+      'A page',
+      z.object({
+        entries: z.array(
+          z.object({
+            id: idSchema(),
+            at: dateTimeSchema(),
+            moderator: z.nullable(z.object({ id: idSchema(), name: z.string() })),
+            action: z.string(),
+            commentId: z.nullable(idSchema()),
+            from: z.nullable(z.string()),
+            to: z.nullable(z.string()),
+            detail: z.nullable(z.record(z.string(), z.unknown())),
+          }),
+        ),
+        nextCursor: z.nullable(z.string()),
+      }),
+    ),
     ...authProblems,
   },
 })
@@ -88,7 +130,13 @@ export const moderationArticleRoutes = new OpenApiRoutes<AppEnv>('/api/v1/modera
     const ctx = moderationContext(c)
     const settings = (await c.env.deps.settings.get(ctx.db)).values
     const { article, created } = await putArticle(ctx, c.req.valid('param').key, c.req.valid('json'), articleUrlOrigins(c, settings))
-    const shaped = { key: article.key, url: article.url, title: article.title, open: isOpen(article, settings, ctx.now), commentCount: article.commentCount }
+    const shaped = {
+      key: article.key,
+      url: article.url,
+      title: article.title,
+      open: isOpen(article, settings, ctx.now),
+      commentCount: article.commentCount,
+    }
     return created ? c.json({ article: shaped }, 201) : c.json({ article: shaped }, 200)
   })
   .openapi(listArticlesRoute, async (c) => {

@@ -15,7 +15,17 @@ import type { ModerationContext } from '../moderation/moderation-context.js'
 import type { ArticleUrlOrigins } from '../articles/article-url.js'
 import type { Settings } from '../settings/settings-schema.js'
 import { allowedOrigins } from '../http/origins.js'
-import { ArticleKeyParam, CommentIdParam, ModCommentSchema, authProblems, countSchema, jsonBody, jsonContent, noStore, problem } from './schemas.js'
+import {
+  ArticleKeyParam,
+  CommentIdParam,
+  ModCommentSchema,
+  authProblems,
+  countSchema,
+  jsonBody,
+  jsonContent,
+  noStore,
+  problem,
+} from './schemas.js'
 
 const statusSchema = z.enum(['pending', 'approved', 'spam', 'trash'])
 
@@ -35,24 +45,37 @@ const queueRoute = createRoute({
   operationId: 'listQueue',
   tag: 'Moderation',
   summary: 'A moderation queue, oldest first, with counts per queue',
-  description: 'Each comment with everything a decision needs: the email (decrypted), IP, user agent, article, each spam filter\'s verdict and '
-    + 'reason, and open reader reports. `reported=true` lists comments with open reports, whatever their status.',
+  description:
+    "Each comment with everything a decision needs: the email (decrypted), IP, user agent, article, each spam filter's verdict and " +
+    'reason, and open reader reports. `reported=true` lists comments with open reports, whatever their status.',
   request: {
     query: z.object({
       status: z.optional(statusSchema).check(z.describe('Default `pending` (any status with `reported=true`)')),
       reported: z.optional(z.enum(['true', 'false'])),
       article: z.optional(ArticleKeyParam.shape.key),
-      q: z.optional(z.string().check(z.maxLength(200))).check(z.describe('Text in the body or the author\'s name')),
+      q: z.optional(z.string().check(z.maxLength(200))).check(z.describe("Text in the body or the author's name")),
       cursor: z.optional(z.string().check(z.maxLength(64))),
       limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)), 50),
     }),
   },
   responses: {
-    200: { ...jsonContent('The page', z.object({
-      comments: z.array(ModCommentSchema),
-      nextCursor: z.nullable(z.string()),
-      counts: z.object({ pending: countSchema(), approved: countSchema(), spam: countSchema(), trash: countSchema(), reported: countSchema() }),
-    })), headers: noStore },
+    200: {
+      ...jsonContent(
+        'The page',
+        z.object({
+          comments: z.array(ModCommentSchema),
+          nextCursor: z.nullable(z.string()),
+          counts: z.object({
+            pending: countSchema(),
+            approved: countSchema(),
+            spam: countSchema(),
+            trash: countSchema(),
+            reported: countSchema(),
+          }),
+        }),
+      ),
+      headers: noStore,
+    },
     ...authProblems,
     422: problem('Invalid filter'),
   },
@@ -63,11 +86,17 @@ const patchRoute = createRoute({
   path: '/api/v1/moderation/comments/{id}',
   operationId: 'moderateComment',
   tag: 'Moderation',
-  summary: 'Set a comment\'s status and/or edit its text',
-  description: 'Readers see the change at once (the thread\'s ETag and count change). Approving a comment that was already approved dismisses '
-    + 'its open reports. Every change is in the audit log; with Akismet on, a spam or approval decision is reported to it.',
+  summary: "Set a comment's status and/or edit its text",
+  description:
+    "Readers see the change at once (the thread's ETag and count change). Approving a comment that was already approved dismisses " +
+    'its open reports. Every change is in the audit log; with Akismet on, a spam or approval decision is reported to it.',
   request: { params: CommentIdParam, body: jsonBody(z.strictObject({ status: z.optional(statusSchema), body: z.optional(z.string()) })) },
-  responses: { 200: jsonContent('The comment now', ModCommentSchema), ...authProblems, 404: problem('No such comment'), 422: problem('Invalid status or body') },
+  responses: {
+    200: jsonContent('The comment now', ModCommentSchema),
+    ...authProblems,
+    404: problem('No such comment'),
+    422: problem('Invalid status or body'),
+  },
 })
 
 const bulkRoute = createRoute({
@@ -75,10 +104,22 @@ const bulkRoute = createRoute({
   path: '/api/v1/moderation/comments/bulk',
   operationId: 'moderateComments',
   tag: 'Moderation',
-  description: 'All or nothing: ids that do not exist are skipped, and `updated` counts the comments whose status changed. Each is one audit log entry.',
+  description:
+    'All or nothing: ids that do not exist are skipped, and `updated` counts the comments whose status changed. Each is one audit log entry.',
   summary: `One status for up to ${BULK_MAX} comments, in one transaction`,
-  request: { body: jsonBody(z.strictObject({ ids: z.array(z.int().check(z.minimum(1), z.maximum(MAX_ID))).check(z.minLength(1), z.maxLength(BULK_MAX)), status: statusSchema })) },
-  responses: { 200: jsonContent('How many changed', z.object({ updated: countSchema() })), ...authProblems, 422: problem('Invalid ids or status') },
+  request: {
+    body: jsonBody(
+      z.strictObject({
+        ids: z.array(z.int().check(z.minimum(1), z.maximum(MAX_ID))).check(z.minLength(1), z.maxLength(BULK_MAX)),
+        status: statusSchema,
+      }),
+    ),
+  },
+  responses: {
+    200: jsonContent('How many changed', z.object({ updated: countSchema() })),
+    ...authProblems,
+    422: problem('Invalid ids or status'),
+  },
 })
 
 const deleteRoute = createRoute({
@@ -98,9 +139,17 @@ const replyRoute = createRoute({
   operationId: 'replyAsModerator',
   tag: 'Moderation',
   summary: 'Reply as the moderator: published at once (a held parent is approved)',
-  description: 'The reply carries the moderator\'s name and `author.moderator: true`; no spam filter runs on it.',
+  description: "The reply carries the moderator's name and `author.moderator: true`; no spam filter runs on it.",
   request: { params: CommentIdParam, body: jsonBody(z.strictObject({ body: z.optional(z.string()) })) },
-  responses: { 201: { ...jsonContent('The reply', ModCommentSchema), headers: { Location: { description: 'The reply\'s public URL, `/api/v1/comments/{id}`', required: true } } }, ...authProblems, 404: problem('No such comment'), 422: problem('Invalid body') },
+  responses: {
+    201: {
+      ...jsonContent('The reply', ModCommentSchema),
+      headers: { Location: { description: "The reply's public URL, `/api/v1/comments/{id}`", required: true } },
+    },
+    ...authProblems,
+    404: problem('No such comment'),
+    422: problem('Invalid body'),
+  },
 })
 
 const dismissRoute = createRoute({
@@ -111,7 +160,11 @@ const dismissRoute = createRoute({
   summary: 'Keep a reported comment as it is: its open reports are dismissed (logged as reports.dismiss)',
   description: 'The comment leaves the reported queue with its status unchanged; 0 when it had no open report.',
   request: { params: CommentIdParam },
-  responses: { 200: jsonContent('How many reports were open', z.object({ dismissed: countSchema() })), ...authProblems, 404: problem('No such comment') },
+  responses: {
+    200: jsonContent('How many reports were open', z.object({ dismissed: countSchema() })),
+    ...authProblems,
+    404: problem('No such comment'),
+  },
 })
 
 async function shaped(c: Context<AppEnv>, id: number) {
@@ -124,12 +177,20 @@ export const moderationRoutes = new OpenApiRoutes<AppEnv>('/api/v1/moderation')
   .openapi(queueRoute, async (c) => {
     const query = c.req.valid('query')
     const cursor = query.cursor ? decodeCursor(query.cursor) : null
-    if (cursor === undefined) throw validationError([{ field: 'cursor', code: 'invalid_cursor', message: 'The cursor is not one this API gave out.' }])
+    if (cursor === undefined)
+      throw validationError([{ field: 'cursor', code: 'invalid_cursor', message: 'The cursor is not one this API gave out.' }])
     const { deps } = c.env
     const page = await listQueue(deps.db, deps.secrets, {
-      status: query.status, reported: query.reported === 'true', articleKey: query.article, q: query.q, cursor, limit: query.limit,
+      status: query.status,
+      reported: query.reported === 'true',
+      articleKey: query.article,
+      q: query.q,
+      cursor,
+      limit: query.limit,
     })
-    return c.json({ comments: page.comments, nextCursor: page.next ? encodeCursor(page.next) : null, counts: page.counts }, 200, { 'Cache-Control': 'no-store' })
+    return c.json({ comments: page.comments, nextCursor: page.next ? encodeCursor(page.next) : null, counts: page.counts }, 200, {
+      'Cache-Control': 'no-store',
+    })
   })
   .openapi(bulkRoute, async (c) => {
     const { ids, status } = c.req.valid('json')

@@ -12,11 +12,15 @@ const exportRoute = createRoute({
   path: '/api/v1/admin/privacy/export',
   operationId: 'exportPersonalData',
   tag: 'Privacy',
-  summary: 'Every comment an email address wrote (a person\'s data request), found through the keyed email hash',
-  description: 'The address is matched through its keyed hash (case-insensitive), as stored; the audit log records the request without the address.',
+  summary: "Every comment an email address wrote (a person's data request), found through the keyed email hash",
+  description:
+    'The address is matched through its keyed hash (case-insensitive), as stored; the audit log records the request without the address.',
   request: { query: z.object({ email: emailSchema }) },
   responses: {
-    200: { ...jsonContent('Their comments, oldest first', z.object({ email: z.string(), comments: z.array(ModCommentSchema) })), headers: noStore },
+    200: {
+      ...jsonContent('Their comments, oldest first', z.object({ email: z.string(), comments: z.array(ModCommentSchema) })),
+      headers: noStore,
+    },
     ...authProblems,
     422: problem('No email address'),
   },
@@ -27,9 +31,10 @@ const eraseRoute = createRoute({
   path: '/api/v1/admin/privacy/erase',
   operationId: 'erasePersonalData',
   tag: 'Privacy',
-  summary: 'Anonymize every comment an email address wrote, as WordPress\'s eraser does',
-  description: 'The name becomes "Anonymous"; email, URL, user agent, email hash and avatar are cleared; the IP keeps its network '
-    + '(/24 for IPv4, /48 for IPv6). The text stays. Logged without the address.',
+  summary: "Anonymize every comment an email address wrote, as WordPress's eraser does",
+  description:
+    'The name becomes "Anonymous"; email, URL, user agent, email hash and avatar are cleared; the IP keeps its network ' +
+    '(/24 for IPv4, /48 for IPv6). The text stays. Logged without the address.',
   request: { body: jsonBody(z.strictObject({ email: emailSchema })) },
   responses: {
     200: jsonContent('How many comments were anonymized', z.object({ erased: countSchema() })),
@@ -47,6 +52,9 @@ export const privacyRoutes = new OpenApiRoutes<AppEnv>('/api/v1/admin')
   })
   .openapi(eraseRoute, async (c) => {
     const { deps } = c.env
-    const result = await erasePersonalData(deps.db, deps.secrets, c.req.valid('json').email, { moderatorId: c.var.moderator.id, now: deps.clock() })
+    const result = await erasePersonalData(deps.db, deps.secrets, c.req.valid('json').email, {
+      moderatorId: c.var.moderator.id,
+      now: deps.clock(),
+    })
     return c.json({ erased: result.comments }, 200)
   })

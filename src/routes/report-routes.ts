@@ -12,12 +12,24 @@ const reportRoute = createRoute({
   operationId: 'reportComment',
   tag: 'Comments',
   summary: 'A reader flags a published comment for the moderators',
-  description: 'The comment stays as it is and appears in the moderators\' reported queue. The same reader reporting it again changes nothing; '
-    + 'ten reports an hour per network.',
-  request: { params: CommentIdParam, body: jsonBody(z.object({
-    reason: z.enum(REPORT_REASONS),
-    note: z.optional(z.string().check(z.maxLength(REPORT_NOTE_MAX))).check(z.describe(`What the reader wants the moderators to know: at most ${REPORT_NOTE_MAX} characters (a longer one is refused, \`too_long\`, never cut)`)),
-  })) },
+  description:
+    "The comment stays as it is and appears in the moderators' reported queue. The same reader reporting it again changes nothing; " +
+    'ten reports an hour per network.',
+  request: {
+    params: CommentIdParam,
+    body: jsonBody(
+      z.object({
+        reason: z.enum(REPORT_REASONS),
+        note: z
+          .optional(z.string().check(z.maxLength(REPORT_NOTE_MAX)))
+          .check(
+            z.describe(
+              `What the reader wants the moderators to know: at most ${REPORT_NOTE_MAX} characters (a longer one is refused, \`too_long\`, never cut)`,
+            ),
+          ),
+      }),
+    ),
+  },
   responses: {
     202: { description: 'Received; the comment stays as it is and appears in the reported queue' },
     403: problem('Sent from a page whose origin is not allowed (`forbidden`): a browser on another site reporting for its reader'),

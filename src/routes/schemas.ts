@@ -27,26 +27,44 @@ const fieldCodeList = Object.keys(fieldCodes) as [FieldCode, ...FieldCode[]]
 /** An enum whose every value is described: in the description's list and as `x-enumDescriptions`. */
 function describedEnum<T extends string>(values: [T, ...T[]], intro: string, describe: (value: T) => string) {
   const list = values.map((value) => `- \`${value}\`: ${describe(value)}`).join('\n')
-  return z.enum(values).check(z.meta({
-    description: `${intro}\n\n${list}`,
-    'x-enumDescriptions': Object.fromEntries(values.map((value) => [value, describe(value)])),
-  }))
+  return z.enum(values).check(
+    z.meta({
+      description: `${intro}\n\n${list}`,
+      'x-enumDescriptions': Object.fromEntries(values.map((value) => [value, describe(value)])),
+    }),
+  )
 }
 
-export const FieldErrorSchema = named('FieldError', z.object({
-  field: z.string().check(z.describe('The field\'s name, dotted into objects and lists (`article.url`, `allowedOrigins.0`), or the part of the request (`query`, `json`).')),
-  code: describedEnum(fieldCodeList, 'What is wrong, from one vocabulary whichever check finds it:', (code) => fieldCodes[code]),
-  message: z.string().check(z.describe('A sentence for a person (WordPress\'s own for a comment\'s fields).')),
-}))
+export const FieldErrorSchema = named(
+  'FieldError',
+  z.object({
+    field: z
+      .string()
+      .check(
+        z.describe(
+          "The field's name, dotted into objects and lists (`article.url`, `allowedOrigins.0`), or the part of the request (`query`, `json`).",
+        ),
+      ),
+    code: describedEnum(fieldCodeList, 'What is wrong, from one vocabulary whichever check finds it:', (code) => fieldCodes[code]),
+    message: z.string().check(z.describe("A sentence for a person (WordPress's own for a comment's fields).")),
+  }),
+)
 
-export const ProblemSchema = named('Problem', z.object({
-  type: z.literal('about:blank'),
-  title: z.string().check(z.describe('The status\'s reason phrase.')),
-  status: z.int().check(z.minimum(400), z.maximum(599)),
-  code: describedEnum(problemCodeList, 'A stable machine code (its usual status in brackets):', (code) => `(${problemCodes[code][0]}) ${problemCodes[code][1]}`),
-  detail: z.string().check(z.describe('A sentence for a person; never a stack trace, SQL or an internal message.')),
-  errors: z.optional(z.array(FieldErrorSchema)).check(z.describe('Each field\'s problem, for `validation_failed` only.')),
-}))
+export const ProblemSchema = named(
+  'Problem',
+  z.object({
+    type: z.literal('about:blank'),
+    title: z.string().check(z.describe("The status's reason phrase.")),
+    status: z.int().check(z.minimum(400), z.maximum(599)),
+    code: describedEnum(
+      problemCodeList,
+      'A stable machine code (its usual status in brackets):',
+      (code) => `(${problemCodes[code][0]}) ${problemCodes[code][1]}`,
+    ),
+    detail: z.string().check(z.describe('A sentence for a person; never a stack trace, SQL or an internal message.')),
+    errors: z.optional(z.array(FieldErrorSchema)).check(z.describe("Each field's problem, for `validation_failed` only.")),
+  }),
+)
 
 const retryAfter = { 'Retry-After': { description: 'Seconds to wait before trying again.', required: true, type: 'integer' as const } }
 
@@ -58,7 +76,9 @@ export const cachedReadHeaders = {
 
 /** The validator a reader sends back to get 304 rather than the same body again. */
 export const ifNoneMatchHeader = z.object({
-  'If-None-Match': z.optional(z.string().check(z.maxLength(8192))).check(z.describe('An `ETag` this route answered before: 304 while it still holds.')),
+  'If-None-Match': z
+    .optional(z.string().check(z.maxLength(8192)))
+    .check(z.describe('An `ETag` this route answered before: 304 while it still holds.')),
 })
 
 /** An answer no cache may keep (it is personal, or changes with every request). */
@@ -78,7 +98,10 @@ const challenge = (value: string) => ({
 export const signInFirst = (description: string): ResponseConfig => problem(description, challenge(MODERATOR_CHALLENGE))
 
 /** A 401 of the author's routes: the comment's own token is missing. */
-export const commentTokenRequired = problem('No token (`token_required`): send the comment\'s token as `Authorization: Bearer <token>`', challenge(COMMENT_TOKEN_CHALLENGE))
+export const commentTokenRequired = problem(
+  "No token (`token_required`): send the comment's token as `Authorization: Bearer <token>`",
+  challenge(COMMENT_TOKEN_CHALLENGE),
+)
 
 /** A refusal that says when to try again (`too_fast`, `too_many_attempts`, `unavailable`). */
 export const retryLater = (description: string): ResponseConfig => problem(description, retryAfter)
@@ -86,23 +109,35 @@ export const retryLater = (description: string): ResponseConfig => problem(descr
 /** The refusals many routes share, each named once in the document. */
 export const problems = {
   malformedJson: namedResponse('MalformedJson', problem('The body is not valid JSON (`malformed_json`)')),
-  payloadTooLarge: namedResponse('PayloadTooLarge', problem('The body is larger than 1 MiB (`payload_too_large`), refused before it is read')),
-  unsupportedMediaType: namedResponse('UnsupportedMediaType', problem(
-    'A body that is not `application/json` (`unsupported_media_type`), or sent with a `Content-Encoding` other than gzip or deflate (`unsupported_encoding`, with `Accept-Encoding`)',
-    { 'Accept-Encoding': { description: '`gzip, deflate`: the content codings a body may come in, on `unsupported_encoding`' } },
-  )),
-  invalidRequest: namedResponse('InvalidRequest', problem('A parameter, a header or a field of the body is not valid (`validation_failed`, each field in `errors`)')),
+  payloadTooLarge: namedResponse(
+    'PayloadTooLarge',
+    problem('The body is larger than 1 MiB (`payload_too_large`), refused before it is read'),
+  ),
+  unsupportedMediaType: namedResponse(
+    'UnsupportedMediaType',
+    problem(
+      'A body that is not `application/json` (`unsupported_media_type`), or sent with a `Content-Encoding` other than gzip or deflate (`unsupported_encoding`, with `Accept-Encoding`)',
+      { 'Accept-Encoding': { description: '`gzip, deflate`: the content codings a body may come in, on `unsupported_encoding`' } },
+    ),
+  ),
+  invalidRequest: namedResponse(
+    'InvalidRequest',
+    problem('A parameter, a header or a field of the body is not valid (`validation_failed`, each field in `errors`)'),
+  ),
   unauthenticated: namedResponse('Unauthenticated', signInFirst('Not signed in, or the session ended (`unauthenticated`)')),
-  forbidden: namedResponse('Forbidden', problem('Signed in without the role this needs, or a cookie request from another origin (`forbidden`)')),
-  internalError: namedResponse('InternalError', problem('Something failed on Parley\'s side (`internal_error`); nothing more is said')),
-  unavailable: namedResponse('Unavailable', retryLater('The database is unreachable or saturated (`unavailable`): the request failed fast and changed nothing')),
+  forbidden: namedResponse(
+    'Forbidden',
+    problem('Signed in without the role this needs, or a cookie request from another origin (`forbidden`)'),
+  ),
+  internalError: namedResponse('InternalError', problem("Something failed on Parley's side (`internal_error`); nothing more is said")),
+  unavailable: namedResponse(
+    'Unavailable',
+    retryLater('The database is unreachable or saturated (`unavailable`): the request failed fast and changed nothing'),
+  ),
 }
 
 export const ArticleKeyParam = z.object({
-  key: z.string().check(
-    z.regex(articleKeyPattern, articleKeyRule),
-    z.meta({ example: '4821' }),
-  ),
+  key: z.string().check(z.regex(articleKeyPattern, articleKeyRule), z.meta({ example: '4821' })),
 })
 
 /**
@@ -110,9 +145,10 @@ export const ArticleKeyParam = z.object({
  * anything that cannot be an id, as for one that names nothing. The document states what a real
  * one is, an integer from 1.
  */
-const rowIdParam = (example: number) => z.object({
-  id: z.string().check(z.meta({ type: 'integer', minimum: 1, maximum: MAX_ID, example })),
-})
+const rowIdParam = (example: number) =>
+  z.object({
+    id: z.string().check(z.meta({ type: 'integer', minimum: 1, maximum: MAX_ID, example })),
+  })
 
 export const CommentIdParam = rowIdParam(17)
 export const RowIdParam = rowIdParam(3)
@@ -120,7 +156,13 @@ export const RowIdParam = rowIdParam(3)
 export const AuthorSchema = z.object({
   name: z.string(),
   url: z.nullable(urlText()),
-  avatar: z.nullable(z.int().check(z.minimum(0), z.maximum(7))).check(z.describe('The avatar colour, 0 to 7: three keyed bits of the email, stable per commenter, useless for recovering or confirming it. Null without an email.')),
+  avatar: z
+    .nullable(z.int().check(z.minimum(0), z.maximum(7)))
+    .check(
+      z.describe(
+        'The avatar colour, 0 to 7: three keyed bits of the email, stable per commenter, useless for recovering or confirming it. Null without an email.',
+      ),
+    ),
   moderator: z.boolean(),
 })
 
@@ -139,14 +181,21 @@ const commentFields = {
 const publicComment = z.object(commentFields)
 
 type ThreadNode = z.infer<typeof publicComment> & { replies: ThreadNode[] }
-export const ThreadCommentSchema: z.ZodMiniType<ThreadNode> = named('ThreadComment', z.object({
-  ...commentFields,
-  replies: z.array(z.lazy(() => ThreadCommentSchema)),
-}))
+export const ThreadCommentSchema: z.ZodMiniType<ThreadNode> = named(
+  'ThreadComment',
+  z.object({
+    ...commentFields,
+    replies: z.array(z.lazy(() => ThreadCommentSchema)),
+  }),
+)
 
 const authorFields = {
-  status: z.enum(['approved', 'pending']).check(z.describe('`pending` while held (spam is answered as `pending` too: a verdict is never revealed).')),
-  editableUntil: z.optional(dateTimeSchema()).check(z.describe('Until when the token may edit or withdraw it; absent once the edit window has closed.')),
+  status: z
+    .enum(['approved', 'pending'])
+    .check(z.describe('`pending` while held (spam is answered as `pending` too: a verdict is never revealed).')),
+  editableUntil: z
+    .optional(dateTimeSchema())
+    .check(z.describe('Until when the token may edit or withdraw it; absent once the edit window has closed.')),
 }
 
 export const AuthorCommentSchema = named('AuthorComment', z.object({ ...commentFields, ...authorFields }))
@@ -156,43 +205,70 @@ export const AuthorCommentSchema = named('AuthorComment', z.object({ ...commentF
  * comment's token) adds `status` and `editableUntil`. One schema with two optional fields rather
  * than a union of two that differ only by them: a client written from the document gets one type.
  */
-export const CommentViewSchema = named('CommentView', z.object({
-  ...commentFields,
-  status: z.optional(authorFields.status).check(z.describe('Only in the author\'s view (the comment\'s token sent): `approved` or `pending`.')),
-  editableUntil: authorFields.editableUntil,
-}).check(z.describe('A comment: its public shape, plus `status` and `editableUntil` in its author\'s view.')))
+export const CommentViewSchema = named(
+  'CommentView',
+  z
+    .object({
+      ...commentFields,
+      status: z
+        .optional(authorFields.status)
+        .check(z.describe("Only in the author's view (the comment's token sent): `approved` or `pending`.")),
+      editableUntil: authorFields.editableUntil,
+    })
+    .check(z.describe("A comment: its public shape, plus `status` and `editableUntil` in its author's view.")),
+)
 
-export const ArticleSchema = named('Article', z.object({
-  key: z.string(),
-  url: z.nullable(urlText()),
-  title: z.nullable(z.string()),
-  open: z.boolean(),
-  commentCount: countSchema().check(z.describe('Its approved comments.')),
-}))
+export const ArticleSchema = named(
+  'Article',
+  z.object({
+    key: z.string(),
+    url: z.nullable(urlText()),
+    title: z.nullable(z.string()),
+    open: z.boolean(),
+    commentCount: countSchema().check(z.describe('Its approved comments.')),
+  }),
+)
 
-export const ModeratorSchema = named('Moderator', z.object({
-  // No `format: email`: an embedded install's first admin is admin@localhost, which that format refuses.
-  id: idSchema(), email: z.string().check(z.describe('The sign-in address (admin@localhost for an embedded install\'s first admin until changed)')), name: z.string(), role: z.enum(['admin', 'moderator']), disabled: z.boolean(),
-}))
+export const ModeratorSchema = named(
+  'Moderator',
+  z.object({
+    // No `format: email`: an embedded install's first admin is admin@localhost, which that format refuses.
+    id: idSchema(),
+    email: z.string().check(z.describe("The sign-in address (admin@localhost for an embedded install's first admin until changed)")),
+    name: z.string(),
+    role: z.enum(['admin', 'moderator']),
+    disabled: z.boolean(),
+  }),
+)
 
-export const ModCommentSchema = named('ModComment', z.object({
-  ...commentFields,
-  status: z.enum(['pending', 'approved', 'spam', 'trash']),
-  // No `format: email`: an imported comment keeps the address it came with, which today's rules might refuse.
-  email: z.nullable(z.string()).check(z.describe('The commenter\'s address, decrypted (as given; imported ones as they came).')),
-  ip: z.nullable(z.string()),
-  userAgent: z.nullable(z.string()),
-  article: z.object({ key: z.string(), url: z.nullable(urlText()), title: z.nullable(z.string()) }),
-  checks: z.array(z.object({
-    filter: z.string(),
-    verdict: z.enum(['approve', 'hold', 'spam']),
-    reason: z.string(),
-    retry: z.optional(z.boolean()).check(z.describe('The filter could not decide and is asked again later (Akismet, the site\'s filter service)')),
-  })),
-  reports: z.array(z.object({ id: idSchema(), reason: z.string(), note: z.nullable(z.string()), createdAt: dateTimeSchema() })),
-}))
+export const ModCommentSchema = named(
+  'ModComment',
+  z.object({
+    ...commentFields,
+    status: z.enum(['pending', 'approved', 'spam', 'trash']),
+    // No `format: email`: an imported comment keeps the address it came with, which today's rules might refuse.
+    email: z.nullable(z.string()).check(z.describe("The commenter's address, decrypted (as given; imported ones as they came).")),
+    ip: z.nullable(z.string()),
+    userAgent: z.nullable(z.string()),
+    article: z.object({ key: z.string(), url: z.nullable(urlText()), title: z.nullable(z.string()) }),
+    checks: z.array(
+      z.object({
+        filter: z.string(),
+        verdict: z.enum(['approve', 'hold', 'spam']),
+        reason: z.string(),
+        retry: z
+          .optional(z.boolean())
+          .check(z.describe("The filter could not decide and is asked again later (Akismet, the site's filter service)")),
+      }),
+    ),
+    reports: z.array(z.object({ id: idSchema(), reason: z.string(), note: z.nullable(z.string()), createdAt: dateTimeSchema() })),
+  }),
+)
 
 export const jsonBody = <T extends core.$ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } })
-export const jsonContent = <T extends core.$ZodType>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } })
+export const jsonContent = <T extends core.$ZodType>(description: string, schema: T) => ({
+  description,
+  content: { 'application/json': { schema } },
+})
 
 export const authProblems = { 401: problems.unauthenticated, 403: problems.forbidden }

@@ -10,20 +10,34 @@ import { currentThreadEtag, readThread } from '../comments/read-thread.js'
 import { decodeCursor, encodeCursor } from '../comments/thread-shape.js'
 import { submitComment } from '../comments/submit-comment.js'
 import { toAuthorComment } from '../comments/public-views.js'
-import { ArticleKeyParam, ArticleSchema, AuthorCommentSchema, ThreadCommentSchema, cachedReadHeaders, emailText, ifNoneMatchHeader, problem, retryLater, urlText } from './schemas.js'
+import {
+  ArticleKeyParam,
+  ArticleSchema,
+  AuthorCommentSchema,
+  ThreadCommentSchema,
+  cachedReadHeaders,
+  emailText,
+  ifNoneMatchHeader,
+  problem,
+  retryLater,
+  urlText,
+} from './schemas.js'
 
 const threadRoute = createRoute({
   method: 'get',
   path: '/api/v1/articles/{key}/comments',
   operationId: 'getThread',
   tag: 'Comments',
-  summary: 'A page of an article\'s approved comments, threaded',
-  description: 'Paginated by top-level thread; replies inside a thread are oldest first; depth clamped at `threadDepth`. Strong ETag, 304 on `If-None-Match`. '
-    + 'An article with no comments yet, or unknown, answers 200 with `comments: []`: a widget never sees a 404 here.',
+  summary: "A page of an article's approved comments, threaded",
+  description:
+    'Paginated by top-level thread; replies inside a thread are oldest first; depth clamped at `threadDepth`. Strong ETag, 304 on `If-None-Match`. ' +
+    'An article with no comments yet, or unknown, answers 200 with `comments: []`: a widget never sees a 404 here.',
   request: {
     params: ArticleKeyParam,
     query: z.object({
-      limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20).check(z.describe('Top-level threads per page (1-100).')),
+      limit: z
+        ._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20)
+        .check(z.describe('Top-level threads per page (1-100).')),
       cursor: z.optional(z.string().check(z.maxLength(64))).check(z.describe('The `nextCursor` of the previous page.')),
       order: z._default(z.enum(['oldest', 'newest']), 'oldest'),
     }),
@@ -44,29 +58,46 @@ const threadRoute = createRoute({
   },
 })
 
-const SubmissionSchema = named('Submission', z
-  .object({
-    body: z.optional(z.string()).check(z.describe('Required; 1-65525 bytes once trimmed.')),
-    name: z.optional(z.string()).check(z.describe('Required while `requireNameEmail`; at most 245 bytes.')),
-    email: z.optional(emailText()).check(z.describe('Required while `requireNameEmail`; stored encrypted, never published.')),
-    url: z.optional(urlText()).check(z.describe('http or https, at most 200 bytes.')),
-    // Stated from 0 in the document only: any other number is answered `parent_not_found`, as a missing parent is.
-    parentId: z.optional(z.nullable(z.int().check(z.meta({ minimum: 0, maximum: MAX_ID })))).check(z.describe('An approved comment of the same article (0 or null: none).')),
-    article: z.optional(z.object({
-      url: z.optional(urlText().check(z.maxLength(4000))).check(z.describe('Its origin must be an allowed origin (`origin_not_allowed`).')),
-      title: z.optional(z.string().check(z.maxLength(4000))),
-    })),
-    hp: z.optional(z.string()).check(z.describe('Honeypot: leave absent or empty.')),
-    turnstileToken: z.optional(z.string()),
-    proof: z.optional(z.object({
-      commentId: z.int().check(z.minimum(1), z.maximum(MAX_ID)),
-      token: z.string().check(z.maxLength(200)),
-    })).check(z.describe('One of this commenter\'s approved comments and the token that came with it, which the widget keeps: '
-      + 'where the site holds first comments (`previouslyApproved`), it recognizes the commenter on a network never seen for them.')),
-  })
-  // `body` is required (and name and email while `requireNameEmail`), but checked by the comment
-  // rules rather than here, so that every missing field is named at once, in WordPress's words.
-  .check(z.meta({ required: ['body'], description: 'A new comment. Unknown fields are ignored.' })))
+const SubmissionSchema = named(
+  'Submission',
+  z
+    .object({
+      body: z.optional(z.string()).check(z.describe('Required; 1-65525 bytes once trimmed.')),
+      name: z.optional(z.string()).check(z.describe('Required while `requireNameEmail`; at most 245 bytes.')),
+      email: z.optional(emailText()).check(z.describe('Required while `requireNameEmail`; stored encrypted, never published.')),
+      url: z.optional(urlText()).check(z.describe('http or https, at most 200 bytes.')),
+      // Stated from 0 in the document only: any other number is answered `parent_not_found`, as a missing parent is.
+      parentId: z
+        .optional(z.nullable(z.int().check(z.meta({ minimum: 0, maximum: MAX_ID }))))
+        .check(z.describe('An approved comment of the same article (0 or null: none).')),
+      article: z.optional(
+        z.object({
+          url: z
+            .optional(urlText().check(z.maxLength(4000)))
+            .check(z.describe('Its origin must be an allowed origin (`origin_not_allowed`).')),
+          title: z.optional(z.string().check(z.maxLength(4000))),
+        }),
+      ),
+      hp: z.optional(z.string()).check(z.describe('Honeypot: leave absent or empty.')),
+      turnstileToken: z.optional(z.string()),
+      proof: z
+        .optional(
+          z.object({
+            commentId: z.int().check(z.minimum(1), z.maximum(MAX_ID)),
+            token: z.string().check(z.maxLength(200)),
+          }),
+        )
+        .check(
+          z.describe(
+            "One of this commenter's approved comments and the token that came with it, which the widget keeps: " +
+              'where the site holds first comments (`previouslyApproved`), it recognizes the commenter on a network never seen for them.',
+          ),
+        ),
+    })
+    // `body` is required (and name and email while `requireNameEmail`), but checked by the comment
+    // rules rather than here, so that every missing field is named at once, in WordPress's words.
+    .check(z.meta({ required: ['body'], description: 'A new comment. Unknown fields are ignored.' })),
+)
 
 const submitRoute = createRoute({
   method: 'post',
@@ -74,9 +105,10 @@ const submitRoute = createRoute({
   operationId: 'submitComment',
   tag: 'Comments',
   summary: 'Submit a comment',
-  description: 'WordPress\'s rules and messages: published at once or held for moderation (spam is answered as held). The answer\'s `token` lets its '
-    + 'holder read the comment while held, and edit or withdraw it within `editWindowSeconds`. An unknown article is registered by its first '
-    + 'comment while `registerArticles` is on. Duplicates come before flood control, as in WordPress.',
+  description:
+    "WordPress's rules and messages: published at once or held for moderation (spam is answered as held). The answer's `token` lets its " +
+    'holder read the comment while held, and edit or withdraw it within `editWindowSeconds`. An unknown article is registered by its first ' +
+    'comment while `registerArticles` is on. Duplicates come before flood control, as in WordPress.',
   request: {
     params: ArticleKeyParam,
     body: { required: true, content: { 'application/json': { schema: SubmissionSchema } } },
@@ -84,7 +116,7 @@ const submitRoute = createRoute({
   responses: {
     201: {
       description: 'Stored; `status` is `approved` or `pending` (a spam verdict is never revealed)',
-      headers: { Location: { description: 'The comment\'s own URL, `/api/v1/comments/{id}`', required: true } },
+      headers: { Location: { description: "The comment's own URL, `/api/v1/comments/{id}`", required: true } },
       content: { 'application/json': { schema: z.object({ comment: AuthorCommentSchema, token: z.string() }) } },
     },
     400: problem('Malformed JSON'),
@@ -92,9 +124,13 @@ const submitRoute = createRoute({
     404: problem('Unknown article and registration is off'),
     409: problem('Duplicate comment'),
     413: problem('Body over 1 MiB'),
-    415: problem('Not JSON (`unsupported_media_type`), or a `Content-Encoding` other than gzip or deflate (`unsupported_encoding`)', { 'Accept-Encoding': { description: '`gzip, deflate`, on `unsupported_encoding`' } }),
+    415: problem('Not JSON (`unsupported_media_type`), or a `Content-Encoding` other than gzip or deflate (`unsupported_encoding`)', {
+      'Accept-Encoding': { description: '`gzip, deflate`, on `unsupported_encoding`' },
+    }),
     422: problem('Invalid fields, or the parent is not an approved comment of this article'),
-    429: retryLater('Posting too quickly (`too_fast`): flood control, per IP and per email (the same email from another network than its last post\'s is held instead: 201 `pending`)'),
+    429: retryLater(
+      "Posting too quickly (`too_fast`): flood control, per IP and per email (the same email from another network than its last post's is held instead: 201 `pending`)",
+    ),
   },
 })
 
@@ -104,14 +140,20 @@ export const threadRoutes = new OpenApiRoutes<AppEnv>('/api/v1/articles')
     const { key } = c.req.valid('param')
     const query = c.req.valid('query')
     const cursor = query.cursor ? decodeCursor(query.cursor) : null
-    if (cursor === undefined) throw validationError([{ field: 'cursor', code: 'invalid_cursor', message: 'The cursor is not one this API gave out.' }])
+    if (cursor === undefined)
+      throw validationError([{ field: 'cursor', code: 'invalid_cursor', message: 'The cursor is not one this API gave out.' }])
     const now = deps.clock()
     const settings = () => deps.settings.get(deps.db)
     return cachedRead(c, {
       canonical: { limit: query.limit, order: query.order, cursor: cursor ? encodeCursor(cursor) : undefined },
       currentEtag: async () => currentThreadEtag(deps.db, key, await settings(), now),
       read: async () => {
-        const { page, etag, closesAt } = await readThread(deps.db, { key, limit: query.limit, order: query.order, cursor }, await settings(), now)
+        const { page, etag, closesAt } = await readThread(
+          deps.db,
+          { key, limit: query.limit, order: query.order, cursor },
+          await settings(),
+          now,
+        )
         return { body: JSON.stringify(page), etag, articles: [key], expiresAt: closesAt }
       },
     })

@@ -14,7 +14,7 @@ const webhookFields = {
   // No `format: uri` here: the endpoint is kept as the admin wrote it (any URL the fetch API takes).
   url: z.string(),
   events: z.array(z.enum(WEBHOOK_EVENT_TYPES)),
-  includeEmail: z.boolean().check(z.describe('Payloads carry the commenter\'s email address')),
+  includeEmail: z.boolean().check(z.describe("Payloads carry the commenter's email address")),
   disabled: z.boolean().check(z.describe('The endpoint answered 410 Gone and gets nothing more')),
   createdAt: dateTimeSchema(),
 }
@@ -28,7 +28,10 @@ const listRoute = createRoute({
   tag: 'Webhooks',
   summary: 'Event webhook endpoints (never their secrets)',
   description: 'Every endpoint with the events it receives; one that answered 410 Gone shows `disabled`.',
-  responses: { 200: { ...jsonContent('The endpoints', z.object({ webhooks: z.array(WebhookSchema) })), headers: noStore }, ...authProblems },
+  responses: {
+    200: { ...jsonContent('The endpoints', z.object({ webhooks: z.array(WebhookSchema) })), headers: noStore },
+    ...authProblems,
+  },
 })
 
 const createWebhookRoute = createRoute({
@@ -37,19 +40,25 @@ const createWebhookRoute = createRoute({
   operationId: 'createWebhook',
   tag: 'Webhooks',
   summary: 'Add an endpoint: signed with Standard Webhooks, its secret shown only in this answer',
-  description: 'Events are delivered at least once from a durable outbox, retried with backoff for about three days; 2xx is success, 410 disables '
-    + 'the endpoint. The URL must be a public http(s) target (`PARLEY_ALLOW_PRIVATE_TARGETS=1` lifts that). Payloads carry no email address '
-    + 'unless `includeEmail`.',
+  description:
+    'Events are delivered at least once from a durable outbox, retried with backoff for about three days; 2xx is success, 410 disables ' +
+    'the endpoint. The URL must be a public http(s) target (`PARLEY_ALLOW_PRIVATE_TARGETS=1` lifts that). Payloads carry no email address ' +
+    'unless `includeEmail`.',
   request: {
-    body: jsonBody(z.strictObject({
-      url: urlText().check(z.maxLength(2000)),
-      events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).check(z.minLength(1)),
-      includeEmail: z.optional(z.boolean()),
-    })),
+    body: jsonBody(
+      z.strictObject({
+        url: urlText().check(z.maxLength(2000)),
+        events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).check(z.minLength(1)),
+        includeEmail: z.optional(z.boolean()),
+      }),
+    ),
   },
   responses: {
     201: {
-      ...jsonContent('Created', z.object({ ...webhookFields, secret: z.string().check(z.meta({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })) })),
+      ...jsonContent(
+        'Created',
+        z.object({ ...webhookFields, secret: z.string().check(z.meta({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })) }),
+      ),
       headers: noStore,
     },
     ...authProblems,
@@ -77,7 +86,12 @@ export const webhookRoutes = new OpenApiRoutes<AppEnv>('/api/v1/admin')
     const now = deps.clock()
     const policy = { allowPrivate: deps.config.allowPrivateTargets, resolveHost: deps.resolveHost }
     const created = await createWebhook({ db: deps.db, secrets: deps.secrets, policy, now }, c.req.valid('json'))
-    await logAction(deps.db, { at: now, moderatorId: c.var.moderator.id, action: 'webhook.create', detail: { webhookId: created.id, events: created.events } })
+    await logAction(deps.db, {
+      at: now,
+      moderatorId: c.var.moderator.id,
+      action: 'webhook.create',
+      detail: { webhookId: created.id, events: created.events },
+    })
     return c.json(created, 201, { 'Cache-Control': 'no-store' })
   })
   .openapi(deleteRoute, async (c) => {

@@ -33,16 +33,17 @@ export function readAppConfig(env: ConfigVars): AppConfig & { logLevel: LogLevel
     cacheMaxAge: intFrom(env.PARLEY_CACHE_MAX_AGE, 10, 'PARLEY_CACHE_MAX_AGE'),
     publicUrl,
     trustProxy: trustProxyFrom(env.TRUST_PROXY),
-    akismet: env.AKISMET_KEY && env.AKISMET_BLOG
-      ? { key: env.AKISMET_KEY, blog: env.AKISMET_BLOG, url: (env.AKISMET_URL || 'https://rest.akismet.com').replace(/\/+$/, '') }
-      : null,
+    akismet:
+      env.AKISMET_KEY && env.AKISMET_BLOG
+        ? { key: env.AKISMET_KEY, blog: env.AKISMET_BLOG, url: (env.AKISMET_URL || 'https://rest.akismet.com').replace(/\/+$/, '') }
+        : null,
     turnstile: env.TURNSTILE_SECRET
       ? {
-        secret: env.TURNSTILE_SECRET,
-        url: env.TURNSTILE_URL || 'https://challenges.cloudflare.com/turnstile/v0/siteverify',
-        siteKey: env.TURNSTILE_SITE_KEY || null,
-        ...(env.TURNSTILE_SCRIPT_URL ? { scriptUrl: env.TURNSTILE_SCRIPT_URL } : {}),
-      }
+          secret: env.TURNSTILE_SECRET,
+          url: env.TURNSTILE_URL || 'https://challenges.cloudflare.com/turnstile/v0/siteverify',
+          siteKey: env.TURNSTILE_SITE_KEY || null,
+          ...(env.TURNSTILE_SCRIPT_URL ? { scriptUrl: env.TURNSTILE_SCRIPT_URL } : {}),
+        }
       : null,
     allowPrivateTargets: env.PARLEY_ALLOW_PRIVATE_TARGETS === '1',
     webhookTimeoutMs: intFrom(env.WEBHOOK_TIMEOUT_MS, 10_000, 'WEBHOOK_TIMEOUT_MS') || 10_000,

@@ -6,7 +6,7 @@ import { toProblem } from '../http/problem-response.js'
 /** What Node found wrong before the request reached Parley, as the problem it is answered with. */
 function problemFor(code: string | undefined): AppError {
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return new AppError('request_timeout', 'The request did not arrive in time.')
-  if (code === 'HPE_HEADER_OVERFLOW') return new AppError('headers_too_large', 'The request\'s headers are too large.')
+  if (code === 'HPE_HEADER_OVERFLOW') return new AppError('headers_too_large', "The request's headers are too large.")
   return new AppError('malformed_request', 'The request is not valid HTTP.')
 }
 

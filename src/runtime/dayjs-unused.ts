@@ -3,5 +3,5 @@
  * launder's `naughtyHref`, but launder loads dayjs for its date helpers, which nothing here calls.
  */
 export default function dayjs(): never {
-  throw new Error('dayjs is not bundled on Workers: launder\'s date helpers are never used')
+  throw new Error("dayjs is not bundled on Workers: launder's date helpers are never used")
 }

@@ -81,7 +81,8 @@ export async function edgeCached(
   headers.delete('if-none-match')
   const fresh = await fetchApp(new Request(request, { headers }))
   const etag = fresh.headers.get('etag')
-  const reply = fresh.status === 200 && ifNoneMatch !== null && etag !== null && etagMatches(ifNoneMatch, etag) ? notModified(fresh) : undefined
+  const reply =
+    fresh.status === 200 && ifNoneMatch !== null && etag !== null && etagMatches(ifNoneMatch, etag) ? notModified(fresh) : undefined
   if (fresh.status === 200 && maxAgeOf(fresh) !== undefined && !fresh.headers.has('set-cookie')) {
     const copy = reply ? fresh : fresh.clone()
     const stored = new Headers(copy.headers)

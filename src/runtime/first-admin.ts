@@ -11,5 +11,7 @@ export async function ensureFirstAdmin(db: Db, passwords: PasswordHasher, now: D
   if ((await countModerators(db)) > 0) return
   const password = randomBytes(18).toString('base64url')
   await createModerator(db, passwords, { email: 'admin@localhost', name: 'Admin', role: 'admin', password }, now)
-  console.log(`\nFirst start: created the admin account.\n  email:    admin@localhost\n  password: ${password}\n  (shown once; change it with PATCH /api/v1/admin/moderators/{id})\n`)
+  console.log(
+    `\nFirst start: created the admin account.\n  email:    admin@localhost\n  password: ${password}\n  (shown once; change it with PATCH /api/v1/admin/moderators/{id})\n`,
+  )
 }

@@ -21,7 +21,8 @@ function guardedLookup(resolve: Resolve): LookupFunction {
   return (host, options, callback) => {
     resolve(host, (error, addresses) => {
       if (error) return callback(error, '', 0)
-      if (addresses.length === 0 || !addresses.every((entry) => isPublicAddress(entry.address))) return callback(new PrivateTargetError(), '', 0)
+      if (addresses.length === 0 || !addresses.every((entry) => isPublicAddress(entry.address)))
+        return callback(new PrivateTargetError(), '', 0)
       if (options.all) return (callback as unknown as (error: null, all: LookupAddress[]) => void)(null, addresses)
       const first = addresses[0]
       if (!first) return callback(new PrivateTargetError(), '', 0)
@@ -46,7 +47,9 @@ export function guardedFetch(resolve: Resolve = resolveAll): TargetFetch {
     if (policy.allowPrivate) return fetch(url, init)
     // undici's own fetch, so that its dispatcher is the guarded agent above (Node's global fetch
     // bundles another undici, whose dispatchers this one's agent is not).
-    const response = await undiciFetch(url, { ...init, body: init.body as string | undefined, dispatcher: agent } as Parameters<typeof undiciFetch>[1])
+    const response = await undiciFetch(url, { ...init, body: init.body as string | undefined, dispatcher: agent } as Parameters<
+      typeof undiciFetch
+    >[1])
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- undici's Response and the global one differ under some of the projects' types
     return response as unknown as Response
   }

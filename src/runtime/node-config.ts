@@ -38,8 +38,10 @@ export function readNodeConfig(env: NodeJS.ProcessEnv): NodeConfig {
  * anything is opened: a short secret would seal emails with a key anyone could guess.
  */
 export async function resolveSecret(env: NodeJS.ProcessEnv, config: NodeConfig): Promise<string> {
-  if (env.PARLEY_SECRET) return longEnough(env.PARLEY_SECRET, 'PARLEY_SECRET', 'set it to at least 32 random characters, e.g. `openssl rand -base64 48`')
-  if (config.databaseUrl) throw new SettingProblem('PARLEY_SECRET is required with DATABASE_URL (at least 32 characters; e.g. `openssl rand -base64 48`)')
+  if (env.PARLEY_SECRET)
+    return longEnough(env.PARLEY_SECRET, 'PARLEY_SECRET', 'set it to at least 32 random characters, e.g. `openssl rand -base64 48`')
+  if (config.databaseUrl)
+    throw new SettingProblem('PARLEY_SECRET is required with DATABASE_URL (at least 32 characters; e.g. `openssl rand -base64 48`)')
   const file = join(config.dataDir, 'secret')
   let kept: string
   try {

@@ -1,7 +1,11 @@
 /** The oldest Node.js Parley runs on: package.json's `engines`, which npm only warns about. */
 export const REQUIRED_NODE = '22.12.0'
 
-const parts = (version: string): number[] => version.replace(/^v/, '').split('.').map((part) => Number.parseInt(part, 10) || 0)
+const parts = (version: string): number[] =>
+  version
+    .replace(/^v/, '')
+    .split('.')
+    .map((part) => Number.parseInt(part, 10) || 0)
 
 /**
  * The line to stop on when `version` (process.versions.node) is older than REQUIRED_NODE, else

@@ -45,7 +45,10 @@ async function openDatabase(config: NodeConfig, logger: Logger): Promise<{ datab
   const { migratePglite, openPglite } = await import('../db/pglite.js')
   await startStep({ step: 'data-dir', dir: config.dataDir }, () => makePrivateDirectory(config.dataDir))
   // The first start creates the database (several seconds, more on a busy machine): say so meanwhile.
-  logger.info('opening the embedded database', { dir: `${config.dataDir}/pgdata`, note: 'a first start creates it, which takes several seconds' })
+  logger.info('opening the embedded database', {
+    dir: `${config.dataDir}/pgdata`,
+    note: 'a first start creates it, which takes several seconds',
+  })
   const database = await openPglite(`${config.dataDir}/pgdata`)
   await migratePglite(database)
   return { database, openReadCache: (maxBytes, onFlush) => listenPglite(database.client, maxBytes, onFlush) }
@@ -58,7 +61,9 @@ const logger = createLogger(config.logLevel)
 if (!config.databaseUrl) await startStep({ step: 'data-dir', dir: config.dataDir }, () => holdDataDir(config.dataDir, 'server'))
 
 // Before the port and the database: a secret that cannot be used stops the start with nothing made.
-const secret = await startStep(config.databaseUrl ? { step: 'config' } : { step: 'data-dir', dir: config.dataDir }, () => resolveSecret(process.env, config))
+const secret = await startStep(config.databaseUrl ? { step: 'config' } : { step: 'data-dir', dir: config.dataDir }, () =>
+  resolveSecret(process.env, config),
+)
 
 // Listening before the database is open: /healthz answers at once, the rest 503 until ready.
 let handle: (request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response> = startingAnswer
@@ -68,7 +73,10 @@ const listening = new Promise<number>((resolve, reject) => {
   announceReady = resolve
   failToListen = reject
 })
-const server: ServerType = serve({ fetch: (request, env: HttpBindings | Http2Bindings) => handle(request, env), port: config.port }, (info) => announceReady(info.port))
+const server: ServerType = serve(
+  { fetch: (request, env: HttpBindings | Http2Bindings) => handle(request, env), port: config.port },
+  (info) => announceReady(info.port),
+)
 server.once('error', failToListen)
 answerClientErrors(server as Server)
 const port = await startStep({ step: 'listen', port: config.port }, () => listening)
@@ -106,7 +114,9 @@ handle = nodeFetch(app, deps)
   const base = config.publicUrl ?? `http://localhost:${port}`
   const engine = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`
   logger.info('Parley is listening', { url: base, database: engine, docs: `${base}/docs` })
-  console.log(`\nParley is running on ${base} (${engine})\n  API docs:   ${base}/docs\n  Demo:       ${base}/demo (the widget)\n  Plain form: ${base}/demo/plain (no JavaScript)\n  Moderation: ${base}/admin\n`)
+  console.log(
+    `\nParley is running on ${base} (${engine})\n  API docs:   ${base}/docs\n  Demo:       ${base}/demo (the widget)\n  Plain form: ${base}/demo/plain (no JavaScript)\n  Moderation: ${base}/admin\n`,
+  )
 }
 
 const closable = closableServer(server as Server)

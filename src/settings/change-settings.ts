@@ -25,11 +25,17 @@ type SettingsServices = {
  * http(s) target: the guard's own code says which rule it broke (`private_target` for a private,
  * loopback or link-local host, `invalid_url` for the rest), as for a webhook endpoint.
  */
-async function filterSecretChange(deps: SettingsServices, hook: Settings['filterWebhook'] | undefined): Promise<{ sealed: string | null; plain?: string } | undefined> {
+async function filterSecretChange(
+  deps: SettingsServices,
+  hook: Settings['filterWebhook'] | undefined,
+): Promise<{ sealed: string | null; plain?: string } | undefined> {
   if (hook === undefined) return undefined
   if (hook === null) return { sealed: null }
   const refused = await refuseTarget(hook.url, { allowPrivate: deps.config.allowPrivateTargets, resolveHost: deps.resolveHost })
-  if (refused) throw validationError([{ field: 'filterWebhook.url', code: refused.code, message: `The filter URL cannot be used: ${refused.reason}.` }])
+  if (refused)
+    throw validationError([
+      { field: 'filterWebhook.url', code: refused.code, message: `The filter URL cannot be used: ${refused.reason}.` },
+    ])
   const current = await deps.settings.get(deps.db)
   if (current.values.filterWebhook?.url === hook.url && current.filterSecretSealed) return undefined
   const plain = newWebhookSecret()
@@ -50,7 +56,11 @@ function settingsDiff(before: Settings, after: Settings): Record<string, { from:
  * logged in the same transaction. `filterSecret` is the filter webhook's new signing secret, when
  * this change made one: it is shown this once and never read back.
  */
-export async function changeSettings(deps: SettingsServices, moderatorId: number, patch: Partial<Settings>): Promise<{ values: Settings; filterSecret?: string }> {
+export async function changeSettings(
+  deps: SettingsServices,
+  moderatorId: number,
+  patch: Partial<Settings>,
+): Promise<{ values: Settings; filterSecret?: string }> {
   const secret = await filterSecretChange(deps, patch.filterWebhook)
   const values = await deps.db.transaction(async (tx) => {
     const { before, loaded } = await deps.settings.update(tx, patch, deps.clock(), secret?.sealed)

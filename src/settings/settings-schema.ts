@@ -10,7 +10,8 @@ export const filterWebhookSchema = z.strictObject({
   includeEmail: z.optional(z.boolean()),
 })
 
-const originWords = 'An origin as browsers send it, such as https://news.example; a root address (https://News.example/) is stored as its origin'
+const originWords =
+  'An origin as browsers send it, such as https://news.example; a root address (https://News.example/) is stored as its origin'
 
 function originCheck(value: string, ctx: z.core.$RefinementCtx<string>): void {
   const problem = originProblem(value)
@@ -28,7 +29,9 @@ const fields = {
   editWindowSeconds: z.int().check(z.minimum(0), z.maximum(31_536_000)),
   floodSeconds: z.int().check(z.minimum(0), z.maximum(86_400)),
   closeAfterDays: z.nullable(z.int().check(z.minimum(1), z.maximum(36_500))),
-  allowedOrigins: z.array(z.string().check(z.maxLength(2000), z.overwrite(asOrigin), z.superRefine(originCheck), z.describe(originWords))).check(z.maxLength(100)),
+  allowedOrigins: z
+    .array(z.string().check(z.maxLength(2000), z.overwrite(asOrigin), z.superRefine(originCheck), z.describe(originWords)))
+    .check(z.maxLength(100)),
   registerArticles: z.boolean(),
   ipRetentionDays: z.int().check(z.minimum(0), z.maximum(3650)),
   purgeAfterDays: z.int().check(z.minimum(0), z.maximum(3650)),

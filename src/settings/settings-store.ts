@@ -44,7 +44,12 @@ export class SettingsStore {
   }
 
   /** Validates and stores a partial update; unknown keys are the caller's to refuse. */
-  async update(db: Db, patch: Partial<Settings>, now: Date, filterSecretSealed?: string | null): Promise<{ before: Settings; loaded: LoadedSettings }> {
+  async update(
+    db: Db,
+    patch: Partial<Settings>,
+    now: Date,
+    filterSecretSealed?: string | null,
+  ): Promise<{ before: Settings; loaded: LoadedSettings }> {
     const current = await this.load(db)
     const next = settingsSchema.parse({ ...current.values, ...patch })
     const secret = filterSecretSealed === undefined ? current.filterSecretSealed : filterSecretSealed
@@ -74,7 +79,11 @@ export class SettingsStore {
       .select({ value: settings.value, revision: settings.revision, filterSecret: settings.filterSecret })
       .from(settings)
       .where(eq(settings.id, 1))
-    const loaded = { values: resolveSettings(row?.value ?? {}), revision: row?.revision ?? 0, filterSecretSealed: row?.filterSecret ?? null }
+    const loaded = {
+      values: resolveSettings(row?.value ?? {}),
+      revision: row?.revision ?? 0,
+      filterSecretSealed: row?.filterSecret ?? null,
+    }
     if (generation === this.generation) this.cached = { loaded, at: this.now() }
     return loaded
   }

@@ -28,6 +28,7 @@ export function originProblem(text: string): string | null {
   const url = parse(trimmed)
   if (url === null || url.hostname === '') return `must be an origin ${example}`
   if (url.username !== '' || url.password !== '') return `must not carry a user name or password (an origin ${example})`
-  if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || /[?#]/.test(trimmed)) return `must be an origin without a path, query or fragment (${example})`
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || /[?#]/.test(trimmed))
+    return `must be an origin without a path, query or fragment (${example})`
   return null
 }

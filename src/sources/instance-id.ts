@@ -12,8 +12,11 @@ export async function instanceId(db: Db): Promise<string> {
   const stored = async () => (await db.select({ siteId: instance.siteId }).from(instance))[0]?.siteId
   const found = await stored()
   if (found) return found
-  const [made] = await queryRows<{ site_id: string }>(db, sql`
-    insert into instance (id, site_id) values (1, ${crypto.randomUUID()}) on conflict (id) do nothing returning site_id`)
+  const [made] = await queryRows<{ site_id: string }>(
+    db,
+    sql`
+    insert into instance (id, site_id) values (1, ${crypto.randomUUID()}) on conflict (id) do nothing returning site_id`,
+  )
   if (made) return made.site_id
   // Two first callers at once: the loser's insert waited for the winner's commit and did nothing,
   // and a statement sees only what was committed before it began, so read the winner's id anew.

@@ -41,7 +41,11 @@ function form(config: AkismetConfig, comment: AkismetComment): URLSearchParams {
   return fields
 }
 
-async function post(config: AkismetConfig, path: string, body: URLSearchParams): Promise<{ status: number; text: string; help: string | null }> {
+async function post(
+  config: AkismetConfig,
+  path: string,
+  body: URLSearchParams,
+): Promise<{ status: number; text: string; help: string | null }> {
   const res = await fetch(`${config.url}/1.1/${path}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'User-Agent': 'Parley/1 | Akismet/1.1' },

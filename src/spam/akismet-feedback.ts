@@ -14,7 +14,14 @@ const RETRY_MS = 10 * 60_000
 
 /** Tells Akismet what a moderator decided, later and durably (submit-spam / submit-ham). */
 export async function scheduleAkismetFeedback(db: Db, commentId: number, kind: 'spam' | 'ham', now: Date): Promise<void> {
-  await enqueueJob(db, { kind: 'akismet-feedback', commentId, payload: { kind }, now, runAt: now, expiresAt: new Date(now.getTime() + GIVE_UP_AFTER_MS) })
+  await enqueueJob(db, {
+    kind: 'akismet-feedback',
+    commentId,
+    payload: { kind },
+    now,
+    runAt: now,
+    expiresAt: new Date(now.getTime() + GIVE_UP_AFTER_MS),
+  })
 }
 
 /** What the feedback needs of the runtime (a part of `Deps`). */
@@ -30,7 +37,8 @@ export const akismetFeedbackJob: JobHandler<FeedbackServices> = {
     const kind = job.payload.kind === 'spam' ? 'spam' : 'ham'
     let problem = 'Akismet did not accept the feedback'
     try {
-      if (await akismetSubmit(config, kind, akismetComment(await candidateOf(deps.db, deps.secrets, row, { referrer: null })))) return { done: true }
+      if (await akismetSubmit(config, kind, akismetComment(await candidateOf(deps.db, deps.secrets, row, { referrer: null }))))
+        return { done: true }
     } catch (error) {
       problem = error instanceof Error ? error.message : String(error)
     }

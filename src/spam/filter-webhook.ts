@@ -57,7 +57,10 @@ function parseAnswer(text: string): FilterAnswer | undefined {
  * a refused connection, a private target) holds the comment, keeps the failure in its checks,
  * and asks to be asked again later.
  */
-export function filterWebhookFilter(hook: FilterWebhook, policy: { allowPrivate: boolean; resolveHost?: ResolveHost; targetFetch?: TargetFetch }): SpamFilter {
+export function filterWebhookFilter(
+  hook: FilterWebhook,
+  policy: { allowPrivate: boolean; resolveHost?: ResolveHost; targetFetch?: TargetFetch },
+): SpamFilter {
   return {
     name: 'filter-webhook',
     timeoutMs: hook.timeoutMs + 1000,
@@ -68,16 +71,22 @@ export function filterWebhookFilter(hook: FilterWebhook, policy: { allowPrivate:
       const headers = await signWebhook(hook.secret, newMessageId(), Math.floor(ctx.now.getTime() / 1000), body)
       let res: Response
       try {
-        res = await (policy.targetFetch ?? fetch)(hook.url, {
-          method: 'POST',
-          headers: { ...headers, 'Content-Type': 'application/json' },
-          body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(hook.timeoutMs),
-        }, policy)
+        res = await (policy.targetFetch ?? fetch)(
+          hook.url,
+          {
+            method: 'POST',
+            headers: { ...headers, 'Content-Type': 'application/json' },
+            body,
+            redirect: 'manual',
+            signal: AbortSignal.timeout(hook.timeoutMs),
+          },
+          policy,
+        )
       } catch (error) {
         const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
-        const reason = timedOut ? `filter gave no answer within ${hook.timeoutMs} ms` : `filter unreachable: ${error instanceof Error ? error.message : String(error)}`
+        const reason = timedOut
+          ? `filter gave no answer within ${hook.timeoutMs} ms`
+          : `filter unreachable: ${error instanceof Error ? error.message : String(error)}`
         return { verdict: 'hold', reason, retry: true }
       }
       const text = await readAtMost(res, ANSWER_MAX_BYTES).catch(() => '')

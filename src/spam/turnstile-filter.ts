@@ -21,7 +21,11 @@ export function turnstileFilter(config: TurnstileConfig): SpamFilter {
         const res = await fetch(config.url, {
           method: 'POST',
           headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ secret: config.secret, response: token.slice(0, 2048), ...(candidate.ip ? { remoteip: candidate.ip } : {}) }),
+          body: new URLSearchParams({
+            secret: config.secret,
+            response: token.slice(0, 2048),
+            ...(candidate.ip ? { remoteip: candidate.ip } : {}),
+          }),
           signal: AbortSignal.timeout(5000),
         })
         if (!res.ok) return { verdict: 'hold', reason: `siteverify answered ${res.status}` }

@@ -9,7 +9,6 @@ function countLinks(html: string): number {
   return html.match(/<a\s/gi)?.length ?? 0
 }
 
-
 const approve = (reason: string) => ({ verdict: 'approve' as const, reason })
 const hold = (reason: string) => ({ verdict: 'hold' as const, reason })
 
@@ -96,7 +95,10 @@ const previouslyApprovedFilter: SpamFilter = {
     }
     const { proof } = candidate
     if (proof) {
-      const [shown] = await db.select({ tokenHash: comments.tokenHash }).from(comments).where(and(eq(comments.id, proof.commentId), approvedOfThisCommenter))
+      const [shown] = await db
+        .select({ tokenHash: comments.tokenHash })
+        .from(comments)
+        .where(and(eq(comments.id, proof.commentId), approvedOfThisCommenter))
       if (shown?.tokenHash && constantTimeEqual(await hashToken(proof.token), shown.tokenHash)) {
         return approve('the commenter has an approved comment, whose token this device holds')
       }

@@ -4,7 +4,14 @@ import type { Secrets } from '../crypto/secrets.js'
 import type { Logger } from '../logger.js'
 import type { AppConfig } from '../config.js'
 import type { ResolveHost, TargetFetch } from '../net/target-guard.js'
-import { claimDeliveries, disableEndpoint, markAttemptFailed, markDelivered, purgeDeliveries, type ClaimedDelivery } from './delivery-queue.js'
+import {
+  claimDeliveries,
+  disableEndpoint,
+  markAttemptFailed,
+  markDelivered,
+  purgeDeliveries,
+  type ClaimedDelivery,
+} from './delivery-queue.js'
 import { refuseTarget, type Refusal } from '../net/target-guard.js'
 import { signWebhook } from '../crypto/webhook-signing.js'
 
@@ -41,20 +48,31 @@ async function bodyFor(deps: DeliveryServices, delivery: ClaimedDelivery): Promi
 }
 
 /** One POST, never following a redirect (a 3xx could point anywhere, past the target guard). */
-async function post(deps: DeliveryServices, url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Outcome> {
+async function post(
+  deps: DeliveryServices,
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+): Promise<Outcome> {
   try {
-    const res = await (deps.targetFetch ?? fetch)(url, {
-      method: 'POST',
-      headers: { ...headers, 'Content-Type': 'application/json', 'User-Agent': 'Parley-Webhooks/1' },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    }, { allowPrivate: deps.config.allowPrivateTargets })
+    const res = await (deps.targetFetch ?? fetch)(
+      url,
+      {
+        method: 'POST',
+        headers: { ...headers, 'Content-Type': 'application/json', 'User-Agent': 'Parley-Webhooks/1' },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+      },
+      { allowPrivate: deps.config.allowPrivateTargets },
+    )
     // Only the status matters; the receiver's body is not read.
     await res.body?.cancel().catch(() => undefined)
     return { kind: 'answered', status: res.status }
   } catch (error) {
-    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return { kind: 'error', error: `no answer within ${timeoutMs} ms` }
+    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+      return { kind: 'error', error: `no answer within ${timeoutMs} ms` }
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : ''
     return { kind: 'error', error: `${error instanceof Error ? error.message : String(error)}${cause}` }
   }
@@ -110,7 +128,12 @@ export async function deliverWebhooks(deps: DeliveryServices, now: Date): Promis
       const status = outcome.kind === 'answered' ? outcome.status : null
       const error = outcome.kind === 'answered' ? `answered ${outcome.status}` : outcome.error
       report[await markAttemptFailed(deps.db, delivery, now, status, error)]++
-      deps.logger.info('webhook delivery failed', { webhookId: delivery.webhookId, deliveryId: delivery.id, attempt: delivery.attempts + 1, error })
+      deps.logger.info('webhook delivery failed', {
+        webhookId: delivery.webhookId,
+        deliveryId: delivery.id,
+        attempt: delivery.attempts + 1,
+        error,
+      })
     }
   }
 

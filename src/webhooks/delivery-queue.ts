@@ -33,7 +33,9 @@ export interface ClaimedDelivery {
  * at-least-once means (receivers drop repeats by `webhook-id`).
  */
 export async function claimDeliveries(db: Db, now: Date, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-  return queryRows<ClaimedDelivery>(db, sql`
+  return queryRows<ClaimedDelivery>(
+    db,
+    sql`
     with claimed as (
       update webhook_deliveries d set next_at = ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz
       where d.id in (
@@ -49,22 +51,31 @@ export async function claimDeliveries(db: Db, now: Date, limit: number, leaseMs:
     select c.id, c.webhook_id as "webhookId", c.message_id as "messageId", c.payload::text as payload,
       c.email_sealed as "emailSealed", c.attempts, w.url, w.secret_sealed as "secretSealed", w.include_email as "includeEmail"
     from claimed c join webhooks w on w.id = c.webhook_id
-    order by c.id`)
+    order by c.id`,
+  )
 }
 
 /** A 2xx: done. The sealed email is dropped, as it is whenever a delivery ends. */
 export async function markDelivered(db: Db, delivery: ClaimedDelivery, now: Date, status: number): Promise<void> {
-  await db.update(webhookDeliveries)
+  await db
+    .update(webhookDeliveries)
     .set({ deliveredAt: now, attempts: delivery.attempts + 1, lastStatus: status, lastError: null, emailSealed: null })
     .where(eq(webhookDeliveries.id, delivery.id))
 }
 
 /** Any other answer or none: tried again on the schedule, or failed for good after the last retry. */
-export async function markAttemptFailed(db: Db, delivery: ClaimedDelivery, now: Date, status: number | null, error: string): Promise<'retried' | 'failed'> {
+export async function markAttemptFailed(
+  db: Db,
+  delivery: ClaimedDelivery,
+  now: Date,
+  status: number | null,
+  error: string,
+): Promise<'retried' | 'failed'> {
   const attempts = delivery.attempts + 1
   const wait = RETRY_SCHEDULE_MS[attempts - 1]
   const common = { attempts, lastStatus: status, lastError: error.slice(0, 1000) }
-  await db.update(webhookDeliveries)
+  await db
+    .update(webhookDeliveries)
     .set(wait === undefined ? { ...common, failedAt: now, emailSealed: null } : { ...common, nextAt: new Date(now.getTime() + wait) })
     .where(eq(webhookDeliveries.id, delivery.id))
   return wait === undefined ? 'failed' : 'retried'
@@ -74,10 +85,16 @@ export async function markAttemptFailed(db: Db, delivery: ClaimedDelivery, now: 
 export async function disableEndpoint(db: Db, delivery: ClaimedDelivery, now: Date): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.update(webhooks).set({ disabled: true }).where(eq(webhooks.id, delivery.webhookId))
-    await tx.update(webhookDeliveries)
+    await tx
+      .update(webhookDeliveries)
       .set({ failedAt: now, emailSealed: null, lastError: 'endpoint disabled: it answered 410 Gone' })
-      .where(and(eq(webhookDeliveries.webhookId, delivery.webhookId), isNull(webhookDeliveries.deliveredAt), isNull(webhookDeliveries.failedAt)))
-    await tx.update(webhookDeliveries).set({ attempts: delivery.attempts + 1, lastStatus: 410 }).where(eq(webhookDeliveries.id, delivery.id))
+      .where(
+        and(eq(webhookDeliveries.webhookId, delivery.webhookId), isNull(webhookDeliveries.deliveredAt), isNull(webhookDeliveries.failedAt)),
+      )
+    await tx
+      .update(webhookDeliveries)
+      .set({ attempts: delivery.attempts + 1, lastStatus: 410 })
+      .where(eq(webhookDeliveries.id, delivery.id))
   })
 }
 

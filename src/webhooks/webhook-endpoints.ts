@@ -48,15 +48,19 @@ export async function createWebhook(
   const { db, secrets, policy } = ctx
   const url = input.url.trim()
   const refusal = await refuseTarget(url, policy)
-  if (refusal) throw validationError([{ field: 'url', code: refusal.code, message: `This URL cannot receive webhooks: ${refusal.reason}.` }])
+  if (refusal)
+    throw validationError([{ field: 'url', code: refusal.code, message: `This URL cannot receive webhooks: ${refusal.reason}.` }])
   const secret = newWebhookSecret()
-  const [row] = await db.insert(webhooks).values({
-    url,
-    events: [...new Set(input.events)],
-    includeEmail: input.includeEmail ?? false,
-    secretSealed: await secrets.seal(secret),
-    createdAt: ctx.now,
-  }).returning()
+  const [row] = await db
+    .insert(webhooks)
+    .values({
+      url,
+      events: [...new Set(input.events)],
+      includeEmail: input.includeEmail ?? false,
+      secretSealed: await secrets.seal(secret),
+      createdAt: ctx.now,
+    })
+    .returning()
   if (!row) throw new Error('webhook not stored')
   return { ...toView(row), secret }
 }

@@ -7,9 +7,18 @@ import { generatedOpenApi } from '../../src/openapi/openapi-document.js'
 // ajv-formats is CommonJS: its function is the default export's default under Node's ESM.
 const addFormats = addFormatsModule as unknown as { default: typeof addFormatsModule }
 
-interface Header { required?: boolean; schema?: { type?: string } }
-interface DocResponse { $ref?: string; headers?: Record<string, Header>; content?: Record<string, unknown> }
-interface Operation { responses: Record<string, DocResponse> }
+interface Header {
+  required?: boolean
+  schema?: { type?: string }
+}
+interface DocResponse {
+  $ref?: string
+  headers?: Record<string, Header>
+  content?: Record<string, unknown>
+}
+interface Operation {
+  responses: Record<string, DocResponse>
+}
 type PathItem = Record<string, Operation>
 
 /** Headers whose presence the document must announce wherever a response carries them. */
@@ -22,7 +31,10 @@ const mediaOf = (type: string | null) => (type ?? '').split(';')[0]?.trim().toLo
 let compiled: ReturnType<typeof load> | undefined
 
 async function load() {
-  const doc = (await generatedOpenApi(routeDocs)) as unknown as { paths: Record<string, PathItem>; components: { responses: Record<string, DocResponse> } }
+  const doc = (await generatedOpenApi(routeDocs)) as unknown as {
+    paths: Record<string, PathItem>
+    components: { responses: Record<string, DocResponse> }
+  }
   const ajv = new Ajv2020({ strict: false, validateSchema: false, allErrors: false })
   addFormats.default(ajv)
   ajv.addSchema(doc as object, DOC_ID)
@@ -88,9 +100,12 @@ export function contractChecker() {
       if (value === null && header.required) return `${status} without its ${name} header`
       if (value !== null && header.schema?.type === 'integer' && !/^\d+$/.test(value)) return `${name}: ${value} is not an integer`
     }
-    for (const name of WATCHED) if (res.headers.has(name) && !headers[name]) return `${status} carries ${name}, which the document does not announce`
-    if (!documented.content) return body === '' || method === 'HEAD' ? undefined : `${status} has a body (${type}) where the document announces none`
-    if (!(type in documented.content)) return `${status} answered ${type || 'no content type'}, documented: ${Object.keys(documented.content).join(', ')}`
+    for (const name of WATCHED)
+      if (res.headers.has(name) && !headers[name]) return `${status} carries ${name}, which the document does not announce`
+    if (!documented.content)
+      return body === '' || method === 'HEAD' ? undefined : `${status} has a body (${type}) where the document announces none`
+    if (!(type in documented.content))
+      return `${status} answered ${type || 'no content type'}, documented: ${Object.keys(documented.content).join(', ')}`
     if (method === 'HEAD') return undefined
     if (type === 'application/problem+json') return problem()
     const validate = validator(`${at}/${pointer('content', type, 'schema')}`)
@@ -109,12 +124,17 @@ export function contractChecker() {
     /** Checks one response (a clone of it, read alongside the test). */
     record(method: string, url: string, res: Response): void {
       const seen = res.clone()
-      pending.push(seen.text().then(async (body) => {
-        const finding = await check(method.toUpperCase(), url, seen, body)
-        if (finding) findings.push(`${method.toUpperCase()} ${new URL(url).pathname} → ${res.status}: ${finding}`)
-      }, (error: unknown) => {
-        findings.push(`${method.toUpperCase()} ${new URL(url).pathname} → ${res.status}: body unreadable (${String(error)})`)
-      }))
+      pending.push(
+        seen.text().then(
+          async (body) => {
+            const finding = await check(method.toUpperCase(), url, seen, body)
+            if (finding) findings.push(`${method.toUpperCase()} ${new URL(url).pathname} → ${res.status}: ${finding}`)
+          },
+          (error: unknown) => {
+            findings.push(`${method.toUpperCase()} ${new URL(url).pathname} → ${res.status}: body unreadable (${String(error)})`)
+          },
+        ),
+      )
     },
     /** Every finding of the file so far; fails the file when there are any. */
     async verify(): Promise<void> {
@@ -129,5 +149,11 @@ export function contractChecker() {
 export type ContractChecker = ReturnType<typeof contractChecker>
 
 function ajvErrors(validate: ValidateFunction): string {
-  return (validate.errors ?? []).slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`).join('; ')
+  return (validate.errors ?? [])
+    .slice(0, 3)
+    .map(
+      (e) =>
+        `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+    )
+    .join('; ')
 }

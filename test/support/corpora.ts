@@ -42,15 +42,18 @@ export const specialClasses: Record<string, { test: (s: string) => boolean; take
   // cleanText drops these (multiline) or makes them spaces (one line).
   'control character': { test: (s) => /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), take: Infinity },
   // cleanText drops these from one-line fields.
-  'invisible or bidi character': { test: (s) => /[\u061C\u180E\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/.test(s), take: Infinity },
+  'invisible or bidi character': {
+    test: (s) => /[\u061C\u180E\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/.test(s),
+    take: Infinity,
+  },
   // No header can carry it: the header probes skip it, the body and URL probes send it.
   'beyond Latin-1': { test: (s) => /[^\u0000-\u00FF]/.test(s), take: 2 },
   'beyond the BMP (surrogate pairs)': { test: (s) => /[\u{10000}-\u{10FFFF}]/u.test(s), take: 2 },
   // Past WordPress's column sizes in bytes (url 200, name 245): the too_long answers.
   'over 200 bytes': { test: (s) => bytes(s) > 200, take: 2 },
   'over 245 bytes': { test: (s) => bytes(s) > 245, take: 2 },
-  'markup': { test: (s) => /<[a-z!/?]/i.test(s), take: 2 },
-  'quotes': { test: (s) => /['"`]/.test(s), take: 2 },
+  markup: { test: (s) => /<[a-z!/?]/i.test(s), take: 2 },
+  quotes: { test: (s) => /['"`]/.test(s), take: 2 },
   'empty or blank': { test: (s) => s.trim() === '', take: 2 },
   'percent-encoded': { test: (s) => /%[0-9a-f]{2}/i.test(s), take: 2 },
 }
@@ -70,7 +73,10 @@ export function sampleIndexes(corpus: readonly string[]): number[] {
       }
     }
   }
-  const longest = corpus.map((s, i) => [bytes(s), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]).slice(0, 3)
+  const longest = corpus
+    .map((s, i) => [bytes(s), i] as const)
+    .sort((a, b) => b[0] - a[0] || a[1] - b[1])
+    .slice(0, 3)
   for (const [, i] of longest) chosen.add(i)
   return [...chosen].sort((a, b) => a - b)
 }

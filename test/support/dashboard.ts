@@ -19,7 +19,9 @@ export const csrfOf = (page: string): string => /name="csrf" value="([^"]+)"/.ex
  * the pages are then asked for on http://parley.test, where the same token goes as `parley_session`.
  */
 export const sessionCookieOf = (res: Response): string | undefined =>
-  res.headers.getSetCookie().map((c) => c.split(';')[0] ?? '')
+  res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0] ?? '')
     .map((pair) => pair.replace(/^__Host-parley_session=/, 'parley_session='))
     .find((pair) => pair.startsWith('parley_session=') && pair !== 'parley_session=')
 
@@ -32,7 +34,11 @@ export async function dashboardSession(t: TestApp, role: ModeratorRole = 'modera
   const email = `dash-${role}${serial}@news.example`
   const password = `battery staple ${serial}`
   const row = await createModerator(t.deps.db, t.deps.passwords, { email, name: name ?? `${role} ${serial}`, role, password }, t.now())
-  const login = await t.request(`${HTTPS_ORIGIN}/admin/login`, { method: 'POST', headers: { Origin: HTTPS_ORIGIN }, body: form({ email, password }) }, `198.19.0.${serial % 250}`)
+  const login = await t.request(
+    `${HTTPS_ORIGIN}/admin/login`,
+    { method: 'POST', headers: { Origin: HTTPS_ORIGIN }, body: form({ email, password }) },
+    `198.19.0.${serial % 250}`,
+  )
   const cookie = sessionCookieOf(login)
   if (login.status !== 303 || !cookie) throw new Error(`dashboard login failed: ${login.status} ${await login.text()}`)
   const get = (path: string) => t.request(path, { headers: { Cookie: cookie } })

@@ -24,13 +24,15 @@ export function scriptIn(html: string): string[] {
   const parser = new Parser({
     onopentag(name, attributes) {
       const src = attributes.src
-      if (name === 'script' && !(src !== undefined && /^\/(?!\/)/.test(src))) found.push(`<script${src === undefined ? '' : ` src=${src}`}>`)
+      if (name === 'script' && !(src !== undefined && /^\/(?!\/)/.test(src)))
+        found.push(`<script${src === undefined ? '' : ` src=${src}`}>`)
       // <meta> is fine where the page itself wrote it (charset, viewport) with nothing active in it.
       if (activeElements.has(name) && !(name === 'meta' && attributes['http-equiv'] === undefined)) found.push(`<${name}>`)
       for (const [attribute, value] of Object.entries(attributes)) {
         if (attribute.startsWith('on')) found.push(`${attribute} on <${name}>`)
         const urlScheme = urlAttributes.has(attribute) ? scheme(value) : undefined
-        if (urlScheme !== undefined && !['http', 'https', 'mailto'].includes(urlScheme)) found.push(`${urlScheme}: in ${attribute} of <${name}>`)
+        if (urlScheme !== undefined && !['http', 'https', 'mailto'].includes(urlScheme))
+          found.push(`${urlScheme}: in ${attribute} of <${name}>`)
       }
     },
   })
@@ -46,7 +48,10 @@ export function scriptIn(html: string): string[] {
  */
 export async function fingerprint(t: TestApp): Promise<Record<string, string>> {
   const table = (name: string) => sql.raw(`(select coalesce(md5(string_agg(r::text, '|' order by r::text)), '') from ${name} r)`)
-  const [row] = await queryRows<Record<string, string>>(t.deps.db, sql`select ${table('comments')} as comments, ${table('articles')} as articles, ${table('settings')} as settings, ${table('moderators')} as moderators`)
+  const [row] = await queryRows<Record<string, string>>(
+    t.deps.db,
+    sql`select ${table('comments')} as comments, ${table('articles')} as articles, ${table('settings')} as settings, ${table('moderators')} as moderators`,
+  )
   return { ...row }
 }
 
@@ -59,14 +64,23 @@ export interface HostileProbe {
   remoteAddr?: string
 }
 
-export interface HostileResult<P extends HostileProbe> { probe: P; status: number; text: string; location: string | null }
+export interface HostileResult<P extends HostileProbe> {
+  probe: P
+  status: number
+  text: string
+  location: string | null
+}
 
 /**
  * Sends the probes: never a 5xx, no script in an HTML answer, and whatever `check` adds. Reads go
  * 20 at a time and must change nothing at all; changes go one by one and each refused one (any
  * 4xx) must leave comments, articles, settings and moderators as they were.
  */
-export async function sendHostile<P extends HostileProbe>(t: TestApp, probes: P[], check?: (result: HostileResult<P>) => void): Promise<HostileResult<P>[]> {
+export async function sendHostile<P extends HostileProbe>(
+  t: TestApp,
+  probes: P[],
+  check?: (result: HostileResult<P>) => void,
+): Promise<HostileResult<P>[]> {
   const results: HostileResult<P>[] = []
   const answer = async (probe: P): Promise<HostileResult<P>> => {
     const res = await t.request(probe.path, probe.init, probe.remoteAddr)

@@ -10,7 +10,10 @@ import { answerClientErrors } from '../../src/runtime/client-errors.js'
  * need a browser or a socket.
  * `serverOptions` sets Node's own limits (headersTimeout, requestTimeout…) for the tests of them.
  */
-export async function serveTestApp(t: Pick<TestApp, 'app' | 'deps' | 'contract'>, serverOptions: ServerOptions = {}): Promise<{ url: string, port: number, close: () => Promise<void> }> {
+export async function serveTestApp(
+  t: Pick<TestApp, 'app' | 'deps' | 'contract'>,
+  serverOptions: ServerOptions = {},
+): Promise<{ url: string; port: number; close: () => Promise<void> }> {
   const handle = nodeFetch(t.app, t.deps)
   const server = serve({
     fetch: async (request, env) => {

@@ -9,7 +9,11 @@ export const fixture = (name: string): string => readFileSync(new URL(`../fixtur
 
 /** Posts an export to the import endpoint as `admin`. */
 export async function postImport(t: TestApp, admin: SignedIn, body: BodyInit, type = 'application/xml', query = ''): Promise<Response> {
-  return t.request(`/api/v1/admin/import${query}`, { method: 'POST', headers: { ...admin.headers, 'Content-Type': type, Origin: ORIGIN }, body })
+  return t.request(`/api/v1/admin/import${query}`, {
+    method: 'POST',
+    headers: { ...admin.headers, 'Content-Type': type, Origin: ORIGIN },
+    body,
+  })
 }
 
 /** Imports and expects 200, returning the summary. */
@@ -29,9 +33,11 @@ export async function tableSnapshot(t: TestApp) {
 
 /** Row counts of articles and comments. */
 export async function counts(t: TestApp): Promise<{ articles: number; comments: number }> {
-  const [row] = await t.deps.db.select({
-    articles: sql<number>`(select count(*)::int from ${articles})`,
-    comments: sql<number>`(select count(*)::int from ${comments})`,
-  }).from(sql`(select 1) one`)
+  const [row] = await t.deps.db
+    .select({
+      articles: sql<number>`(select count(*)::int from ${articles})`,
+      comments: sql<number>`(select count(*)::int from ${comments})`,
+    })
+    .from(sql`(select 1) one`)
   return row ?? { articles: -1, comments: -1 }
 }

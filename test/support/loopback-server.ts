@@ -29,10 +29,13 @@ export async function loopbackServer(answer: Answer) {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
-  afterAll(() => new Promise<void>((resolve) => {
-    server.closeAllConnections()
-    server.close(() => resolve())
-  }))
+  afterAll(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  )
   return {
     url: `http://127.0.0.1:${port}`,
     received,
@@ -52,7 +55,9 @@ export async function refusedUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`
 }
 
-export const text = (status: number, body: string, headers: Record<string, string> = {}): Answer => (_req, res) => {
-  res.writeHead(status, { 'Content-Type': 'text/plain', ...headers })
-  res.end(body)
-}
+export const text =
+  (status: number, body: string, headers: Record<string, string> = {}): Answer =>
+  (_req, res) => {
+    res.writeHead(status, { 'Content-Type': 'text/plain', ...headers })
+    res.end(body)
+  }

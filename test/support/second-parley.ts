@@ -29,6 +29,10 @@ export async function secondParley(t: TestApp): Promise<TestApp> {
     request,
     setSettings: (patch) => deps.settings.update(deps.db, patch, deps.clock()),
     postJson: (path, body, headers = {}, remoteAddr = READER_IP) =>
-      request(path, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) }, remoteAddr),
+      request(
+        path,
+        { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) },
+        remoteAddr,
+      ),
   }
 }

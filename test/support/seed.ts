@@ -10,13 +10,18 @@ export async function postComment(
   ip?: string,
 ): Promise<{ comment: { id: number; status: string; depth: number; parentId: number | null; editableUntil?: string }; token: string }> {
   serial++
-  const res = await t.postJson(`/api/v1/articles/${key}/comments`, {
-    name: fields.name ?? `Reader ${serial}`,
-    email: fields.email ?? `reader${serial}@example.com`,
-    body: fields.body ?? `Comment number ${serial}`,
-    ...(fields.parentId === undefined ? {} : { parentId: fields.parentId }),
-    ...(fields.url === undefined ? {} : { url: fields.url }),
-  }, {}, ip)
+  const res = await t.postJson(
+    `/api/v1/articles/${key}/comments`,
+    {
+      name: fields.name ?? `Reader ${serial}`,
+      email: fields.email ?? `reader${serial}@example.com`,
+      body: fields.body ?? `Comment number ${serial}`,
+      ...(fields.parentId === undefined ? {} : { parentId: fields.parentId }),
+      ...(fields.url === undefined ? {} : { url: fields.url }),
+    },
+    {},
+    ip,
+  )
   if (res.status !== 201) throw new Error(`expected 201, got ${res.status}: ${await res.text()}`)
   return res.json()
 }

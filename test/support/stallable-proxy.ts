@@ -4,12 +4,17 @@ import { connect, createServer, type Socket } from 'node:net'
  * A TCP relay to PostgreSQL that can go silent: while stalled it forwards nothing either way and
  * closes nothing, as a network partition looks to both ends (no FIN, no RST, just no bytes).
  */
-export async function stallableProxy(target: URL): Promise<{ url(database: string): string; stall(): void; resume(): void; close(): Promise<void> }> {
+export async function stallableProxy(
+  target: URL,
+): Promise<{ url(database: string): string; stall(): void; resume(): void; close(): Promise<void> }> {
   const sockets = new Set<Socket>()
   let stalled = false
   const server = createServer((client) => {
     const upstream = connect(Number(target.port || 5432), target.hostname)
-    for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+    for (const [from, to] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
       sockets.add(from)
       from.on('data', (chunk) => to.write(chunk))
       from.on('error', () => to.destroy())

@@ -39,9 +39,10 @@ export const testTime = (seconds = 0): string => new Date(TEST_START.getTime() +
 /** A read cache on this database, with its own LISTEN connection on PostgreSQL, as each Node instance has. */
 export async function listenForChanges(database: TestDatabase, logger: Logger, onFlush?: () => void): Promise<CacheListener> {
   const maxBytes = 8 * 1024 * 1024
-  const listener = database.url === null
-    ? await listenPglite(database.client, maxBytes, onFlush)
-    : listenPostgres(database.url, database.client, maxBytes, logger, onFlush)
+  const listener =
+    database.url === null
+      ? await listenPglite(database.client, maxBytes, onFlush)
+      : listenPostgres(database.url, database.client, maxBytes, logger, onFlush)
   await listener.ready
   return listener
 }
@@ -56,7 +57,10 @@ export async function setupTestApp(options: TestAppOptions = {}) {
   return t
 }
 
-export interface TestAppOptions { spamFilters?: SpamFilter[]; readCache?: boolean }
+export interface TestAppOptions {
+  spamFilters?: SpamFilter[]
+  readCache?: boolean
+}
 
 /**
  * The test app without vitest's hooks (setupTestApp adds them), for scripts such as
@@ -76,7 +80,16 @@ export async function createTestApp(options: TestAppOptions = {}) {
     importer: { run: importComments, spool: spoolToFile() },
     clock: () => now,
     logger: createLogger('debug', (line) => logLines.push(line)),
-    config: { publicUrl: null, trustProxy: null, cacheMaxAge: 10, dbTimeoutMs: 5000, sessions: { ...defaultSessionLimits }, akismet: null, turnstile: null, allowPrivateTargets: true },
+    config: {
+      publicUrl: null,
+      trustProxy: null,
+      cacheMaxAge: 10,
+      dbTimeoutMs: 5000,
+      sessions: { ...defaultSessionLimits },
+      akismet: null,
+      turnstile: null,
+      allowPrivateTargets: true,
+    },
     // As the Node entry runs PGlite: requests start one per event-loop turn.
     startGate: database.url ? undefined : turnGate(),
   }
@@ -130,7 +143,11 @@ export async function createTestApp(options: TestAppOptions = {}) {
       return changed
     },
     postJson: (path: string, body: unknown, headers: Record<string, string> = {}, remoteAddr = READER_IP) =>
-      request(path, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) }, remoteAddr),
+      request(
+        path,
+        { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) },
+        remoteAddr,
+      ),
   }
 }
 

@@ -125,7 +125,24 @@ export async function migratedDataDir(dir: string): Promise<void> {
 }
 
 /** Every table of the schema, each after the tables whose rows point to it. */
-const TABLES = ['webhook_deliveries', 'webhooks', 'jobs', 'reports', 'moderation_log', 'sessions', 'known_logins', 'login_failures', 'comments', 'article_aliases', 'removed_sources', 'articles', 'moderators', 'instance', 'flood_marks', 'settings']
+const TABLES = [
+  'webhook_deliveries',
+  'webhooks',
+  'jobs',
+  'reports',
+  'moderation_log',
+  'sessions',
+  'known_logins',
+  'login_failures',
+  'comments',
+  'article_aliases',
+  'removed_sources',
+  'articles',
+  'moderators',
+  'instance',
+  'flood_marks',
+  'settings',
+]
 
 /**
  * Empties every table between tests, so that each test makes its own data, and restarts their ids,
@@ -134,11 +151,13 @@ const TABLES = ['webhook_deliveries', 'webhooks', 'jobs', 'reports', 'moderation
  * test. The same exclusive locks first: whatever still runs from the last test finishes before.
  */
 export async function emptyDatabase(database: Database): Promise<void> {
-  await database.db.execute(sql.raw(`do $$ begin
+  await database.db.execute(
+    sql.raw(`do $$ begin
     lock table ${TABLES.join(', ')} in access exclusive mode;
     ${TABLES.map((table) => `delete from ${table};`).join(' ')}
     perform setval(s.seqrelid, s.seqstart, false) from pg_sequence s
       join pg_depend d on d.classid = 'pg_class'::regclass and d.objid = s.seqrelid and d.deptype in ('a', 'i')
       where d.refobjid = any(array['${TABLES.join("', '")}']::regclass[]);
-  end $$`))
+  end $$`),
+  )
 }

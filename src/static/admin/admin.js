@@ -4,108 +4,141 @@
  * page already has, so everything still works by form POST without it. Plain ES2017, served as
  * written on Node and Workers alike, with no build step.
  */
-(function () {
-  'use strict';
-  document.documentElement.classList.add('js');
-  var rows = Array.prototype.slice.call(document.querySelectorAll('tr[data-row]'));
-  var help = document.getElementById('shortcuts');
-  var selectAll = document.getElementById('select-all');
-  var boxes = Array.prototype.slice.call(document.querySelectorAll('input[name="ids"]'));
-  var here = new URLSearchParams(location.search);
-  here.delete('done');
-  here.delete('n');
-  var memory = 'parley-admin-row:' + location.pathname + '?' + here.toString();
-  var selected = -1;
+;(function () {
+  'use strict'
+  document.documentElement.classList.add('js')
+  var rows = Array.prototype.slice.call(document.querySelectorAll('tr[data-row]'))
+  var help = document.getElementById('shortcuts')
+  var selectAll = document.getElementById('select-all')
+  var boxes = Array.prototype.slice.call(document.querySelectorAll('input[name="ids"]'))
+  var here = new URLSearchParams(location.search)
+  here.delete('done')
+  here.delete('n')
+  var memory = 'parley-admin-row:' + location.pathname + '?' + here.toString()
+  var selected = -1
 
   function select(index) {
-    if (rows.length === 0) return;
-    var next = Math.max(0, Math.min(rows.length - 1, index));
+    if (rows.length === 0) return
+    var next = Math.max(0, Math.min(rows.length - 1, index))
     if (rows[selected]) {
-      rows[selected].classList.remove('is-selected');
-      rows[selected].removeAttribute('aria-current');
+      rows[selected].classList.remove('is-selected')
+      rows[selected].removeAttribute('aria-current')
     }
-    selected = next;
-    var row = rows[selected];
-    row.classList.add('is-selected');
-    row.setAttribute('aria-current', 'true');
-    row.focus({ preventScroll: true });
-    row.scrollIntoView({ block: 'nearest' });
+    selected = next
+    var row = rows[selected]
+    row.classList.add('is-selected')
+    row.setAttribute('aria-current', 'true')
+    row.focus({ preventScroll: true })
+    row.scrollIntoView({ block: 'nearest' })
   }
 
   function syncSelectAll() {
-    if (!selectAll) return;
-    var ticked = boxes.filter(function (box) { return box.checked; }).length;
-    selectAll.checked = ticked > 0 && ticked === boxes.length;
-    selectAll.indeterminate = ticked > 0 && ticked < boxes.length;
+    if (!selectAll) return
+    var ticked = boxes.filter(function (box) {
+      return box.checked
+    }).length
+    selectAll.checked = ticked > 0 && ticked === boxes.length
+    selectAll.indeterminate = ticked > 0 && ticked < boxes.length
   }
 
   function act(key) {
-    var button = null;
+    var button = null
     if (rows.length > 0) {
-      var anyTicked = boxes.some(function (box) { return box.checked; });
-      if (anyTicked) button = document.querySelector('[data-bulk-key="' + key + '"]');
-      else if (rows[selected]) button = rows[selected].querySelector('[data-key="' + key + '"]');
-      if (button) sessionStorage.setItem(memory, String(Math.max(selected, 0)));
+      var anyTicked = boxes.some(function (box) {
+        return box.checked
+      })
+      if (anyTicked) button = document.querySelector('[data-bulk-key="' + key + '"]')
+      else if (rows[selected]) button = rows[selected].querySelector('[data-key="' + key + '"]')
+      if (button) sessionStorage.setItem(memory, String(Math.max(selected, 0)))
     } else {
-      button = document.querySelector('[data-page-actions] [data-key="' + key + '"]');
+      button = document.querySelector('[data-page-actions] [data-key="' + key + '"]')
     }
-    if (button) button.click();
+    if (button) button.click()
   }
 
   function open() {
-    var link = rows[selected] && rows[selected].querySelector('[data-open]');
-    if (link) location.assign(link.href);
+    var link = rows[selected] && rows[selected].querySelector('[data-open]')
+    if (link) location.assign(link.href)
   }
 
   function typing(target) {
-    if (!(target instanceof HTMLElement)) return false;
-    if (target.isContentEditable || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT') return true;
-    return target.tagName === 'INPUT' && target.type !== 'checkbox';
+    if (!(target instanceof HTMLElement)) return false
+    if (target.isContentEditable || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT') return true
+    return target.tagName === 'INPUT' && target.type !== 'checkbox'
   }
 
   document.addEventListener('keydown', function (event) {
-    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return
     if (help && help.open) {
-      if (event.key === '?') { help.close(); event.preventDefault(); }
-      return;
+      if (event.key === '?') {
+        help.close()
+        event.preventDefault()
+      }
+      return
     }
-    var onControl = event.target instanceof HTMLElement && /^(A|BUTTON)$/.test(event.target.tagName);
+    var onControl = event.target instanceof HTMLElement && /^(A|BUTTON)$/.test(event.target.tagName)
     switch (event.key) {
-      case 'j': select(selected + 1); break;
-      case 'k': select(selected < 0 ? 0 : selected - 1); break;
+      case 'j':
+        select(selected + 1)
+        break
+      case 'k':
+        select(selected < 0 ? 0 : selected - 1)
+        break
       case 'x':
-        if (!rows[selected]) return;
-        var box = rows[selected].querySelector('input[name="ids"]');
-        if (box) { box.checked = !box.checked; syncSelectAll(); }
-        break;
-      case 'a': case 'h': case 's': case 't': act(event.key); break;
-      case 'o': open(); break;
-      case 'Enter': if (onControl || selected < 0) return; open(); break;
+        if (!rows[selected]) return
+        var box = rows[selected].querySelector('input[name="ids"]')
+        if (box) {
+          box.checked = !box.checked
+          syncSelectAll()
+        }
+        break
+      case 'a':
+      case 'h':
+      case 's':
+      case 't':
+        act(event.key)
+        break
+      case 'o':
+        open()
+        break
+      case 'Enter':
+        if (onControl || selected < 0) return
+        open()
+        break
       case 'u':
-        var back = document.querySelector('[data-key="u"]');
-        if (back) location.assign(back.href);
-        break;
-      case '?': if (help) help.showModal(); break;
-      default: return;
+        var back = document.querySelector('[data-key="u"]')
+        if (back) location.assign(back.href)
+        break
+      case '?':
+        if (help) help.showModal()
+        break
+      default:
+        return
     }
-    event.preventDefault();
-  });
+    event.preventDefault()
+  })
 
   rows.forEach(function (row, index) {
-    row.addEventListener('click', function () { if (selected !== index) select(index); });
-  });
-  boxes.forEach(function (box) { box.addEventListener('change', syncSelectAll); });
+    row.addEventListener('click', function () {
+      if (selected !== index) select(index)
+    })
+  })
+  boxes.forEach(function (box) {
+    box.addEventListener('change', syncSelectAll)
+  })
   if (selectAll) {
     selectAll.addEventListener('change', function () {
-      boxes.forEach(function (box) { box.checked = selectAll.checked; });
-      syncSelectAll();
-    });
-    syncSelectAll();
+      boxes.forEach(function (box) {
+        box.checked = selectAll.checked
+      })
+      syncSelectAll()
+    })
+    syncSelectAll()
   }
 
-  var remembered = sessionStorage.getItem(memory);
+  var remembered = sessionStorage.getItem(memory)
   if (remembered !== null) {
-    sessionStorage.removeItem(memory);
-    if (rows.length > 0) select(Number(remembered));
+    sessionStorage.removeItem(memory)
+    if (rows.length > 0) select(Number(remembered))
   }
-})();
+})()

@@ -4,8 +4,8 @@
  * edit or delete their own within the edit window (with its token), report someone else's.
  */
 /** @import { Answer, Posted, ThreadComment, Widget } from './types.js' */
-import { announce, call, explain, h, keepOwn, setCount } from './core.js';
-import { bodyOf, commentBody, forget, redraw } from './thread.js';
+import { announce, call, explain, h, keepOwn, setCount } from './core.js'
+import { bodyOf, commentBody, forget, redraw } from './thread.js'
 
 /**
  * A small inline form under a comment, in place of its action bar until sent or cancelled
@@ -20,42 +20,46 @@ import { bodyOf, commentBody, forget, redraw } from './thread.js';
  * @param {() => void} [onClose]
  */
 function inlineForm(li, opener, className, fields, submitText, onSubmit, onClose) {
-  const body = bodyOf(li);
+  const body = bodyOf(li)
   /** @type {HTMLElement | null} */
-  const bar = body && body.querySelector('.actions');
-  if (!bar) return null;
-  const actions = bar;
-  const error = h('p', { class: 'field-error', role: 'alert', hidden: true });
-  const send = h('button', { type: 'submit', class: 'button', text: submitText });
+  const bar = body && body.querySelector('.actions')
+  if (!bar) return null
+  const actions = bar
+  const error = h('p', { class: 'field-error', role: 'alert', hidden: true })
+  const send = h('button', { type: 'submit', class: 'button', text: submitText })
   const cancel = function () {
-    close();
-    opener.focus();
-  };
-  const form = h('form', { class: className }, fields.concat([error, h('div', { class: 'actions' }, [
-    send,
-    h('button', { type: 'button', class: 'link', text: 'Cancel', click: cancel }),
-  ])]));
+    close()
+    opener.focus()
+  }
+  const form = h(
+    'form',
+    { class: className },
+    fields.concat([
+      error,
+      h('div', { class: 'actions' }, [send, h('button', { type: 'button', class: 'link', text: 'Cancel', click: cancel })]),
+    ]),
+  )
   function close() {
-    form.remove();
-    actions.hidden = false;
-    if (onClose) onClose();
+    form.remove()
+    actions.hidden = false
+    if (onClose) onClose()
   }
   form.addEventListener('submit', function (event) {
-    event.preventDefault();
-    send.disabled = true;
-    error.hidden = true;
+    event.preventDefault()
+    send.disabled = true
+    error.hidden = true
     onSubmit(function (message) {
-      send.disabled = false;
-      error.textContent = message;
-      error.hidden = false;
-    }, close);
-  });
+      send.disabled = false
+      error.textContent = message
+      error.hidden = false
+    }, close)
+  })
   form.addEventListener('keydown', function (event) {
-    if (event.key === 'Escape') cancel();
-  });
-  actions.hidden = true;
-  actions.after(form);
-  return send;
+    if (event.key === 'Escape') cancel()
+  })
+  actions.hidden = true
+  actions.after(form)
+  return send
 }
 
 /**
@@ -65,36 +69,46 @@ function inlineForm(li, opener, className, fields, submitText, onSubmit, onClose
  * @param {HTMLButtonElement} opener
  */
 export function editComment(w, c, li, opener) {
-  const mine = w.own[c.id];
-  const body = bodyOf(li);
+  const mine = w.own[c.id]
+  const body = bodyOf(li)
   /** @type {HTMLElement | null} */
-  const content = body && body.querySelector('.comment-content');
-  if (!mine || !content) return;
-  const own = mine;
-  const shown = content;
-  const area = h('textarea', { id: 'edit-' + c.id, rows: 6, maxlength: 65525 });
+  const content = body && body.querySelector('.comment-content')
+  if (!mine || !content) return
+  const own = mine
+  const shown = content
+  const area = h('textarea', { id: 'edit-' + c.id, rows: 6, maxlength: 65525 })
   // The text as written is kept with the token; the published HTML is only a fallback.
-  area.value = own.body || (shown.textContent || '').trim();
-  shown.hidden = true;
-  inlineForm(li, opener, 'edit-form', [h('label', { for: 'edit-' + c.id, text: 'Edit your comment' }), area], 'Save', function (fail, close) {
-    /** @type {Promise<Answer<Posted>>} */
-    const asked = call('PATCH', '/api/v1/comments/' + c.id, { body: area.value }, own.token);
-    void asked.then(function (r) {
-      if (!r.ok) {
-        const fieldError = r.status === 422 && r.data && r.data.errors ? r.data.errors[0] : undefined;
-        return fail(fieldError ? fieldError.message : explain(r));
-      }
-      close();
-      own.body = area.value;
-      keepOwn(c.id, own);
-      const edited = r.data.comment;
-      // The checks run again on an edit: a published comment can go back to moderation.
-      if (c.status !== 'pending' && edited.status === 'pending') setCount(w, w.count - 1);
-      redraw(w, edited, li).focus();
-      announce(w, edited.status === 'pending' ? 'Your comment was saved and is awaiting moderation.' : 'Your comment was saved.');
-    });
-  }, function () { shown.hidden = false; });
-  area.focus();
+  area.value = own.body || (shown.textContent || '').trim()
+  shown.hidden = true
+  inlineForm(
+    li,
+    opener,
+    'edit-form',
+    [h('label', { for: 'edit-' + c.id, text: 'Edit your comment' }), area],
+    'Save',
+    function (fail, close) {
+      /** @type {Promise<Answer<Posted>>} */
+      const asked = call('PATCH', '/api/v1/comments/' + c.id, { body: area.value }, own.token)
+      void asked.then(function (r) {
+        if (!r.ok) {
+          const fieldError = r.status === 422 && r.data && r.data.errors ? r.data.errors[0] : undefined
+          return fail(fieldError ? fieldError.message : explain(r))
+        }
+        close()
+        own.body = area.value
+        keepOwn(c.id, own)
+        const edited = r.data.comment
+        // The checks run again on an edit: a published comment can go back to moderation.
+        if (c.status !== 'pending' && edited.status === 'pending') setCount(w, w.count - 1)
+        redraw(w, edited, li).focus()
+        announce(w, edited.status === 'pending' ? 'Your comment was saved and is awaiting moderation.' : 'Your comment was saved.')
+      })
+    },
+    function () {
+      shown.hidden = false
+    },
+  )
+  area.focus()
 }
 
 /**
@@ -104,31 +118,43 @@ export function editComment(w, c, li, opener) {
  * @param {HTMLButtonElement} opener
  */
 export function deleteComment(w, c, li, opener) {
-  const mine = w.own[c.id];
-  if (!mine) return;
-  const token = mine.token;
-  const send = inlineForm(li, opener, 'confirm', [h('p', { class: 'notice', text: 'Delete this comment? This cannot be undone.' })], 'Delete', function (fail) {
-    /** @type {Promise<Answer<null>>} */
-    const asked = call('DELETE', '/api/v1/comments/' + c.id, null, token);
-    void asked.then(function (r) {
-      if (!r.ok && r.status !== 404) return fail(explain(r));
-      forget(w, c.id);
-      delete w.nodes[c.id];
-      // Published replies keep their place under a placeholder, as the thread will show them.
-      const body = bodyOf(li);
-      if (li.querySelector(':scope > ol > li') && body) li.replaceChild(commentBody(w, { id: c.id, removed: true }, li), body);
-      else li.remove();
-      setCount(w, c.status !== 'pending' ? w.count - 1 : w.count);
-      w.heading.focus();
-      announce(w, 'Your comment was deleted.');
-    });
-  });
-  if (!send) return;
-  send.classList.add('danger');
-  send.focus();
+  const mine = w.own[c.id]
+  if (!mine) return
+  const token = mine.token
+  const send = inlineForm(
+    li,
+    opener,
+    'confirm',
+    [h('p', { class: 'notice', text: 'Delete this comment? This cannot be undone.' })],
+    'Delete',
+    function (fail) {
+      /** @type {Promise<Answer<null>>} */
+      const asked = call('DELETE', '/api/v1/comments/' + c.id, null, token)
+      void asked.then(function (r) {
+        if (!r.ok && r.status !== 404) return fail(explain(r))
+        forget(w, c.id)
+        delete w.nodes[c.id]
+        // Published replies keep their place under a placeholder, as the thread will show them.
+        const body = bodyOf(li)
+        if (li.querySelector(':scope > ol > li') && body) li.replaceChild(commentBody(w, { id: c.id, removed: true }, li), body)
+        else li.remove()
+        setCount(w, c.status !== 'pending' ? w.count - 1 : w.count)
+        w.heading.focus()
+        announce(w, 'Your comment was deleted.')
+      })
+    },
+  )
+  if (!send) return
+  send.classList.add('danger')
+  send.focus()
 }
 
-const reasons = [['spam', 'Spam'], ['abuse', 'Abusive or harmful'], ['off_topic', 'Off topic'], ['other', 'Something else']];
+const reasons = [
+  ['spam', 'Spam'],
+  ['abuse', 'Abusive or harmful'],
+  ['off_topic', 'Off topic'],
+  ['other', 'Something else'],
+]
 
 /**
  * @param {Widget} w
@@ -137,25 +163,40 @@ const reasons = [['spam', 'Spam'], ['abuse', 'Abusive or harmful'], ['off_topic'
  * @param {HTMLButtonElement} opener
  */
 export function reportComment(w, c, li, opener) {
-  const id = 'report-' + c.id;
-  const select = h('select', { id: id }, reasons.map(function (r) { return h('option', { value: r[0], text: r[1] }); }));
-  const note = h('textarea', { id: id + '-note', rows: 2, maxlength: 2000 });
-  inlineForm(li, opener, 'report-form', [
-    h('label', { for: id, text: 'Why should the moderators look at this comment?' }), select,
-    h('label', { for: id + '-note', text: 'Anything to add? (optional)' }), note,
-  ], 'Send report', function (fail, close) {
-    /** @type {Promise<Answer<unknown>>} */
-    const asked = call('POST', '/api/v1/comments/' + c.id + '/reports', { reason: select.value, note: note.value.trim() || undefined });
-    void asked.then(function (r) {
-      if (!r.ok) return fail(r.status === 429 ? 'You have sent many reports already. Please try again later.' : explain(r));
-      close();
-      const body = bodyOf(li);
-      const bar = body && body.querySelector('.actions');
-      const thanks = h('p', { class: 'notice', tabindex: '-1', text: 'Thank you. The moderators will take a look.' });
-      if (bar) bar.replaceWith(thanks);
-      thanks.focus();
-      announce(w, 'Thank you. The moderators will take a look.');
-    });
-  });
-  select.focus();
+  const id = 'report-' + c.id
+  const select = h(
+    'select',
+    { id: id },
+    reasons.map(function (r) {
+      return h('option', { value: r[0], text: r[1] })
+    }),
+  )
+  const note = h('textarea', { id: id + '-note', rows: 2, maxlength: 2000 })
+  inlineForm(
+    li,
+    opener,
+    'report-form',
+    [
+      h('label', { for: id, text: 'Why should the moderators look at this comment?' }),
+      select,
+      h('label', { for: id + '-note', text: 'Anything to add? (optional)' }),
+      note,
+    ],
+    'Send report',
+    function (fail, close) {
+      /** @type {Promise<Answer<unknown>>} */
+      const asked = call('POST', '/api/v1/comments/' + c.id + '/reports', { reason: select.value, note: note.value.trim() || undefined })
+      void asked.then(function (r) {
+        if (!r.ok) return fail(r.status === 429 ? 'You have sent many reports already. Please try again later.' : explain(r))
+        close()
+        const body = bodyOf(li)
+        const bar = body && body.querySelector('.actions')
+        const thanks = h('p', { class: 'notice', tabindex: '-1', text: 'Thank you. The moderators will take a look.' })
+        if (bar) bar.replaceWith(thanks)
+        thanks.focus()
+        announce(w, 'Thank you. The moderators will take a look.')
+      })
+    },
+  )
+  select.focus()
 }

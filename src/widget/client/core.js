@@ -5,20 +5,20 @@
  * Nothing here ever parses HTML; the one exception, the server's sanitized `html`, is in thread.js.
  */
 /** @import { Answer, Own, Problem, Widget } from './types.js' */
-import widgetCss from './widget.css';
-import { avatarCss } from '../avatar-palette.js';
+import widgetCss from './widget.css'
+import { avatarCss } from '../avatar-palette.js'
 
 /** The stylesheet: widget.css and the avatar colours the plain page shares. */
-const CSS = widgetCss + avatarCss;
+const CSS = widgetCss + avatarCss
 
-export const me = document.currentScript instanceof HTMLScriptElement ? document.currentScript : null;
+export const me = document.currentScript instanceof HTMLScriptElement ? document.currentScript : null
 // A nonce for what the widget adds to the page (Turnstile's script, a fallback <style>): the host's
 // CSP allowed this script by its nonce, so it allows what the script brings with that nonce.
-export const NONCE = (me && me.nonce) || '';
+export const NONCE = (me && me.nonce) || ''
 // The API lives where the script came from, so an embed needs nothing but the script tag.
-const BASE = ((me && me.src) || '').replace(/\/widget\.js(?:[?#].*)?$/, '');
-const PREFIX = 'parley:' + BASE + ':';
-export const DAY = 86400000;
+const BASE = ((me && me.src) || '').replace(/\/widget\.js(?:[?#].*)?$/, '')
+const PREFIX = 'parley:' + BASE + ':'
+export const DAY = 86400000
 
 /** @typedef {string | number | boolean | null | undefined | ((event: Event) => void)} AttrValue */
 /** @typedef {Node | string | null | undefined | false} Kid */
@@ -32,18 +32,18 @@ export const DAY = 86400000;
  * @returns {HTMLElementTagNameMap[K]}
  */
 export function h(tag, attrs, kids) {
-  const node = document.createElement(tag);
+  const node = document.createElement(tag)
   for (const name in attrs || {}) {
-    const value = (attrs || {})[name];
-    if (value === null || value === undefined || value === false) continue;
-    if (typeof value === 'function') node.addEventListener(name, value);
-    else if (name === 'text') node.textContent = String(value);
-    else node.setAttribute(name, value === true ? '' : String(value));
+    const value = (attrs || {})[name]
+    if (value === null || value === undefined || value === false) continue
+    if (typeof value === 'function') node.addEventListener(name, value)
+    else if (name === 'text') node.textContent = String(value)
+    else node.setAttribute(name, value === true ? '' : String(value))
   }
-  (kids || []).forEach(function (kid) {
-    if (kid !== null && kid !== undefined && kid !== false) node.append(kid);
-  });
-  return node;
+  ;(kids || []).forEach(function (kid) {
+    if (kid !== null && kid !== undefined && kid !== false) node.append(kid)
+  })
+  return node
 }
 
 /**
@@ -56,20 +56,20 @@ export function h(tag, attrs, kids) {
  */
 export function stored(name, fallback) {
   try {
-    const text = localStorage.getItem(PREFIX + name);
-    return text ? /** @type {T} */ (JSON.parse(text)) : fallback;
+    const text = localStorage.getItem(PREFIX + name)
+    return text ? /** @type {T} */ (JSON.parse(text)) : fallback
   } catch (e) {
-    return fallback;
+    return fallback
   }
 }
 
 /** @param {string} name @param {unknown} value null removes the entry */
 export function store(name, value) {
   try {
-    if (value === null) localStorage.removeItem(PREFIX + name);
-    else localStorage.setItem(PREFIX + name, JSON.stringify(value));
+    if (value === null) localStorage.removeItem(PREFIX + name)
+    else localStorage.setItem(PREFIX + name, JSON.stringify(value))
   } catch (e) {
-    return;
+    return
   }
 }
 
@@ -78,15 +78,15 @@ export function store(name, value) {
  * @returns {Record<string, Own>}
  */
 export function ownComments() {
-  return stored('own', {});
+  return stored('own', {})
 }
 
 /** @param {string | number} id @param {Own | null} entry null forgets it */
 export function keepOwn(id, entry) {
-  const all = ownComments();
-  if (entry) all[id] = entry;
-  else delete all[id];
-  store('own', all);
+  const all = ownComments()
+  if (entry) all[id] = entry
+  else delete all[id]
+  store('own', all)
 }
 
 /**
@@ -102,29 +102,32 @@ export function keepOwn(id, entry) {
  */
 export function call(method, path, body, token, fresh) {
   /** @type {Record<string, string>} */
-  const headers = {};
-  if (body) headers['Content-Type'] = 'application/json';
-  if (token) headers.Authorization = 'Bearer ' + token;
+  const headers = {}
+  if (body) headers['Content-Type'] = 'application/json'
+  if (token) headers.Authorization = 'Bearer ' + token
   /** @type {RequestInit} */
-  const init = { method: method, headers: headers, credentials: 'omit', cache: fresh ? 'no-cache' : 'default' };
-  if (body) init.body = JSON.stringify(body);
-  return fetch(BASE + path, init).then(function (res) {
-    return res.text().then(function (text) {
-      const data = parsed(text);
-      const retryAfter = Number(res.headers.get('Retry-After')) || 0;
-      // Taken to be what API.md says the call answers: a success's shape, or a problem.
+  const init = { method: method, headers: headers, credentials: 'omit', cache: fresh ? 'no-cache' : 'default' }
+  if (body) init.body = JSON.stringify(body)
+  return fetch(BASE + path, init).then(
+    function (res) {
+      return res.text().then(function (text) {
+        const data = parsed(text)
+        const retryAfter = Number(res.headers.get('Retry-After')) || 0
+        // Taken to be what API.md says the call answers: a success's shape, or a problem.
+        /** @type {Answer<T>} */
+        const answer = res.ok
+          ? { ok: true, status: res.status, data: /** @type {T} */ (data), retryAfter: retryAfter }
+          : { ok: false, status: res.status, data: /** @type {Problem | null} */ (data), retryAfter: retryAfter }
+        return answer
+      })
+    },
+    function () {
+      unreachable()
       /** @type {Answer<T>} */
-      const answer = res.ok
-        ? { ok: true, status: res.status, data: /** @type {T} */ (data), retryAfter: retryAfter }
-        : { ok: false, status: res.status, data: /** @type {Problem | null} */ (data), retryAfter: retryAfter };
-      return answer;
-    });
-  }, function () {
-    unreachable();
-    /** @type {Answer<T>} */
-    const answer = { ok: false, status: 0, data: null, retryAfter: 0 };
-    return answer;
-  });
+      const answer = { ok: false, status: 0, data: null, retryAfter: 0 }
+      return answer
+    },
+  )
 }
 
 /**
@@ -134,23 +137,32 @@ export function call(method, path, body, token, fresh) {
  */
 function parsed(text) {
   try {
-    return text ? JSON.parse(text) : null;
+    return text ? JSON.parse(text) : null
   } catch (e) {
-    return null;
+    return null
   }
 }
 
-let hinted = false;
+let hinted = false
 /**
  * A failed request from a page of another origin is, more often than a network fault, a page
  * whose origin the site has not allowed: the browser then hides Parley's answer (CORS). Readers
  * see "could not reach"; the site's developer gets the likely cause in the console, once.
  */
 function unreachable() {
-  if (hinted || location.origin === new URL(BASE, location.href).origin) return;
-  hinted = true;
-  console.error('Parley: no answer from ' + BASE + '. If the comment server is up, this page\'s origin (' + location.origin +
-    ') is probably missing from the site\'s allowedOrigins, so the browser blocks its answers: add it with PATCH ' + BASE + '/api/v1/admin/settings {"allowedOrigins": ["' + location.origin + '"]} or on the dashboard\'s Settings page.');
+  if (hinted || location.origin === new URL(BASE, location.href).origin) return
+  hinted = true
+  console.error(
+    'Parley: no answer from ' +
+      BASE +
+      ". If the comment server is up, this page's origin (" +
+      location.origin +
+      ") is probably missing from the site's allowedOrigins, so the browser blocks its answers: add it with PATCH " +
+      BASE +
+      '/api/v1/admin/settings {"allowedOrigins": ["' +
+      location.origin +
+      '"]} or on the dashboard\'s Settings page.',
+  )
 }
 
 /**
@@ -158,19 +170,19 @@ function unreachable() {
  * @param {Answer<unknown> & { ok: false }} r
  */
 export function explain(r) {
-  const code = r.data && r.data.code;
-  if (r.status === 0) return 'We could not reach the comment server. Please check your connection and try again.';
-  if (code === 'duplicate_comment') return 'You have already posted this comment.';
-  if (code === 'too_fast') return 'You are posting comments too quickly. Please wait ' + (r.retryAfter || 15) + ' seconds, then try again.';
-  if (code === 'comments_closed') return 'Comments are closed for this article.';
-  if (code === 'edit_window_closed') return 'The time to change this comment has passed.';
-  if (r.status === 429) return 'Too many requests from your connection. Please try again later.';
-  if (r.status >= 500) return 'Something went wrong on our side. Please try again in a moment.';
-  return (r.data && r.data.detail) || 'Something went wrong. Please try again.';
+  const code = r.data && r.data.code
+  if (r.status === 0) return 'We could not reach the comment server. Please check your connection and try again.'
+  if (code === 'duplicate_comment') return 'You have already posted this comment.'
+  if (code === 'too_fast') return 'You are posting comments too quickly. Please wait ' + (r.retryAfter || 15) + ' seconds, then try again.'
+  if (code === 'comments_closed') return 'Comments are closed for this article.'
+  if (code === 'edit_window_closed') return 'The time to change this comment has passed.'
+  if (r.status === 429) return 'Too many requests from your connection. Please try again later.'
+  if (r.status >= 500) return 'Something went wrong on our side. Please try again in a moment.'
+  return (r.data && r.data.detail) || 'Something went wrong. Please try again.'
 }
 
 /** @type {CSSStyleSheet | null} */
-let sheet = null;
+let sheet = null
 /**
  * The stylesheet for a shadow root. A constructed sheet needs no inline <style>, which a strict
  * style-src would refuse; browsers without one get a <style> carrying this script's nonce.
@@ -179,51 +191,53 @@ let sheet = null;
 export function addStyle(root) {
   if ('adoptedStyleSheets' in root && window.CSSStyleSheet && 'replaceSync' in CSSStyleSheet.prototype) {
     if (!sheet) {
-      sheet = new CSSStyleSheet();
-      sheet.replaceSync(CSS);
+      sheet = new CSSStyleSheet()
+      sheet.replaceSync(CSS)
     }
-    root.adoptedStyleSheets = [sheet];
-    return;
+    root.adoptedStyleSheets = [sheet]
+    return
   }
-  const style = h('style', { text: CSS });
-  style.nonce = NONCE;
-  root.append(style);
+  const style = h('style', { text: CSS })
+  style.nonce = NONCE
+  root.append(style)
 }
 
 /** @type {Record<string, Intl.DateTimeFormat>} */
-const dateFormats = {};
+const dateFormats = {}
 /**
  * Dates in the page's language, not the browser's: the nearest lang attribute (on the element, an
  * ancestor, or <html>), English without one. The reader's own time zone still applies.
  * @param {HTMLElement} host
  */
 export function dateFormat(host) {
-  const holder = host.closest('[lang]');
-  const lang = (holder && holder.getAttribute('lang')) || 'en';
-  let format = dateFormats[lang];
+  const holder = host.closest('[lang]')
+  const lang = (holder && holder.getAttribute('lang')) || 'en'
+  let format = dateFormats[lang]
   if (!format) {
     /** @type {Intl.DateTimeFormatOptions} */
-    const options = { dateStyle: 'long', timeStyle: 'short' };
+    const options = { dateStyle: 'long', timeStyle: 'short' }
     try {
-      format = new Intl.DateTimeFormat(lang, options);
+      format = new Intl.DateTimeFormat(lang, options)
     } catch (e) {
-      format = new Intl.DateTimeFormat('en', options);
+      format = new Intl.DateTimeFormat('en', options)
     }
-    dateFormats[lang] = format;
+    dateFormats[lang] = format
   }
-  return format;
+  return format
 }
 
 /** @param {Widget} w @param {string} iso */
 export function when(w, iso) {
-  return w.dates.format(new Date(iso));
+  return w.dates.format(new Date(iso))
 }
 
 /** @param {Widget} w @param {string} message */
 export function announce(w, message) {
   // Emptied first so that the same words twice in a row are announced twice.
-  w.live.textContent = '';
-  setTimeout(function () { w.live.textContent = message; }, 50);
+  w.live.textContent = ''
+  setTimeout(function () {
+    w.live.textContent = message
+  }, 50)
 }
 
 /**
@@ -233,7 +247,7 @@ export function announce(w, message) {
  * @param {number} n
  */
 export function setCount(w, n) {
-  w.count = Math.max(0, n);
-  const empty = !w.list.querySelector('li');
-  w.heading.textContent = w.count === 1 ? '1 Comment' : w.count > 1 ? w.count + ' Comments' : empty ? 'No Comments' : 'Comments';
+  w.count = Math.max(0, n)
+  const empty = !w.list.querySelector('li')
+  w.heading.textContent = w.count === 1 ? '1 Comment' : w.count > 1 ? w.count + ' Comments' : empty ? 'No Comments' : 'Comments'
 }

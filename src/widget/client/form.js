@@ -5,9 +5,9 @@
  * as WordPress's comment-reply.js does, field errors next to their fields, and Turnstile.
  */
 /** @import { Answer, Commenter, Compose, Posted, Problem, Proof, ThreadComment, Turnstile, Widget } from './types.js' */
-import { NONCE, announce, call, explain, h, keepOwn, setCount, store, stored } from './core.js';
-import { bodyOf, place } from './thread.js';
-import { TURNSTILE } from './settings.js';
+import { NONCE, announce, call, explain, h, keepOwn, setCount, store, stored } from './core.js'
+import { bodyOf, place } from './thread.js'
+import { TURNSTILE } from './settings.js'
 
 /**
  * @param {string} className
@@ -18,9 +18,14 @@ import { TURNSTILE } from './settings.js';
  */
 function field(className, id, label, required, input) {
   return h('p', { class: className }, [
-    h('label', { for: id }, [label, required ? ' ' : null, required ? h('span', { class: 'required', 'aria-hidden': 'true', text: '*' }) : null]),
-    ' ', input,
-  ]);
+    h('label', { for: id }, [
+      label,
+      required ? ' ' : null,
+      required ? h('span', { class: 'required', 'aria-hidden': 'true', text: '*' }) : null,
+    ]),
+    ' ',
+    input,
+  ])
 }
 
 /**
@@ -29,30 +34,49 @@ function field(className, id, label, required, input) {
  */
 export function buildForm(w) {
   /** @type {Commenter | null} */
-  const saved = stored('commenter', null);
+  const saved = stored('commenter', null)
   const fields = {
     body: h('textarea', { id: 'comment', name: 'comment', cols: 45, rows: 8, maxlength: 65525, required: true }),
     name: h('input', { id: 'author', name: 'author', type: 'text', size: 30, maxlength: 245, autocomplete: 'name', required: true }),
-    email: h('input', { id: 'email', name: 'email', type: 'email', size: 30, maxlength: 100, autocomplete: 'email', required: true, 'aria-describedby': 'email-notes' }),
+    email: h('input', {
+      id: 'email',
+      name: 'email',
+      type: 'email',
+      size: 30,
+      maxlength: 100,
+      autocomplete: 'email',
+      required: true,
+      'aria-describedby': 'email-notes',
+    }),
     url: h('input', { id: 'url', name: 'url', type: 'url', size: 30, maxlength: 200, autocomplete: 'url' }),
-  };
-  const consent = h('input', { id: 'wp-comment-cookies-consent', name: 'wp-comment-cookies-consent', type: 'checkbox', value: 'yes' });
+  }
+  const consent = h('input', { id: 'wp-comment-cookies-consent', name: 'wp-comment-cookies-consent', type: 'checkbox', value: 'yes' })
   if (saved) {
-    fields.name.value = saved.name || '';
-    fields.email.value = saved.email || '';
-    fields.url.value = saved.url || '';
-    consent.checked = true;
+    fields.name.value = saved.name || ''
+    fields.email.value = saved.email || ''
+    fields.url.value = saved.url || ''
+    consent.checked = true
   }
   // Left empty by people, who never see it; a bot that fills it is answered as if held (API.md).
-  const hp = h('input', { id: 'hp', name: 'hp', type: 'text', tabindex: '-1', autocomplete: 'off' });
-  const submit = h('input', { name: 'submit', type: 'submit', id: 'submit', class: 'submit', value: 'Post Comment' });
-  const formError = h('p', { class: 'form-error', id: 'form-error', hidden: true });
-  const cancel = h('button', { type: 'button', id: 'cancel-comment-reply-link', class: 'link', hidden: true, text: 'Cancel reply', click: function () { cancelReply(w, f, true); } });
-  const titleText = document.createTextNode('Leave a Reply');
+  const hp = h('input', { id: 'hp', name: 'hp', type: 'text', tabindex: '-1', autocomplete: 'off' })
+  const submit = h('input', { name: 'submit', type: 'submit', id: 'submit', class: 'submit', value: 'Post Comment' })
+  const formError = h('p', { class: 'form-error', id: 'form-error', hidden: true })
+  const cancel = h('button', {
+    type: 'button',
+    id: 'cancel-comment-reply-link',
+    class: 'link',
+    hidden: true,
+    text: 'Cancel reply',
+    click: function () {
+      cancelReply(w, f, true)
+    },
+  })
+  const titleText = document.createTextNode('Leave a Reply')
   // Validation is the server's, so that readers see WordPress's own messages next to the fields.
   const form = h('form', { id: 'commentform', class: 'comment-form', novalidate: true, 'aria-labelledby': 'reply-title' }, [
     h('p', { class: 'comment-notes' }, [
-      h('span', { id: 'email-notes', text: 'Your email address will not be published.' }), ' ',
+      h('span', { id: 'email-notes', text: 'Your email address will not be published.' }),
+      ' ',
       h('span', { class: 'required-field-message' }, ['Required fields are marked ', h('span', { class: 'required', text: '*' })]),
     ]),
     field('comment-form-comment', 'comment', 'Comment', true, fields.body),
@@ -60,29 +84,47 @@ export function buildForm(w) {
     field('comment-form-email', 'email', 'Email', true, fields.email),
     field('comment-form-url', 'url', 'Website', false, fields.url),
     h('p', { class: 'hp', 'aria-hidden': 'true' }, [h('label', { for: 'hp', text: 'Leave this field empty' }), hp]),
-    h('p', { class: 'comment-form-cookies-consent' }, [consent, ' ', h('label', { for: 'wp-comment-cookies-consent', text: 'Save my name, email, and website in this browser for the next time I comment.' })]),
+    h('p', { class: 'comment-form-cookies-consent' }, [
+      consent,
+      ' ',
+      h('label', {
+        for: 'wp-comment-cookies-consent',
+        text: 'Save my name, email, and website in this browser for the next time I comment.',
+      }),
+    ]),
     TURNSTILE ? h('div', { class: 'turnstile' }, [h('slot', { name: 'turnstile' })]) : null,
     formError,
     h('p', { class: 'form-submit' }, [submit]),
-  ]);
+  ])
   const respond = h('div', { id: 'respond', class: 'comment-respond' }, [
     h('h3', { id: 'reply-title', class: 'comment-reply-title' }, [titleText, ' ', h('small', {}, [cancel])]),
     form,
-  ]);
+  ])
   /** @type {Compose} */
-  const f = w.compose = {
-    fields: fields, consent: consent, hp: hp, submit: submit, formError: formError, cancel: cancel,
-    titleText: titleText, form: form, respond: respond, parent: null, busy: false, turnstileId: undefined, turnstileToken: '',
-  };
+  const f = (w.compose = {
+    fields: fields,
+    consent: consent,
+    hp: hp,
+    submit: submit,
+    formError: formError,
+    cancel: cancel,
+    titleText: titleText,
+    form: form,
+    respond: respond,
+    parent: null,
+    busy: false,
+    turnstileId: undefined,
+    turnstileToken: '',
+  })
   form.addEventListener('submit', function (event) {
-    event.preventDefault();
-    postComment(w, f);
-  });
+    event.preventDefault()
+    postComment(w, f)
+  })
   form.addEventListener('keydown', function (event) {
-    if (event.key === 'Escape' && f.parent) cancelReply(w, f, true);
-  });
-  if (TURNSTILE) renderTurnstile(w, f, TURNSTILE);
-  return respond;
+    if (event.key === 'Escape' && f.parent) cancelReply(w, f, true)
+  })
+  if (TURNSTILE) renderTurnstile(w, f, TURNSTILE)
+  return respond
 }
 
 /**
@@ -93,43 +135,45 @@ export function buildForm(w) {
  * @param {HTMLButtonElement} button
  */
 export function startReply(w, c, li, button) {
-  const f = w.compose;
-  if (!f) return;
-  f.parent = { id: c.id, button: button };
-  li.insertBefore(f.respond, li.querySelector(':scope > ol'));
-  f.titleText.textContent = 'Leave a Reply to ' + c.author.name;
-  f.cancel.hidden = false;
-  f.fields.body.focus();
+  const f = w.compose
+  if (!f) return
+  f.parent = { id: c.id, button: button }
+  li.insertBefore(f.respond, li.querySelector(':scope > ol'))
+  f.titleText.textContent = 'Leave a Reply to ' + c.author.name
+  f.cancel.hidden = false
+  f.fields.body.focus()
 }
 
 /** @param {Widget} w @param {Compose} f @param {boolean} focusBack */
 function cancelReply(w, f, focusBack) {
-  const parent = f.parent;
-  f.parent = null;
-  w.section.append(f.respond);
-  f.titleText.textContent = 'Leave a Reply';
-  f.cancel.hidden = true;
-  if (focusBack && parent && parent.button.isConnected) parent.button.focus();
+  const parent = f.parent
+  f.parent = null
+  w.section.append(f.respond)
+  f.titleText.textContent = 'Leave a Reply'
+  f.cancel.hidden = true
+  if (focusBack && parent && parent.button.isConnected) parent.button.focus()
 }
 
 /** @param {Compose} f */
 function clearErrors(f) {
-  f.formError.hidden = true;
-  f.form.querySelectorAll('.field-error').forEach(function (node) { node.remove(); });
+  f.formError.hidden = true
+  f.form.querySelectorAll('.field-error').forEach(function (node) {
+    node.remove()
+  })
   Object.entries(f.fields).forEach(function (entry) {
-    const name = entry[0];
-    const input = entry[1];
-    input.removeAttribute('aria-invalid');
-    if (name === 'email') input.setAttribute('aria-describedby', 'email-notes');
-    else input.removeAttribute('aria-describedby');
-  });
+    const name = entry[0]
+    const input = entry[1]
+    input.removeAttribute('aria-invalid')
+    if (name === 'email') input.setAttribute('aria-describedby', 'email-notes')
+    else input.removeAttribute('aria-describedby')
+  })
 }
 
 /** @param {Widget} w @param {Compose} f @param {string} message */
 function formError(w, f, message) {
-  f.formError.textContent = message;
-  f.formError.hidden = false;
-  announce(w, message);
+  f.formError.textContent = message
+  f.formError.hidden = false
+  announce(w, message)
 }
 
 /**
@@ -140,54 +184,60 @@ function formError(w, f, message) {
  */
 function showFieldErrors(w, f, problem) {
   /** @type {string[]} */
-  const other = [];
+  const other = []
   /** @type {Record<string, HTMLElement>} */
-  const inputs = f.fields;
+  const inputs = f.fields
   problem.errors.forEach(function (error) {
-    const input = inputs[error.field];
-    if (!input || !input.parentNode) return other.push(error.message);
-    const id = input.id + '-error';
-    if (w.root.getElementById(id)) return;
-    input.setAttribute('aria-invalid', 'true');
-    input.setAttribute('aria-describedby', ((input.getAttribute('aria-describedby') || '') + ' ' + id).trim());
-    input.parentNode.append(h('span', { class: 'field-error', id: id, text: error.message }));
-  });
-  if (other.length) formError(w, f, other.join(' '));
-  else announce(w, problem.detail || '');
+    const input = inputs[error.field]
+    if (!input || !input.parentNode) return other.push(error.message)
+    const id = input.id + '-error'
+    if (w.root.getElementById(id)) return
+    input.setAttribute('aria-invalid', 'true')
+    input.setAttribute('aria-describedby', ((input.getAttribute('aria-describedby') || '') + ' ' + id).trim())
+    input.parentNode.append(h('span', { class: 'field-error', id: id, text: error.message }))
+  })
+  if (other.length) formError(w, f, other.join(' '))
+  else announce(w, problem.detail || '')
   // In the form's order (comment, name, email, website), not the order the server listed them.
   /** @type {HTMLElement | null} */
-  const first = f.form.querySelector('[aria-invalid="true"]');
-  if (first) first.focus();
+  const first = f.form.querySelector('[aria-invalid="true"]')
+  if (first) first.focus()
 }
 
 /** @param {Widget} w @param {Compose} f */
 function postComment(w, f) {
-  if (f.busy) return;
-  clearErrors(f);
-  if (TURNSTILE && !f.turnstileToken) return formError(w, f, 'Please complete the check above the button, then post again.');
-  const fields = f.fields;
-  const parent = f.parent;
+  if (f.busy) return
+  clearErrors(f)
+  if (TURNSTILE && !f.turnstileToken) return formError(w, f, 'Please complete the check above the button, then post again.')
+  const fields = f.fields
+  const parent = f.parent
   const input = {
-    body: fields.body.value, name: fields.name.value, email: fields.email.value, url: fields.url.value || undefined,
-    parentId: parent ? parent.id : undefined, article: { url: w.url, title: w.title },
-    hp: f.hp.value || undefined, turnstileToken: f.turnstileToken || undefined, proof: proofOfCommenter(),
-  };
-  f.busy = true;
-  f.submit.disabled = true;
-  f.form.setAttribute('aria-busy', 'true');
+    body: fields.body.value,
+    name: fields.name.value,
+    email: fields.email.value,
+    url: fields.url.value || undefined,
+    parentId: parent ? parent.id : undefined,
+    article: { url: w.url, title: w.title },
+    hp: f.hp.value || undefined,
+    turnstileToken: f.turnstileToken || undefined,
+    proof: proofOfCommenter(),
+  }
+  f.busy = true
+  f.submit.disabled = true
+  f.form.setAttribute('aria-busy', 'true')
   /** @type {Promise<Answer<Posted>>} */
-  const asked = call('POST', '/api/v1/articles/' + encodeURIComponent(w.article) + '/comments', input);
+  const asked = call('POST', '/api/v1/articles/' + encodeURIComponent(w.article) + '/comments', input)
   void asked.then(function (r) {
-    f.busy = false;
-    f.submit.disabled = false;
-    f.form.removeAttribute('aria-busy');
-    resetTurnstile(f);
+    f.busy = false
+    f.submit.disabled = false
+    f.form.removeAttribute('aria-busy')
+    resetTurnstile(f)
     // 201, the one success this call has: stored.
-    if (r.ok) return posted(w, f, r.data, input);
-    const problem = r.data;
-    if (r.status === 422 && problem && problem.errors) return showFieldErrors(w, f, { detail: problem.detail, errors: problem.errors });
-    formError(w, f, explain(r));
-  });
+    if (r.ok) return posted(w, f, r.data, input)
+    const problem = r.data
+    if (r.status === 422 && problem && problem.errors) return showFieldErrors(w, f, { detail: problem.detail, errors: problem.errors })
+    formError(w, f, explain(r))
+  })
 }
 
 /**
@@ -197,21 +247,21 @@ function postComment(w, f) {
  * @param {{ body: string, name: string, email: string, url: string | undefined }} input
  */
 function posted(w, f, data, input) {
-  const c = data.comment;
-  const mine = { token: data.token, article: w.article, body: input.body, until: c.editableUntil || null, saved: Date.now() };
-  w.own[c.id] = mine;
-  keepOwn(c.id, mine);
-  if (c.status === 'approved') keepProof(c.id, data.token);
+  const c = data.comment
+  const mine = { token: data.token, article: w.article, body: input.body, until: c.editableUntil || null, saved: Date.now() }
+  w.own[c.id] = mine
+  keepOwn(c.id, mine)
+  if (c.status === 'approved') keepProof(c.id, data.token)
   // As WordPress's cookies: kept only with the reader's consent, and dropped when it is withdrawn.
-  store('commenter', f.consent.checked ? { name: input.name, email: input.email, url: input.url || '' } : null);
-  f.fields.body.value = '';
-  if (f.parent) cancelReply(w, f, false);
-  c.replies = [];
-  const li = place(w, c);
-  if (c.status === 'approved') setCount(w, w.count + 1);
-  const body = bodyOf(li);
-  if (body) body.focus();
-  announce(w, c.status === 'pending' ? 'Your comment is awaiting moderation.' : 'Your comment has been published.');
+  store('commenter', f.consent.checked ? { name: input.name, email: input.email, url: input.url || '' } : null)
+  f.fields.body.value = ''
+  if (f.parent) cancelReply(w, f, false)
+  c.replies = []
+  const li = place(w, c)
+  if (c.status === 'approved') setCount(w, w.count + 1)
+  const body = bodyOf(li)
+  if (body) body.focus()
+  announce(w, c.status === 'pending' ? 'Your comment is awaiting moderation.' : 'Your comment has been published.')
 }
 
 /**
@@ -222,35 +272,36 @@ function posted(w, f, data, input) {
  * @param {string} token
  */
 export function keepProof(id, token) {
-  store('proof', { commentId: Number(id), token: token });
+  store('proof', { commentId: Number(id), token: token })
 }
 
 /** @returns {Proof | undefined} */
 function proofOfCommenter() {
   /** @type {Proof | null} */
-  const proof = stored('proof', null);
+  const proof = stored('proof', null)
   return proof && proof.commentId > 0 && proof.commentId <= 2147483647 && proof.commentId % 1 === 0 && typeof proof.token === 'string'
-    ? { commentId: proof.commentId, token: proof.token.slice(0, 200) } : undefined;
+    ? { commentId: proof.commentId, token: proof.token.slice(0, 200) }
+    : undefined
 }
 
 /** @type {Promise<Turnstile> | null} */
-let turnstileReady = null;
+let turnstileReady = null
 /** @param {string} scriptUrl */
 function loadTurnstile(scriptUrl) {
   if (!turnstileReady) {
     turnstileReady = new Promise(function (resolve, reject) {
-      if (window.turnstile) return resolve(window.turnstile);
-      const script = h('script', { src: scriptUrl + '?render=explicit', async: true });
-      script.nonce = NONCE;
+      if (window.turnstile) return resolve(window.turnstile)
+      const script = h('script', { src: scriptUrl + '?render=explicit', async: true })
+      script.nonce = NONCE
       script.onload = function () {
-        if (window.turnstile) resolve(window.turnstile);
-        else reject(new Error('Turnstile\'s script defined no turnstile'));
-      };
-      script.onerror = reject;
-      document.head.append(script);
-    });
+        if (window.turnstile) resolve(window.turnstile)
+        else reject(new Error("Turnstile's script defined no turnstile"))
+      }
+      script.onerror = reject
+      document.head.append(script)
+    })
   }
-  return turnstileReady;
+  return turnstileReady
 }
 
 /**
@@ -260,25 +311,34 @@ function loadTurnstile(scriptUrl) {
  * @param {{ siteKey: string, scriptUrl: string }} settings
  */
 function renderTurnstile(w, f, settings) {
-  const box = h('div', { slot: 'turnstile' });
-  w.host.append(box);
-  loadTurnstile(settings.scriptUrl).then(function (turnstile) {
-    f.turnstileId = turnstile.render(box, {
-      sitekey: settings.siteKey,
-      action: 'comment',
-      callback: function (token) { f.turnstileToken = token; },
-      'expired-callback': function () { f.turnstileToken = ''; },
-      'error-callback': function () { f.turnstileToken = ''; },
-    });
-  }, function () {
-    formError(w, f, 'The spam check could not be loaded. Please reload the page to comment.');
-  });
+  const box = h('div', { slot: 'turnstile' })
+  w.host.append(box)
+  loadTurnstile(settings.scriptUrl).then(
+    function (turnstile) {
+      f.turnstileId = turnstile.render(box, {
+        sitekey: settings.siteKey,
+        action: 'comment',
+        callback: function (token) {
+          f.turnstileToken = token
+        },
+        'expired-callback': function () {
+          f.turnstileToken = ''
+        },
+        'error-callback': function () {
+          f.turnstileToken = ''
+        },
+      })
+    },
+    function () {
+      formError(w, f, 'The spam check could not be loaded. Please reload the page to comment.')
+    },
+  )
 }
 
 /** @param {Compose} f */
 function resetTurnstile(f) {
   // A token is good for one submission only.
-  if (!TURNSTILE || f.turnstileId === undefined || !window.turnstile) return;
-  f.turnstileToken = '';
-  window.turnstile.reset(f.turnstileId);
+  if (!TURNSTILE || f.turnstileId === undefined || !window.turnstile) return
+  f.turnstileToken = ''
+  window.turnstile.reset(f.turnstileId)
 }

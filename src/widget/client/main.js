@@ -1,14 +1,14 @@
 // @ts-check
-'use strict';
+'use strict'
 /**
  * The widget's browser code, part 5 of 5, and the bundle's entry: mounting. Two embeds: a script
  * tag with `data-article` (mounting into `data-target`, default `#comments`), and the
  * `<parley-comments>` element.
  */
 /** @import { Widget } from './types.js' */
-import { addStyle, dateFormat, h, me, ownComments } from './core.js';
-import { loadMore, loadPage, restoreOwn } from './thread.js';
-import { buildForm } from './form.js';
+import { addStyle, dateFormat, h, me, ownComments } from './core.js'
+import { loadMore, loadPage, restoreOwn } from './thread.js'
+import { buildForm } from './form.js'
 
 /**
  * Builds one widget in host's shadow root: the thread, then the form once the thread says it is
@@ -18,52 +18,75 @@ import { buildForm } from './form.js';
  * @param {{ article?: string, url?: string, title?: string, theme?: string }} options
  */
 function mount(host, options) {
-  let root = host.shadowRoot;
-  if (root) root.textContent = '';
+  let root = host.shadowRoot
+  if (root) root.textContent = ''
   // Turnstile's box is a light-DOM child (renderTurnstile): an earlier mount's goes too.
-  host.querySelectorAll(':scope > [slot="turnstile"]').forEach(function (box) { box.remove(); });
-  if (!options.article) return;
-  root = root || host.attachShadow({ mode: 'open' });
-  addStyle(root);
-  if (options.theme === 'light' || options.theme === 'dark') host.setAttribute('data-theme', options.theme);
-  const live = h('p', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
-  const heading = h('h2', { class: 'comments-title', id: 'comments-title', tabindex: '-1', text: 'Comments' });
-  const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
-  const list = h('ol', { class: 'comment-list' });
-  const more = h('button', { type: 'button', class: 'button quiet more', hidden: true, text: 'Load more comments', click: function () { loadMore(w); } });
+  host.querySelectorAll(':scope > [slot="turnstile"]').forEach(function (box) {
+    box.remove()
+  })
+  if (!options.article) return
+  root = root || host.attachShadow({ mode: 'open' })
+  addStyle(root)
+  if (options.theme === 'light' || options.theme === 'dark') host.setAttribute('data-theme', options.theme)
+  const live = h('p', { class: 'sr-only', role: 'status', 'aria-live': 'polite' })
+  const heading = h('h2', { class: 'comments-title', id: 'comments-title', tabindex: '-1', text: 'Comments' })
+  const error = h('p', { class: 'form-error', role: 'alert', hidden: true })
+  const list = h('ol', { class: 'comment-list' })
+  const more = h('button', {
+    type: 'button',
+    class: 'button quiet more',
+    hidden: true,
+    text: 'Load more comments',
+    click: function () {
+      loadMore(w)
+    },
+  })
   /** @type {Widget} */
   const w = {
-    host: host, root: root, article: options.article, dates: dateFormat(host),
-    url: options.url || location.href.split('#')[0] || '', title: options.title || document.title,
-    nodes: {}, own: {}, count: 0, open: true, cursor: null, compose: null,
-    live: live, heading: heading, error: error, list: list, more: more,
+    host: host,
+    root: root,
+    article: options.article,
+    dates: dateFormat(host),
+    url: options.url || location.href.split('#')[0] || '',
+    title: options.title || document.title,
+    nodes: {},
+    own: {},
+    count: 0,
+    open: true,
+    cursor: null,
+    compose: null,
+    live: live,
+    heading: heading,
+    error: error,
+    list: list,
+    more: more,
     section: h('section', { class: 'parley', 'aria-labelledby': 'comments-title' }, [live, heading, error, list, more]),
-  };
-  const own = ownComments();
+  }
+  const own = ownComments()
   Object.keys(own).forEach(function (id) {
-    const mine = own[id];
-    if (mine && mine.article === w.article) w.own[id] = mine;
-  });
-  const shadow = root;
-  shadow.append(w.section);
+    const mine = own[id]
+    if (mine && mine.article === w.article) w.own[id] = mine
+  })
+  const shadow = root
+  shadow.append(w.section)
   // A reader with comments of their own asks past the browser's cache, so that a comment
   // approved a moment ago is not missing from a copy cached a moment before.
   void loadPage(w, null, Object.keys(w.own).length > 0).then(function (loaded) {
     // Mounted again meanwhile (another article): this widget is gone, and adds nothing to the host.
-    if (w.section.parentNode !== shadow) return;
-    if (w.open) w.section.append(buildForm(w));
-    else w.section.append(h('p', { class: 'closed', text: 'Comments are closed.' }));
-    if (loaded) restoreOwn(w);
-  });
+    if (w.section.parentNode !== shadow) return
+    if (w.open) w.section.append(buildForm(w))
+    else w.section.append(h('p', { class: 'closed', text: 'Comments are closed.' }))
+    if (loaded) restoreOwn(w)
+  })
 }
 
 /** @param {Element} node @param {string} name */
 function attr(node, name) {
-  return node.getAttribute(name) || undefined;
+  return node.getAttribute(name) || undefined
 }
 
 /** The article each element last mounted (follow). @type {WeakMap<HTMLElement, string | undefined>} */
-const mounted = new WeakMap();
+const mounted = new WeakMap()
 
 /**
  * The element mounts once it is in the page with an article, and again, clean, whenever its article
@@ -71,40 +94,54 @@ const mounted = new WeakMap();
  * @param {HTMLElement} element
  */
 function follow(element) {
-  const article = attr(element, 'article') || attr(element, 'data-article');
-  if (article === mounted.get(element)) return;
-  mounted.set(element, article);
-  mount(element, { article: article, url: attr(element, 'data-url'), title: attr(element, 'data-title'), theme: attr(element, 'data-theme') });
+  const article = attr(element, 'article') || attr(element, 'data-article')
+  if (article === mounted.get(element)) return
+  mounted.set(element, article)
+  mount(element, {
+    article: article,
+    url: attr(element, 'data-url'),
+    title: attr(element, 'data-title'),
+    theme: attr(element, 'data-theme'),
+  })
 }
 
 if (window.customElements && !customElements.get('parley-comments')) {
-  customElements.define('parley-comments', class extends HTMLElement {
-    static get observedAttributes() {
-      return ['article', 'data-article'];
-    }
+  customElements.define(
+    'parley-comments',
+    class extends HTMLElement {
+      static get observedAttributes() {
+        return ['article', 'data-article']
+      }
 
-    connectedCallback() {
-      follow(this);
-    }
+      connectedCallback() {
+        follow(this)
+      }
 
-    attributeChangedCallback() {
-      if (this.isConnected) follow(this);
-    }
-  });
+      attributeChangedCallback() {
+        if (this.isConnected) follow(this)
+      }
+    },
+  )
 }
 
 if (me && me.hasAttribute('data-article')) {
-  const tag = me;
+  const tag = me
   const start = function () {
-    const found = document.querySelector(attr(tag, 'data-target') || '#comments');
-    let target = found instanceof HTMLElement ? found : null;
+    const found = document.querySelector(attr(tag, 'data-target') || '#comments')
+    let target = found instanceof HTMLElement ? found : null
     if (!target) {
-      target = h('div', { id: 'comments' });
-      if (tag.parentNode && tag.parentNode !== document.head) tag.after(target);
-      else document.body.append(target);
+      target = h('div', { id: 'comments' })
+      if (tag.parentNode && tag.parentNode !== document.head) tag.after(target)
+      else document.body.append(target)
     }
-    if (!target.shadowRoot) mount(target, { article: attr(tag, 'data-article'), url: attr(tag, 'data-url'), title: attr(tag, 'data-title'), theme: attr(tag, 'data-theme') });
-  };
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
-  else start();
+    if (!target.shadowRoot)
+      mount(target, {
+        article: attr(tag, 'data-article'),
+        url: attr(tag, 'data-url'),
+        title: attr(tag, 'data-title'),
+        theme: attr(tag, 'data-theme'),
+      })
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start)
+  else start()
 }

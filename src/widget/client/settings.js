@@ -6,4 +6,4 @@
  * (`servedWidget` in src/widget/widget-settings.ts looks for it, byte for byte): leave it as it is.
  * @type {TurnstileSettings}
  */
-export const TURNSTILE = null;
+export const TURNSTILE = null

@@ -5,19 +5,19 @@
  * own held comments put back in place from their tokens.
  */
 /** @import { Answer, RemovedComment, ThreadComment, ThreadPage, Widget } from './types.js' */
-import { avatarIndex } from '../avatar-palette.js';
-import { DAY, announce, call, explain, h, keepOwn, setCount, when } from './core.js';
-import { deleteComment, editComment, reportComment } from './actions.js';
-import { keepProof, startReply } from './form.js';
+import { avatarIndex } from '../avatar-palette.js'
+import { DAY, announce, call, explain, h, keepOwn, setCount, when } from './core.js'
+import { deleteComment, editComment, reportComment } from './actions.js'
+import { keepProof, startReply } from './form.js'
 
 /** @param {string} name */
 function initial(name) {
-  return (Array.from(name.trim())[0] || '?').toUpperCase();
+  return (Array.from(name.trim())[0] || '?').toUpperCase()
 }
 
 /** @param {number | null} avatar */
 function avatarClass(avatar) {
-  return 'avatar av' + avatarIndex(avatar);
+  return 'avatar av' + avatarIndex(avatar)
 }
 
 /**
@@ -26,7 +26,7 @@ function avatarClass(avatar) {
  * @returns {HTMLElement | null}
  */
 export function bodyOf(li) {
-  return li.querySelector(':scope > article');
+  return li.querySelector(':scope > article')
 }
 
 /**
@@ -36,28 +36,33 @@ export function bodyOf(li) {
  * @param {HTMLLIElement} li
  */
 export function commentBody(w, c, li) {
-  const body = h('article', { class: 'comment-body', id: 'div-comment-' + c.id, tabindex: '-1' });
+  const body = h('article', { class: 'comment-body', id: 'div-comment-' + c.id, tabindex: '-1' })
   if (c.removed) {
-    body.append(h('p', { class: 'removed', text: 'This comment was removed.' }));
-    return body;
+    body.append(h('p', { class: 'removed', text: 'This comment was removed.' }))
+    return body
   }
-  const name = c.author.name;
-  const url = c.author.url;
-  const who = url && /^https?:\/\//i.test(url) ? h('a', { href: url, rel: 'external nofollow ugc' }, [name]) : name;
-  body.append(h('footer', { class: 'comment-meta' }, [
-    h('span', { class: avatarClass(c.author.avatar), 'aria-hidden': 'true', text: initial(name) }),
-    h('div', { class: 'comment-author vcard' }, [
-      h('b', { class: 'fn' }, [who]),
-      c.author.moderator ? h('span', { class: 'badge', text: 'Moderator' }) : null,
-      h('span', { class: 'comment-metadata' }, [h('time', { datetime: c.createdAt, text: when(w, c.createdAt) }), c.editedAt ? ' (edited)' : null]),
+  const name = c.author.name
+  const url = c.author.url
+  const who = url && /^https?:\/\//i.test(url) ? h('a', { href: url, rel: 'external nofollow ugc' }, [name]) : name
+  body.append(
+    h('footer', { class: 'comment-meta' }, [
+      h('span', { class: avatarClass(c.author.avatar), 'aria-hidden': 'true', text: initial(name) }),
+      h('div', { class: 'comment-author vcard' }, [
+        h('b', { class: 'fn' }, [who]),
+        c.author.moderator ? h('span', { class: 'badge', text: 'Moderator' }) : null,
+        h('span', { class: 'comment-metadata' }, [
+          h('time', { datetime: c.createdAt, text: when(w, c.createdAt) }),
+          c.editedAt ? ' (edited)' : null,
+        ]),
+      ]),
     ]),
-  ]));
-  if (c.status === 'pending') body.append(h('p', { class: 'comment-awaiting-moderation', text: 'Your comment is awaiting moderation.' }));
-  const content = h('div', { class: 'comment-content' });
+  )
+  if (c.status === 'pending') body.append(h('p', { class: 'comment-awaiting-moderation', text: 'Your comment is awaiting moderation.' }))
+  const content = h('div', { class: 'comment-content' })
   // The server's sanitized HTML (API.md: "safe to insert as is"): the only HTML the widget inserts.
-  content.innerHTML = c.html;
-  body.append(content, commentActions(w, c, li));
-  return body;
+  content.innerHTML = c.html
+  body.append(content, commentActions(w, c, li))
+  return body
 }
 
 /**
@@ -66,37 +71,41 @@ export function commentBody(w, c, li) {
  * @param {HTMLLIElement} li
  */
 function commentActions(w, c, li) {
-  const bar = h('div', { class: 'actions' });
-  const mine = w.own[c.id];
+  const bar = h('div', { class: 'actions' })
+  const mine = w.own[c.id]
   /**
    * @param {string} text
    * @param {string} label
    * @param {(w: Widget, c: ThreadComment, li: HTMLLIElement, opener: HTMLButtonElement) => void} action
    */
   const button = function (text, label, action) {
-    const b = h('button', { type: 'button', class: 'link', 'aria-label': label, text: text });
-    b.addEventListener('click', function () { action(w, c, li, b); });
-    bar.append(b);
-  };
-  if (w.open && c.status !== 'pending') button('Reply', 'Reply to ' + c.author.name, startReply);
-  if (mine && mine.until && Date.parse(mine.until) > Date.now()) {
-    button('Edit', 'Edit your comment', editComment);
-    button('Delete', 'Delete your comment', deleteComment);
-  } else if (!mine) {
-    button('Report', 'Report the comment by ' + c.author.name, reportComment);
+    const b = h('button', { type: 'button', class: 'link', 'aria-label': label, text: text })
+    b.addEventListener('click', function () {
+      action(w, c, li, b)
+    })
+    bar.append(b)
   }
-  return bar;
+  if (w.open && c.status !== 'pending') button('Reply', 'Reply to ' + c.author.name, startReply)
+  if (mine && mine.until && Date.parse(mine.until) > Date.now()) {
+    button('Edit', 'Edit your comment', editComment)
+    button('Delete', 'Delete your comment', deleteComment)
+  } else if (!mine) {
+    button('Report', 'Report the comment by ' + c.author.name, reportComment)
+  }
+  return bar
 }
 
 /** @param {Widget} w @param {ThreadComment} c */
 function commentNode(w, c) {
-  const li = h('li', { id: 'comment-' + c.id, class: 'comment depth-' + (c.depth + 1), 'data-depth': c.depth });
-  li.append(commentBody(w, c, li));
-  const kids = h('ol', { class: 'children' });
-  (c.replies || []).forEach(function (reply) { kids.append(commentNode(w, reply)); });
-  li.append(kids);
-  w.nodes[c.id] = li;
-  return li;
+  const li = h('li', { id: 'comment-' + c.id, class: 'comment depth-' + (c.depth + 1), 'data-depth': c.depth })
+  li.append(commentBody(w, c, li))
+  const kids = h('ol', { class: 'children' })
+  ;(c.replies || []).forEach(function (reply) {
+    kids.append(commentNode(w, reply))
+  })
+  li.append(kids)
+  w.nodes[c.id] = li
+  return li
 }
 
 /**
@@ -106,10 +115,10 @@ function commentNode(w, c) {
  * @param {HTMLLIElement} li
  */
 export function redraw(w, c, li) {
-  const fresh = commentBody(w, c, li);
-  const old = bodyOf(li);
-  if (old) li.replaceChild(fresh, old);
-  return fresh;
+  const fresh = commentBody(w, c, li)
+  const old = bodyOf(li)
+  if (old) li.replaceChild(fresh, old)
+  return fresh
 }
 
 /**
@@ -119,14 +128,14 @@ export function redraw(w, c, li) {
  * @param {ThreadComment} c
  */
 export function place(w, c) {
-  const li = commentNode(w, c);
-  let holder = c.parentId ? w.nodes[c.parentId] : null;
-  while (holder && Number(holder.getAttribute('data-depth')) >= c.depth) holder = holder.parentElement && holder.parentElement.closest('li');
+  const li = commentNode(w, c)
+  let holder = c.parentId ? w.nodes[c.parentId] : null
+  while (holder && Number(holder.getAttribute('data-depth')) >= c.depth) holder = holder.parentElement && holder.parentElement.closest('li')
   // A top-level comment placed ahead of its page (the reader's own, newest) stays last while older pages load.
-  if (!holder) li.setAttribute('data-placed', '');
-  ((holder && holder.querySelector(':scope > ol')) || w.list).append(li);
-  setCount(w, w.count);
-  return li;
+  if (!holder) li.setAttribute('data-placed', '')
+  ;((holder && holder.querySelector(':scope > ol')) || w.list).append(li)
+  setCount(w, w.count)
+  return li
 }
 
 /**
@@ -138,46 +147,46 @@ export function place(w, c) {
  * @returns {Promise<HTMLLIElement | boolean>}
  */
 export function loadPage(w, cursor, fresh) {
-  const query = '?limit=20' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : '');
+  const query = '?limit=20' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : '')
   /** @type {Promise<Answer<ThreadPage>>} */
-  const asked = call('GET', '/api/v1/articles/' + encodeURIComponent(w.article) + '/comments' + query, null, null, fresh);
+  const asked = call('GET', '/api/v1/articles/' + encodeURIComponent(w.article) + '/comments' + query, null, null, fresh)
   return asked.then(function (r) {
     if (!r.ok) {
-      w.heading.textContent = 'Comments';
-      w.error.textContent = 'The comments could not be loaded. ' + explain(r);
-      w.error.hidden = false;
-      return false;
+      w.heading.textContent = 'Comments'
+      w.error.textContent = 'The comments could not be loaded. ' + explain(r)
+      w.error.hidden = false
+      return false
     }
-    w.error.hidden = true;
-    w.open = r.data.article.open;
+    w.error.hidden = true
+    w.open = r.data.article.open
     /** @type {HTMLLIElement | null} */
-    let first = null;
+    let first = null
     r.data.comments.forEach(function (c) {
       // A comment of the reader's put in place before its page came: the page's copy wins.
-      const known = w.nodes[c.id];
-      if (known) known.remove();
-      const li = commentNode(w, c);
-      w.list.insertBefore(li, w.list.querySelector(':scope > li[data-placed]'));
-      first = first || li;
-    });
-    w.cursor = r.data.nextCursor;
-    w.more.hidden = !w.cursor;
-    setCount(w, r.data.article.commentCount);
-    return first || true;
-  });
+      const known = w.nodes[c.id]
+      if (known) known.remove()
+      const li = commentNode(w, c)
+      w.list.insertBefore(li, w.list.querySelector(':scope > li[data-placed]'))
+      first = first || li
+    })
+    w.cursor = r.data.nextCursor
+    w.more.hidden = !w.cursor
+    setCount(w, r.data.article.commentCount)
+    return first || true
+  })
 }
 
 /** @param {Widget} w */
 export function loadMore(w) {
-  w.more.disabled = true;
-  const before = w.list.children.length;
+  w.more.disabled = true
+  const before = w.list.children.length
   void loadPage(w, w.cursor, false).then(function (first) {
-    w.more.disabled = false;
-    const body = first instanceof HTMLLIElement ? bodyOf(first) : null;
-    if (body) body.focus();
-    const loaded = w.list.children.length - before;
-    announce(w, loaded === 1 ? '1 more comment loaded.' : loaded + ' more comments loaded.');
-  });
+    w.more.disabled = false
+    const body = first instanceof HTMLLIElement ? bodyOf(first) : null
+    if (body) body.focus()
+    const loaded = w.list.children.length - before
+    announce(w, loaded === 1 ? '1 more comment loaded.' : loaded + ' more comments loaded.')
+  })
 }
 
 /**
@@ -186,30 +195,30 @@ export function loadMore(w) {
  */
 export function restoreOwn(w) {
   Object.keys(w.own).forEach(function (id) {
-    const mine = w.own[id];
-    if (!mine) return;
-    if (Date.now() - mine.saved > 30 * DAY) return forget(w, id);
-    const token = mine.token;
+    const mine = w.own[id]
+    if (!mine) return
+    if (Date.now() - mine.saved > 30 * DAY) return forget(w, id)
+    const token = mine.token
     /** @type {Promise<Answer<ThreadComment>>} */
-    const asked = call('GET', '/api/v1/comments/' + id, null, token, true);
+    const asked = call('GET', '/api/v1/comments/' + id, null, token, true)
     void asked.then(function (r) {
       // Gone (withdrawn, deleted, or refused): nothing left to show or change.
-      if (r.status === 404 || r.status === 403) return forget(w, id);
-      if (!r.ok || !mine) return;
-      const c = r.data;
-      mine.until = c.editableUntil || null;
-      keepOwn(id, mine);
-      const li = w.nodes[c.id];
-      if (li) redraw(w, c, li);
-      else place(w, c);
-      if (c.status === 'approved') keepProof(id, token);
-      if (c.status === 'approved' && !c.editableUntil) forget(w, id);
-    });
-  });
+      if (r.status === 404 || r.status === 403) return forget(w, id)
+      if (!r.ok || !mine) return
+      const c = r.data
+      mine.until = c.editableUntil || null
+      keepOwn(id, mine)
+      const li = w.nodes[c.id]
+      if (li) redraw(w, c, li)
+      else place(w, c)
+      if (c.status === 'approved') keepProof(id, token)
+      if (c.status === 'approved' && !c.editableUntil) forget(w, id)
+    })
+  })
 }
 
 /** @param {Widget} w @param {string | number} id */
 export function forget(w, id) {
-  delete w.own[id];
-  keepOwn(id, null);
+  delete w.own[id]
+  keepOwn(id, null)
 }

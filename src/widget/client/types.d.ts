@@ -53,8 +53,7 @@ export interface Problem {
 
 /** What a call ended with: call() never rejects; a network failure is status 0. */
 export type Answer<T> =
-  | { ok: true; status: number; data: T; retryAfter: number }
-  | { ok: false; status: number; data: Problem | null; retryAfter: number }
+  { ok: true; status: number; data: T; retryAfter: number } | { ok: false; status: number; data: Problem | null; retryAfter: number }
 
 /** One of the reader's own comments, as kept in localStorage with its token. */
 export interface Own {
