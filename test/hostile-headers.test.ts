@@ -6,7 +6,7 @@ import { openSettings, postComment } from './support/seed.js'
 import { signIn } from './support/moderators.js'
 import { dashboardSession, form, sessionCookieOf, type DashboardSession } from './support/dashboard.js'
 import { scriptIn, sendHostile, type HostileProbe } from './support/hostile-checks.js'
-import { blns, sqli, xss } from './support/corpora.js'
+import { blns, sharpStrings, sqli, xss } from './support/corpora.js'
 
 const t = await setupTestApp()
 
@@ -18,21 +18,7 @@ const t = await setupTestApp()
  */
 const SCALE = Number(process.env.HOSTILE_SCALE ?? 1)
 const sharp = [
-  '<script>alert(1)</script>',
-  '"><svg onload=alert(1)>',
-  'javascript:alert(1)',
-  "' OR 1=1--",
-  "'; drop table comments; --",
-  '\u0000\0',
-  '\uD800',
-  '\u202Eevil',
-  '😀'.repeat(300),
-  'x'.repeat(70_000),
-  '-1',
-  '0',
-  '9007199254740993',
-  '1e309',
-  '../../etc/passwd',
+  ...sharpStrings,
   '//evil.example',
   'https://evil.example/admin',
   '/\\evil.example',

@@ -88,3 +88,22 @@ export function httpSample(corpus: readonly string[]): string[] {
 
 /** For test names: what goes through HTTP. */
 export const sampleLabel = `HTTP: every ${SAMPLE_EVERY}th entry and the special ones`
+
+/** A few strings every hostile test sends wherever text goes: markup, SQL, control and lone-surrogate characters, huge and numeric edge values, a path. */
+export const sharpStrings: readonly string[] = [
+  '<script>alert(1)</script>',
+  '"><svg onload=alert(1)>',
+  'javascript:alert(1)',
+  "' OR 1=1--",
+  "'; drop table comments; --",
+  '\u0000\0',
+  '\uD800',
+  '\u202Eevil',
+  '😀'.repeat(300),
+  'x'.repeat(70_000),
+  '-1',
+  '0',
+  '9007199254740993',
+  '1e309',
+  '../../etc/passwd',
+]
