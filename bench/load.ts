@@ -14,8 +14,8 @@ export interface LoadOptions {
 export interface Workload {
   method: 'GET' | 'POST'
   headers?: Record<string, string>
-  /** The path of the next request (and its body, for POST). */
-  next(): { path: string; body?: string }
+  /** The path of the next request (and its body, for POST; headers of its own, added to the workload's). */
+  next(): { path: string; body?: string; headers?: Record<string, string> }
   /** Sees each response's status and body; only asked for where bodies matter. */
   onResponse?(status: number, body: string): void
 }
@@ -53,8 +53,9 @@ function fire(baseUrl: string, workload: Workload, options: LoadOptions, duratio
     requests: [
       {
         setupRequest: (request) => {
-          const { path, body } = workload.next()
-          return body === undefined ? { ...request, path } : { ...request, path, body }
+          const { path, body, headers } = workload.next()
+          const sent = headers ? { ...request, path, headers: { ...request.headers, ...headers } } : { ...request, path }
+          return body === undefined ? sent : { ...sent, body }
         },
         ...(workload.onResponse ? { onResponse: workload.onResponse } : {}),
       },

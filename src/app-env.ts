@@ -19,5 +19,7 @@ export interface AppEnv {
     deadlineAt: number | undefined
     /** Called by a write just before COMMIT, where a deadline applies (src/http/deadline.ts). */
     beforeCommit: (() => void) | undefined
+    /** The read cache's marker for a write to notify in its own transaction (src/http/sync-after-write.ts). */
+    readCacheMarker: (() => string | undefined) | undefined
   }
 }

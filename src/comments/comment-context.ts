@@ -27,6 +27,12 @@ export interface CommentContext {
    * outcome, however late.
    */
   beforeCommit?: () => void
+  /**
+   * A marker for the read cache to hear once this write commits, notified by the write's own
+   * statement on channel READ_CACHE_CHANNEL (undefined: none is needed). Spares a round trip after
+   * the commit; asked for only by a write that will send it.
+   */
+  readCacheMarker?: () => string | undefined
   /** The outside services configured for this deployment and site. */
   integrations: Integrations
 }

@@ -13,9 +13,9 @@ export function pathSegment(createdAt: Date, id: number): string {
   return createdAt.getTime().toString(16).padStart(TIME_DIGITS, '0') + id.toString(16).padStart(ID_DIGITS, '0')
 }
 
-/** The same segment computed by PostgreSQL, for an id drawn in the same statement. */
-export function pathSegmentSql(createdAt: Date, id: SQL): SQL {
-  return sql`lpad(to_hex(${createdAt.getTime()}::bigint), ${TIME_DIGITS}, '0') || lpad(to_hex(${id}), ${ID_DIGITS}, '0')`
+/** The same segment computed by PostgreSQL from the time in ms, for an id drawn in the same statement. */
+export function pathSegmentOfMs(createdMs: SQL, id: SQL): SQL {
+  return sql`lpad(to_hex(${createdMs}::bigint), ${sql.raw(String(TIME_DIGITS))}, '0') || lpad(to_hex(${id}), ${sql.raw(String(ID_DIGITS))}, '0')`
 }
 
 /**

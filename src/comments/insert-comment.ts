@@ -1,10 +1,13 @@
-import { sql } from 'drizzle-orm'
+import { sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
-import { queryRows } from '../db/database.js'
+import { compiledStatement, type Slot } from '../db/compiled-statement.js'
 import type { CheckResult, CommentStatus } from '../db/schema.js'
 import type { CommentRow } from './comment-row.js'
-import { pathSegment, pathSegmentSql } from './comment-path.js'
-import { outboxInsert } from './event-outbox.js'
+import { pathSegment, pathSegmentOfMs } from './comment-path.js'
+import { eventPayload } from './comment-events.js'
+import { outboxInsertForRows } from './event-outbox.js'
+import { newMessageId } from '../crypto/webhook-signing.js'
+import { READ_CACHE_CHANNEL } from '../read-cache/read-cache.js'
 
 export interface NewComment {
   articleId: number
@@ -24,23 +27,100 @@ export interface NewComment {
   createdAt: Date
   /** A moderator's own reply. */
   moderatorId?: number
+  /** Notified on the read cache's channel when this comment commits (CommentContext.readCacheMarker). */
+  readCacheMarker?: string | undefined
 }
 
+/** The most comments one statement stores (comment-batches.ts gathers them). */
+export const MAX_BATCH = 32
+
+/** Each comment's values, in the order of the statement's VALUES columns, with their types. */
+const COLUMNS = [
+  ['ord', 'int'],
+  ['article_id', 'int'],
+  ['parent_id', 'int'],
+  ['root_id', 'int'],
+  ['parent_path', 'text'],
+  ['depth', 'smallint'],
+  ['status', 'comment_status'],
+  ['author_name', 'text'],
+  ['author_url', 'text'],
+  ['email_encrypted', 'text'],
+  ['email_hash', 'text'],
+  ['avatar', 'smallint'],
+  ['ip', 'text'],
+  ['user_agent', 'text'],
+  ['body', 'text'],
+  ['html', 'text'],
+  ['checks', 'jsonb'],
+  ['token_hash', 'text'],
+  ['moderator_id', 'int'],
+  ['created_at', 'timestamptz'],
+  ['created_ms', 'bigint'],
+  ['ip_collected_at', 'timestamptz'],
+  ['event', 'jsonb'],
+  ['message_id', 'text'],
+  ['marker', 'text'],
+] as const
+
+type Values = Record<string, unknown>
+
 /**
- * Stores a new comment in one statement: the id drawn from the sequence, the path built from it,
- * for a published comment the article's count and version bumped, and the `comment.created`
- * webhook event queued for subscribed endpoints (none: nothing inserted). One round trip, and
- * atomic without a transaction of its own.
+ * Stores `count` new comments in one statement: ids drawn from the sequence, paths built from them,
+ * each published comment's article's count and version bumped (once per article, however many
+ * comments it gains), a `comment.created` webhook event queued per comment for subscribed
+ * endpoints (none: nothing inserted), and the read cache's markers notified. Atomic without a
+ * transaction of its own: a hot article's row stays locked only while PostgreSQL runs it.
  */
-export async function insertComment(db: Db, c: NewComment): Promise<CommentRow> {
-  const approved = c.status === 'approved'
-  const id = sql`n.id`
-  // The id is not known yet: the statement writes it into the event (0 here is replaced).
+function insertStatement(count: number): ($: Slot<Values>) => SQL {
+  return ($) => {
+    const rows = Array.from(
+      { length: count },
+      (_, i) =>
+        sql`(${sql.join(
+          COLUMNS.map(([name, type]) => sql`${$(`${name}${i}`)}::${sql.raw(type)}`),
+          sql`, `,
+        )})`,
+    )
+    return sql`
+    with v (${sql.raw(COLUMNS.map(([name]) => name).join(', '))}) as (values ${sql.join(rows, sql`, `)}),
+    n as (select v.*, nextval(pg_get_serial_sequence('comments', 'id'))::int as id from v),
+    ins as (
+      insert into comments (id, article_id, parent_id, root_id, path, depth, status, shown, author_name, author_url,
+        email_encrypted, email_hash, avatar, ip, user_agent, body, html, checks, token_hash, moderator_id, created_at,
+        status_changed_at, ip_collected_at)
+      select id, article_id, parent_id, coalesce(root_id, id), parent_path || ${pathSegmentOfMs(sql`created_ms`, sql`id`)}, depth,
+        status, status = 'approved', author_name, author_url, email_encrypted, email_hash, avatar, ip, user_agent, body, html,
+        checks, token_hash, moderator_id, created_at, created_at, ip_collected_at
+      from n
+      returning id
+    ),
+    bump as (
+      update articles a set version = a.version + 1, comment_count = a.comment_count + p.published
+      from (select article_id, count(*)::int as published from n where status = 'approved' group by article_id) p
+      where a.id = p.article_id and exists (select 1 from ins)
+    ),
+    event as (${outboxInsertForRows('comment.created', sql`n`)}),
+    notified as (select pg_notify(${READ_CACHE_CHANNEL}, marker) from n where marker is not null)
+    select ord, id, (select count(*) from notified) as notified from n order by ord`
+  }
+}
+
+const statements = new Map<number, ReturnType<typeof compiledStatement<Values>>>()
+
+function statementFor(count: number): ReturnType<typeof compiledStatement<Values>> {
+  let statement = statements.get(count)
+  if (!statement) statements.set(count, (statement = compiledStatement<Values>(insertStatement(count))))
+  return statement
+}
+
+function valuesOf(c: NewComment, i: number, values: Values): void {
   const created = {
     type: 'comment.created' as const,
     at: c.createdAt,
     comment: {
       ...c,
+      // The id is not known yet: the statement writes it into the event.
       id: 0,
       parentId: c.parent?.id ?? null,
       depth: c.parent ? c.parent.depth + 1 : 0,
@@ -48,37 +128,44 @@ export async function insertComment(db: Db, c: NewComment): Promise<CommentRow> 
       moderatorId: c.moderatorId ?? null,
     },
   }
-  const [row] = await queryRows<{ id: number }>(
-    db,
-    sql`
-    with n as (select nextval(pg_get_serial_sequence('comments', 'id'))::int as id),
-    ins as (
-      insert into comments (id, article_id, parent_id, root_id, path, depth, status, shown, author_name, author_url,
-        email_encrypted, email_hash, avatar, ip, user_agent, body, html, checks, token_hash, moderator_id, created_at,
-        status_changed_at, ip_collected_at)
-      select ${id}, ${c.articleId}, ${c.parent?.id ?? null}::int, ${c.parent ? sql`${c.parent.rootId}::int` : id},
-        ${c.parent?.path ?? ''}::text || ${pathSegmentSql(c.createdAt, id)}, ${c.parent ? c.parent.depth + 1 : 0},
-        ${c.status}, ${approved}, ${c.authorName}, ${c.authorUrl}, ${c.emailEncrypted}, ${c.emailHash}, ${c.avatar},
-        ${c.ip}, ${c.userAgent}, ${c.body}, ${c.html}, ${JSON.stringify(c.checks)}::jsonb, ${c.tokenHash}, ${c.moderatorId ?? null}::int,
-        ${c.createdAt.toISOString()}::timestamptz, ${c.createdAt.toISOString()}::timestamptz,
-        ${c.ip === null && c.userAgent === null ? null : c.createdAt.toISOString()}::timestamptz
-      from n
-      returning id
-    ),
-    bump as (
-      update articles set version = version + 1, comment_count = comment_count + 1
-      where id = ${c.articleId} and ${approved} and exists (select 1 from ins)
-    ),
-    event as (${outboxInsert(created, sql`(select id from ins)`)})
-    select id from ins`,
-  )
-  if (!row) throw new Error('comment not stored')
+  const row: Record<(typeof COLUMNS)[number][0], unknown> = {
+    ord: i,
+    article_id: c.articleId,
+    parent_id: c.parent?.id ?? null,
+    root_id: c.parent?.rootId ?? null,
+    parent_path: c.parent?.path ?? '',
+    depth: c.parent ? c.parent.depth + 1 : 0,
+    status: c.status,
+    author_name: c.authorName,
+    author_url: c.authorUrl,
+    email_encrypted: c.emailEncrypted,
+    email_hash: c.emailHash,
+    avatar: c.avatar,
+    ip: c.ip,
+    user_agent: c.userAgent,
+    body: c.body,
+    html: c.html,
+    checks: JSON.stringify(c.checks),
+    token_hash: c.tokenHash,
+    moderator_id: c.moderatorId ?? null,
+    created_at: c.createdAt.toISOString(),
+    created_ms: c.createdAt.getTime(),
+    ip_collected_at: c.ip === null && c.userAgent === null ? null : c.createdAt.toISOString(),
+    event: JSON.stringify(eventPayload(created)),
+    message_id: newMessageId(),
+    marker: c.readCacheMarker ?? null,
+  }
+  for (const [name, value] of Object.entries(row)) values[`${name}${i}`] = value
+}
+
+function storedRow(c: NewComment, id: number): CommentRow {
+  const approved = c.status === 'approved'
   return {
-    id: row.id,
+    id,
     articleId: c.articleId,
     parentId: c.parent?.id ?? null,
-    rootId: c.parent?.rootId ?? row.id,
-    path: (c.parent?.path ?? '') + pathSegment(c.createdAt, row.id),
+    rootId: c.parent?.rootId ?? id,
+    path: (c.parent?.path ?? '') + pathSegment(c.createdAt, id),
     depth: c.parent ? c.parent.depth + 1 : 0,
     status: c.status,
     shown: approved,
@@ -102,4 +189,26 @@ export async function insertComment(db: Db, c: NewComment): Promise<CommentRow> 
     statusChangedAt: c.createdAt,
     ipCollectedAt: c.ip === null && c.userAgent === null ? null : c.createdAt,
   }
+}
+
+/** Stores new comments in one statement (see insertStatement), at most MAX_BATCH; their rows, in order. */
+export async function insertComments(db: Db, comments: NewComment[]): Promise<CommentRow[]> {
+  if (comments.length === 0) return []
+  if (comments.length > MAX_BATCH) throw new Error(`at most ${MAX_BATCH} comments per statement`)
+  const values: Values = {}
+  comments.forEach((c, i) => valuesOf(c, i, values))
+  const rows = await statementFor(comments.length)<{ ord: number; id: number }>(db, values)
+  if (rows.length !== comments.length) throw new Error('comments not stored')
+  return rows.map((row, i) => {
+    const c = comments[i]
+    if (!c || row.ord !== i) throw new Error('comments stored out of order')
+    return storedRow(c, row.id)
+  })
+}
+
+/** Stores one new comment (insertComments). */
+export async function insertComment(db: Db, c: NewComment): Promise<CommentRow> {
+  const [row] = await insertComments(db, [c])
+  if (!row) throw new Error('comment not stored')
+  return row
 }

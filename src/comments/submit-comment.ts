@@ -1,6 +1,6 @@
-import { and, eq, ne, or, sql } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { AppError, validationError } from '../errors.js'
-import { articles, comments, type CheckResult } from '../db/schema.js'
+import { comments, type CheckResult } from '../db/schema.js'
 import { isOpen, registerArticle, type Article } from '../articles/articles.js'
 import { adoptDetails, vouchedFor, wouldAdopt, type ArticleDetails } from '../articles/article-details.js'
 import { hashToken, newToken } from '../crypto/tokens.js'
@@ -13,6 +13,8 @@ import { checkSubmission, type RawSubmission } from './submission-rules.js'
 import { normalizeUrl } from '../net/normalize-url.js'
 import { renderBody } from './render-body.js'
 import { insertComment } from './insert-comment.js'
+import { lookUpSubmission } from './submission-lookup.js'
+import { storeComment } from './comment-batches.js'
 import { scheduleRecheck } from './spam-recheck.js'
 import { claimSubmissionFlood, floodKeys, releaseSubmissionFlood } from './flood-control.js'
 import { cleanText } from './clean-text.js'
@@ -105,23 +107,7 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
   const clean = checkSubmission(input, settings)
   const parentId = input.parentId ?? null
   const emailHash = clean.email ? await secrets.emailHash(clean.email) : null
-  // As WordPress: same article, parent and text, from the same name or email, not in the trash.
-  // Asked with the article itself: one round trip for both.
-  const sameComment = and(
-    eq(comments.articleId, articles.id),
-    sql`md5(${comments.body}) = md5(${clean.body})`,
-    eq(comments.body, clean.body),
-    parentId === null ? sql`${comments.parentId} is null` : eq(comments.parentId, parentId),
-    ne(comments.status, 'trash'),
-    emailHash ? or(eq(comments.emailHash, emailHash), eq(comments.authorName, clean.name)) : eq(comments.authorName, clean.name),
-  )
-  const [found] = await db
-    .select({
-      article: articles,
-      duplicateIps: sql<(string | null)[] | null>`(select array_agg(${comments.ip}) from ${comments} where ${sameComment})`,
-    })
-    .from(articles)
-    .where(eq(articles.key, input.articleKey))
+  const found = await lookUpSubmission(db, { key: input.articleKey, body: clean.body, parentId, emailHash, name: clean.name })
   const article: Article | undefined = found?.article
   let newArticle: (ArticleDetails & { verified: boolean }) | undefined
   let adopt: ArticleDetails | undefined
@@ -248,15 +234,23 @@ async function storeSubmission(ctx: CommentContext, input: SubmissionInput, chec
     createdAt: now,
   }
   const retry = checks.some((check) => check.retry)
-  // A transaction even for one statement: the request's deadline gets its word just before COMMIT.
+  if (article && !adopt && !retry) {
+    // The common case: one statement that commits by itself, with the other comments on this
+    // article that arrive meanwhile (comment-batches.ts), so that a hot article's row is locked
+    // only while PostgreSQL runs it, not across round trips. The deadline gets its word just
+    // before it is sent, as it would before COMMIT.
+    const comment = await storeComment(db, { ...values, articleId: article.id, readCacheMarker: ctx.readCacheMarker?.() }, ctx.beforeCommit)
+    return { comment, article, token }
+  }
   return db.transaction(async (tx) => {
     const target = article
       ? adopt
         ? await adoptDetails(tx, article, adopt)
         : article
       : await registerArticle(tx, input.articleKey, newArticle ?? { url: null, title: null, verified: false }, now)
-    const comment = await insertComment(tx, { ...values, articleId: target.id })
+    const comment = await insertComment(tx, { ...values, articleId: target.id, readCacheMarker: ctx.readCacheMarker?.() })
     if (retry) await scheduleRecheck(tx, comment.id, now, ctx.referrer)
+    // The request's deadline gets its word just before COMMIT.
     ctx.beforeCommit?.()
     return { comment, article: target, token }
   })

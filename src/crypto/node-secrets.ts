@@ -1,6 +1,7 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync } from 'node:crypto'
 import { HASHING_KEYS, SALT, SEALING_KEYS, checkSecretLength, secretsFrom, type Secrets } from './secrets.js'
 import { fromBase64Url, toBase64Url } from './encoding.js'
+import { randomBytes } from './random-bytes.js'
 
 const NONCE_BYTES = 12
 const TAG_BYTES = 16

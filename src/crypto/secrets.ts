@@ -1,4 +1,5 @@
 import { fromBase64Url, toBase64Url, toHex, utf8, utf8Decoder } from './encoding.js'
+import { randomBytes } from './random-bytes.js'
 
 /**
  * Everything keyed by PARLEY_SECRET. Each purpose gets its own key, derived with HKDF, so a value
@@ -94,7 +95,7 @@ export async function createSecrets(secret: string): Promise<Secrets> {
   const hashing = await derivedKeys(master, HASHING_KEYS, 'hmac')
   return secretsFrom({
     async seal(key, text) {
-      const nonce = crypto.getRandomValues(new Uint8Array(12))
+      const nonce = randomBytes(12)
       const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce }, sealing[key], utf8.encode(text)))
       const out = new Uint8Array(nonce.length + sealed.length)
       out.set(nonce)

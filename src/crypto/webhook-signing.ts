@@ -1,4 +1,5 @@
 import { fromBase64, toBase64, toHex, utf8 } from './encoding.js'
+import { randomBytes } from './random-bytes.js'
 
 const PREFIX = 'whsec_'
 
@@ -9,7 +10,7 @@ export function newWebhookSecret(): string {
 
 /** A unique message id, the same for every attempt of one event so that receivers can drop repeats. */
 export function newMessageId(): string {
-  return `msg_${toHex(crypto.getRandomValues(new Uint8Array(16)))}`
+  return `msg_${toHex(randomBytes(16))}`
 }
 
 /**

@@ -10,10 +10,25 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
  * or failed request changed nothing, and waiting on the database it could not reach would hold its
  * answer (an outage once held 503s for 12 s). The sync spends what is left of the request's
  * deadline at most; one that cannot finish in time drops the cache instead.
+ *
+ * A write that commits in one statement can carry the marker itself (`readCacheMarker`, handed to
+ * the rules as CommentContext.readCacheMarker): then there is only that marker to hear, and no
+ * round trip after the commit (a hot article's posts spend none on it).
  */
 export const syncAfterWrite: MiddlewareHandler<AppEnv> = async (c, next) => {
-  await next()
   const cache = c.env.deps.readCache
-  if (!cache || SAFE_METHODS.has(c.req.method) || c.res.status >= 400) return
-  await cache.sync(timeLeft(c))
+  if (!cache || SAFE_METHODS.has(c.req.method)) return next()
+  let marker: string | undefined
+  let open = true
+  c.set('readCacheMarker', () => (open ? (marker ??= cache.expect()) : undefined))
+  try {
+    await next()
+  } finally {
+    open = false
+  }
+  const success = c.res.status < 400
+  if (marker === undefined) {
+    if (success) await cache.sync(timeLeft(c))
+  } else if (success) await cache.heard(marker, timeLeft(c))
+  else cache.forget(marker)
 }

@@ -15,6 +15,12 @@ interface Entry extends CachedRead {
   bytes: number
 }
 
+/** A marker a write sends in its own transaction (`expect`): heard already, or who waits for it. */
+interface Expected {
+  heard: boolean
+  resolve?: (heard: boolean) => void
+}
+
 // Invalidations remembered for put(): enough to cover every read in flight under normal load;
 // a read older than this history is simply not kept.
 const HISTORY = 256
@@ -38,6 +44,7 @@ export class ReadCache {
   private readonly byArticle = new Map<string, Set<string>>()
   private readonly history: string[] = []
   private readonly waiting = new Map<number, (heard: boolean) => void>()
+  private readonly expected = new Map<string, Expected>()
   private readonly id = crypto.randomUUID().slice(0, 8)
   private bytes = 0
   private seq = 0
@@ -110,7 +117,13 @@ export class ReadCache {
   setListening(listening: boolean): void {
     this.listening = listening
     this.flush()
-    if (!listening) this.releaseWaiting(this.sent)
+    if (listening) return
+    // Nothing is served until the listener is back (and then nothing older): no one need wait.
+    this.releaseWaiting(this.sent)
+    for (const entry of this.expected.values()) {
+      entry.heard = true
+      entry.resolve?.(true)
+    }
   }
 
   /**
@@ -137,6 +150,54 @@ export class ReadCache {
     }
   }
 
+  /**
+   * A marker for a write to notify in its own transaction, so that `heard()` needs no round trip of
+   * its own after the commit (a submission's one statement carries it). Undefined where no marker
+   * is needed (PGlite, or nothing is kept while the listener is down). Unlike `sync()`'s markers,
+   * each is resolved only by itself: it is taken before its write commits, so a later marker heard
+   * first says nothing about it.
+   */
+  expect(): string | undefined {
+    if (!this.options.notify || !this.listening) return undefined
+    const payload = `${SYNC}${this.id}:${++this.sent}`
+    this.expected.set(payload, { heard: false })
+    return payload
+  }
+
+  /**
+   * Resolves once the marker from `expect()`, committed with the write, has come back: as `sync()`
+   * does, false after `withinMs` and everything cached dropped then.
+   */
+  async heard(payload: string, withinMs?: number): Promise<boolean> {
+    const entry = this.expected.get(payload)
+    if (!entry || entry.heard) {
+      this.expected.delete(payload)
+      return true
+    }
+    const { syncTimeoutMs = 2000 } = this.options
+    let timer: ReturnType<typeof setTimeout> | undefined
+    try {
+      return await new Promise<boolean>((resolve) => {
+        entry.resolve = resolve
+        timer = setTimeout(
+          () => {
+            this.flush()
+            resolve(false)
+          },
+          Math.max(0, Math.min(withinMs ?? syncTimeoutMs, syncTimeoutMs)),
+        )
+      })
+    } finally {
+      clearTimeout(timer)
+      this.expected.delete(payload)
+    }
+  }
+
+  /** A marker whose write did not commit: nobody will wait for it. */
+  forget(payload: string): void {
+    this.expected.delete(payload)
+  }
+
   flush(): void {
     this.record(FLUSH)
     this.entries.clear()
@@ -146,6 +207,12 @@ export class ReadCache {
   }
 
   private synced(payload: string): void {
+    const expected = this.expected.get(payload)
+    if (expected) {
+      expected.heard = true
+      expected.resolve?.(true)
+      return
+    }
     const [id, n] = payload.slice(SYNC.length).split('.')
     if (id === this.id) this.releaseWaiting(Number(n))
   }
