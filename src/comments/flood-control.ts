@@ -1,5 +1,6 @@
-import { and, eq, gt, inArray, sql } from 'drizzle-orm'
-import { queryRows, type Db } from '../db/database.js'
+import { and, eq, gt, inArray, sql, type SQL } from 'drizzle-orm'
+import type { Db } from '../db/database.js'
+import { compiledStatement } from '../db/compiled-statement.js'
 import { floodMarks } from '../db/schema.js'
 import type { Secrets } from '../crypto/secrets.js'
 import { normalizeEmail } from '../crypto/secrets.js'
@@ -44,9 +45,11 @@ export async function claimSubmissionFlood(
   keys: SubmissionFloodKeys,
   now: Date,
   seconds: number,
+  /** Whether the marks were claimed already (in the statement that looked the article up). */
+  claimed?: boolean,
 ): Promise<'post' | 'hold' | { wait: number }> {
   const all = present([keys.network, keys.email, keys.emailFromNetwork])
-  if (await claimFlood(db, all, now, seconds)) return 'post'
+  if (claimed || (await claimFlood(db, all, now, seconds))) return 'post'
   const recent = await recentKeys(db, all, now, seconds)
   const onlyTheEmail = keys.email !== null && recent.length === 1 && recent[0] === keys.email
   // A concurrent post from this network may claim its marks first: then this one waits.
@@ -86,27 +89,43 @@ export async function floodWait(db: Db, keys: string[], now: Date, seconds: numb
 }
 
 /**
- * Marks the keys as having posted now, in one statement and only when every key's last post is
- * old enough: two instances racing for the same key cannot both pass, and a refused attempt
- * leaves the marks as they were (so its Retry-After is the wait it was told).
+ * The statement that marks `keys` (text values, the absent ones null) as having posted at `now`, only when every key's last
+ * post is older than `cutoff` (and `when` holds): two instances racing for the same key cannot both
+ * pass, and a refused attempt leaves the marks as they were (so its Retry-After is the wait it was
+ * told). It returns the keys it marked; a plain INSERT, so it can stand in a caller's CTE.
  */
+export function claimFloodStatement({ keys, now, cutoff, when }: { keys: SQL[]; now: SQL; cutoff: SQL; when?: SQL }): SQL {
+  // One look-up by key each: the marks of the last seconds can be thousands, and with `key = any(…)`
+  // the planner once chose to read them all through the last_at index, at every submission.
+  const recent = keys.map(
+    (key) => sql`exists (select 1 from ${floodMarks} where ${floodMarks.key} = ${key} and ${floodMarks.lastAt} > ${cutoff})`,
+  )
+  return sql`
+    insert into ${floodMarks} (key, last_at)
+    select key, ${now} from unnest(array_remove(array[${sql.join(keys, sql`, `)}], null)) as key
+    where ${when ?? sql`true`} and not (${sql.join(recent, sql` or `)})
+    on conflict (key) do update set last_at = excluded.last_at where ${floodMarks.lastAt} <= ${cutoff}
+    returning key`
+}
+
+const claimStatement = compiledStatement<{ k1: string | null; k2: string | null; k3: string | null; now: string; cutoff: string }>(($) =>
+  claimFloodStatement({
+    keys: [sql`${$('k1')}::text`, sql`${$('k2')}::text`, sql`${$('k3')}::text`],
+    now: sql`${$('now')}::timestamptz`,
+    cutoff: sql`${$('cutoff')}::timestamptz`,
+  }),
+)
+
+/** Marks the keys (at most three) as having posted now, if none posted within `seconds` (claimFloodStatement). */
 export async function claimFlood(db: Db, keys: string[], now: Date, seconds: number): Promise<boolean> {
   if (seconds <= 0 || keys.length === 0) return true
-  const cutoff = new Date(now.getTime() - seconds * 1000).toISOString()
-  const claimed = await queryRows<{ key: string }>(
-    db,
-    sql`
-    with recent as (
-      select 1 from ${floodMarks} where ${inArray(floodMarks.key, keys)} and ${floodMarks.lastAt} > ${cutoff}::timestamptz limit 1
-    )
-    insert into ${floodMarks} (key, last_at)
-    select key, ${now.toISOString()}::timestamptz from unnest(array[${sql.join(
-      keys.map((key) => sql`${key}`),
-      sql`, `,
-    )}]::text[]) as key
-    where not exists (select 1 from recent)
-    on conflict (key) do update set last_at = excluded.last_at where ${floodMarks.lastAt} <= ${cutoff}::timestamptz
-    returning key`,
-  )
+  if (keys.length > 3) throw new Error('at most three flood keys')
+  const claimed = await claimStatement<{ key: string }>(db, {
+    k1: keys[0] ?? null,
+    k2: keys[1] ?? null,
+    k3: keys[2] ?? null,
+    now: now.toISOString(),
+    cutoff: new Date(now.getTime() - seconds * 1000).toISOString(),
+  })
   return claimed.length === keys.length
 }

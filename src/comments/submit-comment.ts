@@ -1,6 +1,5 @@
-import { and, eq } from 'drizzle-orm'
 import { AppError, validationError } from '../errors.js'
-import { comments, type CheckResult } from '../db/schema.js'
+import type { CheckResult } from '../db/schema.js'
 import { isOpen, registerArticle, type Article } from '../articles/articles.js'
 import { adoptDetails, vouchedFor, wouldAdopt, type ArticleDetails } from '../articles/article-details.js'
 import { hashToken, newToken } from '../crypto/tokens.js'
@@ -107,7 +106,18 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
   const clean = checkSubmission(input, settings)
   const parentId = input.parentId ?? null
   const emailHash = clean.email ? await secrets.emailHash(clean.email) : null
-  const found = await lookUpSubmission(db, { key: input.articleKey, body: clean.body, parentId, emailHash, name: clean.name })
+  const keys = await floodKeys(secrets, ctx.ip, clean.email, settings.floodSeconds)
+  const found = await lookUpSubmission(
+    db,
+    { key: input.articleKey, body: clean.body, parentId, emailHash, name: clean.name },
+    { keys, now, seconds: settings.floodSeconds },
+  )
+  // The marks were claimed with the look-up where the article is open by its row and the parent
+  // is there; a refusal the claim could not foresee (closed by age) gives them back.
+  const refuse = async (error: AppError): Promise<never> => {
+    if (found?.claimed) await releaseSubmissionFlood(db, keys, 'post', now).catch(() => undefined)
+    throw error
+  }
   const article: Article | undefined = found?.article
   let newArticle: (ArticleDetails & { verified: boolean }) | undefined
   let adopt: ArticleDetails | undefined
@@ -116,27 +126,20 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
     const details = articleDetails(input, ctx)
     newArticle = { ...details, verified: vouchedFor(details, ctx) }
   } else if (!isOpen(article, settings, now)) {
-    throw new AppError('comments_closed', messages.closed)
+    await refuse(new AppError('comments_closed', messages.closed))
   } else {
     adopt = detailsToAdopt(article, input, ctx)
   }
 
   let parent: ParentPlace | undefined
   if (parentId !== null) {
-    if (article) {
-      ;[parent] = await db
-        .select({ id: comments.id, rootId: comments.rootId, path: comments.path, depth: comments.depth })
-        .from(comments)
-        .where(and(eq(comments.id, parentId), eq(comments.articleId, article.id), eq(comments.status, 'approved')))
-    }
-    if (!parent) throw new AppError('parent_not_found', messages.invalidParent)
+    if (!found?.parent) throw new AppError('parent_not_found', messages.invalidParent)
     // A reply to a comment at the deepest depth kept goes beside it.
-    parent = attachableParent(parent)
+    parent = attachableParent(found.parent)
   }
 
-  const keys = await floodKeys(secrets, ctx.ip, clean.email, settings.floodSeconds)
   // Claimed at once, whatever follows: every answer past this point costs the sender a flood wait.
-  const flood = await claimSubmissionFlood(db, keys, now, settings.floodSeconds)
+  const flood = await claimSubmissionFlood(db, keys, now, settings.floodSeconds, found?.claimed)
   if (typeof flood === 'object') throw new AppError('too_fast', messages.flood, { retryAfter: Math.max(1, flood.wait) })
   const duplicateIps = found?.duplicateIps ?? []
   const network = ctx.ip === null ? null : rateLimitNetwork(ctx.ip)

@@ -1,8 +1,8 @@
 import { and, isNotNull, lt, sql } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { queryRows } from '../db/database.js'
-import { comments } from '../db/schema.js'
-import type { Settings } from '../settings/settings-schema.js'
+import { comments, floodMarks } from '../db/schema.js'
+import { MAX_FLOOD_SECONDS, type Settings } from '../settings/settings-schema.js'
 import { instanceId } from '../sources/instance-id.js'
 import { rememberRemoved } from '../sources/removed-sources.js'
 
@@ -13,7 +13,8 @@ const DAY_MS = 86_400_000
  * moderator who trashes an old comment can still restore it; replies of a purged comment were
  * never published under it: moderators could only reply to approved comments), remembering
  * where each came from so that no import brings it back, and forgets IPs and user agents held
- * for `ipRetentionDays` (counted from when Parley received them).
+ * for `ipRetentionDays` (counted from when Parley received them). Flood marks too old to decide
+ * anything go as well.
  */
 export async function purgeOld(db: Db, settings: Settings, now: Date): Promise<{ purged: number; forgotten: number }> {
   let purged = 0
@@ -43,5 +44,7 @@ export async function purgeOld(db: Db, settings: Settings, now: Date): Promise<{
       .returning({ id: comments.id })
     forgotten = rows.length
   }
+  // No flood wait is longer than MAX_FLOOD_SECONDS: older marks decide nothing, and every submission adds up to three.
+  await db.delete(floodMarks).where(lt(floodMarks.lastAt, new Date(now.getTime() - MAX_FLOOD_SECONDS * 1000)))
   return { purged, forgotten }
 }

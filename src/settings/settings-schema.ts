@@ -3,6 +3,9 @@ import '../zod-issues.js'
 
 import { asOrigin, originProblem } from './site-origin.js'
 
+/** The longest flood wait there is: flood marks older than this decide nothing. */
+export const MAX_FLOOD_SECONDS = 86_400
+
 /** The site's own filter service (API.md, Webhooks): its signing secret is kept apart, sealed. */
 export const filterWebhookSchema = z.strictObject({
   url: z.string().check(z.maxLength(2000)),
@@ -27,7 +30,7 @@ const fields = {
   disallowedKeys: z.array(z.string().check(z.maxLength(500))).check(z.maxLength(10_000)),
   threadDepth: z.int().check(z.minimum(2), z.maximum(10)),
   editWindowSeconds: z.int().check(z.minimum(0), z.maximum(31_536_000)),
-  floodSeconds: z.int().check(z.minimum(0), z.maximum(86_400)),
+  floodSeconds: z.int().check(z.minimum(0), z.maximum(MAX_FLOOD_SECONDS)),
   closeAfterDays: z.nullable(z.int().check(z.minimum(1), z.maximum(36_500))),
   allowedOrigins: z
     .array(z.string().check(z.maxLength(2000), z.overwrite(asOrigin), z.superRefine(originCheck), z.describe(originWords)))
