@@ -41,6 +41,8 @@ import { clientFileRoutes } from './routes/client-file-routes.js'
 import { demoRoutes } from './routes/demo-routes.js'
 import { documentDocs } from './routes/document-docs.js'
 import { withGuards } from './routes/guard-docs.js'
+import { codedResponse, staticCoded } from './http/content-coding.js'
+import { contentEtag } from './pages/content-etag.js'
 
 export type { Deps } from './deps.js'
 
@@ -181,7 +183,15 @@ export function createApp(deps: Deps | undefined, options: AppOptions) {
 
   // The API's own description, made from the routes above.
   const openApi = () => options.openApiDocument(routeDocs)
-  app.get('/openapi.json', async (c) => c.json(await openApi()))
+  // Made once per instance, compressed once per coding (content-coding.ts).
+  let document: Promise<{ body: string; etag: string }> | undefined
+  app.get('/openapi.json', async (c) => {
+    const { body, etag } = await (document ??= openApi().then(async (doc) => {
+      const body = JSON.stringify(doc)
+      return { body, etag: await contentEtag(body) }
+    }))
+    return codedResponse(c, { body, etag, headers: { 'Content-Type': 'application/json' }, coded: staticCoded(c, body, etag) })
+  })
   app.get('/docs', async () => htmlPage({ title: 'Parley API', body: renderDocs(await openApi()) }))
 
   app.notFound((c) => {

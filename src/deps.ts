@@ -15,6 +15,16 @@ import type { ReadCache } from './read-cache/read-cache.js'
  */
 export type SpoolUpload = <T>(upload: AsyncIterable<Uint8Array>, use: (file: AsyncIterable<Uint8Array>) => Promise<T>) => Promise<T>
 
+/** The content codings Parley answers in, where its runtime compresses (src/http/content-coding.ts). */
+export type Coding = 'br' | 'gzip'
+
+/**
+ * Compresses a response body: `static` for bodies compressed once per release (the widget, the API
+ * document), as small as the coding makes them; `dynamic` for thread pages and counts, compressed
+ * once per change, fast.
+ */
+export type Compress = (body: Uint8Array, coding: Coding, effort: 'static' | 'dynamic') => Promise<Uint8Array>
+
 /** Everything the app needs from its runtime, handed in by each entry (Node, Workers, tests). */
 export interface Deps {
   db: Db
@@ -53,4 +63,9 @@ export interface Deps {
    * src/runtime/turn-gate.ts). Absent elsewhere: requests start at once.
    */
   startGate?: () => Promise<void>
+  /**
+   * Compresses answers for clients that accept br or gzip (Node: node:zlib, off the event loop).
+   * Absent on Workers: Cloudflare compresses at the edge what the Worker answers uncompressed.
+   */
+  compress?: Compress
 }

@@ -5,10 +5,10 @@
  * randomUUID buffers the same way. Bytes handed out are never handed out again.
  */
 const BLOCK = 4096
-let block: Uint8Array | undefined
+let block: Uint8Array<ArrayBuffer> | undefined
 let offset = BLOCK
 
-export function randomBytes(length: number): Uint8Array {
+export function randomBytes(length: number): Uint8Array<ArrayBuffer> {
   if (length > BLOCK / 4) return crypto.getRandomValues(new Uint8Array(length))
   if (!block || offset + length > BLOCK) {
     // Filled on first use, not at load: Workers refuse randomness outside a request.

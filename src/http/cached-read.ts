@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import type { CachedRead } from '../read-cache/read-cache.js'
 import { etagMatches } from './etag-match.js'
+import { codedEtag, codedResponse, responseCoding, VARY } from './content-coding.js'
 
 /**
  * The read cache's key for a public read: its path and query exactly as sent (the same URL always
@@ -37,11 +38,24 @@ function keepableKey(c: Context, canonical: Record<string, string | number | und
 
 const publicReadHeaders = (c: Context<AppEnv>) => ({ 'Cache-Control': `public, max-age=${c.env.deps.config.cacheMaxAge}` })
 
-/** A kept read, byte for byte as first sent, or 304 when the reader holds it already. */
-function cachedReadResponse(c: Context<AppEnv>, read: CachedRead): Response {
-  const sent = { ...publicReadHeaders(c), ETag: read.etag }
-  if (etagMatches(c.req.header('if-none-match'), read.etag)) return c.body(null, 304, sent)
-  return c.body(read.body, 200, { ...sent, 'Content-Type': 'application/json' })
+const utf8 = new TextEncoder()
+
+/**
+ * A read, byte for byte as first sent (in the coding the client prefers: compressed once per kept
+ * read and coding, ReadCache.variant), or 304 when the reader holds it already.
+ */
+function cachedReadResponse(c: Context<AppEnv>, read: CachedRead): Promise<Response> {
+  const { compress, readCache } = c.env.deps
+  return codedResponse(c, {
+    body: read.body,
+    etag: read.etag,
+    headers: { ...publicReadHeaders(c), 'Content-Type': 'application/json' },
+    coded: (coding) => {
+      if (!compress) throw new Error('no compressor')
+      const make = () => compress(utf8.encode(read.body), coding, 'dynamic')
+      return readCache ? readCache.variant(read, coding, make) : make()
+    },
+  })
 }
 
 /** How a route reads one of CACHEABLE_READS from the database. */
@@ -64,12 +78,12 @@ export async function cachedRead(c: Context<AppEnv>, { canonical, currentEtag, r
   const ticket = readCache?.begin() ?? -1
   const ifNoneMatch = c.req.header('if-none-match')
   if (ifNoneMatch && currentEtag) {
-    const etag = await currentEtag()
-    if (etagMatches(ifNoneMatch, etag)) return c.body(null, 304, { ...publicReadHeaders(c), ETag: etag })
+    const etag = codedEtag(await currentEtag(), responseCoding(c))
+    if (etagMatches(ifNoneMatch, etag)) return c.body(null, 304, { ...publicReadHeaders(c), ETag: etag, Vary: VARY })
   }
   const answer = await read()
-  if (key) readCache?.put(ticket, key, answer)
-  return cachedReadResponse(c, answer)
+  const kept = key ? readCache?.put(ticket, key, answer) : undefined
+  return cachedReadResponse(c, kept ?? answer)
 }
 
 /**

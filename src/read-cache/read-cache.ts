@@ -12,7 +12,10 @@ export interface CachedRead {
 }
 
 interface Entry extends CachedRead {
+  key: string
   bytes: number
+  /** The body in other forms (compressed), each made once while the entry is kept (`variant`). */
+  variants?: Map<string, Promise<Uint8Array>>
 }
 
 /** A marker a write sends in its own transaction (`expect`): heard already, or who waits for it. */
@@ -87,18 +90,50 @@ export class ReadCache {
     return entry
   }
 
-  put(ticket: number, key: string, read: CachedRead): void {
-    if (ticket < 0 || !this.listening || this.changedSince(ticket, read.articles)) return
+  /** Keeps a read under `key`, unless a change heard since `ticket` may postdate it; what it kept. */
+  put(ticket: number, key: string, read: CachedRead): CachedRead | undefined {
+    if (ticket < 0 || !this.listening || this.changedSince(ticket, read.articles)) return undefined
     const bytes = 2 * (key.length + read.body.length + read.etag.length) + ENTRY_OVERHEAD
-    if (bytes > this.maxBytes / 8) return
+    if (bytes > this.maxBytes / 8) return undefined
     this.remove(key)
-    this.entries.set(key, { ...read, bytes })
+    const entry: Entry = { ...read, key, bytes }
+    this.entries.set(key, entry)
     this.bytes += bytes
     for (const article of read.articles) {
       let keys = this.byArticle.get(article)
       if (!keys) this.byArticle.set(article, (keys = new Set()))
       keys.add(key)
     }
+    this.evict()
+    return entry
+  }
+
+  /**
+   * The kept read's body in another form (`name`: a compressed coding), made by `make` the first
+   * time it is asked for and kept with the entry, its bytes counted, until the entry goes. A read
+   * that is not (or no longer) kept is made each time it is asked.
+   */
+  variant(read: CachedRead, name: string, make: () => Promise<Uint8Array>): Promise<Uint8Array> {
+    const entry = read as Partial<Entry>
+    if (entry.key === undefined || this.entries.get(entry.key) !== entry) return make()
+    const kept = entry.variants?.get(name)
+    if (kept) return kept
+    const made = make()
+    ;(entry.variants ??= new Map()).set(name, made)
+    made.then(
+      (bytes) => {
+        if (this.entries.get(entry.key ?? '') !== entry) return
+        const size = bytes.byteLength + ENTRY_OVERHEAD
+        entry.bytes = (entry.bytes ?? 0) + size
+        this.bytes += size
+        this.evict()
+      },
+      () => entry.variants?.delete(name),
+    )
+    return made
+  }
+
+  private evict(): void {
     for (const [oldest] of this.entries) {
       if (this.bytes <= this.maxBytes) break
       this.remove(oldest)
@@ -188,7 +223,7 @@ export class ReadCache {
         )
       })
     } finally {
-      clearTimeout(timer)
+      if (timer !== undefined) clearTimeout(timer)
       this.expected.delete(payload)
     }
   }

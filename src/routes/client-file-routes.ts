@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import type { ClientFiles } from '../http/client-files.js'
 import { etagMatches } from '../http/etag-match.js'
+import { codedResponse, staticCoded } from '../http/content-coding.js'
 import { contentEtag } from '../pages/content-etag.js'
 import { servedWidget, widgetSettings } from '../widget/widget-settings.js'
 import { FAVICON } from '../http/favicon.js'
@@ -17,10 +18,9 @@ const FORM_BACK_ETAG = '"parley-form-back-1"'
  */
 const WIDGET_CACHE = 'public, max-age=600, stale-while-revalidate=3600'
 
-function serve(c: Context<AppEnv>, body: string, etag: string, headers: Record<string, string>): Response {
-  const all = { ...headers, ETag: etag, 'X-Content-Type-Options': 'nosniff' }
-  if (etagMatches(c.req.header('if-none-match'), etag)) return c.body(null, 304, all)
-  return c.body(body, 200, all)
+/** A file as the client prefers it: compressed once per instance and coding where the runtime compresses. */
+function serve(c: Context<AppEnv>, body: string, etag: string, headers: Record<string, string>): Promise<Response> {
+  return codedResponse(c, { body, etag, headers: { ...headers, 'X-Content-Type-Options': 'nosniff' }, coded: staticCoded(c, body, etag) })
 }
 
 /** GET /widget.js (with this deployment's Turnstile key filled in) and the dashboard's script and stylesheet. */

@@ -16,6 +16,11 @@ export const documentDocs = [
     responses: {
       200: {
         description: 'The document',
+        headers: {
+          ETag: { description: "Strong, per content coding: the document's hash", required: true },
+          Vary: { description: '`Accept-Encoding`', required: true },
+          'Content-Encoding': { description: '`br` or `gzip` when accepted (Node)' },
+        },
         content: {
           'application/json': {
             schema: z.looseObject({
@@ -25,6 +30,10 @@ export const documentDocs = [
             }),
           },
         },
+      },
+      304: {
+        description: 'Not modified since the ETag in `If-None-Match`',
+        headers: { ETag: { description: 'The same ETag', required: true } },
       },
     },
   }),

@@ -70,8 +70,16 @@ const retryAfter = { 'Retry-After': { description: 'Seconds to wait before tryin
 
 /** A public read's validators and freshness (the thread and counts; PARLEY_CACHE_MAX_AGE). */
 export const cachedReadHeaders = {
-  ETag: { description: 'Strong; changes whenever anything visible in the answer changes.', required: true },
+  ETag: {
+    description: 'Strong; changes whenever anything visible in the answer changes, and differs per content coding (`"…-br"`, `"…-gzip"`).',
+    required: true,
+  },
   'Cache-Control': { description: '`public, max-age=…` (PARLEY_CACHE_MAX_AGE seconds).', required: true },
+  Vary: { description: '`Accept-Encoding`: the answer follows it.', required: true },
+  'Content-Encoding': {
+    description:
+      '`br` or `gzip` when the request accepts one (`Accept-Encoding`, br preferred) and the server compresses (Node; on Workers, Cloudflare does).',
+  },
 }
 
 /** The validator a reader sends back to get 304 rather than the same body again. */

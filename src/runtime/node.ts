@@ -5,6 +5,7 @@ import { createApp } from '../app.js'
 import { nodeAppOptions } from './node-app-options.js'
 import type { Deps } from '../deps.js'
 import { createNodeSecrets } from '../crypto/node-secrets.js'
+import { nodeCompress } from './node-compress.js'
 import { createLogger, type Logger } from '../logger.js'
 import { SettingsStore } from '../settings/settings-store.js'
 import type { Database } from '../db/database.js'
@@ -105,6 +106,7 @@ const deps: Deps = {
   logger,
   config: { ...config, listenPort: port },
   readCache: readCache?.cache,
+  compress: nodeCompress,
   startGate: config.databaseUrl ? undefined : turnGate(),
 }
 if (!config.databaseUrl) await ensureFirstAdmin(deps.db, deps.passwords, deps.clock())

@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
 import { routeDocs } from '../../src/app.js'
@@ -22,7 +23,17 @@ interface Operation {
 type PathItem = Record<string, Operation>
 
 /** Headers whose presence the document must announce wherever a response carries them. */
-const WATCHED = ['etag', 'location', 'retry-after', 'set-cookie', 'content-disposition', 'cache-control', 'allow', 'www-authenticate']
+const WATCHED = [
+  'etag',
+  'location',
+  'retry-after',
+  'set-cookie',
+  'content-disposition',
+  'cache-control',
+  'allow',
+  'www-authenticate',
+  'content-encoding',
+]
 const DOC_ID = 'https://parley.test/openapi.json'
 const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')
 const mediaOf = (type: string | null) => (type ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
@@ -125,15 +136,18 @@ export function contractChecker() {
     record(method: string, url: string, res: Response): void {
       const seen = res.clone()
       pending.push(
-        seen.text().then(
-          async (body) => {
-            const finding = await check(method.toUpperCase(), url, seen, body)
-            if (finding) findings.push(`${method.toUpperCase()} ${new URL(url).pathname} → ${res.status}: ${finding}`)
-          },
-          (error: unknown) => {
-            findings.push(`${method.toUpperCase()} ${new URL(url).pathname} → ${res.status}: body unreadable (${String(error)})`)
-          },
-        ),
+        seen
+          .arrayBuffer()
+          .then((bytes) => decodedText(Buffer.from(bytes), seen.headers.get('content-encoding')))
+          .then(
+            async (body) => {
+              const finding = await check(method.toUpperCase(), url, seen, body)
+              if (finding) findings.push(`${method.toUpperCase()} ${new URL(url).pathname} → ${res.status}: ${finding}`)
+            },
+            (error: unknown) => {
+              findings.push(`${method.toUpperCase()} ${new URL(url).pathname} → ${res.status}: body unreadable (${String(error)})`)
+            },
+          ),
       )
     },
     /** Every finding of the file so far; fails the file when there are any. */
@@ -156,4 +170,12 @@ function ajvErrors(validate: ValidateFunction): string {
         `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
     )
     .join('; ')
+}
+
+/** A body as its client reads it: decompressed per its Content-Encoding (app.request leaves it as sent). */
+export function decodedText(bytes: Buffer, coding: string | null): string {
+  if (coding === 'br') return brotliDecompressSync(bytes).toString('utf8')
+  if (coding === 'gzip') return gunzipSync(bytes).toString('utf8')
+  if (coding !== null) throw new Error(`unexpected Content-Encoding ${coding}`)
+  return bytes.toString('utf8')
 }

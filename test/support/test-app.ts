@@ -3,6 +3,7 @@ import { afterAll, beforeEach } from 'vitest'
 import { createApp } from '../../src/app.js'
 import { nodeAppOptions } from '../../src/runtime/node-app-options.js'
 import type { Deps } from '../../src/deps.js'
+import { nodeCompress } from '../../src/runtime/node-compress.js'
 import { createSecrets } from '../../src/crypto/secrets.js'
 import { createLogger, type Logger } from '../../src/logger.js'
 import { SettingsStore } from '../../src/settings/settings-store.js'
@@ -92,6 +93,8 @@ export async function createTestApp(options: TestAppOptions = {}) {
     },
     // As the Node entry runs PGlite: requests start one per event-loop turn.
     startGate: database.url ? undefined : turnGate(),
+    // As the Node entry: answers compressed for clients that accept it.
+    compress: nodeCompress,
   }
   // On as on Node only where asked: a test that writes around the app (not through a request) and then
   // reads must first `sync()` the cache on PostgreSQL, as the app does after each write it answers.
