@@ -52,6 +52,8 @@ interface Context {
   workDir: string
   /** The run's one source of new commenters: no address or email comes back within the run. */
   commenters: () => NewCommenter
+  /** With --profile: the directories the servers' CPU profiles went to, relative to the repository. */
+  profiles: string[]
 }
 
 const log = (text: string) => process.stderr.write(`${text}\n`)
@@ -62,12 +64,21 @@ const run = promisify(execFile)
 let built: Promise<unknown> | undefined
 const buildServer = () => (built ??= run('npm', ['run', '--silent', 'build:node'], { cwd: repoRoot }))
 
-/** Parley as `npm start` runs it: the bundle its prestart builds (dist/node), not the sources through tsx. */
-export async function startParley(env: Record<string, string>, poolMax: number, readCache: boolean): Promise<ChildServer> {
+/**
+ * Parley as `npm start` runs it: the bundle its prestart builds (dist/node), not the sources through tsx.
+ * `profileDir` (relative to the repository): V8 writes a CPU profile there when the server exits.
+ */
+export async function startParley(
+  env: Record<string, string>,
+  poolMax: number,
+  readCache: boolean,
+  profileDir?: string,
+): Promise<ChildServer> {
   await buildServer()
+  // The heap `npm start` gives the server (package.json: PARLEY_HEAP_MB, default 160).
+  const heap = `--max-old-space-size=${process.env.PARLEY_HEAP_MB || 160}`
   return startChild('parley', NODE_BUNDLE, [], {
-    // The heap `npm start` gives the server (package.json: PARLEY_HEAP_MB, default 160).
-    NODE_OPTIONS: `--max-old-space-size=${process.env.PARLEY_HEAP_MB || 160}`,
+    NODE_OPTIONS: profileDir ? `${heap} --cpu-prof --cpu-prof-dir=${profileDir}` : heap,
     // The bench's posts each carry a new commenter's address in x-forwarded-for (workloads.ts), as a
     // proxy in front of Parley would; a request without one is still known by its socket's address.
     TRUST_PROXY: 'x-forwarded-for',
@@ -77,6 +88,14 @@ export async function startParley(env: Record<string, string>, poolMax: number, 
     LOG_LEVEL: 'warn',
     DB_POOL_MAX: String(poolMax),
   })
+}
+
+/** Where --profile has a server's CPU profile written: one directory per engine and cache setting. */
+function profileDirFor(engine: Engine, readCache: boolean, ctx: Context): string | undefined {
+  if (!ctx.options.profile) return undefined
+  const dir = `bench/results/profiles/${engine}-cache-${readCache ? 'on' : 'off'}`
+  if (!ctx.profiles.includes(dir)) ctx.profiles.push(dir)
+  return dir
 }
 
 async function fetchText(url: string): Promise<string> {
@@ -97,7 +116,7 @@ async function benchServer(
   ctx: Context,
   databaseUrl: string | null,
 ): Promise<EngineResults> {
-  const uncached = await startParley(env, ctx.options.poolMax, false)
+  const uncached = await startParley(env, ctx.options.poolMax, false, profileDirFor(engine, false, ctx))
   let results: EngineResults
   let wholeThread: string[]
   try {
@@ -119,7 +138,7 @@ async function benchServer(
     await uncached.stop()
   }
   // One process at a time: PGlite's data directory cannot be opened by two.
-  const cached = await startParley(env, ctx.options.poolMax, true)
+  const cached = await startParley(env, ctx.options.poolMax, true, profileDirFor(engine, true, ctx))
   try {
     Object.assign(results, await measureCacheOn(cached, ctx.load, wholeThread, ctx.commenters))
   } finally {
@@ -152,10 +171,10 @@ export async function runEngines(
   plan: PlannedArticle[],
   options: BenchOptions,
   load: LoadOptions,
-): Promise<{ engines: EngineResults[]; floors: Floors }> {
+): Promise<{ engines: EngineResults[]; floors: Floors; profiles: string[] }> {
   const workDir = await mkdtemp(join(tmpdir(), 'parley-bench-floor-'))
   const untrack = trackDir(workDir)
-  const ctx: Context = { options, load, floors: { sql: {} }, workDir, commenters: newCommenters() }
+  const ctx: Context = { options, load, floors: { sql: {} }, workDir, commenters: newCommenters(), profiles: [] }
   const engines: EngineResults[] = []
   try {
     if (options.postgres) engines.push(await runPostgres(plan, ctx))
@@ -164,5 +183,5 @@ export async function runEngines(
     await rm(workDir, { recursive: true, force: true })
     untrack()
   }
-  return { engines, floors: ctx.floors }
+  return { engines, floors: ctx.floors, profiles: ctx.profiles }
 }
