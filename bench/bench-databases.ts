@@ -8,7 +8,7 @@ import { openPostgres } from '../src/db/postgres.js'
 import { migratePglite, openPglite } from '../src/db/pglite.js'
 import type { PlannedArticle } from './dataset.js'
 import { trackDir } from './exit-cleanup.js'
-import { configureForSubmissions, seed, type SeedSummary } from './seed.js'
+import { configureForOneAddress, configureForSubmissions, seed, type SeedSummary } from './seed.js'
 
 /** BENCH_DB_NAME lets two benches share one server without dropping each other's data. */
 export const BENCH_DB = process.env.BENCH_DB_NAME || 'parley_bench'
@@ -48,12 +48,12 @@ async function seedAndConfigure(database: Database, plan: PlannedArticle[], secr
   return summary
 }
 
-/** Drops and recreates the bench's database, empty but migrated and open to submissions (the fault benches). */
+/** Drops and recreates the bench's database, empty but migrated and open to one address's submissions (the fault benches). */
 export async function prepareEmptyPostgres(adminUrl: string): Promise<string> {
   const url = await recreateDatabase(adminUrl, BENCH_DB)
   const database = openPostgres({ url, poolMax: 1, timeoutMs: 10_000 })
   try {
-    await configureForSubmissions(database.db)
+    await configureForOneAddress(database.db)
   } finally {
     await database.close()
   }

@@ -1,5 +1,6 @@
 import type { EngineResults, Floors } from './engine-runs.js'
 import type { Measurement } from './load.js'
+import type { ReadResult } from './scenarios.js'
 
 /** DESIGN.md, "Budgets": the figures `npm run bench` is judged by. */
 export const BUDGET = {
@@ -8,6 +9,9 @@ export const BUDGET = {
   cachedFirstPageVsHttpFloor: 0.7,
   pgliteReadsPerS: 500,
   acceptedPerS: 1000,
+  hotAcceptedPerS: 1300,
+  hotP99Ms: 200,
+  cachedWholeThreadsPerS: 480,
   rssMb: 200,
 } as const
 
@@ -22,8 +26,9 @@ const round = (value: number) => Math.round(value).toLocaleString('en-US')
 const percent = (ratio: number) => `${Math.round(ratio * 100)}%`
 
 function measuredRuns(engine: EngineResults): Measurement[] {
-  const runs = [...Object.values(engine.reads), ...Object.values(engine.cachedReads ?? {})].map((read) => read.measurement)
-  return engine.submissions ? [...runs, engine.submissions.measurement] : runs
+  const reads = [...Object.values(engine.reads), ...Object.values(engine.cachedReads ?? {})]
+  const posts = [engine.submissions, engine.hotArticle?.cold, engine.hotArticle?.warm].filter((run) => run !== undefined)
+  return [...reads, ...posts].map((run) => run.measurement)
 }
 
 /** The highest RSS sampled while the server was under any of its loads. */
@@ -86,6 +91,7 @@ export function checkBudgets(engines: EngineResults[], floors: Floors): BudgetCh
       pass: pgPosts.acceptedPerS >= BUDGET.acceptedPerS,
     })
   }
+  if (postgres) checks.push(...hotArticleChecks(postgres), ...cachedWholeThreadChecks(postgres))
   for (const engine of engines) {
     const rss = rssUnderLoad(engine)
     checks.push({
@@ -96,4 +102,40 @@ export function checkBudgets(engines: EngineResults[], floors: Floors): BudgetCh
   }
   if (!pgFirst || !sqlFirst) checks.push({ name: 'PostgreSQL budgets', figure: 'not measured (PostgreSQL run skipped)', pass: null })
   return checks
+}
+
+/** The hot article, warm: every post to one article, the path comment-batches.ts groups. */
+function hotArticleChecks(postgres: EngineResults): BudgetCheck[] {
+  const warm = postgres.hotArticle?.warm
+  if (!warm) return []
+  return [
+    {
+      name: `PostgreSQL hot article (warm) ≥ ${round(BUDGET.hotAcceptedPerS)} accepted/s`,
+      figure: `${round(warm.acceptedPerS)}/s`,
+      pass: warm.acceptedPerS >= BUDGET.hotAcceptedPerS,
+    },
+    {
+      name: `PostgreSQL hot article (warm) p99 < ${BUDGET.hotP99Ms} ms`,
+      figure: `${warm.measurement.p99Ms} ms`,
+      pass: warm.measurement.p99Ms < BUDGET.hotP99Ms,
+    },
+  ]
+}
+
+/**
+ * Whole threads a second (req/s ÷ pages) from the read cache. Judged on the br figure, since
+ * browsers ask for it; the plain one is shown beside it.
+ */
+function cachedWholeThreadChecks(postgres: EngineResults): BudgetCheck[] {
+  const threadsPerS = (read: ReadResult | undefined) => (read?.pages ? read.measurement.rps / read.pages : undefined)
+  const br = threadsPerS(postgres.cachedReads?.['whole-thread-br'])
+  const plain = threadsPerS(postgres.cachedReads?.['whole-thread'])
+  if (br === undefined && plain === undefined) return []
+  return [
+    {
+      name: `PostgreSQL whole threads (cache on) ≥ ${BUDGET.cachedWholeThreadsPerS} threads/s`,
+      figure: `br ${br === undefined ? 'not measured' : round(br)}, plain ${plain === undefined ? 'not measured' : round(plain)} threads/s`,
+      pass: br === undefined ? null : br >= BUDGET.cachedWholeThreadsPerS,
+    },
+  ]
 }

@@ -7,7 +7,7 @@ import { drawPanel, outagePanel, scalePanel, shutdownPanel, soakPanel, type Smal
 import type { EngineResults, Floors } from './engine-runs.js'
 import type { LoadOptions } from './load.js'
 import { RESULTS_DIR } from './results-file.js'
-import { readScenarios, type ReadScenario } from './scenarios.js'
+import { compressedReads, plainReads, type PlainRead } from './scenarios.js'
 
 /** What bench/run.ts writes to bench/results/latest.json, as far as the chart reads it. */
 export interface LatestReport {
@@ -18,7 +18,7 @@ export interface LatestReport {
   engines: EngineResults[]
 }
 
-const SHORT: Record<ReadScenario, string> = {
+const SHORT: Record<PlainRead, string> = {
   'first-page': 'big article, first page',
   'whole-thread': 'big article, every page',
   small: 'small articles',
@@ -51,9 +51,11 @@ const share = (value: number, floor: number | undefined, name: string) =>
 function groupsOf(engine: EngineResults, floors: Floors): Group[] {
   const http = floors.http?.measurement.rps
   const groups: Group[] = []
-  for (const { id } of readScenarios) {
+  for (const { id } of plainReads) {
     const off = engine.reads[id]?.measurement.rps
     const on = engine.cachedReads?.[id]?.measurement.rps
+    const compressed = compressedReads.find((read) => read.base === id)
+    const br = compressed && engine.cachedReads?.[compressed.id]?.measurement.rps
     const sql = floors.sql[id]?.rps
     const bars: Bar[] = []
     if (off !== undefined) bars.push({ label: 'cache off', value: off, color: COLORS.cacheOff, note: share(off, sql, 'SQL floor') })
@@ -64,6 +66,7 @@ function groupsOf(engine: EngineResults, floors: Floors): Group[] {
         color: COLORS.cacheOn,
         note: id === 'first-page' ? share(on, http, 'HTTP floor') : undefined,
       })
+    if (br !== undefined) bars.push({ label: 'cache on, br', value: br, color: COLORS.cacheOn })
     if (bars.length === 0) continue
     groups.push({
       label: SHORT[id],
@@ -77,6 +80,17 @@ function groupsOf(engine: EngineResults, floors: Floors): Group[] {
       label: 'submissions (201s/s)',
       bars: [{ label: 'accepted', value: posts.acceptedPerS, color: COLORS.submissions }],
       mark: { value: BUDGET.acceptedPerS, label: `budget ${num(BUDGET.acceptedPerS)}/s`, color: COLORS.budget },
+    })
+  }
+  const hot = engine.hotArticle
+  if (hot) {
+    groups.push({
+      label: 'hot article (201s/s)',
+      bars: [
+        { label: 'cold', value: hot.cold.acceptedPerS, color: COLORS.submissions },
+        { label: 'warm', value: hot.warm.acceptedPerS, color: COLORS.submissions },
+      ],
+      mark: { value: BUDGET.hotAcceptedPerS, label: `budget (warm) ${num(BUDGET.hotAcceptedPerS)}/s`, color: COLORS.budget },
     })
   }
   return groups

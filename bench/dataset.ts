@@ -1,7 +1,8 @@
 /**
  * The bench's data set, as a plan independent of any database: one big article of 1,000
- * approved comments (200 top-level threads, replies down to depth 5) and 999 small articles
- * of 10 each. Deterministic, so that PostgreSQL and PGlite hold the same rows and runs compare.
+ * approved comments (200 top-level threads, replies down to depth 5), 999 small articles
+ * of 10 each, and one more small one that the hot-article workload posts to. Deterministic,
+ * so that PostgreSQL and PGlite hold the same rows and runs compare.
  */
 
 export interface PlannedComment {
@@ -24,6 +25,8 @@ export interface PlannedArticle {
 export const BIG_KEY = 'big'
 export const SMALL_COUNT = 999
 export const smallKey = (n: number) => `small-${n}`
+/** The article every post of the hot-article workload goes to: a story everyone comments on at once. */
+export const HOT_KEY = 'hot'
 export const COMMENTER_COUNT = 300
 
 /**
@@ -97,6 +100,13 @@ export function planDataset(): PlannedArticle[] {
     const key = smallKey(n)
     articles.push({ key, title: `Story ${n}`, url: `https://news.example/${key}`, comments: threadsOf(SMALL_THREADS, next) })
   }
+  // Planned last, so that the articles before it keep the bodies they had before it was added.
+  articles.push({
+    key: HOT_KEY,
+    title: 'Breaking: the budget vote',
+    url: `https://news.example/${HOT_KEY}`,
+    comments: threadsOf(SMALL_THREADS, next),
+  })
   return articles
 }
 

@@ -13,15 +13,15 @@ import type { LoadOptions, Measurement } from './load.js'
 import type { BenchOptions } from './options.js'
 import type { SeedSummary } from './seed.js'
 import {
-  measureCachedReads,
+  measureCacheOn,
   measureHttpFloor,
   measureParley,
   measureSqlFloors,
   type HttpFloor,
   type ParleyResults,
-  type ReadScenario,
+  type PlainRead,
 } from './scenarios.js'
-import { threadPath, wholeThreadPaths } from './workloads.js'
+import { newCommenters, threadPath, wholeThreadPaths, type NewCommenter } from './workloads.js'
 
 /** Fixed so that seeded avatars and hashes match what the server computes for the same emails. */
 export const BENCH_SECRET = 'parley-bench-secret-not-for-production-use-0123456789'
@@ -42,7 +42,7 @@ export interface EngineResults extends ParleyResults {
 
 export interface Floors {
   http?: HttpFloor
-  sql: Partial<Record<ReadScenario, Measurement>>
+  sql: Partial<Record<PlainRead, Measurement>>
 }
 
 interface Context {
@@ -50,6 +50,10 @@ interface Context {
   load: LoadOptions
   floors: Floors
   workDir: string
+  /** The run's one source of new commenters: no address or email comes back within the run. */
+  commenters: () => NewCommenter
+  /** With --profile: the directories the servers' CPU profiles went to, relative to the repository. */
+  profiles: string[]
 }
 
 const log = (text: string) => process.stderr.write(`${text}\n`)
@@ -60,18 +64,38 @@ const run = promisify(execFile)
 let built: Promise<unknown> | undefined
 const buildServer = () => (built ??= run('npm', ['run', '--silent', 'build:node'], { cwd: repoRoot }))
 
-/** Parley as `npm start` runs it: the bundle its prestart builds (dist/node), not the sources through tsx. */
-export async function startParley(env: Record<string, string>, poolMax: number, readCache: boolean): Promise<ChildServer> {
+/**
+ * Parley as `npm start` runs it: the bundle its prestart builds (dist/node), not the sources through tsx.
+ * `profileDir` (relative to the repository): V8 writes a CPU profile there when the server exits.
+ */
+export async function startParley(
+  env: Record<string, string>,
+  poolMax: number,
+  readCache: boolean,
+  profileDir?: string,
+): Promise<ChildServer> {
   await buildServer()
+  // The heap `npm start` gives the server (package.json: PARLEY_HEAP_MB, default 160).
+  const heap = `--max-old-space-size=${process.env.PARLEY_HEAP_MB || 160}`
   return startChild('parley', NODE_BUNDLE, [], {
-    // The heap `npm start` gives the server (package.json: PARLEY_HEAP_MB, default 160).
-    NODE_OPTIONS: `--max-old-space-size=${process.env.PARLEY_HEAP_MB || 160}`,
+    NODE_OPTIONS: profileDir ? `${heap} --cpu-prof --cpu-prof-dir=${profileDir}` : heap,
+    // The bench's posts each carry a new commenter's address in x-forwarded-for (workloads.ts), as a
+    // proxy in front of Parley would; a request without one is still known by its socket's address.
+    TRUST_PROXY: 'x-forwarded-for',
     ...env,
     READ_CACHE_MB: readCache ? '64' : '0',
     PARLEY_SECRET: BENCH_SECRET,
     LOG_LEVEL: 'warn',
     DB_POOL_MAX: String(poolMax),
   })
+}
+
+/** Where --profile has a server's CPU profile written: one directory per engine and cache setting. */
+function profileDirFor(engine: Engine, readCache: boolean, ctx: Context): string | undefined {
+  if (!ctx.options.profile) return undefined
+  const dir = `bench/results/profiles/${engine}-cache-${readCache ? 'on' : 'off'}`
+  if (!ctx.profiles.includes(dir)) ctx.profiles.push(dir)
+  return dir
 }
 
 async function fetchText(url: string): Promise<string> {
@@ -82,7 +106,8 @@ async function fetchText(url: string): Promise<string> {
 
 /**
  * Everything measured against Parley on one database, the floors joining in where still missing:
- * first a server with the read cache off (every read a query), then a fresh one with it on.
+ * first a server with the read cache off (every read a query, then the spread submissions), then a
+ * fresh one with it on (the hot article cold, the reads, the hot article warm: scenarios.ts).
  */
 async function benchServer(
   engine: Engine,
@@ -91,7 +116,7 @@ async function benchServer(
   ctx: Context,
   databaseUrl: string | null,
 ): Promise<EngineResults> {
-  const uncached = await startParley(env, ctx.options.poolMax, false)
+  const uncached = await startParley(env, ctx.options.poolMax, false, profileDirFor(engine, false, ctx))
   let results: EngineResults
   let wholeThread: string[]
   try {
@@ -100,7 +125,7 @@ async function benchServer(
     wholeThread = await wholeThreadPaths(uncached.baseUrl, BIG_KEY)
     ctx.floors.http ??= await measureHttpFloor(firstPage, ctx.workDir, ctx.load)
     if (databaseUrl) ctx.floors.sql = await measureSqlFloors(databaseUrl, ctx.options.poolMax, ctx.load, wholeThread)
-    const measured = await measureParley(uncached, ctx.load, wholeThread)
+    const measured = await measureParley(uncached, ctx.load, wholeThread, ctx.commenters)
     results = {
       engine,
       seeded,
@@ -113,9 +138,9 @@ async function benchServer(
     await uncached.stop()
   }
   // One process at a time: PGlite's data directory cannot be opened by two.
-  const cached = await startParley(env, ctx.options.poolMax, true)
+  const cached = await startParley(env, ctx.options.poolMax, true, profileDirFor(engine, true, ctx))
   try {
-    results.cachedReads = await measureCachedReads(cached, ctx.load, wholeThread)
+    Object.assign(results, await measureCacheOn(cached, ctx.load, wholeThread, ctx.commenters))
   } finally {
     await cached.stop()
   }
@@ -146,10 +171,10 @@ export async function runEngines(
   plan: PlannedArticle[],
   options: BenchOptions,
   load: LoadOptions,
-): Promise<{ engines: EngineResults[]; floors: Floors }> {
+): Promise<{ engines: EngineResults[]; floors: Floors; profiles: string[] }> {
   const workDir = await mkdtemp(join(tmpdir(), 'parley-bench-floor-'))
   const untrack = trackDir(workDir)
-  const ctx: Context = { options, load, floors: { sql: {} }, workDir }
+  const ctx: Context = { options, load, floors: { sql: {} }, workDir, commenters: newCommenters(), profiles: [] }
   const engines: EngineResults[] = []
   try {
     if (options.postgres) engines.push(await runPostgres(plan, ctx))
@@ -158,5 +183,5 @@ export async function runEngines(
     await rm(workDir, { recursive: true, force: true })
     untrack()
   }
-  return { engines, floors: ctx.floors }
+  return { engines, floors: ctx.floors, profiles: ctx.profiles }
 }

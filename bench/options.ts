@@ -7,7 +7,10 @@ export interface BenchOptions {
   warmupS: number
   serverWarmupS: number
   connections: number
+  /** DB_POOL_MAX of each Parley server (and of the SQL floor), --pool. */
   poolMax: number
+  /** Each Parley server writes a V8 CPU profile to bench/results/profiles/<engine>-cache-<on|off> (engine-runs.ts). */
+  profile: boolean
   /** A database on the PostgreSQL server the bench may connect to, to drop and create its own. */
   adminUrl: string
   /** Only the import figures (bench/import-bench.ts), and of how many comments. */
@@ -29,6 +32,7 @@ export interface BenchOptions {
 
 const USAGE = `npm run bench -- [--postgres-only | --pglite-only] [--duration 10] [--warmup 2] [--server-warmup 8]
                      [--connections 50] [--pool 10] [--pg-url postgres://postgres@127.0.0.1:5432/postgres]
+                     [--profile]   (CPU profiles of each Parley server in bench/results/profiles/)
                      [--import-only] [--import-comments 100000] [--soak] [--soak-minutes 5] [--chart-only]
                      [--outage]
                      [--shutdown]
@@ -52,6 +56,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'server-warmup': { type: 'string', default: '8' },
       connections: { type: 'string', default: '50' },
       pool: { type: 'string', default: '10' },
+      profile: { type: 'boolean', default: false },
       'pg-url': { type: 'string', default: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
       'import-only': { type: 'boolean', default: false },
       'import-comments': { type: 'string', default: '100000' },
@@ -74,6 +79,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     serverWarmupS: positive('server-warmup', values['server-warmup'], true),
     connections: Math.round(positive('connections', values.connections)),
     poolMax: Math.round(positive('pool', values.pool)),
+    profile: values.profile,
     adminUrl: values['pg-url'],
     importOnly: values['import-only'],
     importComments: Math.round(positive('import-comments', values['import-comments'])),

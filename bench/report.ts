@@ -2,12 +2,12 @@ import type { BudgetCheck } from './budgets.js'
 import { rssHighWater, rssUnderLoad } from './budgets.js'
 import type { EngineResults, Floors } from './engine-runs.js'
 import type { LoadOptions, Measurement } from './load.js'
-import { readScenarios } from './scenarios.js'
+import { plainReads, readScenarios, type SubmissionResult } from './scenarios.js'
 
 type Row = string[]
 
-const HEADER: Row = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'vs SQL floor', 'vs HTTP floor', 'RSS max MB', 'problems']
-const NUMERIC = new Set([1, 2, 3, 4, 5, 6])
+const HEADER: Row = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'vs SQL floor', 'vs HTTP floor', 'bytes/resp', 'RSS max MB', 'problems']
+const NUMERIC = new Set([1, 2, 3, 4, 5, 6, 7])
 
 const num = (value: number) => Math.round(value).toLocaleString('en-US')
 const ratio = (value: number, floor: Measurement | undefined) =>
@@ -49,6 +49,8 @@ function row(
     String(m.p99Ms),
     ratio(rps, sqlFloor),
     ratio(rps, httpFloor),
+    // Headers included; for a compressed read, the compressed size (autocannon does not decompress).
+    num(m.bytesPerResponse),
     num(m.rssMaxMb),
     problems(m, expected),
   ]
@@ -61,34 +63,50 @@ export function floorsTable(floors: Floors): string {
     rows.push(
       row(`HTTP floor: fixed JSON body, ${num(http.bodyBytes)} bytes`, http.measurement, http.measurement.rps, undefined, undefined),
     )
-  for (const { id, label } of readScenarios) {
+  for (const { id, label } of plainReads) {
     const sql = floors.sql[id]
     if (sql) rows.push(row(`SQL floor: ${label}`, sql, sql.rps, undefined, undefined))
   }
   return `Floors (bare Hono; the SQL floor runs the thread page's own SQL on PostgreSQL)\n${table(rows)}`
 }
 
-export function engineTable(engine: EngineResults, floors: Floors, load: LoadOptions, poolMax: number): string {
-  const name = engine.engine === 'postgres' ? `PostgreSQL (pool ${poolMax})` : 'PGlite (embedded)'
-  const rows: Row[] = [HEADER]
-  for (const { id, label } of readScenarios) {
-    const read = engine.reads[id]
+/** A row under another, its figure in the req/s column and the rest blank. */
+const noteRow = (label: string, figure = ''): Row => [label, figure, ...HEADER.slice(2).map(() => '')]
+
+function readRows(prefix: string, reads: EngineResults['reads'] | undefined, floors: Floors): Row[] {
+  const rows: Row[] = []
+  for (const { id, label, base, encoding } of readScenarios) {
+    const read = reads?.[id]
     if (!read) continue
     const m = read.measurement
-    rows.push(row(`cache off: ${label}`, m, m.rps, floors.sql[id], floors.http?.measurement))
-    if (read.pages) rows.push([`  = whole threads/s (${read.pages} pages each)`, num(m.rps / read.pages), '', '', '', '', '', ''])
+    // The SQL floor answers uncompressed: a compressed read is not set against it.
+    rows.push(row(`${prefix}: ${label}`, m, m.rps, encoding ? undefined : floors.sql[base], floors.http?.measurement))
+    if (read.pages) rows.push(noteRow(`  = whole threads/s (${read.pages} pages each)`, num(m.rps / read.pages)))
   }
-  for (const { id, label } of readScenarios) {
-    const m = engine.cachedReads?.[id]?.measurement
-    if (m) rows.push(row(`cache on: ${label}`, m, m.rps, floors.sql[id], floors.http?.measurement))
-  }
-  const posts = engine.submissions
-  if (posts) {
-    rows.push(row('submissions: accepted (201) per s', posts.measurement, posts.acceptedPerS, undefined, undefined, ['201']))
-    rows.push([`  201s: ${posts.tally.approved} approved, ${posts.tally.held} held`, '', '', '', '', '', '', ''])
-  }
+  return rows
+}
+
+function postRows(label: string, posts: SubmissionResult | undefined): Row[] {
+  if (!posts) return []
+  return [
+    row(`${label}: accepted (201) per s`, posts.measurement, posts.acceptedPerS, undefined, undefined, ['201']),
+    noteRow(`  201s: ${posts.tally.approved} approved, ${posts.tally.held} held`),
+  ]
+}
+
+export function engineTable(engine: EngineResults, floors: Floors, load: LoadOptions, poolMax: number): string {
+  const name = engine.engine === 'postgres' ? `PostgreSQL (pool ${poolMax})` : 'PGlite (embedded)'
+  const rows: Row[] = [
+    HEADER,
+    ...readRows('cache off', engine.reads, floors),
+    ...postRows('submissions', engine.submissions),
+    ...postRows('hot article, cold', engine.hotArticle?.cold),
+    ...readRows('cache on', engine.cachedReads, floors),
+    ...postRows('hot article, warm', engine.hotArticle?.warm),
+  ]
   const lines = [
-    `${name}: ${load.connections} connections, ${load.durationS} s each after ${load.warmupS} s warm-up (${load.serverWarmupS} s more on a fresh server)`,
+    `${name}: ${load.connections} connections, ${load.durationS} s each after ${load.warmupS} s warm-up (${load.serverWarmupS} s more on a fresh server)` +
+      "; hot article, cold: the cache-on server's first load, no warm-up",
     table(rows),
     `server RSS: idle ${num(engine.idleMemory.rssMb)} MB, highest under load ${num(rssUnderLoad(engine))} MB` +
       `, VmHWM ${num(rssHighWater(engine))} MB` +

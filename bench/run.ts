@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const load: LoadOptions = { connections, durationS, warmupS, serverWarmupS }
   const startedAt = new Date()
 
-  const { engines, floors } = await runEngines(planDataset(), options, load)
+  const { engines, floors, profiles } = await runEngines(planDataset(), options, load)
   const budgets = checkBudgets(engines, floors)
   const imports = await runImportBench(options)
 
@@ -50,6 +50,8 @@ async function main(): Promise<void> {
     imports,
   })
   console.log(`Chart written to ${await writeChart()} and bench/chart.svg`)
+  // Profiled servers run slower: their figures above are not comparable with an ordinary run's.
+  if (profiles.length > 0) console.log(`CPU profiles (.cpuprofile, one per server; open in Chrome DevTools):\n  ${profiles.join('\n  ')}`)
 }
 
 try {

@@ -2,15 +2,37 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { startChild, type ChildServer } from './child-server.js'
 import { measure, warmUp, type LoadOptions, type Measurement, type Workload } from './load.js'
-import { bigFirstPage, cycle, smallArticles, submissions, type SubmissionTally } from './workloads.js'
+import { bigFirstPage, cycle, hotArticle, smallArticles, submissions, type NewCommenter, type SubmissionTally } from './workloads.js'
 
-export type ReadScenario = 'first-page' | 'whole-thread' | 'small'
+/** The reads every server is measured on, and the SQL floor too. */
+export type PlainRead = 'first-page' | 'whole-thread' | 'small'
+export type ReadScenario = PlainRead | 'first-page-br' | 'whole-thread-br'
 
-export const readScenarios: { id: ReadScenario; label: string }[] = [
-  { id: 'first-page', label: 'big article, first page (20 threads)' },
-  { id: 'whole-thread', label: 'big article, whole thread (limit 100)' },
-  { id: 'small', label: 'small articles (10 comments)' },
+interface ReadSpec {
+  id: ReadScenario
+  label: string
+  /** The plain read it repeats, with `encoding` asked for. */
+  base: PlainRead
+  encoding?: 'br'
+}
+
+export const plainReads: (ReadSpec & { id: PlainRead })[] = [
+  { id: 'first-page', label: 'big article, first page (20 threads)', base: 'first-page' },
+  { id: 'whole-thread', label: 'big article, whole thread (limit 100)', base: 'whole-thread' },
+  { id: 'small', label: 'small articles (10 comments)', base: 'small' },
 ]
+
+/**
+ * The big article's reads again with `accept-encoding: br`, as browsers send it, on the cache-on
+ * server only. autocannon does not decompress, so bytes/resp is what went over the wire.
+ */
+export const compressedReads: ReadSpec[] = [
+  { id: 'first-page-br', label: 'big article, first page (20 threads), br', base: 'first-page', encoding: 'br' },
+  { id: 'whole-thread-br', label: 'big article, whole thread (limit 100), br', base: 'whole-thread', encoding: 'br' },
+]
+
+/** Every read scenario, in the order the reports list them. */
+export const readScenarios: ReadSpec[] = [...plainReads, ...compressedReads]
 
 export interface ReadResult {
   measurement: Measurement
@@ -29,14 +51,24 @@ export interface ParleyResults {
   /** With the read cache off (READ_CACHE_MB=0): every read goes to the database. */
   reads: Partial<Record<ReadScenario, ReadResult>>
   submissions?: SubmissionResult
-  /** The same reads from a server with the read cache on (a fresh server on the same data). */
+  /** The same reads, and the compressed ones, from a server with the read cache on (a fresh server on the same data). */
   cachedReads?: Partial<Record<ReadScenario, ReadResult>>
+  /**
+   * Posts to the hot article on the cache-on server: `cold` the first load it gets after starting
+   * (no warm-up of any kind), `warm` after its reads and a warm-up of its own.
+   */
+  hotArticle?: { cold: SubmissionResult; warm: SubmissionResult }
 }
 
-function readWorkload(id: ReadScenario, wholeThread: string[]): Workload {
+function plainWorkload(id: PlainRead, wholeThread: string[]): Workload {
   if (id === 'first-page') return bigFirstPage()
   if (id === 'whole-thread') return cycle(wholeThread)
   return smallArticles()
+}
+
+function readWorkload({ base, encoding }: ReadSpec, wholeThread: string[]): Workload {
+  const plain = plainWorkload(base, wholeThread)
+  return encoding ? { ...plain, headers: { ...plain.headers, 'accept-encoding': encoding } } : plain
 }
 
 const log = (text: string) => process.stderr.write(`  ${text}\n`)
@@ -46,30 +78,60 @@ async function measureReads(
   load: LoadOptions,
   wholeThread: string[],
   who: string,
+  scenarios: ReadSpec[],
 ): Promise<Partial<Record<ReadScenario, ReadResult>>> {
   const reads: Partial<Record<ReadScenario, ReadResult>> = {}
   await warmUp(server, bigFirstPage(), load, load.serverWarmupS)
-  for (const { id, label } of readScenarios) {
-    log(`${who}: ${label}`)
-    const measurement = await measure(server, readWorkload(id, wholeThread), load)
-    reads[id] = id === 'whole-thread' ? { measurement, pages: wholeThread.length } : { measurement }
+  for (const spec of scenarios) {
+    log(`${who}: ${spec.label}`)
+    const measurement = await measure(server, readWorkload(spec, wholeThread), load)
+    reads[spec.id] = spec.base === 'whole-thread' ? { measurement, pages: wholeThread.length } : { measurement }
   }
   return reads
 }
 
-/** Reads served by the read cache: after the warm-up every page asked for is in memory. */
-export const measureCachedReads = (server: ChildServer, load: LoadOptions, wholeThread: string[]) =>
-  measureReads(server, load, wholeThread, 'parley, cache on')
+/** A posting workload measured (after `load.warmupS` of it); only the measured run's 201s are tallied. */
+async function measurePosts(
+  server: ChildServer,
+  load: LoadOptions,
+  workload: (tally: SubmissionTally) => Workload,
+): Promise<SubmissionResult> {
+  // Warm-up posts are real comments too, by commenters of their own: the tally is the measured run's.
+  const tally: SubmissionTally = { approved: 0, held: 0 }
+  const measurement = await measure(server, workload(tally), load)
+  const accepted = measurement.statusCounts['201'] ?? 0
+  return { measurement, acceptedPerS: accepted / measurement.durationS, tally }
+}
+
+/**
+ * The cache-on server, freshly started: the hot article first, cold (the burst a story gets the
+ * moment it is linked, on a server that has not warmed up), then the reads as the cache serves
+ * them, then the hot article again, warm.
+ */
+export async function measureCacheOn(
+  server: ChildServer,
+  load: LoadOptions,
+  wholeThread: string[],
+  commenters: () => NewCommenter,
+): Promise<Pick<ParleyResults, 'cachedReads' | 'hotArticle'>> {
+  log('parley, cache on: hot article, cold')
+  const cold = await measurePosts(server, { ...load, warmupS: 0 }, (tally) => hotArticle(tally, commenters))
+  const cachedReads = await measureReads(server, load, wholeThread, 'parley, cache on', readScenarios)
+  log('parley, cache on: hot article, warm')
+  const warm = await measurePosts(server, load, (tally) => hotArticle(tally, commenters))
+  return { cachedReads, hotArticle: { cold, warm } }
+}
 
 /** Parley's reads, then submissions last, since they add comments to the small articles. */
-export async function measureParley(server: ChildServer, load: LoadOptions, wholeThread: string[]): Promise<ParleyResults> {
-  const results: ParleyResults = { reads: await measureReads(server, load, wholeThread, 'parley, cache off') }
+export async function measureParley(
+  server: ChildServer,
+  load: LoadOptions,
+  wholeThread: string[],
+  commenters: () => NewCommenter,
+): Promise<ParleyResults> {
+  const results: ParleyResults = { reads: await measureReads(server, load, wholeThread, 'parley, cache off', plainReads) }
   log('parley: submissions')
-  // Warm-up posts are real comments too; only the measured run's 201s are tallied.
-  const tally: SubmissionTally = { approved: 0, held: 0 }
-  const measurement = await measure(server, submissions(tally), load)
-  const accepted = measurement.statusCounts['201'] ?? 0
-  results.submissions = { measurement, acceptedPerS: accepted / measurement.durationS, tally }
+  results.submissions = await measurePosts(server, load, (tally) => submissions(tally, commenters))
   return results
 }
 
@@ -79,14 +141,14 @@ export async function measureSqlFloors(
   poolMax: number,
   load: LoadOptions,
   wholeThread: string[],
-): Promise<Partial<Record<ReadScenario, Measurement>>> {
+): Promise<Partial<Record<PlainRead, Measurement>>> {
   const floor = await startChild('sql floor', 'bench/floor-server.ts', ['sql'], { DATABASE_URL: databaseUrl, DB_POOL_MAX: String(poolMax) })
-  const floors: Partial<Record<ReadScenario, Measurement>> = {}
+  const floors: Partial<Record<PlainRead, Measurement>> = {}
   try {
     await warmUp(floor, bigFirstPage(), load, load.serverWarmupS)
-    for (const { id, label } of readScenarios) {
-      log(`sql floor: ${label}`)
-      floors[id] = await measure(floor, readWorkload(id, wholeThread), load)
+    for (const spec of plainReads) {
+      log(`sql floor: ${spec.label}`)
+      floors[spec.id] = await measure(floor, readWorkload(spec, wholeThread), load)
     }
   } finally {
     await floor.stop()

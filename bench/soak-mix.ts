@@ -1,6 +1,6 @@
 import type autocannon from 'autocannon'
 import { BIG_KEY, SMALL_COUNT, smallKey } from './dataset.js'
-import { submissions, threadPath, type SubmissionTally } from './workloads.js'
+import { newCommenters, submissions, threadPath, type SubmissionTally } from './workloads.js'
 
 /** Of every ten requests a connection sends, this many are thread reads and the rest one submission. */
 export const READS_PER_CYCLE = 9
@@ -54,7 +54,8 @@ export interface SoakMix {
 export function soakMix(wholeThread: string[], start: number): SoakMix {
   const nextRead = readPaths(wholeThread)
   const tally: SubmissionTally = { approved: 0, held: 0 }
-  const post = submissions(tally)
+  // Each by a new commenter from an address of its own: flood control is on (seed.ts).
+  const post = submissions(tally, newCommenters())
   const postStatuses: Record<string, number> = {}
   const postsPerMinute: number[] = []
   const read: autocannon.Request = {
@@ -65,8 +66,8 @@ export function soakMix(wholeThread: string[], start: number): SoakMix {
     method: 'POST',
     headers: post.headers ?? {},
     setupRequest: (request) => {
-      const { path, body } = post.next()
-      return { ...request, path, body }
+      const { path, body, headers } = post.next()
+      return { ...request, path, body, headers: { ...request.headers, ...headers } }
     },
     onResponse: (status, body) => {
       postStatuses[status] = (postStatuses[status] ?? 0) + 1

@@ -1,4 +1,4 @@
-import { BIG_KEY, SMALL_COUNT, smallKey } from './dataset.js'
+import { BIG_KEY, HOT_KEY, SMALL_COUNT, smallKey } from './dataset.js'
 import type { Workload } from './load.js'
 
 export const threadPath = (key: string, query = '') => `/api/v1/articles/${encodeURIComponent(key)}/comments${query}`
@@ -6,10 +6,11 @@ export const threadPath = (key: string, query = '') => `/api/v1/articles/${encod
 const WHOLE_THREAD_LIMIT = 100
 
 /** Round robin over fixed paths, shared by all connections so that each path gets its share. */
-export function cycle(paths: string[]): Workload {
+export function cycle(paths: string[], headers?: Record<string, string>): Workload {
   let at = 0
   return {
     method: 'GET',
+    ...(headers ? { headers } : {}),
     next: () => ({ path: paths[at++ % paths.length] ?? '/' }),
   }
 }
@@ -40,24 +41,52 @@ export interface SubmissionTally {
   held: number
 }
 
+export interface NewCommenter {
+  name: string
+  email: string
+  /** Sent as x-forwarded-for, which the bench's Parley servers trust (TRUST_PROXY). */
+  ip: string
+  /** Unique within the run: makes each comment's text its own (the same text twice would be a 409). */
+  tag: string
+}
+
+/** 10.0.0.1 onwards, one address each: 10/8 holds 2^24 − 1 of them, far more than a run posts. */
+const ADDRESSES = 2 ** 24
+
 /**
- * New comments spread over the small articles, each with its own body and email (the same
- * text twice would be a 409 duplicate). Counts which of the 201s came back approved.
+ * Commenters never seen before, one per submission, each with its own name, email and client IP:
+ * with flood control on at its default, a network or an email that posted a second time within the
+ * flood window would be answered 429. One source per bench run, shared by every posting workload
+ * and by their warm-ups, so that no address comes back within the run.
  */
-export function submissions(tally: SubmissionTally): Workload {
+export function newCommenters(): () => NewCommenter {
   const run = Date.now().toString(36)
   let n = 0
+  return () => {
+    n++
+    if (n >= ADDRESSES) throw new Error('the bench ran out of 10.0.0.0/8 addresses for new commenters')
+    return {
+      name: `Bench Reader ${n}`,
+      email: `bench-${run}-${n}@mail.example`,
+      ip: `10.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`,
+      tag: `${run}-${n}`,
+    }
+  }
+}
+
+/** Each post by a new commenter, to the article `nextKey` names; counts which of the 201s came back approved. */
+function postsByNewCommenters(tally: SubmissionTally, commenters: () => NewCommenter, nextKey: () => string): Workload {
   return {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     next: () => {
-      n++
+      const { name, email, ip, tag } = commenters()
       const body = JSON.stringify({
-        name: `Bench Reader ${n % 500}`,
-        email: `bench-${run}-${n}@mail.example`,
-        body: `Comment ${run}-${n}. I read the whole piece and I think the council should publish the full budget, line by line, before the vote next month.`,
+        name,
+        email,
+        body: `Comment ${tag}. I read the whole piece and I think the council should publish the full budget, line by line, before the vote next month.`,
       })
-      return { path: threadPath(smallKey((n % SMALL_COUNT) + 1)), body }
+      return { path: threadPath(nextKey()), body, headers: { 'x-forwarded-for': ip } }
     },
     onResponse: (status, body) => {
       if (status !== 201) return
@@ -66,3 +95,13 @@ export function submissions(tally: SubmissionTally): Workload {
     },
   }
 }
+
+/** New comments spread over the small articles in turn. */
+export function submissions(tally: SubmissionTally, commenters: () => NewCommenter): Workload {
+  let n = 0
+  return postsByNewCommenters(tally, commenters, () => smallKey((n++ % SMALL_COUNT) + 1))
+}
+
+/** Every new comment to the one hot article: all the load on one article's row, count and cache entry. */
+export const hotArticle = (tally: SubmissionTally, commenters: () => NewCommenter): Workload =>
+  postsByNewCommenters(tally, commenters, () => HOT_KEY)
