@@ -106,7 +106,7 @@ export function engineTable(engine: EngineResults, floors: Floors, load: LoadOpt
   ]
   const lines = [
     `${name}: ${load.connections} connections, ${load.durationS} s each after ${load.warmupS} s warm-up (${load.serverWarmupS} s more on a fresh server)` +
-      "; hot article, cold: the cache-on server's first load, no warm-up",
+      '; hot article, cold: a freshly started server (read cache on), no warm-up',
     table(rows),
     `server RSS: idle ${num(engine.idleMemory.rssMb)} MB, highest under load ${num(rssUnderLoad(engine))} MB` +
       `, VmHWM ${num(rssHighWater(engine))} MB` +

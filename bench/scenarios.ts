@@ -108,14 +108,19 @@ async function measurePosts(
  * moment it is linked, on a server that has not warmed up), then the reads as the cache serves
  * them, then the hot article again, warm.
  */
+/** Posts to the hot article on a server that has just started: no warm-up of any kind. */
+export function measureHotCold(server: ChildServer, load: LoadOptions, commenters: () => NewCommenter): Promise<SubmissionResult> {
+  log('parley, cache on: hot article, cold')
+  return measurePosts(server, { ...load, warmupS: 0 }, (tally) => hotArticle(tally, commenters))
+}
+
 export async function measureCacheOn(
   server: ChildServer,
   load: LoadOptions,
   wholeThread: string[],
   commenters: () => NewCommenter,
+  cold: SubmissionResult,
 ): Promise<Pick<ParleyResults, 'cachedReads' | 'hotArticle'>> {
-  log('parley, cache on: hot article, cold')
-  const cold = await measurePosts(server, { ...load, warmupS: 0 }, (tally) => hotArticle(tally, commenters))
   const cachedReads = await measureReads(server, load, wholeThread, 'parley, cache on', readScenarios)
   log('parley, cache on: hot article, warm')
   const warm = await measurePosts(server, load, (tally) => hotArticle(tally, commenters))
