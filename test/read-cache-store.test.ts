@@ -61,4 +61,99 @@ describe('ReadCache', () => {
     expect(cache.get('a', 999)).toBeDefined()
     expect(cache.get('a', 1000)).toBeUndefined()
   })
+
+  describe("a write's own marker (expect / heard)", () => {
+    /** A cache whose markers go nowhere by themselves: the test delivers them, as the listener would. */
+    function markedCache(syncTimeoutMs = 1000) {
+      const sent: string[] = []
+      const cache = new ReadCache(1024 * 1024, {
+        notify: (payload) => {
+          sent.push(payload)
+          return Promise.resolve()
+        },
+        syncTimeoutMs,
+      })
+      cache.setListening(true)
+      return { cache, sent }
+    }
+
+    it('is needed only where notifications come back through a listener, and only while it listens', () => {
+      expect(listeningCache(1024).expect()).toBeUndefined()
+      const { cache } = markedCache()
+      cache.setListening(false)
+      expect(cache.expect()).toBeUndefined()
+    })
+
+    it('resolves once its own marker comes back, whether before or after the writer waits', async () => {
+      const { cache } = markedCache()
+      const early = cache.expect() ?? ''
+      const late = cache.expect() ?? ''
+      expect(early).not.toBe(late)
+      cache.received(early)
+      expect(await cache.heard(early)).toBe(true)
+      const waiting = cache.heard(late)
+      cache.received(late)
+      expect(await waiting).toBe(true)
+    })
+
+    it('is not resolved by a later marker, which says nothing of a write that had not committed', async () => {
+      const { cache, sent } = markedCache(50)
+      const mine = cache.expect() ?? ''
+      const other = cache.expect() ?? ''
+      const synced = cache.sync()
+      cache.received(sent[0] ?? '')
+      expect(await synced).toBe(true)
+      cache.received(other)
+      cache.put(cache.begin(), 'page', page('k'))
+      // Never heard: the wait gives up and drops everything, as a sync that times out does.
+      expect(await cache.heard(mine)).toBe(false)
+      expect(cache.get('page', 0)).toBeUndefined()
+    })
+
+    it('releases its writer when the listener stops (nothing is served until it is back), and forgets a marker never sent', async () => {
+      const { cache } = markedCache(60_000)
+      const mine = cache.expect() ?? ''
+      const waiting = cache.heard(mine)
+      cache.setListening(false)
+      expect(await waiting).toBe(true)
+      cache.setListening(true)
+      const unsent = cache.expect() ?? ''
+      cache.forget(unsent)
+      expect(await cache.heard(unsent)).toBe(true)
+    })
+  })
+
+  describe('variants of a kept read (compressed codings)', () => {
+    it('makes each once while the entry is kept, counts its bytes, and makes it anew for a read not kept', async () => {
+      const cache = listeningCache(1024 * 1024)
+      const kept = cache.put(cache.begin(), 'page', page('k')) ?? page('k')
+      const before = cache.size.bytes
+      let made = 0
+      const make = () => {
+        made++
+        return Promise.resolve(new Uint8Array(100))
+      }
+      await cache.variant(kept, 'br', make)
+      await cache.variant(cache.get('page', 0) ?? kept, 'br', make)
+      await cache.variant(kept, 'gzip', make)
+      expect(made).toBe(2)
+      expect(cache.size.bytes).toBeGreaterThan(before + 200)
+      cache.received('k')
+      await cache.variant(kept, 'br', make)
+      await cache.variant(page('k'), 'br', make)
+      expect(made).toBe(4)
+    })
+
+    it('evicts older entries when a variant takes the cache past its bytes', async () => {
+      // Each entry counts 672 bytes; b's variant 7,256 more: a must go.
+      const cache = listeningCache(8000)
+      expect(cache.put(cache.begin(), 'a', page('a', 'x'.repeat(200)))).toBeDefined()
+      const b = cache.put(cache.begin(), 'b', page('b', 'x'.repeat(200)))
+      expect(b).toBeDefined()
+      await cache.variant(b ?? page('b'), 'br', () => Promise.resolve(new Uint8Array(7000)))
+      expect(cache.get('a', 0)).toBeUndefined()
+      expect(cache.get('b', 0)).toBeDefined()
+      expect(cache.size).toEqual({ entries: 1, bytes: 672 + 7000 + 256 })
+    })
+  })
 })

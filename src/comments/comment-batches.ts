@@ -50,10 +50,16 @@ export function storeComment(db: Db, comment: NewComment, beforeSend?: () => voi
   })
 }
 
-/** A PostgreSQL error about the values (SQLSTATE class 22, data exception; 23, integrity constraint). */
-function isAboutValues(error: unknown): boolean {
-  const code = error instanceof Error && 'code' in error ? error.code : undefined
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'))
+/**
+ * A PostgreSQL error about the values (SQLSTATE class 22, data exception; 23, integrity
+ * constraint), as the driver raised it or as drizzle wraps it (its `cause`).
+ */
+export function isAboutValues(error: unknown): boolean {
+  for (let at: unknown = error, depth = 0; at instanceof Error && depth < 3; at = at.cause, depth++) {
+    const code = 'code' in at ? at.code : undefined
+    if (typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code)) return true
+  }
+  return false
 }
 
 /** Runs statements for the article while comments wait: each takes all that wait, up to MAX_BATCH. */
