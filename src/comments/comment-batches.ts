@@ -1,6 +1,8 @@
 import type { Db } from '../db/database.js'
 import type { CommentRow } from './comment-row.js'
 import { insertComments, MAX_BATCH, type NewComment } from './insert-comment.js'
+import { AppError } from '../errors.js'
+import { wordpressMessages } from './wordpress-messages.js'
 
 interface Waiting {
   comment: NewComment
@@ -96,7 +98,8 @@ async function insertAll(db: Db, going: Waiting[]): Promise<void> {
     going.forEach((waiting, i) => {
       const row = rows[i]
       if (row) waiting.resolve(row)
-      else waiting.reject(new Error('comment not stored'))
+      // Its parent was held, marked spam or removed since the look-up (insertStatement).
+      else waiting.reject(new AppError('parent_not_found', wordpressMessages.invalidParent))
     })
   } catch (error) {
     // One comment's values must not cost the others theirs: each goes alone, and fails alone.

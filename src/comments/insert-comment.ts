@@ -8,6 +8,8 @@ import { eventPayload } from './comment-events.js'
 import { outboxInsertForRows } from './event-outbox.js'
 import { newMessageId } from '../crypto/webhook-signing.js'
 import { READ_CACHE_CHANNEL } from '../read-cache/read-cache.js'
+import { AppError } from '../errors.js'
+import { wordpressMessages } from './wordpress-messages.js'
 
 export interface NewComment {
   articleId: number
@@ -71,6 +73,16 @@ type Values = Record<string, unknown>
  * comments it gains), a `comment.created` webhook event queued per comment for subscribed
  * endpoints (none: nothing inserted), and the read cache's markers notified. Atomic without a
  * transaction of its own: a hot article's row stays locked only while PostgreSQL runs it.
+ *
+ * A reply is stored only if its parent is still shown, read under a share lock: a moderator who
+ * holds, spams or deletes the parent meanwhile either waits for this statement (and then sees the
+ * reply, keeping the parent as a placeholder) or has committed first (and the reply is refused, as
+ * a reply to a held comment is). Its row comes back without an id.
+ *
+ * Each marker is notified after its articles' keys, in the same statement: a listener that hears
+ * the marker has heard the change it follows (the trigger's own notification of the same key, sent
+ * later, is one PostgreSQL drops as a repeat within the transaction). The keys are notified inside
+ * the marker's argument, which PostgreSQL evaluates before the call.
  */
 function insertStatement(count: number): ($: Slot<Values>) => SQL {
   return ($) => {
@@ -82,9 +94,21 @@ function insertStatement(count: number): ($: Slot<Values>) => SQL {
           sql`, `,
         )})`,
     )
+    const keysFirst = sql`(select coalesce(max(k.notified::text), '') from (
+        select pg_notify(${READ_CACHE_CHANNEL}, a.key) as notified from articles a
+        where a.id in (select article_id from n where status = 'approved')) k)`
     return sql`
     with v (${sql.raw(COLUMNS.map(([name]) => name).join(', '))}) as (values ${sql.join(rows, sql`, `)}),
-    n as (select v.*, nextval(pg_get_serial_sequence('comments', 'id'))::int as id from v),
+    parents as (
+      select c.id from comments c
+      where c.id in (select parent_id from v where parent_id is not null) and c.shown
+      order by c.id
+      for share of c
+    ),
+    n as (
+      select v.*, nextval(pg_get_serial_sequence('comments', 'id'))::int as id from v
+      where v.parent_id is null or v.parent_id in (select id from parents)
+    ),
     ins as (
       insert into comments (id, article_id, parent_id, root_id, path, depth, status, shown, author_name, author_url,
         email_encrypted, email_hash, avatar, ip, user_agent, body, html, checks, token_hash, moderator_id, created_at,
@@ -101,8 +125,8 @@ function insertStatement(count: number): ($: Slot<Values>) => SQL {
       where a.id = p.article_id and exists (select 1 from ins)
     ),
     event as (${outboxInsertForRows('comment.created', sql`n`)}),
-    notified as (select pg_notify(${READ_CACHE_CHANNEL}, marker) from n where marker is not null)
-    select ord, id, (select count(*) from notified) as notified from n order by ord`
+    notified as (select pg_notify(${READ_CACHE_CHANNEL}, n.marker || ${keysFirst}) from n where n.marker is not null)
+    select v.ord, n.id, (select count(*) from notified) as notified from v left join n on n.ord = v.ord order by v.ord`
   }
 }
 
@@ -191,24 +215,27 @@ function storedRow(c: NewComment, id: number): CommentRow {
   }
 }
 
-/** Stores new comments in one statement (see insertStatement), at most MAX_BATCH; their rows, in order. */
-export async function insertComments(db: Db, comments: NewComment[]): Promise<CommentRow[]> {
+/**
+ * Stores new comments in one statement (see insertStatement), at most MAX_BATCH: each one's row, in
+ * order, or undefined for a reply whose parent is no longer shown.
+ */
+export async function insertComments(db: Db, comments: NewComment[]): Promise<(CommentRow | undefined)[]> {
   if (comments.length === 0) return []
   if (comments.length > MAX_BATCH) throw new Error(`at most ${MAX_BATCH} comments per statement`)
   const values: Values = {}
   comments.forEach((c, i) => valuesOf(c, i, values))
-  const rows = await statementFor(comments.length)<{ ord: number; id: number }>(db, values)
+  const rows = await statementFor(comments.length)<{ ord: number; id: number | null }>(db, values)
   if (rows.length !== comments.length) throw new Error('comments not stored')
   return rows.map((row, i) => {
     const c = comments[i]
     if (!c || row.ord !== i) throw new Error('comments stored out of order')
-    return storedRow(c, row.id)
+    return row.id === null ? undefined : storedRow(c, row.id)
   })
 }
 
-/** Stores one new comment (insertComments). */
+/** Stores one new comment (insertComments): 422 `parent_not_found` when its parent is no longer shown. */
 export async function insertComment(db: Db, c: NewComment): Promise<CommentRow> {
   const [row] = await insertComments(db, [c])
-  if (!row) throw new Error('comment not stored')
+  if (!row) throw new AppError('parent_not_found', wordpressMessages.invalidParent)
   return row
 }

@@ -13,9 +13,10 @@ import { normalizeUrl } from '../net/normalize-url.js'
 import { renderBody } from './render-body.js'
 import { insertComment } from './insert-comment.js'
 import { lookUpSubmission } from './submission-lookup.js'
+import { noteSubmission } from './recent-submissions.js'
 import { storeComment } from './comment-batches.js'
 import { scheduleRecheck } from './spam-recheck.js'
-import { claimSubmissionFlood, floodKeys, releaseSubmissionFlood } from './flood-control.js'
+import { claimSubmissionFlood, floodKeys, releaseSubmissionFlood, type SubmissionFloodKeys } from './flood-control.js'
 import { cleanText } from './clean-text.js'
 import type { CommentRow } from './comment-row.js'
 import { attachableParent, type ParentPlace } from './comment-path.js'
@@ -107,6 +108,41 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
   const parentId = input.parentId ?? null
   const emailHash = clean.email ? await secrets.emailHash(clean.email) : null
   const keys = await floodKeys(secrets, ctx.ip, clean.email, settings.floodSeconds)
+  const network = ctx.ip === null ? null : rateLimitNetwork(ctx.ip)
+  const inFlight = noteSubmission(
+    db,
+    { articleKey: input.articleKey, parentId, body: clean.body, name: clean.name, emailHash },
+    network,
+    now.getTime(),
+  )
+  try {
+    return await checkAndStore(ctx, input, { clean, parentId, emailHash, keys, network, inFlight: inFlight.copies })
+  } finally {
+    inFlight.release()
+  }
+}
+
+/** submitComment once its text is clean and noted in flight: the look-up, the refusals, then storing. */
+async function checkAndStore(
+  ctx: CommentContext,
+  input: SubmissionInput,
+  {
+    clean,
+    parentId,
+    emailHash,
+    keys,
+    network,
+    inFlight,
+  }: {
+    clean: ReturnType<typeof checkSubmission>
+    parentId: number | null
+    emailHash: string | null
+    keys: SubmissionFloodKeys
+    network: string | null
+    inFlight: (string | null)[]
+  },
+): Promise<Submitted> {
+  const { db, settings, now } = ctx
   const found = await lookUpSubmission(
     db,
     { key: input.articleKey, body: clean.body, parentId, emailHash, name: clean.name },
@@ -141,11 +177,9 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
   // Claimed at once, whatever follows: every answer past this point costs the sender a flood wait.
   const flood = await claimSubmissionFlood(db, keys, now, settings.floodSeconds, found?.claimed)
   if (typeof flood === 'object') throw new AppError('too_fast', messages.flood, { retryAfter: Math.max(1, flood.wait) })
-  const duplicateIps = found?.duplicateIps ?? []
-  const network = ctx.ip === null ? null : rateLimitNetwork(ctx.ip)
-  if (duplicateIps.some((ip) => ip !== null && network !== null && rateLimitNetwork(ip) === network)) {
-    throw new AppError('duplicate_comment', messages.duplicate)
-  }
+  // Stored copies (the database) and copies still on their way here (this instance), with their networks.
+  const copies = [...(found?.duplicateIps ?? []).map((ip) => (ip === null ? null : rateLimitNetwork(ip))), ...inFlight]
+  if (copies.some((from) => from !== null && from === network)) throw new AppError('duplicate_comment', messages.duplicate)
   try {
     return await storeSubmission(ctx, input, {
       clean,
@@ -156,7 +190,7 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
       newArticle,
       adopt,
       flood,
-      duplicate: (found?.duplicateIps ?? []).length > 0,
+      duplicate: copies.length > 0,
     })
   } catch (error) {
     // Best effort: with the database down, the marks simply run out after floodSeconds.

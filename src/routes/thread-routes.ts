@@ -108,7 +108,7 @@ const submitRoute = createRoute({
   description:
     "WordPress's rules and messages: published at once or held for moderation (spam is answered as held). The answer's `token` lets its " +
     'holder read the comment while held, and edit or withdraw it within `editWindowSeconds`. An unknown article is registered by its first ' +
-    'comment while `registerArticles` is on. Duplicates come before flood control, as in WordPress.',
+    'comment while `registerArticles` is on. Flood control comes first, then duplicates (as WordPress: same article, parent and text, by the same name or email): only the network that posted the original is told 409; a copy from another network is kept as spam, answered as held.',
   request: {
     params: ArticleKeyParam,
     body: { required: true, content: { 'application/json': { schema: SubmissionSchema } } },
