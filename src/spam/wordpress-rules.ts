@@ -1,6 +1,6 @@
 import { and, eq, ne } from 'drizzle-orm'
 import { comments } from '../db/schema.js'
-import type { SpamCandidate, SpamFilter } from './spam-filter.js'
+import type { FilterAnswer, SpamCandidate, SpamContext, SpamFilter } from './spam-filter.js'
 import { commenterNetwork } from '../net/ip-networks.js'
 import { constantTimeEqual, hashToken } from '../crypto/tokens.js'
 
@@ -74,37 +74,43 @@ const manualModerationFilter: SpamFilter = {
  */
 const previouslyApprovedFilter: SpamFilter = {
   name: 'previously-approved',
-  check: async (candidate, { db, settings, secrets }) => {
-    if (!settings.previouslyApproved) return approve('not required')
+  check: (candidate, ctx) => {
+    // Answered at once where nothing need be looked up (run-filters.ts then sets no timer).
+    if (!ctx.settings.previouslyApproved) return approve('not required')
     if (!candidate.email || !candidate.name) return hold('no name and email to recognize the commenter')
-    const emailHash = await secrets.emailHash(candidate.email)
-    const approvedOfThisCommenter = and(
-      eq(comments.emailHash, emailHash),
-      eq(comments.status, 'approved'),
-      eq(comments.authorName, candidate.name),
-      // The comment under review never vouches for itself: approved once, an edit could rewrite it into anything.
-      candidate.commentId === undefined ? undefined : ne(comments.id, candidate.commentId),
-    )
-    // Where their approved comments came from (null once forgotten): few addresses, kept for weeks.
-    const seen = await db.selectDistinct({ ip: comments.ip }).from(comments).where(approvedOfThisCommenter).limit(1000)
-    if (seen.length === 0) return hold('first comment of this commenter')
-    if (candidate.isEdit) return approve('the commenter has an approved comment')
-    const network = candidate.ip === null ? null : commenterNetwork(candidate.ip)
-    if (network !== null && seen.some(({ ip }) => ip !== null && commenterNetwork(ip) === network)) {
-      return approve('the commenter has an approved comment from this network')
-    }
-    const { proof } = candidate
-    if (proof) {
-      const [shown] = await db
-        .select({ tokenHash: comments.tokenHash })
-        .from(comments)
-        .where(and(eq(comments.id, proof.commentId), approvedOfThisCommenter))
-      if (shown?.tokenHash && constantTimeEqual(await hashToken(proof.token), shown.tokenHash)) {
-        return approve('the commenter has an approved comment, whose token this device holds')
-      }
-    }
-    return hold('the name and email of an approved commenter, from a network and device not seen for them')
+    return previouslyApproved(candidate, ctx)
   },
+}
+
+async function previouslyApproved(candidate: SpamCandidate, { db, secrets }: SpamContext): Promise<FilterAnswer> {
+  if (!candidate.email) return hold('no name and email to recognize the commenter')
+  const emailHash = await secrets.emailHash(candidate.email)
+  const approvedOfThisCommenter = and(
+    eq(comments.emailHash, emailHash),
+    eq(comments.status, 'approved'),
+    eq(comments.authorName, candidate.name),
+    // The comment under review never vouches for itself: approved once, an edit could rewrite it into anything.
+    candidate.commentId === undefined ? undefined : ne(comments.id, candidate.commentId),
+  )
+  // Where their approved comments came from (null once forgotten): few addresses, kept for weeks.
+  const seen = await db.selectDistinct({ ip: comments.ip }).from(comments).where(approvedOfThisCommenter).limit(1000)
+  if (seen.length === 0) return hold('first comment of this commenter')
+  if (candidate.isEdit) return approve('the commenter has an approved comment')
+  const network = candidate.ip === null ? null : commenterNetwork(candidate.ip)
+  if (network !== null && seen.some(({ ip }) => ip !== null && commenterNetwork(ip) === network)) {
+    return approve('the commenter has an approved comment from this network')
+  }
+  const { proof } = candidate
+  if (proof) {
+    const [shown] = await db
+      .select({ tokenHash: comments.tokenHash })
+      .from(comments)
+      .where(and(eq(comments.id, proof.commentId), approvedOfThisCommenter))
+    if (shown?.tokenHash && constantTimeEqual(await hashToken(proof.token), shown.tokenHash)) {
+      return approve('the commenter has an approved comment, whose token this device holds')
+    }
+  }
+  return hold('the name and email of an approved commenter, from a network and device not seen for them')
 }
 
 /** WordPress's built-in rules, in the order its check_comment() applies them. */
