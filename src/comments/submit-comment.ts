@@ -148,12 +148,6 @@ async function checkAndStore(
     { key: input.articleKey, body: clean.body, parentId, emailHash, name: clean.name },
     { keys, now, seconds: settings.floodSeconds },
   )
-  // The marks were claimed with the look-up where the article is open by its row and the parent
-  // is there; a refusal the claim could not foresee (closed by age) gives them back.
-  const refuse = async (error: AppError): Promise<never> => {
-    if (found?.claimed) await releaseSubmissionFlood(db, keys, 'post', now).catch(() => undefined)
-    throw error
-  }
   const article: Article | undefined = found?.article
   let newArticle: (ArticleDetails & { verified: boolean }) | undefined
   let adopt: ArticleDetails | undefined
@@ -162,7 +156,10 @@ async function checkAndStore(
     const details = articleDetails(input, ctx)
     newArticle = { ...details, verified: vouchedFor(details, ctx) }
   } else if (!isOpen(article, settings, now)) {
-    await refuse(new AppError('comments_closed', messages.closed))
+    // The marks were claimed with the look-up where the article is open by its row and the parent
+    // is there; a refusal the claim could not foresee (closed by age) gives them back.
+    if (found?.claimed) await releaseSubmissionFlood(db, keys, 'post', now).catch(() => undefined)
+    throw new AppError('comments_closed', messages.closed)
   } else {
     adopt = detailsToAdopt(article, input, ctx)
   }

@@ -133,6 +133,12 @@ export class ReadCache {
     return made
   }
 
+  /** How long a writer waits for its marker: what its request has left, never past the sync timeout. */
+  private waitBound(withinMs: number | undefined): number {
+    const { syncTimeoutMs = 2000 } = this.options
+    return Math.max(0, Math.min(withinMs ?? syncTimeoutMs, syncTimeoutMs))
+  }
+
   private evict(): void {
     for (const [oldest] of this.entries) {
       if (this.bytes <= this.maxBytes) break
@@ -171,11 +177,11 @@ export class ReadCache {
    * sending too: a caller never waits on the pool past it.
    */
   async sync(withinMs?: number): Promise<boolean> {
-    const { notify, syncTimeoutMs = 2000 } = this.options
+    const { notify } = this.options
     if (!notify || !this.listening) return true
     const n = ++this.sent
     const heard = new Promise<boolean>((resolve) => this.waiting.set(n, resolve))
-    const timer = setTimeout(() => this.releaseWaiting(n, true), Math.max(0, Math.min(withinMs ?? syncTimeoutMs, syncTimeoutMs)))
+    const timer = setTimeout(() => this.releaseWaiting(n, true), this.waitBound(withinMs))
     // Not awaited: a marker the pool sends late is harmless once this sync has given up.
     notify(`${SYNC}${this.id}.${n}`).catch(() => this.releaseWaiting(n, true))
     try {
@@ -209,18 +215,14 @@ export class ReadCache {
       this.expected.delete(payload)
       return true
     }
-    const { syncTimeoutMs = 2000 } = this.options
     let timer: ReturnType<typeof setTimeout> | undefined
     try {
       return await new Promise<boolean>((resolve) => {
         entry.resolve = resolve
-        timer = setTimeout(
-          () => {
-            this.flush()
-            resolve(false)
-          },
-          Math.max(0, Math.min(withinMs ?? syncTimeoutMs, syncTimeoutMs)),
-        )
+        timer = setTimeout(() => {
+          this.flush()
+          resolve(false)
+        }, this.waitBound(withinMs))
       })
     } finally {
       if (timer !== undefined) clearTimeout(timer)
