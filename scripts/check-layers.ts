@@ -38,6 +38,7 @@ const layers: [name: string, units: string[]][] = [
       'sources',
       'audit',
       'settings',
+      'mail',
     ],
   ],
   ['domain', ['articles', 'webhooks', 'jobs', 'spam', 'comments', 'auth', 'moderation', 'privacy', 'importers', 'exports', 'read-cache']],
