@@ -78,6 +78,19 @@ describe('compressed answers', () => {
     expect(await coding('deflate, zstd')).toBeNull()
     expect(await coding('gzip;q=0, br;q=0')).toBeNull()
     expect(await coding('BR')).toBe('br')
+    // x-gzip is gzip (RFC 9110 §8.4.1.3), alone or in a list, whatever its case.
+    expect(await coding('x-gzip')).toBe('gzip')
+    expect(await coding('deflate, X-GZIP;q=0.5')).toBe('gzip')
+    expect(await coding('x-gzip;q=0')).toBeNull()
+  })
+
+  it('revalidates the favicon with its Cache-Control repeated on the 304', async () => {
+    const first = await t.request('/favicon.ico')
+    const etag = first.headers.get('etag') ?? ''
+    const again = await t.request('/favicon.ico', { headers: { 'If-None-Match': etag } })
+    expect(again.status).toBe(304)
+    expect(again.headers.get('cache-control')).toBe(first.headers.get('cache-control'))
+    expect(again.headers.get('cache-control')).toContain('max-age')
   })
 
   it('compresses a kept page once per coding, not per request, and again only once it changed', async () => {

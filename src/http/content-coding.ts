@@ -18,7 +18,9 @@ export function responseCoding(c: Context<AppEnv>): Coding | undefined {
   if (!c.env.deps.compress) return undefined
   const accept = c.req.header('accept-encoding')
   if (!accept) return undefined
-  const chosen = new Negotiator({ headers: { 'accept-encoding': accept } }).encoding(OFFERED, { preferred: OFFERED })
+  // x-gzip is gzip (RFC 9110 §8.4.1.3), as request bodies already take it (content-encoding.ts).
+  const spelled = accept.replace(/(^|,)(\s*)x-gzip(?=\s*(?:;|,|$))/gi, '$1$2gzip')
+  const chosen = new Negotiator({ headers: { 'accept-encoding': spelled } }).encoding(OFFERED, { preferred: OFFERED })
   return chosen === 'br' || chosen === 'gzip' ? chosen : undefined
 }
 

@@ -48,10 +48,13 @@ export function clientFileRoutes(files: ClientFiles) {
       }),
     )
     .get('/favicon.ico', async (c) => {
-      if (etagMatches(c.req.header('if-none-match'), FAVICON_ETAG)) return c.body(null, 304, { ETag: FAVICON_ETAG })
+      // A 304 repeats the Cache-Control the 200 would send (RFC 9110 §15.4.5).
+      const cacheControl = 'public, max-age=86400'
+      if (etagMatches(c.req.header('if-none-match'), FAVICON_ETAG))
+        return c.body(null, 304, { ETag: FAVICON_ETAG, 'Cache-Control': cacheControl })
       return c.body(FAVICON, 200, {
         'Content-Type': 'image/x-icon',
-        'Cache-Control': 'public, max-age=86400',
+        'Cache-Control': cacheControl,
         ETag: FAVICON_ETAG,
         'X-Content-Type-Options': 'nosniff',
       })
