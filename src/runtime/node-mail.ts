@@ -33,10 +33,11 @@ export function describeSmtpUrl(url: string): string {
 }
 
 /**
- * SMTP through nodemailer: SMTP_URL as nodemailer reads it (`smtp://user:pass@host:587` upgrades
- * with STARTTLS when the server offers it, `?requireTLS=true` insists; `smtps://…:465` is TLS from
- * the start; user and password percent-encoded), PARLEY_MAIL_FROM as the sender. One pooled connection per process, reused across
- * messages: a thread with thousands of subscribers is not a connection per email.
+ * SMTP through nodemailer. SMTP_URL is read here into nodemailer's options: `smtp://user:pass@host:587`
+ * upgrades with STARTTLS when the server offers it (`?requireTLS=true` insists), `smtps://…:465` is
+ * TLS from the start; user and password percent-encoded. PARLEY_MAIL_FROM is the sender. A pool of
+ * at most two connections per process, reused across messages: a thread with thousands of
+ * subscribers is not a connection per email.
  */
 export function nodeSmtpTransport(options: { url: string; from: string; timeoutMs?: number }): MailTransport & { close(): void } {
   const url = new URL(options.url)
