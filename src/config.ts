@@ -47,4 +47,18 @@ export interface AppConfig {
   importMaxBytes?: number
   /** PARLEY_IMPORT_IDLE_SECONDS, in milliseconds: an import upload that sends nothing this long is answered 408 (default 30 s). */
   importIdleMs?: number
+  /** Outgoing mail for notifications (issue 17); absent or null: notifications are off. */
+  mail?: MailConfig | null
+}
+
+/**
+ * SMTP_URL (Node) or PARLEY_MAIL_API_KEY (an email API's JSON POST, for Workers), and the sender
+ * PARLEY_MAIL_FROM that either needs. PARLEY_MAIL_API_URL points the API elsewhere (a loopback
+ * stand-in in tests); PARLEY_MAIL_COALESCE_MINUTES is how long a reader's thread emails gather.
+ */
+export interface MailConfig {
+  from: string
+  smtpUrl: string | null
+  api: { key: string; url: string } | null
+  coalesceMinutes: number
 }

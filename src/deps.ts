@@ -5,6 +5,7 @@ import type { SettingsStore } from './settings/settings-store.js'
 import type { SpamFilter } from './spam/spam-filter.js'
 import type { PasswordHasher } from './auth/password-hasher.js'
 import type { AppConfig } from './config.js'
+import type { MailTransport } from './mail/mail-transport.js'
 import type { ResolveHost, TargetFetch } from './net/target-guard.js'
 import type { importComments } from './importers/import-comments.js'
 import type { ReadCache } from './read-cache/read-cache.js'
@@ -68,4 +69,10 @@ export interface Deps {
    * Absent on Workers: Cloudflare compresses at the edge what the Worker answers uncompressed.
    */
   compress?: Compress
+  /**
+   * How notification emails leave (Node: SMTP, src/runtime/node-mail.ts; Workers: an email API,
+   * src/mail/resend-transport.ts), from config.mail. Absent: notifications are off, and the
+   * dashboard says so.
+   */
+  mail?: MailTransport
 }

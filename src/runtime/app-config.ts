@@ -1,4 +1,4 @@
-import type { AppConfig, TrustedProxyHeader } from '../config.js'
+import type { AppConfig, MailConfig, TrustedProxyHeader } from '../config.js'
 import { parseLogLevel, type LogLevel } from '../logger.js'
 
 /** Configuration as text, whichever runtime holds it (Node's process.env, a Worker's vars and secrets). */
@@ -16,6 +16,39 @@ function trustProxyFrom(value: string | undefined): TrustedProxyHeader | null {
   const lower = value.toLowerCase()
   if (lower === 'x-forwarded-for' || lower === 'cf-connecting-ip') return lower
   throw new Error(`TRUST_PROXY must be x-forwarded-for or cf-connecting-ip, not "${value}"`)
+}
+
+/** The default email API: Resend's, one JSON POST per message (https://resend.com/docs/api-reference/emails/send-email). */
+export const RESEND_API_URL = 'https://api.resend.com/emails'
+
+function mailFrom(env: ConfigVars): MailConfig | null {
+  const smtpUrl = env.SMTP_URL || null
+  const key = env.PARLEY_MAIL_API_KEY || null
+  if (!smtpUrl && !key) return null
+  if (smtpUrl) {
+    let protocol = ''
+    try {
+      protocol = new URL(smtpUrl).protocol
+    } catch {
+      // reported below
+    }
+    if (protocol !== 'smtp:' && protocol !== 'smtps:')
+      throw new Error('SMTP_URL must be a URL such as smtp://user:password@mail.example:587 or smtps://…:465')
+  }
+  const from = env.PARLEY_MAIL_FROM
+  if (!from) throw new Error('PARLEY_MAIL_FROM must be set with SMTP_URL or PARLEY_MAIL_API_KEY, e.g. "Comments <comments@example.com>"')
+  const apiUrl = env.PARLEY_MAIL_API_URL || RESEND_API_URL
+  try {
+    new URL(apiUrl)
+  } catch {
+    throw new Error(`PARLEY_MAIL_API_URL must be a URL, not "${apiUrl}"`)
+  }
+  return {
+    from,
+    smtpUrl,
+    api: key ? { key, url: apiUrl } : null,
+    coalesceMinutes: intFrom(env.PARLEY_MAIL_COALESCE_MINUTES, 15, 'PARLEY_MAIL_COALESCE_MINUTES'),
+  }
 }
 
 /** The settings every runtime shares (API.md, Configuration); a value that makes no sense stops the start. */
@@ -53,6 +86,7 @@ export function readAppConfig(env: ConfigVars): AppConfig & { logLevel: LogLevel
       idleSeconds: (intFrom(env.SESSION_IDLE_MINUTES, 120, 'SESSION_IDLE_MINUTES') || 120) * 60,
       maxSeconds: (intFrom(env.SESSION_MAX_HOURS, 12, 'SESSION_MAX_HOURS') || 12) * 3600,
     },
+    mail: mailFrom(env),
     logLevel: parseLogLevel(env.LOG_LEVEL),
   }
 }
