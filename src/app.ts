@@ -38,6 +38,8 @@ import { exportRoutes, importRoutes } from './routes/import-export-routes.js'
 import { privacyRoutes } from './routes/privacy-routes.js'
 import { adminPageRoutes } from './routes/admin-page-routes.js'
 import { clientFileRoutes } from './routes/client-file-routes.js'
+import { mailLinkRoutes } from './routes/mail-link-routes.js'
+import { notificationRoutes } from './routes/notification-routes.js'
 import { demoRoutes } from './routes/demo-routes.js'
 import { documentDocs } from './routes/document-docs.js'
 import { withGuards } from './routes/guard-docs.js'
@@ -65,7 +67,11 @@ const api: readonly ApiPrefix[] = [
   { prefix: '/api/v1/counts', groups: [countRoutes] },
   // Moderators: signing in, then the queues and articles; admins: settings, accounts, webhooks, data.
   { prefix: '/api/v1/auth', groups: [authRoutes] },
-  { prefix: '/api/v1/moderation', role: 'moderator', groups: [moderationRoutes, moderationArticleRoutes, articleMoveRoutes] },
+  {
+    prefix: '/api/v1/moderation',
+    role: 'moderator',
+    groups: [moderationRoutes, moderationArticleRoutes, articleMoveRoutes, notificationRoutes],
+  },
   { prefix: '/api/v1/admin', role: 'admin', groups: [adminRoutes, webhookRoutes, exportRoutes, privacyRoutes] },
 ]
 
@@ -180,6 +186,7 @@ export function createApp(deps: Deps | undefined, options: AppOptions) {
   app.route('/', clientFileRoutes(options.clientFiles))
   app.route('/admin', guarded([startGate], [adminPageRoutes]))
   app.route('/demo', guarded([startGate], [demoRoutes]))
+  app.route('/mail', guarded([deadline(), limitBody(MAX_BODY_BYTES), startGate], [mailLinkRoutes]))
 
   // The API's own description, made from the routes above.
   const openApi = () => options.openApiDocument(routeDocs)

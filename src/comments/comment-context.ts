@@ -33,6 +33,8 @@ export interface CommentContext {
    * the commit; asked for only by a write that will send it.
    */
   readCacheMarker?: () => string | undefined
+  /** Outgoing mail is configured: new comments queue their notification job (notify-outbox.ts). */
+  notifications?: boolean
   /** The outside services configured for this deployment and site. */
   integrations: Integrations
 }

@@ -5,6 +5,7 @@ import type { CheckResult, CommentStatus } from '../db/schema.js'
 import type { CommentRow } from './comment-row.js'
 import { pathSegment, pathSegmentOfMs } from './comment-path.js'
 import { eventPayload } from './comment-events.js'
+import { NOTIFY_JOB, type NotifyPayload } from './notify-outbox.js'
 import { outboxInsertForRows } from './event-outbox.js'
 import { newMessageId } from '../crypto/webhook-signing.js'
 import { READ_CACHE_CHANNEL } from '../read-cache/read-cache.js'
@@ -31,6 +32,8 @@ export interface NewComment {
   moderatorId?: number
   /** Notified on the read cache's channel when this comment commits (CommentContext.readCacheMarker). */
   readCacheMarker?: string | undefined
+  /** Notifications are on: the job that emails about this comment, if anyone could want one (notify-outbox.ts). */
+  notify?: NotifyPayload | null
 }
 
 /** The most comments one statement stores (comment-batches.ts gathers them). */
@@ -63,6 +66,7 @@ const COLUMNS = [
   ['event', 'jsonb'],
   ['message_id', 'text'],
   ['marker', 'text'],
+  ['notify', 'jsonb'],
 ] as const
 
 type Values = Record<string, unknown>
@@ -71,7 +75,8 @@ type Values = Record<string, unknown>
  * Stores `count` new comments in one statement: ids drawn from the sequence, paths built from them,
  * each published comment's article's count and version bumped (once per article, however many
  * comments it gains), a `comment.created` webhook event queued per comment for subscribed
- * endpoints (none: nothing inserted), and the read cache's markers notified. Atomic without a
+ * endpoints (none: nothing inserted), the notification job where someone may want an email
+ * (notify-outbox.ts), and the read cache's markers notified. Atomic without a
  * transaction of its own: a hot article's row stays locked only while PostgreSQL runs it.
  *
  * A reply is stored only if its parent is still shown, read under a share lock: a moderator who
@@ -125,6 +130,16 @@ function insertStatement(count: number): ($: Slot<Values>) => SQL {
       where a.id = p.article_id and exists (select 1 from ins)
     ),
     event as (${outboxInsertForRows('comment.created', sql`n`)}),
+    notify as (
+      insert into jobs (kind, comment_id, payload, run_at, created_at)
+      select ${NOTIFY_JOB}, n.id, n.notify, n.created_at, n.created_at from n
+      where n.notify is not null and n.status in ('pending', 'approved') and (
+        n.notify ? 'subscribe'
+        or exists (select 1 from notification_prefs p join moderators m on m.id = p.moderator_id
+          where not m.disabled and (p.on_every or (n.status = 'pending' and p.on_held)))
+        or (n.status = 'approved' and exists (select 1 from subscriptions s where s.article_id = n.article_id and s.kind = 'thread'))
+      )
+    ),
     notified as (select pg_notify(${READ_CACHE_CHANNEL}, n.marker || ${keysFirst}) from n where n.marker is not null)
     select v.ord, n.id, (select count(*) from notified) as notified from v left join n on n.ord = v.ord order by v.ord`
   }
@@ -178,6 +193,7 @@ function valuesOf(c: NewComment, i: number, values: Values): void {
     event: JSON.stringify(eventPayload(created)),
     message_id: newMessageId(),
     marker: c.readCacheMarker ?? null,
+    notify: c.notify ? JSON.stringify(c.notify) : null,
   }
   for (const [name, value] of Object.entries(row)) values[`${name}${i}`] = value
 }

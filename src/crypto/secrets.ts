@@ -23,6 +23,8 @@ export interface Secrets {
   rateKey(value: string): Promise<string>
   /** The `moderation-hash` of a held comment, as WordPress adds to its redirect. */
   moderationHash(commentId: number): Promise<string>
+  /** The signature of an emailed link (src/notifications/mail-links.ts), hex: only Parley makes them. */
+  mailLinkMac(value: string): Promise<string>
 }
 
 /** How many avatar colours there are (the widget's palette). */
@@ -38,7 +40,7 @@ export function normalizeEmail(email: string): string {
  */
 export const SALT = 'parley/v1'
 export const SEALING_KEYS = ['email-encryption', 'secret-sealing'] as const
-export const HASHING_KEYS = ['email-lookup', 'avatar', 'rate-key', 'moderation-hash'] as const
+export const HASHING_KEYS = ['email-lookup', 'avatar', 'rate-key', 'moderation-hash', 'mail-link'] as const
 export type SealingKey = (typeof SEALING_KEYS)[number]
 export type HashingKey = (typeof HASHING_KEYS)[number]
 
@@ -63,6 +65,7 @@ export function secretsFrom(p: SecretPrimitives): Secrets {
     avatar: async (email) => parseInt((await p.hmacHex('avatar', normalizeEmail(email))).slice(0, 2), 16) % AVATAR_COLORS,
     rateKey: async (value) => p.hmacHex('rate-key', value),
     moderationHash: async (commentId) => (await p.hmacHex('moderation-hash', `comment:${commentId}`)).slice(0, 20),
+    mailLinkMac: async (value) => p.hmacHex('mail-link', value),
   }
 }
 

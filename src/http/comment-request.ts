@@ -30,6 +30,7 @@ export async function commentContext(c: Context<AppEnv>): Promise<CommentContext
     allowedOrigins: allowedOrigins(c, settings),
     articleOrigins: articleOrigins(c, settings),
     integrations: await integrationsFor(deps, loaded),
+    notifications: deps.mail !== undefined,
     beforeCommit: c.get('beforeCommit'),
     readCacheMarker: c.get('readCacheMarker'),
   }

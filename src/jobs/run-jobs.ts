@@ -15,6 +15,12 @@ export interface JobHandler<D = JobServices> {
   run(deps: D, job: JobRow, now: Date): Promise<JobOutcome>
 }
 
+/** Work that keeps its own queue (the mail sweep, src/notifications): run after the jobs, its counts reported by name. */
+export interface Sweep<D = JobServices> {
+  name: string
+  run(deps: D, now: Date): Promise<Record<string, number>>
+}
+
 export interface JobReport {
   ran: number
   retried: number
@@ -22,6 +28,7 @@ export interface JobReport {
   purged: number
   forgotten: number
   webhooks: DeliveryReport
+  sweeps: Record<string, Record<string, number>>
 }
 
 const BATCH = 50
@@ -29,10 +36,15 @@ const LEASE_MS = 5 * 60_000
 
 /**
  * Everything that happens later: queued jobs (whatever `handlers` handles), due webhook
- * deliveries, then the purge of old spam, trash and IPs. Safe to run from several instances at
+ * deliveries, the sweeps (emails), then the purge of old spam, trash and IPs. Safe to run from several instances at
  * once; on Node from a timer, on Workers from a Cron Trigger.
  */
-export async function runJobs<D extends JobServices>(deps: D, now: Date, handlers: JobHandler<NoInfer<D>>[]): Promise<JobReport> {
+export async function runJobs<D extends JobServices>(
+  deps: D,
+  now: Date,
+  handlers: JobHandler<NoInfer<D>>[],
+  sweeps: Sweep<NoInfer<D>>[] = [],
+): Promise<JobReport> {
   const report: JobReport = {
     ran: 0,
     retried: 0,
@@ -40,6 +52,7 @@ export async function runJobs<D extends JobServices>(deps: D, now: Date, handler
     purged: 0,
     forgotten: 0,
     webhooks: { delivered: 0, retried: 0, failed: 0, disabled: 0 },
+    sweeps: {},
   }
   const byKind = new Map(handlers.map((handler) => [handler.kind, handler]))
   for (;;) {
@@ -65,6 +78,14 @@ export async function runJobs<D extends JobServices>(deps: D, now: Date, handler
     if (claimed.length < BATCH) break
   }
   report.webhooks = await deliverWebhooks(deps, now)
+  for (const sweep of sweeps) {
+    try {
+      report.sweeps[sweep.name] = await sweep.run(deps, now)
+    } catch (error) {
+      // The next run tries again; the purge below still runs.
+      deps.logger.error('sweep failed', { sweep: sweep.name, ...loggedError(error) })
+    }
+  }
   const settings = (await deps.settings.get(deps.db)).values
   const purge = await purgeOld(deps.db, settings, now)
   report.purged = purge.purged

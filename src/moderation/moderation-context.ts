@@ -10,4 +10,6 @@ export interface ModerationContext {
   now: Date
   /** Akismet is configured: spam and not-spam decisions are fed back to it. */
   akismet: boolean
+  /** Outgoing mail is configured: an approval queues the emails it causes (readers following the thread, the author). */
+  notifications?: boolean
 }

@@ -6,6 +6,7 @@ import type { Secrets } from '../crypto/secrets.js'
 import { AppError, validationError, commentNotFound } from '../errors.js'
 import { cleanText } from '../comments/clean-text.js'
 import { recordEvent } from '../comments/event-outbox.js'
+import { queueNotify } from '../comments/notify-outbox.js'
 
 export const REPORT_REASONS = ['spam', 'abuse', 'off_topic', 'other'] as const
 export type ReportReason = (typeof REPORT_REASONS)[number]
@@ -21,7 +22,7 @@ const REPORTS_PER_WINDOW = 10
  * per IP; the same reader flagging the same comment again changes nothing.
  */
 export async function reportComment(
-  ctx: { db: Db; secrets: Secrets; now: Date; ip: string | null },
+  ctx: { db: Db; secrets: Secrets; now: Date; ip: string | null; notifications?: boolean },
   commentId: number,
   reason: ReportReason,
   rawNote: string | undefined,
@@ -55,6 +56,7 @@ export async function reportComment(
       .values({ commentId, reason, note, reporterKey, createdAt: ctx.now })
       .returning({ id: reports.id })
     await recordEvent(tx, { type: 'comment.reported', at: ctx.now, comment, data: { report: { id: report?.id ?? null, reason, note } } })
+    if (ctx.notifications) await queueNotify(tx, commentId, { event: 'reported' }, ctx.now)
   })
   return { created: true }
 }

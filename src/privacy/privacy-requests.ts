@@ -8,6 +8,7 @@ import { bumpArticle } from '../articles/articles.js'
 import { logAction } from '../audit/audit-log.js'
 import { toModComments, type ModComment } from '../moderation/comment-for-moderators.js'
 import { anonymizeIp } from '../net/ip-networks.js'
+import { forgetAddress, subscriptionsOf, type SubscriptionRecord } from '../notifications/subscriptions.js'
 
 export interface PrivacyActor {
   moderatorId: number | null
@@ -19,11 +20,22 @@ export interface PrivacyActor {
  * email is ever decrypted to search), oldest first, as moderators see them. The request is
  * logged with how many comments it found, never the address.
  */
-export async function exportPersonalData(db: Db, secrets: Secrets, email: string, actor: PrivacyActor): Promise<ModComment[]> {
+export async function exportPersonalData(
+  db: Db,
+  secrets: Secrets,
+  email: string,
+  actor: PrivacyActor,
+): Promise<{ comments: ModComment[]; notifications: SubscriptionRecord | null }> {
   const hash = await secrets.emailHash(email)
   const rows = await db.select().from(comments).where(eq(comments.emailHash, hash)).orderBy(asc(comments.createdAt), asc(comments.id))
-  await logAction(db, { at: actor.now, moderatorId: actor.moderatorId, action: 'privacy.export', detail: { comments: rows.length } })
-  return toModComments(db, secrets, rows)
+  const notifications = await subscriptionsOf(db, hash)
+  await logAction(db, {
+    at: actor.now,
+    moderatorId: actor.moderatorId,
+    action: 'privacy.export',
+    detail: { comments: rows.length, subscriptions: notifications?.subscriptions.length ?? 0 },
+  })
+  return { comments: await toModComments(db, secrets, rows), notifications }
 }
 
 /**
@@ -31,9 +43,15 @@ export async function exportPersonalData(db: Db, secrets: Secrets, email: string
  * "Anonymous"; email, URL and user agent are cleared; the IP keeps only its network. The email
  * hash and the avatar go too, so that nothing can find this person again, and the undelivered
  * or logged webhook events about those comments lose the same details. The text stays (as in
- * WordPress: it belongs to the conversation). Articles showing any of them change version.
+ * WordPress: it belongs to the conversation). Articles showing any of them change version. The
+ * address's email notifications go entirely: its sealed copy, subscriptions, queued and past emails.
  */
-export async function erasePersonalData(db: Db, secrets: Secrets, email: string, actor: PrivacyActor): Promise<{ comments: number }> {
+export async function erasePersonalData(
+  db: Db,
+  secrets: Secrets,
+  email: string,
+  actor: PrivacyActor,
+): Promise<{ comments: number; notifications: boolean }> {
   const hash = await secrets.emailHash(email)
   return db.transaction(async (tx) => {
     const ids = (await tx.select({ id: comments.id }).from(comments).where(eq(comments.emailHash, hash))).map((row) => row.id)
@@ -58,7 +76,13 @@ export async function erasePersonalData(db: Db, secrets: Secrets, email: string,
       .set({ authorName: ANONYMOUS, authorUrl: null, emailEncrypted: null, emailHash: null, avatar: null, userAgent: null })
       .where(theirs)
     for (const articleId of new Set(rows.filter((row) => row.shown).map((row) => row.articleId))) await bumpArticle(tx, articleId, 0)
-    await logAction(tx, { at: actor.now, moderatorId: actor.moderatorId, action: 'privacy.erase', detail: { comments: rows.length } })
-    return { comments: rows.length }
+    const notifications = await forgetAddress(tx, hash)
+    await logAction(tx, {
+      at: actor.now,
+      moderatorId: actor.moderatorId,
+      action: 'privacy.erase',
+      detail: { comments: rows.length, notifications },
+    })
+    return { comments: rows.length, notifications }
   })
 }

@@ -89,6 +89,8 @@ async function handleForm(c: Context<AppEnv>): Promise<Response> {
       parentId: parentId || null,
       honeypot: field(form, 'hp'),
       turnstileToken: field(form, 'cf-turnstile-response'),
+      // Jetpack's checkbox for follow-up comments; the approval one has no WordPress convention.
+      subscribe: { thread: checked(field(form, 'subscribe_comments')), approval: checked(field(form, 'notify_approval')) },
       // The page the reader came from names a new article, when it is on an origin articles may be on.
       article: {
         url: allowedTarget(field(form, 'redirect_to'), ctx.articleOrigins)?.href ?? pageOf(ctx.referrer, ctx.articleOrigins)?.href,
@@ -117,4 +119,7 @@ async function handleForm(c: Context<AppEnv>): Promise<Response> {
 }
 
 /** POST /comment-form: a drop-in target for WordPress's own comment form, no JavaScript needed. */
+/** A ticked checkbox: sent with any value but an empty one or `0`. */
+const checked = (value: string | undefined): boolean => value !== undefined && value !== '' && value !== '0'
+
 export const commentFormRoutes = new Hono<AppEnv>().post('/', handleForm)

@@ -36,7 +36,14 @@ export function articleUrlOrigins(c: Context<AppEnv>, settings: Settings): Artic
 
 export function moderationContext(c: Context<AppEnv>): ModerationContext {
   const { deps } = c.env
-  return { db: deps.db, secrets: deps.secrets, moderator: c.var.moderator, now: deps.clock(), akismet: deps.config.akismet !== null }
+  return {
+    db: deps.db,
+    secrets: deps.secrets,
+    moderator: c.var.moderator,
+    now: deps.clock(),
+    akismet: deps.config.akismet !== null,
+    notifications: deps.mail !== undefined,
+  }
 }
 
 const queueRoute = createRoute({

@@ -2,10 +2,35 @@ import * as z from 'zod/mini'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { exportPersonalData, erasePersonalData } from '../privacy/privacy-requests.js'
-import { ModCommentSchema, authProblems, countSchema, emailText, jsonBody, jsonContent, noStore, problem } from './schemas.js'
+import {
+  ModCommentSchema,
+  authProblems,
+  countSchema,
+  dateTimeSchema,
+  emailText,
+  jsonBody,
+  jsonContent,
+  noStore,
+  problem,
+} from './schemas.js'
 
 // Any text with an @: imported comments may carry addresses WordPress's rules would refuse today.
 const emailSchema = emailText().check(z.trim(), z.minLength(3), z.maxLength(320), z.regex(/@/, 'must be an email address'))
+
+const NotificationRecordSchema = z.object({
+  confirmedAt: z.nullable(dateTimeSchema()),
+  bouncedAt: z.nullable(dateTimeSchema()),
+  subscriptions: z.array(
+    z.object({
+      kind: z
+        .enum(['thread', 'approval'])
+        .check(z.describe('`thread`: follow-up comments on the article; `approval`: one held comment approved')),
+      articleKey: z.string(),
+      commentId: z.nullable(z.int()),
+      since: dateTimeSchema(),
+    }),
+  ),
+})
 
 const exportRoute = createRoute({
   method: 'get',
@@ -18,7 +43,10 @@ const exportRoute = createRoute({
   request: { query: z.object({ email: emailSchema }) },
   responses: {
     200: {
-      ...jsonContent('Their comments, oldest first', z.object({ email: z.string(), comments: z.array(ModCommentSchema) })),
+      ...jsonContent(
+        'Their comments, oldest first, and their email notifications (null: the address never asked for any)',
+        z.object({ email: z.string(), comments: z.array(ModCommentSchema), notifications: z.nullable(NotificationRecordSchema) }),
+      ),
       headers: noStore,
     },
     ...authProblems,
@@ -31,13 +59,16 @@ const eraseRoute = createRoute({
   path: '/api/v1/admin/privacy/erase',
   operationId: 'erasePersonalData',
   tag: 'Privacy',
-  summary: "Anonymize every comment an email address wrote, as WordPress's eraser does",
+  summary: "Anonymize every comment an email address wrote, as WordPress's eraser does; their email notifications are removed",
   description:
     'The name becomes "Anonymous"; email, URL, user agent, email hash and avatar are cleared; the IP keeps its network ' +
     '(/24 for IPv4, /48 for IPv6). The text stays. Logged without the address.',
   request: { body: jsonBody(z.strictObject({ email: emailSchema })) },
   responses: {
-    200: jsonContent('How many comments were anonymized', z.object({ erased: countSchema() })),
+    200: jsonContent(
+      'How many comments were anonymized, and whether email notifications were removed',
+      z.object({ erased: countSchema(), notifications: z.boolean() }),
+    ),
     ...authProblems,
     422: problem('No email address'),
   },
@@ -47,8 +78,8 @@ export const privacyRoutes = new OpenApiRoutes<AppEnv>('/api/v1/admin')
   .openapi(exportRoute, async (c) => {
     const { deps } = c.env
     const { email } = c.req.valid('query')
-    const comments = await exportPersonalData(deps.db, deps.secrets, email, { moderatorId: c.var.moderator.id, now: deps.clock() })
-    return c.json({ email, comments }, 200, { 'Cache-Control': 'no-store' })
+    const found = await exportPersonalData(deps.db, deps.secrets, email, { moderatorId: c.var.moderator.id, now: deps.clock() })
+    return c.json({ email, ...found }, 200, { 'Cache-Control': 'no-store' })
   })
   .openapi(eraseRoute, async (c) => {
     const { deps } = c.env
@@ -56,5 +87,5 @@ export const privacyRoutes = new OpenApiRoutes<AppEnv>('/api/v1/admin')
       moderatorId: c.var.moderator.id,
       now: deps.clock(),
     })
-    return c.json({ erased: result.comments }, 200)
+    return c.json({ erased: result.comments, notifications: result.notifications }, 200)
   })

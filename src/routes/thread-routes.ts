@@ -80,6 +80,17 @@ const SubmissionSchema = named(
       ),
       hp: z.optional(z.string()).check(z.describe('Honeypot: leave absent or empty.')),
       turnstileToken: z.optional(z.string()),
+      subscribeComments: z
+        .optional(z.boolean())
+        .check(
+          z.describe(
+            'Email the commenter the approved comments that follow on this article ("Notify me of follow-up comments by email"). ' +
+              'Needs `email`; the first request of an address sends a confirmation link, and nothing else goes to it until it is used.',
+          ),
+        ),
+      notifyApproval: z
+        .optional(z.boolean())
+        .check(z.describe('Email the commenter when this comment, if held, is approved. Needs `email`; confirmed once, as above.')),
       proof: z
         .optional(
           z.object({
@@ -167,6 +178,7 @@ export const threadRoutes = new OpenApiRoutes<AppEnv>('/api/v1/articles')
     if (parentId !== null && (parentId < 0 || parentId > MAX_ID)) {
       throw new AppError('parent_not_found', 'The comment you are replying to does not exist or is not published.')
     }
-    const { comment, token } = await submitComment(ctx, { ...input, articleKey: key, parentId, honeypot: input.hp })
+    const subscribe = { thread: input.subscribeComments === true, approval: input.notifyApproval === true }
+    const { comment, token } = await submitComment(ctx, { ...input, articleKey: key, parentId, honeypot: input.hp, subscribe })
     return c.json({ comment: toAuthorComment(comment, ctx.settings, ctx.now), token }, 201, { Location: `/api/v1/comments/${comment.id}` })
   })

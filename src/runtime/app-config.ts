@@ -61,6 +61,9 @@ export function readAppConfig(env: ConfigVars): AppConfig & { logLevel: LogLevel
       throw new Error(`PARLEY_PUBLIC_URL must be a URL such as https://comments.example, not "${publicUrl}"`)
     }
   }
+  const mail = mailFrom(env)
+  if (mail && !publicUrl)
+    throw new Error("PARLEY_PUBLIC_URL must be set when mail is on (SMTP_URL, PARLEY_MAIL_API_KEY): emailed links need Parley's address")
   return {
     dbTimeoutMs: intFrom(env.DB_TIMEOUT_MS, 2000, 'DB_TIMEOUT_MS') || 2000,
     cacheMaxAge: intFrom(env.PARLEY_CACHE_MAX_AGE, 10, 'PARLEY_CACHE_MAX_AGE'),
@@ -86,7 +89,7 @@ export function readAppConfig(env: ConfigVars): AppConfig & { logLevel: LogLevel
       idleSeconds: (intFrom(env.SESSION_IDLE_MINUTES, 120, 'SESSION_IDLE_MINUTES') || 120) * 60,
       maxSeconds: (intFrom(env.SESSION_MAX_HOURS, 12, 'SESSION_MAX_HOURS') || 12) * 3600,
     },
-    mail: mailFrom(env),
+    mail,
     logLevel: parseLogLevel(env.LOG_LEVEL),
   }
 }

@@ -21,6 +21,8 @@ import { guardedFetch } from './guarded-fetch.js'
 import { ensureFirstAdmin } from './first-admin.js'
 import { runJobs } from '../jobs/run-jobs.js'
 import { spamJobs } from '../comments/spam-jobs.js'
+import { mailSweeps, notificationJobs } from './mail-work.js'
+import { nodeSmtpTransport } from './node-mail.js'
 import { closableServer } from './graceful-close.js'
 import { answerClientErrors } from './client-errors.js'
 import { nodeFetch } from './node-fetch.js'
@@ -93,6 +95,8 @@ if (readCacheBytes < config.readCacheBytes) {
 }
 // Settings are kept for a second per instance; a change another instance made flushes the read cache, and them with it.
 const readCache = readCacheBytes > 0 ? await openReadCache(readCacheBytes, () => settings.invalidate()) : undefined
+// Notifications are on where SMTP_URL is set: a pooled SMTP connection, closed at shutdown.
+const mail = config.mail?.smtpUrl ? nodeSmtpTransport({ url: config.mail.smtpUrl, from: config.mail.from }) : undefined
 const deps: Deps = {
   db: database.db,
   secrets: createNodeSecrets(secret),
@@ -108,6 +112,7 @@ const deps: Deps = {
   readCache: readCache?.cache,
   compress: nodeCompress,
   startGate: config.databaseUrl ? undefined : turnGate(),
+  ...(mail ? { mail } : {}),
 }
 if (!config.databaseUrl) await ensureFirstAdmin(deps.db, deps.passwords, deps.clock())
 const app = createApp(deps, nodeAppOptions)
@@ -123,10 +128,10 @@ handle = nodeFetch(app, deps)
 
 const closable = closableServer(server as Server)
 
-// Jobs (Akismet re-checks and feedback, webhook deliveries, purges) run here on a timer, one run at a time.
+// Jobs (Akismet re-checks and feedback, notifications, emails, webhook deliveries, purges) run here on a timer, one run at a time.
 let jobsRun: Promise<unknown> | undefined
 const jobsTimer = setInterval(() => {
-  jobsRun ??= runJobs(deps, new Date(), spamJobs)
+  jobsRun ??= runJobs(deps, new Date(), [...spamJobs, ...notificationJobs], mailSweeps)
     .catch((error: unknown) => logger.error('jobs run failed', loggedError(error)))
     .finally(() => {
       jobsRun = undefined
@@ -147,6 +152,7 @@ async function shutdown(signal: string): Promise<void> {
   clearInterval(jobsTimer)
   await closable.close()
   await jobsRun
+  mail?.close()
   await readCache?.close()
   await database.close()
   logger.info('stopped')

@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '../logger.js'
 import { SettingsStore } from '../settings/settings-store.js'
 import { runJobs } from '../jobs/run-jobs.js'
 import { spamJobs } from '../comments/spam-jobs.js'
+import { mailSweeps, notificationJobs } from './mail-work.js'
 import { loggedError } from '../logged-error.js'
 import { edgeCached, type EdgeCacheStore } from './edge-cache.js'
 import { hyperdriveDb } from './hyperdrive-db.js'
@@ -90,7 +91,7 @@ export default {
   async scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
     const deps = await depsFor(env)
     ctx.waitUntil(
-      runJobs(deps, new Date(), spamJobs).then(
+      runJobs(deps, new Date(), [...spamJobs, ...notificationJobs], mailSweeps).then(
         (report) => deps.logger.info('jobs ran', { ...report }),
         (error: unknown) => deps.logger.error('jobs run failed', loggedError(error)),
       ),

@@ -126,6 +126,11 @@ export async function migratedDataDir(dir: string): Promise<void> {
 
 /** Every table of the schema, each after the tables whose rows point to it. */
 const TABLES = [
+  'mail_messages',
+  'mail_link_uses',
+  'subscriptions',
+  'mail_addresses',
+  'notification_prefs',
   'webhook_deliveries',
   'webhooks',
   'jobs',

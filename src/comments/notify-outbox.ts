@@ -1,0 +1,25 @@
+import type { Db } from '../db/database.js'
+import { enqueueJob } from '../jobs/job-queue.js'
+
+/** The job that turns a change into emails (src/notifications/notify-job.ts). */
+export const NOTIFY_JOB = 'notify'
+
+/**
+ * What happened to a comment that someone may want an email about: it was posted (`created`,
+ * carrying what its author asked to be told), a moderator approved it, a reader reported it.
+ */
+export interface NotifyPayload {
+  event: 'created' | 'approved' | 'reported'
+  /** The author's own requests, from the form: replies on this thread, this comment's approval. */
+  subscribe?: { thread: boolean; approval: boolean }
+}
+
+/**
+ * Queues the notification job of a change in the caller's transaction: emails go only about a
+ * change that committed, and the request never waits for a mail server. New comments queue theirs
+ * inside their own insert statement instead (insert-comment.ts), where no one could want it only
+ * when no moderator and no subscriber asked.
+ */
+export async function queueNotify(db: Db, commentId: number, payload: NotifyPayload, now: Date): Promise<void> {
+  await enqueueJob(db, { kind: NOTIFY_JOB, commentId, payload: { ...payload }, now, runAt: now })
+}

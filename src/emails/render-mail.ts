@@ -1,0 +1,156 @@
+import { html, joinHtml, safeHref, trusted, type SafeHtml } from '../pages/html.js'
+import type { MailArticle, MailComment, MailContent, ModeratedComment, RenderedMail } from '../notifications/mail-content.js'
+import { MAIL_ACTIONS } from '../notifications/mail-links.js'
+import { mailTexts as t } from './mail-texts.js'
+
+const titleOf = (article: MailArticle): string => article.title || article.url || t.untitled
+
+/** The shell every email shares: one column, inline styles (mail clients drop style sheets), a footer. */
+function page(body: SafeHtml, footer: SafeHtml): string {
+  return html`<!doctype html>
+<html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"></head>
+<body style="margin:0;padding:16px;background:#f6f7f7;font:15px/1.5 -apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,sans-serif;color:#1d2327">
+<div style="max-width:600px;margin:0 auto;background:#fff;padding:20px;border:1px solid #dcdcde">${body}</div>
+<div style="max-width:600px;margin:12px auto;color:#646970;font-size:13px">${footer}</div>
+</body></html>`.markup
+}
+
+const button = (href: string, label: string, colour = '#2271b1') =>
+  html`<a href="${safeHref(href)}" style="display:inline-block;margin:4px 8px 4px 0;padding:8px 14px;background:${colour};color:#fff;text-decoration:none;border-radius:3px">${label}</a>`
+
+const link = (href: string, label: string) => html`<a href="${safeHref(href)}" style="color:#2271b1">${label}</a>`
+
+function articleLink(article: MailArticle): SafeHtml {
+  return article.url ? link(article.url, titleOf(article)) : html`${titleOf(article)}`
+}
+
+function quote(comment: MailComment): SafeHtml {
+  return html`<div style="margin:12px 0;padding:8px 12px;border-left:3px solid #dcdcde">
+<p style="margin:0 0 6px"><strong>${t.thread.wrote(comment.authorName)}</strong></p>
+<div>${trusted(comment.html)}</div>
+${comment.link ? html`<p style="margin:6px 0 0;font-size:13px">${link(comment.link, t.thread.view)}</p>` : ''}
+</div>`
+}
+
+const textQuote = (comment: MailComment): string =>
+  [t.thread.wrote(comment.authorName), comment.body, comment.link ? `${t.thread.view}: ${comment.link}` : ''].filter(Boolean).join('\n')
+
+function readerFooter(content: { unsubscribeThread?: string; unsubscribeAll: string }): { html: SafeHtml; text: string } {
+  return {
+    html: joinHtml(
+      [
+        content.unsubscribeThread ? link(content.unsubscribeThread, t.unsubscribe.thread) : null,
+        link(content.unsubscribeAll, t.unsubscribe.all),
+      ].filter((part) => part !== null),
+      ' · ',
+    ),
+    text: [
+      content.unsubscribeThread ? `${t.unsubscribe.thread}: ${content.unsubscribeThread}` : '',
+      `${t.unsubscribe.all}: ${content.unsubscribeAll}`,
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  }
+}
+
+function checksText(comment: ModeratedComment): string {
+  if (comment.checks.length === 0) return t.moderator.noChecks
+  return comment.checks.map((check) => `${check.filter}: ${check.verdict} (${check.reason})`).join('; ')
+}
+
+function moderatedHtml(comment: ModeratedComment): SafeHtml {
+  return html`<p style="margin:0 0 4px">${articleLink(comment.article)}</p>
+<table style="border-collapse:collapse;font-size:14px">
+<tr><td style="padding:2px 12px 2px 0;color:#646970">${t.moderator.author}</td><td>${comment.authorName}</td></tr>
+${comment.authorEmail ? html`<tr><td style="padding:2px 12px 2px 0;color:#646970">${t.moderator.email}</td><td>${comment.authorEmail}</td></tr>` : ''}
+${comment.authorUrl ? html`<tr><td style="padding:2px 12px 2px 0;color:#646970">${t.moderator.url}</td><td>${comment.authorUrl}</td></tr>` : ''}
+<tr><td style="padding:2px 12px 2px 0;color:#646970">${t.moderator.status}</td><td>${comment.status}</td></tr>
+<tr><td style="padding:2px 12px 2px 0;color:#646970">${t.moderator.checks}</td><td>${checksText(comment)}</td></tr>
+${comment.reports.length > 0 ? html`<tr><td style="padding:2px 12px 2px 0;color:#646970">${t.moderator.reports}</td><td>${comment.reports.map((r) => (r.note ? `${r.reason}: ${r.note}` : r.reason)).join('; ')}</td></tr>` : ''}
+</table>
+<div style="margin:12px 0;padding:8px 12px;border-left:3px solid #dcdcde">${trusted(comment.html)}</div>
+<p>${button(comment.actions.approve, t.moderator.actions.approve, '#008a20')}${button(comment.actions.spam, t.moderator.actions.spam, '#b32d2e')}${button(comment.actions.trash, t.moderator.actions.trash, '#646970')}</p>
+<p style="font-size:13px">${link(comment.details, t.moderator.details)}</p>`
+}
+
+function moderatedText(comment: ModeratedComment): string {
+  return [
+    `${titleOf(comment.article)}${comment.article.url ? `\n${comment.article.url}` : ''}`,
+    `${t.moderator.author}: ${comment.authorName}`,
+    comment.authorEmail ? `${t.moderator.email}: ${comment.authorEmail}` : '',
+    comment.authorUrl ? `${t.moderator.url}: ${comment.authorUrl}` : '',
+    `${t.moderator.status}: ${comment.status}`,
+    `${t.moderator.checks}: ${checksText(comment)}`,
+    comment.reports.length > 0
+      ? `${t.moderator.reports}: ${comment.reports.map((r) => (r.note ? `${r.reason}: ${r.note}` : r.reason)).join('; ')}`
+      : '',
+    `${t.moderator.comment}:\n${comment.body}`,
+    MAIL_ACTIONS.map((action) => `${t.moderator.actions[action]}: ${comment.actions[action]}`).join('\n'),
+    `${t.moderator.details}: ${comment.details}`,
+  ]
+    .filter(Boolean)
+    .join('\n')
+}
+
+/**
+ * An email's subject, plain text and HTML from its content. Every value goes through the `html`
+ * template (escaped), the comments' stored HTML aside, which the sanitizer made when they were
+ * posted and the thread serves as it is.
+ */
+export function renderMail(content: MailContent): RenderedMail {
+  switch (content.kind) {
+    case 'confirm': {
+      const footer = readerFooter(content)
+      return {
+        subject: t.subject.confirm,
+        text: [t.confirm.intro, `${t.confirm.action}: ${content.confirmUrl}`, t.confirm.ignore, '--', footer.text].join('\n\n'),
+        html: page(
+          html`<p>${t.confirm.intro}</p><p>${button(content.confirmUrl, t.confirm.action)}</p><p>${t.confirm.ignore}</p>`,
+          footer.html,
+        ),
+      }
+    }
+    case 'thread':
+    case 'approved': {
+      const title = titleOf(content.article)
+      const footer = readerFooter(content)
+      const intro = content.kind === 'thread' ? t.thread.intro(title, content.comments.length) : t.approved.intro(title)
+      return {
+        subject: content.kind === 'thread' ? t.subject.thread(title, content.comments.length) : t.subject.approved(title),
+        text: [intro, ...content.comments.map(textQuote), '--', footer.text].join('\n\n'),
+        html: page(html`<p>${content.kind === 'thread' ? intro : t.approved.intro(title)}</p>${content.comments.map(quote)}`, footer.html),
+      }
+    }
+    case 'held':
+    case 'reported':
+    case 'new': {
+      const title = titleOf(content.comment.article)
+      const heading = t.moderator[content.kind](title)
+      return {
+        subject: t.subject[content.kind](title),
+        text: [heading, moderatedText(content.comment), '--', `${t.moderator.prefs} ${content.prefsUrl}`].join('\n\n'),
+        html: page(
+          html`<p><strong>${heading}</strong></p>${moderatedHtml(content.comment)}`,
+          html`${t.moderator.prefs} ${link(content.prefsUrl, content.prefsUrl)}`,
+        ),
+      }
+    }
+    case 'digest': {
+      const heading = t.moderator.digest(content.comments.length)
+      return {
+        subject: t.subject.digest(content.comments.length),
+        text: [
+          heading,
+          ...content.comments.map(moderatedText),
+          `${t.moderator.queue}: ${content.queueUrl}`,
+          '--',
+          `${t.moderator.prefs} ${content.prefsUrl}`,
+        ].join('\n\n'),
+        html: page(
+          html`<p><strong>${heading}</strong></p>${joinHtml(content.comments.map(moderatedHtml), html`<hr style="border:0;border-top:1px solid #dcdcde;margin:20px 0">`)}<p>${link(content.queueUrl, t.moderator.queue)}</p>`,
+          html`${t.moderator.prefs} ${link(content.prefsUrl, content.prefsUrl)}`,
+        ),
+      }
+    }
+  }
+}

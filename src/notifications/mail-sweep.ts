@@ -1,0 +1,184 @@
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
+import { queryRows, type Db } from '../db/database.js'
+import { mailAddresses, mailMessages, type MailKind } from '../db/mail-schema.js'
+import type { Secrets } from '../crypto/secrets.js'
+import type { Logger } from '../logger.js'
+import type { MailConfig } from '../config.js'
+import { MailSendError, type MailMessage, type MailTransport } from '../mail/mail-transport.js'
+import { loggedError } from '../logged-error.js'
+import type { MailContent, RenderMail } from './mail-content.js'
+import { contentForModerator, contentForReader, type Recipient } from './gather-content.js'
+
+/** What the sweep needs of the runtime (a part of `Deps`). */
+export type SweepServices = {
+  db: Db
+  secrets: Secrets
+  logger: Logger
+  mail?: MailTransport
+  config: { mail?: MailConfig | null; publicUrl: string | null }
+}
+
+export type MailReport = {
+  sent: number
+  retried: number
+  failed: number
+  dropped: number
+}
+
+const BATCH = 50
+/** A claimed email is the claimer's this long; one that dies mid-send lets it go to the next run. */
+const LEASE_MS = 5 * 60_000
+/** Past this many tries (about two days of backoff), an email is given up. */
+const MAX_ATTEMPTS = 12
+/** Sent, failed and dropped rows are kept this long: the dashboard's counts and the pace of thread emails. */
+const KEEP_MS = 30 * 86_400_000
+
+type MessageRow = typeof mailMessages.$inferSelect
+
+/** 1, 2, 4 … minutes after each failed try, at most six hours. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(2 ** Math.max(0, attempts - 1) * 60_000, 6 * 3_600_000)
+}
+
+async function claim(db: Db, now: Date): Promise<MessageRow[]> {
+  const rows = await queryRows<{ id: number }>(
+    db,
+    sql`
+    update mail_messages set state = 'sending', send_after = ${new Date(now.getTime() + LEASE_MS).toISOString()}::timestamptz,
+      attempts = attempts + 1
+    where id in (
+      select id from mail_messages
+      where state in ('queued', 'sending') and send_after <= ${now.toISOString()}::timestamptz
+      order by send_after
+      limit ${BATCH}
+      for update skip locked
+    )
+    returning id`,
+  )
+  if (rows.length === 0) return []
+  return db
+    .select()
+    .from(mailMessages)
+    .where(
+      inArray(
+        mailMessages.id,
+        rows.map((r) => r.id),
+      ),
+    )
+}
+
+async function settle(db: Db, id: number, state: 'sent' | 'failed' | 'dropped', now: Date, error?: string): Promise<void> {
+  await db
+    .update(mailMessages)
+    .set({ state, sentAt: state === 'sent' ? now : null, ...(error === undefined ? {} : { lastError: error.slice(0, 500) }) })
+    .where(eq(mailMessages.id, id))
+}
+
+/** RFC 8058: the one-click unsubscribe a mail client offers, beside the visible links. */
+function readerHeaders(content: MailContent): Record<string, string> {
+  const url =
+    content.kind === 'thread' || content.kind === 'approved'
+      ? content.unsubscribeThread
+      : content.kind === 'confirm'
+        ? content.unsubscribeAll
+        : null
+  return url ? { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}
+}
+
+/** The email a row stands for, or null when there is nothing left to say (the comments were removed, the address unsubscribed). */
+async function compose(deps: SweepServices, row: MessageRow, base: string, render: RenderMail, now: Date): Promise<MailMessage | null> {
+  const recipient: Recipient | null = row.emailHash
+    ? await contentForReader(
+        deps,
+        { kind: row.kind, emailHash: row.emailHash, articleId: row.articleId, commentIds: row.commentIds },
+        base,
+        now,
+      )
+    : row.moderatorId !== null
+      ? await contentForModerator(deps, { kind: row.kind, moderatorId: row.moderatorId, commentIds: row.commentIds }, base, now)
+      : null
+  if (!recipient) return null
+  const rendered = render(recipient.content)
+  return {
+    id: `parley-mail-${row.id}`,
+    to: recipient.address,
+    subject: rendered.subject,
+    text: rendered.text,
+    html: rendered.html,
+    headers: row.emailHash ? readerHeaders(recipient.content) : {},
+  }
+}
+
+/** A permanent refusal: the reader's address gets nothing more until it is confirmed again. */
+async function bounced(db: Db, row: MessageRow, now: Date): Promise<void> {
+  if (!row.emailHash) return
+  await db
+    .update(mailAddresses)
+    .set({ bouncedAt: now })
+    .where(and(eq(mailAddresses.emailHash, row.emailHash), isNull(mailAddresses.bouncedAt)))
+}
+
+/**
+ * Sends the emails that are due, 50 at a time, each rendered now from what the database holds now
+ * (a comment removed since it was queued is left out; an email with nothing left is dropped).
+ * Temporary failures are tried again with backoff; a permanent one marks a reader's address
+ * bounced. Safe from several instances at once (FOR UPDATE SKIP LOCKED, a lease). Logs carry the
+ * row's id and kind, never an address.
+ */
+export function mailSweep(render: RenderMail) {
+  return async function sweepMail(deps: SweepServices, now: Date): Promise<MailReport> {
+    const report: MailReport = { sent: 0, retried: 0, failed: 0, dropped: 0 }
+    const transport = deps.mail
+    const base = deps.config.publicUrl?.replace(/\/+$/, '')
+    if (!transport || !deps.config.mail || !base) return report
+    await deps.db.execute(sql`
+      delete from mail_messages where state in ('sent', 'failed', 'dropped')
+        and created_at < ${new Date(now.getTime() - KEEP_MS).toISOString()}::timestamptz`)
+    await deps.db.execute(sql`delete from mail_link_uses where expires_at < ${now.toISOString()}::timestamptz`)
+    for (;;) {
+      const claimed = await claim(deps.db, now)
+      for (const row of claimed) await sendOne(deps, transport, row, base, render, now, report)
+      if (claimed.length < BATCH) break
+    }
+    return report
+  }
+}
+
+async function sendOne(
+  deps: SweepServices,
+  transport: MailTransport,
+  row: MessageRow,
+  base: string,
+  render: RenderMail,
+  now: Date,
+  report: MailReport,
+): Promise<void> {
+  const about = { mailId: row.id, kind: row.kind satisfies MailKind }
+  try {
+    const message = await compose(deps, row, base, render, now)
+    if (!message) {
+      await settle(deps.db, row.id, 'dropped', now)
+      report.dropped++
+      return
+    }
+    await transport.send(message)
+    await settle(deps.db, row.id, 'sent', now)
+    report.sent++
+  } catch (error) {
+    const permanent = error instanceof MailSendError && error.permanent
+    const problem = error instanceof MailSendError ? error.message : 'the email could not be prepared'
+    if (permanent || row.attempts >= MAX_ATTEMPTS) {
+      await settle(deps.db, row.id, 'failed', now, problem)
+      if (permanent) await bounced(deps.db, row, now)
+      report.failed++
+      deps.logger.warn('email not sent', { ...about, permanent, ...loggedError(error) })
+      return
+    }
+    await deps.db
+      .update(mailMessages)
+      .set({ state: 'queued', sendAfter: new Date(now.getTime() + retryDelayMs(row.attempts)), lastError: problem })
+      .where(eq(mailMessages.id, row.id))
+    report.retried++
+    deps.logger.warn('email to be tried again', { ...about, attempts: row.attempts, ...loggedError(error) })
+  }
+}
