@@ -1,0 +1,315 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { eq } from 'drizzle-orm'
+import { comments, jobs, moderationLog } from '../src/db/schema.js'
+import { mailAddresses, mailMessages } from '../src/db/mail-schema.js'
+import { runJobs } from '../src/jobs/run-jobs.js'
+import { spamJobs } from '../src/comments/spam-jobs.js'
+import { mailSweeps, notificationJobs } from '../src/runtime/mail-work.js'
+import { nodeSmtpTransport } from '../src/runtime/node-mail.js'
+import { ORIGIN, setupTestApp } from './support/test-app.js'
+import { openSettings, postComment } from './support/seed.js'
+import { signIn } from './support/moderators.js'
+import { startSmtpSink, type Received, type SmtpSink } from './support/smtp-sink.js'
+
+const t = await setupTestApp()
+const FROM = 'News comments <comments@news.example>'
+let sink: SmtpSink
+let transport: ReturnType<typeof nodeSmtpTransport>
+
+beforeAll(async () => {
+  sink = await startSmtpSink()
+  transport = nodeSmtpTransport({ url: sink.url, from: FROM, timeoutMs: 5_000 })
+})
+afterAll(async () => {
+  transport.close()
+  await sink.close()
+})
+beforeEach(() => {
+  sink.received.length = 0
+  t.deps.mail = transport
+  t.deps.config.mail = { from: FROM, smtpUrl: sink.url, api: null, coalesceMinutes: 15 }
+  t.deps.config.publicUrl = ORIGIN
+})
+
+/** What the Node entry's timer does: the jobs, then the mail sweep. */
+const runAll = () => runJobs(t.deps, t.now(), [...spamJobs, ...notificationJobs], mailSweeps)
+
+/** Runs the jobs and returns the emails that arrived meanwhile (none is waited for: sends finish inside the run). */
+async function deliver(): Promise<Received[]> {
+  const before = sink.received.length
+  const report = await runAll()
+  expect(report.failed).toBe(0)
+  return sink.received.slice(before)
+}
+
+const linkIn = (mail: Received, label: string): string => {
+  const match = new RegExp(`${label}: (\\S+)`).exec(mail.mail.text ?? '')
+  if (!match?.[1]) throw new Error(`no "${label}" link in: ${mail.mail.text}`)
+  return match[1]
+}
+
+/** Follows an emailed link as a person would: its GET page, then the page's form posted back. */
+async function follow(url: string): Promise<Response> {
+  const page = await t.request(url)
+  expect(page.status).toBe(200)
+  const text = await page.text()
+  const token = /name="t" value="([^"]+)"/.exec(text)?.[1]
+  expect(token).toBeTruthy()
+  const action = /<form method="post" action="([^"]+)"/.exec(text)?.[1] ?? ''
+  return t.request(action, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ t: token ?? '' }).toString(),
+  })
+}
+
+async function subscribeReader(key: string, email: string) {
+  const res = await t.postJson(`/api/v1/articles/${key}/comments`, { name: 'Follower', email, body: 'Following this thread', subscribeComments: true })
+  expect(res.status).toBe(201)
+  const [confirmation] = await deliver()
+  expect(confirmation?.to).toEqual([email])
+  expect(confirmation?.mail.subject).toMatch(/Confirm your email/)
+  expect((await follow(linkIn(confirmation!, 'Confirm your email address'))).status).toBe(200)
+  return ((await res.json()) as { comment: { id: number } }).comment.id
+}
+
+describe('moderators are emailed about held comments, with one-click decisions', () => {
+  it('emails a held comment with its checks and Approve / Spam / Trash links that act once, as that moderator', async () => {
+    await t.setSettings({ ...openSettings, moderation: 'all' })
+    const mod = await signIn(t)
+    const prefs = await mod.send('PUT', '/api/v1/moderation/notifications', { held: true, reported: false, every: false, digest: 'off' })
+    expect(prefs.status).toBe(200)
+    expect((await prefs.json()).mail).toMatchObject({ enabled: true, transport: expect.stringMatching(/^smtp:\/\/127\.0\.0\.1:\d+$/) })
+    await t.request('/api/v1/articles/held-story/comments', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: ORIGIN },
+      body: JSON.stringify({ name: 'Ann', email: 'ann@example.com', body: 'Please <b>check</b> me', article: { title: 'Budget vote' } }),
+    })
+    const [comment] = await t.deps.db.select().from(comments)
+    expect(comment?.status).toBe('pending')
+
+    const [mail, ...more] = await deliver()
+    expect(more).toHaveLength(0)
+    expect(mail?.to).toEqual([mod.email])
+    expect(mail?.mail.subject).toBe('Please moderate: “Budget vote”')
+    expect(mail?.mail.text).toContain('Author: Ann')
+    expect(mail?.mail.text).toContain('Email: ann@example.com')
+    expect(mail?.mail.text).toContain('Spam checks: ')
+    expect(mail?.mail.html).toContain('<b>check</b>')
+
+    // A mail scanner's GET changes nothing.
+    const approve = linkIn(mail!, 'Approve it')
+    expect((await t.request(approve)).status).toBe(200)
+    expect((await t.request(approve)).status).toBe(200)
+    expect((await t.deps.db.select().from(comments))[0]?.status).toBe('pending')
+
+    expect((await follow(approve)).status).toBe(200)
+    expect((await t.deps.db.select().from(comments))[0]?.status).toBe('approved')
+    const log = await t.deps.db.select().from(moderationLog).where(eq(moderationLog.action, 'status'))
+    expect(log).toEqual([expect.objectContaining({ moderatorId: mod.id, from: 'pending', to: 'approved', commentId: comment?.id })])
+
+    // Single-use: the same link again, and the email's other links still work once each.
+    const again = await t.request(approve.replace(ORIGIN, ''), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: '',
+    })
+    expect(again.status).toBe(410)
+    expect((await follow(linkIn(mail!, 'Trash it'))).status).toBe(200)
+    expect((await t.deps.db.select().from(comments))[0]?.status).toBe('trash')
+  })
+
+  it('refuses forged, retargeted and expired links, and a disabled moderator\'s', async () => {
+    await t.setSettings({ ...openSettings, moderation: 'all' })
+    const mod = await signIn(t)
+    await mod.send('PUT', '/api/v1/moderation/notifications', { held: true, reported: false, every: false, digest: 'off' })
+    await postComment(t, 'forgery')
+    const [mail] = await deliver()
+    const approve = linkIn(mail!, 'Approve it')
+    const token = new URL(approve).searchParams.get('t') ?? ''
+    const [payload, mac] = token.split('.')
+    const forged = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()) as Record<string, unknown>
+    forged.commentId = 999
+    const forgedToken = `${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${mac}`
+    for (const bad of [`${token}x`, forgedToken, 'a.b', '', 'x'.repeat(5000)]) {
+      const res = await t.request(`/mail/act?t=${encodeURIComponent(bad)}`, { method: 'POST' })
+      expect(res.status).toBe(404)
+      expect(res.headers.get('content-type')).toMatch(/text\/html/)
+    }
+    // A moderation token is no confirmation or unsubscription.
+    expect((await t.request(`/mail/confirm?t=${encodeURIComponent(token)}`, { method: 'POST' })).status).toBe(404)
+    t.advance(8 * 86_400)
+    expect((await t.request(approve)).status).toBe(410)
+    expect((await t.request(`/mail/act?t=${encodeURIComponent(token)}`, { method: 'POST' })).status).toBe(410)
+    expect((await t.deps.db.select().from(comments))[0]?.status).toBe('pending')
+  })
+
+  it('gathers a spam wave into one digest an hour instead of one email each', async () => {
+    await t.setSettings({ ...openSettings, moderation: 'all' })
+    const mod = await signIn(t)
+    await mod.send('PUT', '/api/v1/moderation/notifications', { held: true, reported: true, every: false, digest: 'hourly' })
+    for (let i = 0; i < 5; i++) await postComment(t, 'wave', { body: `Wave ${i}` })
+    expect(await deliver()).toHaveLength(0)
+    t.advance(3600)
+    const [digest, ...more] = await deliver()
+    expect(more).toHaveLength(0)
+    expect(digest?.mail.subject).toBe('5 comments need your attention')
+    for (let i = 0; i < 5; i++) expect(digest?.mail.text).toContain(`Wave ${i}`)
+    expect(await deliver()).toHaveLength(0)
+  })
+
+  it('emails reports to those who asked', async () => {
+    await t.setSettings(openSettings)
+    const mod = await signIn(t)
+    await mod.send('PUT', '/api/v1/moderation/notifications', { held: false, reported: true, every: false, digest: 'off' })
+    const { comment } = await postComment(t, 'reported', { body: 'Rude words' })
+    expect(await deliver()).toHaveLength(0)
+    const res = await t.postJson(`/api/v1/comments/${comment.id}/report`, { reason: 'abuse', note: 'Insulting' })
+    expect(res.status).toBe(202)
+    const [mail] = await deliver()
+    expect(mail?.mail.subject).toMatch(/^Reported comment/)
+    expect(mail?.mail.text).toContain('Reports: abuse: Insulting')
+  })
+})
+
+describe('readers follow threads with double opt-in', () => {
+  it('sends only the confirmation before the address is confirmed, then approved comments by others, coalesced, with RFC 8058 unsubscribe', async () => {
+    await t.setSettings(openSettings)
+    const res = await t.postJson('/api/v1/articles/story/comments', {
+      name: 'Follower',
+      email: 'follower@example.com',
+      body: 'Interesting',
+      subscribeComments: true,
+    })
+    expect(res.status).toBe(201)
+    const [confirmation, ...others] = await deliver()
+    expect(others).toHaveLength(0)
+    expect(confirmation?.to).toEqual(['follower@example.com'])
+
+    // Unconfirmed: nothing about the thread, and no second confirmation the same day.
+    await postComment(t, 'story', { body: 'Before confirming' })
+    await t.postJson('/api/v1/articles/story/comments', { name: 'Follower', email: 'follower@example.com', body: 'Again', subscribeComments: true })
+    expect(await deliver()).toHaveLength(0)
+
+    expect((await follow(linkIn(confirmation!, 'Confirm your email address'))).status).toBe(200)
+    await postComment(t, 'story', { name: 'Bob', body: 'A reply worth reading' })
+    const [first, ...rest] = await deliver()
+    expect(rest).toHaveLength(0)
+    expect(first?.to).toEqual(['follower@example.com'])
+    expect(first?.mail.subject).toMatch(/^New comment on/)
+    expect(first?.mail.text).toContain('A reply worth reading')
+    expect(first?.mail.text).not.toContain('Before confirming')
+    const headers = first!.mail.headerLines.map((line) => line.line).join('\n')
+    expect(headers).toMatch(/List-Unsubscribe: <http:\/\/parley\.test\/mail\/unsubscribe\?t=[^>]+>/)
+    expect(headers).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click')
+
+    // Their own comment is no news to them; two more within 15 minutes go together, once the 15 minutes are up.
+    await t.postJson('/api/v1/articles/story/comments', { name: 'Follower', email: 'follower@example.com', body: 'My own' })
+    await postComment(t, 'story', { body: 'Second' })
+    await postComment(t, 'story', { body: 'Third' })
+    expect(await deliver()).toHaveLength(0)
+    t.advance(15 * 60)
+    const [gathered, ...none] = await deliver()
+    expect(none).toHaveLength(0)
+    expect(gathered?.mail.subject).toMatch(/^2 new comments on/)
+    expect(gathered?.mail.text).toContain('Second')
+    expect(gathered?.mail.text).toContain('Third')
+    expect(gathered?.mail.text).not.toContain('My own')
+
+    // A mail client's one-click unsubscribe: a POST to the header's URL, no cookie, no page.
+    const oneClick = /List-Unsubscribe: <([^>]+)>/.exec(headers)?.[1] ?? ''
+    const form = new FormData()
+    form.set('List-Unsubscribe', 'One-Click')
+    expect((await t.request(oneClick, { method: 'POST', body: form })).status).toBe(200)
+    t.advance(3600)
+    await postComment(t, 'story', { body: 'After unsubscribing' })
+    expect(await deliver()).toHaveLength(0)
+  })
+
+  it('never tells readers of held or spam comments; tells them once approved, and the author of the approval', async () => {
+    await t.setSettings({ ...openSettings, moderation: 'all' })
+    const mod = await signIn(t)
+    await subscribeReader('held-thread', 'watcher@example.com')
+    const res = await t.postJson('/api/v1/articles/held-thread/comments', {
+      name: 'Author',
+      email: 'author@example.com',
+      body: 'Held for now',
+      notifyApproval: true,
+    })
+    const { comment } = (await res.json()) as { comment: { id: number; status: string } }
+    expect(comment.status).toBe('pending')
+    const [authorConfirmation, ...others] = await deliver()
+    expect(others).toHaveLength(0)
+    expect(authorConfirmation?.to).toEqual(['author@example.com'])
+    await follow(linkIn(authorConfirmation!, 'Confirm your email address'))
+
+    expect((await mod.send('PATCH', `/api/v1/moderation/comments/${comment.id}`, { status: 'approved' })).status).toBe(200)
+    const sent = await deliver()
+    expect(sent.map((m) => m.to[0]).sort()).toEqual(['author@example.com', 'watcher@example.com'])
+    expect(sent.find((m) => m.to[0] === 'author@example.com')?.mail.subject).toMatch(/^Your comment on .* was approved$/)
+  })
+
+  it('subscribes no one from a comment caught as spam', async () => {
+    await t.setSettings({ ...openSettings, disallowedKeys: ['casino'] })
+    const res = await t.postJson('/api/v1/articles/spammy/comments', { name: 'X', email: 'x@example.com', body: 'best casino', subscribeComments: true })
+    expect(res.status).toBe(201)
+    expect(await deliver()).toHaveLength(0)
+    expect(await t.deps.db.select().from(mailAddresses)).toHaveLength(0)
+  })
+
+  it('stops mail to an address the server refused for good, until it is confirmed again', async () => {
+    await t.setSettings(openSettings)
+    await subscribeReader('bouncy', 'gone@example.com')
+    sink.refuse('gone@example.com', 550)
+    await postComment(t, 'bouncy', { body: 'Will bounce' })
+    const report = await runAll()
+    expect(report.sweeps.mail).toMatchObject({ failed: 1 })
+    const [address] = await t.deps.db.select().from(mailAddresses)
+    expect(address?.bouncedAt).not.toBeNull()
+    t.advance(3600)
+    await postComment(t, 'bouncy', { body: 'Not even queued' })
+    await runAll()
+    const queued = await t.deps.db.select().from(mailMessages).where(eq(mailMessages.state, 'queued'))
+    expect(queued).toHaveLength(0)
+    expect(t.logLines.join('\n')).not.toContain('gone@example.com')
+  })
+
+  it('retries a temporary failure with backoff', async () => {
+    await t.setSettings(openSettings)
+    await subscribeReader('flaky', 'later@example.com')
+    sink.refuse('later@example.com', 451)
+    await postComment(t, 'flaky', { body: 'Try again' })
+    expect((await runAll()).sweeps.mail).toMatchObject({ retried: 1 })
+    sink.refuse('later@example.com', 0)
+    expect(await deliver()).toHaveLength(0)
+    t.advance(60)
+    const [mail] = await deliver()
+    expect(mail?.mail.text).toContain('Try again')
+  })
+
+  it('puts subscriptions in the privacy export and removes them on erase', async () => {
+    await t.setSettings(openSettings)
+    await subscribeReader('private', 'me@example.com')
+    const admin = await signIn(t, 'admin')
+    const exported = await (await admin.get('/api/v1/admin/privacy/export?email=me@example.com')).json()
+    expect(exported.notifications).toMatchObject({ subscriptions: [{ kind: 'thread', articleKey: 'private' }] })
+    expect(exported.notifications.confirmedAt).not.toBeNull()
+    const erased = await (await admin.send('POST', '/api/v1/admin/privacy/erase', { email: 'me@example.com' })).json()
+    expect(erased).toMatchObject({ erased: 1, notifications: true })
+    expect(await t.deps.db.select().from(mailAddresses)).toHaveLength(0)
+  })
+})
+
+describe('without a transport', () => {
+  it('queues nothing and says notifications are off', async () => {
+    t.deps.mail = undefined
+    t.deps.config.mail = null
+    await t.setSettings(openSettings)
+    const mod = await signIn(t)
+    await mod.send('PUT', '/api/v1/moderation/notifications', { held: true, reported: true, every: true, digest: 'off' })
+    await t.postJson('/api/v1/articles/quiet/comments', { name: 'Q', email: 'q@example.com', body: 'Hello', subscribeComments: true })
+    expect(await t.deps.db.select().from(jobs)).toHaveLength(0)
+    const state = await (await mod.get('/api/v1/moderation/notifications')).json()
+    expect(state.mail).toMatchObject({ enabled: false, transport: null })
+  })
+})
