@@ -11,6 +11,13 @@ export interface MailMessage {
   text: string
   html: string
   headers?: Record<string, string>
+  /**
+   * A stable id of this message (the same on every attempt to send it, e.g. `notification-42`), at
+   * most 256 characters. An email API that supports it is told so (Resend's Idempotency-Key, kept 24
+   * hours): when an answer is lost after the message was taken, the retry is not sent twice.
+   * SMTP has no such thing and ignores it.
+   */
+  id?: string
 }
 
 /**
