@@ -164,7 +164,7 @@ describe('moderators are emailed about held comments, with one-click decisions',
     await mod.send('PUT', '/api/v1/moderation/notifications', { held: false, reported: true, every: false, digest: 'off' })
     const { comment } = await postComment(t, 'reported', { body: 'Rude words' })
     expect(await deliver()).toHaveLength(0)
-    const res = await t.postJson(`/api/v1/comments/${comment.id}/report`, { reason: 'abuse', note: 'Insulting' })
+    const res = await t.postJson(`/api/v1/comments/${comment.id}/reports`, { reason: 'abuse', note: 'Insulting' })
     expect(res.status).toBe(202)
     const [mail] = await deliver()
     expect(mail?.mail.subject).toMatch(/^Reported comment/)
@@ -199,7 +199,8 @@ describe('readers follow threads with double opt-in', () => {
     expect(first?.mail.subject).toMatch(/^New comment on/)
     expect(first?.mail.text).toContain('A reply worth reading')
     expect(first?.mail.text).not.toContain('Before confirming')
-    const headers = first!.mail.headerLines.map((line) => line.line).join('\n')
+    // Long header lines come folded (RFC 5322 §2.2.3): unfolded here.
+    const headers = first!.mail.headerLines.map((line) => line.line.replace(/\r?\n\s+/g, ' ')).join('\n')
     expect(headers).toMatch(/List-Unsubscribe: <http:\/\/parley\.test\/mail\/unsubscribe\?t=[^>]+>/)
     expect(headers).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click')
 

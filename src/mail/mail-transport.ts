@@ -4,8 +4,6 @@
  * Addresses are in plaintext only here, on their way out: never stored or logged so.
  */
 export interface MailMessage {
-  /** Stable per queued email: a retry after a lost answer is the same message (an API's Idempotency-Key). */
-  id?: string
   to: string
   subject: string
   text: string

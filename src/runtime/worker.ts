@@ -9,6 +9,7 @@ import { SettingsStore } from '../settings/settings-store.js'
 import { runJobs } from '../jobs/run-jobs.js'
 import { spamJobs } from '../comments/spam-jobs.js'
 import { mailSweeps, notificationJobs } from './mail-work.js'
+import { workerMailTransport } from './worker-mail.js'
 import { loggedError } from '../logged-error.js'
 import { edgeCached, type EdgeCacheStore } from './edge-cache.js'
 import { hyperdriveDb } from './hyperdrive-db.js'
@@ -75,6 +76,7 @@ async function depsFor(env: WorkerEnv): Promise<Deps> {
     clock: () => new Date(),
     logger,
     config,
+    mail: workerMailTransport(config, logger),
   }
 }
 

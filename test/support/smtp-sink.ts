@@ -15,7 +15,7 @@ export interface SmtpSink {
   received: Received[]
   /** Resolves once `count` messages have arrived in all. */
   waitFor(count: number, timeoutMs?: number): Promise<Received[]>
-  /** RCPT TO answers this reply code and text for the addresses given (a mailbox that does not exist: 550). */
+  /** RCPT TO answers this reply code and text for the addresses given (a mailbox that does not exist: 550); 0 takes them again. */
   refuse(address: string, code: number): void
   close(): Promise<void>
 }
@@ -63,7 +63,7 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
     url: `smtp://127.0.0.1:${address.port}`,
     port: address.port,
     received,
-    refuse: (mailbox, code) => refused.set(mailbox.toLowerCase(), code),
+    refuse: (mailbox, code) => (code === 0 ? refused.delete(mailbox.toLowerCase()) : refused.set(mailbox.toLowerCase(), code)),
     async waitFor(count, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs
       while (received.length < count) {
