@@ -9,6 +9,7 @@ import { nodeSmtpTransport } from '../src/runtime/node-mail.js'
 import { ORIGIN, setupTestApp } from './support/test-app.js'
 import { openSettings, postComment } from './support/seed.js'
 import { signIn } from './support/moderators.js'
+import { dashboardSession } from './support/dashboard.js'
 import { startSmtpSink, type Received, type SmtpSink } from './support/smtp-sink.js'
 
 const t = await setupTestApp()
@@ -64,7 +65,12 @@ async function follow(url: string): Promise<Response> {
 }
 
 async function subscribeReader(key: string, email: string) {
-  const res = await t.postJson(`/api/v1/articles/${key}/comments`, { name: 'Follower', email, body: 'Following this thread', subscribeComments: true })
+  const res = await t.postJson(`/api/v1/articles/${key}/comments`, {
+    name: 'Follower',
+    email,
+    body: 'Following this thread',
+    subscribeComments: true,
+  })
   expect(res.status).toBe(201)
   const [confirmation] = await deliver()
   expect(confirmation?.to).toEqual([email])
@@ -119,7 +125,7 @@ describe('moderators are emailed about held comments, with one-click decisions',
     expect((await t.deps.db.select().from(comments))[0]?.status).toBe('trash')
   })
 
-  it('refuses forged, retargeted and expired links, and a disabled moderator\'s', async () => {
+  it("refuses forged, retargeted and expired links, and a disabled moderator's", async () => {
     await t.setSettings({ ...openSettings, moderation: 'all' })
     const mod = await signIn(t)
     await mod.send('PUT', '/api/v1/moderation/notifications', { held: true, reported: false, every: false, digest: 'off' })
@@ -188,7 +194,12 @@ describe('readers follow threads with double opt-in', () => {
 
     // Unconfirmed: nothing about the thread, and no second confirmation the same day.
     await postComment(t, 'story', { body: 'Before confirming' })
-    await t.postJson('/api/v1/articles/story/comments', { name: 'Follower', email: 'follower@example.com', body: 'Again', subscribeComments: true })
+    await t.postJson('/api/v1/articles/story/comments', {
+      name: 'Follower',
+      email: 'follower@example.com',
+      body: 'Again',
+      subscribeComments: true,
+    })
     expect(await deliver()).toHaveLength(0)
 
     expect((await follow(linkIn(confirmation!, 'Confirm your email address'))).status).toBe(200)
@@ -252,7 +263,12 @@ describe('readers follow threads with double opt-in', () => {
 
   it('subscribes no one from a comment caught as spam', async () => {
     await t.setSettings({ ...openSettings, disallowedKeys: ['casino'] })
-    const res = await t.postJson('/api/v1/articles/spammy/comments', { name: 'X', email: 'x@example.com', body: 'best casino', subscribeComments: true })
+    const res = await t.postJson('/api/v1/articles/spammy/comments', {
+      name: 'X',
+      email: 'x@example.com',
+      body: 'best casino',
+      subscribeComments: true,
+    })
     expect(res.status).toBe(201)
     expect(await deliver()).toHaveLength(0)
     expect(await t.deps.db.select().from(mailAddresses)).toHaveLength(0)
@@ -298,6 +314,27 @@ describe('readers follow threads with double opt-in', () => {
     const erased = await (await admin.send('POST', '/api/v1/admin/privacy/erase', { email: 'me@example.com' })).json()
     expect(erased).toMatchObject({ erased: 1, notifications: true })
     expect(await t.deps.db.select().from(mailAddresses)).toHaveLength(0)
+  })
+})
+
+describe("the dashboard's notifications page", () => {
+  it("saves a moderator's choices with CSRF and says where mail goes", async () => {
+    // The dashboard's sign-in is over https, which PARLEY_PUBLIC_URL=http://parley.test would refuse.
+    t.deps.config.publicUrl = null
+    const dash = await dashboardSession(t)
+    const page = await (await dash.get('/admin/notifications')).text()
+    expect(page).toContain(`Email me at <strong>${dash.email}</strong>`)
+    expect(page).toMatch(/Mail goes out through <code>smtp:\/\/127\.0\.0\.1:\d+<\/code>/)
+    expect((await dash.post('/admin/notifications', { held: 'on', digest: 'daily', csrf: 'forged' })).status).toBe(403)
+    const saved = await dash.post('/admin/notifications', { held: 'on', every: 'on', digest: 'daily' })
+    expect(saved.status).toBe(303)
+    const after = await (await dash.get('/admin/notifications?done=notifications')).text()
+    expect(after).toContain('Notification settings saved.')
+    expect(after).toMatch(/name="held" value="on" checked/)
+    expect(after).not.toMatch(/name="reported" value="on" checked/)
+    expect(after).toMatch(/value="daily" selected/)
+    t.deps.mail = undefined
+    expect(await (await dash.get('/admin/notifications')).text()).toContain('Notifications are off')
   })
 })
 

@@ -16,6 +16,7 @@ const fixed: Record<string, string> = {
   opened: 'Comments are open on that article.',
   closed: 'Comments are closed on that article.',
   settings: 'Settings saved.',
+  notifications: 'Notification settings saved.',
   'moderator-added': 'Moderator added.',
   'moderator-saved': 'Moderator saved.',
   unchanged: 'Nothing changed.',

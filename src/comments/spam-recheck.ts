@@ -6,6 +6,8 @@ import { candidateOf } from '../spam/spam-candidate.js'
 import { enqueueJob } from '../jobs/job-queue.js'
 import type { JobHandler } from '../jobs/run-jobs.js'
 import { changeStatus, lockForChange } from './comment-status.js'
+import { queueNotify } from './notify-outbox.js'
+import type { MailTransport } from '../mail/mail-transport.js'
 import { logAction } from '../audit/audit-log.js'
 import { filtersFor } from '../spam/filters-for.js'
 import { integrationsFor, type IntegrationServices } from '../spam/integrations.js'
@@ -31,7 +33,7 @@ export async function scheduleRecheck(db: Db, commentId: number, now: Date, refe
 }
 
 /** What a re-check needs of the runtime (a part of `Deps`). */
-type RecheckServices = IntegrationServices & { db: Db; settings: SettingsStore; spamFilters: SpamFilter[] }
+type RecheckServices = IntegrationServices & { db: Db; settings: SettingsStore; spamFilters: SpamFilter[]; mail?: MailTransport }
 
 export const recheckJob: JobHandler<RecheckServices> = {
   kind: 'spam-recheck',
@@ -69,6 +71,8 @@ export const recheckJob: JobHandler<RecheckServices> = {
       await changeStatus(tx, locked, to, now, { checks })
       if (to !== locked.status)
         await logAction(tx, { at: now, moderatorId: null, action: 'recheck', commentId: row.id, from: locked.status, to })
+      // Published once the filters answered: its readers and author hear of it as of a moderator's approval.
+      if (deps.mail && to === 'approved') await queueNotify(tx, row.id, { event: 'approved' }, now)
     })
     if (stillWaiting && !expired) {
       const reasons = fresh.checks.filter((check) => check.retry).map((check) => `${check.filter}: ${check.reason}`)

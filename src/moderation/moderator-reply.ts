@@ -1,6 +1,7 @@
 import { checkBody } from '../comments/submission-rules.js'
 import { renderBody } from '../comments/render-body.js'
 import { insertComment } from '../comments/insert-comment.js'
+import { queueNotify } from '../comments/notify-outbox.js'
 import { attachableParent } from '../comments/comment-path.js'
 import { changeStatus, lockForChange } from '../comments/comment-status.js'
 import type { CommentRow } from '../comments/comment-row.js'
@@ -33,6 +34,7 @@ export async function replyAsModerator(ctx: ModerationContext, parentId: number,
         from: 'pending',
         to: 'approved',
       })
+      if (ctx.notifications) await queueNotify(tx, parent.id, { event: 'approved' }, ctx.now)
     }
     const reply = await insertComment(tx, {
       articleId: parent.articleId,
@@ -52,6 +54,8 @@ export async function replyAsModerator(ctx: ModerationContext, parentId: number,
       tokenHash: null,
       createdAt: ctx.now,
       moderatorId: ctx.moderator.id,
+      // The thread's followers hear of a moderator's reply as of any other.
+      notify: ctx.notifications ? { event: 'created' } : null,
     })
     await logAction(tx, {
       at: ctx.now,

@@ -19,6 +19,9 @@ import { settingsPage } from '../admin-pages/settings-page.js'
 import { BOX_INPUTS, TEXT_INPUTS, readSettingsForm } from '../admin-pages/settings-form.js'
 import { moderatorsPage, type ModeratorsView } from '../admin-pages/moderators-page.js'
 import { moderationContext } from './moderation-routes.js'
+import { DIGESTS, prefsOf, savePrefs } from '../notifications/notification-prefs.js'
+import { mailStats } from '../notifications/mail-stats.js'
+import { notificationsPage } from '../admin-pages/notifications-page.js'
 import { action, page, type PageSession } from './admin-page-guard.js'
 import type { PostedForm } from './posted-form.js'
 
@@ -43,6 +46,18 @@ async function renderModerators(
 ): Promise<Response> {
   const moderators = (await listModerators(c.env.deps.db)).map(toModeratorView)
   return moderatorsPage({ session, moderators, ...extra })
+}
+
+async function renderNotifications(c: { env: AppEnv['Bindings'] }, session: PageSession, notice?: { text: string }): Promise<Response> {
+  const { deps } = c.env
+  const [prefs, stats] = await Promise.all([prefsOf(deps.db, session.moderator.id), mailStats(deps.db)])
+  return notificationsPage({
+    session: { ...session, email: session.moderator.email },
+    prefs,
+    stats,
+    transport: deps.mail?.describe ?? null,
+    notice,
+  })
 }
 
 const typedOf = (form: PostedForm, names: string[]) => Object.fromEntries(names.map((name) => [name, form.text(name) ?? '']))
@@ -181,6 +196,19 @@ export const adminSitePages = new Hono<AppEnv>()
         })
       }
       return c.redirect('/admin/moderators?done=moderator-saved', 303)
+    }),
+  )
+  .get(
+    '/notifications',
+    page('moderator', async (c, session) => renderNotifications(c, session, noticeOf(noticeFor(c.req.query('done'), undefined)))),
+  )
+  .post(
+    '/notifications',
+    action('moderator', async (c, session, form) => {
+      const digest = DIGESTS.find((d) => d === form.text('digest')) ?? 'off'
+      const prefs = { held: form.checked('held'), reported: form.checked('reported'), every: form.checked('every'), digest }
+      await savePrefs(c.env.deps.db, session.moderator.id, prefs, c.env.deps.clock())
+      return c.redirect('/admin/notifications?done=notifications', 303)
     }),
   )
   .get(
