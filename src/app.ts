@@ -39,6 +39,7 @@ import { privacyRoutes } from './routes/privacy-routes.js'
 import { adminPageRoutes } from './routes/admin-page-routes.js'
 import { clientFileRoutes } from './routes/client-file-routes.js'
 import { mailLinkRoutes } from './routes/mail-link-routes.js'
+import { mailLinkDocs } from './routes/mail-link-docs.js'
 import { notificationRoutes } from './routes/notification-routes.js'
 import { demoRoutes } from './routes/demo-routes.js'
 import { documentDocs } from './routes/document-docs.js'
@@ -88,6 +89,7 @@ export const routeDocs: readonly RouteDoc[] = [
   ...healthRoutes.docs.map((route) => withGuards(route, {})),
   withGuards(commentFormDoc, {}),
   ...documentDocs.map((route) => withGuards(route, {})),
+  ...mailLinkDocs.map((route) => withGuards(route, {})),
 ]
 
 /** Groups behind their guards, to mount at one prefix. */

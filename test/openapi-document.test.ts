@@ -186,6 +186,7 @@ describe('the OpenAPI document', () => {
       'Auth',
       'Moderation',
       'Articles',
+      'Notifications',
       'Admin',
       'Webhooks',
       'Import/Export',

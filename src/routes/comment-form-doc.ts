@@ -22,6 +22,12 @@ const formFields = z.object({
   comment_parent: z.optional(z.string()).check(z.describe('0 for none')),
   redirect_to: z.optional(urlText()).check(z.describe('Where to return after posting: only a URL on an allowed origin is followed')),
   'cf-turnstile-response': z.optional(z.string()).check(z.describe('The Turnstile token, when the site has Turnstile')),
+  subscribe_comments: z
+    .optional(z.string())
+    .check(z.describe("Jetpack's checkbox: any value but empty or `0` asks for follow-up comments by email (double opt-in)")),
+  notify_approval: z
+    .optional(z.string())
+    .check(z.describe('Any value but empty or `0`: email the author when this comment, if held, is approved')),
 })
 
 /** POST /comment-form, which answers pages and redirects rather than JSON, as the document tells it. */

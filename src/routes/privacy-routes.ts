@@ -7,6 +7,7 @@ import {
   authProblems,
   countSchema,
   dateTimeSchema,
+  idSchema,
   emailText,
   jsonBody,
   jsonContent,
@@ -26,7 +27,7 @@ const NotificationRecordSchema = z.object({
         .enum(['thread', 'approval'])
         .check(z.describe('`thread`: follow-up comments on the article; `approval`: one held comment approved')),
       articleKey: z.string(),
-      commentId: z.nullable(z.int()),
+      commentId: z.nullable(idSchema()),
       since: dateTimeSchema(),
     }),
   ),
