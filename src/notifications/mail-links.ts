@@ -59,7 +59,7 @@ export async function verifyLink(secrets: Secrets, token: string, now: Date): Pr
   const [payload, mac, extra] = token.split('.')
   if (!payload || !mac || extra !== undefined || payload.length > 2000) return { ok: false, reason: 'invalid' }
   if (!constantTimeEqual(await secrets.mailLinkMac(payload), mac)) return { ok: false, reason: 'invalid' }
-  let link: MailLink | null = null
+  let link: MailLink | null
   try {
     link = linkOf(JSON.parse(utf8Decoder.decode(fromBase64Url(payload))))
   } catch {
