@@ -3,7 +3,8 @@ import type { MailArticle, MailComment, MailContent, ModeratedComment, RenderedM
 import { MAIL_ACTIONS } from '../notifications/mail-links.js'
 import { mailTexts as t } from './mail-texts.js'
 
-const titleOf = (article: MailArticle): string => article.title || article.url || t.untitled
+/** The article as a reader knows it: its title, else its URL, else its key (all a moderator then has to go by). */
+const titleOf = (article: MailArticle): string => article.title || article.url || article.key || t.untitled
 
 /** The shell every email shares: one column, inline styles (mail clients drop style sheets), a footer. */
 function page(body: SafeHtml, footer: SafeHtml): string {
@@ -98,6 +99,12 @@ function moderatedText(comment: ModeratedComment): string {
  * posted and the thread serves as it is.
  */
 export function renderMail(content: MailContent): RenderedMail {
+  const rendered = renderParts(content)
+  // A subject is one header line: no title or name may start another.
+  return { ...rendered, subject: rendered.subject.replace(/[\r\n\t\u2028\u2029]+/g, ' ').trim() }
+}
+
+function renderParts(content: MailContent): RenderedMail {
   switch (content.kind) {
     case 'confirm': {
       const footer = readerFooter(content)
