@@ -81,7 +81,7 @@ async function subscribeReader(key: string, email: string) {
 
 describe('moderators are emailed about held comments, with one-click decisions', () => {
   it('emails a held comment with its checks and Approve / Spam / Trash links that act once, as that moderator', async () => {
-    await t.setSettings({ ...openSettings, moderation: 'all' })
+    await t.setSettings({ ...openSettings, moderation: 'all', siteName: 'The Daily\nExample' })
     const mod = await signIn(t)
     const prefs = await mod.send('PUT', '/api/v1/moderation/notifications', { held: true, reported: false, every: false, digest: 'off' })
     expect(prefs.status).toBe(200)
@@ -97,7 +97,7 @@ describe('moderators are emailed about held comments, with one-click decisions',
     const [mail, ...more] = await deliver()
     expect(more).toHaveLength(0)
     expect(mail?.to).toEqual([mod.email])
-    expect(mail?.mail.subject).toBe('Please moderate: “Budget vote”')
+    expect(mail?.mail.subject).toBe('[The Daily Example] Please moderate: “Budget vote”')
     expect(mail?.mail.text).toContain('Author: Ann')
     expect(mail?.mail.text).toContain('Email: ann@example.com')
     expect(mail?.mail.text).toContain('Spam checks: ')

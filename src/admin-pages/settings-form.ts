@@ -6,13 +6,17 @@ type SimpleKey = Exclude<keyof Settings, 'filterWebhook'>
 /** One setting on the form: how it is typed in, and WordPress's words for it where it has some. */
 export interface SettingField {
   key: SimpleKey
-  kind: 'boolean' | 'integer' | 'integer-or-empty' | 'lines' | 'choice'
+  kind: 'boolean' | 'integer' | 'integer-or-empty' | 'lines' | 'choice' | 'text'
   label: string
   help?: string
   choices?: { value: string; label: string }[]
 }
 
 export const SETTING_GROUPS: { legend: string; fields: SettingField[] }[] = [
+  {
+    legend: 'The site',
+    fields: [{ key: 'siteName', kind: 'text', label: 'Site name', help: 'How notification emails name the site. Empty: none.' }],
+  },
   {
     legend: 'Before a comment appears',
     fields: [
@@ -101,7 +105,7 @@ export function readSettingsForm(text: (name: string) => string | undefined): { 
   for (const field of allFields) {
     const raw = (text(field.key) ?? '').trim()
     if (field.kind === 'boolean') patch[field.key] = raw !== ''
-    else if (field.kind === 'choice') patch[field.key] = raw
+    else if (field.kind === 'choice' || field.kind === 'text') patch[field.key] = raw
     else if (field.kind === 'lines')
       patch[field.key] = raw
         .split(/\r?\n/)

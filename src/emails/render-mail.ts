@@ -1,5 +1,5 @@
 import { html, joinHtml, safeHref, trusted, type SafeHtml } from '../pages/html.js'
-import type { MailArticle, MailComment, MailContent, ModeratedComment, RenderedMail } from '../notifications/mail-content.js'
+import type { MailArticle, MailComment, MailContent, MailSite, ModeratedComment, RenderedMail } from '../notifications/mail-content.js'
 import { MAIL_ACTIONS } from '../notifications/mail-links.js'
 import { mailTexts as t } from './mail-texts.js'
 
@@ -7,12 +7,12 @@ import { mailTexts as t } from './mail-texts.js'
 const titleOf = (article: MailArticle): string => article.title || article.url || article.key || t.untitled
 
 /** The shell every email shares: one column, inline styles (mail clients drop style sheets), a footer. */
-function page(body: SafeHtml, footer: SafeHtml): string {
+function page(body: SafeHtml, footer: SafeHtml, site: MailSite): string {
   return html`<!doctype html>
 <html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"></head>
 <body style="margin:0;padding:16px;background:#f6f7f7;font:15px/1.5 -apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,sans-serif;color:#1d2327">
 <div style="max-width:600px;margin:0 auto;background:#fff;padding:20px;border:1px solid #dcdcde">${body}</div>
-<div style="max-width:600px;margin:12px auto;color:#646970;font-size:13px">${footer}</div>
+<div style="max-width:600px;margin:12px auto;color:#646970;font-size:13px">${site.name ? html`<p style="margin:0 0 6px">${site.name}</p>` : ''}${footer}</div>
 </body></html>`.markup
 }
 
@@ -98,20 +98,36 @@ function moderatedText(comment: ModeratedComment): string {
  * template (escaped), the comments' stored HTML aside, which the sanitizer made when they were
  * posted and the thread serves as it is.
  */
-export function renderMail(content: MailContent): RenderedMail {
+export function renderMail(content: MailContent, site: MailSite): RenderedMail {
   const rendered = renderParts(content)
-  // A subject is one header line: no title or name may start another.
-  return { ...rendered, subject: rendered.subject.replace(/[\r\n\t\u2028\u2029]+/g, ' ').trim() }
+  // WordPress's subjects start with the site's name in brackets: `[Site] Please moderate: "Title"`.
+  const subject = site.name ? `[${site.name}] ${rendered.subject}` : rendered.subject
+  return {
+    // A subject is one header line: no title or name may start another.
+    subject: subject.replace(/[\r\n\t\u2028\u2029]+/g, ' ').trim(),
+    text: site.name ? `${rendered.text}\n${site.name}` : rendered.text,
+    html: page(rendered.body, rendered.footer, site),
+  }
 }
 
-function renderParts(content: MailContent): RenderedMail {
+/** An email before its shell: its HTML body and footer, the text whole. */
+interface Parts {
+  subject: string
+  text: string
+  body: SafeHtml
+  footer: SafeHtml
+}
+
+const parts = (body: SafeHtml, footer: SafeHtml) => ({ body, footer })
+
+function renderParts(content: MailContent): Parts {
   switch (content.kind) {
     case 'confirm': {
       const footer = readerFooter(content)
       return {
         subject: t.subject.confirm,
         text: [t.confirm.intro, `${t.confirm.action}: ${content.confirmUrl}`, t.confirm.ignore, '--', footer.text].join('\n\n'),
-        html: page(
+        ...parts(
           html`<p>${t.confirm.intro}</p><p>${button(content.confirmUrl, t.confirm.action)}</p><p>${t.confirm.ignore}</p>`,
           footer.html,
         ),
@@ -125,7 +141,7 @@ function renderParts(content: MailContent): RenderedMail {
       return {
         subject: content.kind === 'thread' ? t.subject.thread(title, content.comments.length) : t.subject.approved(title),
         text: [intro, ...content.comments.map(textQuote), '--', footer.text].join('\n\n'),
-        html: page(html`<p>${content.kind === 'thread' ? intro : t.approved.intro(title)}</p>${content.comments.map(quote)}`, footer.html),
+        ...parts(html`<p>${content.kind === 'thread' ? intro : t.approved.intro(title)}</p>${content.comments.map(quote)}`, footer.html),
       }
     }
     case 'held':
@@ -136,7 +152,7 @@ function renderParts(content: MailContent): RenderedMail {
       return {
         subject: t.subject[content.kind](title),
         text: [heading, moderatedText(content.comment), '--', `${t.moderator.prefs} ${content.prefsUrl}`].join('\n\n'),
-        html: page(
+        ...parts(
           html`<p><strong>${heading}</strong></p>${moderatedHtml(content.comment)}`,
           html`${t.moderator.prefs} ${link(content.prefsUrl, content.prefsUrl)}`,
         ),
@@ -153,7 +169,7 @@ function renderParts(content: MailContent): RenderedMail {
           '--',
           `${t.moderator.prefs} ${content.prefsUrl}`,
         ].join('\n\n'),
-        html: page(
+        ...parts(
           html`<p><strong>${heading}</strong></p>${joinHtml(content.comments.map(moderatedHtml), html`<hr style="border:0;border-top:1px solid #dcdcde;margin:20px 0">`)}<p>${link(content.queueUrl, t.moderator.queue)}</p>`,
           html`${t.moderator.prefs} ${link(content.prefsUrl, content.prefsUrl)}`,
         ),

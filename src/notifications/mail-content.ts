@@ -47,5 +47,10 @@ export interface RenderedMail {
   html: string
 }
 
+/** The site an email comes from: its name (the `siteName` setting; empty: none). */
+export interface MailSite {
+  name: string
+}
+
 /** Turns content into an email (src/emails/render-mail.ts): a presentation, handed to the sweep by the runtime. */
-export type RenderMail = (content: MailContent) => RenderedMail
+export type RenderMail = (content: MailContent, site: MailSite) => RenderedMail

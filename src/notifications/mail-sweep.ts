@@ -3,15 +3,17 @@ import { queryRows, type Db } from '../db/database.js'
 import { mailAddresses, mailMessages, type MailKind } from '../db/mail-schema.js'
 import type { Secrets } from '../crypto/secrets.js'
 import type { Logger } from '../logger.js'
+import type { SettingsStore } from '../settings/settings-store.js'
 import type { MailConfig } from '../config.js'
 import { MailSendError, type MailMessage, type MailTransport } from '../mail/mail-transport.js'
 import { loggedError } from '../logged-error.js'
-import type { MailContent, RenderMail } from './mail-content.js'
+import type { MailContent, MailSite, RenderMail } from './mail-content.js'
 import { contentForModerator, contentForReader, type Recipient } from './gather-content.js'
 
 /** What the sweep needs of the runtime (a part of `Deps`). */
 export type SweepServices = {
   db: Db
+  settings: SettingsStore
   secrets: Secrets
   logger: Logger
   mail?: MailTransport
@@ -86,7 +88,7 @@ function readerHeaders(content: MailContent): Record<string, string> {
 }
 
 /** The email a row stands for, or null when there is nothing left to say (the comments were removed, the address unsubscribed). */
-async function compose(deps: SweepServices, row: MessageRow, base: string, render: RenderMail, now: Date): Promise<MailMessage | null> {
+async function compose(deps: SweepServices, row: MessageRow, base: string, render: RenderMail, site: MailSite, now: Date): Promise<MailMessage | null> {
   const recipient: Recipient | null = row.emailHash
     ? await contentForReader(
         deps,
@@ -98,7 +100,7 @@ async function compose(deps: SweepServices, row: MessageRow, base: string, rende
       ? await contentForModerator(deps, { kind: row.kind, moderatorId: row.moderatorId, commentIds: row.commentIds }, base, now)
       : null
   if (!recipient) return null
-  const rendered = render(recipient.content)
+  const rendered = render(recipient.content, site)
   return {
     id: `parley-mail-${row.id}`,
     to: recipient.address,
@@ -135,9 +137,10 @@ export function mailSweep(render: RenderMail) {
       delete from mail_messages where state in ('sent', 'failed', 'dropped')
         and created_at < ${new Date(now.getTime() - KEEP_MS).toISOString()}::timestamptz`)
     await deps.db.execute(sql`delete from mail_link_uses where expires_at < ${now.toISOString()}::timestamptz`)
+    const site: MailSite = { name: (await deps.settings.get(deps.db)).values.siteName }
     for (;;) {
       const claimed = await claim(deps.db, now)
-      for (const row of claimed) await sendOne(deps, transport, row, base, render, now, report)
+      for (const row of claimed) await sendOne(deps, transport, row, base, render, site, now, report)
       if (claimed.length < BATCH) break
     }
     return report
@@ -150,12 +153,13 @@ async function sendOne(
   row: MessageRow,
   base: string,
   render: RenderMail,
+  site: MailSite,
   now: Date,
   report: MailReport,
 ): Promise<void> {
   const about = { mailId: row.id, kind: row.kind satisfies MailKind }
   try {
-    const message = await compose(deps, row, base, render, now)
+    const message = await compose(deps, row, base, render, site, now)
     if (!message) {
       await settle(deps.db, row.id, 'dropped', now)
       report.dropped++
