@@ -79,6 +79,105 @@ async function subscribeReader(key: string, email: string) {
   return ((await res.json()) as { comment: { id: number } }).comment.id
 }
 
+describe('the whole story, through the real SMTP server', () => {
+  it('plain-form subscriber confirms; a held reply mails only the moderator; Approve from the email mails the subscriber once; one click unsubscribes', async () => {
+    await t.setSettings({ ...openSettings, moderation: 'all', allowedOrigins: ['https://news.example'], siteName: 'Daily Example' })
+    const mod = await signIn(t)
+    await mod.send('PUT', '/api/v1/moderation/notifications', { held: true, reported: false, every: false, digest: 'off' })
+
+    // A reader subscribes from WordPress's own form (no JavaScript): Jetpack's field.
+    const posted = await t.request('/comment-form', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'https://news.example' },
+      body: new URLSearchParams({
+        comment: 'First!',
+        author: 'Sub Scriber',
+        email: 'subscriber@example.com',
+        comment_post_ID: 'story-17',
+        comment_parent: '0',
+        subscribe_comments: 'subscribe',
+        redirect_to: 'https://news.example/story-17/',
+      }).toString(),
+    })
+    expect(posted.status).toBe(303)
+    const first = await deliver()
+    expect(first.map((m) => [m.to[0], m.mail.subject])).toEqual(
+      expect.arrayContaining([
+        ['subscriber@example.com', '[Daily Example] Confirm your email address for comment notifications'],
+        [mod.email, expect.stringMatching(/^\[Daily Example\] Please moderate/)],
+      ]),
+    )
+    expect(first).toHaveLength(2)
+    const confirmation = first.find((m) => m.to[0] === 'subscriber@example.com')
+    expect((await follow(linkIn(confirmation!, 'Confirm your email address'))).status).toBe(200)
+    const subscriberComment = (await t.deps.db.select().from(comments))[0]
+    await mod.send('PATCH', `/api/v1/moderation/comments/${subscriberComment?.id}`, { status: 'approved' })
+    await deliver()
+
+    // Another reader replies; held: the moderator hears of it, the subscriber does not.
+    await postComment(t, 'story-17', { name: 'Replier', body: 'A held reply', parentId: subscriberComment?.id })
+    const held = await deliver()
+    expect(held.map((m) => m.to[0])).toEqual([mod.email])
+
+    // Approve from the email: its GET page, then its POST.
+    expect((await follow(linkIn(held[0]!, 'Approve it'))).status).toBe(200)
+    const told = await deliver()
+    expect(told.map((m) => m.to[0])).toEqual(['subscriber@example.com'])
+    expect(told[0]?.mail.text).toContain('A held reply')
+
+    // One click in the mail client, then nothing more.
+    const headers = told[0]!.mail.headerLines.map((line) => line.line.replace(/\r?\n\s+/g, ' ')).join('\n')
+    const url = /List-Unsubscribe: <([^>]+)>/.exec(headers)?.[1] ?? ''
+    const oneClick = await t.request(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    })
+    expect(oneClick.status).toBe(200)
+    t.advance(3600)
+    const { comment: later } = await postComment(t, 'story-17', { body: 'After the unsubscribe' })
+    expect((await deliver()).map((m) => m.to[0])).toEqual([mod.email])
+    await mod.send('PATCH', `/api/v1/moderation/comments/${later.id}`, { status: 'approved' })
+    expect(await deliver()).toEqual([])
+    // No address in the logs, whatever was sent.
+    expect(t.logLines.join('\n')).not.toMatch(/subscriber@example\.com|Sub Scriber/)
+  })
+
+  it('loses nothing while the mail server is down, and sends each email once when it is back', async () => {
+    const outage = await startSmtpSink()
+    const port = outage.port
+    const pooled = nodeSmtpTransport({ url: outage.url, from: FROM, timeoutMs: 2_000 })
+    t.deps.mail = pooled
+    try {
+      await t.setSettings({ ...openSettings, moderation: 'all' })
+      const mod = await signIn(t)
+      await mod.send('PUT', '/api/v1/moderation/notifications', { held: true, reported: false, every: false, digest: 'off' })
+      await outage.close()
+      for (let i = 0; i < 3; i++) await postComment(t, 'outage', { body: `During the outage ${i}` })
+      const down = await runAll()
+      expect(down.sweeps.mail).toMatchObject({ sent: 0, retried: 3 })
+      const back = await startSmtpSink(port)
+      try {
+        // Each was put off by a minute; a second run before then sends nothing twice.
+        t.advance(61)
+        const up = await runAll()
+        expect(up.sweeps.mail).toMatchObject({ sent: 3, retried: 0 })
+        t.advance(3600)
+        await runAll()
+        expect(back.received.map((m) => m.mail.text?.match(/During the outage \d/)?.[0]).sort()).toEqual([
+          'During the outage 0',
+          'During the outage 1',
+          'During the outage 2',
+        ])
+      } finally {
+        await back.close()
+      }
+    } finally {
+      pooled.close()
+    }
+  })
+})
+
 describe('moderators are emailed about held comments, with one-click decisions', () => {
   it('emails a held comment with its checks and Approve / Spam / Trash links that act once, as that moderator', async () => {
     await t.setSettings({ ...openSettings, moderation: 'all', siteName: 'The Daily\nExample' })
