@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { sql } from 'drizzle-orm'
 import { comments } from '../src/db/schema.js'
 import { spamJobs } from '../src/comments/spam-jobs.js'
@@ -8,9 +8,19 @@ import { runJobs } from '../src/jobs/run-jobs.js'
 import { ORIGIN, setupTestApp } from './support/test-app.js'
 import { signIn } from './support/moderators.js'
 import { loopbackServer, text } from './support/loopback-server.js'
+import { startSmtpSink } from './support/smtp-sink.js'
+import { nodeSmtpTransport } from '../src/runtime/node-mail.js'
+import { mailSweeps, notificationJobs } from '../src/runtime/mail-work.js'
 
 const t = await setupTestApp()
 const receiver = await loopbackServer(text(204, ''))
+// Notifications on: the emails, their links' pages and the mail log lines are crawled too.
+const sink = await startSmtpSink()
+const transport = nodeSmtpTransport({ url: sink.url, from: 'Crawl <crawl@news.example>', timeoutMs: 5_000 })
+afterAll(async () => {
+  transport.close()
+  await sink.close()
+})
 
 const SUBMISSIONS = 300
 const KEYS = ['crawl-a', 'crawl-b', 'crawl-c', 'crawl-d', 'crawl-e']
@@ -69,8 +79,12 @@ describe('privacy crawl', () => {
     // The default level, as production runs: captured instead of printed.
     const infoLog: string[] = []
     t.deps.logger = createLogger('info', (line) => infoLog.push(line))
+    t.deps.mail = transport
+    t.deps.config.mail = { from: 'Crawl <crawl@news.example>', smtpUrl: sink.url, api: null, coalesceMinutes: 0 }
+    t.deps.config.publicUrl = ORIGIN
     await t.setSettings({ floodSeconds: 0, previouslyApproved: true, maxLinks: 2 })
     const admin = await signIn(t, 'admin')
+    await admin.send('PUT', '/api/v1/moderation/notifications', { held: true, reported: true, every: true, digest: 'off' })
     const hook = await admin.send('POST', '/api/v1/admin/webhooks', {
       url: `${receiver.url}/hook`,
       events: ['comment.created', 'comment.status_changed', 'comment.edited', 'comment.deleted', 'comment.reported'],
@@ -108,6 +122,7 @@ describe('privacy crawl', () => {
           comment_post_ID: key,
           comment_parent: String(parent?.id ?? 0),
           redirect_to: `${ORIGIN}/posts/${key}`,
+          ...(n % 3 === 0 ? { subscribe_comments: 'subscribe' } : {}),
         })
         const res = await record(
           `form ${n}`,
@@ -128,6 +143,7 @@ describe('privacy crawl', () => {
         ...(parent ? { parentId: parent.id } : {}),
         ...(n % 17 === 0 ? { hp: 'spam' } : {}),
         ...(n % 23 === 0 ? { email: 'not an address' } : {}),
+        ...(n % 4 === 1 ? { subscribeComments: true, notifyApproval: true } : {}),
       }
       const res = await record(
         `submit ${n}`,
@@ -175,7 +191,30 @@ describe('privacy crawl', () => {
           await t.postJson(`/api/v1/comments/${id}/reports`, { reason: 'abuse', note: 'Rude.' }, { 'User-Agent': who.userAgent }, who.ip),
         )
     }
-    for (let round = 0; round < 3; round++) await runJobs(t.deps, t.now(), [])
+    // The jobs, emails among them; every third confirmation link is followed (its page, then its POST).
+    const runAll = () => runJobs(t.deps, t.now(), notificationJobs, mailSweeps)
+    await runAll()
+    const linksOf = (mailText: string, label: string) => [...mailText.matchAll(new RegExp(`${label}: (\\S+)`, 'g'))].map((m) => m[1] ?? '')
+    for (const [i, mail] of sink.received.entries()) {
+      for (const url of linksOf(mail.mail.text ?? '', 'Confirm your email address')) {
+        const page = await record(`confirm page ${i}`, await t.request(url))
+        if (i % 3 === 0) await record(`confirm ${i}`, await t.request(url, { method: 'POST' }))
+        expect(page.status).toBe(200)
+      }
+    }
+    await admin.send('POST', '/api/v1/moderation/comments/bulk', {
+      ids: created.map((c) => c.id).filter((id) => id % 5 === 0),
+      status: 'approved',
+    })
+    for (let round = 0; round < 3; round++) await runAll()
+    for (const [i, mail] of sink.received.entries()) {
+      for (const url of [
+        ...linksOf(mail.mail.text ?? '', 'Stop emails about this article'),
+        ...linksOf(mail.mail.text ?? '', 'Approve it'),
+      ].slice(0, 2))
+        await record(`email link ${i}`, await t.request(url))
+    }
+    expect(sink.received.some((m) => /new comment/i.test(m.mail.subject ?? ''))).toBe(true)
 
     // The crawl: every page of every thread, counts, each comment, the pages and files.
     for (const key of [...KEYS, 'unknown-key']) {
@@ -228,6 +267,16 @@ describe('privacy crawl', () => {
     expect(seen.filter((s) => s.where.startsWith('form')).every((s) => /location: /.test(s.text) || !s.text.startsWith('303'))).toBe(true)
     expect([...seen, ...webhookTexts].map((s) => ({ where: s.where, leaks: leaks(s.text) })).filter((s) => s.leaks.length > 0)).toEqual([])
     expect(infoLog.map((line) => ({ line, leaks: leaks(line) })).filter((l) => l.leaks.length > 0)).toEqual([])
+    // A reader's email names no other reader: only moderators' emails show an author's address.
+    const readerMails = sink.received.filter((m) => !/@news\.example$/.test(m.to[0] ?? ''))
+    expect(readerMails.length).toBeGreaterThan(10)
+    const othersIn = readerMails
+      .map((m) => ({
+        to: m.to[0],
+        leaks: leaks(`${m.mail.subject}\n${m.mail.text}\n${String(m.mail.html)}`).filter((l) => !l.includes((m.to[0] ?? '').toLowerCase())),
+      }))
+      .filter((m) => m.leaks.length > 0)
+    expect(othersIn).toEqual([])
   }, 120_000)
 
   it('logs no commenter detail when the database fails in the middle of a post, an edit or a job', async () => {
