@@ -34,7 +34,8 @@ type ModeratorKind = 'held' | 'reported' | 'new'
 
 /**
  * One email per moderator who asked for this kind of news, or the comment added to their queued
- * digest (one per moderator, gathering until it is due). Disabled moderators get nothing.
+ * digest (one per moderator, gathering until it is due). Disabled moderators get nothing, and no
+ * moderator hears of their own reply.
  */
 async function queueForModerators(db: Db, comment: CommentRow, kind: ModeratorKind, now: Date): Promise<void> {
   const wants = kind === 'held' ? sql`(p.on_held or p.on_every)` : kind === 'reported' ? sql`p.on_reported` : sql`p.on_every`
@@ -47,7 +48,7 @@ async function queueForModerators(db: Db, comment: CommentRow, kind: ModeratorKi
         when 'daily' then ${digestDue('daily', now).toISOString()}::timestamptz else ${iso}::timestamptz end,
       ${iso}::timestamptz
     from notification_prefs p join moderators m on m.id = p.moderator_id
-    where not m.disabled and ${wants}
+    where not m.disabled and ${wants} and p.moderator_id is distinct from ${comment.moderatorId}::int
     on conflict (moderator_id) where state = 'queued' and kind = 'digest'
     do update set comment_ids = case when ${comment.id}::int = any(mail_messages.comment_ids) then mail_messages.comment_ids
       else mail_messages.comment_ids || excluded.comment_ids end`)
