@@ -217,7 +217,20 @@ describe('the Worker in workerd, on PostgreSQL through Hyperdrive', () => {
     expect(widget.headers.get('cross-origin-resource-policy')).toBe('cross-origin')
     const script = await widget.text()
     expect(script).toContain('var TURNSTILE = null;')
+    expect(script).toContain('var NOTIFY = false;')
     expect((await call('/widget.js', { headers: { 'If-None-Match': widget.headers.get('etag') ?? '' } })).status).toBe(304)
+    // With an email API (Resend) the Worker has a mail transport: the form offers notifications, under a new ETag.
+    const ctx = createExecutionContext()
+    const mailEnv = {
+      ...env,
+      PARLEY_MAIL_API_KEY: 're_workers_test_key',
+      PARLEY_MAIL_FROM: 'Parley <comments@example.test>',
+      PARLEY_PUBLIC_URL: ORIGIN,
+    }
+    const withMail = await worker.fetch(new Request(`${ORIGIN}/widget.js`), mailEnv, ctx)
+    await waitOnExecutionContext(ctx)
+    expect(await withMail.text()).toBe(script.replace('var NOTIFY = false;', 'var NOTIFY = true;'))
+    expect(withMail.headers.get('etag')).not.toBe(widget.headers.get('etag'))
     for (const [path, type] of [
       ['/admin/admin.js', 'text/javascript'],
       ['/admin/admin.css', 'text/css'],

@@ -6,7 +6,7 @@ import { STATIC_DIR } from '../src/cli/build-static.js'
 import type { ClientFilePath } from '../src/http/client-files.js'
 import { nodeAppOptions } from '../src/runtime/node-app-options.js'
 import { buildWidget } from '../src/widget/build-widget.js'
-import { SETTINGS_PLACEHOLDER } from '../src/widget/widget-settings.js'
+import { SETTINGS_PLACEHOLDERS } from '../src/widget/widget-settings.js'
 import { setupTestApp } from './support/test-app.js'
 
 const t = await setupTestApp()
@@ -34,9 +34,9 @@ describe('the files Node serves from src/static', () => {
     }
   })
 
-  it('include the widget as built from src/widget/client, with no Turnstile key to fill in', async () => {
+  it('include the widget as built from src/widget/client, with no settings to fill in (no Turnstile, no mail)', async () => {
     const built = await buildWidget()
-    expect(built.split(SETTINGS_PLACEHOLDER)).toHaveLength(2)
+    for (const placeholder of Object.values(SETTINGS_PLACEHOLDERS)) expect(built.split(placeholder)).toHaveLength(2)
     expect(await onDisk('/widget.js')).toBe(built)
     expect(await (await t.request('/widget.js')).text()).toBe(built)
   })

@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
-import { articles, comments, reports } from '../src/db/schema.js'
+import { articles, comments, jobs, reports } from '../src/db/schema.js'
+import { nodeSmtpTransport } from '../src/runtime/node-mail.js'
 import { setupTestApp } from './support/test-app.js'
 import { serveTestApp } from './support/http-server.js'
 import { launchBrowser } from './support/browser.js'
@@ -9,6 +10,7 @@ import { loopbackServer } from './support/loopback-server.js'
 import { signIn } from './support/moderators.js'
 import { openSettings, postComment } from './support/seed.js'
 import { xss } from './support/corpora.js'
+import { startSmtpSink } from './support/smtp-sink.js'
 
 declare global {
   interface Window {
@@ -228,6 +230,8 @@ describe('the widget on /demo', () => {
     await post(page, { body: 'First, not remembered.', url: 'https://rhian.example/' })
     await page.locator('#comment-1').waitFor()
     expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.endsWith(':commenter')))).toEqual([])
+    // Without a mail transport it is the form's one checkbox: no notifications are offered.
+    expect(await page.getByRole('checkbox').count()).toBe(1)
 
     await fillForm(page, { body: 'Second, remembered.', url: 'https://rhian.example/' })
     await page.getByLabel('Save my name, email, and website in this browser for the next time I comment.').check()
@@ -239,6 +243,50 @@ describe('the widget on /demo', () => {
     expect(await field(page, 'Email').inputValue()).toBe('rhian@example.com')
     expect(await field(page, 'Website').inputValue()).toBe('https://rhian.example/')
     expect(await page.getByLabel('Save my name, email, and website in this browser for the next time I comment.').isChecked()).toBe(true)
+  })
+
+  it('offers email notifications only where mail goes out, sends the ticked ones, says a confirmation may come, and clears them', async () => {
+    await t.setSettings(openSettings)
+    const follow = 'Notify me of follow-up comments by email.'
+    const approval = 'Notify me when my comment is approved.'
+    const confirm = 'Check your inbox to confirm your email address; nothing else is sent until you do.'
+    // A real transport to a loopback SMTP server turns notifications on; the script served now says so.
+    // (Without one the form has no such boxes: see the cookie-consent test above.)
+    const sink = await startSmtpSink()
+    const transport = nodeSmtpTransport({ url: sink.url, from: 'Comments <comments@news.example>', timeoutMs: 5_000 })
+    t.deps.mail = transport
+    try {
+      const page = await open('/demo')
+      const consent = page.getByLabel('Save my name, email, and website in this browser for the next time I comment.')
+      // After the consent box in the tab order, ticked by keyboard as any checkbox.
+      await consent.focus()
+      await page.keyboard.press('Tab')
+      expect(await focusedInWidget(page)).toBe('subscribe_comments')
+      await page.keyboard.press('Space')
+      await page.getByLabel(approval).check()
+      await post(page, { body: 'Keep me posted.', email: 'follower@example.com' })
+      await page.locator('#comment-1').waitFor()
+      const note = page.locator('#subscription-note')
+      await note.getByText(confirm, { exact: true }).waitFor()
+      await announced(page, `Your comment has been published. ${confirm}`)
+      expect(await page.getByLabel(follow).isChecked()).toBe(false)
+      expect(await page.getByLabel(approval).isChecked()).toBe(false)
+      // Both asked for, in the comment's notify job (which emails the confirmation: test/notifications.test.ts).
+      const [queued] = await t.deps.db.select({ payload: jobs.payload }).from(jobs).where(eq(jobs.commentId, 1))
+      expect(queued?.payload).toEqual({ event: 'created', subscribe: { thread: true, approval: true } })
+
+      // A comment that asks for nothing hides the note, and sends neither flag.
+      await post(page, { body: 'Nothing more, thanks.', email: 'quiet@example.com' })
+      await page.locator('#comment-2').waitFor()
+      await announced(page, 'Your comment has been published.')
+      expect(await note.isVisible()).toBe(false)
+      // No notify job at all: it asked for nothing, no moderator wants mail, and no one follows the thread yet.
+      expect(await t.deps.db.select().from(jobs).where(eq(jobs.commentId, 2))).toEqual([])
+    } finally {
+      t.deps.mail = undefined
+      transport.close()
+      await sink.close()
+    }
   })
 
   it('lets the author edit and then delete their own comment within the edit window', async () => {

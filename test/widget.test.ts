@@ -1,10 +1,34 @@
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { gzipSync } from 'node:zlib'
+import { eq } from 'drizzle-orm'
+import { jobs } from '../src/db/schema.js'
+import { nodeSmtpTransport } from '../src/runtime/node-mail.js'
 import { ORIGIN, setupTestApp } from './support/test-app.js'
 import { openSettings, postComment } from './support/seed.js'
 import { signIn } from './support/moderators.js'
+import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js'
 
 const t = await setupTestApp()
+// A real transport to a loopback SMTP server: with it configured, the deployment offers notifications.
+let sink: SmtpSink
+let transport: ReturnType<typeof nodeSmtpTransport>
+beforeAll(async () => {
+  sink = await startSmtpSink()
+  transport = nodeSmtpTransport({ url: sink.url, from: 'Comments <comments@news.example>', timeoutMs: 5_000 })
+})
+afterAll(async () => {
+  transport.close()
+  await sink.close()
+})
+
+const withMail = async <T>(run: () => T | Promise<T>): Promise<T> => {
+  t.deps.mail = transport
+  try {
+    return await run()
+  } finally {
+    t.deps.mail = undefined
+  }
+}
 
 const withTurnstile = async <T>(run: () => T | Promise<T>): Promise<T> => {
   t.deps.config.turnstile = {
@@ -72,6 +96,17 @@ describe('GET /widget.js', () => {
     )
     expect(text).not.toContain('ts-secret')
     expect(configured.headers.get('etag')).not.toBe(plain.headers.get('etag'))
+  })
+
+  it('offers email notifications only where mail goes out, under a new ETag that a revalidation does not match', async () => {
+    const plain = await t.request('/widget.js')
+    const plainText = await plain.text()
+    expect(plainText).toContain('var NOTIFY = false;')
+    const etag = plain.headers.get('etag') ?? ''
+    const configured = await withMail(() => t.request('/widget.js', { headers: { 'If-None-Match': etag } }))
+    expect(configured.status).toBe(200)
+    expect(configured.headers.get('etag')).not.toBe(etag)
+    expect(await configured.text()).toBe(plainText.replace('var NOTIFY = false;', 'var NOTIFY = true;'))
   })
 })
 
@@ -174,6 +209,38 @@ describe('GET /demo/plain', () => {
     expect(html).toContain('<p class="no-comments">Comments are closed.</p>')
     expect(html).not.toContain('id="commentform"')
     expect(html).not.toContain('comment-reply-link')
+  })
+
+  it("offers Jetpack's notification checkboxes only where mail goes out, and a ticked one is recorded", async () => {
+    expect(await (await t.request('/demo/plain')).text()).not.toContain('type="checkbox"')
+    const html = await withMail(async () => (await t.request('/demo/plain')).text())
+    expect(html).toContain(
+      '<p class="comment-form-url"><label for="url">Website</label> <input id="url" name="url" type="url" value="" size="30" maxlength="200" autocomplete="url" /></p>\n' +
+        '<p class="comment-subscription-form"><input type="checkbox" name="subscribe_comments" id="subscribe_comments" value="subscribe" /> <label for="subscribe_comments">Notify me of follow-up comments by email.</label></p>\n' +
+        '<p class="comment-subscription-form"><input type="checkbox" name="notify_approval" id="notify_approval" value="subscribe" /> <label for="notify_approval">Notify me when my comment is approved.</label></p>\n' +
+        '<p class="form-submit">',
+    )
+
+    // Posted as the page's form posts it, with only the first box ticked.
+    const res = await withMail(() =>
+      t.request('/comment-form', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: ORIGIN },
+        body: new URLSearchParams({
+          comment: 'Tell me about replies.',
+          author: 'Owain',
+          email: 'owain@example.com',
+          url: '',
+          subscribe_comments: 'subscribe',
+          comment_post_ID: 'demo',
+          comment_parent: '0',
+          redirect_to: `${ORIGIN}/demo/plain`,
+        }).toString(),
+      }),
+    )
+    expect(res.status).toBe(303)
+    const queued = await t.deps.db.select({ commentId: jobs.commentId, payload: jobs.payload }).from(jobs).where(eq(jobs.kind, 'notify'))
+    expect(queued).toEqual([{ commentId: expect.any(Number), payload: { event: 'created', subscribe: { thread: true, approval: false } } }])
   })
 
   it("renders Turnstile's challenge in the form when configured, loading only its script", async () => {

@@ -61,6 +61,7 @@ ${avatarCss}
 .comment-respond label{display:block;font-weight:600;margin-bottom:.25rem}
 .comment-respond input[type=text],.comment-respond input[type=email],.comment-respond input[type=url],.comment-respond textarea{display:block;width:100%;box-sizing:border-box;padding:.5rem;font:inherit;border:1px solid #8c8f94;border-radius:4px}
 .comment-respond .required{color:#b32d2e}
+.comment-subscription-form label{display:inline;font-weight:400}
 .comment-notes{color:#646970;font-size:.95rem}
 .submit{font:inherit;font-weight:600;padding:.5rem 1.1rem;border:0;border-radius:4px;background:#2271b1;color:#fff;cursor:pointer}
 .nav-links{margin:1rem 0}

@@ -14,7 +14,8 @@ const FORM_BACK_ETAG = '"parley-form-back-1"'
 
 /**
  * Publishers embed an unversioned URL, so a browser keeps the widget for ten minutes and then
- * revalidates it by ETag (a cheap 304): a new release or Turnstile key reaches readers soon.
+ * revalidates it by ETag (a cheap 304): a new release or setting (a Turnstile key, mail turned on
+ * or off) reaches readers soon, since the ETag hashes the filled-in script.
  */
 const WIDGET_CACHE = 'public, max-age=600, stale-while-revalidate=3600'
 
@@ -23,11 +24,11 @@ function serve(c: Context<AppEnv>, body: string, etag: string, headers: Record<s
   return codedResponse(c, { body, etag, headers: { ...headers, 'X-Content-Type-Options': 'nosniff' }, coded: staticCoded(c, body, etag) })
 }
 
-/** GET /widget.js (with this deployment's Turnstile key filled in) and the dashboard's script and stylesheet. */
+/** GET /widget.js (with this deployment's settings filled in) and the dashboard's script and stylesheet. */
 export function clientFileRoutes(files: ClientFiles) {
   return new Hono<AppEnv>()
     .get('/widget.js', async (c) => {
-      const { body, etag } = await servedWidget(await files.text('/widget.js'), widgetSettings(c.env.deps.config))
+      const { body, etag } = await servedWidget(await files.text('/widget.js'), widgetSettings(c.env.deps))
       return serve(c, body, etag, {
         'Content-Type': 'text/javascript; charset=utf-8',
         'Cache-Control': WIDGET_CACHE,

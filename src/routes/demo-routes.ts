@@ -20,7 +20,7 @@ const PLAIN = '/demo/plain'
 /** GET /demo: the sample article with the widget, embedded as the custom element. */
 function demoPage(c: Context<AppEnv>): Response {
   const origin = ownOrigin(c)
-  const turnstile = widgetSettings(c.env.deps.config).turnstile
+  const turnstile = widgetSettings(c.env.deps).turnstile
   const links = html`This page embeds Parley's widget. The same article with WordPress's plain form, no JavaScript needed: <a href="${PLAIN}">${PLAIN}</a>.`
   return htmlPage({
     title: demoArticle.title,
@@ -62,7 +62,7 @@ async function plainPage(c: Context<AppEnv>): Promise<Response> {
   const comments = held ? withHeld(page.comments, held) : page.comments
   const replyId = toId(c.req.query('replytocom') ?? '')
   const replyTo = replyId === undefined ? undefined : findShown(page.comments, replyId)
-  const turnstile = widgetSettings(deps.config).turnstile
+  const { turnstile, notify } = widgetSettings(deps)
   const count = page.article.commentCount
   const title =
     count === 0
@@ -78,6 +78,7 @@ async function plainPage(c: Context<AppEnv>): Promise<Response> {
         replyTo: replyTo && !replyTo.removed ? { id: replyTo.id, name: replyTo.author.name } : null,
         pagePath: PLAIN,
         turnstileSiteKey: turnstile?.siteKey ?? null,
+        notify,
       })
     : html`<p class="no-comments">Comments are closed.</p>`
   return htmlPage({

@@ -1,7 +1,7 @@
 import { build, transform, type Plugin } from 'esbuild'
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { SETTINGS_PLACEHOLDER } from './widget-settings.js'
+import { SETTINGS_PLACEHOLDERS } from './widget-settings.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const ENTRY = 'src/widget/client/main.js'
@@ -20,7 +20,7 @@ const cssAsText: Plugin = {
 
 /**
  * /widget.js as the server fills it in: src/widget/client bundled into one ES2017 script (not
- * minified, so that what publishers load stays readable), with the settings line `servedWidget`
+ * minified, so that what publishers load stays readable), with the settings lines `servedWidget`
  * replaces. Written to src/static by `npm run build:widget`.
  */
 export async function buildWidget(): Promise<string> {
@@ -38,9 +38,11 @@ export async function buildWidget(): Promise<string> {
   })
   const [output] = result.outputFiles
   if (!output) throw new Error(`esbuild wrote nothing for ${ENTRY}`)
-  // Renamed or reformatted, the line would be served without this deployment's settings.
-  if (output.text.split(SETTINGS_PLACEHOLDER).length !== 2) {
-    throw new Error(`The built widget must hold \`${SETTINGS_PLACEHOLDER}\` exactly once (src/widget/client/settings.js)`)
+  // Renamed or reformatted, a line would be served without this deployment's setting.
+  for (const placeholder of Object.values(SETTINGS_PLACEHOLDERS)) {
+    if (output.text.split(placeholder).length !== 2) {
+      throw new Error(`The built widget must hold \`${placeholder}\` exactly once (src/widget/client/settings.js)`)
+    }
   }
   return output.text
 }

@@ -2,12 +2,13 @@
 /**
  * The widget's browser code, part 4 of 5: WordPress's "Leave a Reply" form, with its texts,
  * fields and ids (wp-includes/comment-template.php), replies that move the form under the comment
- * as WordPress's comment-reply.js does, field errors next to their fields, and Turnstile.
+ * as WordPress's comment-reply.js does, field errors next to their fields, Jetpack's notification
+ * checkboxes where the deployment sends mail, and Turnstile.
  */
 /** @import { Answer, Commenter, Compose, Posted, Problem, Proof, ThreadComment, Turnstile, Widget } from './types.js' */
 import { NONCE, announce, call, explain, h, keepOwn, setCount, store, stored } from './core.js'
 import { bodyOf, place } from './thread.js'
-import { TURNSTILE } from './settings.js'
+import { NOTIFY, TURNSTILE } from './settings.js'
 
 /**
  * @param {string} className
@@ -26,6 +27,19 @@ function field(className, id, label, required, input) {
     ' ',
     input,
   ])
+}
+
+/** What a reader who ticked a notification box is told once the comment is posted. */
+const CONFIRM_NOTE = 'Check your inbox to confirm your email address; nothing else is sent until you do.'
+
+/**
+ * One of the notification checkboxes, in Jetpack's markup (its `subscribe_comments` field).
+ * @param {string} name
+ * @param {string} label
+ */
+function notifyBox(name, label) {
+  const box = h('input', { type: 'checkbox', name: name, id: name, value: 'subscribe' })
+  return { box: box, p: h('p', { class: 'comment-subscription-form' }, [box, ' ', h('label', { for: name, text: label })]) }
 }
 
 /**
@@ -71,6 +85,10 @@ export function buildForm(w) {
       cancelReply(w, f, true)
     },
   })
+  // Offered only where mail goes out: elsewhere the server ignores them, so they would promise emails that never come.
+  const follow = NOTIFY ? notifyBox('subscribe_comments', 'Notify me of follow-up comments by email.') : null
+  const approval = NOTIFY ? notifyBox('notify_approval', 'Notify me when my comment is approved.') : null
+  const note = NOTIFY ? h('p', { class: 'notice subscription-note', id: 'subscription-note', hidden: true, text: CONFIRM_NOTE }) : null
   const titleText = document.createTextNode('Leave a Reply')
   // Validation is the server's, so that readers see WordPress's own messages next to the fields.
   const form = h('form', { id: 'commentform', class: 'comment-form', novalidate: true, 'aria-labelledby': 'reply-title' }, [
@@ -92,6 +110,9 @@ export function buildForm(w) {
         text: 'Save my name, email, and website in this browser for the next time I comment.',
       }),
     ]),
+    follow && follow.p,
+    approval && approval.p,
+    note,
     TURNSTILE ? h('div', { class: 'turnstile' }, [h('slot', { name: 'turnstile' })]) : null,
     formError,
     h('p', { class: 'form-submit' }, [submit]),
@@ -104,6 +125,7 @@ export function buildForm(w) {
   const f = (w.compose = {
     fields: fields,
     consent: consent,
+    notify: follow && approval && note ? { follow: follow.box, approval: approval.box, note: note } : null,
     hp: hp,
     submit: submit,
     formError: formError,
@@ -208,6 +230,7 @@ function showFieldErrors(w, f, problem) {
 function postComment(w, f) {
   if (f.busy) return
   clearErrors(f)
+  if (f.notify) f.notify.note.hidden = true
   if (TURNSTILE && !f.turnstileToken) return formError(w, f, 'Please complete the check above the button, then post again.')
   const fields = f.fields
   const parent = f.parent
@@ -218,6 +241,9 @@ function postComment(w, f) {
     url: fields.url.value || undefined,
     parentId: parent ? parent.id : undefined,
     article: { url: w.url, title: w.title },
+    // Sent only when ticked, as a form sends a checkbox.
+    subscribeComments: (f.notify && f.notify.follow.checked) || undefined,
+    notifyApproval: (f.notify && f.notify.approval.checked) || undefined,
     hp: f.hp.value || undefined,
     turnstileToken: f.turnstileToken || undefined,
     proof: proofOfCommenter(),
@@ -244,7 +270,7 @@ function postComment(w, f) {
  * @param {Widget} w
  * @param {Compose} f
  * @param {Posted} data
- * @param {{ body: string, name: string, email: string, url: string | undefined }} input
+ * @param {{ body: string, name: string, email: string, url: string | undefined, subscribeComments?: boolean, notifyApproval?: boolean }} input
  */
 function posted(w, f, data, input) {
   const c = data.comment
@@ -255,13 +281,23 @@ function posted(w, f, data, input) {
   // As WordPress's cookies: kept only with the reader's consent, and dropped when it is withdrawn.
   store('commenter', f.consent.checked ? { name: input.name, email: input.email, url: input.url || '' } : null)
   f.fields.body.value = ''
+  // The server says nothing of whether the address is confirmed already (that would tell anyone
+  // who types it in), so a reader who asked for email is always told where the confirmation goes.
+  // Without an address nothing was asked. The boxes are for this comment: the next one asks again.
+  const asked = !!(input.subscribeComments || input.notifyApproval) && input.email.trim() !== ''
+  if (f.notify) {
+    f.notify.follow.checked = false
+    f.notify.approval.checked = false
+    f.notify.note.hidden = !asked
+  }
   if (f.parent) cancelReply(w, f, false)
   c.replies = []
   const li = place(w, c)
   if (c.status === 'approved') setCount(w, w.count + 1)
   const body = bodyOf(li)
   if (body) body.focus()
-  announce(w, c.status === 'pending' ? 'Your comment is awaiting moderation.' : 'Your comment has been published.')
+  const status = c.status === 'pending' ? 'Your comment is awaiting moderation.' : 'Your comment has been published.'
+  announce(w, asked ? status + ' ' + CONFIRM_NOTE : status)
 }
 
 /**

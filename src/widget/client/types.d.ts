@@ -103,6 +103,8 @@ export interface Widget {
 export interface Compose {
   fields: { body: HTMLTextAreaElement; name: HTMLInputElement; email: HTMLInputElement; url: HTMLInputElement }
   consent: HTMLInputElement
+  /** The notification checkboxes (where the deployment sends mail), and the note after a post that ticked one. */
+  notify: { follow: HTMLInputElement; approval: HTMLInputElement; note: HTMLParagraphElement } | null
   hp: HTMLInputElement
   submit: HTMLInputElement
   formError: HTMLParagraphElement
