@@ -1,11 +1,12 @@
--- Notifications (issue 17): readers' addresses (sealed, double opt-in, bounces), what they follow,
--- moderators' email preferences, the mail queue (one row per email, rendered when sent), and the
--- nonces of single-use moderation links.
+-- Notifications (issue 17): readers' addresses (sealed; confirmations, bounces, opt-out), what they
+-- follow (each confirmed on its own), moderators' email preferences, the mail queue (one row per
+-- email, rendered when sent), and the nonces of single-use moderation links.
 CREATE TABLE "mail_addresses" (
 	"email_hash" text PRIMARY KEY NOT NULL,
 	"email_sealed" text NOT NULL,
 	"confirmed_at" timestamp (3) with time zone,
 	"bounced_at" timestamp (3) with time zone,
+	"opted_out_at" timestamp (3) with time zone,
 	"confirmation_sent_at" timestamp (3) with time zone,
 	"created_at" timestamp (3) with time zone NOT NULL
 );
@@ -46,6 +47,7 @@ CREATE TABLE "subscriptions" (
 	"article_id" integer NOT NULL,
 	"kind" text NOT NULL,
 	"comment_id" integer,
+	"confirmed_at" timestamp (3) with time zone,
 	"created_at" timestamp (3) with time zone NOT NULL
 );
 --> statement-breakpoint
@@ -54,7 +56,7 @@ ALTER TABLE "mail_messages" ADD CONSTRAINT "mail_messages_moderator_id_moderator
 ALTER TABLE "notification_prefs" ADD CONSTRAINT "notification_prefs_moderator_id_moderators_id_fk" FOREIGN KEY ("moderator_id") REFERENCES "public"."moderators"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "subscriptions" ADD CONSTRAINT "subscriptions_email_hash_mail_addresses_email_hash_fk" FOREIGN KEY ("email_hash") REFERENCES "public"."mail_addresses"("email_hash") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "subscriptions" ADD CONSTRAINT "subscriptions_article_id_articles_id_fk" FOREIGN KEY ("article_id") REFERENCES "public"."articles"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "subscriptions" ADD CONSTRAINT "subscriptions_comment_id_comments_id_fk" FOREIGN KEY ("comment_id") REFERENCES "public"."comments"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "subscriptions" ADD CONSTRAINT "subscriptions_comment_id_comments_id_fk" FOREIGN KEY ("comment_id") REFERENCES "public"."comments"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "mail_messages_due_idx" ON "mail_messages" USING btree ("send_after") WHERE "mail_messages"."state" in ('queued', 'sending');--> statement-breakpoint
 CREATE UNIQUE INDEX "mail_messages_reader_queued_idx" ON "mail_messages" USING btree ("email_hash","kind","article_id") WHERE "mail_messages"."state" = 'queued' and "mail_messages"."email_hash" is not null;--> statement-breakpoint
 CREATE UNIQUE INDEX "mail_messages_digest_queued_idx" ON "mail_messages" USING btree ("moderator_id") WHERE "mail_messages"."state" = 'queued' and "mail_messages"."kind" = 'digest';--> statement-breakpoint

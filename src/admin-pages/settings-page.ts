@@ -42,7 +42,10 @@ function input(field: SettingField, view: SettingsView): SafeHtml {
     return row(label, html`<select id="${id}" name="${field.key}"${error.attrs}>${options}</select>${error.message}`)
   }
   if (field.kind === 'text') {
-    return row(label, html`<input id="${id}" name="${field.key}" value="${value}" size="40" maxlength="200"${error.attrs}>${error.message}${help}`)
+    return row(
+      label,
+      html`<input id="${id}" name="${field.key}" value="${value}" size="40" maxlength="200"${error.attrs}>${error.message}${help}`,
+    )
   }
   if (field.kind === 'lines') {
     return row(label, html`<textarea id="${id}" name="${field.key}" rows="3"${error.attrs}>${value}</textarea>${error.message}${help}`)

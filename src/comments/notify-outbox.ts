@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { enqueueJob } from '../jobs/job-queue.js'
 
@@ -22,4 +23,13 @@ export interface NotifyPayload {
  */
 export async function queueNotify(db: Db, commentId: number, payload: NotifyPayload, now: Date): Promise<void> {
   await enqueueJob(db, { kind: NOTIFY_JOB, commentId, payload: { ...payload }, now, runAt: now })
+}
+
+/**
+ * A comment a moderator or a filter sent to spam or the trash asked for nothing anyone confirmed:
+ * the subscriptions it made that still wait for their confirmation go with it (one that its
+ * address's owner confirmed stays theirs).
+ */
+export async function dropPendingSubscriptions(db: Db, commentId: number): Promise<void> {
+  await db.execute(sql`delete from subscriptions where comment_id = ${commentId}::int and confirmed_at is null`)
 }

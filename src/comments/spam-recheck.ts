@@ -6,7 +6,7 @@ import { candidateOf } from '../spam/spam-candidate.js'
 import { enqueueJob } from '../jobs/job-queue.js'
 import type { JobHandler } from '../jobs/run-jobs.js'
 import { changeStatus, lockForChange } from './comment-status.js'
-import { queueNotify } from './notify-outbox.js'
+import { dropPendingSubscriptions, queueNotify } from './notify-outbox.js'
 import type { MailTransport } from '../mail/mail-transport.js'
 import { logAction } from '../audit/audit-log.js'
 import { filtersFor } from '../spam/filters-for.js'
@@ -73,6 +73,7 @@ export const recheckJob: JobHandler<RecheckServices> = {
         await logAction(tx, { at: now, moderatorId: null, action: 'recheck', commentId: row.id, from: locked.status, to })
       // Published once the filters answered: its readers and author hear of it as of a moderator's approval.
       if (deps.mail && to === 'approved') await queueNotify(tx, row.id, { event: 'approved' }, now)
+      if (to === 'spam') await dropPendingSubscriptions(tx, row.id)
     })
     if (stillWaiting && !expired) {
       const reasons = fresh.checks.filter((check) => check.retry).map((check) => `${check.filter}: ${check.reason}`)

@@ -6,15 +6,17 @@ const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3 
 
 /**
  * Readers' addresses that asked for email (issue 17), keyed by the same look-up hash as
- * `comments.email_hash`; the address itself sealed like a commenter's. Double opt-in: nothing but
- * the confirmation is sent before `confirmed_at`; a permanent refusal (`bounced_at`) stops all mail
- * until the address is confirmed again.
+ * `comments.email_hash`; the address itself sealed like a commenter's. `confirmed_at`: the last time
+ * its owner clicked a confirmation. A permanent refusal (`bounced_at`) stops all mail until the
+ * address is confirmed again; so does "stop all comment emails" (`opted_out_at`), confirmations
+ * included, so that no stranger's comment can make Parley write to it again.
  */
 export const mailAddresses = pgTable('mail_addresses', {
   emailHash: text('email_hash').primaryKey(),
   emailSealed: text('email_sealed').notNull(),
   confirmedAt: at('confirmed_at'),
   bouncedAt: at('bounced_at'),
+  optedOutAt: at('opted_out_at'),
   /** At most one confirmation email a day per address, however many comments ask. */
   confirmationSentAt: at('confirmation_sent_at'),
   createdAt: at('created_at').notNull(),
@@ -22,7 +24,9 @@ export const mailAddresses = pgTable('mail_addresses', {
 
 /**
  * What an address follows: `thread`, every approved comment on an article; `approval`, one held
- * comment of theirs being approved (comment_id).
+ * comment of theirs being approved. `comment_id` is the comment that asked. Double opt-in per
+ * subscription: each waits (`confirmed_at` null) until the address's owner confirms it from an
+ * email, so that a stranger who types someone's address cannot sign them up for anything.
  */
 export const subscriptions = pgTable(
   'subscriptions',
@@ -35,7 +39,8 @@ export const subscriptions = pgTable(
       .notNull()
       .references(() => articles.id, { onDelete: 'cascade' }),
     kind: text('kind').$type<'thread' | 'approval'>().notNull(),
-    commentId: integer('comment_id').references(() => comments.id, { onDelete: 'cascade' }),
+    commentId: integer('comment_id').references(() => comments.id, { onDelete: 'set null' }),
+    confirmedAt: at('confirmed_at'),
     createdAt: at('created_at').notNull(),
   },
   (t) => [

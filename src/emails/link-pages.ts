@@ -17,18 +17,33 @@ const texts = {
   unsubscribeThread: 'Stop emails about this article?',
   unsubscribeAll: 'Stop all comment emails to this address?',
   unsubscribeButton: 'Unsubscribe',
+  malformed: 'This request could not be read. Open the link from the email again.',
+  now: {
+    pending: 'It is held for moderation now.',
+    approved: 'It is published now.',
+    spam: 'It is in spam now.',
+    trash: 'It is in the trash now.',
+  },
+  undo: 'Emails to this address are stopped, confirmations included. Changed your mind?',
+  undoButton: 'Allow comment emails again',
   done: {
     moderated: 'Done: the comment has been moderated.',
     confirmed: 'Thank you: your address is confirmed. You will be emailed as you asked.',
     unsubscribed: 'You are unsubscribed. No more emails of this kind will be sent.',
+    resumed: 'Comment emails to this address are allowed again. Tick the box under a comment to follow an article.',
   },
 }
 
 /** The page a refused link shows. */
-export function linkProblem(reason: 'invalid' | 'expired' | 'used' | 'gone' | 'not_allowed'): SafeHtml {
-  const message = { invalid: texts.invalid, expired: texts.expired, used: texts.used, gone: texts.gone, not_allowed: texts.notAllowed }[
-    reason
-  ]
+export function linkProblem(reason: 'invalid' | 'expired' | 'used' | 'gone' | 'not_allowed' | 'malformed'): SafeHtml {
+  const message = {
+    invalid: texts.invalid,
+    expired: texts.expired,
+    used: texts.used,
+    gone: texts.gone,
+    not_allowed: texts.notAllowed,
+    malformed: texts.malformed,
+  }[reason]
   return html`<main><h1>${texts.title}</h1><p>${message}</p></main>`
 }
 
@@ -44,7 +59,7 @@ export function linkConfirmPage(preview: Extract<LinkPreview, { ok: true }>, act
   if (link.use === 'act') {
     const comment = preview.comment
     const quote = comment
-      ? html`<blockquote><p><strong>${texts.by(comment.authorName)}</strong></p><p>${comment.body}</p></blockquote>`
+      ? html`<blockquote><p><strong>${texts.by(comment.authorName)}</strong></p><p>${comment.body}</p></blockquote><p>${texts.now[comment.status]}</p>`
       : ''
     return form(texts.act[link.action], texts.actButton[link.action], quote)
   }
@@ -52,8 +67,16 @@ export function linkConfirmPage(preview: Extract<LinkPreview, { ok: true }>, act
   return form(link.articleId === null ? texts.unsubscribeAll : texts.unsubscribeThread, texts.unsubscribeButton)
 }
 
-export function linkDonePage(outcome: Extract<LinkOutcome, { ok: true }>): SafeHtml {
-  return html`<main><h1>${texts.title}</h1><p>${texts.done[outcome.done]}</p></main>`
+/**
+ * What a link's POST answers. After "stop all comment emails", a way back: a confirmation token of
+ * the moment (`undo`), which lifts the stop (the person on this page came from the address's own email).
+ */
+export function linkDonePage(outcome: Extract<LinkOutcome, { ok: true }>, action: string, undo?: string): SafeHtml {
+  const resumed = outcome.done === 'confirmed' && outcome.started === 0
+  const undoForm = undo
+    ? html`<p>${texts.undo}</p><form method="post" action="${action}"><input type="hidden" name="t" value="${undo}"><button type="submit">${texts.undoButton}</button></form>`
+    : ''
+  return html`<main><h1>${texts.title}</h1><p>${resumed ? texts.done.resumed : texts.done[outcome.done]}</p>${undoForm}</main>`
 }
 
 export const LINK_PAGE_TITLE = texts.title

@@ -15,9 +15,12 @@ export const mailTexts = {
     digest: (count: number) => (count === 1 ? '1 comment needs your attention' : `${count} comments need your attention`),
   },
   confirm: {
-    intro: 'Someone, probably you, asked to be emailed about comments with this address.',
+    intro: 'Someone, probably you, asked to be emailed at this address about:',
+    thread: (title: string) => `new comments on “${title}”`,
+    approval: (title: string) => `the approval of a comment on “${title}”`,
     action: 'Confirm your email address',
-    ignore: 'If it was not you, ignore this email: nothing more will be sent to this address.',
+    ignore:
+      'If it was not you, ignore this email: none of this is sent unless the button is pressed. To get no such email again, stop all comment emails below.',
   },
   thread: {
     intro: (title: string, count: number) => (count === 1 ? `A new comment on “${title}”:` : `${count} new comments on “${title}”:`),

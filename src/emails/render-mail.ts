@@ -124,11 +124,21 @@ function renderParts(content: MailContent): Parts {
   switch (content.kind) {
     case 'confirm': {
       const footer = readerFooter(content)
+      const asked = content.asked.map((a) =>
+        a.kind === 'thread' ? t.confirm.thread(titleOf(a.article)) : t.confirm.approval(titleOf(a.article)),
+      )
       return {
         subject: t.subject.confirm,
-        text: [t.confirm.intro, `${t.confirm.action}: ${content.confirmUrl}`, t.confirm.ignore, '--', footer.text].join('\n\n'),
+        text: [
+          t.confirm.intro,
+          asked.map((a) => `- ${a}`).join('\n'),
+          `${t.confirm.action}: ${content.confirmUrl}`,
+          t.confirm.ignore,
+          '--',
+          footer.text,
+        ].join('\n\n'),
         ...parts(
-          html`<p>${t.confirm.intro}</p><p>${button(content.confirmUrl, t.confirm.action)}</p><p>${t.confirm.ignore}</p>`,
+          html`<p>${t.confirm.intro}</p><ul>${asked.map((a) => html`<li>${a}</li>`)}</ul><p>${button(content.confirmUrl, t.confirm.action)}</p><p>${t.confirm.ignore}</p>`,
           footer.html,
         ),
       }

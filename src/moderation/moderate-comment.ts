@@ -9,7 +9,7 @@ import type { CommentRow } from '../comments/comment-row.js'
 import { logAction } from '../audit/audit-log.js'
 import { recordEvent } from '../comments/event-outbox.js'
 import { scheduleAkismetFeedback } from '../spam/akismet-feedback.js'
-import { queueNotify } from '../comments/notify-outbox.js'
+import { dropPendingSubscriptions, queueNotify } from '../comments/notify-outbox.js'
 import type { ModerationContext } from './moderation-context.js'
 
 /** Closes a comment's open reports (a moderator has looked at it) and says how many there were. */
@@ -50,6 +50,7 @@ async function applyStatus(db: Db, ctx: ModerationContext, row: CommentRow, to: 
   if (ctx.akismet && to === 'spam') await scheduleAkismetFeedback(db, row.id, 'spam', ctx.now)
   else if (ctx.akismet && row.status === 'spam' && to === 'approved') await scheduleAkismetFeedback(db, row.id, 'ham', ctx.now)
   if (ctx.notifications && to === 'approved') await queueNotify(db, row.id, { event: 'approved' }, ctx.now)
+  if (to === 'spam' || to === 'trash') await dropPendingSubscriptions(db, row.id)
   return true
 }
 

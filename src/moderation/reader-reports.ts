@@ -51,12 +51,19 @@ export async function reportComment(
     throw validationError([{ field: 'note', code: 'too_long', message: `note must be at most ${REPORT_NOTE_MAX} characters.` }])
   }
   await ctx.db.transaction(async (tx) => {
+    // Moderators are emailed about a comment's first open report only: more readers (or one with
+    // many networks) flagging it add to the queue's count, not to their inboxes.
+    const [open] = await tx
+      .select({ id: reports.id })
+      .from(reports)
+      .where(and(eq(reports.commentId, commentId), isNull(reports.resolvedAt)))
+      .limit(1)
     const [report] = await tx
       .insert(reports)
       .values({ commentId, reason, note, reporterKey, createdAt: ctx.now })
       .returning({ id: reports.id })
     await recordEvent(tx, { type: 'comment.reported', at: ctx.now, comment, data: { report: { id: report?.id ?? null, reason, note } } })
-    if (ctx.notifications) await queueNotify(tx, commentId, { event: 'reported' }, ctx.now)
+    if (ctx.notifications && !open) await queueNotify(tx, commentId, { event: 'reported' }, ctx.now)
   })
   return { created: true }
 }

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
-import { articles, comments, moderators, reports } from '../db/schema.js'
-import { mailAddresses, type MailKind } from '../db/mail-schema.js'
+import { articles, comments, moderationLog, moderators, reports } from '../db/schema.js'
+import { mailAddresses, subscriptions, type MailKind } from '../db/mail-schema.js'
 import type { Secrets } from '../crypto/secrets.js'
 import type { CommentRow } from '../comments/comment-row.js'
 import { ANONYMOUS } from '../comments/public-views.js'
@@ -51,15 +51,33 @@ export async function contentForReader(
     '/mail/unsubscribe',
     await signLink(deps.secrets, { use: 'unsubscribe', emailHash: address.emailHash, articleId: null }),
   )
+  if (address.optedOutAt) return null
   if (message.kind === 'confirm') {
-    if (address.confirmedAt && !address.bouncedAt) return null
-    const token = await signLink(deps.secrets, { use: 'confirm', emailHash: address.emailHash, expires: now.getTime() + LINK_LIFETIME_MS })
+    // What the click will confirm: the subscriptions waiting now, each named (a stranger's among them shows).
+    const waiting = await deps.db
+      .select({ kind: subscriptions.kind, key: articles.key, title: articles.title, url: articles.url })
+      .from(subscriptions)
+      .innerJoin(articles, eq(articles.id, subscriptions.articleId))
+      .where(and(eq(subscriptions.emailHash, address.emailHash), isNull(subscriptions.confirmedAt)))
+      .orderBy(asc(subscriptions.id))
+    if (waiting.length === 0) return null
+    const token = await signLink(deps.secrets, {
+      use: 'confirm',
+      emailHash: address.emailHash,
+      expires: now.getTime() + LINK_LIFETIME_MS,
+      issued: now.getTime(),
+    })
     return {
       address: await deps.secrets.decryptEmail(address.emailSealed),
-      content: { kind: 'confirm', confirmUrl: linkUrl(base, '/mail/confirm', token), unsubscribeAll },
+      content: {
+        kind: 'confirm',
+        confirmUrl: linkUrl(base, '/mail/confirm', token),
+        unsubscribeAll,
+        asked: waiting.map((w) => ({ kind: w.kind, article: { key: w.key, title: w.title, url: w.url } })),
+      },
     }
   }
-  if (!address.confirmedAt || address.bouncedAt) return null
+  if (address.bouncedAt) return null
   if (message.kind !== 'thread' && message.kind !== 'approved') return null
   const article = await articleOf(deps.db, message.articleId)
   if (!article || message.commentIds.length === 0) return null
@@ -135,7 +153,28 @@ export async function contentForModerator(
     .orderBy(asc(comments.id))
   const prefsUrl = `${base}/admin/notifications`
   if (message.kind === 'digest') {
-    const live = rows.filter((row) => row.status === 'pending' || row.status === 'approved')
+    // Still worth a look: held, reported, or published without a moderator (for "every comment");
+    // a published comment a moderator has decided on (the log says so) is left out.
+    const ids = rows.map((row) => row.id)
+    const reported = new Set(
+      (
+        await deps.db
+          .select({ id: reports.commentId })
+          .from(reports)
+          .where(and(inArray(reports.commentId, ids), isNull(reports.resolvedAt)))
+      ).map((r) => r.id),
+    )
+    const decided = new Set(
+      (
+        await deps.db
+          .select({ id: moderationLog.commentId })
+          .from(moderationLog)
+          .where(and(inArray(moderationLog.commentId, ids), inArray(moderationLog.action, ['status', 'reports.dismiss'])))
+      ).map((r) => r.id),
+    )
+    const live = rows.filter(
+      (row) => row.status === 'pending' || (row.status === 'approved' && (reported.has(row.id) || !decided.has(row.id))),
+    )
     if (live.length === 0) return null
     const items = await Promise.all(live.map((row) => moderated(deps, row, moderator.id, base, now)))
     return { address: moderator.email, content: { kind: 'digest', comments: items, prefsUrl, queueUrl: `${base}/admin` } }

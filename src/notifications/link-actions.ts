@@ -13,7 +13,7 @@ type LinkServices = { db: Db; secrets: Secrets; akismet: boolean; notifications:
 /** What an emailed link's confirm page shows, before anything is done. */
 export type LinkPreview =
   | { ok: true; link: MailLink; comment?: { authorName: string; body: string; status: CommentStatus } }
-  | { ok: false; reason: 'invalid' | 'expired' | 'used' }
+  | { ok: false; reason: 'invalid' | 'expired' | 'used' | 'not_allowed' }
 
 /** Reads a link for its confirm page (the GET a mail scanner may prefetch): checks it, changes nothing. */
 export async function previewLink(deps: LinkServices, token: string, now: Date): Promise<LinkPreview> {
@@ -23,6 +23,8 @@ export async function previewLink(deps: LinkServices, token: string, now: Date):
   if (link.use !== 'act') return { ok: true, link }
   const [used] = await queryRows<{ nonce: string }>(deps.db, sql`select nonce from mail_link_uses where nonce = ${link.nonce}`)
   if (used) return { ok: false, reason: 'used' }
+  const [moderator] = await deps.db.select({ disabled: moderators.disabled }).from(moderators).where(eq(moderators.id, link.moderatorId))
+  if (!moderator || moderator.disabled) return { ok: false, reason: 'not_allowed' }
   const [row] = await deps.db
     .select({ authorName: comments.authorName, body: comments.body, status: comments.status })
     .from(comments)
@@ -31,7 +33,7 @@ export async function previewLink(deps: LinkServices, token: string, now: Date):
 }
 
 export type LinkOutcome =
-  | { ok: true; link: MailLink; done: 'moderated' | 'confirmed' | 'unsubscribed' }
+  | { ok: true; link: MailLink; done: 'moderated' | 'confirmed' | 'unsubscribed'; started?: number }
   | { ok: false; reason: 'invalid' | 'expired' | 'used' | 'gone' | 'not_allowed' }
 
 /**
@@ -46,10 +48,11 @@ export async function useLink(deps: LinkServices, token: string, now: Date, use:
   // A link of another kind where this one was expected is as invalid as a forged one.
   if (link.use !== use) return { ok: false, reason: 'invalid' }
   if (link.use === 'confirm') {
-    return (await confirmAddress(deps.db, link.emailHash, now)) ? { ok: true, link, done: 'confirmed' } : { ok: false, reason: 'gone' }
+    const started = await confirmAddress(deps.db, link.emailHash, new Date(link.issued), now)
+    return started === null ? { ok: false, reason: 'gone' } : { ok: true, link, done: 'confirmed', started }
   }
   if (link.use === 'unsubscribe') {
-    await unsubscribe(deps.db, link.emailHash, link.articleId)
+    await unsubscribe(deps.db, link.emailHash, link.articleId, now)
     return { ok: true, link, done: 'unsubscribed' }
   }
   return deps.db.transaction(async (tx): Promise<LinkOutcome> => {

@@ -36,7 +36,7 @@ export interface ModeratedComment extends MailComment {
 
 /** Everything an email says, gathered when it is sent; src/emails renders it. */
 export type MailContent =
-  | { kind: 'confirm'; confirmUrl: string; unsubscribeAll: string }
+  | { kind: 'confirm'; confirmUrl: string; unsubscribeAll: string; asked: { kind: 'thread' | 'approval'; article: MailArticle }[] }
   | { kind: 'thread' | 'approved'; article: MailArticle; comments: MailComment[]; unsubscribeThread: string; unsubscribeAll: string }
   | { kind: 'held' | 'reported' | 'new'; comment: ModeratedComment; prefsUrl: string }
   | { kind: 'digest'; comments: ModeratedComment[]; prefsUrl: string; queueUrl: string }

@@ -9,13 +9,14 @@ export const MAIL_ACTIONS: readonly MailAction[] = ['approve', 'spam', 'trash']
  * What an emailed link may do, signed so that only Parley makes one:
  * - `act`: one moderator's one-click decision on one comment; single-use (its nonce is spent) and
  *   expiring, since a forwarded email must not keep the power to moderate;
- * - `confirm`: an address's double opt-in; expiring, harmless to repeat;
+ * - `confirm`: an address's double opt-in of the subscriptions made by `issued` (the email lists
+ *   them; later ones, perhaps a stranger's, wait for a confirmation of their own); expiring;
  * - `unsubscribe`: stop one thread's emails (`articleId`) or all of them (null); never expires, as
  *   RFC 8058 wants a List-Unsubscribe link to work for as long as the mail is kept.
  */
 export type MailLink =
   | { use: 'act'; moderatorId: number; commentId: number; action: MailAction; expires: number; nonce: string }
-  | { use: 'confirm'; emailHash: string; expires: number }
+  | { use: 'confirm'; emailHash: string; expires: number; issued: number }
   | { use: 'unsubscribe'; emailHash: string; articleId: number | null }
 
 /** How long a moderation or confirmation link works. */
@@ -41,8 +42,11 @@ function linkOf(value: unknown): MailLink | null {
     if (!isInt(v.moderatorId) || !isInt(v.commentId) || !action || !isInt(v.expires) || typeof v.nonce !== 'string') return null
     return { use: 'act', moderatorId: v.moderatorId, commentId: v.commentId, action, expires: v.expires, nonce: v.nonce }
   }
-  if (v.use === 'confirm')
-    return isHash(v.emailHash) && isInt(v.expires) ? { use: 'confirm', emailHash: v.emailHash, expires: v.expires } : null
+  if (v.use === 'confirm') {
+    return isHash(v.emailHash) && isInt(v.expires) && isInt(v.issued)
+      ? { use: 'confirm', emailHash: v.emailHash, expires: v.expires, issued: v.issued }
+      : null
+  }
   if (v.use === 'unsubscribe' && isHash(v.emailHash) && (v.articleId === null || isInt(v.articleId))) {
     return { use: 'unsubscribe', emailHash: v.emailHash, articleId: v.articleId }
   }

@@ -88,7 +88,14 @@ function readerHeaders(content: MailContent): Record<string, string> {
 }
 
 /** The email a row stands for, or null when there is nothing left to say (the comments were removed, the address unsubscribed). */
-async function compose(deps: SweepServices, row: MessageRow, base: string, render: RenderMail, site: MailSite, now: Date): Promise<MailMessage | null> {
+async function compose(
+  deps: SweepServices,
+  row: MessageRow,
+  base: string,
+  render: RenderMail,
+  site: MailSite,
+  now: Date,
+): Promise<MailMessage | null> {
   const recipient: Recipient | null = row.emailHash
     ? await contentForReader(
         deps,

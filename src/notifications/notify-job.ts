@@ -6,7 +6,7 @@ import { NOTIFY_JOB, type NotifyPayload } from '../comments/notify-outbox.js'
 import type { JobHandler } from '../jobs/run-jobs.js'
 import type { MailConfig } from '../config.js'
 import type { MailTransport } from '../mail/mail-transport.js'
-import { subscribeAuthor } from './subscriptions.js'
+import { queueApprovals, subscribeAuthor } from './subscriptions.js'
 import type { DigestFrequency } from '../db/mail-schema.js'
 
 /** What the notify job needs of the runtime (a part of `Deps`). */
@@ -55,7 +55,7 @@ async function queueForModerators(db: Db, comment: CommentRow, kind: ModeratorKi
 }
 
 /**
- * An approved comment, to every confirmed address that follows its article but its author's: added
+ * An approved comment, to every confirmed subscription on its article but its author's: added
  * to the email already queued for that address and article, or a new one, due no sooner than
  * `coalesceMinutes` after the last one sent (at most one email per thread per N minutes).
  */
@@ -69,27 +69,15 @@ async function queueForThread(db: Db, comment: CommentRow, coalesceMinutes: numb
         + make_interval(mins => ${coalesceMinutes}::int)),
       ${iso}::timestamptz
     from subscriptions s join mail_addresses a on a.email_hash = s.email_hash
-    where s.article_id = ${comment.articleId}::int and s.kind = 'thread' and a.confirmed_at is not null and a.bounced_at is null
+    where s.article_id = ${comment.articleId}::int and s.kind = 'thread' and s.confirmed_at is not null
+      and a.bounced_at is null and a.opted_out_at is null
       and s.email_hash is distinct from ${comment.emailHash}::text
+      -- Approved again after a moderator held it: they were told the first time.
+      and not exists (select 1 from mail_messages m where m.email_hash = s.email_hash and m.article_id = s.article_id
+        and m.kind = 'thread' and m.state in ('sending', 'sent') and ${comment.id}::int = any(m.comment_ids))
     on conflict (email_hash, kind, article_id) where state = 'queued' and email_hash is not null
     do update set comment_ids = case when ${comment.id}::int = any(mail_messages.comment_ids) then mail_messages.comment_ids
       else mail_messages.comment_ids || excluded.comment_ids end`)
-}
-
-/** The author who asked to hear of this comment's approval: told once, then the request is spent. */
-async function queueApproval(db: Db, comment: CommentRow, now: Date): Promise<void> {
-  const iso = now.toISOString()
-  await db.execute(sql`
-    with spent as (
-      delete from subscriptions s where s.kind = 'approval' and s.comment_id = ${comment.id}::int
-      returning s.email_hash, s.article_id
-    )
-    insert into mail_messages (kind, email_hash, article_id, comment_ids, send_after, created_at)
-    select 'approved', s.email_hash, s.article_id, array[${comment.id}::int], ${iso}::timestamptz, ${iso}::timestamptz
-    from spent s join mail_addresses a on a.email_hash = s.email_hash
-    where a.confirmed_at is not null and a.bounced_at is null
-    on conflict (email_hash, kind, article_id) where state = 'queued' and email_hash is not null
-    do update set comment_ids = mail_messages.comment_ids || excluded.comment_ids`)
 }
 
 /**
@@ -120,7 +108,7 @@ export const notifyJob: JobHandler<NotifyServices> = {
       // Held, then approved before this job ran: the approval's own job tells the thread.
       if (payload.event === 'created' && comment.statusChangedAt.getTime() !== comment.createdAt.getTime()) return
       await queueForThread(tx, comment, mail.coalesceMinutes, now)
-      if (payload.event === 'approved') await queueApproval(tx, comment, now)
+      if (payload.event === 'approved') await queueApprovals(tx, { commentId: comment.id }, now)
     })
     return { done: true }
   },

@@ -39,7 +39,7 @@ export const mailLinkDocs = (Object.keys(uses) as (keyof typeof uses)[]).flatMap
     responses: {
       200: page('The confirm page'),
       404: page('Not a link Parley made for this use'),
-      410: page('Expired, or (a moderation link) used already'),
+      410: page("Expired, or (a moderation link) used already, or its moderator's account is disabled"),
     },
   }),
   createRoute({
@@ -63,8 +63,10 @@ export const mailLinkDocs = (Object.keys(uses) as (keyof typeof uses)[]).flatMap
     },
     responses: {
       200: page('Done'),
+      400: page('A form body that cannot be read'),
       404: page('Not a link Parley made for this use'),
       410: page('Expired, used already, or what it was about is gone'),
+      413: page('A body over 1 MiB'),
     },
   }),
 ])

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import { htmlPage } from '../pages/html-page.js'
 import { previewLink, useLink } from '../notifications/link-actions.js'
+import { LINK_LIFETIME_MS, signLink } from '../notifications/mail-links.js'
 import { LINK_PAGE_TITLE, linkConfirmPage, linkDonePage, linkProblem } from '../emails/link-pages.js'
 
 /** The paths of emailed links: a moderator's one-click decision, an address's confirmation, an unsubscription. */
@@ -25,14 +26,21 @@ function linkServices(c: Context<AppEnv>) {
   return { db: deps.db, secrets: deps.secrets, akismet: deps.config.akismet !== null, notifications: deps.mail !== undefined }
 }
 
-/** A form's field, or the query's (RFC 8058's one-click POST goes to the URL as mailed, `?t=` and all). */
-async function tokenOf(c: Context<AppEnv>): Promise<string> {
+/**
+ * A form's field, or the query's (RFC 8058's one-click POST goes to the URL as mailed, `?t=` and
+ * all). Undefined: a form body that cannot be read (a multipart body without its boundary, cut short).
+ */
+async function tokenOf(c: Context<AppEnv>): Promise<string | undefined> {
   const query = c.req.query('t')
   if (query) return query
   const type = c.req.header('content-type') ?? ''
   if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data')) return ''
-  const body = await c.req.parseBody()
-  return typeof body.t === 'string' ? body.t : ''
+  try {
+    const body = await c.req.parseBody()
+    return typeof body.t === 'string' ? body.t : ''
+  } catch {
+    return undefined
+  }
 }
 
 function linkRoutes(routes: Hono<AppEnv>, use: LinkPath): Hono<AppEnv> {
@@ -48,9 +56,22 @@ function linkRoutes(routes: Hono<AppEnv>, use: LinkPath): Hono<AppEnv> {
     })
     .post(path, async (c) => {
       const token = await tokenOf(c)
-      const outcome = await useLink(linkServices(c), token, c.env.deps.clock(), use)
+      if (token === undefined) return page(linkProblem('malformed'), 400)
+      const now = c.env.deps.clock()
+      const outcome = await useLink(linkServices(c), token, now, use)
       if (!outcome.ok) return page(linkProblem(outcome.reason), outcome.reason === 'invalid' ? 404 : 410)
-      return page(linkDonePage(outcome))
+      const link = outcome.link
+      // After "stop all": a way back, for the person who came from the address's own email.
+      const undo =
+        link.use === 'unsubscribe' && link.articleId === null
+          ? await signLink(c.env.deps.secrets, {
+              use: 'confirm',
+              emailHash: link.emailHash,
+              expires: now.getTime() + LINK_LIFETIME_MS,
+              issued: now.getTime(),
+            })
+          : undefined
+      return page(linkDonePage(outcome, `/mail${LINK_PATHS.confirm}`, undo))
     })
 }
 

@@ -21,6 +21,7 @@ const emailSchema = emailText().check(z.trim(), z.minLength(3), z.maxLength(320)
 const NotificationRecordSchema = z.object({
   confirmedAt: z.nullable(dateTimeSchema()),
   bouncedAt: z.nullable(dateTimeSchema()),
+  optedOutAt: z.nullable(dateTimeSchema()).check(z.describe('"Stop all comment emails": nothing, confirmations included, is sent')),
   subscriptions: z.array(
     z.object({
       kind: z
@@ -29,6 +30,7 @@ const NotificationRecordSchema = z.object({
       articleKey: z.string(),
       commentId: z.nullable(idSchema()),
       since: dateTimeSchema(),
+      confirmedAt: z.nullable(dateTimeSchema()).check(z.describe("Null: waiting for the address's owner to confirm it")),
     }),
   ),
 })

@@ -21,22 +21,35 @@ function trustProxyFrom(value: string | undefined): TrustedProxyHeader | null {
 /** The default email API: Resend's, one JSON POST per message (https://resend.com/docs/api-reference/emails/send-email). */
 export const RESEND_API_URL = 'https://api.resend.com/emails'
 
+/** SMTP_URL as the transport will read it: smtp or smtps, a host, user and password percent-encoded. Never echoed (it holds a password). */
+function checkSmtpUrl(smtpUrl: string): void {
+  const example = 'a URL such as smtp://user:password@mail.example:587 or smtps://…:465'
+  let url: URL
+  try {
+    url = new URL(smtpUrl)
+  } catch {
+    throw new Error(`SMTP_URL must be ${example}`)
+  }
+  if ((url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || !url.hostname) throw new Error(`SMTP_URL must be ${example}`)
+  try {
+    decodeURIComponent(url.username)
+    decodeURIComponent(url.password)
+  } catch {
+    throw new Error('SMTP_URL: percent-encode the user and password (a % must be followed by two hex digits, as %25 for % itself)')
+  }
+}
+
 function mailFrom(env: ConfigVars): MailConfig | null {
   const smtpUrl = env.SMTP_URL || null
   const key = env.PARLEY_MAIL_API_KEY || null
   if (!smtpUrl && !key) return null
-  if (smtpUrl) {
-    let protocol = ''
-    try {
-      protocol = new URL(smtpUrl).protocol
-    } catch {
-      // reported below
-    }
-    if (protocol !== 'smtp:' && protocol !== 'smtps:')
-      throw new Error('SMTP_URL must be a URL such as smtp://user:password@mail.example:587 or smtps://…:465')
-  }
+  if (smtpUrl) checkSmtpUrl(smtpUrl)
   const from = env.PARLEY_MAIL_FROM
   if (!from) throw new Error('PARLEY_MAIL_FROM must be set with SMTP_URL or PARLEY_MAIL_API_KEY, e.g. "Comments <comments@example.com>"')
+  // An address, bare or in angle brackets after a name: anything else would leave mail without a sender.
+  if (!/^(?:[^<>\r\n]*<[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)$/.test(from.trim())) {
+    throw new Error(`PARLEY_MAIL_FROM must be an email address, e.g. "Comments <comments@example.com>", not "${from}"`)
+  }
   const apiUrl = env.PARLEY_MAIL_API_URL || RESEND_API_URL
   try {
     new URL(apiUrl)
