@@ -17,6 +17,8 @@ export interface SmtpSink {
   waitFor(count: number, timeoutMs?: number): Promise<Received[]>
   /** RCPT TO answers this reply code and text for the addresses given (a mailbox that does not exist: 550); 0 takes them again. */
   refuse(address: string, code: number): void
+  /** Answers no message until `release()` (a relay that takes its time): what arrives meanwhile waits after DATA. */
+  hold(): { release(): void }
   close(): Promise<void>
 }
 
@@ -29,6 +31,7 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
   const received: Received[] = []
   const refused = new Map<string, number>()
   const waiters: (() => void)[] = []
+  let gate: Promise<void> | undefined
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -40,8 +43,9 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
       callback(error)
     },
     onData(stream, session, callback) {
-      simpleParser(stream).then(
-        (mail) => {
+      const parsed = simpleParser(stream)
+      Promise.all([parsed, gate]).then(
+        ([mail]) => {
           received.push({
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((r) => r.address),
@@ -63,6 +67,16 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
     url: `smtp://127.0.0.1:${address.port}`,
     port: address.port,
     received,
+    hold() {
+      let release: () => void = () => undefined
+      gate = new Promise<void>((resolve) => (release = resolve))
+      return {
+        release: () => {
+          gate = undefined
+          release()
+        },
+      }
+    },
     refuse: (mailbox, code) => (code === 0 ? refused.delete(mailbox.toLowerCase()) : refused.set(mailbox.toLowerCase(), code)),
     async waitFor(count, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs
