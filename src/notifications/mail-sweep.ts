@@ -26,6 +26,16 @@ export type MailReport = {
 }
 
 const BATCH = 50
+/**
+ * Emails of a batch in flight at once. One at a time, the sweep left a pooled SMTP transport's second
+ * connection idle and waited out every database round trip (composing reads the address, article
+ * and comments; settling writes the row) and every SMTP reply in turn: 10,000 followers got their
+ * email at 228–258/s, 29–45% of what the transport alone sends, the server half idle; four at a
+ * time, 338–413/s, 58–66% (`npm run bench -- --mail`). A few more than the pool's two connections
+ * (src/runtime/node-mail.ts) keep both busy while the others are composed or settled, and take
+ * only a few of the database pool's connections from requests.
+ */
+const IN_FLIGHT = 4
 /** A claimed email is the claimer's this long; one that dies mid-send lets it go to the next run. */
 const LEASE_MS = 5 * 60_000
 /** Past this many tries (about two days of backoff), an email is given up. */
@@ -119,8 +129,9 @@ async function bounced(db: Db, row: MessageRow, now: Date): Promise<void> {
 }
 
 /**
- * Sends the emails that are due, 50 at a time, each rendered now from what the database holds now
- * (a comment removed since it was queued is left out; an email with nothing left is dropped).
+ * Sends the emails that are due, claimed 50 at a time and sent four at once (IN_FLIGHT), each
+ * rendered now from what the database holds now (a comment removed since it was queued is left
+ * out; an email with nothing left is dropped).
  * Temporary failures are tried again with backoff; a permanent one marks a reader's address
  * bounced. Safe from several instances at once (FOR UPDATE SKIP LOCKED, a lease). Logs carry the
  * row's id and kind, never an address.
@@ -137,11 +148,34 @@ export function mailSweep(render: RenderMail) {
     await deps.db.execute(sql`delete from mail_link_uses where expires_at < ${now.toISOString()}::timestamptz`)
     for (;;) {
       const claimed = await claim(deps.db, now)
-      for (const row of claimed) await sendOne(deps, transport, row, base, render, now, report)
+      await atMost(IN_FLIGHT, claimed, (row) => sendOne(deps, transport, row, base, render, now, report))
       if (claimed.length < BATCH) break
     }
     return report
   }
+}
+
+/**
+ * `work` on every item, at most `limit` at a time, started in order (the workers share one
+ * iterator). Settles only once every started one has ended, so the sweep never returns (and the next
+ * run or a shutdown never goes on) with a send still out; after a failure no more are started, and
+ * the first failure is thrown, as the one-at-a-time loop did.
+ */
+async function atMost<T>(limit: number, items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  const queue = items.values()
+  let failure: { error: unknown } | undefined
+  const worker = async () => {
+    for (const item of queue) {
+      try {
+        await work(item)
+      } catch (error) {
+        failure ??= { error }
+      }
+      if (failure) return
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  if (failure) throw failure.error
 }
 
 async function sendOne(
