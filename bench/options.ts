@@ -28,6 +28,11 @@ export interface BenchOptions {
   /** Only the scale figures (bench/scale-bench.ts): the same reads at 10,000 comments and at this many. */
   scale: boolean
   scaleComments: number
+  /** Only the email notification figures (bench/mail-bench.ts): posting with mail on and off, delivery to this many followers. */
+  mail: boolean
+  mailSubscribers: number
+  /** Posting with mail off and on, this many times each (bench/mail-bench.ts alternates the order). */
+  mailRounds: number
 }
 
 const USAGE = `npm run bench -- [--postgres-only | --pglite-only] [--duration 10] [--warmup 2] [--server-warmup 8]
@@ -36,7 +41,8 @@ const USAGE = `npm run bench -- [--postgres-only | --pglite-only] [--duration 10
                      [--import-only] [--import-comments 100000] [--soak] [--soak-minutes 5] [--chart-only]
                      [--outage]
                      [--shutdown]
-                     [--scale] [--scale-comments 1000000]   (PostgreSQL only)`
+                     [--scale] [--scale-comments 1000000]   (PostgreSQL only)
+                     [--mail] [--mail-subscribers 10000] [--mail-rounds 2]   (PostgreSQL only)`
 
 function positive(name: string, text: string, allowZero = false): number {
   const value = Number(text)
@@ -67,6 +73,9 @@ export function parseOptions(argv: string[]): BenchOptions {
       shutdown: { type: 'boolean', default: false },
       scale: { type: 'boolean', default: false },
       'scale-comments': { type: 'string', default: '1000000' },
+      mail: { type: 'boolean', default: false },
+      'mail-subscribers': { type: 'string', default: '10000' },
+      'mail-rounds': { type: 'string', default: '2' },
     },
     strict: true,
   })
@@ -90,5 +99,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     shutdown: values.shutdown,
     scale: values.scale,
     scaleComments: Math.round(positive('scale-comments', values['scale-comments'])),
+    mail: values.mail,
+    mailSubscribers: Math.round(positive('mail-subscribers', values['mail-subscribers'])),
+    mailRounds: Math.round(positive('mail-rounds', values['mail-rounds'])),
   }
 }

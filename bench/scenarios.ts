@@ -91,7 +91,7 @@ async function measureReads(
 }
 
 /** A posting workload measured (after `load.warmupS` of it); only the measured run's 201s are tallied. */
-async function measurePosts(
+export async function measurePosts(
   server: ChildServer,
   load: LoadOptions,
   workload: (tally: SubmissionTally) => Workload,

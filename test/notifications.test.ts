@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
-import { comments, jobs, moderationLog } from '../src/db/schema.js'
-import { mailAddresses, mailMessages } from '../src/db/mail-schema.js'
+import { articles, comments, jobs, moderationLog } from '../src/db/schema.js'
+import { mailAddresses, mailMessages, subscriptions } from '../src/db/mail-schema.js'
 import { runJobs } from '../src/jobs/run-jobs.js'
 import { spamJobs } from '../src/comments/spam-jobs.js'
 import { mailSweeps, notificationJobs } from '../src/runtime/mail-work.js'
@@ -401,6 +401,45 @@ describe('readers follow threads with double opt-in', () => {
     t.advance(60)
     const [mail] = await deliver()
     expect(mail?.mail.text).toContain('Try again')
+  })
+
+  it('sends a batch several at a time, each email settled on its own', async () => {
+    await t.setSettings(openSettings)
+    await postComment(t, 'busy', { body: 'The first' })
+    const [article] = await t.deps.db.select().from(articles).where(eq(articles.key, 'busy'))
+    // Confirmed followers written as a confirmation leaves them: more than the sweep sends at once.
+    const followers = ['one', 'two', 'three', 'four', 'five', 'six'].map((name) => `${name}@busy.example`)
+    for (const email of followers) {
+      const emailHash = await t.deps.secrets.emailHash(email)
+      const emailSealed = await t.deps.secrets.encryptEmail(email)
+      await t.deps.db.insert(mailAddresses).values({ emailHash, emailSealed, confirmedAt: t.now(), createdAt: t.now() })
+      await t.deps.db
+        .insert(subscriptions)
+        .values({ emailHash, articleId: article!.id, kind: 'thread', createdAt: t.now(), confirmedAt: t.now() })
+    }
+    sink.refuse('two@busy.example', 550)
+    sink.refuse('five@busy.example', 451)
+    try {
+      await postComment(t, 'busy', { body: 'News for everyone' })
+      const before = sink.received.length
+      const report = await runAll()
+      expect(report.sweeps.mail).toEqual({ sent: 4, retried: 1, failed: 1, dropped: 0 })
+      const delivered = sink.received.slice(before).map((mail) => mail.to[0])
+      expect(delivered.sort()).toEqual(['four@busy.example', 'one@busy.example', 'six@busy.example', 'three@busy.example'])
+      const stateOf = async (email: string) => {
+        const emailHash = await t.deps.secrets.emailHash(email)
+        const rows = await t.deps.db.select().from(mailMessages).where(eq(mailMessages.emailHash, emailHash))
+        const [address] = await t.deps.db.select().from(mailAddresses).where(eq(mailAddresses.emailHash, emailHash))
+        return { states: rows.map((row) => row.state), bounced: address?.bouncedAt !== null }
+      }
+      expect(await stateOf('one@busy.example')).toEqual({ states: ['sent'], bounced: false })
+      expect(await stateOf('two@busy.example')).toEqual({ states: ['failed'], bounced: true })
+      expect(await stateOf('five@busy.example')).toEqual({ states: ['queued'], bounced: false })
+      expect(await deliver()).toHaveLength(0)
+    } finally {
+      sink.refuse('two@busy.example', 0)
+      sink.refuse('five@busy.example', 0)
+    }
   })
 
   it('puts subscriptions in the privacy export and removes them on erase', async () => {

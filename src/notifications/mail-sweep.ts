@@ -13,6 +13,7 @@ import { contentForModerator, contentForReader, type Recipient } from './gather-
 /** What the sweep needs of the runtime (a part of `Deps`). */
 export type SweepServices = {
   db: Db
+  clock: () => Date
   settings: SettingsStore
   secrets: Secrets
   logger: Logger
@@ -28,8 +29,24 @@ export type MailReport = {
 }
 
 const BATCH = 50
-/** A claimed email is the claimer's this long; one that dies mid-send lets it go to the next run. */
+/**
+ * Emails of a batch in flight at once. One at a time, the sweep left a pooled SMTP transport's second
+ * connection idle and waited out every database round trip (composing reads the address, article
+ * and comments; settling writes the row) and every SMTP reply in turn: 10,000 followers got their
+ * email at 228–258/s, 29–45% of what the transport alone sends, the server half idle; four at a
+ * time, 338–413/s, 58–66% (`npm run bench -- --mail`). A few more than the pool's two connections
+ * (src/runtime/node-mail.ts) keep both busy while the others are composed or settled, and take
+ * only a few of the database pool's connections from requests.
+ */
+const IN_FLIGHT = 4
+/**
+ * A claimed email is the claimer's this long, counted again from the moment its send starts; one
+ * whose claimer dies lets it go to the next run. Longer than any one send may take (SEND_DEADLINE_MS),
+ * so that an email in flight is never claimed by another instance.
+ */
 const LEASE_MS = 5 * 60_000
+/** A send that has not ended by then counts as a temporary failure (a relay that takes its time, or never answers). */
+const SEND_DEADLINE_MS = 2 * 60_000
 /** Past this many tries (about two days of backoff), an email is given up. */
 const MAX_ATTEMPTS = 12
 /** Sent, failed and dropped rows are kept this long: the dashboard's counts and the pace of thread emails. */
@@ -69,11 +86,48 @@ async function claim(db: Db, now: Date): Promise<MessageRow[]> {
     )
 }
 
-async function settle(db: Db, id: number, state: 'sent' | 'failed' | 'dropped', now: Date, error?: string): Promise<void> {
+/** The row's state after this claim's send, unless another claim has taken it since (its attempts moved on). */
+async function settle(db: Db, row: MessageRow, state: 'sent' | 'failed' | 'dropped', now: Date, error?: string): Promise<void> {
   await db
     .update(mailMessages)
     .set({ state, sentAt: state === 'sent' ? now : null, ...(error === undefined ? {} : { lastError: error.slice(0, 500) }) })
-    .where(eq(mailMessages.id, id))
+    .where(and(eq(mailMessages.id, row.id), eq(mailMessages.attempts, row.attempts)))
+}
+
+/**
+ * Renews the claim on a row just before its send, if it is still this claim's: a batch whose first
+ * sends took long may have outlived its lease, and another instance may have claimed (and sent) the
+ * rest meanwhile. Those are left to it.
+ */
+async function stillOurs(db: Db, row: MessageRow, now: Date): Promise<boolean> {
+  const renewed = await queryRows<{ id: number }>(
+    db,
+    sql`update mail_messages set send_after = ${new Date(now.getTime() + LEASE_MS).toISOString()}::timestamptz
+      where id = ${row.id} and state = 'sending' and attempts = ${row.attempts} returning id`,
+  )
+  return renewed.length > 0
+}
+
+/** The transport's send, or a temporary failure once SEND_DEADLINE_MS has passed (the send may still end; the row is tried again). */
+async function sendWithin(transport: MailTransport, message: MailMessage): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new MailSendError(`the mail server did not answer within ${SEND_DEADLINE_MS / 1000} s`, { permanent: false })),
+      SEND_DEADLINE_MS,
+    )
+  })
+  try {
+    await Promise.race([transport.send(message), deadline])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** What an operator needs to tell a refusal from an outage: the reply code and what went wrong, never the reply's text (it may quote the address). */
+function replyOf(error: unknown): { replyCode?: number; problem?: string } {
+  if (!(error instanceof MailSendError)) return {}
+  return { ...(error.code === null ? {} : { replyCode: error.code }), problem: error.message }
 }
 
 /** RFC 8058: the one-click unsubscribe a mail client offers, beside the visible links. */
@@ -109,7 +163,8 @@ async function compose(
   if (!recipient) return null
   const rendered = render(recipient.content, site)
   return {
-    id: `parley-mail-${row.id}`,
+    // Unique across databases too (an email API's idempotency keys are per account).
+    id: `parley-mail-${row.id}-${row.createdAt.getTime()}`,
     to: recipient.address,
     subject: rendered.subject,
     text: rendered.text,
@@ -128,8 +183,9 @@ async function bounced(db: Db, row: MessageRow, now: Date): Promise<void> {
 }
 
 /**
- * Sends the emails that are due, 50 at a time, each rendered now from what the database holds now
- * (a comment removed since it was queued is left out; an email with nothing left is dropped).
+ * Sends the emails that are due, claimed 50 at a time and sent four at once (IN_FLIGHT), each
+ * rendered now from what the database holds now (a comment removed since it was queued is left
+ * out; an email with nothing left is dropped).
  * Temporary failures are tried again with backoff; a permanent one marks a reader's address
  * bounced. Safe from several instances at once (FOR UPDATE SKIP LOCKED, a lease). Logs carry the
  * row's id and kind, never an address.
@@ -147,11 +203,34 @@ export function mailSweep(render: RenderMail) {
     const site: MailSite = { name: (await deps.settings.get(deps.db)).values.siteName }
     for (;;) {
       const claimed = await claim(deps.db, now)
-      for (const row of claimed) await sendOne(deps, transport, row, base, render, site, now, report)
+      await atMost(IN_FLIGHT, claimed, (row) => sendOne(deps, transport, row, base, render, site, now, report))
       if (claimed.length < BATCH) break
     }
     return report
   }
+}
+
+/**
+ * `work` on every item, at most `limit` at a time, started in order (the workers share one
+ * iterator). Settles only once every started one has ended, so the sweep never returns (and the next
+ * run or a shutdown never goes on) with a send still out; after a failure no more are started, and
+ * the first failure is thrown, as the one-at-a-time loop did.
+ */
+async function atMost<T>(limit: number, items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  const queue = items.values()
+  let failure: { error: unknown } | undefined
+  const worker = async () => {
+    for (const item of queue) {
+      try {
+        await work(item)
+      } catch (error) {
+        failure ??= { error }
+      }
+      if (failure) return
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  if (failure) throw failure.error
 }
 
 async function sendOne(
@@ -166,30 +245,31 @@ async function sendOne(
 ): Promise<void> {
   const about = { mailId: row.id, kind: row.kind satisfies MailKind }
   try {
+    if (!(await stillOurs(deps.db, row, deps.clock()))) return
     const message = await compose(deps, row, base, render, site, now)
     if (!message) {
-      await settle(deps.db, row.id, 'dropped', now)
+      await settle(deps.db, row, 'dropped', now)
       report.dropped++
       return
     }
-    await transport.send(message)
-    await settle(deps.db, row.id, 'sent', now)
+    await sendWithin(transport, message)
+    await settle(deps.db, row, 'sent', now)
     report.sent++
   } catch (error) {
     const permanent = error instanceof MailSendError && error.permanent
     const problem = error instanceof MailSendError ? error.message : 'the email could not be prepared'
     if (permanent || row.attempts >= MAX_ATTEMPTS) {
-      await settle(deps.db, row.id, 'failed', now, problem)
+      await settle(deps.db, row, 'failed', now, problem)
       if (permanent) await bounced(deps.db, row, now)
       report.failed++
-      deps.logger.warn('email not sent', { ...about, permanent, ...loggedError(error) })
+      deps.logger.warn('email not sent', { ...about, permanent, ...replyOf(error), ...loggedError(error) })
       return
     }
     await deps.db
       .update(mailMessages)
       .set({ state: 'queued', sendAfter: new Date(now.getTime() + retryDelayMs(row.attempts)), lastError: problem })
-      .where(eq(mailMessages.id, row.id))
+      .where(and(eq(mailMessages.id, row.id), eq(mailMessages.attempts, row.attempts)))
     report.retried++
-    deps.logger.warn('email to be tried again', { ...about, attempts: row.attempts, ...loggedError(error) })
+    deps.logger.warn('email to be tried again', { ...about, attempts: row.attempts, ...replyOf(error), ...loggedError(error) })
   }
 }
