@@ -442,6 +442,21 @@ describe('readers follow threads with double opt-in', () => {
     }
   })
 
+  it('gathers at most 25 comments into one reader email on a busy thread', async () => {
+    await t.setSettings(openSettings)
+    await subscribeReader('busy-thread', 'reader@busy.example')
+    await postComment(t, 'busy-thread', { body: 'Comment 0' })
+    expect(await deliver()).toHaveLength(1)
+    for (let i = 1; i <= 30; i++) await postComment(t, 'busy-thread', { body: `Comment ${i}` })
+    await runAll()
+    t.advance(15 * 60)
+    const [gathered, ...more] = await deliver()
+    expect(more).toHaveLength(0)
+    expect(gathered?.mail.subject).toMatch(/^25 new comments on/)
+    expect(gathered?.mail.text).toContain('Comment 25')
+    expect(gathered?.mail.text).not.toContain('Comment 26')
+  })
+
   it('puts subscriptions in the privacy export and removes them on erase', async () => {
     await t.setSettings(openSettings)
     await subscribeReader('private', 'me@example.com')
