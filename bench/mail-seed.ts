@@ -27,17 +27,15 @@ export async function seedFollowers(db: Db, key: string, count: number, secret: 
       emails.map(async (email) => ({ emailHash: await secrets.emailHash(email), emailSealed: await secrets.encryptEmail(email) })),
     )
     await db.insert(mailAddresses).values(sealed.map((row) => ({ ...row, confirmedAt: now, createdAt: now })))
-    await db
-      .insert(subscriptions)
-      .values(
-        sealed.map((row) => ({
-          emailHash: row.emailHash,
-          articleId: article.id,
-          kind: 'thread' as const,
-          createdAt: now,
-          confirmedAt: now,
-        })),
-      )
+    await db.insert(subscriptions).values(
+      sealed.map((row) => ({
+        emailHash: row.emailHash,
+        articleId: article.id,
+        kind: 'thread' as const,
+        createdAt: now,
+        confirmedAt: now,
+      })),
+    )
   }
 }
 

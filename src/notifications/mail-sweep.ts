@@ -120,7 +120,7 @@ async function sendWithin(transport: MailTransport, message: MailMessage): Promi
   try {
     await Promise.race([transport.send(message), deadline])
   } finally {
-    clearTimeout(timer)
+    if (timer !== undefined) clearTimeout(timer)
   }
 }
 
