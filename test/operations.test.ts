@@ -38,9 +38,13 @@ describe('operations', () => {
       '/api/v1/moderation/comments/{id}/replies',
       '/api/v1/moderation/comments/{id}/reports/dismiss',
       '/api/v1/moderation/log',
+      '/api/v1/moderation/notifications',
       '/comment-form',
       '/docs',
       '/healthz',
+      '/mail/act',
+      '/mail/confirm',
+      '/mail/unsubscribe',
       '/openapi.json',
       '/readyz',
     ])

@@ -24,7 +24,13 @@ function originCheck(value: string, ctx: z.core.$RefinementCtx<string>): void {
 const fields = {
   siteName: z.string().check(
     z.maxLength(200),
-    z.overwrite((name) => name.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').trim()),
+    // Well-formed (a lone surrogate cannot be stored as JSON) and on one line (it heads a subject).
+    z.overwrite((name) =>
+      name
+        .toWellFormed()
+        .replace(/[\p{Cc}\u2028\u2029]+/gu, ' ')
+        .trim(),
+    ),
     z.describe("The site's name, as emails name it (WordPress's Site Title): `[Site] Please moderate: …`. Empty: none."),
   ),
   requireNameEmail: z.boolean(),
