@@ -72,7 +72,8 @@ async function subscribeReader(key: string, email: string) {
     subscribeComments: true,
   })
   expect(res.status).toBe(201)
-  const [confirmation] = await deliver()
+  // Sent four at a time: the confirmation is found by its recipient, not by its place.
+  const confirmation = (await deliver()).find((mail) => mail.to[0] === email)
   expect(confirmation?.to).toEqual([email])
   expect(confirmation?.mail.subject).toMatch(/Confirm your email/)
   expect((await follow(linkIn(confirmation!, 'Confirm your email address'))).status).toBe(200)
@@ -453,8 +454,8 @@ describe('readers follow threads with double opt-in', () => {
     const [gathered, ...more] = await deliver()
     expect(more).toHaveLength(0)
     expect(gathered?.mail.subject).toMatch(/^25 new comments on/)
-    expect(gathered?.mail.text).toContain('Comment 25')
-    expect(gathered?.mail.text).not.toContain('Comment 26')
+    // Which 25 depends on the order the jobs ran in (the same run_at): only how many is fixed.
+    expect(gathered?.mail.text?.match(/ wrote:/g)).toHaveLength(25)
   })
 
   it('puts subscriptions in the privacy export and removes them on erase', async () => {

@@ -1,5 +1,5 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
-import { queryRows, type Db } from '../db/database.js'
+import { and, eq, isNull, sql } from 'drizzle-orm'
+import type { Db } from '../db/database.js'
 import { mailAddresses, mailMessages, type MailKind } from '../db/mail-schema.js'
 import type { Secrets } from '../crypto/secrets.js'
 import type { Logger } from '../logger.js'
@@ -9,6 +9,8 @@ import { MailSendError, type MailMessage, type MailTransport } from '../mail/mai
 import { loggedError } from '../logged-error.js'
 import type { MailContent, MailSite, RenderMail } from './mail-content.js'
 import { contentForModerator, contentForReader, type Recipient } from './gather-content.js'
+import { BATCH, claim, settle, stillOurs, sendWithin, type MessageRow } from './mail-claims.js'
+import { atMost } from './at-most.js'
 
 /** What the sweep needs of the runtime (a part of `Deps`). */
 export type SweepServices = {
@@ -28,7 +30,6 @@ export type MailReport = {
   dropped: number
 }
 
-const BATCH = 50
 /**
  * Emails of a batch in flight at once. One at a time, the sweep left a pooled SMTP transport's second
  * connection idle and waited out every database round trip (composing reads the address, article
@@ -39,89 +40,14 @@ const BATCH = 50
  * only a few of the database pool's connections from requests.
  */
 const IN_FLIGHT = 4
-/**
- * A claimed email is the claimer's this long, counted again from the moment its send starts; one
- * whose claimer dies lets it go to the next run. Longer than any one send may take (SEND_DEADLINE_MS),
- * so that an email in flight is never claimed by another instance.
- */
-const LEASE_MS = 5 * 60_000
-/** A send that has not ended by then counts as a temporary failure (a relay that takes its time, or never answers). */
-const SEND_DEADLINE_MS = 2 * 60_000
 /** Past this many tries (about two days of backoff), an email is given up. */
 const MAX_ATTEMPTS = 12
 /** Sent, failed and dropped rows are kept this long: the dashboard's counts and the pace of thread emails. */
 const KEEP_MS = 30 * 86_400_000
 
-type MessageRow = typeof mailMessages.$inferSelect
-
 /** 1, 2, 4 … minutes after each failed try, at most six hours. */
 export function retryDelayMs(attempts: number): number {
   return Math.min(2 ** Math.max(0, attempts - 1) * 60_000, 6 * 3_600_000)
-}
-
-async function claim(db: Db, now: Date): Promise<MessageRow[]> {
-  const rows = await queryRows<{ id: number }>(
-    db,
-    sql`
-    update mail_messages set state = 'sending', send_after = ${new Date(now.getTime() + LEASE_MS).toISOString()}::timestamptz,
-      attempts = attempts + 1
-    where id in (
-      select id from mail_messages
-      where state in ('queued', 'sending') and send_after <= ${now.toISOString()}::timestamptz
-      order by send_after
-      limit ${BATCH}
-      for update skip locked
-    )
-    returning id`,
-  )
-  if (rows.length === 0) return []
-  return db
-    .select()
-    .from(mailMessages)
-    .where(
-      inArray(
-        mailMessages.id,
-        rows.map((r) => r.id),
-      ),
-    )
-}
-
-/** The row's state after this claim's send, unless another claim has taken it since (its attempts moved on). */
-async function settle(db: Db, row: MessageRow, state: 'sent' | 'failed' | 'dropped', now: Date, error?: string): Promise<void> {
-  await db
-    .update(mailMessages)
-    .set({ state, sentAt: state === 'sent' ? now : null, ...(error === undefined ? {} : { lastError: error.slice(0, 500) }) })
-    .where(and(eq(mailMessages.id, row.id), eq(mailMessages.attempts, row.attempts)))
-}
-
-/**
- * Renews the claim on a row just before its send, if it is still this claim's: a batch whose first
- * sends took long may have outlived its lease, and another instance may have claimed (and sent) the
- * rest meanwhile. Those are left to it.
- */
-async function stillOurs(db: Db, row: MessageRow, now: Date): Promise<boolean> {
-  const renewed = await queryRows<{ id: number }>(
-    db,
-    sql`update mail_messages set send_after = ${new Date(now.getTime() + LEASE_MS).toISOString()}::timestamptz
-      where id = ${row.id} and state = 'sending' and attempts = ${row.attempts} returning id`,
-  )
-  return renewed.length > 0
-}
-
-/** The transport's send, or a temporary failure once SEND_DEADLINE_MS has passed (the send may still end; the row is tried again). */
-async function sendWithin(transport: MailTransport, message: MailMessage): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new MailSendError(`the mail server did not answer within ${SEND_DEADLINE_MS / 1000} s`, { permanent: false })),
-      SEND_DEADLINE_MS,
-    )
-  })
-  try {
-    await Promise.race([transport.send(message), deadline])
-  } finally {
-    if (timer !== undefined) clearTimeout(timer)
-  }
 }
 
 /** What an operator needs to tell a refusal from an outage: the reply code and what went wrong, never the reply's text (it may quote the address). */
@@ -208,29 +134,6 @@ export function mailSweep(render: RenderMail) {
     }
     return report
   }
-}
-
-/**
- * `work` on every item, at most `limit` at a time, started in order (the workers share one
- * iterator). Settles only once every started one has ended, so the sweep never returns (and the next
- * run or a shutdown never goes on) with a send still out; after a failure no more are started, and
- * the first failure is thrown, as the one-at-a-time loop did.
- */
-async function atMost<T>(limit: number, items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
-  const queue = items.values()
-  let failure: { error: unknown } | undefined
-  const worker = async () => {
-    for (const item of queue) {
-      try {
-        await work(item)
-      } catch (error) {
-        failure ??= { error }
-      }
-      if (failure) return
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-  if (failure) throw failure.error
 }
 
 async function sendOne(
