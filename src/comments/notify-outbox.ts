@@ -31,5 +31,10 @@ export async function queueNotify(db: Db, commentId: number, payload: NotifyPayl
  * address's owner confirmed stays theirs).
  */
 export async function dropPendingSubscriptions(db: Db, commentId: number): Promise<void> {
-  await db.execute(sql`delete from subscriptions where comment_id = ${commentId}::int and confirmed_at is null`)
+  // Kept where the address has another live comment on the article: the request may be that one's
+  // too (a subscription records only the first comment that asked), and it still waits for its owner.
+  await db.execute(sql`
+    delete from subscriptions s where s.comment_id = ${commentId}::int and s.confirmed_at is null
+      and not exists (select 1 from comments c where c.article_id = s.article_id and c.email_hash = s.email_hash
+        and c.id <> ${commentId}::int and c.status in ('pending', 'approved'))`)
 }

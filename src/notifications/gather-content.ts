@@ -5,7 +5,7 @@ import { mailAddresses, subscriptions, type MailKind } from '../db/mail-schema.j
 import type { Secrets } from '../crypto/secrets.js'
 import type { CommentRow } from '../comments/comment-row.js'
 import { ANONYMOUS } from '../comments/public-views.js'
-import { LINK_LIFETIME_MS, MAIL_ACTIONS, linkNonce, signLink, type MailAction } from './mail-links.js'
+import { LINK_LIFETIME_MS, MAIL_ACTIONS, MAX_CONFIRMED, linkNonce, signLink, type MailAction } from './mail-links.js'
 import type { MailArticle, MailComment, MailContent, ModeratedComment } from './mail-content.js'
 
 /** Who an email goes to (in plaintext only here, on its way out) and what it says. */
@@ -55,17 +55,18 @@ export async function contentForReader(
   if (message.kind === 'confirm') {
     // What the click will confirm: the subscriptions waiting now, each named (a stranger's among them shows).
     const waiting = await deps.db
-      .select({ kind: subscriptions.kind, key: articles.key, title: articles.title, url: articles.url })
+      .select({ id: subscriptions.id, kind: subscriptions.kind, key: articles.key, title: articles.title, url: articles.url })
       .from(subscriptions)
       .innerJoin(articles, eq(articles.id, subscriptions.articleId))
       .where(and(eq(subscriptions.emailHash, address.emailHash), isNull(subscriptions.confirmedAt)))
       .orderBy(asc(subscriptions.id))
+      .limit(MAX_CONFIRMED)
     if (waiting.length === 0) return null
     const token = await signLink(deps.secrets, {
       use: 'confirm',
       emailHash: address.emailHash,
       expires: now.getTime() + LINK_LIFETIME_MS,
-      issued: now.getTime(),
+      ids: waiting.map((w) => w.id),
     })
     return {
       address: await deps.secrets.decryptEmail(address.emailSealed),

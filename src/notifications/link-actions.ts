@@ -48,7 +48,7 @@ export async function useLink(deps: LinkServices, token: string, now: Date, use:
   // A link of another kind where this one was expected is as invalid as a forged one.
   if (link.use !== use) return { ok: false, reason: 'invalid' }
   if (link.use === 'confirm') {
-    const started = await confirmAddress(deps.db, link.emailHash, new Date(link.issued), now)
+    const started = await confirmAddress(deps.db, link.emailHash, link.ids, now)
     return started === null ? { ok: false, reason: 'gone' } : { ok: true, link, done: 'confirmed', started }
   }
   if (link.use === 'unsubscribe') {

@@ -9,15 +9,19 @@ export const MAIL_ACTIONS: readonly MailAction[] = ['approve', 'spam', 'trash']
  * What an emailed link may do, signed so that only Parley makes one:
  * - `act`: one moderator's one-click decision on one comment; single-use (its nonce is spent) and
  *   expiring, since a forwarded email must not keep the power to moderate;
- * - `confirm`: an address's double opt-in of the subscriptions made by `issued` (the email lists
- *   them; later ones, perhaps a stranger's, wait for a confirmation of their own); expiring;
+ * - `confirm`: an address's double opt-in of the subscriptions it lists by id (the email names
+ *   them; any other, perhaps a stranger's, waits for a confirmation of its own), or with none, the
+ *   lifting of a "stop all"; expiring;
  * - `unsubscribe`: stop one thread's emails (`articleId`) or all of them (null); never expires, as
  *   RFC 8058 wants a List-Unsubscribe link to work for as long as the mail is kept.
  */
 export type MailLink =
   | { use: 'act'; moderatorId: number; commentId: number; action: MailAction; expires: number; nonce: string }
-  | { use: 'confirm'; emailHash: string; expires: number; issued: number }
+  | { use: 'confirm'; emailHash: string; expires: number; ids: number[] }
   | { use: 'unsubscribe'; emailHash: string; articleId: number | null }
+
+/** The most subscriptions one confirmation lists (and its link carries). */
+export const MAX_CONFIRMED = 20
 
 /** How long a moderation or confirmation link works. */
 export const LINK_LIFETIME_MS = 7 * 86_400_000
@@ -43,9 +47,8 @@ function linkOf(value: unknown): MailLink | null {
     return { use: 'act', moderatorId: v.moderatorId, commentId: v.commentId, action, expires: v.expires, nonce: v.nonce }
   }
   if (v.use === 'confirm') {
-    return isHash(v.emailHash) && isInt(v.expires) && isInt(v.issued)
-      ? { use: 'confirm', emailHash: v.emailHash, expires: v.expires, issued: v.issued }
-      : null
+    const ids = Array.isArray(v.ids) && v.ids.length <= MAX_CONFIRMED && v.ids.every(isInt) ? v.ids : null
+    return isHash(v.emailHash) && isInt(v.expires) && ids ? { use: 'confirm', emailHash: v.emailHash, expires: v.expires, ids } : null
   }
   if (v.use === 'unsubscribe' && isHash(v.emailHash) && (v.articleId === null || isInt(v.articleId))) {
     return { use: 'unsubscribe', emailHash: v.emailHash, articleId: v.articleId }

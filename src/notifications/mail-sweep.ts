@@ -157,6 +157,10 @@ async function sendOne(
     }
     await sendWithin(transport, message)
     await settle(deps.db, row, 'sent', now)
+    // The day's confirmation counts from when one went out, not from when one was asked for.
+    if (row.kind === 'confirm' && row.emailHash) {
+      await deps.db.update(mailAddresses).set({ confirmationSentAt: now }).where(eq(mailAddresses.emailHash, row.emailHash))
+    }
     report.sent++
   } catch (error) {
     const permanent = error instanceof MailSendError && error.permanent

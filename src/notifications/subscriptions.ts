@@ -1,4 +1,4 @@
-import { and, eq, isNull, lte, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { queryRows, type Db } from '../db/database.js'
 import { mailAddresses, subscriptions } from '../db/mail-schema.js'
 import type { CommentRow } from '../comments/comment-row.js'
@@ -15,17 +15,16 @@ const CONFIRMATION_EVERY_MS = 86_400_000
 export async function queueConfirmation(db: Db, emailHash: string, now: Date): Promise<void> {
   const since = new Date(now.getTime() - CONFIRMATION_EVERY_MS).toISOString()
   const iso = now.toISOString()
+  // `confirmation_sent_at` is set when one is sent (the sweep): one queued and then dropped (its
+  // request went to spam meanwhile) holds back no later one.
   await db.execute(sql`
-    with due as (
-      update mail_addresses set confirmation_sent_at = ${iso}::timestamptz
-      where email_hash = ${emailHash} and opted_out_at is null
-        and (confirmation_sent_at is null or confirmation_sent_at <= ${since}::timestamptz
-          or (confirmed_at is not null and confirmed_at >= confirmation_sent_at))
-        and exists (select 1 from subscriptions s where s.email_hash = ${emailHash} and s.confirmed_at is null)
-      returning email_hash
-    )
     insert into mail_messages (kind, email_hash, article_id, comment_ids, send_after, created_at)
-    select 'confirm', email_hash, 0, '{}', ${iso}::timestamptz, ${iso}::timestamptz from due
+    select 'confirm', a.email_hash, 0, '{}', ${iso}::timestamptz, ${iso}::timestamptz from mail_addresses a
+    where a.email_hash = ${emailHash} and a.opted_out_at is null
+      and (a.confirmation_sent_at is null or a.confirmation_sent_at <= ${since}::timestamptz
+        or (a.confirmed_at is not null and a.confirmed_at >= a.confirmation_sent_at))
+      and exists (select 1 from subscriptions s where s.email_hash = ${emailHash} and s.confirmed_at is null)
+      and not exists (select 1 from mail_messages m where m.email_hash = ${emailHash} and m.kind = 'confirm' and m.state = 'sending')
     on conflict (email_hash, kind, article_id) where state = 'queued' and email_hash is not null do nothing`)
 }
 
@@ -89,25 +88,34 @@ export async function queueApprovals(db: Db, scope: { commentId: number } | { em
 }
 
 /**
- * The address's owner clicked a confirmation sent at `issued`: the subscriptions it listed (those
- * made by then) start, mail may go to the address again (after a bounce or an opt-out), approvals
- * already given are told, and subscriptions made since get a confirmation of their own. Says how
- * many subscriptions started; null: no such address (erased).
+ * The address's owner clicked a confirmation: the subscriptions it listed (`ids`; none for the
+ * "allow emails again" of a stop-all page) start, and the address may be written to again. Only a
+ * confirmation that started something counts as the owner's answer (the bounce is cleared, the next
+ * confirmation may go at once): lifting a stop-all proves nothing of the inbox, as its link is in
+ * every email, forwarded ones too. Approvals already given are told, and subscriptions waiting
+ * beyond those listed get a confirmation of their own. Says how many started; null: no such
+ * address (erased).
  */
-export async function confirmAddress(db: Db, emailHash: string, issued: Date, now: Date): Promise<number | null> {
+export async function confirmAddress(db: Db, emailHash: string, ids: number[], now: Date): Promise<number | null> {
   return db.transaction(async (tx) => {
     const rows = await tx
       .update(mailAddresses)
-      .set({ confirmedAt: now, bouncedAt: null, optedOutAt: null })
+      .set({ optedOutAt: null })
       .where(eq(mailAddresses.emailHash, emailHash))
       .returning({ emailHash: mailAddresses.emailHash })
     if (rows.length === 0) return null
-    const started = await tx
-      .update(subscriptions)
-      .set({ confirmedAt: now })
-      .where(and(eq(subscriptions.emailHash, emailHash), isNull(subscriptions.confirmedAt), lte(subscriptions.createdAt, issued)))
-      .returning({ id: subscriptions.id })
-    await queueApprovals(tx, { emailHash }, now)
+    const started =
+      ids.length === 0
+        ? []
+        : await tx
+            .update(subscriptions)
+            .set({ confirmedAt: now })
+            .where(and(eq(subscriptions.emailHash, emailHash), isNull(subscriptions.confirmedAt), inArray(subscriptions.id, ids)))
+            .returning({ id: subscriptions.id })
+    if (started.length > 0) {
+      await tx.update(mailAddresses).set({ confirmedAt: now, bouncedAt: null }).where(eq(mailAddresses.emailHash, emailHash))
+      await queueApprovals(tx, { emailHash }, now)
+    }
     await queueConfirmation(tx, emailHash, now)
     return started.length
   })

@@ -68,7 +68,7 @@ function linkRoutes(routes: Hono<AppEnv>, use: LinkPath): Hono<AppEnv> {
               use: 'confirm',
               emailHash: link.emailHash,
               expires: now.getTime() + LINK_LIFETIME_MS,
-              issued: now.getTime(),
+              ids: [],
             })
           : undefined
       return page(linkDonePage(outcome, `/mail${LINK_PATHS.confirm}`, undo))

@@ -1,8 +1,7 @@
 /**
  * Outside probes of email notifications (issue 17): an attacker with the source, a mail client
  * reading the MIME, a moderator with bad bodies. Modeled on test/notifications.test.ts.
- * Tests named "FINDING" assert the behaviour the issue asks for and fail today (it.fails): when
- * the fault is mended they start passing, and vitest reports the `.fails` as wrong.
+ * "FIXED" tests are the outside round's findings, fixed; the rest are what held.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { eq, sql } from 'drizzle-orm'
@@ -107,7 +106,7 @@ describe('emailed links, as an attacker with the source', () => {
     expect((await t.deps.db.select().from(comments).where(eq(comments.id, commentId)))[0]?.status).toBe('pending')
   })
 
-  it("FINDING (low): the GET confirm page of a disabled moderator's link still offers the button", async () => {
+  it("FIXED (low): the GET confirm page of a disabled moderator's link still offers the button", async () => {
     const { mod, mail } = await heldModeratorMail()
     await t.deps.db.update(moderators).set({ disabled: true }).where(eq(moderators.id, mod.id))
     const page = await t.request(linkIn(mail, 'Approve it'))
@@ -183,7 +182,7 @@ describe('emailed links, as an attacker with the source', () => {
     expect((await t.request(`/mail/act?t=${encodeURIComponent(token)}`, { method: 'POST' })).status).toBe(410)
   })
 
-  it('FINDING (medium): a malformed multipart body on POST /mail/* is a 500 (logged as an unhandled error)', async () => {
+  it('FIXED (medium): a malformed multipart body on POST /mail/* is a 500 (logged as an unhandled error)', async () => {
     await heldModeratorMail()
     const bodies: [string, string][] = [
       ['multipart/form-data', 'garbage without a boundary'],
@@ -208,7 +207,7 @@ describe('emailed links, as an attacker with the source', () => {
       body: `t=${big}`,
     })
     expect(res.status).toBe(404)
-    // Bypasses the contract recorder: FINDING (low), /openapi.json documents no 413 for POST /mail/*.
+    // Bypasses the contract recorder: FIXED (low), /openapi.json documents no 413 for POST /mail/*.
     const huge = await t.app.request(
       `${ORIGIN}/mail/unsubscribe`,
       {
@@ -269,7 +268,7 @@ describe('emailed links, as an attacker with the source', () => {
     expect(results.sort()).toEqual([200, 410, 410])
   })
 
-  it("FINDING (low): a 'held' email's Approve link, used after another moderator trashed the comment, publishes it without saying so", async () => {
+  it("FIXED (low): a 'held' email's Approve link, used after another moderator trashed the comment, publishes it without saying so", async () => {
     const { mail, commentId } = await heldModeratorMail()
     const other = await signIn(t)
     await other.send('PATCH', `/api/v1/moderation/comments/${commentId}`, { status: 'trash' })
@@ -419,7 +418,7 @@ describe('subscriptions and consent', () => {
     expect(await deliver()).toHaveLength(0)
   })
 
-  it('FINDING (medium): "Stop all comment emails" from the confirmation does not stop the next day\'s confirmation a stranger triggers', async () => {
+  it('FIXED (medium): "Stop all comment emails" from the confirmation does not stop the next day\'s confirmation a stranger triggers', async () => {
     await t.setSettings(openSettings)
     await post('/api/v1/articles/s1/comments', { email: 'victim@victim.example', subscribeComments: true }, '192.0.2.1')
     const [confirmation] = await deliver()
@@ -429,7 +428,7 @@ describe('subscriptions and consent', () => {
     expect(await deliver()).toHaveLength(0)
   })
 
-  it('FINDING (high): after "Stop all comment emails", a stranger re-subscribes the confirmed address without any confirmation', async () => {
+  it('FIXED (high): after "Stop all comment emails", a stranger re-subscribes the confirmed address without any confirmation', async () => {
     await t.setSettings(openSettings)
     const confirmation = await subscribeReader('mine', 'victim@victim.example')
     await post('/api/v1/articles/mine/comments', { name: 'Bob', email: 'bob@example.com' })
@@ -452,7 +451,7 @@ describe('subscriptions and consent', () => {
     ).toHaveLength(0)
   })
 
-  it('FINDING (medium): a held comment a moderator then marks as spam keeps the subscription it made', async () => {
+  it('FIXED (medium): a held comment a moderator then marks as spam keeps the subscription it made', async () => {
     await t.setSettings({ ...openSettings, moderation: 'all' })
     const mod = await signIn(t)
     await subscribeReader('spam-sub', 'victim@victim.example')
@@ -562,7 +561,7 @@ describe('timing and relevance', () => {
     expect(mails[0]?.mail.text).toContain('Later answer')
   })
 
-  it('FINDING (low): an hourly digest about held comments is still sent after another moderator decided all of them', async () => {
+  it('FIXED (low): an hourly digest about held comments is still sent after another moderator decided all of them', async () => {
     await t.setSettings({ ...openSettings, moderation: 'all' })
     const mod = await signIn(t)
     const other = await signIn(t)
@@ -609,7 +608,7 @@ describe('timing and relevance', () => {
 })
 
 describe('load an attacker or a slow relay puts on the queue', () => {
-  it('FINDING (medium): every report of one comment, each from another IPv6 /64, is one more email to each moderator', async () => {
+  it('FIXED (medium): every report of one comment, each from another IPv6 /64, is one more email to each moderator', async () => {
     await t.setSettings(openSettings)
     const mod = await signIn(t)
     await mod.send('PUT', '/api/v1/moderation/notifications', { held: false, reported: true, every: false, digest: 'off' })
