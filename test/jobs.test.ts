@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { comments, jobs } from '../src/db/schema.js'
-import { runJobs } from '../src/jobs/run-jobs.js'
+import { runJobs, type JobHandler } from '../src/jobs/run-jobs.js'
 import { spamJobs } from '../src/comments/spam-jobs.js'
 import { setupTestApp, ORIGIN } from './support/test-app.js'
 import { importOk } from './support/imports.js'
@@ -105,5 +105,25 @@ describe('runJobs', () => {
     t.advance(23 * 86_400)
     expect(await runJobs(t.deps, t.now(), spamJobs)).toMatchObject({ purged: 2 })
     expect((await t.deps.db.select({ id: comments.id }).from(comments)).map((row) => row.id)).toEqual(ids.slice(2))
+  })
+
+  it('takes at most 1,000 jobs a run, then sends and purges, and says a backlog remains', async () => {
+    const seen: number[] = []
+    const counted: JobHandler = {
+      kind: 'test-count',
+      run: async (_deps, job) => {
+        seen.push(job.id)
+        return { done: true }
+      },
+    }
+    const at = t.now().toISOString()
+    await t.deps.db.execute(
+      sql`insert into jobs (kind, payload, run_at, created_at) select 'test-count', '{}', ${at}::timestamptz, ${at}::timestamptz from generate_series(1, 1050)`,
+    )
+    const first = await runJobs(t.deps, t.now(), [counted])
+    expect(first).toMatchObject({ ran: 1000, backlog: true })
+    const second = await runJobs(t.deps, t.now(), [counted])
+    expect(second).toMatchObject({ ran: 50, backlog: false })
+    expect(new Set(seen).size).toBe(1050)
   })
 })

@@ -29,9 +29,17 @@ export interface JobReport {
   forgotten: number
   webhooks: DeliveryReport
   sweeps: Record<string, Record<string, number>>
+  /** Jobs were still due when this run stopped taking them (MAX_BATCHES): run again soon. */
+  backlog: boolean
 }
 
 const BATCH = 50
+/**
+ * Batches of jobs one run takes before it turns to webhook deliveries, sweeps and purges: a backlog
+ * (a breaking story's notify jobs) is worked off over several runs instead of holding back every
+ * email and webhook until it has drained.
+ */
+const MAX_BATCHES = 20
 const LEASE_MS = 5 * 60_000
 
 /**
@@ -53,9 +61,10 @@ export async function runJobs<D extends JobServices>(
     forgotten: 0,
     webhooks: { delivered: 0, retried: 0, failed: 0, disabled: 0 },
     sweeps: {},
+    backlog: false,
   }
   const byKind = new Map(handlers.map((handler) => [handler.kind, handler]))
-  for (;;) {
+  for (let batch = 0; batch < MAX_BATCHES; batch++) {
     const claimed = await claimJobs(deps.db, [...byKind.keys()], now, BATCH, LEASE_MS)
     for (const job of claimed) {
       const handler = byKind.get(job.kind)
@@ -76,6 +85,7 @@ export async function runJobs<D extends JobServices>(
       }
     }
     if (claimed.length < BATCH) break
+    if (batch === MAX_BATCHES - 1) report.backlog = true
   }
   report.webhooks = await deliverWebhooks(deps, now)
   for (const sweep of sweeps) {

@@ -130,8 +130,15 @@ const closable = closableServer(server as Server)
 
 // Jobs (Akismet re-checks and feedback, notifications, emails, webhook deliveries, purges) run here on a timer, one run at a time.
 let jobsRun: Promise<unknown> | undefined
+/** One run, and more at once while a backlog remains (each run also sends mail and webhooks between). */
+async function runAllJobs(): Promise<void> {
+  for (;;) {
+    const report = await runJobs(deps, new Date(), [...spamJobs, ...notificationJobs], mailSweeps)
+    if (!report.backlog || stopping) return
+  }
+}
 const jobsTimer = setInterval(() => {
-  jobsRun ??= runJobs(deps, new Date(), [...spamJobs, ...notificationJobs], mailSweeps)
+  jobsRun ??= runAllJobs()
     .catch((error: unknown) => logger.error('jobs run failed', loggedError(error)))
     .finally(() => {
       jobsRun = undefined
