@@ -3,7 +3,7 @@
  * reading the MIME, a moderator with bad bodies. Modeled on test/notifications.test.ts.
  * "FIXED" tests are the outside round's findings, fixed; the rest are what held.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { eq, sql } from 'drizzle-orm'
 import { articles, comments, moderators } from '../src/db/schema.js'
 import { mailAddresses, mailMessages, subscriptions } from '../src/db/mail-schema.js'
@@ -14,75 +14,21 @@ import { nodeSmtpTransport } from '../src/runtime/node-mail.js'
 import { ORIGIN, setupTestApp } from './support/test-app.js'
 import { openSettings, postComment } from './support/seed.js'
 import { signIn } from './support/moderators.js'
-import { startSmtpSink, type Received, type SmtpSink } from './support/smtp-sink.js'
+import { startSmtpSink, type Received } from './support/smtp-sink.js'
+import { MAIL_FROM, mailHarness } from './support/mail-harness.js'
 
 const t = await setupTestApp()
-const FROM = 'News comments <comments@news.example>'
-let sink: SmtpSink
-let transport: ReturnType<typeof nodeSmtpTransport>
+const inbox = mailHarness(t)
+const { runAll, deliver, linkIn, follow, subscribeReader } = inbox
 
-beforeAll(async () => {
-  sink = await startSmtpSink()
-  transport = nodeSmtpTransport({ url: sink.url, from: FROM, timeoutMs: 5_000 })
-})
-afterAll(async () => {
-  transport.close()
-  await sink.close()
-})
-beforeEach(() => {
-  sink.received.length = 0
-  t.deps.mail = transport
-  t.deps.config.mail = { from: FROM, smtpUrl: sink.url, api: null, coalesceMinutes: 15 }
-  t.deps.config.publicUrl = ORIGIN
-})
-// No personal data in logs, whatever a test did.
 afterEach(() => {
   expect(t.logLines.join('\n')).not.toMatch(/[a-z0-9.+-]+@(example\.com|victim\.example|attacker\.example)/i)
 })
 
-const runAll = () => runJobs(t.deps, t.now(), [...spamJobs, ...notificationJobs], mailSweeps)
-
-async function deliver(): Promise<Received[]> {
-  const before = sink.received.length
-  const report = await runAll()
-  expect(report.failed).toBe(0)
-  return sink.received.slice(before)
-}
-
-const linkIn = (mail: Received, label: string): string => {
-  const match = new RegExp(`${label}: (\\S+)`).exec(mail.mail.text ?? '')
-  if (!match?.[1]) throw new Error(`no "${label}" link in: ${mail.mail.text}`)
-  return match[1]
-}
 const tokenOf = (url: string) => new URL(url).searchParams.get('t') ?? ''
-
-async function follow(url: string): Promise<Response> {
-  const page = await t.request(url)
-  expect(page.status).toBe(200)
-  const text = await page.text()
-  const token = /name="t" value="([^"]+)"/.exec(text)?.[1]
-  expect(token).toBeTruthy()
-  const action = /<form method="post" action="([^"]+)"/.exec(text)?.[1] ?? ''
-  return t.request(action, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ t: token ?? '' }).toString(),
-  })
-}
 
 const post = (path: string, body: Record<string, unknown>, ip?: string) =>
   t.postJson(path, { name: 'Someone', body: `Text ${Math.random()}`, ...body }, {}, ip)
-
-/** A reader following `key`, confirmed; returns the confirmation email. */
-async function subscribeReader(key: string, email: string, ip?: string) {
-  const res = await post(`/api/v1/articles/${key}/comments`, { name: 'Follower', email, subscribeComments: true }, ip)
-  expect(res.status).toBe(201)
-  // Sent four at a time: the confirmation is found by its recipient, not by its place.
-  const confirmation = (await deliver()).find((mail) => mail.to[0] === email)
-  expect(confirmation?.to).toEqual([email])
-  expect((await follow(linkIn(confirmation!, 'Confirm your email address'))).status).toBe(200)
-  return confirmation!
-}
 
 const rawHeaders = (mail: Received) => mail.mail.headerLines.map((line) => line.line.replace(/\r?\n\s+/g, ' ')).join('\n')
 
@@ -116,7 +62,7 @@ describe('emailed links, as an attacker with the source', () => {
   it('keeps each token to its own path, GET and POST', async () => {
     const { mail: modMail } = await heldModeratorMail()
     const act = tokenOf(linkIn(modMail, 'Spam it'))
-    const confirmation = await subscribeReader('paths', 'paths@example.com')
+    const { confirmation } = await subscribeReader('paths', 'paths@example.com')
     const confirm = tokenOf(linkIn(confirmation, 'Confirm your email address'))
     const unsubscribe = tokenOf(linkIn(confirmation, 'Stop all comment emails'))
     const wrong: [string, string][] = [
@@ -308,7 +254,7 @@ describe('what the emails say, as a mail client reads them', () => {
 
   it('sends multipart/alternative with From, Message-ID, List-Unsubscribe <…> and the exact One-Click value', async () => {
     await t.setSettings(openSettings)
-    const confirmation = await subscribeReader('mime', 'reader@example.com')
+    const { confirmation } = await subscribeReader('mime', 'reader@example.com')
     expect(confirmation.mail.from?.text).toBe('"News comments" <comments@news.example>')
     expect(rawHeaders(confirmation)).toMatch(/^List-Unsubscribe: <http:\/\/parley\.test\/mail\/unsubscribe\?t=[^>\s]+>$/m)
     await post('/api/v1/articles/mime/comments', { name: 'Bob', email: 'bob@example.com', body: 'Hello reader' })
@@ -346,7 +292,7 @@ describe('what the emails say, as a mail client reads them', () => {
     const mod = await signIn(t)
     await mod.send('PUT', '/api/v1/moderation/notifications', { held: false, reported: false, every: true, digest: 'off' })
     await subscribeReader('xss', 'watcher@example.com')
-    sink.received.length = 0
+    inbox.sink().received.length = 0
     // javascript: as the author's URL is refused by validation.
     const js = await post('/api/v1/articles/xss/comments', { email: 'x@example.com', url: 'javascript:alert(1)' })
     expect(js.status).toBe(422)
@@ -375,7 +321,7 @@ describe('what the emails say, as a mail client reads them', () => {
     await t.setSettings(openSettings)
     await subscribeReader('private', 'alice@example.com')
     await subscribeReader('private', 'carol@example.com', '198.51.100.9')
-    sink.received.length = 0
+    inbox.sink().received.length = 0
     await post('/api/v1/articles/private/comments', { name: 'Alice', email: 'ALICE@example.com', body: 'Alice speaking' })
     const mails = await deliver()
     expect(mails.map((m) => m.to)).toEqual([['carol@example.com']])
@@ -430,7 +376,7 @@ describe('subscriptions and consent', () => {
 
   it('FIXED (high): after "Stop all comment emails", a stranger re-subscribes the confirmed address without any confirmation', async () => {
     await t.setSettings(openSettings)
-    const confirmation = await subscribeReader('mine', 'victim@victim.example')
+    const { confirmation } = await subscribeReader('mine', 'victim@victim.example')
     await post('/api/v1/articles/mine/comments', { name: 'Bob', email: 'bob@example.com' })
     const [first] = await deliver()
     expect((await follow(linkIn(first!, 'Stop all comment emails'))).status).toBe(200)
@@ -474,7 +420,7 @@ describe('subscriptions and consent', () => {
     await t.setSettings({ ...openSettings, moderation: 'all' })
     const mod = await signIn(t)
     await subscribeReader('reapprove', 'w@example.com')
-    sink.received.length = 0
+    inbox.sink().received.length = 0
     const res = await post('/api/v1/articles/reapprove/comments', { email: 'z@example.com', body: 'Flip flop' }, '192.0.2.9')
     const { comment } = (await res.json()) as { comment: { id: number } }
     expect(await deliver()).toHaveLength(0)
@@ -514,7 +460,7 @@ describe('subscriptions and consent', () => {
     await mod.send('PUT', '/api/v1/moderation/notifications', { held: true, reported: false, every: false, digest: 'daily' })
     await post('/api/v1/articles/erase/comments', { email: 'gone@example.com', subscribeComments: true })
     await runAll()
-    const [confirmation] = sink.received
+    const [confirmation] = inbox.sink().received
     const erased = await admin.send('POST', '/api/v1/admin/privacy/erase', { email: 'gone@example.com' })
     expect(erased.status).toBe(200)
     t.advance(86_400)
@@ -530,15 +476,15 @@ describe('subscriptions and consent', () => {
 
   it('bounces a 550 on the confirmation, and sends again only on a new request', async () => {
     await t.setSettings(openSettings)
-    sink.refuse('nobody@example.com', 550)
+    inbox.sink().refuse('nobody@example.com', 550)
     await post('/api/v1/articles/b/comments', { email: 'nobody@example.com', subscribeComments: true })
     const report = await runAll()
     expect(report.sweeps.mail).toMatchObject({ failed: 1 })
     const [address] = await t.deps.db.select().from(mailAddresses)
     expect(address?.bouncedAt).not.toBeNull()
-    sink.refuse('nobody@example.com', 0)
+    inbox.sink().refuse('nobody@example.com', 0)
     await runAll()
-    expect(sink.received).toHaveLength(0)
+    expect(inbox.sink().received).toHaveLength(0)
   })
 })
 
@@ -632,15 +578,15 @@ describe('load an attacker or a slow relay puts on the queue', () => {
     // Instance A: a real relay that holds every message until released.
     const slowSink = await startSmtpSink()
     const held = slowSink.hold()
-    const slow = nodeSmtpTransport({ url: slowSink.url, from: FROM, timeoutMs: 60_000 })
+    const slow = nodeSmtpTransport({ url: slowSink.url, from: MAIL_FROM, timeoutMs: 60_000 })
     try {
       const a = runJobs({ ...t.deps, mail: slow }, t.now(), [], mailSweeps)
       await new Promise((resolve) => setTimeout(resolve, 500))
       // Instance B runs six minutes later, while A still waits on its relay: the lease has run out.
       t.advance(6 * 60)
-      const before = sink.received.length
+      const before = inbox.sink().received.length
       await runJobs(t.deps, t.now(), [], mailSweeps)
-      expect(sink.received.length - before).toBe(6)
+      expect(inbox.sink().received.length - before).toBe(6)
       held.release()
       await a
       // A finishes the four it had started (in production a send gives up after 2 minutes, well

@@ -3,76 +3,31 @@
  * confirmation (a confirmation starts only the subscriptions it lists), the daily cap, the opt-out
  * and its undo, requests dropped with a spam comment. "FIXED" tests are its findings, fixed.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { articles, comments } from '../src/db/schema.js'
 import { mailAddresses, mailMessages, subscriptions } from '../src/db/mail-schema.js'
 import { runJobs } from '../src/jobs/run-jobs.js'
 import { spamJobs } from '../src/comments/spam-jobs.js'
-import { mailSweeps, notificationJobs } from '../src/runtime/mail-work.js'
-import { nodeSmtpTransport } from '../src/runtime/node-mail.js'
-import { ORIGIN, setupTestApp } from './support/test-app.js'
+import { notificationJobs } from '../src/runtime/mail-work.js'
+import { setupTestApp } from './support/test-app.js'
 import { openSettings } from './support/seed.js'
 import { signIn } from './support/moderators.js'
-import { startSmtpSink, type Received, type SmtpSink } from './support/smtp-sink.js'
+import type { Received } from './support/smtp-sink.js'
+import { mailHarness } from './support/mail-harness.js'
 
 const t = await setupTestApp()
-const FROM = 'News comments <comments@news.example>'
-let sink: SmtpSink
-let transport: ReturnType<typeof nodeSmtpTransport>
+const inbox = mailHarness(t)
+const { deliver, linkIn, follow, postToken } = inbox
 
-beforeAll(async () => {
-  sink = await startSmtpSink()
-  transport = nodeSmtpTransport({ url: sink.url, from: FROM, timeoutMs: 5_000 })
-})
-afterAll(async () => {
-  transport.close()
-  await sink.close()
-})
-beforeEach(() => {
-  sink.received.length = 0
-  t.deps.mail = transport
-  t.deps.config.mail = { from: FROM, smtpUrl: sink.url, api: null, coalesceMinutes: 15 }
-  t.deps.config.publicUrl = ORIGIN
-})
 afterEach(() => {
   expect(t.logLines.join('\n')).not.toMatch(/[a-z0-9.+-]+@(example\.com|victim\.example|attacker\.example)/i)
 })
 
-const runAll = (now = t.now()) => runJobs(t.deps, now, [...spamJobs, ...notificationJobs], mailSweeps)
 /** The jobs only (the notify job records subscriptions, queues confirmations), no mail sweep. */
 const jobsOnly = (now = t.now()) => runJobs(t.deps, now, [...spamJobs, ...notificationJobs], [])
 
-async function deliver(now = t.now()): Promise<Received[]> {
-  const before = sink.received.length
-  const report = await runAll(now)
-  expect(report.failed).toBe(0)
-  return sink.received.slice(before)
-}
-
-const linkIn = (mail: Received, label: string): string => {
-  const match = new RegExp(`${label}: (\\S+)`).exec(mail.mail.text ?? '')
-  if (!match?.[1]) throw new Error(`no "${label}" link in: ${mail.mail.text}`)
-  return match[1]
-}
 const tokenOf = (url: string) => new URL(url).searchParams.get('t') ?? ''
-const postToken = (path: string, token: string) =>
-  t.request(path, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ t: token }).toString(),
-  })
-
-async function follow(url: string): Promise<Response> {
-  const page = await t.request(url)
-  expect(page.status).toBe(200)
-  const text = await page.text()
-  const token = /name="t" value="([^"]+)"/.exec(text)?.[1]
-  expect(token).toBeTruthy()
-  const action = /<form method="post" action="([^"]+)"/.exec(text)?.[1] ?? ''
-  return postToken(action, token ?? '')
-}
-
 let ipSeq = 10
 const post = (key: string, body: Record<string, unknown>) =>
   t.postJson(`/api/v1/articles/${key}/comments`, { name: 'Someone', body: `Text ${Math.random()}`, ...body }, {}, `192.0.2.${ipSeq++}`)

@@ -1,84 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { articles, comments, jobs, moderationLog } from '../src/db/schema.js'
 import { mailAddresses, mailMessages, subscriptions } from '../src/db/mail-schema.js'
-import { runJobs } from '../src/jobs/run-jobs.js'
-import { spamJobs } from '../src/comments/spam-jobs.js'
-import { mailSweeps, notificationJobs } from '../src/runtime/mail-work.js'
 import { nodeSmtpTransport } from '../src/runtime/node-mail.js'
 import { ORIGIN, setupTestApp } from './support/test-app.js'
 import { openSettings, postComment } from './support/seed.js'
 import { signIn } from './support/moderators.js'
 import { dashboardSession } from './support/dashboard.js'
-import { startSmtpSink, type Received, type SmtpSink } from './support/smtp-sink.js'
+import { startSmtpSink } from './support/smtp-sink.js'
+import { MAIL_FROM, mailHarness } from './support/mail-harness.js'
 
 const t = await setupTestApp()
-const FROM = 'News comments <comments@news.example>'
-let sink: SmtpSink
-let transport: ReturnType<typeof nodeSmtpTransport>
-
-beforeAll(async () => {
-  sink = await startSmtpSink()
-  transport = nodeSmtpTransport({ url: sink.url, from: FROM, timeoutMs: 5_000 })
-})
-afterAll(async () => {
-  transport.close()
-  await sink.close()
-})
-beforeEach(() => {
-  sink.received.length = 0
-  t.deps.mail = transport
-  t.deps.config.mail = { from: FROM, smtpUrl: sink.url, api: null, coalesceMinutes: 15 }
-  t.deps.config.publicUrl = ORIGIN
-})
-
-/** What the Node entry's timer does: the jobs, then the mail sweep. */
-const runAll = () => runJobs(t.deps, t.now(), [...spamJobs, ...notificationJobs], mailSweeps)
-
-/** Runs the jobs and returns the emails that arrived meanwhile (none is waited for: sends finish inside the run). */
-async function deliver(): Promise<Received[]> {
-  const before = sink.received.length
-  const report = await runAll()
-  expect(report.failed).toBe(0)
-  return sink.received.slice(before)
-}
-
-const linkIn = (mail: Received, label: string): string => {
-  const match = new RegExp(`${label}: (\\S+)`).exec(mail.mail.text ?? '')
-  if (!match?.[1]) throw new Error(`no "${label}" link in: ${mail.mail.text}`)
-  return match[1]
-}
-
-/** Follows an emailed link as a person would: its GET page, then the page's form posted back. */
-async function follow(url: string): Promise<Response> {
-  const page = await t.request(url)
-  expect(page.status).toBe(200)
-  const text = await page.text()
-  const token = /name="t" value="([^"]+)"/.exec(text)?.[1]
-  expect(token).toBeTruthy()
-  const action = /<form method="post" action="([^"]+)"/.exec(text)?.[1] ?? ''
-  return t.request(action, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ t: token ?? '' }).toString(),
-  })
-}
-
-async function subscribeReader(key: string, email: string) {
-  const res = await t.postJson(`/api/v1/articles/${key}/comments`, {
-    name: 'Follower',
-    email,
-    body: 'Following this thread',
-    subscribeComments: true,
-  })
-  expect(res.status).toBe(201)
-  // Sent four at a time: the confirmation is found by its recipient, not by its place.
-  const confirmation = (await deliver()).find((mail) => mail.to[0] === email)
-  expect(confirmation?.to).toEqual([email])
-  expect(confirmation?.mail.subject).toMatch(/Confirm your email/)
-  expect((await follow(linkIn(confirmation!, 'Confirm your email address'))).status).toBe(200)
-  return ((await res.json()) as { comment: { id: number } }).comment.id
-}
+const inbox = mailHarness(t)
+const { runAll, deliver, linkIn, follow, subscribeReader } = inbox
 
 describe('the whole story, through the real SMTP server', () => {
   it('plain-form subscriber confirms; a held reply mails only the moderator; Approve from the email mails the subscriber once; one click unsubscribes', async () => {
@@ -147,7 +81,7 @@ describe('the whole story, through the real SMTP server', () => {
   it('loses nothing while the mail server is down, and sends each email once when it is back', async () => {
     const outage = await startSmtpSink()
     const port = outage.port
-    const pooled = nodeSmtpTransport({ url: outage.url, from: FROM, timeoutMs: 2_000 })
+    const pooled = nodeSmtpTransport({ url: outage.url, from: MAIL_FROM, timeoutMs: 2_000 })
     t.deps.mail = pooled
     try {
       await t.setSettings({ ...openSettings, moderation: 'all' })
@@ -377,7 +311,7 @@ describe('readers follow threads with double opt-in', () => {
   it('stops mail to an address the server refused for good, until it is confirmed again', async () => {
     await t.setSettings(openSettings)
     await subscribeReader('bouncy', 'gone@example.com')
-    sink.refuse('gone@example.com', 550)
+    inbox.sink().refuse('gone@example.com', 550)
     await postComment(t, 'bouncy', { body: 'Will bounce' })
     const report = await runAll()
     expect(report.sweeps.mail).toMatchObject({ failed: 1 })
@@ -394,10 +328,10 @@ describe('readers follow threads with double opt-in', () => {
   it('retries a temporary failure with backoff', async () => {
     await t.setSettings(openSettings)
     await subscribeReader('flaky', 'later@example.com')
-    sink.refuse('later@example.com', 451)
+    inbox.sink().refuse('later@example.com', 451)
     await postComment(t, 'flaky', { body: 'Try again' })
     expect((await runAll()).sweeps.mail).toMatchObject({ retried: 1 })
-    sink.refuse('later@example.com', 0)
+    inbox.sink().refuse('later@example.com', 0)
     expect(await deliver()).toHaveLength(0)
     t.advance(60)
     const [mail] = await deliver()
@@ -418,14 +352,17 @@ describe('readers follow threads with double opt-in', () => {
         .insert(subscriptions)
         .values({ emailHash, articleId: article!.id, kind: 'thread', createdAt: t.now(), confirmedAt: t.now() })
     }
-    sink.refuse('two@busy.example', 550)
-    sink.refuse('five@busy.example', 451)
+    inbox.sink().refuse('two@busy.example', 550)
+    inbox.sink().refuse('five@busy.example', 451)
     try {
       await postComment(t, 'busy', { body: 'News for everyone' })
-      const before = sink.received.length
+      const before = inbox.sink().received.length
       const report = await runAll()
       expect(report.sweeps.mail).toEqual({ sent: 4, retried: 1, failed: 1, dropped: 0 })
-      const delivered = sink.received.slice(before).map((mail) => mail.to[0])
+      const delivered = inbox
+        .sink()
+        .received.slice(before)
+        .map((mail) => mail.to[0])
       expect(delivered.sort()).toEqual(['four@busy.example', 'one@busy.example', 'six@busy.example', 'three@busy.example'])
       const stateOf = async (email: string) => {
         const emailHash = await t.deps.secrets.emailHash(email)
@@ -438,8 +375,8 @@ describe('readers follow threads with double opt-in', () => {
       expect(await stateOf('five@busy.example')).toEqual({ states: ['queued'], bounced: false })
       expect(await deliver()).toHaveLength(0)
     } finally {
-      sink.refuse('two@busy.example', 0)
-      sink.refuse('five@busy.example', 0)
+      inbox.sink().refuse('two@busy.example', 0)
+      inbox.sink().refuse('five@busy.example', 0)
     }
   })
 
