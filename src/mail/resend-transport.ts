@@ -1,4 +1,5 @@
 import { MailSendError, type MailMessage, type MailTransport } from './mail-transport.js'
+import { readAtMost } from '../net/read-at-most.js'
 
 /**
  * Resend's error names (https://resend.com/docs/api-reference/errors) that are about Parley's own
@@ -54,34 +55,6 @@ function isPermanent(status: number, name: string | null, message: string): bool
   return !NAMES_THE_ACCOUNT.test(message)
 }
 
-/** The first bytes of an answer's body, as text; the rest is cancelled. */
-async function readStart(res: Response): Promise<string> {
-  if (!res.body) return ''
-  const reader = res.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  try {
-    while (size < ERROR_BODY_MAX_BYTES) {
-      const next = await reader.read()
-      if (next.done) break
-      // A fetch body's chunks are bytes; Node's types leave them untyped.
-      const chunk = next.value as Uint8Array
-      chunks.push(chunk)
-      size += chunk.byteLength
-    }
-    if (size >= ERROR_BODY_MAX_BYTES) await reader.cancel().catch(() => undefined)
-  } finally {
-    reader.releaseLock()
-  }
-  const all = new Uint8Array(size)
-  let at = 0
-  for (const chunk of chunks) {
-    all.set(chunk, at)
-    at += chunk.byteLength
-  }
-  return new TextDecoder().decode(all.subarray(0, ERROR_BODY_MAX_BYTES))
-}
-
 /** Resend's error body (`{ statusCode, name, message }`), as far as it is one. */
 function errorFields(text: string): { name: string | null; message: string } {
   let body: unknown
@@ -100,7 +73,7 @@ function errorFields(text: string): { name: string | null; message: string } {
 
 /** A refusal: its status and Resend's error name only, never the body's text (it may quote the address). */
 async function refusal(res: Response): Promise<MailSendError> {
-  const { name, message } = errorFields(await readStart(res).catch(() => ''))
+  const { name, message } = errorFields(await readAtMost(res, ERROR_BODY_MAX_BYTES).catch(() => ''))
   const what = name ? `HTTP ${res.status} ${name}` : `HTTP ${res.status}`
   return new MailSendError(`the email API did not take the message (${what})`, {
     permanent: isPermanent(res.status, name, message),

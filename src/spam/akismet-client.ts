@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config.js'
-import { readAtMost } from './read-at-most.js'
+import { readAtMost } from '../net/read-at-most.js'
 
 export type AkismetConfig = NonNullable<AppConfig['akismet']>
 export type AkismetVerdict = { kind: 'spam' } | { kind: 'ham' } | { kind: 'unknown'; reason: string }

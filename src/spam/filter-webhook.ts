@@ -1,7 +1,7 @@
 import { signWebhook, newMessageId } from '../crypto/webhook-signing.js'
 import { refuseTarget, type ResolveHost, type TargetFetch } from '../net/target-guard.js'
 import type { FilterAnswer, SpamCandidate, SpamFilter } from './spam-filter.js'
-import { readAtMost } from './read-at-most.js'
+import { readAtMost } from '../net/read-at-most.js'
 
 /** A verdict and its reason fit in far less; anything longer is not an answer. */
 const ANSWER_MAX_BYTES = 64 * 1024

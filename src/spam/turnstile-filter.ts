@@ -1,6 +1,6 @@
 import type { AppConfig } from '../config.js'
 import type { SpamFilter } from './spam-filter.js'
-import { readAtMost } from './read-at-most.js'
+import { readAtMost } from '../net/read-at-most.js'
 
 type TurnstileConfig = NonNullable<AppConfig['turnstile']>
 

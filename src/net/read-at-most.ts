@@ -1,8 +1,8 @@
 /**
- * A filter service's answer as text, read up to `maxBytes` and no further: a verdict is a few
- * hundred bytes, and a service that streams on (misconfigured, or someone else's server behind a
+ * An outside service's answer as text, read up to `maxBytes` and no further (a filter's verdict, an
+ * email API's error): a service that streams on (misconfigured, or someone else's server behind a
  * URL an admin mistyped) must not fill the memory of the process that asked it. The rest is
- * cancelled; an answer cut short then fails to parse, and the comment is held for a retry.
+ * cancelled; an answer cut short then fails to parse, and the caller treats it as no answer.
  */
 export async function readAtMost(res: Response, maxBytes: number): Promise<string> {
   if (!res.body) return ''
