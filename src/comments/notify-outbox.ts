@@ -15,6 +15,13 @@ export interface NotifyPayload {
   subscribe?: { thread: boolean; approval: boolean }
 }
 
+/** A new comment's notification job: its author's requests, where there is an address to write to. */
+export function createdPayload(asked: { thread?: boolean; approval?: boolean } | undefined, hasEmail: boolean): NotifyPayload {
+  const thread = hasEmail && asked?.thread === true
+  const approval = hasEmail && asked?.approval === true
+  return thread || approval ? { event: 'created', subscribe: { thread, approval } } : { event: 'created' }
+}
+
 /**
  * Queues the notification job of a change in the caller's transaction: emails go only about a
  * change that committed, and the request never waits for a mail server. New comments queue theirs

@@ -18,7 +18,7 @@ import { storeComment } from './comment-batches.js'
 import { scheduleRecheck } from './spam-recheck.js'
 import { claimSubmissionFlood, floodKeys, releaseSubmissionFlood, type SubmissionFloodKeys } from './flood-control.js'
 import { cleanText } from './clean-text.js'
-import type { NotifyPayload } from './notify-outbox.js'
+import { createdPayload } from './notify-outbox.js'
 import type { CommentRow } from './comment-row.js'
 import { attachableParent, type ParentPlace } from './comment-path.js'
 import { wordpressMessages as messages } from './wordpress-messages.js'
@@ -37,13 +37,6 @@ export interface SubmissionInput extends RawSubmission {
    * this comment is approved (`approval`); needs an email, confirmed once (double opt-in).
    */
   subscribe?: { thread?: boolean; approval?: boolean }
-}
-
-/** The new comment's notification job: its author's requests, where there is an address to write to. */
-function notifyPayload(input: SubmissionInput, hasEmail: boolean): NotifyPayload {
-  const thread = hasEmail && input.subscribe?.thread === true
-  const approval = hasEmail && input.subscribe?.approval === true
-  return thread || approval ? { event: 'created', subscribe: { thread, approval } } : { event: 'created' }
 }
 
 export interface Submitted {
@@ -279,7 +272,7 @@ async function storeSubmission(ctx: CommentContext, input: SubmissionInput, chec
     checks,
     tokenHash,
     createdAt: now,
-    notify: ctx.notifications ? notifyPayload(input, clean.email !== null) : null,
+    notify: ctx.notifications ? createdPayload(input.subscribe, clean.email !== null) : null,
   }
   const retry = checks.some((check) => check.retry)
   if (article && !adopt && !retry) {

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import type { Context } from 'hono'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { named } from '../openapi/schema-names.js'
@@ -56,31 +57,20 @@ const putRoute = createRoute({
   },
 })
 
+/** The moderator's choices and the state of mail, as both routes answer them. */
+async function notifications(c: Context<AppEnv>) {
+  const { deps } = c.env
+  const body = {
+    mail: { enabled: deps.mail !== undefined, transport: deps.mail?.describe ?? null, ...(await mailStats(deps.db)) },
+    prefs: await prefsOf(deps.db, c.var.moderator.id),
+  }
+  return c.json(body, 200, { 'Cache-Control': 'no-store' })
+}
+
 export const notificationRoutes = new OpenApiRoutes<AppEnv>('/api/v1/moderation')
-  .openapi(getRoute, async (c) => {
-    const { deps } = c.env
-    return c.json(
-      {
-        mail: { enabled: deps.mail !== undefined, transport: deps.mail?.describe ?? null, ...(await mailStats(deps.db)) },
-        prefs: await prefsOf(deps.db, c.var.moderator.id),
-      },
-      200,
-      {
-        'Cache-Control': 'no-store',
-      },
-    )
-  })
+  .openapi(getRoute, (c) => notifications(c))
   .openapi(putRoute, async (c) => {
     const { deps } = c.env
     await savePrefs(deps.db, c.var.moderator.id, c.req.valid('json'), deps.clock())
-    return c.json(
-      {
-        mail: { enabled: deps.mail !== undefined, transport: deps.mail?.describe ?? null, ...(await mailStats(deps.db)) },
-        prefs: await prefsOf(deps.db, c.var.moderator.id),
-      },
-      200,
-      {
-        'Cache-Control': 'no-store',
-      },
-    )
+    return notifications(c)
   })
