@@ -16,7 +16,8 @@ import {
 
 /** The reads every server is measured on, and the SQL floor too. */
 export type PlainRead = 'first-page' | 'whole-thread' | 'small'
-export type ReadScenario = PlainRead | 'first-page-br' | 'whole-thread-br' | 'first-page-html' | 'whole-thread-html'
+export type ReadScenario =
+  PlainRead | 'first-page-br' | 'whole-thread-br' | 'first-page-html' | 'whole-thread-html' | 'first-page-html-br' | 'whole-thread-html-br'
 
 interface ReadSpec {
   id: ReadScenario
@@ -50,6 +51,20 @@ export const compressedReads: ReadSpec[] = [
 export const fragmentReads: ReadSpec[] = [
   { id: 'first-page-html', label: 'big article, first page (20 threads), HTML fragment', base: 'first-page', html: true },
   { id: 'whole-thread-html', label: 'big article, whole thread (limit 100), HTML fragment', base: 'whole-thread', html: true },
+  {
+    id: 'first-page-html-br',
+    label: 'big article, first page (20 threads), HTML fragment, br',
+    base: 'first-page',
+    html: true,
+    encoding: 'br',
+  },
+  {
+    id: 'whole-thread-html-br',
+    label: 'big article, whole thread (limit 100), HTML fragment, br',
+    base: 'whole-thread',
+    html: true,
+    encoding: 'br',
+  },
 ]
 
 /** Every read scenario, in the order the reports list them. */
