@@ -56,8 +56,14 @@ class Parley_Comments_Client {
 		} else {
 			$thread = self::refreshed( $name, $url, $copy, self::just_posted(), array( __CLASS__, 'thread_of' ) );
 		}
-		$thread                   = is_array( $thread ) ? $thread : array( 'html' => null );
-		$thread                   = array_merge( array( 'count' => 0, 'open' => true ), $thread );
+		$thread = array_merge(
+			array(
+				'html'  => null,
+				'count' => 0,
+				'open'  => true,
+			),
+			is_array( $thread ) ? $thread : array()
+		);
 		self::$threads[ $name ] = $thread;
 		return $thread;
 	}
