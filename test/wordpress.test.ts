@@ -1,0 +1,229 @@
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { eq } from 'drizzle-orm'
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
+import { comments } from '../src/db/schema.js'
+import { createModerator } from '../src/auth/moderator-store.js'
+import { setupTestApp } from './support/test-app.js'
+import { serveTestApp } from './support/http-server.js'
+import { launchBrowser } from './support/browser.js'
+import { loopbackServer } from './support/loopback-server.js'
+import { openSettings, postComment } from './support/seed.js'
+import { startWordPress, type WordPress } from './support/wordpress.js'
+
+// The plugin in integrations/wordpress/parley-comments on Debian's WordPress 6.1 (php -S, MariaDB),
+// Twenty Twenty-One active, against this file's Parley on a loopback port.
+const t = await setupTestApp()
+let parley: Awaited<ReturnType<typeof serveTestApp>>
+let browser: Browser
+let wp: WordPress
+const contexts: BrowserContext[] = []
+const artifacts = join('test-artifacts', 'wordpress')
+
+/** What WordPress (the plugin's wp_remote_get, by its user agent) asked Parley. */
+interface Asked {
+  path: string
+  status: number
+  ifNoneMatch: string | null
+}
+const asked: Asked[] = []
+// Parley as it fails: answering 503, and not answering at all.
+const failing = await loopbackServer((_request, res) => {
+  res.writeHead(503).end('down')
+})
+const silent = await loopbackServer(() => undefined)
+
+beforeAll(async () => {
+  parley = await serveTestApp(t, {}, (request, res) => {
+    if (!request.headers.get('user-agent')?.startsWith('ParleyComments/')) return
+    const url = new URL(request.url)
+    asked.push({ path: `${url.pathname}${url.search}`, status: res.status, ifNoneMatch: request.headers.get('if-none-match') })
+  })
+  ;[wp, browser] = await Promise.all([
+    startWordPress({ url: parley.url, cache_seconds: 0 }),
+    launchBrowser(),
+    mkdir(artifacts, { recursive: true }),
+  ])
+})
+afterAll(async () => {
+  await browser?.close()
+  await wp?.close()
+  await parley?.close()
+})
+beforeEach(async () => {
+  // Parley's clock is the browser's and WordPress's, so that dates agree.
+  t.advance((Date.now() - t.now().getTime()) / 1000)
+  await t.setSettings({ allowedOrigins: [wp.url], floodSeconds: 0 })
+  await wp.setPlugin({ url: parley.url, cache_seconds: 0 })
+  asked.length = 0
+})
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((context) => context.close()))
+  // No warning, notice or error of PHP's in any test (WordPress 6.1's own PHP 8.2 deprecations aside).
+  expect(await wp.phpErrors()).toEqual([])
+})
+
+async function open(url: string, options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, ...options })
+  contexts.push(context)
+  const page = await context.newPage()
+  page.setDefaultTimeout(10_000)
+  await page.goto(url)
+  return page
+}
+
+/** A page as WordPress serves it, without a browser. */
+async function served(url: string): Promise<string> {
+  const res = await fetch(url)
+  expect(res.status).toBe(200)
+  const html = await res.text()
+  expect(html).not.toMatch(/<b>(Fatal error|Warning|Notice|Parse error)<\/b>/)
+  return html
+}
+
+// By accessible name: WordPress's labels end in a required-field asterisk.
+const field = (page: Page, label: string) => page.getByRole('textbox', { name: new RegExp(`^${label}( \\*)?$`) })
+
+async function fillForm(page: Page, values: { body: string; name: string; email: string }) {
+  await field(page, 'Comment').fill(values.body)
+  await field(page, 'Name').fill(values.name)
+  await field(page, 'Email').fill(values.email)
+}
+
+const submit = (page: Page, url: RegExp) =>
+  Promise.all([page.waitForURL(url), page.getByRole('button', { name: 'Post Comment' }).click()]).then(() => new URL(page.url()))
+
+async function approveInDashboard(id: number): Promise<void> {
+  const account = { email: 'mia@news.example', password: 'correct horse battery' }
+  await createModerator(t.deps.db, t.deps.passwords, { ...account, name: 'Mia Moderator', role: 'moderator' }, t.now())
+  const page = await open(`${parley.url}/admin`)
+  await page.getByLabel('Email').fill(account.email)
+  await page.getByLabel('Password').fill(account.password)
+  await Promise.all([page.waitForURL(`${parley.url}/admin`), page.getByRole('button', { name: 'Sign in' }).click()])
+  await Promise.all([page.waitForURL(/done=approved/), page.locator(`#comment-${id}`).getByRole('button', { name: 'Approve' }).click()])
+}
+
+const statusOf = async (id: number) => (await t.deps.db.select().from(comments).where(eq(comments.id, id)))[0]?.status
+
+const RHIAN = { name: 'Rhian Evans', email: 'rhian@example.com' }
+
+describe('the Parley Comments plugin on a real WordPress', () => {
+  it('takes a held comment without JavaScript, shows it to its author, and serves it in the page once approved', async () => {
+    const post = await wp.createPost('Harbour bridge reopens after a two-year refit', 'The bridge opened to traffic at six this morning.')
+    const page = await open(post.url, { javaScriptEnabled: false })
+    await page.getByRole('heading', { name: 'Leave a Reply' }).waitFor()
+    expect(await page.locator('#commentform').getAttribute('action')).toBe(`${parley.url}/comment-form`)
+    // Parley sets no cookies: WordPress's consent box is gone.
+    expect(await page.locator('#wp-comment-cookies-consent').count()).toBe(0)
+    await page.screenshot({ path: join(artifacts, 'post-before.png'), fullPage: true })
+
+    await fillForm(page, { ...RHIAN, body: 'Will the cycle lane be open from day one?' })
+    const back = await submit(page, /unapproved=/)
+    const id = Number(back.searchParams.get('unapproved'))
+    expect(back.origin + back.pathname).toBe(post.url)
+    expect(back.hash).toBe(`#comment-${id}`)
+    expect(back.searchParams.get('moderation-hash')).toMatch(/\S/)
+    expect(await statusOf(id)).toBe('pending')
+    const held = page.locator(`#comment-${id}`)
+    expect(await held.locator('.comment-awaiting-moderation').textContent()).toBe('Your comment is awaiting moderation.')
+    expect(await held.locator('.comment-content').textContent()).toContain('cycle lane')
+    // Only its author sees it: the page as anyone else gets it does not have it.
+    expect(await served(post.url)).not.toContain('cycle lane')
+
+    await approveInDashboard(id)
+    expect(await statusOf(id)).toBe('approved')
+    const html = await served(post.url)
+    expect(html).toContain(`<li id="comment-${id}"`)
+    expect(html).toContain('Will the cycle lane be open from day one?')
+    expect(html).toContain('One thought on &ldquo;Harbour bridge reopens after a two-year refit&rdquo;')
+    expect(html).not.toContain('comment-awaiting-moderation')
+
+    // Styled by the theme: Twenty Twenty-One sets the author's name in its large size (1.5rem).
+    await page.goto(post.url)
+    const name = page.locator(`#comment-${id} .comment-author .fn`)
+    expect(await name.textContent()).toBe(RHIAN.name)
+    expect(await name.evaluate((node) => getComputedStyle(node).fontSize)).toBe('24px')
+    await page.screenshot({ path: join(artifacts, 'post-after.png'), fullPage: true })
+
+    // A reply through WordPress's ?replytocom= link, still without JavaScript, nested under its parent.
+    await Promise.all([page.waitForURL(/replytocom=/), page.locator(`#comment-${id} .comment-reply-link`).click()])
+    expect(new URL(page.url()).searchParams.get('replytocom')).toBe(String(id))
+    await page.getByRole('heading', { name: `Leave a Reply to ${RHIAN.name} Cancel reply` }).waitFor()
+    expect(await page.locator('#comment_parent').inputValue()).toBe(String(id))
+    await fillForm(page, { ...RHIAN, body: 'Answering myself: yes, it opens with the bridge.' })
+    const replied = await submit(page, /parley_posted=1/)
+    const replyId = Number(replied.hash.replace('#comment-', ''))
+    expect(await statusOf(replyId)).toBe('approved')
+    await page.locator(`#comment-${id} > ol.children > #comment-${replyId}`).waitFor()
+    expect(await served(post.url)).toContain('2 thoughts on &ldquo;Harbour bridge reopens after a two-year refit&rdquo;')
+  })
+
+  it('with JavaScript, the form still posts and the comment appears', async () => {
+    await t.setSettings(openSettings)
+    const post = await wp.createPost('Ferry timetable changes', 'Winter sailings start on Monday.')
+    const page = await open(post.url)
+    await fillForm(page, { ...RHIAN, body: 'The 7:40 is the one that matters.' })
+    await page.getByRole('button', { name: 'Post Comment' }).click()
+    await page.getByText('The 7:40 is the one that matters.').first().waitFor()
+    expect(await served(post.url)).toContain('The 7:40 is the one that matters.')
+  })
+
+  it("counts the home page's comments with one request for all its posts", async () => {
+    await t.setSettings(openSettings)
+    const first = await wp.createPost('Library opens on Sundays', 'From next month.')
+    const second = await wp.createPost('Market moves to the quay', 'Every Saturday.')
+    await postComment(t, String(first.id), { body: 'At last.' })
+    await postComment(t, String(first.id), { body: 'Which hours?' })
+    await postComment(t, String(second.id), { body: 'Good for the cafés.' })
+    asked.length = 0
+    const html = await served(`${wp.url}/`)
+    expect(html).toContain('2 Comments<span class="screen-reader-text"> on Library opens on Sundays</span>')
+    expect(html).toContain('1 Comment<span class="screen-reader-text"> on Market moves to the quay</span>')
+    expect(asked).toHaveLength(1)
+    expect(asked[0]?.path).toMatch(/^\/api\/v1\/counts\?keys=/)
+    const keys = decodeURIComponent(asked[0]?.path.split('keys=')[1] ?? '').split(',')
+    expect(keys).toEqual(expect.arrayContaining([String(first.id), String(second.id)]))
+  })
+
+  it('asks Parley at most once per page view with a kept copy, and not at all within the cache seconds', async () => {
+    await t.setSettings(openSettings)
+    await wp.setPlugin({ cache_seconds: 60 })
+    const post = await wp.createPost('Tide tables for December', 'High water at the harbour.')
+    await postComment(t, String(post.id), { body: 'Spring tides on the 14th.' })
+    const thread = `/api/v1/articles/${post.id}/comments.html?limit=100`
+
+    expect(await served(post.url)).toContain('Spring tides on the 14th.')
+    expect(asked).toEqual([{ path: thread, status: 200, ifNoneMatch: null }])
+    asked.length = 0
+    expect(await served(post.url)).toContain('Spring tides on the 14th.')
+    expect(asked).toEqual([])
+
+    // Past the cache seconds: one conditional request, answered 304, and the copy is shown.
+    await wp.setPlugin({ cache_seconds: 0 })
+    expect(await served(post.url)).toContain('Spring tides on the 14th.')
+    expect(asked).toEqual([{ path: thread, status: 304, ifNoneMatch: expect.stringMatching(/^"/) }])
+  })
+
+  it('shows the last copy while Parley does not answer, or says the comments are unavailable, without a PHP error', async () => {
+    await t.setSettings(openSettings)
+    const post = await wp.createPost('Road closures this weekend', 'The high street is closed on Sunday.')
+    const never = await wp.createPost('Parking on the quay', 'New bays are marked.')
+    await postComment(t, String(post.id), { body: 'Diversion via the ring road.' })
+    expect(await served(post.url)).toContain('Diversion via the ring road.')
+
+    const closed = parley.url.replace(/:\d+$/, ':9')
+    for (const url of [closed, failing.url, silent.url]) {
+      await wp.setPlugin({ url })
+      const started = Date.now()
+      const html = await served(post.url)
+      expect(html).toContain('Diversion via the ring road.')
+      expect(html).not.toContain('Comments are temporarily unavailable.')
+      expect(await served(never.url)).toContain('Comments are temporarily unavailable.')
+      // The page waits for Parley 3 seconds at most (twice here: two pages).
+      expect(Date.now() - started).toBeLessThan(9_000)
+    }
+    const page = await open(post.url, { javaScriptEnabled: false })
+    await page.getByText('Diversion via the ring road.').waitFor()
+  })
+})
