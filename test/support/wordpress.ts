@@ -75,10 +75,16 @@ export async function startWordPress(plugin: PluginSettings) {
   const env = { ...process.env, PARLEY_TEST_WP_HOME: url }
   let server: ChildProcess | undefined
 
+  // php -S runs its workers (PHP_CLI_SERVER_WORKERS) as children that outlive it: the server gets a
+  // process group of its own, ended whole, and ended too if this process exits without closing it.
+  const stopServer = () => {
+    if (server?.pid !== undefined && server.exitCode === null && server.signalCode === null) process.kill(-server.pid, 'SIGTERM')
+  }
   const close = async () => {
-    if (server && server.exitCode === null) {
+    process.off('exit', stopServer)
+    if (server && server.exitCode === null && server.signalCode === null) {
       const exited = new Promise((done) => server?.once('exit', done))
-      server.kill()
+      stopServer()
       await exited
     }
     await mariadb(`drop database if exists \`${database}\``).catch(() => undefined)
@@ -120,7 +126,9 @@ export async function startWordPress(plugin: PluginSettings) {
       cwd: dir,
       env: { ...env, PHP_CLI_SERVER_WORKERS: '4' },
       stdio: 'ignore',
+      detached: true,
     })
+    process.once('exit', stopServer)
     for (let tries = 0; ; tries++) {
       const up = await fetch(`${url}/wp-login.php`, { redirect: 'manual' }).then(
         (res) => res.status,
