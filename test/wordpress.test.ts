@@ -10,7 +10,9 @@ import { serveTestApp } from './support/http-server.js'
 import { launchBrowser } from './support/browser.js'
 import { loopbackServer } from './support/loopback-server.js'
 import { openSettings, postComment } from './support/seed.js'
-import { startWordPress, type WordPress } from './support/wordpress.js'
+import { signIn } from './support/moderators.js'
+import { importOk } from './support/imports.js'
+import { startWordPress, WP_ADMIN, type WordPress } from './support/wordpress.js'
 
 // The plugin in integrations/wordpress/parley-comments on Debian's WordPress 6.1 (php -S, MariaDB),
 // Twenty Twenty-One active, against this file's Parley on a loopback port.
@@ -243,5 +245,64 @@ describe('the Parley Comments plugin on a real WordPress', () => {
     } finally {
       await wp.php(`switch_theme('twentytwentyone'); return true;`)
     }
+  })
+
+  it("shows the comments of this WordPress's own export at their old anchors, and WordPress takes no comment itself", async () => {
+    const post = await wp.createPost('Ferry service ends after 90 years', 'The last crossing was on Friday.')
+    const old = Number(
+      await wp.php(
+        `return wp_insert_comment(array('comment_post_ID' => ${post.id}, 'comment_author' => 'Gwen Morgan', 'comment_author_email' => 'gwen@example.com', 'comment_content' => 'I took that ferry to school every day.', 'comment_approved' => 1));`,
+      ),
+    )
+    const wxr = String(
+      await wp.php(
+        `require_once ABSPATH . 'wp-admin/includes/export.php'; ob_start(); export_wp(array('content' => 'all')); return ob_get_clean();`,
+      ),
+    )
+    await importOk(t, await signIn(t, 'admin'), wxr)
+    const html = await served(post.url)
+    expect(html).toContain(`<li id="comment-${old}"`)
+    expect(html).toContain('I took that ferry to school every day.')
+    expect(html).toContain('One thought on &ldquo;Ferry service ends after 90 years&rdquo;')
+
+    const refused = await fetch(`${wp.url}/wp-comments-post.php`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        comment_post_ID: String(post.id),
+        comment: 'Straight to WordPress',
+        author: 'Gwen',
+        email: 'gwen@example.com',
+      }),
+    })
+    expect(refused.status).toBe(403)
+    expect(Number(await wp.php(`return get_comments(array('post_id' => ${post.id}, 'count' => true));`))).toBe(1)
+  })
+
+  it('is set up on its own settings page, which refuses an address it cannot use', async () => {
+    const settings = `${wp.url}/wp-admin/options-general.php?page=parley-comments`
+    const page = await open(`${wp.url}/wp-login.php?redirect_to=${encodeURIComponent(settings)}`)
+    await page.getByLabel('Username or Email Address').fill(WP_ADMIN.user)
+    await page.getByLabel('Password', { exact: true }).fill(WP_ADMIN.password)
+    await Promise.all([page.waitForURL(settings), page.getByRole('button', { name: 'Log In' }).click()])
+    await page.getByRole('heading', { name: 'Parley Comments' }).waitFor()
+    expect(await page.getByLabel('Parley URL').inputValue()).toBe(parley.url)
+
+    await page.getByLabel('Parley URL').fill('http://comments.example.com')
+    await page.getByLabel('Cache seconds').fill('30')
+    await page.getByRole('button', { name: 'Save Changes' }).click()
+    await page.getByText('The Parley URL must be an https address (or http on localhost), without a query.').waitFor()
+    expect(await page.getByLabel('Parley URL').inputValue()).toBe(parley.url)
+    expect(await page.getByLabel('Cache seconds').inputValue()).toBe('30')
+
+    await page.getByLabel('Parley URL').fill('https://comments.example.com/')
+    await page.getByLabel('Article key prefix').fill('blog-b:')
+    await page.getByRole('button', { name: 'Save Changes' }).click()
+    await page.getByText('Settings saved.').waitFor()
+    expect(await wp.php(`return get_option('parley_comments_settings');`)).toEqual({
+      url: 'https://comments.example.com',
+      key_prefix: 'blog-b:',
+      cache_seconds: 30,
+    })
+    await wp.setPlugin({ key_prefix: '' })
   })
 })

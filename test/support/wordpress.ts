@@ -16,6 +16,9 @@ const PLUGIN = resolve('integrations/wordpress/parley-comments')
 const DB_HOST = '127.0.0.1'
 const DB_PORT = 3306
 
+/** The site's administrator, for its dashboard. */
+export const WP_ADMIN = { user: 'admin', password: 'correct horse battery staple' }
+
 export interface PluginSettings {
   url: string
   key_prefix?: string
@@ -101,14 +104,14 @@ export async function startWordPress(plugin: PluginSettings) {
     for (const sub of ['themes', 'plugins', 'mu-plugins', 'uploads']) await mkdir(join(dir, 'wp-content', sub), { recursive: true })
     for (const theme of THEMES) await symlink(join(WORDPRESS, 'wp-content/themes', theme), join(dir, 'wp-content/themes', theme))
     await symlink(PLUGIN, join(dir, 'wp-content/plugins/parley-comments'))
-    await copyFile(join(FIXTURES, 'comment-links.php'), join(dir, 'wp-content/mu-plugins/comment-links.php'))
+    for (const mu of ['comment-links.php', 'offline.php']) await copyFile(join(FIXTURES, mu), join(dir, 'wp-content/mu-plugins', mu))
     await cp(join(FIXTURES, 'router.php'), join(dir, 'router.php'))
     await cp(join(FIXTURES, 'run.php'), join(dir, 'run.php'))
     await writeFile(join(dir, 'wp-config.php'), wpConfig(database, url))
     await mariadb(`create database \`${database}\` character set utf8mb4`)
 
     await php(
-      `wp_install('Parley Test Blog', 'admin', 'admin@example.com', true, '', wp_generate_password());
+      `wp_install('Parley Test Blog', ${phpString(WP_ADMIN.user)}, 'admin@example.com', true, '', ${phpString(WP_ADMIN.password)});
        update_option('permalink_structure', '/%postname%/');
        return true;`,
       { PARLEY_TEST_WP_INSTALLING: '1' },
