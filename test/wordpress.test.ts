@@ -112,6 +112,8 @@ const RHIAN = { name: 'Rhian Evans', email: 'rhian@example.com' }
 
 describe('the Parley Comments plugin on a real WordPress', () => {
   it('takes a held comment without JavaScript, shows it to its author, and serves it in the page once approved', async () => {
+    // Copies kept a minute: the reader's own view with their held comment must not become one.
+    await wp.setPlugin({ cache_seconds: 60 })
     const post = await wp.createPost('Harbour bridge reopens after a two-year refit', 'The bridge opened to traffic at six this morning.')
     const page = await open(post.url, { javaScriptEnabled: false })
     await page.getByRole('heading', { name: 'Leave a Reply' }).waitFor()
@@ -133,6 +135,7 @@ describe('the Parley Comments plugin on a real WordPress', () => {
     // Only its author sees it: the page as anyone else gets it does not have it.
     expect(await served(post.url)).not.toContain('cycle lane')
 
+    await wp.setPlugin({ cache_seconds: 0 })
     await approveInDashboard(id)
     expect(await statusOf(id)).toBe('approved')
     const html = await served(post.url)
@@ -169,7 +172,10 @@ describe('the Parley Comments plugin on a real WordPress', () => {
     await page.getByRole('button', { name: 'Post Comment' }).click()
     await page.getByText('The 7:40 is the one that matters.').first().waitFor()
     await page.screenshot({ path: join(artifacts, 'post-with-javascript.png'), fullPage: true })
-    expect(await served(post.url)).toContain('The 7:40 is the one that matters.')
+    const html = await served(post.url)
+    expect(html).toContain('The 7:40 is the one that matters.')
+    expect(html).toContain(`<script defer src='${parley.url}/widget.js' id='parley-comments-widget-js'></script>`)
+    expect(html).toContain(`<parley-comments article="${post.id}" data-url="${post.url}" data-title="Ferry timetable changes">`)
   })
 
   it("counts the home page's comments with one request for all its posts", async () => {
@@ -304,5 +310,17 @@ describe('the Parley Comments plugin on a real WordPress', () => {
       cache_seconds: 30,
     })
     await wp.setPlugin({ key_prefix: '' })
+  })
+
+  it('removes its option and its copies when it is uninstalled', async () => {
+    const post = await wp.createPost('Pier repairs', 'Scaffolding goes up on Monday.')
+    await served(post.url)
+    const kept = `SELECT COUNT(*) FROM $wpdb->options WHERE option_name LIKE '%parley\\_comments%'`
+    expect(Number(await wp.php(`global $wpdb; return $wpdb->get_var("${kept}");`))).toBeGreaterThan(1)
+    await wp.php(
+      `deactivate_plugins('parley-comments/parley-comments.php'); uninstall_plugin('parley-comments/parley-comments.php'); return true;`,
+    )
+    expect(Number(await wp.php(`global $wpdb; return $wpdb->get_var("${kept}");`))).toBe(0)
+    await wp.php(`activate_plugin('parley-comments/parley-comments.php'); return true;`)
   })
 })
