@@ -1,7 +1,6 @@
 <?php
 /**
  * Plugin Name:       Parley Comments
- * Plugin URI:        https://github.com/parley-comments/parley
  * Description:       Shows the comments Parley keeps in place of WordPress's own: the thread rendered on the server (no JavaScript needed), the theme's own comment form posted to Parley, and Parley's widget on top.
  * Version:           1.0.0
  * Requires at least: 6.1
