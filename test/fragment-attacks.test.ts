@@ -386,6 +386,20 @@ describe("the reader's held comment", () => {
     expect((await fragment('10', deleted.pair)).html).not.toContain('To be deleted')
   })
 
+  it('follows a held comment whose article moved (merged into another): shown under the new key only, to its pair only', async () => {
+    await holdAll()
+    const held = await heldByForm('16', 'Moved with its article')
+    await t.setSettings({ moderation: 'rules' })
+    await postComment(t, '17', { body: 'Already on the target' })
+    const mod = await signIn(t)
+    expect((await mod.send('POST', '/api/v1/moderation/articles/16/move', { to: '17' })).status).toBe(200)
+    expect((await fragment('16', held.pair)).html).not.toContain('Moved with its article')
+    expect((await fragment('17', '')).html).not.toContain('Moved with its article')
+    const own = await fragment('17', held.pair)
+    expect(own.html).toContain('Moved with its article')
+    expect(own.res.headers.get('cache-control')).toBe('private, no-store')
+  })
+
   it("shows nothing of a comment a moderator marked as spam to the holder of its pair (reader-held.ts: 'nothing for … one a moderator decided on since')", async () => {
     await holdAll()
     const held = await heldByForm('11', 'Moderator calls this spam')
