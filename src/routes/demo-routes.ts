@@ -41,7 +41,7 @@ async function plainPage(c: Context<AppEnv>): Promise<Response> {
   const cursor = decodeCursor(c.req.query('parley_cursor') ?? '') ?? null
   const { page, anchors } = await readThread(deps.db, { key: demoArticle.key, limit: 50, order: 'oldest', cursor }, settings, deps.clock())
   const pair = { unapproved: c.req.query('unapproved'), moderationHash: c.req.query('moderation-hash') }
-  const held = await findReaderHeld(deps.db, deps.secrets, demoArticle.key, pair, settings.values.threadDepth)
+  const held = await findReaderHeld(deps.db, deps.secrets, demoArticle.key, pair, settings.values.threadDepth, deps.clock())
   const replyId = toId(c.req.query('replytocom') ?? '')
   const replyTo = replyId === undefined ? undefined : findShown(page.comments, replyId)
   const { turnstile, notify } = widgetSettings(deps)
