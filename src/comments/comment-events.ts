@@ -18,10 +18,15 @@ export interface WebhookComment extends Omit<PublicComment, 'removed'> {
 export type WebhookCommentFields = Pick<
   CommentRow,
   'id' | 'parentId' | 'depth' | 'authorName' | 'authorUrl' | 'avatar' | 'html' | 'createdAt' | 'editedAt' | 'moderatorId' | 'status'
->
+> &
+  Partial<Pick<CommentRow, 'subjectHash' | 'authorAvatarUrl'>>
 
 function toWebhookComment(row: WebhookCommentFields): WebhookComment {
-  const { removed: _removed, ...shown } = toPublicComment(row)
+  const { removed: _removed, ...shown } = toPublicComment({
+    ...row,
+    subjectHash: row.subjectHash ?? null,
+    authorAvatarUrl: row.authorAvatarUrl ?? null,
+  })
   return { ...shown, status: row.status }
 }
 

@@ -1,6 +1,6 @@
 import { AppError } from '../errors.js'
 import type { Identity } from '../identity/identity-claims.js'
-import { isPolicy, type CommentPolicy } from '../settings/comment-policy.js'
+import { effectivePolicy, type CommentPolicy } from '../settings/comment-policy.js'
 import type { CommentContext } from './comment-context.js'
 import { wordpressMessages as messages } from './wordpress-messages.js'
 
@@ -13,7 +13,7 @@ export async function signedIn(ctx: CommentContext, token: string): Promise<Iden
 
 /** Who may comment on the article (its own policy, else the site's), as WordPress's "must be logged in". */
 export function policyRefusal(articlePolicy: string | null, sitePolicy: CommentPolicy, identity: Identity | null): AppError | undefined {
-  const policy = isPolicy(articlePolicy) ? articlePolicy : sitePolicy
+  const policy = effectivePolicy(articlePolicy, sitePolicy)
   if (policy === 'anyone') return undefined
   if (!identity) return new AppError('login_required', messages.loginRequired)
   if (policy === 'subscribers' && !identity.subscriber) return new AppError('subscription_required', messages.subscribersOnly)

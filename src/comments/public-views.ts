@@ -5,7 +5,16 @@ export interface PublicComment {
   id: number
   parentId: number | null
   depth: number
-  author: { name: string; url: string | null; avatar: number | null; moderator: boolean }
+  author: {
+    name: string
+    url: string | null
+    avatar: number | null
+    moderator: boolean
+    /** Signed in with the site (its identity token) when posting. */
+    verified: boolean
+    /** Their picture as the site gave it (https), if any. */
+    avatarUrl: string | null
+  }
   html: string
   createdAt: string
   editedAt: string | null
@@ -27,7 +36,18 @@ export const ANONYMOUS = 'Anonymous'
 
 type PublicFields = Pick<
   CommentRow,
-  'id' | 'parentId' | 'depth' | 'authorName' | 'authorUrl' | 'avatar' | 'html' | 'createdAt' | 'editedAt' | 'moderatorId'
+  | 'id'
+  | 'parentId'
+  | 'depth'
+  | 'authorName'
+  | 'authorUrl'
+  | 'avatar'
+  | 'html'
+  | 'createdAt'
+  | 'editedAt'
+  | 'moderatorId'
+  | 'subjectHash'
+  | 'authorAvatarUrl'
 >
 
 /** The depth readers see: a comment deeper than `threadDepth - 1` shows at that depth (API.md). */
@@ -41,7 +61,14 @@ export function toPublicComment(row: PublicFields, threadDepth?: number): Public
     id: row.id,
     parentId: row.parentId,
     depth: threadDepth === undefined ? row.depth : displayDepth(row.depth, threadDepth),
-    author: { name: row.authorName || ANONYMOUS, url: row.authorUrl, avatar: row.avatar, moderator: row.moderatorId !== null },
+    author: {
+      name: row.authorName || ANONYMOUS,
+      url: row.authorUrl,
+      avatar: row.avatar,
+      moderator: row.moderatorId !== null,
+      verified: row.subjectHash !== null,
+      avatarUrl: row.authorAvatarUrl,
+    },
     html: row.html,
     createdAt: row.createdAt.toISOString(),
     editedAt: row.editedAt ? row.editedAt.toISOString() : null,

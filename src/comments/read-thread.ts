@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.js'
+import { effectivePolicy, type CommentPolicy } from '../settings/comment-policy.js'
 import { queryRows } from '../db/database.js'
 import { closesAt, isOpen } from '../articles/articles.js'
 import type { LoadedSettings } from '../settings/settings-store.js'
@@ -7,7 +8,7 @@ import { threadQuery, threadVersionQuery, type ThreadCursor, type ThreadOrder, t
 import { encodeCursor, shapeThread } from './thread-shape.js'
 
 export interface ThreadPage {
-  article: { key: string; url: string | null; title: string | null; open: boolean; commentCount: number }
+  article: { key: string; url: string | null; title: string | null; open: boolean; commentCount: number; commentPolicy: CommentPolicy }
   comments: ThreadComment[]
   nextCursor: string | null
 }
@@ -65,7 +66,11 @@ export async function readThread(
   if (!first) {
     const open = settings.values.registerArticles
     return {
-      page: { article: { key: request.key, url: null, title: null, open, commentCount: 0 }, comments: [], nextCursor: null },
+      page: {
+        article: { key: request.key, url: null, title: null, open, commentCount: 0, commentPolicy: settings.values.commentPolicy },
+        comments: [],
+        nextCursor: null,
+      },
       etag: threadEtag(0, settings.revision, open),
       closesAt: Infinity,
       anchors: new Map(),
@@ -76,7 +81,14 @@ export async function readThread(
   const shaped = shapeThread(rows, request.limit, settings.values.threadDepth)
   return {
     page: {
-      article: { key: first.key, url: first.url, title: first.title, open, commentCount: first.comment_count },
+      article: {
+        key: first.key,
+        url: first.url,
+        title: first.title,
+        open,
+        commentCount: first.comment_count,
+        commentPolicy: effectivePolicy(first.comment_policy, settings.values.commentPolicy),
+      },
       comments: shaped.comments,
       nextCursor: shaped.next ? encodeCursor(shaped.next) : null,
     },

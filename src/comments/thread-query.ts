@@ -14,6 +14,7 @@ export interface ThreadRow {
   url: string | null
   title: string | null
   open: boolean
+  comment_policy: string | null
   comment_count: number
   version: number
   article_created_ms: number
@@ -26,6 +27,9 @@ export interface ThreadRow {
   avatar: number | null
   html: string | null
   by_moderator: boolean
+  /** Posted signed in with the site. */
+  verified: boolean
+  author_avatar_url: string | null
   created_at: string
   edited_at: string | null
   path: string
@@ -51,7 +55,7 @@ export function threadQuery(key: string, limit: number, order: ThreadOrder, curs
     : sql``
   return sql`
     with art as (
-      select id, key, url, title, open, comment_count, version, created_at from articles where key = ${key}
+      select id, key, url, title, open, comment_policy, comment_count, version, created_at from articles where key = ${key}
     ), page as (
       select r.id, (row_number() over (order by r.created_at ${direction}, r.id ${direction}))::int as n
       from (
@@ -61,7 +65,7 @@ export function threadQuery(key: string, limit: number, order: ThreadOrder, curs
         limit ${limit + 1}
       ) r
     )
-    select a.id as article_id, a.key, a.url, a.title, a.open, a.comment_count, a.version,
+    select a.id as article_id, a.key, a.url, a.title, a.open, a.comment_policy, a.comment_count, a.version,
       (extract(epoch from a.created_at) * 1000)::float8 as article_created_ms,
       c.id, c.parent_id, c.depth, c.status = 'approved' as published,
       case when c.status = 'approved' then c.author_name end as author_name,
@@ -69,6 +73,8 @@ export function threadQuery(key: string, limit: number, order: ThreadOrder, curs
       case when c.status = 'approved' then c.avatar end as avatar,
       case when c.status = 'approved' then c.html end as html,
       c.moderator_id is not null as by_moderator,
+      c.subject_hash is not null and c.status = 'approved' as verified,
+      case when c.status = 'approved' then c.author_avatar_url end as author_avatar_url,
       ${iso('c.created_at')} as created_at,
       case when c.status = 'approved' then ${iso('c.edited_at')} end as edited_at,
       c.path, (extract(epoch from c.created_at) * 1000)::float8 as created_ms,

@@ -18,7 +18,7 @@ function toNode(row: ThreadRow, depth: number): ThreadComment {
       createdAt: row.created_at,
       editedAt: null,
       removed: true,
-      author: { name: '', url: null, avatar: null, moderator: false },
+      author: { name: '', url: null, avatar: null, moderator: false, verified: false, avatarUrl: null },
       replies: [],
     }
   }
@@ -26,7 +26,14 @@ function toNode(row: ThreadRow, depth: number): ThreadComment {
     id,
     parentId: row.parent_id,
     depth,
-    author: { name: row.author_name || ANONYMOUS, url: row.author_url, avatar: row.avatar, moderator: row.by_moderator },
+    author: {
+      name: row.author_name || ANONYMOUS,
+      url: row.author_url,
+      avatar: row.avatar,
+      moderator: row.by_moderator,
+      verified: row.verified,
+      avatarUrl: row.author_avatar_url,
+    },
     html: row.html ?? '',
     createdAt: row.created_at,
     editedAt: row.edited_at,

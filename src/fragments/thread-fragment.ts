@@ -34,6 +34,10 @@ function initial(name: string): string {
 
 /** Parley's own avatar (no Gravatar: no reader's address leaves): an initial on the author's color, no CSS needed. */
 function avatar(c: ThreadComment): SafeHtml {
+  // A signed-in reader's picture, as the site's token gave it (https, checked when stored and here).
+  const picture = c.author.avatarUrl?.startsWith('https://') ? safeHref(c.author.avatarUrl) : undefined
+  if (picture)
+    return html`<img alt="" src="${picture}" class="avatar avatar-32 photo" width="32" height="32" loading="lazy" decoding="async" referrerpolicy="no-referrer">`
   const color = avatarColors[avatarIndex(c.author.avatar)]
   return html`<svg class="avatar avatar-32 photo" width="32" height="32" viewBox="0 0 2 2" aria-hidden="true"><circle cx="1" cy="1" r="1" fill="${color}"/><text x="1" y="1.35" font-size="1" text-anchor="middle" fill="#fff">${initial(c.author.name)}</text></svg>`
 }
@@ -61,7 +65,8 @@ function commentHtml(c: ThreadComment, walk: Walk, itemprop: SafeHtml): SafeHtml
     : html`<span itemprop="name">${name}</span>`
   const fn = url ? html`<b class="fn" itemprop="name">${author}</b>` : html`<b class="fn">${author}</b>`
   const held = c.id === walk.heldId
-  const staff = c.author.moderator ? ' byuser parley-staff' : ''
+  // WordPress marks a registered user's comment `byuser`: here a moderator's, or a reader signed in with the site.
+  const staff = c.author.moderator ? ' byuser parley-staff' : c.author.verified ? ' byuser parley-verified' : ''
   const reply =
     walk.page.article.open && !held
       ? html`\n<div class="reply"><a rel="nofollow" class="comment-reply-link" href="?replytocom=${c.id}#respond" data-commentid="${c.id}" data-postid="${walk.page.article.key}" data-belowelement="div-comment-${anchor}" data-respondelement="respond" data-replyto="Reply to ${name}" aria-label="Reply to ${name}">Reply</a></div>`
@@ -145,7 +150,7 @@ export function threadFragmentHtml(page: ThreadPage, options: FragmentOptions): 
     ? html`\n<nav class="navigation comment-navigation" aria-label="Comments"><h2 class="screen-reader-text">Comments navigation</h2><div class="nav-links"><div class="nav-next"><a href="?parley_cursor=${next}#comments" data-parley-cursor="${next}">${options.order === 'newest' ? 'Older Comments' : 'Newer Comments'}</a></div></div></nav>`
     : ''
   const { article } = page
-  return html`<div class="parley-thread" data-parley-article="${article.key}" data-parley-count="${article.commentCount}" data-parley-open="${article.open ? 1 : 0}" data-parley-next="${next ?? ''}" data-parley-order="${options.order}">${list}${nav}
+  return html`<div class="parley-thread" data-parley-article="${article.key}" data-parley-count="${article.commentCount}" data-parley-open="${article.open ? 1 : 0}" data-parley-policy="${article.commentPolicy}" data-parley-next="${next ?? ''}" data-parley-order="${options.order}">${list}${nav}
 </div>
 `
 }

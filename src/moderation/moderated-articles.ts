@@ -6,11 +6,14 @@ import { cleanText } from '../comments/clean-text.js'
 import type { Article } from '../articles/articles.js'
 import { logAction } from '../audit/audit-log.js'
 import type { ModerationContext } from './moderation-context.js'
+import type { CommentPolicy } from '../settings/comment-policy.js'
 
 export interface ArticleChange {
   url?: string | null
   title?: string | null
   open?: boolean
+  /** Who may comment here; null: the site's `commentPolicy`. */
+  commentPolicy?: CommentPolicy | null
 }
 
 function cleanChange(change: ArticleChange, origins: ArticleUrlOrigins): ArticleChange {
@@ -20,6 +23,7 @@ function cleanChange(change: ArticleChange, origins: ArticleUrlOrigins): Article
   if (change.title !== undefined)
     out.title = change.title === null ? null : cleanText(change.title, { multiline: false }).trim().slice(0, 500) || null
   if (change.open !== undefined) out.open = change.open
+  if (change.commentPolicy !== undefined) out.commentPolicy = change.commentPolicy
   return out
 }
 
@@ -37,7 +41,14 @@ export async function putArticle(
   return ctx.db.transaction(async (tx) => {
     const [created] = await tx
       .insert(articles)
-      .values({ key, url: clean.url ?? null, title: clean.title ?? null, open: clean.open ?? true, createdAt: ctx.now })
+      .values({
+        key,
+        url: clean.url ?? null,
+        title: clean.title ?? null,
+        open: clean.open ?? true,
+        commentPolicy: clean.commentPolicy ?? null,
+        createdAt: ctx.now,
+      })
       .onConflictDoNothing({ target: articles.key })
       .returning()
     if (created) {

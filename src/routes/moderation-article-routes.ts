@@ -1,3 +1,4 @@
+import { COMMENT_POLICIES, effectivePolicy } from '../settings/comment-policy.js'
 import * as z from 'zod/mini'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
@@ -51,6 +52,9 @@ const putArticleRoute = createRoute({
         url: z.optional(z.nullable(urlText().check(z.maxLength(4000)))),
         title: z.optional(z.nullable(z.string().check(z.maxLength(4000)))),
         open: z.optional(z.boolean()),
+        commentPolicy: z
+          .optional(z.nullable(z.enum(COMMENT_POLICIES)))
+          .check(z.describe("Who may comment on this article, over the site's `commentPolicy` (null: the site's).")),
       }),
     ),
   },
@@ -136,6 +140,7 @@ export const moderationArticleRoutes = new OpenApiRoutes<AppEnv>('/api/v1/modera
       title: article.title,
       open: isOpen(article, settings, ctx.now),
       commentCount: article.commentCount,
+      commentPolicy: effectivePolicy(article.commentPolicy, settings.commentPolicy),
     }
     return created ? c.json({ article: shaped }, 201) : c.json({ article: shaped }, 200)
   })

@@ -1,3 +1,4 @@
+import { COMMENT_POLICIES } from '../settings/comment-policy.js'
 import * as z from 'zod/mini'
 import type * as core from 'zod/v4/core'
 import { named, namedResponse } from '../openapi/schema-names.js'
@@ -172,6 +173,12 @@ export const AuthorSchema = z.object({
       ),
     ),
   moderator: z.boolean(),
+  verified: z
+    .boolean()
+    .check(z.describe("Signed in with the site when posting (its identity token): the name is the site's account's, not a typed one.")),
+  avatarUrl: z
+    .nullable(urlText())
+    .check(z.describe("A signed-in commenter's picture, as the site's token gave it (https only); else null: draw `avatar`.")),
 })
 
 const commentFields = {
@@ -234,6 +241,13 @@ export const ArticleSchema = named(
     title: z.nullable(z.string()),
     open: z.boolean(),
     commentCount: countSchema().check(z.describe('Its approved comments.')),
+    commentPolicy: z
+      .enum(COMMENT_POLICIES)
+      .check(
+        z.describe(
+          "Who may comment: `anyone`, `signed-in` (with the site's identity token) or `subscribers`; the article's own, else the site's `commentPolicy`.",
+        ),
+      ),
   }),
 )
 

@@ -3,3 +3,7 @@ export const COMMENT_POLICIES = ['anyone', 'signed-in', 'subscribers'] as const
 export type CommentPolicy = (typeof COMMENT_POLICIES)[number]
 
 export const isPolicy = (value: unknown): value is CommentPolicy => COMMENT_POLICIES.includes(value as CommentPolicy)
+
+/** The policy an article follows: its own, else the site's. */
+export const effectivePolicy = (articlePolicy: unknown, sitePolicy: CommentPolicy): CommentPolicy =>
+  isPolicy(articlePolicy) ? articlePolicy : sitePolicy
