@@ -58,7 +58,7 @@ const layers: [name: string, units: string[]][] = [
       'read-cache',
     ],
   ],
-  ['presentation', ['pages', 'admin-pages', 'widget', 'demo', 'emails']],
+  ['presentation', ['pages', 'admin-pages', 'widget', 'fragments', 'demo', 'emails']],
   ['wiring', ['deps.ts', 'app-env.ts']],
   ['http', ['http']],
   ['openapi', ['openapi']],

@@ -22,6 +22,7 @@ import { htmlPage } from './pages/html-page.js'
 import type { OpenApiRoutes, RouteDoc } from './openapi/openapi-routes.js'
 import { renderDocs, type OpenApiDocument } from './openapi/docs-page.js'
 import { threadRoutes } from './routes/thread-routes.js'
+import { fragmentRoutes } from './routes/fragment-routes.js'
 import { commentRoutes } from './routes/comment-routes.js'
 import { countRoutes } from './routes/count-routes.js'
 import { healthRoutes } from './routes/health-routes.js'
@@ -63,7 +64,7 @@ interface ApiPrefix {
  */
 const api: readonly ApiPrefix[] = [
   // Readers: a thread and posting to it, the author's own edits, front pages' "N comments", reports.
-  { prefix: '/api/v1/articles', groups: [threadRoutes] },
+  { prefix: '/api/v1/articles', groups: [threadRoutes, fragmentRoutes] },
   { prefix: '/api/v1/comments', groups: [commentRoutes, reportRoutes] },
   { prefix: '/api/v1/counts', groups: [countRoutes] },
   // Moderators: signing in, then the queues and articles; admins: settings, accounts, webhooks, data.
@@ -132,7 +133,7 @@ const cors = apiCors({
   },
   allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
   allowHeaders: ['Content-Type', 'Authorization', 'If-None-Match'],
-  exposeHeaders: ['ETag', 'Location', 'Retry-After', 'WWW-Authenticate'],
+  exposeHeaders: ['ETag', 'Location', 'Retry-After', 'WWW-Authenticate', 'Parley-Comment-Count'],
   maxAge: 600,
 })
 

@@ -23,6 +23,7 @@ describe('operations', () => {
       '/api/v1/admin/webhooks',
       '/api/v1/admin/webhooks/{id}',
       '/api/v1/articles/{key}/comments',
+      '/api/v1/articles/{key}/comments.html',
       '/api/v1/auth/login',
       '/api/v1/auth/logout',
       '/api/v1/auth/me',

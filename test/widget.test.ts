@@ -174,15 +174,21 @@ describe('GET /demo/plain', () => {
     expect(html).toContain(
       '<h2 class="comments-title">2 thoughts on &ldquo;A year of the Thursday repair café: 412 kilos kept out of the skip&rdquo;</h2>',
     )
-    expect(html).toContain('<a href="https://mallory.example/" class="url" rel="external nofollow ugc">&lt;b&gt;Mallory&lt;/b&gt;</a>')
-    expect(html).toContain('<div class="comment-content"><p>Fixed my <em>kettle</em> &lt;script&gt;alert(1)&lt;/script&gt;</p></div>')
+    expect(html).toContain(
+      '<a href="https://mallory.example/" class="url" rel="external nofollow ugc" itemprop="url">&lt;b&gt;Mallory&lt;/b&gt;</a>',
+    )
+    expect(html).toContain(
+      '<div class="comment-content" itemprop="text"><p>Fixed my <em>kettle</em> &lt;script&gt;alert(1)&lt;/script&gt;</p></div>',
+    )
     expect(html).not.toContain('<script>alert(1)')
     expect(html).toMatch(
       new RegExp(
-        `<li id="comment-${first.comment.id}"[\\s\\S]*<ol class="children">\\s*<li id="comment-${reply.comment.id}" class="comment depth-2">`,
+        `<li id="comment-${first.comment.id}"[\\s\\S]*<ol class="children">\\s*<li id="comment-${reply.comment.id}" class="comment depth-2" data-parley-id="${reply.comment.id}" itemprop="comment"`,
       ),
     )
-    expect(html).toContain(`href="/demo/plain?replytocom=${reply.comment.id}#respond" aria-label="Reply to Ann">Reply</a>`)
+    // Relative to the page the fragment is in, as every host page needs it.
+    expect(html).toContain(`href="?replytocom=${reply.comment.id}#respond" data-commentid="${reply.comment.id}"`)
+    expect(html).toContain('aria-label="Reply to Ann">Reply</a>')
     expect(html).toContain(
       `Leave a Reply to <a href="#comment-${first.comment.id}">&lt;b&gt;Mallory&lt;/b&gt;</a> <small><a rel="nofollow" id="cancel-comment-reply-link" href="/demo/plain#respond">Cancel reply</a></small>`,
     )

@@ -12,6 +12,21 @@ export interface ThreadPage {
   nextCursor: string | null
 }
 
+/**
+ * The anchors old permalinks name (`#comment-881`): a comment imported from WordPress keeps its
+ * WordPress id there even where the import had to give it another (that id was taken).
+ */
+export type LegacyAnchors = ReadonlyMap<number, string>
+
+function legacyAnchors(rows: ThreadRow[]): LegacyAnchors {
+  const anchors = new Map<number, string>()
+  for (const row of rows) {
+    if (row.wordpress_id !== null && row.id !== null && /^[1-9]\d{0,18}$/.test(row.wordpress_id) && row.wordpress_id !== String(row.id))
+      anchors.set(row.id, row.wordpress_id)
+  }
+  return anchors
+}
+
 export interface ThreadRequest {
   key: string
   limit: number
@@ -44,7 +59,7 @@ export async function readThread(
   request: ThreadRequest,
   settings: LoadedSettings,
   now: Date,
-): Promise<{ page: ThreadPage; etag: string; closesAt: number }> {
+): Promise<{ page: ThreadPage; etag: string; closesAt: number; anchors: LegacyAnchors }> {
   const rows = await queryRows<ThreadRow>(db, threadQuery(request.key, request.limit, request.order, request.cursor))
   const first = rows[0]
   if (!first) {
@@ -53,6 +68,7 @@ export async function readThread(
       page: { article: { key: request.key, url: null, title: null, open, commentCount: 0 }, comments: [], nextCursor: null },
       etag: threadEtag(0, settings.revision, open),
       closesAt: Infinity,
+      anchors: new Map(),
     }
   }
   const article = { open: first.open, createdAt: new Date(first.article_created_ms) }
@@ -66,5 +82,6 @@ export async function readThread(
     },
     etag: threadEtag(first.version, settings.revision, open),
     closesAt: open ? closesAt(article, settings.values) : Infinity,
+    anchors: legacyAnchors(rows),
   }
 }

@@ -30,6 +30,8 @@ export interface ThreadRow {
   edited_at: string | null
   path: string
   created_ms: number
+  /** A published comment imported from WordPress: its id there, the anchor its old permalinks name. */
+  wordpress_id: string | null
   /** The top-level comment's place on the page, from 1; the row past `limit` only says there is more. */
   n: number
 }
@@ -69,7 +71,8 @@ export function threadQuery(key: string, limit: number, order: ThreadOrder, curs
       c.moderator_id is not null as by_moderator,
       ${iso('c.created_at')} as created_at,
       case when c.status = 'approved' then ${iso('c.edited_at')} end as edited_at,
-      c.path, (extract(epoch from c.created_at) * 1000)::float8 as created_ms, p.n
+      c.path, (extract(epoch from c.created_at) * 1000)::float8 as created_ms,
+      case when c.status = 'approved' and c.source = 'wordpress' then c.source_id end as wordpress_id, p.n
     from art a
     left join page p on true
     left join comments c on c.root_id = p.id and c.shown and (p.n <= ${limit} or c.id = p.id)

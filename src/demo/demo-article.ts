@@ -1,5 +1,4 @@
 import { html, joinHtml, type SafeHtml } from '../pages/html.js'
-import { avatarCss } from '../widget/avatar-palette.js'
 
 /** The demo's article: a fixed key, registered by its first comment as API.md allows. */
 export const demoArticle = {
@@ -48,12 +47,12 @@ export const plainCss = `
 .comment-list .children{margin-left:1.25rem;padding-left:1rem;border-left:2px solid rgba(127,127,127,.35)}
 .comment-body{padding:.75rem 0}
 .comment-meta{display:flex;gap:.6rem;align-items:center}
-.avatar{flex:none;width:2.25rem;height:2.25rem;border-radius:50%;display:inline-flex;align-items:center;justify-content:center;color:#fff;font-weight:700}
-${avatarCss}
+.comment-author{display:flex;gap:.6rem;align-items:center}
+.avatar{flex:none;width:2.25rem;height:2.25rem}
 .comment-metadata{display:block;font-size:.85rem}
 .comment-metadata a{color:inherit}
-.says{position:absolute;left:-10000px}
-.badge{padding:0 .4rem;border-radius:4px;background:#2271b1;color:#fff;font-size:.75rem;vertical-align:middle}
+.says,.screen-reader-text{position:absolute;left:-10000px}
+.parley-badge{padding:0 .4rem;border-radius:4px;background:#2271b1;color:#fff;font-size:.75rem;vertical-align:middle}
 .comment-content{overflow-wrap:anywhere}
 .comment-awaiting-moderation{display:block;margin-top:.5rem;color:#8a5a00}
 .reply{font-size:.9rem}

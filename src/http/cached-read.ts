@@ -49,7 +49,7 @@ function cachedReadResponse(c: Context<AppEnv>, read: CachedRead): Promise<Respo
   return codedResponse(c, {
     body: read.body,
     etag: read.etag,
-    headers: { ...publicReadHeaders(c), 'Content-Type': 'application/json' },
+    headers: { ...publicReadHeaders(c), ...read.headers, 'Content-Type': read.type ?? 'application/json' },
     coded: (coding) => {
       if (!compress) throw new Error('no compressor')
       const make = () => compress(utf8.encode(read.body), coding, 'dynamic')

@@ -9,6 +9,10 @@ export interface CachedRead {
   articles: readonly string[]
   /** When it goes stale by itself (its article closes by age), in ms since the epoch. */
   expiresAt: number
+  /** Its Content-Type: JSON unless said (the thread's HTML fragment). */
+  type?: string
+  /** More headers it is answered with (the fragment's comment count). */
+  headers?: Readonly<Record<string, string>>
 }
 
 interface Entry extends CachedRead {

@@ -21,6 +21,12 @@ const formFields = z.object({
   comment_post_ID: z.string().check(z.describe('The article key')),
   comment_parent: z.optional(z.string()).check(z.describe('0 for none')),
   redirect_to: z.optional(urlText()).check(z.describe('Where to return after posting: only a URL on an allowed origin is followed')),
+  parley_article_url: z
+    .optional(urlText())
+    .check(
+      z.describe("The article's URL, registered with its first comment (the WordPress plugin sends the permalink); else `redirect_to`"),
+    ),
+  parley_article_title: z.optional(z.string()).check(z.describe("The article's title, registered with its first comment")),
   'cf-turnstile-response': z.optional(z.string()).check(z.describe('The Turnstile token, when the site has Turnstile')),
   subscribe_comments: z
     .optional(z.string())

@@ -91,9 +91,13 @@ async function handleForm(c: Context<AppEnv>): Promise<Response> {
       turnstileToken: field(form, 'cf-turnstile-response'),
       // Jetpack's checkbox for follow-up comments; the approval one has no WordPress convention.
       subscribe: { thread: checked(field(form, 'subscribe_comments')), approval: checked(field(form, 'notify_approval')) },
-      // The page the reader came from names a new article, when it is on an origin articles may be on.
+      // The article's URL and title as the WordPress plugin sends them; else the page the reader came
+      // from names a new article, when it is on an origin articles may be on.
       article: {
-        url: allowedTarget(field(form, 'redirect_to'), ctx.articleOrigins)?.href ?? pageOf(ctx.referrer, ctx.articleOrigins)?.href,
+        url:
+          field(form, 'parley_article_url') ||
+          (allowedTarget(field(form, 'redirect_to'), ctx.articleOrigins)?.href ?? pageOf(ctx.referrer, ctx.articleOrigins)?.href),
+        title: field(form, 'parley_article_title'),
       },
     })
     const target = allowedTarget(field(form, 'redirect_to'), ctx.allowedOrigins) ?? allowedTarget(article.url, ctx.allowedOrigins) ?? back

@@ -1,0 +1,147 @@
+import { html, joinHtml, safeHref, trusted, type SafeHtml } from '../pages/html.js'
+import type { PublicComment, ThreadComment } from '../comments/public-views.js'
+import type { LegacyAnchors, ThreadPage } from '../comments/read-thread.js'
+import { avatarColors, avatarIndex } from '../widget/avatar-palette.js'
+import { commentDate } from './comment-date.js'
+
+/**
+ * The thread as WordPress prints it (wp_list_comments with the html5 walker, the markup every
+ * theme styles), so that a page which includes it looks as if WordPress had rendered it, plus
+ * schema.org microdata (each comment a Comment, its replies `comment`s of it) for search engines
+ * and `data-parley-*` attributes for the widget, which takes the markup over.
+ */
+export interface FragmentOptions {
+  /** The reader's own held comment, shown to them alone (WordPress's moderation-hash link). */
+  held: PublicComment | null
+  /** WordPress ids of imported comments, kept as their anchors. */
+  anchors: LegacyAnchors
+  /** IANA time zone of the dates shown (the site's), UTC by default. */
+  timeZone: string
+  order: 'oldest' | 'newest'
+}
+
+interface Walk {
+  options: FragmentOptions
+  page: ThreadPage
+  /** Each comment's anchor, unique on the page. */
+  anchor: (id: number) => string
+  heldId: number | null
+}
+
+function initial(name: string): string {
+  return (Array.from(name.trim())[0] ?? '?').toUpperCase()
+}
+
+/** Parley's own avatar (no Gravatar: no reader's address leaves): an initial on the author's color, no CSS needed. */
+function avatar(c: ThreadComment): SafeHtml {
+  const color = avatarColors[avatarIndex(c.author.avatar)]
+  return html`<svg class="avatar avatar-32 photo parley-avatar" width="32" height="32" viewBox="0 0 32 32" aria-hidden="true" focusable="false"><circle cx="16" cy="16" r="16" fill="${color}"/><text x="16" y="21.5" text-anchor="middle" font-family="sans-serif" font-size="15" fill="#fff">${initial(c.author.name)}</text></svg>`
+}
+
+function commentHtml(c: ThreadComment, walk: Walk, itemprop: SafeHtml): SafeHtml {
+  const anchor = walk.anchor(c.id)
+  const depth = c.depth + 1
+  const children = c.replies.length
+    ? html`\n<ol class="children">\n${joinHtml(
+        c.replies.map((r) => commentHtml(r, walk, html` itemprop="comment"`)),
+        '\n',
+      )}\n</ol>`
+    : ''
+  const parent = c.replies.length ? ' parent' : ''
+  if (c.removed) {
+    return html`<li id="comment-${anchor}" class="comment depth-${depth}${parent} parley-removed" data-parley-id="${c.id}">
+<article id="div-comment-${anchor}" class="comment-body"><p><em>This comment was removed.</em></p></article>${children}
+</li>`
+  }
+  const name = c.author.name
+  // Stored URLs are http(s), checked on write; checked again here, as the dashboard does.
+  const url = safeHref(c.author.url)
+  const author = url
+    ? html`<a href="${url}" class="url" rel="external nofollow ugc" itemprop="url">${name}</a>`
+    : html`<span itemprop="name">${name}</span>`
+  const fn = url ? html`<b class="fn" itemprop="name">${author}</b>` : html`<b class="fn">${author}</b>`
+  const held = c.id === walk.heldId
+  const staff = c.author.moderator ? ' byuser parley-staff' : ''
+  const reply =
+    walk.page.article.open && !held
+      ? html`\n<div class="reply"><a rel="nofollow" class="comment-reply-link" href="?replytocom=${c.id}#respond" data-commentid="${c.id}" data-postid="${walk.page.article.key}" data-belowelement="div-comment-${anchor}" data-respondelement="respond" data-replyto="Reply to ${name}" aria-label="Reply to ${name}">Reply</a></div>`
+      : ''
+  return html`<li id="comment-${anchor}" class="comment depth-${depth}${parent}${staff}${held ? ' parley-held' : ''}" data-parley-id="${c.id}"${itemprop} itemscope itemtype="https://schema.org/Comment">
+<article id="div-comment-${anchor}" class="comment-body">
+<footer class="comment-meta">
+<div class="comment-author vcard" itemprop="author" itemscope itemtype="https://schema.org/Person">${avatar(c)} ${fn}${c.author.moderator ? html` <span class="parley-badge">Staff</span>` : ''} <span class="says">says:</span></div>
+<div class="comment-metadata"><a href="#comment-${anchor}"><time datetime="${c.createdAt}" itemprop="dateCreated">${commentDate(c.createdAt, walk.options.timeZone)}</time></a>${c.editedAt ? html` <span class="parley-edited">(edited)</span>` : ''}</div>
+${held ? html`<em class="comment-awaiting-moderation">Your comment is awaiting moderation.</em>\n` : ''}</footer>
+<div class="comment-content" itemprop="text">${trusted(c.html)}</div>${reply}
+</article>${children}
+</li>`
+}
+
+function pathTo(nodes: ThreadComment[], id: number): ThreadComment[] | undefined {
+  for (const node of nodes) {
+    if (node.id === id) return [node]
+    const below = pathTo(node.replies, id)
+    if (below) return [node, ...below]
+  }
+  return undefined
+}
+
+/**
+ * Adds the reader's held comment where the thread will show it once approved: among the replies
+ * of its nearest shown ancestor above its (clamped) depth, or at the end of the page.
+ */
+export function withHeld(comments: ThreadComment[], held: PublicComment): ThreadComment[] {
+  const node: ThreadComment = { ...held, replies: [] }
+  const holder =
+    held.parentId === null
+      ? undefined
+      : pathTo(comments, held.parentId)
+          ?.filter((n) => n.depth < held.depth)
+          .pop()
+  if (holder) holder.replies.push(node)
+  else comments.push(node)
+  return comments
+}
+
+/** Finds a shown comment by id, for "Leave a Reply to …". */
+export function findShown(comments: ThreadComment[], id: number): ThreadComment | undefined {
+  return pathTo(comments, id)?.pop()
+}
+
+function shownIds(nodes: ThreadComment[], into: Set<number>): Set<number> {
+  for (const node of nodes) {
+    into.add(node.id)
+    shownIds(node.replies, into)
+  }
+  return into
+}
+
+/**
+ * The page as a fragment: the comment list and, when there is more, WordPress's comment
+ * navigation with a link the host page maps back (`?parley_cursor=` becomes the next `cursor`).
+ * Every name and URL is escaped; each body is the stored, sanitized HTML.
+ */
+export function threadFragmentHtml(page: ThreadPage, options: FragmentOptions): SafeHtml {
+  const comments = options.held ? withHeld(structuredClone(page.comments), options.held) : page.comments
+  // An old WordPress id that is also a comment shown here keeps its Parley id: ids stay unique.
+  const ids = shownIds(comments, new Set())
+  const anchor = (id: number) => {
+    const legacy = options.anchors.get(id)
+    return legacy !== undefined && !ids.has(Number(legacy)) ? legacy : String(id)
+  }
+  const walk: Walk = { options, page, anchor, heldId: options.held?.id ?? null }
+  const list = comments.length
+    ? html`\n<ol class="comment-list">\n${joinHtml(
+        comments.map((c) => commentHtml(c, walk, html``)),
+        '\n',
+      )}\n</ol>`
+    : ''
+  const next = page.nextCursor
+  const nav = next
+    ? html`\n<nav class="navigation comment-navigation" aria-label="Comments"><h2 class="screen-reader-text">Comments navigation</h2><div class="nav-links"><div class="nav-next"><a href="?parley_cursor=${next}#comments" data-parley-cursor="${next}">${options.order === 'newest' ? 'Older Comments' : 'Newer Comments'}</a></div></div></nav>`
+    : ''
+  const { article } = page
+  return html`<div class="parley-thread" data-parley-article="${article.key}" data-parley-count="${article.commentCount}" data-parley-open="${article.open ? 1 : 0}" data-parley-next="${next ?? ''}" data-parley-order="${options.order}">${list}${nav}
+</div>
+`
+}

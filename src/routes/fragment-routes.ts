@@ -1,0 +1,111 @@
+import * as z from 'zod/mini'
+import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
+import type { AppEnv } from '../app-env.js'
+import { validationError } from '../errors.js'
+import { cachedRead } from '../http/cached-read.js'
+import { currentThreadEtag, readThread, type ThreadRequest } from '../comments/read-thread.js'
+import { decodeCursor, encodeCursor } from '../comments/thread-shape.js'
+import { findReaderHeld } from '../comments/reader-held.js'
+import { threadFragmentHtml } from '../fragments/thread-fragment.js'
+import { isTimeZone } from '../fragments/comment-date.js'
+import { ArticleKeyParam, cachedReadHeaders, ifNoneMatchHeader, problem } from './schemas.js'
+
+const HTML = 'text/html; charset=utf-8'
+const COUNT_HEADER = 'Parley-Comment-Count'
+
+const countHeader = {
+  [COUNT_HEADER]: { description: "The article's approved comments (what WordPress's get_comments_number() answers).", required: true },
+}
+
+const fragmentRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/articles/{key}/comments.html',
+  operationId: 'getThreadFragment',
+  tag: 'Comments',
+  summary: "A page of an article's approved comments as server-rendered HTML (WordPress's comment markup)",
+  description:
+    "The thread page of `getThread`, rendered as WordPress's own `wp_list_comments()` markup (`ol.comment-list`, `li.comment.depth-N#comment-ID`, " +
+    '`.comment-author.vcard`, `.comment-metadata`, `.comment-content`, `.reply` with `?replytocom=ID#respond` links and the `data-*` attributes of ' +
+    "WordPress's comment-reply.js), so that a theme styles it as its own comments; with schema.org `Comment` microdata, and `data-parley-*` " +
+    'attributes the widget takes it over by. A fragment to include in the article page (the WordPress plugin does, server-side), not a page. ' +
+    "A comment imported from WordPress keeps its WordPress id as its anchor (`#comment-881`). When there is a next page, WordPress's comment " +
+    'navigation links to `?parley_cursor=CURSOR#comments`: the host page passes that back as `cursor`. Cached and revalidated as the JSON ' +
+    "thread is (strong ETag, 304). With WordPress's `unapproved` and `moderation-hash` (the redirect after a held comment from the plain " +
+    'form) the reader\'s own held comment is shown in its place with "Your comment is awaiting moderation.", in a private answer no cache keeps; ' +
+    'a wrong or stale pair is ignored.',
+  request: {
+    params: ArticleKeyParam,
+    query: z.object({
+      limit: z
+        ._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50)
+        .check(z.describe('Top-level threads per page (1-100).')),
+      cursor: z
+        .optional(z.string().check(z.maxLength(64)))
+        .check(z.describe('The `data-parley-next` of the previous page (the `parley_cursor` of its link).')),
+      order: z._default(z.enum(['oldest', 'newest']), 'oldest'),
+      tz: z
+        .optional(z.string().check(z.maxLength(64)))
+        .check(z.describe("The IANA time zone of the dates shown (WordPress's `timezone_string`); UTC when absent.")),
+      unapproved: z.optional(z.string().check(z.maxLength(20))).check(z.describe("WordPress's: the reader's held comment id.")),
+      'moderation-hash': z.optional(z.string().check(z.maxLength(64))).check(z.describe("WordPress's: the hash that proves it is theirs.")),
+    }),
+    headers: ifNoneMatchHeader,
+  },
+  responses: {
+    200: {
+      description: 'The fragment',
+      headers: {
+        ...cachedReadHeaders,
+        ...countHeader,
+        ETag: {
+          ...cachedReadHeaders.ETag,
+          required: false,
+          description: `${cachedReadHeaders.ETag.description} Absent on the private answer.`,
+        },
+        'Cache-Control': {
+          description: "`public, max-age=…` (PARLEY_CACHE_MAX_AGE seconds); `private, no-store` when it shows the reader's held comment.",
+          required: true,
+        },
+        Vary: { ...cachedReadHeaders.Vary, required: false },
+      },
+      content: { 'text/html': { schema: z.string() } },
+    },
+    304: { description: 'Not modified since the ETag in `If-None-Match`', headers: cachedReadHeaders },
+    422: problem('Invalid key, limit, cursor, order or time zone'),
+  },
+})
+
+/** GET …/comments.html: the thread as WordPress's markup, to render into the article's own page. */
+export const fragmentRoutes = new OpenApiRoutes<AppEnv>('/api/v1/articles').openapi(fragmentRoute, async (c) => {
+  const { deps } = c.env
+  const { key } = c.req.valid('param')
+  const query = c.req.valid('query')
+  const cursor = query.cursor ? decodeCursor(query.cursor) : null
+  if (cursor === undefined)
+    throw validationError([{ field: 'cursor', code: 'invalid_cursor', message: 'The cursor is not one this API gave out.' }])
+  const timeZone = query.tz ?? 'UTC'
+  if (!isTimeZone(timeZone)) throw validationError([{ field: 'tz', code: 'invalid_value', message: 'tz must be an IANA time zone name.' }])
+  const now = deps.clock()
+  const settings = await deps.settings.get(deps.db)
+  const request: ThreadRequest = { key, limit: query.limit, order: query.order, cursor }
+  const render = async (held: Awaited<ReturnType<typeof findReaderHeld>>) => {
+    const { page, etag, closesAt, anchors } = await readThread(deps.db, request, settings, now)
+    const body = threadFragmentHtml(page, { held, anchors, timeZone, order: query.order }).markup
+    return { body, etag: `"h${etag.slice(1)}`, closesAt, count: page.article.commentCount }
+  }
+  const pair = { unapproved: query.unapproved, moderationHash: query['moderation-hash'] }
+  const held = pair.unapproved ? await findReaderHeld(deps.db, deps.secrets, key, pair, settings.values.threadDepth) : null
+  if (held) {
+    // Theirs alone: no cache keeps it, and no validator makes it look like the public page.
+    const { body, count } = await render(held)
+    return c.body(body, 200, { 'Content-Type': HTML, 'Cache-Control': 'private, no-store', [COUNT_HEADER]: String(count) })
+  }
+  return cachedRead(c, {
+    canonical: { limit: query.limit, order: query.order, cursor: cursor ? encodeCursor(cursor) : undefined, tz: query.tz },
+    currentEtag: async () => `"h${(await currentThreadEtag(deps.db, key, settings, now)).slice(1)}`,
+    read: async () => {
+      const { body, etag, closesAt, count } = await render(null)
+      return { body, etag, articles: [key], expiresAt: closesAt, type: HTML, headers: { [COUNT_HEADER]: String(count) } }
+    },
+  })
+})
