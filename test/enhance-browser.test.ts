@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { eq } from 'drizzle-orm'
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
-import { comments, reports } from '../src/db/schema.js'
+import { comments, jobs, reports } from '../src/db/schema.js'
+import { nodeSmtpTransport } from '../src/runtime/node-mail.js'
+import { startSmtpSink } from './support/smtp-sink.js'
 import { setupTestApp } from './support/test-app.js'
 import { serveTestApp } from './support/http-server.js'
 import { launchBrowser } from './support/browser.js'
@@ -45,9 +47,10 @@ afterEach(async () => {
 })
 
 /** A fresh browser profile on `url`, recording CSP violations, layout shifts, script errors and any alert(). */
-async function open(url: string, options: BrowserContextOptions = {}): Promise<Page> {
+async function open(url: string, options: BrowserContextOptions = {}, prepare?: (context: BrowserContext) => Promise<unknown>): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, ...options })
   contexts.push(context)
+  await prepare?.(context)
   await context.addInitScript(() => {
     window.__violations = []
     window.__shifts = []
@@ -102,15 +105,22 @@ describe('the widget on a page with the server-rendered thread (/demo/enhanced)'
     await postComment(t, 'demo', { name: 'Ann', body: 'The kettle works again.' })
     const boxes = (page: Page) =>
       Promise.all(['#comment-1', '#comment-2', '#respond'].map(async (selector) => page.locator(selector).boundingBox()))
-    const plain = await open(PAGE, { javaScriptEnabled: false })
+    // Opened at the comments: a layout shift counts only where the reader sees it.
+    const plain = await open(`${PAGE}#comments`, { javaScriptEnabled: false })
     const before = await boxes(plain)
     expect(before.every((box) => box !== null)).toBe(true)
 
-    const page = await open(PAGE)
+    // The script held back until the page has been drawn, as on a slow connection: a layout shift would show.
+    const page = await open(`${PAGE}#comments`, {}, (context) =>
+      context.route('**/widget.js', async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 500))
+        await route.continue()
+      }),
+    )
     await enhanced(page)
     expect(await page.locator('parley-comments').evaluate((node) => node.shadowRoot)).toBeNull()
-    expect(await boxes(page)).toEqual(before)
     expect(await page.evaluate(() => window.__shifts)).toEqual([])
+    expect(await boxes(page)).toEqual(before)
     // Report on each comment, beside its date; the thread itself is the server's.
     expect(await page.getByRole('button', { name: /^Report the comment by / }).count()).toBe(2)
     expect(await page.locator('#comment-1 .comment-content').textContent()).toBe('Bring your own fuses, we run out.')
@@ -289,6 +299,78 @@ describe('the widget on a page with the server-rendered thread (/demo/enhanced)'
       return (await axe.run(document)).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)
     })
     expect(violations).toEqual([])
+  })
+})
+
+describe("the page's form as it comes", () => {
+  it("sends the theme's Turnstile token with the comment, and a fresh one with the next", async () => {
+    const used = new Set<string>()
+    const cloudflare = await loopbackServer((req, res) => {
+      if (req.path.startsWith('/api.js')) {
+        res.writeHead(200, { 'Content-Type': 'text/javascript' })
+        // Turnstile's implicit rendering, as much of it as the page meets: a token in the form's
+        // cf-turnstile-response, a new one on reset().
+        res.end(`window.turnstile = {
+  render() {},
+  reset() { document.querySelector('[name="cf-turnstile-response"]').value = 'token-' + (window.__issued = (window.__issued || 0) + 1) },
+};
+document.querySelectorAll('.cf-turnstile').forEach(function (box) {
+  box.textContent = 'Verified (' + box.dataset.sitekey + ')';
+  var input = document.createElement('input'); input.type = 'hidden'; input.name = 'cf-turnstile-response'; box.append(input);
+  window.turnstile.reset();
+});`)
+        return
+      }
+      const token = new URLSearchParams(req.body).get('response') ?? ''
+      res.writeHead(200, { 'Content-Type': 'application/json' })
+      res.end(JSON.stringify({ success: token.startsWith('token-') && !used.has(token) }))
+      used.add(token)
+    })
+    t.deps.config.turnstile = {
+      secret: 'ts-secret',
+      url: `${cloudflare.url}/siteverify`,
+      siteKey: 'site-key-1',
+      scriptUrl: `${cloudflare.url}/api.js`,
+    }
+    try {
+      await t.setSettings(openSettings)
+      const page = await open(PAGE)
+      await page.getByText('Verified (site-key-1)').waitFor()
+      await post(page, { body: 'Checked by Turnstile.' })
+      await page.locator('#comment-1 .comment-content', { hasText: 'Checked by Turnstile.' }).waitFor()
+      await post(page, { body: 'Checked again.' })
+      await page.locator('#comment-2 .comment-content', { hasText: 'Checked again.' }).waitFor()
+      expect([(await rowOf(1))?.status, (await rowOf(2))?.status]).toEqual(['approved', 'approved'])
+      expect([...used]).toEqual(['token-1', 'token-2'])
+      expect(await page.evaluate(() => window.__violations)).toEqual([])
+    } finally {
+      t.deps.config.turnstile = null
+    }
+  })
+
+  it("sends the notification boxes ticked in the page's form, says a confirmation may come, and clears them", async () => {
+    await t.setSettings(openSettings)
+    const sink = await startSmtpSink()
+    const transport = nodeSmtpTransport({ url: sink.url, from: 'Comments <comments@news.example>', timeoutMs: 5_000 })
+    t.deps.mail = transport
+    try {
+      const page = await open(PAGE)
+      const follow = page.getByLabel('Notify me of follow-up comments by email.')
+      await follow.focus()
+      await page.keyboard.press('Space')
+      await post(page, { body: 'Keep me posted.', email: 'follower@example.com' })
+      await page.locator('#comment-1').waitFor()
+      const confirm = 'Check your inbox to confirm your email address; nothing else is sent until you do.'
+      await page.locator('.subscription-note', { hasText: confirm }).waitFor()
+      await announced(page, `Your comment has been published. ${confirm}`)
+      expect(await follow.isChecked()).toBe(false)
+      const [queued] = await t.deps.db.select({ payload: jobs.payload }).from(jobs).where(eq(jobs.commentId, 1))
+      expect(queued?.payload).toEqual({ event: 'created', subscribe: { thread: true, approval: false } })
+    } finally {
+      t.deps.mail = undefined
+      transport.close()
+      await sink.close()
+    }
   })
 })
 

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The widget's browser code, part 1 of 6: DOM building, storage, the API client and its messages.
+ * The widget's browser code, part 1 of 7: DOM building, storage, the API client and its messages.
  * Plain ES2017 in modules, bundled into one script by src/widget/build-widget.ts; no framework.
  * Nothing here ever parses HTML; the one exception, the server's sanitized `html`, is in thread.js.
  */

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The widget's browser code, part 5 of 6: progressive enhancement. A page may hold, inside the
+ * The widget's browser code, part 5 of 7: progressive enhancement. A page may hold, inside the
  * element, Parley's server-rendered thread (GET …/comments.html: WordPress's own comment markup in
  * a `.parley-thread`) and WordPress's comment form posting to /comment-form; without JavaScript
  * both work as they are. The widget then takes them over where they stand instead of drawing its
@@ -18,7 +18,7 @@
 import { avatarColors, avatarIndex } from '../avatar-palette.js'
 import { BASE, announce, dateFormat, h, ownOf, when } from './core.js'
 import { deleteComment, editComment, reportComment } from './actions.js'
-import { adoptForm } from './form.js'
+import { adoptForm, startReply } from './page-form.js'
 import { bodyOf, commentContent, initial, restoreOwn } from './thread.js'
 
 /**
@@ -83,27 +83,6 @@ export function enhance(host, thread, options) {
   })
   takeOverMore(w, thread)
   restoreOwn(w)
-}
-
-/**
- * What comment-reply.js does: the form moves under the comment (WordPress's placeholder left where
- * it was), `comment_parent` is set, the title says whom to, and "Cancel reply" shows.
- * @param {Widget} w
- * @param {HTMLElement} link
- */
-function startReply(w, link) {
-  const f = w.compose
-  const li = link.closest('li')
-  const body = li && bodyOf(li)
-  if (!f || !f.parentInput || !body) return false
-  if (!document.getElementById('wp-temp-form-div')) f.respond.before(h('div', { id: 'wp-temp-form-div', hidden: true }))
-  body.after(f.respond)
-  f.parentInput.value = link.getAttribute('data-commentid') || ''
-  f.parent = { id: Number(f.parentInput.value), button: link }
-  f.titleText.textContent = link.getAttribute('data-replyto') || f.title
-  f.cancel.style.display = ''
-  f.fields.body.focus()
-  return true
 }
 
 /** A server-rendered comment, known by its Parley id and given the reader's actions. @param {Widget} w @param {Element} li */

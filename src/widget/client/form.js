@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The widget's browser code, part 4 of 6: WordPress's "Leave a Reply" form, with its texts,
+ * The widget's browser code, part 4 of 7: WordPress's "Leave a Reply" form, with its texts,
  * fields and ids (wp-includes/comment-template.php), replies that move the form under the comment
  * as WordPress's comment-reply.js does, field errors next to their fields, Jetpack's notification
  * checkboxes where the deployment sends mail, and Turnstile.
@@ -30,7 +30,7 @@ function field(className, id, label, required, input) {
 }
 
 /** What a reader who ticked a notification box is told once the comment is posted. */
-const CONFIRM_NOTE = 'Check your inbox to confirm your email address; nothing else is sent until you do.'
+export const CONFIRM_NOTE = 'Check your inbox to confirm your email address; nothing else is sent until you do.'
 
 /**
  * One of the notification checkboxes, in Jetpack's markup (its `subscribe_comments` field).
@@ -146,7 +146,7 @@ export function buildForm(w) {
 }
 
 /** Posting through the API, and Escape to cancel a reply. @param {Widget} w @param {Compose} f */
-function listen(w, f) {
+export function listen(w, f) {
   f.form.addEventListener('submit', function (event) {
     event.preventDefault()
     postComment(w, f)
@@ -154,93 +154,6 @@ function listen(w, f) {
   f.form.addEventListener('keydown', function (event) {
     if (event.key === 'Escape' && replying(f)) cancelReply(w, f, true)
   })
-}
-
-/**
- * The page's own comment form (the theme's comment_form(), which posts to /comment-form without
- * JavaScript), taken over by an enhanced widget: posted through the API with the same messages as
- * the widget's form. Fields the theme left out are stood in for by detached ones.
- * @param {Widget} w
- * @param {HTMLElement} respond
- * @param {HTMLFormElement} form
- */
-export function adoptForm(w, respond, form) {
-  /**
-   * @template {HTMLElement} T
-   * @param {string} name
-   * @param {T} fallback
-   * @returns {T}
-   */
-  const named = function (name, fallback) {
-    const found = form.elements.namedItem(name)
-    return found instanceof HTMLElement && found.tagName === fallback.tagName ? /** @type {T} */ (found) : fallback
-  }
-  const box = function () {
-    return h('input', { type: 'checkbox' })
-  }
-  const fields = {
-    body: named('comment', h('textarea')),
-    name: named('author', h('input')),
-    email: named('email', h('input')),
-    url: named('url', h('input')),
-  }
-  const consent = named('wp-comment-cookies-consent', box())
-  const follow = named('subscribe_comments', box())
-  const approval = named('notify_approval', box())
-  const title = respond.querySelector('.comment-reply-title') || h('h3')
-  const titleText = title.firstChild instanceof Text ? title.firstChild : title.insertBefore(document.createTextNode(''), title.firstChild)
-  /** @type {HTMLElement | null} */
-  let cancel = respond.querySelector('#cancel-comment-reply-link')
-  if (!cancel) {
-    // WordPress's, hidden as comment-reply.js hides it (by the style property, which a CSP allows).
-    cancel = h('a', { rel: 'nofollow', id: 'cancel-comment-reply-link', href: '#respond', text: 'Cancel reply' })
-    cancel.style.display = 'none'
-    title.append(' ', h('small', {}, [cancel]))
-  }
-  /** @type {HTMLElement | null} */
-  const submit = form.querySelector('[type=submit]')
-  const formError = h('p', { class: 'comment-form-error', id: 'parley-form-error', hidden: true })
-  const submitRow = submit && submit.closest('p')
-  if (submitRow) submitRow.before(formError)
-  else form.append(formError)
-  const notify =
-    follow.isConnected || approval.isConnected ? h('p', { class: 'subscription-note', hidden: true, text: CONFIRM_NOTE }) : null
-  const notifyRow = (approval.isConnected ? approval : follow).closest('p')
-  if (notify && notifyRow) notifyRow.after(notify)
-  /** @type {Commenter | null} */
-  const saved = consent.isConnected ? stored('commenter', null) : null
-  if (saved && !fields.name.value && !fields.email.value) {
-    fields.name.value = saved.name || ''
-    fields.email.value = saved.email || ''
-    fields.url.value = saved.url || ''
-    consent.checked = true
-  }
-  /** @type {Compose} */
-  const f = (w.compose = {
-    fields: fields,
-    consent: consent.isConnected ? consent : null,
-    notify: notify ? { follow: follow, approval: approval, note: notify } : null,
-    hp: named('hp', h('input')),
-    submit: submit instanceof HTMLInputElement ? submit : h('input'),
-    formError: formError,
-    cancel: cancel,
-    titleText: titleText,
-    title: titleText.data,
-    form: form,
-    respond: respond,
-    parentInput: named('comment_parent', h('input')),
-    parent: null,
-    busy: false,
-    turnstileId: undefined,
-    turnstileToken: '',
-  })
-  cancel.addEventListener('click', function (event) {
-    // Left to WordPress's comment-reply.js when it moved the form; a page opened with ?replytocom= follows the link.
-    if (event.defaultPrevented || !replying(f)) return
-    event.preventDefault()
-    cancelReply(w, f, true)
-  })
-  listen(w, f)
 }
 
 /**
@@ -265,7 +178,7 @@ export function startReply(w, c, li, button) {
  * comment-reply.js, which leaves WordPress's placeholder (#wp-temp-form-div) where it was.
  * @param {Compose} f
  */
-function replying(f) {
+export function replying(f) {
   return f.parentInput ? !!document.getElementById('wp-temp-form-div') : !!f.parent
 }
 

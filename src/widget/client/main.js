@@ -1,7 +1,7 @@
 // @ts-check
 'use strict'
 /**
- * The widget's browser code, part 6 of 6, and the bundle's entry: mounting. Two embeds: a script
+ * The widget's browser code, part 7 of 7, and the bundle's entry: mounting. Two embeds: a script
  * tag with `data-article` (mounting into `data-target`, default `#comments`), and the
  * `<parley-comments>` element. Either one holding the article's server-rendered thread is
  * enhanced (enhance.js) rather than drawn.

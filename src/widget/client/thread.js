@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The widget's browser code, part 2 of 6: the thread — comments as WordPress marks them up
+ * The widget's browser code, part 2 of 7: the thread — comments as WordPress marks them up
  * (li.comment > article.comment-body, ol.children), pages through the cursor, and the reader's
  * own held comments put back in place from their tokens.
  */
