@@ -12,6 +12,7 @@ export const BUDGET = {
   hotAcceptedPerS: 1300,
   hotP99Ms: 200,
   cachedWholeThreadsPerS: 480,
+  fragmentVsJsonCached: 0.8,
   rssMb: 200,
 } as const
 
@@ -92,6 +93,7 @@ export function checkBudgets(engines: EngineResults[], floors: Floors): BudgetCh
     })
   }
   if (postgres) checks.push(...hotArticleChecks(postgres), ...cachedWholeThreadChecks(postgres))
+  for (const engine of engines) checks.push(...fragmentChecks(engine))
   for (const engine of engines) {
     const rss = rssUnderLoad(engine)
     checks.push({
@@ -102,6 +104,38 @@ export function checkBudgets(engines: EngineResults[], floors: Floors): BudgetCh
   }
   if (!pgFirst || !sqlFirst) checks.push({ name: 'PostgreSQL budgets', figure: 'not measured (PostgreSQL run skipped)', pass: null })
   return checks
+}
+
+/**
+ * Issue 18: the HTML fragment read, from the read cache, against the same JSON read in the same
+ * run, both compressed (br): what reaches the reader's browser and the WordPress plugin (which asks
+ * for gzip) is compressed, and from the cache the cost of a read is its bytes. WordPress's markup
+ * is three times the JSON's bytes uncompressed, and about as small once compressed: the
+ * uncompressed ratio is shown beside it.
+ */
+function fragmentChecks(engine: EngineResults): BudgetCheck[] {
+  const name = engine.engine === 'postgres' ? 'PostgreSQL' : 'PGlite'
+  const pairs = [
+    ['first page', 'first-page-br', 'first-page-html-br', 'first-page', 'first-page-html'],
+    ['whole thread', 'whole-thread-br', 'whole-thread-html-br', 'whole-thread', 'whole-thread-html'],
+  ] as const
+  return pairs.flatMap(([label, json, html, plainJson, plainHtml]) => {
+    const a = engine.cachedReads?.[json]?.measurement
+    const b = engine.cachedReads?.[html]?.measurement
+    if (!a || !b) return []
+    const ratio = b.rps / a.rps
+    const pa = engine.cachedReads?.[plainJson]?.measurement
+    const pb = engine.cachedReads?.[plainHtml]?.measurement
+    const plain =
+      pa && pb ? `; uncompressed ${percent(pb.rps / pa.rps)} (${round(pb.bytesPerResponse)} vs ${round(pa.bytesPerResponse)} bytes)` : ''
+    return [
+      {
+        name: `${name} ${label} as HTML, br (cache on) ≥ ${percent(BUDGET.fragmentVsJsonCached)} of the JSON read`,
+        figure: `${percent(ratio)} (${round(b.rps)} vs ${round(a.rps)} req/s; ${round(b.bytesPerResponse)} vs ${round(a.bytesPerResponse)} bytes)${plain}`,
+        pass: ratio >= BUDGET.fragmentVsJsonCached,
+      },
+    ]
+  })
 }
 
 /** The hot article, warm: every post to one article, the path comment-batches.ts groups. */

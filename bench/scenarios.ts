@@ -2,11 +2,22 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { startChild, type ChildServer } from './child-server.js'
 import { measure, warmUp, type LoadOptions, type Measurement, type Workload } from './load.js'
-import { bigFirstPage, cycle, hotArticle, smallArticles, submissions, type NewCommenter, type SubmissionTally } from './workloads.js'
+import { BIG_KEY } from './dataset.js'
+import {
+  bigFirstPage,
+  cycle,
+  hotArticle,
+  smallArticles,
+  submissions,
+  threadPath,
+  type NewCommenter,
+  type SubmissionTally,
+} from './workloads.js'
 
 /** The reads every server is measured on, and the SQL floor too. */
 export type PlainRead = 'first-page' | 'whole-thread' | 'small'
-export type ReadScenario = PlainRead | 'first-page-br' | 'whole-thread-br'
+export type ReadScenario =
+  PlainRead | 'first-page-br' | 'whole-thread-br' | 'first-page-html' | 'whole-thread-html' | 'first-page-html-br' | 'whole-thread-html-br'
 
 interface ReadSpec {
   id: ReadScenario
@@ -14,6 +25,8 @@ interface ReadSpec {
   /** The plain read it repeats, with `encoding` asked for. */
   base: PlainRead
   encoding?: 'br'
+  /** The same page as the server-rendered fragment (…/comments.html), as the WordPress plugin reads it. */
+  html?: true
 }
 
 export const plainReads: (ReadSpec & { id: PlainRead })[] = [
@@ -31,8 +44,34 @@ export const compressedReads: ReadSpec[] = [
   { id: 'whole-thread-br', label: 'big article, whole thread (limit 100), br', base: 'whole-thread', encoding: 'br' },
 ]
 
+/**
+ * The big article's reads as HTML fragments (issue 18: at least 80% of the JSON reads' throughput
+ * with the cache on), on the cache-on server only; the first page asks for the JSON's 20 threads.
+ */
+export const fragmentReads: ReadSpec[] = [
+  { id: 'first-page-html', label: 'big article, first page (20 threads), HTML fragment', base: 'first-page', html: true },
+  { id: 'whole-thread-html', label: 'big article, whole thread (limit 100), HTML fragment', base: 'whole-thread', html: true },
+  {
+    id: 'first-page-html-br',
+    label: 'big article, first page (20 threads), HTML fragment, br',
+    base: 'first-page',
+    html: true,
+    encoding: 'br',
+  },
+  {
+    id: 'whole-thread-html-br',
+    label: 'big article, whole thread (limit 100), HTML fragment, br',
+    base: 'whole-thread',
+    html: true,
+    encoding: 'br',
+  },
+]
+
 /** Every read scenario, in the order the reports list them. */
-export const readScenarios: ReadSpec[] = [...plainReads, ...compressedReads]
+export const readScenarios: ReadSpec[] = [...plainReads, ...compressedReads, ...fragmentReads]
+
+/** A JSON thread path as the fragment's: the same page, key and cursor. */
+const asFragment = (path: string) => path.replace(/\/comments(\?|$)/, (_, q: string) => `/comments.html${q || '?limit=20'}`)
 
 export interface ReadResult {
   measurement: Measurement
@@ -66,8 +105,12 @@ function plainWorkload(id: PlainRead, wholeThread: string[]): Workload {
   return smallArticles()
 }
 
-function readWorkload({ base, encoding }: ReadSpec, wholeThread: string[]): Workload {
-  const plain = plainWorkload(base, wholeThread)
+function readWorkload({ base, encoding, html }: ReadSpec, wholeThread: string[]): Workload {
+  const plain = html
+    ? base === 'first-page'
+      ? cycle([asFragment(threadPath(BIG_KEY))])
+      : cycle(wholeThread.map(asFragment))
+    : plainWorkload(base, wholeThread)
   return encoding ? { ...plain, headers: { ...plain.headers, 'accept-encoding': encoding } } : plain
 }
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { nobleArgon2 } from '../src/auth/argon2-noble.js'
 import { createModerator } from '../src/auth/moderator-store.js'
 import { comments } from '../src/db/schema.js'
+import { createSecrets } from '../src/crypto/secrets.js'
 import worker from '../src/runtime/worker.js'
 import { ORIGIN, call, db, send } from './support/edge.js'
 
@@ -156,6 +157,33 @@ describe('the Worker in workerd, on PostgreSQL through Hyperdrive', () => {
     expect(after.headers.get('age')).toBeNull()
     expect(await ids(after)).toEqual([])
     expect(await (await read(counts, { Origin: ORIGIN })).json()).toEqual({ counts: { 'edge-cache': 0 } })
+  })
+
+  it('serves the thread as WordPress-markup HTML from the edge cache, and the held comment to its holder alone, never cached', async () => {
+    const shown = await (await post('edge-html', 'Rendered at the edge', '203.0.113.46')).json<{ comment: { id: number } }>()
+    const held = await (await post('edge-html', 'Still held', '203.0.113.47')).json<{ comment: { id: number } }>()
+    const moderator = await signIn()
+    expect((await send('PATCH', `/api/v1/moderation/comments/${shown.comment.id}`, { status: 'approved' }, moderator)).status).toBe(200)
+    const path = '/api/v1/articles/edge-html/comments.html'
+    const first = await read(path, { Origin: ORIGIN })
+    expect(first.status).toBe(200)
+    expect(first.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    expect(first.headers.get('parley-comment-count')).toBe('1')
+    const html = await first.text()
+    expect(html).toContain(`<li id="comment-${shown.comment.id}" class="comment depth-1"`)
+    expect(html).toContain('<div class="comment-content" itemprop="text"><p>Rendered at the edge</p></div>')
+    expect(html).not.toContain('Still held')
+    const cached = await read(path, { Origin: ORIGIN })
+    expect(cached.headers.get('age')).toMatch(/^[01]$/)
+    expect(cached.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    expect(await cached.text()).toBe(html)
+    // WordPress's pair: the reader's own held comment, in an answer no cache keeps.
+    const hash = await (await createSecrets(env.PARLEY_SECRET ?? '')).moderationHash(held.comment.id)
+    const own = await read(`${path}?unapproved=${held.comment.id}&moderation-hash=${hash}`, { Origin: ORIGIN })
+    expect(own.headers.get('cache-control')).toBe('private, no-store')
+    expect(await own.text()).toContain('Your comment is awaiting moderation.')
+    const again = await read(`${path}?unapproved=${held.comment.id}&moderation-hash=${hash}`, { Origin: ORIGIN })
+    expect(again.headers.get('age')).toBeNull()
   })
 
   it('refuses a wrong password with the same 401 as an unknown account', async () => {

@@ -35,7 +35,7 @@ function initial(name: string): string {
 /** Parley's own avatar (no Gravatar: no reader's address leaves): an initial on the author's color, no CSS needed. */
 function avatar(c: ThreadComment): SafeHtml {
   const color = avatarColors[avatarIndex(c.author.avatar)]
-  return html`<svg class="avatar avatar-32 photo parley-avatar" width="32" height="32" viewBox="0 0 32 32" aria-hidden="true" focusable="false"><circle cx="16" cy="16" r="16" fill="${color}"/><text x="16" y="21.5" text-anchor="middle" font-family="sans-serif" font-size="15" fill="#fff">${initial(c.author.name)}</text></svg>`
+  return html`<svg class="avatar avatar-32 photo" width="32" height="32" viewBox="0 0 2 2" aria-hidden="true"><circle cx="1" cy="1" r="1" fill="${color}"/><text x="1" y="1.35" font-size="1" text-anchor="middle" fill="#fff">${initial(c.author.name)}</text></svg>`
 }
 
 function commentHtml(c: ThreadComment, walk: Walk, itemprop: SafeHtml): SafeHtml {
