@@ -47,7 +47,11 @@ afterEach(async () => {
 })
 
 /** A fresh browser profile on `url`, recording CSP violations, layout shifts, script errors and any alert(). */
-async function open(url: string, options: BrowserContextOptions = {}, prepare?: (context: BrowserContext) => Promise<unknown>): Promise<Page> {
+async function open(
+  url: string,
+  options: BrowserContextOptions = {},
+  prepare?: (context: BrowserContext) => Promise<unknown>,
+): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, ...options })
   contexts.push(context)
   await prepare?.(context)
@@ -173,6 +177,36 @@ describe('the widget on a page with the server-rendered thread (/demo/enhanced)'
     expect(page.url()).toBe(`${parley.url}${PAGE}`)
     expect((await rowOf(2))?.parentId).toBe(1)
     expect(await page.evaluate(() => window.__violations)).toEqual([])
+  })
+
+  it('puts a new comment in the markup the server renders for it, but for the date written in the page language', async () => {
+    await t.setSettings(openSettings)
+    await postComment(t, 'demo', { name: 'Idris', body: 'Bring your own fuses.', url: 'https://idris.example/' })
+    const page = await open(PAGE)
+    await enhanced(page)
+    await page.getByRole('link', { name: 'Reply to Idris' }).click()
+    await post(page, { body: 'A *reply*, with <em>emphasis</em>.' })
+    await page.locator('#comment-2').waitFor()
+    await post(page, { body: 'And a comment of my own.' })
+    await page.locator('#comment-3').waitFor()
+    // Attributes sorted, microdata, focus targets and the reader's actions left out, the dates blanked.
+    const shape = () =>
+      page.locator('.comment-list').evaluate((list) => {
+        const copy = list.cloneNode(true) as HTMLElement
+        copy.querySelectorAll('.parley-actions').forEach((node) => node.remove())
+        copy.querySelectorAll('time').forEach((node) => (node.textContent = ''))
+        for (const node of [copy, ...Array.from(copy.querySelectorAll('*'))]) {
+          const attributes = Array.from(node.attributes).filter((a) => !/^(itemprop|itemscope|itemtype|tabindex|data-placed)$/.test(a.name))
+          for (const a of Array.from(node.attributes)) node.removeAttribute(a.name)
+          for (const a of attributes.sort((x, y) => x.name.localeCompare(y.name))) node.setAttribute(a.name, a.value)
+        }
+        return copy.outerHTML.replace(/>\s+</g, '><')
+      })
+    const drawn = await shape()
+    await page.reload()
+    await enhanced(page)
+    expect(drawn).toContain('<li class="comment depth-1 parent" data-parley-id="1" id="comment-1">')
+    expect(drawn).toBe(await shape())
   })
 
   it("shows the reader's held comment in WordPress's markup, awaiting moderation, and lets them edit and delete it by keyboard", async () => {
@@ -395,7 +429,7 @@ describe('script in a comment', () => {
     const dangerous = await page.evaluate(
       () =>
         document.querySelectorAll(
-          '.parley-thread :is(script, img, svg:not(.parley-avatar), iframe, object, embed, [onerror], [onload], [onmouseover], [style])',
+          '.parley-thread :is(script, img, svg:not(.avatar), iframe, object, embed, [onerror], [onload], [onmouseover], [style])',
         ).length,
     )
     expect(dangerous).toBe(0)

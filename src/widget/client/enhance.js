@@ -174,18 +174,12 @@ function commentBody(w, c, li) {
   }
   const name = c.author.name
   const url = c.author.url
-  const letter = svg('text', { x: 16, y: 21.5, 'text-anchor': 'middle', 'font-family': 'sans-serif', 'font-size': 15, fill: '#fff' })
+  const letter = svg('text', { x: 1, y: 1.35, 'font-size': 1, 'text-anchor': 'middle', fill: '#fff' })
   letter.textContent = initial(name)
-  const avatar = svg('svg', {
-    class: 'avatar avatar-32 photo parley-avatar',
-    width: 32,
-    height: 32,
-    viewBox: '0 0 32 32',
-    'aria-hidden': 'true',
-    focusable: 'false',
-  })
-  avatar.append(svg('circle', { cx: 16, cy: 16, r: 16, fill: avatarColors[avatarIndex(c.author.avatar)] || '' }), letter)
-  const who = url && /^https?:\/\//i.test(url) ? h('a', { href: url, class: 'url', rel: 'external nofollow ugc' }, [name]) : name
+  const avatar = svg('svg', { class: 'avatar avatar-32 photo', width: 32, height: 32, viewBox: '0 0 2 2', 'aria-hidden': 'true' })
+  avatar.append(svg('circle', { cx: 1, cy: 1, r: 1, fill: avatarColors[avatarIndex(c.author.avatar)] || '' }), letter)
+  const who =
+    url && /^https?:\/\//i.test(url) ? h('a', { href: url, class: 'url', rel: 'external nofollow ugc' }, [name]) : h('span', {}, [name])
   const meta = h('div', { class: 'comment-metadata' }, [
     h('a', { href: '#' + li.id }, [h('time', { datetime: c.createdAt, text: when(w, c.createdAt) })]),
     c.editedAt ? ' ' : null,

@@ -154,6 +154,8 @@ export function place(w, c) {
   if (!w.list.parentNode) w.section.prepend(w.list)
   let kids = holder && holder.querySelector(':scope > ol')
   if (holder && !kids) holder.append((kids = h('ol', { class: 'children' })))
+  // WordPress's class for a comment with replies.
+  if (holder && w.enhanced) holder.classList.add('parent')
   ;(kids || w.list).append(li)
   setCount(w, w.count)
   return li
