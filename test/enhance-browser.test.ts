@@ -449,6 +449,11 @@ describe('the same page without JavaScript', () => {
     expect(back.pathname).toBe(PAGE)
     expect(back.hash).toBe('#comment-22')
     await page.locator('#comment-22 .comment-awaiting-moderation', { hasText: 'Your comment is awaiting moderation.' }).waitFor()
+    // With JavaScript on the same URL the widget takes it over, and offers no report of one's own comment.
+    const scripted = await open(page.url())
+    await enhanced(scripted)
+    await scripted.locator('#comment-22.parley-held .comment-awaiting-moderation').waitFor()
+    expect(await scripted.locator('#comment-22 .parley-actions').count()).toBe(0)
 
     await page.getByRole('link', { name: 'Reply to Reader 20' }).click()
     await page.waitForURL(/replytocom=20/)
@@ -492,7 +497,8 @@ describe('on a WordPress page of another origin', () => {
       .replace('https://example.com/wp-comments-post.php', `${parley.url}/comment-form`)
       .replaceAll("value='123'", "value='wp-7'")
     const host = await loopbackServer(async (req, res) => {
-      const fragment = await (await fetch(`${parley.url}/api/v1/articles/wp-7/comments.html`)).text()
+      // One thread a page (WordPress's comments_per_page), so that the next one is fetched across origins.
+      const fragment = await (await fetch(`${parley.url}/api/v1/articles/wp-7/comments.html?limit=1`)).text()
       res.writeHead(200, {
         'Content-Type': 'text/html; charset=utf-8',
         'Content-Security-Policy': `script-src 'nonce-wp' ${parley.url}; connect-src ${parley.url}`,
@@ -510,6 +516,7 @@ ${form}
     })
     await t.setSettings({ ...openSettings, allowedOrigins: [host.url] })
     await postComment(t, 'wp-7', { name: 'Neighbour', body: 'Good to see this covered.' })
+    await postComment(t, 'wp-7', { name: 'Second', body: 'On the next page.' })
     const page = await open(`${host.url}/post/7`)
     await enhanced(page)
     await page.getByRole('link', { name: 'Reply to Neighbour' }).focus()
@@ -517,13 +524,17 @@ ${form}
     await page.locator('#comment-1 > #div-comment-1 + #respond').waitFor()
     expect(await page.evaluate(() => (window as unknown as { __standInMoved: number }).__standInMoved)).toBe(1)
     await post(page, { body: 'Replying from the theme.' })
-    await page.locator('#comment-1 > ol.children > li#comment-2 .comment-content', { hasText: 'Replying from the theme.' }).waitFor()
-    expect((await rowOf(2))?.parentId).toBe(1)
+    await page.locator('#comment-1 > ol.children > li#comment-3 .comment-content', { hasText: 'Replying from the theme.' }).waitFor()
+    expect((await rowOf(3))?.parentId).toBe(1)
     // Back in its place, as comment-reply.js's cancel would put it; the cookie-consent box of
     // WordPress's form left unticked, so nothing is kept.
     await page.locator('#wp-temp-form-div').waitFor({ state: 'detached' })
     expect(await page.locator('#cancel-comment-reply-link').isVisible()).toBe(false)
     expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.endsWith(':commenter')))).toEqual([])
+    // The next page comes from Parley's origin (CORS), after the reader's own new comment's thread.
+    await page.getByRole('button', { name: 'Newer Comments' }).click()
+    await page.locator('#comment-2 .comment-content', { hasText: 'On the next page.' }).waitFor()
+    expect(await page.locator('.comment-list > li').evaluateAll((items) => items.map((li) => li.id))).toEqual(['comment-1', 'comment-2'])
     expect(page.url()).toBe(`${host.url}/post/7`)
     expect(await page.evaluate(() => window.__violations)).toEqual([])
   })

@@ -103,6 +103,9 @@ export function decorate(w, li) {
   if (!body || !meta) return
   const old = meta.querySelector('.parley-actions')
   if (old) old.remove()
+  // The reader's own held comment, shown by WordPress's pair after the plain form: no token, nothing to report.
+  const id = Number(li.getAttribute('data-parley-id'))
+  if (li.classList.contains('parley-held') && !w.own[id]) return
   const fn = body.querySelector('.fn')
   const pending = !!body.querySelector('.comment-awaiting-moderation')
   actions(
@@ -230,7 +233,8 @@ function takeOverMore(w, thread) {
   if (!(link instanceof HTMLAnchorElement)) return
   const nav = link.closest('nav') || link
   // There is a next page, so the first was full: its length is the page size the host asked for.
-  const limit = Math.min(100, Math.max(1, w.list.children.length))
+  // (The reader's own held comment, shown by WordPress's pair, is not one of them.)
+  const limit = Math.min(100, Math.max(1, w.list.querySelectorAll(':scope > li:not(.parley-held)').length))
   const order = thread.getAttribute('data-parley-order') === 'newest' ? 'newest' : 'oldest'
   link.setAttribute('role', 'button')
   link.addEventListener('click', function (event) {
