@@ -9,13 +9,20 @@ export default defineConfig({
     // So does the slow-commit test: it makes a COMMIT wait on the server, which PGlite, running
     // inside the Node thread, cannot do without stopping every timer.
     // The browser tests drive the widget and the dashboard; the database behind them is incidental
-    // (its logic the same on both engines), so they run in the embedded run only.
+    // (its logic the same on both engines), so they run in the embedded run only; so does the
+    // WordPress plugin's test (a real WordPress in PHP, on MariaDB, in front of Parley).
     // The start gate exists for PGlite only (Node on PostgreSQL has none): embedded run only.
     // The prepared-statements test asks PostgreSQL's pg_prepared_statements on the app's pooled
     // connections; PGlite has neither a pool nor round trips to save: PostgreSQL run only. So is
     // the slow-commit test: on PGlite a slow COMMIT would block the very timers it races.
     exclude: process.env.DATABASE_URL
-      ? ['test/widget-browser.test.ts', 'test/enhance-browser.test.ts', 'test/admin-browser.test.ts', 'test/start-gate.test.ts']
+      ? [
+          'test/widget-browser.test.ts',
+          'test/enhance-browser.test.ts',
+          'test/admin-browser.test.ts',
+          'test/wordpress.test.ts',
+          'test/start-gate.test.ts',
+        ]
       : ['test/database-outage.test.ts', 'test/prepared-statements.test.ts', 'test/commit-past-deadline.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,

@@ -53,6 +53,7 @@ const layers: [name: string, units: string[]][] = [
       'moderation',
       'notifications',
       'privacy',
+      'identity',
       'importers',
       'exports',
       'read-cache',

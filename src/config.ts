@@ -49,6 +49,19 @@ export interface AppConfig {
   importIdleMs?: number
   /** Outgoing mail for notifications (issue 17); absent or null: notifications are off. */
   mail?: MailConfig | null
+  /** Readers signed in with the site (issue 19); absent or null: guests only. */
+  sso?: SsoConfig | null
+}
+
+/** PARLEY_SSO_*: how the site signs its readers' identity tokens. */
+export interface SsoConfig {
+  /** PARLEY_SSO_SECRET: HS256's shared secret (at least 32 bytes). */
+  secret: string | null
+  /** PARLEY_SSO_JWKS_URL: the identity provider's public keys (RS256, ES256, EdDSA…). */
+  jwksUrl: string | null
+  /** PARLEY_SSO_ISSUER and PARLEY_SSO_AUDIENCE: `iss` and `aud` as the tokens must carry them (required with a key set). */
+  issuer: string | null
+  audience: string | null
 }
 
 /**

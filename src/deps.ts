@@ -1,3 +1,4 @@
+import type { PublisherTokens } from './identity/publisher-tokens.js'
 import type { Db } from './db/database.js'
 import type { Secrets } from './crypto/secrets.js'
 import type { Logger } from './logger.js'
@@ -75,4 +76,6 @@ export interface Deps {
    * dashboard says so.
    */
   mail?: MailTransport
+  /** The site's readers' identity tokens (issue 19), from config.sso. Absent: every reader is a guest. */
+  identity?: PublisherTokens
 }

@@ -27,6 +27,15 @@ export const problemCodes = {
   client_closed: [400, "The client closed the connection before its request's body had all arrived (an answer nobody reads)."],
   malformed_request: [400, 'Not an HTTP request Node can read (a broken request line or header), answered before Parley sees it.'],
   headers_too_large: [431, "The request's headers are larger than Node accepts (16 KiB), answered before Parley sees it."],
+  identity_invalid: [
+    401,
+    "The reader's identity token (`identityToken`, the form's `parley_identity`) is not one the site signed for Parley, or it has expired: ask the site for a fresh one.",
+  ],
+  login_required: [
+    403,
+    'The article takes comments from readers signed in with the site (`commentPolicy`): log in, then post with its identity token.',
+  ],
+  subscription_required: [403, "The article takes comments from the site's subscribers only (`commentPolicy` `subscribers`)."],
   comments_closed: [403, 'The article takes no more comments (closed by a moderator, or older than `closeAfterDays`).'],
   article_not_found: [404, 'No article has this key, and a first comment may not register one (`registerArticles` is off).'],
   parent_not_found: [422, 'The comment replied to is not an approved comment of this article.'],

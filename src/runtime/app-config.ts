@@ -1,4 +1,4 @@
-import type { AppConfig, MailConfig, TrustedProxyHeader } from '../config.js'
+import type { AppConfig, MailConfig, SsoConfig, TrustedProxyHeader } from '../config.js'
 import { parseLogLevel, type LogLevel } from '../logger.js'
 
 /** Configuration as text, whichever runtime holds it (Node's process.env, a Worker's vars and secrets). */
@@ -64,6 +64,30 @@ function mailFrom(env: ConfigVars): MailConfig | null {
   }
 }
 
+/** PARLEY_SSO_*: a secret long enough for HS256, or a key set's URL with the issuer and audience its tokens must name. */
+function ssoFrom(env: ConfigVars): SsoConfig | null {
+  const secret = env.PARLEY_SSO_SECRET || null
+  const jwksUrl = env.PARLEY_SSO_JWKS_URL || null
+  if (!secret && !jwksUrl) return null
+  if (secret && new TextEncoder().encode(secret).length < 32)
+    throw new Error('PARLEY_SSO_SECRET must be at least 32 bytes (`openssl rand -base64 48`): HS256 with a short secret can be guessed')
+  const issuer = env.PARLEY_SSO_ISSUER || null
+  const audience = env.PARLEY_SSO_AUDIENCE || null
+  if (jwksUrl) {
+    let url: URL
+    try {
+      url = new URL(jwksUrl)
+    } catch {
+      throw new Error(`PARLEY_SSO_JWKS_URL must be a URL such as https://login.example/.well-known/jwks.json, not "${jwksUrl}"`)
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('PARLEY_SSO_JWKS_URL must be an https URL')
+    // A provider's keys sign tokens for many applications: only the ones for this site, from it, are taken.
+    if (!issuer || !audience)
+      throw new Error('PARLEY_SSO_JWKS_URL needs PARLEY_SSO_ISSUER and PARLEY_SSO_AUDIENCE: the iss and aud of the tokens for Parley')
+  }
+  return { secret, jwksUrl, issuer, audience }
+}
+
 /** The settings every runtime shares (API.md, Configuration); a value that makes no sense stops the start. */
 export function readAppConfig(env: ConfigVars): AppConfig & { logLevel: LogLevel } {
   const publicUrl = env.PARLEY_PUBLIC_URL || null
@@ -103,6 +127,7 @@ export function readAppConfig(env: ConfigVars): AppConfig & { logLevel: LogLevel
       maxSeconds: (intFrom(env.SESSION_MAX_HOURS, 12, 'SESSION_MAX_HOURS') || 12) * 3600,
     },
     mail,
+    sso: ssoFrom(env),
     logLevel: parseLogLevel(env.LOG_LEVEL),
   }
 }

@@ -17,6 +17,7 @@ import { nativeArgon2 } from './argon2-native.js'
 import { importComments } from '../importers/import-comments.js'
 import { spoolToFile } from './spool-file.js'
 import { resolveHostNode } from './node-resolve-host.js'
+import { PublisherTokens } from '../identity/publisher-tokens.js'
 import { guardedFetch } from './guarded-fetch.js'
 import { ensureFirstAdmin } from './first-admin.js'
 import { runJobs } from '../jobs/run-jobs.js'
@@ -97,6 +98,10 @@ if (readCacheBytes < config.readCacheBytes) {
 const readCache = readCacheBytes > 0 ? await openReadCache(readCacheBytes, () => settings.invalidate()) : undefined
 // Notifications are on where SMTP_URL is set: a pooled SMTP connection, closed at shutdown.
 const mail = config.mail?.smtpUrl ? nodeSmtpTransport({ url: config.mail.smtpUrl, from: config.mail.from }) : undefined
+const targetFetch = guardedFetch()
+const identity = config.sso
+  ? new PublisherTokens(config.sso, { allowPrivate: config.allowPrivateTargets, resolveHost: resolveHostNode, targetFetch })
+  : undefined
 const deps: Deps = {
   db: database.db,
   secrets: createNodeSecrets(secret),
@@ -105,7 +110,7 @@ const deps: Deps = {
   passwords: nativeArgon2,
   importer: { run: importComments, spool: spoolToFile() },
   resolveHost: resolveHostNode,
-  targetFetch: guardedFetch(),
+  targetFetch,
   clock: () => new Date(),
   logger,
   config: { ...config, listenPort: port },
@@ -113,6 +118,7 @@ const deps: Deps = {
   compress: nodeCompress,
   startGate: config.databaseUrl ? undefined : turnGate(),
   ...(mail ? { mail } : {}),
+  ...(identity ? { identity } : {}),
 }
 if (!config.databaseUrl) await ensureFirstAdmin(deps.db, deps.passwords, deps.clock())
 const app = createApp(deps, nodeAppOptions)

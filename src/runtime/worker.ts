@@ -2,6 +2,7 @@ import type { ExecutionContext } from 'hono'
 import { createApp, type App } from '../app.js'
 import type { AppConfig } from '../config.js'
 import type { Deps } from '../deps.js'
+import { PublisherTokens } from '../identity/publisher-tokens.js'
 import { nobleArgon2 } from '../auth/argon2-noble.js'
 import { createSecrets, type Secrets } from '../crypto/secrets.js'
 import { createLogger, type Logger } from '../logger.js'
@@ -27,6 +28,8 @@ interface IsolateState {
   config: AppConfig
   logger: Logger
   secrets: Secrets
+  /** Its key set is kept per isolate, as the provider's Cache-Control allows. */
+  identity: PublisherTokens | undefined
 }
 
 let app: App | undefined
@@ -59,14 +62,16 @@ async function isolateState(env: WorkerEnv): Promise<IsolateState> {
   if (!env.PARLEY_SECRET) throw new Error('PARLEY_SECRET is not set: `npx wrangler secret put PARLEY_SECRET` (at least 32 characters)')
   const { logLevel, ...config } = readWorkerConfig(env)
   // Derived without sharing a pending promise: two first requests each derive, and the last one kept wins.
-  const state = { config, logger: createLogger(logLevel), secrets: await createSecrets(env.PARLEY_SECRET) }
+  // Workers' fetch reaches only the public internet; the guard refuses literal private addresses too.
+  const identity = config.sso ? new PublisherTokens(config.sso, { allowPrivate: config.allowPrivateTargets }) : undefined
+  const state = { config, logger: createLogger(logLevel), secrets: await createSecrets(env.PARLEY_SECRET), identity }
   isolates.set(env, state)
   return state
 }
 
 /** The dependencies of one invocation: its own database client, everything else from the isolate. */
 async function depsFor(env: WorkerEnv): Promise<Deps> {
-  const { config, logger, secrets } = await isolateState(env)
+  const { config, logger, secrets, identity } = await isolateState(env)
   return {
     db: hyperdriveDb(env.HYPERDRIVE, config.dbTimeoutMs),
     secrets,
@@ -77,6 +82,7 @@ async function depsFor(env: WorkerEnv): Promise<Deps> {
     logger,
     config,
     mail: workerMailTransport(config, logger),
+    ...(identity ? { identity } : {}),
   }
 }
 

@@ -8,17 +8,20 @@ import { answerClientErrors } from '../../src/runtime/client-errors.js'
 /**
  * Serves a test app on a real loopback port as the Node entry does (`nodeFetch`), for tests that
  * need a browser or a socket.
- * `serverOptions` sets Node's own limits (headersTimeout, requestTimeout…) for the tests of them.
+ * `serverOptions` sets Node's own limits (headersTimeout, requestTimeout…) for the tests of them;
+ * `observe` sees every request with its answer (a test that counts what another server asks).
  */
 export async function serveTestApp(
   t: Pick<TestApp, 'app' | 'deps' | 'contract'>,
   serverOptions: ServerOptions = {},
+  observe?: (request: Request, res: Response) => void,
 ): Promise<{ url: string; port: number; close: () => Promise<void> }> {
   const handle = nodeFetch(t.app, t.deps)
   const server = serve({
     fetch: async (request, env) => {
       const res = await handle(request, env)
       t.contract.record(request.method, request.url, res)
+      observe?.(request, res)
       return res
     },
     port: 0,

@@ -1,0 +1,249 @@
+<?php
+/**
+ * Parley's answers, fetched on the server and kept in transients.
+ *
+ * @package Parley_Comments
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Reads Parley's server-rendered thread and its counts. A copy is kept in a transient with its
+ * ETag; within the cache seconds a page view asks nothing, after them it asks once, conditionally
+ * (304 keeps the copy). A Parley that does not answer leaves the last copy in place.
+ */
+class Parley_Comments_Client {
+
+	/** Seconds a page waits for Parley before showing what it has. */
+	const TIMEOUT = 3;
+
+	/** The most of an answer read: a page of 100 comments is far less. */
+	const MAX_BYTES = 4194304;
+
+	/** Comments a page shows: Parley's most. */
+	const LIMIT = 100;
+
+	/**
+	 * This request's threads, by transient name: however many times a page asks, Parley is asked once.
+	 *
+	 * @var array
+	 */
+	private static $threads = array();
+
+	/**
+	 * The thread of an article as the page's URL asks for it: its page (`parley_cursor`), and a
+	 * reader's own held comment (`unapproved` and `moderation-hash`, WordPress's pair, added to the
+	 * URL when Parley sends a reader back after holding their comment). That one is theirs alone: it
+	 * is fetched every time and never kept.
+	 *
+	 * @param string $key The article key.
+	 * @return array{html: ?string, count: int, open: bool} html is null when there is no copy to show.
+	 */
+	public static function thread( $key ) {
+		$query  = self::page_query();
+		$cursor = isset( $query['cursor'] ) ? $query['cursor'] : '';
+		$name   = 'parley_comments_t_' . md5( $key . '|' . $cursor );
+		if ( isset( self::$threads[ $name ] ) ) {
+			return self::$threads[ $name ];
+		}
+		$url  = self::url( '/api/v1/articles/' . rawurlencode( $key ) . '/comments.html', array_merge( array( 'limit' => self::LIMIT ), $query ) );
+		$copy = get_transient( $name );
+		$copy = is_array( $copy ) ? $copy : null;
+
+		if ( isset( $query['unapproved'] ) ) {
+			$answer = self::get( $url, null );
+			$thread = ( null !== $answer && 200 === $answer['status'] ) ? self::thread_of( $answer ) : $copy;
+		} else {
+			$thread = self::refreshed( $name, $url, $copy, self::just_posted(), array( __CLASS__, 'thread_of' ) );
+		}
+		$thread = array_merge(
+			array(
+				'html'  => null,
+				'count' => 0,
+				'open'  => true,
+			),
+			is_array( $thread ) ? $thread : array()
+		);
+		self::$threads[ $name ] = $thread;
+		return $thread;
+	}
+
+	/**
+	 * Approved-comment counts for many articles in one request (GET /api/v1/counts), kept like a thread.
+	 *
+	 * @param string[] $keys Article keys, at most 100.
+	 * @return array Counts by key; empty when Parley has not answered yet.
+	 */
+	public static function counts( array $keys ) {
+		sort( $keys );
+		$name  = 'parley_comments_n_' . md5( implode( ',', $keys ) );
+		$copy  = get_transient( $name );
+		$copy  = is_array( $copy ) ? $copy : null;
+		$url   = self::url( '/api/v1/counts', array( 'keys' => implode( ',', $keys ) ) );
+		$saved = self::refreshed( $name, $url, $copy, false, array( __CLASS__, 'counts_of' ) );
+		return ( is_array( $saved ) && isset( $saved['counts'] ) ) ? $saved['counts'] : array();
+	}
+
+	/**
+	 * The copy kept under $name, asked for again when it is older than the cache seconds (or the
+	 * reader has just posted): conditionally when there is one. A failed request keeps the copy and
+	 * restarts its clock, so a Parley that is down is not asked on every page view.
+	 *
+	 * @param string   $name  The transient.
+	 * @param string   $url   What to ask.
+	 * @param ?array   $copy  The transient's value.
+	 * @param bool     $force Ask even within the cache seconds.
+	 * @param callable $parse Makes a copy of a 200 answer.
+	 * @return ?array The copy to show.
+	 */
+	private static function refreshed( $name, $url, $copy, $force, $parse ) {
+		$age = null === $copy ? PHP_INT_MAX : time() - (int) $copy['fetched_at'];
+		if ( ! $force && $age >= 0 && $age < (int) Parley_Comments_Settings::get( 'cache_seconds' ) ) {
+			return $copy;
+		}
+		$answer = self::get( $url, null === $copy ? null : $copy['etag'] );
+		if ( null !== $answer && 200 === $answer['status'] ) {
+			$copy = call_user_func( $parse, $answer );
+		} elseif ( null !== $answer && 304 === $answer['status'] && null !== $copy ) {
+			if ( '' !== $answer['count'] ) {
+				$copy['count'] = (int) $answer['count'];
+			}
+		} elseif ( null === $copy ) {
+			$copy = array( 'etag' => '' );
+		}
+		$copy['fetched_at'] = time();
+		// The expiry only clears forgotten copies away: freshness is fetched_at's.
+		set_transient( $name, $copy, WEEK_IN_SECONDS );
+		return $copy;
+	}
+
+	/**
+	 * A copy of a thread's answer.
+	 *
+	 * @param array $answer The answer.
+	 * @return array
+	 */
+	public static function thread_of( $answer ) {
+		$count = $answer['count'];
+		if ( '' === $count && preg_match( '/data-parley-count="(\d+)"/', $answer['body'], $m ) ) {
+			$count = $m[1];
+		}
+		return array(
+			'html'  => $answer['body'],
+			'etag'  => $answer['etag'],
+			'count' => (int) $count,
+			'open'  => false === strpos( $answer['body'], 'data-parley-open="0"' ),
+		);
+	}
+
+	/**
+	 * A copy of a counts answer.
+	 *
+	 * @param array $answer The answer.
+	 * @return array
+	 */
+	public static function counts_of( $answer ) {
+		$json   = json_decode( $answer['body'], true );
+		$counts = array();
+		if ( is_array( $json ) && isset( $json['counts'] ) && is_array( $json['counts'] ) ) {
+			foreach ( $json['counts'] as $key => $count ) {
+				$counts[ (string) $key ] = (int) $count;
+			}
+		}
+		return array(
+			'counts' => $counts,
+			'etag'   => $answer['etag'],
+		);
+	}
+
+	/**
+	 * One GET to Parley; null when it did not answer usefully (refused, timed out, 5xx, anything
+	 * but 200 and 304), without a warning on the page.
+	 *
+	 * @param string  $url  The URL.
+	 * @param ?string $etag The copy's ETag, for If-None-Match.
+	 * @return ?array{status: int, body: string, etag: string, count: string}
+	 */
+	private static function get( $url, $etag ) {
+		$headers = array( 'Accept' => 'text/html, application/json' );
+		if ( null !== $etag && '' !== $etag ) {
+			$headers['If-None-Match'] = $etag;
+		}
+		$response = wp_remote_get(
+			$url,
+			array(
+				'timeout'             => self::TIMEOUT,
+				'redirection'         => 0,
+				'limit_response_size' => self::MAX_BYTES,
+				'headers'             => $headers,
+				'user-agent'          => 'ParleyComments/' . PARLEY_COMMENTS_VERSION . '; ' . home_url( '/' ),
+			)
+		);
+		if ( is_wp_error( $response ) ) {
+			/**
+			 * Fires when Parley did not answer; the page shows its last copy.
+			 *
+			 * @param WP_Error $error What went wrong.
+			 * @param string   $url   The URL asked.
+			 */
+			do_action( 'parley_comments_unavailable', $response, $url );
+			return null;
+		}
+		$status = (int) wp_remote_retrieve_response_code( $response );
+		if ( 200 !== $status && 304 !== $status ) {
+			do_action( 'parley_comments_unavailable', new WP_Error( 'parley_comments_status', 'HTTP ' . $status ), $url );
+			return null;
+		}
+		return array(
+			'status' => $status,
+			'body'   => (string) wp_remote_retrieve_body( $response ),
+			'etag'   => (string) wp_remote_retrieve_header( $response, 'etag' ),
+			'count'  => (string) wp_remote_retrieve_header( $response, 'parley-comment-count' ),
+		);
+	}
+
+	/**
+	 * A URL on Parley.
+	 *
+	 * @param string $path  The path.
+	 * @param array  $query Its query.
+	 * @return string
+	 */
+	private static function url( $path, $query ) {
+		return Parley_Comments_Settings::get( 'url' ) . $path . '?' . http_build_query( $query, '', '&', PHP_QUERY_RFC3986 );
+	}
+
+	/**
+	 * What the page's URL passes on to Parley: the page of the thread, and a reader's held comment.
+	 *
+	 * @return array
+	 */
+	private static function page_query() {
+		// phpcs:disable WordPress.Security.NonceVerification.Recommended -- read-only: which page of comments to show.
+		$query  = array();
+		$cursor = isset( $_GET['parley_cursor'] ) ? sanitize_text_field( wp_unslash( $_GET['parley_cursor'] ) ) : '';
+		if ( 1 === preg_match( '/^[A-Za-z0-9._~:=-]{1,500}$/', $cursor ) ) {
+			$query['cursor'] = $cursor;
+		}
+		$unapproved = isset( $_GET['unapproved'] ) ? sanitize_text_field( wp_unslash( $_GET['unapproved'] ) ) : '';
+		$hash       = isset( $_GET['moderation-hash'] ) ? sanitize_text_field( wp_unslash( $_GET['moderation-hash'] ) ) : '';
+		// phpcs:enable
+		if ( 1 === preg_match( '/^\d{1,10}$/', $unapproved ) && 1 === preg_match( '/^[A-Za-z0-9._~-]{1,200}$/', $hash ) ) {
+			$query['unapproved']      = $unapproved;
+			$query['moderation-hash'] = $hash;
+		}
+		return $query;
+	}
+
+	/**
+	 * Whether Parley has just sent the reader back after publishing their comment: the form's
+	 * redirect_to marks it, so the page asks Parley (conditionally) instead of showing a copy from
+	 * before the comment.
+	 *
+	 * @return bool
+	 */
+	public static function just_posted() {
+		// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- read-only: ask Parley again.
+		return isset( $_GET['parley_posted'] );
+	}
+}
