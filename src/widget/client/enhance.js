@@ -108,13 +108,7 @@ export function decorate(w, li) {
   if (li.classList.contains('parley-held') && !w.own[id]) return
   const fn = body.querySelector('.fn')
   const pending = !!body.querySelector('.comment-awaiting-moderation')
-  actions(
-    w,
-    { id: Number(li.getAttribute('data-parley-id')), status: pending ? 'pending' : 'approved' },
-    li,
-    meta,
-    fn ? fn.textContent || '' : '',
-  )
+  actions(w, { id: id, status: pending ? 'pending' : 'approved' }, li, meta, fn ? fn.textContent || '' : '')
 }
 
 /**
