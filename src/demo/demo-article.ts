@@ -69,14 +69,7 @@ export const plainCss = `
 
 /** What the widget adds to the server-rendered page (/demo/enhanced): a theme styles the same classes. */
 export const enhancedCss = `
-.parley-actions a{margin-left:.4rem}
-.edit-form,.report-form,.confirm{margin:.5rem 0}
-.edit-form label,.report-form label{display:block;font-weight:600;margin:.5rem 0 .25rem}
-.edit-form textarea,.report-form textarea,.report-form select{display:block;width:100%;box-sizing:border-box;padding:.5rem;font:inherit}
-.edit-form .button,.report-form .button,.confirm .button{font:inherit;padding:.35rem .9rem;border:0;border-radius:4px;background:#2271b1;color:#fff;cursor:pointer;margin:.5rem .5rem 0 0}
-.confirm .danger{background:#b32d2e}
-button.link{font:inherit;border:0;background:none;padding:0;color:#2271b1;text-decoration:underline;cursor:pointer}
-.field-error{display:block;margin-top:.25rem}
+.edit-form label,.report-form label{display:block;margin-top:.5rem}
+.edit-form textarea,.report-form textarea{display:block;width:100%;font:inherit}
 .field-error,.comment-form-error,.parley-error{color:#b32d2e}
-@media (prefers-color-scheme:dark){button.link{color:#8ab4f8}.field-error,.comment-form-error,.parley-error{color:#ff8085}}
 `

@@ -19,7 +19,7 @@ const ENHANCED = '/demo/enhanced'
 function demoPage(c: Context<AppEnv>): Response {
   const origin = ownOrigin(c)
   const turnstile = widgetSettings(c.env.deps).turnstile
-  const links = html`This page embeds Parley's widget. The same article with WordPress's plain form, no JavaScript needed: <a href="${PLAIN}">${PLAIN}</a>; with the comments rendered by the server and the widget taking them over: <a href="${ENHANCED}">${ENHANCED}</a>.`
+  const links = html`This page embeds Parley's widget. The same article with WordPress's plain form, no JavaScript needed: <a href="${PLAIN}">${PLAIN}</a>; server-rendered, enhanced: <a href="${ENHANCED}">${ENHANCED}</a>.`
   return htmlPage({
     title: demoArticle.title,
     css: demoCss,
@@ -49,14 +49,14 @@ const plain: ServerRendered = {
   path: PLAIN,
   limit: 50,
   enhanced: false,
-  intro: html`This page uses WordPress's own comment form, posted to Parley without JavaScript. The same article with the widget: <a href="/demo">/demo</a>; with the widget taking this page's comments over: <a href="${ENHANCED}">${ENHANCED}</a>.`,
+  intro: html`This page uses WordPress's own comment form, posted to Parley without JavaScript. The same article with the widget: <a href="/demo">/demo</a>; enhanced: <a href="${ENHANCED}">${ENHANCED}</a>.`,
 }
 
 const enhanced: ServerRendered = {
   path: ENHANCED,
   limit: 20,
   enhanced: true,
-  intro: html`This page's comments are rendered by the server, as on <a href="${PLAIN}">${PLAIN}</a>, and Parley's widget takes them over: replies, edits and reports without leaving the page, the next comments appended. Without JavaScript it works as the plain page does. The widget drawing the thread itself: <a href="/demo">/demo</a>.`,
+  intro: html`The comments of <a href="${PLAIN}">${PLAIN}</a>, taken over by Parley's widget; without JavaScript, that page.`,
 }
 
 /**
