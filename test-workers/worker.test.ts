@@ -178,7 +178,8 @@ describe('the Worker in workerd, on PostgreSQL through Hyperdrive', () => {
     expect(cached.headers.get('content-type')).toBe('text/html; charset=utf-8')
     expect(await cached.text()).toBe(html)
     // WordPress's pair: the reader's own held comment, in an answer no cache keeps.
-    const hash = await (await createSecrets(env.PARLEY_SECRET ?? '')).moderationHash(held.comment.id)
+    const [row] = await db.select().from(comments).where(eq(comments.id, held.comment.id))
+    const hash = await (await createSecrets(env.PARLEY_SECRET ?? '')).moderationHash(row ?? { id: 0, createdAt: new Date(0) })
     const own = await read(`${path}?unapproved=${held.comment.id}&moderation-hash=${hash}`, { Origin: ORIGIN })
     expect(own.headers.get('cache-control')).toBe('private, no-store')
     expect(await own.text()).toContain('Your comment is awaiting moderation.')

@@ -15,7 +15,9 @@ describe('createNodeSecrets', () => {
       expect(await web.decryptEmail(await node.encryptEmail(email))).toBe(email)
     }
     expect(await node.rateKey('comment-ip:192.0.2.1')).toBe(await web.rateKey('comment-ip:192.0.2.1'))
-    expect(await node.moderationHash(42)).toBe(await web.moderationHash(42))
+    const comment = { id: 42, createdAt: new Date('2031-01-02T03:04:05.678Z') }
+    expect(await node.moderationHash(comment)).toBe(await web.moderationHash(comment))
+    expect(await node.moderationHash({ ...comment, createdAt: new Date(0) })).not.toBe(await node.moderationHash(comment))
     expect(await web.unseal(await node.seal('whsec_x'))).toBe('whsec_x')
     expect(await node.unseal(await web.seal('whsec_y'))).toBe('whsec_y')
   })

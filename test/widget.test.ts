@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { gzipSync } from 'node:zlib'
 import { eq } from 'drizzle-orm'
-import { jobs } from '../src/db/schema.js'
+import { comments, jobs } from '../src/db/schema.js'
 import { nodeSmtpTransport } from '../src/runtime/node-mail.js'
 import { ORIGIN, setupTestApp } from './support/test-app.js'
 import { openSettings, postComment } from './support/seed.js'
@@ -230,7 +230,8 @@ describe('GET /demo/plain', () => {
   it('shows a held comment only to the holder of its moderation hash, awaiting moderation', async () => {
     const held = await postComment(t, 'demo', { name: 'Bea', body: 'Is there parking nearby?' })
     expect(held.comment.status).toBe('pending')
-    const hash = await t.deps.secrets.moderationHash(held.comment.id)
+    const [row] = await t.deps.db.select().from(comments).where(eq(comments.id, held.comment.id))
+    const hash = await t.deps.secrets.moderationHash(row ?? { id: 0, createdAt: new Date(0) })
     const shown = await (await t.request(`/demo/plain?unapproved=${held.comment.id}&moderation-hash=${hash}`)).text()
     expect(shown).toContain('<p>Is there parking nearby?</p>')
     expect(shown).toContain('<em class="comment-awaiting-moderation">Your comment is awaiting moderation.</em>')

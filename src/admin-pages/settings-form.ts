@@ -1,12 +1,12 @@
 import type { FieldError } from '../errors.js'
 import type { Settings } from '../settings/settings-schema.js'
 
-type SimpleKey = Exclude<keyof Settings, 'filterWebhook'>
+type SimpleKey = Exclude<keyof Settings, 'filterWebhook' | 'identityClaims'>
 
 /** One setting on the form: how it is typed in, and WordPress's words for it where it has some. */
 export interface SettingField {
   key: SimpleKey
-  kind: 'boolean' | 'integer' | 'integer-or-empty' | 'lines' | 'choice' | 'text'
+  kind: 'boolean' | 'integer' | 'integer-or-empty' | 'lines' | 'choice' | 'text' | 'text-or-empty'
   label: string
   help?: string
   choices?: { value: string; label: string }[]
@@ -61,6 +61,23 @@ export const SETTING_GROUPS: { legend: string; fields: SettingField[] }[] = [
     ],
   },
   {
+    legend: 'Readers signed in with the site',
+    fields: [
+      {
+        key: 'commentPolicy',
+        kind: 'choice',
+        label: 'Who may comment',
+        help: "Signed-in readers post with the site's identity token (PARLEY_SSO_SECRET or PARLEY_SSO_JWKS_URL). An article can say otherwise.",
+        choices: [
+          { value: 'anyone', label: 'Anyone: guests and signed-in readers' },
+          { value: 'signed-in', label: 'Users must be registered and logged in to comment' },
+          { value: 'subscribers', label: 'Subscribers only' },
+        ],
+      },
+      { key: 'loginUrl', kind: 'text-or-empty', label: 'Login page', help: 'Where "Log in to comment" leads. Empty: no link.' },
+    ],
+  },
+  {
     legend: 'Limits and retention',
     fields: [
       { key: 'editWindowSeconds', kind: 'integer', label: 'Authors may edit or withdraw a comment for (seconds)' },
@@ -106,6 +123,7 @@ export function readSettingsForm(text: (name: string) => string | undefined): { 
     const raw = (text(field.key) ?? '').trim()
     if (field.kind === 'boolean') patch[field.key] = raw !== ''
     else if (field.kind === 'choice' || field.kind === 'text') patch[field.key] = raw
+    else if (field.kind === 'text-or-empty') patch[field.key] = raw === '' ? null : raw
     else if (field.kind === 'lines')
       patch[field.key] = raw
         .split(/\r?\n/)

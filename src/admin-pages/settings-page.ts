@@ -41,10 +41,11 @@ function input(field: SettingField, view: SettingsView): SafeHtml {
     )
     return row(label, html`<select id="${id}" name="${field.key}"${error.attrs}>${options}</select>${error.message}`)
   }
-  if (field.kind === 'text') {
+  if (field.kind === 'text' || field.kind === 'text-or-empty') {
+    const max = field.kind === 'text' ? 200 : 2000
     return row(
       label,
-      html`<input id="${id}" name="${field.key}" value="${value}" size="40" maxlength="200"${error.attrs}>${error.message}${help}`,
+      html`<input id="${id}" name="${field.key}" value="${value}" size="40" maxlength="${max}"${error.attrs}>${error.message}${help}`,
     )
   }
   if (field.kind === 'lines') {

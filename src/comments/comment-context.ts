@@ -3,6 +3,7 @@ import type { Secrets } from '../crypto/secrets.js'
 import type { Settings } from '../settings/settings-schema.js'
 import type { SpamFilter } from '../spam/spam-filter.js'
 import type { Integrations } from '../spam/integrations.js'
+import type { PublisherTokens } from '../identity/publisher-tokens.js'
 
 /** What comment rules need of a request: the database, keys, settings, the time and who asks. */
 export interface CommentContext {
@@ -37,4 +38,6 @@ export interface CommentContext {
   notifications?: boolean
   /** The outside services configured for this deployment and site. */
   integrations: Integrations
+  /** Verifies the site's identity tokens for signed-in readers (PARLEY_SSO_*); absent: every reader is a guest. */
+  identity?: PublisherTokens
 }

@@ -21,6 +21,9 @@ export interface NewComment {
   emailEncrypted: string | null
   emailHash: string | null
   avatar: number | null
+  /** A reader signed in with the site: their account's look-up hash, and their picture (https). */
+  subjectHash?: string | null
+  authorAvatarUrl?: string | null
   ip: string | null
   userAgent: string | null
   body: string
@@ -53,6 +56,8 @@ const COLUMNS = [
   ['email_encrypted', 'text'],
   ['email_hash', 'text'],
   ['avatar', 'smallint'],
+  ['subject_hash', 'text'],
+  ['author_avatar_url', 'text'],
   ['ip', 'text'],
   ['user_agent', 'text'],
   ['body', 'text'],
@@ -116,11 +121,11 @@ function insertStatement(count: number): ($: Slot<Values>) => SQL {
     ),
     ins as (
       insert into comments (id, article_id, parent_id, root_id, path, depth, status, shown, author_name, author_url,
-        email_encrypted, email_hash, avatar, ip, user_agent, body, html, checks, token_hash, moderator_id, created_at,
-        status_changed_at, ip_collected_at)
+        email_encrypted, email_hash, avatar, subject_hash, author_avatar_url, ip, user_agent, body, html, checks, token_hash,
+        moderator_id, created_at, status_changed_at, ip_collected_at)
       select id, article_id, parent_id, coalesce(root_id, id), parent_path || ${pathSegmentOfMs(sql`created_ms`, sql`id`)}, depth,
-        status, status = 'approved', author_name, author_url, email_encrypted, email_hash, avatar, ip, user_agent, body, html,
-        checks, token_hash, moderator_id, created_at, created_at, ip_collected_at
+        status, status = 'approved', author_name, author_url, email_encrypted, email_hash, avatar, subject_hash, author_avatar_url,
+        ip, user_agent, body, html, checks, token_hash, moderator_id, created_at, created_at, ip_collected_at
       from n
       returning id
     ),
@@ -180,6 +185,8 @@ function valuesOf(c: NewComment, i: number, values: Values): void {
     email_encrypted: c.emailEncrypted,
     email_hash: c.emailHash,
     avatar: c.avatar,
+    subject_hash: c.subjectHash ?? null,
+    author_avatar_url: c.authorAvatarUrl ?? null,
     ip: c.ip,
     user_agent: c.userAgent,
     body: c.body,
@@ -214,6 +221,8 @@ function storedRow(c: NewComment, id: number): CommentRow {
     emailEncrypted: c.emailEncrypted,
     emailHash: c.emailHash,
     avatar: c.avatar,
+    subjectHash: c.subjectHash ?? null,
+    authorAvatarUrl: c.authorAvatarUrl ?? null,
     ip: c.ip,
     userAgent: c.userAgent,
     body: c.body,

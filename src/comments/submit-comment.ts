@@ -22,6 +22,8 @@ import { createdPayload } from './notify-outbox.js'
 import type { CommentRow } from './comment-row.js'
 import { attachableParent, type ParentPlace } from './comment-path.js'
 import { wordpressMessages as messages } from './wordpress-messages.js'
+import type { Identity } from '../identity/identity-claims.js'
+import { policyRefusal, signedIn } from './commenter-identity.js'
 
 export interface SubmissionInput extends RawSubmission {
   articleKey: string
@@ -37,6 +39,8 @@ export interface SubmissionInput extends RawSubmission {
    * this comment is approved (`approval`); needs an email, confirmed once (double opt-in).
    */
   subscribe?: { thread?: boolean; approval?: boolean }
+  /** The site's signed token for its logged-in reader (issue 19): they comment as that account. */
+  identityToken?: string
 }
 
 export interface Submitted {
@@ -110,7 +114,11 @@ const emailFloodCheck = (seconds: number): CheckResult => ({
  */
 export async function submitComment(ctx: CommentContext, input: SubmissionInput): Promise<Submitted> {
   const { db, secrets, settings, now } = ctx
-  const clean = checkSubmission(input, settings)
+  const identity = input.identityToken ? await signedIn(ctx, input.identityToken) : null
+  // A signed-in reader is who the site says: its name and email, not typed ones (WordPress's logged-in user).
+  const clean = identity
+    ? checkSubmission({ ...input, name: identity.name ?? '', email: identity.email ?? '' }, { ...settings, requireNameEmail: false })
+    : checkSubmission(input, settings)
   const parentId = input.parentId ?? null
   const emailHash = clean.email ? await secrets.emailHash(clean.email) : null
   const keys = await floodKeys(secrets, ctx.ip, clean.email, settings.floodSeconds)
@@ -122,7 +130,7 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
     now.getTime(),
   )
   try {
-    return await checkAndStore(ctx, input, { clean, parentId, emailHash, keys, network, inFlight: inFlight.copies })
+    return await checkAndStore(ctx, input, { clean, parentId, emailHash, keys, network, inFlight: inFlight.copies, identity })
   } finally {
     inFlight.release()
   }
@@ -139,6 +147,7 @@ async function checkAndStore(
     keys,
     network,
     inFlight,
+    identity,
   }: {
     clean: ReturnType<typeof checkSubmission>
     parentId: number | null
@@ -146,6 +155,7 @@ async function checkAndStore(
     keys: SubmissionFloodKeys
     network: string | null
     inFlight: (string | null)[]
+    identity: Identity | null
   },
 ): Promise<Submitted> {
   const { db, settings, now } = ctx
@@ -168,6 +178,12 @@ async function checkAndStore(
     throw new AppError('comments_closed', messages.closed)
   } else {
     adopt = detailsToAdopt(article, input, ctx)
+  }
+
+  const refusal = policyRefusal(article?.commentPolicy ?? null, settings.commentPolicy, identity)
+  if (refusal) {
+    if (found?.claimed) await releaseSubmissionFlood(db, keys, 'post', now).catch(() => undefined)
+    throw refusal
   }
 
   let parent: ParentPlace | undefined
@@ -194,6 +210,7 @@ async function checkAndStore(
       adopt,
       flood,
       duplicate: copies.length > 0,
+      identity,
     })
   } catch (error) {
     // Best effort: with the database down, the marks simply run out after floodSeconds.
@@ -212,12 +229,14 @@ interface Checked {
   adopt: ArticleDetails | undefined
   flood: 'post' | 'hold'
   duplicate: boolean
+  identity: Identity | null
 }
 
 /** A submission past WordPress's refusals: filtered, then stored with its verdict's status. */
 async function storeSubmission(ctx: CommentContext, input: SubmissionInput, checked: Checked): Promise<Submitted> {
   const { db, secrets, settings, now } = ctx
-  const { clean, parentId, emailHash, parent, article, newArticle, adopt, flood, duplicate } = checked
+  const { clean, parentId, emailHash, parent, article, newArticle, adopt, flood, duplicate, identity } = checked
+  const subjectHash = identity ? await secrets.subjectHash(identity.subject) : null
 
   const html = renderBody(clean.body)
   const filtered = await runFilters(
@@ -239,6 +258,7 @@ async function storeSubmission(ctx: CommentContext, input: SubmissionInput, chec
       createdAt: now,
       isEdit: false,
       ...(input.proof ? { proof: input.proof } : {}),
+      subjectHash,
     },
     { db, settings, secrets, now },
   )
@@ -265,6 +285,8 @@ async function storeSubmission(ctx: CommentContext, input: SubmissionInput, chec
     emailEncrypted,
     emailHash,
     avatar,
+    subjectHash,
+    authorAvatarUrl: identity?.avatarUrl ?? null,
     ip: ctx.ip,
     userAgent: ctx.userAgent,
     body: clean.body,

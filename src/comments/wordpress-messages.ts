@@ -10,6 +10,9 @@ export const wordpressMessages = {
   duplicate: 'Duplicate comment detected; it looks as though you\u2019ve already said that!',
   flood: 'You are posting comments too quickly. Slow down.',
   closed: 'Sorry, comments are closed for this item.',
+  /** wp-comments-post.php, when only registered users may comment. */
+  loginRequired: 'Sorry, you must be logged in to comment.',
+  subscribersOnly: 'Sorry, only subscribers can comment on this article.',
   // Not WordPress's (it drops such a URL silently): a reader deserves to know.
   invalidUrl: 'Please enter a valid website address starting with http:// or https://.',
   invalidParent: 'The comment you are replying to does not exist or is not published.',

@@ -19,10 +19,16 @@ export interface Secrets {
    * keyed by the secret: one in eight addresses shares it, so it confirms no guess.
    */
   avatar(email: string): Promise<number>
+  /** Look-up hash of a signed-in reader's account id at the site (`sub`): their comments, privacy requests. */
+  subjectHash(subject: string): Promise<string>
   /** Keyed hash for rate-limit keys, so that no IP is stored there. */
   rateKey(value: string): Promise<string>
-  /** The `moderation-hash` of a held comment, as WordPress adds to its redirect. */
-  moderationHash(commentId: number): Promise<string>
+  /**
+   * The `moderation-hash` of a held comment, as WordPress adds to its redirect: of its id and its
+   * creation time (WordPress hashes comment_date_gmt), so that a pair never opens another comment
+   * that later takes a freed id.
+   */
+  moderationHash(comment: { id: number; createdAt: Date }): Promise<string>
   /** The signature of an emailed link (src/notifications/mail-links.ts), hex: only Parley makes them. */
   mailLinkMac(value: string): Promise<string>
 }
@@ -40,7 +46,7 @@ export function normalizeEmail(email: string): string {
  */
 export const SALT = 'parley/v1'
 export const SEALING_KEYS = ['email-encryption', 'secret-sealing'] as const
-export const HASHING_KEYS = ['email-lookup', 'avatar', 'rate-key', 'moderation-hash', 'mail-link'] as const
+export const HASHING_KEYS = ['email-lookup', 'avatar', 'rate-key', 'moderation-hash', 'mail-link', 'subject-lookup'] as const
 export type SealingKey = (typeof SEALING_KEYS)[number]
 export type HashingKey = (typeof HASHING_KEYS)[number]
 
@@ -63,8 +69,9 @@ export function secretsFrom(p: SecretPrimitives): Secrets {
     unseal: async (sealed) => p.unseal('secret-sealing', sealed),
     emailHash: async (email) => p.hmacHex('email-lookup', normalizeEmail(email)),
     avatar: async (email) => parseInt((await p.hmacHex('avatar', normalizeEmail(email))).slice(0, 2), 16) % AVATAR_COLORS,
+    subjectHash: async (subject) => p.hmacHex('subject-lookup', subject),
     rateKey: async (value) => p.hmacHex('rate-key', value),
-    moderationHash: async (commentId) => (await p.hmacHex('moderation-hash', `comment:${commentId}`)).slice(0, 20),
+    moderationHash: async ({ id, createdAt }) => (await p.hmacHex('moderation-hash', `comment:${id}:${createdAt.getTime()}`)).slice(0, 20),
     mailLinkMac: async (value) => p.hmacHex('mail-link', value),
   }
 }

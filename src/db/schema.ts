@@ -57,6 +57,8 @@ export const articles = pgTable(
      */
     detailsVerified: boolean('details_verified').notNull().default(true),
     open: boolean('open').notNull().default(true),
+    /** Who may comment here (`anyone`, `signed-in`, `subscribers`), over the site's `commentPolicy`; null: the site's. */
+    commentPolicy: text('comment_policy'),
     /** Approved comments; maintained in the same transaction as every status change. */
     commentCount: integer('comment_count').notNull().default(0),
     /** Bumped by every change a reader could see: the thread's ETag and cache key. */
@@ -98,6 +100,10 @@ export const comments = pgTable(
     emailHash: text('email_hash'),
     /** The avatar colour (Secrets.avatar): three keyed bits of the address, safe to publish. */
     avatar: smallint('avatar'),
+    /** A reader signed in with the site (issue 19): keyed hash of the site's account id (`sub`), for look-ups only. */
+    subjectHash: text('subject_hash'),
+    /** That reader's picture as the site's token gave it (https only). */
+    authorAvatarUrl: text('author_avatar_url'),
     ip: text('ip'),
     userAgent: text('user_agent'),
     body: text('body').notNull(),
@@ -128,6 +134,9 @@ export const comments = pgTable(
     index('comments_thread_rows_idx').on(t.rootId, t.path),
     index('comments_duplicate_idx').on(t.articleId, sql`md5(${t.body})`),
     index('comments_email_status_idx').on(t.emailHash, t.status),
+    index('comments_subject_status_idx')
+      .on(t.subjectHash, t.status)
+      .where(sql`${t.subjectHash} is not null`),
     index('comments_queue_idx').on(t.status, t.createdAt, t.id),
     index('comments_parent_idx').on(t.parentId),
     // The purge job's two look-ups, each over the few rows it may touch.

@@ -13,20 +13,24 @@ function formatIn(timeZone: string): Intl.DateTimeFormat {
       minute: '2-digit',
       hour12: true,
     })
-    // A handful of zones a site uses; a stranger's many are refused before they get here (isTimeZone).
-    if (formats.size < 64) formats.set(timeZone, format)
+    // A handful of zones a site uses: a stranger's many push out the oldest, never the whole table.
+    if (formats.size >= 64) formats.delete(formats.keys().next().value ?? '')
+    formats.set(timeZone, format)
   }
   return format
 }
 
-/** Whether Intl knows this IANA time zone name. */
-export function isTimeZone(name: string): boolean {
-  if (name.length > 64 || !/^[A-Za-z0-9_+/-]+$/.test(name)) return false
+/**
+ * The IANA name Intl knows this zone by (`utc` is `UTC`, `Asia/Calcutta` stays itself), or
+ * undefined for one it does not know. Only its canonical spelling is kept in the read cache: every
+ * other spelling of one zone is answered, not kept.
+ */
+export function canonicalTimeZone(name: string): string | undefined {
+  if (name.length > 64 || !/^[A-Za-z0-9_+/-]+$/.test(name)) return undefined
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name })
-    return true
+    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone
   } catch {
-    return false
+    return undefined
   }
 }
 

@@ -123,11 +123,15 @@ function shownIds(nodes: ThreadComment[], into: Set<number>): Set<number> {
  */
 export function threadFragmentHtml(page: ThreadPage, options: FragmentOptions): SafeHtml {
   const comments = options.held ? withHeld(structuredClone(page.comments), options.held) : page.comments
-  // An old WordPress id that is also a comment shown here keeps its Parley id: ids stay unique.
+  // An old WordPress id that is also a comment shown here, or another comment's old id (two sites
+  // joined as one article), leaves its comment at its Parley id: ids on the page stay unique.
   const ids = shownIds(comments, new Set())
+  const taken = new Set<string>()
   const anchor = (id: number) => {
     const legacy = options.anchors.get(id)
-    return legacy !== undefined && !ids.has(Number(legacy)) ? legacy : String(id)
+    if (legacy === undefined || ids.has(Number(legacy)) || taken.has(legacy)) return String(id)
+    taken.add(legacy)
+    return legacy
   }
   const walk: Walk = { options, page, anchor, heldId: options.held?.id ?? null }
   const list = comments.length

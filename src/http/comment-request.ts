@@ -31,6 +31,7 @@ export async function commentContext(c: Context<AppEnv>): Promise<CommentContext
     articleOrigins: articleOrigins(c, settings),
     integrations: await integrationsFor(deps, loaded),
     notifications: deps.mail !== undefined,
+    ...(deps.identity ? { identity: deps.identity } : {}),
     beforeCommit: c.get('beforeCommit'),
     readCacheMarker: c.get('readCacheMarker'),
   }

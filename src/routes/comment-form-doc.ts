@@ -27,6 +27,9 @@ const formFields = z.object({
       z.describe("The article's URL, registered with its first comment (the WordPress plugin sends the permalink); else `redirect_to`"),
     ),
   parley_article_title: z.optional(z.string()).check(z.describe("The article's title, registered with its first comment")),
+  parley_identity: z
+    .optional(z.string())
+    .check(z.describe("The site's signed token for its logged-in reader, as `identityToken` in the JSON submission")),
   'cf-turnstile-response': z.optional(z.string()).check(z.describe('The Turnstile token, when the site has Turnstile')),
   subscribe_comments: z
     .optional(z.string())

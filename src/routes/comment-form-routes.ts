@@ -90,6 +90,8 @@ async function handleForm(c: Context<AppEnv>): Promise<Response> {
       honeypot: field(form, 'hp'),
       turnstileToken: field(form, 'cf-turnstile-response'),
       // Jetpack's checkbox for follow-up comments; the approval one has no WordPress convention.
+      // The WordPress plugin signs one for the logged-in WordPress user (issue 19).
+      identityToken: field(form, 'parley_identity') || undefined,
       subscribe: { thread: checked(field(form, 'subscribe_comments')), approval: checked(field(form, 'notify_approval')) },
       // The article's URL and title as the WordPress plugin sends them; else the page the reader came
       // from names a new article, when it is on an origin articles may be on.
@@ -112,7 +114,7 @@ async function handleForm(c: Context<AppEnv>): Promise<Response> {
     }
     if (held) {
       target.searchParams.set('unapproved', String(comment.id))
-      target.searchParams.set('moderation-hash', await ctx.secrets.moderationHash(comment.id))
+      target.searchParams.set('moderation-hash', await ctx.secrets.moderationHash(comment))
     }
     target.hash = `comment-${comment.id}`
     return c.redirect(target.href, 303)

@@ -75,7 +75,7 @@ async function serverRenderedPage(c: Context<AppEnv>, variant: ServerRendered): 
     deps.clock(),
   )
   const pair = { unapproved: c.req.query('unapproved'), moderationHash: c.req.query('moderation-hash') }
-  const held = await findReaderHeld(deps.db, deps.secrets, demoArticle.key, pair, settings.values.threadDepth)
+  const held = await findReaderHeld(deps.db, deps.secrets, demoArticle.key, pair, settings.values.threadDepth, deps.clock())
   const replyId = toId(c.req.query('replytocom') ?? '')
   const replyTo = replyId === undefined ? undefined : findShown(page.comments, replyId)
   const { turnstile, notify } = widgetSettings(deps)

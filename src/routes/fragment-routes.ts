@@ -7,7 +7,7 @@ import { currentThreadEtag, readThread, type ThreadRequest } from '../comments/r
 import { decodeCursor, encodeCursor } from '../comments/thread-shape.js'
 import { findReaderHeld } from '../comments/reader-held.js'
 import { threadFragmentHtml } from '../fragments/thread-fragment.js'
-import { isTimeZone } from '../fragments/comment-date.js'
+import { canonicalTimeZone } from '../fragments/comment-date.js'
 import { ArticleKeyParam, cachedReadHeaders, ifNoneMatchHeader, problem } from './schemas.js'
 
 const HTML = 'text/html; charset=utf-8'
@@ -83,8 +83,8 @@ export const fragmentRoutes = new OpenApiRoutes<AppEnv>('/api/v1/articles').open
   const cursor = query.cursor ? decodeCursor(query.cursor) : null
   if (cursor === undefined)
     throw validationError([{ field: 'cursor', code: 'invalid_cursor', message: 'The cursor is not one this API gave out.' }])
-  const timeZone = query.tz ?? 'UTC'
-  if (!isTimeZone(timeZone)) throw validationError([{ field: 'tz', code: 'invalid_value', message: 'tz must be an IANA time zone name.' }])
+  const timeZone = canonicalTimeZone(query.tz ?? 'UTC')
+  if (timeZone === undefined) throw validationError([{ field: 'tz', code: 'invalid_value', message: 'tz must be an IANA time zone name.' }])
   const now = deps.clock()
   const settings = await deps.settings.get(deps.db)
   const request: ThreadRequest = { key, limit: query.limit, order: query.order, cursor }
@@ -94,14 +94,19 @@ export const fragmentRoutes = new OpenApiRoutes<AppEnv>('/api/v1/articles').open
     return { body, etag: `"h${etag.slice(1)}`, closesAt, count: page.article.commentCount }
   }
   const pair = { unapproved: query.unapproved, moderationHash: query['moderation-hash'] }
-  const held = pair.unapproved ? await findReaderHeld(deps.db, deps.secrets, key, pair, settings.values.threadDepth) : null
+  const held = pair.unapproved ? await findReaderHeld(deps.db, deps.secrets, key, pair, settings.values.threadDepth, now) : null
   if (held) {
     // Theirs alone: no cache keeps it, and no validator makes it look like the public page.
     const { body, count } = await render(held)
     return c.body(body, 200, { 'Content-Type': HTML, 'Cache-Control': 'private, no-store', [COUNT_HEADER]: String(count) })
   }
   return cachedRead(c, {
-    canonical: { limit: query.limit, order: query.order, cursor: cursor ? encodeCursor(cursor) : undefined, tz: query.tz },
+    canonical: {
+      limit: query.limit,
+      order: query.order,
+      cursor: cursor ? encodeCursor(cursor) : undefined,
+      tz: query.tz === undefined ? undefined : timeZone,
+    },
     currentEtag: async () => `"h${(await currentThreadEtag(deps.db, key, settings, now)).slice(1)}`,
     read: async () => {
       const { body, etag, closesAt, count } = await render(null)

@@ -91,6 +91,13 @@ const SubmissionSchema = named(
       notifyApproval: z
         .optional(z.boolean())
         .check(z.describe('Email the commenter when this comment, if held, is approved. Needs `email`; confirmed once, as above.')),
+      identityToken: z
+        .optional(z.string().check(z.maxLength(8192)))
+        .check(
+          z.describe(
+            "The site's signed token for its logged-in reader (a JWT: HS256 with PARLEY_SSO_SECRET, or a public-key algorithm from PARLEY_SSO_JWKS_URL): the comment is theirs, with the token's name and email instead of typed ones. A token that does not verify is refused (`identity_invalid`), never taken as a guest's post.",
+          ),
+        ),
       proof: z
         .optional(
           z.object({
@@ -131,7 +138,10 @@ const submitRoute = createRoute({
       content: { 'application/json': { schema: z.object({ comment: AuthorCommentSchema, token: z.string() }) } },
     },
     400: problem('Malformed JSON'),
-    403: problem('Comments are closed, or the origin is not allowed'),
+    401: problem('The identity token does not verify (`identity_invalid`): ask the site for a fresh one'),
+    403: problem(
+      'Comments are closed, the origin is not allowed, or the article takes signed-in readers (`login_required`) or subscribers (`subscription_required`) only',
+    ),
     404: problem('Unknown article and registration is off'),
     409: problem('Duplicate comment'),
     413: problem('Body over 1 MiB'),

@@ -2,6 +2,7 @@ import * as z from 'zod/mini'
 import '../zod-issues.js'
 
 import { asOrigin, originProblem } from './site-origin.js'
+import { COMMENT_POLICIES } from './comment-policy.js'
 
 /** The longest flood wait there is: flood marks older than this decide nothing. */
 export const MAX_FLOOD_SECONDS = 86_400
@@ -11,6 +12,19 @@ export const filterWebhookSchema = z.strictObject({
   url: z.string().check(z.maxLength(2000)),
   timeoutMs: z.optional(z.int().check(z.minimum(100), z.maximum(30_000))),
   includeEmail: z.optional(z.boolean()),
+})
+
+const claimName = z.string().check(z.minLength(1), z.maxLength(200))
+
+/** Which claims of the site's identity token carry what (`sub` is always the account). */
+export const identityClaimsSchema = z.strictObject({
+  name: claimName,
+  email: claimName,
+  avatar: claimName,
+  entitlement: claimName.check(z.describe('The claim that marks a subscriber.')),
+  entitlementValue: z
+    .nullable(z.string().check(z.minLength(1), z.maxLength(200)))
+    .check(z.describe('The value of `entitlement` that marks one (in a list or a space-separated scope too); null: any true value.')),
 })
 
 const originWords =
@@ -50,6 +64,23 @@ const fields = {
   ipRetentionDays: z.int().check(z.minimum(0), z.maximum(3650)),
   purgeAfterDays: z.int().check(z.minimum(0), z.maximum(3650)),
   filterWebhook: z.nullable(filterWebhookSchema),
+  commentPolicy: z
+    .enum(COMMENT_POLICIES)
+    .check(
+      z.describe(
+        "Who may comment: `anyone` (guests too), `signed-in` (readers with the site's identity token), `subscribers` (signed in, with the entitlement claim). An article's own policy overrides it.",
+      ),
+    ),
+  loginUrl: z.nullable(
+    z
+      .string()
+      .check(
+        z.maxLength(2000),
+        z.url({ protocol: /^https?$/ }),
+        z.describe('The site\'s login page, where "Log in to comment" leads (the widget adds `redirect_to` with the article\'s URL).'),
+      ),
+  ),
+  identityClaims: identityClaimsSchema,
 }
 
 /** The site's settings (API.md, Settings). */
@@ -77,6 +108,9 @@ export const defaultSettings: Settings = {
   ipRetentionDays: 30,
   purgeAfterDays: 30,
   filterWebhook: null,
+  commentPolicy: 'anyone',
+  loginUrl: null,
+  identityClaims: { name: 'name', email: 'email', avatar: 'picture', entitlement: 'subscriber', entitlementValue: null },
 }
 
 /** Stored overrides merged over the defaults; a stored value that no longer validates falls back to its default. */

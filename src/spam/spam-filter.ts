@@ -33,6 +33,8 @@ export interface SpamCandidate {
    * log it or pass it on.
    */
   proof?: { commentId: number; token: string }
+  /** A reader signed in with the site: their account's look-up hash (Secrets.subjectHash). The site vouches for who they are. */
+  subjectHash?: string | null
 }
 
 export interface SpamContext {

@@ -77,9 +77,29 @@ const previouslyApprovedFilter: SpamFilter = {
   check: (candidate, ctx) => {
     // Answered at once where nothing need be looked up (run-filters.ts then sets no timer).
     if (!ctx.settings.previouslyApproved) return approve('not required')
+    if (candidate.subjectHash) return previouslyApprovedAccount(candidate.subjectHash, candidate, ctx)
     if (!candidate.email || !candidate.name) return hold('no name and email to recognize the commenter')
     return previouslyApproved(candidate, ctx)
   },
+}
+
+/**
+ * A reader signed in with the site is recognized by their account, which the site's signed token
+ * vouches for on any network or device: one approved comment of that account lets the next through.
+ */
+async function previouslyApprovedAccount(subjectHash: string, candidate: SpamCandidate, { db }: SpamContext): Promise<FilterAnswer> {
+  const [approved] = await db
+    .select({ id: comments.id })
+    .from(comments)
+    .where(
+      and(
+        eq(comments.subjectHash, subjectHash),
+        eq(comments.status, 'approved'),
+        candidate.commentId === undefined ? undefined : ne(comments.id, candidate.commentId),
+      ),
+    )
+    .limit(1)
+  return approved ? approve('the signed-in reader has an approved comment') : hold('first comment of this signed-in reader')
 }
 
 async function previouslyApproved(candidate: SpamCandidate, { db, secrets }: SpamContext): Promise<FilterAnswer> {

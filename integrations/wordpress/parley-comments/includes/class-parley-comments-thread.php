@@ -123,4 +123,19 @@ class Parley_Comments_Thread {
 			$title
 		);
 	}
+
+	/**
+	 * The fragment's links are relative to the page (`?replytocom=5#respond`, `?parley_cursor=…`):
+	 * right with pretty permalinks, but with plain ones (`/?p=7`) they would drop `p=7` and land on
+	 * the home page. Each is written onto the post's own permalink instead.
+	 *
+	 * @param string $html      The fragment as Parley sent it.
+	 * @param string $permalink The post's permalink.
+	 * @return string The fragment, its page links absolute.
+	 */
+	public static function links( $html, $permalink ) {
+		$base = esc_url( $permalink );
+		$base = ( false === strpos( $permalink, '?' ) ) ? $base . '?' : $base . '&amp;';
+		return str_replace( 'href="?', 'href="' . $base, $html );
+	}
 }

@@ -32,7 +32,7 @@ $parley_comments_title  = wp_strip_all_tags( get_the_title() );
 			// Parley's own HTML, its comment texts sanitized there. The widget this page loads from the
 			// same Parley runs with the page's full trust anyway, so filtering here would add nothing
 			// but the loss of its schema.org and data attributes.
-			echo $parley_comments_thread['html']; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
+			echo Parley_Comments_Thread::links( $parley_comments_thread['html'], get_permalink() ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
 		}
 		?>
 

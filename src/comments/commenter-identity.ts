@@ -1,0 +1,21 @@
+import { AppError } from '../errors.js'
+import type { Identity } from '../identity/identity-claims.js'
+import { isPolicy, type CommentPolicy } from '../settings/comment-policy.js'
+import type { CommentContext } from './comment-context.js'
+import { wordpressMessages as messages } from './wordpress-messages.js'
+
+/** The reader the site's token names; a token that does not verify is refused, never taken as a guest's post. */
+export async function signedIn(ctx: CommentContext, token: string): Promise<Identity> {
+  if (!ctx.identity)
+    throw new AppError('identity_invalid', 'This site does not sign its readers in to comment: post without an identity token.')
+  return ctx.identity.verify(token, ctx.settings.identityClaims, ctx.now)
+}
+
+/** Who may comment on the article (its own policy, else the site's), as WordPress's "must be logged in". */
+export function policyRefusal(articlePolicy: string | null, sitePolicy: CommentPolicy, identity: Identity | null): AppError | undefined {
+  const policy = isPolicy(articlePolicy) ? articlePolicy : sitePolicy
+  if (policy === 'anyone') return undefined
+  if (!identity) return new AppError('login_required', messages.loginRequired)
+  if (policy === 'subscribers' && !identity.subscriber) return new AppError('subscription_required', messages.subscribersOnly)
+  return undefined
+}
