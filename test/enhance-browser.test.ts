@@ -169,7 +169,7 @@ describe('the widget on a page with the server-rendered thread (/demo/enhanced)'
     await announced(page, 'Your comment has been published.')
     expect(await focusedId(page)).toBe('div-comment-2')
     expect(await added.locator('.comment-awaiting-moderation').count()).toBe(0)
-    expect(await added.getByRole('link', { name: 'Reply to Rhian' }).getAttribute('href')).toBe('?replytocom=2#respond')
+    expect(await added.getByRole('link', { name: 'Reply to Rhian' }).getAttribute('href')).toBe(`${parley.url}${PAGE}?replytocom=2#respond`)
     // Back under the thread, posting at the top level again; the page never left.
     expect(await page.locator('#comment-1 #respond').count()).toBe(0)
     expect(await parent.inputValue()).toBe('0')
@@ -195,6 +195,8 @@ describe('the widget on a page with the server-rendered thread (/demo/enhanced)'
         const copy = list.cloneNode(true) as HTMLElement
         copy.querySelectorAll('.parley-actions').forEach((node) => node.remove())
         copy.querySelectorAll('time').forEach((node) => (node.textContent = ''))
+        // The server's links are relative to the page, the widget's written out on it.
+        copy.querySelectorAll('a').forEach((a) => a.setAttribute('href', a.href))
         for (const node of [copy, ...Array.from(copy.querySelectorAll('*'))]) {
           const attributes = Array.from(node.attributes).filter((a) => !/^(itemprop|itemscope|itemtype|tabindex|data-placed)$/.test(a.name))
           for (const a of Array.from(node.attributes)) node.removeAttribute(a.name)
@@ -296,8 +298,9 @@ describe('the widget on a page with the server-rendered thread (/demo/enhanced)'
 
   it('appends the next page of the thread from "Newer Comments", a link without JavaScript and a button with it', async () => {
     await t.setSettings(openSettings)
-    for (let i = 1; i <= 23; i++) await postComment(t, 'demo', { body: `Comment ${i}` })
-    const page = await open(PAGE)
+    for (let i = 1; i <= 23; i++) await postComment(t, 'demo', { name: `Reader ${i}`, body: `Comment ${i}` })
+    // A query of the page's own, as WordPress's plain permalinks have (`?p=7`), which the links keep.
+    const page = await open(`${PAGE}?p=7`)
     await enhanced(page)
     expect(await page.locator('.comment-list > li').count()).toBe(20)
     const more = page.getByRole('button', { name: 'Newer Comments' })
@@ -313,7 +316,10 @@ describe('the widget on a page with the server-rendered thread (/demo/enhanced)'
       .locator('#comment-23')
       .getByRole('button', { name: /^Report the comment by / })
       .waitFor()
-    expect(page.url()).toBe(`${parley.url}${PAGE}`)
+    expect(await page.getByRole('link', { name: 'Reply to Reader 23' }).getAttribute('href')).toBe(
+      `${parley.url}${PAGE}?p=7&replytocom=23#respond`,
+    )
+    expect(page.url()).toBe(`${parley.url}${PAGE}?p=7`)
     expect(await page.evaluate(() => window.__violations)).toEqual([])
   })
 

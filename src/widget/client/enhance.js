@@ -145,6 +145,21 @@ function actions(w, c, li, meta, name) {
   meta.append(bar)
 }
 
+/**
+ * A link of the fragment's, relative to the page (`?replytocom=5#respond`), on the page's own
+ * address: its query is kept, as WordPress's plain permalinks need (`?p=7&replytocom=5`).
+ * @param {string} href
+ */
+function onPage(href) {
+  const url = new URL(location.href)
+  const link = new URL(href, location.href)
+  link.searchParams.forEach(function (value, name) {
+    url.searchParams.set(name, value)
+  })
+  url.hash = link.hash
+  return url.href
+}
+
 const SVG = 'http://www.w3.org/2000/svg'
 /** @param {string} tag @param {Record<string, string | number>} attrs */
 function svg(tag, attrs) {
@@ -200,7 +215,7 @@ function commentBody(w, c, li) {
         h('a', {
           rel: 'nofollow',
           class: 'comment-reply-link',
-          href: '?replytocom=' + c.id + '#respond',
+          href: onPage('?replytocom=' + c.id + '#respond'),
           'data-commentid': c.id,
           'data-postid': w.article,
           'data-belowelement': body.id,
@@ -252,6 +267,10 @@ function takeOverMore(w, thread) {
           if (known) known.remove()
           const node = document.adoptNode(li)
           w.list.insertBefore(node, placed)
+          // The fragment's links are relative to the page: made to keep the page's own query.
+          node.querySelectorAll('a[href^="?"]').forEach(function (a) {
+            a.setAttribute('href', onPage(a.getAttribute('href') || ''))
+          })
           adopt(w, node)
           node.querySelectorAll('li[data-parley-id]').forEach(function (reply) {
             adopt(w, reply)
@@ -264,7 +283,7 @@ function takeOverMore(w, thread) {
         link.removeAttribute('aria-disabled')
         if (next) {
           link.setAttribute('data-parley-cursor', next)
-          link.href = '?parley_cursor=' + encodeURIComponent(next) + '#comments'
+          link.href = onPage('?parley_cursor=' + encodeURIComponent(next) + '#comments')
         } else nav.remove()
         const first = added[0] instanceof HTMLLIElement ? bodyOf(added[0]) : null
         if (first) {
