@@ -16,7 +16,13 @@ export default defineConfig({
     // connections; PGlite has neither a pool nor round trips to save: PostgreSQL run only. So is
     // the slow-commit test: on PGlite a slow COMMIT would block the very timers it races.
     exclude: process.env.DATABASE_URL
-      ? ['test/widget-browser.test.ts', 'test/admin-browser.test.ts', 'test/wordpress.test.ts', 'test/start-gate.test.ts']
+      ? [
+          'test/widget-browser.test.ts',
+          'test/enhance-browser.test.ts',
+          'test/admin-browser.test.ts',
+          'test/wordpress.test.ts',
+          'test/start-gate.test.ts',
+        ]
       : ['test/database-outage.test.ts', 'test/prepared-statements.test.ts', 'test/commit-past-deadline.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,

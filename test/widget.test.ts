@@ -81,6 +81,10 @@ describe('GET /widget.js', () => {
     const body = await (await t.request('/widget.js')).text()
     expect(body.match(/innerHTML/g)).toEqual(['innerHTML'])
     expect(body).toContain('content.innerHTML = c.html;')
+    // And, taking over a server-rendered thread, the next page of it: the server's fragment, parsed
+    // into an inert document (nothing runs there) whose comments are moved into the page.
+    expect(body.match(/DOMParser/g)).toEqual(['DOMParser'])
+    expect(body).toContain('new DOMParser().parseFromString(text, "text/html").querySelector(".parley-thread")')
     for (const sink of ['outerHTML', 'insertAdjacentHTML', 'document.write', 'eval(', 'new Function', "setAttribute('style'", 'srcdoc']) {
       expect(body).not.toContain(sink)
     }
@@ -136,6 +140,34 @@ describe('GET /demo', () => {
   it("lets Turnstile's challenge frame in when Turnstile is configured", async () => {
     const res = await withTurnstile(() => t.request('/demo'))
     expect(csp(res).get('frame-src')).toBe('https://challenges.cloudflare.com')
+  })
+})
+
+describe('GET /demo/enhanced', () => {
+  it("holds the server-rendered thread and WordPress's form inside <parley-comments>, with the widget, under a strict CSP", async () => {
+    await t.setSettings(openSettings)
+    await postComment(t, 'demo', { name: 'Idris', body: 'Bring your own fuses.' })
+    const res = await t.request('/demo/enhanced')
+    expect(res.status).toBe(200)
+    const policy = csp(res)
+    const nonce = /'nonce-([^']+)'/.exec(policy.get('script-src') ?? '')?.[1]
+    expect(policy.get('script-src')).toBe(`'nonce-${nonce}'`)
+    expect(policy.get('style-src')).toBe(`'nonce-${nonce}'`)
+    expect(policy.get('form-action')).toBe("'self'")
+    const html = await res.text()
+    expect(html).toContain(`<script src="/widget.js" nonce="${nonce}" defer></script>`)
+    expect(html).toMatch(
+      new RegExp(
+        `<parley-comments article="demo" data-url="${ORIGIN}/demo/enhanced" data-title="[^"]+">\\s*<h2 class="comments-title">One thought on [^<]+</h2>\\s*` +
+          '<div class="parley-thread" data-parley-article="demo" data-parley-count="1" data-parley-open="1" data-parley-next="" data-parley-order="oldest">[\\s\\S]*' +
+          '<div id="respond" class="comment-respond">[\\s\\S]*<form action="/comment-form" method="post" id="commentform" class="comment-form">[\\s\\S]*</parley-comments>',
+      ),
+    )
+    expect(html).toContain(`<input type='hidden' name='redirect_to' value='${ORIGIN}/demo/enhanced' />`)
+    expect(html).not.toContain(' style=')
+    // Linked from the other two pages.
+    expect(await (await t.request('/demo')).text()).toContain('<a href="/demo/enhanced">/demo/enhanced</a>')
+    expect(await (await t.request('/demo/plain')).text()).toContain('<a href="/demo/enhanced">/demo/enhanced</a>')
   })
 })
 

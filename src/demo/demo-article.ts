@@ -66,3 +66,10 @@ export const plainCss = `
 .nav-links{margin:1rem 0}
 @media (prefers-color-scheme:dark){.comment-notes{color:#a7aaad}.comment-awaiting-moderation{color:#f0c33c}.comment-respond input,.comment-respond textarea{background:#2c2d30;color:#e6e6e6;border-color:#50535a}.submit{background:#72aee6;color:#101517}}
 `
+
+/** What the widget adds to the server-rendered page (/demo/enhanced): a theme styles the same classes. */
+export const enhancedCss = `
+.edit-form label,.report-form label{display:block;margin-top:.5rem}
+.edit-form textarea,.report-form textarea{display:block;width:100%;font:inherit}
+.field-error,.comment-form-error,.parley-error{color:#b32d2e}
+`

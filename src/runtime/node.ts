@@ -128,7 +128,7 @@ handle = nodeFetch(app, deps)
   const engine = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`
   logger.info('Parley is listening', { url: base, database: engine, docs: `${base}/docs` })
   console.log(
-    `\nParley is running on ${base} (${engine})\n  API docs:   ${base}/docs\n  Demo:       ${base}/demo (the widget)\n  Plain form: ${base}/demo/plain (no JavaScript)\n  Moderation: ${base}/admin\n`,
+    `\nParley is running on ${base} (${engine})\n  API docs:   ${base}/docs\n  Demo:       ${base}/demo (the widget)\n  Plain form: ${base}/demo/plain (no JavaScript)\n  Enhanced:   ${base}/demo/enhanced (server-rendered, taken over by the widget)\n  Moderation: ${base}/admin\n`,
   )
 }
 

@@ -1,16 +1,17 @@
 // @ts-check
 /**
- * The widget's browser code, part 3 of 5: what a reader does to one comment besides replying —
+ * The widget's browser code, part 3 of 7: what a reader does to one comment besides replying —
  * edit or delete their own within the edit window (with its token), report someone else's.
  */
-/** @import { Answer, Posted, ThreadComment, Widget } from './types.js' */
+/** @import { Answer, Posted, Target, Widget } from './types.js' */
 import { announce, call, explain, h, keepOwn, setCount } from './core.js'
-import { bodyOf, commentBody, forget, redraw } from './thread.js'
+import { bodyOf, forget, redraw } from './thread.js'
 
 /**
  * A small inline form under a comment, in place of its action bar until sent or cancelled
  * (Cancel or Escape, focus back on the button that opened it). Returns its submit button, or
- * null when the comment has no action bar to put it in place of.
+ * null when the comment has no action bar to put it in place of. In server-rendered markup the
+ * actions are links beside the date (enhance.js): hidden the same, the form goes under the text.
  * @param {HTMLLIElement} li
  * @param {HTMLElement} opener
  * @param {string} className
@@ -22,9 +23,10 @@ import { bodyOf, commentBody, forget, redraw } from './thread.js'
 function inlineForm(li, opener, className, fields, submitText, onSubmit, onClose) {
   const body = bodyOf(li)
   /** @type {HTMLElement | null} */
-  const bar = body && body.querySelector('.actions')
+  const bar = body && body.querySelector('.actions, .parley-actions')
   if (!bar) return null
   const actions = bar
+  const spot = (bar.classList.contains('actions') ? null : body && body.querySelector('.comment-content')) || bar
   const error = h('p', { class: 'field-error', role: 'alert', hidden: true })
   const send = h('button', { type: 'submit', class: 'button', text: submitText })
   const cancel = function () {
@@ -58,15 +60,15 @@ function inlineForm(li, opener, className, fields, submitText, onSubmit, onClose
     if (event.key === 'Escape') cancel()
   })
   actions.hidden = true
-  actions.after(form)
+  spot.after(form)
   return send
 }
 
 /**
  * @param {Widget} w
- * @param {ThreadComment} c
+ * @param {Target} c
  * @param {HTMLLIElement} li
- * @param {HTMLButtonElement} opener
+ * @param {HTMLElement} opener
  */
 export function editComment(w, c, li, opener) {
   const mine = w.own[c.id]
@@ -113,9 +115,9 @@ export function editComment(w, c, li, opener) {
 
 /**
  * @param {Widget} w
- * @param {ThreadComment} c
+ * @param {Target} c
  * @param {HTMLLIElement} li
- * @param {HTMLButtonElement} opener
+ * @param {HTMLElement} opener
  */
 export function deleteComment(w, c, li, opener) {
   const mine = w.own[c.id]
@@ -136,10 +138,13 @@ export function deleteComment(w, c, li, opener) {
         delete w.nodes[c.id]
         // Published replies keep their place under a placeholder, as the thread will show them.
         const body = bodyOf(li)
-        if (li.querySelector(':scope > ol > li') && body) li.replaceChild(commentBody(w, { id: c.id, removed: true }, li), body)
+        if (li.querySelector(':scope > ol > li') && body) li.replaceChild(w.draw(w, { id: c.id, removed: true }, li), body)
         else li.remove()
         setCount(w, c.status !== 'pending' ? w.count - 1 : w.count)
-        w.heading.focus()
+        // An enhanced thread has no heading of its own: the thread itself takes the focus.
+        const home = w.heading.isConnected ? w.heading : w.section
+        home.tabIndex = -1
+        home.focus()
         announce(w, 'Your comment was deleted.')
       })
     },
@@ -158,9 +163,9 @@ const reasons = [
 
 /**
  * @param {Widget} w
- * @param {ThreadComment} c
+ * @param {Target} c
  * @param {HTMLLIElement} li
- * @param {HTMLButtonElement} opener
+ * @param {HTMLElement} opener
  */
 export function reportComment(w, c, li, opener) {
   const id = 'report-' + c.id

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The widget's browser code, part 1 of 5: DOM building, storage, the API client and its messages.
+ * The widget's browser code, part 1 of 7: DOM building, storage, the API client and its messages.
  * Plain ES2017 in modules, bundled into one script by src/widget/build-widget.ts; no framework.
  * Nothing here ever parses HTML; the one exception, the server's sanitized `html`, is in thread.js.
  */
@@ -16,7 +16,7 @@ export const me = document.currentScript instanceof HTMLScriptElement ? document
 // CSP allowed this script by its nonce, so it allows what the script brings with that nonce.
 export const NONCE = (me && me.nonce) || ''
 // The API lives where the script came from, so an embed needs nothing but the script tag.
-const BASE = ((me && me.src) || '').replace(/\/widget\.js(?:[?#].*)?$/, '')
+export const BASE = ((me && me.src) || '').replace(/\/widget\.js(?:[?#].*)?$/, '')
 const PREFIX = 'parley:' + BASE + ':'
 export const DAY = 86400000
 
@@ -79,6 +79,22 @@ export function store(name, value) {
  */
 export function ownComments() {
   return stored('own', {})
+}
+
+/**
+ * The reader's own comments on one article.
+ * @param {string} article
+ * @returns {Record<string, Own>}
+ */
+export function ownOf(article) {
+  const all = ownComments()
+  /** @type {Record<string, Own>} */
+  const own = {}
+  Object.keys(all).forEach(function (id) {
+    const mine = all[id]
+    if (mine && mine.article === article) own[id] = mine
+  })
+  return own
 }
 
 /** @param {string | number} id @param {Own | null} entry null forgets it */

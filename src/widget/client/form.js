@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The widget's browser code, part 4 of 5: WordPress's "Leave a Reply" form, with its texts,
+ * The widget's browser code, part 4 of 7: WordPress's "Leave a Reply" form, with its texts,
  * fields and ids (wp-includes/comment-template.php), replies that move the form under the comment
  * as WordPress's comment-reply.js does, field errors next to their fields, Jetpack's notification
  * checkboxes where the deployment sends mail, and Turnstile.
@@ -30,7 +30,7 @@ function field(className, id, label, required, input) {
 }
 
 /** What a reader who ticked a notification box is told once the comment is posted. */
-const CONFIRM_NOTE = 'Check your inbox to confirm your email address; nothing else is sent until you do.'
+export const CONFIRM_NOTE = 'Check your inbox to confirm your email address; nothing else is sent until you do.'
 
 /**
  * One of the notification checkboxes, in Jetpack's markup (its `subscribe_comments` field).
@@ -131,22 +131,29 @@ export function buildForm(w) {
     formError: formError,
     cancel: cancel,
     titleText: titleText,
+    title: 'Leave a Reply',
     form: form,
     respond: respond,
+    parentInput: null,
     parent: null,
     busy: false,
     turnstileId: undefined,
     turnstileToken: '',
   })
-  form.addEventListener('submit', function (event) {
+  listen(w, f)
+  if (TURNSTILE) renderTurnstile(w, f, TURNSTILE)
+  return respond
+}
+
+/** Posting through the API, and Escape to cancel a reply. @param {Widget} w @param {Compose} f */
+export function listen(w, f) {
+  f.form.addEventListener('submit', function (event) {
     event.preventDefault()
     postComment(w, f)
   })
-  form.addEventListener('keydown', function (event) {
-    if (event.key === 'Escape' && f.parent) cancelReply(w, f, true)
+  f.form.addEventListener('keydown', function (event) {
+    if (event.key === 'Escape' && replying(f)) cancelReply(w, f, true)
   })
-  if (TURNSTILE) renderTurnstile(w, f, TURNSTILE)
-  return respond
 }
 
 /**
@@ -154,7 +161,7 @@ export function buildForm(w) {
  * @param {Widget} w
  * @param {ThreadComment} c
  * @param {HTMLLIElement} li
- * @param {HTMLButtonElement} button
+ * @param {HTMLElement} button
  */
 export function startReply(w, c, li, button) {
   const f = w.compose
@@ -166,13 +173,29 @@ export function startReply(w, c, li, button) {
   f.fields.body.focus()
 }
 
-/** @param {Widget} w @param {Compose} f @param {boolean} focusBack */
-function cancelReply(w, f, focusBack) {
+/**
+ * Whether the form is under a comment: moved there by the widget, or, on a page's form, by
+ * comment-reply.js, which leaves WordPress's placeholder (#wp-temp-form-div) where it was.
+ * @param {Compose} f
+ */
+export function replying(f) {
+  return f.parentInput ? !!document.getElementById('wp-temp-form-div') : !!f.parent
+}
+
+/** Back where it was, as comment-reply.js's cancel does. @param {Widget} w @param {Compose} f @param {boolean} focusBack */
+export function cancelReply(w, f, focusBack) {
   const parent = f.parent
   f.parent = null
-  w.section.append(f.respond)
-  f.titleText.textContent = 'Leave a Reply'
-  f.cancel.hidden = true
+  if (f.parentInput) {
+    const spot = document.getElementById('wp-temp-form-div')
+    if (spot) spot.replaceWith(f.respond)
+    f.parentInput.value = '0'
+    f.cancel.style.display = 'none'
+  } else {
+    w.section.append(f.respond)
+    f.cancel.hidden = true
+  }
+  f.titleText.textContent = f.title
   if (focusBack && parent && parent.button.isConnected) parent.button.focus()
 }
 
@@ -231,7 +254,10 @@ function postComment(w, f) {
   if (f.busy) return
   clearErrors(f)
   if (f.notify) f.notify.note.hidden = true
-  if (TURNSTILE && !f.turnstileToken) return formError(w, f, 'Please complete the check above the button, then post again.')
+  // A page's form carries Turnstile's token in the field Turnstile adds to it.
+  const given = f.parentInput && f.form.elements.namedItem('cf-turnstile-response')
+  const token = f.turnstileToken || (given instanceof HTMLInputElement ? given.value : '')
+  if (TURNSTILE && !token) return formError(w, f, 'Please complete the check above the button, then post again.')
   const fields = f.fields
   const parent = f.parent
   const input = {
@@ -239,13 +265,13 @@ function postComment(w, f) {
     name: fields.name.value,
     email: fields.email.value,
     url: fields.url.value || undefined,
-    parentId: parent ? parent.id : undefined,
+    parentId: (f.parentInput ? Number(f.parentInput.value) : parent && parent.id) || undefined,
     article: { url: w.url, title: w.title },
     // Sent only when ticked, as a form sends a checkbox.
     subscribeComments: (f.notify && f.notify.follow.checked) || undefined,
     notifyApproval: (f.notify && f.notify.approval.checked) || undefined,
     hp: f.hp.value || undefined,
-    turnstileToken: f.turnstileToken || undefined,
+    turnstileToken: token || undefined,
     proof: proofOfCommenter(),
   }
   f.busy = true
@@ -257,7 +283,7 @@ function postComment(w, f) {
     f.busy = false
     f.submit.disabled = false
     f.form.removeAttribute('aria-busy')
-    resetTurnstile(f)
+    resetTurnstile(f, !!f.parentInput)
     // 201, the one success this call has: stored.
     if (r.ok) return posted(w, f, r.data, input)
     const problem = r.data
@@ -279,7 +305,7 @@ function posted(w, f, data, input) {
   keepOwn(c.id, mine)
   if (c.status === 'approved') keepProof(c.id, data.token)
   // As WordPress's cookies: kept only with the reader's consent, and dropped when it is withdrawn.
-  store('commenter', f.consent.checked ? { name: input.name, email: input.email, url: input.url || '' } : null)
+  if (f.consent) store('commenter', f.consent.checked ? { name: input.name, email: input.email, url: input.url || '' } : null)
   f.fields.body.value = ''
   // The server says nothing of whether the address is confirmed already (that would tell anyone
   // who types it in), so a reader who asked for email is always told where the confirmation goes.
@@ -290,7 +316,7 @@ function posted(w, f, data, input) {
     f.notify.approval.checked = false
     f.notify.note.hidden = !asked
   }
-  if (f.parent) cancelReply(w, f, false)
+  if (replying(f)) cancelReply(w, f, false)
   c.replies = []
   const li = place(w, c)
   if (c.status === 'approved') setCount(w, w.count + 1)
@@ -371,10 +397,10 @@ function renderTurnstile(w, f, settings) {
   )
 }
 
-/** @param {Compose} f */
-function resetTurnstile(f) {
+/** @param {Compose} f @param {boolean} pages the page's own (implicitly rendered) challenge */
+function resetTurnstile(f, pages) {
   // A token is good for one submission only.
-  if (!TURNSTILE || f.turnstileId === undefined || !window.turnstile) return
+  if (!TURNSTILE || (f.turnstileId === undefined && !pages) || !window.turnstile) return
   f.turnstileToken = ''
   window.turnstile.reset(f.turnstileId)
 }

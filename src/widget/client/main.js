@@ -1,14 +1,16 @@
 // @ts-check
 'use strict'
 /**
- * The widget's browser code, part 5 of 5, and the bundle's entry: mounting. Two embeds: a script
+ * The widget's browser code, part 7 of 7, and the bundle's entry: mounting. Two embeds: a script
  * tag with `data-article` (mounting into `data-target`, default `#comments`), and the
- * `<parley-comments>` element.
+ * `<parley-comments>` element. Either one holding the article's server-rendered thread is
+ * enhanced (enhance.js) rather than drawn.
  */
 /** @import { Widget } from './types.js' */
-import { addStyle, dateFormat, h, me, ownComments } from './core.js'
-import { loadMore, loadPage, restoreOwn } from './thread.js'
+import { addStyle, dateFormat, h, me, ownOf } from './core.js'
+import { commentBody, loadMore, loadPage, restoreOwn } from './thread.js'
 import { buildForm } from './form.js'
+import { enhance } from './enhance.js'
 
 /**
  * Builds one widget in host's shadow root: the thread, then the form once the thread says it is
@@ -18,6 +20,11 @@ import { buildForm } from './form.js'
  * @param {{ article?: string, url?: string, title?: string, theme?: string }} options
  */
 function mount(host, options) {
+  const thread = host.shadowRoot ? null : host.querySelector('.parley-thread')
+  const of = thread && thread.getAttribute('data-parley-article')
+  if (thread instanceof HTMLElement && options.article && (!of || of === options.article)) {
+    return enhance(host, thread, { article: options.article, url: options.url, title: options.title })
+  }
   let root = host.shadowRoot
   if (root) root.textContent = ''
   // Turnstile's box is a light-DOM child (renderTurnstile): an earlier mount's goes too.
@@ -45,12 +52,14 @@ function mount(host, options) {
   const w = {
     host: host,
     root: root,
+    enhanced: false,
+    draw: commentBody,
     article: options.article,
     dates: dateFormat(host),
     url: options.url || location.href.split('#')[0] || '',
     title: options.title || document.title,
     nodes: {},
-    own: {},
+    own: ownOf(options.article),
     count: 0,
     open: true,
     cursor: null,
@@ -62,11 +71,6 @@ function mount(host, options) {
     more: more,
     section: h('section', { class: 'parley', 'aria-labelledby': 'comments-title' }, [live, heading, error, list, more]),
   }
-  const own = ownComments()
-  Object.keys(own).forEach(function (id) {
-    const mine = own[id]
-    if (mine && mine.article === w.article) w.own[id] = mine
-  })
   const shadow = root
   shadow.append(w.section)
   // A reader with comments of their own asks past the browser's cache, so that a comment
@@ -94,6 +98,13 @@ const mounted = new WeakMap()
  * @param {HTMLElement} element
  */
 function follow(element) {
+  // Mid-parse (a script before the element's end), its server-rendered thread may not be in it yet.
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', function () {
+      if (element.isConnected) follow(element)
+    })
+    return
+  }
   const article = attr(element, 'article') || attr(element, 'data-article')
   if (article === mounted.get(element)) return
   mounted.set(element, article)

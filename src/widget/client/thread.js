@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The widget's browser code, part 2 of 5: the thread — comments as WordPress marks them up
+ * The widget's browser code, part 2 of 7: the thread — comments as WordPress marks them up
  * (li.comment > article.comment-body, ol.children), pages through the cursor, and the reader's
  * own held comments put back in place from their tokens.
  */
@@ -9,9 +9,10 @@ import { avatarIndex } from '../avatar-palette.js'
 import { DAY, announce, call, explain, h, keepOwn, setCount, when } from './core.js'
 import { deleteComment, editComment, reportComment } from './actions.js'
 import { keepProof, startReply } from './form.js'
+import { decorate } from './enhance.js'
 
 /** @param {string} name */
-function initial(name) {
+export function initial(name) {
   return (Array.from(name.trim())[0] || '?').toUpperCase()
 }
 
@@ -58,11 +59,16 @@ export function commentBody(w, c, li) {
     ]),
   )
   if (c.status === 'pending') body.append(h('p', { class: 'comment-awaiting-moderation', text: 'Your comment is awaiting moderation.' }))
-  const content = h('div', { class: 'comment-content' })
-  // The server's sanitized HTML (API.md: "safe to insert as is"): the only HTML the widget inserts.
-  content.innerHTML = c.html
-  body.append(content, commentActions(w, c, li))
+  body.append(commentContent(c), commentActions(w, c, li))
   return body
+}
+
+/** @param {ThreadComment} c */
+export function commentContent(c) {
+  const content = h('div', { class: 'comment-content' })
+  // The server's sanitized HTML (API.md: "safe to insert as is"): the only HTML the widget sets.
+  content.innerHTML = c.html
+  return content
 }
 
 /**
@@ -97,15 +103,26 @@ function commentActions(w, c, li) {
 
 /** @param {Widget} w @param {ThreadComment} c */
 function commentNode(w, c) {
-  const li = h('li', { id: 'comment-' + c.id, class: 'comment depth-' + (c.depth + 1), 'data-depth': c.depth })
-  li.append(commentBody(w, c, li))
-  const kids = h('ol', { class: 'children' })
-  ;(c.replies || []).forEach(function (reply) {
-    kids.append(commentNode(w, reply))
-  })
-  li.append(kids)
+  const staff = w.enhanced && c.author.moderator ? ' byuser parley-staff' : ''
+  const li = h('li', { id: 'comment-' + c.id, class: 'comment depth-' + (c.depth + 1) + staff, 'data-parley-id': c.id })
+  li.append(w.draw(w, c, li))
+  const replies = c.replies || []
+  // WordPress prints no empty list of replies; place() adds one when a reply comes.
+  if (!w.enhanced || replies.length) {
+    const kids = h('ol', { class: 'children' })
+    replies.forEach(function (reply) {
+      kids.append(commentNode(w, reply))
+    })
+    li.append(kids)
+  }
   w.nodes[c.id] = li
   return li
+}
+
+/** A comment's depth (0 at the top), from WordPress's `depth-N` class. @param {Element} li */
+function depthOf(li) {
+  const found = /\bdepth-(\d+)/.exec(li.className)
+  return found ? Number(found[1]) - 1 : 0
 }
 
 /**
@@ -115,7 +132,7 @@ function commentNode(w, c) {
  * @param {HTMLLIElement} li
  */
 export function redraw(w, c, li) {
-  const fresh = commentBody(w, c, li)
+  const fresh = w.draw(w, c, li)
   const old = bodyOf(li)
   if (old) li.replaceChild(fresh, old)
   return fresh
@@ -130,10 +147,16 @@ export function redraw(w, c, li) {
 export function place(w, c) {
   const li = commentNode(w, c)
   let holder = c.parentId ? w.nodes[c.parentId] : null
-  while (holder && Number(holder.getAttribute('data-depth')) >= c.depth) holder = holder.parentElement && holder.parentElement.closest('li')
+  while (holder && depthOf(holder) >= c.depth) holder = holder.parentElement && holder.parentElement.closest('li')
   // A top-level comment placed ahead of its page (the reader's own, newest) stays last while older pages load.
   if (!holder) li.setAttribute('data-placed', '')
-  ;((holder && holder.querySelector(':scope > ol')) || w.list).append(li)
+  // An enhanced thread without comments has no list until its first.
+  if (!w.list.parentNode) w.section.prepend(w.list)
+  let kids = holder && holder.querySelector(':scope > ol')
+  if (holder && !kids) holder.append((kids = h('ol', { class: 'children' })))
+  // WordPress's class for a comment with replies.
+  if (holder && w.enhanced) holder.classList.add('parent')
+  ;(kids || w.list).append(li)
   setCount(w, w.count)
   return li
 }
@@ -209,7 +232,9 @@ export function restoreOwn(w) {
       mine.until = c.editableUntil || null
       keepOwn(id, mine)
       const li = w.nodes[c.id]
-      if (li) redraw(w, c, li)
+      // The server's markup of an enhanced thread stays as it is: only the reader's actions are added.
+      if (li && w.enhanced) decorate(w, li)
+      else if (li) redraw(w, c, li)
       else place(w, c)
       if (c.status === 'approved') keepProof(id, token)
       if (c.status === 'approved' && !c.editableUntil) forget(w, id)

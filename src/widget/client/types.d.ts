@@ -77,10 +77,23 @@ export interface Proof {
   token: string
 }
 
-/** One mounted widget: the thread part (mount) and, once the thread says it is open, the form. */
+/** What the actions on one comment need of it: a thread's comment, or one the server rendered (enhance.js). */
+export interface Target {
+  id: number
+  status?: 'approved' | 'pending'
+}
+
+/**
+ * One mounted widget: the thread part (mount) and, once the thread says it is open, the form.
+ * Enhanced (enhance.js), it is the page's own server-rendered thread and form, in the light DOM: its
+ * root is the document, and the heading, error and button it does not show are left detached.
+ */
 export interface Widget {
   host: HTMLElement
-  root: ShadowRoot
+  root: ShadowRoot | Document
+  enhanced: boolean
+  /** A comment's body (article.comment-body) in this widget's markup: thread.js's or WordPress's. */
+  draw: (w: Widget, c: ThreadComment | RemovedComment, li: HTMLLIElement) => HTMLElement
   article: string
   dates: Intl.DateTimeFormat
   url: string
@@ -102,18 +115,23 @@ export interface Widget {
 /** WordPress's "Leave a Reply" form of one widget (form.js). */
 export interface Compose {
   fields: { body: HTMLTextAreaElement; name: HTMLInputElement; email: HTMLInputElement; url: HTMLInputElement }
-  consent: HTMLInputElement
+  /** The cookie-consent box; null on a page's form without one (its commenter is then neither filled in nor kept). */
+  consent: HTMLInputElement | null
   /** The notification checkboxes (where the deployment sends mail), and the note after a post that ticked one. */
   notify: { follow: HTMLInputElement; approval: HTMLInputElement; note: HTMLParagraphElement } | null
   hp: HTMLInputElement
   submit: HTMLInputElement
   formError: HTMLParagraphElement
-  cancel: HTMLButtonElement
+  cancel: HTMLElement
   titleText: Text
+  /** The title's text when not replying. */
+  title: string
   form: HTMLFormElement
-  respond: HTMLDivElement
-  /** The comment being replied to, and the Reply button that moved the form there. */
-  parent: { id: number; button: HTMLButtonElement } | null
+  respond: HTMLElement
+  /** The page's form's `comment_parent` (enhance.js), which WordPress's comment-reply.js may set too; null in the widget's own form. */
+  parentInput: HTMLInputElement | null
+  /** The comment being replied to, and the Reply control that moved the form there. */
+  parent: { id: number; button: HTMLElement } | null
   busy: boolean
   turnstileId: string | undefined
   turnstileToken: string
@@ -131,5 +149,5 @@ export interface Turnstile {
       'error-callback': () => void
     },
   ): string | undefined
-  reset(id: string): void
+  reset(id?: string): void
 }
