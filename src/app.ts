@@ -42,7 +42,6 @@ import { clientFileRoutes } from './routes/client-file-routes.js'
 import { mailLinkRoutes } from './routes/mail-link-routes.js'
 import { mailLinkDocs } from './routes/mail-link-docs.js'
 import { notificationRoutes } from './routes/notification-routes.js'
-import { demoRoutes } from './routes/demo-routes.js'
 import { documentDocs } from './routes/document-docs.js'
 import { withGuards } from './routes/guard-docs.js'
 import { codedResponse, staticCoded } from './http/content-coding.js'
@@ -147,6 +146,11 @@ export interface AppOptions {
   openApiDocument: (routes: readonly RouteDoc[]) => Promise<OpenApiDocument>
   /** /widget.js and the dashboard's script and stylesheet. */
   clientFiles: ClientFiles
+  /**
+   * The demo article's pages (/demo, /demo/plain, /demo/enhanced): Node's `npm start` shows them; a
+   * Worker is a site's deployment, whose bundle has a budget, and serves none.
+   */
+  demo?: Hono<AppEnv>
 }
 
 /**
@@ -188,7 +192,7 @@ export function createApp(deps: Deps | undefined, options: AppOptions) {
   app.route('/comment-form', guarded([deadline(formPage), limitBody(MAX_BODY_BYTES, formPage), startGate], [commentFormRoutes]))
   app.route('/', clientFileRoutes(options.clientFiles))
   app.route('/admin', guarded([startGate], [adminPageRoutes]))
-  app.route('/demo', guarded([startGate], [demoRoutes]))
+  if (options.demo) app.route('/demo', guarded([startGate], [options.demo]))
   app.route('/mail', guarded([deadline(), limitBody(MAX_BODY_BYTES), startGate], [mailLinkRoutes]))
 
   // The API's own description, made from the routes above.

@@ -167,7 +167,11 @@ describe('the OpenAPI document', () => {
     for (const { method, path, op, name } of operations) {
       if (!op.responses[401]) continue
       expect(response(method, path, 401).headers?.['WWW-Authenticate'], name).toMatchObject({ required: true })
-      const realm = path.startsWith('/api/v1/comments/') ? 'parley-comment' : 'parley'
+      const realm = path.startsWith('/api/v1/comments/')
+        ? 'parley-comment'
+        : path === '/api/v1/articles/{key}/comments'
+          ? 'parley-identity'
+          : 'parley'
       expect(response(method, path, 401).headers?.['WWW-Authenticate']?.description, name).toContain(`Bearer realm="${realm}"`)
     }
     for (const method of ['patch', 'delete']) {

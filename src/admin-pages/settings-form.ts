@@ -120,6 +120,8 @@ export function readSettingsForm(text: (name: string) => string | undefined): { 
     return undefined
   }
   for (const field of allFields) {
+    // A field the posted form does not have (a page from before it existed) is left as it is; an unticked box is sent as nothing.
+    if (field.kind !== 'boolean' && text(field.key) === undefined) continue
     const raw = (text(field.key) ?? '').trim()
     if (field.kind === 'boolean') patch[field.key] = raw !== ''
     else if (field.kind === 'choice' || field.kind === 'text') patch[field.key] = raw

@@ -13,6 +13,10 @@ import { classifyError } from './classify-error.js'
  */
 export const MODERATOR_CHALLENGE = 'Bearer realm="parley"'
 export const COMMENT_TOKEN_CHALLENGE = 'Bearer realm="parley-comment"'
+/** The site's identity token for its signed-in reader did not verify (RFC 6750's invalid_token). */
+export const IDENTITY_CHALLENGE = 'Bearer realm="parley-identity", error="invalid_token"'
+
+const challenges: Partial<Record<string, string>> = { token_required: COMMENT_TOKEN_CHALLENGE, identity_invalid: IDENTITY_CHALLENGE }
 
 /** The headers an error's extras become, whichever renderer shows it (challenges aside). */
 export function problemHeaders(error: AppError): Record<string, string> {
@@ -42,7 +46,7 @@ export function toProblem(error: AppError): Problem {
 /** The API's renderer: `application/problem+json`. */
 export function problemResponse(error: AppError): Response {
   const headers = new Headers({ 'Content-Type': 'application/problem+json', ...problemHeaders(error) })
-  if (error.status === 401) headers.set('WWW-Authenticate', error.code === 'token_required' ? COMMENT_TOKEN_CHALLENGE : MODERATOR_CHALLENGE)
+  if (error.status === 401) headers.set('WWW-Authenticate', challenges[error.code] ?? MODERATOR_CHALLENGE)
   return new Response(JSON.stringify(toProblem(error)), { status: error.status, headers })
 }
 

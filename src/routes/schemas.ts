@@ -7,7 +7,7 @@ import { fieldCodes, problemCodes, type ErrorCode, type FieldCode } from '../err
 import { articleKeyPattern, articleKeyRule } from '../articles/articles.js'
 import { MAX_ID } from '../db/max-id.js'
 import '../zod-issues.js'
-import { COMMENT_TOKEN_CHALLENGE, MODERATOR_CHALLENGE } from '../http/problem-response.js'
+import { COMMENT_TOKEN_CHALLENGE, IDENTITY_CHALLENGE, MODERATOR_CHALLENGE } from '../http/problem-response.js'
 
 /** A row id as the document states it: a PostgreSQL integer, from 1. */
 export const idSchema = () => z.int().check(z.minimum(1), z.maximum(MAX_ID))
@@ -110,6 +110,12 @@ export const signInFirst = (description: string): ResponseConfig => problem(desc
 export const commentTokenRequired = problem(
   "No token (`token_required`): send the comment's token as `Authorization: Bearer <token>`",
   challenge(COMMENT_TOKEN_CHALLENGE),
+)
+
+/** A 401 of a submission: the site's identity token does not verify. */
+export const identityInvalid = problem(
+  'The identity token does not verify (`identity_invalid`): ask the site for a fresh one',
+  challenge(IDENTITY_CHALLENGE),
 )
 
 /** A refusal that says when to try again (`too_fast`, `too_many_attempts`, `unavailable`). */

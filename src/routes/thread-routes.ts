@@ -17,6 +17,7 @@ import {
   ThreadCommentSchema,
   cachedReadHeaders,
   emailText,
+  identityInvalid,
   ifNoneMatchHeader,
   problem,
   retryLater,
@@ -138,7 +139,7 @@ const submitRoute = createRoute({
       content: { 'application/json': { schema: z.object({ comment: AuthorCommentSchema, token: z.string() }) } },
     },
     400: problem('Malformed JSON'),
-    401: problem('The identity token does not verify (`identity_invalid`): ask the site for a fresh one'),
+    401: identityInvalid,
     403: problem(
       'Comments are closed, the origin is not allowed, or the article takes signed-in readers (`login_required`) or subscribers (`subscription_required`) only',
     ),

@@ -2,6 +2,7 @@ import type { AppOptions } from '../app.js'
 import type { ClientFilePath } from '../http/client-files.js'
 import { generatedOpenApi } from '../openapi/openapi-document.js'
 import { readFile } from 'node:fs/promises'
+import { demoRoutes } from '../routes/demo-routes.js'
 
 const texts = new Map<ClientFilePath, Promise<string>>()
 
@@ -32,4 +33,5 @@ function staticFile(path: ClientFilePath): Promise<string> {
 export const nodeAppOptions: AppOptions = {
   openApiDocument: generatedOpenApi,
   clientFiles: { text: staticFile },
+  demo: demoRoutes,
 }
