@@ -35,7 +35,7 @@ describe('the thread as server-rendered HTML (WordPress markup)', () => {
     expect(res.headers.get('parley-comment-count')).toBe('2')
     expect(res.headers.get('cache-control')).toBe('public, max-age=10')
     expect(html).toMatch(
-      /^<div class="parley-thread" data-parley-article="42" data-parley-count="2" data-parley-open="1" data-parley-policy="anyone" data-parley-next="" data-parley-order="oldest">\n<ol class="comment-list">/,
+      /^<div class="parley-thread" data-parley-article="42" data-parley-count="2" data-parley-open="1" data-parley-policy="anyone" data-parley-next="" data-parley-order="oldest" data-parley-limit="50" data-parley-tz="America/New_York">\n<ol class="comment-list">/,
     )
     expect(html).toContain(
       `<li id="comment-${root}" class="comment depth-1 parent" data-parley-id="${root}" itemscope itemtype="https://schema.org/Comment">\n<article id="div-comment-${root}" class="comment-body">`,
@@ -75,7 +75,7 @@ describe('the thread as server-rendered HTML (WordPress markup)', () => {
     expect(res.status).toBe(200)
     expect(res.headers.get('parley-comment-count')).toBe('0')
     expect(html).toBe(
-      '<div class="parley-thread" data-parley-article="nothing-here" data-parley-count="0" data-parley-open="1" data-parley-policy="anyone" data-parley-next="" data-parley-order="oldest">\n</div>\n',
+      '<div class="parley-thread" data-parley-article="nothing-here" data-parley-count="0" data-parley-open="1" data-parley-policy="anyone" data-parley-next="" data-parley-order="oldest" data-parley-limit="50" data-parley-tz="UTC">\n</div>\n',
     )
     for (const query of ['?cursor=nope', '?limit=0', '?limit=101', '?order=top', '?tz=Mars/Olympus', '?tz=../../etc']) {
       const bad = await fragment('nothing-here', query)
@@ -100,6 +100,9 @@ describe('the thread as server-rendered HTML (WordPress markup)', () => {
     )
     const second = await fragment('p', `?limit=2&cursor=${cursor}`)
     expect(anchors(second.html)).toEqual([String(ids[2])])
+    // Its reply links keep the reader on this page (and its "Leave a Reply to …").
+    expect(second.html).toContain(`href="?parley_cursor=${cursor}&amp;replytocom=${ids[2]}#respond"`)
+    expect(first.html).toContain(`href="?replytocom=${ids[0]}#respond"`)
     expect(second.html).not.toContain('comment-navigation')
     expect((await fragment('p', '?limit=2&order=newest')).html).toContain('>Older Comments</a>')
   })

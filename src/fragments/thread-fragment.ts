@@ -18,6 +18,9 @@ export interface FragmentOptions {
   /** IANA time zone of the dates shown (the site's), UTC by default. */
   timeZone: string
   order: 'oldest' | 'newest'
+  /** Top-level threads per page, and the cursor this page was read at (its reply links keep the reader on it). */
+  limit: number
+  cursor: string | null
 }
 
 interface Walk {
@@ -69,7 +72,7 @@ function commentHtml(c: ThreadComment, walk: Walk, itemprop: SafeHtml): SafeHtml
   const staff = c.author.moderator ? ' byuser parley-staff' : c.author.verified ? ' byuser parley-verified' : ''
   const reply =
     walk.page.article.open && !held
-      ? html`\n<div class="reply"><a rel="nofollow" class="comment-reply-link" href="?replytocom=${c.id}#respond" data-commentid="${c.id}" data-postid="${walk.page.article.key}" data-belowelement="div-comment-${anchor}" data-respondelement="respond" data-replyto="Reply to ${name}" aria-label="Reply to ${name}">Reply</a></div>`
+      ? html`\n<div class="reply"><a rel="nofollow" class="comment-reply-link" href="?${walk.options.cursor ? html`parley_cursor=${walk.options.cursor}&` : ''}replytocom=${c.id}#respond" data-commentid="${c.id}" data-postid="${walk.page.article.key}" data-belowelement="div-comment-${anchor}" data-respondelement="respond" data-replyto="Reply to ${name}" aria-label="Reply to ${name}">Reply</a></div>`
       : ''
   return html`<li id="comment-${anchor}" class="comment depth-${depth}${parent}${staff}${held ? ' parley-held' : ''}" data-parley-id="${c.id}"${itemprop} itemscope itemtype="https://schema.org/Comment">
 <article id="div-comment-${anchor}" class="comment-body">
@@ -150,7 +153,7 @@ export function threadFragmentHtml(page: ThreadPage, options: FragmentOptions): 
     ? html`\n<nav class="navigation comment-navigation" aria-label="Comments"><h2 class="screen-reader-text">Comments navigation</h2><div class="nav-links"><div class="nav-next"><a href="?parley_cursor=${next}#comments" data-parley-cursor="${next}">${options.order === 'newest' ? 'Older Comments' : 'Newer Comments'}</a></div></div></nav>`
     : ''
   const { article } = page
-  return html`<div class="parley-thread" data-parley-article="${article.key}" data-parley-count="${article.commentCount}" data-parley-open="${article.open ? 1 : 0}" data-parley-policy="${article.commentPolicy}" data-parley-next="${next ?? ''}" data-parley-order="${options.order}">${list}${nav}
+  return html`<div class="parley-thread" data-parley-article="${article.key}" data-parley-count="${article.commentCount}" data-parley-open="${article.open ? 1 : 0}" data-parley-policy="${article.commentPolicy}" data-parley-next="${next ?? ''}" data-parley-order="${options.order}" data-parley-limit="${options.limit}" data-parley-tz="${options.timeZone}">${list}${nav}
 </div>
 `
 }

@@ -5,7 +5,7 @@ import { html, type SafeHtml } from '../pages/html.js'
 import { ownOrigin } from '../http/origins.js'
 import { toId } from '../http/row-ids.js'
 import { readThread } from '../comments/read-thread.js'
-import { decodeCursor } from '../comments/thread-shape.js'
+import { decodeCursor, encodeCursor } from '../comments/thread-shape.js'
 import { demoArticle, demoArticleHtml, demoCss, enhancedCss, plainCss } from '../demo/demo-article.js'
 import { findShown, threadFragmentHtml } from '../fragments/thread-fragment.js'
 import { findReaderHeld } from '../comments/reader-held.js'
@@ -95,7 +95,7 @@ async function serverRenderedPage(c: Context<AppEnv>, variant: ServerRendered): 
       })
     : html`<p class="no-comments">Comments are closed.</p>`
   const comments = html`${title}
-${threadFragmentHtml(page, { held, anchors, timeZone: 'UTC', order: 'oldest' })}
+${threadFragmentHtml(page, { held, anchors, timeZone: 'UTC', order: 'oldest', limit: variant.limit, cursor: cursor ? encodeCursor(cursor) : null })}
 ${form}`
   // Without Turnstile the plain page runs no script at all; with it, the challenge needs Cloudflare's.
   const scripts = [...(variant.enhanced ? ['/widget.js'] : []), ...(turnstile ? [turnstile.scriptUrl] : [])]

@@ -90,7 +90,14 @@ export const fragmentRoutes = new OpenApiRoutes<AppEnv>('/api/v1/articles').open
   const request: ThreadRequest = { key, limit: query.limit, order: query.order, cursor }
   const render = async (held: Awaited<ReturnType<typeof findReaderHeld>>) => {
     const { page, etag, closesAt, anchors } = await readThread(deps.db, request, settings, now)
-    const body = threadFragmentHtml(page, { held, anchors, timeZone, order: query.order }).markup
+    const body = threadFragmentHtml(page, {
+      held,
+      anchors,
+      timeZone,
+      order: query.order,
+      limit: query.limit,
+      cursor: cursor ? encodeCursor(cursor) : null,
+    }).markup
     return { body, etag: `"h${etag.slice(1)}`, closesAt, count: page.article.commentCount }
   }
   const pair = { unapproved: query.unapproved, moderationHash: query['moderation-hash'] }

@@ -241,16 +241,26 @@ function takeOverMore(w, thread) {
   const link = thread.querySelector('a[data-parley-cursor]')
   if (!(link instanceof HTMLAnchorElement)) return
   const nav = link.closest('nav') || link
-  // There is a next page, so the first was full: its length is the page size the host asked for.
-  // (The reader's own held comment, shown by WordPress's pair, is not one of them.)
-  const limit = Math.min(100, Math.max(1, w.list.querySelectorAll(':scope > li:not(.parley-held)').length))
+  // The page size and time zone the host asked for, as the fragment says; an older fragment without
+  // them: the first page was full, so its length (the reader's own held comment aside) is the size.
+  const given = Number(thread.getAttribute('data-parley-limit'))
+  const limit =
+    given >= 1 && given <= 100 ? given : Math.min(100, Math.max(1, w.list.querySelectorAll(':scope > li:not(.parley-held)').length))
+  const tz = thread.getAttribute('data-parley-tz') || 'UTC'
   const order = thread.getAttribute('data-parley-order') === 'newest' ? 'newest' : 'oldest'
   link.setAttribute('role', 'button')
   link.addEventListener('click', function (event) {
     event.preventDefault()
     if (link.getAttribute('aria-disabled')) return
     link.setAttribute('aria-disabled', 'true')
-    const query = '?limit=' + limit + '&order=' + order + '&cursor=' + encodeURIComponent(link.getAttribute('data-parley-cursor') || '')
+    const query =
+      '?limit=' +
+      limit +
+      '&order=' +
+      order +
+      '&cursor=' +
+      encodeURIComponent(link.getAttribute('data-parley-cursor') || '') +
+      (tz === 'UTC' ? '' : '&tz=' + encodeURIComponent(tz))
     fetch(BASE + '/api/v1/articles/' + encodeURIComponent(w.article) + '/comments.html' + query, { credentials: 'omit' })
       .then(function (res) {
         if (!res.ok) throw new Error('HTTP ' + res.status)
