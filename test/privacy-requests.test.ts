@@ -103,7 +103,14 @@ describe("a person's data", () => {
     const after = await versions()
     expect(after.every((version, i) => version > (before[i] ?? 0))).toBe(true)
     const page = await (await t.request('/api/v1/articles/two/comments')).json()
-    expect(page.comments[0].author).toEqual({ name: 'Anonymous', url: null, avatar: null, moderator: false })
+    expect(page.comments[0].author).toEqual({
+      name: 'Anonymous',
+      url: null,
+      avatar: null,
+      moderator: false,
+      verified: false,
+      avatarUrl: null,
+    })
     // The webhook outbox forgets them too.
     const [delivery] = await t.deps.db.select().from(webhookDeliveries)
     expect(delivery?.emailSealed).toBeNull()

@@ -157,6 +157,25 @@ describe('readers signed in with the site (publisher tokens)', () => {
     expect(row).toMatchObject({ authorName: 'WordPress Admin', subjectHash: await t.deps.secrets.subjectHash('wp-user-1') })
   })
 
+  it("answers a person's data request by account (subject) as by email: export, then erase", async () => {
+    await t.setSettings(openSettings)
+    await post('d1', { identityToken: await token('reader-77', { email: undefined, picture: 'https://cdn.news.example/77.png' }) })
+    await post('d1', { name: 'Guest', email: 'guest@example.com' })
+    const admin = await signIn(t, 'admin')
+    const found = await (await admin.get('/api/v1/admin/privacy/export?subject=reader-77')).json()
+    expect(found).toMatchObject({ email: null, subject: 'reader-77', notifications: null })
+    expect(found.comments.map((c: { author: { name: string } }) => c.author.name)).toEqual(['Signed Reader'])
+    expect((await admin.get('/api/v1/admin/privacy/export')).status).toBe(422)
+    const erased = await admin.send('POST', '/api/v1/admin/privacy/erase', { subject: 'reader-77' })
+    expect(await erased.json()).toEqual({ erased: 1, notifications: false })
+    const thread = await (await t.request('/api/v1/articles/d1/comments')).json()
+    expect(thread.comments.map((c: { author: object }) => c.author)).toEqual([
+      { name: 'Anonymous', url: null, avatar: null, moderator: false, verified: false, avatarUrl: null },
+      expect.objectContaining({ name: 'Guest' }),
+    ])
+    expect((await (await admin.get('/api/v1/admin/privacy/export?subject=reader-77')).json()).comments).toEqual([])
+  })
+
   it('refuses a token where the site signs no one in (no PARLEY_SSO_*)', async () => {
     await t.setSettings(openSettings)
     const identity = t.deps.identity

@@ -1,3 +1,4 @@
+import { effectivePolicy } from '../settings/comment-policy.js'
 import { eq, sql } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { articles } from '../db/schema.js'
@@ -70,4 +71,16 @@ export function findArticleById(db: Db, id: number): Promise<Article | undefined
     .from(articles)
     .where(eq(articles.id, id))
     .then((rows) => rows[0])
+}
+
+/** An article as the API shows it: open by its row and its age, and who may comment (its own policy, else the site's). */
+export function articleView(article: Article, settings: Settings, now: Date) {
+  return {
+    key: article.key,
+    url: article.url,
+    title: article.title,
+    open: isOpen(article, settings, now),
+    commentCount: article.commentCount,
+    commentPolicy: effectivePolicy(article.commentPolicy, settings.commentPolicy),
+  }
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { comments } from '../db/schema.js'
 import type { Secrets } from '../crypto/secrets.js'
@@ -9,6 +9,23 @@ import { logAction } from '../audit/audit-log.js'
 import { toModComments, type ModComment } from '../moderation/comment-for-moderators.js'
 import { anonymizeIp } from '../net/ip-networks.js'
 import { forgetAddress, subscriptionsOf, type SubscriptionRecord } from '../notifications/subscriptions.js'
+
+/** Whom a request is about: an email address, the site's account id of a signed-in reader (`sub`), or both. */
+export interface DataSubject {
+  email: string | null
+  subject: string | null
+}
+
+/** Their comments: by the keyed hash of the address, or of the account. */
+async function whose(secrets: Secrets, who: DataSubject): Promise<{ where: SQL; emailHash: string | null }> {
+  const emailHash = who.email ? await secrets.emailHash(who.email) : null
+  const subjectHash = who.subject ? await secrets.subjectHash(who.subject) : null
+  const clauses = [
+    emailHash ? eq(comments.emailHash, emailHash) : undefined,
+    subjectHash ? eq(comments.subjectHash, subjectHash) : undefined,
+  ]
+  return { where: or(...clauses) ?? sql`false`, emailHash }
+}
 
 export interface PrivacyActor {
   moderatorId: number | null
@@ -23,12 +40,12 @@ export interface PrivacyActor {
 export async function exportPersonalData(
   db: Db,
   secrets: Secrets,
-  email: string,
+  who: DataSubject,
   actor: PrivacyActor,
 ): Promise<{ comments: ModComment[]; notifications: SubscriptionRecord | null }> {
-  const hash = await secrets.emailHash(email)
-  const rows = await db.select().from(comments).where(eq(comments.emailHash, hash)).orderBy(asc(comments.createdAt), asc(comments.id))
-  const notifications = await subscriptionsOf(db, hash)
+  const { where, emailHash } = await whose(secrets, who)
+  const rows = await db.select().from(comments).where(where).orderBy(asc(comments.createdAt), asc(comments.id))
+  const notifications = emailHash ? await subscriptionsOf(db, emailHash) : null
   await logAction(db, {
     at: actor.now,
     moderatorId: actor.moderatorId,
@@ -49,20 +66,21 @@ export async function exportPersonalData(
 export async function erasePersonalData(
   db: Db,
   secrets: Secrets,
-  email: string,
+  who: DataSubject,
   actor: PrivacyActor,
 ): Promise<{ comments: number; notifications: boolean }> {
-  const hash = await secrets.emailHash(email)
+  const { where, emailHash } = await whose(secrets, who)
   return db.transaction(async (tx) => {
-    const ids = (await tx.select({ id: comments.id }).from(comments).where(eq(comments.emailHash, hash))).map((row) => row.id)
+    const ids = (await tx.select({ id: comments.id }).from(comments).where(where)).map((row) => row.id)
     const rows = await lockForChange(tx, ids)
-    const theirs = eq(comments.emailHash, hash)
+    // By id from here: the hashes that found them are cleared below.
+    const theirs = ids.length > 0 ? inArray(comments.id, ids) : sql`false`
     if (rows.length > 0) {
       await tx.execute(sql`
         update webhook_deliveries set email_sealed = null,
-          payload = jsonb_set(payload, '{data,comment,author}', (payload #> '{data,comment,author}') || ${JSON.stringify({ name: ANONYMOUS, url: null, avatar: null })}::jsonb)
+          payload = jsonb_set(payload, '{data,comment,author}', (payload #> '{data,comment,author}') || ${JSON.stringify({ name: ANONYMOUS, url: null, avatar: null, verified: false, avatarUrl: null })}::jsonb)
         where payload #> '{data,comment,author}' is not null
-          and (payload #>> '{data,comment,id}')::int in (select id from comments where email_hash = ${hash})`)
+          and (payload #>> '{data,comment,id}')::int in (select id from comments where ${theirs})`)
     }
     for (const ip of new Set(rows.map((row) => row.ip).filter((value) => value !== null))) {
       await tx
@@ -70,13 +88,21 @@ export async function erasePersonalData(
         .set({ ip: anonymizeIp(ip) })
         .where(and(theirs, eq(comments.ip, ip)))
     }
-    // The hash goes last: it is how the statements above find this person's comments.
     await tx
       .update(comments)
-      .set({ authorName: ANONYMOUS, authorUrl: null, emailEncrypted: null, emailHash: null, avatar: null, userAgent: null })
+      .set({
+        authorName: ANONYMOUS,
+        authorUrl: null,
+        emailEncrypted: null,
+        emailHash: null,
+        avatar: null,
+        userAgent: null,
+        subjectHash: null,
+        authorAvatarUrl: null,
+      })
       .where(theirs)
     for (const articleId of new Set(rows.filter((row) => row.shown).map((row) => row.articleId))) await bumpArticle(tx, articleId, 0)
-    const notifications = await forgetAddress(tx, hash)
+    const notifications = emailHash ? await forgetAddress(tx, emailHash) : false
     await logAction(tx, {
       at: actor.now,
       moderatorId: actor.moderatorId,

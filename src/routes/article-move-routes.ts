@@ -2,7 +2,7 @@ import * as z from 'zod/mini'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { moveArticle } from '../articles/move-article.js'
-import { isOpen } from '../articles/articles.js'
+import { articleView } from '../articles/articles.js'
 import { articleUrlOrigins } from './moderation-routes.js'
 import { ArticleKeyParam, ArticleSchema, authProblems, countSchema, jsonBody, jsonContent, problem, urlText } from './schemas.js'
 
@@ -45,7 +45,5 @@ export const articleMoveRoutes = new OpenApiRoutes<AppEnv>('/api/v1/moderation')
     { from: c.req.valid('param').key, to, url },
     { moderatorId: c.var.moderator.id, now, urlOrigins: articleUrlOrigins(c, settings) },
   )
-  const a = result.article
-  const article = { key: a.key, url: a.url, title: a.title, open: isOpen(a, settings, now), commentCount: a.commentCount }
-  return c.json({ article, merged: result.merged, moved: result.moved }, 200)
+  return c.json({ article: articleView(result.article, settings, now), merged: result.merged, moved: result.moved }, 200)
 })

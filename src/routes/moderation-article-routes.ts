@@ -1,4 +1,4 @@
-import { COMMENT_POLICIES, effectivePolicy } from '../settings/comment-policy.js'
+import { COMMENT_POLICIES } from '../settings/comment-policy.js'
 import * as z from 'zod/mini'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
@@ -6,7 +6,7 @@ import { validationError } from '../errors.js'
 import { toId } from '../http/row-ids.js'
 import { putArticle, listArticles } from '../moderation/moderated-articles.js'
 import { listLog } from '../audit/audit-log.js'
-import { isOpen } from '../articles/articles.js'
+import { articleView } from '../articles/articles.js'
 import {
   ArticleKeyParam,
   ArticleSchema,
@@ -134,14 +134,7 @@ export const moderationArticleRoutes = new OpenApiRoutes<AppEnv>('/api/v1/modera
     const ctx = moderationContext(c)
     const settings = (await c.env.deps.settings.get(ctx.db)).values
     const { article, created } = await putArticle(ctx, c.req.valid('param').key, c.req.valid('json'), articleUrlOrigins(c, settings))
-    const shaped = {
-      key: article.key,
-      url: article.url,
-      title: article.title,
-      open: isOpen(article, settings, ctx.now),
-      commentCount: article.commentCount,
-      commentPolicy: effectivePolicy(article.commentPolicy, settings.commentPolicy),
-    }
+    const shaped = articleView(article, settings, ctx.now)
     return created ? c.json({ article: shaped }, 201) : c.json({ article: shaped }, 200)
   })
   .openapi(listArticlesRoute, async (c) => {

@@ -1,3 +1,4 @@
+import { validationError } from '../errors.js'
 import * as z from 'zod/mini'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
@@ -17,6 +18,16 @@ import {
 
 // Any text with an @: imported comments may carry addresses WordPress's rules would refuse today.
 const emailSchema = emailText().check(z.trim(), z.minLength(3), z.maxLength(320), z.regex(/@/, 'must be an email address'))
+
+// The site's account id of a signed-in reader (the `sub` of its identity tokens), as the site knows it.
+const subjectSchema = z.string().check(z.minLength(1), z.maxLength(255))
+
+/** A person's data request names them by email, by account, or both (a reader who signed in and also posted as a guest). */
+function dataSubject(who: { email?: string | undefined; subject?: string | undefined }) {
+  if (who.email === undefined && who.subject === undefined)
+    throw validationError([{ field: 'email', code: 'required', message: 'Give an email address, an account (subject), or both.' }])
+  return { email: who.email ?? null, subject: who.subject ?? null }
+}
 
 const NotificationRecordSchema = z.object({
   confirmedAt: z.nullable(dateTimeSchema()),
@@ -40,20 +51,26 @@ const exportRoute = createRoute({
   path: '/api/v1/admin/privacy/export',
   operationId: 'exportPersonalData',
   tag: 'Privacy',
-  summary: "Every comment an email address wrote (a person's data request), found through the keyed email hash",
+  summary: "Every comment an email address or a signed-in reader's account wrote (a person's data request), found through keyed hashes",
   description:
-    'The address is matched through its keyed hash (case-insensitive), as stored; the audit log records the request without the address.',
-  request: { query: z.object({ email: emailSchema }) },
+    "The address is matched through its keyed hash (case-insensitive), as stored; `subject` (the site's account id, the `sub` of its identity tokens) through its own. " +
+    'Either or both; the audit log records the request without them.',
+  request: { query: z.object({ email: z.optional(emailSchema), subject: z.optional(subjectSchema) }) },
   responses: {
     200: {
       ...jsonContent(
         'Their comments, oldest first, and their email notifications (null: the address never asked for any)',
-        z.object({ email: z.string(), comments: z.array(ModCommentSchema), notifications: z.nullable(NotificationRecordSchema) }),
+        z.object({
+          email: z.nullable(z.string()),
+          subject: z.nullable(z.string()),
+          comments: z.array(ModCommentSchema),
+          notifications: z.nullable(NotificationRecordSchema),
+        }),
       ),
       headers: noStore,
     },
     ...authProblems,
-    422: problem('No email address'),
+    422: problem('Neither an email address nor a subject'),
   },
 })
 
@@ -62,31 +79,32 @@ const eraseRoute = createRoute({
   path: '/api/v1/admin/privacy/erase',
   operationId: 'erasePersonalData',
   tag: 'Privacy',
-  summary: "Anonymize every comment an email address wrote, as WordPress's eraser does; their email notifications are removed",
+  summary:
+    "Anonymize every comment an email address or a signed-in reader's account wrote, as WordPress's eraser does; their email notifications are removed",
   description:
     'The name becomes "Anonymous"; email, URL, user agent, email hash and avatar are cleared; the IP keeps its network ' +
-    '(/24 for IPv4, /48 for IPv6). The text stays. Logged without the address.',
-  request: { body: jsonBody(z.strictObject({ email: emailSchema })) },
+    "(/24 for IPv4, /48 for IPv6); a signed-in reader's account hash and picture go too. The text stays. Logged without the address or account.",
+  request: { body: jsonBody(z.strictObject({ email: z.optional(emailSchema), subject: z.optional(subjectSchema) })) },
   responses: {
     200: jsonContent(
       'How many comments were anonymized, and whether email notifications were removed',
       z.object({ erased: countSchema(), notifications: z.boolean() }),
     ),
     ...authProblems,
-    422: problem('No email address'),
+    422: problem('Neither an email address nor a subject'),
   },
 })
 
 export const privacyRoutes = new OpenApiRoutes<AppEnv>('/api/v1/admin')
   .openapi(exportRoute, async (c) => {
     const { deps } = c.env
-    const { email } = c.req.valid('query')
-    const found = await exportPersonalData(deps.db, deps.secrets, email, { moderatorId: c.var.moderator.id, now: deps.clock() })
-    return c.json({ email, ...found }, 200, { 'Cache-Control': 'no-store' })
+    const who = dataSubject(c.req.valid('query'))
+    const found = await exportPersonalData(deps.db, deps.secrets, who, { moderatorId: c.var.moderator.id, now: deps.clock() })
+    return c.json({ ...who, ...found }, 200, { 'Cache-Control': 'no-store' })
   })
   .openapi(eraseRoute, async (c) => {
     const { deps } = c.env
-    const result = await erasePersonalData(deps.db, deps.secrets, c.req.valid('json').email, {
+    const result = await erasePersonalData(deps.db, deps.secrets, dataSubject(c.req.valid('json')), {
       moderatorId: c.var.moderator.id,
       now: deps.clock(),
     })
