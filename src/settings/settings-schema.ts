@@ -14,7 +14,10 @@ export const filterWebhookSchema = z.strictObject({
   includeEmail: z.optional(z.boolean()),
 })
 
-const claimName = z.string().check(z.minLength(1), z.maxLength(200))
+/** PostgreSQL's text and jsonb cannot hold NUL: refused as a field error, never a 500. */
+const noNul = () => z.regex(/^[^\u0000]*$/, 'must not contain a NUL character')
+
+const claimName = z.string().check(z.minLength(1), z.maxLength(200), noNul())
 
 /** Which claims of the site's identity token carry what (`sub` is always the account). */
 export const identityClaimsSchema = z.strictObject({
@@ -23,7 +26,7 @@ export const identityClaimsSchema = z.strictObject({
   avatar: claimName,
   entitlement: claimName.check(z.describe('The claim that marks a subscriber.')),
   entitlementValue: z
-    .nullable(z.string().check(z.minLength(1), z.maxLength(200)))
+    .nullable(z.string().check(z.minLength(1), z.maxLength(200), noNul()))
     .check(z.describe('The value of `entitlement` that marks one (in a list or a space-separated scope too); null: any true value.')),
 })
 
@@ -51,8 +54,8 @@ const fields = {
   moderation: z.enum(['rules', 'all']),
   previouslyApproved: z.boolean(),
   maxLinks: z.int().check(z.minimum(0), z.maximum(1000)),
-  moderationKeys: z.array(z.string().check(z.maxLength(500))).check(z.maxLength(10_000)),
-  disallowedKeys: z.array(z.string().check(z.maxLength(500))).check(z.maxLength(10_000)),
+  moderationKeys: z.array(z.string().check(z.maxLength(500), noNul())).check(z.maxLength(10_000)),
+  disallowedKeys: z.array(z.string().check(z.maxLength(500), noNul())).check(z.maxLength(10_000)),
   threadDepth: z.int().check(z.minimum(2), z.maximum(10)),
   editWindowSeconds: z.int().check(z.minimum(0), z.maximum(31_536_000)),
   floodSeconds: z.int().check(z.minimum(0), z.maximum(MAX_FLOOD_SECONDS)),
