@@ -178,7 +178,14 @@ describe('articles', () => {
     const created = await mod.send('PUT', '/api/v1/moderation/articles/story-1', { url: 'https://news.example/story-1', title: 'Story' })
     expect(created.status).toBe(201)
     expect(await created.json()).toEqual({
-      article: { key: 'story-1', url: 'https://news.example/story-1', title: 'Story', open: true, commentCount: 0, commentPolicy: 'anyone' },
+      article: {
+        key: 'story-1',
+        url: 'https://news.example/story-1',
+        title: 'Story',
+        open: true,
+        commentCount: 0,
+        commentPolicy: 'anyone',
+      },
     })
     const closed = await mod.send('PUT', '/api/v1/moderation/articles/story-1', { open: false })
     expect(closed.status).toBe(200)

@@ -46,7 +46,14 @@ describe("moving an article's comments", () => {
     })
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual({
-      article: { key: 'new-slug', url: 'https://news.example/2026/new-slug/', title: null, open: false, commentCount: 2, commentPolicy: 'anyone' },
+      article: {
+        key: 'new-slug',
+        url: 'https://news.example/2026/new-slug/',
+        title: null,
+        open: false,
+        commentCount: 2,
+        commentPolicy: 'anyone',
+      },
       merged: false,
       moved: 2,
     })
