@@ -30,7 +30,13 @@ export default defineConfig({
       miniflare: {
         hyperdrives: { HYPERDRIVE: server.href },
         // A one-second max-age, so the edge cache's tests can wait a cached copy out.
-        bindings: { PARLEY_SECRET: 'workers-test-secret-that-is-long-enough-0123456789', LOG_LEVEL: 'warn', PARLEY_CACHE_MAX_AGE: '1' },
+        // And a publisher's shared secret: readers' identity tokens are verified at the edge too (issue 19).
+        bindings: {
+          PARLEY_SECRET: 'workers-test-secret-that-is-long-enough-0123456789',
+          LOG_LEVEL: 'warn',
+          PARLEY_CACHE_MAX_AGE: '1',
+          PARLEY_SSO_SECRET: 'workers-publisher-secret-long-enough-0123456789',
+        },
       },
     }),
   ],

@@ -1,6 +1,7 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test'
 import { eq, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
+import { SignJWT } from 'jose'
 import { nobleArgon2 } from '../src/auth/argon2-noble.js'
 import { createModerator } from '../src/auth/moderator-store.js'
 import { comments } from '../src/db/schema.js'
@@ -160,8 +161,8 @@ describe('the Worker in workerd, on PostgreSQL through Hyperdrive', () => {
   })
 
   it('serves the thread as WordPress-markup HTML from the edge cache, and the held comment to its holder alone, never cached', async () => {
-    const shown = await (await post('edge-html', 'Rendered at the edge', '203.0.113.46')).json<{ comment: { id: number } }>()
-    const held = await (await post('edge-html', 'Still held', '203.0.113.47')).json<{ comment: { id: number } }>()
+    const shown = await (await post('edge-html', 'Rendered at the edge', '203.0.113.48')).json<{ comment: { id: number } }>()
+    const held = await (await post('edge-html', 'Still held', '203.0.113.49')).json<{ comment: { id: number } }>()
     const moderator = await signIn()
     expect((await send('PATCH', `/api/v1/moderation/comments/${shown.comment.id}`, { status: 'approved' }, moderator)).status).toBe(200)
     const path = '/api/v1/articles/edge-html/comments.html'
@@ -185,6 +186,38 @@ describe('the Worker in workerd, on PostgreSQL through Hyperdrive', () => {
     expect(await own.text()).toContain('Your comment is awaiting moderation.')
     const again = await read(`${path}?unapproved=${held.comment.id}&moderation-hash=${hash}`, { Origin: ORIGIN })
     expect(again.headers.get('age')).toBeNull()
+  })
+
+  it("verifies a signed-in reader's identity token inside workerd (jose on the Workers runtime) and refuses a forged one", async () => {
+    const now = Math.floor(Date.now() / 1000)
+    const sign = (secret: string) =>
+      new SignJWT({ name: 'Edge Subscriber', email: 'edge-sub@example.com' })
+        .setSubject('edge-account-1')
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuedAt(now)
+        .setExpirationTime(now + 600)
+        .sign(new TextEncoder().encode(secret))
+    const res = await send(
+      'POST',
+      '/api/v1/articles/edge-sso/comments',
+      { body: 'Signed in at the edge', identityToken: await sign(String(env.PARLEY_SSO_SECRET)) },
+      {},
+      '203.0.113.70',
+    )
+    expect(res.status).toBe(201)
+    const { comment } = await res.json<{ comment: { id: number; author: { name: string; verified: boolean } } }>()
+    expect(comment.author).toMatchObject({ name: 'Edge Subscriber', verified: true })
+    const [row] = await db.select({ subjectHash: comments.subjectHash }).from(comments).where(eq(comments.id, comment.id))
+    expect(row?.subjectHash).toBe(await (await createSecrets(env.PARLEY_SECRET ?? '')).subjectHash('edge-account-1'))
+    const forged = await send(
+      'POST',
+      '/api/v1/articles/edge-sso/comments',
+      { body: 'Forged', identityToken: await sign('another-secret-of-enough-length-0123456789') },
+      {},
+      '203.0.113.71',
+    )
+    expect(forged.status).toBe(401)
+    expect(forged.headers.get('www-authenticate')).toBe('Bearer realm="parley-identity", error="invalid_token"')
   })
 
   it('refuses a wrong password with the same 401 as an unknown account', async () => {
