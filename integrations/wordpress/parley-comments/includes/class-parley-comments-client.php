@@ -34,7 +34,7 @@ class Parley_Comments_Client {
 	 * The thread of an article as the page's URL asks for it: its page (`parley_cursor`), and a
 	 * reader's own held comment (`unapproved` and `moderation-hash`, WordPress's pair, added to the
 	 * URL when Parley sends a reader back after holding their comment). That one is theirs alone: it
-	 * is fetched every time and never kept.
+	 * is fetched every time and never kept. Dates are in the site's time zone when it has a name.
 	 *
 	 * @param string $key The article key.
 	 * @return array{html: ?string, count: int, open: bool} html is null when there is no copy to show.
@@ -42,16 +42,22 @@ class Parley_Comments_Client {
 	public static function thread( $key ) {
 		$query  = self::page_query();
 		$cursor = isset( $query['cursor'] ) ? $query['cursor'] : '';
-		$name   = 'parley_comments_t_' . md5( $key . '|' . $cursor );
+		$tz     = self::time_zone();
+		// Parley keeps one copy per page and zone: so does the site.
+		$name = 'parley_comments_t_' . md5( $key . '|' . $cursor . '|' . $tz );
 		if ( isset( self::$threads[ $name ] ) ) {
 			return self::$threads[ $name ];
 		}
-		$url  = self::url( '/api/v1/articles/' . rawurlencode( $key ) . '/comments.html', array_merge( array( 'limit' => self::LIMIT ), $query ) );
+		$params = array( 'limit' => self::LIMIT );
+		if ( '' !== $tz ) {
+			$params['tz'] = $tz;
+		}
+		$url  = self::url( '/api/v1/articles/' . rawurlencode( $key ) . '/comments.html', array_merge( $params, $query ) );
 		$copy = get_transient( $name );
 		$copy = is_array( $copy ) ? $copy : null;
 
 		if ( isset( $query['unapproved'] ) ) {
-			$answer = self::get( $url, null );
+			$answer = self::down() ? null : self::get( $url, null );
 			$thread = ( null !== $answer && 200 === $answer['status'] ) ? self::thread_of( $answer ) : $copy;
 		} else {
 			$thread = self::refreshed( $name, $url, $copy, self::just_posted(), array( __CLASS__, 'thread_of' ) );
@@ -86,8 +92,9 @@ class Parley_Comments_Client {
 
 	/**
 	 * The copy kept under $name, asked for again when it is older than the cache seconds (or the
-	 * reader has just posted): conditionally when there is one. A failed request keeps the copy and
-	 * restarts its clock, so a Parley that is down is not asked on every page view.
+	 * reader has just posted): conditionally when there is one. Only a 200 or 304 answer is kept: an
+	 * error leaves the copy as it was (and stores nothing when there is none), and a Parley that is
+	 * down is not asked again within the cache seconds (see down()).
 	 *
 	 * @param string   $name  The transient.
 	 * @param string   $url   What to ask.
@@ -101,6 +108,9 @@ class Parley_Comments_Client {
 		if ( ! $force && $age >= 0 && $age < (int) Parley_Comments_Settings::get( 'cache_seconds' ) ) {
 			return $copy;
 		}
+		if ( self::down() ) {
+			return $copy;
+		}
 		$answer = self::get( $url, null === $copy ? null : $copy['etag'] );
 		if ( null !== $answer && 200 === $answer['status'] ) {
 			$copy = call_user_func( $parse, $answer );
@@ -108,13 +118,51 @@ class Parley_Comments_Client {
 			if ( '' !== $answer['count'] ) {
 				$copy['count'] = (int) $answer['count'];
 			}
-		} elseif ( null === $copy ) {
-			$copy = array( 'etag' => '' );
+		} else {
+			return $copy;
 		}
 		$copy['fetched_at'] = time();
 		// The expiry only clears forgotten copies away: freshness is fetched_at's.
 		set_transient( $name, $copy, WEEK_IN_SECONDS );
 		return $copy;
+	}
+
+	/**
+	 * The breaker's transient: one per Parley URL, so that a new address is asked at once.
+	 *
+	 * @return string
+	 */
+	private static function breaker_name() {
+		return 'parley_comments_down_' . md5( (string) Parley_Comments_Settings::get( 'url' ) );
+	}
+
+	/**
+	 * Whether Parley failed (timed out, refused, 5xx, an answer cut off) within the cache seconds:
+	 * then nothing is asked of it at all, whatever the URL, and pages show their last copy.
+	 *
+	 * @return bool
+	 */
+	private static function down() {
+		$seconds = (int) Parley_Comments_Settings::get( 'cache_seconds' );
+		if ( $seconds <= 0 ) {
+			return false;
+		}
+		$since = get_transient( self::breaker_name() );
+		if ( false === $since ) {
+			return false;
+		}
+		$age = time() - (int) $since;
+		return $age >= 0 && $age < $seconds;
+	}
+
+	/**
+	 * Opens the breaker for the cache seconds.
+	 */
+	private static function trip() {
+		$seconds = (int) Parley_Comments_Settings::get( 'cache_seconds' );
+		if ( $seconds > 0 ) {
+			set_transient( self::breaker_name(), time(), $seconds );
+		}
 	}
 
 	/**
@@ -157,8 +205,9 @@ class Parley_Comments_Client {
 	}
 
 	/**
-	 * One GET to Parley; null when it did not answer usefully (refused, timed out, 5xx, anything
-	 * but 200 and 304), without a warning on the page.
+	 * One GET to Parley; null when it did not answer usefully (refused, timed out, 5xx, an answer
+	 * longer than MAX_BYTES, anything but 200 and 304), without a warning on the page. A failure of
+	 * Parley's (not a 4xx, an answer about the request) opens the breaker.
 	 *
 	 * @param string  $url  The URL.
 	 * @param ?string $etag The copy's ETag, for If-None-Match.
@@ -169,6 +218,16 @@ class Parley_Comments_Client {
 		if ( null !== $etag && '' !== $etag ) {
 			$headers['If-None-Match'] = $etag;
 		}
+		// The transport stops keeping the body at limit_response_size without saying so (and a chunked
+		// body is then decoded from what was kept): its progress hook, which sees every block it reads
+		// with the bytes kept so far and the limit, tells whether the answer was cut off.
+		$truncated = false;
+		$progress  = function ( $block, $size, $limit ) use ( &$truncated ) {
+			if ( $limit && $size + strlen( (string) $block ) > $limit ) {
+				$truncated = true;
+			}
+		};
+		add_action( 'requests-request.progress', $progress, 10, 3 );
 		$response = wp_remote_get(
 			$url,
 			array(
@@ -179,6 +238,7 @@ class Parley_Comments_Client {
 				'user-agent'          => 'ParleyComments/' . PARLEY_COMMENTS_VERSION . '; ' . home_url( '/' ),
 			)
 		);
+		remove_action( 'requests-request.progress', $progress, 10 );
 		if ( is_wp_error( $response ) ) {
 			/**
 			 * Fires when Parley did not answer; the page shows its last copy.
@@ -187,16 +247,27 @@ class Parley_Comments_Client {
 			 * @param string   $url   The URL asked.
 			 */
 			do_action( 'parley_comments_unavailable', $response, $url );
+			self::trip();
 			return null;
 		}
 		$status = (int) wp_remote_retrieve_response_code( $response );
 		if ( 200 !== $status && 304 !== $status ) {
 			do_action( 'parley_comments_unavailable', new WP_Error( 'parley_comments_status', 'HTTP ' . $status ), $url );
+			if ( $status >= 500 ) {
+				self::trip();
+			}
+			return null;
+		}
+		$body = (string) wp_remote_retrieve_body( $response );
+		// Cut off, its closing tags are lost: shown, the rest of the theme would nest in the thread.
+		if ( $truncated || strlen( $body ) > self::MAX_BYTES ) {
+			do_action( 'parley_comments_unavailable', new WP_Error( 'parley_comments_too_large', 'Answer larger than ' . self::MAX_BYTES . ' bytes' ), $url );
+			self::trip();
 			return null;
 		}
 		return array(
 			'status' => $status,
-			'body'   => (string) wp_remote_retrieve_body( $response ),
+			'body'   => $body,
 			'etag'   => (string) wp_remote_retrieve_header( $response, 'etag' ),
 			'count'  => (string) wp_remote_retrieve_header( $response, 'parley-comment-count' ),
 		);
@@ -214,21 +285,45 @@ class Parley_Comments_Client {
 	}
 
 	/**
-	 * What the page's URL passes on to Parley: the page of the thread, and a reader's held comment.
+	 * The page of the thread the URL asks for: a `parley_cursor` exactly as Parley gives them out,
+	 * or '' (page 1) for anything else.
+	 *
+	 * @return string
+	 */
+	public static function cursor() {
+		// phpcs:ignore WordPress.Security.NonceVerification.Recommended, WordPress.Security.ValidatedSanitizedInput.InputNotSanitized -- read-only, and checked against Parley's exact format.
+		$cursor = isset( $_GET['parley_cursor'] ) ? wp_unslash( $_GET['parley_cursor'] ) : '';
+		return ( is_string( $cursor ) && 1 === preg_match( '/^[0-9a-z]{1,12}\.[0-9a-z]{1,8}$/', $cursor ) ) ? $cursor : '';
+	}
+
+	/**
+	 * The site's time zone for Parley's dates: WordPress's timezone_string when it is a zone name
+	 * (Parley takes IANA names and UTC only), '' (Parley's UTC) for a manual offset such as +05:30.
+	 *
+	 * @return string
+	 */
+	public static function time_zone() {
+		$tz = wp_timezone_string();
+		return 1 === preg_match( '~^[A-Za-z][A-Za-z0-9_+/-]{0,63}$~', $tz ) ? $tz : '';
+	}
+
+	/**
+	 * What the page's URL passes on to Parley: the page of the thread, and a reader's held comment
+	 * when the pair looks like one Parley gives out (an id, a 20-hex-digit hash).
 	 *
 	 * @return array
 	 */
 	private static function page_query() {
-		// phpcs:disable WordPress.Security.NonceVerification.Recommended -- read-only: which page of comments to show.
 		$query  = array();
-		$cursor = isset( $_GET['parley_cursor'] ) ? sanitize_text_field( wp_unslash( $_GET['parley_cursor'] ) ) : '';
-		if ( 1 === preg_match( '/^[A-Za-z0-9._~:=-]{1,500}$/', $cursor ) ) {
+		$cursor = self::cursor();
+		if ( '' !== $cursor ) {
 			$query['cursor'] = $cursor;
 		}
-		$unapproved = isset( $_GET['unapproved'] ) ? sanitize_text_field( wp_unslash( $_GET['unapproved'] ) ) : '';
-		$hash       = isset( $_GET['moderation-hash'] ) ? sanitize_text_field( wp_unslash( $_GET['moderation-hash'] ) ) : '';
+		// phpcs:disable WordPress.Security.NonceVerification.Recommended, WordPress.Security.ValidatedSanitizedInput.InputNotSanitized -- read-only, and checked against Parley's exact formats.
+		$unapproved = isset( $_GET['unapproved'] ) ? wp_unslash( $_GET['unapproved'] ) : '';
+		$hash       = isset( $_GET['moderation-hash'] ) ? wp_unslash( $_GET['moderation-hash'] ) : '';
 		// phpcs:enable
-		if ( 1 === preg_match( '/^\d{1,10}$/', $unapproved ) && 1 === preg_match( '/^[A-Za-z0-9._~-]{1,200}$/', $hash ) ) {
+		if ( is_string( $unapproved ) && is_string( $hash ) && 1 === preg_match( '/^[1-9]\d{0,9}$/', $unapproved ) && 1 === preg_match( '/^[0-9a-f]{20}$/', $hash ) ) {
 			$query['unapproved']      = $unapproved;
 			$query['moderation-hash'] = $hash;
 		}

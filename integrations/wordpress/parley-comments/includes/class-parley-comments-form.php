@@ -16,9 +16,21 @@ defined( 'ABSPATH' ) || exit;
 class Parley_Comments_Form {
 
 	/**
+	 * The Parley comment the form replies to (?replytocom=), once read; null before.
+	 *
+	 * @var ?int
+	 */
+	private static $reply_to = null;
+
+	/**
 	 * Hooks the form.
 	 */
 	public static function init() {
+		// Before WordPress or a template reads the query string.
+		add_action( 'init', array( __CLASS__, 'clean_query' ), 0 );
+		// WordPress's unfiltered-HTML nonce is WordPress's business, not Parley's.
+		remove_action( 'comment_form', 'wp_comment_form_unfiltered_html_nonce' );
+		add_filter( 'cancel_comment_reply_link', array( __CLASS__, 'cancel_link' ) );
 		add_filter( 'comment_form_defaults', array( __CLASS__, 'defaults' ), 20 );
 		add_filter( 'comment_form_fields', array( __CLASS__, 'fields' ) );
 		add_filter( 'comment_id_fields', array( __CLASS__, 'id_fields' ), 10, 2 );
@@ -38,15 +50,81 @@ class Parley_Comments_Form {
 		$parent             = self::reply_to();
 		if ( $parent > 0 ) {
 			$to = self::replied_to( $parent );
-			// WordPress would name the comment from its own table ("Anonymous"): the name is Parley's.
-			// comment_form_title() printf()s this, hence the doubled percent signs.
-			$defaults['title_reply_to'] = null === $to
-				? $defaults['title_reply']
+			// WordPress would name the comment from its own table: the name is Parley's. render()
+			// hides ?replytocom= from comment_form_title(), which then echoes title_reply as it is.
+			if ( null !== $to ) {
 				/* translators: %s: Author of the comment being replied to. */
-				: sprintf( __( 'Leave a Reply to %s', 'parley-comments' ), '<a href="#comment-' . esc_attr( $to['anchor'] ) . '">' . esc_html( $to['name'] ) . '</a>' );
-			$defaults['title_reply_to'] = str_replace( '%', '%%', $defaults['title_reply_to'] );
+				$defaults['title_reply'] = sprintf( __( 'Leave a Reply to %s', 'parley-comments' ), '<a href="#comment-' . esc_attr( $to['anchor'] ) . '">' . esc_html( $to['name'] ) . '</a>' );
+			}
+			// For a theme that prints title_reply_to itself (printf()ed, hence the doubled percent signs).
+			$defaults['title_reply_to'] = str_replace( '%', '%%', $defaults['title_reply'] );
 		}
 		return $defaults;
+	}
+
+	/**
+	 * The theme's comment_form() on a Parley page. WordPress's comment_form_title() takes the comment
+	 * in ?replytocom= from its own table (another comment, or none, of the same id): the query value
+	 * is hidden from it while the form is printed, and the title is the plugin's (defaults()). Not
+	 * replying, the heading holds its title alone.
+	 *
+	 * @param array $args comment_form()'s arguments.
+	 */
+	public static function render( $args ) {
+		if ( 0 === self::reply_to() && get_option( 'thread_comments' ) ) {
+			// WordPress prints its hidden "Cancel reply" link (for comment-reply.js and the widget)
+			// inside the heading, whose text then says more than "Leave a Reply": it follows it instead.
+			$args['cancel_reply_before'] = ( isset( $args['title_reply_after'] ) ? $args['title_reply_after'] : '</h3>' ) . ' <small>';
+			$args['title_reply_after']   = '';
+		}
+		// phpcs:disable WordPress.Security.NonceVerification.Recommended, WordPress.Security.ValidatedSanitizedInput -- put back as it was.
+		$had   = isset( $_GET['replytocom'] );
+		$value = $had ? $_GET['replytocom'] : null;
+		unset( $_GET['replytocom'] );
+		try {
+			comment_form( $args );
+		} finally {
+			if ( $had ) {
+				$_GET['replytocom'] = $value;
+			}
+		}
+		// phpcs:enable
+	}
+
+	/**
+	 * WordPress hides its "Cancel reply" link when the URL has no ?replytocom=, which render() hides:
+	 * shown when the form replies to a Parley comment.
+	 *
+	 * @param string $link The link.
+	 * @return string
+	 */
+	public static function cancel_link( $link ) {
+		return self::reply_to() > 0 ? str_replace( ' style="display:none;"', '', $link ) : $link;
+	}
+
+	/**
+	 * Drops query values that WordPress or the plugin would read wrongly, before either reads them:
+	 * arrays in unapproved, moderation-hash, replytocom and parley_cursor (WordPress 6.1 passes an
+	 * array moderation-hash to hash_equals(), a fatal error), and a replytocom that is not a Parley
+	 * comment id (WordPress would title the form with a comment of its own table).
+	 */
+	public static function clean_query() {
+		// phpcs:disable WordPress.Security.NonceVerification.Recommended, WordPress.Security.ValidatedSanitizedInput -- only checks types and drops.
+		foreach ( array( 'unapproved', 'moderation-hash', 'replytocom', 'parley_cursor' ) as $name ) {
+			if ( isset( $_GET[ $name ] ) && ! is_string( $_GET[ $name ] ) ) {
+				unset( $_GET[ $name ] );
+			}
+			if ( isset( $_REQUEST[ $name ] ) && ! is_string( $_REQUEST[ $name ] ) ) {
+				unset( $_REQUEST[ $name ] );
+			}
+		}
+		if ( isset( $_GET['replytocom'] ) && 0 === self::reply_to() ) {
+			if ( isset( $_REQUEST['replytocom'] ) && $_REQUEST['replytocom'] === $_GET['replytocom'] ) {
+				unset( $_REQUEST['replytocom'] );
+			}
+			unset( $_GET['replytocom'] );
+		}
+		// phpcs:enable
 	}
 
 	/**
@@ -78,17 +156,23 @@ class Parley_Comments_Form {
 	/**
 	 * Where Parley sends the reader back, and the article it registers on a first comment.
 	 * redirect_to carries parley_posted, so that the page asks Parley again rather than showing a
-	 * copy kept from before the comment.
+	 * copy kept from before the comment, and the page of the thread the form is on (parley_cursor),
+	 * where a reply to one of its comments shows.
 	 *
 	 * @param int $post_id The post ID.
 	 */
 	public static function hidden_fields( $post_id ) {
 		$permalink = get_permalink( $post_id );
+		$back      = array( 'parley_posted' => '1' );
+		$cursor    = Parley_Comments_Client::cursor();
+		if ( '' !== $cursor ) {
+			$back = array_merge( array( 'parley_cursor' => $cursor ), $back );
+		}
 		printf(
 			'<input type="hidden" name="redirect_to" value="%1$s" />' . "\n" .
 			'<input type="hidden" name="parley_article_url" value="%2$s" />' . "\n" .
 			'<input type="hidden" name="parley_article_title" value="%3$s" />' . "\n",
-			esc_url( add_query_arg( 'parley_posted', '1', $permalink ) ),
+			esc_url( add_query_arg( $back, $permalink ) ),
 			esc_url( $permalink ),
 			esc_attr( wp_strip_all_tags( get_the_title( $post_id ) ) )
 		);
@@ -134,9 +218,12 @@ class Parley_Comments_Form {
 	 * @return int
 	 */
 	private static function reply_to() {
-		// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- read-only: which comment the form answers.
-		$id = isset( $_GET['replytocom'] ) ? sanitize_text_field( wp_unslash( $_GET['replytocom'] ) ) : '';
-		return 1 === preg_match( '/^[1-9]\d{0,9}$/', $id ) ? (int) $id : 0;
+		if ( null === self::$reply_to ) {
+			// phpcs:ignore WordPress.Security.NonceVerification.Recommended, WordPress.Security.ValidatedSanitizedInput.InputNotSanitized -- read-only, and checked to be digits.
+			$id             = isset( $_GET['replytocom'] ) ? wp_unslash( $_GET['replytocom'] ) : '';
+			self::$reply_to = ( is_string( $id ) && 1 === preg_match( '/^[1-9]\d{0,9}$/', $id ) ) ? (int) $id : 0;
+		}
+		return self::$reply_to;
 	}
 
 	/**

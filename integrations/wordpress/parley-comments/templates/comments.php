@@ -38,7 +38,7 @@ $parley_comments_title  = wp_strip_all_tags( get_the_title() );
 
 		<?php if ( $parley_comments_open ) : ?>
 			<?php
-			comment_form(
+			Parley_Comments_Form::render(
 				array(
 					'title_reply_before' => '<h2 id="reply-title" class="comment-reply-title">',
 					'title_reply_after'  => '</h2>',
