@@ -10,7 +10,7 @@ export default defineConfig({
     // inside the Node thread, cannot do without stopping every timer.
     // The browser tests drive the widget and the dashboard; the database behind them is incidental
     // (its logic the same on both engines), so they run in the embedded run only; so does the
-    // WordPress plugin's test (a real WordPress in PHP, on MariaDB, in front of Parley).
+    // WordPress plugin's tests (a real WordPress in PHP, on MariaDB, in front of Parley).
     // The start gate exists for PGlite only (Node on PostgreSQL has none): embedded run only.
     // The prepared-statements test asks PostgreSQL's pg_prepared_statements on the app's pooled
     // connections; PGlite has neither a pool nor round trips to save: PostgreSQL run only. So is
@@ -21,6 +21,7 @@ export default defineConfig({
           'test/enhance-browser.test.ts',
           'test/admin-browser.test.ts',
           'test/wordpress.test.ts',
+          'test/wordpress-outsider.test.ts',
           'test/start-gate.test.ts',
         ]
       : ['test/database-outage.test.ts', 'test/prepared-statements.test.ts', 'test/commit-past-deadline.test.ts'],
