@@ -207,7 +207,7 @@ describe('the widget on a page with the server-rendered thread (/demo/enhanced)'
     const drawn = await shape()
     await page.reload()
     await enhanced(page)
-    expect(drawn).toContain('<li class="comment depth-1 parent" data-parley-id="1" id="comment-1">')
+    expect(drawn).toContain('<li class="comment depth-1 parent" id="comment-1">')
     expect(drawn).toBe(await shape())
   })
 

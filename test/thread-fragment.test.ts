@@ -38,9 +38,9 @@ describe('the thread as server-rendered HTML (WordPress markup)', () => {
       /^<div class="parley-thread" data-parley-article="42" data-parley-count="2" data-parley-open="1" data-parley-policy="anyone" data-parley-next="" data-parley-order="oldest" data-parley-limit="50" data-parley-tz="America\/New_York">\n<ol class="comment-list">/,
     )
     expect(html).toContain(
-      `<li id="comment-${root}" class="comment depth-1 parent" data-parley-id="${root}" itemscope itemtype="https://schema.org/Comment">\n<article id="div-comment-${root}" class="comment-body">`,
+      `<li id="comment-${root}" class="comment depth-1 parent" itemscope itemtype="https://schema.org/Comment">\n<article id="div-comment-${root}" class="comment-body">`,
     )
-    expect(html).toContain(`<li id="comment-${reply}" class="comment depth-2" data-parley-id="${reply}" itemprop="comment" itemscope`)
+    expect(html).toContain(`<li id="comment-${reply}" class="comment depth-2" itemprop="comment" itemscope`)
     expect(html).toContain(`<ol class="children">\n<li id="comment-${reply}"`)
     expect(html).toContain(
       '<b class="fn" itemprop="name"><a href="https://ann.example/" class="url" rel="external nofollow ugc" itemprop="url">Ann</a></b>',
@@ -48,7 +48,10 @@ describe('the thread as server-rendered HTML (WordPress markup)', () => {
     expect(html).toContain('<b class="fn"><span itemprop="name">Bob</span></b> <span class="says">says:</span>')
     // WordPress's date and time formats (`F j, Y` at `g:i a`), in the site's zone.
     expect(html).toContain(
-      `<time datetime="${t.now().toISOString()}" itemprop="dateCreated">${wordpressDate(t.now(), 'America/New_York')}</time>`,
+      `<time datetime="${t
+        .now()
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z')}" itemprop="dateCreated">${wordpressDate(t.now(), 'America/New_York')}</time>`,
     )
     expect(html).toContain(`<div class="comment-content" itemprop="text"><p>I <em>agree</em></p></div>`)
     expect(html).toContain(
@@ -198,7 +201,7 @@ describe('the thread as server-rendered HTML (WordPress markup)', () => {
     const mod = await signIn(t)
     await mod.send('PATCH', `/api/v1/moderation/comments/${root}`, { status: 'trash' })
     const { html } = await fragment('z')
-    expect(html).toContain(`<li id="comment-${root}" class="comment depth-1 parent parley-removed" data-parley-id="${root}">`)
+    expect(html).toContain(`<li id="comment-${root}" class="comment depth-1 parent parley-removed">`)
     expect(html).toContain('<p><em>This comment was removed.</em></p>')
     expect(html).not.toContain(`replytocom=${root}`)
     expect(html).toContain(`replytocom=${reply}`)

@@ -215,7 +215,7 @@ describe('GET /demo/plain', () => {
     expect(html).not.toContain('<script>alert(1)')
     expect(html).toMatch(
       new RegExp(
-        `<li id="comment-${first.comment.id}"[\\s\\S]*<ol class="children">\\s*<li id="comment-${reply.comment.id}" class="comment depth-2" data-parley-id="${reply.comment.id}" itemprop="comment"`,
+        `<li id="comment-${first.comment.id}"[\\s\\S]*<ol class="children">\\s*<li id="comment-${reply.comment.id}" class="comment depth-2" itemprop="comment"`,
       ),
     )
     // Relative to the page the fragment is in, as every host page needs it.

@@ -47,6 +47,8 @@ function avatar(c: ThreadComment): SafeHtml {
 
 function commentHtml(c: ThreadComment, walk: Walk, itemprop: SafeHtml): SafeHtml {
   const anchor = walk.anchor(c.id)
+  // The Parley id, where the anchor is not it (an imported comment's WordPress id): replies and the widget use it.
+  const idAttribute = anchor === String(c.id) ? '' : html` data-parley-id="${c.id}"`
   const depth = c.depth + 1
   const children = c.replies.length
     ? html`\n<ol class="children">\n${joinHtml(
@@ -56,7 +58,7 @@ function commentHtml(c: ThreadComment, walk: Walk, itemprop: SafeHtml): SafeHtml
     : ''
   const parent = c.replies.length ? ' parent' : ''
   if (c.removed) {
-    return html`<li id="comment-${anchor}" class="comment depth-${depth}${parent} parley-removed" data-parley-id="${c.id}">
+    return html`<li id="comment-${anchor}" class="comment depth-${depth}${parent} parley-removed"${idAttribute}>
 <article id="div-comment-${anchor}" class="comment-body"><p><em>This comment was removed.</em></p></article>${children}
 </li>`
   }
@@ -74,11 +76,11 @@ function commentHtml(c: ThreadComment, walk: Walk, itemprop: SafeHtml): SafeHtml
     walk.page.article.open && !held
       ? html`\n<div class="reply"><a rel="nofollow" class="comment-reply-link" href="?${walk.options.cursor ? html`parley_cursor=${walk.options.cursor}&amp;` : ''}replytocom=${c.id}#respond" data-commentid="${c.id}" data-postid="${walk.page.article.key}" data-belowelement="div-comment-${anchor}" data-respondelement="respond" data-replyto="Reply to ${name}" aria-label="Reply to ${name}">Reply</a></div>`
       : ''
-  return html`<li id="comment-${anchor}" class="comment depth-${depth}${parent}${staff}${held ? ' parley-held' : ''}" data-parley-id="${c.id}"${itemprop} itemscope itemtype="https://schema.org/Comment">
+  return html`<li id="comment-${anchor}" class="comment depth-${depth}${parent}${staff}${held ? ' parley-held' : ''}"${idAttribute}${itemprop} itemscope itemtype="https://schema.org/Comment">
 <article id="div-comment-${anchor}" class="comment-body">
 <footer class="comment-meta">
 <div class="comment-author vcard" itemprop="author" itemscope itemtype="https://schema.org/Person">${avatar(c)} ${fn}${c.author.moderator ? html` <span class="parley-badge">Staff</span>` : ''} <span class="says">says:</span></div>
-<div class="comment-metadata"><a href="#comment-${anchor}"><time datetime="${c.createdAt}" itemprop="dateCreated">${commentDate(c.createdAt, walk.options.timeZone)}</time></a>${c.editedAt ? html` <span class="parley-edited">(edited)</span>` : ''}</div>
+<div class="comment-metadata"><a href="#comment-${anchor}"><time datetime="${c.createdAt.replace(/\.\d{3}Z$/, 'Z')}" itemprop="dateCreated">${commentDate(c.createdAt, walk.options.timeZone)}</time></a>${c.editedAt ? html` <span class="parley-edited">(edited)</span>` : ''}</div>
 ${held ? html`<em class="comment-awaiting-moderation">Your comment is awaiting moderation.</em>\n` : ''}</footer>
 <div class="comment-content" itemprop="text">${trusted(c.html)}</div>${reply}
 </article>${children}

@@ -61,7 +61,7 @@ export function enhance(host, thread, options) {
   }
   host.append(w.live)
   thread.append(w.error)
-  thread.querySelectorAll('li[data-parley-id]').forEach(function (li) {
+  thread.querySelectorAll('li.comment').forEach(function (li) {
     adopt(w, li)
   })
   // Only a form that posts to Parley is taken over.
@@ -85,10 +85,20 @@ export function enhance(host, thread, options) {
   restoreOwn(w)
 }
 
+/**
+ * A server-rendered comment's Parley id: `data-parley-id` where its anchor is another (a comment
+ * imported from WordPress keeps its old id there), else the number of its `comment-ID` anchor.
+ * @param {Element} li
+ * @returns {string}
+ */
+function parleyId(li) {
+  return li.getAttribute('data-parley-id') || li.id.replace(/^comment-/, '')
+}
+
 /** A server-rendered comment, known by its Parley id and given the reader's actions. @param {Widget} w @param {Element} li */
 function adopt(w, li) {
   if (!(li instanceof HTMLLIElement)) return
-  w.nodes[li.getAttribute('data-parley-id') || ''] = li
+  w.nodes[parleyId(li)] = li
   decorate(w, li)
 }
 
@@ -104,7 +114,7 @@ export function decorate(w, li) {
   const old = meta.querySelector('.parley-actions')
   if (old) old.remove()
   // The reader's own held comment, shown by WordPress's pair after the plain form: no token, nothing to report.
-  const id = Number(li.getAttribute('data-parley-id'))
+  const id = Number(parleyId(li))
   if (li.classList.contains('parley-held') && !w.own[id]) return
   const fn = body.querySelector('.fn')
   const pending = !!body.querySelector('.comment-awaiting-moderation')
@@ -193,7 +203,7 @@ function commentBody(w, c, li) {
   const who =
     url && /^https?:\/\//i.test(url) ? h('a', { href: url, class: 'url', rel: 'external nofollow ugc' }, [name]) : h('span', {}, [name])
   const meta = h('div', { class: 'comment-metadata' }, [
-    h('a', { href: '#' + li.id }, [h('time', { datetime: c.createdAt, text: when(w, c.createdAt) })]),
+    h('a', { href: '#' + li.id }, [h('time', { datetime: c.createdAt.replace(/\.\d{3}Z$/, 'Z'), text: when(w, c.createdAt) })]),
     c.editedAt ? ' ' : null,
     c.editedAt ? h('span', { class: 'parley-edited', text: '(edited)' }) : null,
   ])
@@ -273,7 +283,7 @@ function takeOverMore(w, thread) {
         if (!page) throw new Error('No thread in the answer')
         const placed = w.list.querySelector(':scope > li[data-placed]')
         const added = Array.from(page.querySelectorAll('.comment-list > li')).map(function (li) {
-          const known = w.nodes[li.getAttribute('data-parley-id') || '']
+          const known = w.nodes[parleyId(li)]
           if (known) known.remove()
           const node = document.adoptNode(li)
           w.list.insertBefore(node, placed)
@@ -282,7 +292,7 @@ function takeOverMore(w, thread) {
             a.setAttribute('href', onPage(a.getAttribute('href') || ''))
           })
           adopt(w, node)
-          node.querySelectorAll('li[data-parley-id]').forEach(function (reply) {
+          node.querySelectorAll('li.comment').forEach(function (reply) {
             adopt(w, reply)
           })
           return node

@@ -104,7 +104,8 @@ function commentActions(w, c, li) {
 /** @param {Widget} w @param {ThreadComment} c */
 function commentNode(w, c) {
   const staff = w.enhanced && c.author.moderator ? ' byuser parley-staff' : ''
-  const li = h('li', { id: 'comment-' + c.id, class: 'comment depth-' + (c.depth + 1) + staff, 'data-parley-id': c.id })
+  // As the server's fragment: the anchor is the id (enhance.js's parleyId reads it back).
+  const li = h('li', { id: 'comment-' + c.id, class: 'comment depth-' + (c.depth + 1) + staff })
   li.append(w.draw(w, c, li))
   const replies = c.replies || []
   // WordPress prints no empty list of replies; place() adds one when a reply comes.
