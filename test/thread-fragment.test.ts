@@ -51,7 +51,7 @@ describe('the thread as server-rendered HTML (WordPress markup)', () => {
       `<time datetime="${t
         .now()
         .toISOString()
-        .replace(/\.\d{3}Z$/, 'Z')}" itemprop="dateCreated">${wordpressDate(t.now(), 'America/New_York')}</time>`,
+        .replace(/:\d\d\.\d{3}Z$/, 'Z')}" itemprop="dateCreated">${wordpressDate(t.now(), 'America/New_York')}</time>`,
     )
     expect(html).toContain(`<div class="comment-content" itemprop="text"><p>I <em>agree</em></p></div>`)
     expect(html).toContain(

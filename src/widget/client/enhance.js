@@ -203,7 +203,7 @@ function commentBody(w, c, li) {
   const who =
     url && /^https?:\/\//i.test(url) ? h('a', { href: url, class: 'url', rel: 'external nofollow ugc' }, [name]) : h('span', {}, [name])
   const meta = h('div', { class: 'comment-metadata' }, [
-    h('a', { href: '#' + li.id }, [h('time', { datetime: c.createdAt.replace(/\.\d{3}Z$/, 'Z'), text: when(w, c.createdAt) })]),
+    h('a', { href: '#' + li.id }, [h('time', { datetime: c.createdAt.replace(/:\d\d\.\d{3}Z$/, 'Z'), text: when(w, c.createdAt) })]),
     c.editedAt ? ' ' : null,
     c.editedAt ? h('span', { class: 'parley-edited', text: '(edited)' }) : null,
   ])
