@@ -13,6 +13,7 @@ export const BUDGET = {
   hotP99Ms: 200,
   cachedWholeThreadsPerS: 480,
   fragmentVsJsonCached: 0.8,
+  signedInVsGuestPosts: 0.9,
   rssMb: 200,
 } as const
 
@@ -28,7 +29,9 @@ const percent = (ratio: number) => `${Math.round(ratio * 100)}%`
 
 function measuredRuns(engine: EngineResults): Measurement[] {
   const reads = [...Object.values(engine.reads), ...Object.values(engine.cachedReads ?? {})]
-  const posts = [engine.submissions, engine.hotArticle?.cold, engine.hotArticle?.warm].filter((run) => run !== undefined)
+  const posts = [engine.submissions, engine.signedInSubmissions, engine.hotArticle?.cold, engine.hotArticle?.warm].filter(
+    (run) => run !== undefined,
+  )
   return [...reads, ...posts].map((run) => run.measurement)
 }
 
@@ -82,6 +85,17 @@ export function checkBudgets(engines: EngineResults[], floors: Floors): BudgetCh
       name: `PGlite default thread reads ≥ ${BUDGET.pgliteReadsPerS}/s (big, first page, cache on)`,
       figure: `${round(pgliteDefault.rps)} req/s${uncached}${small}`,
       pass: pgliteDefault.rps >= BUDGET.pgliteReadsPerS,
+    })
+  }
+  for (const engine of engines) {
+    const guests = engine.submissions
+    const signed = engine.signedInSubmissions
+    if (!guests || !signed) continue
+    const ratio = signed.acceptedPerS / guests.acceptedPerS
+    checks.push({
+      name: `${engine.engine === 'postgres' ? 'PostgreSQL' : 'PGlite'} posting with an identity token ≥ ${percent(BUDGET.signedInVsGuestPosts)} of guest posting`,
+      figure: `${percent(ratio)} (${round(signed.acceptedPerS)} vs ${round(guests.acceptedPerS)} accepted/s)`,
+      pass: ratio >= BUDGET.signedInVsGuestPosts,
     })
   }
   const pgPosts = postgres?.submissions

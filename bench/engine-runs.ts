@@ -1,3 +1,4 @@
+import { BENCH_SSO_SECRET } from './identity-tokens.js'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -87,6 +88,7 @@ export async function startParley(
     ...env,
     READ_CACHE_MB: readCache ? '64' : '0',
     PARLEY_SECRET: BENCH_SECRET,
+    PARLEY_SSO_SECRET: BENCH_SSO_SECRET,
     LOG_LEVEL: 'warn',
     DB_POOL_MAX: String(poolMax),
   })

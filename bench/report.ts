@@ -100,6 +100,7 @@ export function engineTable(engine: EngineResults, floors: Floors, load: LoadOpt
     HEADER,
     ...readRows('cache off', engine.reads, floors),
     ...postRows('submissions', engine.submissions),
+    ...postRows('submissions, signed-in readers', engine.signedInSubmissions),
     ...postRows('hot article, cold', engine.hotArticle?.cold),
     ...readRows('cache on', engine.cachedReads, floors),
     ...postRows('hot article, warm', engine.hotArticle?.warm),

@@ -9,6 +9,7 @@ import {
   hotArticle,
   smallArticles,
   submissions,
+  signedInSubmissions,
   threadPath,
   type NewCommenter,
   type SubmissionTally,
@@ -90,6 +91,8 @@ export interface ParleyResults {
   /** With the read cache off (READ_CACHE_MB=0): every read goes to the database. */
   reads: Partial<Record<ReadScenario, ReadResult>>
   submissions?: SubmissionResult
+  /** The same posts by readers signed in with the site (identity tokens), right after the guests'. */
+  signedInSubmissions?: SubmissionResult
   /** The same reads, and the compressed ones, from a server with the read cache on (a fresh server on the same data). */
   cachedReads?: Partial<Record<ReadScenario, ReadResult>>
   /**
@@ -180,6 +183,8 @@ export async function measureParley(
   const results: ParleyResults = { reads: await measureReads(server, load, wholeThread, 'parley, cache off', plainReads) }
   log('parley: submissions')
   results.submissions = await measurePosts(server, load, (tally) => submissions(tally, commenters))
+  log('parley: submissions by signed-in readers')
+  results.signedInSubmissions = await measurePosts(server, load, (tally) => signedInSubmissions(tally, commenters))
   return results
 }
 

@@ -1,5 +1,6 @@
 import { BIG_KEY, HOT_KEY, SMALL_COUNT, smallKey } from './dataset.js'
 import type { Workload } from './load.js'
+import { benchIdentityToken } from './identity-tokens.js'
 
 export const threadPath = (key: string, query = '') => `/api/v1/articles/${encodeURIComponent(key)}/comments${query}`
 
@@ -74,16 +75,20 @@ export function newCommenters(): () => NewCommenter {
   }
 }
 
-/** Each post by a new commenter, to the article `nextKey` names; counts which of the 201s came back approved. */
-function postsByNewCommenters(tally: SubmissionTally, commenters: () => NewCommenter, nextKey: () => string): Workload {
+/**
+ * Each post by a new commenter, to the article `nextKey` names; counts which of the 201s came back
+ * approved. `signedIn`: each commenter is a reader signed in with the site, posting with the
+ * site's identity token (issue 19) instead of a typed name and email.
+ */
+function postsByNewCommenters(tally: SubmissionTally, commenters: () => NewCommenter, nextKey: () => string, signedIn = false): Workload {
   return {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     next: () => {
       const { name, email, ip, tag } = commenters()
+      const who = signedIn ? { identityToken: benchIdentityToken(`account-${tag}`, name, email) } : { name, email }
       const body = JSON.stringify({
-        name,
-        email,
+        ...who,
         body: `Comment ${tag}. I read the whole piece and I think the council should publish the full budget, line by line, before the vote next month.`,
       })
       return { path: threadPath(nextKey()), body, headers: { 'x-forwarded-for': ip } }
@@ -100,6 +105,12 @@ function postsByNewCommenters(tally: SubmissionTally, commenters: () => NewComme
 export function submissions(tally: SubmissionTally, commenters: () => NewCommenter): Workload {
   let n = 0
   return postsByNewCommenters(tally, commenters, () => smallKey((n++ % SMALL_COUNT) + 1))
+}
+
+/** The same spread of new comments, each by a reader signed in with the site (an identity token). */
+export function signedInSubmissions(tally: SubmissionTally, commenters: () => NewCommenter): Workload {
+  let n = 0
+  return postsByNewCommenters(tally, commenters, () => smallKey((n++ % SMALL_COUNT) + 1), true)
 }
 
 /** Every new comment to the one hot article: all the load on one article's row, count and cache entry. */
