@@ -312,8 +312,38 @@ describe('the Parley Comments plugin on a real WordPress', () => {
       url: 'https://comments.example.com',
       key_prefix: 'blog-b:',
       cache_seconds: 30,
+      identity_secret: '',
     })
-    await wp.setPlugin({ key_prefix: '' })
+
+    // The identity secret: at least 32 bytes, never printed back, kept when left empty, cleared by its box.
+    const secret = page.getByLabel('Identity secret', { exact: true })
+    await secret.fill('too short')
+    await page.getByRole('button', { name: 'Save Changes' }).click()
+    await page
+      .getByText(
+        "The identity secret must be at least 32 characters (letters, digits and punctuation, no spaces), the same as Parley's PARLEY_SSO_SECRET.",
+      )
+      .waitFor()
+    await secret.fill(SSO_SECRET)
+    await page.getByRole('button', { name: 'Save Changes' }).click()
+    await page.getByText('Settings saved.').waitFor()
+    expect(await page.content()).not.toContain(SSO_SECRET)
+    expect(await secret.inputValue()).toBe('')
+    expect(await secret.getAttribute('placeholder')).toBe('Set: leave empty to keep it')
+    await page.getByLabel('Article key prefix').fill('')
+    await page.getByRole('button', { name: 'Save Changes' }).click()
+    await page.getByText('Settings saved.').waitFor()
+    expect(await wp.php(`return get_option('parley_comments_settings')['identity_secret'];`)).toBe(SSO_SECRET)
+    await page.getByLabel('Clear the identity secret (logged-in users then comment as guests)').check()
+    await page.getByRole('button', { name: 'Save Changes' }).click()
+    await page.getByText('Settings saved.').waitFor()
+    expect(await wp.php(`return get_option('parley_comments_settings');`)).toEqual({
+      url: 'https://comments.example.com',
+      key_prefix: '',
+      cache_seconds: 30,
+      identity_secret: '',
+    })
+    expect(await secret.getAttribute('placeholder')).toBe('Not set')
   })
 
   it('removes its option and its copies when it is uninstalled', async () => {
@@ -368,7 +398,9 @@ describe('logged-in WordPress users, with the identity secret set', () => {
   })
   afterEach(async () => {
     await t.setSettings({ commentPolicy: 'anyone' })
-    await wp.php(`$o = get_option('parley_comments_settings'); $o['identity_secret'] = ''; update_option('parley_comments_settings', $o); return true;`)
+    await wp.php(
+      `$o = get_option('parley_comments_settings'); $o['identity_secret'] = ''; update_option('parley_comments_settings', $o); return true;`,
+    )
   })
 
   /** A browser logged in to WordPress as its administrator (display name "admin", user 1), on `then`. */
