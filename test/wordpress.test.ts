@@ -13,10 +13,14 @@ import { openSettings, postComment } from './support/seed.js'
 import { signIn } from './support/moderators.js'
 import { importOk } from './support/imports.js'
 import { startWordPress, WP_ADMIN, type WordPress } from './support/wordpress.js'
+import { PublisherTokens } from '../src/identity/publisher-tokens.js'
 
 // The plugin in integrations/wordpress/parley-comments on Debian's WordPress 6.1 (php -S, MariaDB),
 // Twenty Twenty-One active, against this file's Parley on a loopback port.
 const t = await setupTestApp()
+// Parley's PARLEY_SSO_SECRET, the plugin's identity secret in "logged-in WordPress users" below.
+const SSO_SECRET = 'wordpress-and-parley-share-this-secret-0123456789'
+t.deps.identity = new PublisherTokens({ secret: SSO_SECRET, jwksUrl: null, issuer: null, audience: null }, { allowPrivate: true })
 let parley: Awaited<ReturnType<typeof serveTestApp>>
 let browser: Browser
 let wp: WordPress
@@ -308,8 +312,38 @@ describe('the Parley Comments plugin on a real WordPress', () => {
       url: 'https://comments.example.com',
       key_prefix: 'blog-b:',
       cache_seconds: 30,
+      identity_secret: '',
     })
-    await wp.setPlugin({ key_prefix: '' })
+
+    // The identity secret: at least 32 bytes, never printed back, kept when left empty, cleared by its box.
+    const secret = page.getByLabel('Identity secret', { exact: true })
+    await secret.fill('too short')
+    await page.getByRole('button', { name: 'Save Changes' }).click()
+    await page
+      .getByText(
+        "The identity secret must be at least 32 characters (letters, digits and punctuation, no spaces), the same as Parley's PARLEY_SSO_SECRET.",
+      )
+      .waitFor()
+    await secret.fill(SSO_SECRET)
+    await page.getByRole('button', { name: 'Save Changes' }).click()
+    await page.getByText('Settings saved.').waitFor()
+    expect(await page.content()).not.toContain(SSO_SECRET)
+    expect(await secret.inputValue()).toBe('')
+    expect(await secret.getAttribute('placeholder')).toBe('Set: leave empty to keep it')
+    await page.getByLabel('Article key prefix').fill('')
+    await page.getByRole('button', { name: 'Save Changes' }).click()
+    await page.getByText('Settings saved.').waitFor()
+    expect(await wp.php(`return get_option('parley_comments_settings')['identity_secret'];`)).toBe(SSO_SECRET)
+    await page.getByLabel('Clear the identity secret (logged-in users then comment as guests)').check()
+    await page.getByRole('button', { name: 'Save Changes' }).click()
+    await page.getByText('Settings saved.').waitFor()
+    expect(await wp.php(`return get_option('parley_comments_settings');`)).toEqual({
+      url: 'https://comments.example.com',
+      key_prefix: '',
+      cache_seconds: 30,
+      identity_secret: '',
+    })
+    expect(await secret.getAttribute('placeholder')).toBe('Not set')
   })
 
   it('removes its option and its copies when it is uninstalled', async () => {
@@ -354,5 +388,93 @@ describe('the Parley Comments plugin on a real WordPress', () => {
     await page.screenshot({ path: join(artifacts, 'enhanced-reply.png'), fullPage: true })
     const [row] = await t.deps.db.select().from(comments).where(eq(comments.parentId, first.comment.id))
     expect(row?.body).toBe('Until nine, and ten in exam weeks.')
+  })
+})
+
+describe('logged-in WordPress users, with the identity secret set', () => {
+  beforeEach(async () => {
+    await t.setSettings(openSettings)
+    await wp.setPlugin({ identity_secret: SSO_SECRET })
+  })
+  afterEach(async () => {
+    await t.setSettings({ commentPolicy: 'anyone' })
+    await wp.php(
+      `$o = get_option('parley_comments_settings'); $o['identity_secret'] = ''; update_option('parley_comments_settings', $o); return true;`,
+    )
+  })
+
+  /** A browser logged in to WordPress as its administrator (display name "admin", user 1), on `then`. */
+  async function loggedIn(then: string, options: BrowserContextOptions = {}): Promise<{ page: Page; cacheControl: string | null }> {
+    const page = await open(`${wp.url}/wp-login.php`, options)
+    await page.getByLabel('Username or Email Address').fill(WP_ADMIN.user)
+    await page.getByLabel('Password', { exact: true }).fill(WP_ADMIN.password)
+    await Promise.all([page.waitForURL(/wp-admin/), page.getByRole('button', { name: 'Log In' }).click()])
+    const res = await page.goto(then)
+    return { page, cacheControl: (await res?.allHeaders())?.['cache-control'] ?? null }
+  }
+
+  const rowOf = async (body: string) => (await t.deps.db.select().from(comments).where(eq(comments.body, body)))[0]
+
+  it("comment as their account, with JavaScript off and on; a visitor's form carries no token", async () => {
+    const post = await wp.createPost('Council meeting moved', 'The meeting is now on Wednesday.')
+    expect(await served(post.url)).not.toContain('parley_identity')
+    const admin = await wp.php(`return get_userdata(1)->display_name;`)
+
+    // Without JavaScript: the plain form carries the token in parley_identity.
+    const plain = await loggedIn(post.url, { javaScriptEnabled: false })
+    expect(plain.cacheControl).toContain('no-store')
+    await plain.page.getByText(`Logged in as ${admin}.`).waitFor()
+    const token = await plain.page.locator('#commentform input[name=parley_identity]').getAttribute('value')
+    const [header, claims] = (token ?? '')
+      .split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()))
+    expect(header).toEqual({ alg: 'HS256', typ: 'JWT' })
+    expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]{43}$/)
+    expect(claims).toMatchObject({ sub: 'wp:1', name: admin, email: 'admin@example.com', subscriber: true })
+    expect(claims.exp - claims.iat).toBe(7200)
+    expect(claims).not.toHaveProperty('picture')
+    await field(plain.page, 'Comment').fill('Posted as the WordPress user, without JavaScript.')
+    await submit(plain.page, /parley_posted=1/)
+
+    // With JavaScript: the widget posts the form through the API with identityToken. A token that
+    // no longer verifies is refused with WordPress's words for an expired session.
+    const enhanced = await loggedIn(post.url)
+    await enhanced.page.locator('.parley-actions').first().waitFor()
+    const good = await enhanced.page.locator('input[name=parley_identity]').inputValue()
+    await enhanced.page.locator('input[name=parley_identity]').evaluate((input: HTMLInputElement) => (input.value += 'x'))
+    await field(enhanced.page, 'Comment').fill('Posted as the WordPress user, with JavaScript.')
+    await enhanced.page.getByRole('button', { name: 'Post Comment' }).click()
+    await enhanced.page.getByText('Your session has expired. Please reload the page and log in again.').waitFor()
+    await enhanced.page.locator('input[name=parley_identity]').evaluate((input: HTMLInputElement, value) => (input.value = value), good)
+    await enhanced.page.getByRole('button', { name: 'Post Comment' }).click()
+    await enhanced.page.locator('.comment-content', { hasText: 'Posted as the WordPress user, with JavaScript.' }).waitFor()
+
+    const subject = await t.deps.secrets.subjectHash('wp:1')
+    for (const body of ['Posted as the WordPress user, without JavaScript.', 'Posted as the WordPress user, with JavaScript.']) {
+      const row = await rowOf(body)
+      expect(row?.authorName).toBe(admin)
+      expect(row?.subjectHash).toBe(subject)
+    }
+    const thread = await (await t.request(`/api/v1/articles/${post.id}/comments`)).json()
+    expect(thread.comments.map((c: { author: { name: string; verified: boolean } }) => [c.author.name, c.author.verified])).toEqual([
+      [admin, true],
+      [admin, true],
+    ])
+  })
+
+  it("where Parley takes signed-in readers only, a visitor gets WordPress's refusal and the logged-in user posts", async () => {
+    await t.setSettings({ commentPolicy: 'signed-in' })
+    const post = await wp.createPost('Members only', 'Comments from readers with an account.')
+    const visitor = await open(post.url, { javaScriptEnabled: false })
+    await fillForm(visitor, { ...RHIAN, body: 'A visitor tries.' })
+    await visitor.getByRole('button', { name: 'Post Comment' }).click()
+    await visitor.getByText('Sorry, you must be logged in to comment.').waitFor()
+    expect(await rowOf('A visitor tries.')).toBeUndefined()
+
+    const { page } = await loggedIn(post.url, { javaScriptEnabled: false })
+    await field(page, 'Comment').fill('A logged-in user may.')
+    await submit(page, /parley_posted=1/)
+    expect((await rowOf('A logged-in user may.'))?.subjectHash).toBe(await t.deps.secrets.subjectHash('wp:1'))
   })
 })

@@ -23,6 +23,8 @@ export interface PluginSettings {
   url: string
   key_prefix?: string
   cache_seconds?: number
+  /** Parley's PARLEY_SSO_SECRET, for logged-in users' identity tokens. */
+  identity_secret?: string
 }
 
 /**

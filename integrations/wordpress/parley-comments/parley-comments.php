@@ -21,6 +21,7 @@ define( 'PARLEY_COMMENTS_DIR', plugin_dir_path( __FILE__ ) );
 require_once PARLEY_COMMENTS_DIR . 'includes/class-parley-comments-settings.php';
 require_once PARLEY_COMMENTS_DIR . 'includes/class-parley-comments-client.php';
 require_once PARLEY_COMMENTS_DIR . 'includes/class-parley-comments-thread.php';
+require_once PARLEY_COMMENTS_DIR . 'includes/class-parley-comments-identity.php';
 require_once PARLEY_COMMENTS_DIR . 'includes/class-parley-comments-form.php';
 require_once PARLEY_COMMENTS_DIR . 'includes/class-parley-comments-counts.php';
 

@@ -191,6 +191,8 @@ export function explain(r) {
   if (code === 'duplicate_comment') return 'You have already posted this comment.'
   if (code === 'too_fast') return 'You are posting comments too quickly. Please wait ' + (r.retryAfter || 15) + ' seconds, then try again.'
   if (code === 'comments_closed') return 'Comments are closed for this article.'
+  // The site's token for its logged-in reader has expired (or the secret changed): a new page signs a new one.
+  if (code === 'identity_invalid') return 'Your session has expired. Please reload the page and log in again.'
   if (code === 'edit_window_closed') return 'The time to change this comment has passed.'
   if (r.status === 429) return 'Too many requests from your connection. Please try again later.'
   if (r.status >= 500) return 'Something went wrong on our side. Please try again in a moment.'

@@ -257,6 +257,8 @@ function postComment(w, f) {
   // A page's form carries Turnstile's token in the field Turnstile adds to it.
   const given = f.parentInput && f.form.elements.namedItem('cf-turnstile-response')
   const token = f.turnstileToken || (given instanceof HTMLInputElement ? given.value : '')
+  // A page's form for a user logged in to the site carries the site's signed token (the WordPress plugin's).
+  const identity = f.parentInput && f.form.elements.namedItem('parley_identity')
   if (TURNSTILE && !token) return formError(w, f, 'Please complete the check above the button, then post again.')
   const fields = f.fields
   const parent = f.parent
@@ -272,6 +274,7 @@ function postComment(w, f) {
     notifyApproval: (f.notify && f.notify.approval.checked) || undefined,
     hp: f.hp.value || undefined,
     turnstileToken: token || undefined,
+    identityToken: (identity instanceof HTMLInputElement && identity.value) || undefined,
     proof: proofOfCommenter(),
   }
   f.busy = true

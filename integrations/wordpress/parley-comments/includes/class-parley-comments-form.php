@@ -37,6 +37,7 @@ class Parley_Comments_Form {
 		add_action( 'comment_form', array( __CLASS__, 'hidden_fields' ) );
 		add_action( 'comment_form_logged_in_after', array( __CLASS__, 'logged_in_fields' ) );
 		add_action( 'pre_comment_on_post', array( __CLASS__, 'refuse_wordpress_comment' ) );
+		add_filter( 'wp_headers', array( 'Parley_Comments_Identity', 'headers' ) );
 	}
 
 	/**
@@ -180,6 +181,8 @@ class Parley_Comments_Form {
 
 	/**
 	 * A signed-in user's form has no name and email fields; Parley asks for them, so they go hidden.
+	 * With an identity secret the form carries the user's signed token too (parley_identity), and
+	 * Parley takes the comment as the account's: the page then goes out with no-store (Identity::headers).
 	 */
 	public static function logged_in_fields() {
 		$user = wp_get_current_user();
@@ -192,6 +195,10 @@ class Parley_Comments_Form {
 			esc_attr( $user->user_email ),
 			esc_url( $user->user_url )
 		);
+		$token = Parley_Comments_Identity::token( $user );
+		if ( '' !== $token ) {
+			printf( '<input type="hidden" name="parley_identity" value="%s" />' . "\n", esc_attr( $token ) );
+		}
 	}
 
 	/**

@@ -1,6 +1,7 @@
 <?php
 /**
- * Settings → Parley Comments: Parley's address, the article-key prefix and how long a copy is kept.
+ * Settings → Parley Comments: Parley's address, the article-key prefix, how long a copy is kept and
+ * the identity secret that signs logged-in users' comments.
  *
  * @package Parley_Comments
  */
@@ -18,15 +19,24 @@ class Parley_Comments_Settings {
 
 	/**
 	 * The defaults: no Parley yet, no prefix (so that comments imported from this site's WXR export,
-	 * keyed by post ID, line up), copies kept for a minute.
+	 * keyed by post ID, line up), copies kept for a minute, no identity secret (logged-in users then
+	 * comment as guests with their WordPress name and email).
 	 *
 	 * @var array
 	 */
 	const DEFAULTS = array(
-		'url'           => '',
-		'key_prefix'    => '',
-		'cache_seconds' => 60,
+		'url'             => '',
+		'key_prefix'      => '',
+		'cache_seconds'   => 60,
+		'identity_secret' => '',
 	);
+
+	/**
+	 * An identity secret: Parley's PARLEY_SSO_SECRET, at least 32 bytes of printable ASCII without
+	 * spaces (such as `openssl rand -base64 48` prints), so that it reads the same in an environment
+	 * variable and in this option.
+	 */
+	const SECRET_PATTERN = '/^[\x21-\x7E]{32,512}$/';
 
 	/**
 	 * Hooks the settings page.
@@ -39,7 +49,7 @@ class Parley_Comments_Settings {
 	/**
 	 * One setting, merged over the defaults.
 	 *
-	 * @param string $name url, key_prefix or cache_seconds.
+	 * @param string $name url, key_prefix, cache_seconds or identity_secret.
 	 * @return string|int
 	 */
 	public static function get( $name ) {
@@ -95,6 +105,14 @@ class Parley_Comments_Settings {
 			self::PAGE,
 			'parley_comments_main',
 			array( 'label_for' => 'parley_comments_cache_seconds' )
+		);
+		add_settings_field(
+			'parley_comments_identity_secret',
+			__( 'Identity secret', 'parley-comments' ),
+			array( __CLASS__, 'field_identity_secret' ),
+			self::PAGE,
+			'parley_comments_main',
+			array( 'label_for' => 'parley_comments_identity_secret' )
 		);
 	}
 
@@ -169,6 +187,27 @@ class Parley_Comments_Settings {
 	}
 
 	/**
+	 * The identity-secret field. The secret is never printed back: the page says whether one is set,
+	 * an empty field keeps it, a new value replaces it, and a checkbox clears it.
+	 */
+	public static function field_identity_secret() {
+		$set = '' !== self::get( 'identity_secret' );
+		printf(
+			'<input type="password" class="regular-text code" id="parley_comments_identity_secret" name="%1$s[identity_secret]" value="" autocomplete="new-password" spellcheck="false" placeholder="%2$s" />',
+			esc_attr( self::OPTION ),
+			esc_attr( $set ? __( 'Set: leave empty to keep it', 'parley-comments' ) : __( 'Not set', 'parley-comments' ) )
+		);
+		if ( $set ) {
+			printf(
+				'<br /><label><input type="checkbox" name="%1$s[identity_secret_clear]" value="1" /> %2$s</label>',
+				esc_attr( self::OPTION ),
+				esc_html__( 'Clear the identity secret (logged-in users then comment as guests)', 'parley-comments' )
+			);
+		}
+		echo '<p class="description">' . esc_html__( 'The same value as Parley\'s PARLEY_SSO_SECRET: at least 32 characters, letters, digits and punctuation, no spaces (openssl rand -base64 48). With it, a logged-in user\'s comment is signed as theirs: Parley shows it with their display name, marked as a user of this site.', 'parley-comments' ) . '</p>';
+	}
+
+	/**
 	 * Sanitizes what the settings page posts; a value that cannot be used keeps the one before.
 	 *
 	 * @param mixed $input The posted option.
@@ -197,6 +236,18 @@ class Parley_Comments_Settings {
 
 		if ( isset( $input['cache_seconds'] ) && is_numeric( $input['cache_seconds'] ) ) {
 			$output['cache_seconds'] = min( DAY_IN_SECONDS, absint( $input['cache_seconds'] ) );
+		}
+
+		// Never printed back: an empty field keeps the secret, the checkbox clears it.
+		$secret = isset( $input['identity_secret'] ) && is_string( $input['identity_secret'] ) ? trim( $input['identity_secret'] ) : '';
+		if ( ! empty( $input['identity_secret_clear'] ) ) {
+			$output['identity_secret'] = '';
+		} elseif ( '' === $secret ) {
+			$output['identity_secret'] = is_string( $old['identity_secret'] ) ? $old['identity_secret'] : '';
+		} elseif ( 1 === preg_match( self::SECRET_PATTERN, $secret ) ) {
+			$output['identity_secret'] = $secret;
+		} else {
+			add_settings_error( self::OPTION, 'parley_comments_identity_secret', __( 'The identity secret must be at least 32 characters (letters, digits and punctuation, no spaces), the same as Parley\'s PARLEY_SSO_SECRET.', 'parley-comments' ) );
 		}
 		return $output;
 	}
