@@ -10,6 +10,7 @@ import { openSettings, postComment } from './support/seed.js'
 import { signIn } from './support/moderators.js'
 import { wordpressDate } from './support/wordpress-date.js'
 import { startWordPress, WP_ADMIN, type WordPress } from './support/wordpress.js'
+import { pageOpener, served } from './support/wordpress-pages.js'
 
 // An outsider's tests of the WordPress plugin (integrations/wordpress/parley-comments) on Debian's
 // WordPress 6.1, one WordPress for the whole file: a site owner following the README, and an
@@ -67,22 +68,7 @@ afterEach(async () => {
   expect((await wp.phpErrors()).slice(logged)).toEqual([])
 })
 
-async function open(url: string, options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, ...options })
-  contexts.push(context)
-  const page = await context.newPage()
-  page.setDefaultTimeout(10_000)
-  await page.goto(url)
-  return page
-}
-
-async function served(url: string): Promise<string> {
-  const res = await fetch(url)
-  expect(res.status).toBe(200)
-  const html = await res.text()
-  expect(html).not.toMatch(/<b>(Fatal error|Warning|Notice|Parse error)<\/b>/)
-  return html
-}
+const open = pageOpener(() => browser, contexts)
 
 async function logIn(user: string, password: string, then: string, options: BrowserContextOptions = {}): Promise<Page> {
   const page = await open(`${wp.url}/wp-login.php`, options)

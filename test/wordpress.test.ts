@@ -13,6 +13,7 @@ import { openSettings, postComment } from './support/seed.js'
 import { signIn } from './support/moderators.js'
 import { importOk } from './support/imports.js'
 import { startWordPress, WP_ADMIN, type WordPress } from './support/wordpress.js'
+import { pageOpener, served } from './support/wordpress-pages.js'
 import { PublisherTokens } from '../src/identity/publisher-tokens.js'
 
 // The plugin in integrations/wordpress/parley-comments on Debian's WordPress 6.1 (php -S, MariaDB),
@@ -70,23 +71,7 @@ afterEach(async () => {
   expect(await wp.phpErrors()).toEqual([])
 })
 
-async function open(url: string, options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, ...options })
-  contexts.push(context)
-  const page = await context.newPage()
-  page.setDefaultTimeout(10_000)
-  await page.goto(url)
-  return page
-}
-
-/** A page as WordPress serves it, without a browser. */
-async function served(url: string): Promise<string> {
-  const res = await fetch(url)
-  expect(res.status).toBe(200)
-  const html = await res.text()
-  expect(html).not.toMatch(/<b>(Fatal error|Warning|Notice|Parse error)<\/b>/)
-  return html
-}
+const open = pageOpener(() => browser, contexts)
 
 // By accessible name: WordPress's labels end in a required-field asterisk.
 const field = (page: Page, label: string) => page.getByRole('textbox', { name: new RegExp(`^${label}( \\*)?$`) })

@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor } from '../comments/thread-shape.js'
 import { findReaderHeld } from '../comments/reader-held.js'
 import { threadFragmentHtml } from '../fragments/thread-fragment.js'
 import { canonicalTimeZone } from '../fragments/comment-date.js'
-import { ArticleKeyParam, cachedReadHeaders, ifNoneMatchHeader, problem } from './schemas.js'
+import { ArticleKeyParam, cachedReadHeaders, ifNoneMatchHeader, problem, threadPageQuery } from './schemas.js'
 
 const HTML = 'text/html; charset=utf-8'
 const COUNT_HEADER = 'Parley-Comment-Count'
@@ -36,13 +36,7 @@ const fragmentRoute = createRoute({
   request: {
     params: ArticleKeyParam,
     query: z.object({
-      limit: z
-        ._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50)
-        .check(z.describe('Top-level threads per page (1-100).')),
-      cursor: z
-        .optional(z.string().check(z.maxLength(64)))
-        .check(z.describe('The `data-parley-next` of the previous page (the `parley_cursor` of its link).')),
-      order: z._default(z.enum(['oldest', 'newest']), 'oldest'),
+      ...threadPageQuery(50, 'The `data-parley-next` of the previous page (the `parley_cursor` of its link).'),
       tz: z
         .optional(z.string().check(z.maxLength(64)))
         .check(z.describe("The IANA time zone of the dates shown (WordPress's `timezone_string`); UTC when absent.")),

@@ -151,6 +151,17 @@ export const problems = {
   ),
 }
 
+/** A thread page's query, as the JSON thread and its HTML fragment take it (only the default page size differs). */
+export function threadPageQuery(defaultLimit: number, cursorWords: string) {
+  return {
+    limit: z
+      ._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), defaultLimit)
+      .check(z.describe('Top-level threads per page (1-100).')),
+    cursor: z.optional(z.string().check(z.maxLength(64))).check(z.describe(cursorWords)),
+    order: z._default(z.enum(['oldest', 'newest']), 'oldest'),
+  }
+}
+
 export const ArticleKeyParam = z.object({
   key: z.string().check(z.regex(articleKeyPattern, articleKeyRule), z.meta({ example: '4821' })),
 })

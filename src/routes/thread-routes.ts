@@ -20,6 +20,7 @@ import {
   identityInvalid,
   ifNoneMatchHeader,
   problem,
+  threadPageQuery,
   retryLater,
   urlText,
 } from './schemas.js'
@@ -35,13 +36,7 @@ const threadRoute = createRoute({
     'An article with no comments yet, or unknown, answers 200 with `comments: []`: a widget never sees a 404 here.',
   request: {
     params: ArticleKeyParam,
-    query: z.object({
-      limit: z
-        ._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20)
-        .check(z.describe('Top-level threads per page (1-100).')),
-      cursor: z.optional(z.string().check(z.maxLength(64))).check(z.describe('The `nextCursor` of the previous page.')),
-      order: z._default(z.enum(['oldest', 'newest']), 'oldest'),
-    }),
+    query: z.object(threadPageQuery(20, 'The `nextCursor` of the previous page.')),
     headers: ifNoneMatchHeader,
   },
   responses: {
