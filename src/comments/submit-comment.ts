@@ -1,7 +1,7 @@
-import { AppError, validationError } from '../errors.js'
+import { AppError } from '../errors.js'
 import type { CheckResult } from '../db/schema.js'
 import { isOpen, registerArticle, type Article } from '../articles/articles.js'
-import { adoptDetails, vouchedFor, wouldAdopt, type ArticleDetails } from '../articles/article-details.js'
+import { adoptDetails, vouchedFor, type ArticleDetails } from '../articles/article-details.js'
 import { hashToken, newToken } from '../crypto/tokens.js'
 import { runFilters } from '../spam/run-filters.js'
 import { filtersFor } from '../spam/filters-for.js'
@@ -9,7 +9,6 @@ import { severity, statusForVerdict, type Verdict } from '../spam/spam-filter.js
 import { rateLimitNetwork } from '../net/ip-networks.js'
 import type { CommentContext } from './comment-context.js'
 import { checkSubmission, type RawSubmission } from './submission-rules.js'
-import { normalizeUrl } from '../net/normalize-url.js'
 import { renderBody } from './render-body.js'
 import { insertComment } from './insert-comment.js'
 import { lookUpSubmission } from './submission-lookup.js'
@@ -17,7 +16,7 @@ import { noteSubmission } from './recent-submissions.js'
 import { storeComment } from './comment-batches.js'
 import { scheduleRecheck } from './spam-recheck.js'
 import { claimSubmissionFlood, floodKeys, releaseSubmissionFlood, type SubmissionFloodKeys } from './flood-control.js'
-import { cleanText } from './clean-text.js'
+import { articleDetails, detailsToAdopt } from './submitted-article.js'
 import { createdPayload } from './notify-outbox.js'
 import type { CommentRow } from './comment-row.js'
 import { attachableParent, type ParentPlace } from './comment-path.js'
@@ -47,47 +46,6 @@ export interface Submitted {
   comment: CommentRow
   article: Article
   token: string
-}
-
-/**
- * An unknown article's details, checked before it may be registered. A URL on Parley's own origin
- * while that origin is only what the request's Host says is left out (the article registers
- * without one) rather than refused: the demo reached by another name still works.
- */
-function articleDetails(input: SubmissionInput, origins: Pick<CommentContext, 'articleOrigins' | 'allowedOrigins'>): ArticleDetails {
-  const rawUrl = input.article?.url?.trim()
-  const title =
-    cleanText(input.article?.title ?? '', { multiline: false })
-      .trim()
-      .slice(0, 500) || null
-  if (!rawUrl) return { url: null, title }
-  const url = normalizeUrl(rawUrl)
-  if (!url || url.length > 2000) {
-    throw validationError([{ field: 'article.url', code: 'invalid_url', message: 'The article URL is not a valid http or https URL.' }])
-  }
-  const origin = new URL(url).origin
-  if (!origins.articleOrigins.includes(origin)) {
-    if (origins.allowedOrigins.includes(origin)) return { url: null, title }
-    throw validationError([{ field: 'article.url', code: 'origin_not_allowed', message: 'The article URL is not on an allowed origin.' }])
-  }
-  return { url, title }
-}
-
-/**
- * What a comment on a known article may change of its details (article-details.ts): only what a
- * browser on the article's origin vouches for. Details that fail the checks are ignored, not
- * refused: the comment is about the article, which is known.
- */
-function detailsToAdopt(article: Article, input: SubmissionInput, ctx: CommentContext): ArticleDetails | undefined {
-  if (ctx.origin === null || !input.article?.url) return undefined
-  let details: ArticleDetails
-  try {
-    details = articleDetails(input, ctx)
-  } catch (error) {
-    if (error instanceof AppError) return undefined
-    throw error
-  }
-  return vouchedFor(details, ctx) && wouldAdopt(article, details) ? details : undefined
 }
 
 /** A duplicate from another network than the original's: stored as spam, answered like any held comment. */

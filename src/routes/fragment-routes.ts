@@ -4,11 +4,11 @@ import type { AppEnv } from '../app-env.js'
 import { validationError } from '../errors.js'
 import { cachedRead } from '../http/cached-read.js'
 import { currentThreadEtag, readThread, type ThreadRequest } from '../comments/read-thread.js'
-import { decodeCursor, encodeCursor } from '../comments/thread-shape.js'
+import { encodeCursor } from '../comments/thread-shape.js'
 import { findReaderHeld } from '../comments/reader-held.js'
 import { threadFragmentHtml } from '../fragments/thread-fragment.js'
 import { canonicalTimeZone } from '../fragments/comment-date.js'
-import { ArticleKeyParam, cachedReadHeaders, ifNoneMatchHeader, problem, threadPageQuery } from './schemas.js'
+import { ArticleKeyParam, cachedReadHeaders, ifNoneMatchHeader, pageCursor, problem, threadPageQuery } from './schemas.js'
 
 const HTML = 'text/html; charset=utf-8'
 const COUNT_HEADER = 'Parley-Comment-Count'
@@ -74,9 +74,7 @@ export const fragmentRoutes = new OpenApiRoutes<AppEnv>('/api/v1/articles').open
   const { deps } = c.env
   const { key } = c.req.valid('param')
   const query = c.req.valid('query')
-  const cursor = query.cursor ? decodeCursor(query.cursor) : null
-  if (cursor === undefined)
-    throw validationError([{ field: 'cursor', code: 'invalid_cursor', message: 'The cursor is not one this API gave out.' }])
+  const cursor = pageCursor(query.cursor)
   const timeZone = canonicalTimeZone(query.tz ?? 'UTC')
   if (timeZone === undefined) throw validationError([{ field: 'tz', code: 'invalid_value', message: 'tz must be an IANA time zone name.' }])
   const now = deps.clock()

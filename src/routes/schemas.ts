@@ -1,9 +1,11 @@
+import { decodeCursor } from '../comments/thread-shape.js'
+import type { ThreadCursor } from '../comments/thread-query.js'
 import { COMMENT_POLICIES } from '../settings/comment-policy.js'
 import * as z from 'zod/mini'
 import type * as core from 'zod/v4/core'
 import { named, namedResponse } from '../openapi/schema-names.js'
 import type { ResponseConfig } from '../openapi/openapi-routes.js'
-import { fieldCodes, problemCodes, type ErrorCode, type FieldCode } from '../errors.js'
+import { fieldCodes, problemCodes, validationError, type ErrorCode, type FieldCode } from '../errors.js'
 import { articleKeyPattern, articleKeyRule } from '../articles/articles.js'
 import { MAX_ID } from '../db/max-id.js'
 import '../zod-issues.js'
@@ -160,6 +162,15 @@ export function threadPageQuery(defaultLimit: number, cursorWords: string) {
     cursor: z.optional(z.string().check(z.maxLength(64))).check(z.describe(cursorWords)),
     order: z._default(z.enum(['oldest', 'newest']), 'oldest'),
   }
+}
+
+/** A thread page's `cursor` as given out with the previous page (null: the first page); any other is a field error. */
+export function pageCursor(text: string | undefined): ThreadCursor | null {
+  if (!text) return null
+  const cursor = decodeCursor(text)
+  if (cursor === undefined)
+    throw validationError([{ field: 'cursor', code: 'invalid_cursor', message: 'The cursor is not one this API gave out.' }])
+  return cursor
 }
 
 export const ArticleKeyParam = z.object({

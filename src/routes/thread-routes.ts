@@ -2,12 +2,12 @@ import * as z from 'zod/mini'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { named } from '../openapi/schema-names.js'
-import { AppError, validationError } from '../errors.js'
+import { AppError } from '../errors.js'
 import { MAX_ID } from '../db/max-id.js'
 import { checkOrigin, commentContext } from '../http/comment-request.js'
 import { cachedRead } from '../http/cached-read.js'
 import { currentThreadEtag, readThread } from '../comments/read-thread.js'
-import { decodeCursor, encodeCursor } from '../comments/thread-shape.js'
+import { encodeCursor } from '../comments/thread-shape.js'
 import { submitComment } from '../comments/submit-comment.js'
 import { toAuthorComment } from '../comments/public-views.js'
 import {
@@ -19,6 +19,7 @@ import {
   emailText,
   identityInvalid,
   ifNoneMatchHeader,
+  pageCursor,
   problem,
   threadPageQuery,
   retryLater,
@@ -156,9 +157,7 @@ export const threadRoutes = new OpenApiRoutes<AppEnv>('/api/v1/articles')
     const { deps } = c.env
     const { key } = c.req.valid('param')
     const query = c.req.valid('query')
-    const cursor = query.cursor ? decodeCursor(query.cursor) : null
-    if (cursor === undefined)
-      throw validationError([{ field: 'cursor', code: 'invalid_cursor', message: 'The cursor is not one this API gave out.' }])
+    const cursor = pageCursor(query.cursor)
     const now = deps.clock()
     const settings = () => deps.settings.get(deps.db)
     return cachedRead(c, {
