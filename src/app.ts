@@ -25,6 +25,7 @@ import { threadRoutes } from './routes/thread-routes.js'
 import { fragmentRoutes } from './routes/fragment-routes.js'
 import { commentRoutes } from './routes/comment-routes.js'
 import { countRoutes } from './routes/count-routes.js'
+import { identityRoutes } from './routes/identity-routes.js'
 import { healthRoutes } from './routes/health-routes.js'
 import { commentFormRoutes, formErrorPage } from './routes/comment-form-routes.js'
 import { commentFormDoc } from './routes/comment-form-doc.js'
@@ -66,6 +67,7 @@ const api: readonly ApiPrefix[] = [
   { prefix: '/api/v1/articles', groups: [threadRoutes, fragmentRoutes] },
   { prefix: '/api/v1/comments', groups: [commentRoutes, reportRoutes] },
   { prefix: '/api/v1/counts', groups: [countRoutes] },
+  { prefix: '/api/v1/identity', groups: [identityRoutes] },
   // Moderators: signing in, then the queues and articles; admins: settings, accounts, webhooks, data.
   { prefix: '/api/v1/auth', groups: [authRoutes] },
   {

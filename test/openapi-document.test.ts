@@ -169,7 +169,7 @@ describe('the OpenAPI document', () => {
       expect(response(method, path, 401).headers?.['WWW-Authenticate'], name).toMatchObject({ required: true })
       const realm = path.startsWith('/api/v1/comments/')
         ? 'parley-comment'
-        : path === '/api/v1/articles/{key}/comments'
+        : path === '/api/v1/articles/{key}/comments' || path === '/api/v1/identity'
           ? 'parley-identity'
           : 'parley'
       expect(response(method, path, 401).headers?.['WWW-Authenticate']?.description, name).toContain(`Bearer realm="${realm}"`)

@@ -188,4 +188,39 @@ describe('readers signed in with the site (publisher tokens)', () => {
       t.deps.identity = identity
     }
   })
+
+  it('names the reader a token signs in (POST /api/v1/identity) for the widget, and nothing it keeps private', async () => {
+    const res = await t.postJson('/api/v1/identity', {
+      identityToken: await token('user-10', { picture: 'https://cdn.news.example/10.png', subscriber: true }),
+    })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('cache-control')).toBe('no-store')
+    const expiresAt = new Date((seconds(t.now()) + 3600) * 1000).toISOString()
+    expect(await res.json()).toEqual({
+      reader: { name: 'Signed Reader', avatarUrl: 'https://cdn.news.example/10.png', subscriber: true, expiresAt },
+    })
+
+    const forged = await new SignJWT({})
+      .setSubject('x')
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('wrong'))
+    const refused = await t.postJson('/api/v1/identity', { identityToken: forged })
+    expect(refused.status).toBe(401)
+    expect(refused.headers.get('www-authenticate')).toContain('parley-identity')
+    expect(await refused.json()).toMatchObject({ code: 'identity_invalid' })
+    expect((await t.postJson('/api/v1/identity', { identityToken: '' })).status).toBe(422)
+    expect((await t.postJson('/api/v1/identity', {})).status).toBe(422)
+  })
+
+  it("gives the thread's effective policy and the site's login page, for the widget's \"You must be logged in\"", async () => {
+    await t.setSettings({ ...openSettings, commentPolicy: 'signed-in', loginUrl: 'https://news.example/login' })
+    const thread = await (await t.request('/api/v1/articles/no-such-article/comments')).json()
+    expect(thread.article).toMatchObject({ commentPolicy: 'signed-in', loginUrl: 'https://news.example/login' })
+    await t.setSettings({ ...openSettings, commentPolicy: 'anyone', loginUrl: null })
+    expect((await (await t.request('/api/v1/articles/no-such-article/comments')).json()).article).toMatchObject({
+      commentPolicy: 'anyone',
+      loginUrl: null,
+    })
+  })
 })

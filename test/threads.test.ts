@@ -35,7 +35,7 @@ describe('thread read', () => {
     const { res, json } = await thread('unknown-article')
     expect(res.status).toBe(200)
     expect(json).toEqual({
-      article: { key: 'unknown-article', url: null, title: null, open: true, commentCount: 0, commentPolicy: 'anyone' },
+      article: { key: 'unknown-article', url: null, title: null, open: true, commentCount: 0, commentPolicy: 'anyone', loginUrl: null },
       comments: [],
       nextCursor: null,
     })

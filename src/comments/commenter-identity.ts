@@ -2,10 +2,11 @@ import { AppError } from '../errors.js'
 import type { Identity } from '../identity/identity-claims.js'
 import { effectivePolicy, type CommentPolicy } from '../settings/comment-policy.js'
 import type { CommentContext } from './comment-context.js'
+import type { VerifiedReader } from '../identity/publisher-tokens.js'
 import { wordpressMessages as messages } from './wordpress-messages.js'
 
 /** The reader the site's token names; a token that does not verify is refused, never taken as a guest's post. */
-export async function signedIn(ctx: CommentContext, token: string): Promise<Identity> {
+export async function signedIn(ctx: Pick<CommentContext, 'identity' | 'settings' | 'now'>, token: string): Promise<VerifiedReader> {
   if (!ctx.identity)
     throw new AppError('identity_invalid', 'This site does not sign its readers in to comment: post without an identity token.')
   return ctx.identity.verify(token, ctx.settings.identityClaims, ctx.now)

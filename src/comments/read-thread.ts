@@ -8,7 +8,15 @@ import { threadQuery, threadVersionQuery, type ThreadCursor, type ThreadOrder, t
 import { encodeCursor, shapeThread } from './thread-shape.js'
 
 export interface ThreadPage {
-  article: { key: string; url: string | null; title: string | null; open: boolean; commentCount: number; commentPolicy: CommentPolicy }
+  article: {
+    key: string
+    url: string | null
+    title: string | null
+    open: boolean
+    commentCount: number
+    commentPolicy: CommentPolicy
+    loginUrl: string | null
+  }
   comments: ThreadComment[]
   nextCursor: string | null
 }
@@ -67,7 +75,15 @@ export async function readThread(
     const open = settings.values.registerArticles
     return {
       page: {
-        article: { key: request.key, url: null, title: null, open, commentCount: 0, commentPolicy: settings.values.commentPolicy },
+        article: {
+          key: request.key,
+          url: null,
+          title: null,
+          open,
+          commentCount: 0,
+          commentPolicy: settings.values.commentPolicy,
+          loginUrl: settings.values.loginUrl,
+        },
         comments: [],
         nextCursor: null,
       },
@@ -88,6 +104,7 @@ export async function readThread(
         open,
         commentCount: first.comment_count,
         commentPolicy: effectivePolicy(first.comment_policy, settings.values.commentPolicy),
+        loginUrl: settings.values.loginUrl,
       },
       comments: shaped.comments,
       nextCursor: shaped.next ? encodeCursor(shaped.next) : null,

@@ -32,6 +32,11 @@ function reason(error: unknown): string {
   return 'is not a valid signed token'
 }
 
+/** A reader the site's verified token names, and when that token stops being good. */
+export interface VerifiedReader extends Identity {
+  expiresAt: Date
+}
+
 /**
  * Verifies the site's tokens for its signed-in readers (issue 19) with jose, on Node and Workers
  * alike: HS256 with PARLEY_SSO_SECRET, or a public-key algorithm with the provider's key set
@@ -50,7 +55,7 @@ export class PublisherTokens {
     this.jwks = config.jwksUrl ? new JwksCache(config.jwksUrl, policy) : null
   }
 
-  async verify(token: string, claims: ClaimMap | undefined, now: Date): Promise<Identity> {
+  async verify(token: string, claims: ClaimMap | undefined, now: Date): Promise<VerifiedReader> {
     if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw invalid('is not a valid signed token')
     let alg: string | undefined
     try {
@@ -77,7 +82,8 @@ export class PublisherTokens {
       throw invalid('lives longer than a day: sign short-lived tokens')
     const identity = identityFrom(payload, claims ?? defaultClaimMap)
     if (!identity) throw invalid('has no valid sub claim')
-    return identity
+    // `exp` is a required claim: jose has checked that it is there and a number.
+    return { ...identity, expiresAt: new Date(Number(payload.exp) * 1000) }
   }
 
   private async withKeySet(jwks: JwksCache, token: string, now: Date): Promise<JWTPayload> {

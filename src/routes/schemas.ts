@@ -279,6 +279,15 @@ export const ArticleSchema = named(
   }),
 )
 
+/** An article as its thread gives it: and where a reader logs in to comment there. */
+export const ThreadArticleSchema = named(
+  'ThreadArticle',
+  z.object({
+    ...ArticleSchema.shape,
+    loginUrl: z.nullable(urlText().check(z.describe('Where a reader logs in to comment (setting `loginUrl`), for "Log in to comment".'))),
+  }),
+)
+
 export const ModeratorSchema = named(
   'Moderator',
   z.object({

@@ -12,7 +12,7 @@ import { submitComment } from '../comments/submit-comment.js'
 import { toAuthorComment } from '../comments/public-views.js'
 import {
   ArticleKeyParam,
-  ArticleSchema,
+  ThreadArticleSchema,
   AuthorCommentSchema,
   ThreadCommentSchema,
   cachedReadHeaders,
@@ -46,7 +46,7 @@ const threadRoute = createRoute({
       headers: cachedReadHeaders,
       content: {
         'application/json': {
-          schema: z.object({ article: ArticleSchema, comments: z.array(ThreadCommentSchema), nextCursor: z.nullable(z.string()) }),
+          schema: z.object({ article: ThreadArticleSchema, comments: z.array(ThreadCommentSchema), nextCursor: z.nullable(z.string()) }),
         },
       },
     },

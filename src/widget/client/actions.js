@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The widget's browser code, part 3 of 7: what a reader does to one comment besides replying —
+ * The widget's browser code, part 3 of 8: what a reader does to one comment besides replying —
  * edit or delete their own within the edit window (with its token), report someone else's.
  */
 /** @import { Answer, Posted, Target, Widget } from './types.js' */

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The widget's browser code, part 1 of 7: DOM building, storage, the API client and its messages.
+ * The widget's browser code, part 1 of 8: DOM building, storage, the API client and its messages.
  * Plain ES2017 in modules, bundled into one script by src/widget/build-widget.ts; no framework.
  * Nothing here ever parses HTML; the one exception, the server's sanitized `html`, is in thread.js.
  */
@@ -193,6 +193,7 @@ export function explain(r) {
   if (code === 'comments_closed') return 'Comments are closed for this article.'
   // The site's token for its logged-in reader has expired (or the secret changed): a new page signs a new one.
   if (code === 'identity_invalid') return 'Your session has expired. Please reload the page and log in again.'
+  if (code === 'login_required') return 'You must be logged in to post a comment.'
   if (code === 'edit_window_closed') return 'The time to change this comment has passed.'
   if (r.status === 429) return 'Too many requests from your connection. Please try again later.'
   if (r.status >= 500) return 'Something went wrong on our side. Please try again in a moment.'

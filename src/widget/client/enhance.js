@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The widget's browser code, part 5 of 7: progressive enhancement. A page may hold, inside the
+ * The widget's browser code, part 5 of 8: progressive enhancement. A page may hold, inside the
  * element, Parley's server-rendered thread (GET …/comments.html: WordPress's own comment markup in
  * a `.parley-thread`) and WordPress's comment form posting to /comment-form; without JavaScript
  * both work as they are. The widget then takes them over where they stand instead of drawing its
@@ -58,6 +58,14 @@ export function enhance(host, thread, options) {
     list: list instanceof HTMLOListElement ? list : h('ol', { class: 'comment-list' }),
     more: h('button'),
     section: thread,
+    policy: thread.getAttribute('data-parley-policy') || 'anyone',
+    loginUrl: null,
+    // The page's own form says who is logged in, and carries their token (parley_identity).
+    reader: null,
+    identityToken: null,
+    logoutUrl: null,
+    redraw: null,
+    after: null,
   }
   host.append(w.live)
   thread.append(w.error)

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The widget's browser code, part 4 of 7: WordPress's "Leave a Reply" form, with its texts,
+ * The widget's browser code, part 4 of 8: WordPress's "Leave a Reply" form, with its texts,
  * fields and ids (wp-includes/comment-template.php), replies that move the form under the comment
  * as WordPress's comment-reply.js does, field errors next to their fields, Jetpack's notification
  * checkboxes where the deployment sends mail, and Turnstile.
@@ -9,6 +9,7 @@
 import { NONCE, announce, call, explain, h, keepOwn, setCount, store, stored } from './core.js'
 import { bodyOf, place } from './thread.js'
 import { NOTIFY, TURNSTILE } from './settings.js'
+import { loggedInAs, loginRequired, mustLogIn, postingToken, refusal } from './identity.js'
 
 /**
  * @param {string} className
@@ -90,26 +91,36 @@ export function buildForm(w) {
   const approval = NOTIFY ? notifyBox('notify_approval', 'Notify me when my comment is approved.') : null
   const note = NOTIFY ? h('p', { class: 'notice subscription-note', id: 'subscription-note', hidden: true, text: CONFIRM_NOTE }) : null
   const titleText = document.createTextNode('Leave a Reply')
+  const required = h('span', { class: 'required-field-message' }, [
+    'Required fields are marked ',
+    h('span', { class: 'required', text: '*' }),
+  ])
+  // A reader the site signed in is not asked who they are (WordPress's form for its logged-in users).
+  const guest = !w.reader
   // Validation is the server's, so that readers see WordPress's own messages next to the fields.
   const form = h('form', { id: 'commentform', class: 'comment-form', novalidate: true, 'aria-labelledby': 'reply-title' }, [
-    h('p', { class: 'comment-notes' }, [
-      h('span', { id: 'email-notes', text: 'Your email address will not be published.' }),
-      ' ',
-      h('span', { class: 'required-field-message' }, ['Required fields are marked ', h('span', { class: 'required', text: '*' })]),
-    ]),
+    guest
+      ? h('p', { class: 'comment-notes' }, [
+          h('span', { id: 'email-notes', text: 'Your email address will not be published.' }),
+          ' ',
+          required,
+        ])
+      : loggedInAs(w, drawRespond),
+    guest ? null : h('p', { class: 'comment-notes' }, [required]),
     field('comment-form-comment', 'comment', 'Comment', true, fields.body),
-    field('comment-form-author', 'author', 'Name', true, fields.name),
-    field('comment-form-email', 'email', 'Email', true, fields.email),
-    field('comment-form-url', 'url', 'Website', false, fields.url),
+    guest && field('comment-form-author', 'author', 'Name', true, fields.name),
+    guest && field('comment-form-email', 'email', 'Email', true, fields.email),
+    guest && field('comment-form-url', 'url', 'Website', false, fields.url),
     h('p', { class: 'hp', 'aria-hidden': 'true' }, [h('label', { for: 'hp', text: 'Leave this field empty' }), hp]),
-    h('p', { class: 'comment-form-cookies-consent' }, [
-      consent,
-      ' ',
-      h('label', {
-        for: 'wp-comment-cookies-consent',
-        text: 'Save my name, email, and website in this browser for the next time I comment.',
-      }),
-    ]),
+    guest &&
+      h('p', { class: 'comment-form-cookies-consent' }, [
+        consent,
+        ' ',
+        h('label', {
+          for: 'wp-comment-cookies-consent',
+          text: 'Save my name, email, and website in this browser for the next time I comment.',
+        }),
+      ]),
     follow && follow.p,
     approval && approval.p,
     note,
@@ -124,7 +135,7 @@ export function buildForm(w) {
   /** @type {Compose} */
   const f = (w.compose = {
     fields: fields,
-    consent: consent,
+    consent: guest ? consent : null,
     notify: follow && approval && note ? { follow: follow.box, approval: approval.box, note: note } : null,
     hp: hp,
     submit: submit,
@@ -143,6 +154,34 @@ export function buildForm(w) {
   listen(w, f)
   if (TURNSTILE) renderTurnstile(w, f, TURNSTILE)
   return respond
+}
+
+/**
+ * What follows the thread: the form; WordPress's "must be logged in" where the reader may not
+ * comment here; "Comments are closed." on a closed article. Drawn again, in place, when the reader
+ * the site signed in changes; what the reader had typed stays.
+ * @param {Widget} w
+ */
+export function drawRespond(w) {
+  const f = w.compose
+  const typed = f ? f.fields.body.value : ''
+  if (f && replying(f)) cancelReply(w, f, false)
+  w.compose = null
+  const why = w.open ? refusal(w) : null
+  const next = !w.open
+    ? h('p', { class: 'closed', text: 'Comments are closed.' })
+    : why
+      ? h('div', { id: 'respond', class: 'comment-respond' }, [
+          h('h3', { id: 'reply-title', class: 'comment-reply-title', text: 'Leave a Reply' }),
+          mustLogIn(w, why),
+        ])
+      : buildForm(w)
+  // buildForm has set w.compose (TypeScript keeps it at the null assigned above).
+  const built = /** @type {Compose | null} */ (w.compose)
+  if (built) built.fields.body.value = typed
+  if (w.after && w.after.parentNode) w.after.replaceWith(next)
+  else w.section.append(next)
+  w.after = next
 }
 
 /** Posting through the API, and Escape to cancel a reply. @param {Widget} w @param {Compose} f */
@@ -165,6 +204,13 @@ export function listen(w, f) {
  */
 export function startReply(w, c, li, button) {
   const f = w.compose
+  // Not one who may comment here: the page is told, and the reader shown the login link.
+  const notice = !f && w.after && w.after.querySelector('.must-log-in')
+  if (notice) {
+    loginRequired(w, refusal(w) || 'login_required')
+    const link = notice.querySelector('a')
+    if (link) link.focus()
+  }
   if (!f) return
   f.parent = { id: c.id, button: button }
   li.insertBefore(f.respond, li.querySelector(':scope > ol'))
@@ -259,6 +305,7 @@ function postComment(w, f) {
   const token = f.turnstileToken || (given instanceof HTMLInputElement ? given.value : '')
   // A page's form for a user logged in to the site carries the site's signed token (the WordPress plugin's).
   const identity = f.parentInput && f.form.elements.namedItem('parley_identity')
+  const pageToken = identity instanceof HTMLInputElement ? identity.value : ''
   if (TURNSTILE && !token) return formError(w, f, 'Please complete the check above the button, then post again.')
   const fields = f.fields
   const parent = f.parent
@@ -274,15 +321,36 @@ function postComment(w, f) {
     notifyApproval: (f.notify && f.notify.approval.checked) || undefined,
     hp: f.hp.value || undefined,
     turnstileToken: token || undefined,
-    identityToken: (identity instanceof HTMLInputElement && identity.value) || undefined,
+    /** @type {string | undefined} */
+    identityToken: undefined,
     proof: proofOfCommenter(),
   }
   f.busy = true
   f.submit.disabled = true
   f.form.setAttribute('aria-busy', 'true')
-  /** @type {Promise<Answer<Posted>>} */
-  const asked = call('POST', '/api/v1/articles/' + encodeURIComponent(w.article) + '/comments', input)
-  void asked.then(function (r) {
+  const path = '/api/v1/articles/' + encodeURIComponent(w.article) + '/comments'
+  /**
+   * Posts with the token given; a refused token is renewed (the page's `refresh`) and tried once more.
+   * @param {string | null} identityToken
+   * @param {boolean} retried
+   */
+  const send = function (identityToken, retried) {
+    input.identityToken = identityToken || undefined
+    /** @type {Promise<Answer<Posted>>} */
+    const asked = call('POST', path, input)
+    void asked.then(function (r) {
+      const code = r.data && !r.ok ? r.data.code : undefined
+      if (code === 'identity_invalid' && !retried && !pageToken && w.reader) {
+        return postingToken(w, true).then(function (fresh) {
+          if (fresh) return send(fresh, true)
+          done(r)
+        })
+      }
+      done(r)
+    })
+  }
+  /** @param {Answer<Posted>} r */
+  const done = function (r) {
     f.busy = false
     f.submit.disabled = false
     f.form.removeAttribute('aria-busy')
@@ -291,7 +359,11 @@ function postComment(w, f) {
     if (r.ok) return posted(w, f, r.data, input)
     const problem = r.data
     if (r.status === 422 && problem && problem.errors) return showFieldErrors(w, f, { detail: problem.detail, errors: problem.errors })
+    if (problem && (problem.code === 'login_required' || problem.code === 'subscription_required')) loginRequired(w, problem.code)
     formError(w, f, explain(r))
+  }
+  void (pageToken ? Promise.resolve(pageToken) : postingToken(w, false)).then(function (identityToken) {
+    send(identityToken, false)
   })
 }
 

@@ -10,3 +10,8 @@ declare module '*.css' {
 interface Window {
   turnstile?: import('./types.js').Turnstile
 }
+
+/** The widget's API for the page (main.js): `Parley.identity({ token, refresh, logout })`. */
+interface Window {
+  Parley?: Record<string, unknown>
+}

@@ -1,7 +1,7 @@
 // @ts-check
 'use strict'
 /**
- * The widget's browser code, part 7 of 7, and the bundle's entry: mounting. Two embeds: a script
+ * The widget's browser code, part 8 of 8, and the bundle's entry: mounting. Two embeds: a script
  * tag with `data-article` (mounting into `data-target`, default `#comments`), and the
  * `<parley-comments>` element. Either one holding the article's server-rendered thread is
  * enhanced (enhance.js) rather than drawn.
@@ -9,15 +9,16 @@
 /** @import { Widget } from './types.js' */
 import { addStyle, dateFormat, h, me, ownOf } from './core.js'
 import { commentBody, loadMore, loadPage, restoreOwn } from './thread.js'
-import { buildForm } from './form.js'
+import { drawRespond } from './form.js'
 import { enhance } from './enhance.js'
+import { identity, reidentify, watch } from './identity.js'
 
 /**
  * Builds one widget in host's shadow root: the thread, then the form once the thread says it is
  * open. Whatever an earlier mount built there goes first, so that a new article starts clean; the
  * earlier mount's requests still in flight only reach its own detached nodes.
  * @param {HTMLElement} host
- * @param {{ article?: string, url?: string, title?: string, theme?: string }} options
+ * @param {{ article?: string, url?: string, title?: string, theme?: string, identityToken?: string, logoutUrl?: string }} options
  */
 function mount(host, options) {
   const thread = host.shadowRoot ? null : host.querySelector('.parley-thread')
@@ -70,19 +71,30 @@ function mount(host, options) {
     list: list,
     more: more,
     section: h('section', { class: 'parley', 'aria-labelledby': 'comments-title' }, [live, heading, error, list, more]),
+    policy: 'anyone',
+    loginUrl: null,
+    reader: null,
+    identityToken: options.identityToken || null,
+    logoutUrl: options.logoutUrl || null,
+    redraw: null,
+    after: null,
   }
+  widgetOf.set(host, w)
   const shadow = root
   shadow.append(w.section)
-  // A reader with comments of their own asks past the browser's cache, so that a comment
-  // approved a moment ago is not missing from a copy cached a moment before.
-  void loadPage(w, null, Object.keys(w.own).length > 0).then(function (loaded) {
+  // The thread and whom the site's token names, asked at once. A reader with comments of their own
+  // asks past the browser's cache, so that a comment approved a moment ago is not missing from a
+  // copy cached a moment before.
+  void Promise.all([loadPage(w, null, Object.keys(w.own).length > 0), watch(w, drawRespond)]).then(function (done) {
     // Mounted again meanwhile (another article): this widget is gone, and adds nothing to the host.
     if (w.section.parentNode !== shadow) return
-    if (w.open) w.section.append(buildForm(w))
-    else w.section.append(h('p', { class: 'closed', text: 'Comments are closed.' }))
-    if (loaded) restoreOwn(w)
+    drawRespond(w)
+    if (done[0]) restoreOwn(w)
   })
 }
+
+/** The widget each host holds now, for a token given to it later. @type {WeakMap<HTMLElement, Widget>} */
+const widgetOf = new WeakMap()
 
 /** @param {Element} node @param {string} name */
 function attr(node, name) {
@@ -116,24 +128,40 @@ function follow(element) {
   })
 }
 
+/** A page that signs its reader in later (or out) sets the element's `identity-token`. @param {HTMLElement} element */
+function tokenChanged(element) {
+  const w = widgetOf.get(element)
+  const token = attr(element, 'identity-token') || null
+  // Emptied by the widget's own "Log out?", which has drawn the form again already.
+  if (w && w.redraw && token !== (w.reader && w.reader.token)) reidentify([w], token)
+}
+
 if (window.customElements && !customElements.get('parley-comments')) {
   customElements.define(
     'parley-comments',
     class extends HTMLElement {
       static get observedAttributes() {
-        return ['article', 'data-article']
+        return ['article', 'data-article', 'identity-token']
       }
 
       connectedCallback() {
         follow(this)
       }
 
-      attributeChangedCallback() {
-        if (this.isConnected) follow(this)
+      /** @param {string} name @param {string | null} before @param {string | null} now */
+      attributeChangedCallback(name, before, now) {
+        if (!this.isConnected) return
+        if (name === 'identity-token') {
+          if (before !== now) tokenChanged(this)
+        } else follow(this)
       }
     },
   )
 }
+
+// The page's API (identity.js): `Parley.identity({ token, refresh, logout })`.
+const api = /** @type {{ identity?: typeof identity }} */ (window.Parley || (window.Parley = {}))
+api.identity = identity
 
 if (me && me.hasAttribute('data-article')) {
   const tag = me
@@ -151,6 +179,8 @@ if (me && me.hasAttribute('data-article')) {
         url: attr(tag, 'data-url'),
         title: attr(tag, 'data-title'),
         theme: attr(tag, 'data-theme'),
+        identityToken: attr(tag, 'data-identity-token'),
+        logoutUrl: attr(tag, 'data-logout-url'),
       })
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start)

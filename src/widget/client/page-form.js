@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The widget's browser code, part 6 of 7: the page's own WordPress form, taken over by an enhanced
+ * The widget's browser code, part 6 of 8: the page's own WordPress form, taken over by an enhanced
  * widget (enhance.js). It posts through the API as the widget's form does (form.js), and moves
  * under a comment to reply as WordPress's comment-reply.js moves it, which may be on the page too:
  * both leave the same state (WordPress's placeholder #wp-temp-form-div, `comment_parent`, the

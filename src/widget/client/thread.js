@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The widget's browser code, part 2 of 7: the thread — comments as WordPress marks them up
+ * The widget's browser code, part 2 of 8: the thread — comments as WordPress marks them up
  * (li.comment > article.comment-body, ol.children), pages through the cursor, and the reader's
  * own held comments put back in place from their tokens.
  */
@@ -183,6 +183,8 @@ export function loadPage(w, cursor, fresh) {
     }
     w.error.hidden = true
     w.open = r.data.article.open
+    w.policy = r.data.article.commentPolicy || 'anyone'
+    w.loginUrl = r.data.article.loginUrl || null
     /** @type {HTMLLIElement | null} */
     let first = null
     r.data.comments.forEach(function (c) {

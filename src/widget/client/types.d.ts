@@ -33,7 +33,7 @@ export interface RemovedComment {
 }
 
 export interface ThreadPage {
-  article: { open: boolean; commentCount: number }
+  article: { open: boolean; commentCount: number; commentPolicy: string; loginUrl: string | null }
   comments: ThreadComment[]
   nextCursor: string | null
 }
@@ -110,6 +110,26 @@ export interface Widget {
   more: HTMLButtonElement
   section: HTMLElement
   compose: Compose | null
+  /** Who may comment here (the thread's `commentPolicy`), and where the site's readers log in. */
+  policy: string
+  loginUrl: string | null
+  /** The reader the site signed in (identity.js); null: a guest. */
+  reader: Reader | null
+  /** The script tag's `data-identity-token` and `data-logout-url` (an element has its own attributes). */
+  identityToken: string | null
+  logoutUrl: string | null
+  /** Draws what follows the thread again (form.js drawRespond); null where the page's form is taken over. */
+  redraw: ((w: Widget) => void) | null
+  /** What follows the thread now: the form's container, the login notice, or "Comments are closed.". */
+  after: HTMLElement | null
+}
+
+/** A reader the site signed in, as POST /api/v1/identity names them; `expiresAt` in ms. */
+export interface Reader {
+  token: string
+  name: string | null
+  subscriber: boolean
+  expiresAt: number
 }
 
 /** WordPress's "Leave a Reply" form of one widget (form.js). */
