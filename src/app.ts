@@ -33,6 +33,7 @@ import { reportRoutes } from './routes/report-routes.js'
 import { authRoutes } from './routes/auth-routes.js'
 import { moderationRoutes } from './routes/moderation-routes.js'
 import { moderationArticleRoutes } from './routes/moderation-article-routes.js'
+import { commenterRoutes } from './routes/commenter-routes.js'
 import { articleMoveRoutes } from './routes/article-move-routes.js'
 import { adminRoutes } from './routes/admin-routes.js'
 import { webhookRoutes } from './routes/webhook-routes.js'
@@ -73,7 +74,7 @@ const api: readonly ApiPrefix[] = [
   {
     prefix: '/api/v1/moderation',
     role: 'moderator',
-    groups: [moderationRoutes, moderationArticleRoutes, articleMoveRoutes, notificationRoutes],
+    groups: [moderationRoutes, commenterRoutes, moderationArticleRoutes, articleMoveRoutes, notificationRoutes],
   },
   { prefix: '/api/v1/admin', role: 'admin', groups: [adminRoutes, webhookRoutes, exportRoutes, privacyRoutes] },
 ]

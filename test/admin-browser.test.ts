@@ -261,6 +261,7 @@ describe('the dashboard for every moderator, on a phone and a desk', () => {
       '/admin?queue=reported',
       `/admin/comments/${held}`,
       `/admin/comments/${approved}`,
+      `/admin/comments/${approved}/commenter`,
       '/admin/articles',
       '/admin/settings',
       '/admin/moderators',

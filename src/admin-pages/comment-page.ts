@@ -5,6 +5,7 @@ import { html, safeHref, trusted, type SafeHtml } from '../pages/html.js'
 import { adminPage, csrfField, type LayoutSession } from './layout.js'
 import { commentUrl } from './admin-urls.js'
 import { badge, fieldError, keepButton, statusButtons, when } from './comment-parts.js'
+import { verifiedBadge } from './commenter-page.js'
 
 export interface CommentView {
   session: LayoutSession
@@ -21,11 +22,12 @@ export interface CommentView {
   status?: number
 }
 
-function facts(comment: ModComment): SafeHtml {
+function facts(comment: ModComment, from: string): SafeHtml {
   const site = safeHref(comment.author.url)
   const article = safeHref(comment.article.url)
+  const history = `/admin/comments/${comment.id}/commenter?${new URLSearchParams({ from }).toString()}`
   return html`<dl class="facts">
-<dt>Name</dt><dd>${comment.author.name}</dd>
+<dt>Name</dt><dd>${comment.author.name}${comment.author.verified ? html` ${verifiedBadge}` : ''}</dd>
 <dt>Email</dt><dd>${comment.email ? html`<a href="mailto:${comment.email}">${comment.email}</a>` : '—'}</dd>
 <dt>Website</dt><dd>${site ? html`<a href="${site}" rel="nofollow noopener">${site}</a>` : '—'}</dd>
 <dt>IP</dt><dd>${comment.ip ?? '—'}</dd>
@@ -33,7 +35,8 @@ function facts(comment: ModComment): SafeHtml {
 <dt>Posted</dt><dd>${when(comment.createdAt)}</dd>
 ${comment.editedAt ? html`<dt>Edited</dt><dd>${when(comment.editedAt)}</dd>` : ''}
 <dt>Article</dt><dd>${article ? html`<a href="${article}">${comment.article.title ?? comment.article.key}</a>` : (comment.article.title ?? comment.article.key)} <span class="meta">(${comment.article.key})</span></dd>
-</dl>`
+</dl>
+<p><a href="${history}" data-key="c">All comments by this commenter</a></p>`
 }
 
 function checks(comment: ModComment): SafeHtml {
@@ -86,7 +89,7 @@ ${keepButton(comment.id, comment.reports.length)}${statusButtons(comment.id, com
 <section class="panel pad">${editForm(view, self)}</section>
 </div>
 <div class="stack">
-<section class="panel pad"><h2>Author</h2>${facts(comment)}</section>
+<section class="panel pad"><h2>Author</h2>${facts(comment, view.from)}</section>
 <section class="panel pad"><h2>Checks</h2>${checks(comment)}</section>
 <section class="panel pad"><h2>Reports</h2>${reports(comment)}</section>
 </div>

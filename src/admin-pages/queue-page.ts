@@ -4,6 +4,7 @@ import { html, safeHref, trusted, type SafeHtml } from '../pages/html.js'
 import { adminPage, csrfField, type LayoutSession } from './layout.js'
 import { QUEUES, commentUrl, queueUrl, type Queue, type QueueFilter } from './admin-urls.js'
 import { badge, bulkButtons, keepButton, statusButtons, when } from './comment-parts.js'
+import { verifiedBadge } from './commenter-page.js'
 
 export interface QueueView {
   session: LayoutSession
@@ -42,7 +43,7 @@ ${filter.article || filter.q ? html`<a href="${queueUrl({ queue: filter.queue })
 
 function authorCell(comment: ModComment): SafeHtml {
   const site = safeHref(comment.author.url)
-  return html`<strong>${comment.author.name}</strong>${comment.author.moderator ? html` <span class="badge">moderator</span>` : ''}
+  return html`<strong>${comment.author.name}</strong>${comment.author.moderator ? html` <span class="badge">moderator</span>` : ''}${comment.author.verified ? html` ${verifiedBadge}` : ''}
 ${site ? html`<br><a href="${site}" rel="nofollow noopener">${site.replace(/^https?:\/\//, '').replace(/\/$/, '')}</a>` : ''}
 ${comment.email ? html`<br><a href="mailto:${comment.email}">${comment.email}</a>` : ''}
 ${comment.ip ? html`<br><span class="meta">${comment.ip}</span>` : ''}`

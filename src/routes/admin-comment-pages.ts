@@ -6,6 +6,8 @@ import { toId } from '../http/row-ids.js'
 import { decodeCursor, encodeCursor } from '../comments/thread-shape.js'
 import { listQueue } from '../moderation/moderation-queue.js'
 import { commentDetails } from '../moderation/comment-details.js'
+import { commenterHistory } from '../moderation/commenter-history.js'
+import { commenterPage } from '../admin-pages/commenter-page.js'
 import { BULK_MAX, bulkModerate, dismissReports, moderateComment } from '../moderation/moderate-comment.js'
 import { deleteComment } from '../moderation/delete-comment.js'
 import { replyAsModerator } from '../moderation/moderator-reply.js'
@@ -111,6 +113,30 @@ export const adminCommentPages = new Hono<AppEnv>()
       return renderDetails(c, session, commentId(c), {
         from: localAdminPath(c.req.query('from')) ?? '/admin',
         notice: notice ? { text: notice } : undefined,
+      })
+    }),
+  )
+  .get(
+    '/comments/:id/commenter',
+    page('moderator', async (c, session) => {
+      const { deps } = c.env
+      const id = commentId(c)
+      const from = localAdminPath(c.req.query('from')) ?? '/admin'
+      const given = c.req.query('cursor')
+      // A cursor this page did not give out is the first page.
+      const cursor = (given && decodeCursor(given)) || null
+      const history = await commenterHistory(deps.db, deps.secrets, id, { limit: QUEUE_PAGE, cursor })
+      if (!history) throw commentNotFound()
+      const url = (at?: string) =>
+        `/admin/comments/${id}/commenter?${new URLSearchParams({ from, ...(at ? { cursor: at } : {}) }).toString()}`
+      return commenterPage({
+        session,
+        commentId: id,
+        history,
+        from,
+        self: url(given && cursor ? given : undefined),
+        nextUrl: history.next ? url(encodeCursor(history.next)) : null,
+        notice: noticeFor(c.req.query('done'), c.req.query('n')),
       })
     }),
   )

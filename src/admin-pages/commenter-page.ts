@@ -1,0 +1,63 @@
+import type { CommenterHistory } from '../moderation/commenter-history.js'
+import { html, trusted, type SafeHtml } from '../pages/html.js'
+import { adminPage, csrfField, type LayoutSession } from './layout.js'
+import { commentUrl } from './admin-urls.js'
+import { badge, statusButtons, when } from './comment-parts.js'
+
+export interface CommenterView {
+  session: LayoutSession
+  /** The comment the page was opened from. */
+  commentId: number
+  history: CommenterHistory
+  /** The list the comment was opened from, for its Back link. */
+  from: string
+  /** This page, with its cursor: where actions come back to. */
+  self: string
+  nextUrl: string | null
+  notice?: string | undefined
+}
+
+const matchedWords = {
+  account: 'Signed in with the site: every comment of the account',
+  email: 'A guest: every comment with the same email address',
+  comment: 'No account and no email address: this comment alone',
+} as const
+
+/** The marks a signed-in commenter's comments carry in the dashboard. */
+export const verifiedBadge = html`<span class="badge verified" title="Signed in with the site's account">✓ signed in</span>`
+
+function summary(history: CommenterHistory): SafeHtml {
+  const { commenter } = history
+  const { counts } = commenter
+  return html`<dl class="facts">
+<dt>Found by</dt><dd>${matchedWords[commenter.matchedBy]}</dd>
+<dt>Comments</dt><dd>${counts.approved} approved · ${counts.pending} pending · ${counts.spam} spam · ${counts.trash} trash</dd>
+<dt>First</dt><dd>${when(commenter.firstCommentAt)}</dd>
+<dt>Last</dt><dd>${when(commenter.lastCommentAt)}</dd>
+</dl>`
+}
+
+/** One commenter's comments, newest first, each with its decisions. */
+export function commenterPage(view: CommenterView): Response {
+  const { history } = view
+  const rows = history.comments.map(
+    (comment) => html`<tr id="comment-${comment.id}">
+<td class="comment"><div class="meta">${badge(comment.status)} <a href="${commentUrl(comment.id, view.self)}">#${comment.id}</a> as ${comment.author.name} on ${comment.article.title ?? comment.article.key} · ${when(comment.createdAt)}</div>
+<div class="body">${trusted(comment.html)}</div>
+<div class="actions">${statusButtons(comment.id, comment.status)}</div></td></tr>`,
+  )
+  const body = html`<section class="panel pad">${summary(history)}</section>
+<form method="post" action="/admin/comments/bulk">${csrfField(view.session)}<input type="hidden" name="back" value="${view.self}">
+<div class="panel"><table class="queue"><thead><tr><th>Comment</th></tr></thead><tbody>${rows}</tbody></table></div></form>
+${view.nextUrl ? html`<nav class="pager" aria-label="Pages"><a class="btn" href="${view.nextUrl}" rel="next">Older comments</a></nav>` : ''}`
+  const name = history.commenter.name
+  return adminPage({
+    title: `Comments by ${name}`,
+    heading: html`Comments by ${name}${history.commenter.verified ? html` ${verifiedBadge}` : ''}`,
+    lead: html`<p class="lead"><a href="${commentUrl(view.commentId, view.from)}" data-key="u">← Back to comment #${view.commentId}</a></p>`,
+    session: view.session,
+    active: 'comments',
+    body,
+    notice: view.notice ? { text: view.notice } : undefined,
+  })
+}

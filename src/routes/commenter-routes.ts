@@ -1,0 +1,64 @@
+import * as z from 'zod/mini'
+import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
+import type { AppEnv } from '../app-env.js'
+import { commentNotFound, validationError } from '../errors.js'
+import { parseCommentId } from '../http/row-ids.js'
+import { decodeCursor, encodeCursor } from '../comments/thread-shape.js'
+import { commenterHistory } from '../moderation/commenter-history.js'
+import { CommentIdParam, ModCommentSchema, authProblems, countSchema, dateTimeSchema, jsonContent, noStore, problem } from './schemas.js'
+
+const historyRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/moderation/comments/{id}/commenter',
+  operationId: 'getCommenter',
+  tag: 'Moderation',
+  summary: "A commenter's comments, found from any of them",
+  description:
+    'Every comment by the same commenter, newest first, any status, with counts by status and the first and last dates: a reader the ' +
+    'site signed in by their account (`matchedBy: account`, `verified`), a guest by their email address (`email`); a comment with neither stands alone (`comment`).',
+  request: {
+    params: CommentIdParam,
+    query: z.object({
+      cursor: z.optional(z.string().check(z.maxLength(64))),
+      limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)), 50),
+    }),
+  },
+  responses: {
+    200: {
+      ...jsonContent(
+        'The commenter and a page of their comments',
+        z.object({
+          commenter: z.object({
+            name: z.string().check(z.describe('The name on the comment asked about')),
+            verified: z.boolean(),
+            matchedBy: z.enum(['account', 'email', 'comment']),
+            counts: z.object({ pending: countSchema(), approved: countSchema(), spam: countSchema(), trash: countSchema() }),
+            firstCommentAt: dateTimeSchema(),
+            lastCommentAt: dateTimeSchema(),
+          }),
+          comments: z.array(ModCommentSchema),
+          nextCursor: z.nullable(z.string()),
+        }),
+      ),
+      headers: noStore,
+    },
+    ...authProblems,
+    404: problem('No such comment'),
+    422: problem('Invalid cursor or limit'),
+  },
+})
+
+export const commenterRoutes = new OpenApiRoutes<AppEnv>('/api/v1/moderation').openapi(historyRoute, async (c) => {
+  const query = c.req.valid('query')
+  const cursor = query.cursor ? decodeCursor(query.cursor) : null
+  if (cursor === undefined)
+    throw validationError([{ field: 'cursor', code: 'invalid_cursor', message: 'The cursor is not one this API gave out.' }])
+  const { deps } = c.env
+  const history = await commenterHistory(deps.db, deps.secrets, parseCommentId(c.req.valid('param').id), { limit: query.limit, cursor })
+  if (!history) throw commentNotFound()
+  return c.json(
+    { commenter: history.commenter, comments: history.comments, nextCursor: history.next ? encodeCursor(history.next) : null },
+    200,
+    { 'Cache-Control': 'no-store' },
+  )
+})
