@@ -51,6 +51,24 @@ export interface AppConfig {
   mail?: MailConfig | null
   /** Readers signed in with the site (issue 19); absent or null: guests only. */
   sso?: SsoConfig | null
+  /** Moderators signed in through the site's identity provider (issue 19); absent or null: passwords only. */
+  oidc?: OidcConfig | null
+}
+
+/** PARLEY_OIDC_*: the OpenID Connect provider moderators may sign in with, beside their passwords. */
+export interface OidcConfig {
+  /** PARLEY_OIDC_ISSUER: the provider's issuer; its metadata is at `/.well-known/openid-configuration` under it. */
+  issuer: string
+  /** PARLEY_OIDC_CLIENT_ID and PARLEY_OIDC_CLIENT_SECRET (none: a public client, PKCE alone). */
+  clientId: string
+  clientSecret: string | null
+  /** PARLEY_OIDC_ROLE_CLAIM (default `parley_role`): the ID token's claim that gives the role. */
+  roleClaim: string
+  /** PARLEY_OIDC_ADMIN_VALUE and PARLEY_OIDC_MODERATOR_VALUE (default `admin`, `moderator`): its values for each role. */
+  adminValue: string
+  moderatorValue: string
+  /** PARLEY_OIDC_LABEL: the sign-in button's words (default "Sign in with your organisation's account"). */
+  label: string
 }
 
 /** PARLEY_SSO_*: how the site signs its readers' identity tokens. */

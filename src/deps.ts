@@ -1,4 +1,5 @@
 import type { PublisherTokens } from './identity/publisher-tokens.js'
+import type { OidcLogin } from './auth/oidc-login.js'
 import type { Db } from './db/database.js'
 import type { Secrets } from './crypto/secrets.js'
 import type { Logger } from './logger.js'
@@ -78,4 +79,6 @@ export interface Deps {
   mail?: MailTransport
   /** The site's readers' identity tokens (issue 19), from config.sso. Absent: every reader is a guest. */
   identity?: PublisherTokens
+  /** Moderators' sign-in through the site's OpenID Connect provider (issue 19), from config.oidc. Absent: passwords only. */
+  oidc?: OidcLogin
 }

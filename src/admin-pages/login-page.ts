@@ -9,6 +9,8 @@ export interface LoginView {
   status?: number
   /** A notice such as "You are signed out." */
   notice?: string
+  /** The identity provider's sign-in button's words, where moderators may sign in through it (PARLEY_OIDC_*). */
+  oidc?: string | undefined
 }
 
 /** Email and password, posted to /admin/login; the same checks and throttling as the API's login. */
@@ -21,7 +23,8 @@ ${view.next ? html`<input type="hidden" name="next" value="${view.next}">` : ''}
 <div class="field"><label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" autofocus required value="${view.email ?? ''}"${view.error ? html` aria-describedby="login-error"` : ''}></div>
 <div class="field"><label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required></div>
 <button class="btn btn-primary" type="submit">Sign in</button>
-</form>`
+</form>
+${view.oidc ? html`<p class="panel pad"><a class="btn" href="/admin/login/oidc${view.next ? `?${new URLSearchParams({ next: view.next }).toString()}` : ''}">${view.oidc}</a></p>` : ''}`
   return plainPage('Sign in', body, view.status ?? 200)
 }
 

@@ -7,6 +7,7 @@ import { KNOWN_LOGIN_SECONDS } from '../auth/known-logins.js'
 /** The cookies' names; served over https they carry the `__Host-` prefix (`hostPrefixed`). */
 export const SESSION_COOKIE = 'parley_session'
 const DEVICE_COOKIE = 'parley_device'
+const OIDC_COOKIE = 'parley_oidc'
 
 /**
  * Where Parley is served over https its cookies carry the `__Host-` prefix: browsers then take them
@@ -79,4 +80,28 @@ export function setDeviceCookie(c: Context<AppEnv>, proof: string): void {
     maxAge: KNOWN_LOGIN_SECONDS,
     prefix: hostPrefixed(c),
   })
+}
+
+/**
+ * A sign-in through the identity provider on its way (sealed: its state, nonce and PKCE verifier),
+ * for ten minutes. SameSite=Lax, not Strict: the provider sends the browser back with a top-level
+ * navigation from its own site, which a Strict cookie would not come along with.
+ */
+export function setOidcCookie(c: Context<AppEnv>, sealed: string): void {
+  setCookie(c, OIDC_COOKIE, sealed, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: cookieIsSecure(c),
+    path: '/',
+    maxAge: 600,
+    prefix: hostPrefixed(c),
+  })
+}
+
+export function readOidcCookie(c: Context<AppEnv>): string | undefined {
+  return getCookie(c, OIDC_COOKIE, hostPrefixed(c))
+}
+
+export function clearOidcCookie(c: Context<AppEnv>): void {
+  deleteCookie(c, OIDC_COOKIE, { path: '/', secure: cookieIsSecure(c), prefix: hostPrefixed(c) })
 }

@@ -56,6 +56,17 @@ export class PublisherTokens {
   }
 
   async verify(token: string, claims: ClaimMap | undefined, now: Date): Promise<VerifiedReader> {
+    const payload = await this.verifiedClaims(token, now)
+    if (typeof payload.exp === 'number' && payload.exp - now.getTime() / 1000 > MAX_LIFETIME_SECONDS)
+      throw invalid('lives longer than a day: sign short-lived tokens')
+    const identity = identityFrom(payload, claims ?? defaultClaimMap)
+    if (!identity) throw invalid('has no valid sub claim')
+    // `exp` is a required claim: jose has checked that it is there and a number.
+    return { ...identity, expiresAt: new Date(Number(payload.exp) * 1000) }
+  }
+
+  /** The claims of a token that verifies (signature, algorithm, `iss`, `aud`, `exp`, `nbf`), as they are. */
+  async verifiedClaims(token: string, now: Date): Promise<JWTPayload> {
     if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw invalid('is not a valid signed token')
     let alg: string | undefined
     try {
@@ -78,12 +89,7 @@ export class PublisherTokens {
     } catch (error) {
       throw error instanceof AppError ? error : invalid(reason(error))
     }
-    if (typeof payload.exp === 'number' && payload.exp - now.getTime() / 1000 > MAX_LIFETIME_SECONDS)
-      throw invalid('lives longer than a day: sign short-lived tokens')
-    const identity = identityFrom(payload, claims ?? defaultClaimMap)
-    if (!identity) throw invalid('has no valid sub claim')
-    // `exp` is a required claim: jose has checked that it is there and a number.
-    return { ...identity, expiresAt: new Date(Number(payload.exp) * 1000) }
+    return payload
   }
 
   private async withKeySet(jwks: JwksCache, token: string, now: Date): Promise<JWTPayload> {

@@ -23,6 +23,7 @@ import { messagePage } from '../admin-pages/layout.js'
 import { DASHBOARD_CHALLENGE, action, pageSession } from './admin-page-guard.js'
 import { PostedForm } from './posted-form.js'
 import { adminCommentPages } from './admin-comment-pages.js'
+import { oidcLoginPages } from './oidc-login-routes.js'
 import { adminSitePages } from './admin-site-pages.js'
 
 /** Sign-in and sign-out: the dashboard's own plumbing (its script and stylesheet: client-file-routes). */
@@ -30,7 +31,11 @@ const adminSessionPages = new Hono<AppEnv>()
   .get('/login', async (c) => {
     const next = localAdminPath(c.req.query('next'))
     if (await pageSession(c)) return c.redirect(next ?? '/admin', 303)
-    return loginPage({ next, notice: c.req.query('done') === 'signed-out' ? 'You are signed out.' : undefined })
+    return loginPage({
+      next,
+      notice: c.req.query('done') === 'signed-out' ? 'You are signed out.' : undefined,
+      oidc: c.env.deps.oidc?.config.label,
+    })
   })
   .post('/login', async (c) => {
     const { deps } = c.env
@@ -60,14 +65,14 @@ const adminSessionPages = new Hono<AppEnv>()
       if (plainHttp) {
         // The browser would drop the Secure cookie and land back here with no reason given: say it instead.
         await endSession(deps.db, session.token)
-        return loginPage({ email, next, error: needsHttps(plainHttp), status: 403 })
+        return loginPage({ email, next, error: needsHttps(plainHttp), status: 403, oidc: deps.oidc?.config.label })
       }
       setSessionCookie(c, session.token)
       setDeviceCookie(c, session.device)
       return c.redirect(next ?? '/admin', 303)
     } catch (error) {
       if (!(error instanceof AppError) || (error.status !== 401 && error.status !== 429)) throw error
-      const response = loginPage({ email, next, error: error.detail, status: error.status })
+      const response = loginPage({ email, next, error: error.detail, status: error.status, oidc: deps.oidc?.config.label })
       for (const [name, value] of Object.entries(problemHeaders(error))) response.headers.set(name, value)
       if (error.status === 401) response.headers.set('WWW-Authenticate', DASHBOARD_CHALLENGE)
       return response
@@ -95,6 +100,7 @@ export const adminPageRoutes = new Hono<AppEnv>()
     limitBody(MAX_BODY_BYTES, (error) => messagePage({ status: error.status, title: 'Too large', message: error.detail })),
   )
   .route('/', adminSessionPages)
+  .route('/', oidcLoginPages)
   .route('/', adminCommentPages)
   .route('/', adminSitePages)
   .all('/*', async (c) => messagePage({ status: 404, title: 'Not found', message: 'Nothing is here.', session: await pageSession(c) }))

@@ -1,4 +1,4 @@
-import type { AppConfig, MailConfig, SsoConfig, TrustedProxyHeader } from '../config.js'
+import type { AppConfig, MailConfig, OidcConfig, SsoConfig, TrustedProxyHeader } from '../config.js'
 import { parseLogLevel, type LogLevel } from '../logger.js'
 
 /** Configuration as text, whichever runtime holds it (Node's process.env, a Worker's vars and secrets). */
@@ -88,6 +88,31 @@ function ssoFrom(env: ConfigVars): SsoConfig | null {
   return { secret, jwksUrl, issuer, audience }
 }
 
+/** PARLEY_OIDC_*: an issuer URL and a client id, or nothing. */
+function oidcFrom(env: ConfigVars): OidcConfig | null {
+  const issuer = env.PARLEY_OIDC_ISSUER || null
+  const clientId = env.PARLEY_OIDC_CLIENT_ID || null
+  if (!issuer && !clientId) return null
+  if (!issuer || !clientId)
+    throw new Error('PARLEY_OIDC_ISSUER and PARLEY_OIDC_CLIENT_ID go together: the provider, and Parley as its client')
+  let url: URL
+  try {
+    url = new URL(issuer)
+  } catch {
+    throw new Error(`PARLEY_OIDC_ISSUER must be a URL such as https://login.example, not "${issuer}"`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('PARLEY_OIDC_ISSUER must be an https URL')
+  return {
+    issuer,
+    clientId,
+    clientSecret: env.PARLEY_OIDC_CLIENT_SECRET || null,
+    roleClaim: env.PARLEY_OIDC_ROLE_CLAIM || 'parley_role',
+    adminValue: env.PARLEY_OIDC_ADMIN_VALUE || 'admin',
+    moderatorValue: env.PARLEY_OIDC_MODERATOR_VALUE || 'moderator',
+    label: env.PARLEY_OIDC_LABEL || "Sign in with your organisation's account",
+  }
+}
+
 /** The settings every runtime shares (API.md, Configuration); a value that makes no sense stops the start. */
 export function readAppConfig(env: ConfigVars): AppConfig & { logLevel: LogLevel } {
   const publicUrl = env.PARLEY_PUBLIC_URL || null
@@ -128,6 +153,7 @@ export function readAppConfig(env: ConfigVars): AppConfig & { logLevel: LogLevel
     },
     mail,
     sso: ssoFrom(env),
+    oidc: oidcFrom(env),
     logLevel: parseLogLevel(env.LOG_LEVEL),
   }
 }

@@ -18,6 +18,7 @@ import { importComments } from '../importers/import-comments.js'
 import { spoolToFile } from './spool-file.js'
 import { resolveHostNode } from './node-resolve-host.js'
 import { PublisherTokens } from '../identity/publisher-tokens.js'
+import { OidcLogin } from '../auth/oidc-login.js'
 import { guardedFetch } from './guarded-fetch.js'
 import { ensureFirstAdmin } from './first-admin.js'
 import { runJobs } from '../jobs/run-jobs.js'
@@ -99,9 +100,9 @@ const readCache = readCacheBytes > 0 ? await openReadCache(readCacheBytes, () =>
 // Notifications are on where SMTP_URL is set: a pooled SMTP connection, closed at shutdown.
 const mail = config.mail?.smtpUrl ? nodeSmtpTransport({ url: config.mail.smtpUrl, from: config.mail.from }) : undefined
 const targetFetch = guardedFetch()
-const identity = config.sso
-  ? new PublisherTokens(config.sso, { allowPrivate: config.allowPrivateTargets, resolveHost: resolveHostNode, targetFetch })
-  : undefined
+const targetPolicy = { allowPrivate: config.allowPrivateTargets, resolveHost: resolveHostNode, targetFetch }
+const identity = config.sso ? new PublisherTokens(config.sso, targetPolicy) : undefined
+const oidc = config.oidc ? new OidcLogin(config.oidc, targetPolicy) : undefined
 const deps: Deps = {
   db: database.db,
   secrets: createNodeSecrets(secret),
@@ -119,6 +120,7 @@ const deps: Deps = {
   startGate: config.databaseUrl ? undefined : turnGate(),
   ...(mail ? { mail } : {}),
   ...(identity ? { identity } : {}),
+  ...(oidc ? { oidc } : {}),
 }
 if (!config.databaseUrl) await ensureFirstAdmin(deps.db, deps.passwords, deps.clock())
 const app = createApp(deps, nodeAppOptions)

@@ -3,6 +3,7 @@ import { createApp, type App } from '../app.js'
 import type { AppConfig } from '../config.js'
 import type { Deps } from '../deps.js'
 import { PublisherTokens } from '../identity/publisher-tokens.js'
+import { OidcLogin } from '../auth/oidc-login.js'
 import { nobleArgon2 } from '../auth/argon2-noble.js'
 import { createSecrets, type Secrets } from '../crypto/secrets.js'
 import { createLogger, type Logger } from '../logger.js'
@@ -30,6 +31,7 @@ interface IsolateState {
   secrets: Secrets
   /** Its key set is kept per isolate, as the provider's Cache-Control allows. */
   identity: PublisherTokens | undefined
+  oidc: OidcLogin | undefined
 }
 
 let app: App | undefined
@@ -64,14 +66,15 @@ async function isolateState(env: WorkerEnv): Promise<IsolateState> {
   // Derived without sharing a pending promise: two first requests each derive, and the last one kept wins.
   // Workers' fetch reaches only the public internet; the guard refuses literal private addresses too.
   const identity = config.sso ? new PublisherTokens(config.sso, { allowPrivate: config.allowPrivateTargets }) : undefined
-  const state = { config, logger: createLogger(logLevel), secrets: await createSecrets(env.PARLEY_SECRET), identity }
+  const oidc = config.oidc ? new OidcLogin(config.oidc, { allowPrivate: config.allowPrivateTargets }) : undefined
+  const state = { config, logger: createLogger(logLevel), secrets: await createSecrets(env.PARLEY_SECRET), identity, oidc }
   isolates.set(env, state)
   return state
 }
 
 /** The dependencies of one invocation: its own database client, everything else from the isolate. */
 async function depsFor(env: WorkerEnv): Promise<Deps> {
-  const { config, logger, secrets, identity } = await isolateState(env)
+  const { config, logger, secrets, identity, oidc } = await isolateState(env)
   return {
     db: hyperdriveDb(env.HYPERDRIVE, config.dbTimeoutMs),
     secrets,
@@ -83,6 +86,7 @@ async function depsFor(env: WorkerEnv): Promise<Deps> {
     config,
     mail: workerMailTransport(config, logger),
     ...(identity ? { identity } : {}),
+    ...(oidc ? { oidc } : {}),
   }
 }
 
