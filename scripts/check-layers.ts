@@ -64,7 +64,7 @@ const layers: [name: string, units: string[]][] = [
   ['http', ['http']],
   ['openapi', ['openapi']],
   ['routes', ['routes']],
-  ['app', ['app.ts']],
+  ['app', ['app.ts', 'route-docs.ts']],
   ['entry points', ['runtime', 'cli']],
 ]
 const freeOfHttp = new Set(['base', 'domain', 'presentation', 'wiring'])

@@ -19,7 +19,7 @@ import { decodeBody } from './http/content-encoding.js'
 import { requireRole } from './http/moderator-auth.js'
 import type { ClientFiles } from './http/client-files.js'
 import { htmlPage } from './pages/html-page.js'
-import type { OpenApiRoutes, RouteDoc } from './openapi/openapi-routes.js'
+import type { OpenApiRoutes } from './openapi/openapi-routes.js'
 import { renderDocs, type OpenApiDocument } from './openapi/docs-page.js'
 import { threadRoutes } from './routes/thread-routes.js'
 import { fragmentRoutes } from './routes/fragment-routes.js'
@@ -28,7 +28,6 @@ import { countRoutes } from './routes/count-routes.js'
 import { identityRoutes } from './routes/identity-routes.js'
 import { healthRoutes } from './routes/health-routes.js'
 import { commentFormRoutes, formErrorPage } from './routes/comment-form-routes.js'
-import { commentFormDoc } from './routes/comment-form-doc.js'
 import { reportRoutes } from './routes/report-routes.js'
 import { authRoutes } from './routes/auth-routes.js'
 import { moderationRoutes } from './routes/moderation-routes.js'
@@ -42,17 +41,14 @@ import { privacyRoutes } from './routes/privacy-routes.js'
 import { adminPageRoutes } from './routes/admin-page-routes.js'
 import { clientFileRoutes } from './routes/client-file-routes.js'
 import { mailLinkRoutes } from './routes/mail-link-routes.js'
-import { mailLinkDocs } from './routes/mail-link-docs.js'
 import { notificationRoutes } from './routes/notification-routes.js'
-import { documentDocs } from './routes/document-docs.js'
-import { withGuards } from './routes/guard-docs.js'
 import { codedResponse, staticCoded } from './http/content-coding.js'
 import { contentEtag } from './pages/content-etag.js'
 
 export type { Deps } from './deps.js'
 
 /** Route groups that share a prefix, and who may call them: a signed-in moderator of this role, or anyone. */
-interface ApiPrefix {
+export interface ApiPrefix {
   prefix: string
   role?: ModeratorRole
   groups: readonly OpenApiRoutes<AppEnv>[]
@@ -63,7 +59,7 @@ interface ApiPrefix {
  * /api passes the JSON guards (a deadline, a JSON body under 1 MiB after decompression) before
  * these; the import (below) is the one API route that does not.
  */
-const api: readonly ApiPrefix[] = [
+export const api: readonly ApiPrefix[] = [
   // Readers: a thread and posting to it, the author's own edits, front pages' "N comments", reports.
   { prefix: '/api/v1/articles', groups: [threadRoutes, fragmentRoutes] },
   { prefix: '/api/v1/comments', groups: [commentRoutes, reportRoutes] },
@@ -80,20 +76,7 @@ const api: readonly ApiPrefix[] = [
 ]
 
 /** The import: an admin's export file, streamed, of up to PARLEY_IMPORT_MAX_MB and with no deadline. */
-const importApi: ApiPrefix = { prefix: IMPORT_PATH, role: 'admin', groups: [importRoutes] }
-
-const docsOf = ({ groups, role }: ApiPrefix, jsonBody: boolean) =>
-  groups.flatMap((group) => group.docs.map((route) => withGuards(route, { role, jsonBody })))
-
-/** Every route as the whole app answers it, guards included (guard-docs.ts): the OpenAPI document's source. */
-export const routeDocs: readonly RouteDoc[] = [
-  ...api.flatMap((prefix) => docsOf(prefix, true)),
-  ...docsOf(importApi, false),
-  ...healthRoutes.docs.map((route) => withGuards(route, {})),
-  withGuards(commentFormDoc, {}),
-  ...documentDocs.map((route) => withGuards(route, {})),
-  ...mailLinkDocs.map((route) => withGuards(route, {})),
-]
+export const importApi: ApiPrefix = { prefix: IMPORT_PATH, role: 'admin', groups: [importRoutes] }
 
 /** Groups behind their guards, to mount at one prefix. */
 function guarded(guards: readonly MiddlewareHandler<AppEnv>[], groups: readonly Hono<AppEnv>[]): Hono<AppEnv> {
@@ -146,7 +129,7 @@ const cors = apiCors({
  */
 export interface AppOptions {
   /** The OpenAPI document of these routes. */
-  openApiDocument: (routes: readonly RouteDoc[]) => Promise<OpenApiDocument>
+  openApiDocument: () => Promise<OpenApiDocument>
   /** /widget.js and the dashboard's script and stylesheet. */
   clientFiles: ClientFiles
   /**
@@ -199,7 +182,7 @@ export function createApp(deps: Deps | undefined, options: AppOptions) {
   app.route('/mail', guarded([deadline(), limitBody(MAX_BODY_BYTES), startGate], [mailLinkRoutes]))
 
   // The API's own description, made from the routes above.
-  const openApi = () => options.openApiDocument(routeDocs)
+  const openApi = () => options.openApiDocument()
   // Made once per instance, compressed once per coding (content-coding.ts).
   let document: Promise<{ body: string; etag: string }> | undefined
   app.get('/openapi.json', async (c) => {

@@ -13,7 +13,7 @@ export const STATIC_DIR = fileURLToPath(new URL('../static', import.meta.url))
 
 /** The OpenAPI document as the Worker serves it. Loaded on demand: it needs every route's module. */
 export async function openApiJson(): Promise<string> {
-  const [{ routeDocs }, { generatedOpenApi }] = await Promise.all([import('../app.js'), import('../openapi/openapi-document.js')])
+  const [{ routeDocs }, { generatedOpenApi }] = await Promise.all([import('../route-docs.js'), import('../openapi/openapi-document.js')])
   return `${JSON.stringify(await generatedOpenApi(routeDocs), null, 2)}\n`
 }
 

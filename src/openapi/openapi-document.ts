@@ -1,3 +1,4 @@
+import { operationDescriptions } from './operation-descriptions.js'
 import * as z from 'zod/mini'
 import type * as core from 'zod/v4/core'
 import type { Content, HeaderDoc, ResponseConfig, RouteDoc } from './openapi-routes.js'
@@ -94,6 +95,13 @@ const headersOf = (headers: Record<string, HeaderDoc>) =>
  * A named schema used both ways whose two forms differ is two components, the request's one
  * suffixed `Input`, so that neither overwrites the other.
  */
+/** The operation's description: its own, else the one kept for it in operation-descriptions.ts; none is a mistake. */
+function describe(route: RouteDoc): string {
+  const description = route.description ?? operationDescriptions[route.operationId]
+  if (description === undefined) throw new Error(`${route.method.toUpperCase()} ${route.path} (${route.operationId}) has no description`)
+  return description
+}
+
 export function buildOpenApiDocument(routes: readonly RouteDoc[], info: { title: string; version: string }): OpenApiDocument {
   const requests: Registry = z.registry<{ id: string }>()
   const responses: Registry = z.registry<{ id: string }>()
@@ -161,7 +169,7 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[], info: { title:
         operationId: route.operationId,
         tags: [route.tag],
         summary: route.summary,
-        description: route.description,
+        description: describe(route),
         security: route.security ?? [],
         ...(parameters.length ? { parameters } : {}),
         ...(requestBody

@@ -41,8 +41,11 @@ export interface RouteDoc {
   /** The group the document files it under (operation-tags.ts). */
   tag: OperationTag
   summary: string
-  /** What a caller needs to know beyond the summary: every operation says something. */
-  description: string
+  /**
+   * What a caller needs to know beyond the summary: every operation says something, here or, for
+   * the API's routes, in operation-descriptions.ts (out of the Worker's bundle).
+   */
+  description?: string
   /** Set where the route itself checks who calls it; the app's role guards add theirs by path. */
   security?: Security
   /** False for the few routes that never touch the database (so never answer 503). */

@@ -36,8 +36,6 @@ const getSettingsRoute = createRoute({
   operationId: 'getSettings',
   tag: 'Admin',
   summary: "The site's settings",
-  description:
-    "Every setting, with WordPress's Discussion-screen defaults where none was changed. The filter webhook's secret is never read back.",
   responses: { 200: { ...jsonContent("The settings (never the filter's secret)", SettingsSchema), headers: noStore }, ...authProblems },
 })
 
@@ -47,8 +45,6 @@ const patchSettingsRoute = createRoute({
   operationId: 'changeSettings',
   tag: 'Admin',
   summary: 'Change some settings (an unknown key is a 422)',
-  description:
-    'Only the keys sent change; each change is in the audit log. Every instance picks it up at once (the read caches are flushed).',
   request: { body: jsonBody(settingsPatchSchema) },
   responses: {
     200: jsonContent(
@@ -66,7 +62,6 @@ const listModeratorsRoute = createRoute({
   operationId: 'listModerators',
   tag: 'Admin',
   summary: 'Every moderator account',
-  description: 'Admins and moderators, disabled ones included; never a password hash.',
   responses: { 200: jsonContent('The moderators', z.object({ moderators: z.array(ModeratorSchema) })), ...authProblems },
 })
 
@@ -78,8 +73,6 @@ const createModeratorRoute = createRoute({
   operationId: 'createModerator',
   tag: 'Admin',
   summary: 'Create a moderator (password 8-128 characters; an unknown field is a 422)',
-  description:
-    "The email signs in (compared without case) and must not be another moderator's; the password is stored as an argon2id hash.",
   request: {
     body: jsonBody(
       z.strictObject({
@@ -103,7 +96,6 @@ const updateModeratorRoute = createRoute({
   operationId: 'changeModerator',
   tag: 'Admin',
   summary: 'Change a moderator; a new password or disabling ends their sessions',
-  description: 'Only the fields sent change. No change may leave the site without an active admin (`last_admin`).',
   request: {
     params: RowIdParam,
     body: jsonBody(

@@ -12,9 +12,6 @@ const moveRoute = createRoute({
   operationId: 'moveArticle',
   tag: 'Articles',
   summary: "Move an article's comments to a new key (and URL): a rename, or a merge into the article that has the key",
-  description:
-    "When a post's id or slug changes: to a key no article has, the article is renamed; to an existing article's key, its comments " +
-    'are merged into that one, threads kept. The old key then reads as the new one (`npm run move` does the same from the command line).',
   request: {
     params: ArticleKeyParam,
     body: jsonBody(

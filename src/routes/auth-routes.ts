@@ -16,10 +16,6 @@ const loginRoute = createRoute({
   operationId: 'login',
   tag: 'Auth',
   summary: 'Sign in: a bearer token and an HttpOnly session cookie',
-  description:
-    'The same 401 for an unknown email and a wrong password, after the same work. Failed logins are counted per account and network, per ' +
-    'network and per account: past a limit, 429 with a `Retry-After` that doubles with each further failure. Sessions end after ' +
-    '`SESSION_IDLE_MINUTES` unused or `SESSION_MAX_HOURS` in all.',
   request: {
     body: jsonBody(
       z.object({
@@ -58,8 +54,6 @@ const logoutRoute = createRoute({
   operationId: 'logout',
   tag: 'Auth',
   summary: 'End this session',
-  description:
-    "Ends the session the request authenticates with (token or cookie) and clears the cookie. With the cookie, only from Parley's own origin.",
   middleware: [requireRole('moderator')] as const,
   security: moderatorSecurity('moderator'),
   responses: {
@@ -77,7 +71,6 @@ const meRoute = createRoute({
   operationId: 'getSignedInModerator',
   tag: 'Auth',
   summary: 'Who is signed in',
-  description: 'The moderator the token or cookie belongs to: a cheap way to check that a session is still alive.',
   middleware: [requireRole('moderator')] as const,
   security: moderatorSecurity('moderator'),
   responses: { 200: { ...jsonContent('The moderator', z.object({ moderator: ModeratorSchema })), headers: noStore }, ...authProblems },

@@ -46,10 +46,6 @@ export const commentFormDoc = createRoute({
   operationId: 'postCommentForm',
   tag: 'Comments',
   summary: "The no-JavaScript target of WordPress's own comment form",
-  description:
-    "Same rules as the JSON submission, answered as pages. Success: 303 to `redirect_to` (allowed origins only) or the article's URL, " +
-    "ending `#comment-{id}`, with `?unapproved={id}&moderation-hash={hash}` while held. A refusal is WordPress's error page with the " +
-    "problem code's status (field errors 422, where WordPress answers 200).",
   request: {
     body: {
       required: true,

@@ -16,8 +16,6 @@ const getRoute = createRoute({
   operationId: 'getComment',
   tag: 'Comments',
   summary: "One comment: approved, or the author's own with its token",
-  description:
-    "Anyone may read an approved comment; its author, with the comment's token, also a held one (with `status` and, while the edit window is open, `editableUntil`).",
   security: optionalCommentTokenSecurity,
   request: { params: CommentIdParam },
   responses: {
@@ -36,9 +34,6 @@ const patchRoute = createRoute({
   operationId: 'editOwnComment',
   tag: 'Comments',
   summary: 'The author edits the comment within the edit window',
-  description:
-    "With the comment's token, within `editWindowSeconds` of its creation. The spam checks run again on the new text; an edit never " +
-    'makes a comment less held than it was. The same text again changes nothing. One edit every 5 s per comment and per network.',
   security: commentTokenSecurity,
   request: {
     params: CommentIdParam,
@@ -67,8 +62,6 @@ const deleteRoute = createRoute({
   operationId: 'withdrawOwnComment',
   tag: 'Comments',
   summary: 'The author withdraws the comment within the edit window',
-  description:
-    "With the comment's token, within `editWindowSeconds` of its creation: it leaves public view at once and waits in the moderators' trash.",
   security: commentTokenSecurity,
   request: { params: CommentIdParam },
   responses: {

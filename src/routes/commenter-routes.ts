@@ -13,9 +13,6 @@ const historyRoute = createRoute({
   operationId: 'getCommenter',
   tag: 'Moderation',
   summary: "A commenter's comments, found from any of them",
-  description:
-    'Every comment by the same commenter, newest first, any status, with counts by status and the first and last dates: a reader the ' +
-    'site signed in by their account (`matchedBy: account`, `verified`), a guest by their email address (`email`); a comment with neither stands alone (`comment`).',
   request: {
     params: CommentIdParam,
     query: z.object({

@@ -15,8 +15,6 @@ const countsRoute = createRoute({
   operationId: 'getCounts',
   tag: 'Comments',
   summary: 'Approved-comment counts for up to 100 article keys',
-  description:
-    'For "N comments" links on a front page: every key asked is answered, 0 for an article without comments or unknown. Cacheable as the thread is (strong ETag, 304).',
   request: {
     query: z.object({
       keys: z

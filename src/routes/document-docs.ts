@@ -11,7 +11,6 @@ export const documentDocs = [
     operationId: 'getOpenApiDocument',
     tag: 'Operations',
     summary: 'This document (OpenAPI 3.1)',
-    description: 'Generated from the same zod schemas that validate the requests, so it cannot drift from what the routes accept.',
     database: false,
     responses: {
       200: {
@@ -43,7 +42,6 @@ export const documentDocs = [
     operationId: 'getDocsPage',
     tag: 'Operations',
     summary: 'This document as a page to read',
-    description: 'Rendered on the server: no script, no CDN.',
     database: false,
     responses: { 200: { description: 'The page', headers: noStore, content: { 'text/html': { schema: z.string() } } } },
   }),

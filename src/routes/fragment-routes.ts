@@ -23,16 +23,6 @@ const fragmentRoute = createRoute({
   operationId: 'getThreadFragment',
   tag: 'Comments',
   summary: "A page of an article's approved comments as server-rendered HTML (WordPress's comment markup)",
-  description:
-    "The thread page of `getThread`, rendered as WordPress's own `wp_list_comments()` markup (`ol.comment-list`, `li.comment.depth-N#comment-ID`, " +
-    '`.comment-author.vcard`, `.comment-metadata`, `.comment-content`, `.reply` with `?replytocom=ID#respond` links and the `data-*` attributes of ' +
-    "WordPress's comment-reply.js), so that a theme styles it as its own comments; with schema.org `Comment` microdata, and `data-parley-*` " +
-    'attributes the widget takes it over by. A fragment to include in the article page (the WordPress plugin does, server-side), not a page. ' +
-    "A comment imported from WordPress keeps its WordPress id as its anchor (`#comment-881`). When there is a next page, WordPress's comment " +
-    'navigation links to `?parley_cursor=CURSOR#comments`: the host page passes that back as `cursor`. Cached and revalidated as the JSON ' +
-    "thread is (strong ETag, 304). With WordPress's `unapproved` and `moderation-hash` (the redirect after a held comment from the plain " +
-    'form) the reader\'s own held comment is shown in its place with "Your comment is awaiting moderation.", in a private answer no cache keeps; ' +
-    'a wrong or stale pair is ignored.',
   request: {
     params: ArticleKeyParam,
     query: z.object({

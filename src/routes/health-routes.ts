@@ -12,7 +12,6 @@ const healthRoute = createRoute({
   tag: 'Operations',
   database: false,
   summary: 'The process is up',
-  description: 'Answers as soon as the process listens, before the database is open: for a liveness probe.',
   responses: {
     200: { description: 'Up', headers: noStore, content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } },
   },
@@ -24,7 +23,6 @@ const readyRoute = createRoute({
   operationId: 'getReadiness',
   tag: 'Operations',
   summary: 'The database answers',
-  description: 'For a readiness probe or a load balancer: 200 once the database answers a query, 503 while it does not.',
   responses: {
     200: { description: 'Ready', headers: noStore, content: { 'application/json': { schema: z.object({ status: z.literal('ready') }) } } },
     503: retryLater('The database does not answer (`unavailable`)'),

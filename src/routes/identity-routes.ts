@@ -10,9 +10,6 @@ const readerRoute = createRoute({
   operationId: 'readIdentity',
   tag: 'Comments',
   summary: "Who the site's identity token names",
-  description:
-    'For the widget\'s "Logged in as NAME": the reader a publisher token (issue 19) names, once it verifies, and when it expires (ask the site ' +
-    'for a fresh one before). Nothing is stored; the subject and email stay unsaid.',
   request: { body: jsonBody(z.object({ identityToken: z.string().check(z.minLength(1), z.maxLength(8192)) })) },
   responses: {
     200: {

@@ -64,10 +64,6 @@ const importRoute = createRoute({
   operationId: 'importComments',
   tag: 'Import/Export',
   summary: 'Import a WordPress (WXR), Disqus or Parley export, detected from the file',
-  description:
-    'Up to PARLEY_IMPORT_MAX_MB (256 MiB by default), counted after decompression: sent with `Content-Encoding: gzip` or `deflate`, or a gzip file as it is (Disqus sends its exports so). ' +
-    'The upload is received whole before the import starts; one that sends nothing for PARLEY_IMPORT_IDLE_SECONDS (30 by default) is given up (408). Re-importing the same file changes nothing. ' +
-    'A file that is not well-formed is refused whole, with the line and column of the first problem.',
   request: {
     query: z.object({
       pings: z.optional(z.enum(['true', 'false'])).check(z.describe('Import pingbacks and trackbacks too')),
@@ -120,8 +116,6 @@ const exportRoute = createRoute({
   operationId: 'exportSite',
   tag: 'Import/Export',
   summary: 'Export every article and comment, emails included: Parley JSON (re-importable here) or WXR 1.2 (for WordPress)',
-  description:
-    "Streamed as a download. It holds every commenter's email address, decrypted: the audit log records who exported, when and in which format.",
   request: { query: z.object({ format: z._default(z.enum(['json', 'wxr']), 'json') }) },
   responses: {
     200: {

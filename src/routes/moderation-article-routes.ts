@@ -42,9 +42,6 @@ const putArticleRoute = createRoute({
   operationId: 'putArticle',
   tag: 'Articles',
   summary: 'Register an article (201), or change its URL, title, or open state (200)',
-  description:
-    'Registers an article before its first comment (needed while `registerArticles` is off), or changes it: a closed article takes no ' +
-    'more comments. Readers see the change at once.',
   request: {
     params: ArticleKeyParam,
     body: jsonBody(
@@ -72,7 +69,6 @@ const listArticlesRoute = createRoute({
   operationId: 'listArticles',
   tag: 'Articles',
   summary: 'Articles with their published and held counts',
-  description: 'In the order they were registered; `nextCursor` pages on.',
   request: { query: idPageQuery },
   responses: {
     200: jsonContent(
@@ -102,9 +98,6 @@ const logRoute = createRoute({
   operationId: 'listAuditLog',
   tag: 'Moderation',
   summary: 'The audit log, newest first',
-  description:
-    'Who did what to which comment (or setting, account, article), when, from which status to which; each comment of a bulk action is ' +
-    'one entry. `moderator` is null for what the author or the system did.',
   request: { query: idPageQuery },
   responses: {
     200: jsonContent(

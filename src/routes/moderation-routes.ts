@@ -52,9 +52,6 @@ const queueRoute = createRoute({
   operationId: 'listQueue',
   tag: 'Moderation',
   summary: 'A moderation queue, oldest first, with counts per queue',
-  description:
-    "Each comment with everything a decision needs: the email (decrypted), IP, user agent, article, each spam filter's verdict and " +
-    'reason, and open reader reports. `reported=true` lists comments with open reports, whatever their status.',
   request: {
     query: z.object({
       status: z.optional(statusSchema).check(z.describe('Default `pending` (any status with `reported=true`)')),
@@ -94,9 +91,6 @@ const patchRoute = createRoute({
   operationId: 'moderateComment',
   tag: 'Moderation',
   summary: "Set a comment's status and/or edit its text",
-  description:
-    "Readers see the change at once (the thread's ETag and count change). Approving a comment that was already approved dismisses " +
-    'its open reports. Every change is in the audit log; with Akismet on, a spam or approval decision is reported to it.',
   request: { params: CommentIdParam, body: jsonBody(z.strictObject({ status: z.optional(statusSchema), body: z.optional(z.string()) })) },
   responses: {
     200: jsonContent('The comment now', ModCommentSchema),
@@ -111,8 +105,6 @@ const bulkRoute = createRoute({
   path: '/api/v1/moderation/comments/bulk',
   operationId: 'moderateComments',
   tag: 'Moderation',
-  description:
-    'All or nothing: ids that do not exist are skipped, and `updated` counts the comments whose status changed. Each is one audit log entry.',
   summary: `One status for up to ${BULK_MAX} comments, in one transaction`,
   request: {
     body: jsonBody(
@@ -135,7 +127,6 @@ const deleteRoute = createRoute({
   operationId: 'deleteComment',
   tag: 'Moderation',
   summary: 'Delete a comment for good; its replies move up to its parent',
-  description: 'Permanent: an import will not bring it back either. Its replies keep their place, under its parent (or at the top level).',
   request: { params: CommentIdParam },
   responses: { 204: { description: 'Deleted' }, ...authProblems, 404: problem('No such comment') },
 })
@@ -146,7 +137,6 @@ const replyRoute = createRoute({
   operationId: 'replyAsModerator',
   tag: 'Moderation',
   summary: 'Reply as the moderator: published at once (a held parent is approved)',
-  description: "The reply carries the moderator's name and `author.moderator: true`; no spam filter runs on it.",
   request: { params: CommentIdParam, body: jsonBody(z.strictObject({ body: z.optional(z.string()) })) },
   responses: {
     201: {
@@ -165,7 +155,6 @@ const dismissRoute = createRoute({
   operationId: 'dismissReports',
   tag: 'Moderation',
   summary: 'Keep a reported comment as it is: its open reports are dismissed (logged as reports.dismiss)',
-  description: 'The comment leaves the reported queue with its status unchanged; 0 when it had no open report.',
   request: { params: CommentIdParam },
   responses: {
     200: jsonContent('How many reports were open', z.object({ dismissed: countSchema() })),

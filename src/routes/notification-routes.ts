@@ -38,7 +38,6 @@ const getRoute = createRoute({
   operationId: 'getNotifications',
   tag: 'Notifications',
   summary: 'My email notifications, and whether mail is on',
-  description: "The signed-in moderator's preferences, the transport, and the last 30 days of the mail queue by state.",
   responses: { 200: { ...jsonContent('Preferences and mail status', NotificationsSchema), headers: noStore }, ...authProblems },
 })
 
@@ -48,7 +47,6 @@ const putRoute = createRoute({
   operationId: 'setNotifications',
   tag: 'Notifications',
   summary: 'Set my email notifications',
-  description: 'Saved even while mail is off, so that they apply once a transport is configured.',
   request: { body: jsonBody(PrefsSchema) },
   responses: {
     200: { ...jsonContent('Preferences and mail status', NotificationsSchema), headers: noStore },

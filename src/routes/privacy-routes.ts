@@ -52,9 +52,6 @@ const exportRoute = createRoute({
   operationId: 'exportPersonalData',
   tag: 'Privacy',
   summary: "Every comment an email address or a signed-in reader's account wrote (a person's data request), found through keyed hashes",
-  description:
-    "The address is matched through its keyed hash (case-insensitive), as stored; `subject` (the site's account id, the `sub` of its identity tokens) through its own. " +
-    'Either or both; the audit log records the request without them.',
   request: { query: z.object({ email: z.optional(emailSchema), subject: z.optional(subjectSchema) }) },
   responses: {
     200: {
@@ -81,9 +78,6 @@ const eraseRoute = createRoute({
   tag: 'Privacy',
   summary:
     "Anonymize every comment an email address or a signed-in reader's account wrote, as WordPress's eraser does; their email notifications are removed",
-  description:
-    'The name becomes "Anonymous"; email, URL, user agent, email hash and avatar are cleared; the IP keeps its network ' +
-    "(/24 for IPv4, /48 for IPv6); a signed-in reader's account hash and picture go too. The text stays. Logged without the address or account.",
   request: { body: jsonBody(z.strictObject({ email: z.optional(emailSchema), subject: z.optional(subjectSchema) })) },
   responses: {
     200: jsonContent(

@@ -12,9 +12,6 @@ const reportRoute = createRoute({
   operationId: 'reportComment',
   tag: 'Comments',
   summary: 'A reader flags a published comment for the moderators',
-  description:
-    "The comment stays as it is and appears in the moderators' reported queue. The same reader reporting it again changes nothing; " +
-    'ten reports an hour per network.',
   request: {
     params: CommentIdParam,
     body: jsonBody(

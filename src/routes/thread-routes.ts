@@ -32,9 +32,6 @@ const threadRoute = createRoute({
   operationId: 'getThread',
   tag: 'Comments',
   summary: "A page of an article's approved comments, threaded",
-  description:
-    'Paginated by top-level thread; replies inside a thread are oldest first; depth clamped at `threadDepth`. Strong ETag, 304 on `If-None-Match`. ' +
-    'An article with no comments yet, or unknown, answers 200 with `comments: []`: a widget never sees a 404 here.',
   request: {
     params: ArticleKeyParam,
     query: z.object(threadPageQuery(20, 'The `nextCursor` of the previous page.')),
@@ -120,10 +117,6 @@ const submitRoute = createRoute({
   operationId: 'submitComment',
   tag: 'Comments',
   summary: 'Submit a comment',
-  description:
-    "WordPress's rules and messages: published at once or held for moderation (spam is answered as held). The answer's `token` lets its " +
-    'holder read the comment while held, and edit or withdraw it within `editWindowSeconds`. An unknown article is registered by its first ' +
-    'comment while `registerArticles` is on. Flood control comes first, then duplicates (as WordPress: same article, parent and text, by the same name or email): only the network that posted the original is told 409; a copy from another network is kept as spam, answered as held.',
   request: {
     params: ArticleKeyParam,
     body: { required: true, content: { 'application/json': { schema: SubmissionSchema } } },

@@ -27,7 +27,6 @@ const listRoute = createRoute({
   operationId: 'listWebhooks',
   tag: 'Webhooks',
   summary: 'Event webhook endpoints (never their secrets)',
-  description: 'Every endpoint with the events it receives; one that answered 410 Gone shows `disabled`.',
   responses: {
     200: { ...jsonContent('The endpoints', z.object({ webhooks: z.array(WebhookSchema) })), headers: noStore },
     ...authProblems,
@@ -40,10 +39,6 @@ const createWebhookRoute = createRoute({
   operationId: 'createWebhook',
   tag: 'Webhooks',
   summary: 'Add an endpoint: signed with Standard Webhooks, its secret shown only in this answer',
-  description:
-    'Events are delivered at least once from a durable outbox, retried with backoff for about three days; 2xx is success, 410 disables ' +
-    'the endpoint. The URL must be a public http(s) target (`PARLEY_ALLOW_PRIVATE_TARGETS=1` lifts that). Payloads carry no email address ' +
-    'unless `includeEmail`.',
   request: {
     body: jsonBody(
       z.strictObject({
@@ -72,7 +67,6 @@ const deleteRoute = createRoute({
   operationId: 'deleteWebhook',
   tag: 'Webhooks',
   summary: 'Remove an endpoint and its pending deliveries',
-  description: 'Deliveries not yet made are dropped with it; the audit log records the removal.',
   request: { params: RowIdParam },
   responses: { 204: { description: 'Removed' }, ...authProblems, 404: problem('No such endpoint') },
 })

@@ -1,6 +1,7 @@
 import type { AppOptions } from '../app.js'
 import type { ClientFilePath } from '../http/client-files.js'
 import { generatedOpenApi } from '../openapi/openapi-document.js'
+import { routeDocs } from '../route-docs.js'
 import { readFile } from 'node:fs/promises'
 import { demoRoutes } from '../routes/demo-routes.js'
 
@@ -31,7 +32,7 @@ function staticFile(path: ClientFilePath): Promise<string> {
  * so that its bundle carries neither the OpenAPI generator nor the files' text.
  */
 export const nodeAppOptions: AppOptions = {
-  openApiDocument: generatedOpenApi,
+  openApiDocument: () => generatedOpenApi(routeDocs),
   clientFiles: { text: staticFile },
   demo: demoRoutes,
 }

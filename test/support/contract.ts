@@ -1,7 +1,7 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
-import { routeDocs } from '../../src/app.js'
+import { routeDocs } from '../../src/route-docs.js'
 import { problemCodes, type ErrorCode } from '../../src/errors.js'
 import { generatedOpenApi } from '../../src/openapi/openapi-document.js'
 

@@ -1,0 +1,108 @@
+/**
+ * What each operation's caller needs to know beyond its summary, by operationId: the OpenAPI
+ * document's words, kept apart from the routes so that the Worker's bundle (which serves the
+ * document built into its static assets) carries none of them. openapi-document.ts puts each in
+ * its place, and stops on an operation that has none.
+ */
+export const operationDescriptions: Readonly<Record<string, string>> = {
+  getSettings:
+    "Every setting, with WordPress's Discussion-screen defaults where none was changed. The filter webhook's secret is never read back.",
+  changeSettings:
+    'Only the keys sent change; each change is in the audit log. Every instance picks it up at once (the read caches are flushed).',
+  listModerators: 'Admins and moderators, disabled ones included; never a password hash.',
+  createModerator:
+    "The email signs in (compared without case) and must not be another moderator's; the password is stored as an argon2id hash.",
+  changeModerator: 'Only the fields sent change. No change may leave the site without an active admin (`last_admin`).',
+  moveArticle:
+    "When a post's id or slug changes: to a key no article has, the article is renamed; to an existing article's key, its comments " +
+    'are merged into that one, threads kept. The old key then reads as the new one (`npm run move` does the same from the command line).',
+  login:
+    'The same 401 for an unknown email and a wrong password, after the same work. Failed logins are counted per account and network, per ' +
+    'network and per account: past a limit, 429 with a `Retry-After` that doubles with each further failure. Sessions end after ' +
+    '`SESSION_IDLE_MINUTES` unused or `SESSION_MAX_HOURS` in all.',
+  logout:
+    "Ends the session the request authenticates with (token or cookie) and clears the cookie. With the cookie, only from Parley's own origin.",
+  getSignedInModerator: 'The moderator the token or cookie belongs to: a cheap way to check that a session is still alive.',
+  postCommentForm:
+    "Same rules as the JSON submission, answered as pages. Success: 303 to `redirect_to` (allowed origins only) or the article's URL, " +
+    "ending `#comment-{id}`, with `?unapproved={id}&moderation-hash={hash}` while held. A refusal is WordPress's error page with the " +
+    "problem code's status (field errors 422, where WordPress answers 200).",
+  getComment:
+    "Anyone may read an approved comment; its author, with the comment's token, also a held one (with `status` and, while the edit window is open, `editableUntil`).",
+  editOwnComment:
+    "With the comment's token, within `editWindowSeconds` of its creation. The spam checks run again on the new text; an edit never " +
+    'makes a comment less held than it was. The same text again changes nothing. One edit every 5 s per comment and per network.',
+  withdrawOwnComment:
+    "With the comment's token, within `editWindowSeconds` of its creation: it leaves public view at once and waits in the moderators' trash.",
+  getCommenter:
+    'Every comment by the same commenter, newest first, any status, with counts by status and the first and last dates: a reader the ' +
+    'site signed in by their account (`matchedBy: account`, `verified`), a guest by their email address (`email`); a comment with neither stands alone (`comment`).',
+  getCounts:
+    'For "N comments" links on a front page: every key asked is answered, 0 for an article without comments or unknown. Cacheable as the thread is (strong ETag, 304).',
+  getOpenApiDocument: 'Generated from the same zod schemas that validate the requests, so it cannot drift from what the routes accept.',
+  getDocsPage: 'Rendered on the server: no script, no CDN.',
+  getThreadFragment:
+    "The thread page of `getThread`, rendered as WordPress's own `wp_list_comments()` markup (`ol.comment-list`, `li.comment.depth-N#comment-ID`, " +
+    '`.comment-author.vcard`, `.comment-metadata`, `.comment-content`, `.reply` with `?replytocom=ID#respond` links and the `data-*` attributes of ' +
+    "WordPress's comment-reply.js), so that a theme styles it as its own comments; with schema.org `Comment` microdata, and `data-parley-*` " +
+    'attributes the widget takes it over by. A fragment to include in the article page (the WordPress plugin does, server-side), not a page. ' +
+    "A comment imported from WordPress keeps its WordPress id as its anchor (`#comment-881`). When there is a next page, WordPress's comment " +
+    'navigation links to `?parley_cursor=CURSOR#comments`: the host page passes that back as `cursor`. Cached and revalidated as the JSON ' +
+    "thread is (strong ETag, 304). With WordPress's `unapproved` and `moderation-hash` (the redirect after a held comment from the plain " +
+    'form) the reader\'s own held comment is shown in its place with "Your comment is awaiting moderation.", in a private answer no cache keeps; ' +
+    'a wrong or stale pair is ignored.',
+  getHealth: 'Answers as soon as the process listens, before the database is open: for a liveness probe.',
+  getReadiness: 'For a readiness probe or a load balancer: 200 once the database answers a query, 503 while it does not.',
+  readIdentity:
+    'For the widget\'s "Logged in as NAME": the reader a publisher token (issue 19) names, once it verifies, and when it expires (ask the site ' +
+    'for a fresh one before). Nothing is stored; the subject and email stay unsaid.',
+  importComments:
+    'Up to PARLEY_IMPORT_MAX_MB (256 MiB by default), counted after decompression: sent with `Content-Encoding: gzip` or `deflate`, or a gzip file as it is (Disqus sends its exports so). ' +
+    'The upload is received whole before the import starts; one that sends nothing for PARLEY_IMPORT_IDLE_SECONDS (30 by default) is given up (408). Re-importing the same file changes nothing. ' +
+    'A file that is not well-formed is refused whole, with the line and column of the first problem.',
+  exportSite:
+    "Streamed as a download. It holds every commenter's email address, decrypted: the audit log records who exported, when and in which format.",
+  putArticle:
+    'Registers an article before its first comment (needed while `registerArticles` is off), or changes it: a closed article takes no ' +
+    'more comments. Readers see the change at once.',
+  listArticles: 'In the order they were registered; `nextCursor` pages on.',
+  listAuditLog:
+    'Who did what to which comment (or setting, account, article), when, from which status to which; each comment of a bulk action is ' +
+    'one entry. `moderator` is null for what the author or the system did.',
+  listQueue:
+    "Each comment with everything a decision needs: the email (decrypted), IP, user agent, article, each spam filter's verdict and " +
+    'reason, and open reader reports. `reported=true` lists comments with open reports, whatever their status.',
+  moderateComment:
+    "Readers see the change at once (the thread's ETag and count change). Approving a comment that was already approved dismisses " +
+    'its open reports. Every change is in the audit log; with Akismet on, a spam or approval decision is reported to it.',
+  moderateComments:
+    'All or nothing: ids that do not exist are skipped, and `updated` counts the comments whose status changed. Each is one audit log entry.',
+  deleteComment:
+    'Permanent: an import will not bring it back either. Its replies keep their place, under its parent (or at the top level).',
+  replyAsModerator: "The reply carries the moderator's name and `author.moderator: true`; no spam filter runs on it.",
+  dismissReports: 'The comment leaves the reported queue with its status unchanged; 0 when it had no open report.',
+  getNotifications: "The signed-in moderator's preferences, the transport, and the last 30 days of the mail queue by state.",
+  setNotifications: 'Saved even while mail is off, so that they apply once a transport is configured.',
+  exportPersonalData:
+    "The address is matched through its keyed hash (case-insensitive), as stored; `subject` (the site's account id, the `sub` of its identity tokens) through its own. " +
+    'Either or both; the audit log records the request without them.',
+  erasePersonalData:
+    'The name becomes "Anonymous"; email, URL, user agent, email hash and avatar are cleared; the IP keeps its network ' +
+    "(/24 for IPv4, /48 for IPv6); a signed-in reader's account hash and picture go too. The text stays. Logged without the address or account.",
+  reportComment:
+    "The comment stays as it is and appears in the moderators' reported queue. The same reader reporting it again changes nothing; " +
+    'ten reports an hour per network.',
+  getThread:
+    'Paginated by top-level thread; replies inside a thread are oldest first; depth clamped at `threadDepth`. Strong ETag, 304 on `If-None-Match`. ' +
+    'An article with no comments yet, or unknown, answers 200 with `comments: []`: a widget never sees a 404 here.',
+  submitComment:
+    "WordPress's rules and messages: published at once or held for moderation (spam is answered as held). The answer's `token` lets its " +
+    'holder read the comment while held, and edit or withdraw it within `editWindowSeconds`. An unknown article is registered by its first ' +
+    'comment while `registerArticles` is on. Flood control comes first, then duplicates (as WordPress: same article, parent and text, by the same name or email): only the network that posted the original is told 409; a copy from another network is kept as spam, answered as held.',
+  listWebhooks: 'Every endpoint with the events it receives; one that answered 410 Gone shows `disabled`.',
+  createWebhook:
+    'Events are delivered at least once from a durable outbox, retried with backoff for about three days; 2xx is success, 410 disables ' +
+    'the endpoint. The URL must be a public http(s) target (`PARLEY_ALLOW_PRIVATE_TARGETS=1` lifts that). Payloads carry no email address ' +
+    'unless `includeEmail`.',
+  deleteWebhook: 'Deliveries not yet made are dropped with it; the audit log records the removal.',
+}
