@@ -33,6 +33,7 @@ import { authRoutes } from './routes/auth-routes.js'
 import { moderationRoutes } from './routes/moderation-routes.js'
 import { moderationArticleRoutes } from './routes/moderation-article-routes.js'
 import { commenterRoutes } from './routes/commenter-routes.js'
+import { commenterRuleRoutes } from './routes/commenter-rule-routes.js'
 import { articleMoveRoutes } from './routes/article-move-routes.js'
 import { adminRoutes } from './routes/admin-routes.js'
 import { webhookRoutes } from './routes/webhook-routes.js'
@@ -70,7 +71,7 @@ export const api: readonly ApiPrefix[] = [
   {
     prefix: '/api/v1/moderation',
     role: 'moderator',
-    groups: [moderationRoutes, commenterRoutes, moderationArticleRoutes, articleMoveRoutes, notificationRoutes],
+    groups: [moderationRoutes, commenterRoutes, commenterRuleRoutes, moderationArticleRoutes, articleMoveRoutes, notificationRoutes],
   },
   { prefix: '/api/v1/admin', role: 'admin', groups: [adminRoutes, webhookRoutes, exportRoutes, privacyRoutes] },
 ]

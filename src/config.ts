@@ -69,6 +69,11 @@ export interface OidcConfig {
   moderatorValue: string
   /** PARLEY_OIDC_LABEL: the sign-in button's words (default "Sign in with your organisation's account"). */
   label: string
+  /**
+   * The ID token must say `email_verified: true`; PARLEY_OIDC_EMAIL_VERIFIED=assume takes a token
+   * without the claim (Entra ID sends none), for a provider whose users cannot set their own address.
+   */
+  requireVerifiedEmail: boolean
 }
 
 /** PARLEY_SSO_*: how the site signs its readers' identity tokens. */

@@ -36,6 +36,10 @@ export const problemCodes = {
     'The article takes comments from readers signed in with the site (`commentPolicy`): log in, then post with its identity token.',
   ],
   subscription_required: [403, "The article takes comments from the site's subscribers only (`commentPolicy` `subscribers`)."],
+  commenter_banned: [
+    403,
+    'A moderator has banned this commenter (by email, account, address, network or email domain), and the site refuses their comments (`bannedComments`).',
+  ],
   comments_closed: [403, 'The article takes no more comments (closed by a moderator, or older than `closeAfterDays`).'],
   article_not_found: [404, 'No article has this key, and a first comment may not register one (`registerArticles` is off).'],
   parent_not_found: [422, 'The comment replied to is not an approved comment of this article.'],

@@ -55,6 +55,7 @@ describe("a commenter's history, for moderators", () => {
       counts: { pending: 0, approved: 2, spam: 1, trash: 0 },
       firstCommentAt: expect.any(String),
       lastCommentAt: expect.any(String),
+      rules: [],
     })
     expect(Date.parse(history.commenter.lastCommentAt) - Date.parse(history.commenter.firstCommentAt)).toBe(7_200_000)
     expect(history.comments.map((c: { id: number }) => c.id)).toEqual([third, second, first])

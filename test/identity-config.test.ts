@@ -13,6 +13,7 @@ describe('PARLEY_SSO_* and PARLEY_OIDC_*', () => {
       adminValue: 'admin',
       moderatorValue: 'moderator',
       label: "Sign in with your organisation's account",
+      requireVerifiedEmail: true,
     })
     expect(
       readAppConfig({
@@ -23,8 +24,10 @@ describe('PARLEY_SSO_* and PARLEY_OIDC_*', () => {
         PARLEY_OIDC_ADMIN_VALUE: 'desk-chiefs',
         PARLEY_OIDC_MODERATOR_VALUE: 'desk',
         PARLEY_OIDC_LABEL: 'Newsroom login',
+        PARLEY_OIDC_EMAIL_VERIFIED: 'assume',
       }).oidc,
     ).toMatchObject({
+      requireVerifiedEmail: false,
       clientSecret: 's3cret',
       roleClaim: 'groups',
       adminValue: 'desk-chiefs',
@@ -40,6 +43,13 @@ describe('PARLEY_SSO_* and PARLEY_OIDC_*', () => {
     expect(() => readAppConfig({ PARLEY_OIDC_CLIENT_ID: 'parley' })).toThrow('go together')
     expect(() => readAppConfig({ PARLEY_OIDC_ISSUER: 'login.news.example', PARLEY_OIDC_CLIENT_ID: 'parley' })).toThrow('must be a URL')
     expect(() => readAppConfig({ PARLEY_OIDC_ISSUER: 'ftp://login.news.example', PARLEY_OIDC_CLIENT_ID: 'parley' })).toThrow('https URL')
+    expect(() =>
+      readAppConfig({
+        PARLEY_OIDC_ISSUER: 'https://login.news.example',
+        PARLEY_OIDC_CLIENT_ID: 'parley',
+        PARLEY_OIDC_EMAIL_VERIFIED: 'yes',
+      }),
+    ).toThrow('PARLEY_OIDC_EMAIL_VERIFIED is `require` (the default) or `assume`')
   })
 
   it('stops on a short shared secret, and on a key set without the issuer and audience its tokens name', () => {

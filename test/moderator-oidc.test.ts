@@ -41,6 +41,7 @@ function oidcConfig(overrides: Partial<OidcConfig> = {}): OidcConfig {
     adminValue: 'parley-admin',
     moderatorValue: 'parley-moderator',
     label: 'Sign in with Newsroom SSO',
+    requireVerifiedEmail: true,
     ...overrides,
   }
 }

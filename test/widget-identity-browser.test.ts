@@ -100,12 +100,14 @@ describe('the widget for readers the site signs in', () => {
     const notice = page.locator('.must-log-in')
     await notice.waitFor()
     expect(await notice.textContent()).toBe('You must be logged in to post a comment.')
-    expect(await notice.getByRole('link', { name: 'logged in' }).getAttribute('href')).toBe('https://news.example/login')
+    // WordPress's wp_login_url(): the way back to the article rides along.
+    const login = `https://news.example/login?redirect_to=${encodeURIComponent(`${host.url}/story`)}`
+    expect(await notice.getByRole('link', { name: 'logged in' }).getAttribute('href')).toBe(login)
     expect(await page.getByRole('textbox').count()).toBe(0)
     expect(await events(page)).toEqual([
       {
         type: 'parley:login-required',
-        detail: { article: 'members-1', code: 'login_required', policy: 'signed-in', loginUrl: 'https://news.example/login' },
+        detail: { article: 'members-1', code: 'login_required', policy: 'signed-in', loginUrl: login },
       },
     ])
     // Reply, for a guest, leads to the login link and tells the page again.

@@ -6,6 +6,8 @@ import { adminPage, csrfField, type LayoutSession } from './layout.js'
 import { commentUrl } from './admin-urls.js'
 import { badge, fieldError, keepButton, statusButtons, when } from './comment-parts.js'
 import { verifiedBadge } from './commenter-page.js'
+import { ruleForm } from './bans-page.js'
+import type { CommenterRuleKind } from '../db/schema.js'
 
 export interface CommentView {
   session: LayoutSession
@@ -75,6 +77,16 @@ function replyForm(view: CommentView, self: string): SafeHtml {
 <button class="btn btn-primary" type="submit">Reply</button></form>`
 }
 
+/** What a moderator can ban or trust this comment's commenter by. */
+function kindsOf(comment: ModComment): CommenterRuleKind[] {
+  return [
+    ...(comment.author.verified ? (['account'] as const) : []),
+    ...(comment.email ? (['email'] as const) : []),
+    ...(comment.ip ? (['ip', 'network'] as const) : []),
+    ...(comment.email ? (['domain'] as const) : []),
+  ]
+}
+
 /** A comment's details: who wrote it from where, what the checks said, reports, its thread, and every action. */
 export function commentPage(view: CommentView): Response {
   const { comment } = view
@@ -92,6 +104,7 @@ ${keepButton(comment.id, comment.reports.length)}${statusButtons(comment.id, com
 <section class="panel pad"><h2>Author</h2>${facts(comment, view.from)}</section>
 <section class="panel pad"><h2>Checks</h2>${checks(comment)}</section>
 <section class="panel pad"><h2>Reports</h2>${reports(comment)}</section>
+<section class="panel pad"><h2>Ban or trust the commenter</h2>${ruleForm(view.session, comment.id, kindsOf(comment), self)}</section>
 </div>
 </div>`
   return adminPage({

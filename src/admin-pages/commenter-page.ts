@@ -3,6 +3,7 @@ import { html, trusted, type SafeHtml } from '../pages/html.js'
 import { adminPage, csrfField, type LayoutSession } from './layout.js'
 import { commentUrl } from './admin-urls.js'
 import { badge, statusButtons, when } from './comment-parts.js'
+import { ruleForm, rulesInForce } from './bans-page.js'
 
 export interface CommenterView {
   session: LayoutSession
@@ -46,7 +47,8 @@ export function commenterPage(view: CommenterView): Response {
 <div class="body">${trusted(comment.html)}</div>
 <div class="actions">${statusButtons(comment.id, comment.status)}</div></td></tr>`,
   )
-  const body = html`<section class="panel pad">${summary(history)}</section>
+  const body = html`<div class="columns"><section class="panel pad">${summary(history)}</section>
+<section class="panel pad"><h2>Ban or trust</h2>${rulesInForce(view.session, history.commenter.rules, view.self)}${ruleForm(view.session, view.commentId, history.commenter.kinds, view.self)}</section></div>
 <form method="post" action="/admin/comments/bulk">${csrfField(view.session)}<input type="hidden" name="back" value="${view.self}">
 <div class="panel"><table class="queue"><thead><tr><th>Comment</th></tr></thead><tbody>${rows}</tbody></table></div></form>
 ${view.nextUrl ? html`<nav class="pager" aria-label="Pages"><a class="btn" href="${view.nextUrl}" rel="next">Older comments</a></nav>` : ''}`

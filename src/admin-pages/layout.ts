@@ -2,7 +2,7 @@ import { htmlPage } from '../pages/html-page.js'
 import type { ModeratorRow } from '../auth/moderator-store.js'
 import { html, type HtmlValue, type SafeHtml } from '../pages/html.js'
 
-export type Section = 'comments' | 'articles' | 'notifications' | 'settings' | 'moderators' | 'log'
+export type Section = 'comments' | 'articles' | 'bans' | 'notifications' | 'settings' | 'moderators' | 'log'
 
 /** What a signed-in page needs to know of its session: who, and the token its forms carry. */
 export interface LayoutSession {
@@ -13,6 +13,7 @@ export interface LayoutSession {
 const sections: { id: Section; href: string; label: string; adminOnly: boolean }[] = [
   { id: 'comments', href: '/admin', label: 'Comments', adminOnly: false },
   { id: 'articles', href: '/admin/articles', label: 'Articles', adminOnly: false },
+  { id: 'bans', href: '/admin/bans', label: 'Bans', adminOnly: false },
   { id: 'notifications', href: '/admin/notifications', label: 'Notifications', adminOnly: false },
   { id: 'settings', href: '/admin/settings', label: 'Settings', adminOnly: true },
   { id: 'moderators', href: '/admin/moderators', label: 'Moderators', adminOnly: true },

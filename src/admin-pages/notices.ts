@@ -21,6 +21,9 @@ const fixed: Record<string, string> = {
   'moderator-saved': 'Moderator saved.',
   unchanged: 'Nothing changed.',
   kept: 'Reports dismissed: the comment stays as it is.',
+  banned: 'Commenter banned.',
+  trusted: 'Commenter trusted: their comments skip moderation.',
+  'rule-removed': 'Ban or trust removed.',
 }
 
 /**

@@ -44,6 +44,16 @@ export const SETTING_GROUPS: { legend: string; fields: SettingField[] }[] = [
         label: 'Disallowed comment keys',
         help: 'The same, but the comment goes to spam. One per line.',
       },
+      {
+        key: 'bannedComments',
+        kind: 'choice',
+        label: "A banned commenter's comment",
+        help: 'Bans are made from a comment or on the Bans page.',
+        choices: [
+          { value: 'refuse', label: 'Refused, with "You cannot comment on this site."' },
+          { value: 'spam', label: 'Taken, and silently put with the spam' },
+        ],
+      },
     ],
   },
   {

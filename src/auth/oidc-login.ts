@@ -15,6 +15,8 @@ import type { JwksPolicy } from '../identity/jwks-cache.js'
 import type { PasswordHasher } from './password-hasher.js'
 import { createModerator, updateModerator, type ModeratorRow } from './moderator-store.js'
 import { startSession } from './sessions.js'
+import { isEmail } from '../comments/is-email.js'
+import { cleanText } from '../comments/clean-text.js'
 
 /** What the browser keeps (sealed, in a cookie) between leaving for the provider and coming back. */
 export interface PendingLogin {
@@ -125,13 +127,22 @@ export class OidcLogin {
     }
     if (typeof claims.nonce !== 'string' || !constantTimeEqual(claims.nonce, pending.nonce))
       throw refused('The ID token was not issued for this sign-in.')
-    const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : ''
-    if (!email || claims.email_verified === false) throw refused('Your account at the identity provider has no verified email address.')
+    // The client this token is for when it names several audiences (OpenID Connect Core §3.1.3.7).
+    const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud]
+    if ((audiences.length > 1 || claims.azp !== undefined) && claims.azp !== this.config.clientId)
+      throw refused('The ID token was issued for another application.')
+    // Only ASCII letters fold: a Unicode fold (the Kelvin sign's to "k") would let a look-alike address open another's account.
+    const email = typeof claims.email === 'string' ? claims.email.trim().replace(/[A-Z]/g, (letter) => letter.toLowerCase()) : ''
+    const verified = claims.email_verified === true || (claims.email_verified === undefined && !this.config.requireVerifiedEmail)
+    if (!email || !verified) throw refused('Your account at the identity provider has no verified email address.')
+    if (!isEmail(email) || email.length > 320)
+      throw refused("Your account's email address at the identity provider is not one a Parley moderator can have.")
     const values = valuesOf(claims[this.config.roleClaim])
     const role = values.includes(this.config.adminValue) ? 'admin' : values.includes(this.config.moderatorValue) ? 'moderator' : null
     if (!role) throw new AppError('forbidden', 'Your account at the identity provider gives you no role in Parley.')
-    const name = typeof claims.name === 'string' && claims.name.trim() ? claims.name : email
-    return { email, name, role }
+    // Cleaned as a moderator's name is (moderator-store.ts): one that cleans to nothing is the address.
+    const name = typeof claims.name === 'string' ? cleanText(claims.name, { multiline: false }).trim() : ''
+    return { email, name: name || email, role }
   }
 
   private async metadata(now: Date): Promise<Provider> {

@@ -4,6 +4,7 @@ import { compiledStatement } from '../db/compiled-statement.js'
 import type { Article } from '../articles/articles.js'
 import type { ParentPlace } from './comment-path.js'
 import { claimFloodStatement, type SubmissionFloodKeys } from './flood-control.js'
+import type { MatchedRule, RuleKey } from './commenter-rule-match.js'
 
 interface LookupValues extends Record<string, unknown> {
   key: string
@@ -16,6 +17,12 @@ interface LookupValues extends Record<string, unknown> {
   k3: string | null
   now: string
   cutoff: string
+  /** The commenter's keys for the bans and trust (commenter-rule-match.ts), null where they have none of a kind. */
+  rEmail: string | null
+  rAccount: string | null
+  rIp: string | null
+  rNetwork: string | null
+  rDomain: string | null
 }
 
 interface LookupRow {
@@ -35,10 +42,11 @@ interface LookupRow {
   parent_path: string | null
   parent_depth: number | null
   claimed: number | string
+  rules: MatchedRule[] | string
 }
 
 /**
- * The article, the parent (an approved comment of the article), the duplicates (as WordPress: same
+ * The article, the commenter's bans and trust, the parent (an approved comment of the article), the duplicates (as WordPress: same
  * article, parent and text, from the same name or email, not in the trash; a missing email matches
  * no row's, so the name alone decides then), and the flood marks claimed where both are there and
  * the article is not closed by hand: the usual submission learns everything in one round trip.
@@ -63,7 +71,12 @@ const lookup = compiledStatement<LookupValues>(($) => {
        and c.parent_id is not distinct from ${parentId} and c.status <> 'trash'
        and (c.email_hash = ${$('emailHash')}::text or c.author_name = ${$('name')}::text)) as duplicate_ips,
     p.id as parent_id, p.root_id as parent_root_id, p.path as parent_path, p.depth as parent_depth,
-    (select count(*) from claim) as claimed
+    (select count(*) from claim) as claimed,
+    (select coalesce(json_agg(json_build_object('id', r.id, 'kind', r.kind, 'action', r.action, 'reason', r.reason)), '[]')
+     from commenter_rules r
+     where (r.kind, r.match_key) in (('email', ${$('rEmail')}::text), ('account', ${$('rAccount')}::text), ('ip', ${$('rIp')}::text),
+         ('network', ${$('rNetwork')}::text), ('domain', ${$('rDomain')}::text))
+       and (r.expires_at is null or r.expires_at > ${$('now')}::timestamptz)) as rules
   from a left join p on true`
 })
 
@@ -74,6 +87,8 @@ export interface SubmissionLookup {
   parent: ParentPlace | undefined
   /** Whether every flood mark was claimed (for an open article and a parent found, with keys to claim). */
   claimed: boolean
+  /** The bans and trust in force that match the commenter. */
+  rules: MatchedRule[]
 }
 
 /** What a submission needs to know before its rules run (see `lookup`); undefined for an unknown article. */
@@ -81,10 +96,17 @@ export async function lookUpSubmission(
   db: Db,
   values: { key: string; body: string; parentId: number | null; emailHash: string | null; name: string },
   flood: { keys: SubmissionFloodKeys; now: Date; seconds: number },
+  ruleKeys: readonly RuleKey[],
 ): Promise<SubmissionLookup | undefined> {
   const { network, email, emailFromNetwork } = flood.keys
+  const keyOf = (kind: RuleKey['kind']) => ruleKeys.find((rule) => rule.kind === kind)?.key ?? null
   const [row] = await lookup<LookupRow>(db, {
     ...values,
+    rEmail: keyOf('email'),
+    rAccount: keyOf('account'),
+    rIp: keyOf('ip'),
+    rNetwork: keyOf('network'),
+    rDomain: keyOf('domain'),
     k1: network,
     k2: email,
     k3: emailFromNetwork,
@@ -112,5 +134,7 @@ export async function lookUpSubmission(
         ? undefined
         : { id: row.parent_id, rootId: row.parent_root_id, path: row.parent_path, depth: row.parent_depth },
     claimed: keys > 0 && Number(row.claimed) === keys,
+    // PGlite answers json as text, postgres.js parses it.
+    rules: typeof row.rules === 'string' ? (JSON.parse(row.rules) as MatchedRule[]) : row.rules,
   }
 }

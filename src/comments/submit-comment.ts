@@ -22,7 +22,8 @@ import type { CommentRow } from './comment-row.js'
 import { attachableParent, type ParentPlace } from './comment-path.js'
 import { wordpressMessages as messages } from './wordpress-messages.js'
 import type { Identity } from '../identity/identity-claims.js'
-import { policyRefusal, signedIn } from './commenter-identity.js'
+import { commenterOfIdentity, policyRefusal, signedIn } from './commenter-identity.js'
+import { decisiveRule, matchRules, ruleKeys, withRule, type MatchedRule, type RuleKey } from './commenter-rule-match.js'
 
 export interface SubmissionInput extends RawSubmission {
   articleKey: string
@@ -72,13 +73,17 @@ const emailFloodCheck = (seconds: number): CheckResult => ({
  */
 export async function submitComment(ctx: CommentContext, input: SubmissionInput): Promise<Submitted> {
   const { db, secrets, settings, now } = ctx
-  const identity = input.identityToken ? await signedIn(ctx, input.identityToken) : null
+  // An empty token is a token that does not verify, never a guest's post.
+  const identity = input.identityToken !== undefined ? await signedIn(ctx, input.identityToken) : null
   // A signed-in reader is who the site says: its name and email, not typed ones (WordPress's logged-in user).
   const clean = identity
-    ? checkSubmission({ ...input, name: identity.name ?? '', email: identity.email ?? '' }, { ...settings, requireNameEmail: false })
+    ? checkSubmission({ ...input, ...commenterOfIdentity(identity) }, { ...settings, requireNameEmail: false })
     : checkSubmission(input, settings)
   const parentId = input.parentId ?? null
-  const emailHash = clean.email ? await secrets.emailHash(clean.email) : null
+  const [emailHash, subjectHash] = await Promise.all([
+    clean.email ? secrets.emailHash(clean.email) : null,
+    identity ? secrets.subjectHash(identity.subject) : null,
+  ])
   const keys = await floodKeys(secrets, ctx.ip, clean.email, settings.floodSeconds)
   const network = ctx.ip === null ? null : rateLimitNetwork(ctx.ip)
   const inFlight = noteSubmission(
@@ -88,7 +93,18 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
     now.getTime(),
   )
   try {
-    return await checkAndStore(ctx, input, { clean, parentId, emailHash, keys, network, inFlight: inFlight.copies, identity })
+    const rules = ruleKeys({ emailHash, email: clean.email, subjectHash, ip: ctx.ip })
+    return await checkAndStore(ctx, input, {
+      clean,
+      parentId,
+      emailHash,
+      subjectHash,
+      rules,
+      keys,
+      network,
+      inFlight: inFlight.copies,
+      identity,
+    })
   } finally {
     inFlight.release()
   }
@@ -102,6 +118,8 @@ async function checkAndStore(
     clean,
     parentId,
     emailHash,
+    subjectHash,
+    rules,
     keys,
     network,
     inFlight,
@@ -110,6 +128,8 @@ async function checkAndStore(
     clean: ReturnType<typeof checkSubmission>
     parentId: number | null
     emailHash: string | null
+    subjectHash: string | null
+    rules: RuleKey[]
     keys: SubmissionFloodKeys
     network: string | null
     inFlight: (string | null)[]
@@ -121,8 +141,11 @@ async function checkAndStore(
     db,
     { key: input.articleKey, body: clean.body, parentId, emailHash, name: clean.name },
     { keys, now, seconds: settings.floodSeconds },
+    rules,
   )
   const article: Article | undefined = found?.article
+  // A first comment registers its article: the look-up found no row to carry the rules on.
+  const rule = decisiveRule(found ? found.rules : await matchRules(db, rules, now))
   let newArticle: (ArticleDetails & { verified: boolean }) | undefined
   let adopt: ArticleDetails | undefined
   if (!article) {
@@ -138,7 +161,9 @@ async function checkAndStore(
     adopt = detailsToAdopt(article, input, ctx)
   }
 
-  const refusal = policyRefusal(article?.commentPolicy ?? null, settings.commentPolicy, identity)
+  const refusal =
+    policyRefusal(article?.commentPolicy ?? null, settings.commentPolicy, identity) ??
+    (rule?.action === 'ban' && settings.bannedComments === 'refuse' ? new AppError('commenter_banned', messages.banned) : undefined)
   if (refusal) {
     if (found?.claimed) await releaseSubmissionFlood(db, keys, 'post', now).catch(() => undefined)
     throw refusal
@@ -169,6 +194,8 @@ async function checkAndStore(
       flood,
       duplicate: copies.length > 0,
       identity,
+      subjectHash,
+      rule,
     })
   } catch (error) {
     // Best effort: with the database down, the marks simply run out after floodSeconds.
@@ -188,13 +215,15 @@ interface Checked {
   flood: 'post' | 'hold'
   duplicate: boolean
   identity: Identity | null
+  subjectHash: string | null
+  /** The commenter's ban or trust in force, if any. */
+  rule: MatchedRule | undefined
 }
 
 /** A submission past WordPress's refusals: filtered, then stored with its verdict's status. */
 async function storeSubmission(ctx: CommentContext, input: SubmissionInput, checked: Checked): Promise<Submitted> {
   const { db, secrets, settings, now } = ctx
-  const { clean, parentId, emailHash, parent, article, newArticle, adopt, flood, duplicate, identity } = checked
-  const subjectHash = identity ? await secrets.subjectHash(identity.subject) : null
+  const { clean, parentId, emailHash, parent, article, newArticle, adopt, flood, duplicate, identity, subjectHash } = checked
 
   const html = renderBody(clean.body)
   const filtered = await runFilters(
@@ -221,11 +250,8 @@ async function storeSubmission(ctx: CommentContext, input: SubmissionInput, chec
     { db, settings, secrets, now },
   )
   const extra = [...(flood === 'hold' ? [emailFloodCheck(settings.floodSeconds)] : []), ...(duplicate ? [duplicateCheck] : [])]
-  const checks = [...filtered.checks, ...extra]
-  const verdict = extra.reduce<Verdict>(
-    (worst, check) => (severity[check.verdict] > severity[worst] ? check.verdict : worst),
-    filtered.verdict,
-  )
+  const checks = withRule([...filtered.checks, ...extra], checked.rule)
+  const verdict = checks.reduce<Verdict>((worst, check) => (severity[check.verdict] > severity[worst] ? check.verdict : worst), 'approve')
 
   const status = statusForVerdict[verdict]
   const token = newToken()

@@ -13,6 +13,8 @@ export const wordpressMessages = {
   /** wp-comments-post.php, when only registered users may comment. */
   loginRequired: 'Sorry, you must be logged in to comment.',
   subscribersOnly: 'Sorry, only subscribers can comment on this article.',
+  // Not WordPress's (its disallowed list sends to the trash without a word): bans say so, unless the site chose silence.
+  banned: 'Sorry, you cannot comment on this site.',
   // Not WordPress's (it drops such a URL silently): a reader deserves to know.
   invalidUrl: 'Please enter a valid website address starting with http:// or https://.',
   invalidParent: 'The comment you are replying to does not exist or is not published.',

@@ -283,6 +283,36 @@ export const reports = pgTable(
   ],
 )
 
+/** How a commenter rule finds its commenters (commenter-rules.ts). */
+export const COMMENTER_RULE_KINDS = ['email', 'account', 'ip', 'network', 'domain'] as const
+export type CommenterRuleKind = (typeof COMMENTER_RULE_KINDS)[number]
+export type CommenterRuleAction = 'ban' | 'trust'
+
+/**
+ * Bans and trust (issue 20), by email (its look-up hash, the address sealed for moderators to read),
+ * by signed-in account (its subject's hash), by IP address, by network (IPv6 /64) or by email
+ * domain: one rule per commenter and kind. Expired rules no longer match.
+ */
+export const commenterRules = pgTable(
+  'commenter_rules',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    kind: text('kind').$type<CommenterRuleKind>().notNull(),
+    /** What a submission is compared with: the email's or subject's keyed hash, the address, the /64, the domain. */
+    matchKey: text('match_key').notNull(),
+    action: text('action').$type<CommenterRuleAction>().notNull(),
+    /** The commenter's name when the rule was made, for moderators. */
+    label: text('label'),
+    /** An email rule's address, sealed like commenters' emails. */
+    emailEncrypted: text('email_encrypted'),
+    reason: text('reason'),
+    expiresAt: timestamp('expires_at', { withTimezone: true, precision: 3 }),
+    createdBy: integer('created_by').references(() => moderators.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (t) => [uniqueIndex('commenter_rules_match_idx').on(t.kind, t.matchKey)],
+)
+
 /** Who did what, when, from which state to which. Kept when the comment itself is deleted. */
 export const moderationLog = pgTable(
   'moderation_log',

@@ -1,9 +1,10 @@
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
-import { comments, type CommentStatus } from '../db/schema.js'
+import { comments, type CommenterRuleKind, type CommentStatus } from '../db/schema.js'
 import type { Secrets } from '../crypto/secrets.js'
 import type { ThreadCursor } from '../comments/thread-query.js'
 import { toModComments, type ModComment } from './comment-for-moderators.js'
+import { matchRules, ruleKeys, type MatchedRule } from '../comments/commenter-rule-match.js'
 
 /**
  * How a commenter's comments are told apart from others': a reader the site signed in by their
@@ -21,6 +22,10 @@ export interface CommenterHistory {
     counts: Record<CommentStatus, number>
     firstCommentAt: string
     lastCommentAt: string
+    /** The bans and trust in force that this comment's commenter meets (by email, account, address, network or domain). */
+    rules: MatchedRule[]
+    /** What this comment lets a moderator ban or trust its commenter by. */
+    kinds: CommenterRuleKind[]
   }
   /** Newest first, every status. */
   comments: ModComment[]
@@ -36,10 +41,17 @@ export async function commenterHistory(
   db: Db,
   secrets: Secrets,
   commentId: number,
-  page: { limit: number; cursor: ThreadCursor | null },
+  page: { limit: number; cursor: ThreadCursor | null; now: Date },
 ): Promise<CommenterHistory | undefined> {
   const [self] = await db
-    .select({ id: comments.id, name: comments.authorName, subjectHash: comments.subjectHash, emailHash: comments.emailHash })
+    .select({
+      id: comments.id,
+      name: comments.authorName,
+      subjectHash: comments.subjectHash,
+      emailHash: comments.emailHash,
+      emailEncrypted: comments.emailEncrypted,
+      ip: comments.ip,
+    })
     .from(comments)
     .where(eq(comments.id, commentId))
   if (!self) return undefined
@@ -53,7 +65,9 @@ export async function commenterHistory(
   const before = page.cursor
     ? sql`(${comments.createdAt}, ${comments.id}) < (${new Date(page.cursor.at).toISOString()}::timestamptz, ${page.cursor.id}::int)`
     : undefined
-  const [totals, rows] = await Promise.all([
+  const email = self.emailEncrypted ? await secrets.decryptEmail(self.emailEncrypted) : null
+  const keys = ruleKeys({ emailHash: self.emailHash, email, subjectHash: self.subjectHash, ip: self.ip })
+  const [totals, rows, rules] = await Promise.all([
     db
       .select({
         status: comments.status,
@@ -70,6 +84,7 @@ export async function commenterHistory(
       .where(and(same, before))
       .orderBy(desc(comments.createdAt), desc(comments.id))
       .limit(page.limit + 1),
+    matchRules(db, keys, page.now),
   ])
   const counts: Record<CommentStatus, number> = { pending: 0, approved: 0, spam: 0, trash: 0 }
   let first: Date | null = null
@@ -91,6 +106,8 @@ export async function commenterHistory(
       counts,
       firstCommentAt: (first ?? new Date(0)).toISOString(),
       lastCommentAt: (last ?? new Date(0)).toISOString(),
+      rules,
+      kinds: keys.map((key) => key.kind),
     },
     comments: await toModComments(db, secrets, shown),
     next: rows.length > page.limit && end ? { at: end.createdAt.getTime(), id: end.id } : null,

@@ -51,6 +51,19 @@ export function commenterNetwork(ip: string): string {
   return v4 ? `${v4.slice(0, 3).join('.')}.0/24` : network
 }
 
+/**
+ * One spelling per address, for comparing addresses written differently: IPv4 dotted, IPv6 as its
+ * eight groups in lower-case hex (an IPv4-mapped address as its IPv4); undefined for what is neither.
+ */
+export function canonicalIp(ip: string): string | undefined {
+  const address = ip.trim().split('%')[0] ?? ''
+  if (ipv4(address)) return address.split('.').map(Number).join('.')
+  const groups = ipv6(address)
+  if (!groups) return undefined
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) return rateLimitNetwork(address)
+  return groups.map((g) => g.toString(16)).join(':')
+}
+
 function ipv4(text: string): number[] | undefined {
   const parts = text.split('.')
   if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return undefined

@@ -105,4 +105,14 @@ export const operationDescriptions: Readonly<Record<string, string>> = {
     'the endpoint. The URL must be a public http(s) target (`PARLEY_ALLOW_PRIVATE_TARGETS=1` lifts that). Payloads carry no email address ' +
     'unless `includeEmail`.',
   deleteWebhook: 'Deliveries not yet made are dropped with it; the audit log records the removal.',
+  listCommenterRules:
+    'Every ban and trusted commenter (issue 20), bans first: what each matches in words (the email decrypted, the address, network or ' +
+    "domain; an account by the commenter's name), why, until when, and who made it. Expired rules match no one and stay listed until removed.",
+  addCommenterRule:
+    "From one of the commenter's comments (`commentId`; an `account` is only ever banned or trusted this way), or by `value`: an email, " +
+    'an IP address, a network (IPv4 /24 or IPv6 /64, or an address in it) or an email domain. A banned commenter is refused (403 ' +
+    '`commenter_banned`) or silently sent to spam (setting `bannedComments`); a trusted one skips the moderation rules (manual moderation, ' +
+    'moderation words, links, previously approved, flood hold) but not the spam filters. A ban wins over trust. One rule per commenter and ' +
+    'kind: a new one replaces the old. Audit-logged, without the value.',
+  removeCommenterRule: 'The commenter is treated as anyone else again. Audit-logged (`unban`, `untrust`).',
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
-import { comments } from '../db/schema.js'
+import { commenterRules, comments } from '../db/schema.js'
 import type { Secrets } from '../crypto/secrets.js'
 import { ANONYMOUS } from '../comments/public-views.js'
 import { lockForChange } from '../comments/comment-status.js'
@@ -17,14 +17,28 @@ export interface DataSubject {
 }
 
 /** Their comments: by the keyed hash of the address, or of the account. */
-async function whose(secrets: Secrets, who: DataSubject): Promise<{ where: SQL; emailHash: string | null }> {
+async function whose(secrets: Secrets, who: DataSubject): Promise<{ where: SQL; emailHash: string | null; rules: SQL }> {
   const emailHash = who.email ? await secrets.emailHash(who.email) : null
   const subjectHash = who.subject ? await secrets.subjectHash(who.subject) : null
   const clauses = [
     emailHash ? eq(comments.emailHash, emailHash) : undefined,
     subjectHash ? eq(comments.subjectHash, subjectHash) : undefined,
   ]
-  return { where: or(...clauses) ?? sql`false`, emailHash }
+  // Their bans and trust by email or account (those by address, network or domain name no one).
+  const rules = or(
+    emailHash ? and(eq(commenterRules.kind, 'email'), eq(commenterRules.matchKey, emailHash)) : undefined,
+    subjectHash ? and(eq(commenterRules.kind, 'account'), eq(commenterRules.matchKey, subjectHash)) : undefined,
+  )
+  return { where: or(...clauses) ?? sql`false`, emailHash, rules: rules ?? sql`false` }
+}
+
+/** A ban or trust that names the person, as their export gives it. */
+export interface PersonalRule {
+  kind: string
+  action: string
+  reason: string | null
+  expiresAt: string | null
+  createdAt: string
 }
 
 export interface PrivacyActor {
@@ -42,9 +56,10 @@ export async function exportPersonalData(
   secrets: Secrets,
   who: DataSubject,
   actor: PrivacyActor,
-): Promise<{ comments: ModComment[]; notifications: SubscriptionRecord | null }> {
-  const { where, emailHash } = await whose(secrets, who)
+): Promise<{ comments: ModComment[]; notifications: SubscriptionRecord | null; commenterRules: PersonalRule[] }> {
+  const { where, emailHash, rules } = await whose(secrets, who)
   const rows = await db.select().from(comments).where(where).orderBy(asc(comments.createdAt), asc(comments.id))
+  const ruleRows = await db.select().from(commenterRules).where(rules).orderBy(asc(commenterRules.id))
   const notifications = emailHash ? await subscriptionsOf(db, emailHash) : null
   await logAction(db, {
     at: actor.now,
@@ -52,7 +67,17 @@ export async function exportPersonalData(
     action: 'privacy.export',
     detail: { comments: rows.length, subscriptions: notifications?.subscriptions.length ?? 0 },
   })
-  return { comments: await toModComments(db, secrets, rows), notifications }
+  return {
+    comments: await toModComments(db, secrets, rows),
+    notifications,
+    commenterRules: ruleRows.map((rule) => ({
+      kind: rule.kind,
+      action: rule.action,
+      reason: rule.reason,
+      expiresAt: rule.expiresAt?.toISOString() ?? null,
+      createdAt: rule.createdAt.toISOString(),
+    })),
+  }
 }
 
 /**
@@ -61,15 +86,16 @@ export async function exportPersonalData(
  * hash and the avatar go too, so that nothing can find this person again, and the undelivered
  * or logged webhook events about those comments lose the same details. The text stays (as in
  * WordPress: it belongs to the conversation). Articles showing any of them change version. The
- * address's email notifications go entirely: its sealed copy, subscriptions, queued and past emails.
+ * address's email notifications go entirely: its sealed copy, subscriptions, queued and past emails;
+ * so do the bans and trust made by its email or account.
  */
 export async function erasePersonalData(
   db: Db,
   secrets: Secrets,
   who: DataSubject,
   actor: PrivacyActor,
-): Promise<{ comments: number; notifications: boolean }> {
-  const { where, emailHash } = await whose(secrets, who)
+): Promise<{ comments: number; notifications: boolean; commenterRules: number }> {
+  const { where, emailHash, rules } = await whose(secrets, who)
   return db.transaction(async (tx) => {
     const ids = (await tx.select({ id: comments.id }).from(comments).where(where)).map((row) => row.id)
     const rows = await lockForChange(tx, ids)
@@ -103,12 +129,14 @@ export async function erasePersonalData(
       .where(theirs)
     for (const articleId of new Set(rows.filter((row) => row.shown).map((row) => row.articleId))) await bumpArticle(tx, articleId, 0)
     const notifications = emailHash ? await forgetAddress(tx, emailHash) : false
+    // Their bans and trust by email or account go too: the admin who erases decides whether to ban again.
+    const removedRules = (await tx.delete(commenterRules).where(rules).returning({ id: commenterRules.id })).length
     await logAction(tx, {
       at: actor.now,
       moderatorId: actor.moderatorId,
       action: 'privacy.erase',
-      detail: { comments: rows.length, notifications },
+      detail: { comments: rows.length, notifications, commenterRules: removedRules },
     })
-    return { comments: rows.length, notifications }
+    return { comments: rows.length, notifications, commenterRules: removedRules }
   })
 }

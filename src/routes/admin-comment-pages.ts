@@ -8,6 +8,8 @@ import { listQueue } from '../moderation/moderation-queue.js'
 import { commentDetails } from '../moderation/comment-details.js'
 import { commenterHistory } from '../moderation/commenter-history.js'
 import { commenterPage } from '../admin-pages/commenter-page.js'
+import { addRule } from '../moderation/commenter-rules.js'
+import { ruleOfForm } from './admin-ban-pages.js'
 import { BULK_MAX, bulkModerate, dismissReports, moderateComment } from '../moderation/moderate-comment.js'
 import { deleteComment } from '../moderation/delete-comment.js'
 import { replyAsModerator } from '../moderation/moderator-reply.js'
@@ -125,7 +127,7 @@ export const adminCommentPages = new Hono<AppEnv>()
       const given = c.req.query('cursor')
       // A cursor this page did not give out is the first page.
       const cursor = (given && decodeCursor(given)) || null
-      const history = await commenterHistory(deps.db, deps.secrets, id, { limit: QUEUE_PAGE, cursor })
+      const history = await commenterHistory(deps.db, deps.secrets, id, { limit: QUEUE_PAGE, cursor, now: deps.clock() })
       if (!history) throw commentNotFound()
       const url = (at?: string) =>
         `/admin/comments/${id}/commenter?${new URLSearchParams({ from, ...(at ? { cursor: at } : {}) }).toString()}`
@@ -138,6 +140,23 @@ export const adminCommentPages = new Hono<AppEnv>()
         nextUrl: history.next ? url(encodeCursor(history.next)) : null,
         notice: noticeFor(c.req.query('done'), c.req.query('n')),
       })
+    }),
+  )
+  .post(
+    '/comments/:id/rules',
+    action('moderator', async (c, session, form) => {
+      const ctx = moderationContext(c)
+      const id = commentId(c)
+      const back = localAdminPath(form.text('back')) ?? commentUrl(id, '/admin')
+      const rule = ruleOfForm(form, ctx.now)
+      if (!rule) return messagePage({ status: 422, title: 'Not a ban', message: 'That form is not one of a comment page.', session })
+      try {
+        await addRule(ctx, { ...rule, commentId: id })
+      } catch (error) {
+        if (!(error instanceof AppError) || error.status !== 422) throw error
+        return messagePage({ status: 422, title: 'Not banned', message: error.errors?.[0]?.message ?? error.detail, session })
+      }
+      return c.redirect(withNotice(back, rule.action === 'ban' ? 'banned' : 'trusted'), 303)
     }),
   )
   .get(

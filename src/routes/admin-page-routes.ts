@@ -25,6 +25,7 @@ import { PostedForm } from './posted-form.js'
 import { adminCommentPages } from './admin-comment-pages.js'
 import { oidcLoginPages } from './oidc-login-routes.js'
 import { adminSitePages } from './admin-site-pages.js'
+import { adminBanPages } from './admin-ban-pages.js'
 
 /** Sign-in and sign-out: the dashboard's own plumbing (its script and stylesheet: client-file-routes). */
 const adminSessionPages = new Hono<AppEnv>()
@@ -103,6 +104,7 @@ export const adminPageRoutes = new Hono<AppEnv>()
   .route('/', oidcLoginPages)
   .route('/', adminCommentPages)
   .route('/', adminSitePages)
+  .route('/', adminBanPages)
   .all('/*', async (c) => messagePage({ status: 404, title: 'Not found', message: 'Nothing is here.', session: await pageSession(c) }))
 
 // Pages answer errors as pages: the one classifier (shared with the API) names and logs them, this shows them.

@@ -91,7 +91,8 @@ async function handleForm(c: Context<AppEnv>): Promise<Response> {
       turnstileToken: field(form, 'cf-turnstile-response'),
       // Jetpack's checkbox for follow-up comments; the approval one has no WordPress convention.
       // The WordPress plugin signs one for the logged-in WordPress user (issue 19).
-      identityToken: field(form, 'parley_identity') || undefined,
+      // Present but empty is a token that does not verify, not a guest's post.
+      identityToken: field(form, 'parley_identity'),
       subscribe: { thread: checked(field(form, 'subscribe_comments')), approval: checked(field(form, 'notify_approval')) },
       // The article's URL and title as the WordPress plugin sends them; else the page the reader came
       // from names a new article, when it is on an origin articles may be on.

@@ -5,7 +5,18 @@ import { commentNotFound, validationError } from '../errors.js'
 import { parseCommentId } from '../http/row-ids.js'
 import { decodeCursor, encodeCursor } from '../comments/thread-shape.js'
 import { commenterHistory } from '../moderation/commenter-history.js'
-import { CommentIdParam, ModCommentSchema, authProblems, countSchema, dateTimeSchema, jsonContent, noStore, problem } from './schemas.js'
+import {
+  CommentIdParam,
+  ModCommentSchema,
+  authProblems,
+  countSchema,
+  dateTimeSchema,
+  idSchema,
+  jsonContent,
+  noStore,
+  problem,
+} from './schemas.js'
+import { COMMENTER_RULE_KINDS } from '../db/schema.js'
 
 const historyRoute = createRoute({
   method: 'get',
@@ -32,6 +43,16 @@ const historyRoute = createRoute({
             counts: z.object({ pending: countSchema(), approved: countSchema(), spam: countSchema(), trash: countSchema() }),
             firstCommentAt: dateTimeSchema(),
             lastCommentAt: dateTimeSchema(),
+            rules: z
+              .array(
+                z.object({
+                  id: idSchema(),
+                  kind: z.enum(COMMENTER_RULE_KINDS),
+                  action: z.enum(['ban', 'trust']),
+                  reason: z.nullable(z.string()),
+                }),
+              )
+              .check(z.describe('The bans and trust in force that the commenter meets (`GET …/commenter-rules` lists them all)')),
           }),
           comments: z.array(ModCommentSchema),
           nextCursor: z.nullable(z.string()),
@@ -51,10 +72,18 @@ export const commenterRoutes = new OpenApiRoutes<AppEnv>('/api/v1/moderation').o
   if (cursor === undefined)
     throw validationError([{ field: 'cursor', code: 'invalid_cursor', message: 'The cursor is not one this API gave out.' }])
   const { deps } = c.env
-  const history = await commenterHistory(deps.db, deps.secrets, parseCommentId(c.req.valid('param').id), { limit: query.limit, cursor })
+  const history = await commenterHistory(deps.db, deps.secrets, parseCommentId(c.req.valid('param').id), {
+    limit: query.limit,
+    cursor,
+    now: deps.clock(),
+  })
   if (!history) throw commentNotFound()
   return c.json(
-    { commenter: history.commenter, comments: history.comments, nextCursor: history.next ? encodeCursor(history.next) : null },
+    {
+      commenter: (({ kinds: _kinds, ...commenter }) => commenter)(history.commenter),
+      comments: history.comments,
+      nextCursor: history.next ? encodeCursor(history.next) : null,
+    },
     200,
     { 'Cache-Control': 'no-store' },
   )

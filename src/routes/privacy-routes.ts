@@ -62,6 +62,17 @@ const exportRoute = createRoute({
           subject: z.nullable(z.string()),
           comments: z.array(ModCommentSchema),
           notifications: z.nullable(NotificationRecordSchema),
+          commenterRules: z
+            .array(
+              z.object({
+                kind: z.enum(['email', 'account']),
+                action: z.enum(['ban', 'trust']),
+                reason: z.nullable(z.string()),
+                expiresAt: z.nullable(dateTimeSchema()),
+                createdAt: dateTimeSchema(),
+              }),
+            )
+            .check(z.describe('Bans and trust made by their email or account')),
         }),
       ),
       headers: noStore,
@@ -81,8 +92,8 @@ const eraseRoute = createRoute({
   request: { body: jsonBody(z.strictObject({ email: z.optional(emailSchema), subject: z.optional(subjectSchema) })) },
   responses: {
     200: jsonContent(
-      'How many comments were anonymized, and whether email notifications were removed',
-      z.object({ erased: countSchema(), notifications: z.boolean() }),
+      'How many comments were anonymized, whether email notifications were removed, and how many bans or trust by their email or account were removed',
+      z.object({ erased: countSchema(), notifications: z.boolean(), commenterRules: countSchema() }),
     ),
     ...authProblems,
     422: problem('Neither an email address nor a subject'),
@@ -102,5 +113,5 @@ export const privacyRoutes = new OpenApiRoutes<AppEnv>('/api/v1/admin')
       moderatorId: c.var.moderator.id,
       now: deps.clock(),
     })
-    return c.json({ erased: result.comments, notifications: result.notifications }, 200)
+    return c.json({ erased: result.comments, notifications: result.notifications, commenterRules: result.commenterRules }, 200)
   })

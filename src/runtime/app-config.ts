@@ -88,6 +88,12 @@ function ssoFrom(env: ConfigVars): SsoConfig | null {
   return { secret, jwksUrl, issuer, audience }
 }
 
+function oidcEmailVerified(value: string | undefined): boolean {
+  if (!value || value === 'require') return true
+  if (value === 'assume') return false
+  throw new Error(`PARLEY_OIDC_EMAIL_VERIFIED is \`require\` (the default) or \`assume\`, not "${value}"`)
+}
+
 /** PARLEY_OIDC_*: an issuer URL and a client id, or nothing. */
 function oidcFrom(env: ConfigVars): OidcConfig | null {
   const issuer = env.PARLEY_OIDC_ISSUER || null
@@ -110,6 +116,7 @@ function oidcFrom(env: ConfigVars): OidcConfig | null {
     adminValue: env.PARLEY_OIDC_ADMIN_VALUE || 'admin',
     moderatorValue: env.PARLEY_OIDC_MODERATOR_VALUE || 'moderator',
     label: env.PARLEY_OIDC_LABEL || "Sign in with your organisation's account",
+    requireVerifiedEmail: oidcEmailVerified(env.PARLEY_OIDC_EMAIL_VERIFIED),
   }
 }
 

@@ -84,6 +84,13 @@ const fields = {
       ),
   ),
   identityClaims: identityClaimsSchema,
+  bannedComments: z
+    .enum(['refuse', 'spam'])
+    .check(
+      z.describe(
+        "What becomes of a banned commenter's comment: `refuse` (403 `commenter_banned`, with a message) or `spam` (taken, and silently put with the spam).",
+      ),
+    ),
 }
 
 /** The site's settings (API.md, Settings). */
@@ -114,6 +121,7 @@ export const defaultSettings: Settings = {
   commentPolicy: 'anyone',
   loginUrl: null,
   identityClaims: { name: 'name', email: 'email', avatar: 'picture', entitlement: 'subscriber', entitlementValue: null },
+  bannedComments: 'refuse',
 }
 
 /** Stored overrides merged over the defaults; a stored value that no longer validates falls back to its default. */

@@ -81,6 +81,22 @@ export function postingToken(w, refused) {
 }
 
 /**
+ * The site's login page with the way back to this article, as WordPress's wp_login_url() gives it
+ * (`redirect_to`); null where the site set no login page.
+ * @param {Widget} w
+ */
+function loginLink(w) {
+  if (!w.loginUrl) return null
+  try {
+    const url = new URL(w.loginUrl)
+    url.searchParams.set('redirect_to', w.url)
+    return url.href
+  } catch (e) {
+    return w.loginUrl
+  }
+}
+
+/**
  * Tells the page that the reader must log in (or subscribe) to comment here.
  * @param {Widget} w
  * @param {string} code `login_required` or `subscription_required`
@@ -90,7 +106,7 @@ export function loginRequired(w, code) {
     new CustomEvent('parley:login-required', {
       bubbles: true,
       composed: true,
-      detail: { article: w.article, code: code, policy: w.policy, loginUrl: w.loginUrl },
+      detail: { article: w.article, code: code, policy: w.policy, loginUrl: loginLink(w) },
     }),
   )
 }
@@ -113,11 +129,12 @@ export function refusal(w) {
  */
 export function mustLogIn(w, code) {
   loginRequired(w, code)
+  const link = loginLink(w)
   const text =
     code === 'subscription_required'
       ? ['Sorry, only subscribers can comment on this article.']
-      : w.loginUrl
-        ? ['You must be ', h('a', { href: w.loginUrl, text: 'logged in' }), ' to post a comment.']
+      : link
+        ? ['You must be ', h('a', { href: link, text: 'logged in' }), ' to post a comment.']
         : ['You must be logged in to post a comment.']
   return h('p', { class: 'must-log-in' }, text)
 }
