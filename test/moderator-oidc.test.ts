@@ -57,7 +57,9 @@ beforeAll(async () => {
       {
         client_id: 'parley',
         client_secret: CLIENT_SECRET,
-        redirect_uris: [`${parley.url}/admin/login/oidc/callback`],
+        // The dashboard is opened as http://localhost:…, another site than the provider's 127.0.0.1, as
+        // a newsroom's Okta or Auth0 is another site than its comments' host.
+        redirect_uris: [`${parley.url}/admin/login/oidc/callback`, `${dashboard()}/admin/login/oidc/callback`],
         grant_types: ['authorization_code'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
@@ -101,6 +103,9 @@ afterEach(async () => {
   await Promise.all(contexts.splice(0).map((context) => context.close()))
 })
 
+/** The dashboard's address in the browser: another site than the provider's (127.0.0.1). */
+const dashboard = () => `http://localhost:${parley.port}`
+
 /** The addresses the provider sent browsers back to. */
 const callbacks: string[] = []
 
@@ -111,9 +116,9 @@ async function signInThroughProvider(login: string, next = ''): Promise<Page> {
   const page = await context.newPage()
   page.setDefaultTimeout(10_000)
   page.on('request', (request) => {
-    if (request.url().startsWith(`${parley.url}/admin/login/oidc/callback`)) callbacks.push(request.url())
+    if (request.url().startsWith(`${dashboard()}/admin/login/oidc/callback`)) callbacks.push(request.url())
   })
-  await page.goto(`${parley.url}/admin/login${next ? `?next=${encodeURIComponent(next)}` : ''}`)
+  await page.goto(`${dashboard()}/admin/login${next ? `?next=${encodeURIComponent(next)}` : ''}`)
   await page.getByRole('link', { name: 'Sign in with Newsroom SSO' }).click()
   await page.waitForURL(`${issuer}/**`)
   await page.locator('input[name="login"]').fill(login)
@@ -121,8 +126,10 @@ async function signInThroughProvider(login: string, next = ''): Promise<Page> {
   await page.locator('button[type="submit"]').click()
   // The provider asks for consent the first time this account meets the client.
   const consent = page.getByRole('button', { name: 'Continue' })
-  await Promise.race([consent.waitFor().then(() => consent.click()), page.waitForURL(`${parley.url}/**`)])
-  await page.waitForURL(`${parley.url}/**`)
+  await Promise.race([consent.waitFor().then(() => consent.click()), page.waitForURL(`${dashboard()}/**`)])
+  await page.waitForURL(`${dashboard()}/**`)
+  // Signed in, the callback's page moves on to the dashboard by itself; refused, it stays, with the reason.
+  await Promise.race([page.waitForURL((url) => url.pathname !== '/admin/login/oidc/callback'), page.locator('#login-error').waitFor()])
   await page.waitForLoadState()
   return page
 }
@@ -216,14 +223,26 @@ describe("moderators signed in through the site's OpenID Connect provider", () =
     expect(down.headers.get('retry-after')).toBe('30')
     expect(await down.text()).toContain('The identity provider cannot be reached just now')
 
-    // Its metadata names another issuer (a trailing slash is another issuer too).
+    // Its metadata names another issuer (a trailing slash is another issuer too): the page says which.
     t.deps.oidc = new OidcLogin(oidcConfig({ issuer: `${issuer}/` }), { allowPrivate: true })
-    expect((await t.request(`${parley.url}/admin/login/oidc`)).status).toBe(503)
+    const mismatch = await t.request(`${parley.url}/admin/login/oidc`)
+    expect(mismatch.status).toBe(503)
+    expect(await mismatch.text()).toContain(
+      `its metadata names the issuer &quot;${issuer}&quot;, not PARLEY_OIDC_ISSUER&#39;s &quot;${issuer}/&quot;`,
+    )
 
-    // Private addresses are refused unless the deployment allows them (PARLEY_ALLOW_PRIVATE_TARGETS).
+    // Private addresses are refused unless the deployment allows them, and the page names the variable.
     t.deps.oidc = new OidcLogin(oidcConfig(), { allowPrivate: false })
     const guarded = await t.request(`${parley.url}/admin/login/oidc`)
     expect(guarded.status).toBe(503)
+    expect(await guarded.text()).toContain('PARLEY_ALLOW_PRIVATE_TARGETS=1')
+
+    // A wrong client secret: the provider refuses Parley itself, which the page words as the deployment's to mend.
+    t.deps.oidc = new OidcLogin(oidcConfig({ clientSecret: 'not-the-secret' }), { allowPrivate: true })
+    const wrong = await signInThroughProvider('desk-editor')
+    await wrong
+      .getByText('it refused Parley as its client (invalid_client): check PARLEY_OIDC_CLIENT_ID and PARLEY_OIDC_CLIENT_SECRET')
+      .waitFor()
 
     // Without PARLEY_OIDC_* the login page offers no such button, and the routes lead back to it.
     t.deps.oidc = undefined

@@ -206,4 +206,38 @@ describe('the widget for readers the site signs in', () => {
     expect(await page.locator('.logged-in-as').count()).toBe(0)
     expect(await events(page)).toEqual([])
   })
+
+  it('renews a token Parley refuses on arrival (a cached page), and takes options set before a deferred script', async () => {
+    const stale = await token('m-6', { name: 'Stale Page' }, -120)
+    const host = await loopbackServer(async (req, res) => {
+      if (req.path === '/token') {
+        refreshes++
+        res.writeHead(200, { 'Content-Type': 'text/plain' })
+        res.end(await token('m-6', { name: 'Fresh Page' }))
+        return
+      }
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
+      res.end(`<!doctype html><html lang="en"><head><title>Cached</title>
+<script>window.Parley = { identity: { token: ${JSON.stringify(stale)}, refresh: () => fetch('/token').then((r) => r.text()) } }</script>
+<script src="${parley.url}/widget.js" defer></script></head>
+<body><parley-comments article="members-6"></parley-comments></body></html>`)
+    })
+    await policy('signed-in', host.url)
+    refreshes = 0
+    const page = await open(`${host.url}/story`)
+    await page.locator('.logged-in-as', { hasText: 'Logged in as Fresh Page.' }).waitFor()
+    expect(refreshes).toBe(1)
+  })
+
+  it('forgets the reader when the token runs out and the page gives no fresh one', async () => {
+    const host = await site(
+      `<parley-comments article="members-7" identity-token="${await token('m-7', { name: 'Brief' }, 62)}"></parley-comments>`,
+    )
+    await policy('signed-in', host.url)
+    const page = await open(`${host.url}/story`)
+    await page.locator('.logged-in-as', { hasText: 'Logged in as Brief.' }).waitFor()
+    // A minute before its end (two seconds from now), with nothing to renew it, the form gives way to the login notice.
+    await page.locator('.must-log-in').waitFor({ timeout: 8000 })
+    expect(await page.locator('.logged-in-as').count()).toBe(0)
+  })
 })

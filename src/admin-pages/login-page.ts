@@ -36,3 +36,18 @@ export function needsHttps(origin: string): string {
     `or, on a network you trust, start Parley with PARLEY_PUBLIC_URL=${origin} to let the cookie travel over plain HTTP.`
   )
 }
+
+/**
+ * Signed in through the identity provider: the way on to the dashboard, taken at once (Refresh).
+ * Not a redirect: the browser came from the provider's site, and a redirect would still be that
+ * cross-site navigation, on which it withholds the SameSite=Strict session cookie just set; a
+ * navigation this page starts is Parley's own.
+ */
+export function signedInPage(next: string): Response {
+  const response = plainPage(
+    'Signed in',
+    html`<h1>Signed in</h1><p><a class="btn btn-primary" href="${next}">Continue to the dashboard</a></p>`,
+  )
+  response.headers.set('Refresh', `0; url=${next}`)
+  return response
+}

@@ -160,8 +160,12 @@ export class OidcLogin {
     const meta = await this.json(`${issuer}/.well-known/openid-configuration`, { headers: { accept: 'application/json' } })
     const { authorization_endpoint: authorization, token_endpoint: token, jwks_uri: jwks } = meta
     // The metadata must be the configured issuer's own (OpenID Connect Discovery §4.3).
-    if (meta.issuer !== this.config.issuer || typeof authorization !== 'string' || typeof token !== 'string' || typeof jwks !== 'string')
-      throw unreachable('its metadata does not name this issuer and its endpoints')
+    if (meta.issuer !== this.config.issuer)
+      throw unreachable(
+        `its metadata names the issuer ${JSON.stringify(String(meta.issuer).slice(0, 200))}, not PARLEY_OIDC_ISSUER's ${JSON.stringify(this.config.issuer)}`,
+      )
+    if (typeof authorization !== 'string' || typeof token !== 'string' || typeof jwks !== 'string')
+      throw unreachable('its metadata does not name its authorization and token endpoints and its key set')
     // The same key set keeps its cache (and its rotation handling) across metadata refreshes.
     const known = this.held?.tokens.config.jwksUrl === jwks ? this.held.tokens : null
     const sso = { secret: null, jwksUrl: jwks, issuer: this.config.issuer, audience: this.config.clientId }
@@ -171,7 +175,12 @@ export class OidcLogin {
   /** A JSON object from the provider, through the SSRF guard. */
   private async json(url: string, init: RequestInit): Promise<Record<string, unknown>> {
     const refusal = await refuseTarget(url, { allowPrivate: this.policy.allowPrivate, resolveHost: this.policy.resolveHost })
-    if (refusal) throw unreachable(refusal.reason)
+    if (refusal)
+      throw unreachable(
+        this.policy.allowPrivate
+          ? refusal.reason
+          : `${refusal.reason}; a provider on a private network needs PARLEY_ALLOW_PRIVATE_TARGETS=1`,
+      )
     let res: Response
     try {
       res = await (this.policy.targetFetch ?? fetch)(
@@ -192,7 +201,10 @@ export class OidcLogin {
     const answer = parsed as Record<string, unknown>
     // The token endpoint's refusal (RFC 6749 §5.2): an expired or reused code, a wrong verifier.
     if (res.status !== 200) {
-      if (res.status === 400 && typeof answer.error === 'string')
+      // Parley's own credentials (RFC 6749 §5.2): the deployment's mistake, which trying again does not mend.
+      if (answer.error === 'invalid_client' || answer.error === 'unauthorized_client')
+        throw unreachable(`it refused Parley as its client (${answer.error}): check PARLEY_OIDC_CLIENT_ID and PARLEY_OIDC_CLIENT_SECRET`)
+      if ((res.status === 400 || res.status === 401) && typeof answer.error === 'string')
         throw refused(`The identity provider refused the sign-in (${answer.error.slice(0, 100)}).`)
       throw unreachable(`it answered ${res.status}`)
     }

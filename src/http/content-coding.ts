@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import Negotiator from 'negotiator'
+import preferredEncodings from 'negotiator/lib/encoding.js'
 import type { AppEnv } from '../app-env.js'
 import type { Coding } from '../deps.js'
 import { etagMatches } from './etag-match.js'
@@ -20,7 +20,7 @@ export function responseCoding(c: Context<AppEnv>): Coding | undefined {
   if (!accept) return undefined
   // x-gzip is gzip (RFC 9110 §8.4.1.3), as request bodies already take it (content-encoding.ts).
   const spelled = accept.replace(/(^|,)(\s*)x-gzip(?=\s*(?:;|,|$))/gi, '$1$2gzip')
-  const chosen = new Negotiator({ headers: { 'accept-encoding': spelled } }).encoding(OFFERED, { preferred: OFFERED })
+  const [chosen] = preferredEncodings(spelled, OFFERED, OFFERED)
   return chosen === 'br' || chosen === 'gzip' ? chosen : undefined
 }
 

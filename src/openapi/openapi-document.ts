@@ -1,4 +1,6 @@
-import { operationDescriptions } from './operation-descriptions.js'
+import { operationDescriptions, operationSummaries } from './operation-descriptions.js'
+import { fieldWords, problemWords } from './error-words.js'
+import type { ErrorCode, FieldCode } from '../errors.js'
 import * as z from 'zod/mini'
 import type * as core from 'zod/v4/core'
 import type { Content, HeaderDoc, ResponseConfig, RouteDoc } from './openapi-routes.js'
@@ -88,13 +90,13 @@ const headersOf = (headers: Record<string, HeaderDoc>) =>
     ]),
   )
 
-/**
- * The OpenAPI 3.1 document of the routes, from the same zod schemas that validate them: request
- * schemas as they are read (`io: 'input'`: defaults optional, unknown fields allowed unless
- * refused), response schemas as they are written (`io: 'output'`: exactly the fields sent).
- * A named schema used both ways whose two forms differ is two components, the request's one
- * suffixed `Input`, so that neither overwrites the other.
- */
+/** The operation's one line: its own, else the one kept for it in operation-descriptions.ts; none is a mistake. */
+function summarize(route: RouteDoc): string {
+  const summary = route.summary ?? operationSummaries[route.operationId]
+  if (summary === undefined) throw new Error(`${route.method.toUpperCase()} ${route.path} (${route.operationId}) has no summary`)
+  return summary
+}
+
 /** The operation's description: its own, else the one kept for it in operation-descriptions.ts; none is a mistake. */
 function describe(route: RouteDoc): string {
   const description = route.description ?? operationDescriptions[route.operationId]
@@ -102,6 +104,41 @@ function describe(route: RouteDoc): string {
   return description
 }
 
+/**
+ * The codes' enums of the problem components, each value described (src/openapi/error-words.ts): in
+ * the description's list and as `x-enumDescriptions`.
+ */
+function describeCodes(schemas: Record<string, JsonSchema>): void {
+  const words = (values: string[], word: (value: string) => string) => ({
+    list: values.map((value) => `- \`${value}\`: ${word(value)}`).join('\n'),
+    each: Object.fromEntries(values.map((value) => [value, word(value)])),
+  })
+  for (const [id, intro, word] of [
+    [
+      'Problem',
+      'A stable machine code (its usual status in brackets):',
+      (code: string) => {
+        const [status, text] = problemWords[code as ErrorCode]
+        return `(${status}) ${text}`
+      },
+    ],
+    ['FieldError', 'What is wrong, from one vocabulary whichever check finds it:', (code: string) => fieldWords[code as FieldCode]],
+  ] as const) {
+    const code = schemas[id]?.properties?.code
+    if (!code || !Array.isArray(code.enum)) throw new Error(`the ${id} component has no code enum`)
+    const { list, each } = words(code.enum as string[], word)
+    code.description = `${intro}\n\n${list}`
+    code['x-enumDescriptions'] = each
+  }
+}
+
+/**
+ * The OpenAPI 3.1 document of the routes, from the same zod schemas that validate them: request
+ * schemas as they are read (`io: 'input'`: defaults optional, unknown fields allowed unless
+ * refused), response schemas as they are written (`io: 'output'`: exactly the fields sent).
+ * A named schema used both ways whose two forms differ is two components, the request's one
+ * suffixed `Input`, so that neither overwrites the other.
+ */
 export function buildOpenApiDocument(routes: readonly RouteDoc[], info: { title: string; version: string }): OpenApiDocument {
   const requests: Registry = z.registry<{ id: string }>()
   const responses: Registry = z.registry<{ id: string }>()
@@ -168,7 +205,7 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[], info: { title:
       [route.method]: {
         operationId: route.operationId,
         tags: [route.tag],
-        summary: route.summary,
+        summary: summarize(route),
         description: describe(route),
         security: route.security ?? [],
         ...(parameters.length ? { parameters } : {}),
@@ -211,6 +248,7 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[], info: { title:
   const schemas: Record<string, JsonSchema> = {}
   for (const id of [...responseUsed].sort()) schemas[id] = responseDefs[id] ?? {}
   for (const id of [...requestUsed].sort()) schemas[renamed.get(id) ?? id] = renameRefs(requestDefs[id] ?? {}, renamed)
+  describeCodes(schemas)
   for (const op of operations) {
     if (op.parameters) op.parameters = renameRefs(op.parameters, renamed)
     if (op.requestBody) op.requestBody = renameRefs(op.requestBody, renamed)

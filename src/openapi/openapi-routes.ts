@@ -40,7 +40,8 @@ export interface RouteDoc {
   operationId: string
   /** The group the document files it under (operation-tags.ts). */
   tag: OperationTag
-  summary: string
+  /** One line; for the API's routes, in operation-descriptions.ts (out of the Worker's bundle). */
+  summary?: string
   /**
    * What a caller needs to know beyond the summary: every operation says something, here or, for
    * the API's routes, in operation-descriptions.ts (out of the Worker's bundle).

@@ -1,3 +1,56 @@
+import { BULK_MAX } from '../moderation/moderate-comment.js'
+
+/** Each operation's one line, by operationId: the document's, out of the Worker's bundle as the descriptions below. */
+export const operationSummaries: Readonly<Record<string, string>> = {
+  getSettings: "The site's settings",
+  changeSettings: 'Change some settings (an unknown key is a 422)',
+  listModerators: 'Every moderator account',
+  createModerator: 'Create a moderator (password 8-128 characters; an unknown field is a 422)',
+  changeModerator: 'Change a moderator; a new password or disabling ends their sessions',
+  moveArticle: "Move an article's comments to a new key (and URL): a rename, or a merge into the article that has the key",
+  login: 'Sign in: a bearer token and an HttpOnly session cookie',
+  logout: 'End this session',
+  getSignedInModerator: 'Who is signed in',
+  postCommentForm: "The no-JavaScript target of WordPress's own comment form",
+  getComment: "One comment: approved, or the author's own with its token",
+  editOwnComment: 'The author edits the comment within the edit window',
+  withdrawOwnComment: 'The author withdraws the comment within the edit window',
+  getCommenter: "A commenter's comments, found from any of them",
+  listCommenterRules: 'Bans and trusted commenters',
+  addCommenterRule: 'Ban or trust a commenter',
+  removeCommenterRule: 'Lift a ban or withdraw trust',
+  getCounts: 'Approved-comment counts for up to 100 article keys',
+  getOpenApiDocument: 'This document (OpenAPI 3.1)',
+  getDocsPage: 'This document as a page to read',
+  getThreadFragment: "A page of an article's approved comments as server-rendered HTML (WordPress's comment markup)",
+  getHealth: 'The process is up',
+  getReadiness: 'The database answers',
+  readIdentity: "Who the site's identity token names",
+  importComments: 'Import a WordPress (WXR), Disqus or Parley export, detected from the file',
+  exportSite: 'Export every article and comment, emails included: Parley JSON (re-importable here) or WXR 1.2 (for WordPress)',
+  putArticle: 'Register an article (201), or change its URL, title, or open state (200)',
+  listArticles: 'Articles with their published and held counts',
+  listAuditLog: 'The audit log, newest first',
+  listQueue: 'A moderation queue, oldest first, with counts per queue',
+  moderateComment: "Set a comment's status and/or edit its text",
+  moderateComments: `One status for up to ${BULK_MAX} comments, in one transaction`,
+  deleteComment: 'Delete a comment for good; its replies move up to its parent',
+  replyAsModerator: 'Reply as the moderator: published at once (a held parent is approved)',
+  dismissReports: 'Keep a reported comment as it is: its open reports are dismissed (logged as reports.dismiss)',
+  getNotifications: 'My email notifications, and whether mail is on',
+  setNotifications: 'Set my email notifications',
+  exportPersonalData:
+    "Every comment an email address or a signed-in reader's account wrote (a person's data request), found through keyed hashes",
+  erasePersonalData:
+    "Anonymize every comment an email address or a signed-in reader's account wrote, as WordPress's eraser does; their email notifications are removed",
+  reportComment: 'A reader flags a published comment for the moderators',
+  getThread: "A page of an article's approved comments, threaded",
+  submitComment: 'Submit a comment',
+  listWebhooks: 'Event webhook endpoints (never their secrets)',
+  createWebhook: 'Add an endpoint: signed with Standard Webhooks, its secret shown only in this answer',
+  deleteWebhook: 'Remove an endpoint and its pending deliveries',
+}
+
 /**
  * What each operation's caller needs to know beyond its summary, by operationId: the OpenAPI
  * document's words, kept apart from the routes so that the Worker's bundle (which serves the

@@ -35,7 +35,6 @@ const getSettingsRoute = createRoute({
   path: '/api/v1/admin/settings',
   operationId: 'getSettings',
   tag: 'Admin',
-  summary: "The site's settings",
   responses: { 200: { ...jsonContent("The settings (never the filter's secret)", SettingsSchema), headers: noStore }, ...authProblems },
 })
 
@@ -44,7 +43,6 @@ const patchSettingsRoute = createRoute({
   path: '/api/v1/admin/settings',
   operationId: 'changeSettings',
   tag: 'Admin',
-  summary: 'Change some settings (an unknown key is a 422)',
   request: { body: jsonBody(settingsPatchSchema) },
   responses: {
     200: jsonContent(
@@ -61,7 +59,6 @@ const listModeratorsRoute = createRoute({
   path: '/api/v1/admin/moderators',
   operationId: 'listModerators',
   tag: 'Admin',
-  summary: 'Every moderator account',
   responses: { 200: jsonContent('The moderators', z.object({ moderators: z.array(ModeratorSchema) })), ...authProblems },
 })
 
@@ -72,7 +69,6 @@ const createModeratorRoute = createRoute({
   path: '/api/v1/admin/moderators',
   operationId: 'createModerator',
   tag: 'Admin',
-  summary: 'Create a moderator (password 8-128 characters; an unknown field is a 422)',
   request: {
     body: jsonBody(
       z.strictObject({
@@ -95,7 +91,6 @@ const updateModeratorRoute = createRoute({
   path: '/api/v1/admin/moderators/{id}',
   operationId: 'changeModerator',
   tag: 'Admin',
-  summary: 'Change a moderator; a new password or disabling ends their sessions',
   request: {
     params: RowIdParam,
     body: jsonBody(

@@ -11,7 +11,6 @@ const moveRoute = createRoute({
   path: '/api/v1/moderation/articles/{key}/move',
   operationId: 'moveArticle',
   tag: 'Articles',
-  summary: "Move an article's comments to a new key (and URL): a rename, or a merge into the article that has the key",
   request: {
     params: ArticleKeyParam,
     body: jsonBody(

@@ -15,7 +15,6 @@ const loginRoute = createRoute({
   path: '/api/v1/auth/login',
   operationId: 'login',
   tag: 'Auth',
-  summary: 'Sign in: a bearer token and an HttpOnly session cookie',
   request: {
     body: jsonBody(
       z.object({
@@ -53,7 +52,6 @@ const logoutRoute = createRoute({
   path: '/api/v1/auth/logout',
   operationId: 'logout',
   tag: 'Auth',
-  summary: 'End this session',
   middleware: [requireRole('moderator')] as const,
   security: moderatorSecurity('moderator'),
   responses: {
@@ -70,7 +68,6 @@ const meRoute = createRoute({
   path: '/api/v1/auth/me',
   operationId: 'getSignedInModerator',
   tag: 'Auth',
-  summary: 'Who is signed in',
   middleware: [requireRole('moderator')] as const,
   security: moderatorSecurity('moderator'),
   responses: { 200: { ...jsonContent('The moderator', z.object({ moderator: ModeratorSchema })), headers: noStore }, ...authProblems },

@@ -45,7 +45,6 @@ export const commentFormDoc = createRoute({
   path: '/comment-form',
   operationId: 'postCommentForm',
   tag: 'Comments',
-  summary: "The no-JavaScript target of WordPress's own comment form",
   request: {
     body: {
       required: true,

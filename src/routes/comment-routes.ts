@@ -15,7 +15,6 @@ const getRoute = createRoute({
   path: '/api/v1/comments/{id}',
   operationId: 'getComment',
   tag: 'Comments',
-  summary: "One comment: approved, or the author's own with its token",
   security: optionalCommentTokenSecurity,
   request: { params: CommentIdParam },
   responses: {
@@ -33,7 +32,6 @@ const patchRoute = createRoute({
   path: '/api/v1/comments/{id}',
   operationId: 'editOwnComment',
   tag: 'Comments',
-  summary: 'The author edits the comment within the edit window',
   security: commentTokenSecurity,
   request: {
     params: CommentIdParam,
@@ -61,7 +59,6 @@ const deleteRoute = createRoute({
   path: '/api/v1/comments/{id}',
   operationId: 'withdrawOwnComment',
   tag: 'Comments',
-  summary: 'The author withdraws the comment within the edit window',
   security: commentTokenSecurity,
   request: { params: CommentIdParam },
   responses: {

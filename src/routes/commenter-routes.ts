@@ -23,7 +23,6 @@ const historyRoute = createRoute({
   path: '/api/v1/moderation/comments/{id}/commenter',
   operationId: 'getCommenter',
   tag: 'Moderation',
-  summary: "A commenter's comments, found from any of them",
   request: {
     params: CommentIdParam,
     query: z.object({

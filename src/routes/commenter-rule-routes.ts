@@ -25,7 +25,6 @@ const listRoute = createRoute({
   path: '/api/v1/moderation/commenter-rules',
   operationId: 'listCommenterRules',
   tag: 'Moderation',
-  summary: 'Bans and trusted commenters',
   responses: {
     200: { ...jsonContent('Every rule, bans first', z.object({ rules: z.array(RuleSchema) })), headers: noStore },
     ...authProblems,
@@ -37,7 +36,6 @@ const addRoute = createRoute({
   path: '/api/v1/moderation/commenter-rules',
   operationId: 'addCommenterRule',
   tag: 'Moderation',
-  summary: 'Ban or trust a commenter',
   request: {
     body: jsonBody(
       z.strictObject({
@@ -63,7 +61,6 @@ const removeRoute = createRoute({
   path: '/api/v1/moderation/commenter-rules/{id}',
   operationId: 'removeCommenterRule',
   tag: 'Moderation',
-  summary: 'Lift a ban or withdraw trust',
   request: { params: RowIdParam },
   responses: { 204: { description: 'Removed' }, ...authProblems, 404: problem('No such rule') },
 })

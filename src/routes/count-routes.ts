@@ -14,7 +14,6 @@ const countsRoute = createRoute({
   path: '/api/v1/counts',
   operationId: 'getCounts',
   tag: 'Comments',
-  summary: 'Approved-comment counts for up to 100 article keys',
   request: {
     query: z.object({
       keys: z

@@ -10,7 +10,6 @@ export const documentDocs = [
     path: '/openapi.json',
     operationId: 'getOpenApiDocument',
     tag: 'Operations',
-    summary: 'This document (OpenAPI 3.1)',
     database: false,
     responses: {
       200: {
@@ -41,7 +40,6 @@ export const documentDocs = [
     path: '/docs',
     operationId: 'getDocsPage',
     tag: 'Operations',
-    summary: 'This document as a page to read',
     database: false,
     responses: { 200: { description: 'The page', headers: noStore, content: { 'text/html': { schema: z.string() } } } },
   }),

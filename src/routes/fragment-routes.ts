@@ -22,7 +22,6 @@ const fragmentRoute = createRoute({
   path: '/api/v1/articles/{key}/comments.html',
   operationId: 'getThreadFragment',
   tag: 'Comments',
-  summary: "A page of an article's approved comments as server-rendered HTML (WordPress's comment markup)",
   request: {
     params: ArticleKeyParam,
     query: z.object({

@@ -11,7 +11,6 @@ const healthRoute = createRoute({
   operationId: 'getHealth',
   tag: 'Operations',
   database: false,
-  summary: 'The process is up',
   responses: {
     200: { description: 'Up', headers: noStore, content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } },
   },
@@ -22,7 +21,6 @@ const readyRoute = createRoute({
   path: '/readyz',
   operationId: 'getReadiness',
   tag: 'Operations',
-  summary: 'The database answers',
   responses: {
     200: { description: 'Ready', headers: noStore, content: { 'application/json': { schema: z.object({ status: z.literal('ready') }) } } },
     503: retryLater('The database does not answer (`unavailable`)'),

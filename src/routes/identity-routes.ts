@@ -9,7 +9,6 @@ const readerRoute = createRoute({
   path: '/api/v1/identity',
   operationId: 'readIdentity',
   tag: 'Comments',
-  summary: "Who the site's identity token names",
   request: { body: jsonBody(z.object({ identityToken: z.string().check(z.minLength(1), z.maxLength(8192)) })) },
   responses: {
     200: {

@@ -63,7 +63,6 @@ const importRoute = createRoute({
   path: IMPORT_PATH,
   operationId: 'importComments',
   tag: 'Import/Export',
-  summary: 'Import a WordPress (WXR), Disqus or Parley export, detected from the file',
   request: {
     query: z.object({
       pings: z.optional(z.enum(['true', 'false'])).check(z.describe('Import pingbacks and trackbacks too')),
@@ -115,7 +114,6 @@ const exportRoute = createRoute({
   path: '/api/v1/admin/export',
   operationId: 'exportSite',
   tag: 'Import/Export',
-  summary: 'Export every article and comment, emails included: Parley JSON (re-importable here) or WXR 1.2 (for WordPress)',
   request: { query: z.object({ format: z._default(z.enum(['json', 'wxr']), 'json') }) },
   responses: {
     200: {

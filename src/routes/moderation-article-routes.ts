@@ -41,7 +41,6 @@ const putArticleRoute = createRoute({
   path: '/api/v1/moderation/articles/{key}',
   operationId: 'putArticle',
   tag: 'Articles',
-  summary: 'Register an article (201), or change its URL, title, or open state (200)',
   request: {
     params: ArticleKeyParam,
     body: jsonBody(
@@ -68,7 +67,6 @@ const listArticlesRoute = createRoute({
   path: '/api/v1/moderation/articles',
   operationId: 'listArticles',
   tag: 'Articles',
-  summary: 'Articles with their published and held counts',
   request: { query: idPageQuery },
   responses: {
     200: jsonContent(
@@ -97,7 +95,6 @@ const logRoute = createRoute({
   path: '/api/v1/moderation/log',
   operationId: 'listAuditLog',
   tag: 'Moderation',
-  summary: 'The audit log, newest first',
   request: { query: idPageQuery },
   responses: {
     200: jsonContent(

@@ -51,7 +51,6 @@ const queueRoute = createRoute({
   path: '/api/v1/moderation/comments',
   operationId: 'listQueue',
   tag: 'Moderation',
-  summary: 'A moderation queue, oldest first, with counts per queue',
   request: {
     query: z.object({
       status: z.optional(statusSchema).check(z.describe('Default `pending` (any status with `reported=true`)')),
@@ -90,7 +89,6 @@ const patchRoute = createRoute({
   path: '/api/v1/moderation/comments/{id}',
   operationId: 'moderateComment',
   tag: 'Moderation',
-  summary: "Set a comment's status and/or edit its text",
   request: { params: CommentIdParam, body: jsonBody(z.strictObject({ status: z.optional(statusSchema), body: z.optional(z.string()) })) },
   responses: {
     200: jsonContent('The comment now', ModCommentSchema),
@@ -105,7 +103,6 @@ const bulkRoute = createRoute({
   path: '/api/v1/moderation/comments/bulk',
   operationId: 'moderateComments',
   tag: 'Moderation',
-  summary: `One status for up to ${BULK_MAX} comments, in one transaction`,
   request: {
     body: jsonBody(
       z.strictObject({
@@ -126,7 +123,6 @@ const deleteRoute = createRoute({
   path: '/api/v1/moderation/comments/{id}',
   operationId: 'deleteComment',
   tag: 'Moderation',
-  summary: 'Delete a comment for good; its replies move up to its parent',
   request: { params: CommentIdParam },
   responses: { 204: { description: 'Deleted' }, ...authProblems, 404: problem('No such comment') },
 })
@@ -136,7 +132,6 @@ const replyRoute = createRoute({
   path: '/api/v1/moderation/comments/{id}/replies',
   operationId: 'replyAsModerator',
   tag: 'Moderation',
-  summary: 'Reply as the moderator: published at once (a held parent is approved)',
   request: { params: CommentIdParam, body: jsonBody(z.strictObject({ body: z.optional(z.string()) })) },
   responses: {
     201: {
@@ -154,7 +149,6 @@ const dismissRoute = createRoute({
   path: '/api/v1/moderation/comments/{id}/reports/dismiss',
   operationId: 'dismissReports',
   tag: 'Moderation',
-  summary: 'Keep a reported comment as it is: its open reports are dismissed (logged as reports.dismiss)',
   request: { params: CommentIdParam },
   responses: {
     200: jsonContent('How many reports were open', z.object({ dismissed: countSchema() })),

@@ -37,7 +37,6 @@ const getRoute = createRoute({
   path: '/api/v1/moderation/notifications',
   operationId: 'getNotifications',
   tag: 'Notifications',
-  summary: 'My email notifications, and whether mail is on',
   responses: { 200: { ...jsonContent('Preferences and mail status', NotificationsSchema), headers: noStore }, ...authProblems },
 })
 
@@ -46,7 +45,6 @@ const putRoute = createRoute({
   path: '/api/v1/moderation/notifications',
   operationId: 'setNotifications',
   tag: 'Notifications',
-  summary: 'Set my email notifications',
   request: { body: jsonBody(PrefsSchema) },
   responses: {
     200: { ...jsonContent('Preferences and mail status', NotificationsSchema), headers: noStore },

@@ -7,13 +7,15 @@ import { clearOidcCookie, cookieNeedsHttps, readOidcCookie, setOidcCookie, setSe
 import { signInVouched, type PendingLogin } from '../auth/oidc-login.js'
 import { endSession } from '../auth/sessions.js'
 import { localAdminPath } from '../admin-pages/admin-urls.js'
-import { loginPage, needsHttps } from '../admin-pages/login-page.js'
+import { loginPage, needsHttps, signedInPage } from '../admin-pages/login-page.js'
 
 const CALLBACK = '/admin/login/oidc/callback'
 
 /** The login page again, with why the provider's sign-in did not open the dashboard. */
 function refusedPage(c: Context<AppEnv>, error: unknown, next: string | undefined): Response {
   if (!(error instanceof AppError) || ![401, 403, 503].includes(error.status)) throw error
+  // The provider out of reach or refusing Parley: the operator's to mend, so the log says why (never a claim or code).
+  if (error.status === 503) c.env.deps.logger.warn('identity provider sign-in unavailable', { reason: error.detail })
   const response = loginPage({ next, error: error.detail, status: error.status, oidc: c.env.deps.oidc?.config.label })
   for (const [name, value] of Object.entries(problemHeaders(error))) response.headers.set(name, value)
   return response
@@ -72,7 +74,13 @@ export const oidcLoginPages = new Hono<AppEnv>()
         return loginPage({ next, error: needsHttps(plainHttp), status: 403, oidc: deps.oidc.config.label })
       }
       setSessionCookie(c, token)
-      return c.redirect(next ?? '/admin', 303)
+      const page = signedInPage(next ?? '/admin')
+      // Through the context, so that the cookies set on it (the session; the pending sign-in cleared) go with the page.
+      const headers: Record<string, string> = {}
+      page.headers.forEach((value, name) => {
+        headers[name] = value
+      })
+      return c.body(await page.text(), 200, headers)
     } catch (error) {
       return refusedPage(c, error, next)
     }

@@ -51,7 +51,6 @@ const exportRoute = createRoute({
   path: '/api/v1/admin/privacy/export',
   operationId: 'exportPersonalData',
   tag: 'Privacy',
-  summary: "Every comment an email address or a signed-in reader's account wrote (a person's data request), found through keyed hashes",
   request: { query: z.object({ email: z.optional(emailSchema), subject: z.optional(subjectSchema) }) },
   responses: {
     200: {
@@ -87,8 +86,6 @@ const eraseRoute = createRoute({
   path: '/api/v1/admin/privacy/erase',
   operationId: 'erasePersonalData',
   tag: 'Privacy',
-  summary:
-    "Anonymize every comment an email address or a signed-in reader's account wrote, as WordPress's eraser does; their email notifications are removed",
   request: { body: jsonBody(z.strictObject({ email: z.optional(emailSchema), subject: z.optional(subjectSchema) })) },
   responses: {
     200: jsonContent(

@@ -11,7 +11,6 @@ const reportRoute = createRoute({
   path: '/api/v1/comments/{id}/reports',
   operationId: 'reportComment',
   tag: 'Comments',
-  summary: 'A reader flags a published comment for the moderators',
   request: {
     params: CommentIdParam,
     body: jsonBody(

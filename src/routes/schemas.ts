@@ -5,7 +5,7 @@ import * as z from 'zod/mini'
 import type * as core from 'zod/v4/core'
 import { named, namedResponse } from '../openapi/schema-names.js'
 import type { ResponseConfig } from '../openapi/openapi-routes.js'
-import { fieldCodes, problemCodes, validationError, type ErrorCode, type FieldCode } from '../errors.js'
+import { fieldCodes, problemCodes, validationError, type ErrorCode } from '../errors.js'
 import { articleKeyPattern, articleKeyRule } from '../articles/articles.js'
 import { MAX_ID } from '../db/max-id.js'
 import '../zod-issues.js'
@@ -25,18 +25,6 @@ export const urlText = () => z.string().check(z.meta({ format: 'uri' }))
 export const emailText = () => z.string().check(z.meta({ format: 'email' }))
 
 const problemCodeList = Object.keys(problemCodes) as [ErrorCode, ...ErrorCode[]]
-const fieldCodeList = Object.keys(fieldCodes) as [FieldCode, ...FieldCode[]]
-
-/** An enum whose every value is described: in the description's list and as `x-enumDescriptions`. */
-function describedEnum<T extends string>(values: [T, ...T[]], intro: string, describe: (value: T) => string) {
-  const list = values.map((value) => `- \`${value}\`: ${describe(value)}`).join('\n')
-  return z.enum(values).check(
-    z.meta({
-      description: `${intro}\n\n${list}`,
-      'x-enumDescriptions': Object.fromEntries(values.map((value) => [value, describe(value)])),
-    }),
-  )
-}
 
 export const FieldErrorSchema = named(
   'FieldError',
@@ -48,7 +36,8 @@ export const FieldErrorSchema = named(
           "The field's name, dotted into objects and lists (`article.url`, `allowedOrigins.0`), or the part of the request (`query`, `json`).",
         ),
       ),
-    code: describedEnum(fieldCodeList, 'What is wrong, from one vocabulary whichever check finds it:', (code) => fieldCodes[code]),
+    // Each value is described where the document is made (openapi-document.ts, error-words.ts).
+    code: z.enum(fieldCodes),
     message: z.string().check(z.describe("A sentence for a person (WordPress's own for a comment's fields).")),
   }),
 )
@@ -59,11 +48,7 @@ export const ProblemSchema = named(
     type: z.literal('about:blank'),
     title: z.string().check(z.describe("The status's reason phrase.")),
     status: z.int().check(z.minimum(400), z.maximum(599)),
-    code: describedEnum(
-      problemCodeList,
-      'A stable machine code (its usual status in brackets):',
-      (code) => `(${problemCodes[code][0]}) ${problemCodes[code][1]}`,
-    ),
+    code: z.enum(problemCodeList),
     detail: z.string().check(z.describe('A sentence for a person; never a stack trace, SQL or an internal message.')),
     errors: z.optional(z.array(FieldErrorSchema)).check(z.describe("Each field's problem, for `validation_failed` only.")),
   }),

@@ -31,7 +31,6 @@ const threadRoute = createRoute({
   path: '/api/v1/articles/{key}/comments',
   operationId: 'getThread',
   tag: 'Comments',
-  summary: "A page of an article's approved comments, threaded",
   request: {
     params: ArticleKeyParam,
     query: z.object(threadPageQuery(20, 'The `nextCursor` of the previous page.')),
@@ -116,7 +115,6 @@ const submitRoute = createRoute({
   path: '/api/v1/articles/{key}/comments',
   operationId: 'submitComment',
   tag: 'Comments',
-  summary: 'Submit a comment',
   request: {
     params: ArticleKeyParam,
     body: { required: true, content: { 'application/json': { schema: SubmissionSchema } } },

@@ -26,7 +26,6 @@ const listRoute = createRoute({
   path: '/api/v1/admin/webhooks',
   operationId: 'listWebhooks',
   tag: 'Webhooks',
-  summary: 'Event webhook endpoints (never their secrets)',
   responses: {
     200: { ...jsonContent('The endpoints', z.object({ webhooks: z.array(WebhookSchema) })), headers: noStore },
     ...authProblems,
@@ -38,7 +37,6 @@ const createWebhookRoute = createRoute({
   path: '/api/v1/admin/webhooks',
   operationId: 'createWebhook',
   tag: 'Webhooks',
-  summary: 'Add an endpoint: signed with Standard Webhooks, its secret shown only in this answer',
   request: {
     body: jsonBody(
       z.strictObject({
@@ -66,7 +64,6 @@ const deleteRoute = createRoute({
   path: '/api/v1/admin/webhooks/{id}',
   operationId: 'deleteWebhook',
   tag: 'Webhooks',
-  summary: 'Remove an endpoint and its pending deliveries',
   request: { params: RowIdParam },
   responses: { 204: { description: 'Removed' }, ...authProblems, 404: problem('No such endpoint') },
 })

@@ -99,7 +99,7 @@ async function previouslyApprovedAccount(subjectHash: string, candidate: SpamCan
       ),
     )
     .limit(1)
-  return approved ? approve('the signed-in reader has an approved comment') : hold('first comment of this signed-in reader')
+  return approved ? approve('the signed-in reader has an approved comment') : hold('no approved comment yet from this signed-in reader')
 }
 
 async function previouslyApproved(candidate: SpamCandidate, { db, secrets }: SpamContext): Promise<FilterAnswer> {

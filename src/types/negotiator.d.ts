@@ -1,13 +1,9 @@
-// negotiator 1.1's own API for what Parley uses (src/http/content-coding.ts). DefinitelyTyped's
-// @types/negotiator (0.6) lacks the `preferred` option that lets the server's order break ties.
-declare module 'negotiator' {
-  interface NegotiatorRequest {
-    headers: Record<string, string | undefined>
-  }
-  class Negotiator {
-    constructor(request: NegotiatorRequest)
-    /** The client's most preferred of `available`; ties go to the order of `options.preferred`. */
-    encoding(available: readonly string[], options?: { preferred?: readonly string[] }): string | undefined
-  }
-  export = Negotiator
+// negotiator 1.1's encoding negotiation, the one part of it Parley uses (src/http/content-coding.ts),
+// imported alone so that the Worker's bundle leaves out its media type, language and charset parts.
+// DefinitelyTyped's @types/negotiator (0.6) lacks the `preferred` argument that lets the server's
+// order break ties.
+declare module 'negotiator/lib/encoding.js' {
+  /** The client's acceptable codings among `provided`, best first; ties go to the order of `preferred`. */
+  function preferredEncodings(accept: string | undefined, provided: readonly string[], preferred?: readonly string[]): string[]
+  export = preferredEncodings
 }

@@ -82,7 +82,7 @@ export function contractChecker() {
       const parsed: unknown = JSON.parse(body)
       if (!validate(parsed)) return `problem body: ${ajvErrors(validate)}`
       const { code, status: said } = parsed as { code: ErrorCode; status: number }
-      if (said !== res.status || problemCodes[code][0] !== res.status) return `problem ${code} with status ${said}, answered ${status}`
+      if (said !== res.status || problemCodes[code] !== res.status) return `problem ${code} with status ${said}, answered ${status}`
       return undefined
     }
     // CORS preflights are the browser's, answered by the API as a whole (the document's introduction).

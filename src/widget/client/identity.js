@@ -75,7 +75,7 @@ export function postingToken(w, refused) {
   if (!reader) return Promise.resolve(null)
   if (!refused && reader.expiresAt - Date.now() > MARGIN_MS) return Promise.resolve(reader.token)
   return refreshed().then(function (fresh) {
-    if (fresh) w.reader = fresh
+    if (fresh) setReader(w, fresh)
     return fresh ? fresh.token : refused ? null : reader.token
   })
 }
@@ -149,7 +149,7 @@ export function loggedInAs(w, redraw) {
   const url = w.host.getAttribute('logout-url') || w.logoutUrl
   const out = function () {
     widgets.forEach(function (other) {
-      other.reader = null
+      setReader(other, null)
     })
     page.token = null
     w.host.setAttribute('identity-token', '')
@@ -175,9 +175,50 @@ export function watch(w, redraw) {
     if (!other.section.isConnected) widgets.delete(other)
   })
   widgets.add(w)
-  return readerOf(givenToken(w)).then(function (reader) {
-    w.reader = reader
+  return verified(givenToken(w)).then(function (reader) {
+    setReader(w, reader)
   })
+}
+
+/**
+ * The reader a token names; a token Parley refuses (expired in a cached page, a restored tab) is
+ * renewed once through the page's `refresh`.
+ * @param {string | null} token
+ * @returns {Promise<Reader | null>}
+ */
+function verified(token) {
+  return readerOf(token).then(function (reader) {
+    return reader || (token ? refreshed() : null)
+  })
+}
+
+/** Timers that renew each widget's token before it runs out. @type {WeakMap<Widget, ReturnType<typeof setTimeout>>} */
+const renewals = new WeakMap()
+
+/**
+ * Holds the reader, and a minute before their token runs out asks the page for a fresh one: without
+ * one (no `refresh`, or it gave none) the reader is forgotten then, and the form drawn again, so that
+ * "Logged in as" never outlives the token.
+ * @param {Widget} w
+ * @param {Reader | null} reader
+ */
+function setReader(w, reader) {
+  w.reader = reader
+  clearTimeout(renewals.get(w))
+  if (!reader) return
+  // setTimeout's longest wait is about 24.8 days; a token lives a day at most.
+  const wait = Math.min(Math.max(reader.expiresAt - Date.now() - MARGIN_MS, 1000), 2147483647)
+  renewals.set(
+    w,
+    setTimeout(function () {
+      if (w.reader !== reader || !w.section.isConnected) return
+      void refreshed().then(function (fresh) {
+        if (w.reader !== reader) return
+        setReader(w, fresh)
+        if ((!fresh || fresh.name !== reader.name || fresh.subscriber !== reader.subscriber) && w.redraw) w.redraw(w)
+      })
+    }, wait),
+  )
 }
 
 /**
@@ -187,9 +228,10 @@ export function watch(w, redraw) {
  * @param {string | null} token
  */
 export function reidentify(which, token) {
-  void readerOf(token).then(function (reader) {
+  if (Array.from(which).length === 0) return
+  void verified(token).then(function (reader) {
     which.forEach(function (w) {
-      w.reader = reader
+      setReader(w, reader)
       if (w.redraw) w.redraw(w)
     })
   })

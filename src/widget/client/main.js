@@ -159,9 +159,13 @@ if (window.customElements && !customElements.get('parley-comments')) {
   )
 }
 
-// The page's API (identity.js): `Parley.identity({ token, refresh, logout })`.
-const api = /** @type {{ identity?: typeof identity }} */ (window.Parley || (window.Parley = {}))
+// The page's API (identity.js): `Parley.identity({ token, refresh, logout })`. A page that loads the
+// script deferred or async may set `window.Parley = { identity: { token, refresh, logout } }` first:
+// the options are taken as the script starts, before any widget asks whom the token names.
+const api = /** @type {{ identity?: unknown }} */ (window.Parley || (window.Parley = {}))
+const preset = api.identity
 api.identity = identity
+if (preset && typeof preset === 'object') identity(/** @type {Parameters<typeof identity>[0]} */ (preset))
 
 if (me && me.hasAttribute('data-article')) {
   const tag = me
