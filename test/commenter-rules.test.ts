@@ -210,3 +210,36 @@ describe('bans and trusted commenters', () => {
     expect((await post('d-1', { email: 'desk-case@example.com' })).status).toBe(201)
   })
 })
+
+describe('an article that holds every comment (a sensitive story)', () => {
+  it("holds every comment there, a trusted commenter's too, from the API and the Articles page, and logs it", async () => {
+    const mod = await signIn(t)
+    await postComment(t, 'sensitive-1', { name: 'First', email: 'first@example.com' })
+    const put = await mod.send('PUT', '/api/v1/moderation/articles/sensitive-1', { moderation: 'hold' })
+    expect(put.status).toBe(200)
+    expect((await put.json()).article).toMatchObject({ key: 'sensitive-1', moderation: 'hold' })
+    expect((await rule(mod, { action: 'trust', kind: 'email', value: 'trusted@held.example' })).status).toBe(201)
+    const held = await statusOf(await post('sensitive-1', { email: 'trusted@held.example' }))
+    expect(held?.status).toBe('pending')
+    expect(held?.checks).toContainEqual({
+      filter: 'article-moderation',
+      verdict: 'hold',
+      reason: 'every comment on this article is held for moderation',
+    })
+    // Other articles follow the rules.
+    expect((await statusOf(await post('calm-1', { email: 'someone@calm.example' })))?.status).toBe('approved')
+    const listed = (await (await mod.get('/api/v1/moderation/articles?limit=200')).json()).articles as { key: string; moderation: string }[]
+    expect(listed.find((a) => a.key === 'sensitive-1')?.moderation).toBe('hold')
+    expect(listed.find((a) => a.key === 'calm-1')?.moderation).toBe('rules')
+
+    const desk = await dashboardSession(t)
+    const page = await (await desk.get('/admin/articles')).text()
+    expect(page).toContain('Every comment held')
+    const back = await desk.post('/admin/articles/moderation', { key: 'sensitive-1', moderation: 'rules', back: '/admin/articles' })
+    expect(back.headers.get('location')).toBe('/admin/articles?done=by-rules')
+    expect((await statusOf(await post('sensitive-1', { email: 'again@calm.example' })))?.status).toBe('approved')
+    const log = (await (await mod.get('/api/v1/moderation/log?limit=50')).json()).entries as { action: string; from: string; to: string }[]
+    expect(log.find((e) => e.action === 'article.hold')).toMatchObject({ from: 'rules', to: 'hold' })
+    expect(log.find((e) => e.action === 'article.rules')).toMatchObject({ from: 'hold', to: 'rules' })
+  })
+})

@@ -185,6 +185,7 @@ describe('articles', () => {
         open: true,
         commentCount: 0,
         commentPolicy: 'anyone',
+        moderation: 'rules',
       },
     })
     const closed = await mod.send('PUT', '/api/v1/moderation/articles/story-1', { open: false })

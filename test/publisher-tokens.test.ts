@@ -40,6 +40,7 @@ describe('publisher tokens with a shared secret (HS256)', () => {
       email: 'ann@example.com',
       avatarUrl: 'https://cdn.example/a.png',
       subscriber: true,
+      expiresAt: new Date((seconds(NOW) + 3600) * 1000),
     })
   })
 
@@ -133,6 +134,7 @@ describe('publisher tokens with a shared secret (HS256)', () => {
       email: null,
       avatarUrl: null,
       subscriber: true,
+      expiresAt: new Date((seconds(NOW) + 3600) * 1000),
     })
     const basic = await hs256({ 'https://news.example/plan': 'basic' })
     expect((await withSecret.verify(basic, map, NOW)).subscriber).toBe(false)

@@ -18,14 +18,18 @@ export function articlesPage(view: ArticlesView): Response {
     const url = safeHref(article.url)
     const name = article.title ?? article.key
     const state = !article.open ? 'Closed' : article.closedByAge ? 'Closed (old article)' : 'Open'
+    const held = article.moderation === 'hold'
     return html`<tr>
 <td>${url ? html`<a href="${url}">${name}</a>` : name}<div class="meta">${article.key}</div></td>
 <td><a href="${queueUrl({ queue: 'approved', article: article.key })}">${article.commentCount}</a></td>
 <td><a href="${queueUrl({ queue: 'pending', article: article.key })}">${article.pendingCount}</a></td>
-<td>${state}</td>
+<td>${state}${held ? html`<div class="meta">Every comment held</div>` : ''}</td>
 <td><form method="post" action="/admin/articles/state">${csrfField(view.session)}<input type="hidden" name="back" value="${view.self}">
 <input type="hidden" name="key" value="${article.key}"><input type="hidden" name="open" value="${article.open ? 'false' : 'true'}">
-<button class="btn" type="submit">${article.open ? 'Close comments' : 'Open comments'}</button></form></td>
+<button class="btn" type="submit">${article.open ? 'Close comments' : 'Open comments'}</button></form>
+<form method="post" action="/admin/articles/moderation">${csrfField(view.session)}<input type="hidden" name="back" value="${view.self}">
+<input type="hidden" name="key" value="${article.key}"><input type="hidden" name="moderation" value="${held ? 'rules' : 'hold'}">
+<button class="btn" type="submit" title="${held ? "Back to the site's rules" : "A sensitive story: a moderator reads every comment first, trusted commenters' too"}">${held ? 'Moderate by the rules' : 'Hold every comment'}</button></form></td>
 </tr>`
   })
   const table = view.articles.length

@@ -24,6 +24,8 @@ const fixed: Record<string, string> = {
   banned: 'Commenter banned.',
   trusted: 'Commenter trusted: their comments skip moderation.',
   'rule-removed': 'Ban or trust removed.',
+  'held-all': 'Every comment on that article now waits for a moderator.',
+  'by-rules': "Comments on that article follow the site's rules again.",
 }
 
 /**

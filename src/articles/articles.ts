@@ -84,3 +84,8 @@ export function articleView(article: Article, settings: Settings, now: Date) {
     commentPolicy: effectivePolicy(article.commentPolicy, settings.commentPolicy),
   }
 }
+
+/** An article as moderators see it: and whether every comment there is held. */
+export function moderatedArticleView(article: Article, settings: Settings, now: Date) {
+  return { ...articleView(article, settings, now), moderation: article.moderation ?? 'rules' }
+}

@@ -33,6 +33,7 @@ interface LookupRow {
   details_verified: boolean
   open: boolean
   comment_policy: string | null
+  moderation: 'hold' | null
   comment_count: number
   version: number
   created_at: string | Date
@@ -65,7 +66,7 @@ const lookup = compiledStatement<LookupValues>(($) => {
     cutoff: sql`${$('cutoff')}::timestamptz`,
     when: sql`exists (select 1 from a where a.open) and (${parentId} is null or exists (select 1 from p))`,
   })})
-  select a.id, a.key, a.url, a.title, a.details_verified, a.open, a.comment_policy, a.comment_count, a.version, a.created_at,
+  select a.id, a.key, a.url, a.title, a.details_verified, a.open, a.comment_policy, a.moderation, a.comment_count, a.version, a.created_at,
     (select array_agg(c.ip) from comments c
      where c.article_id = a.id and md5(c.body) = md5(${$('body')}::text) and c.body = ${$('body')}::text
        and c.parent_id is not distinct from ${parentId} and c.status <> 'trash'
@@ -124,6 +125,7 @@ export async function lookUpSubmission(
       detailsVerified: row.details_verified,
       open: row.open,
       commentPolicy: row.comment_policy,
+      moderation: row.moderation,
       commentCount: row.comment_count,
       version: row.version,
       createdAt: new Date(row.created_at),

@@ -63,6 +63,12 @@ const emailFloodCheck = (seconds: number): CheckResult => ({
   reason: `the same email posted less than ${seconds} s before, from another network`,
 })
 
+const articleHoldCheck: CheckResult = {
+  filter: 'article-moderation',
+  verdict: 'hold',
+  reason: 'every comment on this article is held for moderation',
+}
+
 /**
  * A reader's new comment, through WordPress's rules and the spam pipeline: 422, 404, 403, 422
  * (parent), 429 (flood), 409 (duplicate), then stored with the verdict's status.
@@ -249,7 +255,12 @@ async function storeSubmission(ctx: CommentContext, input: SubmissionInput, chec
     },
     { db, settings, secrets, now },
   )
-  const extra = [...(flood === 'hold' ? [emailFloodCheck(settings.floodSeconds)] : []), ...(duplicate ? [duplicateCheck] : [])]
+  const extra = [
+    ...(flood === 'hold' ? [emailFloodCheck(settings.floodSeconds)] : []),
+    ...(duplicate ? [duplicateCheck] : []),
+    // A sensitive story: a moderator reads every comment first, trusted commenters' too.
+    ...(article?.moderation === 'hold' ? [articleHoldCheck] : []),
+  ]
   const checks = withRule([...filtered.checks, ...extra], checked.rule)
   const verdict = checks.reduce<Verdict>((worst, check) => (severity[check.verdict] > severity[worst] ? check.verdict : worst), 'approve')
 

@@ -59,6 +59,8 @@ export const articles = pgTable(
     open: boolean('open').notNull().default(true),
     /** Who may comment here (`anyone`, `signed-in`, `subscribers`), over the site's `commentPolicy`; null: the site's. */
     commentPolicy: text('comment_policy'),
+    /** `hold`: every comment here waits for a moderator (a sensitive story), over the site's rules and trust; null: the rules. */
+    moderation: text('moderation').$type<'hold'>(),
     /** Approved comments; maintained in the same transaction as every status change. */
     commentCount: integer('comment_count').notNull().default(0),
     /** Bumped by every change a reader could see: the thread's ETag and cache key. */

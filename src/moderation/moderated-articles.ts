@@ -14,6 +14,8 @@ export interface ArticleChange {
   open?: boolean
   /** Who may comment here; null: the site's `commentPolicy`. */
   commentPolicy?: CommentPolicy | null
+  /** `hold`: every comment here waits for a moderator; null: the site's rules. */
+  moderation?: 'hold' | null
 }
 
 function cleanChange(change: ArticleChange, origins: ArticleUrlOrigins): ArticleChange {
@@ -24,6 +26,7 @@ function cleanChange(change: ArticleChange, origins: ArticleUrlOrigins): Article
     out.title = change.title === null ? null : cleanText(change.title, { multiline: false }).trim().slice(0, 500) || null
   if (change.open !== undefined) out.open = change.open
   if (change.commentPolicy !== undefined) out.commentPolicy = change.commentPolicy
+  if (change.moderation !== undefined) out.moderation = change.moderation
   return out
 }
 
@@ -47,6 +50,7 @@ export async function putArticle(
         title: clean.title ?? null,
         open: clean.open ?? true,
         commentPolicy: clean.commentPolicy ?? null,
+        moderation: clean.moderation ?? null,
         createdAt: ctx.now,
       })
       .onConflictDoNothing({ target: articles.key })
@@ -73,6 +77,15 @@ export async function putArticle(
         to: clean.open ? 'open' : 'closed',
         detail: { key },
       })
+    } else if (clean.moderation !== undefined && clean.moderation !== before.moderation) {
+      await logAction(tx, {
+        at: ctx.now,
+        moderatorId: ctx.moderator.id,
+        action: clean.moderation === 'hold' ? 'article.hold' : 'article.rules',
+        from: before.moderation ?? 'rules',
+        to: clean.moderation ?? 'rules',
+        detail: { key },
+      })
     } else {
       await logAction(tx, { at: ctx.now, moderatorId: ctx.moderator.id, action: 'article.update', detail: { key, ...clean } })
     }
@@ -85,6 +98,8 @@ export interface ListedArticle {
   url: string | null
   title: string | null
   open: boolean
+  /** Every comment held for a moderator (`hold`), else the site's rules. */
+  moderation: 'hold' | 'rules'
   commentCount: number
   pendingCount: number
   createdAt: string
@@ -103,6 +118,7 @@ export async function listArticles(
       url: articles.url,
       title: articles.title,
       open: articles.open,
+      moderation: articles.moderation,
       commentCount: articles.commentCount,
       createdAt: articles.createdAt,
       // Built with eq(), not columns interpolated in sql``: a one-table select drops the table names of the
@@ -115,7 +131,11 @@ export async function listArticles(
     .limit(limit + 1)
   const page = rows.slice(0, limit)
   return {
-    articles: page.map(({ id: _id, createdAt, ...rest }) => ({ ...rest, createdAt: createdAt.toISOString() })),
+    articles: page.map(({ id: _id, createdAt, moderation, ...rest }) => ({
+      ...rest,
+      moderation: moderation ?? 'rules',
+      createdAt: createdAt.toISOString(),
+    })),
     next: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null,
   }
 }

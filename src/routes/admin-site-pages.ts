@@ -96,6 +96,20 @@ export const adminSitePages = new Hono<AppEnv>()
       return c.redirect(withNotice(localAdminPath(form.text('back')) ?? '/admin/articles', open ? 'opened' : 'closed'), 303)
     }),
   )
+  .post(
+    '/articles/moderation',
+    action('moderator', async (c, session, form) => {
+      const key = form.text('key') ?? ''
+      const moderation = form.text('moderation')
+      if (!articleKeyPattern.test(key) || (moderation !== 'hold' && moderation !== 'rules'))
+        return messagePage({ status: 422, title: 'No such article', message: 'That is not an article key.', session })
+      await putArticle(moderationContext(c), key, { moderation: moderation === 'hold' ? 'hold' : null }, null)
+      return c.redirect(
+        withNotice(localAdminPath(form.text('back')) ?? '/admin/articles', moderation === 'hold' ? 'held-all' : 'by-rules'),
+        303,
+      )
+    }),
+  )
   .get(
     '/settings',
     page('admin', async (c, session) => {

@@ -6,10 +6,10 @@ import { validationError } from '../errors.js'
 import { toId } from '../http/row-ids.js'
 import { putArticle, listArticles } from '../moderation/moderated-articles.js'
 import { listLog } from '../audit/audit-log.js'
-import { articleView } from '../articles/articles.js'
+import { moderatedArticleView } from '../articles/articles.js'
 import {
   ArticleKeyParam,
-  ArticleSchema,
+  ModeratedArticleSchema,
   authProblems,
   countSchema,
   dateTimeSchema,
@@ -51,12 +51,19 @@ const putArticleRoute = createRoute({
         commentPolicy: z
           .optional(z.nullable(z.enum(COMMENT_POLICIES)))
           .check(z.describe("Who may comment on this article, over the site's `commentPolicy` (null: the site's).")),
+        moderation: z
+          .optional(z.enum(['hold', 'rules']))
+          .check(
+            z.describe(
+              "`hold`: every comment here waits for a moderator (a sensitive story), trusted commenters' too; `rules`: the site's.",
+            ),
+          ),
       }),
     ),
   },
   responses: {
-    200: jsonContent('Changed', z.object({ article: ArticleSchema })),
-    201: jsonContent('Registered', z.object({ article: ArticleSchema })),
+    200: jsonContent('Changed', z.object({ article: ModeratedArticleSchema })),
+    201: jsonContent('Registered', z.object({ article: ModeratedArticleSchema })),
     ...authProblems,
     422: problem('Invalid URL (`invalid_url`), or one outside `allowedOrigins` while they are set (`origin_not_allowed`)'),
   },
@@ -78,6 +85,7 @@ const listArticlesRoute = createRoute({
             url: z.nullable(urlText()),
             title: z.nullable(z.string()),
             open: z.boolean(),
+            moderation: z.enum(['hold', 'rules']),
             commentCount: countSchema(),
             pendingCount: countSchema().check(z.describe('Its comments waiting for a moderator')),
             createdAt: dateTimeSchema(),
@@ -123,8 +131,10 @@ export const moderationArticleRoutes = new OpenApiRoutes<AppEnv>('/api/v1/modera
   .openapi(putArticleRoute, async (c) => {
     const ctx = moderationContext(c)
     const settings = (await c.env.deps.settings.get(ctx.db)).values
-    const { article, created } = await putArticle(ctx, c.req.valid('param').key, c.req.valid('json'), articleUrlOrigins(c, settings))
-    const shaped = articleView(article, settings, ctx.now)
+    const { moderation, ...change } = c.req.valid('json')
+    const held = moderation === undefined ? {} : { moderation: moderation === 'hold' ? ('hold' as const) : null }
+    const { article, created } = await putArticle(ctx, c.req.valid('param').key, { ...change, ...held }, articleUrlOrigins(c, settings))
+    const shaped = moderatedArticleView(article, settings, ctx.now)
     return created ? c.json({ article: shaped }, 201) : c.json({ article: shaped }, 200)
   })
   .openapi(listArticlesRoute, async (c) => {

@@ -264,6 +264,15 @@ export const ArticleSchema = named(
   }),
 )
 
+/** An article as moderators see it: and whether every comment there waits for them. */
+export const ModeratedArticleSchema = named(
+  'ModeratedArticle',
+  z.object({
+    ...ArticleSchema.shape,
+    moderation: z.enum(['hold', 'rules']).check(z.describe("`hold`: every comment here waits for a moderator; `rules`: the site's.")),
+  }),
+)
+
 /** An article as its thread gives it: and where a reader logs in to comment there. */
 export const ThreadArticleSchema = named(
   'ThreadArticle',
