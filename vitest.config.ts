@@ -8,7 +8,7 @@ export default defineConfig({
     // (CI runs both), rather than showing up skipped in the embedded one.
     // So does the slow-commit test: it makes a COMMIT wait on the server, which PGlite, running
     // inside the Node thread, cannot do without stopping every timer.
-    // The browser tests drive the widget and the dashboard; the database behind them is incidental
+    // The browser tests drive the widget, the dashboard and a provider's sign-in; the database behind them is incidental
     // (its logic the same on both engines), so they run in the embedded run only; so does the
     // WordPress plugin's tests (a real WordPress in PHP, on MariaDB, in front of Parley).
     // The start gate exists for PGlite only (Node on PostgreSQL has none): embedded run only.
@@ -20,6 +20,8 @@ export default defineConfig({
           'test/widget-browser.test.ts',
           'test/enhance-browser.test.ts',
           'test/admin-browser.test.ts',
+          'test/widget-identity-browser.test.ts',
+          'test/moderator-oidc.test.ts',
           'test/wordpress.test.ts',
           'test/wordpress-outsider.test.ts',
           'test/start-gate.test.ts',
