@@ -12,6 +12,8 @@ export default defineConfig({
     // (its logic the same on both engines), so they run in the embedded run only; so does the
     // WordPress plugin's tests (a real WordPress in PHP, on MariaDB, in front of Parley).
     // The start gate exists for PGlite only (Node on PostgreSQL has none): embedded run only.
+    // So do the attacks on rendered output (the fragment's markup, comment HTML, the privacy crawl of
+    // every page for personal data): they read what Parley renders, the same from either engine.
     // The prepared-statements test asks PostgreSQL's pg_prepared_statements on the app's pooled
     // connections; PGlite has neither a pool nor round trips to save: PostgreSQL run only. So is
     // the slow-commit test: on PGlite a slow COMMIT would block the very timers it races.
@@ -25,6 +27,9 @@ export default defineConfig({
           'test/wordpress.test.ts',
           'test/wordpress-outsider.test.ts',
           'test/start-gate.test.ts',
+          'test/fragment-attacks.test.ts',
+          'test/rendering-xss.test.ts',
+          'test/privacy-crawl.test.ts',
         ]
       : ['test/database-outage.test.ts', 'test/prepared-statements.test.ts', 'test/commit-past-deadline.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
