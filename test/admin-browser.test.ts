@@ -262,6 +262,7 @@ describe('the dashboard for every moderator, on a phone and a desk', () => {
       `/admin/comments/${held}`,
       `/admin/comments/${approved}`,
       `/admin/comments/${approved}/commenter`,
+      '/admin/bans',
       '/admin/articles',
       '/admin/settings',
       '/admin/moderators',

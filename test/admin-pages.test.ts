@@ -336,10 +336,12 @@ describe('moderating comments', () => {
     expect(page.indexOf('The root')).toBeLessThan(page.indexOf('The middle'))
     expect(page).toContain('<li class="d2 current">')
     const middle = await (await mod.get(`/admin/comments/${mid}`)).text()
-    expect(middle).toContain('off topic')
+    // The reason in the words the reader chose it by (the widget's report form).
+    expect(middle).toContain('Off topic, <time')
     expect(middle).toContain('Not about the article')
     const reported = await (await mod.get('/admin?queue=reported')).text()
     expect(reported).toContain(`id="comment-${mid}"`)
+    expect(reported).toContain('Reported once: Off topic')
     expect(reported).toMatch(/Reported<span class="count">1<\/span>/)
   })
 

@@ -4,7 +4,7 @@ import type { ThreadEntry } from '../moderation/comment-details.js'
 import { html, safeHref, trusted, type SafeHtml } from '../pages/html.js'
 import { adminPage, csrfField, type LayoutSession } from './layout.js'
 import { commentUrl } from './admin-urls.js'
-import { badge, fieldError, keepButton, statusButtons, when } from './comment-parts.js'
+import { badge, fieldError, keepButton, reasonInWords, statusButtons, when } from './comment-parts.js'
 import { verifiedBadge } from './commenter-page.js'
 import { ruleForm } from './bans-page.js'
 import type { CommenterRuleKind } from '../db/schema.js'
@@ -48,7 +48,7 @@ function checks(comment: ModComment): SafeHtml {
 
 function reports(comment: ModComment): SafeHtml {
   if (comment.reports.length === 0) return html`<p class="meta">No open reports.</p>`
-  return html`<ul>${comment.reports.map((r) => html`<li>${r.reason.replace('_', ' ')}, ${when(r.createdAt)}${r.note ? html`: “${r.note}”` : ''}</li>`)}</ul>`
+  return html`<ul>${comment.reports.map((r) => html`<li>${reasonInWords(r.reason)}, ${when(r.createdAt)}${r.note ? html`: “${r.note}”` : ''}</li>`)}</ul>`
 }
 
 function thread(view: CommentView): SafeHtml {

@@ -1,4 +1,5 @@
 import type { CommentStatus } from '../db/schema.js'
+import type { ReportReason } from '../moderation/reader-reports.js'
 import type { FieldError } from '../errors.js'
 import { html, type SafeHtml } from '../pages/html.js'
 
@@ -6,6 +7,15 @@ import { html, type SafeHtml } from '../pages/html.js'
 export function when(iso: string): SafeHtml {
   return html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`
 }
+
+/** A report's reason as the reader chose it in the widget's form (actions.js), in the same words. */
+const reasonWords: Record<ReportReason, string> = {
+  spam: 'Spam',
+  abuse: 'Abusive or harmful',
+  off_topic: 'Off topic',
+  other: 'Something else',
+}
+export const reasonInWords = (reason: string): string => (Object.hasOwn(reasonWords, reason) ? reasonWords[reason as ReportReason] : reason)
 
 const statusLabels: Record<CommentStatus, string> = { pending: 'Pending', approved: 'Approved', spam: 'Spam', trash: 'Trash' }
 

@@ -3,7 +3,7 @@ import type { QueueCounts } from '../moderation/moderation-queue.js'
 import { html, safeHref, trusted, type SafeHtml } from '../pages/html.js'
 import { adminPage, csrfField, type LayoutSession } from './layout.js'
 import { QUEUES, commentUrl, queueUrl, type Queue, type QueueFilter } from './admin-urls.js'
-import { badge, bulkButtons, keepButton, statusButtons, when } from './comment-parts.js'
+import { badge, bulkButtons, keepButton, reasonInWords, statusButtons, when } from './comment-parts.js'
 import { verifiedBadge } from './commenter-page.js'
 
 export interface QueueView {
@@ -60,7 +60,7 @@ function row(comment: ModComment, view: QueueView): SafeHtml {
 <div class="meta">${badge(comment.status)} On <a href="${queueUrl({ ...view.filter, article: comment.article.key })}">${articleName}</a> · ${when(comment.createdAt)}${comment.parentId ? html` · in reply to <a href="${commentUrl(comment.parentId, view.self)}">#${comment.parentId}</a>` : ''}</div>
 <div class="body">${trusted(comment.html)}</div>
 ${held.map((check) => html`<p class="flag ${check.verdict}">${check.verdict === 'spam' ? 'Spam' : 'Held'} by ${check.filter}: ${check.reason}</p>`)}
-${comment.reports.length ? html`<p class="flag report">Reported ${comment.reports.length === 1 ? 'once' : `${comment.reports.length} times`}: ${comment.reports.map((r) => r.reason.replace('_', ' ')).join(', ')}</p>` : ''}
+${comment.reports.length ? html`<p class="flag report">Reported ${comment.reports.length === 1 ? 'once' : `${comment.reports.length} times`}: ${comment.reports.map((r) => reasonInWords(r.reason)).join(', ')}</p>` : ''}
 <div class="actions">${keepButton(comment.id, comment.reports.length)}${statusButtons(comment.id, comment.status)}<a class="btn" href="${commentUrl(comment.id, view.self)}" data-open>Details</a></div>
 </td>
 </tr>`
