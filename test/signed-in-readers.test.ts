@@ -61,6 +61,11 @@ describe('readers signed in with the site (publisher tokens)', () => {
     expect(html).toMatch(/<li id="comment-\d+" class="comment depth-1 byuser parley-verified"/)
     expect(html).toContain('<img alt="" src="https://cdn.news.example/u9.png" class="avatar avatar-32 photo" width="32" height="32"')
     expect(html.match(/byuser/g)).toHaveLength(1)
+    // A mark a reader sees, whatever the theme styles.
+    expect(html).toContain(
+      '<b class="fn"><span itemprop="name">Signed Reader</span></b> <span class="parley-badge parley-signed-in">Signed in</span> <span class="says">says:</span>',
+    )
+    expect(html.match(/Signed in</g)).toHaveLength(1)
   })
 
   it('needs no name or email from a signed-in reader whose token has none, where guests must give both', async () => {

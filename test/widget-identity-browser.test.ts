@@ -133,6 +133,8 @@ describe('the widget for readers the site signs in', () => {
     await page.getByRole('button', { name: 'Post Comment' }).click()
     await page.locator('.comment-content', { hasText: 'Said as a signed-in member.' }).waitFor()
     await page.locator('.comment-author', { hasText: 'Jo Member' }).waitFor()
+    // Marked as the site's signed-in reader in the thread.
+    expect(await page.locator('.comment-author', { hasText: 'Jo Member' }).locator('.badge.verified').textContent()).toBe('Signed in')
     const [row] = await t.deps.db.select().from(comments).where(eq(comments.authorName, 'Jo Member'))
     expect(row?.subjectHash).toBeTruthy()
     expect(row?.status).toBe('approved')

@@ -79,7 +79,7 @@ function commentHtml(c: ThreadComment, walk: Walk, itemprop: SafeHtml): SafeHtml
   return html`<li id="comment-${anchor}" class="comment depth-${depth}${parent}${staff}${held ? ' parley-held' : ''}"${idAttribute}${itemprop} itemscope itemtype="https://schema.org/Comment">
 <article id="div-comment-${anchor}" class="comment-body">
 <footer class="comment-meta">
-<div class="comment-author vcard" itemprop="author" itemscope itemtype="https://schema.org/Person">${avatar(c)} ${fn}${c.author.moderator ? html` <span class="parley-badge">Staff</span>` : ''} <span class="says">says:</span></div>
+<div class="comment-author vcard" itemprop="author" itemscope itemtype="https://schema.org/Person">${avatar(c)} ${fn}${c.author.moderator ? html` <span class="parley-badge">Staff</span>` : c.author.verified ? html` <span class="parley-badge parley-signed-in">Signed in</span>` : ''} <span class="says">says:</span></div>
 <div class="comment-metadata"><a href="#comment-${anchor}"><time datetime="${toMinute(c.createdAt)}" itemprop="dateCreated">${commentDate(c.createdAt, walk.options.timeZone)}</time></a>${c.editedAt ? html` <span class="parley-edited">(edited)</span>` : ''}</div>
 ${held ? html`<em class="comment-awaiting-moderation">Your comment is awaiting moderation.</em>\n` : ''}</footer>
 <div class="comment-content" itemprop="text">${trusted(c.html)}</div>${reply}

@@ -217,6 +217,7 @@ function commentBody(w, c, li) {
   ])
   const author = h('div', { class: 'comment-author vcard' }, [avatar, ' ', h('b', { class: 'fn' }, [who])])
   if (c.author.moderator) author.append(' ', h('span', { class: 'parley-badge', text: 'Staff' }))
+  else if (c.author.verified) author.append(' ', h('span', { class: 'parley-badge parley-signed-in', text: 'Signed in' }))
   author.append(' ', h('span', { class: 'says', text: 'says:' }))
   body.append(
     h('footer', { class: 'comment-meta' }, [

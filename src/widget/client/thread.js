@@ -47,10 +47,25 @@ export function commentBody(w, c, li) {
   const who = url && /^https?:\/\//i.test(url) ? h('a', { href: url, rel: 'external nofollow ugc' }, [name]) : name
   body.append(
     h('footer', { class: 'comment-meta' }, [
-      h('span', { class: avatarClass(c.author.avatar), 'aria-hidden': 'true', text: initial(name) }),
+      // A signed-in reader's picture as the site gave it (https only, checked by the server too), else Parley's own.
+      c.author.avatarUrl && /^https:\/\//.test(c.author.avatarUrl)
+        ? h('img', {
+            class: 'avatar',
+            src: c.author.avatarUrl,
+            alt: '',
+            width: 36,
+            height: 36,
+            loading: 'lazy',
+            referrerpolicy: 'no-referrer',
+          })
+        : h('span', { class: avatarClass(c.author.avatar), 'aria-hidden': 'true', text: initial(name) }),
       h('div', { class: 'comment-author vcard' }, [
         h('b', { class: 'fn' }, [who]),
-        c.author.moderator ? h('span', { class: 'badge', text: 'Moderator' }) : null,
+        c.author.moderator
+          ? h('span', { class: 'badge', text: 'Staff' })
+          : c.author.verified
+            ? h('span', { class: 'badge verified', text: 'Signed in' })
+            : null,
         h('span', { class: 'comment-metadata' }, [
           h('time', { datetime: c.createdAt, text: when(w, c.createdAt) }),
           c.editedAt ? ' (edited)' : null,

@@ -9,6 +9,9 @@ export interface Author {
   url: string | null
   avatar: number | null
   moderator: boolean
+  /** Signed in with the site when posting, and their picture (https) as its token gave it. */
+  verified?: boolean
+  avatarUrl?: string | null
 }
 
 /** A comment in a thread page; the author's view (with its token) adds `status` and `editableUntil`. */
