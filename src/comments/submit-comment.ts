@@ -100,48 +100,31 @@ export async function submitComment(ctx: CommentContext, input: SubmissionInput)
   )
   try {
     const rules = ruleKeys({ emailHash, email: clean.email, subjectHash, ip: ctx.ip })
-    return await checkAndStore(ctx, input, {
-      clean,
-      parentId,
-      emailHash,
-      subjectHash,
-      rules,
-      keys,
-      network,
-      inFlight: inFlight.copies,
-      identity,
-    })
+    const prepared = { clean, parentId, emailHash, subjectHash, identity, rules, keys, network, inFlight: inFlight.copies }
+    return await checkAndStore(ctx, input, prepared)
   } finally {
     inFlight.release()
   }
 }
 
+/** What submitComment knows of a submission once its text is clean and noted in flight. */
+interface Prepared {
+  clean: ReturnType<typeof checkSubmission>
+  parentId: number | null
+  emailHash: string | null
+  subjectHash: string | null
+  identity: Identity | null
+  /** The commenter's keys for the bans and trust. */
+  rules: RuleKey[]
+  keys: SubmissionFloodKeys
+  network: string | null
+  /** Copies of this comment still on their way here (this instance), by network. */
+  inFlight: (string | null)[]
+}
+
 /** submitComment once its text is clean and noted in flight: the look-up, the refusals, then storing. */
-async function checkAndStore(
-  ctx: CommentContext,
-  input: SubmissionInput,
-  {
-    clean,
-    parentId,
-    emailHash,
-    subjectHash,
-    rules,
-    keys,
-    network,
-    inFlight,
-    identity,
-  }: {
-    clean: ReturnType<typeof checkSubmission>
-    parentId: number | null
-    emailHash: string | null
-    subjectHash: string | null
-    rules: RuleKey[]
-    keys: SubmissionFloodKeys
-    network: string | null
-    inFlight: (string | null)[]
-    identity: Identity | null
-  },
-): Promise<Submitted> {
+async function checkAndStore(ctx: CommentContext, input: SubmissionInput, prepared: Prepared): Promise<Submitted> {
+  const { clean, parentId, emailHash, subjectHash, identity, rules, keys, network, inFlight } = prepared
   const { db, settings, now } = ctx
   const found = await lookUpSubmission(
     db,
@@ -210,18 +193,13 @@ async function checkAndStore(
   }
 }
 
-interface Checked {
-  clean: ReturnType<typeof checkSubmission>
-  parentId: number | null
-  emailHash: string | null
+interface Checked extends Pick<Prepared, 'clean' | 'parentId' | 'emailHash' | 'subjectHash' | 'identity'> {
   parent: ParentPlace | undefined
   article: Article | undefined
   newArticle: (ArticleDetails & { verified: boolean }) | undefined
   adopt: ArticleDetails | undefined
   flood: 'post' | 'hold'
   duplicate: boolean
-  identity: Identity | null
-  subjectHash: string | null
   /** The commenter's ban or trust in force, if any. */
   rule: MatchedRule | undefined
 }
