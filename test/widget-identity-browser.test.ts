@@ -1,12 +1,11 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { SignJWT } from 'jose'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { comments } from '../src/db/schema.js'
 import { PublisherTokens } from '../src/identity/publisher-tokens.js'
 import { setupTestApp } from './support/test-app.js'
-import { serveTestApp } from './support/http-server.js'
-import { launchBrowser } from './support/browser.js'
+import { browserSession } from './support/browser-session.js'
 import { loopbackServer } from './support/loopback-server.js'
 import { openSettings } from './support/seed.js'
 
@@ -22,23 +21,8 @@ declare global {
 const t = await setupTestApp()
 const SECRET = 'the-news-sites-shared-secret-for-the-widget-0123456789'
 t.deps.identity = new PublisherTokens({ secret: SECRET, jwksUrl: null, issuer: null, audience: null }, { allowPrivate: true })
-let parley: Awaited<ReturnType<typeof serveTestApp>>
-let browser: Browser
-const contexts: BrowserContext[] = []
-const pageErrors: string[] = []
-
-beforeAll(async () => {
-  ;[parley, browser] = await Promise.all([serveTestApp(t), launchBrowser()])
-})
-afterAll(async () => {
-  await browser?.close()
-  await parley?.close()
-})
-beforeEach(() => t.advance((Date.now() - t.now().getTime()) / 1000))
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()))
-  expect(pageErrors.splice(0)).toEqual([])
-})
+const session = browserSession(t)
+const open = session.open
 
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000)
 function token(subject: string, claims: Record<string, unknown> = {}, lifetime = 3600) {
@@ -67,20 +51,10 @@ async function site(body: string) {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
     res.end(`<!doctype html><html lang="en"><head><title>The Daily Example</title></head><body>
 <script>window.__events = []; for (const type of ['parley:login-required', 'parley:logout']) document.addEventListener(type, (e) => window.__events.push({ type, detail: e.detail }))</script>
-<script src="${parley.url}/widget.js"></script>
+<script src="${session.url()}/widget.js"></script>
 ${body}</body></html>`)
   })
   return host
-}
-
-async function open(url: string): Promise<Page> {
-  const context = await browser.newContext()
-  contexts.push(context)
-  const page = await context.newPage()
-  page.setDefaultTimeout(10_000)
-  page.on('pageerror', (error) => pageErrors.push(error.message))
-  await page.goto(url)
-  return page
 }
 
 const heading = (page: Page, name: string) => page.getByRole('heading', { name, exact: true })
@@ -221,7 +195,7 @@ describe('the widget for readers the site signs in', () => {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
       res.end(`<!doctype html><html lang="en"><head><title>Cached</title>
 <script>window.Parley = { identity: { token: ${JSON.stringify(stale)}, refresh: () => fetch('/token').then((r) => r.text()) } }</script>
-<script src="${parley.url}/widget.js" defer></script></head>
+<script src="${session.url()}/widget.js" defer></script></head>
 <body><parley-comments article="members-6"></parley-comments></body></html>`)
     })
     await policy('signed-in', host.url)
