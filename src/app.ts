@@ -29,6 +29,7 @@ import { identityRoutes } from './routes/identity-routes.js'
 import { healthRoutes } from './routes/health-routes.js'
 import { commentFormRoutes, formErrorPage } from './routes/comment-form-routes.js'
 import { reportRoutes } from './routes/report-routes.js'
+import { voteRoutes } from './routes/vote-routes.js'
 import { authRoutes } from './routes/auth-routes.js'
 import { moderationRoutes } from './routes/moderation-routes.js'
 import { moderationArticleRoutes } from './routes/moderation-article-routes.js'
@@ -61,9 +62,9 @@ export interface ApiPrefix {
  * these; the import (below) is the one API route that does not.
  */
 export const api: readonly ApiPrefix[] = [
-  // Readers: a thread and posting to it, the author's own edits, front pages' "N comments", reports.
+  // Readers: a thread and posting to it, the author's own edits, front pages' "N comments", reports, votes.
   { prefix: '/api/v1/articles', groups: [threadRoutes, fragmentRoutes] },
-  { prefix: '/api/v1/comments', groups: [commentRoutes, reportRoutes] },
+  { prefix: '/api/v1/comments', groups: [commentRoutes, reportRoutes, voteRoutes] },
   { prefix: '/api/v1/counts', groups: [countRoutes] },
   { prefix: '/api/v1/identity', groups: [identityRoutes] },
   // Moderators: signing in, then the queues and articles; admins: settings, accounts, webhooks, data.

@@ -25,6 +25,7 @@ export const problemCodes = {
   login_required: 403,
   subscription_required: 403,
   commenter_banned: 403,
+  votes_off: 403,
   comments_closed: 403,
   article_not_found: 404,
   parent_not_found: 422,

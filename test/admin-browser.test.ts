@@ -131,6 +131,50 @@ describe('the moderation dashboard in Chromium', () => {
     await context.close()
   })
 
+  it('features with f, undoes a trash with z, and bans the commenter with b, by keyboard alone', async () => {
+    await t.setSettings({ floodSeconds: 0, previouslyApproved: false })
+    const account = await moderator()
+    const id = await readerComment('Sofia Rossi', 'The clearest account of the closures I have read anywhere.')
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } })
+    const page = await context.newPage()
+    await logIn(page, account)
+    await page.goto(`${server.url}/admin?queue=approved`)
+    await page.keyboard.press('j')
+    await Promise.all([page.waitForURL(/done=featured/), page.keyboard.press('f')])
+    expect(await page.getByRole('status').textContent()).toBe("Comment featured: readers see it as an editor's pick.")
+    const thread = async () => (await (await t.request('/api/v1/articles/harbour-bridge/comments')).json()).comments
+    expect((await thread())[0]).toMatchObject({ id, featured: true })
+
+    // Trashed by mistake: z puts it back, featured as it was.
+    await page.keyboard.press('j')
+    await Promise.all([page.waitForURL(/done=trash&undo=approved/), page.keyboard.press('t')])
+    expect(await statusOf(id)).toBe('trash')
+    expect(await page.getByRole('button', { name: 'Undo' }).isVisible()).toBe(true)
+    await Promise.all([page.waitForURL(/done=undone&n=1/), page.keyboard.press('z')])
+    expect(await page.getByRole('status').textContent()).toBe('Undone: the comment is back where it was.')
+    expect(await statusOf(id)).toBe('approved')
+    expect((await thread())[0]).toMatchObject({ id, featured: true })
+
+    // On the comment's page, b goes to the ban form; the moderator says why and confirms with its button.
+    await page.keyboard.press('j')
+    await Promise.all([
+      page.waitForURL(`${server.url}/admin/comments/${id}?from=%2Fadmin%3Fqueue%3Dapproved`),
+      page.keyboard.press('Enter'),
+    ])
+    await page.keyboard.press('b')
+    expect(await page.evaluate(() => (document.activeElement as HTMLSelectElement | null)?.name)).toBe('kind')
+    await page.keyboard.press('Tab')
+    await page.keyboard.type('Spam links after a warning')
+    await page.keyboard.press('Tab')
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Ban commenter')
+    await Promise.all([page.waitForURL(/done=banned/), page.keyboard.press('Enter')])
+    const api = await signIn(t)
+    const rules = (await (await api.get('/api/v1/moderation/commenter-rules')).json()).rules
+    expect(rules).toMatchObject([{ action: 'ban', reason: 'Spam links after a warning' }])
+    await context.close()
+  })
+
   it('works without JavaScript: the same approve is a plain form POST', async () => {
     await t.setSettings({ floodSeconds: 0 })
     const account = await moderator()
@@ -262,6 +306,7 @@ describe('the dashboard for every moderator, on a phone and a desk', () => {
       `/admin/comments/${held}`,
       `/admin/comments/${approved}`,
       `/admin/comments/${approved}/commenter`,
+      `/admin?queue=approved&done=spam&undo=approved:${approved}`,
       '/admin/bans',
       '/admin/articles',
       '/admin/settings',

@@ -233,10 +233,11 @@ describe('moderating comments', () => {
       ['trash', 'spam'],
       ['approved', 'trash'],
     ]
-    for (const [to] of steps) {
+    for (const [to, from] of steps) {
       const res = await mod.post(`/admin/comments/${id}/status`, { status: to, back: '/admin?queue=spam' })
       expect(res.status).toBe(303)
-      expect(res.headers.get('location')).toBe(`/admin?queue=spam&done=${to}`)
+      // With what its Undo puts back.
+      expect(res.headers.get('location')).toBe(`/admin?queue=spam&done=${to}&undo=${from}%3A${id}`)
       expect(await statusOf(api, id)).toBe(to)
     }
     const log = await logOf(api)
@@ -262,7 +263,7 @@ describe('moderating comments', () => {
     const keep = await pending('four')
     const res = await mod.post('/admin/comments/bulk', { ids: ids.map(String), status: 'trash', back: '/admin' })
     expect(res.status).toBe(303)
-    expect(res.headers.get('location')).toBe('/admin?done=trash&n=3')
+    expect(res.headers.get('location')).toBe(`/admin?done=trash&n=3&undo=pending%3A${ids.join('.')}`)
     for (const id of ids) expect(await statusOf(api, id)).toBe('trash')
     expect(await statusOf(api, keep)).toBe('pending')
     expect(
@@ -413,6 +414,7 @@ describe('admin pages', () => {
       allowedOrigins: 'https://news.example',
       requireNameEmail: 'on',
       registerArticles: 'on',
+      votes: 'on',
       'filterWebhook.url': '',
     }
     const bad = await admin.post('/admin/settings', { ...fields, threadDepth: '11', maxLinks: 'two', allowedOrigins: 'news.example' })

@@ -56,6 +56,7 @@ describe("a commenter's history, for moderators", () => {
       firstCommentAt: expect.any(String),
       lastCommentAt: expect.any(String),
       rules: [],
+      notes: [],
     })
     expect(Date.parse(history.commenter.lastCommentAt) - Date.parse(history.commenter.firstCommentAt)).toBe(7_200_000)
     expect(history.comments.map((c: { id: number }) => c.id)).toEqual([third, second, first])

@@ -56,7 +56,9 @@ describe('field errors: one vocabulary whichever layer finds the fault', () => {
     const long = await refusal(await t.postJson('/api/v1/auth/login', { email: 'a'.repeat(321), password: 'x' }))
     expect(long.errors).toEqual([{ field: 'email', code: 'too_long', message: 'email must be at most 320 characters.' }])
     const order = await refusal(await t.request('/api/v1/articles/a/comments?order=sideways'))
-    expect(order.errors).toEqual([{ field: 'order', code: 'invalid_value', message: 'order must be one of "oldest", "newest".' }])
+    expect(order.errors).toEqual([
+      { field: 'order', code: 'invalid_value', message: 'order must be one of "oldest", "newest", "top", "featured".' },
+    ])
     const key = await refusal(await t.request('/api/v1/articles/a%20b/comments'))
     expect(key.errors).toEqual([
       { field: 'key', code: 'invalid_format', message: 'key must be an article key: 1-200 characters of A-Z a-z 0-9 . _ ~ : @ -.' },

@@ -167,11 +167,13 @@ describe('the OpenAPI document', () => {
     for (const { method, path, op, name } of operations) {
       if (!op.responses[401]) continue
       expect(response(method, path, 401).headers?.['WWW-Authenticate'], name).toMatchObject({ required: true })
-      const realm = path.startsWith('/api/v1/comments/')
-        ? 'parley-comment'
-        : path === '/api/v1/articles/{key}/comments' || path === '/api/v1/identity'
-          ? 'parley-identity'
-          : 'parley'
+      // A vote's 401 is a refused identity token, as a post's: not a comment's token.
+      const realm =
+        path.startsWith('/api/v1/comments/') && !path.endsWith('/vote')
+          ? 'parley-comment'
+          : path === '/api/v1/articles/{key}/comments' || path === '/api/v1/identity' || path.endsWith('/vote')
+            ? 'parley-identity'
+            : 'parley'
       expect(response(method, path, 401).headers?.['WWW-Authenticate']?.description, name).toContain(`Bearer realm="${realm}"`)
     }
     for (const method of ['patch', 'delete']) {

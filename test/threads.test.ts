@@ -35,7 +35,17 @@ describe('thread read', () => {
     const { res, json } = await thread('unknown-article')
     expect(res.status).toBe(200)
     expect(json).toEqual({
-      article: { key: 'unknown-article', url: null, title: null, open: true, commentCount: 0, commentPolicy: 'anyone', loginUrl: null },
+      article: {
+        key: 'unknown-article',
+        url: null,
+        title: null,
+        open: true,
+        commentCount: 0,
+        commentPolicy: 'anyone',
+        loginUrl: null,
+        votes: true,
+        featuredCount: 0,
+      },
       comments: [],
       nextCursor: null,
     })

@@ -229,6 +229,8 @@ describe('webhook events', () => {
           html: '<p>Hello <b>there</b></p>',
           createdAt: testTime(),
           editedAt: null,
+          featured: false,
+          votes: 0,
           article: { key: 'signed', url: null, title: null },
         },
       },

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { eq } from 'drizzle-orm'
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
 import { articles, comments, jobs, reports } from '../src/db/schema.js'
+import { commentVotes } from '../src/db/desk-schema.js'
 import { nodeSmtpTransport } from '../src/runtime/node-mail.js'
 import { setupTestApp } from './support/test-app.js'
 import { serveTestApp } from './support/http-server.js'
@@ -323,6 +324,44 @@ describe('the widget on /demo', () => {
     expect(await t.deps.db.select({ reason: reports.reason, note: reports.note }).from(reports)).toEqual([
       { reason: 'spam', note: 'Same text on every article.' },
     ])
+  })
+
+  it("upvotes once per reader, shows the vote pressed, and reads the thread by Top or the editors' picks", async () => {
+    await t.setSettings(openSettings)
+    const first = await postComment(t, 'demo', { name: 'Ada', body: 'First, and plain.' })
+    const picked = await postComment(t, 'demo', { name: 'Bea', body: 'The one the editors liked.' })
+    const liked = await postComment(t, 'demo', { name: 'Cai', body: 'The one readers liked.' })
+    const mod = await signIn(t)
+    await mod.send('PATCH', `/api/v1/moderation/comments/${picked.comment.id}`, { featured: true })
+    const page = await open('/demo')
+    await heading(page, '3 Comments').waitFor()
+    const sort = page.getByRole('group', { name: 'Sort comments' })
+    expect(await sort.getByRole('button').allTextContents()).toEqual(['Oldest', 'Newest', 'Top', 'Featured (1)'])
+    expect(await sort.getByRole('button', { name: 'Oldest' }).getAttribute('aria-pressed')).toBe('true')
+
+    const vote = page.getByRole('button', { name: /^Upvote the comment by Cai/ })
+    await vote.click()
+    await announced(page, 'Upvoted: 1 vote.')
+    expect(await vote.getAttribute('aria-pressed')).toBe('true')
+    expect(await vote.textContent()).toContain('▲ 1')
+    await vote.click()
+    await announced(page, 'Vote taken back: 0 votes.')
+    expect(await vote.getAttribute('aria-pressed')).toBe('false')
+    await vote.click()
+    await announced(page, 'Upvoted: 1 vote.')
+    expect(await t.deps.db.select().from(commentVotes)).toHaveLength(1)
+
+    // Kept pages show counts within a few seconds: read past them.
+    t.advance(6)
+    await sort.getByRole('button', { name: 'Top' }).click()
+    await page.locator(`.comment-list > li:first-child#comment-${liked.comment.id}`).waitFor()
+    expect(await page.locator('.comment-list > li').count()).toBe(3)
+    await sort.getByRole('button', { name: 'Featured (1)' }).click()
+    await page.locator(`.comment-list > li#comment-${picked.comment.id}`).waitFor()
+    expect(await page.locator('.comment-list > li').count()).toBe(1)
+    expect(await page.locator(`#comment-${picked.comment.id} .badge.featured`).textContent()).toBe('Featured')
+    await sort.getByRole('button', { name: 'Oldest' }).click()
+    await page.locator(`.comment-list > li:first-child#comment-${first.comment.id}`).waitFor()
   })
 
   it('pages through threads with "Load more comments"', async () => {

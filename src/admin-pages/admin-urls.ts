@@ -39,13 +39,13 @@ export function queueUrl(filter: QueueFilter, extra: Record<string, string> = {}
   return query ? `/admin?${query}` : '/admin'
 }
 
-/** `path` with a notice of what was just done (see notices.ts), replacing an earlier one. */
-export function withNotice(path: string, done: string, count?: number): string {
+/** `path` with a notice of what was just done (see notices.ts) and what its Undo takes back, replacing an earlier one. */
+export function withNotice(path: string, done: string, count?: number, undo?: string): string {
   const url = new URL(path, 'http://parley.invalid')
-  url.searchParams.delete('done')
-  url.searchParams.delete('n')
+  for (const name of ['done', 'n', 'undo']) url.searchParams.delete(name)
   url.searchParams.set('done', done)
   if (count !== undefined) url.searchParams.set('n', String(count))
+  if (undo) url.searchParams.set('undo', undo)
   return url.pathname + url.search
 }
 

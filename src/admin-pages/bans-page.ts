@@ -77,7 +77,7 @@ export function bansPage(view: BansView): Response {
   const typed = view.typed ?? {}
   const value = fieldError(view.errors ?? [], 'value')
   const table = view.rules.length
-    ? html`<div class="panel"><table class="queue"><thead><tr><th>Rule</th><th>By</th><th>Matches</th><th>Reason</th><th>Lasts</th><th>Made by</th><th><span class="sr-only">Actions</span></th></tr></thead>
+    ? html`<div class="panel"><table class="bans"><thead><tr><th>Rule</th><th>By</th><th>Matches</th><th>Reason</th><th>Lasts</th><th>Made by</th><th><span class="sr-only">Actions</span></th></tr></thead>
 <tbody>${view.rules.map((rule) => ruleRow(view.session, rule, view.now))}</tbody></table></div>`
     : html`<div class="panel empty">No one is banned or trusted.</div>`
   const kinds: CommenterRuleKind[] = ['email', 'ip', 'network', 'domain']

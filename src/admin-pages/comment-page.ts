@@ -4,7 +4,7 @@ import type { ThreadEntry } from '../moderation/comment-details.js'
 import { html, safeHref, trusted, type SafeHtml } from '../pages/html.js'
 import { adminPage, csrfField, type LayoutSession } from './layout.js'
 import { commentUrl } from './admin-urls.js'
-import { badge, fieldError, keepButton, reasonInWords, statusButtons, when } from './comment-parts.js'
+import { badge, featureButton, featuredBadge, fieldError, keepButton, reasonInWords, statusButtons, when } from './comment-parts.js'
 import { verifiedBadge } from './commenter-page.js'
 import { ruleForm } from './bans-page.js'
 import type { CommenterRuleKind } from '../db/schema.js'
@@ -17,7 +17,7 @@ export interface CommentView {
   thread: ThreadEntry[]
   /** The queue this comment was opened from. */
   from: string
-  notice?: { text: string; error?: boolean } | undefined
+  notice?: { text: string; error?: boolean; action?: SafeHtml | undefined } | undefined
   errors?: FieldError[]
   /** What was typed into a form that failed, to show it again. */
   typed?: { edit?: string; reply?: string }
@@ -92,7 +92,7 @@ export function commentPage(view: CommentView): Response {
   const { comment } = view
   const self = commentUrl(comment.id, view.from)
   const body = html`<form class="actions panel pad page-actions" method="post" action="/admin/comments/${comment.id}/status" data-page-actions>${csrfField(view.session)}<input type="hidden" name="back" value="${self}">
-${keepButton(comment.id, comment.reports.length)}${statusButtons(comment.id, comment.status)}<a class="btn btn-danger" href="/admin/comments/${comment.id}/delete?${new URLSearchParams({ from: view.from }).toString()}">Delete permanently…</a></form>
+${keepButton(comment.id, comment.reports.length)}${statusButtons(comment.id, comment.status)}${featureButton(comment.id, comment.status, comment.featured)}<a class="btn btn-danger" href="/admin/comments/${comment.id}/delete?${new URLSearchParams({ from: view.from }).toString()}">Delete permanently…</a></form>
 <div class="columns">
 <div class="stack">
 <section class="panel pad"><h2>Comment</h2><div class="body">${trusted(comment.html)}</div></section>
@@ -109,7 +109,7 @@ ${keepButton(comment.id, comment.reports.length)}${statusButtons(comment.id, com
 </div>`
   return adminPage({
     title: `Comment #${comment.id}`,
-    heading: html`Comment #${comment.id} ${badge(comment.status)}`,
+    heading: html`Comment #${comment.id} ${badge(comment.status)}${comment.featured ? html` ${featuredBadge}` : ''}`,
     lead: html`<p class="lead"><a href="${view.from}" data-key="u">← Back to the list</a></p>`,
     session: view.session,
     active: 'comments',

@@ -39,6 +39,14 @@ export function statusButtons(id: number, current: CommentStatus): SafeHtml[] {
     )
 }
 
+/** Feature or unfeature an approved comment (key `f`); an editor's pick keeps its mark while it is not approved. */
+export function featureButton(id: number, status: CommentStatus, featured: boolean): SafeHtml | '' {
+  if (status !== 'approved' && !featured) return ''
+  return html`<button class="btn" type="submit" formaction="/admin/comments/${id}/feature" name="featured" value="${featured ? '0' : '1'}" data-key="f" title="${featured ? 'Unfeature' : 'Feature'} (f)">${featured ? 'Unfeature' : 'Feature'}</button>`
+}
+
+export const featuredBadge = html`<span class="badge featured">Featured</span>`
+
 /** For a reported comment: keep it as it is, dismissing its reports. */
 export function keepButton(id: number, reports: number): SafeHtml | '' {
   if (reports === 0) return ''

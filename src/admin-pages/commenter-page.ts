@@ -38,6 +38,21 @@ function summary(history: CommenterHistory): SafeHtml {
 </dl>`
 }
 
+/** Moderators' private notes on the commenter, and a form to add one. */
+function notes(view: CommenterView): SafeHtml {
+  const { commenter } = view.history
+  if (commenter.matchedBy === 'comment')
+    return html`<h2>Notes</h2><p class="meta">No email and no account: no note can follow this commenter.</p>`
+  const list = commenter.notes.map(
+    (note) => html`<li><p>${note.body}</p><span class="meta">${note.by?.name ?? 'A former moderator'}, ${when(note.createdAt)}</span>
+<form class="inline" method="post" action="/admin/notes/${note.id}/delete">${csrfField(view.session)}<input type="hidden" name="back" value="${view.self}"><button class="btn btn-small" type="submit" aria-label="Remove the note of ${note.createdAt.slice(0, 16).replace('T', ' ')}">Remove</button></form></li>`,
+  )
+  return html`<h2>Notes</h2>${list.length ? html`<ul class="notes">${list}</ul>` : html`<p class="meta">No notes yet.</p>`}
+<form method="post" action="/admin/comments/${view.commentId}/notes">${csrfField(view.session)}<input type="hidden" name="back" value="${view.self}">
+<div class="field"><label for="note-body">Add a private note</label><textarea id="note-body" name="body" rows="3" maxlength="2000" required></textarea>
+<p class="meta">Moderators only: readers never see it.</p></div><button class="btn" type="submit">Add note</button></form>`
+}
+
 /** One commenter's comments, newest first, each with its decisions. */
 export function commenterPage(view: CommenterView): Response {
   const { history } = view
@@ -48,7 +63,8 @@ export function commenterPage(view: CommenterView): Response {
 <div class="actions">${statusButtons(comment.id, comment.status)}</div></td></tr>`,
   )
   const body = html`<div class="columns"><section class="panel pad">${summary(history)}</section>
-<section class="panel pad"><h2>Ban or trust</h2>${rulesInForce(view.session, history.commenter.rules, view.self)}${ruleForm(view.session, view.commentId, history.commenter.kinds, view.self)}</section></div>
+<section class="panel pad"><h2>Ban or trust</h2>${rulesInForce(view.session, history.commenter.rules, view.self)}${ruleForm(view.session, view.commentId, history.commenter.kinds, view.self)}</section>
+<section class="panel pad">${notes(view)}</section></div>
 <form method="post" action="/admin/comments/bulk">${csrfField(view.session)}<input type="hidden" name="back" value="${view.self}">
 <div class="panel"><table class="queue"><thead><tr><th>Comment</th></tr></thead><tbody>${rows}</tbody></table></div></form>
 ${view.nextUrl ? html`<nav class="pager" aria-label="Pages"><a class="btn" href="${view.nextUrl}" rel="next">Older comments</a></nav>` : ''}`

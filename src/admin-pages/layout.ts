@@ -27,6 +27,10 @@ const SHORTCUTS: [string, string][] = [
   ['h', 'hold (back to pending)'],
   ['s', 'spam'],
   ['t', 'trash'],
+  ['f', 'feature or unfeature (an approved comment)'],
+  ['z', 'undo the last status change'],
+  ['c', "the commenter's comments (on a comment's page)"],
+  ['b', "ban or trust the commenter (on a comment's page)"],
   ['Enter / o', "open the comment's details"],
   ['u', 'back to the list'],
   ['?', 'show or hide these shortcuts'],
@@ -65,14 +69,16 @@ export interface AdminPageOptions {
   active?: Section
   body: SafeHtml
   status?: number
-  notice?: { text: string; error?: boolean } | undefined
+  notice?: { text: string; error?: boolean; action?: SafeHtml | undefined } | undefined
 }
 
 /** A signed-in page: the section bar, the heading, a notice if any (below the heading, as WordPress has it), the body, and the keyboard script. */
 export function adminPage(options: AdminPageOptions): Response {
-  const notice = options.notice
-    ? html`<p class="notice${options.notice.error ? ' error' : ''}" role="${options.notice.error ? 'alert' : 'status'}">${options.notice.text}</p>`
-    : ''
+  const notice = options.notice?.action
+    ? html`<div class="notice"><span role="status">${options.notice.text}</span> ${options.notice.action}</div>`
+    : options.notice
+      ? html`<p class="notice${options.notice.error ? ' error' : ''}" role="${options.notice.error ? 'alert' : 'status'}">${options.notice.text}</p>`
+      : ''
   const body = html`${header(options.session, options.active)}
 <main id="main">
 ${options.lead ?? ''}<h1>${options.heading ?? options.title}</h1>

@@ -26,6 +26,10 @@ const fixed: Record<string, string> = {
   'rule-removed': 'Ban or trust removed.',
   'held-all': 'Every comment on that article now waits for a moderator.',
   'by-rules': "Comments on that article follow the site's rules again.",
+  'note-added': 'Note added.',
+  'note-removed': 'Note removed.',
+  featured: "Comment featured: readers see it as an editor's pick.",
+  unfeatured: 'Comment no longer featured.',
 }
 
 /**
@@ -39,6 +43,12 @@ export function noticeFor(done: string | undefined, count: string | undefined): 
     const n = count && /^\d{1,4}$/.test(count) ? Number(count) : 1
     if (n === 0) return 'Nothing changed.'
     return `${plural(n, 'Comment', '# comments')} ${statusWords[done as CommentStatus]}.`
+  }
+  if (done === 'undone') {
+    const n = count && /^\d{1,4}$/.test(count) ? Number(count) : 0
+    return n === 0
+      ? 'Nothing to undo: those comments were changed since.'
+      : `Undone: ${plural(n, 'the comment is', '# comments are')} back where ${n === 1 ? 'it was' : 'they were'}.`
   }
   return Object.hasOwn(fixed, done) ? fixed[done] : undefined
 }

@@ -3,7 +3,7 @@ import type { QueueCounts } from '../moderation/moderation-queue.js'
 import { html, safeHref, trusted, type SafeHtml } from '../pages/html.js'
 import { adminPage, csrfField, type LayoutSession } from './layout.js'
 import { QUEUES, commentUrl, queueUrl, type Queue, type QueueFilter } from './admin-urls.js'
-import { badge, bulkButtons, keepButton, reasonInWords, statusButtons, when } from './comment-parts.js'
+import { badge, bulkButtons, featureButton, featuredBadge, keepButton, reasonInWords, statusButtons, when } from './comment-parts.js'
 import { verifiedBadge } from './commenter-page.js'
 
 export interface QueueView {
@@ -17,6 +17,8 @@ export interface QueueView {
   /** `?tick=all`: every box ticked, the select-all of pages without JavaScript. */
   tickAll: boolean
   notice?: string | undefined
+  /** The notice's Undo. */
+  undo?: SafeHtml | undefined
   /** This page's own URL, where actions come back to. */
   self: string
 }
@@ -57,11 +59,11 @@ function row(comment: ModComment, view: QueueView): SafeHtml {
 <td class="pick"><input type="checkbox" name="ids" value="${comment.id}" aria-label="Select the comment by ${comment.author.name}"${view.tickAll ? html` checked` : ''}></td>
 <td class="author">${authorCell(comment)}</td>
 <td class="comment">
-<div class="meta">${badge(comment.status)} On <a href="${queueUrl({ ...view.filter, article: comment.article.key })}">${articleName}</a> · ${when(comment.createdAt)}${comment.parentId ? html` · in reply to <a href="${commentUrl(comment.parentId, view.self)}">#${comment.parentId}</a>` : ''}</div>
+<div class="meta">${badge(comment.status)}${comment.featured ? html` ${featuredBadge}` : ''} On <a href="${queueUrl({ ...view.filter, article: comment.article.key })}">${articleName}</a> · ${when(comment.createdAt)}${comment.parentId ? html` · in reply to <a href="${commentUrl(comment.parentId, view.self)}">#${comment.parentId}</a>` : ''}</div>
 <div class="body">${trusted(comment.html)}</div>
 ${held.map((check) => html`<p class="flag ${check.verdict}">${check.verdict === 'spam' ? 'Spam' : 'Held'} by ${check.filter}: ${check.reason}</p>`)}
 ${comment.reports.length ? html`<p class="flag report">Reported ${comment.reports.length === 1 ? 'once' : `${comment.reports.length} times`}: ${comment.reports.map((r) => reasonInWords(r.reason)).join(', ')}</p>` : ''}
-<div class="actions">${keepButton(comment.id, comment.reports.length)}${statusButtons(comment.id, comment.status)}<a class="btn" href="${commentUrl(comment.id, view.self)}" data-open>Details</a></div>
+<div class="actions">${keepButton(comment.id, comment.reports.length)}${statusButtons(comment.id, comment.status)}${featureButton(comment.id, comment.status, comment.featured)}<a class="btn" href="${commentUrl(comment.id, view.self)}" data-open>Details</a></div>
 </td>
 </tr>`
 }
@@ -90,6 +92,6 @@ ${pager}`
     session: view.session,
     active: 'comments',
     body,
-    notice: view.notice ? { text: view.notice } : undefined,
+    notice: view.notice ? { text: view.notice, action: view.undo } : undefined,
   })
 }

@@ -63,6 +63,12 @@ export const SETTING_GROUPS: { legend: string; fields: SettingField[] }[] = [
       { key: 'closeAfterDays', kind: 'integer-or-empty', label: 'Close comments on articles older than (days)', help: 'Empty: never.' },
       { key: 'registerArticles', kind: 'boolean', label: 'Register an unknown article with its first comment' },
       {
+        key: 'votes',
+        kind: 'boolean',
+        label: 'Readers may upvote comments',
+        help: 'Off: no counts and no vote buttons; votes given are kept.',
+      },
+      {
         key: 'allowedOrigins',
         kind: 'lines',
         label: 'Sites that embed the comments',

@@ -19,13 +19,15 @@ export type WebhookCommentFields = Pick<
   CommentRow,
   'id' | 'parentId' | 'depth' | 'authorName' | 'authorUrl' | 'avatar' | 'html' | 'createdAt' | 'editedAt' | 'moderatorId' | 'status'
 > &
-  Partial<Pick<CommentRow, 'subjectHash' | 'authorAvatarUrl'>>
+  Partial<Pick<CommentRow, 'subjectHash' | 'authorAvatarUrl' | 'featuredAt' | 'votes'>>
 
 function toWebhookComment(row: WebhookCommentFields): WebhookComment {
   const { removed: _removed, ...shown } = toPublicComment({
     ...row,
     subjectHash: row.subjectHash ?? null,
     authorAvatarUrl: row.authorAvatarUrl ?? null,
+    featuredAt: row.featuredAt ?? null,
+    votes: row.votes ?? 0,
   })
   return { ...shown, status: row.status }
 }

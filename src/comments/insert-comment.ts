@@ -237,6 +237,8 @@ function storedRow(c: NewComment, id: number): CommentRow {
     editedAt: null,
     statusChangedAt: c.createdAt,
     ipCollectedAt: c.ip === null && c.userAgent === null ? null : c.createdAt,
+    featuredAt: null,
+    votes: 0,
   }
 }
 

@@ -20,6 +20,10 @@ export interface PublicComment {
   editedAt: string | null
   /** A placeholder kept so that its published replies keep their place. */
   removed: boolean
+  /** An editor's pick. */
+  featured: boolean
+  /** Readers' upvotes. */
+  votes: number
 }
 
 export interface ThreadComment extends PublicComment {
@@ -48,6 +52,8 @@ type PublicFields = Pick<
   | 'moderatorId'
   | 'subjectHash'
   | 'authorAvatarUrl'
+  | 'featuredAt'
+  | 'votes'
 >
 
 /** The depth readers see: a comment deeper than `threadDepth - 1` shows at that depth (API.md). */
@@ -73,6 +79,8 @@ export function toPublicComment(row: PublicFields, threadDepth?: number): Public
     createdAt: row.createdAt.toISOString(),
     editedAt: row.editedAt ? row.editedAt.toISOString() : null,
     removed: false,
+    featured: row.featuredAt !== null,
+    votes: row.votes,
   }
 }
 

@@ -16,6 +16,10 @@ export interface ThreadPage {
     commentCount: number
     commentPolicy: CommentPolicy
     loginUrl: string | null
+    /** Readers may upvote here (setting `votes`). */
+    votes: boolean
+    /** Approved editors' picks (what `order=featured` lists). */
+    featuredCount: number
   }
   comments: ThreadComment[]
   nextCursor: string | null
@@ -45,14 +49,40 @@ export interface ThreadRequest {
 
 /**
  * The strong ETag of a thread: the article's version (bumped by every visible change), the
- * settings' revision (thread depth, registration) and whether it is open (time can close it).
+ * settings' revision (thread depth, registration) and whether it is open (time can close it);
+ * where readers vote, a digest of the page's counts (votes leave the version alone, below).
  */
-function threadEtag(version: number, settingsRevision: number, open: boolean): string {
-  return `"${version}.${settingsRevision}.${open ? 1 : 0}"`
+function threadEtag(version: number, settingsRevision: number, open: boolean, votes = ''): string {
+  return `"${version}.${settingsRevision}.${open ? 1 : 0}${votes}"`
 }
 
-/** The thread's current ETag alone, for a cheap 304. */
-export async function currentThreadEtag(db: Db, key: string, settings: LoadedSettings, now: Date): Promise<string> {
+/**
+ * How long a kept thread page may show vote counts that are behind (ms). A vote changes one
+ * comment's count and nothing else: bumping the article's version would empty the read cache of a
+ * busy article at every click and queue every vote behind the article's row lock. Instead a kept
+ * page where readers vote is read again after this long, however many votes came meanwhile.
+ */
+export const VOTES_FRESH_MS = 5_000
+
+/** FNV-1a over each comment's id and count, in page order: the page's votes in a few ETag characters. */
+function votesDigest(rows: ThreadRow[]): string {
+  let hash = 0x811c9dc5
+  for (const row of rows) {
+    if (row.id === null || row.votes === 0) continue
+    for (const n of [row.id, row.votes]) {
+      hash ^= n
+      hash = Math.imul(hash, 0x01000193) >>> 0
+    }
+  }
+  return `.v${hash.toString(36)}`
+}
+
+/**
+ * The thread's current ETag alone, for a cheap 304; undefined where readers vote (the counts are
+ * only known by reading the page: the caller reads it, and answers 304 if it is unchanged).
+ */
+export async function currentThreadEtag(db: Db, key: string, settings: LoadedSettings, now: Date): Promise<string | undefined> {
+  if (settings.values.votes) return undefined
   const [row] = await queryRows<{ version: number; open: boolean; article_created_ms: number }>(db, threadVersionQuery(key))
   if (!row) return threadEtag(0, settings.revision, settings.values.registerArticles)
   const open = isOpen({ open: row.open, createdAt: new Date(row.article_created_ms) }, settings.values, now)
@@ -83,6 +113,8 @@ export async function readThread(
           commentCount: 0,
           commentPolicy: settings.values.commentPolicy,
           loginUrl: settings.values.loginUrl,
+          votes: settings.values.votes,
+          featuredCount: 0,
         },
         comments: [],
         nextCursor: null,
@@ -94,7 +126,9 @@ export async function readThread(
   }
   const article = { open: first.open, createdAt: new Date(first.article_created_ms) }
   const open = isOpen(article, settings.values, now)
-  const shaped = shapeThread(rows, request.limit, settings.values.threadDepth)
+  const shaped = shapeThread(rows, request.limit, settings.values.threadDepth, request.order)
+  const votes = settings.values.votes
+  const expires = open ? closesAt(article, settings.values) : Infinity
   return {
     page: {
       article: {
@@ -105,12 +139,14 @@ export async function readThread(
         commentCount: first.comment_count,
         commentPolicy: effectivePolicy(first.comment_policy, settings.values.commentPolicy),
         loginUrl: settings.values.loginUrl,
+        votes,
+        featuredCount: first.featured_count,
       },
       comments: shaped.comments,
       nextCursor: shaped.next ? encodeCursor(shaped.next) : null,
     },
-    etag: threadEtag(first.version, settings.revision, open),
-    closesAt: open ? closesAt(article, settings.values) : Infinity,
+    etag: threadEtag(first.version, settings.revision, open, votes ? votesDigest(rows) : ''),
+    closesAt: votes ? Math.min(expires, now.getTime() + VOTES_FRESH_MS) : expires,
     anchors: legacyAnchors(rows),
   }
 }

@@ -128,12 +128,24 @@ export const comments = pgTable(
     statusChangedAt: timestamp('status_changed_at', { withTimezone: true, precision: 3 }).notNull(),
     /** When Parley received `ip` and `userAgent` (at submission, or at import): both are forgotten by it. */
     ipCollectedAt: timestamp('ip_collected_at', { withTimezone: true, precision: 3 }),
+    /** An editor's pick since then (issue 20); shown as such while approved. */
+    featuredAt: timestamp('featured_at', { withTimezone: true, precision: 3 }),
+    /** Readers' upvotes: the count of `comment_votes` rows, kept in the statement that adds or takes one. */
+    votes: integer('votes').notNull().default(0),
   },
   (t) => [
     index('comments_thread_roots_idx')
       .on(t.articleId, t.createdAt, t.id)
       .where(sql`${t.parentId} is null and ${t.shown}`),
     index('comments_thread_rows_idx').on(t.rootId, t.path),
+    // `order=top`: the most upvoted top-level threads first, oldest first among equals.
+    index('comments_thread_top_idx')
+      .on(t.articleId, sql`${t.votes} desc`, t.createdAt, t.id)
+      .where(sql`${t.parentId} is null and ${t.shown}`),
+    // `order=featured`: an article's picks, the latest first.
+    index('comments_featured_idx')
+      .on(t.articleId, sql`${t.featuredAt} desc`, t.id)
+      .where(sql`${t.featuredAt} is not null`),
     index('comments_duplicate_idx').on(t.articleId, sql`md5(${t.body})`),
     index('comments_email_status_idx').on(t.emailHash, t.status),
     index('comments_subject_status_idx')

@@ -1,6 +1,7 @@
 import { html, joinHtml, safeHref, trusted, type SafeHtml } from '../pages/html.js'
 import type { PublicComment, ThreadComment } from '../comments/public-views.js'
 import type { LegacyAnchors, ThreadPage } from '../comments/read-thread.js'
+import type { ThreadOrder } from '../comments/thread-query.js'
 import { avatarColors, avatarIndex } from '../widget/avatar-palette.js'
 import { commentDate } from './comment-date.js'
 
@@ -17,7 +18,7 @@ export interface FragmentOptions {
   anchors: LegacyAnchors
   /** IANA time zone of the dates shown (the site's), UTC by default. */
   timeZone: string
-  order: 'oldest' | 'newest'
+  order: ThreadOrder
   /** Top-level threads per page, and the cursor this page was read at (its reply links keep the reader on it). */
   limit: number
   cursor: string | null
@@ -76,13 +77,19 @@ function commentHtml(c: ThreadComment, walk: Walk, itemprop: SafeHtml): SafeHtml
     walk.page.article.open && !held
       ? html`\n<div class="reply"><a rel="nofollow" class="comment-reply-link" href="?${walk.options.cursor ? html`parley_cursor=${walk.options.cursor}&amp;` : ''}replytocom=${c.id}#respond" data-commentid="${c.id}" data-postid="${walk.page.article.key}" data-belowelement="div-comment-${anchor}" data-respondelement="respond" data-replyto="Reply to ${name}" aria-label="Reply to ${name}">Reply</a></div>`
       : ''
-  return html`<li id="comment-${anchor}" class="comment depth-${depth}${parent}${staff}${held ? ' parley-held' : ''}"${idAttribute}${itemprop} itemscope itemtype="https://schema.org/Comment">
+  const featured = c.featured ? html` <span class="parley-badge parley-featured-badge">Featured</span>` : ''
+  // The count as text (the widget makes it a button); schema.org's upvoteCount for search engines.
+  const votes =
+    walk.page.article.votes && !held
+      ? html`\n<div class="parley-votes" data-parley-votes="${c.votes}"><span aria-hidden="true">▲</span> <span itemprop="upvoteCount">${c.votes}</span><span class="screen-reader-text"> ${c.votes === 1 ? 'vote' : 'votes'}</span></div>`
+      : ''
+  return html`<li id="comment-${anchor}" class="comment depth-${depth}${parent}${staff}${c.featured ? ' parley-featured' : ''}${held ? ' parley-held' : ''}"${idAttribute}${itemprop} itemscope itemtype="https://schema.org/Comment">
 <article id="div-comment-${anchor}" class="comment-body">
 <footer class="comment-meta">
-<div class="comment-author vcard" itemprop="author" itemscope itemtype="https://schema.org/Person">${avatar(c)} ${fn}${c.author.moderator ? html` <span class="parley-badge">Staff</span>` : c.author.verified ? html` <span class="parley-badge parley-signed-in">Signed in</span>` : ''} <span class="says">says:</span></div>
+<div class="comment-author vcard" itemprop="author" itemscope itemtype="https://schema.org/Person">${avatar(c)} ${fn}${c.author.moderator ? html` <span class="parley-badge">Staff</span>` : c.author.verified ? html` <span class="parley-badge parley-signed-in">Signed in</span>` : ''}${featured} <span class="says">says:</span></div>
 <div class="comment-metadata"><a href="#comment-${anchor}"><time datetime="${toMinute(c.createdAt)}" itemprop="dateCreated">${commentDate(c.createdAt, walk.options.timeZone)}</time></a>${c.editedAt ? html` <span class="parley-edited">(edited)</span>` : ''}</div>
 ${held ? html`<em class="comment-awaiting-moderation">Your comment is awaiting moderation.</em>\n` : ''}</footer>
-<div class="comment-content" itemprop="text">${trusted(c.html)}</div>${reply}
+<div class="comment-content" itemprop="text">${trusted(c.html)}</div>${votes}${reply}
 </article>${children}
 </li>`
 }
@@ -159,7 +166,7 @@ export function threadFragmentHtml(page: ThreadPage, options: FragmentOptions): 
     : ''
   const next = page.nextCursor
   const nav = next
-    ? html`\n<nav class="navigation comment-navigation" aria-label="Comments"><h2 class="screen-reader-text">Comments navigation</h2><div class="nav-links"><div class="nav-next"><a href="?parley_cursor=${next}#comments" data-parley-cursor="${next}">${options.order === 'newest' ? 'Older Comments' : 'Newer Comments'}</a></div></div></nav>`
+    ? html`\n<nav class="navigation comment-navigation" aria-label="Comments"><h2 class="screen-reader-text">Comments navigation</h2><div class="nav-links"><div class="nav-next"><a href="?parley_cursor=${next}#comments" data-parley-cursor="${next}">${options.order === 'newest' ? 'Older Comments' : options.order === 'oldest' ? 'Newer Comments' : 'More Comments'}</a></div></div></nav>`
     : ''
   const { article } = page
   return html`<div class="parley-thread" data-parley-article="${article.key}" data-parley-count="${article.commentCount}" data-parley-open="${article.open ? 1 : 0}" data-parley-policy="${article.commentPolicy}" data-parley-next="${next ?? ''}" data-parley-order="${options.order}" data-parley-limit="${options.limit}" data-parley-tz="${options.timeZone}">${list}${nav}

@@ -62,8 +62,8 @@ function cachedReadResponse(c: Context<AppEnv>, read: CachedRead): Promise<Respo
 export interface PublicRead {
   /** Each query parameter the route knows, as Parley itself would write it (keepableKey). */
   canonical: Record<string, string | number | undefined>
-  /** The current ETag, cheaper than the read: asked first when the reader revalidates. */
-  currentEtag?: () => Promise<string>
+  /** The current ETag, cheaper than the read: asked first when the reader revalidates (undefined: only the read knows it). */
+  currentEtag?: () => Promise<string | undefined>
   read: () => Promise<CachedRead>
 }
 
@@ -77,8 +77,9 @@ export async function cachedRead(c: Context<AppEnv>, { canonical, currentEtag, r
   const key = readCache && keepableKey(c, canonical)
   const ticket = readCache?.begin() ?? -1
   const ifNoneMatch = c.req.header('if-none-match')
-  if (ifNoneMatch && currentEtag) {
-    const etag = codedEtag(await currentEtag(), responseCoding(c))
+  const current = ifNoneMatch && currentEtag ? await currentEtag() : undefined
+  if (ifNoneMatch && current !== undefined) {
+    const etag = codedEtag(current, responseCoding(c))
     if (etagMatches(ifNoneMatch, etag)) return c.body(null, 304, { ...publicReadHeaders(c), ETag: etag, Vary: VARY })
   }
   const answer = await read()

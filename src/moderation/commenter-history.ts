@@ -5,6 +5,7 @@ import type { Secrets } from '../crypto/secrets.js'
 import type { ThreadCursor } from '../comments/thread-query.js'
 import { toModComments, type ModComment } from './comment-for-moderators.js'
 import { matchRules, ruleKeys, type MatchedRule } from '../comments/commenter-rule-match.js'
+import { listNotes, noteKeyOf, type CommenterNote } from './commenter-notes.js'
 
 /**
  * How a commenter's comments are told apart from others': a reader the site signed in by their
@@ -26,6 +27,8 @@ export interface CommenterHistory {
     rules: MatchedRule[]
     /** What this comment lets a moderator ban or trust its commenter by. */
     kinds: CommenterRuleKind[]
+    /** Moderators' private notes on them, oldest first (none possible without an email or account). */
+    notes: CommenterNote[]
   }
   /** Newest first, every status. */
   comments: ModComment[]
@@ -67,7 +70,8 @@ export async function commenterHistory(
     : undefined
   const email = self.emailEncrypted ? await secrets.decryptEmail(self.emailEncrypted) : null
   const keys = ruleKeys({ emailHash: self.emailHash, email, subjectHash: self.subjectHash, ip: self.ip })
-  const [totals, rows, rules] = await Promise.all([
+  const noteKey = noteKeyOf(self)
+  const [totals, rows, rules, notes] = await Promise.all([
     db
       .select({
         status: comments.status,
@@ -85,6 +89,7 @@ export async function commenterHistory(
       .orderBy(desc(comments.createdAt), desc(comments.id))
       .limit(page.limit + 1),
     matchRules(db, keys, page.now),
+    noteKey ? listNotes(db, noteKey) : [],
   ])
   const counts: Record<CommentStatus, number> = { pending: 0, approved: 0, spam: 0, trash: 0 }
   let first: Date | null = null
@@ -108,6 +113,7 @@ export async function commenterHistory(
       lastCommentAt: (last ?? new Date(0)).toISOString(),
       rules,
       kinds: keys.map((key) => key.kind),
+      notes,
     },
     comments: await toModComments(db, secrets, shown),
     next: rows.length > page.limit && end ? { at: end.createdAt.getTime(), id: end.id } : null,

@@ -1,7 +1,8 @@
 import { and, eq, isNull } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
-import { reports, type CommentStatus } from '../db/schema.js'
-import { commentNotFound } from '../errors.js'
+import { comments, reports, type CommentStatus } from '../db/schema.js'
+import { commentNotFound, validationError } from '../errors.js'
+import { bumpArticle } from '../articles/articles.js'
 import { changeStatus, lockForChange } from '../comments/comment-status.js'
 import { checkBody } from '../comments/submission-rules.js'
 import { renderBody } from '../comments/render-body.js'
@@ -35,18 +36,33 @@ async function logKept(db: Db, ctx: ModerationContext, row: CommentRow, dismisse
   })
 }
 
+/** One comment's status as a moderator's action changed it: what an Undo puts back. */
+export interface StatusChange {
+  id: number
+  from: CommentStatus
+  to: CommentStatus
+}
+
 /**
  * Applies one moderator decision to a row already locked in this transaction, and logs it. The
  * comment's status unchanged but reports open, the decision keeps it: the reports are dismissed.
+ * An Undo (`undo`) only moves the status back, logged as such; the reports stay as they are.
  */
-async function applyStatus(db: Db, ctx: ModerationContext, row: CommentRow, to: CommentStatus): Promise<boolean> {
-  const dismissed = await resolveReports(db, row.id, ctx.now)
+async function applyStatus(db: Db, ctx: ModerationContext, row: CommentRow, to: CommentStatus, undo = false): Promise<boolean> {
+  const dismissed = undo ? 0 : await resolveReports(db, row.id, ctx.now)
   if (row.status === to) {
     if (dismissed > 0) await logKept(db, ctx, row, dismissed)
     return dismissed > 0
   }
   await changeStatus(db, row, to, ctx.now)
-  await logAction(db, { at: ctx.now, moderatorId: ctx.moderator.id, action: 'status', commentId: row.id, from: row.status, to })
+  await logAction(db, {
+    at: ctx.now,
+    moderatorId: ctx.moderator.id,
+    action: undo ? 'undo' : 'status',
+    commentId: row.id,
+    from: row.status,
+    to,
+  })
   if (ctx.akismet && to === 'spam') await scheduleAkismetFeedback(db, row.id, 'spam', ctx.now)
   else if (ctx.akismet && row.status === 'spam' && to === 'approved') await scheduleAkismetFeedback(db, row.id, 'ham', ctx.now)
   if (ctx.notifications && to === 'approved') await queueNotify(db, row.id, { event: 'approved' }, ctx.now)
@@ -54,14 +70,43 @@ async function applyStatus(db: Db, ctx: ModerationContext, row: CommentRow, to: 
   return true
 }
 
-/** A moderator sets a comment's status and/or rewrites its text (the HTML is rendered again). */
+/**
+ * Makes a comment an editor's pick, or no longer one: readers see a badge and find it under
+ * `order=featured`. Only an approved comment can be picked; one that later leaves the approved
+ * status keeps its pick, shown again if it is approved again (an Undo restores exactly what was).
+ */
+async function applyFeatured(db: Db, ctx: ModerationContext, row: CommentRow, featured: boolean): Promise<CommentRow> {
+  if (featured === (row.featuredAt !== null)) return row
+  if (featured && row.status !== 'approved') {
+    throw validationError([{ field: 'featured', code: 'invalid_value', message: 'Only an approved comment can be featured.' }])
+  }
+  const featuredAt = featured ? ctx.now : null
+  await db.update(comments).set({ featuredAt }).where(eq(comments.id, row.id))
+  if (row.status === 'approved') await bumpArticle(db, row.articleId, 0)
+  const changed = { ...row, featuredAt }
+  await recordEvent(db, { type: featured ? 'comment.featured' : 'comment.unfeatured', at: ctx.now, comment: changed })
+  await logAction(db, {
+    at: ctx.now,
+    moderatorId: ctx.moderator.id,
+    action: featured ? 'feature' : 'unfeature',
+    commentId: row.id,
+    from: row.status,
+    to: row.status,
+  })
+  return changed
+}
+
+/**
+ * A moderator sets a comment's status, rewrites its text (the HTML is rendered again) and/or
+ * features it. Answers the status change made, if any (for an Undo).
+ */
 export async function moderateComment(
   ctx: ModerationContext,
   id: number,
-  change: { status?: CommentStatus; body?: string },
-): Promise<void> {
+  change: { status?: CommentStatus; body?: string; featured?: boolean },
+): Promise<StatusChange[]> {
   const body = change.body === undefined ? undefined : checkBody(change.body)
-  await ctx.db.transaction(async (tx) => {
+  return ctx.db.transaction(async (tx) => {
     const [row] = await lockForChange(tx, [id])
     if (!row) throw commentNotFound()
     // The edited row, so that a status change in the same request announces the new text.
@@ -72,7 +117,12 @@ export async function moderateComment(
       await recordEvent(tx, { type: 'comment.edited', at: ctx.now, comment: current, data: { by: 'moderator' } })
       await logAction(tx, { at: ctx.now, moderatorId: ctx.moderator.id, action: 'edit', commentId: id, from: row.status, to: row.status })
     }
+    // Unfeatured before a status change, featured after one: "approve and feature" in one request works.
+    if (change.featured === false) current = await applyFeatured(tx, ctx, current, false)
+    const from = current.status
     if (change.status !== undefined) await applyStatus(tx, ctx, current, change.status)
+    if (change.featured === true) await applyFeatured(tx, ctx, { ...current, status: change.status ?? current.status }, true)
+    return change.status === undefined || change.status === from ? [] : [{ id, from, to: change.status }]
   })
 }
 
@@ -93,12 +143,42 @@ export const BULK_MAX = 500
  * One status for up to 500 comments in one transaction, locked in id order (so that overlapping
  * bulk actions queue instead of deadlocking); each change is its own log entry.
  */
-export async function bulkModerate(ctx: ModerationContext, ids: number[], status: CommentStatus): Promise<number> {
+export async function bulkModerate(
+  ctx: ModerationContext,
+  ids: number[],
+  status: CommentStatus,
+): Promise<{ updated: number; changed: StatusChange[] }> {
   const unique = [...new Set(ids)].sort((a, b) => a - b)
   return ctx.db.transaction(async (tx) => {
     const rows = await lockForChange(tx, unique)
     let updated = 0
-    for (const row of rows) if (await applyStatus(tx, ctx, row, status)) updated++
-    return updated
+    const changed: StatusChange[] = []
+    for (const row of rows) {
+      if (await applyStatus(tx, ctx, row, status)) updated++
+      if (row.status !== status) changed.push({ id: row.id, from: row.status, to: status })
+    }
+    return { updated, changed }
+  })
+}
+
+/**
+ * Undoes status changes (what moderateComment and bulkModerate answered): each comment still in
+ * the status the change gave it goes back to the one it had, logged `undo`; one changed since by
+ * anyone is left alone, so an Undo never overwrites a later decision. Answers how many went back.
+ */
+export async function undoStatusChanges(ctx: ModerationContext, changes: StatusChange[]): Promise<number> {
+  const wanted = new Map(changes.map((change) => [change.id, change]))
+  return ctx.db.transaction(async (tx) => {
+    const rows = await lockForChange(
+      tx,
+      [...wanted.keys()].sort((a, b) => a - b),
+    )
+    let reverted = 0
+    for (const row of rows) {
+      const change = wanted.get(row.id)
+      if (change && row.status === change.to && change.from !== change.to && (await applyStatus(tx, ctx, row, change.from, true)))
+        reverted++
+    }
+    return reverted
   })
 }

@@ -34,6 +34,7 @@ export const operationSummaries: Readonly<Record<string, string>> = {
   listQueue: 'A moderation queue, oldest first, with counts per queue',
   moderateComment: "Set a comment's status and/or edit its text",
   moderateComments: `One status for up to ${BULK_MAX} comments, in one transaction`,
+  undoStatusChanges: 'Undo: put comments back in the status they had before an action',
   deleteComment: 'Delete a comment for good; its replies move up to its parent',
   replyAsModerator: 'Reply as the moderator: published at once (a held parent is approved)',
   dismissReports: 'Keep a reported comment as it is: its open reports are dismissed (logged as reports.dismiss)',
@@ -44,6 +45,9 @@ export const operationSummaries: Readonly<Record<string, string>> = {
   erasePersonalData:
     "Anonymize every comment an email address or a signed-in reader's account wrote, as WordPress's eraser does; their email notifications are removed",
   reportComment: 'A reader flags a published comment for the moderators',
+  voteOnComment: 'A reader upvotes a published comment, or takes the vote back',
+  addCommenterNote: "A moderator's private note on the commenter of a comment",
+  removeCommenterNote: "Remove a moderator's note on a commenter",
   getThread: "A page of an article's approved comments, threaded",
   submitComment: 'Submit a comment',
   listWebhooks: 'Event webhook endpoints (never their secrets)',
@@ -127,9 +131,15 @@ export const operationDescriptions: Readonly<Record<string, string>> = {
     'reason, and open reader reports. `reported=true` lists comments with open reports, whatever their status.',
   moderateComment:
     "Readers see the change at once (the thread's ETag and count change). Approving a comment that was already approved dismisses " +
-    'its open reports. Every change is in the audit log; with Akismet on, a spam or approval decision is reported to it.',
+    'its open reports. Every change is in the audit log; with Akismet on, a spam or approval decision is reported to it. ' +
+    "`featured` makes an approved comment an editor's pick (a badge, `order=featured`, webhooks `comment.featured` and `comment.unfeatured`); " +
+    'it stays one through later status changes, shown again once approved again.',
+  undoStatusChanges:
+    'Takes the `changed` of a bulk action (or `{ id, from, to }` of a single one): each comment still in `to` goes back to `from`, ' +
+    'logged `undo`; a comment changed since, by anyone, is left as it is. Reports dismissed by the action stay dismissed.',
   moderateComments:
-    'All or nothing: ids that do not exist are skipped, and `updated` counts the comments whose status changed. Each is one audit log entry.',
+    'All or nothing: ids that do not exist are skipped, and `updated` counts the comments whose status changed. Each is one audit log entry. ' +
+    '`changed` lists each status change, for an Undo (`…/comments/undo`).',
   deleteComment:
     'Permanent: an import will not bring it back either. Its replies keep their place, under its parent (or at the top level).',
   replyAsModerator: "The reply carries the moderator's name and `author.moderator: true`; no spam filter runs on it.",
@@ -142,6 +152,14 @@ export const operationDescriptions: Readonly<Record<string, string>> = {
   erasePersonalData:
     'The name becomes "Anonymous"; email, URL, user agent, email hash and avatar are cleared; the IP keeps its network ' +
     "(/24 for IPv4, /48 for IPv6); a signed-in reader's account hash and picture go too. The text stays. Logged without the address or account.",
+  addCommenterNote:
+    'Kept on the commenter as the commenter view finds them (their signed-in account, else their email): shown with every comment of theirs ' +
+    'to moderators only, never to readers or in webhooks. Audit-logged (`note.add`) without its text; in the privacy export, erased with the person.',
+  removeCommenterNote: 'Any moderator may remove any note; audit-logged (`note.remove`).',
+  voteOnComment:
+    'One vote per reader: a signed-in reader per account, a guest per network and browser (a keyed hash of both is stored, never the address). ' +
+    'Sixty votes a minute per network. Thread pages show the counts within five seconds (a kept page is read again after that; a vote never empties the read cache). ' +
+    'Who voted is never shown. Refused while the setting `votes` is off.',
   reportComment:
     "The comment stays as it is and appears in the moderators' reported queue. The same reader reporting it again changes nothing; " +
     'ten reports an hour per network.',

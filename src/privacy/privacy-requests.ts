@@ -9,6 +9,8 @@ import { logAction } from '../audit/audit-log.js'
 import { toModComments, type ModComment } from '../moderation/comment-for-moderators.js'
 import { anonymizeIp } from '../net/ip-networks.js'
 import { forgetAddress, subscriptionsOf, type SubscriptionRecord } from '../notifications/subscriptions.js'
+import { commenterNotes } from '../db/desk-schema.js'
+import { notesOf } from '../moderation/commenter-notes.js'
 
 /** Whom a request is about: an email address, the site's account id of a signed-in reader (`sub`), or both. */
 export interface DataSubject {
@@ -17,7 +19,7 @@ export interface DataSubject {
 }
 
 /** Their comments: by the keyed hash of the address, or of the account. */
-async function whose(secrets: Secrets, who: DataSubject): Promise<{ where: SQL; emailHash: string | null; rules: SQL }> {
+async function whose(secrets: Secrets, who: DataSubject): Promise<{ where: SQL; emailHash: string | null; rules: SQL; notes: SQL }> {
   const emailHash = who.email ? await secrets.emailHash(who.email) : null
   const subjectHash = who.subject ? await secrets.subjectHash(who.subject) : null
   const clauses = [
@@ -29,7 +31,7 @@ async function whose(secrets: Secrets, who: DataSubject): Promise<{ where: SQL; 
     emailHash ? and(eq(commenterRules.kind, 'email'), eq(commenterRules.matchKey, emailHash)) : undefined,
     subjectHash ? and(eq(commenterRules.kind, 'account'), eq(commenterRules.matchKey, subjectHash)) : undefined,
   )
-  return { where: or(...clauses) ?? sql`false`, emailHash, rules: rules ?? sql`false` }
+  return { where: or(...clauses) ?? sql`false`, emailHash, rules: rules ?? sql`false`, notes: notesOf(emailHash, subjectHash) }
 }
 
 /** A ban or trust that names the person, as their export gives it. */
@@ -56,10 +58,16 @@ export async function exportPersonalData(
   secrets: Secrets,
   who: DataSubject,
   actor: PrivacyActor,
-): Promise<{ comments: ModComment[]; notifications: SubscriptionRecord | null; commenterRules: PersonalRule[] }> {
-  const { where, emailHash, rules } = await whose(secrets, who)
+): Promise<{
+  comments: ModComment[]
+  notifications: SubscriptionRecord | null
+  commenterRules: PersonalRule[]
+  moderatorNotes: { body: string; createdAt: string }[]
+}> {
+  const { where, emailHash, rules, notes } = await whose(secrets, who)
   const rows = await db.select().from(comments).where(where).orderBy(asc(comments.createdAt), asc(comments.id))
   const ruleRows = await db.select().from(commenterRules).where(rules).orderBy(asc(commenterRules.id))
+  const noteRows = await db.select().from(commenterNotes).where(notes).orderBy(asc(commenterNotes.id))
   const notifications = emailHash ? await subscriptionsOf(db, emailHash) : null
   await logAction(db, {
     at: actor.now,
@@ -77,6 +85,8 @@ export async function exportPersonalData(
       expiresAt: rule.expiresAt?.toISOString() ?? null,
       createdAt: rule.createdAt.toISOString(),
     })),
+    // What moderators wrote about them is their personal data too (GDPR art. 15); who wrote it is not given.
+    moderatorNotes: noteRows.map((note) => ({ body: note.body, createdAt: note.createdAt.toISOString() })),
   }
 }
 
@@ -94,8 +104,8 @@ export async function erasePersonalData(
   secrets: Secrets,
   who: DataSubject,
   actor: PrivacyActor,
-): Promise<{ comments: number; notifications: boolean; commenterRules: number }> {
-  const { where, emailHash, rules } = await whose(secrets, who)
+): Promise<{ comments: number; notifications: boolean; commenterRules: number; moderatorNotes: number }> {
+  const { where, emailHash, rules, notes } = await whose(secrets, who)
   return db.transaction(async (tx) => {
     const ids = (await tx.select({ id: comments.id }).from(comments).where(where)).map((row) => row.id)
     const rows = await lockForChange(tx, ids)
@@ -131,12 +141,13 @@ export async function erasePersonalData(
     const notifications = emailHash ? await forgetAddress(tx, emailHash) : false
     // Their bans and trust by email or account go too: the admin who erases decides whether to ban again.
     const removedRules = (await tx.delete(commenterRules).where(rules).returning({ id: commenterRules.id })).length
+    const removedNotes = (await tx.delete(commenterNotes).where(notes).returning({ id: commenterNotes.id })).length
     await logAction(tx, {
       at: actor.now,
       moderatorId: actor.moderatorId,
       action: 'privacy.erase',
-      detail: { comments: rows.length, notifications, commenterRules: removedRules },
+      detail: { comments: rows.length, notifications, commenterRules: removedRules, moderatorNotes: removedNotes },
     })
-    return { comments: rows.length, notifications, commenterRules: removedRules }
+    return { comments: rows.length, notifications, commenterRules: removedRules, moderatorNotes: removedNotes }
   })
 }

@@ -10,7 +10,9 @@ import { commenterHistory } from '../moderation/commenter-history.js'
 import { commenterPage } from '../admin-pages/commenter-page.js'
 import { addRule } from '../moderation/commenter-rules.js'
 import { ruleOfForm } from './admin-ban-pages.js'
-import { BULK_MAX, bulkModerate, dismissReports, moderateComment } from '../moderation/moderate-comment.js'
+import { BULK_MAX, bulkModerate, dismissReports, moderateComment, undoStatusChanges } from '../moderation/moderate-comment.js'
+import { decodeUndo, encodeUndo, undoForm } from '../admin-pages/undo-notice.js'
+import { addNote, removeNote } from '../moderation/commenter-notes.js'
 import { deleteComment } from '../moderation/delete-comment.js'
 import { replyAsModerator } from '../moderation/moderator-reply.js'
 import { QUEUES, commentUrl, localAdminPath, queueUrl, withNotice, type Queue, type QueueFilter } from '../admin-pages/admin-urls.js'
@@ -104,6 +106,7 @@ export const adminCommentPages = new Hono<AppEnv>()
         paged: cursor !== null,
         tickAll: query.tick === 'all',
         notice: noticeFor(query.done, query.n),
+        undo: undoForm(session, decodeUndo(query.undo, query.done), queueUrl(filter, cursor ? { cursor: encodeCursor(cursor) } : {})),
         self: queueUrl(filter, cursor ? { cursor: encodeCursor(cursor) } : {}),
       })
     }),
@@ -112,10 +115,10 @@ export const adminCommentPages = new Hono<AppEnv>()
     '/comments/:id',
     page('moderator', async (c, session) => {
       const notice = noticeFor(c.req.query('done'), c.req.query('n'))
-      return renderDetails(c, session, commentId(c), {
-        from: localAdminPath(c.req.query('from')) ?? '/admin',
-        notice: notice ? { text: notice } : undefined,
-      })
+      const id = commentId(c)
+      const from = localAdminPath(c.req.query('from')) ?? '/admin'
+      const undo = undoForm(session, decodeUndo(c.req.query('undo'), c.req.query('done')), commentUrl(id, from))
+      return renderDetails(c, session, id, { from, notice: notice ? { text: notice, action: undo } : undefined })
     }),
   )
   .get(
@@ -194,8 +197,55 @@ export const adminCommentPages = new Hono<AppEnv>()
           session,
           link: { href: back, text: 'Back' },
         })
-      const updated = await bulkModerate(moderationContext(c), ids, status)
-      return c.redirect(withNotice(back, status, updated), 303)
+      const { updated, changed } = await bulkModerate(moderationContext(c), ids, status)
+      return c.redirect(withNotice(back, status, updated, encodeUndo(changed)), 303)
+    }),
+  )
+  .post(
+    '/comments/:id/notes',
+    action('moderator', async (c, session, form) => {
+      const id = commentId(c)
+      const back = localAdminPath(form.text('back')) ?? `/admin/comments/${id}/commenter`
+      try {
+        await addNote(moderationContext(c), id, form.text('body') ?? '')
+      } catch (error) {
+        if (!(error instanceof AppError) || error.status !== 422) throw error
+        const message = error.errors?.[0]?.message ?? error.detail
+        return messagePage({ status: 422, title: 'Note not added', message, session, link: { href: back, text: 'Back' } })
+      }
+      return c.redirect(withNotice(back, 'note-added'), 303)
+    }),
+  )
+  .post(
+    '/notes/:id/delete',
+    action('moderator', async (c, _session, form) => {
+      const id = toId(c.req.param('id') ?? '')
+      if (id === undefined) throw new AppError('not_found', 'No such note.')
+      await removeNote(moderationContext(c), id)
+      return c.redirect(withNotice(localAdminPath(form.text('back')) ?? '/admin', 'note-removed'), 303)
+    }),
+  )
+  .post(
+    '/comments/undo',
+    action('moderator', async (c, _session, form) => {
+      const back = localAdminPath(form.text('back')) ?? '/admin'
+      const reverted = await undoStatusChanges(moderationContext(c), decodeUndo(form.text('undo'), form.text('to')))
+      return c.redirect(withNotice(back, 'undone', reverted), 303)
+    }),
+  )
+  .post(
+    '/comments/:id/feature',
+    action('moderator', async (c, session, form) => {
+      const id = commentId(c)
+      const back = localAdminPath(form.text('back')) ?? commentUrl(id)
+      const featured = form.text('featured') === '1'
+      try {
+        await moderateComment(moderationContext(c), id, { featured })
+      } catch (error) {
+        if (!(error instanceof AppError) || error.status !== 422) throw error
+        return messagePage({ status: 422, title: 'Not featured', message: error.errors?.[0]?.message ?? error.detail, session })
+      }
+      return c.redirect(withNotice(back, featured ? 'featured' : 'unfeatured'), 303)
     }),
   )
   .post(
@@ -212,8 +262,8 @@ export const adminCommentPages = new Hono<AppEnv>()
           session,
           link: { href: back, text: 'Back' },
         })
-      await moderateComment(moderationContext(c), id, { status })
-      return c.redirect(withNotice(back, status), 303)
+      const changed = await moderateComment(moderationContext(c), id, { status })
+      return c.redirect(withNotice(back, status, undefined, encodeUndo(changed)), 303)
     }),
   )
   .post(

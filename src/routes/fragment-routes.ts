@@ -95,7 +95,10 @@ export const fragmentRoutes = new OpenApiRoutes<AppEnv>('/api/v1/articles').open
       cursor: cursor ? encodeCursor(cursor) : undefined,
       tz: query.tz === undefined ? undefined : timeZone,
     },
-    currentEtag: async () => `"h${(await currentThreadEtag(deps.db, key, settings, now)).slice(1)}`,
+    currentEtag: async () => {
+      const etag = await currentThreadEtag(deps.db, key, settings, now)
+      return etag && `"h${etag.slice(1)}`
+    },
     read: async () => {
       const { body, etag, closesAt, count } = await render(null)
       return { body, etag, articles: [key], expiresAt: closesAt, type: HTML, headers: { [COUNT_HEADER]: String(count) } }

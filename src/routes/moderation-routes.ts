@@ -1,5 +1,6 @@
 import * as z from 'zod/mini'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
+import { named } from '../openapi/schema-names.js'
 import type { Context } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import { validationError, commentNotFound } from '../errors.js'
@@ -8,7 +9,7 @@ import { parseCommentId } from '../http/row-ids.js'
 import { decodeCursor, encodeCursor } from '../comments/thread-shape.js'
 import { listQueue } from '../moderation/moderation-queue.js'
 import { findModComment } from '../moderation/comment-for-moderators.js'
-import { BULK_MAX, bulkModerate, dismissReports, moderateComment } from '../moderation/moderate-comment.js'
+import { BULK_MAX, bulkModerate, undoStatusChanges, dismissReports, moderateComment } from '../moderation/moderate-comment.js'
 import { deleteComment } from '../moderation/delete-comment.js'
 import { replyAsModerator } from '../moderation/moderator-reply.js'
 import type { ModerationContext } from '../moderation/moderation-context.js'
@@ -28,6 +29,11 @@ import {
 } from './schemas.js'
 
 const statusSchema = z.enum(['pending', 'approved', 'spam', 'trash'])
+
+const StatusChangeSchema = named(
+  'StatusChange',
+  z.object({ id: z.int().check(z.minimum(1), z.maximum(MAX_ID)), from: statusSchema, to: statusSchema }),
+)
 
 /** Where a moderator may point an article (article-url.ts): anywhere until `allowedOrigins` are set, then those and Parley's own. */
 export function articleUrlOrigins(c: Context<AppEnv>, settings: Settings): ArticleUrlOrigins {
@@ -89,12 +95,23 @@ const patchRoute = createRoute({
   path: '/api/v1/moderation/comments/{id}',
   operationId: 'moderateComment',
   tag: 'Moderation',
-  request: { params: CommentIdParam, body: jsonBody(z.strictObject({ status: z.optional(statusSchema), body: z.optional(z.string()) })) },
+  request: {
+    params: CommentIdParam,
+    body: jsonBody(
+      z.strictObject({
+        status: z.optional(statusSchema),
+        body: z.optional(z.string()),
+        featured: z
+          .optional(z.boolean())
+          .check(z.describe("An editor's pick (`true`, approved comments only, with the status if both are sent) or no longer (`false`).")),
+      }),
+    ),
+  },
   responses: {
     200: jsonContent('The comment now', ModCommentSchema),
     ...authProblems,
     404: problem('No such comment'),
-    422: problem('Invalid status or body'),
+    422: problem('Invalid status or body, or `featured` for a comment that is not approved'),
   },
 })
 
@@ -112,9 +129,25 @@ const bulkRoute = createRoute({
     ),
   },
   responses: {
-    200: jsonContent('How many changed', z.object({ updated: countSchema() })),
+    200: jsonContent(
+      'How many changed (status, or reports dismissed), and each status changed: what `…/comments/undo` takes to put them back',
+      z.object({ updated: countSchema(), changed: z.array(StatusChangeSchema) }),
+    ),
     ...authProblems,
     422: problem('Invalid ids or status'),
+  },
+})
+
+const undoRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/moderation/comments/undo',
+  operationId: 'undoStatusChanges',
+  tag: 'Moderation',
+  request: { body: jsonBody(z.strictObject({ changes: z.array(StatusChangeSchema).check(z.minLength(1), z.maxLength(BULK_MAX)) })) },
+  responses: {
+    200: jsonContent('How many went back', z.object({ reverted: countSchema() })),
+    ...authProblems,
+    422: problem('Invalid changes'),
   },
 })
 
@@ -184,7 +217,10 @@ export const moderationRoutes = new OpenApiRoutes<AppEnv>('/api/v1/moderation')
   })
   .openapi(bulkRoute, async (c) => {
     const { ids, status } = c.req.valid('json')
-    return c.json({ updated: await bulkModerate(moderationContext(c), ids, status) }, 200)
+    return c.json(await bulkModerate(moderationContext(c), ids, status), 200)
+  })
+  .openapi(undoRoute, async (c) => {
+    return c.json({ reverted: await undoStatusChanges(moderationContext(c), c.req.valid('json').changes) }, 200)
   })
   .openapi(patchRoute, async (c) => {
     const id = parseCommentId(c.req.valid('param').id)

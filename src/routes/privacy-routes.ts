@@ -72,6 +72,9 @@ const exportRoute = createRoute({
               }),
             )
             .check(z.describe('Bans and trust made by their email or account')),
+          moderatorNotes: z
+            .array(z.object({ body: z.string(), createdAt: dateTimeSchema() }))
+            .check(z.describe("Moderators' private notes on them (who wrote each is not given)")),
         }),
       ),
       headers: noStore,
@@ -89,8 +92,8 @@ const eraseRoute = createRoute({
   request: { body: jsonBody(z.strictObject({ email: z.optional(emailSchema), subject: z.optional(subjectSchema) })) },
   responses: {
     200: jsonContent(
-      'How many comments were anonymized, whether email notifications were removed, and how many bans or trust by their email or account were removed',
-      z.object({ erased: countSchema(), notifications: z.boolean(), commenterRules: countSchema() }),
+      "How many comments were anonymized, whether email notifications were removed, how many bans or trust by their email or account and moderators' notes on them were removed",
+      z.object({ erased: countSchema(), notifications: z.boolean(), commenterRules: countSchema(), moderatorNotes: countSchema() }),
     ),
     ...authProblems,
     422: problem('Neither an email address nor a subject'),
@@ -110,5 +113,13 @@ export const privacyRoutes = new OpenApiRoutes<AppEnv>('/api/v1/admin')
       moderatorId: c.var.moderator.id,
       now: deps.clock(),
     })
-    return c.json({ erased: result.comments, notifications: result.notifications, commenterRules: result.commenterRules }, 200)
+    return c.json(
+      {
+        erased: result.comments,
+        notifications: result.notifications,
+        commenterRules: result.commenterRules,
+        moderatorNotes: result.moderatorNotes,
+      },
+      200,
+    )
   })

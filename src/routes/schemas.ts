@@ -145,7 +145,13 @@ export function threadPageQuery(defaultLimit: number, cursorWords: string) {
       ._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), defaultLimit)
       .check(z.describe('Top-level threads per page (1-100).')),
     cursor: z.optional(z.string().check(z.maxLength(64))).check(z.describe(cursorWords)),
-    order: z._default(z.enum(['oldest', 'newest']), 'oldest'),
+    order: z
+      ._default(z.enum(['oldest', 'newest', 'top', 'featured']), 'oldest')
+      .check(
+        z.describe(
+          "`top`: the most upvoted threads first; `featured`: the editors' picks alone (replies too), each at depth 0 without its replies, the latest pick first.",
+        ),
+      ),
   }
 }
 
@@ -203,6 +209,8 @@ const commentFields = {
   createdAt: dateTimeSchema(),
   editedAt: z.nullable(dateTimeSchema()),
   removed: z.boolean().check(z.describe('A placeholder for a comment no longer published that still has published replies.')),
+  featured: z.boolean().check(z.describe("An editor's pick.")),
+  votes: countSchema().check(z.describe("Readers' upvotes (who voted is never shown).")),
 }
 
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- only its type is used, for the recursive thread node
@@ -279,6 +287,8 @@ export const ThreadArticleSchema = named(
   z.object({
     ...ArticleSchema.shape,
     loginUrl: z.nullable(urlText().check(z.describe('Where a reader logs in to comment (setting `loginUrl`), for "Log in to comment".'))),
+    votes: z.boolean().check(z.describe('Readers may upvote comments here (setting `votes`).')),
+    featuredCount: countSchema().check(z.describe("Approved editors' picks: what `order=featured` lists.")),
   }),
 )
 

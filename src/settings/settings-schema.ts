@@ -91,6 +91,13 @@ const fields = {
         "What becomes of a banned commenter's comment: `refuse` (403 `commenter_banned`, with a message) or `spam` (taken, and silently put with the spam).",
       ),
     ),
+  votes: z
+    .boolean()
+    .check(
+      z.describe(
+        'Readers may upvote approved comments (one vote per reader), threads show the counts and can be read `order=top`. Off: no counts, no vote buttons, votes refused (`votes_off`); the votes already given are kept.',
+      ),
+    ),
 }
 
 /** The site's settings (API.md, Settings). */
@@ -122,6 +129,7 @@ export const defaultSettings: Settings = {
   loginUrl: null,
   identityClaims: { name: 'name', email: 'email', avatar: 'picture', entitlement: 'subscriber', entitlementValue: null },
   bannedComments: 'refuse',
+  votes: true,
 }
 
 /** Stored overrides merged over the defaults; a stored value that no longer validates falls back to its default. */

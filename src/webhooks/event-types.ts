@@ -5,5 +5,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'comment.edited',
   'comment.deleted',
   'comment.reported',
+  'comment.featured',
+  'comment.unfeatured',
 ] as const
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number]

@@ -125,7 +125,7 @@ export async function migratedDataDir(dir: string): Promise<void> {
 }
 
 /** Every table of the schema, each after the tables whose rows point to it. */
-const TABLES = [
+export const TABLES = [
   'mail_messages',
   'mail_link_uses',
   'subscriptions',
@@ -139,6 +139,9 @@ const TABLES = [
   'sessions',
   'known_logins',
   'login_failures',
+  'commenter_rules',
+  'commenter_notes',
+  'comment_votes',
   'comments',
   'article_aliases',
   'removed_sources',

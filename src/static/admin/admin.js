@@ -14,6 +14,7 @@
   var here = new URLSearchParams(location.search)
   here.delete('done')
   here.delete('n')
+  here.delete('undo')
   var memory = 'parley-admin-row:' + location.pathname + '?' + here.toString()
   var selected = -1
 
@@ -96,7 +97,23 @@
       case 'h':
       case 's':
       case 't':
+      case 'f':
         act(event.key)
+        break
+      case 'z':
+        var undo = document.querySelector('form.undo [data-key="z"]')
+        if (undo) undo.click()
+        break
+      case 'b':
+        // The ban form of a comment's page: focus on what to ban by; the moderator confirms with its button.
+        var by = document.querySelector('form[action$="/rules"] select[name="kind"]')
+        if (!by) return
+        by.scrollIntoView({ block: 'center' })
+        by.focus()
+        break
+      case 'c':
+        var history = document.querySelector('a[data-key="c"]')
+        if (history) location.assign(history.href)
         break
       case 'o':
         open()

@@ -20,6 +20,7 @@ import { BASE, announce, dateFormat, h, ownOf, when } from './core.js'
 import { deleteComment, editComment, reportComment } from './actions.js'
 import { adoptForm, startReply } from './page-form.js'
 import { bodyOf, commentContent, initial, restoreOwn } from './thread.js'
+import { voteButton } from './votes.js'
 
 /**
  * @param {HTMLElement} host
@@ -66,6 +67,9 @@ export function enhance(host, thread, options) {
     logoutUrl: null,
     redraw: null,
     after: null,
+    order: thread.getAttribute('data-parley-order') || 'oldest',
+    sort: null,
+    votes: !!thread.querySelector('.parley-votes'),
   }
   host.append(w.live)
   thread.append(w.error)
@@ -107,6 +111,14 @@ function parleyId(li) {
 function adopt(w, li) {
   if (!(li instanceof HTMLLIElement)) return
   w.nodes[parleyId(li)] = li
+  // The fragment's count, as text, becomes the upvote button.
+  const votes = li.querySelector(':scope > article > .parley-votes')
+  if (votes) {
+    const fn = li.querySelector(':scope > article .fn')
+    votes.replaceChildren(
+      voteButton(w, Number(parleyId(li)), Number(votes.getAttribute('data-parley-votes')) || 0, fn ? fn.textContent || '' : ''),
+    )
+  }
   decorate(w, li)
 }
 
@@ -227,6 +239,10 @@ function commentBody(w, c, li) {
     ]),
     commentContent(c),
   )
+  // As the server renders it: the count under the text, here already the control.
+  if (w.votes && c.status !== 'pending') {
+    body.append(h('div', { class: 'parley-votes', 'data-parley-votes': c.votes || 0 }, [voteButton(w, c.id, c.votes || 0, name)]))
+  }
   if (w.open && c.status !== 'pending') {
     const reply = 'Reply to ' + name
     body.append(

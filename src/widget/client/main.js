@@ -78,6 +78,9 @@ function mount(host, options) {
     logoutUrl: options.logoutUrl || null,
     redraw: null,
     after: null,
+    order: 'oldest',
+    sort: null,
+    votes: false,
   }
   widgetOf.set(host, w)
   const shadow = root

@@ -10,6 +10,7 @@ import { DAY, announce, call, explain, h, keepOwn, setCount, when } from './core
 import { deleteComment, editComment, reportComment } from './actions.js'
 import { keepProof, startReply } from './form.js'
 import { decorate } from './enhance.js'
+import { drawOrder, voteButton } from './votes.js'
 
 /** @param {string} name */
 export function initial(name) {
@@ -66,6 +67,7 @@ export function commentBody(w, c, li) {
           : c.author.verified
             ? h('span', { class: 'badge verified', text: 'Signed in' })
             : null,
+        c.featured ? h('span', { class: 'badge featured', text: 'Featured' }) : null,
         h('span', { class: 'comment-metadata' }, [
           h('time', { datetime: c.createdAt, text: when(w, c.createdAt) }),
           c.editedAt ? ' (edited)' : null,
@@ -106,6 +108,7 @@ function commentActions(w, c, li) {
     })
     bar.append(b)
   }
+  if (w.votes && c.status !== 'pending') bar.append(voteButton(w, c.id, c.votes || 0, c.author.name))
   if (w.open && c.status !== 'pending') button('Reply', 'Reply to ' + c.author.name, startReply)
   if (mine && mine.until && Date.parse(mine.until) > Date.now()) {
     button('Edit', 'Edit your comment', editComment)
@@ -186,7 +189,8 @@ export function place(w, c) {
  * @returns {Promise<HTMLLIElement | boolean>}
  */
 export function loadPage(w, cursor, fresh) {
-  const query = '?limit=20' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : '')
+  const order = w.order === 'oldest' ? '' : '&order=' + w.order
+  const query = '?limit=20' + order + (cursor ? '&cursor=' + encodeURIComponent(cursor) : '')
   /** @type {Promise<Answer<ThreadPage>>} */
   const asked = call('GET', '/api/v1/articles/' + encodeURIComponent(w.article) + '/comments' + query, null, null, fresh)
   return asked.then(function (r) {
@@ -200,6 +204,8 @@ export function loadPage(w, cursor, fresh) {
     w.open = r.data.article.open
     w.policy = r.data.article.commentPolicy || 'anyone'
     w.loginUrl = r.data.article.loginUrl || null
+    w.votes = !!r.data.article.votes
+    if (!cursor) drawOrder(w, r.data.article, reorder)
     /** @type {HTMLLIElement | null} */
     let first = null
     r.data.comments.forEach(function (c) {
@@ -214,6 +220,19 @@ export function loadPage(w, cursor, fresh) {
     w.more.hidden = !w.cursor
     setCount(w, r.data.article.commentCount)
     return first || true
+  })
+}
+
+/**
+ * The thread read again in the order the reader chose, from its first page.
+ * @param {Widget} w
+ */
+function reorder(w) {
+  w.list.textContent = ''
+  w.nodes = {}
+  w.cursor = null
+  void loadPage(w, null, false).then(function (first) {
+    if (first) announce(w, 'Comments sorted: ' + w.order + '.')
   })
 }
 

@@ -24,6 +24,8 @@ export interface ThreadComment {
   createdAt: string
   editedAt: string | null
   removed: boolean
+  featured?: boolean
+  votes?: number
   replies?: ThreadComment[]
   status?: 'approved' | 'pending'
   editableUntil?: string
@@ -36,7 +38,14 @@ export interface RemovedComment {
 }
 
 export interface ThreadPage {
-  article: { open: boolean; commentCount: number; commentPolicy: string; loginUrl: string | null }
+  article: {
+    open: boolean
+    commentCount: number
+    commentPolicy: string
+    loginUrl: string | null
+    votes?: boolean
+    featuredCount?: number
+  }
   comments: ThreadComment[]
   nextCursor: string | null
 }
@@ -125,6 +134,10 @@ export interface Widget {
   redraw: ((w: Widget) => void) | null
   /** What follows the thread now: the form's container, the login notice, or "Comments are closed.". */
   after: HTMLElement | null
+  /** The thread's order (`oldest`, `newest`, `top`, `featured`), its buttons, and whether readers vote here. */
+  order: string
+  sort: HTMLElement | null
+  votes: boolean
 }
 
 /** A reader the site signed in, as POST /api/v1/identity names them; `expiresAt` in ms. */
