@@ -27,6 +27,7 @@ const layers: [name: string, units: string[]][] = [
     'base',
     [
       'errors.ts',
+      'docs-flag.ts',
       'logger.ts',
       'logged-error.ts',
       'config.ts',

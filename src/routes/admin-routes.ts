@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { DOCS } from '../docs-flag.js'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { AppError } from '../errors.js'
@@ -21,7 +22,7 @@ const changedSettingsSchema = z.object({
       secret: z.optional(
         z.string().check(
           z.meta({
-            description: "The filter's signing secret (`whsec_…`), shown only now",
+            description: DOCS ? "The filter's signing secret (`whsec_…`), shown only now" : '',
             example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
           }),
         ),
@@ -35,7 +36,10 @@ const getSettingsRoute = createRoute({
   path: '/api/v1/admin/settings',
   operationId: 'getSettings',
   tag: 'Admin',
-  responses: { 200: { ...jsonContent("The settings (never the filter's secret)", SettingsSchema), headers: noStore }, ...authProblems },
+  responses: {
+    200: { ...jsonContent(DOCS ? "The settings (never the filter's secret)" : '', SettingsSchema), headers: noStore },
+    ...authProblems,
+  },
 })
 
 const patchSettingsRoute = createRoute({
@@ -46,11 +50,11 @@ const patchSettingsRoute = createRoute({
   request: { body: jsonBody(settingsPatchSchema) },
   responses: {
     200: jsonContent(
-      'The whole settings object; `filterWebhook.secret` only in the answer to the change that set the filter',
+      DOCS ? 'The whole settings object; `filterWebhook.secret` only in the answer to the change that set the filter' : '',
       changedSettingsSchema,
     ),
     ...authProblems,
-    422: problem('Invalid value or unknown key'),
+    422: problem(DOCS ? 'Invalid value or unknown key' : ''),
   },
 })
 
@@ -59,7 +63,7 @@ const listModeratorsRoute = createRoute({
   path: '/api/v1/admin/moderators',
   operationId: 'listModerators',
   tag: 'Admin',
-  responses: { 200: jsonContent('The moderators', z.object({ moderators: z.array(ModeratorSchema) })), ...authProblems },
+  responses: { 200: jsonContent(DOCS ? 'The moderators' : '', z.object({ moderators: z.array(ModeratorSchema) })), ...authProblems },
 })
 
 const roleSchema = z.enum(['admin', 'moderator'])
@@ -80,9 +84,9 @@ const createModeratorRoute = createRoute({
     ),
   },
   responses: {
-    201: jsonContent('Created', z.object({ moderator: ModeratorSchema })),
+    201: jsonContent(DOCS ? 'Created' : '', z.object({ moderator: ModeratorSchema })),
     ...authProblems,
-    422: problem('Invalid or unknown field, or the email taken'),
+    422: problem(DOCS ? 'Invalid or unknown field, or the email taken' : ''),
   },
 })
 
@@ -104,10 +108,10 @@ const updateModeratorRoute = createRoute({
     ),
   },
   responses: {
-    200: jsonContent('Changed', z.object({ moderator: ModeratorSchema })),
+    200: jsonContent(DOCS ? 'Changed' : '', z.object({ moderator: ModeratorSchema })),
     ...authProblems,
-    404: problem('No such moderator'),
-    422: problem('Invalid change'),
+    404: problem(DOCS ? 'No such moderator' : ''),
+    422: problem(DOCS ? 'Invalid change' : ''),
   },
 })
 

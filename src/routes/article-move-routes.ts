@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { DOCS } from '../docs-flag.js'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { moveArticle } from '../articles/move-article.js'
@@ -15,19 +16,23 @@ const moveRoute = createRoute({
     params: ArticleKeyParam,
     body: jsonBody(
       z.strictObject({
-        to: z.string().check(z.meta({ description: 'The new key (1-200 characters of A-Z a-z 0-9 . _ ~ : @ -)', example: 'new-slug' })),
+        to: z
+          .string()
+          .check(z.meta({ description: DOCS ? 'The new key (1-200 characters of A-Z a-z 0-9 . _ ~ : @ -)' : '', example: 'new-slug' })),
         url: z.optional(z.nullable(urlText().check(z.maxLength(4000)))),
       }),
     ),
   },
   responses: {
     200: jsonContent(
-      'The article under its new key; `moved` counts its comments (any status) that came from the old key',
+      DOCS ? 'The article under its new key; `moved` counts its comments (any status) that came from the old key' : '',
       z.object({ article: ArticleSchema, merged: z.boolean(), moved: countSchema() }),
     ),
     ...authProblems,
-    404: problem('No article has this key'),
-    422: problem('Invalid key or URL, the same key, or a URL outside `allowedOrigins` while they are set (`origin_not_allowed`)'),
+    404: problem(DOCS ? 'No article has this key' : ''),
+    422: problem(
+      DOCS ? 'Invalid key or URL, the same key, or a URL outside `allowedOrigins` while they are set (`origin_not_allowed`)' : '',
+    ),
   },
 })
 

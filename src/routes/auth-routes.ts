@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { DOCS } from '../docs-flag.js'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { login } from '../auth/login.js'
@@ -18,7 +19,7 @@ const loginRoute = createRoute({
   request: {
     body: jsonBody(
       z.object({
-        email: z.string().check(z.maxLength(320), z.describe('The sign-in address (admin@localhost is one)')),
+        email: z.string().check(z.maxLength(320), z.describe(DOCS ? 'The sign-in address (admin@localhost is one)' : '')),
         password: z.string().check(z.maxLength(1024)),
       }),
     ),
@@ -26,15 +27,16 @@ const loginRoute = createRoute({
   responses: {
     200: {
       ...jsonContent(
-        'Signed in: the bearer token, and the same session as a cookie',
+        DOCS ? 'Signed in: the bearer token, and the same session as a cookie' : '',
         z.object({ moderator: ModeratorSchema, token: z.string() }),
       ),
       headers: {
         'Set-Cookie': {
-          description:
-            '`parley_session`, the session, and `parley_device`, which makes this browser a known one for the account for 90 days ' +
-            '(the account-wide failure limit does not stop it); both HttpOnly, SameSite=Strict, Secure outside plain-http localhost, Path=/, ' +
-            'and named `__Host-parley_session` and `__Host-parley_device` over https',
+          description: DOCS
+            ? '`parley_session`, the session, and `parley_device`, which makes this browser a known one for the account for 90 days ' +
+              '(the account-wide failure limit does not stop it); both HttpOnly, SameSite=Strict, Secure outside plain-http localhost, Path=/, ' +
+              'and named `__Host-parley_session` and `__Host-parley_device` over https'
+            : '',
           required: true,
         },
         ...noStore,
@@ -42,7 +44,9 @@ const loginRoute = createRoute({
     },
     401: signInFirst('Unknown email or wrong password (`invalid_credentials`, the same answer for both)'),
     429: retryLater(
-      'Too many failed logins for this account or network (`too_many_attempts`); the account-wide limit spares a network or device that signed in to it before',
+      DOCS
+        ? 'Too many failed logins for this account or network (`too_many_attempts`); the account-wide limit spares a network or device that signed in to it before'
+        : '',
     ),
   },
 })
@@ -56,8 +60,10 @@ const logoutRoute = createRoute({
   security: moderatorSecurity('moderator'),
   responses: {
     204: {
-      description: 'Signed out',
-      headers: { 'Set-Cookie': { description: 'Clears `parley_session` (`__Host-parley_session` over https)', required: true } },
+      description: DOCS ? 'Signed out' : '',
+      headers: {
+        'Set-Cookie': { description: DOCS ? 'Clears `parley_session` (`__Host-parley_session` over https)' : '', required: true },
+      },
     },
     ...authProblems,
   },
@@ -70,7 +76,10 @@ const meRoute = createRoute({
   tag: 'Auth',
   middleware: [requireRole('moderator')] as const,
   security: moderatorSecurity('moderator'),
-  responses: { 200: { ...jsonContent('The moderator', z.object({ moderator: ModeratorSchema })), headers: noStore }, ...authProblems },
+  responses: {
+    200: { ...jsonContent(DOCS ? 'The moderator' : '', z.object({ moderator: ModeratorSchema })), headers: noStore },
+    ...authProblems,
+  },
 })
 
 export const authRoutes = new OpenApiRoutes<AppEnv>('/api/v1/auth')

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { DOCS } from '../docs-flag.js'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { commentNotFound } from '../errors.js'
@@ -19,11 +20,11 @@ const getRoute = createRoute({
   request: { params: CommentIdParam },
   responses: {
     200: {
-      description: "The comment: its public shape, or the author's view with its token",
-      headers: { 'Cache-Control': { description: "`private, no-store` on the author's view" } },
+      description: DOCS ? "The comment: its public shape, or the author's view with its token" : '',
+      headers: { 'Cache-Control': { description: DOCS ? "`private, no-store` on the author's view" : '' } },
       content: { 'application/json': { schema: CommentViewSchema } },
     },
-    404: problem("No such published comment (or not this token's)"),
+    404: problem(DOCS ? "No such published comment (or not this token's)" : ''),
   },
 })
 
@@ -39,18 +40,22 @@ const patchRoute = createRoute({
   },
   responses: {
     200: {
-      description: 'Edited; the spam checks ran again',
+      description: DOCS ? 'Edited; the spam checks ran again' : '',
       content: { 'application/json': { schema: z.object({ comment: AuthorCommentSchema }) } },
     },
     401: commentTokenRequired,
     403: problem(
-      "Another comment's token on a published comment (`forbidden`), a request from a page whose origin is not allowed (`forbidden`), or the edit window is closed (`edit_window_closed`)",
+      DOCS
+        ? "Another comment's token on a published comment (`forbidden`), a request from a page whose origin is not allowed (`forbidden`), or the edit window is closed (`edit_window_closed`)"
+        : '',
     ),
     404: problem(
-      "No such comment, or a held one this token does not open: held comments' existence is nobody else's business (`not_found`)",
+      DOCS
+        ? "No such comment, or a held one this token does not open: held comments' existence is nobody else's business (`not_found`)"
+        : '',
     ),
-    422: problem('Invalid body'),
-    429: retryLater('Editing too quickly (`too_fast`), per token and per IP'),
+    422: problem(DOCS ? 'Invalid body' : ''),
+    429: retryLater(DOCS ? 'Editing too quickly (`too_fast`), per token and per IP' : ''),
   },
 })
 
@@ -62,13 +67,17 @@ const deleteRoute = createRoute({
   security: commentTokenSecurity,
   request: { params: CommentIdParam },
   responses: {
-    204: { description: "Withdrawn: out of public view, in the moderators' trash" },
+    204: { description: DOCS ? "Withdrawn: out of public view, in the moderators' trash" : '' },
     401: commentTokenRequired,
     403: problem(
-      "Another comment's token on a published comment (`forbidden`), a request from a page whose origin is not allowed (`forbidden`), or the edit window is closed (`edit_window_closed`)",
+      DOCS
+        ? "Another comment's token on a published comment (`forbidden`), a request from a page whose origin is not allowed (`forbidden`), or the edit window is closed (`edit_window_closed`)"
+        : '',
     ),
     404: problem(
-      "No such comment, or a held one this token does not open: held comments' existence is nobody else's business (`not_found`)",
+      DOCS
+        ? "No such comment, or a held one this token does not open: held comments' existence is nobody else's business (`not_found`)"
+        : '',
     ),
   },
 })

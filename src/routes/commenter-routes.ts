@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { DOCS } from '../docs-flag.js'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { commentNotFound, validationError } from '../errors.js'
@@ -33,7 +34,7 @@ const NoteSchema = named(
     createdAt: dateTimeSchema(),
     by: z
       .nullable(z.object({ id: idSchema(), name: z.string() }))
-      .check(z.describe('The moderator who wrote it; null once their account is gone')),
+      .check(z.describe(DOCS ? 'The moderator who wrote it; null once their account is gone' : '')),
   }),
 )
 
@@ -44,13 +45,15 @@ const addNoteRoute = createRoute({
   tag: 'Moderation',
   request: {
     params: CommentIdParam,
-    body: jsonBody(z.strictObject({ body: z.string().check(z.describe(`The note: 1 to ${NOTE_MAX} characters once trimmed`)) })),
+    body: jsonBody(
+      z.strictObject({ body: z.string().check(z.describe(DOCS ? `The note: 1 to ${NOTE_MAX} characters once trimmed` : '')) }),
+    ),
   },
   responses: {
-    201: jsonContent('The note', NoteSchema),
+    201: jsonContent(DOCS ? 'The note' : '', NoteSchema),
     ...authProblems,
-    404: problem('No such comment'),
-    422: problem('An empty or too long note, or a comment without an email or account to keep a note on'),
+    404: problem(DOCS ? 'No such comment' : ''),
+    422: problem(DOCS ? 'An empty or too long note, or a comment without an email or account to keep a note on' : ''),
   },
 })
 
@@ -60,7 +63,7 @@ const removeNoteRoute = createRoute({
   operationId: 'removeCommenterNote',
   tag: 'Moderation',
   request: { params: RowIdParam },
-  responses: { 204: { description: 'Removed' }, ...authProblems, 404: problem('No such note') },
+  responses: { 204: { description: DOCS ? 'Removed' : '' }, ...authProblems, 404: problem(DOCS ? 'No such note' : '') },
 })
 
 const historyRoute = createRoute({
@@ -78,10 +81,10 @@ const historyRoute = createRoute({
   responses: {
     200: {
       ...jsonContent(
-        'The commenter and a page of their comments',
+        DOCS ? 'The commenter and a page of their comments' : '',
         z.object({
           commenter: z.object({
-            name: z.string().check(z.describe('The name on the comment asked about')),
+            name: z.string().check(z.describe(DOCS ? 'The name on the comment asked about' : '')),
             verified: z.boolean(),
             matchedBy: z.enum(['account', 'email', 'comment']),
             counts: z.object({ pending: countSchema(), approved: countSchema(), spam: countSchema(), trash: countSchema() }),
@@ -96,8 +99,10 @@ const historyRoute = createRoute({
                   reason: z.nullable(z.string()),
                 }),
               )
-              .check(z.describe('The bans and trust in force that the commenter meets (`GET …/commenter-rules` lists them all)')),
-            notes: z.array(NoteSchema).check(z.describe("Moderators' private notes on the commenter, oldest first")),
+              .check(
+                z.describe(DOCS ? 'The bans and trust in force that the commenter meets (`GET …/commenter-rules` lists them all)' : ''),
+              ),
+            notes: z.array(NoteSchema).check(z.describe(DOCS ? "Moderators' private notes on the commenter, oldest first" : '')),
           }),
           comments: z.array(ModCommentSchema),
           nextCursor: z.nullable(z.string()),
@@ -106,8 +111,8 @@ const historyRoute = createRoute({
       headers: noStore,
     },
     ...authProblems,
-    404: problem('No such comment'),
-    422: problem('Invalid cursor or limit'),
+    404: problem(DOCS ? 'No such comment' : ''),
+    422: problem(DOCS ? 'Invalid cursor or limit' : ''),
   },
 })
 

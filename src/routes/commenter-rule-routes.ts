@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { DOCS } from '../docs-flag.js'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { COMMENTER_RULE_KINDS } from '../db/schema.js'
@@ -12,8 +13,10 @@ const RuleSchema = z.object({
   id: idSchema(),
   kind: z.enum(COMMENTER_RULE_KINDS),
   action: z.enum(['ban', 'trust']),
-  value: z.nullable(z.string()).check(z.describe('The email, address, network or domain; null for an account (its name is the label)')),
-  label: z.nullable(z.string()).check(z.describe("The commenter's name when the rule was made from a comment")),
+  value: z
+    .nullable(z.string())
+    .check(z.describe(DOCS ? 'The email, address, network or domain; null for an account (its name is the label)' : '')),
+  label: z.nullable(z.string()).check(z.describe(DOCS ? "The commenter's name when the rule was made from a comment" : '')),
   reason: z.nullable(z.string()),
   expiresAt: z.nullable(dateTimeSchema()),
   createdAt: dateTimeSchema(),
@@ -26,7 +29,7 @@ const listRoute = createRoute({
   operationId: 'listCommenterRules',
   tag: 'Moderation',
   responses: {
-    200: { ...jsonContent('Every rule, bans first', z.object({ rules: z.array(RuleSchema) })), headers: noStore },
+    200: { ...jsonContent(DOCS ? 'Every rule, bans first' : '', z.object({ rules: z.array(RuleSchema) })), headers: noStore },
     ...authProblems,
   },
 })
@@ -41,18 +44,20 @@ const addRoute = createRoute({
       z.strictObject({
         action: z.enum(['ban', 'trust']),
         kind: z.enum(COMMENTER_RULE_KINDS),
-        commentId: z.optional(idSchema()).check(z.describe('One of their comments (required for `account`)')),
-        value: z.optional(z.string().check(z.maxLength(320))).check(z.describe('Else the email, IP address, network or domain')),
+        commentId: z.optional(idSchema()).check(z.describe(DOCS ? 'One of their comments (required for `account`)' : '')),
+        value: z
+          .optional(z.string().check(z.maxLength(320)))
+          .check(z.describe(DOCS ? 'Else the email, IP address, network or domain' : '')),
         reason: z.optional(z.nullable(z.string().check(z.maxLength(500)))),
-        expiresAt: z.optional(z.nullable(dateTimeSchema().check(z.maxLength(40)))).check(z.describe('None: until removed')),
+        expiresAt: z.optional(z.nullable(dateTimeSchema().check(z.maxLength(40)))).check(z.describe(DOCS ? 'None: until removed' : '')),
       }),
     ),
   },
   responses: {
-    201: jsonContent('The rule (replacing the commenter’s earlier one of this kind)', z.object({ rule: RuleSchema })),
+    201: jsonContent(DOCS ? 'The rule (replacing the commenter’s earlier one of this kind)' : '', z.object({ rule: RuleSchema })),
     ...authProblems,
-    404: problem('No such comment'),
-    422: problem('A value that is not of its kind, a comment without it, or an expiry in the past'),
+    404: problem(DOCS ? 'No such comment' : ''),
+    422: problem(DOCS ? 'A value that is not of its kind, a comment without it, or an expiry in the past' : ''),
   },
 })
 
@@ -62,7 +67,7 @@ const removeRoute = createRoute({
   operationId: 'removeCommenterRule',
   tag: 'Moderation',
   request: { params: RowIdParam },
-  responses: { 204: { description: 'Removed' }, ...authProblems, 404: problem('No such rule') },
+  responses: { 204: { description: DOCS ? 'Removed' : '' }, ...authProblems, 404: problem(DOCS ? 'No such rule' : '') },
 })
 
 export const commenterRuleRoutes = new OpenApiRoutes<AppEnv>('/api/v1/moderation')

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { DOCS } from '../docs-flag.js'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { validationError } from '../errors.js'
@@ -19,18 +20,18 @@ const countsRoute = createRoute({
       keys: z
         .string()
         .check(z.maxLength(25_000))
-        .check(z.meta({ description: 'Comma-separated article keys', example: 'a,b,c' })),
+        .check(z.meta({ description: DOCS ? 'Comma-separated article keys' : '', example: 'a,b,c' })),
     }),
     headers: ifNoneMatchHeader,
   },
   responses: {
     200: {
-      description: 'Counts by key',
+      description: DOCS ? 'Counts by key' : '',
       headers: cachedReadHeaders,
       content: { 'application/json': { schema: z.object({ counts: z.record(z.string(), countSchema()) }) } },
     },
-    304: { description: 'Not modified since the ETag in `If-None-Match`', headers: cachedReadHeaders },
-    422: problem('Missing, invalid or too many keys'),
+    304: { description: DOCS ? 'Not modified since the ETag in `If-None-Match`' : '', headers: cachedReadHeaders },
+    422: problem(DOCS ? 'Missing, invalid or too many keys' : ''),
   },
 })
 

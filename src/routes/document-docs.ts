@@ -1,7 +1,8 @@
 import * as z from 'zod/mini'
+import { DOCS } from '../docs-flag.js'
 import { createRoute } from '../openapi/openapi-routes.js'
 
-const noStore = { 'Cache-Control': { description: '`no-store`', required: true } }
+const noStore = { 'Cache-Control': { description: DOCS ? '`no-store`' : '', required: true } }
 
 /** GET /openapi.json and GET /docs (app.ts serves them), as the document tells them. */
 export const documentDocs = [
@@ -13,11 +14,11 @@ export const documentDocs = [
     database: false,
     responses: {
       200: {
-        description: 'The document',
+        description: DOCS ? 'The document' : '',
         headers: {
-          ETag: { description: "Strong, per content coding: the document's hash", required: true },
-          Vary: { description: '`Accept-Encoding`', required: true },
-          'Content-Encoding': { description: '`br` or `gzip` when accepted (Node)' },
+          ETag: { description: DOCS ? "Strong, per content coding: the document's hash" : '', required: true },
+          Vary: { description: DOCS ? '`Accept-Encoding`' : '', required: true },
+          'Content-Encoding': { description: DOCS ? '`br` or `gzip` when accepted (Node)' : '' },
         },
         content: {
           'application/json': {
@@ -30,8 +31,8 @@ export const documentDocs = [
         },
       },
       304: {
-        description: 'Not modified since the ETag in `If-None-Match`',
-        headers: { ETag: { description: 'The same ETag', required: true } },
+        description: DOCS ? 'Not modified since the ETag in `If-None-Match`' : '',
+        headers: { ETag: { description: DOCS ? 'The same ETag' : '', required: true } },
       },
     },
   }),
@@ -41,6 +42,6 @@ export const documentDocs = [
     operationId: 'getDocsPage',
     tag: 'Operations',
     database: false,
-    responses: { 200: { description: 'The page', headers: noStore, content: { 'text/html': { schema: z.string() } } } },
+    responses: { 200: { description: DOCS ? 'The page' : '', headers: noStore, content: { 'text/html': { schema: z.string() } } } },
   }),
 ]

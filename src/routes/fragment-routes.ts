@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { DOCS } from '../docs-flag.js'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { validationError } from '../errors.js'
@@ -14,7 +15,10 @@ const HTML = 'text/html; charset=utf-8'
 const COUNT_HEADER = 'Parley-Comment-Count'
 
 const countHeader = {
-  [COUNT_HEADER]: { description: "The article's approved comments (what WordPress's get_comments_number() answers).", required: true },
+  [COUNT_HEADER]: {
+    description: DOCS ? "The article's approved comments (what WordPress's get_comments_number() answers)." : '',
+    required: true,
+  },
 }
 
 const fragmentRoute = createRoute({
@@ -28,33 +32,37 @@ const fragmentRoute = createRoute({
       ...threadPageQuery(50, 'The `data-parley-next` of the previous page (the `parley_cursor` of its link).'),
       tz: z
         .optional(z.string().check(z.maxLength(64)))
-        .check(z.describe("The IANA time zone of the dates shown (WordPress's `timezone_string`); UTC when absent.")),
-      unapproved: z.optional(z.string().check(z.maxLength(20))).check(z.describe("WordPress's: the reader's held comment id.")),
-      'moderation-hash': z.optional(z.string().check(z.maxLength(64))).check(z.describe("WordPress's: the hash that proves it is theirs.")),
+        .check(z.describe(DOCS ? "The IANA time zone of the dates shown (WordPress's `timezone_string`); UTC when absent." : '')),
+      unapproved: z.optional(z.string().check(z.maxLength(20))).check(z.describe(DOCS ? "WordPress's: the reader's held comment id." : '')),
+      'moderation-hash': z
+        .optional(z.string().check(z.maxLength(64)))
+        .check(z.describe(DOCS ? "WordPress's: the hash that proves it is theirs." : '')),
     }),
     headers: ifNoneMatchHeader,
   },
   responses: {
     200: {
-      description: 'The fragment',
+      description: DOCS ? 'The fragment' : '',
       headers: {
         ...cachedReadHeaders,
         ...countHeader,
         ETag: {
           ...cachedReadHeaders.ETag,
           required: false,
-          description: `${cachedReadHeaders.ETag.description} Absent on the private answer.`,
+          description: DOCS ? `${cachedReadHeaders.ETag.description} Absent on the private answer.` : '',
         },
         'Cache-Control': {
-          description: "`public, max-age=…` (PARLEY_CACHE_MAX_AGE seconds); `private, no-store` when it shows the reader's held comment.",
+          description: DOCS
+            ? "`public, max-age=…` (PARLEY_CACHE_MAX_AGE seconds); `private, no-store` when it shows the reader's held comment."
+            : '',
           required: true,
         },
         Vary: { ...cachedReadHeaders.Vary, required: false },
       },
       content: { 'text/html': { schema: z.string() } },
     },
-    304: { description: 'Not modified since the ETag in `If-None-Match`', headers: cachedReadHeaders },
-    422: problem('Invalid key, limit, cursor, order or time zone'),
+    304: { description: DOCS ? 'Not modified since the ETag in `If-None-Match`' : '', headers: cachedReadHeaders },
+    422: problem(DOCS ? 'Invalid key, limit, cursor, order or time zone' : ''),
   },
 })
 

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { DOCS } from '../docs-flag.js'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import { sql } from 'drizzle-orm'
 import type { AppEnv } from '../app-env.js'
@@ -12,7 +13,11 @@ const healthRoute = createRoute({
   tag: 'Operations',
   database: false,
   responses: {
-    200: { description: 'Up', headers: noStore, content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } },
+    200: {
+      description: DOCS ? 'Up' : '',
+      headers: noStore,
+      content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } },
+    },
   },
 })
 
@@ -22,8 +27,12 @@ const readyRoute = createRoute({
   operationId: 'getReadiness',
   tag: 'Operations',
   responses: {
-    200: { description: 'Ready', headers: noStore, content: { 'application/json': { schema: z.object({ status: z.literal('ready') }) } } },
-    503: retryLater('The database does not answer (`unavailable`)'),
+    200: {
+      description: DOCS ? 'Ready' : '',
+      headers: noStore,
+      content: { 'application/json': { schema: z.object({ status: z.literal('ready') }) } },
+    },
+    503: retryLater(DOCS ? 'The database does not answer (`unavailable`)' : ''),
   },
 })
 

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { DOCS } from '../docs-flag.js'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { signedIn } from '../comments/commenter-identity.js'
@@ -13,7 +14,7 @@ const readerRoute = createRoute({
   responses: {
     200: {
       ...jsonContent(
-        'The reader',
+        DOCS ? 'The reader' : '',
         z.object({
           reader: z.object({
             name: z.nullable(z.string()),
@@ -26,7 +27,7 @@ const readerRoute = createRoute({
       headers: noStore,
     },
     401: identityInvalid,
-    503: retryLater("The site's key set cannot be read just now (`unavailable`)"),
+    503: retryLater(DOCS ? "The site's key set cannot be read just now (`unavailable`)" : ''),
   },
 })
 

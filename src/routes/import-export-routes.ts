@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { DOCS } from '../docs-flag.js'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { named } from '../openapi/schema-names.js'
@@ -23,17 +24,23 @@ const ImportSummarySchema = named(
   'ImportSummary',
   z.object({
     format: z.enum(['wxr', 'disqus', 'parley']),
-    articles: countSchema().check(z.describe('Articles created')),
-    comments: countSchema().check(z.describe('Comments imported')),
+    articles: countSchema().check(z.describe(DOCS ? 'Articles created' : '')),
+    comments: countSchema().check(z.describe(DOCS ? 'Comments imported' : '')),
     skipped: countSchema().check(
-      z.describe('Pingbacks and trackbacks (unless `pings=true`), other comment types, comments here already and comments deleted here'),
+      z.describe(
+        DOCS ? 'Pingbacks and trackbacks (unless `pings=true`), other comment types, comments here already and comments deleted here' : '',
+      ),
     ),
-    errors: z.array(problemSchema).check(z.describe('Records not imported (at most 1,000 listed; `details.errorCount` counts all)')),
+    errors: z
+      .array(problemSchema)
+      .check(z.describe(DOCS ? 'Records not imported (at most 1,000 listed; `details.errorCount` counts all)' : '')),
     warnings: z
       .array(problemSchema)
       .check(
         z.describe(
-          'Records imported with a change (no email, a missing parent, a URL dropped, a text cut to 65,525 bytes…) or joined with another (a post id twice, two sites in one article)',
+          DOCS
+            ? 'Records imported with a change (no email, a missing parent, a URL dropped, a text cut to 65,525 bytes…) or joined with another (a post id twice, two sites in one article)'
+            : '',
         ),
       ),
     details: z.object({
@@ -45,9 +52,13 @@ const ImportSummarySchema = named(
       pings: countSchema(),
       otherTypes: countSchema(),
       alreadyImported: countSchema().check(
-        z.describe("Comments here already: imported before (same source, site and id), or this Parley's own back from its export"),
+        z.describe(
+          DOCS ? "Comments here already: imported before (same source, site and id), or this Parley's own back from its export" : '',
+        ),
       ),
-      removedBefore: countSchema().check(z.describe('Comments deleted here for good (by a moderator, or purged): never brought back')),
+      removedBefore: countSchema().check(
+        z.describe(DOCS ? 'Comments deleted here for good (by a moderator, or purged): never brought back' : ''),
+      ),
       errorCount: countSchema(),
       warningCount: countSchema(),
     }),
@@ -55,7 +66,7 @@ const ImportSummarySchema = named(
 )
 
 // The files, described but never parsed up front: the importer streams them (`streamed` below).
-const xmlExport = z.string().check(z.describe('A WordPress export (WXR 1.x) or a Disqus export, as XML'))
+const xmlExport = z.string().check(z.describe(DOCS ? 'A WordPress export (WXR 1.x) or a Disqus export, as XML' : ''))
 const ParleyExportSchema = named('ParleyExport', parleyExportSchema)
 
 const importRoute = createRoute({
@@ -65,19 +76,23 @@ const importRoute = createRoute({
   tag: 'Import/Export',
   request: {
     query: z.object({
-      pings: z.optional(z.enum(['true', 'false'])).check(z.describe('Import pingbacks and trackbacks too')),
+      pings: z.optional(z.enum(['true', 'false'])).check(z.describe(DOCS ? 'Import pingbacks and trackbacks too' : '')),
       keyPrefix: z
         .optional(z.string().check(z.regex(keyPrefixPattern, 'must be 1-100 characters of A-Z a-z 0-9 . _ ~ : @ -')))
         .check(
           z.describe(
-            'Put before every article key of the file (`blog-b:` makes post 12 the article `blog-b:12`): two sites whose post ids overlap keep their threads apart',
+            DOCS
+              ? 'Put before every article key of the file (`blog-b:` makes post 12 the article `blog-b:12`): two sites whose post ids overlap keep their threads apart'
+              : '',
           ),
         ),
       site: z
         .optional(z.string().check(z.minLength(1), z.maxLength(2000), z.regex(siteNamePattern, siteNameMessage)))
         .check(
           z.describe(
-            "The site the file's comments come from, instead of the one it names (a WXR's blog URL, a Disqus forum): a site whose address changed since an earlier import, or two installations at one address",
+            DOCS
+              ? "The site the file's comments come from, instead of the one it names (a WXR's blog URL, a Disqus forum): a site whose address changed since an earlier import, or two installations at one address"
+              : '',
           ),
         ),
     }),
@@ -93,19 +108,21 @@ const importRoute = createRoute({
     },
   },
   responses: {
-    200: jsonContent('What was imported', ImportSummarySchema),
+    200: jsonContent(DOCS ? 'What was imported' : '', ImportSummarySchema),
     ...authProblems,
     400: problem(
-      'The client closed the connection before the whole file arrived (`client_closed`: an answer nobody reads), or a body that is not the `Content-Encoding` it claims (`malformed_json`)',
+      DOCS
+        ? 'The client closed the connection before the whole file arrived (`client_closed`: an answer nobody reads), or a body that is not the `Content-Encoding` it claims (`malformed_json`)'
+        : '',
     ),
-    408: problem('Nothing of the file arrived for PARLEY_IMPORT_IDLE_SECONDS (`request_timeout`): nothing was imported'),
-    413: problem('Larger than PARLEY_IMPORT_MAX_MB'),
+    408: problem(DOCS ? 'Nothing of the file arrived for PARLEY_IMPORT_IDLE_SECONDS (`request_timeout`): nothing was imported' : ''),
+    413: problem(DOCS ? 'Larger than PARLEY_IMPORT_MAX_MB' : ''),
     415: problem(
-      'Not XML or JSON (`unsupported_media_type`), or a `Content-Encoding` other than gzip or deflate (`unsupported_encoding`)',
-      { 'Accept-Encoding': { description: '`gzip, deflate`, on `unsupported_encoding`' } },
+      DOCS ? 'Not XML or JSON (`unsupported_media_type`), or a `Content-Encoding` other than gzip or deflate (`unsupported_encoding`)' : '',
+      { 'Accept-Encoding': { description: DOCS ? '`gzip, deflate`, on `unsupported_encoding`' : '' } },
     ),
-    501: problem('Not on Cloudflare Workers: use `npm run import` against the same database'),
-    422: problem('Not well-formed (the detail gives line and column), or not an export Parley knows'),
+    501: problem(DOCS ? 'Not on Cloudflare Workers: use `npm run import` against the same database' : ''),
+    422: problem(DOCS ? 'Not well-formed (the detail gives line and column), or not an export Parley knows' : ''),
   },
 })
 
@@ -117,18 +134,23 @@ const exportRoute = createRoute({
   request: { query: z.object({ format: z._default(z.enum(['json', 'wxr']), 'json') }) },
   responses: {
     200: {
-      description: "The export, streamed as a download: `format=json` Parley's own (what the import reads back), `format=wxr` WordPress's",
+      description: DOCS
+        ? "The export, streamed as a download: `format=json` Parley's own (what the import reads back), `format=wxr` WordPress's"
+        : '',
       headers: {
-        'Content-Disposition': { description: '`attachment; filename="parley-export-YYYY-MM-DD.json"` (`.xml` for WXR)', required: true },
+        'Content-Disposition': {
+          description: DOCS ? '`attachment; filename="parley-export-YYYY-MM-DD.json"` (`.xml` for WXR)' : '',
+          required: true,
+        },
         ...noStore,
       },
       content: {
         'application/json': { schema: ParleyExportSchema },
-        'text/xml': { schema: z.string().check(z.describe("WXR 1.2, for WordPress's importer")) },
+        'text/xml': { schema: z.string().check(z.describe(DOCS ? "WXR 1.2, for WordPress's importer" : '')) },
       },
     },
     ...authProblems,
-    422: problem('Unknown format'),
+    422: problem(DOCS ? 'Unknown format' : ''),
   },
 })
 

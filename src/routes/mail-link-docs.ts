@@ -1,13 +1,14 @@
 import * as z from 'zod/mini'
+import { DOCS } from '../docs-flag.js'
 import { createRoute, type ResponseConfig } from '../openapi/openapi-routes.js'
 
 const page = (description: string): ResponseConfig => ({
   description,
-  headers: { 'Cache-Control': { description: '`no-store`', required: true } },
+  headers: { 'Cache-Control': { description: DOCS ? '`no-store`' : '', required: true } },
   content: { 'text/html': { schema: z.string() } },
 })
 
-const token = z.object({ t: z.string().check(z.describe('The signed token from the email')) })
+const token = z.object({ t: z.string().check(z.describe(DOCS ? 'The signed token from the email' : '')) })
 
 const uses = {
   act: {
@@ -34,7 +35,7 @@ export const mailLinkDocs = (Object.keys(uses) as (keyof typeof uses)[]).flatMap
     operationId: `${use}MailLinkPage`,
     tag: 'Notifications',
     summary: `${uses[use].what}: what it will do`,
-    description: 'Changes nothing (mail scanners prefetch links): a page with one button, whose form POSTs the token back.',
+    description: DOCS ? 'Changes nothing (mail scanners prefetch links): a page with one button, whose form POSTs the token back.' : '',
     request: { query: token },
     responses: {
       200: page('The confirm page'),
@@ -48,7 +49,9 @@ export const mailLinkDocs = (Object.keys(uses) as (keyof typeof uses)[]).flatMap
     operationId: `${use}MailLink`,
     tag: 'Notifications',
     summary: `${uses[use].what}: do it`,
-    description: `${uses[use].post} The token comes in the query or as the form field \`t\`; it is the only credential (no session, no cookie).`,
+    description: DOCS
+      ? `${uses[use].post} The token comes in the query or as the form field \`t\`; it is the only credential (no session, no cookie).`
+      : '',
     request: {
       query: z.object({ t: z.optional(z.string()) }),
       body: {

@@ -1,4 +1,5 @@
 import { COMMENT_POLICIES } from '../settings/comment-policy.js'
+import { DOCS } from '../docs-flag.js'
 import * as z from 'zod/mini'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
@@ -50,22 +51,24 @@ const putArticleRoute = createRoute({
         open: z.optional(z.boolean()),
         commentPolicy: z
           .optional(z.nullable(z.enum(COMMENT_POLICIES)))
-          .check(z.describe("Who may comment on this article, over the site's `commentPolicy` (null: the site's).")),
+          .check(z.describe(DOCS ? "Who may comment on this article, over the site's `commentPolicy` (null: the site's)." : '')),
         moderation: z
           .optional(z.enum(['hold', 'rules']))
           .check(
             z.describe(
-              "`hold`: every comment here waits for a moderator (a sensitive story), trusted commenters' too; `rules`: the site's.",
+              DOCS
+                ? "`hold`: every comment here waits for a moderator (a sensitive story), trusted commenters' too; `rules`: the site's."
+                : '',
             ),
           ),
       }),
     ),
   },
   responses: {
-    200: jsonContent('Changed', z.object({ article: ModeratedArticleSchema })),
-    201: jsonContent('Registered', z.object({ article: ModeratedArticleSchema })),
+    200: jsonContent(DOCS ? 'Changed' : '', z.object({ article: ModeratedArticleSchema })),
+    201: jsonContent(DOCS ? 'Registered' : '', z.object({ article: ModeratedArticleSchema })),
     ...authProblems,
-    422: problem('Invalid URL (`invalid_url`), or one outside `allowedOrigins` while they are set (`origin_not_allowed`)'),
+    422: problem(DOCS ? 'Invalid URL (`invalid_url`), or one outside `allowedOrigins` while they are set (`origin_not_allowed`)' : ''),
   },
 })
 
@@ -77,7 +80,7 @@ const listArticlesRoute = createRoute({
   request: { query: idPageQuery },
   responses: {
     200: jsonContent(
-      'A page',
+      DOCS ? 'A page' : '',
       z.object({
         articles: z.array(
           z.object({
@@ -87,7 +90,7 @@ const listArticlesRoute = createRoute({
             open: z.boolean(),
             moderation: z.enum(['hold', 'rules']),
             commentCount: countSchema(),
-            pendingCount: countSchema().check(z.describe('Its comments waiting for a moderator')),
+            pendingCount: countSchema().check(z.describe(DOCS ? 'Its comments waiting for a moderator' : '')),
             createdAt: dateTimeSchema(),
           }),
         ),
@@ -106,7 +109,7 @@ const logRoute = createRoute({
   request: { query: idPageQuery },
   responses: {
     200: jsonContent(
-      'A page',
+      DOCS ? 'A page' : '',
       z.object({
         entries: z.array(
           z.object({

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { DOCS } from '../docs-flag.js'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import { named } from '../openapi/schema-names.js'
 import type { Context } from 'hono'
@@ -59,10 +60,10 @@ const queueRoute = createRoute({
   tag: 'Moderation',
   request: {
     query: z.object({
-      status: z.optional(statusSchema).check(z.describe('Default `pending` (any status with `reported=true`)')),
+      status: z.optional(statusSchema).check(z.describe(DOCS ? 'Default `pending` (any status with `reported=true`)' : '')),
       reported: z.optional(z.enum(['true', 'false'])),
       article: z.optional(ArticleKeyParam.shape.key),
-      q: z.optional(z.string().check(z.maxLength(200))).check(z.describe("Text in the body or the author's name")),
+      q: z.optional(z.string().check(z.maxLength(200))).check(z.describe(DOCS ? "Text in the body or the author's name" : '')),
       cursor: z.optional(z.string().check(z.maxLength(64))),
       limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)), 50),
     }),
@@ -70,7 +71,7 @@ const queueRoute = createRoute({
   responses: {
     200: {
       ...jsonContent(
-        'The page',
+        DOCS ? 'The page' : '',
         z.object({
           comments: z.array(ModCommentSchema),
           nextCursor: z.nullable(z.string()),
@@ -86,7 +87,7 @@ const queueRoute = createRoute({
       headers: noStore,
     },
     ...authProblems,
-    422: problem('Invalid filter'),
+    422: problem(DOCS ? 'Invalid filter' : ''),
   },
 })
 
@@ -103,15 +104,19 @@ const patchRoute = createRoute({
         body: z.optional(z.string()),
         featured: z
           .optional(z.boolean())
-          .check(z.describe("An editor's pick (`true`, approved comments only, with the status if both are sent) or no longer (`false`).")),
+          .check(
+            z.describe(
+              DOCS ? "An editor's pick (`true`, approved comments only, with the status if both are sent) or no longer (`false`)." : '',
+            ),
+          ),
       }),
     ),
   },
   responses: {
-    200: jsonContent('The comment now', ModCommentSchema),
+    200: jsonContent(DOCS ? 'The comment now' : '', ModCommentSchema),
     ...authProblems,
-    404: problem('No such comment'),
-    422: problem('Invalid status or body, or `featured` for a comment that is not approved'),
+    404: problem(DOCS ? 'No such comment' : ''),
+    422: problem(DOCS ? 'Invalid status or body, or `featured` for a comment that is not approved' : ''),
   },
 })
 
@@ -130,11 +135,11 @@ const bulkRoute = createRoute({
   },
   responses: {
     200: jsonContent(
-      'How many changed (status, or reports dismissed), and each status changed: what `…/comments/undo` takes to put them back',
+      DOCS ? 'How many changed (status, or reports dismissed), and each status changed: what `…/comments/undo` takes to put them back' : '',
       z.object({ updated: countSchema(), changed: z.array(StatusChangeSchema) }),
     ),
     ...authProblems,
-    422: problem('Invalid ids or status'),
+    422: problem(DOCS ? 'Invalid ids or status' : ''),
   },
 })
 
@@ -145,9 +150,9 @@ const undoRoute = createRoute({
   tag: 'Moderation',
   request: { body: jsonBody(z.strictObject({ changes: z.array(StatusChangeSchema).check(z.minLength(1), z.maxLength(BULK_MAX)) })) },
   responses: {
-    200: jsonContent('How many went back', z.object({ reverted: countSchema() })),
+    200: jsonContent(DOCS ? 'How many went back' : '', z.object({ reverted: countSchema() })),
     ...authProblems,
-    422: problem('Invalid changes'),
+    422: problem(DOCS ? 'Invalid changes' : ''),
   },
 })
 
@@ -157,7 +162,7 @@ const deleteRoute = createRoute({
   operationId: 'deleteComment',
   tag: 'Moderation',
   request: { params: CommentIdParam },
-  responses: { 204: { description: 'Deleted' }, ...authProblems, 404: problem('No such comment') },
+  responses: { 204: { description: DOCS ? 'Deleted' : '' }, ...authProblems, 404: problem(DOCS ? 'No such comment' : '') },
 })
 
 const replyRoute = createRoute({
@@ -168,12 +173,12 @@ const replyRoute = createRoute({
   request: { params: CommentIdParam, body: jsonBody(z.strictObject({ body: z.optional(z.string()) })) },
   responses: {
     201: {
-      ...jsonContent('The reply', ModCommentSchema),
-      headers: { Location: { description: "The reply's public URL, `/api/v1/comments/{id}`", required: true } },
+      ...jsonContent(DOCS ? 'The reply' : '', ModCommentSchema),
+      headers: { Location: { description: DOCS ? "The reply's public URL, `/api/v1/comments/{id}`" : '', required: true } },
     },
     ...authProblems,
-    404: problem('No such comment'),
-    422: problem('Invalid body'),
+    404: problem(DOCS ? 'No such comment' : ''),
+    422: problem(DOCS ? 'Invalid body' : ''),
   },
 })
 
@@ -184,9 +189,9 @@ const dismissRoute = createRoute({
   tag: 'Moderation',
   request: { params: CommentIdParam },
   responses: {
-    200: jsonContent('How many reports were open', z.object({ dismissed: countSchema() })),
+    200: jsonContent(DOCS ? 'How many reports were open' : '', z.object({ dismissed: countSchema() })),
     ...authProblems,
-    404: problem('No such comment'),
+    404: problem(DOCS ? 'No such comment' : ''),
   },
 })
 

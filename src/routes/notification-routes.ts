@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { DOCS } from '../docs-flag.js'
 import type { Context } from 'hono'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
@@ -10,10 +11,10 @@ import { authProblems, countSchema, jsonBody, jsonContent, noStore, problem } fr
 const PrefsSchema = named(
   'NotificationPrefs',
   z.object({
-    held: z.boolean().check(z.describe('Email me whenever a comment is held for moderation')),
-    reported: z.boolean().check(z.describe('Email me whenever a reader reports a comment')),
-    every: z.boolean().check(z.describe('Email me whenever anyone posts a comment (spam aside)')),
-    digest: z.enum(DIGESTS).check(z.describe('`hourly` or `daily`: one email gathering the above instead of one each')),
+    held: z.boolean().check(z.describe(DOCS ? 'Email me whenever a comment is held for moderation' : '')),
+    reported: z.boolean().check(z.describe(DOCS ? 'Email me whenever a reader reports a comment' : '')),
+    every: z.boolean().check(z.describe(DOCS ? 'Email me whenever anyone posts a comment (spam aside)' : '')),
+    digest: z.enum(DIGESTS).check(z.describe(DOCS ? '`hourly` or `daily`: one email gathering the above instead of one each' : '')),
   }),
 )
 
@@ -21,12 +22,16 @@ const NotificationsSchema = named(
   'Notifications',
   z.object({
     mail: z.object({
-      enabled: z.boolean().check(z.describe('False: no transport is configured (SMTP_URL, PARLEY_MAIL_API_KEY) and no email is sent')),
-      transport: z.nullable(z.string()).check(z.describe('Where mail goes, e.g. `smtp://mail.example:587` (never credentials)')),
+      enabled: z
+        .boolean()
+        .check(z.describe(DOCS ? 'False: no transport is configured (SMTP_URL, PARLEY_MAIL_API_KEY) and no email is sent' : '')),
+      transport: z
+        .nullable(z.string())
+        .check(z.describe(DOCS ? 'Where mail goes, e.g. `smtp://mail.example:587` (never credentials)' : '')),
       queued: countSchema(),
       sent: countSchema(),
       failed: countSchema(),
-      dropped: countSchema().check(z.describe('Emails with nothing left to say when due (the comments were removed)')),
+      dropped: countSchema().check(z.describe(DOCS ? 'Emails with nothing left to say when due (the comments were removed)' : '')),
     }),
     prefs: PrefsSchema,
   }),
@@ -37,7 +42,7 @@ const getRoute = createRoute({
   path: '/api/v1/moderation/notifications',
   operationId: 'getNotifications',
   tag: 'Notifications',
-  responses: { 200: { ...jsonContent('Preferences and mail status', NotificationsSchema), headers: noStore }, ...authProblems },
+  responses: { 200: { ...jsonContent(DOCS ? 'Preferences and mail status' : '', NotificationsSchema), headers: noStore }, ...authProblems },
 })
 
 const putRoute = createRoute({
@@ -47,9 +52,9 @@ const putRoute = createRoute({
   tag: 'Notifications',
   request: { body: jsonBody(PrefsSchema) },
   responses: {
-    200: { ...jsonContent('Preferences and mail status', NotificationsSchema), headers: noStore },
+    200: { ...jsonContent(DOCS ? 'Preferences and mail status' : '', NotificationsSchema), headers: noStore },
     ...authProblems,
-    422: problem('Invalid body'),
+    422: problem(DOCS ? 'Invalid body' : ''),
   },
 })
 

@@ -1,4 +1,5 @@
 import { validationError } from '../errors.js'
+import { DOCS } from '../docs-flag.js'
 import * as z from 'zod/mini'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
@@ -32,16 +33,18 @@ function dataSubject(who: { email?: string | undefined; subject?: string | undef
 const NotificationRecordSchema = z.object({
   confirmedAt: z.nullable(dateTimeSchema()),
   bouncedAt: z.nullable(dateTimeSchema()),
-  optedOutAt: z.nullable(dateTimeSchema()).check(z.describe('"Stop all comment emails": nothing, confirmations included, is sent')),
+  optedOutAt: z
+    .nullable(dateTimeSchema())
+    .check(z.describe(DOCS ? '"Stop all comment emails": nothing, confirmations included, is sent' : '')),
   subscriptions: z.array(
     z.object({
       kind: z
         .enum(['thread', 'approval'])
-        .check(z.describe('`thread`: follow-up comments on the article; `approval`: one held comment approved')),
+        .check(z.describe(DOCS ? '`thread`: follow-up comments on the article; `approval`: one held comment approved' : '')),
       articleKey: z.string(),
       commentId: z.nullable(idSchema()),
       since: dateTimeSchema(),
-      confirmedAt: z.nullable(dateTimeSchema()).check(z.describe("Null: waiting for the address's owner to confirm it")),
+      confirmedAt: z.nullable(dateTimeSchema()).check(z.describe(DOCS ? "Null: waiting for the address's owner to confirm it" : '')),
     }),
   ),
 })
@@ -55,7 +58,7 @@ const exportRoute = createRoute({
   responses: {
     200: {
       ...jsonContent(
-        'Their comments, oldest first, and their email notifications (null: the address never asked for any)',
+        DOCS ? 'Their comments, oldest first, and their email notifications (null: the address never asked for any)' : '',
         z.object({
           email: z.nullable(z.string()),
           subject: z.nullable(z.string()),
@@ -71,16 +74,16 @@ const exportRoute = createRoute({
                 createdAt: dateTimeSchema(),
               }),
             )
-            .check(z.describe('Bans and trust made by their email or account')),
+            .check(z.describe(DOCS ? 'Bans and trust made by their email or account' : '')),
           moderatorNotes: z
             .array(z.object({ body: z.string(), createdAt: dateTimeSchema() }))
-            .check(z.describe("Moderators' private notes on them (who wrote each is not given)")),
+            .check(z.describe(DOCS ? "Moderators' private notes on them (who wrote each is not given)" : '')),
         }),
       ),
       headers: noStore,
     },
     ...authProblems,
-    422: problem('Neither an email address nor a subject'),
+    422: problem(DOCS ? 'Neither an email address nor a subject' : ''),
   },
 })
 
@@ -92,11 +95,13 @@ const eraseRoute = createRoute({
   request: { body: jsonBody(z.strictObject({ email: z.optional(emailSchema), subject: z.optional(subjectSchema) })) },
   responses: {
     200: jsonContent(
-      "How many comments were anonymized, whether email notifications were removed, how many bans or trust by their email or account and moderators' notes on them were removed",
+      DOCS
+        ? "How many comments were anonymized, whether email notifications were removed, how many bans or trust by their email or account and moderators' notes on them were removed"
+        : '',
       z.object({ erased: countSchema(), notifications: z.boolean(), commenterRules: countSchema(), moderatorNotes: countSchema() }),
     ),
     ...authProblems,
-    422: problem('Neither an email address nor a subject'),
+    422: problem(DOCS ? 'Neither an email address nor a subject' : ''),
   },
 })
 

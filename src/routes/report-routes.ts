@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { DOCS } from '../docs-flag.js'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { checkOrigin, commentContext } from '../http/comment-request.js'
@@ -20,18 +21,22 @@ const reportRoute = createRoute({
           .optional(z.string().check(z.maxLength(REPORT_NOTE_MAX)))
           .check(
             z.describe(
-              `What the reader wants the moderators to know: at most ${REPORT_NOTE_MAX} characters (a longer one is refused, \`too_long\`, never cut)`,
+              DOCS
+                ? `What the reader wants the moderators to know: at most ${REPORT_NOTE_MAX} characters (a longer one is refused, \`too_long\`, never cut)`
+                : '',
             ),
           ),
       }),
     ),
   },
   responses: {
-    202: { description: 'Received; the comment stays as it is and appears in the reported queue' },
-    403: problem('Sent from a page whose origin is not allowed (`forbidden`): a browser on another site reporting for its reader'),
-    404: problem('No such published comment'),
-    422: problem('Invalid reason, or a note longer than 2,000 characters'),
-    429: retryLater('Too many reports from this network (`too_fast`)'),
+    202: { description: DOCS ? 'Received; the comment stays as it is and appears in the reported queue' : '' },
+    403: problem(
+      DOCS ? 'Sent from a page whose origin is not allowed (`forbidden`): a browser on another site reporting for its reader' : '',
+    ),
+    404: problem(DOCS ? 'No such published comment' : ''),
+    422: problem(DOCS ? 'Invalid reason, or a note longer than 2,000 characters' : ''),
+    429: retryLater(DOCS ? 'Too many reports from this network (`too_fast`)' : ''),
   },
 })
 

@@ -1,4 +1,5 @@
 import { decodeCursor } from '../comments/thread-shape.js'
+import { DOCS } from '../docs-flag.js'
 import type { ThreadCursor } from '../comments/thread-query.js'
 import { COMMENT_POLICIES } from '../settings/comment-policy.js'
 import * as z from 'zod/mini'
@@ -33,12 +34,14 @@ export const FieldErrorSchema = named(
       .string()
       .check(
         z.describe(
-          "The field's name, dotted into objects and lists (`article.url`, `allowedOrigins.0`), or the part of the request (`query`, `json`).",
+          DOCS
+            ? "The field's name, dotted into objects and lists (`article.url`, `allowedOrigins.0`), or the part of the request (`query`, `json`)."
+            : '',
         ),
       ),
     // Each value is described where the document is made (openapi-document.ts, error-words.ts).
     code: z.enum(fieldCodes),
-    message: z.string().check(z.describe("A sentence for a person (WordPress's own for a comment's fields).")),
+    message: z.string().check(z.describe(DOCS ? "A sentence for a person (WordPress's own for a comment's fields)." : '')),
   }),
 )
 
@@ -46,27 +49,32 @@ export const ProblemSchema = named(
   'Problem',
   z.object({
     type: z.literal('about:blank'),
-    title: z.string().check(z.describe("The status's reason phrase.")),
+    title: z.string().check(z.describe(DOCS ? "The status's reason phrase." : '')),
     status: z.int().check(z.minimum(400), z.maximum(599)),
     code: z.enum(problemCodeList),
-    detail: z.string().check(z.describe('A sentence for a person; never a stack trace, SQL or an internal message.')),
-    errors: z.optional(z.array(FieldErrorSchema)).check(z.describe("Each field's problem, for `validation_failed` only.")),
+    detail: z.string().check(z.describe(DOCS ? 'A sentence for a person; never a stack trace, SQL or an internal message.' : '')),
+    errors: z.optional(z.array(FieldErrorSchema)).check(z.describe(DOCS ? "Each field's problem, for `validation_failed` only." : '')),
   }),
 )
 
-const retryAfter = { 'Retry-After': { description: 'Seconds to wait before trying again.', required: true, type: 'integer' as const } }
+const retryAfter = {
+  'Retry-After': { description: DOCS ? 'Seconds to wait before trying again.' : '', required: true, type: 'integer' as const },
+}
 
 /** A public read's validators and freshness (the thread and counts; PARLEY_CACHE_MAX_AGE). */
 export const cachedReadHeaders = {
   ETag: {
-    description: 'Strong; changes whenever anything visible in the answer changes, and differs per content coding (`"…-br"`, `"…-gzip"`).',
+    description: DOCS
+      ? 'Strong; changes whenever anything visible in the answer changes, and differs per content coding (`"…-br"`, `"…-gzip"`).'
+      : '',
     required: true,
   },
-  'Cache-Control': { description: '`public, max-age=…` (PARLEY_CACHE_MAX_AGE seconds).', required: true },
-  Vary: { description: '`Accept-Encoding`: the answer follows it.', required: true },
+  'Cache-Control': { description: DOCS ? '`public, max-age=…` (PARLEY_CACHE_MAX_AGE seconds).' : '', required: true },
+  Vary: { description: DOCS ? '`Accept-Encoding`: the answer follows it.' : '', required: true },
   'Content-Encoding': {
-    description:
-      '`br` or `gzip` when the request accepts one (`Accept-Encoding`, br preferred) and the server compresses (Node; on Workers, Cloudflare does).',
+    description: DOCS
+      ? '`br` or `gzip` when the request accepts one (`Accept-Encoding`, br preferred) and the server compresses (Node; on Workers, Cloudflare does).'
+      : '',
   },
 }
 
@@ -74,11 +82,11 @@ export const cachedReadHeaders = {
 export const ifNoneMatchHeader = z.object({
   'If-None-Match': z
     .optional(z.string().check(z.maxLength(8192)))
-    .check(z.describe('An `ETag` this route answered before: 304 while it still holds.')),
+    .check(z.describe(DOCS ? 'An `ETag` this route answered before: 304 while it still holds.' : '')),
 })
 
 /** An answer no cache may keep (it is personal, or changes with every request). */
-export const noStore = { 'Cache-Control': { description: '`no-store`', required: true } }
+export const noStore = { 'Cache-Control': { description: DOCS ? '`no-store`' : '', required: true } }
 
 export const problem = (description: string, headers?: ResponseConfig['headers']): ResponseConfig => ({
   description,
@@ -87,7 +95,7 @@ export const problem = (description: string, headers?: ResponseConfig['headers']
 })
 
 const challenge = (value: string) => ({
-  'WWW-Authenticate': { description: `\`${value}\`: how to authenticate (RFC 9110 §11.6.1)`, required: true },
+  'WWW-Authenticate': { description: DOCS ? `\`${value}\`: how to authenticate (RFC 9110 §11.6.1)` : '', required: true },
 })
 
 /** A 401 of the moderators' routes and of login: sign in for a bearer token (or the session cookie). */
@@ -95,13 +103,13 @@ export const signInFirst = (description: string): ResponseConfig => problem(desc
 
 /** A 401 of the author's routes: the comment's own token is missing. */
 export const commentTokenRequired = problem(
-  "No token (`token_required`): send the comment's token as `Authorization: Bearer <token>`",
+  DOCS ? "No token (`token_required`): send the comment's token as `Authorization: Bearer <token>`" : '',
   challenge(COMMENT_TOKEN_CHALLENGE),
 )
 
 /** A 401 of a submission: the site's identity token does not verify. */
 export const identityInvalid = problem(
-  'The identity token does not verify (`identity_invalid`): ask the site for a fresh one',
+  DOCS ? 'The identity token does not verify (`identity_invalid`): ask the site for a fresh one' : '',
   challenge(IDENTITY_CHALLENGE),
 )
 
@@ -110,31 +118,40 @@ export const retryLater = (description: string): ResponseConfig => problem(descr
 
 /** The refusals many routes share, each named once in the document. */
 export const problems = {
-  malformedJson: namedResponse('MalformedJson', problem('The body is not valid JSON (`malformed_json`)')),
+  malformedJson: namedResponse('MalformedJson', problem(DOCS ? 'The body is not valid JSON (`malformed_json`)' : '')),
   payloadTooLarge: namedResponse(
     'PayloadTooLarge',
-    problem('The body is larger than 1 MiB (`payload_too_large`), refused before it is read'),
+    problem(DOCS ? 'The body is larger than 1 MiB (`payload_too_large`), refused before it is read' : ''),
   ),
   unsupportedMediaType: namedResponse(
     'UnsupportedMediaType',
     problem(
-      'A body that is not `application/json` (`unsupported_media_type`), or sent with a `Content-Encoding` other than gzip or deflate (`unsupported_encoding`, with `Accept-Encoding`)',
-      { 'Accept-Encoding': { description: '`gzip, deflate`: the content codings a body may come in, on `unsupported_encoding`' } },
+      DOCS
+        ? 'A body that is not `application/json` (`unsupported_media_type`), or sent with a `Content-Encoding` other than gzip or deflate (`unsupported_encoding`, with `Accept-Encoding`)'
+        : '',
+      {
+        'Accept-Encoding': {
+          description: DOCS ? '`gzip, deflate`: the content codings a body may come in, on `unsupported_encoding`' : '',
+        },
+      },
     ),
   ),
   invalidRequest: namedResponse(
     'InvalidRequest',
-    problem('A parameter, a header or a field of the body is not valid (`validation_failed`, each field in `errors`)'),
+    problem(DOCS ? 'A parameter, a header or a field of the body is not valid (`validation_failed`, each field in `errors`)' : ''),
   ),
   unauthenticated: namedResponse('Unauthenticated', signInFirst('Not signed in, or the session ended (`unauthenticated`)')),
   forbidden: namedResponse(
     'Forbidden',
-    problem('Signed in without the role this needs, or a cookie request from another origin (`forbidden`)'),
+    problem(DOCS ? 'Signed in without the role this needs, or a cookie request from another origin (`forbidden`)' : ''),
   ),
-  internalError: namedResponse('InternalError', problem("Something failed on Parley's side (`internal_error`); nothing more is said")),
+  internalError: namedResponse(
+    'InternalError',
+    problem(DOCS ? "Something failed on Parley's side (`internal_error`); nothing more is said" : ''),
+  ),
   unavailable: namedResponse(
     'Unavailable',
-    retryLater('The database is unreachable or saturated (`unavailable`): the request failed fast and changed nothing'),
+    retryLater(DOCS ? 'The database is unreachable or saturated (`unavailable`): the request failed fast and changed nothing' : ''),
   ),
 }
 
@@ -143,13 +160,15 @@ export function threadPageQuery(defaultLimit: number, cursorWords: string) {
   return {
     limit: z
       ._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), defaultLimit)
-      .check(z.describe('Top-level threads per page (1-100).')),
+      .check(z.describe(DOCS ? 'Top-level threads per page (1-100).' : '')),
     cursor: z.optional(z.string().check(z.maxLength(64))).check(z.describe(cursorWords)),
     order: z
       ._default(z.enum(['oldest', 'newest', 'top', 'featured']), 'oldest')
       .check(
         z.describe(
-          "`top`: the most upvoted threads first; `featured`: the editors' picks alone (replies too), each at depth 0 without its replies, the latest pick first.",
+          DOCS
+            ? "`top`: the most upvoted threads first; `featured`: the editors' picks alone (replies too), each at depth 0 without its replies, the latest pick first."
+            : '',
         ),
       ),
   }
@@ -188,29 +207,35 @@ export const AuthorSchema = z.object({
     .nullable(z.int().check(z.minimum(0), z.maximum(7)))
     .check(
       z.describe(
-        'The avatar colour, 0 to 7: three keyed bits of the email, stable per commenter, useless for recovering or confirming it. Null without an email.',
+        DOCS
+          ? 'The avatar colour, 0 to 7: three keyed bits of the email, stable per commenter, useless for recovering or confirming it. Null without an email.'
+          : '',
       ),
     ),
   moderator: z.boolean(),
   verified: z
     .boolean()
-    .check(z.describe("Signed in with the site when posting (its identity token): the name is the site's account's, not a typed one.")),
+    .check(
+      z.describe(
+        DOCS ? "Signed in with the site when posting (its identity token): the name is the site's account's, not a typed one." : '',
+      ),
+    ),
   avatarUrl: z
     .nullable(urlText())
-    .check(z.describe("A signed-in commenter's picture, as the site's token gave it (https only); else null: draw `avatar`.")),
+    .check(z.describe(DOCS ? "A signed-in commenter's picture, as the site's token gave it (https only); else null: draw `avatar`." : '')),
 })
 
 const commentFields = {
   id: idSchema(),
-  parentId: z.nullable(idSchema()).check(z.describe('The comment replied to; null for a top-level comment.')),
-  depth: countSchema().check(z.describe('0 for a top-level comment; clamped at `threadDepth - 1` for display.')),
+  parentId: z.nullable(idSchema()).check(z.describe(DOCS ? 'The comment replied to; null for a top-level comment.' : '')),
+  depth: countSchema().check(z.describe(DOCS ? '0 for a top-level comment; clamped at `threadDepth - 1` for display.' : '')),
   author: AuthorSchema,
-  html: z.string().check(z.describe('Sanitized HTML, safe to insert as is.')),
+  html: z.string().check(z.describe(DOCS ? 'Sanitized HTML, safe to insert as is.' : '')),
   createdAt: dateTimeSchema(),
   editedAt: z.nullable(dateTimeSchema()),
-  removed: z.boolean().check(z.describe('A placeholder for a comment no longer published that still has published replies.')),
-  featured: z.boolean().check(z.describe("An editor's pick.")),
-  votes: countSchema().check(z.describe("Readers' upvotes (who voted is never shown).")),
+  removed: z.boolean().check(z.describe(DOCS ? 'A placeholder for a comment no longer published that still has published replies.' : '')),
+  featured: z.boolean().check(z.describe(DOCS ? "An editor's pick." : '')),
+  votes: countSchema().check(z.describe(DOCS ? "Readers' upvotes (who voted is never shown)." : '')),
 }
 
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- only its type is used, for the recursive thread node
@@ -228,10 +253,10 @@ export const ThreadCommentSchema: z.ZodMiniType<ThreadNode> = named(
 const authorFields = {
   status: z
     .enum(['approved', 'pending'])
-    .check(z.describe('`pending` while held (spam is answered as `pending` too: a verdict is never revealed).')),
+    .check(z.describe(DOCS ? '`pending` while held (spam is answered as `pending` too: a verdict is never revealed).' : '')),
   editableUntil: z
     .optional(dateTimeSchema())
-    .check(z.describe('Until when the token may edit or withdraw it; absent once the edit window has closed.')),
+    .check(z.describe(DOCS ? 'Until when the token may edit or withdraw it; absent once the edit window has closed.' : '')),
 }
 
 export const AuthorCommentSchema = named('AuthorComment', z.object({ ...commentFields, ...authorFields }))
@@ -248,10 +273,10 @@ export const CommentViewSchema = named(
       ...commentFields,
       status: z
         .optional(authorFields.status)
-        .check(z.describe("Only in the author's view (the comment's token sent): `approved` or `pending`.")),
+        .check(z.describe(DOCS ? "Only in the author's view (the comment's token sent): `approved` or `pending`." : '')),
       editableUntil: authorFields.editableUntil,
     })
-    .check(z.describe("A comment: its public shape, plus `status` and `editableUntil` in its author's view.")),
+    .check(z.describe(DOCS ? "A comment: its public shape, plus `status` and `editableUntil` in its author's view." : '')),
 )
 
 export const ArticleSchema = named(
@@ -261,12 +286,14 @@ export const ArticleSchema = named(
     url: z.nullable(urlText()),
     title: z.nullable(z.string()),
     open: z.boolean(),
-    commentCount: countSchema().check(z.describe('Its approved comments.')),
+    commentCount: countSchema().check(z.describe(DOCS ? 'Its approved comments.' : '')),
     commentPolicy: z
       .enum(COMMENT_POLICIES)
       .check(
         z.describe(
-          "Who may comment: `anyone`, `signed-in` (with the site's identity token) or `subscribers`; the article's own, else the site's `commentPolicy`.",
+          DOCS
+            ? "Who may comment: `anyone`, `signed-in` (with the site's identity token) or `subscribers`; the article's own, else the site's `commentPolicy`."
+            : '',
         ),
       ),
   }),
@@ -277,7 +304,9 @@ export const ModeratedArticleSchema = named(
   'ModeratedArticle',
   z.object({
     ...ArticleSchema.shape,
-    moderation: z.enum(['hold', 'rules']).check(z.describe("`hold`: every comment here waits for a moderator; `rules`: the site's.")),
+    moderation: z
+      .enum(['hold', 'rules'])
+      .check(z.describe(DOCS ? "`hold`: every comment here waits for a moderator; `rules`: the site's." : '')),
   }),
 )
 
@@ -286,9 +315,11 @@ export const ThreadArticleSchema = named(
   'ThreadArticle',
   z.object({
     ...ArticleSchema.shape,
-    loginUrl: z.nullable(urlText().check(z.describe('Where a reader logs in to comment (setting `loginUrl`), for "Log in to comment".'))),
-    votes: z.boolean().check(z.describe('Readers may upvote comments here (setting `votes`).')),
-    featuredCount: countSchema().check(z.describe("Approved editors' picks: what `order=featured` lists.")),
+    loginUrl: z.nullable(
+      urlText().check(z.describe(DOCS ? 'Where a reader logs in to comment (setting `loginUrl`), for "Log in to comment".' : '')),
+    ),
+    votes: z.boolean().check(z.describe(DOCS ? 'Readers may upvote comments here (setting `votes`).' : '')),
+    featuredCount: countSchema().check(z.describe(DOCS ? "Approved editors' picks: what `order=featured` lists." : '')),
   }),
 )
 
@@ -297,7 +328,9 @@ export const ModeratorSchema = named(
   z.object({
     // No `format: email`: an embedded install's first admin is admin@localhost, which that format refuses.
     id: idSchema(),
-    email: z.string().check(z.describe("The sign-in address (admin@localhost for an embedded install's first admin until changed)")),
+    email: z
+      .string()
+      .check(z.describe(DOCS ? "The sign-in address (admin@localhost for an embedded install's first admin until changed)" : '')),
     name: z.string(),
     role: z.enum(['admin', 'moderator']),
     disabled: z.boolean(),
@@ -310,7 +343,9 @@ export const ModCommentSchema = named(
     ...commentFields,
     status: z.enum(['pending', 'approved', 'spam', 'trash']),
     // No `format: email`: an imported comment keeps the address it came with, which today's rules might refuse.
-    email: z.nullable(z.string()).check(z.describe("The commenter's address, decrypted (as given; imported ones as they came).")),
+    email: z
+      .nullable(z.string())
+      .check(z.describe(DOCS ? "The commenter's address, decrypted (as given; imported ones as they came)." : '')),
     ip: z.nullable(z.string()),
     userAgent: z.nullable(z.string()),
     article: z.object({ key: z.string(), url: z.nullable(urlText()), title: z.nullable(z.string()) }),
@@ -321,7 +356,7 @@ export const ModCommentSchema = named(
         reason: z.string(),
         retry: z
           .optional(z.boolean())
-          .check(z.describe("The filter could not decide and is asked again later (Akismet, the site's filter service)")),
+          .check(z.describe(DOCS ? "The filter could not decide and is asked again later (Akismet, the site's filter service)" : '')),
       }),
     ),
     reports: z.array(z.object({ id: idSchema(), reason: z.string(), note: z.nullable(z.string()), createdAt: dateTimeSchema() })),

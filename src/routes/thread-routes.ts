@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { DOCS } from '../docs-flag.js'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
 import type { AppEnv } from '../app-env.js'
 import { named } from '../openapi/schema-names.js'
@@ -38,7 +39,7 @@ const threadRoute = createRoute({
   },
   responses: {
     200: {
-      description: 'The page',
+      description: DOCS ? 'The page' : '',
       headers: cachedReadHeaders,
       content: {
         'application/json': {
@@ -46,8 +47,8 @@ const threadRoute = createRoute({
         },
       },
     },
-    304: { description: 'Not modified since the ETag in `If-None-Match`', headers: cachedReadHeaders },
-    422: problem('Invalid key, limit, cursor or order'),
+    304: { description: DOCS ? 'Not modified since the ETag in `If-None-Match`' : '', headers: cachedReadHeaders },
+    422: problem(DOCS ? 'Invalid key, limit, cursor or order' : ''),
   },
 })
 
@@ -55,40 +56,46 @@ const SubmissionSchema = named(
   'Submission',
   z
     .object({
-      body: z.optional(z.string()).check(z.describe('Required; 1-65525 bytes once trimmed.')),
-      name: z.optional(z.string()).check(z.describe('Required while `requireNameEmail`; at most 245 bytes.')),
-      email: z.optional(emailText()).check(z.describe('Required while `requireNameEmail`; stored encrypted, never published.')),
-      url: z.optional(urlText()).check(z.describe('http or https, at most 200 bytes.')),
+      body: z.optional(z.string()).check(z.describe(DOCS ? 'Required; 1-65525 bytes once trimmed.' : '')),
+      name: z.optional(z.string()).check(z.describe(DOCS ? 'Required while `requireNameEmail`; at most 245 bytes.' : '')),
+      email: z.optional(emailText()).check(z.describe(DOCS ? 'Required while `requireNameEmail`; stored encrypted, never published.' : '')),
+      url: z.optional(urlText()).check(z.describe(DOCS ? 'http or https, at most 200 bytes.' : '')),
       // Stated from 0 in the document only: any other number is answered `parent_not_found`, as a missing parent is.
       parentId: z
         .optional(z.nullable(z.int().check(z.meta({ minimum: 0, maximum: MAX_ID }))))
-        .check(z.describe('An approved comment of the same article (0 or null: none).')),
+        .check(z.describe(DOCS ? 'An approved comment of the same article (0 or null: none).' : '')),
       article: z.optional(
         z.object({
           url: z
             .optional(urlText().check(z.maxLength(4000)))
-            .check(z.describe('Its origin must be an allowed origin (`origin_not_allowed`).')),
+            .check(z.describe(DOCS ? 'Its origin must be an allowed origin (`origin_not_allowed`).' : '')),
           title: z.optional(z.string().check(z.maxLength(4000))),
         }),
       ),
-      hp: z.optional(z.string()).check(z.describe('Honeypot: leave absent or empty.')),
+      hp: z.optional(z.string()).check(z.describe(DOCS ? 'Honeypot: leave absent or empty.' : '')),
       turnstileToken: z.optional(z.string()),
       subscribeComments: z
         .optional(z.boolean())
         .check(
           z.describe(
-            'Email the commenter the approved comments that follow on this article ("Notify me of follow-up comments by email"). ' +
-              'Needs `email`; the first request of an address sends a confirmation link, and nothing else goes to it until it is used.',
+            DOCS
+              ? 'Email the commenter the approved comments that follow on this article ("Notify me of follow-up comments by email"). ' +
+                  'Needs `email`; the first request of an address sends a confirmation link, and nothing else goes to it until it is used.'
+              : '',
           ),
         ),
       notifyApproval: z
         .optional(z.boolean())
-        .check(z.describe('Email the commenter when this comment, if held, is approved. Needs `email`; confirmed once, as above.')),
+        .check(
+          z.describe(DOCS ? 'Email the commenter when this comment, if held, is approved. Needs `email`; confirmed once, as above.' : ''),
+        ),
       identityToken: z
         .optional(z.string().check(z.maxLength(8192)))
         .check(
           z.describe(
-            "The site's signed token for its logged-in reader (a JWT: HS256 with PARLEY_SSO_SECRET, or a public-key algorithm from PARLEY_SSO_JWKS_URL): the comment is theirs, with the token's name and email instead of typed ones. A token that does not verify is refused (`identity_invalid`), never taken as a guest's post.",
+            DOCS
+              ? "The site's signed token for its logged-in reader (a JWT: HS256 with PARLEY_SSO_SECRET, or a public-key algorithm from PARLEY_SSO_JWKS_URL): the comment is theirs, with the token's name and email instead of typed ones. A token that does not verify is refused (`identity_invalid`), never taken as a guest's post."
+              : '',
           ),
         ),
       proof: z
@@ -100,14 +107,16 @@ const SubmissionSchema = named(
         )
         .check(
           z.describe(
-            "One of this commenter's approved comments and the token that came with it, which the widget keeps: " +
-              'where the site holds first comments (`previouslyApproved`), it recognizes the commenter on a network never seen for them.',
+            DOCS
+              ? "One of this commenter's approved comments and the token that came with it, which the widget keeps: " +
+                  'where the site holds first comments (`previouslyApproved`), it recognizes the commenter on a network never seen for them.'
+              : '',
           ),
         ),
     })
     // `body` is required (and name and email while `requireNameEmail`), but checked by the comment
     // rules rather than here, so that every missing field is named at once, in WordPress's words.
-    .check(z.meta({ required: ['body'], description: 'A new comment. Unknown fields are ignored.' })),
+    .check(z.meta({ required: ['body'], description: DOCS ? 'A new comment. Unknown fields are ignored.' : '' })),
 )
 
 const submitRoute = createRoute({
@@ -121,24 +130,31 @@ const submitRoute = createRoute({
   },
   responses: {
     201: {
-      description: 'Stored; `status` is `approved` or `pending` (a spam verdict is never revealed)',
-      headers: { Location: { description: "The comment's own URL, `/api/v1/comments/{id}`", required: true } },
+      description: DOCS ? 'Stored; `status` is `approved` or `pending` (a spam verdict is never revealed)' : '',
+      headers: { Location: { description: DOCS ? "The comment's own URL, `/api/v1/comments/{id}`" : '', required: true } },
       content: { 'application/json': { schema: z.object({ comment: AuthorCommentSchema, token: z.string() }) } },
     },
-    400: problem('Malformed JSON'),
+    400: problem(DOCS ? 'Malformed JSON' : ''),
     401: identityInvalid,
     403: problem(
-      'Comments are closed, the origin is not allowed, or the article takes signed-in readers (`login_required`) or subscribers (`subscription_required`) only',
+      DOCS
+        ? 'Comments are closed, the origin is not allowed, or the article takes signed-in readers (`login_required`) or subscribers (`subscription_required`) only'
+        : '',
     ),
-    404: problem('Unknown article and registration is off'),
-    409: problem('Duplicate comment'),
-    413: problem('Body over 1 MiB'),
-    415: problem('Not JSON (`unsupported_media_type`), or a `Content-Encoding` other than gzip or deflate (`unsupported_encoding`)', {
-      'Accept-Encoding': { description: '`gzip, deflate`, on `unsupported_encoding`' },
-    }),
-    422: problem('Invalid fields, or the parent is not an approved comment of this article'),
+    404: problem(DOCS ? 'Unknown article and registration is off' : ''),
+    409: problem(DOCS ? 'Duplicate comment' : ''),
+    413: problem(DOCS ? 'Body over 1 MiB' : ''),
+    415: problem(
+      DOCS ? 'Not JSON (`unsupported_media_type`), or a `Content-Encoding` other than gzip or deflate (`unsupported_encoding`)' : '',
+      {
+        'Accept-Encoding': { description: DOCS ? '`gzip, deflate`, on `unsupported_encoding`' : '' },
+      },
+    ),
+    422: problem(DOCS ? 'Invalid fields, or the parent is not an approved comment of this article' : ''),
     429: retryLater(
-      "Posting too quickly (`too_fast`): flood control, per IP and per email (the same email from another network than its last post's is held instead: 201 `pending`)",
+      DOCS
+        ? "Posting too quickly (`too_fast`): flood control, per IP and per email (the same email from another network than its last post's is held instead: 201 `pending`)"
+        : '',
     ),
   },
 })

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { DOCS } from '../docs-flag.js'
 import type { Context } from 'hono'
 import { getCookie, setCookie } from 'hono/cookie'
 import { OpenApiRoutes, createRoute } from '../openapi/openapi-routes.js'
@@ -25,40 +26,46 @@ const voteRoute = createRoute({
     params: CommentIdParam,
     body: jsonBody(
       z.object({
-        up: z._default(z.boolean(), true).check(z.describe('`true` upvotes, `false` takes the vote back; either again changes nothing.')),
+        up: z
+          ._default(z.boolean(), true)
+          .check(z.describe(DOCS ? '`true` upvotes, `false` takes the vote back; either again changes nothing.' : '')),
         voter: z
           .optional(z.string().check(z.regex(BROWSER_ID_PATTERN)))
           .check(
             z.describe(
-              "A random id the reader's browser keeps (the widget's, in the page's own storage): with the reader's network, one vote per reader. " +
-                "Absent: Parley's first-party cookie `parley_voter`, set on the answer when missing.",
+              DOCS
+                ? "A random id the reader's browser keeps (the widget's, in the page's own storage): with the reader's network, one vote per reader. " +
+                    "Absent: Parley's first-party cookie `parley_voter`, set on the answer when missing."
+                : '',
             ),
           ),
         identityToken: z
           .optional(z.string().check(z.minLength(1), z.maxLength(8192)))
-          .check(z.describe("The site's signed token for its logged-in reader: one vote per account, wherever they read.")),
+          .check(z.describe(DOCS ? "The site's signed token for its logged-in reader: one vote per account, wherever they read." : '')),
       }),
     ),
   },
   responses: {
     200: {
       ...jsonContent(
-        "The comment's count now, and whether this reader's vote is on it",
+        DOCS ? "The comment's count now, and whether this reader's vote is on it" : '',
         z.object({ votes: countSchema(), voted: z.boolean() }),
       ),
       headers: {
         ...noStore,
         'Set-Cookie': {
-          description: '`parley_voter`, HttpOnly, a year: set when the request had neither `voter`, `identityToken` nor the cookie',
+          description: DOCS
+            ? '`parley_voter`, HttpOnly, a year: set when the request had neither `voter`, `identityToken` nor the cookie'
+            : '',
           required: false,
         },
       },
     },
     401: identityInvalid,
-    403: problem("Votes are off (`votes_off`), or the page's origin is not allowed (`forbidden`)"),
-    404: problem('No such published comment'),
-    422: problem('Invalid `up`, `voter` or token'),
-    429: retryLater(`Too many votes from this network in a minute (\`too_fast\`)`),
+    403: problem(DOCS ? "Votes are off (`votes_off`), or the page's origin is not allowed (`forbidden`)" : ''),
+    404: problem(DOCS ? 'No such published comment' : ''),
+    422: problem(DOCS ? 'Invalid `up`, `voter` or token' : ''),
+    429: retryLater(DOCS ? `Too many votes from this network in a minute (\`too_fast\`)` : ''),
   },
 })
 

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { DOCS } from '../docs-flag.js'
 import '../zod-issues.js'
 
 import { asOrigin, originProblem } from './site-origin.js'
@@ -24,10 +25,12 @@ export const identityClaimsSchema = z.strictObject({
   name: claimName,
   email: claimName,
   avatar: claimName,
-  entitlement: claimName.check(z.describe('The claim that marks a subscriber.')),
+  entitlement: claimName.check(z.describe(DOCS ? 'The claim that marks a subscriber.' : '')),
   entitlementValue: z
     .nullable(z.string().check(z.minLength(1), z.maxLength(200), noNul()))
-    .check(z.describe('The value of `entitlement` that marks one (in a list or a space-separated scope too); null: any true value.')),
+    .check(
+      z.describe(DOCS ? 'The value of `entitlement` that marks one (in a list or a space-separated scope too); null: any true value.' : ''),
+    ),
 })
 
 const originWords =
@@ -48,7 +51,7 @@ const fields = {
         .replace(/[\p{Cc}\u2028\u2029]+/gu, ' ')
         .trim(),
     ),
-    z.describe("The site's name, as emails name it (WordPress's Site Title): `[Site] Please moderate: …`. Empty: none."),
+    z.describe(DOCS ? "The site's name, as emails name it (WordPress's Site Title): `[Site] Please moderate: …`. Empty: none." : ''),
   ),
   requireNameEmail: z.boolean(),
   moderation: z.enum(['rules', 'all']),
@@ -71,7 +74,9 @@ const fields = {
     .enum(COMMENT_POLICIES)
     .check(
       z.describe(
-        "Who may comment: `anyone` (guests too), `signed-in` (readers with the site's identity token), `subscribers` (signed in, with the entitlement claim). An article's own policy overrides it.",
+        DOCS
+          ? "Who may comment: `anyone` (guests too), `signed-in` (readers with the site's identity token), `subscribers` (signed in, with the entitlement claim). An article's own policy overrides it."
+          : '',
       ),
     ),
   loginUrl: z.nullable(
@@ -80,7 +85,9 @@ const fields = {
       .check(
         z.maxLength(2000),
         z.url({ protocol: /^https?$/ }),
-        z.describe('The site\'s login page, where "Log in to comment" leads (the widget adds `redirect_to` with the article\'s URL).'),
+        z.describe(
+          DOCS ? 'The site\'s login page, where "Log in to comment" leads (the widget adds `redirect_to` with the article\'s URL).' : '',
+        ),
       ),
   ),
   identityClaims: identityClaimsSchema,
@@ -88,14 +95,18 @@ const fields = {
     .enum(['refuse', 'spam'])
     .check(
       z.describe(
-        "What becomes of a banned commenter's comment: `refuse` (403 `commenter_banned`, with a message) or `spam` (taken, and silently put with the spam).",
+        DOCS
+          ? "What becomes of a banned commenter's comment: `refuse` (403 `commenter_banned`, with a message) or `spam` (taken, and silently put with the spam)."
+          : '',
       ),
     ),
   votes: z
     .boolean()
     .check(
       z.describe(
-        'Readers may upvote approved comments (one vote per reader), threads show the counts and can be read `order=top`. Off: no counts, no vote buttons, votes refused (`votes_off`); the votes already given are kept.',
+        DOCS
+          ? 'Readers may upvote approved comments (one vote per reader), threads show the counts and can be read `order=top`. Off: no counts, no vote buttons, votes refused (`votes_off`); the votes already given are kept.'
+          : '',
       ),
     ),
 }
