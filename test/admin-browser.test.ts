@@ -175,6 +175,32 @@ describe('the moderation dashboard in Chromium', () => {
     await context.close()
   })
 
+  it('replies and quick-edits inside the queue without leaving it', async () => {
+    await t.setSettings({ floodSeconds: 0, previouslyApproved: false })
+    const account = await moderator()
+    const id = await readerComment('Kwame Mensah', 'The bridge reopnes on Monday.')
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } })
+    const page = await context.newPage()
+    await logIn(page, account)
+    await page.goto(`${server.url}/admin?queue=approved`)
+    const row = page.locator(`#comment-${id}`)
+    let navigated = 0
+    page.on('framenavigated', () => navigated++)
+    await row.getByText('Quick edit').click()
+    await row.getByLabel('Edit the text').fill('The bridge reopens on <em>Monday</em>.')
+    await row.getByRole('button', { name: 'Save text' }).click()
+    await row.getByRole('status').filter({ hasText: 'Comment saved.' }).waitFor()
+    expect(await row.locator('.body').innerHTML()).toContain('The bridge reopens on <em>Monday</em>.')
+    await row.locator('summary', { hasText: 'Reply' }).click()
+    await row.getByLabel(/^Reply as Mia Moderator/).fill('Thanks for the correction.')
+    await row.getByRole('button', { name: 'Reply', exact: true }).click()
+    await row.getByRole('status').filter({ hasText: 'Reply published.' }).waitFor()
+    expect(navigated).toBe(0)
+    const thread = await (await t.request('/api/v1/articles/harbour-bridge/comments')).json()
+    expect(thread.comments[0].replies.map((r: { html: string }) => r.html)).toEqual(['<p>Thanks for the correction.</p>'])
+    await context.close()
+  })
+
   it('works without JavaScript: the same approve is a plain form POST', async () => {
     await t.setSettings({ floodSeconds: 0 })
     const account = await moderator()

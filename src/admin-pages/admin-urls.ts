@@ -8,6 +8,8 @@ export interface QueueFilter {
   q?: string | undefined
   /** Comments a page, when not the default. */
   limit?: number | undefined
+  /** Newest first, when not the default (oldest first). */
+  newest?: boolean | undefined
 }
 
 /**
@@ -34,6 +36,7 @@ export function queueUrl(filter: QueueFilter, extra: Record<string, string> = {}
   if (filter.article) params.set('article', filter.article)
   if (filter.q) params.set('q', filter.q)
   if (filter.limit) params.set('limit', String(filter.limit))
+  if (filter.newest) params.set('order', 'newest')
   for (const [name, value] of Object.entries(extra)) params.set(name, value)
   const query = params.toString()
   return query ? `/admin?${query}` : '/admin'

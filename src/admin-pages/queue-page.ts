@@ -5,6 +5,7 @@ import { adminPage, csrfField, type LayoutSession } from './layout.js'
 import { QUEUES, commentUrl, queueUrl, type Queue, type QueueFilter } from './admin-urls.js'
 import { badge, bulkButtons, featureButton, featuredBadge, keepButton, reasonInWords, statusButtons, when } from './comment-parts.js'
 import { verifiedBadge } from './commenter-page.js'
+import { avatarHtml } from '../fragments/avatar-html.js'
 
 export interface QueueView {
   session: LayoutSession
@@ -35,17 +36,19 @@ function tabs(filter: QueueFilter, counts: QueueCounts): SafeHtml {
 
 function filters(filter: QueueFilter): SafeHtml {
   return html`<form class="filters" method="get" action="/admin" role="search">
-${filter.queue === 'pending' ? '' : html`<input type="hidden" name="queue" value="${filter.queue}">`}${filter.limit ? html`<input type="hidden" name="limit" value="${filter.limit}">` : ''}
+${filter.queue === 'pending' ? '' : html`<input type="hidden" name="queue" value="${filter.queue}">`}${filter.limit ? html`<input type="hidden" name="limit" value="${filter.limit}">` : ''}${filter.newest ? html`<input type="hidden" name="order" value="newest">` : ''}
 <label class="meta" for="filter-article">Article</label><input id="filter-article" name="article" value="${filter.article ?? ''}" placeholder="article key" size="14">
 <label class="meta" for="filter-q">Search</label><input id="filter-q" type="search" name="q" value="${filter.q ?? ''}" placeholder="text or name" size="18">
 <button class="btn" type="submit">Filter</button>
 ${filter.article || filter.q ? html`<a href="${queueUrl({ queue: filter.queue })}">Clear</a>` : ''}
-</form>`
+</form>
+<nav class="sort" aria-label="Sort"><a href="${queueUrl({ ...filter, newest: false })}"${filter.newest ? '' : html` aria-current="true"`}>Oldest first</a> <a href="${queueUrl({ ...filter, newest: true })}"${filter.newest ? html` aria-current="true"` : ''}>Newest first</a></nav>`
 }
 
 function authorCell(comment: ModComment): SafeHtml {
   const site = safeHref(comment.author.url)
-  return html`<strong>${comment.author.name}</strong>${comment.author.moderator ? html` <span class="badge">moderator</span>` : ''}${comment.author.verified ? html` ${verifiedBadge}` : ''}
+  // Parley's own avatar: the dashboard's CSP loads no image from elsewhere (a signed-in reader's picture neither).
+  return html`${avatarHtml(comment.author, false)}<strong>${comment.author.name}</strong>${comment.author.moderator ? html` <span class="badge">moderator</span>` : ''}${comment.author.verified ? html` ${verifiedBadge}` : ''}
 ${site ? html`<br><a href="${site}" rel="nofollow noopener">${site.replace(/^https?:\/\//, '').replace(/\/$/, '')}</a>` : ''}
 ${comment.email ? html`<br><a href="mailto:${comment.email}">${comment.email}</a>` : ''}
 ${comment.ip ? html`<br><span class="meta">${comment.ip}</span>` : ''}`
@@ -64,8 +67,34 @@ function row(comment: ModComment, view: QueueView): SafeHtml {
 ${held.map((check) => html`<p class="flag ${check.verdict}">${check.verdict === 'spam' ? 'Spam' : 'Held'} by ${check.filter}: ${check.reason}</p>`)}
 ${comment.reports.length ? html`<p class="flag report">Reported ${comment.reports.length === 1 ? 'once' : `${comment.reports.length} times`}: ${comment.reports.map((r) => reasonInWords(r.reason)).join(', ')}</p>` : ''}
 <div class="actions">${keepButton(comment.id, comment.reports.length)}${statusButtons(comment.id, comment.status)}${featureButton(comment.id, comment.status, comment.featured)}<a class="btn" href="${commentUrl(comment.id, view.self)}" data-open>Details</a></div>
+${inlineForms(comment, view)}
 </td>
 </tr>`
+}
+
+/**
+ * Reply and quick edit inside the row: native disclosures (no script needed to open them), whose
+ * fields belong to forms outside the bulk form (forms cannot nest; `outsideForms` renders them).
+ * With the script, a submit stays on the page (admin.js); without, it comes back to this queue.
+ */
+function inlineForms(comment: ModComment, view: QueueView): SafeHtml {
+  const reply =
+    comment.status === 'spam' || comment.status === 'trash'
+      ? ''
+      : html`<details class="inline-form"><summary>Reply</summary><label for="reply-${comment.id}">Reply as ${view.session.moderator.name}${comment.status === 'pending' ? ' (approves the comment)' : ''}</label>
+<textarea id="reply-${comment.id}" name="body" rows="3" required form="reply-form-${comment.id}"></textarea>
+<button class="btn btn-primary" type="submit" form="reply-form-${comment.id}">Reply</button></details>`
+  return html`<div class="inline-forms">${reply}<details class="inline-form"><summary>Quick edit</summary><label for="edit-${comment.id}">Edit the text</label>
+<textarea id="edit-${comment.id}" name="body" rows="5" required form="edit-form-${comment.id}">${comment.body}</textarea>
+<button class="btn" type="submit" form="edit-form-${comment.id}">Save text</button></details></div>`
+}
+
+/** The forms the rows' reply and quick edit fields belong to. */
+function outsideForms(view: QueueView): SafeHtml[] {
+  return view.comments.map(
+    (comment) =>
+      html`<form id="reply-form-${comment.id}" method="post" action="/admin/comments/${comment.id}/reply" data-inline="replied" hidden>${csrfField(view.session)}<input type="hidden" name="back" value="${view.self}"></form><form id="edit-form-${comment.id}" method="post" action="/admin/comments/${comment.id}/edit" data-inline="edited" hidden>${csrfField(view.session)}<input type="hidden" name="back" value="${view.self}"></form>`,
+  )
 }
 
 /** A queue: tabs with counts, filters, the comments with their actions, bulk actions and paging. */
@@ -78,7 +107,7 @@ export function queuePage(view: QueueView): Response {
 <div class="panel"><table class="queue">
 <thead><tr><th class="pick"><input type="checkbox" id="select-all" class="js-only" aria-label="Tick every comment on this page"></th><th>Author</th><th>Comment</th></tr></thead>
 <tbody>${view.comments.map((comment) => row(comment, view))}</tbody>
-</table></div></form>`
+</table></div></form>${outsideForms(view)}`
   const pager = html`<nav class="pager" aria-label="Pages">
 ${view.paged ? html`<a class="btn" href="${queueUrl(filter)}">First page</a>` : ''}
 ${view.nextCursor ? html`<a class="btn" href="${queueUrl(filter, { cursor: view.nextCursor })}" rel="next">Next page</a>` : ''}

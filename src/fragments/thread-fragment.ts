@@ -2,7 +2,7 @@ import { html, joinHtml, safeHref, trusted, type SafeHtml } from '../pages/html.
 import type { PublicComment, ThreadComment } from '../comments/public-views.js'
 import type { LegacyAnchors, ThreadPage } from '../comments/read-thread.js'
 import type { ThreadOrder } from '../comments/thread-query.js'
-import { avatarColors, avatarIndex } from '../widget/avatar-palette.js'
+import { avatarHtml } from './avatar-html.js'
 import { commentDate } from './comment-date.js'
 
 /**
@@ -30,20 +30,6 @@ interface Walk {
   /** Each comment's anchor, unique on the page. */
   anchor: (id: number) => string
   heldId: number | null
-}
-
-function initial(name: string): string {
-  return (Array.from(name.trim())[0] ?? '?').toUpperCase()
-}
-
-/** Parley's own avatar (no Gravatar: no reader's address leaves): an initial on the author's color, no CSS needed. */
-function avatar(c: ThreadComment): SafeHtml {
-  // A signed-in reader's picture, as the site's token gave it (https, checked when stored and here).
-  const picture = c.author.avatarUrl?.startsWith('https://') ? safeHref(c.author.avatarUrl) : undefined
-  if (picture)
-    return html`<img alt="" src="${picture}" class="avatar avatar-32 photo" width="32" height="32" loading="lazy" decoding="async" referrerpolicy="no-referrer">`
-  const color = avatarColors[avatarIndex(c.author.avatar)]
-  return html`<svg class="avatar avatar-32 photo" width="32" height="32" viewBox="0 0 2 2" aria-hidden="true"><circle cx="1" cy="1" r="1" fill="${color}"/><text x="1" y="1.35" font-size="1" text-anchor="middle" fill="#fff">${initial(c.author.name)}</text></svg>`
 }
 
 function commentHtml(c: ThreadComment, walk: Walk, itemprop: SafeHtml): SafeHtml {
@@ -86,7 +72,7 @@ function commentHtml(c: ThreadComment, walk: Walk, itemprop: SafeHtml): SafeHtml
   return html`<li id="comment-${anchor}" class="comment depth-${depth}${parent}${staff}${c.featured ? ' parley-featured' : ''}${held ? ' parley-held' : ''}"${idAttribute}${itemprop} itemscope itemtype="https://schema.org/Comment">
 <article id="div-comment-${anchor}" class="comment-body">
 <footer class="comment-meta">
-<div class="comment-author vcard" itemprop="author" itemscope itemtype="https://schema.org/Person">${avatar(c)} ${fn}${c.author.moderator ? html` <span class="parley-badge">Staff</span>` : c.author.verified ? html` <span class="parley-badge parley-signed-in">Signed in</span>` : ''}${featured} <span class="says">says:</span></div>
+<div class="comment-author vcard" itemprop="author" itemscope itemtype="https://schema.org/Person">${avatarHtml(c.author)} ${fn}${c.author.moderator ? html` <span class="parley-badge">Staff</span>` : c.author.verified ? html` <span class="parley-badge parley-signed-in">Signed in</span>` : ''}${featured} <span class="says">says:</span></div>
 <div class="comment-metadata"><a href="#comment-${anchor}"><time datetime="${toMinute(c.createdAt)}" itemprop="dateCreated">${commentDate(c.createdAt, walk.options.timeZone)}</time></a>${c.editedAt ? html` <span class="parley-edited">(edited)</span>` : ''}</div>
 ${held ? html`<em class="comment-awaiting-moderation">Your comment is awaiting moderation.</em>\n` : ''}</footer>
 <div class="comment-content" itemprop="text">${trusted(c.html)}</div>${votes}${reply}

@@ -8,6 +8,8 @@ import type { CommentRow } from '../comments/comment-row.js'
 /** The moderators' view of a comment (API.md, ModComment): everything, decrypted. */
 export interface ModComment extends PublicComment {
   status: CommentStatus
+  /** The text as written, which `html` renders: what a quick edit starts from. */
+  body: string
   email: string | null
   ip: string | null
   userAgent: string | null
@@ -39,6 +41,7 @@ export async function toModComments(db: Db, secrets: Secrets, rows: CommentRow[]
       return {
         ...toPublicComment(row),
         status: row.status,
+        body: row.body,
         email: row.emailEncrypted ? await secrets.decryptEmail(row.emailEncrypted) : null,
         ip: row.ip,
         userAgent: row.userAgent,

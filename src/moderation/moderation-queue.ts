@@ -1,4 +1,4 @@
-import { and, asc, eq, ilike, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm'
 import { cleanText } from '../comments/clean-text.js'
 import { articleKeyPattern } from '../articles/articles.js'
 import type { Db } from '../db/database.js'
@@ -14,13 +14,15 @@ export interface QueueFilter {
   q?: string
   cursor: ThreadCursor | null
   limit: number
+  /** `oldest` first (the default: the longest waiting first) or `newest`. */
+  order?: 'oldest' | 'newest'
 }
 
 export type QueueCounts = Record<CommentStatus | 'reported', number>
 
 const openReport = sql`exists (select 1 from ${reports} where ${reports.commentId} = ${comments.id} and ${reports.resolvedAt} is null)`
 
-/** A queue page, oldest first: pending by default, or the reported queue (any status). */
+/** A queue page, oldest first unless asked newest first: pending by default, or the reported queue (any status). */
 export async function listQueue(
   db: Db,
   secrets: Secrets,
@@ -45,17 +47,19 @@ export async function listQueue(
     const pattern = `%${q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
     conditions.push(or(ilike(comments.body, pattern), ilike(comments.authorName, pattern)))
   }
+  const newest = filter.order === 'newest'
   if (filter.cursor) {
     conditions.push(
-      sql`(${comments.createdAt}, ${comments.id}) > (${new Date(filter.cursor.at).toISOString()}::timestamptz, ${filter.cursor.id}::int)`,
+      sql`(${comments.createdAt}, ${comments.id}) ${sql.raw(newest ? '<' : '>')} (${new Date(filter.cursor.at).toISOString()}::timestamptz, ${filter.cursor.id}::int)`,
     )
   }
+  const direction = newest ? desc : asc
   const [rows, counts] = await Promise.all([
     db
       .select()
       .from(comments)
       .where(and(...conditions))
-      .orderBy(asc(comments.createdAt), asc(comments.id))
+      .orderBy(direction(comments.createdAt), direction(comments.id))
       .limit(filter.limit + 1),
     queueCounts(db),
   ])

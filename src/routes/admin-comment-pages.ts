@@ -86,6 +86,7 @@ export const adminCommentPages = new Hono<AppEnv>()
         article: filterText(query.article),
         q: filterText(query.q),
         limit,
+        newest: query.order === 'newest',
       }
       const cursor = query.cursor ? (decodeCursor(query.cursor) ?? null) : null
       const { deps } = c.env
@@ -96,6 +97,7 @@ export const adminCommentPages = new Hono<AppEnv>()
         q: filter.q,
         cursor,
         limit: limit ?? QUEUE_PAGE,
+        order: filter.newest ? 'newest' : 'oldest',
       })
       return queuePage({
         session,

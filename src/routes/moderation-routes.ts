@@ -66,6 +66,9 @@ const queueRoute = createRoute({
       q: z.optional(z.string().check(z.maxLength(200))).check(z.describe(DOCS ? "Text in the body or the author's name" : '')),
       cursor: z.optional(z.string().check(z.maxLength(64))),
       limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)), 50),
+      order: z
+        ._default(z.enum(['oldest', 'newest']), 'oldest')
+        .check(z.describe(DOCS ? '`oldest` first (the longest waiting), or `newest` first' : '')),
     }),
   },
   responses: {
@@ -215,6 +218,7 @@ export const moderationRoutes = new OpenApiRoutes<AppEnv>('/api/v1/moderation')
       q: query.q,
       cursor,
       limit: query.limit,
+      order: query.order,
     })
     return c.json({ comments: page.comments, nextCursor: page.next ? encodeCursor(page.next) : null, counts: page.counts }, 200, {
       'Cache-Control': 'no-store',

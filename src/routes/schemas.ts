@@ -342,6 +342,7 @@ export const ModCommentSchema = named(
   z.object({
     ...commentFields,
     status: z.enum(['pending', 'approved', 'spam', 'trash']),
+    body: z.string().check(z.describe(DOCS ? 'The text as written, which `html` renders (what an edit changes).' : '')),
     // No `format: email`: an imported comment keeps the address it came with, which today's rules might refuse.
     email: z
       .nullable(z.string())

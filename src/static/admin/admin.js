@@ -153,6 +153,63 @@
     syncSelectAll()
   }
 
+  // Reply and quick edit in a queue's row: sent without leaving the page. The answer is the queue
+  // again (the form's `back`), from which the row's new text is taken; a refusal shows its message.
+  Array.prototype.slice.call(document.querySelectorAll('form[data-inline]')).forEach(function (form) {
+    form.addEventListener('submit', function (event) {
+      event.preventDefault()
+      var id = form.id.replace(/^\D+-form-/, '')
+      var row = document.getElementById('comment-' + id)
+      var button = document.querySelector('button[form="' + form.id + '"]')
+      if (button) button.disabled = true
+      fetch(form.action, { method: 'POST', body: new URLSearchParams(new FormData(form)), credentials: 'same-origin' })
+        .then(function (res) {
+          return res.text().then(function (text) {
+            return { ok: res.ok, text: text }
+          })
+        })
+        .then(function (answer) {
+          if (button) button.disabled = false
+          var page = new DOMParser().parseFromString(answer.text, 'text/html')
+          if (!answer.ok) {
+            var error = page.querySelector('.error-text, .notice')
+            return say(row, (error && error.textContent) || 'Not saved.', true)
+          }
+          var fresh = page.getElementById('comment-' + id)
+          var body = fresh && fresh.querySelector('.body')
+          var old = row && row.querySelector('.body')
+          if (body && old) old.replaceWith(document.importNode(body, true))
+          var details = row && row.querySelectorAll('details[open]')
+          if (details)
+            Array.prototype.forEach.call(details, function (d) {
+              d.open = false
+            })
+          if (form.getAttribute('data-inline') === 'replied') {
+            var field = document.querySelector('textarea[form="' + form.id + '"]')
+            if (field) field.value = ''
+          }
+          say(row, form.getAttribute('data-inline') === 'replied' ? 'Reply published.' : 'Comment saved.', false)
+        })
+        .catch(function () {
+          if (button) button.disabled = false
+          say(row, 'Not sent: check the connection and try again.', true)
+        })
+    })
+  })
+
+  function say(row, text, error) {
+    if (!row) return
+    var note = row.querySelector('.inline-note')
+    if (!note) {
+      note = document.createElement('p')
+      note.className = 'inline-note'
+      note.setAttribute('role', 'status')
+      row.querySelector('td.comment').append(note)
+    }
+    note.classList.toggle('error', error)
+    note.textContent = text
+  }
+
   var remembered = sessionStorage.getItem(memory)
   if (remembered !== null) {
     sessionStorage.removeItem(memory)
