@@ -15,7 +15,16 @@ export const BUDGET = {
   fragmentVsJsonCached: 0.8,
   signedInVsGuestPosts: 0.9,
   rssMb: 200,
+  votesPerS: 1000,
+  /** Issue 20: the cached first page with votes and picks, at least 90% of what it was before them. */
+  cachedWithVotesVsBefore: 0.9,
 } as const
+
+/**
+ * The cached first page against the HTTP floor before votes and editors' picks existed (the run of
+ * 2026-12-06 06:53 UTC: 12,808 req/s against a floor of 16,909): the issue's "today's cached throughput".
+ */
+export const CACHED_FIRST_PAGE_VS_FLOOR_BEFORE_VOTES = 12_808 / 16_909
 
 export interface BudgetCheck {
   name: string
@@ -29,7 +38,7 @@ const percent = (ratio: number) => `${Math.round(ratio * 100)}%`
 
 function measuredRuns(engine: EngineResults): Measurement[] {
   const reads = [...Object.values(engine.reads), ...Object.values(engine.cachedReads ?? {})]
-  const posts = [engine.submissions, engine.signedInSubmissions, engine.hotArticle?.cold, engine.hotArticle?.warm].filter(
+  const posts = [engine.submissions, engine.signedInSubmissions, engine.hotArticle?.cold, engine.hotArticle?.warm, engine.votes].filter(
     (run) => run !== undefined,
   )
   return [...reads, ...posts].map((run) => run.measurement)
@@ -106,7 +115,7 @@ export function checkBudgets(engines: EngineResults[], floors: Floors): BudgetCh
       pass: pgPosts.acceptedPerS >= BUDGET.acceptedPerS,
     })
   }
-  if (postgres) checks.push(...hotArticleChecks(postgres), ...cachedWholeThreadChecks(postgres))
+  if (postgres) checks.push(...hotArticleChecks(postgres), ...cachedWholeThreadChecks(postgres), ...voteChecks(postgres, floors))
   for (const engine of engines) checks.push(...fragmentChecks(engine))
   for (const engine of engines) {
     const rss = rssUnderLoad(engine)
@@ -186,4 +195,32 @@ function cachedWholeThreadChecks(postgres: EngineResults): BudgetCheck[] {
       pass: br === undefined ? null : br >= BUDGET.cachedWholeThreadsPerS,
     },
   ]
+}
+
+/**
+ * Issue 20: a vote on PostgreSQL at 1,000/s or more; and the cached first page, now carrying votes
+ * and picks (kept pages re-read every few seconds where readers vote), at 90% of its ratio to the
+ * HTTP floor before them.
+ */
+function voteChecks(postgres: EngineResults, floors: Floors): BudgetCheck[] {
+  const checks: BudgetCheck[] = []
+  const voted = postgres.votes
+  if (voted) {
+    checks.push({
+      name: `PostgreSQL votes ≥ ${round(BUDGET.votesPerS)} counted/s`,
+      figure: `${round(voted.countedPerS)}/s (p99 ${voted.measurement.p99Ms} ms; ${voted.tally.refused} refused)`,
+      pass: voted.countedPerS >= BUDGET.votesPerS,
+    })
+  }
+  const cached = postgres.cachedReads?.['first-page']?.measurement
+  const http = floors.http?.measurement
+  if (cached && http) {
+    const ratio = cached.rps / http.rps / CACHED_FIRST_PAGE_VS_FLOOR_BEFORE_VOTES
+    checks.push({
+      name: `PostgreSQL cached first page with votes and picks ≥ ${percent(BUDGET.cachedWithVotesVsBefore)} of before them (vs HTTP floor)`,
+      figure: `${percent(ratio)} (${round(cached.rps)} vs floor ${round(http.rps)} req/s; before: ${percent(CACHED_FIRST_PAGE_VS_FLOOR_BEFORE_VOTES)} of the floor)`,
+      pass: ratio >= BUDGET.cachedWithVotesVsBefore,
+    })
+  }
+  return checks
 }

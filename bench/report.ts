@@ -2,7 +2,7 @@ import type { BudgetCheck } from './budgets.js'
 import { rssHighWater, rssUnderLoad } from './budgets.js'
 import type { EngineResults, Floors } from './engine-runs.js'
 import type { LoadOptions, Measurement } from './load.js'
-import { plainReads, readScenarios, type SubmissionResult } from './scenarios.js'
+import { plainReads, readScenarios, type SubmissionResult, type VoteResult } from './scenarios.js'
 
 type Row = string[]
 
@@ -94,6 +94,14 @@ function postRows(label: string, posts: SubmissionResult | undefined): Row[] {
   ]
 }
 
+function voteRows(voted: VoteResult | undefined): Row[] {
+  if (!voted) return []
+  return [
+    row('votes on the big article: counted (200) per s', voted.measurement, voted.countedPerS, undefined, undefined, ['200']),
+    noteRow(`  ${voted.tally.counted} counted, ${voted.tally.refused} refused`),
+  ]
+}
+
 export function engineTable(engine: EngineResults, floors: Floors, load: LoadOptions, poolMax: number): string {
   const name = engine.engine === 'postgres' ? `PostgreSQL (pool ${poolMax})` : 'PGlite (embedded)'
   const rows: Row[] = [
@@ -103,6 +111,7 @@ export function engineTable(engine: EngineResults, floors: Floors, load: LoadOpt
     ...postRows('submissions, signed-in readers', engine.signedInSubmissions),
     ...postRows('hot article, cold', engine.hotArticle?.cold),
     ...readRows('cache on', engine.cachedReads, floors),
+    ...voteRows(engine.votes),
     ...postRows('hot article, warm', engine.hotArticle?.warm),
   ]
   const lines = [

@@ -11,6 +11,9 @@ import {
   submissions,
   signedInSubmissions,
   threadPath,
+  commentIdsOf,
+  votes,
+  type VoteTally,
   type NewCommenter,
   type SubmissionTally,
 } from './workloads.js'
@@ -100,6 +103,15 @@ export interface ParleyResults {
    * (no warm-up of any kind), `warm` after its reads and a warm-up of its own.
    */
   hotArticle?: { cold: SubmissionResult; warm: SubmissionResult }
+  /** Readers' upvotes on the big article's comments, on the cache-on server after its reads. */
+  votes?: VoteResult
+}
+
+export interface VoteResult {
+  measurement: Measurement
+  /** 200 answers per second: votes counted. */
+  countedPerS: number
+  tally: VoteTally
 }
 
 function plainWorkload(id: PlainRead, wholeThread: string[]): Workload {
@@ -166,11 +178,20 @@ export async function measureCacheOn(
   wholeThread: string[],
   commenters: () => NewCommenter,
   cold: SubmissionResult,
-): Promise<Pick<ParleyResults, 'cachedReads' | 'hotArticle'>> {
+): Promise<Pick<ParleyResults, 'cachedReads' | 'hotArticle' | 'votes'>> {
   const cachedReads = await measureReads(server, load, wholeThread, 'parley, cache on', readScenarios)
+  log('parley, cache on: votes on the big article')
+  const ids = await commentIdsOf(server.baseUrl, wholeThread)
+  const tally: VoteTally = { counted: 0, refused: 0 }
+  const voted = await measure(server, votes(ids, tally), load)
+  const counted = voted.statusCounts['200'] ?? 0
   log('parley, cache on: hot article, warm')
   const warm = await measurePosts(server, load, (tally) => hotArticle(tally, commenters))
-  return { cachedReads, hotArticle: { cold, warm } }
+  return {
+    cachedReads,
+    votes: { measurement: voted, countedPerS: counted / voted.durationS, tally },
+    hotArticle: { cold, warm },
+  }
 }
 
 /** Parley's reads, then submissions last, since they add comments to the small articles. */

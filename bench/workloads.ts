@@ -116,3 +116,53 @@ export function signedInSubmissions(tally: SubmissionTally, commenters: () => Ne
 /** Every new comment to the one hot article: all the load on one article's row, count and cache entry. */
 export const hotArticle = (tally: SubmissionTally, commenters: () => NewCommenter): Workload =>
   postsByNewCommenters(tally, commenters, () => HOT_KEY)
+
+/** The ids of every comment on the pages a whole-thread read walks (replies too): what readers vote on. */
+export async function commentIdsOf(baseUrl: string, paths: string[]): Promise<number[]> {
+  interface Node {
+    id: number
+    removed: boolean
+    replies: Node[]
+  }
+  const ids: number[] = []
+  const walk = (nodes: Node[]) => {
+    for (const node of nodes) {
+      if (!node.removed) ids.push(node.id)
+      walk(node.replies)
+    }
+  }
+  for (const path of paths) walk(((await (await fetch(baseUrl + path)).json()) as { comments: Node[] }).comments)
+  return ids
+}
+
+export interface VoteTally {
+  counted: number
+  refused: number
+}
+
+/**
+ * Readers upvoting the big article's comments in turn, each vote by a reader never seen before (its
+ * own browser id and address, 100.64.0.0/10: the limit is per network), as a busy thread gets them.
+ */
+export function votes(ids: number[], tally: VoteTally): Workload {
+  const run = Date.now().toString(36)
+  let n = 0
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    next: () => {
+      n++
+      const id = ids[n % ids.length] ?? 1
+      const ip = `100.${64 + ((n >>> 16) & 63)}.${(n >>> 8) & 255}.${n & 255}`
+      return {
+        path: `/api/v1/comments/${id}/vote`,
+        body: JSON.stringify({ up: true, voter: `bench-${run}-${n.toString(36).padStart(8, '0')}` }),
+        headers: { 'x-forwarded-for': ip },
+      }
+    },
+    onResponse: (status) => {
+      if (status === 200) tally.counted++
+      else tally.refused++
+    },
+  }
+}
