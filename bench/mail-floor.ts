@@ -44,7 +44,7 @@ const rendered = renderMail(
     unsubscribeThread,
     unsubscribeAll: linkUrl(base, '/mail/unsubscribe', await signLink(secrets, { use: 'unsubscribe', emailHash, articleId: null })),
   },
-  { name: 'Daily Example' },
+  { name: 'Daily Example', language: 'en' },
 )
 
 const transport = nodeSmtpTransport({ url, from: 'Bench comments <comments@news.example>' })

@@ -28,6 +28,7 @@ const layers: [name: string, units: string[]][] = [
     [
       'errors.ts',
       'docs-flag.ts',
+      'i18n',
       'logger.ts',
       'logged-error.ts',
       'config.ts',

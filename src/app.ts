@@ -28,6 +28,7 @@ import { countRoutes } from './routes/count-routes.js'
 import { identityRoutes } from './routes/identity-routes.js'
 import { healthRoutes } from './routes/health-routes.js'
 import { commentFormRoutes, formErrorPage } from './routes/comment-form-routes.js'
+import { languageOf } from './i18n/languages.js'
 import { reportRoutes } from './routes/report-routes.js'
 import { voteRoutes } from './routes/vote-routes.js'
 import { authRoutes } from './routes/auth-routes.js'
@@ -176,7 +177,9 @@ export function createApp(deps: Deps | undefined, options: AppOptions) {
 
   // Probes, WordPress's plain comment form, the built client files, the dashboard, the demo.
   app.route('/', healthRoutes)
-  const formPage = (error: AppError) => formErrorPage(error)
+  // Before the settings are read (a body too large, a deadline passed): the browser's language, else English.
+  const formPage = (error: AppError, c: Context<AppEnv>) =>
+    formErrorPage(error, undefined, languageOf(c.req.header('accept-language')) ?? 'en')
   app.route('/comment-form', guarded([deadline(formPage), limitBody(MAX_BODY_BYTES, formPage), startGate], [commentFormRoutes]))
   app.route('/', clientFileRoutes(options.clientFiles))
   app.route('/admin', guarded([startGate], [adminPageRoutes]))

@@ -63,6 +63,17 @@ export const SETTING_GROUPS: { legend: string; fields: SettingField[] }[] = [
       { key: 'closeAfterDays', kind: 'integer-or-empty', label: 'Close comments on articles older than (days)', help: 'Empty: never.' },
       { key: 'registerArticles', kind: 'boolean', label: 'Register an unknown article with its first comment' },
       {
+        key: 'language',
+        kind: 'choice',
+        label: "Readers' language",
+        help: "Emails, the plain form's pages and the server-rendered thread, where the reader's browser or page does not say. The widget follows the page's lang.",
+        choices: [
+          { value: 'en', label: 'English' },
+          { value: 'de', label: 'Deutsch' },
+          { value: 'es', label: 'Español' },
+        ],
+      },
+      {
         key: 'votes',
         kind: 'boolean',
         label: 'Readers may upvote comments',

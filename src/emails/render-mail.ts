@@ -1,15 +1,17 @@
 import { html, joinHtml, safeHref, trusted, type SafeHtml } from '../pages/html.js'
 import type { MailArticle, MailComment, MailContent, MailSite, ModeratedComment, RenderedMail } from '../notifications/mail-content.js'
 import { MAIL_ACTIONS } from '../notifications/mail-links.js'
-import { mailTexts as t } from './mail-texts.js'
+import { textsFor, type Texts } from '../i18n/texts.js'
+
+type T = Texts['mail']
 
 /** The article as a reader knows it: its title, else its URL, else its key (all a moderator then has to go by). */
-const titleOf = (article: MailArticle): string => article.title || article.url || article.key || t.untitled
+const titleOf = (t: T, article: MailArticle): string => article.title || article.url || article.key || t.untitled
 
 /** The shell every email shares: one column, inline styles (mail clients drop style sheets), a footer. */
 function page(body: SafeHtml, footer: SafeHtml, site: MailSite): string {
   return html`<!doctype html>
-<html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"></head>
+<html lang="${site.language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"></head>
 <body style="margin:0;padding:16px;background:#f6f7f7;font:15px/1.5 -apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,sans-serif;color:#1d2327">
 <div style="max-width:600px;margin:0 auto;background:#fff;padding:20px;border:1px solid #dcdcde">${body}</div>
 <div style="max-width:600px;margin:12px auto;color:#646970;font-size:13px">${site.name ? html`<p style="margin:0 0 6px">${site.name}</p>` : ''}${footer}</div>
@@ -21,11 +23,11 @@ const button = (href: string, label: string, colour = '#2271b1') =>
 
 const link = (href: string, label: string) => html`<a href="${safeHref(href)}" style="color:#2271b1">${label}</a>`
 
-function articleLink(article: MailArticle): SafeHtml {
-  return article.url ? link(article.url, titleOf(article)) : html`${titleOf(article)}`
+function articleLink(t: T, article: MailArticle): SafeHtml {
+  return article.url ? link(article.url, titleOf(t, article)) : html`${titleOf(t, article)}`
 }
 
-function quote(comment: MailComment): SafeHtml {
+function quote(t: T, comment: MailComment): SafeHtml {
   return html`<div style="margin:12px 0;padding:8px 12px;border-left:3px solid #dcdcde">
 <p style="margin:0 0 6px"><strong>${t.thread.wrote(comment.authorName)}</strong></p>
 <div>${trusted(comment.html)}</div>
@@ -33,10 +35,10 @@ ${comment.link ? html`<p style="margin:6px 0 0;font-size:13px">${link(comment.li
 </div>`
 }
 
-const textQuote = (comment: MailComment): string =>
+const textQuote = (t: T, comment: MailComment): string =>
   [t.thread.wrote(comment.authorName), comment.body, comment.link ? `${t.thread.view}: ${comment.link}` : ''].filter(Boolean).join('\n')
 
-function readerFooter(content: { unsubscribeThread?: string; unsubscribeAll: string }): { html: SafeHtml; text: string } {
+function readerFooter(t: T, content: { unsubscribeThread?: string; unsubscribeAll: string }): { html: SafeHtml; text: string } {
   return {
     html: joinHtml(
       [
@@ -54,19 +56,19 @@ function readerFooter(content: { unsubscribeThread?: string; unsubscribeAll: str
   }
 }
 
-function checksText(comment: ModeratedComment): string {
+function checksText(t: T, comment: ModeratedComment): string {
   if (comment.checks.length === 0) return t.moderator.noChecks
   return comment.checks.map((check) => `${check.filter}: ${check.verdict} (${check.reason})`).join('; ')
 }
 
-function moderatedHtml(comment: ModeratedComment): SafeHtml {
-  return html`<p style="margin:0 0 4px">${articleLink(comment.article)}</p>
+function moderatedHtml(t: T, comment: ModeratedComment): SafeHtml {
+  return html`<p style="margin:0 0 4px">${articleLink(t, comment.article)}</p>
 <table style="border-collapse:collapse;font-size:14px">
 <tr><td style="padding:2px 12px 2px 0;color:#646970">${t.moderator.author}</td><td>${comment.authorName}</td></tr>
 ${comment.authorEmail ? html`<tr><td style="padding:2px 12px 2px 0;color:#646970">${t.moderator.email}</td><td>${comment.authorEmail}</td></tr>` : ''}
 ${comment.authorUrl ? html`<tr><td style="padding:2px 12px 2px 0;color:#646970">${t.moderator.url}</td><td>${comment.authorUrl}</td></tr>` : ''}
 <tr><td style="padding:2px 12px 2px 0;color:#646970">${t.moderator.status}</td><td>${comment.status}</td></tr>
-<tr><td style="padding:2px 12px 2px 0;color:#646970">${t.moderator.checks}</td><td>${checksText(comment)}</td></tr>
+<tr><td style="padding:2px 12px 2px 0;color:#646970">${t.moderator.checks}</td><td>${checksText(t, comment)}</td></tr>
 ${comment.reports.length > 0 ? html`<tr><td style="padding:2px 12px 2px 0;color:#646970">${t.moderator.reports}</td><td>${comment.reports.map((r) => (r.note ? `${r.reason}: ${r.note}` : r.reason)).join('; ')}</td></tr>` : ''}
 </table>
 <div style="margin:12px 0;padding:8px 12px;border-left:3px solid #dcdcde">${trusted(comment.html)}</div>
@@ -74,14 +76,14 @@ ${comment.reports.length > 0 ? html`<tr><td style="padding:2px 12px 2px 0;color:
 <p style="font-size:13px">${link(comment.details, t.moderator.details)}</p>`
 }
 
-function moderatedText(comment: ModeratedComment): string {
+function moderatedText(t: T, comment: ModeratedComment): string {
   return [
-    `${titleOf(comment.article)}${comment.article.url ? `\n${comment.article.url}` : ''}`,
+    `${titleOf(t, comment.article)}${comment.article.url ? `\n${comment.article.url}` : ''}`,
     `${t.moderator.author}: ${comment.authorName}`,
     comment.authorEmail ? `${t.moderator.email}: ${comment.authorEmail}` : '',
     comment.authorUrl ? `${t.moderator.url}: ${comment.authorUrl}` : '',
     `${t.moderator.status}: ${comment.status}`,
-    `${t.moderator.checks}: ${checksText(comment)}`,
+    `${t.moderator.checks}: ${checksText(t, comment)}`,
     comment.reports.length > 0
       ? `${t.moderator.reports}: ${comment.reports.map((r) => (r.note ? `${r.reason}: ${r.note}` : r.reason)).join('; ')}`
       : '',
@@ -99,7 +101,7 @@ function moderatedText(comment: ModeratedComment): string {
  * posted and the thread serves as it is.
  */
 export function renderMail(content: MailContent, site: MailSite): RenderedMail {
-  const rendered = renderParts(content)
+  const rendered = renderParts(textsFor(site.language).mail, content)
   // WordPress's subjects start with the site's name in brackets: `[Site] Please moderate: "Title"`.
   const subject = site.name ? `[${site.name}] ${rendered.subject}` : rendered.subject
   return {
@@ -120,12 +122,12 @@ interface Parts {
 
 const parts = (body: SafeHtml, footer: SafeHtml) => ({ body, footer })
 
-function renderParts(content: MailContent): Parts {
+function renderParts(t: T, content: MailContent): Parts {
   switch (content.kind) {
     case 'confirm': {
-      const footer = readerFooter(content)
+      const footer = readerFooter(t, content)
       const asked = content.asked.map((a) =>
-        a.kind === 'thread' ? t.confirm.thread(titleOf(a.article)) : t.confirm.approval(titleOf(a.article)),
+        a.kind === 'thread' ? t.confirm.thread(titleOf(t, a.article)) : t.confirm.approval(titleOf(t, a.article)),
       )
       return {
         subject: t.subject.confirm,
@@ -145,25 +147,28 @@ function renderParts(content: MailContent): Parts {
     }
     case 'thread':
     case 'approved': {
-      const title = titleOf(content.article)
-      const footer = readerFooter(content)
+      const title = titleOf(t, content.article)
+      const footer = readerFooter(t, content)
       const intro = content.kind === 'thread' ? t.thread.intro(title, content.comments.length) : t.approved.intro(title)
       return {
         subject: content.kind === 'thread' ? t.subject.thread(title, content.comments.length) : t.subject.approved(title),
-        text: [intro, ...content.comments.map(textQuote), '--', footer.text].join('\n\n'),
-        ...parts(html`<p>${content.kind === 'thread' ? intro : t.approved.intro(title)}</p>${content.comments.map(quote)}`, footer.html),
+        text: [intro, ...content.comments.map((c) => textQuote(t, c)), '--', footer.text].join('\n\n'),
+        ...parts(
+          html`<p>${content.kind === 'thread' ? intro : t.approved.intro(title)}</p>${content.comments.map((c) => quote(t, c))}`,
+          footer.html,
+        ),
       }
     }
     case 'held':
     case 'reported':
     case 'new': {
-      const title = titleOf(content.comment.article)
+      const title = titleOf(t, content.comment.article)
       const heading = t.moderator[content.kind](title)
       return {
         subject: t.subject[content.kind](title),
-        text: [heading, moderatedText(content.comment), '--', `${t.moderator.prefs} ${content.prefsUrl}`].join('\n\n'),
+        text: [heading, moderatedText(t, content.comment), '--', `${t.moderator.prefs} ${content.prefsUrl}`].join('\n\n'),
         ...parts(
-          html`<p><strong>${heading}</strong></p>${moderatedHtml(content.comment)}`,
+          html`<p><strong>${heading}</strong></p>${moderatedHtml(t, content.comment)}`,
           html`${t.moderator.prefs} ${link(content.prefsUrl, content.prefsUrl)}`,
         ),
       }
@@ -174,13 +179,16 @@ function renderParts(content: MailContent): Parts {
         subject: t.subject.digest(content.comments.length),
         text: [
           heading,
-          ...content.comments.map(moderatedText),
+          ...content.comments.map((c) => moderatedText(t, c)),
           `${t.moderator.queue}: ${content.queueUrl}`,
           '--',
           `${t.moderator.prefs} ${content.prefsUrl}`,
         ].join('\n\n'),
         ...parts(
-          html`<p><strong>${heading}</strong></p>${joinHtml(content.comments.map(moderatedHtml), html`<hr style="border:0;border-top:1px solid #dcdcde;margin:20px 0">`)}<p>${link(content.queueUrl, t.moderator.queue)}</p>`,
+          html`<p><strong>${heading}</strong></p>${joinHtml(
+            content.comments.map((c) => moderatedHtml(t, c)),
+            html`<hr style="border:0;border-top:1px solid #dcdcde;margin:20px 0">`,
+          )}<p>${link(content.queueUrl, t.moderator.queue)}</p>`,
           html`${t.moderator.prefs} ${link(content.prefsUrl, content.prefsUrl)}`,
         ),
       }

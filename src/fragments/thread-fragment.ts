@@ -2,6 +2,8 @@ import { html, joinHtml, safeHref, trusted, type SafeHtml } from '../pages/html.
 import type { PublicComment, ThreadComment } from '../comments/public-views.js'
 import type { LegacyAnchors, ThreadPage } from '../comments/read-thread.js'
 import type { ThreadOrder } from '../comments/thread-query.js'
+import { textsFor, type Texts } from '../i18n/texts.js'
+import type { Language } from '../i18n/languages.js'
 import { avatarHtml } from './avatar-html.js'
 import { commentDate } from './comment-date.js'
 
@@ -19,6 +21,8 @@ export interface FragmentOptions {
   /** IANA time zone of the dates shown (the site's), UTC by default. */
   timeZone: string
   order: ThreadOrder
+  /** The readers' language: the page's (`lang`), else the site's. */
+  language: Language
   /** Top-level threads per page, and the cursor this page was read at (its reply links keep the reader on it). */
   limit: number
   cursor: string | null
@@ -29,6 +33,7 @@ interface Walk {
   page: ThreadPage
   /** Each comment's anchor, unique on the page. */
   anchor: (id: number) => string
+  t: Texts['fragment']
   heldId: number | null
 }
 
@@ -46,7 +51,7 @@ function commentHtml(c: ThreadComment, walk: Walk, itemprop: SafeHtml): SafeHtml
   const parent = c.replies.length ? ' parent' : ''
   if (c.removed) {
     return html`<li id="comment-${anchor}" class="comment depth-${depth}${parent} parley-removed"${idAttribute}>
-<article id="div-comment-${anchor}" class="comment-body"><p><em>This comment was removed.</em></p></article>${children}
+<article id="div-comment-${anchor}" class="comment-body"><p><em>${walk.t.removed}</em></p></article>${children}
 </li>`
   }
   const name = c.author.name
@@ -61,20 +66,20 @@ function commentHtml(c: ThreadComment, walk: Walk, itemprop: SafeHtml): SafeHtml
   const staff = c.author.moderator ? ' byuser parley-staff' : c.author.verified ? ' byuser parley-verified' : ''
   const reply =
     walk.page.article.open && !held
-      ? html`\n<div class="reply"><a rel="nofollow" class="comment-reply-link" href="?${walk.options.cursor ? html`parley_cursor=${walk.options.cursor}&amp;` : ''}replytocom=${c.id}#respond" data-commentid="${c.id}" data-postid="${walk.page.article.key}" data-belowelement="div-comment-${anchor}" data-respondelement="respond" data-replyto="Reply to ${name}" aria-label="Reply to ${name}">Reply</a></div>`
+      ? html`\n<div class="reply"><a rel="nofollow" class="comment-reply-link" href="?${walk.options.cursor ? html`parley_cursor=${walk.options.cursor}&amp;` : ''}replytocom=${c.id}#respond" data-commentid="${c.id}" data-postid="${walk.page.article.key}" data-belowelement="div-comment-${anchor}" data-respondelement="respond" data-replyto="${walk.t.replyTo(name)}" aria-label="${walk.t.replyTo(name)}">${walk.t.reply}</a></div>`
       : ''
-  const featured = c.featured ? html` <span class="parley-badge parley-featured-badge">Featured</span>` : ''
+  const featured = c.featured ? html` <span class="parley-badge parley-featured-badge">${walk.t.featured}</span>` : ''
   // The count as text (the widget makes it a button); schema.org's upvoteCount for search engines.
   const votes =
     walk.page.article.votes && !held
-      ? html`\n<div class="parley-votes" data-parley-votes="${c.votes}"><span aria-hidden="true">▲</span> <span itemprop="upvoteCount">${c.votes}</span><span class="screen-reader-text"> ${c.votes === 1 ? 'vote' : 'votes'}</span></div>`
+      ? html`\n<div class="parley-votes" data-parley-votes="${c.votes}"><span aria-hidden="true">▲</span> <span itemprop="upvoteCount">${c.votes}</span><span class="screen-reader-text"> ${walk.t.votes(c.votes)}</span></div>`
       : ''
   return html`<li id="comment-${anchor}" class="comment depth-${depth}${parent}${staff}${c.featured ? ' parley-featured' : ''}${held ? ' parley-held' : ''}"${idAttribute}${itemprop} itemscope itemtype="https://schema.org/Comment">
 <article id="div-comment-${anchor}" class="comment-body">
 <footer class="comment-meta">
-<div class="comment-author vcard" itemprop="author" itemscope itemtype="https://schema.org/Person">${avatarHtml(c.author)} ${fn}${c.author.moderator ? html` <span class="parley-badge">Staff</span>` : c.author.verified ? html` <span class="parley-badge parley-signed-in">Signed in</span>` : ''}${featured} <span class="says">says:</span></div>
-<div class="comment-metadata"><a href="#comment-${anchor}"><time datetime="${toMinute(c.createdAt)}" itemprop="dateCreated">${commentDate(c.createdAt, walk.options.timeZone)}</time></a>${c.editedAt ? html` <span class="parley-edited">(edited)</span>` : ''}</div>
-${held ? html`<em class="comment-awaiting-moderation">Your comment is awaiting moderation.</em>\n` : ''}</footer>
+<div class="comment-author vcard" itemprop="author" itemscope itemtype="https://schema.org/Person">${avatarHtml(c.author)} ${fn}${c.author.moderator ? html` <span class="parley-badge">${walk.t.staff}</span>` : c.author.verified ? html` <span class="parley-badge parley-signed-in">${walk.t.signedIn}</span>` : ''}${featured} <span class="says">${walk.t.says}</span></div>
+<div class="comment-metadata"><a href="#comment-${anchor}"><time datetime="${toMinute(c.createdAt)}" itemprop="dateCreated">${commentDate(c.createdAt, walk.options.timeZone, walk.options.language)}</time></a>${c.editedAt ? html` <span class="parley-edited">${walk.t.edited}</span>` : ''}</div>
+${held ? html`<em class="comment-awaiting-moderation">${walk.t.held}</em>\n` : ''}</footer>
 <div class="comment-content" itemprop="text">${trusted(c.html)}</div>${votes}${reply}
 </article>${children}
 </li>`
@@ -143,7 +148,8 @@ export function threadFragmentHtml(page: ThreadPage, options: FragmentOptions): 
     taken.add(legacy)
     return legacy
   }
-  const walk: Walk = { options, page, anchor, heldId: options.held?.id ?? null }
+  const t = textsFor(options.language).fragment
+  const walk: Walk = { options, page, anchor, heldId: options.held?.id ?? null, t }
   const list = comments.length
     ? html`\n<ol class="comment-list">\n${joinHtml(
         comments.map((c) => commentHtml(c, walk, html``)),
@@ -152,10 +158,10 @@ export function threadFragmentHtml(page: ThreadPage, options: FragmentOptions): 
     : ''
   const next = page.nextCursor
   const nav = next
-    ? html`\n<nav class="navigation comment-navigation" aria-label="Comments"><h2 class="screen-reader-text">Comments navigation</h2><div class="nav-links"><div class="nav-next"><a href="?parley_cursor=${next}#comments" data-parley-cursor="${next}">${options.order === 'newest' ? 'Older Comments' : options.order === 'oldest' ? 'Newer Comments' : 'More Comments'}</a></div></div></nav>`
+    ? html`\n<nav class="navigation comment-navigation" aria-label="${t.navigation}"><h2 class="screen-reader-text">${t.navigation}</h2><div class="nav-links"><div class="nav-next"><a href="?parley_cursor=${next}#comments" data-parley-cursor="${next}">${options.order === 'newest' ? t.older : options.order === 'oldest' ? t.newer : t.more}</a></div></div></nav>`
     : ''
   const { article } = page
-  return html`<div class="parley-thread" data-parley-article="${article.key}" data-parley-count="${article.commentCount}" data-parley-open="${article.open ? 1 : 0}" data-parley-policy="${article.commentPolicy}" data-parley-next="${next ?? ''}" data-parley-order="${options.order}" data-parley-limit="${options.limit}" data-parley-tz="${options.timeZone}">${list}${nav}
+  return html`<div class="parley-thread" data-parley-article="${article.key}" data-parley-count="${article.commentCount}" data-parley-open="${article.open ? 1 : 0}" data-parley-policy="${article.commentPolicy}" data-parley-next="${next ?? ''}" data-parley-order="${options.order}" data-parley-limit="${options.limit}" data-parley-tz="${options.timeZone}" data-parley-lang="${options.language}">${list}${nav}
 </div>
 `
 }

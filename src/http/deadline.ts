@@ -17,7 +17,7 @@ import { problemHeaders } from './problem-response.js'
  * passed, the deadline no longer answers for the request, which waits for its commit and answers
  * its outcome, however late.
  */
-export function deadline(respond?: (error: AppError) => Response): MiddlewareHandler<AppEnv> {
+export function deadline(respond?: (error: AppError, c: Context<AppEnv>) => Response): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const ms = Math.max(5000, c.env.deps.config.dbTimeoutMs * 2)
     c.set('deadlineAt', performance.now() + ms)
@@ -42,7 +42,7 @@ export function deadline(respond?: (error: AppError) => Response): MiddlewareHan
       if (outcome === 'done') return
       const error = unavailable()
       if (!respond) throw error
-      const response = respond(error)
+      const response = respond(error, c)
       for (const [name, value] of Object.entries(problemHeaders(error))) response.headers.set(name, value)
       return response
     } finally {

@@ -5,6 +5,8 @@ import { validationError, type AppError, type ErrorCode, type FieldError } from 
 import { fieldErrorsOf } from '../zod-issues.js'
 import { ACCEPTED_CODINGS } from './content-encoding.js'
 import { classifyError } from './classify-error.js'
+import { negotiateLanguage, type Language } from '../i18n/languages.js'
+import { localizeMessage } from '../i18n/texts.js'
 
 /**
  * What a 401 asks for (RFC 9110 §11.6.1: every 401 carries a challenge). Moderators' routes take a
@@ -37,17 +39,24 @@ interface Problem {
   errors?: FieldError[]
 }
 
-export function toProblem(error: AppError): Problem {
-  const problem: Problem = { type: 'about:blank', title: error.title, status: error.status, code: error.code, detail: error.detail }
-  if (error.errors) problem.errors = error.errors
+/**
+ * Problem details; where the client asked for a language Parley ships (the widget sends its page's),
+ * WordPress's messages in `detail` and `errors` come in it. Codes, titles and Parley's own words stay English.
+ */
+export function toProblem(error: AppError, language: Language = 'en'): Problem {
+  const detail = localizeMessage(error.detail, language)
+  const problem: Problem = { type: 'about:blank', title: error.title, status: error.status, code: error.code, detail }
+  if (error.errors) problem.errors = error.errors.map((e) => ({ ...e, message: localizeMessage(e.message, language) }))
   return problem
 }
 
-/** The API's renderer: `application/problem+json`. */
-export function problemResponse(error: AppError): Response {
+/** The API's renderer: `application/problem+json`, in the language `Accept-Language` asks for where it can. */
+export function problemResponse(error: AppError, acceptLanguage?: string): Response {
+  const language = negotiateLanguage(acceptLanguage, 'en')
   const headers = new Headers({ 'Content-Type': 'application/problem+json', ...problemHeaders(error) })
   if (error.status === 401) headers.set('WWW-Authenticate', challenges[error.code] ?? MODERATOR_CHALLENGE)
-  return new Response(JSON.stringify(toProblem(error)), { status: error.status, headers })
+  if (language !== 'en') headers.set('Content-Language', language)
+  return new Response(JSON.stringify(toProblem(error, language)), { status: error.status, headers })
 }
 
 /** A failed validation of one part of the request (`target`: json, query, param…) as API.md's 422. */
@@ -57,5 +66,5 @@ export function fromZodError(error: $ZodError, target: string, value: unknown): 
 
 /** The API's error handler: every refusal becomes problem details; nothing internal reaches a client. */
 export function handleError(error: Error, c: Context<AppEnv>): Response {
-  return problemResponse(classifyError(error, c))
+  return problemResponse(classifyError(error, c), c.req.header('accept-language'))
 }

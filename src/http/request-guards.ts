@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { AppEnv } from '../app-env.js'
 import { AppError } from '../errors.js'
@@ -11,17 +11,20 @@ export const MAX_BODY_BYTES = 1024 * 1024
  * and an early answer then leaves the rest of the body stuck on a connection the client reuses.
  * Only a body of unknown length (chunked) is counted while it streams.
  */
-export function limitBody(maxSize = MAX_BODY_BYTES, respond?: (error: AppError) => Response): MiddlewareHandler<AppEnv> {
-  const tooLarge = () => {
+export function limitBody(
+  maxSize = MAX_BODY_BYTES,
+  respond?: (error: AppError, c: Context<AppEnv>) => Response,
+): MiddlewareHandler<AppEnv> {
+  const tooLarge = (c: Context<AppEnv>) => {
     const error = new AppError('payload_too_large', `The request body is larger than ${Math.round(maxSize / 1024)} KiB.`)
-    if (respond) return respond(error)
+    if (respond) return respond(error, c)
     throw error
   }
   const streamed = bodyLimit({ maxSize, onError: tooLarge })
   return async (c, next) => {
     const length = c.req.header('content-length')
     if (length === undefined || !/^\d+$/.test(length) || c.req.header('transfer-encoding') !== undefined) return streamed(c, next)
-    if (Number(length) > maxSize) return tooLarge()
+    if (Number(length) > maxSize) return tooLarge(c)
     await next()
   }
 }

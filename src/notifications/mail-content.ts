@@ -1,3 +1,4 @@
+import type { Language } from '../i18n/languages.js'
 import type { CheckResult, CommentStatus } from '../db/schema.js'
 import type { MailAction } from './mail-links.js'
 
@@ -50,6 +51,8 @@ export interface RenderedMail {
 /** The site an email comes from: its name (the `siteName` setting; empty: none). */
 export interface MailSite {
   name: string
+  /** The site's language (setting `language`): the emails' words. */
+  language: Language
 }
 
 /** Turns content into an email (src/emails/render-mail.ts): a presentation, handed to the sweep by the runtime. */

@@ -126,7 +126,8 @@ export function mailSweep(render: RenderMail) {
       delete from mail_messages where state in ('sent', 'failed', 'dropped')
         and created_at < ${new Date(now.getTime() - KEEP_MS).toISOString()}::timestamptz`)
     await deps.db.execute(sql`delete from mail_link_uses where expires_at < ${now.toISOString()}::timestamptz`)
-    const site: MailSite = { name: (await deps.settings.get(deps.db)).values.siteName }
+    const { values } = await deps.settings.get(deps.db)
+    const site: MailSite = { name: values.siteName, language: values.language }
     for (;;) {
       const claimed = await claim(deps.db, now)
       await atMost(IN_FLIGHT, claimed, (row) => sendOne(deps, transport, row, base, render, site, now, report))

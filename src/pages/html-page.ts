@@ -3,6 +3,8 @@ import { html, styleSheet, type SafeHtml } from './html.js'
 /** What a page may load beyond its own nonce-bearing styles. */
 export interface PageOptions {
   title: string
+  /** The page's language (`en` unless said): readers' pages follow theirs (src/i18n). */
+  lang?: string
   /** What goes in `<body>`, built with `html` (src/pages/html.ts). */
   body: SafeHtml
   status?: number
@@ -37,7 +39,7 @@ export function htmlPage(options: PageOptions): Response {
     "frame-ancestors 'none'",
   ].join('; ')
   const page = html`<!doctype html>
-<html lang="en">
+<html lang="${options.lang ?? 'en'}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -10,6 +10,8 @@ import { problemHeaders } from '../http/problem-response.js'
 import { articleKeyPattern, articleKeyRule } from '../articles/articles.js'
 import { submitComment } from '../comments/submit-comment.js'
 import { FORM_BACK_PATH } from '../http/form-back.js'
+import { localizeMessage, textsFor, type Texts } from '../i18n/texts.js'
+import { languageOf, negotiateLanguage, type Language } from '../i18n/languages.js'
 
 const field = (form: Record<string, unknown>, name: string): string | undefined => {
   const value = form[name]
@@ -27,22 +29,37 @@ function allowedTarget(value: string | null | undefined, origins: string[]): URL
   }
 }
 
-function backLink(back: URL | undefined): SafeHtml {
+function backLink(t: Texts['form'], back: URL | undefined): SafeHtml {
   return back
-    ? html`<p><a id="back" href="${back.href}">&laquo; Back</a></p>`
-    : html`<p><a id="back" href="#" hidden>&laquo; Back</a></p><noscript><p>Use your browser's Back button to return to your comment.</p></noscript>`
+    ? html`<p><a id="back" href="${back.href}">${t.back}</a></p>`
+    : html`<p><a id="back" href="#" hidden>${t.back}</a></p><noscript><p>${t.useBack}</p></noscript>`
 }
 
-/** WordPress's wp_die() page for a refused comment: its message, the status, and a way back. */
-export function formErrorPage(error: AppError, back?: URL): Response {
+/**
+ * The reader's language on the form's pages: their browser's (`Accept-Language`), else the site's
+ * setting; English where the settings cannot be read (the database down: a 503 page).
+ */
+async function formLanguage(c: Context<AppEnv>): Promise<Language> {
+  const { deps } = c.env
+  const site = await deps.settings.get(deps.db).then(
+    (loaded) => loaded.values.language,
+    () => languageOf(c.req.header('accept-language')) ?? 'en',
+  )
+  return negotiateLanguage(c.req.header('accept-language'), site)
+}
+
+/** WordPress's wp_die() page for a refused comment: its message (WordPress's, in the reader's language), the status, and a way back. */
+export function formErrorPage(error: AppError, back?: URL, language: Language = 'en'): Response {
+  const t = textsFor(language).form
   const messages = error.errors?.length ? [...new Set(error.errors.map((e) => e.message))] : [error.detail]
   return htmlPage({
-    title: 'Comment Submission Failure',
+    title: t.failure,
+    lang: language,
     status: error.status,
     body: html`${joinHtml(
-      messages.map((m) => html`<p><strong>Error:</strong> ${m}</p>`),
+      messages.map((m) => html`<p><strong>${t.error}</strong> ${localizeMessage(m, language)}</p>`),
       '\n',
-    )}\n${backLink(back)}`,
+    )}\n${backLink(t, back)}`,
     scripts: [FORM_BACK_PATH],
     headers: problemHeaders(error),
   })
@@ -63,6 +80,8 @@ async function handleForm(c: Context<AppEnv>): Promise<Response> {
   if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
     return formErrorPage(new AppError('unsupported_media_type', 'Send the form as application/x-www-form-urlencoded.'), undefined)
   }
+  const language = await formLanguage(c)
+  const t = textsFor(language).form
   const ctx = await commentContext(c)
   const back = pageOf(ctx.referrer, ctx.allowedOrigins)
   try {
@@ -107,9 +126,10 @@ async function handleForm(c: Context<AppEnv>): Promise<Response> {
     const held = comment.status !== 'approved'
     if (!target) {
       return htmlPage({
-        title: 'Comment received',
+        title: t.received,
+        lang: language,
         status: 201,
-        body: html`${held ? html`<p>Your comment is awaiting moderation.</p>` : html`<p>Thank you: your comment is published.</p>`}\n${backLink(undefined)}`,
+        body: html`<p>${held ? t.held : t.published}</p>\n${backLink(t, undefined)}`,
         scripts: [FORM_BACK_PATH],
       })
     }
@@ -121,7 +141,7 @@ async function handleForm(c: Context<AppEnv>): Promise<Response> {
     return c.redirect(target.href, 303)
   } catch (error) {
     // WordPress answers every refusal with its wp_die() page, so the form does too (with a way back).
-    return formErrorPage(classifyError(error, c), back)
+    return formErrorPage(classifyError(error, c), back, language)
   }
 }
 

@@ -95,7 +95,7 @@ async function serverRenderedPage(c: Context<AppEnv>, variant: ServerRendered): 
       })
     : html`<p class="no-comments">Comments are closed.</p>`
   const comments = html`${title}
-${threadFragmentHtml(page, { held, anchors, timeZone: 'UTC', order: 'oldest', limit: variant.limit, cursor: cursor ? encodeCursor(cursor) : null })}
+${threadFragmentHtml(page, { held, anchors, timeZone: 'UTC', order: 'oldest', limit: variant.limit, cursor: cursor ? encodeCursor(cursor) : null, language: 'en' })}
 ${form}`
   // Without Turnstile the plain page runs no script at all; with it, the challenge needs Cloudflare's.
   const scripts = [...(variant.enhanced ? ['/widget.js'] : []), ...(turnstile ? [turnstile.scriptUrl] : [])]

@@ -9,6 +9,7 @@ import { encodeCursor } from '../comments/thread-shape.js'
 import { findReaderHeld } from '../comments/reader-held.js'
 import { threadFragmentHtml } from '../fragments/thread-fragment.js'
 import { canonicalTimeZone } from '../fragments/comment-date.js'
+import { languageOf } from '../i18n/languages.js'
 import { ArticleKeyParam, cachedReadHeaders, ifNoneMatchHeader, pageCursor, problem, threadPageQuery } from './schemas.js'
 
 const HTML = 'text/html; charset=utf-8'
@@ -33,6 +34,15 @@ const fragmentRoute = createRoute({
       tz: z
         .optional(z.string().check(z.maxLength(64)))
         .check(z.describe(DOCS ? "The IANA time zone of the dates shown (WordPress's `timezone_string`); UTC when absent." : '')),
+      lang: z
+        .optional(z.string().check(z.maxLength(35)))
+        .check(
+          z.describe(
+            DOCS
+              ? "The page's language (`de`, or a tag such as `de-DE` or WordPress's `de_DE`): the fragment's words and dates; one Parley does not ship, or none, is the site's `language`. Kept in the read cache as two lowercase letters (`lang=de`)."
+              : '',
+          ),
+        ),
       unapproved: z.optional(z.string().check(z.maxLength(20))).check(z.describe(DOCS ? "WordPress's: the reader's held comment id." : '')),
       'moderation-hash': z
         .optional(z.string().check(z.maxLength(64)))
@@ -76,6 +86,7 @@ export const fragmentRoutes = new OpenApiRoutes<AppEnv>('/api/v1/articles').open
   if (timeZone === undefined) throw validationError([{ field: 'tz', code: 'invalid_value', message: 'tz must be an IANA time zone name.' }])
   const now = deps.clock()
   const settings = await deps.settings.get(deps.db)
+  const language = languageOf(query.lang) ?? settings.values.language
   const request: ThreadRequest = { key, limit: query.limit, order: query.order, cursor }
   const render = async (held: Awaited<ReturnType<typeof findReaderHeld>>) => {
     const { page, etag, closesAt, anchors } = await readThread(deps.db, request, settings, now)
@@ -86,6 +97,7 @@ export const fragmentRoutes = new OpenApiRoutes<AppEnv>('/api/v1/articles').open
       order: query.order,
       limit: query.limit,
       cursor: cursor ? encodeCursor(cursor) : null,
+      language,
     }).markup
     return { body, etag: `"h${etag.slice(1)}`, closesAt, count: page.article.commentCount }
   }
@@ -102,6 +114,9 @@ export const fragmentRoutes = new OpenApiRoutes<AppEnv>('/api/v1/articles').open
       order: query.order,
       cursor: cursor ? encodeCursor(cursor) : undefined,
       tz: query.tz === undefined ? undefined : timeZone,
+      // Two lowercase letters are kept as they are (676 at most: a site whose language Parley does not
+      // ship still reads from the cache); any other spelling only as the code of a language it ships.
+      lang: query.lang === undefined ? undefined : /^[a-z]{2}$/.test(query.lang) ? query.lang : languageOf(query.lang),
     },
     currentEtag: async () => {
       const etag = await currentThreadEtag(deps.db, key, settings, now)

@@ -3,7 +3,9 @@ import type { AppEnv } from '../app-env.js'
 import { htmlPage } from '../pages/html-page.js'
 import { previewLink, useLink } from '../notifications/link-actions.js'
 import { LINK_LIFETIME_MS, signLink } from '../notifications/mail-links.js'
-import { LINK_PAGE_TITLE, linkConfirmPage, linkDonePage, linkProblem } from '../emails/link-pages.js'
+import { linkConfirmPage, linkDonePage, linkProblem } from '../emails/link-pages.js'
+import { textsFor } from '../i18n/texts.js'
+import { negotiateLanguage, type Language } from '../i18n/languages.js'
 
 /** The paths of emailed links: a moderator's one-click decision, an address's confirmation, an unsubscription. */
 const LINK_PATHS = { act: '/act', confirm: '/confirm', unsubscribe: '/unsubscribe' } as const
@@ -12,14 +14,21 @@ type LinkPath = keyof typeof LINK_PATHS
 const PAGE_CSS =
   'body{font:16px/1.5 system-ui,sans-serif;max-width:36em;margin:2em auto;padding:0 1em}blockquote{border-left:3px solid #ccc;margin:1em 0;padding:0 1em;white-space:pre-wrap}button{font:inherit;padding:.5em 1em}'
 
-const page = (body: ReturnType<typeof linkProblem>, status = 200) =>
+const page = (language: Language, body: ReturnType<typeof linkProblem>, status = 200) =>
   htmlPage({
-    title: LINK_PAGE_TITLE,
+    title: textsFor(language).links.title,
+    lang: language,
     body,
     status,
     css: PAGE_CSS,
     headers: { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' },
   })
+
+/** The reader's language: their browser's, else the site's. */
+async function languageOf(c: Context<AppEnv>): Promise<Language> {
+  const { deps } = c.env
+  return negotiateLanguage(c.req.header('accept-language'), (await deps.settings.get(deps.db)).values.language)
+}
 
 function linkServices(c: Context<AppEnv>) {
   const { deps } = c.env
@@ -48,18 +57,22 @@ function linkRoutes(routes: Hono<AppEnv>, use: LinkPath): Hono<AppEnv> {
   return routes
     .get(path, async (c) => {
       const token = c.req.query('t') ?? ''
+      const language = await languageOf(c)
+      const texts = textsFor(language).links
       const preview = await previewLink(linkServices(c), token, c.env.deps.clock())
       // A link of another kind under this path is as invalid as a forged one.
-      if (preview.ok && preview.link.use !== use) return page(linkProblem('invalid'), 404)
-      if (!preview.ok) return page(linkProblem(preview.reason), preview.reason === 'invalid' ? 404 : 410)
-      return page(linkConfirmPage(preview, `/mail${path}`, token))
+      if (preview.ok && preview.link.use !== use) return page(language, linkProblem(texts, 'invalid'), 404)
+      if (!preview.ok) return page(language, linkProblem(texts, preview.reason), preview.reason === 'invalid' ? 404 : 410)
+      return page(language, linkConfirmPage(texts, preview, `/mail${path}`, token))
     })
     .post(path, async (c) => {
       const token = await tokenOf(c)
-      if (token === undefined) return page(linkProblem('malformed'), 400)
+      const language = await languageOf(c)
+      const texts = textsFor(language).links
+      if (token === undefined) return page(language, linkProblem(texts, 'malformed'), 400)
       const now = c.env.deps.clock()
       const outcome = await useLink(linkServices(c), token, now, use)
-      if (!outcome.ok) return page(linkProblem(outcome.reason), outcome.reason === 'invalid' ? 404 : 410)
+      if (!outcome.ok) return page(language, linkProblem(texts, outcome.reason), outcome.reason === 'invalid' ? 404 : 410)
       const link = outcome.link
       // After "stop all": a way back, for the person who came from the address's own email.
       const undo =
@@ -71,7 +84,7 @@ function linkRoutes(routes: Hono<AppEnv>, use: LinkPath): Hono<AppEnv> {
               ids: [],
             })
           : undefined
-      return page(linkDonePage(outcome, `/mail${LINK_PATHS.confirm}`, undo))
+      return page(language, linkDonePage(texts, outcome, `/mail${LINK_PATHS.confirm}`, undo))
     })
 }
 

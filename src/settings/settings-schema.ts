@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { LANGUAGES } from '../i18n/languages.js'
 import { DOCS } from '../docs-flag.js'
 import '../zod-issues.js'
 
@@ -100,6 +101,15 @@ const fields = {
           : '',
       ),
     ),
+  language: z
+    .enum(LANGUAGES)
+    .check(
+      z.describe(
+        DOCS
+          ? "The readers' language where the page does not say (`en`, `de`, `es`): the emails, the plain form's pages without `Accept-Language`, the thread fragment without `lang`. The widget follows the page's `lang`."
+          : '',
+      ),
+    ),
   votes: z
     .boolean()
     .check(
@@ -140,6 +150,7 @@ export const defaultSettings: Settings = {
   loginUrl: null,
   identityClaims: { name: 'name', email: 'email', avatar: 'picture', entitlement: 'subscriber', entitlementValue: null },
   bannedComments: 'refuse',
+  language: 'en',
   votes: true,
 }
 

@@ -12,6 +12,7 @@ import { bodyOf, forget, redraw } from './thread.js'
  * (Cancel or Escape, focus back on the button that opened it). Returns its submit button, or
  * null when the comment has no action bar to put it in place of. In server-rendered markup the
  * actions are links beside the date (enhance.js): hidden the same, the form goes under the text.
+ * @param {Widget} w
  * @param {HTMLLIElement} li
  * @param {HTMLElement} opener
  * @param {string} className
@@ -20,7 +21,7 @@ import { bodyOf, forget, redraw } from './thread.js'
  * @param {(fail: (message: string) => void, close: () => void) => void} onSubmit
  * @param {() => void} [onClose]
  */
-function inlineForm(li, opener, className, fields, submitText, onSubmit, onClose) {
+function inlineForm(w, li, opener, className, fields, submitText, onSubmit, onClose) {
   const body = bodyOf(li)
   /** @type {HTMLElement | null} */
   const bar = body && body.querySelector('.actions, .parley-actions')
@@ -38,7 +39,7 @@ function inlineForm(li, opener, className, fields, submitText, onSubmit, onClose
     { class: className },
     fields.concat([
       error,
-      h('div', { class: 'actions' }, [send, h('button', { type: 'button', class: 'link', text: 'Cancel', click: cancel })]),
+      h('div', { class: 'actions' }, [send, h('button', { type: 'button', class: 'link', text: w.t.cancel, click: cancel })]),
     ]),
   )
   function close() {
@@ -83,18 +84,19 @@ export function editComment(w, c, li, opener) {
   area.value = own.body || (shown.textContent || '').trim()
   shown.hidden = true
   inlineForm(
+    w,
     li,
     opener,
     'edit-form',
-    [h('label', { for: 'edit-' + c.id, text: 'Edit your comment' }), area],
-    'Save',
+    [h('label', { for: 'edit-' + c.id, text: w.t.editYours }), area],
+    w.t.save,
     function (fail, close) {
       /** @type {Promise<Answer<Posted>>} */
-      const asked = call('PATCH', '/api/v1/comments/' + c.id, { body: area.value }, own.token)
+      const asked = call('PATCH', '/api/v1/comments/' + c.id, { body: area.value }, own.token, false, w.lang)
       void asked.then(function (r) {
         if (!r.ok) {
           const fieldError = r.status === 422 && r.data && r.data.errors ? r.data.errors[0] : undefined
-          return fail(fieldError ? fieldError.message : explain(r))
+          return fail(fieldError ? fieldError.message : explain(w, r))
         }
         close()
         own.body = area.value
@@ -103,7 +105,7 @@ export function editComment(w, c, li, opener) {
         // The checks run again on an edit: a published comment can go back to moderation.
         if (c.status !== 'pending' && edited.status === 'pending') setCount(w, w.count - 1)
         redraw(w, edited, li).focus()
-        announce(w, edited.status === 'pending' ? 'Your comment was saved and is awaiting moderation.' : 'Your comment was saved.')
+        announce(w, edited.status === 'pending' ? w.t.savedHeld : w.t.saved)
       })
     },
     function () {
@@ -123,43 +125,32 @@ export function deleteComment(w, c, li, opener) {
   const mine = w.own[c.id]
   if (!mine) return
   const token = mine.token
-  const send = inlineForm(
-    li,
-    opener,
-    'confirm',
-    [h('p', { class: 'notice', text: 'Delete this comment? This cannot be undone.' })],
-    'Delete',
-    function (fail) {
-      /** @type {Promise<Answer<null>>} */
-      const asked = call('DELETE', '/api/v1/comments/' + c.id, null, token)
-      void asked.then(function (r) {
-        if (!r.ok && r.status !== 404) return fail(explain(r))
-        forget(w, c.id)
-        delete w.nodes[c.id]
-        // Published replies keep their place under a placeholder, as the thread will show them.
-        const body = bodyOf(li)
-        if (li.querySelector(':scope > ol > li') && body) li.replaceChild(w.draw(w, { id: c.id, removed: true }, li), body)
-        else li.remove()
-        setCount(w, c.status !== 'pending' ? w.count - 1 : w.count)
-        // An enhanced thread has no heading of its own: the thread itself takes the focus.
-        const home = w.heading.isConnected ? w.heading : w.section
-        home.tabIndex = -1
-        home.focus()
-        announce(w, 'Your comment was deleted.')
-      })
-    },
-  )
+  const send = inlineForm(w, li, opener, 'confirm', [h('p', { class: 'notice', text: w.t.deleteSure })], w.t.delete, function (fail) {
+    /** @type {Promise<Answer<null>>} */
+    const asked = call('DELETE', '/api/v1/comments/' + c.id, null, token, false, w.lang)
+    void asked.then(function (r) {
+      if (!r.ok && r.status !== 404) return fail(explain(w, r))
+      forget(w, c.id)
+      delete w.nodes[c.id]
+      // Published replies keep their place under a placeholder, as the thread will show them.
+      const body = bodyOf(li)
+      if (li.querySelector(':scope > ol > li') && body) li.replaceChild(w.draw(w, { id: c.id, removed: true }, li), body)
+      else li.remove()
+      setCount(w, c.status !== 'pending' ? w.count - 1 : w.count)
+      // An enhanced thread has no heading of its own: the thread itself takes the focus.
+      const home = w.heading.isConnected ? w.heading : w.section
+      home.tabIndex = -1
+      home.focus()
+      announce(w, w.t.deleted)
+    })
+  })
   if (!send) return
   send.classList.add('danger')
   send.focus()
 }
 
-const reasons = [
-  ['spam', 'Spam'],
-  ['abuse', 'Abusive or harmful'],
-  ['off_topic', 'Off topic'],
-  ['other', 'Something else'],
-]
+/** The reasons a reader gives, as the API names them. @type {('spam' | 'abuse' | 'off_topic' | 'other')[]} */
+const reasons = ['spam', 'abuse', 'off_topic', 'other']
 
 /**
  * @param {Widget} w
@@ -173,33 +164,36 @@ export function reportComment(w, c, li, opener) {
     'select',
     { id: id },
     reasons.map(function (r) {
-      return h('option', { value: r[0], text: r[1] })
+      return h('option', { value: r, text: w.t.reasons[r] })
     }),
   )
   const note = h('textarea', { id: id + '-note', rows: 2, maxlength: 2000 })
   inlineForm(
+    w,
     li,
     opener,
     'report-form',
-    [
-      h('label', { for: id, text: 'Why should the moderators look at this comment?' }),
-      select,
-      h('label', { for: id + '-note', text: 'Anything to add? (optional)' }),
-      note,
-    ],
-    'Send report',
+    [h('label', { for: id, text: w.t.why }), select, h('label', { for: id + '-note', text: w.t.addNote }), note],
+    w.t.sendReport,
     function (fail, close) {
       /** @type {Promise<Answer<unknown>>} */
-      const asked = call('POST', '/api/v1/comments/' + c.id + '/reports', { reason: select.value, note: note.value.trim() || undefined })
+      const asked = call(
+        'POST',
+        '/api/v1/comments/' + c.id + '/reports',
+        { reason: select.value, note: note.value.trim() || undefined },
+        null,
+        false,
+        w.lang,
+      )
       void asked.then(function (r) {
-        if (!r.ok) return fail(r.status === 429 ? 'You have sent many reports already. Please try again later.' : explain(r))
+        if (!r.ok) return fail(r.status === 429 ? w.t.manyReports : explain(w, r))
         close()
         const body = bodyOf(li)
         const bar = body && body.querySelector('.actions')
         const thanks = h('p', { class: 'notice', tabindex: '-1', text: 'Thank you. The moderators will take a look.' })
         if (bar) bar.replaceWith(thanks)
         thanks.focus()
-        announce(w, 'Thank you. The moderators will take a look.')
+        announce(w, w.t.reported)
       })
     },
   )

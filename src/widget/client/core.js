@@ -114,12 +114,15 @@ export function keepOwn(id, entry) {
  * @param {object | null} body
  * @param {string | null} [token]
  * @param {boolean} [fresh] past the browser's cache
+ * @param {string} [lang] the widget's language, for the server's messages (WordPress's, translated)
  * @returns {Promise<Answer<T>>}
  */
-export function call(method, path, body, token, fresh) {
+export function call(method, path, body, token, fresh, lang) {
   /** @type {Record<string, string>} */
   const headers = {}
   if (body) headers['Content-Type'] = 'application/json'
+  // A CORS-safelisted header (letters only): no preflight more.
+  if (lang && lang !== 'en') headers['Accept-Language'] = lang
   if (token) headers.Authorization = 'Bearer ' + token
   /** @type {RequestInit} */
   const init = { method: method, headers: headers, credentials: 'omit', cache: fresh ? 'no-cache' : 'default' }
@@ -182,22 +185,25 @@ function unreachable() {
 }
 
 /**
- * A refusal in plain words; field errors (422) are shown next to their fields instead.
+ * A refusal in plain words, in the widget's language; field errors (422) are shown next to their fields instead.
+ * @param {Widget} w
  * @param {Answer<unknown> & { ok: false }} r
  */
-export function explain(r) {
+export function explain(w, r) {
+  const t = w.t
   const code = r.data && r.data.code
-  if (r.status === 0) return 'We could not reach the comment server. Please check your connection and try again.'
-  if (code === 'duplicate_comment') return 'You have already posted this comment.'
-  if (code === 'too_fast') return 'You are posting comments too quickly. Please wait ' + (r.retryAfter || 15) + ' seconds, then try again.'
-  if (code === 'comments_closed') return 'Comments are closed for this article.'
+  if (r.status === 0) return t.unreachable
+  if (code === 'duplicate_comment') return t.duplicate
+  if (code === 'too_fast') return t.tooFast(r.retryAfter || 15)
+  if (code === 'comments_closed') return t.closed
   // The site's token for its logged-in reader has expired (or the secret changed): a new page signs a new one.
-  if (code === 'identity_invalid') return 'Your session has expired. Please reload the page and log in again.'
-  if (code === 'login_required') return 'You must be logged in to post a comment.'
-  if (code === 'edit_window_closed') return 'The time to change this comment has passed.'
-  if (r.status === 429) return 'Too many requests from your connection. Please try again later.'
-  if (r.status >= 500) return 'Something went wrong on our side. Please try again in a moment.'
-  return (r.data && r.data.detail) || 'Something went wrong. Please try again.'
+  if (code === 'identity_invalid') return t.expired
+  if (code === 'login_required') return t.mustLogIn
+  if (code === 'edit_window_closed') return t.editClosed
+  if (r.status === 429) return t.tooMany
+  if (r.status >= 500) return t.serverError
+  // The server's words, in the page's language where they are WordPress's (the widget sends it as Accept-Language).
+  return (r.data && r.data.detail) || t.failed
 }
 
 /** @type {CSSStyleSheet | null} */
@@ -268,5 +274,5 @@ export function announce(w, message) {
 export function setCount(w, n) {
   w.count = Math.max(0, n)
   const empty = !w.list.querySelector('li')
-  w.heading.textContent = w.count === 1 ? '1 Comment' : w.count > 1 ? w.count + ' Comments' : empty ? 'No Comments' : 'Comments'
+  w.heading.textContent = w.count > 0 ? w.t.count(w.count) : empty ? w.t.noComments : w.t.comments
 }

@@ -21,6 +21,7 @@ import { deleteComment, editComment, reportComment } from './actions.js'
 import { adoptForm, startReply } from './page-form.js'
 import { bodyOf, commentContent, initial, restoreOwn } from './thread.js'
 import { voteButton } from './votes.js'
+import { languageOf, messagesFor } from './messages.js'
 
 /**
  * @param {HTMLElement} host
@@ -44,6 +45,8 @@ export function enhance(host, thread, options) {
     draw: commentBody,
     article: options.article,
     dates: dateFormat(host),
+    t: messagesFor(host),
+    lang: languageOf(host),
     url: options.url || given('parley_article_url') || location.href.split('#')[0] || '',
     title: options.title || given('parley_article_title') || document.title,
     nodes: {},
@@ -154,11 +157,11 @@ function actions(w, c, li, meta, name) {
   const mine = w.own[c.id]
   /** @type {[string, string, (w: Widget, c: Target, li: HTMLLIElement, opener: HTMLElement) => void][]} */
   const offered = !mine
-    ? [['Report', 'Report the comment by ' + name, reportComment]]
+    ? [[w.t.report, w.t.reportBy(name), reportComment]]
     : mine.until && Date.parse(mine.until) > Date.now()
       ? [
-          ['Edit', 'Edit your comment', editComment],
-          ['Delete', 'Delete your comment', deleteComment],
+          [w.t.edit, w.t.editYours, editComment],
+          [w.t.delete, w.t.deleteYours, deleteComment],
         ]
       : []
   if (!offered.length) return
@@ -211,7 +214,7 @@ function commentBody(w, c, li) {
   const body = h('article', { id: 'div-' + li.id, class: 'comment-body', tabindex: '-1' })
   if (c.removed) {
     li.classList.add('parley-removed')
-    body.append(h('p', {}, [h('em', { text: 'This comment was removed.' })]))
+    body.append(h('p', {}, [h('em', { text: w.t.removed })]))
     return body
   }
   const name = c.author.name
@@ -225,17 +228,17 @@ function commentBody(w, c, li) {
   const meta = h('div', { class: 'comment-metadata' }, [
     h('a', { href: '#' + li.id }, [h('time', { datetime: c.createdAt.replace(/:\d\d\.\d{3}Z$/, 'Z'), text: when(w, c.createdAt) })]),
     c.editedAt ? ' ' : null,
-    c.editedAt ? h('span', { class: 'parley-edited', text: '(edited)' }) : null,
+    c.editedAt ? h('span', { class: 'parley-edited', text: w.t.edited }) : null,
   ])
   const author = h('div', { class: 'comment-author vcard' }, [avatar, ' ', h('b', { class: 'fn' }, [who])])
-  if (c.author.moderator) author.append(' ', h('span', { class: 'parley-badge', text: 'Staff' }))
-  else if (c.author.verified) author.append(' ', h('span', { class: 'parley-badge parley-signed-in', text: 'Signed in' }))
-  author.append(' ', h('span', { class: 'says', text: 'says:' }))
+  if (c.author.moderator) author.append(' ', h('span', { class: 'parley-badge', text: w.t.staff }))
+  else if (c.author.verified) author.append(' ', h('span', { class: 'parley-badge parley-signed-in', text: w.t.signedIn }))
+  author.append(' ', h('span', { class: 'says', text: w.t.says }))
   body.append(
     h('footer', { class: 'comment-meta' }, [
       author,
       meta,
-      c.status === 'pending' ? h('em', { class: 'comment-awaiting-moderation', text: 'Your comment is awaiting moderation.' }) : null,
+      c.status === 'pending' ? h('em', { class: 'comment-awaiting-moderation', text: w.t.held }) : null,
     ]),
     commentContent(c),
   )
@@ -244,7 +247,7 @@ function commentBody(w, c, li) {
     body.append(h('div', { class: 'parley-votes', 'data-parley-votes': c.votes || 0 }, [voteButton(w, c.id, c.votes || 0, name)]))
   }
   if (w.open && c.status !== 'pending') {
-    const reply = 'Reply to ' + name
+    const reply = w.t.replyTo(name)
     body.append(
       h('div', { class: 'reply' }, [
         h('a', {
@@ -257,7 +260,7 @@ function commentBody(w, c, li) {
           'data-respondelement': 'respond',
           'data-replyto': reply,
           'aria-label': reply,
-          text: 'Reply',
+          text: w.t.reply,
         }),
       ]),
     )
@@ -282,7 +285,9 @@ function takeOverMore(w, thread) {
   const limit =
     given >= 1 && given <= 100 ? given : Math.min(100, Math.max(1, w.list.querySelectorAll(':scope > li:not(.parley-held)').length))
   const tz = thread.getAttribute('data-parley-tz') || 'UTC'
-  const order = thread.getAttribute('data-parley-order') === 'newest' ? 'newest' : 'oldest'
+  const asked = thread.getAttribute('data-parley-order')
+  const order = asked === 'newest' || asked === 'top' || asked === 'featured' ? asked : 'oldest'
+  const lang = thread.getAttribute('data-parley-lang')
   link.setAttribute('role', 'button')
   link.addEventListener('click', function (event) {
     event.preventDefault()
@@ -295,7 +300,8 @@ function takeOverMore(w, thread) {
       order +
       '&cursor=' +
       encodeURIComponent(link.getAttribute('data-parley-cursor') || '') +
-      (tz === 'UTC' ? '' : '&tz=' + encodeURIComponent(tz))
+      (tz === 'UTC' ? '' : '&tz=' + encodeURIComponent(tz)) +
+      (lang && /^[a-z]{2}$/.test(lang) ? '&lang=' + lang : '')
     fetch(BASE + '/api/v1/articles/' + encodeURIComponent(w.article) + '/comments.html' + query, { credentials: 'omit' })
       .then(function (res) {
         if (!res.ok) throw new Error('HTTP ' + res.status)
@@ -335,11 +341,11 @@ function takeOverMore(w, thread) {
           first.tabIndex = -1
           first.focus()
         }
-        announce(w, added.length === 1 ? '1 more comment loaded.' : added.length + ' more comments loaded.')
+        announce(w, w.t.loaded(added.length))
       })
       .catch(function () {
         link.removeAttribute('aria-disabled')
-        w.error.textContent = 'The comments could not be loaded. Please try again.'
+        w.error.textContent = w.t.notLoaded + ' ' + w.t.tryAgain
         w.error.hidden = false
       })
   })

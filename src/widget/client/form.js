@@ -30,9 +30,6 @@ function field(className, id, label, required, input) {
   ])
 }
 
-/** What a reader who ticked a notification box is told once the comment is posted. */
-export const CONFIRM_NOTE = 'Check your inbox to confirm your email address; nothing else is sent until you do.'
-
 /**
  * One of the notification checkboxes, in Jetpack's markup (its `subscribe_comments` field).
  * @param {string} name
@@ -74,51 +71,48 @@ export function buildForm(w) {
   }
   // Left empty by people, who never see it; a bot that fills it is answered as if held (API.md).
   const hp = h('input', { id: 'hp', name: 'hp', type: 'text', tabindex: '-1', autocomplete: 'off' })
-  const submit = h('input', { name: 'submit', type: 'submit', id: 'submit', class: 'submit', value: 'Post Comment' })
+  const submit = h('input', { name: 'submit', type: 'submit', id: 'submit', class: 'submit', value: w.t.post })
   const formError = h('p', { class: 'form-error', id: 'form-error', hidden: true })
   const cancel = h('button', {
     type: 'button',
     id: 'cancel-comment-reply-link',
     class: 'link',
     hidden: true,
-    text: 'Cancel reply',
+    text: w.t.cancelReply,
     click: function () {
       cancelReply(w, f, true)
     },
   })
   // Offered only where mail goes out: elsewhere the server ignores them, so they would promise emails that never come.
-  const follow = NOTIFY ? notifyBox('subscribe_comments', 'Notify me of follow-up comments by email.') : null
-  const approval = NOTIFY ? notifyBox('notify_approval', 'Notify me when my comment is approved.') : null
-  const note = NOTIFY ? h('p', { class: 'notice subscription-note', id: 'subscription-note', hidden: true, text: CONFIRM_NOTE }) : null
-  const titleText = document.createTextNode('Leave a Reply')
+  const follow = NOTIFY ? notifyBox('subscribe_comments', w.t.follow) : null
+  const approval = NOTIFY ? notifyBox('notify_approval', w.t.approval) : null
+  const note = NOTIFY ? h('p', { class: 'notice subscription-note', id: 'subscription-note', hidden: true, text: w.t.confirmNote }) : null
+  const titleText = document.createTextNode(w.t.leaveReply)
   const required = h('span', { class: 'required-field-message' }, [
-    'Required fields are marked ',
+    w.t.requiredMarked[0],
     h('span', { class: 'required', text: '*' }),
+    w.t.requiredMarked[1] || null,
   ])
   // A reader the site signed in is not asked who they are (WordPress's form for its logged-in users).
   const guest = !w.reader
   // Validation is the server's, so that readers see WordPress's own messages next to the fields.
   const form = h('form', { id: 'commentform', class: 'comment-form', novalidate: true, 'aria-labelledby': 'reply-title' }, [
     guest
-      ? h('p', { class: 'comment-notes' }, [
-          h('span', { id: 'email-notes', text: 'Your email address will not be published.' }),
-          ' ',
-          required,
-        ])
+      ? h('p', { class: 'comment-notes' }, [h('span', { id: 'email-notes', text: w.t.emailNotes }), ' ', required])
       : loggedInAs(w, drawRespond),
     guest ? null : h('p', { class: 'comment-notes' }, [required]),
-    field('comment-form-comment', 'comment', 'Comment', true, fields.body),
-    guest && field('comment-form-author', 'author', 'Name', true, fields.name),
-    guest && field('comment-form-email', 'email', 'Email', true, fields.email),
-    guest && field('comment-form-url', 'url', 'Website', false, fields.url),
-    h('p', { class: 'hp', 'aria-hidden': 'true' }, [h('label', { for: 'hp', text: 'Leave this field empty' }), hp]),
+    field('comment-form-comment', 'comment', w.t.comment, true, fields.body),
+    guest && field('comment-form-author', 'author', w.t.name, true, fields.name),
+    guest && field('comment-form-email', 'email', w.t.email, true, fields.email),
+    guest && field('comment-form-url', 'url', w.t.website, false, fields.url),
+    h('p', { class: 'hp', 'aria-hidden': 'true' }, [h('label', { for: 'hp', text: w.t.honeypot }), hp]),
     guest &&
       h('p', { class: 'comment-form-cookies-consent' }, [
         consent,
         ' ',
         h('label', {
           for: 'wp-comment-cookies-consent',
-          text: 'Save my name, email, and website in this browser for the next time I comment.',
+          text: w.t.consent,
         }),
       ]),
     follow && follow.p,
@@ -142,7 +136,7 @@ export function buildForm(w) {
     formError: formError,
     cancel: cancel,
     titleText: titleText,
-    title: 'Leave a Reply',
+    title: w.t.leaveReply,
     form: form,
     respond: respond,
     parentInput: null,
@@ -214,7 +208,7 @@ export function startReply(w, c, li, button) {
   if (!f) return
   f.parent = { id: c.id, button: button }
   li.insertBefore(f.respond, li.querySelector(':scope > ol'))
-  f.titleText.textContent = 'Leave a Reply to ' + c.author.name
+  f.titleText.textContent = w.t.leaveReplyTo(c.author.name)
   f.cancel.hidden = false
   f.fields.body.focus()
 }
@@ -306,7 +300,7 @@ function postComment(w, f) {
   // A page's form for a user logged in to the site carries the site's signed token (the WordPress plugin's).
   const identity = f.parentInput && f.form.elements.namedItem('parley_identity')
   const pageToken = identity instanceof HTMLInputElement ? identity.value : ''
-  if (TURNSTILE && !token) return formError(w, f, 'Please complete the check above the button, then post again.')
+  if (TURNSTILE && !token) return formError(w, f, w.t.turnstile)
   const fields = f.fields
   const parent = f.parent
   const input = {
@@ -337,7 +331,7 @@ function postComment(w, f) {
   const send = function (identityToken, retried) {
     input.identityToken = identityToken || undefined
     /** @type {Promise<Answer<Posted>>} */
-    const asked = call('POST', path, input)
+    const asked = call('POST', path, input, null, false, w.lang)
     void asked.then(function (r) {
       const code = r.data && !r.ok ? r.data.code : undefined
       if (code === 'identity_invalid' && !retried && !pageToken && w.reader) {
@@ -360,7 +354,7 @@ function postComment(w, f) {
     const problem = r.data
     if (r.status === 422 && problem && problem.errors) return showFieldErrors(w, f, { detail: problem.detail, errors: problem.errors })
     if (problem && (problem.code === 'login_required' || problem.code === 'subscription_required')) loginRequired(w, problem.code)
-    formError(w, f, explain(r))
+    formError(w, f, explain(w, r))
   }
   void (pageToken ? Promise.resolve(pageToken) : postingToken(w, false)).then(function (identityToken) {
     send(identityToken, false)
@@ -397,8 +391,8 @@ function posted(w, f, data, input) {
   if (c.status === 'approved') setCount(w, w.count + 1)
   const body = bodyOf(li)
   if (body) body.focus()
-  const status = c.status === 'pending' ? 'Your comment is awaiting moderation.' : 'Your comment has been published.'
-  announce(w, asked ? status + ' ' + CONFIRM_NOTE : status)
+  const status = c.status === 'pending' ? w.t.held : w.t.published
+  announce(w, asked ? status + ' ' + w.t.confirmNote : status)
 }
 
 /**
@@ -467,7 +461,7 @@ function renderTurnstile(w, f, settings) {
       })
     },
     function () {
-      formError(w, f, 'The spam check could not be loaded. Please reload the page to comment.')
+      formError(w, f, w.t.turnstileFailed)
     },
   )
 }

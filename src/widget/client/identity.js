@@ -132,10 +132,10 @@ export function mustLogIn(w, code) {
   const link = loginLink(w)
   const text =
     code === 'subscription_required'
-      ? ['Sorry, only subscribers can comment on this article.']
+      ? [w.t.subscribersOnly]
       : link
-        ? ['You must be ', h('a', { href: link, text: 'logged in' }), ' to post a comment.']
-        : ['You must be logged in to post a comment.']
+        ? [w.t.mustBe[0], h('a', { href: link, text: w.t.mustBe[1] }), w.t.mustBe[2]]
+        : [w.t.mustLogIn]
   return h('p', { class: 'must-log-in' }, text)
 }
 
@@ -157,10 +157,10 @@ export function loggedInAs(w, redraw) {
     else w.host.dispatchEvent(new CustomEvent('parley:logout', { bubbles: true, composed: true, detail: { article: w.article } }))
     widgets.forEach(redraw)
   }
-  const name = (w.reader && w.reader.name) || 'Anonymous'
+  const name = (w.reader && w.reader.name) || w.t.anonymous
   return h('p', { class: 'logged-in-as' }, [
-    'Logged in as ' + name + '. ',
-    url ? h('a', { href: url, text: 'Log out?' }) : h('button', { type: 'button', class: 'link', text: 'Log out?', click: out }),
+    w.t.loggedInAs(name),
+    url ? h('a', { href: url, text: w.t.logOut }) : h('button', { type: 'button', class: 'link', text: w.t.logOut, click: out }),
   ])
 }
 

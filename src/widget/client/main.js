@@ -12,6 +12,7 @@ import { commentBody, loadMore, loadPage, restoreOwn } from './thread.js'
 import { drawRespond } from './form.js'
 import { enhance } from './enhance.js'
 import { identity, reidentify, watch } from './identity.js'
+import { languageOf, messagesFor } from './messages.js'
 
 /**
  * Builds one widget in host's shadow root: the thread, then the form once the thread says it is
@@ -36,15 +37,16 @@ function mount(host, options) {
   root = root || host.attachShadow({ mode: 'open' })
   addStyle(root)
   if (options.theme === 'light' || options.theme === 'dark') host.setAttribute('data-theme', options.theme)
+  const t = messagesFor(host)
   const live = h('p', { class: 'sr-only', role: 'status', 'aria-live': 'polite' })
-  const heading = h('h2', { class: 'comments-title', id: 'comments-title', tabindex: '-1', text: 'Comments' })
+  const heading = h('h2', { class: 'comments-title', id: 'comments-title', tabindex: '-1', text: t.comments })
   const error = h('p', { class: 'form-error', role: 'alert', hidden: true })
   const list = h('ol', { class: 'comment-list' })
   const more = h('button', {
     type: 'button',
     class: 'button quiet more',
     hidden: true,
-    text: 'Load more comments',
+    text: t.loadMore,
     click: function () {
       loadMore(w)
     },
@@ -57,6 +59,8 @@ function mount(host, options) {
     draw: commentBody,
     article: options.article,
     dates: dateFormat(host),
+    t: t,
+    lang: languageOf(host),
     url: options.url || location.href.split('#')[0] || '',
     title: options.title || document.title,
     nodes: {},

@@ -8,7 +8,7 @@
  */
 /** @import { Commenter, Compose, Widget } from './types.js' */
 import { h, stored } from './core.js'
-import { CONFIRM_NOTE, cancelReply, listen, replying } from './form.js'
+import { cancelReply, listen, replying } from './form.js'
 import { bodyOf } from './thread.js'
 
 /**
@@ -48,7 +48,7 @@ export function adoptForm(w, respond, form) {
   let cancel = respond.querySelector('#cancel-comment-reply-link')
   if (!cancel) {
     // WordPress's, hidden as comment-reply.js hides it (by the style property, which a CSP allows).
-    cancel = h('a', { rel: 'nofollow', id: 'cancel-comment-reply-link', href: '#respond', text: 'Cancel reply' })
+    cancel = h('a', { rel: 'nofollow', id: 'cancel-comment-reply-link', href: '#respond', text: w.t.cancelReply })
     cancel.style.display = 'none'
     title.append(' ', h('small', {}, [cancel]))
   }
@@ -59,7 +59,7 @@ export function adoptForm(w, respond, form) {
   if (submitRow) submitRow.before(formError)
   else form.append(formError)
   const notify =
-    follow.isConnected || approval.isConnected ? h('p', { class: 'subscription-note', hidden: true, text: CONFIRM_NOTE }) : null
+    follow.isConnected || approval.isConnected ? h('p', { class: 'subscription-note', hidden: true, text: w.t.confirmNote }) : null
   const notifyRow = (approval.isConnected ? approval : follow).closest('p')
   if (notify && notifyRow) notifyRow.after(notify)
   /** @type {Commenter | null} */

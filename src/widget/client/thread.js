@@ -40,7 +40,7 @@ export function bodyOf(li) {
 export function commentBody(w, c, li) {
   const body = h('article', { class: 'comment-body', id: 'div-comment-' + c.id, tabindex: '-1' })
   if (c.removed) {
-    body.append(h('p', { class: 'removed', text: 'This comment was removed.' }))
+    body.append(h('p', { class: 'removed', text: w.t.removed }))
     return body
   }
   const name = c.author.name
@@ -63,19 +63,19 @@ export function commentBody(w, c, li) {
       h('div', { class: 'comment-author vcard' }, [
         h('b', { class: 'fn' }, [who]),
         c.author.moderator
-          ? h('span', { class: 'badge', text: 'Staff' })
+          ? h('span', { class: 'badge', text: w.t.staff })
           : c.author.verified
-            ? h('span', { class: 'badge verified', text: 'Signed in' })
+            ? h('span', { class: 'badge verified', text: w.t.signedIn })
             : null,
-        c.featured ? h('span', { class: 'badge featured', text: 'Featured' }) : null,
+        c.featured ? h('span', { class: 'badge featured', text: w.t.featured }) : null,
         h('span', { class: 'comment-metadata' }, [
           h('time', { datetime: c.createdAt, text: when(w, c.createdAt) }),
-          c.editedAt ? ' (edited)' : null,
+          c.editedAt ? ' ' + w.t.edited : null,
         ]),
       ]),
     ]),
   )
-  if (c.status === 'pending') body.append(h('p', { class: 'comment-awaiting-moderation', text: 'Your comment is awaiting moderation.' }))
+  if (c.status === 'pending') body.append(h('p', { class: 'comment-awaiting-moderation', text: w.t.held }))
   body.append(commentContent(c), commentActions(w, c, li))
   return body
 }
@@ -109,12 +109,12 @@ function commentActions(w, c, li) {
     bar.append(b)
   }
   if (w.votes && c.status !== 'pending') bar.append(voteButton(w, c.id, c.votes || 0, c.author.name))
-  if (w.open && c.status !== 'pending') button('Reply', 'Reply to ' + c.author.name, startReply)
+  if (w.open && c.status !== 'pending') button(w.t.reply, w.t.replyTo(c.author.name), startReply)
   if (mine && mine.until && Date.parse(mine.until) > Date.now()) {
-    button('Edit', 'Edit your comment', editComment)
-    button('Delete', 'Delete your comment', deleteComment)
+    button(w.t.edit, w.t.editYours, editComment)
+    button(w.t.delete, w.t.deleteYours, deleteComment)
   } else if (!mine) {
-    button('Report', 'Report the comment by ' + c.author.name, reportComment)
+    button(w.t.report, w.t.reportBy(c.author.name), reportComment)
   }
   return bar
 }
@@ -195,8 +195,8 @@ export function loadPage(w, cursor, fresh) {
   const asked = call('GET', '/api/v1/articles/' + encodeURIComponent(w.article) + '/comments' + query, null, null, fresh)
   return asked.then(function (r) {
     if (!r.ok) {
-      w.heading.textContent = 'Comments'
-      w.error.textContent = 'The comments could not be loaded. ' + explain(r)
+      w.heading.textContent = w.t.comments
+      w.error.textContent = w.t.notLoaded + ' ' + explain(w, r)
       w.error.hidden = false
       return false
     }
@@ -232,7 +232,7 @@ function reorder(w) {
   w.nodes = {}
   w.cursor = null
   void loadPage(w, null, false).then(function (first) {
-    if (first) announce(w, 'Comments sorted: ' + w.order + '.')
+    if (first) announce(w, w.t.sorted(w.t.orders[/** @type {'oldest' | 'newest' | 'top' | 'featured'} */ (w.order)] || w.order))
   })
 }
 
@@ -245,7 +245,7 @@ export function loadMore(w) {
     const body = first instanceof HTMLLIElement ? bodyOf(first) : null
     if (body) body.focus()
     const loaded = w.list.children.length - before
-    announce(w, loaded === 1 ? '1 more comment loaded.' : loaded + ' more comments loaded.')
+    announce(w, w.t.loaded(loaded))
   })
 }
 

@@ -108,6 +108,9 @@ export interface Widget {
   draw: (w: Widget, c: ThreadComment | RemovedComment, li: HTMLLIElement) => HTMLElement
   article: string
   dates: Intl.DateTimeFormat
+  /** Its words, in the page's language (messages.js), and that language's code. */
+  t: import('./messages.js').Messages
+  lang: string
   url: string
   title: string
   nodes: Record<string, HTMLLIElement>

@@ -33,9 +33,6 @@ function votedOn() {
   return voted
 }
 
-/** @param {number} n */
-const votesText = (n) => (n === 1 ? '1 vote' : n + ' votes')
-
 /**
  * The upvote control of a comment: its count, pressed once this reader voted; a second press takes
  * the vote back. Its name starts with what it does and holds the count as shown. On a page whose
@@ -55,9 +52,9 @@ export function voteButton(w, id, votes, name) {
   const show = function () {
     b.setAttribute('aria-pressed', String(!!votedOn()[id]))
     b.replaceChildren(
-      h('span', { class: hidden, text: 'Upvote the comment by ' + name + ': ' }),
+      h('span', { class: hidden, text: w.t.upvote(name) }),
       '▲ ' + count,
-      h('span', { class: hidden, text: count === 1 ? ' vote' : ' votes' }),
+      h('span', { class: hidden, text: w.t.voteWord(count) }),
     )
   }
   show()
@@ -68,29 +65,24 @@ export function voteButton(w, id, votes, name) {
     b.setAttribute('aria-disabled', 'true')
     const body = w.reader ? { up: up, identityToken: w.reader.token } : { up: up, voter: browserId() }
     /** @type {Promise<import('./types.js').Answer<{ votes: number, voted: boolean }>>} */
-    const asked = call('POST', '/api/v1/comments/' + id + '/vote', body)
+    const asked = call('POST', '/api/v1/comments/' + id + '/vote', body, null, false, w.lang)
     void asked.then(function (r) {
       b.removeAttribute('aria-disabled')
-      if (!r.ok) return announce(w, 'Your vote was not counted. ' + explain(r))
+      if (!r.ok) return announce(w, w.t.voteFailed + explain(w, r))
       const voted = votedOn()
       if (r.data.voted) voted[id] = 1
       else delete voted[id]
       store('voted', voted)
       count = r.data.votes
       show()
-      announce(w, (r.data.voted ? 'Upvoted: ' : 'Vote taken back: ') + votesText(count) + '.')
+      announce(w, (r.data.voted ? w.t.upvoted : w.t.unvoted) + w.t.votes(count) + '.')
     })
   })
   return b
 }
 
-/** @type {[string, string][]} */
-const ORDERS = [
-  ['oldest', 'Oldest'],
-  ['newest', 'Newest'],
-  ['top', 'Top'],
-  ['featured', 'Featured'],
-]
+/** The orders the API reads a thread in. @type {('oldest' | 'newest' | 'top' | 'featured')[]} */
+const ORDERS = ['oldest', 'newest', 'top', 'featured']
 
 /**
  * The thread's order, as a group of toggle buttons above it: Top where readers vote, Featured
@@ -101,20 +93,21 @@ const ORDERS = [
  */
 export function drawOrder(w, article, reload) {
   const offered = ORDERS.filter(function (o) {
-    return o[0] === 'top' ? !!article.votes : o[0] === 'featured' ? !!article.featuredCount || w.order === 'featured' : true
+    return o === 'top' ? !!article.votes : o === 'featured' ? !!article.featuredCount || w.order === 'featured' : true
   })
-  const group = h('div', { class: 'order', role: 'group', 'aria-label': 'Sort comments' })
+  const group = h('div', { class: 'order', role: 'group', 'aria-label': w.t.sort })
   offered.forEach(function (o) {
-    const label = o[0] === 'featured' ? o[1] + ' (' + (article.featuredCount || 0) + ')' : o[1]
+    const label =
+      o === 'featured' ? w.t.orders[o] + ' (' + new Intl.NumberFormat(w.lang).format(article.featuredCount || 0) + ')' : w.t.orders[o]
     group.append(
       h('button', {
         type: 'button',
         class: 'button quiet',
-        'aria-pressed': String(w.order === o[0]),
+        'aria-pressed': String(w.order === o),
         text: label,
         click: function () {
-          if (w.order === o[0]) return
-          w.order = o[0]
+          if (w.order === o) return
+          w.order = o
           reload(w)
         },
       }),

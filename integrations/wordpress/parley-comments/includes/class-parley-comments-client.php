@@ -43,14 +43,19 @@ class Parley_Comments_Client {
 		$query  = self::page_query();
 		$cursor = isset( $query['cursor'] ) ? $query['cursor'] : '';
 		$tz     = self::time_zone();
-		// Parley keeps one copy per page and zone: so does the site.
-		$name = 'parley_comments_t_' . md5( $key . '|' . $cursor . '|' . $tz );
+		// The site's language as Parley keeps it: `de` of `de_DE` (a language Parley does not ship is its own setting's).
+		$lang = strtolower( substr( (string) get_locale(), 0, 2 ) );
+		// Parley keeps one copy per page, zone and language: so does the site.
+		$name = 'parley_comments_t_' . md5( $key . '|' . $cursor . '|' . $tz . '|' . $lang );
 		if ( isset( self::$threads[ $name ] ) ) {
 			return self::$threads[ $name ];
 		}
 		$params = array( 'limit' => self::LIMIT );
 		if ( '' !== $tz ) {
 			$params['tz'] = $tz;
+		}
+		if ( preg_match( '/^[a-z]{2}$/', $lang ) ) {
+			$params['lang'] = $lang;
 		}
 		$url  = self::url( '/api/v1/articles/' . rawurlencode( $key ) . '/comments.html', array_merge( $params, $query ) );
 		$copy = get_transient( $name );
