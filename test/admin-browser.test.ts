@@ -332,7 +332,7 @@ describe('the dashboard for every moderator, on a phone and a desk', () => {
       `/admin/comments/${held}`,
       `/admin/comments/${approved}`,
       `/admin/comments/${approved}/commenter`,
-      `/admin?queue=approved&done=spam&undo=approved:${approved}`,
+      `/admin?queue=approved&done=spam&undo=approved:${approved}@${t.now().getTime()}`,
       '/admin/bans',
       '/admin/articles',
       '/admin/settings',

@@ -30,10 +30,11 @@ describe('Undo', () => {
     const bulk = await mod.send('POST', '/api/v1/moderation/comments/bulk', { ids: [a, b, c], status: 'spam' })
     const { updated, changed } = (await bulk.json()) as { updated: number; changed: { id: number; from: string; to: string }[] }
     expect(updated).toBe(3)
+    const at = t.now().toISOString()
     expect(changed).toEqual([
-      { id: a, from: 'pending', to: 'spam' },
-      { id: b, from: 'pending', to: 'spam' },
-      { id: c, from: 'approved', to: 'spam' },
+      { id: a, from: 'pending', to: 'spam', at },
+      { id: b, from: 'pending', to: 'spam', at },
+      { id: c, from: 'approved', to: 'spam', at },
     ])
     // Another moderator trashes b meanwhile: the Undo leaves it.
     await mod.send('PATCH', `/api/v1/moderation/comments/${b}`, { status: 'trash' })
@@ -60,13 +61,14 @@ describe('Undo', () => {
     const done = await desk.post(`/admin/comments/${one}/status`, { status: 'trash', back: '/admin?queue=approved' })
     expect(done.status).toBe(303)
     const where = done.headers.get('location') ?? ''
-    expect(where).toBe(`/admin?queue=approved&done=trash&undo=approved%3A${one}`)
+    const ms = t.now().getTime()
+    expect(where).toBe(`/admin?queue=approved&done=trash&undo=approved%3A${one}%40${ms}`)
     const page = await (await desk.get(where)).text()
     expect(page).toContain('Comment moved to the trash.')
     expect(page).toMatch(
-      /<form class="undo" method="post" action="\/admin\/comments\/undo">.*name="undo" value="approved:\d+">.*data-key="z"/,
+      /<form class="undo" method="post" action="\/admin\/comments\/undo">.*name="undo" value="approved:\d+@\d+">.*data-key="z"/,
     )
-    const undone = await desk.post('/admin/comments/undo', { undo: `approved:${one}`, to: 'trash', back: '/admin?queue=approved' })
+    const undone = await desk.post('/admin/comments/undo', { undo: `approved:${one}@${ms}`, to: 'trash', back: '/admin?queue=approved' })
     expect(undone.headers.get('location')).toBe('/admin?queue=approved&done=undone&n=1')
     expect(await (await desk.get('/admin?queue=approved&done=undone&n=1')).text()).toContain('Undone: the comment is back where it was.')
     expect(await statuses([one])).toEqual(['approved'])
@@ -74,11 +76,12 @@ describe('Undo', () => {
     const bulk = await desk.post('/admin/comments/bulk', { ids: [String(one), String(two)], status: 'spam', back: '/admin?queue=approved' })
     const bulkPage = await (await desk.get(bulk.headers.get('location') ?? '')).text()
     expect(bulkPage).toContain('2 comments marked as spam.')
-    expect(bulkPage).toContain(`name="undo" value="approved:${one}.${two}"`)
-    await desk.post('/admin/comments/undo', { undo: `approved:${one}.${two}`, to: 'spam', back: '/admin' })
+    expect(bulkPage).toContain(`name="undo" value="approved:${one}.${two}@${ms}"`)
+    await desk.post('/admin/comments/undo', { undo: `approved:${one}.${two}@${ms}`, to: 'spam', back: '/admin' })
     expect(await statuses([one, two])).toEqual(['approved', 'approved'])
     // A crafted undo that is not one is no Undo at all.
-    expect(await (await desk.get('/admin?done=spam&undo=approved:1.x')).text()).not.toContain('form class="undo"')
+    expect(await (await desk.get('/admin?done=spam&undo=approved:1.x@1')).text()).not.toContain('form class="undo"')
+    expect(await (await desk.get('/admin?done=spam&undo=approved:1')).text()).not.toContain('form class="undo"')
     expect(await (await desk.get('/admin?done=spam&undo=spam:1')).text()).not.toContain('form class="undo"')
   })
 })

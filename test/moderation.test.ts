@@ -121,7 +121,10 @@ describe('moderation actions', () => {
     const ids: number[] = []
     for (let i = 0; i < 3; i++) ids.push((await postComment(t, 'b')).comment.id)
     const res = await mod.send('POST', '/api/v1/moderation/comments/bulk', { ids: [...ids, 999999], status: 'approved' })
-    expect(await res.json()).toEqual({ updated: 3, changed: ids.map((id) => ({ id, from: 'pending', to: 'approved' })) })
+    expect(await res.json()).toEqual({
+      updated: 3,
+      changed: ids.map((id) => ({ id, from: 'pending', to: 'approved', at: t.now().toISOString() })),
+    })
     expect((await thread('b')).article.commentCount).toBe(3)
     const log = await (await mod.get('/api/v1/moderation/log')).json()
     expect(log.entries.filter((e: { action: string }) => e.action === 'status')).toHaveLength(3)

@@ -87,7 +87,7 @@ describe("a person's data", () => {
 
     const res = await admin.send('POST', '/api/v1/admin/privacy/erase', { email: 'PRIVATE.person@example.org' })
     expect(res.status).toBe(200)
-    expect(await res.json()).toEqual({ erased: 4, notifications: false, commenterRules: 0, moderatorNotes: 0 })
+    expect(await res.json()).toEqual({ erased: 4, notifications: false, commenterRules: 0, moderatorNotes: 0, votes: 0 })
 
     const rows = await t.deps.db.select().from(comments).where(inArray(comments.id, mine)).orderBy(asc(comments.id))
     expect(rows.map((r) => [r.authorName, r.authorUrl, r.emailEncrypted, r.emailHash, r.avatar, r.userAgent, r.ip, r.body])).toEqual([
@@ -128,7 +128,7 @@ describe("a person's data", () => {
     const admin = await signIn(t, 'admin')
     await history()
     const res = await admin.send('POST', '/api/v1/admin/privacy/erase', { email: 'nobody@example.org' })
-    expect(await res.json()).toEqual({ erased: 0, notifications: false, commenterRules: 0, moderatorNotes: 0 })
+    expect(await res.json()).toEqual({ erased: 0, notifications: false, commenterRules: 0, moderatorNotes: 0, votes: 0 })
     expect(await t.deps.db.select().from(moderationLog).where(eq(moderationLog.action, 'privacy.erase'))).toHaveLength(1)
   })
 

@@ -172,7 +172,7 @@ describe('readers signed in with the site (publisher tokens)', () => {
     expect(found.comments.map((c: { author: { name: string } }) => c.author.name)).toEqual(['Signed Reader'])
     expect((await admin.get('/api/v1/admin/privacy/export')).status).toBe(422)
     const erased = await admin.send('POST', '/api/v1/admin/privacy/erase', { subject: 'reader-77' })
-    expect(await erased.json()).toEqual({ erased: 1, notifications: false, commenterRules: 0, moderatorNotes: 0 })
+    expect(await erased.json()).toEqual({ erased: 1, notifications: false, commenterRules: 0, moderatorNotes: 0, votes: 0 })
     const thread = await (await t.request('/api/v1/articles/d1/comments')).json()
     expect(thread.comments.map((c: { author: object }) => c.author)).toEqual([
       { name: 'Anonymous', url: null, avatar: null, moderator: false, verified: false, avatarUrl: null },

@@ -34,16 +34,19 @@ async function voterKey(secrets: Secrets, voter: Voter): Promise<string> {
 
 interface VoteRow {
   found: number
-  recent: number
+  allowed: boolean
+  /** The network's minute began then (ms): when it ends, votes are taken again. */
+  started_ms: number
   changed: number
   votes: number | null
 }
 
 /**
  * Adds (`up`) or takes back a reader's upvote on an approved comment, in one statement: the vote's
- * row and the comment's count change together, the rate limit is read in the same snapshot, and
- * nothing else is touched (not the article: see VOTES_FRESH_MS). Voting again changes nothing.
- * Answers the comment's count now.
+ * row and the comment's count change together, and nothing else is touched (not the article: see
+ * VOTES_FRESH_MS). An upvote first counts itself against its network's minute (vote_limits, a row
+ * that concurrent votes from one network queue on, so a burst cannot slip past the limit). Voting
+ * again changes nothing. Answers the comment's count now.
  */
 export async function voteOnComment(
   ctx: VoteContext,
@@ -53,21 +56,25 @@ export async function voteOnComment(
 ): Promise<{ votes: number; voted: boolean }> {
   if (!ctx.enabled) throw new AppError('votes_off', 'Voting is turned off on this site.')
   const key = await voterKey(ctx.secrets, voter)
-  const network = await ctx.secrets.rateKey(`vote-ip:${ctx.ip === null ? '' : rateLimitNetwork(ctx.ip)}`)
-  const since = new Date(ctx.now.getTime() - MINUTE_MS).toISOString()
+  const now = ctx.now.toISOString()
   const change = up
     ? sql`
-      recent as (
-        select count(*)::int as n from comment_votes where network = ${network} and created_at > ${since}::timestamptz
+      budget as (
+        insert into vote_limits as l (network, started_at, votes)
+        values (${await ctx.secrets.rateKey(`vote-ip:${ctx.ip === null ? '' : rateLimitNetwork(ctx.ip)}`)}, ${now}::timestamptz, 1)
+        on conflict (network) do update set
+          started_at = case when l.started_at <= ${now}::timestamptz - interval '1 minute' then excluded.started_at else l.started_at end,
+          votes = case when l.started_at <= ${now}::timestamptz - interval '1 minute' then 1 else l.votes + 1 end
+        returning votes <= ${VOTES_PER_MINUTE} as allowed, (extract(epoch from started_at) * 1000)::float8 as started_ms
       ), changed as (
-        insert into comment_votes (comment_id, voter, network, created_at)
-        select id, ${key}, ${network}, ${ctx.now.toISOString()}::timestamptz from target where (select n from recent) < ${VOTES_PER_MINUTE}
+        insert into comment_votes (comment_id, voter, created_at)
+        select id, ${key}, ${now}::timestamptz from target where (select allowed from budget)
         on conflict do nothing returning comment_id
       ), counted as (
         update comments set votes = votes + 1 where id in (select comment_id from changed) returning votes
       )`
     : sql`
-      recent as (select 0 as n), changed as (
+      budget as (select true as allowed, 0::float8 as started_ms), changed as (
         delete from comment_votes where comment_id in (select id from target) and voter = ${key} returning comment_id
       ), counted as (
         update comments set votes = greatest(votes - 1, 0) where id in (select comment_id from changed) returning votes
@@ -75,13 +82,36 @@ export async function voteOnComment(
   const [row] = await queryRows<VoteRow>(
     ctx.db,
     sql`with target as (select id, votes from comments where id = ${commentId} and status = 'approved'), ${change}
-      select (select count(*) from target)::int as found, (select n from recent) as recent,
+      select (select count(*) from target)::int as found, (select allowed from budget) as allowed, (select started_ms from budget) as started_ms,
         (select count(*) from changed)::int as changed, coalesce((select votes from counted), (select votes from target)) as votes`,
   )
   if (!row || row.found === 0 || row.votes === null) throw commentNotFound()
-  if (up && row.changed === 0 && row.recent >= VOTES_PER_MINUTE) {
-    throw new AppError('too_fast', 'You are voting too quickly; please wait a minute.', { retryAfter: 60 })
+  if (!row.allowed) {
+    const wait = Math.max(1, Math.ceil((row.started_ms + MINUTE_MS - ctx.now.getTime()) / 1000))
+    throw new AppError('too_fast', 'You are voting too quickly; please wait a minute.', { retryAfter: wait })
   }
   // Already voted (up) or never had (down): the count as it is, and the reader's vote as asked.
   return { votes: row.votes, voted: up }
+}
+
+/** The key a signed-in reader's votes are stored under: what a data request by their account finds. */
+export const accountVoter = (secrets: Secrets, subject: string): Promise<string> => voterKey(secrets, { subject })
+
+/** How many votes a voter gave. */
+export async function countVotes(db: Db, voter: string): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from comment_votes where voter = ${voter}`)
+  return row?.n ?? 0
+}
+
+/** Takes back every vote of a voter (a person's erasure), each comment's count with it; answers how many. */
+export async function eraseVotes(db: Db, voter: string): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`with gone as (delete from comment_votes where voter = ${voter} returning comment_id), counted as (
+        update comments c set votes = greatest(c.votes - g.n, 0)
+        from (select comment_id, count(*)::int as n from gone group by comment_id) g where c.id = g.comment_id
+        returning c.id
+      ) select (select count(*) from gone)::int as n, (select count(*) from counted)::int as comments`,
+  )
+  return row?.n ?? 0
 }

@@ -54,6 +54,9 @@ export interface ThreadRow {
 
 const iso = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`)
 
+/** A comment's votes as readers see them: an approved comment's count, none for a removed placeholder. */
+const SHOWN_VOTES = sql.raw(`(case when r.status = 'approved' then r.votes else 0 end)`)
+
 /** Which top-level comments (`featured`: which picks) a page holds, in order, one more than asked. */
 function pageRows(order: ThreadOrder, limit: number, cursor: ThreadCursor | null): SQL {
   if (order === 'featured') {
@@ -68,17 +71,18 @@ function pageRows(order: ThreadOrder, limit: number, cursor: ThreadCursor | null
       ) r`
   }
   if (order === 'top') {
-    // Votes descending, then time and id ascending: a total order, so pages neither repeat nor skip
-    // while the counts hold still (a count that moves between two pages can move its comment across them).
+    // Votes readers can see (a removed placeholder's are none) descending, then time and id ascending:
+    // a total order, so pages neither repeat nor skip while the counts hold still (a count that moves
+    // between two pages can move its comment across them). `comments_thread_top_idx` is on this expression.
     const after = cursor
-      ? sql`and (r.votes < ${cursor.votes ?? 0}::int or (r.votes = ${cursor.votes ?? 0}::int and (r.created_at, r.id) > (${new Date(cursor.at).toISOString()}::timestamptz, ${cursor.id}::int)))`
+      ? sql`and (${SHOWN_VOTES} < ${cursor.votes ?? 0}::int or (${SHOWN_VOTES} = ${cursor.votes ?? 0}::int and (r.created_at, r.id) > (${new Date(cursor.at).toISOString()}::timestamptz, ${cursor.id}::int)))`
       : sql``
     return sql`
-      select r.id, (row_number() over (order by r.votes desc, r.created_at, r.id))::int as n
+      select r.id, (row_number() over (order by r.rank desc, r.created_at, r.id))::int as n
       from (
-        select r.id, r.votes, r.created_at from comments r
+        select r.id, ${SHOWN_VOTES} as rank, r.created_at from comments r
         where r.article_id = (select id from art) and r.parent_id is null and r.shown ${after}
-        order by r.votes desc, r.created_at, r.id
+        order by ${SHOWN_VOTES} desc, r.created_at, r.id
         limit ${limit + 1}
       ) r`
   }

@@ -15,11 +15,25 @@ export const commentVotes = pgTable(
       .notNull()
       .references(() => comments.id, { onDelete: 'cascade' }),
     voter: text('voter').notNull(),
-    /** Keyed hash of the voter's network, for the rate limit (votes per minute from one network). */
-    network: text('network'),
     createdAt: at('created_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.commentId, t.voter] }), index('comment_votes_network_idx').on(t.network, t.createdAt)],
+  (t) => [primaryKey({ columns: [t.commentId, t.voter] })],
+)
+
+/**
+ * Votes a network gave in its current minute (keyed hash of the IPv4 address or IPv6 /64): the
+ * limit, kept in a row that each vote updates, so that concurrent votes queue on it and none slips
+ * past (a count of recent votes, read in each statement's snapshot, let a burst through). Unlogged
+ * (migration 0014), as flood marks are: after a crash the minute starts again.
+ */
+export const voteLimits = pgTable(
+  'vote_limits',
+  {
+    network: text('network').primaryKey(),
+    startedAt: at('started_at').notNull(),
+    votes: integer('votes').notNull(),
+  },
+  (t) => [index('vote_limits_started_idx').on(t.startedAt)],
 )
 
 /**

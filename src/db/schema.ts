@@ -138,9 +138,9 @@ export const comments = pgTable(
       .on(t.articleId, t.createdAt, t.id)
       .where(sql`${t.parentId} is null and ${t.shown}`),
     index('comments_thread_rows_idx').on(t.rootId, t.path),
-    // `order=top`: the most upvoted top-level threads first, oldest first among equals.
+    // `order=top`: the most upvoted top-level threads first (by the votes readers see), oldest first among equals.
     index('comments_thread_top_idx')
-      .on(t.articleId, sql`${t.votes} desc`, t.createdAt, t.id)
+      .on(t.articleId, sql`(case when ${t.status} = 'approved' then ${t.votes} else 0 end) desc`, t.createdAt, t.id)
       .where(sql`${t.parentId} is null and ${t.shown}`),
     // `order=featured`: an article's picks, the latest first.
     index('comments_featured_idx')

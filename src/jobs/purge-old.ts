@@ -2,6 +2,7 @@ import { and, isNotNull, lt, sql } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { queryRows } from '../db/database.js'
 import { comments, floodMarks } from '../db/schema.js'
+import { voteLimits } from '../db/desk-schema.js'
 import { MAX_FLOOD_SECONDS, type Settings } from '../settings/settings-schema.js'
 import { instanceId } from '../sources/instance-id.js'
 import { rememberRemoved } from '../sources/removed-sources.js'
@@ -46,5 +47,7 @@ export async function purgeOld(db: Db, settings: Settings, now: Date): Promise<{
   }
   // No flood wait is longer than MAX_FLOOD_SECONDS: older marks decide nothing, and every submission adds up to three.
   await db.delete(floodMarks).where(lt(floodMarks.lastAt, new Date(now.getTime() - MAX_FLOOD_SECONDS * 1000)))
+  // A network's vote count matters for its minute only.
+  await db.delete(voteLimits).where(lt(voteLimits.startedAt, new Date(now.getTime() - 60_000)))
   return { purged, forgotten }
 }

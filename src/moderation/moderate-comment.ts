@@ -41,6 +41,8 @@ export interface StatusChange {
   id: number
   from: CommentStatus
   to: CommentStatus
+  /** When it was made (ISO): the comment's `statusChangedAt` while no one has changed its status since. */
+  at: string
 }
 
 /**
@@ -122,7 +124,7 @@ export async function moderateComment(
     const from = current.status
     if (change.status !== undefined) await applyStatus(tx, ctx, current, change.status)
     if (change.featured === true) await applyFeatured(tx, ctx, { ...current, status: change.status ?? current.status }, true)
-    return change.status === undefined || change.status === from ? [] : [{ id, from, to: change.status }]
+    return change.status === undefined || change.status === from ? [] : [{ id, from, to: change.status, at: ctx.now.toISOString() }]
   })
 }
 
@@ -155,16 +157,17 @@ export async function bulkModerate(
     const changed: StatusChange[] = []
     for (const row of rows) {
       if (await applyStatus(tx, ctx, row, status)) updated++
-      if (row.status !== status) changed.push({ id: row.id, from: row.status, to: status })
+      if (row.status !== status) changed.push({ id: row.id, from: row.status, to: status, at: ctx.now.toISOString() })
     }
     return { updated, changed }
   })
 }
 
 /**
- * Undoes status changes (what moderateComment and bulkModerate answered): each comment still in
- * the status the change gave it goes back to the one it had, logged `undo`; one changed since by
- * anyone is left alone, so an Undo never overwrites a later decision. Answers how many went back.
+ * Undoes status changes (what moderateComment and bulkModerate answered): each comment whose status
+ * is still the one the change gave it, and took it then (its `statusChangedAt` is the change's `at`),
+ * goes back to the one it had, logged `undo`. One changed since by anyone, even back to the same
+ * status, is left alone: an Undo never overwrites a later decision. Answers how many went back.
  */
 export async function undoStatusChanges(ctx: ModerationContext, changes: StatusChange[]): Promise<number> {
   const wanted = new Map(changes.map((change) => [change.id, change]))
@@ -176,8 +179,8 @@ export async function undoStatusChanges(ctx: ModerationContext, changes: StatusC
     let reverted = 0
     for (const row of rows) {
       const change = wanted.get(row.id)
-      if (change && row.status === change.to && change.from !== change.to && (await applyStatus(tx, ctx, row, change.from, true)))
-        reverted++
+      const untouched = change !== undefined && row.status === change.to && row.statusChangedAt.getTime() === Date.parse(change.at)
+      if (change && untouched && change.from !== change.to && (await applyStatus(tx, ctx, row, change.from, true))) reverted++
     }
     return reverted
   })

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { commenterRules, comments } from '../db/schema.js'
 import type { Secrets } from '../crypto/secrets.js'
@@ -11,6 +11,7 @@ import { anonymizeIp } from '../net/ip-networks.js'
 import { forgetAddress, subscriptionsOf, type SubscriptionRecord } from '../notifications/subscriptions.js'
 import { commenterNotes } from '../db/desk-schema.js'
 import { notesOf } from '../moderation/commenter-notes.js'
+import { accountVoter, countVotes, eraseVotes } from '../comments/comment-votes.js'
 
 /** Whom a request is about: an email address, the site's account id of a signed-in reader (`sub`), or both. */
 export interface DataSubject {
@@ -18,10 +19,25 @@ export interface DataSubject {
   subject: string | null
 }
 
-/** Their comments: by the keyed hash of the address, or of the account. */
-async function whose(secrets: Secrets, who: DataSubject): Promise<{ where: SQL; emailHash: string | null; rules: SQL; notes: SQL }> {
+/**
+ * Their comments: by the keyed hash of the address, or of the account. Their notes go by account too
+ * where the address's comments were posted signed in (a note follows a signed-in commenter's account).
+ */
+async function whose(
+  db: Db,
+  secrets: Secrets,
+  who: DataSubject,
+): Promise<{ where: SQL; emailHash: string | null; rules: SQL; notes: SQL }> {
   const emailHash = who.email ? await secrets.emailHash(who.email) : null
   const subjectHash = who.subject ? await secrets.subjectHash(who.subject) : null
+  const accounts = emailHash
+    ? (
+        await db
+          .selectDistinct({ subjectHash: comments.subjectHash })
+          .from(comments)
+          .where(and(eq(comments.emailHash, emailHash), isNotNull(comments.subjectHash)))
+      ).flatMap((row) => (row.subjectHash === null ? [] : [row.subjectHash]))
+    : []
   const clauses = [
     emailHash ? eq(comments.emailHash, emailHash) : undefined,
     subjectHash ? eq(comments.subjectHash, subjectHash) : undefined,
@@ -31,7 +47,8 @@ async function whose(secrets: Secrets, who: DataSubject): Promise<{ where: SQL; 
     emailHash ? and(eq(commenterRules.kind, 'email'), eq(commenterRules.matchKey, emailHash)) : undefined,
     subjectHash ? and(eq(commenterRules.kind, 'account'), eq(commenterRules.matchKey, subjectHash)) : undefined,
   )
-  return { where: or(...clauses) ?? sql`false`, emailHash, rules: rules ?? sql`false`, notes: notesOf(emailHash, subjectHash) }
+  const notes = or(notesOf(emailHash, subjectHash), ...accounts.map((account) => notesOf(null, account))) ?? sql`false`
+  return { where: or(...clauses) ?? sql`false`, emailHash, rules: rules ?? sql`false`, notes }
 }
 
 /** A ban or trust that names the person, as their export gives it. */
@@ -63,8 +80,10 @@ export async function exportPersonalData(
   notifications: SubscriptionRecord | null
   commenterRules: PersonalRule[]
   moderatorNotes: { body: string; createdAt: string }[]
+  /** Upvotes given signed in (a request by account): how many; which comments is not kept apart from the vote. */
+  votes: number
 }> {
-  const { where, emailHash, rules, notes } = await whose(secrets, who)
+  const { where, emailHash, rules, notes } = await whose(db, secrets, who)
   const rows = await db.select().from(comments).where(where).orderBy(asc(comments.createdAt), asc(comments.id))
   const ruleRows = await db.select().from(commenterRules).where(rules).orderBy(asc(commenterRules.id))
   const noteRows = await db.select().from(commenterNotes).where(notes).orderBy(asc(commenterNotes.id))
@@ -87,6 +106,7 @@ export async function exportPersonalData(
     })),
     // What moderators wrote about them is their personal data too (GDPR art. 15); who wrote it is not given.
     moderatorNotes: noteRows.map((note) => ({ body: note.body, createdAt: note.createdAt.toISOString() })),
+    votes: who.subject ? await countVotes(db, await accountVoter(secrets, who.subject)) : 0,
   }
 }
 
@@ -104,8 +124,9 @@ export async function erasePersonalData(
   secrets: Secrets,
   who: DataSubject,
   actor: PrivacyActor,
-): Promise<{ comments: number; notifications: boolean; commenterRules: number; moderatorNotes: number }> {
-  const { where, emailHash, rules, notes } = await whose(secrets, who)
+): Promise<{ comments: number; notifications: boolean; commenterRules: number; moderatorNotes: number; votes: number }> {
+  const { where, emailHash, rules, notes } = await whose(db, secrets, who)
+  const voter = who.subject ? await accountVoter(secrets, who.subject) : null
   return db.transaction(async (tx) => {
     const ids = (await tx.select({ id: comments.id }).from(comments).where(where)).map((row) => row.id)
     const rows = await lockForChange(tx, ids)
@@ -142,12 +163,14 @@ export async function erasePersonalData(
     // Their bans and trust by email or account go too: the admin who erases decides whether to ban again.
     const removedRules = (await tx.delete(commenterRules).where(rules).returning({ id: commenterRules.id })).length
     const removedNotes = (await tx.delete(commenterNotes).where(notes).returning({ id: commenterNotes.id })).length
+    // A guest's votes are keyed by network and browser, which no request names: a signed-in reader's go.
+    const removedVotes = voter ? await eraseVotes(tx, voter) : 0
     await logAction(tx, {
       at: actor.now,
       moderatorId: actor.moderatorId,
       action: 'privacy.erase',
-      detail: { comments: rows.length, notifications, commenterRules: removedRules, moderatorNotes: removedNotes },
+      detail: { comments: rows.length, notifications, commenterRules: removedRules, moderatorNotes: removedNotes, votes: removedVotes },
     })
-    return { comments: rows.length, notifications, commenterRules: removedRules, moderatorNotes: removedNotes }
+    return { comments: rows.length, notifications, commenterRules: removedRules, moderatorNotes: removedNotes, votes: removedVotes }
   })
 }

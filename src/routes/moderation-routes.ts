@@ -23,6 +23,7 @@ import {
   ModCommentSchema,
   authProblems,
   countSchema,
+  dateTimeSchema,
   jsonBody,
   jsonContent,
   noStore,
@@ -33,7 +34,14 @@ const statusSchema = z.enum(['pending', 'approved', 'spam', 'trash'])
 
 const StatusChangeSchema = named(
   'StatusChange',
-  z.object({ id: z.int().check(z.minimum(1), z.maximum(MAX_ID)), from: statusSchema, to: statusSchema }),
+  z.object({
+    id: z.int().check(z.minimum(1), z.maximum(MAX_ID)),
+    from: statusSchema,
+    to: statusSchema,
+    at: dateTimeSchema().check(
+      z.describe(DOCS ? 'When the change was made: a comment whose status changed again since (even back to `to`) is left as it is.' : ''),
+    ),
+  }),
 )
 
 /** Where a moderator may point an article (article-url.ts): anywhere until `allowedOrigins` are set, then those and Parley's own. */

@@ -78,6 +78,13 @@ const exportRoute = createRoute({
           moderatorNotes: z
             .array(z.object({ body: z.string(), createdAt: dateTimeSchema() }))
             .check(z.describe(DOCS ? "Moderators' private notes on them (who wrote each is not given)" : '')),
+          votes: countSchema().check(
+            z.describe(
+              DOCS
+                ? "Upvotes they gave signed in (asked by `subject`); a guest's votes are keyed by network and browser, which no request names"
+                : '',
+            ),
+          ),
         }),
       ),
       headers: noStore,
@@ -98,7 +105,13 @@ const eraseRoute = createRoute({
       DOCS
         ? "How many comments were anonymized, whether email notifications were removed, how many bans or trust by their email or account and moderators' notes on them were removed"
         : '',
-      z.object({ erased: countSchema(), notifications: z.boolean(), commenterRules: countSchema(), moderatorNotes: countSchema() }),
+      z.object({
+        erased: countSchema(),
+        notifications: z.boolean(),
+        commenterRules: countSchema(),
+        moderatorNotes: countSchema(),
+        votes: countSchema().check(z.describe(DOCS ? 'Upvotes they gave signed in, taken back (asked by `subject`)' : '')),
+      }),
     ),
     ...authProblems,
     422: problem(DOCS ? 'Neither an email address nor a subject' : ''),
@@ -124,6 +137,7 @@ export const privacyRoutes = new OpenApiRoutes<AppEnv>('/api/v1/admin')
         notifications: result.notifications,
         commenterRules: result.commenterRules,
         moderatorNotes: result.moderatorNotes,
+        votes: result.votes,
       },
       200,
     )

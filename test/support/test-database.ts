@@ -142,6 +142,7 @@ export const TABLES = [
   'commenter_rules',
   'commenter_notes',
   'comment_votes',
+  'vote_limits',
   'comments',
   'article_aliases',
   'removed_sources',
