@@ -61,7 +61,7 @@ describe('the no-JavaScript form', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff')
     const html = await res.text()
     expect(html).toContain('<p><strong>Error:</strong> Please fill the required fields.</p>')
-    expect(html).toContain(`<a id="back" href="${ORIGIN}/demo/plain">&laquo; Back</a>`)
+    expect(html).toContain(`<a id="back" href="${ORIGIN}/demo/plain">« Back</a>`)
     // As wp_die(): with script, Back is history.back(), which keeps the typed comment.
     const nonce = /script-src 'nonce-([^']+)'/.exec(res.headers.get('content-security-policy') ?? '')?.[1]
     expect(html).toContain(`<script src="/form-back.js" nonce="${nonce}" defer></script>`)

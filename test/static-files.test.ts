@@ -44,10 +44,16 @@ describe('the files Node serves from src/static', () => {
 
 describe('the ETags of the served files', () => {
   // Node reads each file once per process: an app over files held here stands for a new release.
-  const release = async (files: Record<ClientFilePath, string>) => {
+  const release = async (files: Partial<Record<ClientFilePath, string>>) => {
     const app = createApp(undefined, {
       openApiDocument: nodeAppOptions.openApiDocument,
-      clientFiles: { text: async (path) => files[path] },
+      clientFiles: {
+        text: async (path) => {
+          const text = files[path]
+          if (text === undefined) throw new Error(`${path} is not in this release`)
+          return text
+        },
+      },
     })
     return async (path: ClientFilePath, etag?: string) =>
       app.request(`http://parley.test${path}`, etag ? { headers: { 'If-None-Match': etag } } : {}, { deps: t.deps })

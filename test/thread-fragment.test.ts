@@ -35,7 +35,7 @@ describe('the thread as server-rendered HTML (WordPress markup)', () => {
     expect(res.headers.get('parley-comment-count')).toBe('2')
     expect(res.headers.get('cache-control')).toBe('public, max-age=10')
     expect(html).toMatch(
-      /^<div class="parley-thread" data-parley-article="42" data-parley-count="2" data-parley-open="1" data-parley-policy="anyone" data-parley-next="" data-parley-order="oldest" data-parley-limit="50" data-parley-tz="America\/New_York">\n<ol class="comment-list">/,
+      /^<div class="parley-thread" data-parley-article="42" data-parley-count="2" data-parley-open="1" data-parley-policy="anyone" data-parley-next="" data-parley-order="oldest" data-parley-limit="50" data-parley-tz="America\/New_York" data-parley-lang="en">\n<ol class="comment-list">/,
     )
     expect(html).toContain(
       `<li id="comment-${root}" class="comment depth-1 parent" itemscope itemtype="https://schema.org/Comment">\n<article id="div-comment-${root}" class="comment-body">`,
@@ -78,7 +78,7 @@ describe('the thread as server-rendered HTML (WordPress markup)', () => {
     expect(res.status).toBe(200)
     expect(res.headers.get('parley-comment-count')).toBe('0')
     expect(html).toBe(
-      '<div class="parley-thread" data-parley-article="nothing-here" data-parley-count="0" data-parley-open="1" data-parley-policy="anyone" data-parley-next="" data-parley-order="oldest" data-parley-limit="50" data-parley-tz="UTC">\n</div>\n',
+      '<div class="parley-thread" data-parley-article="nothing-here" data-parley-count="0" data-parley-open="1" data-parley-policy="anyone" data-parley-next="" data-parley-order="oldest" data-parley-limit="50" data-parley-tz="UTC" data-parley-lang="en">\n</div>\n',
     )
     for (const query of ['?cursor=nope', '?limit=0', '?limit=101', '?order=best', '?tz=Mars/Olympus', '?tz=../../etc']) {
       const bad = await fragment('nothing-here', query)

@@ -159,7 +159,7 @@ describe('GET /demo/enhanced', () => {
     expect(html).toMatch(
       new RegExp(
         `<parley-comments article="demo" data-url="${ORIGIN}/demo/enhanced" data-title="[^"]+">\\s*<h2 class="comments-title">One thought on [^<]+</h2>\\s*` +
-          '<div class="parley-thread" data-parley-article="demo" data-parley-count="1" data-parley-open="1" data-parley-policy="anyone" data-parley-next="" data-parley-order="oldest" data-parley-limit="20" data-parley-tz="UTC">[\\s\\S]*' +
+          '<div class="parley-thread" data-parley-article="demo" data-parley-count="1" data-parley-open="1" data-parley-policy="anyone" data-parley-next="" data-parley-order="oldest" data-parley-limit="20" data-parley-tz="UTC" data-parley-lang="en">[\\s\\S]*' +
           '<div id="respond" class="comment-respond">[\\s\\S]*<form action="/comment-form" method="post" id="commentform" class="comment-form">[\\s\\S]*</parley-comments>',
       ),
     )

@@ -1,10 +1,11 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { buildWidget } from '../widget/build-widget.js'
+import { buildWidget, buildWidgetCatalogs } from '../widget/build-widget.js'
 
 // The files src/static holds that are built, not written (git ignores them):
-// - `npm run build:widget`: /widget.js, which both runtimes serve. `npm start` runs it first.
+// - `npm run build:widget`: /widget.js and its other languages' words (/widget-de.js, …), which both
+//   runtimes serve. `npm start` runs it first.
 // - `npm run build:static`: that and /openapi.json, the Worker's static assets (its bundle carries
 //   neither the widget's sources nor the OpenAPI generator; Node generates the document itself).
 //   wrangler.toml's `[build]` runs it before `wrangler deploy` and `wrangler dev` bundle.
@@ -22,7 +23,7 @@ export async function openApiJson(): Promise<string> {
  * and only where they changed: `wrangler dev` runs the build again on any change under src/.
  */
 export async function writeStaticFiles(which: { openApi: boolean }): Promise<{ file: string; changed: boolean }[]> {
-  const files: Record<string, string> = { '/widget.js': await buildWidget() }
+  const files: Record<string, string> = { '/widget.js': await buildWidget(), ...(await buildWidgetCatalogs()) }
   if (which.openApi) files['/openapi.json'] = await openApiJson()
   const results: { file: string; changed: boolean }[] = []
   for (const [path, text] of Object.entries(files)) {

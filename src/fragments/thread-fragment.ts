@@ -158,7 +158,7 @@ export function threadFragmentHtml(page: ThreadPage, options: FragmentOptions): 
     : ''
   const next = page.nextCursor
   const nav = next
-    ? html`\n<nav class="navigation comment-navigation" aria-label="${t.navigation}"><h2 class="screen-reader-text">${t.navigation}</h2><div class="nav-links"><div class="nav-next"><a href="?parley_cursor=${next}#comments" data-parley-cursor="${next}">${options.order === 'newest' ? t.older : options.order === 'oldest' ? t.newer : t.more}</a></div></div></nav>`
+    ? html`\n<nav class="navigation comment-navigation" aria-label="${t.comments}"><h2 class="screen-reader-text">${t.navigation}</h2><div class="nav-links"><div class="nav-next"><a href="?parley_cursor=${next}#comments" data-parley-cursor="${next}">${options.order === 'newest' ? t.older : options.order === 'oldest' ? t.newer : t.more}</a></div></div></nav>`
     : ''
   const { article } = page
   return html`<div class="parley-thread" data-parley-article="${article.key}" data-parley-count="${article.commentCount}" data-parley-open="${article.open ? 1 : 0}" data-parley-policy="${article.commentPolicy}" data-parley-next="${next ?? ''}" data-parley-order="${options.order}" data-parley-limit="${options.limit}" data-parley-tz="${options.timeZone}" data-parley-lang="${options.language}">${list}${nav}

@@ -1,5 +1,5 @@
 /** The files Parley's pages and publishers' pages load from it, as src/static holds them. */
-export type ClientFilePath = '/widget.js' | '/admin/admin.js' | '/admin/admin.css'
+export type ClientFilePath = '/widget.js' | `/widget-${string}.js` | '/admin/admin.js' | '/admin/admin.css'
 
 /**
  * Where those files come from: src/static on Node (`src/runtime/node-app-options.ts`; the widget built

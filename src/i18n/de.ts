@@ -41,6 +41,7 @@ export const de: Texts = {
     signedIn: 'Angemeldet',
     featured: 'Empfohlen',
     votes: (n) => (n === 1 ? 'Stimme' : 'Stimmen'),
+    comments: 'Kommentare',
     navigation: 'Kommentar-Navigation',
     older: 'Ältere Kommentare',
     newer: 'Neuere Kommentare',

@@ -50,6 +50,7 @@ export const en = {
     signedIn: 'Signed in',
     featured: 'Featured',
     votes: (n: number): string => (n === 1 ? 'vote' : 'votes'),
+    comments: 'Comments',
     navigation: 'Comments navigation',
     older: 'Older Comments',
     newer: 'Newer Comments',

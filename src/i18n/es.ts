@@ -41,6 +41,7 @@ export const es: Texts = {
     signedIn: 'Conectado',
     featured: 'Destacado',
     votes: (n) => (n === 1 ? 'voto' : 'votos'),
+    comments: 'Comentarios',
     navigation: 'Navegación de comentarios',
     older: 'Comentarios anteriores',
     newer: 'Comentarios siguientes',

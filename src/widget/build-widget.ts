@@ -2,6 +2,7 @@ import { build, transform, type Plugin } from 'esbuild'
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { SETTINGS_PLACEHOLDERS } from './widget-settings.js'
+import { WIDGET_CATALOGS } from './widget-catalogs.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const ENTRY = 'src/widget/client/main.js'
@@ -45,4 +46,26 @@ export async function buildWidget(): Promise<string> {
     }
   }
   return output.text
+}
+
+/** Each of those scripts, built as /widget.js is (readable ES2017), by its path. */
+export async function buildWidgetCatalogs(): Promise<Record<`/widget-${(typeof WIDGET_CATALOGS)[number]}.js`, string>> {
+  const built = await Promise.all(
+    WIDGET_CATALOGS.map(async (lang) => {
+      const result = await build({
+        absWorkingDir: ROOT,
+        entryPoints: [`src/widget/client/catalogs/${lang}.js`],
+        bundle: true,
+        format: 'iife',
+        target: 'es2017',
+        charset: 'utf8',
+        write: false,
+        logLevel: 'silent',
+      })
+      const [output] = result.outputFiles
+      if (!output) throw new Error(`esbuild wrote nothing for the ${lang} catalog`)
+      return [`/widget-${lang}.js`, output.text] as const
+    }),
+  )
+  return Object.fromEntries(built) as Record<`/widget-${(typeof WIDGET_CATALOGS)[number]}.js`, string>
 }

@@ -15,3 +15,8 @@ interface Window {
 interface Window {
   Parley?: Record<string, unknown>
 }
+
+/** The widget's catalogs other than English, each registered by its own script (catalogs/*.js). */
+interface Window {
+  ParleyCatalogs?: Record<string, import('./messages.js').Catalog>
+}

@@ -12,7 +12,7 @@ import { commentBody, loadMore, loadPage, restoreOwn } from './thread.js'
 import { drawRespond } from './form.js'
 import { enhance } from './enhance.js'
 import { identity, reidentify, watch } from './identity.js'
-import { languageOf, messagesFor } from './messages.js'
+import { catalogLoading, languageOf, messagesFor } from './messages.js'
 
 /**
  * Builds one widget in host's shadow root: the thread, then the form once the thread says it is
@@ -22,6 +22,15 @@ import { languageOf, messagesFor } from './messages.js'
  * @param {{ article?: string, url?: string, title?: string, theme?: string, identityToken?: string, logoutUrl?: string }} options
  */
 function mount(host, options) {
+  // A page in a language whose catalog is not here yet: mounted once it is, unless mounted again meanwhile.
+  latest.set(host, options)
+  const loading = catalogLoading(languageOf(host))
+  if (loading) {
+    void loading.then(function () {
+      if (latest.get(host) === options) mount(host, options)
+    })
+    return
+  }
   const thread = host.shadowRoot ? null : host.querySelector('.parley-thread')
   const of = thread && thread.getAttribute('data-parley-article')
   if (thread instanceof HTMLElement && options.article && (!of || of === options.article)) {
@@ -99,6 +108,9 @@ function mount(host, options) {
     if (done[0]) restoreOwn(w)
   })
 }
+
+/** The options each host was last mounted with (a mount waiting for its catalog gives way to a later one). @type {WeakMap<HTMLElement, object>} */
+const latest = new WeakMap()
 
 /** The widget each host holds now, for a token given to it later. @type {WeakMap<HTMLElement, Widget>} */
 const widgetOf = new WeakMap()

@@ -2,11 +2,13 @@
 'use strict'
 /**
  * The widget's words, by language (issue 20): the page's `lang` chooses (the element's, an
- * ancestor's, else <html>'s), English where Parley ships none for it. Numbers through Intl. The
- * server's own texts (the fragment, the plain form, emails) are in src/i18n, with the same words
- * where both show them. To add a language: a catalog here with every key of `en`, one in src/i18n,
- * and its code in src/i18n/languages.ts.
+ * ancestor's, else <html>'s), English where Parley ships none for it. English is here; every other
+ * language is a catalog of its own in catalogs/, loaded only by a page in it. Numbers through Intl.
+ * The server's own texts (the fragment, the plain form, emails) are in src/i18n, with the same
+ * words where both show them. To add a language: catalogs/LANG.js with every key of `en` (its type
+ * checks that), a catalog in src/i18n, and its code in src/i18n/languages.ts.
  */
+import { BASE, NONCE } from './core.js'
 
 /** @param {(n: number) => string} num */
 const en = (num) => ({
@@ -104,169 +106,17 @@ const en = (num) => ({
 
 /** @typedef {ReturnType<typeof en>} Messages */
 
-/** @param {(n: number) => string} num @returns {Messages} */
-const de = (num) => ({
-  comments: 'Kommentare',
-  noComments: 'Keine Kommentare',
-  count: (n) => (n === 1 ? '1 Kommentar' : num(n) + ' Kommentare'),
-  loadMore: 'Weitere Kommentare laden',
-  loaded: (n) => (n === 1 ? '1 weiterer Kommentar geladen.' : num(n) + ' weitere Kommentare geladen.'),
-  notLoaded: 'Die Kommentare konnten nicht geladen werden.',
-  tryAgain: 'Bitte versuche es noch einmal.',
-  removed: 'Dieser Kommentar wurde entfernt.',
-  held: 'Dein Kommentar muss noch freigegeben werden.',
-  edited: '(bearbeitet)',
-  says: 'sagt:',
-  staff: 'Redaktion',
-  signedIn: 'Angemeldet',
-  featured: 'Empfohlen',
-  reply: 'Antworten',
-  replyTo: (name) => 'Antworte auf ' + name,
-  edit: 'Bearbeiten',
-  editYours: 'Deinen Kommentar bearbeiten',
-  delete: 'Löschen',
-  deleteYours: 'Deinen Kommentar löschen',
-  report: 'Melden',
-  reportBy: (name) => 'Den Kommentar von ' + name + ' melden',
-  save: 'Speichern',
-  cancel: 'Abbrechen',
-  savedHeld: 'Dein Kommentar wurde gespeichert und muss noch freigegeben werden.',
-  saved: 'Dein Kommentar wurde gespeichert.',
-  deleteSure: 'Diesen Kommentar löschen? Das kann nicht rückgängig gemacht werden.',
-  deleted: 'Dein Kommentar wurde gelöscht.',
-  reasons: { spam: 'Spam', abuse: 'Beleidigend oder schädlich', off_topic: 'Nicht zum Thema', other: 'Etwas anderes' },
-  why: 'Warum sollte die Moderation sich diesen Kommentar ansehen?',
-  addNote: 'Noch etwas hinzuzufügen? (optional)',
-  sendReport: 'Meldung senden',
-  manyReports: 'Du hast schon viele Meldungen gesendet. Bitte versuche es später noch einmal.',
-  reported: 'Danke. Die Moderation sieht es sich an.',
-  leaveReply: 'Schreibe einen Kommentar',
-  leaveReplyTo: (name) => 'Antworte auf ' + name,
-  cancelReply: 'Antworten abbrechen',
-  emailNotes: 'Deine E-Mail-Adresse wird nicht veröffentlicht.',
-  requiredMarked: ['Erforderliche Felder sind mit ', ' markiert.'],
-  comment: 'Kommentar',
-  name: 'Name',
-  email: 'E-Mail',
-  website: 'Website',
-  honeypot: 'Dieses Feld leer lassen',
-  consent: 'Meinen Namen, meine E-Mail-Adresse und meine Website in diesem Browser für die nächste Kommentierung speichern.',
-  follow: 'Benachrichtige mich über nachfolgende Kommentare per E-Mail.',
-  approval: 'Benachrichtige mich, wenn mein Kommentar freigegeben ist.',
-  confirmNote: 'Sieh in deinem Posteingang nach und bestätige deine E-Mail-Adresse; bis dahin wird nichts weiter verschickt.',
-  post: 'Kommentar abschicken',
-  published: 'Dein Kommentar wurde veröffentlicht.',
-  turnstile: 'Bitte erledige die Prüfung über der Schaltfläche und sende dann erneut.',
-  turnstileFailed: 'Die Spam-Prüfung konnte nicht geladen werden. Bitte lade die Seite neu, um zu kommentieren.',
-  mustLogIn: 'Du musst angemeldet sein, um einen Kommentar abzugeben.',
-  mustBe: ['Du musst ', 'angemeldet', ' sein, um einen Kommentar abzugeben.'],
-  subscribersOnly: 'Diesen Artikel können leider nur Abonnenten kommentieren.',
-  loggedInAs: (name) => 'Angemeldet als ' + name + '. ',
-  logOut: 'Abmelden?',
-  anonymous: 'Anonym',
-  unreachable: 'Der Kommentar-Server ist nicht erreichbar. Bitte prüfe deine Verbindung und versuche es noch einmal.',
-  duplicate: 'Diesen Kommentar hast du schon geschrieben.',
-  tooFast: (s) => 'Du schreibst Kommentare zu schnell. Bitte warte ' + num(s) + ' Sekunden und versuche es dann noch einmal.',
-  closed: 'Die Kommentare zu diesem Artikel sind geschlossen.',
-  closedShort: 'Die Kommentare sind geschlossen.',
-  expired: 'Deine Sitzung ist abgelaufen. Bitte lade die Seite neu und melde dich wieder an.',
-  editClosed: 'Die Zeit, diesen Kommentar zu ändern, ist abgelaufen.',
-  tooMany: 'Zu viele Anfragen von deiner Verbindung. Bitte versuche es später noch einmal.',
-  serverError: 'Bei uns ist etwas schiefgegangen. Bitte versuche es gleich noch einmal.',
-  failed: 'Etwas ist schiefgegangen. Bitte versuche es noch einmal.',
-  sort: 'Kommentare sortieren',
-  orders: { oldest: 'Älteste', newest: 'Neueste', top: 'Beliebteste', featured: 'Empfohlen' },
-  sorted: (order) => 'Kommentare sortiert: ' + order + '.',
-  upvote: (name) => 'Für den Kommentar von ' + name + ' stimmen: ',
-  voteWord: (n) => (n === 1 ? ' Stimme' : ' Stimmen'),
-  votes: (n) => (n === 1 ? '1 Stimme' : num(n) + ' Stimmen'),
-  upvoted: 'Abgestimmt: ',
-  unvoted: 'Stimme zurückgenommen: ',
-  voteFailed: 'Deine Stimme wurde nicht gezählt. ',
-})
+/** @typedef {(num: (n: number) => string) => Messages} Catalog */
 
-/** @param {(n: number) => string} num @returns {Messages} */
-const es = (num) => ({
-  comments: 'Comentarios',
-  noComments: 'No hay comentarios',
-  count: (n) => (n === 1 ? '1 comentario' : num(n) + ' comentarios'),
-  loadMore: 'Cargar más comentarios',
-  loaded: (n) => (n === 1 ? '1 comentario más cargado.' : num(n) + ' comentarios más cargados.'),
-  notLoaded: 'No se pudieron cargar los comentarios.',
-  tryAgain: 'Por favor, inténtalo de nuevo.',
-  removed: 'Este comentario fue eliminado.',
-  held: 'Tu comentario está pendiente de moderación.',
-  edited: '(editado)',
-  says: 'dice:',
-  staff: 'Redacción',
-  signedIn: 'Conectado',
-  featured: 'Destacado',
-  reply: 'Responder',
-  replyTo: (name) => 'Responder a ' + name,
-  edit: 'Editar',
-  editYours: 'Editar tu comentario',
-  delete: 'Borrar',
-  deleteYours: 'Borrar tu comentario',
-  report: 'Denunciar',
-  reportBy: (name) => 'Denunciar el comentario de ' + name,
-  save: 'Guardar',
-  cancel: 'Cancelar',
-  savedHeld: 'Tu comentario se guardó y está pendiente de moderación.',
-  saved: 'Tu comentario se guardó.',
-  deleteSure: '¿Borrar este comentario? No se puede deshacer.',
-  deleted: 'Tu comentario fue borrado.',
-  reasons: { spam: 'Spam', abuse: 'Abusivo o dañino', off_topic: 'Fuera de tema', other: 'Otra cosa' },
-  why: '¿Por qué deberían los moderadores mirar este comentario?',
-  addNote: '¿Algo que añadir? (opcional)',
-  sendReport: 'Enviar denuncia',
-  manyReports: 'Ya has enviado muchas denuncias. Por favor, inténtalo más tarde.',
-  reported: 'Gracias. Los moderadores lo revisarán.',
-  leaveReply: 'Deja una respuesta',
-  leaveReplyTo: (name) => 'Responder a ' + name,
-  cancelReply: 'Cancelar la respuesta',
-  emailNotes: 'Tu dirección de correo electrónico no será publicada.',
-  requiredMarked: ['Los campos obligatorios están marcados con ', ''],
-  comment: 'Comentario',
-  name: 'Nombre',
-  email: 'Correo electrónico',
-  website: 'Web',
-  honeypot: 'Deja este campo vacío',
-  consent: 'Guarda mi nombre, correo electrónico y web en este navegador para la próxima vez que comente.',
-  follow: 'Recibir un aviso por correo de los comentarios siguientes.',
-  approval: 'Recibir un aviso cuando se apruebe mi comentario.',
-  confirmNote: 'Revisa tu bandeja de entrada para confirmar tu dirección de correo; no se envía nada más hasta que lo hagas.',
-  post: 'Publicar el comentario',
-  published: 'Tu comentario se ha publicado.',
-  turnstile: 'Por favor, completa la comprobación sobre el botón y vuelve a publicar.',
-  turnstileFailed: 'No se pudo cargar la comprobación de spam. Por favor, recarga la página para comentar.',
-  mustLogIn: 'Debes estar conectado para publicar un comentario.',
-  mustBe: ['Debes ', 'acceder', ' para publicar un comentario.'],
-  subscribersOnly: 'Lo siento, solo los suscriptores pueden comentar en este artículo.',
-  loggedInAs: (name) => 'Conectado como ' + name + '. ',
-  logOut: '¿Quieres salir?',
-  anonymous: 'Anónimo',
-  unreachable: 'No pudimos conectar con el servidor de comentarios. Por favor, comprueba tu conexión e inténtalo de nuevo.',
-  duplicate: 'Ya has publicado este comentario.',
-  tooFast: (s) => 'Estás publicando comentarios demasiado rápido. Por favor, espera ' + num(s) + ' segundos e inténtalo de nuevo.',
-  closed: 'Los comentarios de este artículo están cerrados.',
-  closedShort: 'Los comentarios están cerrados.',
-  expired: 'Tu sesión ha caducado. Por favor, recarga la página y vuelve a acceder.',
-  editClosed: 'Ya pasó el tiempo para cambiar este comentario.',
-  tooMany: 'Demasiadas peticiones desde tu conexión. Por favor, inténtalo más tarde.',
-  serverError: 'Algo ha fallado por nuestra parte. Por favor, inténtalo de nuevo en un momento.',
-  failed: 'Algo ha fallado. Por favor, inténtalo de nuevo.',
-  sort: 'Ordenar los comentarios',
-  orders: { oldest: 'Más antiguos', newest: 'Más recientes', top: 'Más votados', featured: 'Destacados' },
-  sorted: (order) => 'Comentarios ordenados: ' + order + '.',
-  upvote: (name) => 'Votar el comentario de ' + name + ': ',
-  voteWord: (n) => (n === 1 ? ' voto' : ' votos'),
-  votes: (n) => (n === 1 ? '1 voto' : num(n) + ' votos'),
-  upvoted: 'Votado: ',
-  unvoted: 'Voto retirado: ',
-  voteFailed: 'Tu voto no se contó. ',
-})
+/** The catalogs at hand: English, and those loaded (catalogs/*.js register themselves here). */
+const builtIn = { en: en }
 
-const catalogs = { en: en, de: de, es: es }
+/** @param {string} lang */
+function catalogOf(lang) {
+  if (lang === 'en') return builtIn.en
+  const loaded = window.ParleyCatalogs
+  return (loaded && Object.prototype.hasOwnProperty.call(loaded, lang) && loaded[lang]) || null
+}
 
 /**
  * The language of a widget: the nearest `lang` (the element's, an ancestor's, <html>'s), as one
@@ -281,15 +131,41 @@ export function languageOf(host) {
   return primary === 'de' || primary === 'es' ? primary : 'en'
 }
 
+/** @type {Record<string, Promise<void>>} */
+const loading = {}
+
 /**
- * The words for a widget on `host`.
+ * The catalog of `lang`, loaded once per page from /widget-LANG.js (with this script's nonce, so a
+ * strict script-src that allowed the widget allows it); undefined when it is at hand already. A
+ * catalog that cannot load leaves the widget in English.
+ * @param {string} lang
+ * @returns {Promise<void> | undefined}
+ */
+export function catalogLoading(lang) {
+  if (catalogOf(lang)) return undefined
+  return (loading[lang] =
+    loading[lang] ||
+    new Promise(function (resolve) {
+      const script = document.createElement('script')
+      script.src = BASE + '/widget-' + lang + '.js'
+      script.nonce = NONCE
+      script.onload = script.onerror = function () {
+        resolve()
+      }
+      document.head.append(script)
+    }))
+}
+
+/**
+ * The words for a widget on `host` (English until its language's catalog has loaded: see catalogLoading).
  * @param {Element} host
  * @returns {Messages}
  */
 export function messagesFor(host) {
   const lang = languageOf(host)
-  const format = new Intl.NumberFormat(lang)
-  return catalogs[lang](function (n) {
+  const catalog = catalogOf(lang) || builtIn.en
+  const format = new Intl.NumberFormat(catalog === builtIn.en ? 'en' : lang)
+  return catalog(function (n) {
     return format.format(n)
   })
 }
