@@ -653,3 +653,55 @@ describe('Turnstile', () => {
     }
   })
 })
+
+describe('languages in the widget', () => {
+  it("speaks the page's language: its own words, WordPress's messages from the server, numbers; and lays out right to left", async () => {
+    const host = await loopbackServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
+      const [lang, dir] = req.path === '/rtl' ? ['ar', ' dir="rtl"'] : req.path === '/es' ? ['es-MX', ''] : ['de-AT', '']
+      res.end(`<!doctype html><html lang="${lang}"${dir}><head><title>Sprachen</title></head><body>
+<parley-comments article="langs"></parley-comments>
+<script src="${parley.url}/widget.js"></script>
+</body></html>`)
+    })
+    await t.setSettings({ ...openSettings, allowedOrigins: [host.url] })
+    const root = await postComment(t, 'langs', { name: 'Ana', body: 'Erster Kommentar.' })
+    await postComment(t, 'langs', { name: 'Ben', body: 'Eine Antwort.', parentId: root.comment.id })
+
+    const de = await open(`${host.url}/de`)
+    await heading(de, '2 Kommentare').waitFor()
+    await heading(de, 'Schreibe einen Kommentar').waitFor()
+    expect(await de.getByRole('button', { name: 'Antworte auf Ana' }).isVisible()).toBe(true)
+    expect(await de.getByRole('group', { name: 'Kommentare sortieren' }).getByRole('button').allTextContents()).toEqual([
+      'Älteste',
+      'Neueste',
+      'Beliebteste',
+    ])
+    // The server's refusal, WordPress's message, in the page's language (the widget sends it as Accept-Language).
+    await field(de, 'Kommentar').fill('Ohne Namen')
+    await de.getByRole('button', { name: 'Kommentar abschicken' }).click()
+    await de.getByText('Bitte fülle die erforderlichen Felder aus.').first().waitFor()
+
+    const es = await open(`${host.url}/es`)
+    await heading(es, '2 comentarios').waitFor()
+    await heading(es, 'Deja una respuesta').waitFor()
+
+    // Right to left: the page's direction reaches the widget, whose replies hang from the right.
+    const rtl = await open(`${host.url}/rtl`)
+    await heading(rtl, '2 Comments').waitFor()
+    const children = rtl.locator('ol.children').first()
+    const borders = await children.evaluate((node) => {
+      const style = getComputedStyle(node)
+      return { direction: style.direction, right: style.borderRightWidth, left: style.borderLeftWidth }
+    })
+    expect(borders.direction).toBe('rtl')
+    expect(borders.right).not.toBe('0px')
+    expect(borders.left).toBe('0px')
+    const [parent, reply] = await Promise.all([
+      rtl.locator(`#comment-${root.comment.id} > article`).boundingBox(),
+      rtl.locator('ol.children > li > article').first().boundingBox(),
+    ])
+    // Indented from the right: the reply's right edge is left of its parent's.
+    expect((reply?.x ?? 0) + (reply?.width ?? 0)).toBeLessThan((parent?.x ?? 0) + (parent?.width ?? 0))
+  })
+})
