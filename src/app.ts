@@ -20,7 +20,8 @@ import { requireRole } from './http/moderator-auth.js'
 import type { ClientFiles } from './http/client-files.js'
 import { htmlPage } from './pages/html-page.js'
 import type { OpenApiRoutes } from './openapi/openapi-routes.js'
-import { renderDocs, type OpenApiDocument } from './openapi/docs-page.js'
+import type { OpenApiDocument } from './openapi/docs-page.js'
+import { trusted } from './pages/html.js'
 import { threadRoutes } from './routes/thread-routes.js'
 import { fragmentRoutes } from './routes/fragment-routes.js'
 import { commentRoutes } from './routes/comment-routes.js'
@@ -133,6 +134,8 @@ const cors = apiCors({
 export interface AppOptions {
   /** The OpenAPI document of these routes. */
   openApiDocument: () => Promise<OpenApiDocument>
+  /** /docs's body: rendered from the document on Node, a static asset built from it on Workers (docs-page.ts stays out of the bundle). */
+  docsBody: () => Promise<string>
   /** /widget.js and the dashboard's script and stylesheet. */
   clientFiles: ClientFiles
   /**
@@ -197,7 +200,7 @@ export function createApp(deps: Deps | undefined, options: AppOptions) {
     }))
     return codedResponse(c, { body, etag, headers: { 'Content-Type': 'application/json' }, coded: staticCoded(c, body, etag) })
   })
-  app.get('/docs', async () => htmlPage({ title: 'Parley API', body: renderDocs(await openApi()) }))
+  app.get('/docs', async () => htmlPage({ title: 'Parley API', body: trusted(await options.docsBody()) }))
 
   app.notFound((c) => {
     const allow = allowedMethods(app, c.req.path)

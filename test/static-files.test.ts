@@ -47,6 +47,7 @@ describe('the ETags of the served files', () => {
   const release = async (files: Partial<Record<ClientFilePath, string>>) => {
     const app = createApp(undefined, {
       openApiDocument: nodeAppOptions.openApiDocument,
+      docsBody: nodeAppOptions.docsBody,
       clientFiles: {
         text: async (path) => {
           const text = files[path]

@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildWidget, buildWidgetCatalogs } from '../widget/build-widget.js'
+import type { OpenApiDocument } from '../openapi/docs-page.js'
 
 // The files src/static holds that are built, not written (git ignores them):
 // - `npm run build:widget`: /widget.js and its other languages' words (/widget-de.js, …), which both
@@ -24,7 +25,15 @@ export async function openApiJson(): Promise<string> {
  */
 export async function writeStaticFiles(which: { openApi: boolean }): Promise<{ file: string; changed: boolean }[]> {
   const files: Record<string, string> = { '/widget.js': await buildWidget(), ...(await buildWidgetCatalogs()) }
-  if (which.openApi) files['/openapi.json'] = await openApiJson()
+  if (which.openApi) {
+    files['/openapi.json'] = await openApiJson()
+    // /docs's body as the Worker serves it, in its own page shell (src/app.ts).
+    const { renderDocs } = await import('../openapi/docs-page.js')
+    files['/docs-body.html'] = renderDocs(JSON.parse(files['/openapi.json']) as OpenApiDocument).markup
+    // The readers' languages but English, as the Worker loads them (src/runtime/worker.ts).
+    const { catalogData } = await import('../i18n/all-languages.js')
+    for (const [language, data] of Object.entries(catalogData)) files[`/i18n/${language}.json`] = `${JSON.stringify(data)}\n`
+  }
   const results: { file: string; changed: boolean }[] = []
   for (const [path, text] of Object.entries(files)) {
     const file = join(STATIC_DIR, path)

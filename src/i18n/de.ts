@@ -1,7 +1,8 @@
 import type { Texts } from './en.js'
+import type { CatalogData } from './catalog-data.js'
 
-/** German (Deutsch), informal as WordPress's de_DE is ("du"); WordPress's messages as its translators wrote them. */
-export const de: Texts = {
+/** German (Deutsch), informal as WordPress's de_DE is ("du"); WordPress's messages as its translators wrote them. As data: see catalog-data.ts. */
+export const deData: CatalogData<Texts> = {
   wordpress: {
     requireNameEmail: 'Bitte fülle die erforderlichen Felder aus.',
     requireValidEmail: 'Bitte gib eine gültige E-Mail-Adresse ein.',
@@ -33,14 +34,14 @@ export const de: Texts = {
   fragment: {
     says: 'sagt:',
     reply: 'Antworten',
-    replyTo: (name) => `Antworte auf ${name}`,
+    replyTo: 'Antworte auf {0}',
     removed: 'Dieser Kommentar wurde entfernt.',
     held: 'Dein Kommentar muss noch freigegeben werden.',
     edited: '(bearbeitet)',
     staff: 'Redaktion',
     signedIn: 'Angemeldet',
     featured: 'Empfohlen',
-    votes: (n) => (n === 1 ? 'Stimme' : 'Stimmen'),
+    votes: { one: 'Stimme', other: 'Stimmen' },
     comments: 'Kommentare',
     navigation: 'Kommentar-Navigation',
     older: 'Ältere Kommentare',
@@ -51,34 +52,34 @@ export const de: Texts = {
     untitled: 'einen Artikel',
     subject: {
       confirm: 'Bestätige deine E-Mail-Adresse für Kommentar-Benachrichtigungen',
-      thread: (title, count) => (count === 1 ? `Neuer Kommentar zu „${title}“` : `${count} neue Kommentare zu „${title}“`),
-      approved: (title) => `Dein Kommentar zu „${title}“ wurde freigegeben`,
-      held: (title) => `Bitte moderieren: „${title}“`,
-      reported: (title) => `Gemeldeter Kommentar: „${title}“`,
-      new: (title) => `Kommentar: „${title}“`,
-      digest: (count) => (count === 1 ? '1 Kommentar wartet auf dich' : `${count} Kommentare warten auf dich`),
+      thread: { one: 'Neuer Kommentar zu „{0}“', other: '{1} neue Kommentare zu „{0}“' },
+      approved: 'Dein Kommentar zu „{0}“ wurde freigegeben',
+      held: 'Bitte moderieren: „{0}“',
+      reported: 'Gemeldeter Kommentar: „{0}“',
+      new: 'Kommentar: „{0}“',
+      digest: { one: '1 Kommentar wartet auf dich', other: '{0} Kommentare warten auf dich' },
     },
     confirm: {
       intro: 'Jemand, wahrscheinlich du, möchte an diese Adresse E-Mails erhalten über:',
-      thread: (title) => `neue Kommentare zu „${title}“`,
-      approval: (title) => `die Freigabe eines Kommentars zu „${title}“`,
+      thread: 'neue Kommentare zu „{0}“',
+      approval: 'die Freigabe eines Kommentars zu „{0}“',
       action: 'E-Mail-Adresse bestätigen',
       ignore:
         'Warst du es nicht, ignoriere diese E-Mail: Ohne Klick auf die Schaltfläche wird nichts davon verschickt. Um keine solche E-Mail mehr zu bekommen, stoppe unten alle Kommentar-E-Mails.',
     },
     thread: {
-      intro: (title, count) => (count === 1 ? `Ein neuer Kommentar zu „${title}“:` : `${count} neue Kommentare zu „${title}“:`),
-      wrote: (name) => `${name} schrieb:`,
+      intro: { one: 'Ein neuer Kommentar zu „{0}“:', other: '{1} neue Kommentare zu „{0}“:' },
+      wrote: '{0} schrieb:',
       view: 'Kommentar ansehen',
     },
     approved: {
-      intro: (title) => `Dein Kommentar zu „${title}“ wurde freigegeben und ist jetzt veröffentlicht.`,
+      intro: 'Dein Kommentar zu „{0}“ wurde freigegeben und ist jetzt veröffentlicht.',
     },
     moderator: {
-      held: (title) => `Ein neuer Kommentar zu „${title}“ wartet auf deine Freigabe`,
-      reported: (title) => `Ein Kommentar zu „${title}“ wurde von einem Leser gemeldet`,
-      new: (title) => `Neuer Kommentar zu „${title}“`,
-      digest: (count) => (count === 1 ? 'Dieser Kommentar wartet auf dich:' : `Diese ${count} Kommentare warten auf dich:`),
+      held: 'Ein neuer Kommentar zu „{0}“ wartet auf deine Freigabe',
+      reported: 'Ein Kommentar zu „{0}“ wurde von einem Leser gemeldet',
+      new: 'Neuer Kommentar zu „{0}“',
+      digest: { one: 'Dieser Kommentar wartet auf dich:', other: 'Diese {0} Kommentare warten auf dich:' },
       author: 'Autor',
       email: 'E-Mail',
       url: 'URL',
@@ -110,7 +111,7 @@ export const de: Texts = {
       trash: 'Diesen Kommentar in den Papierkorb legen?',
     },
     actButton: { approve: 'Freigeben', spam: 'Als Spam markieren', trash: 'In den Papierkorb' },
-    by: (name) => `Von ${name}`,
+    by: 'Von {0}',
     confirm: 'Bestätige, dass du an diese Adresse Kommentar-Benachrichtigungen bekommen möchtest.',
     confirmButton: 'Meine E-Mail-Adresse bestätigen',
     unsubscribeThread: 'Keine E-Mails mehr zu diesem Artikel?',

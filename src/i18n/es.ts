@@ -1,7 +1,8 @@
 import type { Texts } from './en.js'
+import type { CatalogData } from './catalog-data.js'
 
-/** Spanish (español), as WordPress's es_ES speaks to readers ("tú"); WordPress's messages as its translators wrote them. */
-export const es: Texts = {
+/** Spanish (español), as WordPress's es_ES speaks to readers ("tú"); WordPress's messages as its translators wrote them. As data: see catalog-data.ts. */
+export const esData: CatalogData<Texts> = {
   wordpress: {
     requireNameEmail: 'Por favor, rellena los campos obligatorios.',
     requireValidEmail: 'Por favor, introduce una dirección de correo electrónico válida.',
@@ -33,14 +34,14 @@ export const es: Texts = {
   fragment: {
     says: 'dice:',
     reply: 'Responder',
-    replyTo: (name) => `Responder a ${name}`,
+    replyTo: 'Responder a {0}',
     removed: 'Este comentario fue eliminado.',
     held: 'Tu comentario está pendiente de moderación.',
     edited: '(editado)',
     staff: 'Redacción',
     signedIn: 'Conectado',
     featured: 'Destacado',
-    votes: (n) => (n === 1 ? 'voto' : 'votos'),
+    votes: { one: 'voto', other: 'votos' },
     comments: 'Comentarios',
     navigation: 'Navegación de comentarios',
     older: 'Comentarios anteriores',
@@ -51,34 +52,34 @@ export const es: Texts = {
     untitled: 'un artículo',
     subject: {
       confirm: 'Confirma tu dirección de correo para los avisos de comentarios',
-      thread: (title, count) => (count === 1 ? `Nuevo comentario en «${title}»` : `${count} comentarios nuevos en «${title}»`),
-      approved: (title) => `Tu comentario en «${title}» fue aprobado`,
-      held: (title) => `Por favor, modera: «${title}»`,
-      reported: (title) => `Comentario denunciado: «${title}»`,
-      new: (title) => `Comentario: «${title}»`,
-      digest: (count) => (count === 1 ? '1 comentario necesita tu atención' : `${count} comentarios necesitan tu atención`),
+      thread: { one: 'Nuevo comentario en «{0}»', other: '{1} comentarios nuevos en «{0}»' },
+      approved: 'Tu comentario en «{0}» fue aprobado',
+      held: 'Por favor, modera: «{0}»',
+      reported: 'Comentario denunciado: «{0}»',
+      new: 'Comentario: «{0}»',
+      digest: { one: '1 comentario necesita tu atención', other: '{0} comentarios necesitan tu atención' },
     },
     confirm: {
       intro: 'Alguien, probablemente tú, pidió recibir correos en esta dirección sobre:',
-      thread: (title) => `los comentarios nuevos en «${title}»`,
-      approval: (title) => `la aprobación de un comentario en «${title}»`,
+      thread: 'los comentarios nuevos en «{0}»',
+      approval: 'la aprobación de un comentario en «{0}»',
       action: 'Confirmar tu dirección de correo',
       ignore:
         'Si no fuiste tú, ignora este correo: no se enviará nada de esto a menos que pulses el botón. Para no recibir más correos así, detén todos los correos de comentarios abajo.',
     },
     thread: {
-      intro: (title, count) => (count === 1 ? `Un comentario nuevo en «${title}»:` : `${count} comentarios nuevos en «${title}»:`),
-      wrote: (name) => `${name} escribió:`,
+      intro: { one: 'Un comentario nuevo en «{0}»:', other: '{1} comentarios nuevos en «{0}»:' },
+      wrote: '{0} escribió:',
       view: 'Ver el comentario',
     },
     approved: {
-      intro: (title) => `Tu comentario en «${title}» ha sido aprobado y ya está publicado.`,
+      intro: 'Tu comentario en «{0}» ha sido aprobado y ya está publicado.',
     },
     moderator: {
-      held: (title) => `Un comentario nuevo en «${title}» espera tu aprobación`,
-      reported: (title) => `Un lector denunció un comentario en «${title}»`,
-      new: (title) => `Comentario nuevo en «${title}»`,
-      digest: (count) => (count === 1 ? 'Este comentario te espera:' : `Estos ${count} comentarios te esperan:`),
+      held: 'Un comentario nuevo en «{0}» espera tu aprobación',
+      reported: 'Un lector denunció un comentario en «{0}»',
+      new: 'Comentario nuevo en «{0}»',
+      digest: { one: 'Este comentario te espera:', other: 'Estos {0} comentarios te esperan:' },
       author: 'Autor',
       email: 'Correo',
       url: 'URL',
@@ -110,7 +111,7 @@ export const es: Texts = {
       trash: '¿Enviar este comentario a la papelera?',
     },
     actButton: { approve: 'Aprobar', spam: 'Marcar como spam', trash: 'Enviar a la papelera' },
-    by: (name) => `De ${name}`,
+    by: 'De {0}',
     confirm: 'Confirma que quieres recibir avisos de comentarios en esta dirección.',
     confirmButton: 'Confirmar mi dirección de correo',
     unsubscribeThread: '¿No recibir más correos sobre este artículo?',

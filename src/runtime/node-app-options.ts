@@ -1,9 +1,14 @@
 import type { AppOptions } from '../app.js'
 import type { ClientFilePath } from '../http/client-files.js'
 import { generatedOpenApi } from '../openapi/openapi-document.js'
+import { renderDocs } from '../openapi/docs-page.js'
 import { routeDocs } from '../route-docs.js'
 import { readFile } from 'node:fs/promises'
 import { demoRoutes } from '../routes/demo-routes.js'
+import { registerAllLanguages } from '../i18n/all-languages.js'
+
+// Node has every catalog's code at hand (the Worker loads them from its static assets).
+registerAllLanguages()
 
 const texts = new Map<ClientFilePath, Promise<string>>()
 
@@ -33,6 +38,7 @@ function staticFile(path: ClientFilePath): Promise<string> {
  */
 export const nodeAppOptions: AppOptions = {
   openApiDocument: () => generatedOpenApi(routeDocs),
+  docsBody: async () => renderDocs(await generatedOpenApi(routeDocs)).markup,
   clientFiles: { text: staticFile },
   demo: demoRoutes,
 }

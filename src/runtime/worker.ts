@@ -17,6 +17,9 @@ import { edgeCached, type EdgeCacheStore } from './edge-cache.js'
 import { hyperdriveDb } from './hyperdrive-db.js'
 import { readWorkerConfig, type WorkerEnv } from './worker-config.js'
 import type { OpenApiDocument } from '../openapi/docs-page.js'
+import { LANGUAGES, type Language } from '../i18n/languages.js'
+import { hasTexts, registerTexts, type Texts } from '../i18n/texts.js'
+import type { CatalogData } from '../i18n/catalog-data.js'
 
 /** What a Cron Trigger hands to `scheduled()`, as much of it as Parley uses. */
 interface ScheduledController {
@@ -47,6 +50,7 @@ function appFor(env: WorkerEnv): App {
   }
   return (app ??= createApp(undefined, {
     openApiDocument: async () => (await asset('/openapi.json')).json<OpenApiDocument>(),
+    docsBody: async () => (await asset('/docs-body.html')).text(),
     clientFiles: { text: async (path) => (await asset(path)).text() },
   }))
 }
@@ -72,6 +76,29 @@ async function isolateState(env: WorkerEnv): Promise<IsolateState> {
   return state
 }
 
+/**
+ * The readers' languages but English, from the static assets (/i18n/LANG.json, built from
+ * src/i18n by `npm run build:static`): once per isolate, before its first request. Kept out of the
+ * bundle, which carries English alone. One that cannot load leaves its readers in English; the next
+ * request tries again.
+ */
+let languagesLoading: Promise<void> | undefined
+function loadLanguages(env: WorkerEnv, logger: Logger): Promise<void> {
+  return (languagesLoading ??= Promise.all(
+    LANGUAGES.filter((language): language is Exclude<Language, 'en'> => language !== 'en' && !hasTexts(language)).map(async (language) => {
+      const res = await env.ASSETS.fetch(`https://assets.invalid/i18n/${language}.json`)
+      if (!res.ok) throw new Error(`the static asset /i18n/${language}.json answered ${res.status}`)
+      registerTexts(language, await res.json<CatalogData<Texts>>())
+    }),
+  ).then(
+    () => undefined,
+    (error: unknown) => {
+      languagesLoading = undefined
+      logger.error('languages not loaded: readers see English', loggedError(error))
+    },
+  ))
+}
+
 /** The dependencies of one invocation: its own database client, everything else from the isolate. */
 async function depsFor(env: WorkerEnv): Promise<Deps> {
   const { config, logger, secrets, identity, oidc } = await isolateState(env)
@@ -93,6 +120,7 @@ async function depsFor(env: WorkerEnv): Promise<Deps> {
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
     const deps = await depsFor(env)
+    await loadLanguages(env, deps.logger)
     // There is no socket here: the address is the one Cloudflare's edge saw, as config.trustProxy says too.
     const remoteAddr = request.headers.get('cf-connecting-ip') ?? undefined
     // PARLEY_CACHE_MAX_AGE=0 turns caching off here as it does in browsers.
@@ -102,6 +130,7 @@ export default {
 
   async scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
     const deps = await depsFor(env)
+    await loadLanguages(env, deps.logger)
     ctx.waitUntil(
       runJobs(deps, new Date(), [...spamJobs, ...notificationJobs], mailSweeps).then(
         (report) => deps.logger.info('jobs ran', { ...report }),
