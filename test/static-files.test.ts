@@ -7,6 +7,7 @@ import type { ClientFilePath } from '../src/http/client-files.js'
 import { nodeAppOptions } from '../src/runtime/node-app-options.js'
 import { buildWidget } from '../src/widget/build-widget.js'
 import { SETTINGS_PLACEHOLDERS } from '../src/widget/widget-settings.js'
+import { avatarColors } from '../src/widget/avatar-palette.js'
 import { setupTestApp } from './support/test-app.js'
 
 const t = await setupTestApp()
@@ -114,5 +115,13 @@ describe('the OpenAPI document', () => {
       type: 'object',
       required: expect.arrayContaining(['type', 'title', 'status', 'code', 'detail']),
     })
+  })
+})
+
+describe("the dashboard's avatar colours", () => {
+  it("are the widget's palette, in its order", async () => {
+    const css = await readFile(new URL('../src/static/admin/admin.css', import.meta.url), 'utf8')
+    const shown = [...css.matchAll(/\.av(\d) \{\n {2}background: (#[0-9a-f]{6});/g)].map((m) => [Number(m[1]), m[2]])
+    expect(shown).toEqual(avatarColors.map((color, i) => [i, color]))
   })
 })

@@ -182,7 +182,7 @@ describe("the page's query string", () => {
       expect(html, query).toContain(`<parley-comments article="${post.id}"`)
     }
     const allowed = new RegExp(
-      `^/api/v1/articles/${post.id}/comments\\.html\\?limit=100(&cursor=[A-Za-z0-9._~:=-]+)?(&unapproved=\\d+&moderation-hash=[A-Za-z0-9._~-]+)?$`,
+      `^/api/v1/articles/${post.id}/comments\\.html\\?limit=100&lang=en(&cursor=[A-Za-z0-9._~:=-]+)?(&unapproved=\\d+&moderation-hash=[A-Za-z0-9._~-]+)?$`,
     )
     for (const path of asked) expect(path).toMatch(allowed)
     expect(await served(post.url)).toContain('The public comment.')

@@ -189,7 +189,8 @@ describe('the Parley Comments plugin on a real WordPress', () => {
     await wp.setPlugin({ cache_seconds: 60 })
     const post = await wp.createPost('Tide tables for December', 'High water at the harbour.')
     await postComment(t, String(post.id), { body: 'Spring tides on the 14th.' })
-    const thread = `/api/v1/articles/${post.id}/comments.html?limit=100`
+    // The site's language as Parley keeps it (WordPress's en_US).
+    const thread = `/api/v1/articles/${post.id}/comments.html?limit=100&lang=en`
 
     expect(await served(post.url)).toContain('Spring tides on the 14th.')
     expect(asked).toEqual([{ path: thread, status: 200, ifNoneMatch: null }])

@@ -6,7 +6,7 @@ import { adminPage, csrfField, type LayoutSession } from './layout.js'
 import { commentUrl } from './admin-urls.js'
 import { badge, featureButton, featuredBadge, fieldError, keepButton, reasonInWords, statusButtons, when } from './comment-parts.js'
 import { verifiedBadge } from './commenter-page.js'
-import { avatarHtml } from '../fragments/avatar-html.js'
+import { initialAvatar } from '../fragments/avatar-html.js'
 import { ruleForm } from './bans-page.js'
 import type { CommenterRuleKind } from '../db/schema.js'
 
@@ -30,7 +30,7 @@ function facts(comment: ModComment, from: string): SafeHtml {
   const article = safeHref(comment.article.url)
   const history = `/admin/comments/${comment.id}/commenter?${new URLSearchParams({ from }).toString()}`
   return html`<dl class="facts">
-<dt>Name</dt><dd>${avatarHtml(comment.author, false)}${comment.author.name}${comment.author.verified ? html` ${verifiedBadge}` : ''}</dd>
+<dt>Name</dt><dd>${initialAvatar(comment.author)}${comment.author.name}${comment.author.verified ? html` ${verifiedBadge}` : ''}</dd>
 <dt>Email</dt><dd>${comment.email ? html`<a href="mailto:${comment.email}">${comment.email}</a>` : '—'}</dd>
 <dt>Website</dt><dd>${site ? html`<a href="${site}" rel="nofollow noopener">${site}</a>` : '—'}</dd>
 <dt>IP</dt><dd>${comment.ip ?? '—'}</dd>

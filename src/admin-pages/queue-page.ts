@@ -5,7 +5,7 @@ import { adminPage, csrfField, type LayoutSession } from './layout.js'
 import { QUEUES, commentUrl, queueUrl, type Queue, type QueueFilter } from './admin-urls.js'
 import { badge, bulkButtons, featureButton, featuredBadge, keepButton, reasonInWords, statusButtons, when } from './comment-parts.js'
 import { verifiedBadge } from './commenter-page.js'
-import { avatarHtml } from '../fragments/avatar-html.js'
+import { initialAvatar } from '../fragments/avatar-html.js'
 
 export interface QueueView {
   session: LayoutSession
@@ -48,7 +48,7 @@ ${filter.article || filter.q ? html`<a href="${queueUrl({ queue: filter.queue })
 function authorCell(comment: ModComment): SafeHtml {
   const site = safeHref(comment.author.url)
   // Parley's own avatar: the dashboard's CSP loads no image from elsewhere (a signed-in reader's picture neither).
-  return html`${avatarHtml(comment.author, false)}<strong>${comment.author.name}</strong>${comment.author.moderator ? html` <span class="badge">moderator</span>` : ''}${comment.author.verified ? html` ${verifiedBadge}` : ''}
+  return html`${initialAvatar(comment.author)}<strong>${comment.author.name}</strong>${comment.author.moderator ? html` <span class="badge">moderator</span>` : ''}${comment.author.verified ? html` ${verifiedBadge}` : ''}
 ${site ? html`<br><a href="${site}" rel="nofollow noopener">${site.replace(/^https?:\/\//, '').replace(/\/$/, '')}</a>` : ''}
 ${comment.email ? html`<br><a href="mailto:${comment.email}">${comment.email}</a>` : ''}
 ${comment.ip ? html`<br><span class="meta">${comment.ip}</span>` : ''}`
