@@ -186,6 +186,18 @@ describe('the Worker in workerd, on PostgreSQL through Hyperdrive', () => {
     expect(await own.text()).toContain('Your comment is awaiting moderation.')
     const again = await read(`${path}?unapproved=${held.comment.id}&moderation-hash=${hash}`, { Origin: ORIGIN })
     expect(again.headers.get('age')).toBeNull()
+    // In German and Spanish: their catalogs come from the static assets (/i18n/LANG.json), not the bundle.
+    expect(await (await read(`${path}?lang=de`, { Origin: ORIGIN })).text()).toContain('<span class="says">sagt:</span>')
+    expect(await (await read(`${path}?lang=es`, { Origin: ORIGIN })).text()).toContain('<span class="says">dice:</span>')
+    // And the problem details the widget shows, in the page's language.
+    const refused = await send(
+      'POST',
+      '/api/v1/articles/edge-html/comments',
+      { body: 'Ohne Namen' },
+      { 'Accept-Language': 'de' },
+      '203.0.113.50',
+    )
+    expect(await refused.text()).toContain('Bitte fülle die erforderlichen Felder aus.')
   })
 
   it("verifies a signed-in reader's identity token inside workerd (jose on the Workers runtime) and refuses a forged one", async () => {
