@@ -208,7 +208,7 @@ describe('moderators are emailed about held comments, with one-click decisions',
     expect(res.status).toBe(202)
     const [mail] = await deliver()
     expect(mail?.mail.subject).toMatch(/^Reported comment/)
-    expect(mail?.mail.text).toContain('Reports: abuse: Insulting')
+    expect(mail?.mail.text).toContain('Reports: Abusive or harmful: Insulting')
   })
 })
 

@@ -61,15 +61,22 @@ function checksText(t: T, comment: ModeratedComment): string {
   return comment.checks.map((check) => `${check.filter}: ${check.verdict} (${check.reason})`).join('; ')
 }
 
+/** Readers' reports, each reason in words (a reason Parley does not know, as given) and its note. */
+function reportsText(t: T, comment: ModeratedComment): string {
+  const words = (reason: string) =>
+    Object.hasOwn(t.moderator.reasons, reason) ? t.moderator.reasons[reason as keyof T['moderator']['reasons']] : reason
+  return comment.reports.map((r) => (r.note ? `${words(r.reason)}: ${r.note}` : words(r.reason))).join('; ')
+}
+
 function moderatedHtml(t: T, comment: ModeratedComment): SafeHtml {
   return html`<p style="margin:0 0 4px">${articleLink(t, comment.article)}</p>
 <table style="border-collapse:collapse;font-size:14px">
 <tr><td style="padding:2px 12px 2px 0;color:#646970">${t.moderator.author}</td><td>${comment.authorName}</td></tr>
 ${comment.authorEmail ? html`<tr><td style="padding:2px 12px 2px 0;color:#646970">${t.moderator.email}</td><td>${comment.authorEmail}</td></tr>` : ''}
 ${comment.authorUrl ? html`<tr><td style="padding:2px 12px 2px 0;color:#646970">${t.moderator.url}</td><td>${comment.authorUrl}</td></tr>` : ''}
-<tr><td style="padding:2px 12px 2px 0;color:#646970">${t.moderator.status}</td><td>${comment.status}</td></tr>
+<tr><td style="padding:2px 12px 2px 0;color:#646970">${t.moderator.status}</td><td>${t.moderator.statuses[comment.status]}</td></tr>
 <tr><td style="padding:2px 12px 2px 0;color:#646970">${t.moderator.checks}</td><td>${checksText(t, comment)}</td></tr>
-${comment.reports.length > 0 ? html`<tr><td style="padding:2px 12px 2px 0;color:#646970">${t.moderator.reports}</td><td>${comment.reports.map((r) => (r.note ? `${r.reason}: ${r.note}` : r.reason)).join('; ')}</td></tr>` : ''}
+${comment.reports.length > 0 ? html`<tr><td style="padding:2px 12px 2px 0;color:#646970">${t.moderator.reports}</td><td>${reportsText(t, comment)}</td></tr>` : ''}
 </table>
 <div style="margin:12px 0;padding:8px 12px;border-left:3px solid #dcdcde">${trusted(comment.html)}</div>
 <p>${button(comment.actions.approve, t.moderator.actions.approve, '#008a20')}${button(comment.actions.spam, t.moderator.actions.spam, '#b32d2e')}${button(comment.actions.trash, t.moderator.actions.trash, '#646970')}</p>
@@ -82,11 +89,9 @@ function moderatedText(t: T, comment: ModeratedComment): string {
     `${t.moderator.author}: ${comment.authorName}`,
     comment.authorEmail ? `${t.moderator.email}: ${comment.authorEmail}` : '',
     comment.authorUrl ? `${t.moderator.url}: ${comment.authorUrl}` : '',
-    `${t.moderator.status}: ${comment.status}`,
+    `${t.moderator.status}: ${t.moderator.statuses[comment.status]}`,
     `${t.moderator.checks}: ${checksText(t, comment)}`,
-    comment.reports.length > 0
-      ? `${t.moderator.reports}: ${comment.reports.map((r) => (r.note ? `${r.reason}: ${r.note}` : r.reason)).join('; ')}`
-      : '',
+    comment.reports.length > 0 ? `${t.moderator.reports}: ${reportsText(t, comment)}` : '',
     `${t.moderator.comment}:\n${comment.body}`,
     MAIL_ACTIONS.map((action) => `${t.moderator.actions[action]}: ${comment.actions[action]}`).join('\n'),
     `${t.moderator.details}: ${comment.details}`,

@@ -28,9 +28,15 @@ function keepableKey(c: Context, canonical: Record<string, string | number | und
   const url = new URL(c.req.url)
   if (url.pathname.includes('%')) return undefined
   const seen = new Set<string>()
-  for (const [name, value] of url.searchParams) {
+  // Each parameter as sent, not as decoded: `lang=d%65` is `lang=de` once decoded, and every
+  // character of a value has such spellings. Kept: the value written plainly, or percent-encoded as
+  // encodeURIComponent writes it (WordPress encodes a zone's `/`): two spellings at most.
+  for (const part of url.search ? url.search.slice(1).split('&') : []) {
+    const at = part.indexOf('=')
+    const name = at < 0 ? part : part.slice(0, at)
+    const raw = at < 0 ? '' : part.slice(at + 1)
     const wanted = canonical[name]
-    if (seen.has(name) || wanted === undefined || String(wanted) !== value) return undefined
+    if (seen.has(name) || wanted === undefined || (raw !== String(wanted) && raw !== encodeURIComponent(String(wanted)))) return undefined
     seen.add(name)
   }
   return key

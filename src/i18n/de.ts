@@ -88,6 +88,8 @@ export const deData: CatalogData<Texts> = {
       checks: 'Spam-Prüfungen',
       noChecks: 'keine',
       reports: 'Meldungen',
+      statuses: { pending: 'wartet', approved: 'freigegeben', spam: 'Spam', trash: 'Papierkorb' },
+      reasons: { spam: 'Spam', abuse: 'Beleidigend oder schädlich', off_topic: 'Nicht zum Thema', other: 'Etwas anderes' },
       actions: { approve: 'Freigeben', spam: 'Als Spam markieren', trash: 'In den Papierkorb' },
       details: 'Im Dashboard öffnen',
       queue: 'Moderations-Warteschlange öffnen',

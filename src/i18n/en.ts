@@ -97,6 +97,8 @@ export const en = {
       checks: 'Spam checks',
       noChecks: 'none ran',
       reports: 'Reports',
+      statuses: { pending: 'pending', approved: 'approved', spam: 'spam', trash: 'trash' },
+      reasons: { spam: 'Spam', abuse: 'Abusive or harmful', off_topic: 'Off topic', other: 'Something else' },
       actions: { approve: 'Approve it', spam: 'Spam it', trash: 'Trash it' },
       details: 'Open in the dashboard',
       queue: 'Open the moderation queue',

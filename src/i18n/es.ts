@@ -88,6 +88,8 @@ export const esData: CatalogData<Texts> = {
       checks: 'Comprobaciones de spam',
       noChecks: 'ninguna',
       reports: 'Denuncias',
+      statuses: { pending: 'pendiente', approved: 'aprobado', spam: 'spam', trash: 'papelera' },
+      reasons: { spam: 'Spam', abuse: 'Abusivo o dañino', off_topic: 'Fuera de tema', other: 'Otra cosa' },
       actions: { approve: 'Aprobar', spam: 'Marcar como spam', trash: 'Enviar a la papelera' },
       details: 'Abrir en el panel',
       queue: 'Abrir la cola de moderación',

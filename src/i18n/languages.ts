@@ -21,14 +21,15 @@ export function languageOf(tag: string | null | undefined): Language | undefined
 export function negotiateLanguage(header: string | undefined, fallback: Language): Language {
   if (!header) return fallback
   let best: { language: Language; q: number } | undefined
-  for (const [index, part] of header.split(',').slice(0, 20).entries()) {
+  for (const part of header.split(',').slice(0, 20)) {
     const [tag, ...params] = part.split(';')
     const language = languageOf(tag)
     if (!language) continue
-    const weight = params.map((p) => /^\s*q\s*=\s*([01](?:\.\d{0,3})?)\s*$/i.exec(p)?.[1]).find((q) => q !== undefined)
+    // A qvalue is 0 to 1 with at most three decimals; any other weight counts as none given (1).
+    const weight = params.map((p) => /^\s*q\s*=\s*(0(?:\.\d{0,3})?|1(?:\.0{0,3})?)\s*$/i.exec(p)?.[1]).find((q) => q !== undefined)
     const q = weight === undefined ? 1 : Number(weight)
-    // Earlier tags win ties: the header's order is the reader's.
-    if (q > 0 && (!best || q > best.q)) best = { language, q: q - index * 1e-6 }
+    // Strictly more only: of equal weights the earlier tag wins (the header's order is the reader's).
+    if (q > 0 && (!best || q > best.q)) best = { language, q }
   }
   return best?.language ?? fallback
 }

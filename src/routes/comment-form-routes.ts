@@ -77,10 +77,10 @@ function pageOf(referrer: string | null, origins: string[]): URL | undefined {
 
 async function handleForm(c: Context<AppEnv>): Promise<Response> {
   const type = c.req.header('content-type') ?? ''
-  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
-    return formErrorPage(new AppError('unsupported_media_type', 'Send the form as application/x-www-form-urlencoded.'), undefined)
-  }
   const language = await formLanguage(c)
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
+    return formErrorPage(new AppError('unsupported_media_type', 'Send the form as application/x-www-form-urlencoded.'), undefined, language)
+  }
   const t = textsFor(language).form
   const ctx = await commentContext(c)
   const back = pageOf(ctx.referrer, ctx.allowedOrigins)

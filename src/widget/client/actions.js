@@ -190,7 +190,7 @@ export function reportComment(w, c, li, opener) {
         close()
         const body = bodyOf(li)
         const bar = body && body.querySelector('.actions')
-        const thanks = h('p', { class: 'notice', tabindex: '-1', text: 'Thank you. The moderators will take a look.' })
+        const thanks = h('p', { class: 'notice', tabindex: '-1', text: w.t.reported })
         if (bar) bar.replaceWith(thanks)
         thanks.focus()
         announce(w, w.t.reported)

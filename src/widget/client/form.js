@@ -163,10 +163,10 @@ export function drawRespond(w) {
   w.compose = null
   const why = w.open ? refusal(w) : null
   const next = !w.open
-    ? h('p', { class: 'closed', text: 'Comments are closed.' })
+    ? h('p', { class: 'closed', text: w.t.closedShort })
     : why
       ? h('div', { id: 'respond', class: 'comment-respond' }, [
-          h('h3', { id: 'reply-title', class: 'comment-reply-title', text: 'Leave a Reply' }),
+          h('h3', { id: 'reply-title', class: 'comment-reply-title', text: w.t.leaveReply }),
           mustLogIn(w, why),
         ])
       : buildForm(w)

@@ -81,7 +81,7 @@ const en = (num) => ({
   unreachable: 'We could not reach the comment server. Please check your connection and try again.',
   duplicate: 'You have already posted this comment.',
   /** @param {number} s */
-  tooFast: (s) => 'You are posting comments too quickly. Please wait ' + num(s) + ' seconds, then try again.',
+  tooFast: (s) => 'You are posting comments too quickly. Please wait ' + (s === 1 ? '1 second' : num(s) + ' seconds') + ', then try again.',
   closed: 'Comments are closed for this article.',
   closedShort: 'Comments are closed.',
   expired: 'Your session has expired. Please reload the page and log in again.',
@@ -133,6 +133,8 @@ export function languageOf(host) {
 
 /** @type {Record<string, Promise<void>>} */
 const loading = {}
+/** Languages whose catalog was asked for, loaded or not: one that could not load stays English, asked once. @type {Record<string, true>} */
+const tried = {}
 
 /**
  * The catalog of `lang`, loaded once per page from /widget-LANG.js (with this script's nonce, so a
@@ -142,7 +144,7 @@ const loading = {}
  * @returns {Promise<void> | undefined}
  */
 export function catalogLoading(lang) {
-  if (catalogOf(lang)) return undefined
+  if (catalogOf(lang) || tried[lang]) return undefined
   return (loading[lang] =
     loading[lang] ||
     new Promise(function (resolve) {
@@ -150,6 +152,7 @@ export function catalogLoading(lang) {
       script.src = BASE + '/widget-' + lang + '.js'
       script.nonce = NONCE
       script.onload = script.onerror = function () {
+        tried[lang] = true
         resolve()
       }
       document.head.append(script)

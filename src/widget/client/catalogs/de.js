@@ -66,7 +66,10 @@ const de = (num) => ({
   anonymous: 'Anonym',
   unreachable: 'Der Kommentar-Server ist nicht erreichbar. Bitte prüfe deine Verbindung und versuche es noch einmal.',
   duplicate: 'Diesen Kommentar hast du schon geschrieben.',
-  tooFast: (s) => 'Du schreibst Kommentare zu schnell. Bitte warte ' + num(s) + ' Sekunden und versuche es dann noch einmal.',
+  tooFast: (s) =>
+    'Du schreibst Kommentare zu schnell. Bitte warte ' +
+    (s === 1 ? '1 Sekunde' : num(s) + ' Sekunden') +
+    ' und versuche es dann noch einmal.',
   closed: 'Die Kommentare zu diesem Artikel sind geschlossen.',
   closedShort: 'Die Kommentare sind geschlossen.',
   expired: 'Deine Sitzung ist abgelaufen. Bitte lade die Seite neu und melde dich wieder an.',

@@ -66,7 +66,10 @@ const es = (num) => ({
   anonymous: 'Anónimo',
   unreachable: 'No pudimos conectar con el servidor de comentarios. Por favor, comprueba tu conexión e inténtalo de nuevo.',
   duplicate: 'Ya has publicado este comentario.',
-  tooFast: (s) => 'Estás publicando comentarios demasiado rápido. Por favor, espera ' + num(s) + ' segundos e inténtalo de nuevo.',
+  tooFast: (s) =>
+    'Estás publicando comentarios demasiado rápido. Por favor, espera ' +
+    (s === 1 ? '1 segundo' : num(s) + ' segundos') +
+    ' e inténtalo de nuevo.',
   closed: 'Los comentarios de este artículo están cerrados.',
   closedShort: 'Los comentarios están cerrados.',
   expired: 'Tu sesión ha caducado. Por favor, recarga la página y vuelve a acceder.',
