@@ -1,3 +1,4 @@
+import postgres from 'postgres'
 import { BENCH_SSO_SECRET } from './identity-tokens.js'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -154,11 +155,31 @@ async function benchServer(
   }
   const cached = await startParley(env, ctx.options.poolMax, true, profileDirFor(engine, true, ctx))
   try {
-    Object.assign(results, await measureCacheOn(cached, ctx.load, wholeThread, ctx.commenters, hotCold))
+    Object.assign(
+      results,
+      await measureCacheOn(cached, ctx.load, wholeThread, ctx.commenters, hotCold, databaseUrl ? votesSwitch(databaseUrl) : undefined),
+    )
   } finally {
     await cached.stop()
   }
   return results
+}
+
+/**
+ * Sets `votes` in the settings row of the running server's database: its change notification
+ * empties the server's read cache and settings, as an admin's change would.
+ */
+function votesSwitch(databaseUrl: string): (on: boolean) => Promise<void> {
+  return async (on) => {
+    const sql = postgres(databaseUrl, { max: 1, onnotice: () => undefined })
+    try {
+      await sql`update settings set value = value || ${sql.json({ votes: on })}, revision = revision + 1`
+    } finally {
+      await sql.end()
+    }
+    // The notification reaches the server within milliseconds; a moment more for good measure.
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
 }
 
 async function runPostgres(plan: PlannedArticle[], ctx: Context): Promise<EngineResults> {

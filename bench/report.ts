@@ -2,7 +2,7 @@ import type { BudgetCheck } from './budgets.js'
 import { rssHighWater, rssUnderLoad } from './budgets.js'
 import type { EngineResults, Floors } from './engine-runs.js'
 import type { LoadOptions, Measurement } from './load.js'
-import { plainReads, readScenarios, type SubmissionResult, type VoteResult } from './scenarios.js'
+import { plainReads, readScenarios, votesOffRead, type SubmissionResult, type VoteResult } from './scenarios.js'
 
 type Row = string[]
 
@@ -75,7 +75,7 @@ const noteRow = (label: string, figure = ''): Row => [label, figure, ...HEADER.s
 
 function readRows(prefix: string, reads: EngineResults['reads'] | undefined, floors: Floors): Row[] {
   const rows: Row[] = []
-  for (const { id, label, base, encoding } of readScenarios) {
+  for (const { id, label, base, encoding } of [...readScenarios, votesOffRead]) {
     const read = reads?.[id]
     if (!read) continue
     const m = read.measurement

@@ -21,7 +21,14 @@ import {
 /** The reads every server is measured on, and the SQL floor too. */
 export type PlainRead = 'first-page' | 'whole-thread' | 'small'
 export type ReadScenario =
-  PlainRead | 'first-page-br' | 'whole-thread-br' | 'first-page-html' | 'whole-thread-html' | 'first-page-html-br' | 'whole-thread-html-br'
+  | PlainRead
+  | 'first-page-br'
+  | 'whole-thread-br'
+  | 'first-page-html'
+  | 'whole-thread-html'
+  | 'first-page-html-br'
+  | 'whole-thread-html-br'
+  | 'first-page-votes-off'
 
 interface ReadSpec {
   id: ReadScenario
@@ -73,6 +80,13 @@ export const fragmentReads: ReadSpec[] = [
 
 /** Every read scenario, in the order the reports list them. */
 export const readScenarios: ReadSpec[] = [...plainReads, ...compressedReads, ...fragmentReads]
+
+/** The cached first page again with readers' votes off (measureCacheOn, PostgreSQL only): issue 20's comparison. */
+export const votesOffRead: ReadSpec = {
+  id: 'first-page-votes-off',
+  label: 'big article, first page (20 threads), votes off',
+  base: 'first-page',
+}
 
 /** A JSON thread path as the fragment's: the same page, key and cursor. */
 const asFragment = (path: string) => path.replace(/\/comments(\?|$)/, (_, q: string) => `/comments.html${q || '?limit=20'}`)
@@ -178,8 +192,19 @@ export async function measureCacheOn(
   wholeThread: string[],
   commenters: () => NewCommenter,
   cold: SubmissionResult,
+  /** Turns readers' votes on or off on the running server (its settings row; PostgreSQL only). */
+  setVotes?: (on: boolean) => Promise<void>,
 ): Promise<Pick<ParleyResults, 'cachedReads' | 'hotArticle' | 'votes'>> {
   const cachedReads = await measureReads(server, load, wholeThread, 'parley, cache on', readScenarios)
+  if (setVotes) {
+    // Issue 20's budget, in this run: the cached first page with votes (re-read every few seconds,
+    // counts and their digest in the page) against the same page with votes off.
+    await setVotes(false)
+    log('parley, cache on: big article, first page, votes off')
+    await warmUp(server, bigFirstPage(), load, load.warmupS)
+    cachedReads['first-page-votes-off'] = { measurement: await measure(server, bigFirstPage(), load) }
+    await setVotes(true)
+  }
   log('parley, cache on: votes on the big article')
   const ids = await commentIdsOf(server.baseUrl, wholeThread)
   const tally: VoteTally = { counted: 0, refused: 0 }
