@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
@@ -362,6 +364,19 @@ describe('the widget on /demo', () => {
     expect(await page.locator(`#comment-${picked.comment.id} .badge.featured`).textContent()).toBe('Featured')
     await sort.getByRole('button', { name: 'Oldest' }).click()
     await page.locator(`.comment-list > li:first-child#comment-${first.comment.id}`).waitFor()
+
+    // The order's buttons, the vote buttons and the badges pass axe-core (it reads the shadow root too).
+    const axePage = await open('/demo', { bypassCSP: true })
+    await heading(axePage, '3 Comments').waitFor()
+    await axePage.getByRole('group', { name: 'Sort comments' }).waitFor()
+    await axePage.addScriptTag({ content: readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8') })
+    const violations = await axePage.evaluate(async () => {
+      const axe = (
+        window as unknown as { axe: { run: (context: Document) => Promise<{ violations: { id: string; impact: string | null }[] }> } }
+      ).axe
+      return (await axe.run(document)).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)
+    })
+    expect(violations).toEqual([])
   })
 
   it('pages through threads with "Load more comments"', async () => {
