@@ -10,9 +10,8 @@ import { commenterHistory } from '../moderation/commenter-history.js'
 import { commenterPage } from '../admin-pages/commenter-page.js'
 import { addRule } from '../moderation/commenter-rules.js'
 import { ruleOfForm } from './admin-ban-pages.js'
-import { BULK_MAX, bulkModerate, dismissReports, moderateComment, undoStatusChanges } from '../moderation/moderate-comment.js'
+import { BULK_MAX, bulkModerate, dismissReports, moderateComment } from '../moderation/moderate-comment.js'
 import { decodeUndo, encodeUndo, undoForm } from '../admin-pages/undo-notice.js'
-import { addNote, removeNote } from '../moderation/commenter-notes.js'
 import { deleteComment } from '../moderation/delete-comment.js'
 import { replyAsModerator } from '../moderation/moderator-reply.js'
 import { QUEUES, commentUrl, localAdminPath, queueUrl, withNotice, type Queue, type QueueFilter } from '../admin-pages/admin-urls.js'
@@ -28,7 +27,7 @@ const STATUSES: readonly string[] = ['pending', 'approved', 'spam', 'trash'] sat
 const isStatus = (value: string | undefined): value is CommentStatus => value !== undefined && STATUSES.includes(value)
 const isQueue = (value: string | undefined): value is Queue => value !== undefined && (QUEUES as readonly string[]).includes(value)
 
-const commentId = (c: Context<AppEnv>): number => {
+export const commentId = (c: Context<AppEnv>): number => {
   const id = toId(c.req.param('id') ?? '')
   if (id === undefined) throw commentNotFound()
   return id
@@ -201,53 +200,6 @@ export const adminCommentPages = new Hono<AppEnv>()
         })
       const { updated, changed } = await bulkModerate(moderationContext(c), ids, status)
       return c.redirect(withNotice(back, status, updated, encodeUndo(changed)), 303)
-    }),
-  )
-  .post(
-    '/comments/:id/notes',
-    action('moderator', async (c, session, form) => {
-      const id = commentId(c)
-      const back = localAdminPath(form.text('back')) ?? `/admin/comments/${id}/commenter`
-      try {
-        await addNote(moderationContext(c), id, form.text('body') ?? '')
-      } catch (error) {
-        if (!(error instanceof AppError) || error.status !== 422) throw error
-        const message = error.errors?.[0]?.message ?? error.detail
-        return messagePage({ status: 422, title: 'Note not added', message, session, link: { href: back, text: 'Back' } })
-      }
-      return c.redirect(withNotice(back, 'note-added'), 303)
-    }),
-  )
-  .post(
-    '/notes/:id/delete',
-    action('moderator', async (c, _session, form) => {
-      const id = toId(c.req.param('id') ?? '')
-      if (id === undefined) throw new AppError('not_found', 'No such note.')
-      await removeNote(moderationContext(c), id)
-      return c.redirect(withNotice(localAdminPath(form.text('back')) ?? '/admin', 'note-removed'), 303)
-    }),
-  )
-  .post(
-    '/comments/undo',
-    action('moderator', async (c, _session, form) => {
-      const back = localAdminPath(form.text('back')) ?? '/admin'
-      const reverted = await undoStatusChanges(moderationContext(c), decodeUndo(form.text('undo'), form.text('to')))
-      return c.redirect(withNotice(back, 'undone', reverted), 303)
-    }),
-  )
-  .post(
-    '/comments/:id/feature',
-    action('moderator', async (c, session, form) => {
-      const id = commentId(c)
-      const back = localAdminPath(form.text('back')) ?? commentUrl(id)
-      const featured = form.text('featured') === '1'
-      try {
-        await moderateComment(moderationContext(c), id, { featured })
-      } catch (error) {
-        if (!(error instanceof AppError) || error.status !== 422) throw error
-        return messagePage({ status: 422, title: 'Not featured', message: error.errors?.[0]?.message ?? error.detail, session })
-      }
-      return c.redirect(withNotice(back, featured ? 'featured' : 'unfeatured'), 303)
     }),
   )
   .post(

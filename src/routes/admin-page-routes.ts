@@ -23,6 +23,7 @@ import { messagePage } from '../admin-pages/layout.js'
 import { DASHBOARD_CHALLENGE, action, pageSession } from './admin-page-guard.js'
 import { PostedForm } from './posted-form.js'
 import { adminCommentPages } from './admin-comment-pages.js'
+import { adminDeskPages } from './admin-desk-pages.js'
 import { oidcLoginPages } from './oidc-login-routes.js'
 import { adminSitePages } from './admin-site-pages.js'
 import { adminBanPages } from './admin-ban-pages.js'
@@ -103,6 +104,7 @@ export const adminPageRoutes = new Hono<AppEnv>()
   .route('/', adminSessionPages)
   .route('/', oidcLoginPages)
   .route('/', adminCommentPages)
+  .route('/', adminDeskPages)
   .route('/', adminSitePages)
   .route('/', adminBanPages)
   .all('/*', async (c) => messagePage({ status: 404, title: 'Not found', message: 'Nothing is here.', session: await pageSession(c) }))
