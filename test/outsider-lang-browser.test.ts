@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { reports } from '../src/db/schema.js'
 import { setupTestApp } from './support/test-app.js'
-import { serveTestApp } from './support/http-server.js'
-import { launchBrowser } from './support/browser.js'
+import { browserSession } from './support/browser-session.js'
 import { loopbackServer } from './support/loopback-server.js'
 import { signIn } from './support/moderators.js'
 import { openSettings, postComment } from './support/seed.js'
@@ -22,24 +21,7 @@ declare global {
 }
 
 const t = await setupTestApp()
-let parley: Awaited<ReturnType<typeof serveTestApp>>
-let browser: Browser
-const contexts: BrowserContext[] = []
-const pageErrors: string[] = []
-
-beforeAll(async () => {
-  ;[parley, browser] = await Promise.all([serveTestApp(t), launchBrowser()])
-})
-afterAll(async () => {
-  await browser?.close()
-  await parley?.close()
-})
-// The server's clock is the browser's (edit windows, flood waits).
-beforeEach(() => t.advance((Date.now() - t.now().getTime()) / 1000))
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()))
-  expect(pageErrors.splice(0)).toEqual([])
-})
+const session = browserSession(t)
 
 /**
  * The publisher's article page, as the README's embed: `<html lang>` (and `dir`), the element, the
@@ -48,12 +30,12 @@ afterEach(async () => {
 async function site(options: { lang: string; dir?: string; article: string; csp?: (parley: string) => string; nonce?: string }) {
   const host = await loopbackServer((_req, res) => {
     const headers: Record<string, string> = { 'Content-Type': 'text/html; charset=utf-8' }
-    if (options.csp) headers['Content-Security-Policy'] = options.csp(parley.url)
+    if (options.csp) headers['Content-Security-Policy'] = options.csp(session.url())
     res.writeHead(200, headers)
     res.end(`<!doctype html><html lang="${options.lang}"${options.dir ? ` dir="${options.dir}"` : ''}><head><title>Artikel</title></head><body>
 <article><h1>Artikel</h1></article>
 <parley-comments article="${options.article}"></parley-comments>
-<script src="${parley.url}/widget.js"${options.nonce ? ` nonce="${options.nonce}"` : ''} async></script>
+<script src="${session.url()}/widget.js"${options.nonce ? ` nonce="${options.nonce}"` : ''} async></script>
 </body></html>`)
   })
   await t.setSettings({ ...openSettings, allowedOrigins: [host.url] })
@@ -61,19 +43,15 @@ async function site(options: { lang: string; dir?: string; article: string; csp?
 }
 
 /** A fresh profile on `url`, CSP violations recorded (`commit`: without waiting for the page's load event). */
-async function open(url: string, waitUntil: 'load' | 'commit' = 'load'): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 900 } })
-  contexts.push(context)
-  await context.addInitScript(() => {
-    window.__violations = []
-    document.addEventListener('securitypolicyviolation', (e) => window.__violations?.push(`${e.violatedDirective} ${e.blockedURI}`))
+const open = (url: string, waitUntil: 'load' | 'commit' = 'load'): Promise<Page> =>
+  session.open(url, {
+    waitUntil,
+    viewport: { width: 1000, height: 900 },
+    init: () => {
+      window.__violations = []
+      document.addEventListener('securitypolicyviolation', (e) => window.__violations?.push(`${e.violatedDirective} ${e.blockedURI}`))
+    },
   })
-  const page = await context.newPage()
-  page.setDefaultTimeout(10_000)
-  page.on('pageerror', (error) => pageErrors.push(error.message))
-  await page.goto(url, { waitUntil })
-  return page
-}
 
 const heading = (page: Page, name: string) => page.getByRole('heading', { name, exact: true })
 const field = (page: Page, label: string) => page.getByRole('textbox', { name: new RegExp(`^${label}( \\*)?$`) })
@@ -256,18 +234,18 @@ describe('a Spanish publisher embeds the widget', () => {
 describe('a German publisher over the server-rendered thread', () => {
   it("keeps the thread's language when the widget loads the next page of it", async () => {
     const form = readFileSync(new URL('fixtures/wordpress/comment-form.html', import.meta.url), 'utf8')
-      .replace('https://example.com/wp-comments-post.php', `${parley.url}/comment-form`)
+      .replace('https://example.com/wp-comments-post.php', `${session.url()}/comment-form`)
       .replaceAll("value='123'", "value='de-9'")
     const host = await loopbackServer(async (_req, res) => {
       // The plugin sends the site's locale: lang=de_DE.
-      const fragment = await (await fetch(`${parley.url}/api/v1/articles/de-9/comments.html?limit=1&lang=de_DE`)).text()
+      const fragment = await (await fetch(`${session.url()}/api/v1/articles/de-9/comments.html?limit=1&lang=de_DE`)).text()
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
       res.end(`<!doctype html><html lang="de-DE"><head><title>Beitrag</title></head><body>
 <div id="comments" class="comments-area"><parley-comments article="de-9">
 ${fragment}
 ${form}
 </parley-comments></div>
-<script src="${parley.url}/widget.js" async></script>
+<script src="${session.url()}/widget.js" async></script>
 </body></html>`)
     })
     await t.setSettings({ ...openSettings, allowedOrigins: [host.url] })

@@ -33,14 +33,22 @@ export function browserSession(t: TestApp) {
       if (!parley) throw new Error('the app is served in beforeAll')
       return parley.url
     },
-    async open(url: string): Promise<Page> {
+    /**
+     * A fresh profile on `url`. `options.init` runs in every page before its scripts (a recorder, say);
+     * `waitUntil: 'commit'` returns without waiting for the page's load event.
+     */
+    async open(
+      url: string,
+      options: { init?: () => void; waitUntil?: 'load' | 'commit'; viewport?: { width: number; height: number } } = {},
+    ): Promise<Page> {
       if (!browser) throw new Error('the browser starts in beforeAll')
-      const context = await browser.newContext()
+      const context = await browser.newContext(options.viewport ? { viewport: options.viewport } : {})
       contexts.push(context)
+      if (options.init) await context.addInitScript(options.init)
       const page = await context.newPage()
       page.setDefaultTimeout(10_000)
       page.on('pageerror', (error) => pageErrors.push(error.message))
-      await page.goto(url)
+      await page.goto(url, { waitUntil: options.waitUntil ?? 'load' })
       return page
     },
   }
