@@ -23,17 +23,29 @@ async function resolveReports(db: Db, commentId: number, now: Date): Promise<num
   return closed.length
 }
 
-/** Logs reports a moderator dismissed without changing the comment: it stays as it is. */
-async function logKept(db: Db, ctx: ModerationContext, row: CommentRow, dismissed: number): Promise<void> {
-  await logAction(db, {
+/** One audit entry of this moderator's action on a comment, from its status to `to` (its own status when unchanged). */
+function logOn(
+  db: Db,
+  ctx: ModerationContext,
+  row: CommentRow,
+  action: string,
+  to: CommentStatus = row.status,
+  detail?: Record<string, unknown>,
+) {
+  return logAction(db, {
     at: ctx.now,
     moderatorId: ctx.moderator.id,
-    action: 'reports.dismiss',
+    action,
     commentId: row.id,
     from: row.status,
-    to: row.status,
-    detail: { reports: dismissed },
+    to,
+    ...(detail ? { detail } : {}),
   })
+}
+
+/** Logs reports a moderator dismissed without changing the comment: it stays as it is. */
+async function logKept(db: Db, ctx: ModerationContext, row: CommentRow, dismissed: number): Promise<void> {
+  await logOn(db, ctx, row, 'reports.dismiss', row.status, { reports: dismissed })
 }
 
 /** One comment's status as a moderator's action changed it: what an Undo puts back. */
@@ -57,14 +69,7 @@ async function applyStatus(db: Db, ctx: ModerationContext, row: CommentRow, to: 
     return dismissed > 0
   }
   await changeStatus(db, row, to, ctx.now)
-  await logAction(db, {
-    at: ctx.now,
-    moderatorId: ctx.moderator.id,
-    action: undo ? 'undo' : 'status',
-    commentId: row.id,
-    from: row.status,
-    to,
-  })
+  await logOn(db, ctx, row, undo ? 'undo' : 'status', to)
   if (ctx.akismet && to === 'spam') await scheduleAkismetFeedback(db, row.id, 'spam', ctx.now)
   else if (ctx.akismet && row.status === 'spam' && to === 'approved') await scheduleAkismetFeedback(db, row.id, 'ham', ctx.now)
   if (ctx.notifications && to === 'approved') await queueNotify(db, row.id, { event: 'approved' }, ctx.now)
@@ -87,14 +92,7 @@ async function applyFeatured(db: Db, ctx: ModerationContext, row: CommentRow, fe
   if (row.status === 'approved') await bumpArticle(db, row.articleId, 0)
   const changed = { ...row, featuredAt }
   await recordEvent(db, { type: featured ? 'comment.featured' : 'comment.unfeatured', at: ctx.now, comment: changed })
-  await logAction(db, {
-    at: ctx.now,
-    moderatorId: ctx.moderator.id,
-    action: featured ? 'feature' : 'unfeature',
-    commentId: row.id,
-    from: row.status,
-    to: row.status,
-  })
+  await logOn(db, ctx, row, featured ? 'feature' : 'unfeature')
   return changed
 }
 
@@ -117,7 +115,7 @@ export async function moderateComment(
       current = { ...row, body, html: renderBody(body), editedAt: ctx.now }
       await changeStatus(tx, row, row.status, ctx.now, { body, html: current.html, editedAt: ctx.now })
       await recordEvent(tx, { type: 'comment.edited', at: ctx.now, comment: current, data: { by: 'moderator' } })
-      await logAction(tx, { at: ctx.now, moderatorId: ctx.moderator.id, action: 'edit', commentId: id, from: row.status, to: row.status })
+      await logOn(tx, ctx, row, 'edit')
     }
     // Unfeatured before a status change, featured after one: "approve and feature" in one request works.
     if (change.featured === false) current = await applyFeatured(tx, ctx, current, false)
