@@ -33,6 +33,8 @@ export interface BenchOptions {
   mailSubscribers: number
   /** Posting with mail off and on, this many times each (bench/mail-bench.ts alternates the order). */
   mailRounds: number
+  /** Only the hot article on PostgreSQL, cold and warm, beside the HTTP floor (bench/hot-bench.ts). */
+  hotOnly: boolean
 }
 
 const USAGE = `npm run bench -- [--postgres-only | --pglite-only] [--duration 10] [--warmup 2] [--server-warmup 8]
@@ -42,7 +44,8 @@ const USAGE = `npm run bench -- [--postgres-only | --pglite-only] [--duration 10
                      [--outage]
                      [--shutdown]
                      [--scale] [--scale-comments 1000000]   (PostgreSQL only)
-                     [--mail] [--mail-subscribers 10000] [--mail-rounds 2]   (PostgreSQL only)`
+                     [--mail] [--mail-subscribers 10000] [--mail-rounds 2]   (PostgreSQL only)
+                     [--hot-only]   (the hot article alone, PostgreSQL)`
 
 function positive(name: string, text: string, allowZero = false): number {
   const value = Number(text)
@@ -76,6 +79,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       mail: { type: 'boolean', default: false },
       'mail-subscribers': { type: 'string', default: '10000' },
       'mail-rounds': { type: 'string', default: '2' },
+      'hot-only': { type: 'boolean', default: false },
     },
     strict: true,
   })
@@ -102,5 +106,6 @@ export function parseOptions(argv: string[]): BenchOptions {
     mail: values.mail,
     mailSubscribers: Math.round(positive('mail-subscribers', values['mail-subscribers'])),
     mailRounds: Math.round(positive('mail-rounds', values['mail-rounds'])),
+    hotOnly: values['hot-only'],
   }
 }
