@@ -80,7 +80,7 @@ export async function startParley(
 ): Promise<ChildServer> {
   await buildServer()
   // The heap `npm start` gives the server (package.json: PARLEY_HEAP_MB, default 160).
-  const heap = `--max-old-space-size=${process.env.PARLEY_HEAP_MB || 160} ${process.env.XFLAGS ?? ''}`
+  const heap = `--max-old-space-size=${process.env.PARLEY_HEAP_MB || 160}`
   return startChild('parley', NODE_BUNDLE, [], {
     NODE_OPTIONS: profileDir ? `${heap} --cpu-prof --cpu-prof-dir=${profileDir}` : heap,
     // The bench's posts each carry a new commenter's address in x-forwarded-for (workloads.ts), as a
