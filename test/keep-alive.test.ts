@@ -1,6 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { Agent, request } from 'node:http'
-import type { Socket } from 'node:net'
+import { connect, type Socket } from 'node:net'
+import { once } from 'node:events'
+import { like } from 'drizzle-orm'
+import { comments } from '../src/db/schema.js'
 import { setupTestApp } from './support/test-app.js'
 import { serveTestApp } from './support/http-server.js'
 
@@ -150,6 +153,62 @@ describe('early answers to unread bodies, on a keep-alive connection', () => {
       expect([first.status, second.status]).toEqual([201, 201])
       expect(first.connection).toBe('keep-alive')
       expect(second.reusedSocket).toBe(true)
+    } finally {
+      agent.destroy()
+    }
+  })
+})
+
+// On Node a JSON body of declared length is read from the socket itself, not through a web
+// Request (AppEnv's bodyText): it must read as Request.json() would, and a client that leaves
+// halfway must cost nothing but its own request.
+describe('JSON bodies read from the socket', () => {
+  const path = '/api/v1/articles/keep-alive/comments'
+  const json = (body: Buffer) => ({ 'Content-Type': 'application/json', 'Content-Length': String(body.length) })
+  const comment = (text: string) => {
+    t.advance(120)
+    n++
+    return `{"name":"Ann","email":"ann${n}@example.com","body":"${text} ${n}"}`
+  }
+
+  it('drops a byte-order mark and replaces bytes that are not UTF-8, as Request.json() does', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+    try {
+      const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(comment('After a byte-order mark'))])
+      expect((await send(agent, path, json(withBom), withBom)).status).toBe(201)
+      const [before, after] = comment('Broken \u0000 byte').split('\u0000')
+      const broken = Buffer.concat([Buffer.from(before ?? ''), Buffer.from([0xff]), Buffer.from(after ?? '')])
+      expect((await send(agent, path, json(broken), broken)).status).toBe(201)
+      const [stored] = await t.deps.db.select({ body: comments.body }).from(comments).where(like(comments.body, 'Broken %'))
+      expect(stored?.body).toMatch(/^Broken \uFFFD byte \d+$/)
+    } finally {
+      agent.destroy()
+    }
+  })
+
+  it('answers JSON that does not parse with 400 and keeps the connection, its body read', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+    try {
+      const bad = Buffer.from('{"name": "Ann", "body": ')
+      const answer = await send(agent, path, json(bad), bad)
+      expect(answer.status).toBe(400)
+      const next = await postComment(agent)
+      expect(next.status).toBe(201)
+      expect(next.reusedSocket).toBe(true)
+    } finally {
+      agent.destroy()
+    }
+  })
+
+  it('lets a client that sends half its declared body and leaves go, and answers the next one', async () => {
+    const socket = connect(server.port, '127.0.0.1')
+    await once(socket, 'connect')
+    socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"name":"Ann",`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    socket.destroy()
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+    try {
+      expect((await postComment(agent)).status).toBe(201)
     } finally {
       agent.destroy()
     }

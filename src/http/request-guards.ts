@@ -33,7 +33,9 @@ const isJson = (type: string) => /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test
 
 /**
  * JSON in, for every API request that carries a body: 415 for another content type, 400 when
- * the JSON does not parse. The parsed body is cached for the route's validator.
+ * the JSON does not parse. The parsed body is cached for the route's validator. On Node a body of
+ * declared length (limitBody has let it through) is read from the socket directly (bodyText);
+ * a chunked one goes through Request, whose stream limitBody counts.
  */
 export const requireJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   const method = c.req.method
@@ -45,8 +47,15 @@ export const requireJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (!hasBody && !type) return next()
     throw new AppError('unsupported_media_type', 'Send the request body as application/json.')
   }
+  const direct = c.env.bodyText && length !== undefined && c.req.header('transfer-encoding') === undefined ? c.env.bodyText : undefined
   try {
-    await c.req.json()
+    if (direct) {
+      const text = await direct()
+      JSON.parse(text)
+      // Where Hono's c.req.json() and text() (and so the validator) find a body read before: a
+      // promise of it, whatever BodyCache's type says.
+      Object.assign(c.req.bodyCache, { text: Promise.resolve(text) })
+    } else await c.req.json()
   } catch {
     throw new AppError('malformed_json', 'The request body is not valid JSON.')
   }
