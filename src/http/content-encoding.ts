@@ -66,8 +66,10 @@ export function decodeBody(maxBytes: (c: Context<AppEnv>) => number): Middleware
   return async (c, next) => {
     const header = c.req.header('content-encoding')
     const coding = header?.trim().toLowerCase()
+    if (!coding || coding === 'identity') return next()
+    // Only now: on Node, the first look at the body builds a web Request over the socket.
     const body = c.req.raw.body
-    if (!coding || coding === 'identity' || !body) return next()
+    if (!body) return next()
     const format = codings[coding]
     if (!format) {
       throw new AppError(

@@ -35,7 +35,8 @@ const isJson = (type: string) => /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test
  * JSON in, for every API request that carries a body: 415 for another content type, 400 when
  * the JSON does not parse. The parsed body is cached for the route's validator. On Node a body of
  * declared length (limitBody has let it through) is read from the socket directly (bodyText);
- * a chunked one goes through Request, whose stream limitBody counts.
+ * a chunked one goes through Request, whose stream limitBody counts, and a compressed one through
+ * the Request decodeBody decompresses.
  */
 export const requireJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   const method = c.req.method
@@ -47,6 +48,7 @@ export const requireJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (!hasBody && !type) return next()
     throw new AppError('unsupported_media_type', 'Send the request body as application/json.')
   }
+  // decodeBody marks a body it decompresses chunked: that one is read through its Request too.
   const direct = c.env.bodyText && length !== undefined && c.req.header('transfer-encoding') === undefined ? c.env.bodyText : undefined
   try {
     if (direct) {
