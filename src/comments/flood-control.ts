@@ -93,18 +93,38 @@ export async function floodWait(db: Db, keys: string[], now: Date, seconds: numb
  * post is older than `cutoff` (and `when` holds): two instances racing for the same key cannot both
  * pass, and a refused attempt leaves the marks as they were (so its Retry-After is the wait it was
  * told). It returns the keys it marked; a plain INSERT, so it can stand in a caller's CTE.
+ *
+ * With `from`, the keys, `now`, `cutoff` and `when` are columns of its rows, one claim each (the
+ * batched look-up, submission-lookup.ts); the mark a concurrent claim refreshed meanwhile is then
+ * compared with `refreshBefore`, an expression of the proposed mark (`excluded`), as ON CONFLICT
+ * cannot see the row that proposed it.
  */
-export function claimFloodStatement({ keys, now, cutoff, when }: { keys: SQL[]; now: SQL; cutoff: SQL; when?: SQL }): SQL {
+export function claimFloodStatement({
+  keys,
+  now,
+  cutoff,
+  when,
+  from,
+  refreshBefore,
+}: {
+  keys: SQL[]
+  now: SQL
+  cutoff: SQL
+  when?: SQL
+  from?: SQL
+  refreshBefore?: SQL
+}): SQL {
   // One look-up by key each: the marks of the last seconds can be thousands, and with `key = any(…)`
   // the planner once chose to read them all through the last_at index, at every submission.
   const recent = keys.map(
     (key) => sql`exists (select 1 from ${floodMarks} where ${floodMarks.key} = ${key} and ${floodMarks.lastAt} > ${cutoff})`,
   )
+  const each = sql`unnest(array_remove(array[${sql.join(keys, sql`, `)}], null)) as k(key)`
   return sql`
     insert into ${floodMarks} (key, last_at)
-    select key, ${now} from unnest(array_remove(array[${sql.join(keys, sql`, `)}], null)) as key
+    select k.key, ${now} from ${from ? sql`${from} cross join lateral ${each}` : each}
     where ${when ?? sql`true`} and not (${sql.join(recent, sql` or `)})
-    on conflict (key) do update set last_at = excluded.last_at where ${floodMarks.lastAt} <= ${cutoff}
+    on conflict (key) do update set last_at = excluded.last_at where ${floodMarks.lastAt} <= ${refreshBefore ?? cutoff}
     returning key`
 }
 

@@ -6,11 +6,13 @@ import type { ParentPlace } from './comment-path.js'
 import { claimFloodStatement, type SubmissionFloodKeys } from './flood-control.js'
 import type { MatchedRule, RuleKey } from './commenter-rule-match.js'
 
-interface LookupValues extends Record<string, unknown> {
+/** One submission's question, as one row of the statement's JSON (json_to_recordset's columns below). */
+interface LookupRequest {
+  ord: number
   key: string
   body: string
-  parentId: number | null
-  emailHash: string | null
+  parent_id: number | null
+  email_hash: string | null
   name: string
   k1: string | null
   k2: string | null
@@ -18,15 +20,20 @@ interface LookupValues extends Record<string, unknown> {
   now: string
   cutoff: string
   /** The commenter's keys for the bans and trust (commenter-rule-match.ts), null where they have none of a kind. */
-  rEmail: string | null
-  rAccount: string | null
-  rIp: string | null
-  rNetwork: string | null
-  rDomain: string | null
+  r_email: string | null
+  r_account: string | null
+  r_ip: string | null
+  r_network: string | null
+  r_domain: string | null
 }
 
+const REQUEST_COLUMNS =
+  'ord int, key text, body text, parent_id int, email_hash text, name text, k1 text, k2 text, k3 text, ' +
+  'now timestamptz, cutoff timestamptz, r_email text, r_account text, r_ip text, r_network text, r_domain text'
+
 interface LookupRow {
-  id: number
+  ord: number
+  id: number | null
   key: string
   url: string | null
   title: string | null
@@ -47,39 +54,56 @@ interface LookupRow {
 }
 
 /**
- * The article, the commenter's bans and trust, the parent (an approved comment of the article), the duplicates (as WordPress: same
- * article, parent and text, from the same name or email, not in the trash; a missing email matches
- * no row's, so the name alone decides then), and the flood marks claimed where both are there and
- * the article is not closed by hand: the usual submission learns everything in one round trip.
+ * For each submission of a batch (lookup-batches.ts gathers them): the article, the commenter's
+ * bans and trust, the parent (an approved comment of the article), the duplicates (as WordPress:
+ * same article, parent and text, from the same name or email, not in the trash; a missing email
+ * matches no row's, so the name alone decides then), and the flood marks claimed where both are
+ * there and the article is not closed by hand: every submission learns everything in one round
+ * trip, and a wave of them in one statement.
+ *
+ * The submissions come as one JSON array, so the text is one for any number of them (prepared and
+ * planned once). Every look-up by a submission's values is a LATERAL or correlated subquery: a
+ * nested loop of index look-ups per submission, whatever row count the planner guesses for the
+ * array. No two submissions of a batch share a flood key (lookup-batches.ts), so the claim's
+ * INSERT … ON CONFLICT never meets one row twice; its refresh of an old mark compares it with
+ * the flood window of the batch (`seconds`, one per batch), as each claim's own cutoff.
  */
-const lookup = compiledStatement<LookupValues>(($) => {
-  const parentId = sql`${$('parentId')}::int`
-  return sql`
-  with a as (select * from articles where key = ${$('key')}::text),
+const lookup = compiledStatement<{ requests: string; seconds: number }>(
+  ($) => sql`
+  with r as (select * from json_to_recordset(${$('requests')}::json) as r(${sql.raw(REQUEST_COLUMNS)})),
   p as (
-    select c.id, c.root_id, c.path, c.depth from comments c, a
-    where c.id = ${parentId} and c.article_id = a.id and c.status = 'approved'
+    select r.ord, c.id, c.root_id, c.path, c.depth from r
+    cross join lateral (
+      select c.id, c.root_id, c.path, c.depth from articles a join comments c on c.article_id = a.id
+      where a.key = r.key and c.id = r.parent_id and c.status = 'approved'
+    ) c
   ),
   claim as (${claimFloodStatement({
-    keys: [sql`${$('k1')}::text`, sql`${$('k2')}::text`, sql`${$('k3')}::text`],
-    now: sql`${$('now')}::timestamptz`,
-    cutoff: sql`${$('cutoff')}::timestamptz`,
-    when: sql`exists (select 1 from a where a.open) and (${parentId} is null or exists (select 1 from p))`,
+    keys: [sql`r.k1`, sql`r.k2`, sql`r.k3`],
+    now: sql`r.now`,
+    cutoff: sql`r.cutoff`,
+    from: sql`r`,
+    when: sql`exists (select 1 from articles a where a.key = r.key and a.open)
+      and (r.parent_id is null or exists (select 1 from p where p.ord = r.ord))`,
+    refreshBefore: sql`excluded.last_at - make_interval(secs => ${$('seconds')}::float8)`,
   })})
-  select a.id, a.key, a.url, a.title, a.details_verified, a.open, a.comment_policy, a.moderation, a.comment_count, a.version, a.created_at,
+  select r.ord, a.id, a.key, a.url, a.title, a.details_verified, a.open, a.comment_policy, a.moderation, a.comment_count, a.version, a.created_at,
     (select array_agg(c.ip) from comments c
-     where c.article_id = a.id and md5(c.body) = md5(${$('body')}::text) and c.body = ${$('body')}::text
-       and c.parent_id is not distinct from ${parentId} and c.status <> 'trash'
-       and (c.email_hash = ${$('emailHash')}::text or c.author_name = ${$('name')}::text)) as duplicate_ips,
+     where c.article_id = a.id and md5(c.body) = md5(r.body) and c.body = r.body
+       and c.parent_id is not distinct from r.parent_id and c.status <> 'trash'
+       and (c.email_hash = r.email_hash or c.author_name = r.name)) as duplicate_ips,
     p.id as parent_id, p.root_id as parent_root_id, p.path as parent_path, p.depth as parent_depth,
-    (select count(*) from claim) as claimed,
-    (select coalesce(json_agg(json_build_object('id', r.id, 'kind', r.kind, 'action', r.action, 'reason', r.reason)), '[]')
-     from commenter_rules r
-     where (r.kind, r.match_key) in (('email', ${$('rEmail')}::text), ('account', ${$('rAccount')}::text), ('ip', ${$('rIp')}::text),
-         ('network', ${$('rNetwork')}::text), ('domain', ${$('rDomain')}::text))
-       and (r.expires_at is null or r.expires_at > ${$('now')}::timestamptz)) as rules
-  from a left join p on true`
-})
+    (select count(*) from claim where claim.key in (r.k1, r.k2, r.k3)) as claimed,
+    (select coalesce(json_agg(json_build_object('id', cr.id, 'kind', cr.kind, 'action', cr.action, 'reason', cr.reason)), '[]')
+     from commenter_rules cr
+     where (cr.kind, cr.match_key) in (('email', r.r_email), ('account', r.r_account), ('ip', r.r_ip),
+         ('network', r.r_network), ('domain', r.r_domain))
+       and (cr.expires_at is null or cr.expires_at > r.now)) as rules
+  from r
+  left join lateral (select * from articles a where a.key = r.key) a on true
+  left join p on p.ord = r.ord
+  order by r.ord`,
+)
 
 export interface SubmissionLookup {
   article: Article
@@ -92,29 +116,38 @@ export interface SubmissionLookup {
   rules: MatchedRule[]
 }
 
-/** What a submission needs to know before its rules run (see `lookup`); undefined for an unknown article. */
-export async function lookUpSubmission(
-  db: Db,
-  values: { key: string; body: string; parentId: number | null; emailHash: string | null; name: string },
-  flood: { keys: SubmissionFloodKeys; now: Date; seconds: number },
-  ruleKeys: readonly RuleKey[],
-): Promise<SubmissionLookup | undefined> {
-  const { network, email, emailFromNetwork } = flood.keys
+/** One submission's question (lookUpSubmissions). */
+export interface LookupQuestion {
+  values: { key: string; body: string; parentId: number | null; emailHash: string | null; name: string }
+  flood: { keys: SubmissionFloodKeys; now: Date; seconds: number }
+  ruleKeys: readonly RuleKey[]
+}
+
+function requestOf({ values, flood, ruleKeys }: LookupQuestion, ord: number): LookupRequest {
   const keyOf = (kind: RuleKey['kind']) => ruleKeys.find((rule) => rule.kind === kind)?.key ?? null
-  const [row] = await lookup<LookupRow>(db, {
-    ...values,
-    rEmail: keyOf('email'),
-    rAccount: keyOf('account'),
-    rIp: keyOf('ip'),
-    rNetwork: keyOf('network'),
-    rDomain: keyOf('domain'),
-    k1: network,
-    k2: email,
-    k3: emailFromNetwork,
+  return {
+    ord,
+    key: values.key,
+    body: values.body,
+    parent_id: values.parentId,
+    email_hash: values.emailHash,
+    name: values.name,
+    k1: flood.keys.network,
+    k2: flood.keys.email,
+    k3: flood.keys.emailFromNetwork,
     now: flood.now.toISOString(),
     cutoff: new Date(flood.now.getTime() - flood.seconds * 1000).toISOString(),
-  })
-  if (!row) return undefined
+    r_email: keyOf('email'),
+    r_account: keyOf('account'),
+    r_ip: keyOf('ip'),
+    r_network: keyOf('network'),
+    r_domain: keyOf('domain'),
+  }
+}
+
+function answerOf(row: LookupRow, { flood }: LookupQuestion): SubmissionLookup | undefined {
+  if (row.id === null) return undefined
+  const { network, email, emailFromNetwork } = flood.keys
   const keys = [network, email, emailFromNetwork].filter((key) => key !== null).length
   return {
     article: {
@@ -139,4 +172,20 @@ export async function lookUpSubmission(
     // PGlite answers json as text, postgres.js parses it.
     rules: typeof row.rules === 'string' ? (JSON.parse(row.rules) as MatchedRule[]) : row.rules,
   }
+}
+
+/**
+ * What each submission needs to know before its rules run (see `lookup`), in order; undefined for
+ * an unknown article. One flood window (`seconds`) and no flood key twice in the batch.
+ */
+export async function lookUpSubmissions(db: Db, questions: readonly LookupQuestion[]): Promise<(SubmissionLookup | undefined)[]> {
+  const seconds = questions[0]?.flood.seconds ?? 0
+  if (questions.some((q) => q.flood.seconds !== seconds)) throw new Error('one flood window per batch')
+  const rows = await lookup<LookupRow>(db, { requests: JSON.stringify(questions.map(requestOf)), seconds })
+  if (rows.length !== questions.length) throw new Error('a look-up per submission')
+  return rows.map((row, i) => {
+    const question = questions[i]
+    if (!question || row.ord !== i) throw new Error('look-ups answered out of order')
+    return answerOf(row, question)
+  })
 }

@@ -11,7 +11,7 @@ import type { CommentContext } from './comment-context.js'
 import { checkSubmission, type RawSubmission } from './submission-rules.js'
 import { renderBody } from './render-body.js'
 import { insertComment } from './insert-comment.js'
-import { lookUpSubmission } from './submission-lookup.js'
+import { lookUpSubmission } from './lookup-batches.js'
 import { noteSubmission } from './recent-submissions.js'
 import { storeComment } from './comment-batches.js'
 import { scheduleRecheck } from './spam-recheck.js'
@@ -126,12 +126,11 @@ interface Prepared {
 async function checkAndStore(ctx: CommentContext, input: SubmissionInput, prepared: Prepared): Promise<Submitted> {
   const { clean, parentId, emailHash, subjectHash, identity, rules, keys, network, inFlight } = prepared
   const { db, settings, now } = ctx
-  const found = await lookUpSubmission(
-    db,
-    { key: input.articleKey, body: clean.body, parentId, emailHash, name: clean.name },
-    { keys, now, seconds: settings.floodSeconds },
-    rules,
-  )
+  const found = await lookUpSubmission(db, {
+    values: { key: input.articleKey, body: clean.body, parentId, emailHash, name: clean.name },
+    flood: { keys, now, seconds: settings.floodSeconds },
+    ruleKeys: rules,
+  })
   const article: Article | undefined = found?.article
   // A first comment registers its article: the look-up found no row to carry the rules on.
   const rule = decisiveRule(found ? found.rules : await matchRules(db, rules, now))
