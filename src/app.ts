@@ -1,4 +1,5 @@
-import { Hono, type Context, type MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
+import { Hono } from './http/hono-app.js'
 import type { AppEnv } from './app-env.js'
 import type { Deps } from './deps.js'
 import type { ModeratorRole } from './db/schema.js'

@@ -1,4 +1,5 @@
-import { Hono, type Env, type Handler, type MiddlewareHandler, type ValidationTargets } from 'hono'
+import type { Env, Handler, MiddlewareHandler, ValidationTargets } from 'hono'
+import { Hono } from '../http/hono-app.js'
 import { zValidator } from '@hono/zod-validator'
 import type * as core from 'zod/v4/core'
 import { fromZodError } from '../http/problem-response.js'

@@ -1,4 +1,5 @@
-import { Hono, type Context } from 'hono'
+import type { Context } from 'hono'
+import { Hono } from '../http/hono-app.js'
 import type { AppEnv } from '../app-env.js'
 import { COMMENTER_RULE_KINDS, type CommenterRuleKind } from '../db/schema.js'
 import { AppError } from '../errors.js'

@@ -1,4 +1,5 @@
-import { Hono, type Context } from 'hono'
+import type { Context } from 'hono'
+import { Hono } from '../http/hono-app.js'
 import type { AppEnv } from '../app-env.js'
 import type { CommentStatus } from '../db/schema.js'
 import { AppError, commentNotFound } from '../errors.js'

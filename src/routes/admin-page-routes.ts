@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { Hono } from '../http/hono-app.js'
 import type { AppEnv } from '../app-env.js'
 import { AppError } from '../errors.js'
 import { problemHeaders } from '../http/problem-response.js'

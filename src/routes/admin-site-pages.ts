@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { Hono } from '../http/hono-app.js'
 import type { AppEnv } from '../app-env.js'
 import { AppError, type FieldError } from '../errors.js'
 import { besideField, fieldErrorsOf } from '../zod-issues.js'

@@ -1,4 +1,5 @@
-import { Hono, type Context } from 'hono'
+import type { Context } from 'hono'
+import { Hono } from '../http/hono-app.js'
 import type { AppEnv } from '../app-env.js'
 import type { ClientFiles } from '../http/client-files.js'
 import { etagMatches } from '../http/etag-match.js'

@@ -1,4 +1,5 @@
-import { Hono, type Context } from 'hono'
+import type { Context } from 'hono'
+import { Hono } from '../http/hono-app.js'
 import type { AppEnv } from '../app-env.js'
 import { htmlPage } from '../pages/html-page.js'
 import { previewLink, useLink } from '../notifications/link-actions.js'

@@ -1,4 +1,5 @@
-import { Hono, type Context } from 'hono'
+import type { Context } from 'hono'
+import { Hono } from '../http/hono-app.js'
 import type { AppEnv } from '../app-env.js'
 import { AppError } from '../errors.js'
 import { problemHeaders } from '../http/problem-response.js'
