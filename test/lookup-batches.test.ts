@@ -18,7 +18,9 @@ async function seed() {
 }
 
 let serial = 0
-function question(fields: { key?: string; network?: string; parentId?: number; seconds?: number; at?: number } = {}): LookupQuestion {
+function question(
+  fields: { key?: string; network?: string; parentId?: number; seconds?: number; at?: number; openedAfter?: Date } = {},
+): LookupQuestion {
   serial++
   return {
     values: {
@@ -27,6 +29,7 @@ function question(fields: { key?: string; network?: string; parentId?: number; s
       parentId: fields.parentId ?? null,
       emailHash: `e${serial}`,
       name: `W${serial}`,
+      openedAfter: fields.openedAfter ?? null,
     },
     flood: {
       keys: { network: fields.network ?? `net-${serial}`, email: `mail-${serial}`, emailFromNetwork: `from-${serial}` },
@@ -94,5 +97,16 @@ describe('batched look-ups', () => {
       [question({ seconds: 15 }), question({ seconds: 30 }), question({ seconds: 15 })].map((q) => lookUpSubmission(t.deps.db, q)),
     )
     expect(answers.map((a) => a?.claimed)).toEqual([true, true, true])
+  })
+
+  it('claim nothing for an article closed by age, and answer it still', async () => {
+    await seed()
+    const [old, fresh] = await lookUpSubmissions(t.deps.db, [
+      question({ network: 'aged', openedAfter: new Date(TEST_START.getTime() + 1000) }),
+      question({ network: 'young', openedAfter: new Date(TEST_START.getTime() - 1000) }),
+    ])
+    expect(old?.article.key).toBe('wave')
+    expect(old?.claimed).toBe(false)
+    expect(fresh?.claimed).toBe(true)
   })
 })

@@ -8,7 +8,7 @@ import { rateLimitNetwork } from '../net/ip-networks.js'
 
 /**
  * A submission's flood keys, hashed so that the table holds no IP or email: its network (an IPv4
- * address, an IPv6 client's /64), its email, and its email from this network, which says whether
+ * address, an IPv6 client's /64; one for every request without an address), its email, and its email from this network, which says whether
  * the email's last post came from here (see `claimSubmissionFlood`).
  */
 export interface SubmissionFloodKeys {
@@ -22,7 +22,10 @@ export async function floodKeys(secrets: Secrets, ip: string | null, email: stri
   const network = ip ? rateLimitNetwork(ip) : null
   const address = email ? normalizeEmail(email) : null
   return {
-    network: network === null ? null : await secrets.rateKey(`comment-ip:${network}`),
+    // Requests without an address (a Worker's without CF-Connecting-IP) share one network, as
+    // WordPress's flood check compares comment_author_IP = '': without it, and without an email,
+    // such a request had no flood mark at all (an outside tester's burst: 8 of 8 stored).
+    network: await secrets.rateKey(`comment-ip:${network ?? ''}`),
     email: address === null ? null : await secrets.rateKey(`comment-email:${address}`),
     // Requests without an address share one "network" here: as before, they wait on the email's mark.
     emailFromNetwork: address === null ? null : await secrets.rateKey(`comment-email-from:${network ?? ''}|${address}`),

@@ -19,6 +19,8 @@ interface LookupRequest {
   k3: string | null
   now: string
   cutoff: string
+  /** Articles created before it are closed by age (settings' closeAfterDays): null, none is. */
+  opened_after: string | null
   /** The commenter's keys for the bans and trust (commenter-rule-match.ts), null where they have none of a kind. */
   r_email: string | null
   r_account: string | null
@@ -29,7 +31,7 @@ interface LookupRequest {
 
 const REQUEST_COLUMNS =
   'ord int, key text, body text, parent_id int, email_hash text, name text, k1 text, k2 text, k3 text, ' +
-  'now timestamptz, cutoff timestamptz, r_email text, r_account text, r_ip text, r_network text, r_domain text'
+  'now timestamptz, cutoff timestamptz, opened_after timestamptz, r_email text, r_account text, r_ip text, r_network text, r_domain text'
 
 interface LookupRow {
   ord: number
@@ -58,7 +60,7 @@ interface LookupRow {
  * bans and trust, the parent (an approved comment of the article), the duplicates (as WordPress:
  * same article, parent and text, from the same name or email, not in the trash; a missing email
  * matches no row's, so the name alone decides then), and the flood marks claimed where both are
- * there and the article is not closed by hand: every submission learns everything in one round
+ * there and the article is open (by hand and by age): every submission learns everything in one round
  * trip, and a wave of them in one statement.
  *
  * The submissions come as one JSON array, so the text is one for any number of them (prepared and
@@ -83,7 +85,7 @@ const lookup = compiledStatement<{ requests: string; seconds: number }>(
     now: sql`r.now`,
     cutoff: sql`r.cutoff`,
     from: sql`r`,
-    when: sql`exists (select 1 from articles a where a.key = r.key and a.open)
+    when: sql`exists (select 1 from articles a where a.key = r.key and a.open and (r.opened_after is null or a.created_at > r.opened_after))
       and (r.parent_id is null or exists (select 1 from p where p.ord = r.ord))`,
     refreshBefore: sql`excluded.last_at - make_interval(secs => ${$('seconds')}::float8)`,
   })})
@@ -118,7 +120,7 @@ export interface SubmissionLookup {
 
 /** One submission's question (lookUpSubmissions). */
 export interface LookupQuestion {
-  values: { key: string; body: string; parentId: number | null; emailHash: string | null; name: string }
+  values: { key: string; body: string; parentId: number | null; emailHash: string | null; name: string; openedAfter: Date | null }
   flood: { keys: SubmissionFloodKeys; now: Date; seconds: number }
   ruleKeys: readonly RuleKey[]
 }
@@ -137,6 +139,7 @@ function requestOf({ values, flood, ruleKeys }: LookupQuestion, ord: number): Lo
     k3: flood.keys.emailFromNetwork,
     now: flood.now.toISOString(),
     cutoff: new Date(flood.now.getTime() - flood.seconds * 1000).toISOString(),
+    opened_after: values.openedAfter?.toISOString() ?? null,
     r_email: keyOf('email'),
     r_account: keyOf('account'),
     r_ip: keyOf('ip'),

@@ -127,7 +127,15 @@ async function checkAndStore(ctx: CommentContext, input: SubmissionInput, prepar
   const { clean, parentId, emailHash, subjectHash, identity, rules, keys, network, inFlight } = prepared
   const { db, settings, now } = ctx
   const found = await lookUpSubmission(db, {
-    values: { key: input.articleKey, body: clean.body, parentId, emailHash, name: clean.name },
+    values: {
+      key: input.articleKey,
+      body: clean.body,
+      parentId,
+      emailHash,
+      name: clean.name,
+      // An article closed by age claims no flood marks either (a refused post must not make the next wait).
+      openedAfter: settings.closeAfterDays === null ? null : new Date(now.getTime() - settings.closeAfterDays * 86_400_000),
+    },
     flood: { keys, now, seconds: settings.floodSeconds },
     ruleKeys: rules,
   })
