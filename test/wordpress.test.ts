@@ -431,7 +431,11 @@ describe('logged-in WordPress users, with the identity secret set', () => {
     await enhanced.page.locator('input[name=parley_identity]').evaluate((input: HTMLInputElement) => (input.value += 'x'))
     await field(enhanced.page, 'Comment').fill('Posted as the WordPress user, with JavaScript.')
     await enhanced.page.getByRole('button', { name: 'Post Comment' }).click()
-    await enhanced.page.getByText('Your session has expired. Please reload the page and log in again.').waitFor()
+    // In the form's error (the widget also says it in its live region, 50 ms later: on a slow machine
+    // a page-wide getByText met both, CI of 2026-12-07).
+    await enhanced.page
+      .locator('#parley-form-error', { hasText: 'Your session has expired. Please reload the page and log in again.' })
+      .waitFor()
     await enhanced.page.locator('input[name=parley_identity]').evaluate((input: HTMLInputElement, value) => (input.value = value), good)
     await enhanced.page.getByRole('button', { name: 'Post Comment' }).click()
     await enhanced.page.locator('.comment-content', { hasText: 'Posted as the WordPress user, with JavaScript.' }).waitFor()
