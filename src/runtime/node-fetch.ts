@@ -19,8 +19,7 @@ async function bodyText(incoming: (HttpBindings | Http2Bindings)['incoming']): P
 
 /**
  * The app as @hono/node-server calls it on Node: the socket's address for the client IP, whether a
- * `Host` header came (origins.ts), and
- * the body read without a web stream (AppEnv's bodyText), and
+ * `Host` header came (origins.ts), the body read without a web stream (AppEnv's bodyText), and
  * `Connection: close` on an answer given before the request's body was read (413, 415, 401, 403 …).
  * The rest of such a body is still on the connection: draining it means reading up to the whole
  * upload a client sent, and @hono/node-server gives up after 500 ms and destroys the socket, which
