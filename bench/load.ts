@@ -43,9 +43,22 @@ export interface Measurement {
 
 const RSS_SAMPLE_MS = 250
 
+/**
+ * autocannon keeps every response's body as a string (`req.body += chunk`), decoding each byte as
+ * UTF-8 for whoever reads it; a compressed body, not text, takes the decoder's slow path, and with it
+ * the client spent more per br response than the server did (measured 2026-12-07: 7,000 responses of
+ * 39 KB br in 5 s against 12,000 of 252 KB plain). A workload that does not read its answers
+ * (no onResponse) has its bodies counted, not kept.
+ */
+function keepNoBodies(client: object): void {
+  const queue = (client as { pipelinedRequests?: { addBody?: (data: string) => void } }).pipelinedRequests
+  if (queue?.addBody) queue.addBody = () => {}
+}
+
 function fire(baseUrl: string, workload: Workload, options: LoadOptions, durationS: number): Promise<autocannon.Result> {
   return autocannon({
     url: baseUrl,
+    ...(workload.onResponse ? {} : { setupClient: keepNoBodies }),
     connections: options.connections,
     duration: durationS,
     method: workload.method,

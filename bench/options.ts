@@ -35,6 +35,8 @@ export interface BenchOptions {
   mailRounds: number
   /** Only the hot article on PostgreSQL, cold and warm, beside the HTTP floor (bench/hot-bench.ts). */
   hotOnly: boolean
+  /** Only the cached reads on PostgreSQL (JSON and fragment, br and not), beside the HTTP floor (bench/reads-bench.ts). */
+  readsOnly: boolean
 }
 
 const USAGE = `npm run bench -- [--postgres-only | --pglite-only] [--duration 10] [--warmup 2] [--server-warmup 8]
@@ -45,7 +47,8 @@ const USAGE = `npm run bench -- [--postgres-only | --pglite-only] [--duration 10
                      [--shutdown]
                      [--scale] [--scale-comments 1000000]   (PostgreSQL only)
                      [--mail] [--mail-subscribers 10000] [--mail-rounds 2]   (PostgreSQL only)
-                     [--hot-only]   (the hot article alone, PostgreSQL)`
+                     [--hot-only]   (the hot article alone, PostgreSQL)
+                     [--reads-only]   (the cached reads alone, PostgreSQL)`
 
 function positive(name: string, text: string, allowZero = false): number {
   const value = Number(text)
@@ -80,6 +83,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'mail-subscribers': { type: 'string', default: '10000' },
       'mail-rounds': { type: 'string', default: '2' },
       'hot-only': { type: 'boolean', default: false },
+      'reads-only': { type: 'boolean', default: false },
     },
     strict: true,
   })
@@ -107,5 +111,6 @@ export function parseOptions(argv: string[]): BenchOptions {
     mailSubscribers: Math.round(positive('mail-subscribers', values['mail-subscribers'])),
     mailRounds: Math.round(positive('mail-rounds', values['mail-rounds'])),
     hotOnly: values['hot-only'],
+    readsOnly: values['reads-only'],
   }
 }

@@ -11,6 +11,7 @@ import { benchOutage } from './outage-bench.js'
 import { benchShutdown } from './shutdown-bench.js'
 import { benchScale } from './scale-bench.js'
 import { benchMail } from './mail-bench.js'
+import { benchReadsOnly } from './reads-bench.js'
 import { benchHotOnly } from './hot-bench.js'
 import { machine, recordedOptions, writeResults } from './results-file.js'
 
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   if (options.scale) return benchScale(options)
   if (options.mail) return benchMail(options)
   if (options.hotOnly) return benchHotOnly(options)
+  if (options.readsOnly) return benchReadsOnly(options)
   const { connections, durationS, warmupS, serverWarmupS } = options
   const load: LoadOptions = { connections, durationS, warmupS, serverWarmupS }
   const startedAt = new Date()

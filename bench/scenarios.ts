@@ -134,7 +134,7 @@ function plainWorkload(id: PlainRead, wholeThread: string[]): Workload {
   return smallArticles()
 }
 
-function readWorkload({ base, encoding, html }: ReadSpec, wholeThread: string[]): Workload {
+export function readWorkload({ base, encoding, html }: ReadSpec, wholeThread: string[]): Workload {
   const plain = html
     ? base === 'first-page'
       ? cycle([asFragment(threadPath(BIG_KEY))])

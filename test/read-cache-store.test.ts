@@ -11,11 +11,11 @@ function listeningCache(maxBytes: number): ReadCache {
 
 describe('ReadCache', () => {
   it('evicts the least recently used entries once over its bytes', () => {
-    // Each entry counts 672 bytes (UTF-16 strings plus bookkeeping): eight fit in 5,400, nine do not.
-    const cache = listeningCache(5400)
+    // Each entry counts 472 bytes (its body's UTF-8 bytes, key and ETag as UTF-16, bookkeeping): eight fit in 3,800, nine do not.
+    const cache = listeningCache(3800)
     const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']
     for (const key of keys) cache.put(cache.begin(), key, page(key, 'x'.repeat(200)))
-    expect(cache.size).toEqual({ entries: 8, bytes: 8 * 672 })
+    expect(cache.size).toEqual({ entries: 8, bytes: 8 * 472 })
     expect(cache.get('a', 0)).toBeDefined()
     cache.put(cache.begin(), 'i', page('i', 'x'.repeat(200)))
     expect([...keys, 'i'].filter((key) => !cache.get(key, 0))).toEqual(['b'])
@@ -123,6 +123,68 @@ describe('ReadCache', () => {
     })
   })
 
+  describe('reading once for everyone who asks meanwhile (readOnce)', () => {
+    /** A read that waits until `finish` is called, counting how often it ran. */
+    function slowReads(body = 'x') {
+      const finishers: ((read: CachedRead) => void)[] = []
+      const read = () => new Promise<CachedRead>((resolve) => finishers.push(resolve))
+      return { read, finishers, finish: (i: number, article = 'k') => finishers[i]?.(page(article, `${body}${i}`)) }
+    }
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 0))
+    const text = ({ body }: CachedRead) => (typeof body === 'string' ? body : new TextDecoder().decode(body))
+
+    it('gives every reader who asked during a read its kept answer: one query for fifty', async () => {
+      const cache = listeningCache(1024 * 1024)
+      const reads = slowReads()
+      const answers = Array.from({ length: 50 }, () => cache.readOnce('page', reads.read))
+      await tick()
+      expect(reads.finishers).toHaveLength(1)
+      reads.finish(0)
+      const got = await Promise.all(answers)
+      expect(new Set(got).size).toBe(1)
+      expect(got[0]?.body).toEqual(new TextEncoder().encode('x0'))
+      expect(cache.get('page', 0)).toBe(got[0])
+    })
+
+    it('makes a reader who joined a read overtaken by a change read for itself, and so one whose read failed', async () => {
+      const cache = listeningCache(1024 * 1024)
+      const reads = slowReads()
+      const first = cache.readOnce('page', reads.read)
+      const joiner = cache.readOnce('page', reads.read)
+      await tick()
+      // A change to the article heard while the first read ran: its answer may predate it.
+      cache.received('k')
+      reads.finish(0)
+      expect(text(await first)).toBe('x0')
+      await tick()
+      expect(reads.finishers).toHaveLength(2)
+      reads.finish(1)
+      const own = await joiner
+      expect(text(own)).toBe('x1')
+      expect(cache.get('page', 0)).toBe(own)
+
+      const failing = cache.readOnce('other', () => Promise.reject(new Error('database down')))
+      const after = cache.readOnce('other', () => Promise.resolve(page('o', 'fresh')))
+      await expect(failing).rejects.toThrow('database down')
+      expect(text(await after)).toBe('fresh')
+    })
+
+    it('keeps nothing and shares nothing while it is not listening', async () => {
+      const cache = new ReadCache(1024 * 1024)
+      const reads = slowReads()
+      const answers = [cache.readOnce('page', reads.read), cache.readOnce('page', reads.read)]
+      await tick()
+      reads.finish(0)
+      await tick()
+      expect(reads.finishers).toHaveLength(2)
+      reads.finish(1)
+      const [a, b] = await Promise.all(answers)
+      expect(a?.body).toBe('x0')
+      expect(b?.body).toBe('x1')
+      expect(cache.size.entries).toBe(0)
+    })
+  })
+
   describe('variants of a kept read (compressed codings)', () => {
     it('makes each once while the entry is kept, counts its bytes, and makes it anew for a read not kept', async () => {
       const cache = listeningCache(1024 * 1024)
@@ -145,7 +207,7 @@ describe('ReadCache', () => {
     })
 
     it('evicts older entries when a variant takes the cache past its bytes', async () => {
-      // Each entry counts 672 bytes; b's variant 7,256 more: a must go.
+      // Each entry counts 472 bytes; b's variant 7,256 more: a must go.
       const cache = listeningCache(8000)
       expect(cache.put(cache.begin(), 'a', page('a', 'x'.repeat(200)))).toBeDefined()
       const b = cache.put(cache.begin(), 'b', page('b', 'x'.repeat(200)))
@@ -153,7 +215,7 @@ describe('ReadCache', () => {
       await cache.variant(b ?? page('b'), 'br', () => Promise.resolve(new Uint8Array(7000)))
       expect(cache.get('a', 0)).toBeUndefined()
       expect(cache.get('b', 0)).toBeDefined()
-      expect(cache.size).toEqual({ entries: 1, bytes: 672 + 7000 + 256 })
+      expect(cache.size).toEqual({ entries: 1, bytes: 472 + 7000 + 256 })
     })
   })
 })

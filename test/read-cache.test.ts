@@ -44,8 +44,10 @@ async function cached(key: string): Promise<void> {
 describe('read cache', () => {
   it('serves a thread page and counts byte for byte from memory while nothing visible changes', async () => {
     await t.setSettings(openSettings)
-    await postComment(t, 'k', { body: 'Hello' })
+    // Kept as UTF-8 bytes: characters beyond ASCII and outside the BMP come back as they were.
+    await postComment(t, 'k', { body: 'Hello — grüße ▲ 😀' })
     const first = await read('/api/v1/articles/k/comments?limit=5')
+    expect(first.text).toContain('Hello — grüße ▲ 😀')
     const counts = await read('/api/v1/counts?keys=k,other')
     await retitleUnheard('k', 'Unheard', 7)
     const again = await read('/api/v1/articles/k/comments?limit=5')

@@ -58,7 +58,7 @@ function cachedReadResponse(c: Context<AppEnv>, read: CachedRead): Promise<Respo
     headers: { ...publicReadHeaders(c), ...read.headers, 'Content-Type': read.type ?? 'application/json' },
     coded: (coding) => {
       if (!compress) throw new Error('no compressor')
-      const make = () => compress(utf8.encode(read.body), coding, 'dynamic')
+      const make = () => compress(typeof read.body === 'string' ? utf8.encode(read.body) : read.body, coding, 'dynamic')
       return readCache ? readCache.variant(read, coding, make) : make()
     },
   })
@@ -75,22 +75,19 @@ export interface PublicRead {
 
 /**
  * A public read answered from the database and kept for next time (readCacheHit serves it then,
- * ahead of every guard): the ticket is taken before the first query, so that a change heard
- * while it runs keeps its answer out of the cache (ReadCache.put).
+ * ahead of every guard), read once for all who ask at the same time (ReadCache.readOnce, whose
+ * ticket keeps an answer out of the cache when a change was heard while it ran).
  */
 export async function cachedRead(c: Context<AppEnv>, { canonical, currentEtag, read }: PublicRead): Promise<Response> {
   const { readCache } = c.env.deps
-  const key = readCache && keepableKey(c, canonical)
-  const ticket = readCache?.begin() ?? -1
   const ifNoneMatch = c.req.header('if-none-match')
   const current = ifNoneMatch && currentEtag ? await currentEtag() : undefined
   if (ifNoneMatch && current !== undefined) {
     const etag = codedEtag(current, responseCoding(c))
     if (etagMatches(ifNoneMatch, etag)) return c.body(null, 304, { ...publicReadHeaders(c), ETag: etag, Vary: VARY })
   }
-  const answer = await read()
-  const kept = key ? readCache?.put(ticket, key, answer) : undefined
-  return cachedReadResponse(c, kept ?? answer)
+  const key = readCache && keepableKey(c, canonical)
+  return cachedReadResponse(c, key && readCache ? await readCache.readOnce(key, read) : await read())
 }
 
 /**

@@ -37,8 +37,8 @@ export function codedEtag(etag: string, coding: Coding | undefined): string {
 export const VARY = 'Accept-Encoding'
 
 export interface CodedBody {
-  /** The identity body. */
-  body: string
+  /** The identity body (bytes where they were kept encoded: the read cache's). */
+  body: string | Uint8Array
   /** Its strong ETag, uncompressed. */
   etag: string
   headers: Record<string, string>
@@ -55,7 +55,7 @@ export async function codedResponse(c: Context<AppEnv>, { body, etag, headers, c
   const coding = responseCoding(c)
   const sent = { ...headers, ETag: codedEtag(etag, coding), Vary: VARY }
   if (etagMatches(c.req.header('if-none-match'), sent.ETag)) return c.body(null, 304, sent)
-  if (!coding) return c.body(body, 200, sent)
+  if (!coding) return typeof body === 'string' ? c.body(body, 200, sent) : c.body(body as Uint8Array<ArrayBuffer>, 200, sent)
   const bytes = await coded(coding)
   return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { ...sent, 'Content-Encoding': coding })
 }

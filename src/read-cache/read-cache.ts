@@ -3,7 +3,8 @@ export const READ_CACHE_CHANNEL = 'parley_read_cache'
 
 /** A response kept as it was sent. */
 export interface CachedRead {
-  body: string
+  /** As the route renders it; kept as its UTF-8 bytes (put), which are what a reader is sent. */
+  body: string | Uint8Array
   etag: string
   /** The article keys whose change makes it stale. */
   articles: readonly string[]
@@ -28,6 +29,8 @@ interface Expected {
   resolve?: (heard: boolean) => void
 }
 
+const utf8 = new TextEncoder()
+
 // Invalidations remembered for put(): enough to cover every read in flight under normal load;
 // a read older than this history is simply not kept.
 const HISTORY = 256
@@ -50,6 +53,8 @@ export class ReadCache {
   private readonly entries = new Map<string, Entry>()
   private readonly byArticle = new Map<string, Set<string>>()
   private readonly history: string[] = []
+  /** Reads from the database under way, by key: what each kept, for the readers who asked meanwhile (readOnce). */
+  private readonly flights = new Map<string, Promise<CachedRead | undefined>>()
   private readonly waiting = new Map<number, (heard: boolean) => void>()
   private readonly expected = new Map<string, Expected>()
   private readonly id = crypto.randomUUID().slice(0, 8)
@@ -59,7 +64,7 @@ export class ReadCache {
   private listening = false
 
   /**
-   * @param maxBytes the memory it may hold (its strings counted as UTF-16).
+   * @param maxBytes the memory it may hold (bodies as their bytes, keys and ETags counted as UTF-16).
    * @param options.notify sends a notification on the channel (through the pool), for `sync()`;
    *   absent where notifications arrive before the statement that sent them returns (PGlite).
    * @param options.onFlush called when everything is dropped (settings may have changed).
@@ -97,10 +102,12 @@ export class ReadCache {
   /** Keeps a read under `key`, unless a change heard since `ticket` may postdate it; what it kept. */
   put(ticket: number, key: string, read: CachedRead): CachedRead | undefined {
     if (ticket < 0 || !this.listening || this.changedSince(ticket, read.articles)) return undefined
-    const bytes = 2 * (key.length + read.body.length + read.etag.length) + ENTRY_OVERHEAD
+    // Kept as bytes, encoded once: off the heap, and written to every reader without a copy.
+    const body = typeof read.body === 'string' ? utf8.encode(read.body) : read.body
+    const bytes = 2 * (key.length + read.etag.length) + body.byteLength + ENTRY_OVERHEAD
     if (bytes > this.maxBytes / 8) return undefined
     this.remove(key)
-    const entry: Entry = { ...read, key, bytes }
+    const entry: Entry = { ...read, body, key, bytes }
     this.entries.set(key, entry)
     this.bytes += bytes
     for (const article of read.articles) {
@@ -110,6 +117,32 @@ export class ReadCache {
     }
     this.evict()
     return entry
+  }
+
+  /**
+   * Reads `key` from the database once for every reader who asks while it is read (single flight):
+   * when a page goes stale (an article's change, votes every few seconds), fifty readers arriving
+   * together would otherwise each query, render and compress it. A reader who joins a read gets
+   * its answer only if it was kept, i.e. no change to its articles was heard since it began, and
+   * none could be hidden from a reader who arrived later; otherwise it reads for itself.
+   */
+  async readOnce(key: string, read: () => Promise<CachedRead>): Promise<CachedRead> {
+    const flight = this.flights.get(key)
+    const joined = flight && (await flight)
+    if (joined) return joined
+    const ticket = this.begin()
+    let land: (kept: CachedRead | undefined) => void = () => {}
+    const mine = new Promise<CachedRead | undefined>((resolve) => (land = resolve))
+    this.flights.set(key, mine)
+    try {
+      const answer = await read()
+      const kept = this.put(ticket, key, answer)
+      land(kept)
+      return kept ?? answer
+    } finally {
+      land(undefined)
+      if (this.flights.get(key) === mine) this.flights.delete(key)
+    }
   }
 
   /**
