@@ -18,6 +18,8 @@ const log = (text: string) => process.stderr.write(`${text}\n`)
 interface CpuPerPost {
   serverMs: number
   postgresMs: number
+  /** The bench's own process: autocannon, which shares the two cores with both. */
+  clientMs: number
 }
 
 /**
@@ -26,17 +28,29 @@ interface CpuPerPost {
  * throughput moves with its neighbours.
  */
 async function withCpu(server: ChildServer, run: () => Promise<SubmissionResult>): Promise<[SubmissionResult, CpuPerPost]> {
-  const [server0, postgres0, started] = [await processCpuSeconds(server.pid), await postgresCpuSeconds(), performance.now()]
+  const [server0, postgres0, client0, started] = [
+    await processCpuSeconds(server.pid),
+    await postgresCpuSeconds(),
+    process.cpuUsage(),
+    performance.now(),
+  ]
   const result = await run()
   const posts = (result.acceptedPerS * (performance.now() - started)) / 1000
-  const [server1, postgres1] = [await processCpuSeconds(server.pid), await postgresCpuSeconds()]
-  return [result, { serverMs: ((server1 - server0) * 1000) / posts, postgresMs: ((postgres1 - postgres0) * 1000) / posts }]
+  const [server1, postgres1, client] = [await processCpuSeconds(server.pid), await postgresCpuSeconds(), process.cpuUsage(client0)]
+  return [
+    result,
+    {
+      serverMs: ((server1 - server0) * 1000) / posts,
+      postgresMs: ((postgres1 - postgres0) * 1000) / posts,
+      clientMs: (client.user + client.system) / 1000 / posts,
+    },
+  ]
 }
 
 const row = (label: string, [result, cpu]: [SubmissionResult, CpuPerPost], floorRps: number) =>
   `  ${label.padEnd(6)} ${Math.round(result.acceptedPerS).toLocaleString('en')} accepted/s (${((result.acceptedPerS / floorRps) * 100).toFixed(1)}% of the floor), ` +
   `p50 ${result.measurement.p50Ms} ms, p99 ${result.measurement.p99Ms} ms, ${result.measurement.non2xx} non-2xx, RSS max ${Math.round(result.measurement.rssMaxMb)} MB; ` +
-  `CPU per post: server ${cpu.serverMs.toFixed(2)} ms, PostgreSQL ${cpu.postgresMs.toFixed(2)} ms`
+  `CPU per post: server ${cpu.serverMs.toFixed(2)} ms, PostgreSQL ${cpu.postgresMs.toFixed(2)} ms, client ${cpu.clientMs.toFixed(2)} ms`
 
 /**
  * `npm run bench -- --hot-only`: the hot article alone on PostgreSQL (cold, then warm after the
