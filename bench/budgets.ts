@@ -128,7 +128,8 @@ export function checkBudgets(engines: EngineResults[], floors: Floors): BudgetCh
  * run, both compressed (br): what reaches the reader's browser and the WordPress plugin (which asks
  * for gzip) is compressed, and from the cache the cost of a read is its bytes. WordPress's markup
  * is three times the JSON's bytes uncompressed, and about as small once compressed: the
- * uncompressed ratio is shown beside it.
+ * uncompressed ratio is shown beside it. Each pair is measured JSON, fragment, fragment, JSON, each
+ * figure the mean of its two runs (scenarios.ts, FRAGMENT_PAIRS).
  */
 function fragmentChecks(engine: EngineResults): BudgetCheck[] {
   const name = engine.engine === 'postgres' ? 'PostgreSQL' : 'PGlite'

@@ -80,12 +80,15 @@ export async function startParley(
 ): Promise<ChildServer> {
   await buildServer()
   // The heap `npm start` gives the server (package.json: PARLEY_HEAP_MB, default 160).
-  const heap = `--max-old-space-size=${process.env.PARLEY_HEAP_MB || 160}`
+  // PARLEY_BENCH_NODE_FLAGS: more flags for the servers, for an experiment (V8's, a --import of a probe).
+  const heap = [`--max-old-space-size=${process.env.PARLEY_HEAP_MB || 160}`, process.env.PARLEY_BENCH_NODE_FLAGS ?? ''].join(' ').trim()
   return startChild('parley', NODE_BUNDLE, [], {
     NODE_OPTIONS: profileDir ? `${heap} --cpu-prof --cpu-prof-dir=${profileDir}` : heap,
     // The bench's posts each carry a new commenter's address in x-forwarded-for (workloads.ts), as a
     // proxy in front of Parley would; a request without one is still known by its socket's address.
     TRUST_PROXY: 'x-forwarded-for',
+    // As `npm start` sets it (package.json): glibc's malloc in two arenas, not one per thread.
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
     ...env,
     READ_CACHE_MB: readCache ? '64' : '0',
     PARLEY_SECRET: BENCH_SECRET,

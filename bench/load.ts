@@ -121,3 +121,38 @@ export async function measure(server: ChildServer, workload: Workload, options: 
     rssPeakMb: after.peakMb,
   }
 }
+
+/**
+ * Runs of one workload taken as one (JSON, fragment, fragment, JSON: scenarios.ts): counts add up,
+ * rates and latencies are their means, memory the highest.
+ */
+export function mergeMeasurements(runs: Measurement[]): Measurement {
+  const [first, ...rest] = runs
+  if (!first) throw new Error('no runs to merge')
+  if (rest.length === 0) return first
+  const sum = (of: (m: Measurement) => number) => runs.reduce((total, m) => total + of(m), 0)
+  const mean = (of: (m: Measurement) => number) => sum(of) / runs.length
+  const max = (of: (m: Measurement) => number) => Math.max(...runs.map(of))
+  const statusCounts: Record<string, number> = {}
+  for (const run of runs)
+    for (const [status, count] of Object.entries(run.statusCounts)) statusCounts[status] = (statusCounts[status] ?? 0) + count
+  const requests = sum((m) => m.requests)
+  const durationS = sum((m) => m.durationS)
+  return {
+    requests,
+    durationS,
+    rps: requests / durationS,
+    p50Ms: mean((m) => m.p50Ms),
+    p99Ms: mean((m) => m.p99Ms),
+    meanMs: mean((m) => m.meanMs),
+    maxMs: max((m) => m.maxMs),
+    errors: sum((m) => m.errors),
+    timeouts: sum((m) => m.timeouts),
+    non2xx: sum((m) => m.non2xx),
+    statusCounts,
+    bytesPerResponse: requests > 0 ? Math.round(sum((m) => m.bytesPerResponse * m.requests) / requests) : 0,
+    rssMaxMb: max((m) => m.rssMaxMb),
+    rssAfterMb: runs[runs.length - 1]?.rssAfterMb ?? first.rssAfterMb,
+    rssPeakMb: max((m) => m.rssPeakMb),
+  }
+}

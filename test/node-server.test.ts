@@ -339,11 +339,13 @@ describe('the Node server', () => {
       const { child, output } = await startServer(port, {
         file: 'sh',
         args: ['-c', `exec ${scripts.start}`],
-        env: { PARLEY_HEAP_MB: '64', READ_CACHE_MB: '64' },
+        env: { PARLEY_HEAP_MB: '64', READ_CACHE_MB: '64', MALLOC_ARENA_MAX: '' },
       })
       const exit = exited(child)
       expect(output()).toContain(`Parley is running on http://localhost:${port}`)
       expect(output()).toContain('the read cache is smaller than READ_CACHE_MB')
+      // glibc's malloc keeps two arenas, not one per thread (README, MALLOC_ARENA_MAX): set for node itself.
+      expect((await readFile(`/proc/${child.pid}/environ`, 'utf8')).split('\0')).toContain('MALLOC_ARENA_MAX=2')
       // Files read from src/static resolve from dist/node as from the sources.
       for (const path of ['/widget.js', '/admin/admin.css', '/docs'])
         expect((await fetch(`http://127.0.0.1:${port}${path}`)).status, path).toBe(200)

@@ -30,7 +30,9 @@ export function oldSpaceLimitBytes(execArgv: readonly string[] = process.execArg
 
 /**
  * The read cache's budget, shrunk to fit the heap this process was given: a cache larger than the
- * old generation's room would end in an out-of-memory crash instead of evictions.
+ * old generation's room would end in an out-of-memory crash instead of evictions. Its bodies are
+ * kept as bytes outside V8's heap (ReadCache.put), but its keys, ETags and bookkeeping, and each
+ * page as rendered before it is kept, are on it: the rule stays, on the safe side.
  */
 export function readCacheRoom(requestedBytes: number, oldSpaceBytes = oldSpaceLimitBytes()): number {
   return Math.max(0, Math.min(requestedBytes, oldSpaceBytes - WORKING_SET_BYTES))
