@@ -9,6 +9,15 @@ import type { Settings } from '../settings/settings-schema.js'
  * which no browser's page can have.
  */
 export function ownOrigin(c: Context<AppEnv>): string {
+  let origin = ownOrigins.get(c)
+  if (origin === undefined) ownOrigins.set(c, (origin = originOf(c)))
+  return origin
+}
+
+// Asked three or four times by one submission (CORS, the form's origin, the article's URL): parsed once.
+const ownOrigins = new WeakMap<Context<AppEnv>, string>()
+
+function originOf(c: Context<AppEnv>): string {
   const configured = c.env.deps.config.publicUrl
   if (configured) return new URL(configured).origin
   const url = new URL(c.req.url)
