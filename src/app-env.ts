@@ -27,5 +27,10 @@ export interface AppEnv {
     beforeCommit: (() => void) | undefined
     /** The read cache's marker for a write to notify in its own transaction (src/http/sync-after-write.ts). */
     readCacheMarker: (() => string | undefined) | undefined
+    /**
+     * The read cache's ticket, taken as a public read arrived (readCacheHit), before its route
+     * loaded the settings it renders with: a change heard since keeps its answer out of the cache.
+     */
+    readCacheTicket: number | undefined
   }
 }

@@ -136,7 +136,7 @@ describe('ReadCache', () => {
     it('gives every reader who asked during a read its kept answer: one query for fifty', async () => {
       const cache = listeningCache(1024 * 1024)
       const reads = slowReads()
-      const answers = Array.from({ length: 50 }, () => cache.readOnce('page', reads.read))
+      const answers = Array.from({ length: 50 }, () => cache.readOnce('page', cache.begin(), () => 0, reads.read))
       await tick()
       expect(reads.finishers).toHaveLength(1)
       reads.finish(0)
@@ -149,8 +149,8 @@ describe('ReadCache', () => {
     it('makes a reader who joined a read overtaken by a change read for itself, and so one whose read failed', async () => {
       const cache = listeningCache(1024 * 1024)
       const reads = slowReads()
-      const first = cache.readOnce('page', reads.read)
-      const joiner = cache.readOnce('page', reads.read)
+      const first = cache.readOnce('page', cache.begin(), () => 0, reads.read)
+      const joiner = cache.readOnce('page', cache.begin(), () => 0, reads.read)
       await tick()
       // A change to the article heard while the first read ran: its answer may predate it.
       cache.received('k')
@@ -161,18 +161,63 @@ describe('ReadCache', () => {
       reads.finish(1)
       const own = await joiner
       expect(text(own)).toBe('x1')
-      expect(cache.get('page', 0)).toBe(own)
+      // Its own read is not kept either: it arrived before the change, and what it loaded before
+      // its read (the settings it renders with) may predate it. A reader who arrives now keeps its read.
+      expect(cache.get('page', 0)).toBeUndefined()
+      const later = await cache.readOnce(
+        'page',
+        cache.begin(),
+        () => 0,
+        () => Promise.resolve(page('k', 'x2')),
+      )
+      expect(cache.get('page', 0)).toBe(later)
 
-      const failing = cache.readOnce('other', () => Promise.reject(new Error('database down')))
-      const after = cache.readOnce('other', () => Promise.resolve(page('o', 'fresh')))
+      const failing = cache.readOnce(
+        'other',
+        cache.begin(),
+        () => 0,
+        () => Promise.reject(new Error('database down')),
+      )
+      const after = cache.readOnce(
+        'other',
+        cache.begin(),
+        () => 0,
+        () => Promise.resolve(page('o', 'fresh')),
+      )
       await expect(failing).rejects.toThrow('database down')
       expect(text(await after)).toBe('fresh')
+    })
+
+    it('does not hand a joiner an answer that expired by the time it came back: it reads for itself', async () => {
+      const cache = listeningCache(1024 * 1024)
+      let now = 0
+      let finish: (read: CachedRead) => void = () => {}
+      const first = cache.readOnce(
+        'page',
+        cache.begin(),
+        () => now,
+        () => new Promise<CachedRead>((resolve) => (finish = resolve)),
+      )
+      const joiner = cache.readOnce(
+        'page',
+        cache.begin(),
+        () => now,
+        () => Promise.resolve({ ...page('k', 'fresh'), expiresAt: 5000 }),
+      )
+      await tick()
+      now = 1000
+      finish({ ...page('k', 'closing'), expiresAt: 1000 })
+      expect(text(await first)).toBe('closing')
+      expect(text(await joiner)).toBe('fresh')
     })
 
     it('keeps nothing and shares nothing while it is not listening', async () => {
       const cache = new ReadCache(1024 * 1024)
       const reads = slowReads()
-      const answers = [cache.readOnce('page', reads.read), cache.readOnce('page', reads.read)]
+      const answers = [
+        cache.readOnce('page', cache.begin(), () => 0, reads.read),
+        cache.readOnce('page', cache.begin(), () => 0, reads.read),
+      ]
       await tick()
       reads.finish(0)
       await tick()

@@ -87,7 +87,10 @@ export async function cachedRead(c: Context<AppEnv>, { canonical, currentEtag, r
     if (etagMatches(ifNoneMatch, etag)) return c.body(null, 304, { ...publicReadHeaders(c), ETag: etag, Vary: VARY })
   }
   const key = readCache && keepableKey(c, canonical)
-  return cachedReadResponse(c, key && readCache ? await readCache.readOnce(key, read) : await read())
+  if (!key || !readCache) return cachedReadResponse(c, await read())
+  const ticket = c.get('readCacheTicket') ?? readCache.begin()
+  const { clock } = c.env.deps
+  return cachedReadResponse(c, await readCache.readOnce(key, ticket, () => clock().getTime(), read))
 }
 
 /**
@@ -99,5 +102,7 @@ export const readCacheHit: MiddlewareHandler<AppEnv> = async (c, next) => {
   const key = readCache && (c.req.method === 'GET' || c.req.method === 'HEAD') ? readCacheKey(c) : undefined
   const hit = key === undefined ? undefined : readCache?.get(key, clock().getTime())
   if (hit) return cachedReadResponse(c, hit)
+  // Before the route loads the settings it renders with (cachedRead, ReadCache.readOnce).
+  if (readCache) c.set('readCacheTicket', readCache.begin())
   return next()
 }

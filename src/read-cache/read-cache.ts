@@ -123,14 +123,16 @@ export class ReadCache {
    * Reads `key` from the database once for every reader who asks while it is read (single flight):
    * when a page goes stale (an article's change, votes every few seconds), fifty readers arriving
    * together would otherwise each query, render and compress it. A reader who joins a read gets
-   * its answer only if it was kept, i.e. no change to its articles was heard since it began, and
-   * none could be hidden from a reader who arrived later; otherwise it reads for itself.
+   * its answer only if it was kept (no change to its articles heard since that read began, so none
+   * hidden from a reader who arrived later) and has not expired by the time it comes back;
+   * otherwise it reads for itself. `ticket` is the reader's own, taken as its request arrived
+   * (before its route loaded what it renders with, such as the settings): a reader who waited on
+   * a flight and then reads for itself keeps its answer only if nothing changed since it arrived.
    */
-  async readOnce(key: string, read: () => Promise<CachedRead>): Promise<CachedRead> {
+  async readOnce(key: string, ticket: number, nowMs: () => number, read: () => Promise<CachedRead>): Promise<CachedRead> {
     const flight = this.flights.get(key)
     const joined = flight && (await flight)
-    if (joined) return joined
-    const ticket = this.begin()
+    if (joined && nowMs() < joined.expiresAt) return joined
     let land: (kept: CachedRead | undefined) => void = () => {}
     const mine = new Promise<CachedRead | undefined>((resolve) => (land = resolve))
     this.flights.set(key, mine)
