@@ -1,15 +1,10 @@
-import { BIG_KEY, planDataset } from './dataset.js'
-import { preparePostgres } from './bench-databases.js'
-import { BENCH_SECRET, startParley } from './engine-runs.js'
-import type { LoadOptions } from './load.js'
+import { BIG_KEY } from './dataset.js'
+import { startParley } from './engine-runs.js'
+import { prepareSingleRun } from './single-run.js'
 import { warmUp } from './load.js'
 import type { BenchOptions } from './options.js'
 import { measureHotCold, measureHttpFloor, measurePosts, type SubmissionResult } from './scenarios.js'
 import { hotArticle, newCommenters, threadPath } from './workloads.js'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { trackDir } from './exit-cleanup.js'
 import type { ChildServer } from './child-server.js'
 import { postgresCpuSeconds, processCpuSeconds } from './process-cpu.js'
 
@@ -58,12 +53,8 @@ const row = (label: string, [result, cpu]: [SubmissionResult, CpuPerPost], floor
  * (with --profile, the server's CPU profile) without the full run's ten minutes.
  */
 export async function benchHotOnly(options: BenchOptions): Promise<void> {
-  const { connections, durationS, warmupS, serverWarmupS } = options
-  const load: LoadOptions = { connections, durationS, warmupS, serverWarmupS }
-  log('PostgreSQL: recreating the bench database and seeding')
-  const { url } = await preparePostgres(options.adminUrl, planDataset(), BENCH_SECRET)
-  const workDir = await mkdtemp(join(tmpdir(), 'parley-hot-'))
-  const untrack = trackDir(workDir)
+  const { connections, durationS, serverWarmupS } = options
+  const { load, url, workDir, done } = await prepareSingleRun(options, 'hot')
   const commenters = newCommenters()
   const profileDir = options.profile ? 'bench/results/profiles/postgres-hot' : undefined
   const server = await startParley({ DATABASE_URL: url }, options.poolMax, true, profileDir)
@@ -88,7 +79,6 @@ export async function benchHotOnly(options: BenchOptions): Promise<void> {
     console.log(row('warm', warm, floorRps))
     if (profileDir) console.log(`CPU profile in ${profileDir}`)
   } finally {
-    await rm(workDir, { recursive: true, force: true })
-    untrack()
+    await done()
   }
 }

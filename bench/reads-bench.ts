@@ -1,11 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { BIG_KEY, planDataset } from './dataset.js'
-import { preparePostgres } from './bench-databases.js'
-import { BENCH_SECRET, startParley } from './engine-runs.js'
-import { trackDir } from './exit-cleanup.js'
-import { measure, warmUp, type LoadOptions, type Measurement } from './load.js'
+import { BIG_KEY } from './dataset.js'
+import { startParley } from './engine-runs.js'
+import { prepareSingleRun } from './single-run.js'
+import { measure, warmUp, type Measurement } from './load.js'
 import type { BenchOptions } from './options.js'
 import { processCpuSeconds } from './process-cpu.js'
 import { measureHttpFloor, readScenarios, readWorkload, type ReadScenario } from './scenarios.js'
@@ -34,12 +30,8 @@ interface Figure {
  * holds still where throughput on a shared machine does not; the HTTP floor of the same run beside.
  */
 export async function benchReadsOnly(options: BenchOptions): Promise<void> {
-  const { connections, durationS, warmupS, serverWarmupS } = options
-  const load: LoadOptions = { connections, durationS, warmupS, serverWarmupS }
-  log('PostgreSQL: recreating the bench database and seeding')
-  const { url } = await preparePostgres(options.adminUrl, planDataset(), BENCH_SECRET)
-  const workDir = await mkdtemp(join(tmpdir(), 'parley-reads-'))
-  const untrack = trackDir(workDir)
+  const { connections, durationS, serverWarmupS } = options
+  const { load, url, workDir, done } = await prepareSingleRun(options, 'reads')
   const profileDir = options.profile ? 'bench/results/profiles/postgres-reads' : undefined
   const server = await startParley({ DATABASE_URL: url }, options.poolMax, true, profileDir)
   const figures = new Map<ReadScenario, Figure[]>()
@@ -91,7 +83,6 @@ export async function benchReadsOnly(options: BenchOptions): Promise<void> {
     }
     if (profileDir) console.log(`CPU profile in ${profileDir}`)
   } finally {
-    await rm(workDir, { recursive: true, force: true })
-    untrack()
+    await done()
   }
 }
