@@ -152,7 +152,7 @@ async function benchServer(
   const cold = await startParley(env, ctx.options.poolMax, true, profileDirFor(engine, true, ctx))
   let hotCold: SubmissionResult
   try {
-    hotCold = await measureHotCold(cold, ctx.load, ctx.commenters)
+    hotCold = await measureHotCold(cold, ctx.load, ctx.commenters, databaseUrl !== null)
   } finally {
     await cold.stop()
   }

@@ -5,47 +5,14 @@ import { warmUp } from './load.js'
 import type { BenchOptions } from './options.js'
 import { measureHotCold, measureHttpFloor, measurePosts, type SubmissionResult } from './scenarios.js'
 import { hotArticle, newCommenters, threadPath } from './workloads.js'
-import type { ChildServer } from './child-server.js'
-import { postgresCpuSeconds, processCpuSeconds } from './process-cpu.js'
+import { cpuText, withCpu } from './posting-cpu.js'
 
 const log = (text: string) => process.stderr.write(`${text}\n`)
 
-interface CpuPerPost {
-  serverMs: number
-  postgresMs: number
-  /** The bench's own process: autocannon, which shares the two cores with both. */
-  clientMs: number
-}
-
-/**
- * A posting run with the CPU the server and PostgreSQL spent on it, per accepted post (the run's
- * warm-up posts at the measured rate): what to compare between two runs on a machine whose
- * throughput moves with its neighbours.
- */
-async function withCpu(server: ChildServer, run: () => Promise<SubmissionResult>): Promise<[SubmissionResult, CpuPerPost]> {
-  const [server0, postgres0, client0, started] = [
-    await processCpuSeconds(server.pid),
-    await postgresCpuSeconds(),
-    process.cpuUsage(),
-    performance.now(),
-  ]
-  const result = await run()
-  const posts = (result.acceptedPerS * (performance.now() - started)) / 1000
-  const [server1, postgres1, client] = [await processCpuSeconds(server.pid), await postgresCpuSeconds(), process.cpuUsage(client0)]
-  return [
-    result,
-    {
-      serverMs: ((server1 - server0) * 1000) / posts,
-      postgresMs: ((postgres1 - postgres0) * 1000) / posts,
-      clientMs: (client.user + client.system) / 1000 / posts,
-    },
-  ]
-}
-
-const row = (label: string, [result, cpu]: [SubmissionResult, CpuPerPost], floorRps: number) =>
+const row = (label: string, result: SubmissionResult, floorRps: number) =>
   `  ${label.padEnd(6)} ${Math.round(result.acceptedPerS).toLocaleString('en')} accepted/s (${((result.acceptedPerS / floorRps) * 100).toFixed(1)}% of the floor), ` +
-  `p50 ${result.measurement.p50Ms} ms, p99 ${result.measurement.p99Ms} ms, ${result.measurement.non2xx} non-2xx, RSS max ${Math.round(result.measurement.rssMaxMb)} MB; ` +
-  `CPU per post: server ${cpu.serverMs.toFixed(2)} ms, PostgreSQL ${cpu.postgresMs.toFixed(2)} ms, client ${cpu.clientMs.toFixed(2)} ms`
+  `p50 ${result.measurement.p50Ms} ms, p99 ${result.measurement.p99Ms} ms, ${result.measurement.non2xx} non-2xx, RSS max ${Math.round(result.measurement.rssMaxMb)} MB` +
+  (result.cpu ? `; ${cpuText(result.cpu)}` : '')
 
 /**
  * `npm run bench -- --hot-only`: the hot article alone on PostgreSQL (cold, then warm after the
@@ -58,15 +25,15 @@ export async function benchHotOnly(options: BenchOptions): Promise<void> {
   const commenters = newCommenters()
   const profileDir = options.profile ? 'bench/results/profiles/postgres-hot' : undefined
   const server = await startParley({ DATABASE_URL: url }, options.poolMax, true, profileDir)
-  let cold: [SubmissionResult, CpuPerPost]
-  let warm: [SubmissionResult, CpuPerPost]
+  let cold: SubmissionResult
+  let warm: SubmissionResult
   let firstPage: string
   try {
     firstPage = await (await fetch(server.baseUrl + threadPath(BIG_KEY))).text()
-    cold = await withCpu(server, () => measureHotCold(server, load, commenters))
+    cold = await measureHotCold(server, load, commenters, true)
     log(`parley: server warm-up ${serverWarmupS} s, then hot article, warm`)
     await warmUp(server, hotArticle({ approved: 0, held: 0 }, commenters), load, serverWarmupS)
-    warm = await withCpu(server, () => measurePosts(server, load, (tally) => hotArticle(tally, commenters)))
+    warm = await withCpu(server, true, () => measurePosts(server, load, (tally) => hotArticle(tally, commenters)))
   } finally {
     await server.stop()
   }

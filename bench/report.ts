@@ -2,6 +2,7 @@ import type { BudgetCheck } from './budgets.js'
 import { rssHighWater, rssUnderLoad } from './budgets.js'
 import type { EngineResults, Floors } from './engine-runs.js'
 import type { LoadOptions, Measurement } from './load.js'
+import { cpuText } from './posting-cpu.js'
 import { plainReads, readScenarios, votesOffRead, type SubmissionResult, type VoteResult } from './scenarios.js'
 
 type Row = string[]
@@ -90,7 +91,7 @@ function postRows(label: string, posts: SubmissionResult | undefined): Row[] {
   if (!posts) return []
   return [
     row(`${label}: accepted (201) per s`, posts.measurement, posts.acceptedPerS, undefined, undefined, ['201']),
-    noteRow(`  201s: ${posts.tally.approved} approved, ${posts.tally.held} held`),
+    noteRow(`  201s: ${posts.tally.approved} approved, ${posts.tally.held} held` + (posts.cpu ? `; ${cpuText(posts.cpu)}` : '')),
   ]
 }
 

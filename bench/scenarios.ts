@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { startChild, type ChildServer } from './child-server.js'
 import { measure, mergeMeasurements, warmUp, type LoadOptions, type Measurement, type Workload } from './load.js'
 import { BIG_KEY } from './dataset.js'
+import { withCpu, type CpuPerPost } from './posting-cpu.js'
 import {
   bigFirstPage,
   cycle,
@@ -102,6 +103,8 @@ export interface SubmissionResult {
   /** 201 answers per second: the comments the pipeline accepted. */
   acceptedPerS: number
   tally: SubmissionTally
+  /** CPU per accepted post (the hot article's runs). */
+  cpu?: CpuPerPost
 }
 
 export interface ParleyResults {
@@ -208,9 +211,14 @@ export async function measurePosts(
  * them, then the hot article again, warm.
  */
 /** Posts to the hot article on a server that has just started: no warm-up of any kind. */
-export function measureHotCold(server: ChildServer, load: LoadOptions, commenters: () => NewCommenter): Promise<SubmissionResult> {
+export function measureHotCold(
+  server: ChildServer,
+  load: LoadOptions,
+  commenters: () => NewCommenter,
+  postgres: boolean,
+): Promise<SubmissionResult> {
   log('parley, cache on: hot article, cold')
-  return measurePosts(server, { ...load, warmupS: 0 }, (tally) => hotArticle(tally, commenters))
+  return withCpu(server, postgres, () => measurePosts(server, { ...load, warmupS: 0 }, (tally) => hotArticle(tally, commenters)))
 }
 
 export async function measureCacheOn(
@@ -238,7 +246,8 @@ export async function measureCacheOn(
   const voted = await measure(server, votes(ids, tally), load)
   const counted = voted.statusCounts['200'] ?? 0
   log('parley, cache on: hot article, warm')
-  const warm = await measurePosts(server, load, (tally) => hotArticle(tally, commenters))
+  // The votes switch is there only on PostgreSQL, whose processes withCpu counts.
+  const warm = await withCpu(server, setVotes !== undefined, () => measurePosts(server, load, (tally) => hotArticle(tally, commenters)))
   return {
     cachedReads,
     votes: { measurement: voted, countedPerS: counted / voted.durationS, tally },

@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm'
 import { articles, comments, webhookDeliveries, webhooks } from '../src/db/schema.js'
 import { queryRows } from '../src/db/database.js'
 import { isAboutValues, storeComment } from '../src/comments/comment-batches.js'
-import type { NewComment } from '../src/comments/insert-comment.js'
+import { MAX_BATCH, type NewComment } from '../src/comments/insert-comment.js'
 import { AppError } from '../src/errors.js'
 import type { SpamFilter } from '../src/spam/spam-filter.js'
 import { setupTestApp } from './support/test-app.js'
@@ -106,7 +106,22 @@ describe('comments posted to one article at the same moment', () => {
     expect(new Set(rows.map((row) => row.id)).size).toBe(10)
     const after = await articleRow('k')
     expect(after.commentCount).toBe(before.commentCount + 10)
-    // One bump of the version per statement: two run at once, the eight that waited share a third.
+    // One bump of the version per statement: the first goes alone, the nine that waited share a second.
+    expect(after.version - before.version).toBe(2)
+  })
+
+  it('start a second statement only when a whole wave waits', async () => {
+    await postComment(t, 'k', { body: 'Registers the article.' }, '203.0.113.4')
+    const before = await articleRow('k')
+    const burst = 1 + MAX_BATCH + 8
+    const rows = await Promise.all(
+      Array.from({ length: burst }, (_, i) => storeComment(t.deps.db, newComment(before.id, `Spill comment ${i}`))),
+    )
+    expect(new Set(rows.map((row) => row.id)).size).toBe(burst)
+    const after = await articleRow('k')
+    expect(after.commentCount).toBe(before.commentCount + burst)
+    // The first alone; a whole wave (MAX_BATCH) waiting starts a second beside it; the eight that
+    // came after wait for one of them to end, and go together.
     expect(after.version - before.version).toBe(3)
   })
 

@@ -52,7 +52,7 @@ function question(
 describe('batched look-ups', () => {
   it('answer a wave in order, each as it would be answered alone, one claim per shared network', async () => {
     const parent = await seed()
-    // The first two go at once (two look-ups run at a time); the rest wait, and go together.
+    // The first goes at once; the rest wait, and go together.
     const wave = [
       question(),
       question(),

@@ -19,10 +19,8 @@ type ArticleQueue = Queue<Storing, CommentRow | undefined>
 const queues = new WeakMap<Db, Map<number, ArticleQueue>>()
 
 /**
- * Statements running at once for one article. One would serialize on the event loop as well as on
- * the row: a statement's answer waits its turn among the requests in flight while the next could
- * already run (measured: a batch spent 4 ms in PostgreSQL and 22 ms in all). Two keep PostgreSQL
- * busy meanwhile, the second waiting on the row only for the first's commit.
+ * Statements running at most at once for one article: one, and a second only while a whole wave
+ * waits (waves.ts), which then waits on the row only for the first's commit.
  */
 const RUNNING_PER_ARTICLE = 2
 
@@ -61,6 +59,7 @@ export async function storeComment(db: Db, comment: NewComment, beforeSend?: () 
     { comment, beforeSend },
     {
       running: RUNNING_PER_ARTICLE,
+      spillAt: MAX_BATCH,
       take,
       ask: (storing) =>
         insertComments(

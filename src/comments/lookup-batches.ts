@@ -7,10 +7,11 @@ type LookupQueue = Queue<LookupQuestion, SubmissionLookup | undefined>
 const queues = new WeakMap<Db, LookupQueue>()
 
 /**
- * Look-ups running at once per database handle. While they run, the submissions that arrive wait
- * and go together in the next: on a busy site a statement, its round trip and its transaction
- * serve a wave of submissions, where each took its own (a hot article's PostgreSQL time per post
- * fell by a fourth, issue 16). Nothing waits when fewer run: a quiet site's look-up goes at once.
+ * Look-ups running at most at once per database handle (the second only while a whole wave waits:
+ * waves.ts). While one runs, the submissions that arrive wait and go together in the next: on a
+ * busy site a statement, its round trip and its transaction serve a wave of submissions, where each
+ * took its own (a hot article's PostgreSQL time per post fell by a fourth, issue 16). Nothing waits
+ * when none runs: a quiet site's look-up goes at once.
  */
 const RUNNING = 2
 
@@ -49,6 +50,7 @@ export function lookUpSubmission(db: Db, question: LookupQuestion): Promise<Subm
   if (!queue) queues.set(db, (queue = { running: 0, waiting: [] }))
   return joinWave(queue, question, {
     running: RUNNING,
+    spillAt: MAX_BATCH,
     take,
     ask: (questions) => lookUpSubmissions(db, questions),
     idle: () => queues.delete(db),
