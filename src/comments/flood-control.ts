@@ -123,10 +123,13 @@ export function claimFloodStatement({
     (key) => sql`exists (select 1 from ${floodMarks} where ${floodMarks.key} = ${key} and ${floodMarks.lastAt} > ${cutoff})`,
   )
   const each = sql`unnest(array_remove(array[${sql.join(keys, sql`, `)}], null)) as k(key)`
+  // Claimed in key order: two statements claiming some of the same marks (two waves, two
+  // instances) lock them in the same order, so one waits for the other and neither deadlocks.
   return sql`
     insert into ${floodMarks} (key, last_at)
     select k.key, ${now} from ${from ? sql`${from} cross join lateral ${each}` : each}
     where ${when ?? sql`true`} and not (${sql.join(recent, sql` or `)})
+    order by k.key
     on conflict (key) do update set last_at = excluded.last_at where ${floodMarks.lastAt} <= ${refreshBefore ?? cutoff}
     returning key`
 }

@@ -89,6 +89,10 @@ interface Values extends Record<string, unknown> {
  * (notify-outbox.ts), and the read cache's markers notified. Atomic without a
  * transaction of its own: a hot article's row stays locked only while PostgreSQL runs it.
  *
+ * The articles' rows are locked first, in id order, then the parents: a moderator's change locks
+ * its article, then its comments (comment-status.ts), and the other order deadlocked with it (the
+ * parents' count is asked only to make PostgreSQL lock the articles before them).
+ *
  * A reply is stored only if its parent is still shown, read under a share lock: a moderator who
  * holds, spams or deletes the parent meanwhile either waits for this statement (and then sees the
  * reply, keeping the parent as a placeholder) or has committed first (and the reply is refused, as
@@ -111,9 +115,12 @@ const insert = compiledStatement<Values>(($) => {
   return sql`
     with v as (select * from json_to_recordset(${$('rows')}::json)
       as r(${sql.raw(COLUMNS.map(([name, type]) => `${name} ${type}`).join(', '))})),
+    locked as materialized (
+      select a.id from articles a where a.id in (select article_id from v) order by a.id for no key update
+    ),
     parents as (
       select c.id from comments c
-      where c.id in (select parent_id from v where parent_id is not null) and c.shown
+      where c.id in (select parent_id from v where parent_id is not null) and c.shown and (select count(*) from locked) >= 0
       order by c.id
       for share of c
     ),
