@@ -6,6 +6,7 @@ import { isAboutValues, storeComment } from '../src/comments/comment-batches.js'
 import { MAX_BATCH, type NewComment } from '../src/comments/insert-comment.js'
 import { AppError } from '../src/errors.js'
 import type { SpamFilter } from '../src/spam/spam-filter.js'
+import { newComment as storedComment } from './support/new-comment.js'
 import { setupTestApp } from './support/test-app.js'
 import { signIn } from './support/moderators.js'
 import { postgresUrl } from './support/test-database.js'
@@ -34,25 +35,8 @@ async function articleRow(key: string) {
 }
 
 /** A comment as storeComment takes it, published, on `articleId`. */
-function newComment(articleId: number, body: string, parent?: NewComment['parent']): NewComment {
-  return {
-    articleId,
-    parent,
-    status: 'approved',
-    authorName: 'Batch Reader',
-    authorUrl: null,
-    emailEncrypted: null,
-    emailHash: null,
-    avatar: null,
-    ip: '198.51.100.7',
-    userAgent: null,
-    body,
-    html: `<p>${body}</p>`,
-    checks: [],
-    tokenHash: null,
-    createdAt: t.now(),
-  }
-}
+const newComment = (articleId: number, body: string, parent?: NewComment['parent']): NewComment =>
+  storedComment(t.now(), articleId, body, parent, { name: 'Batch Reader', ip: '198.51.100.7' })
 
 describe('comments posted to one article at the same moment', () => {
   it('are all stored, counted and announced once each', async () => {

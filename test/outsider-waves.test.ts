@@ -12,6 +12,7 @@ import { renderBody, renderMarkup } from '../src/comments/render-body.js'
 import { cleanBody } from '../src/comments/clean-text.js'
 import { AppError } from '../src/errors.js'
 import type { SpamFilter } from '../src/spam/spam-filter.js'
+import { newComment as storedComment } from './support/new-comment.js'
 import { setupTestApp, TEST_START } from './support/test-app.js'
 import { openSettings, postComment } from './support/seed.js'
 import { signIn } from './support/moderators.js'
@@ -64,25 +65,8 @@ async function parentOf(id: number): Promise<NonNullable<NewComment['parent']>> 
 }
 
 /** A comment as storeComment takes it, published, on `articleId`. */
-function newComment(articleId: number, body: string, parent?: NewComment['parent']): NewComment {
-  return {
-    articleId,
-    parent,
-    status: 'approved',
-    authorName: 'Wave Outsider',
-    authorUrl: null,
-    emailEncrypted: null,
-    emailHash: null,
-    avatar: null,
-    ip: '198.51.100.77',
-    userAgent: null,
-    body,
-    html: `<p>${body}</p>`,
-    checks: [],
-    tokenHash: null,
-    createdAt: t.now(),
-  }
-}
+const newComment = (articleId: number, body: string, parent?: NewComment['parent']): NewComment =>
+  storedComment(t.now(), articleId, body, parent, { name: 'Wave Outsider', ip: '198.51.100.77' })
 
 /** What the database holds for an article: its rows, and whether its count is the approved rows'. */
 async function stored(key: string) {
