@@ -20,7 +20,7 @@ const queues = new WeakMap<Db, Map<number, ArticleQueue>>()
 
 /**
  * Statements running at most at once for one article: one, and a second only while a whole wave
- * waits (waves.ts), which then waits on the row only for the first's commit.
+ * waits or the first is held (waves.ts); the second then waits on the row for the first's commit.
  */
 const RUNNING_PER_ARTICLE = 2
 

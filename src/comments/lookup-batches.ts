@@ -7,8 +7,8 @@ type LookupQueue = Queue<LookupQuestion, SubmissionLookup | undefined>
 const queues = new WeakMap<Db, LookupQueue>()
 
 /**
- * Look-ups running at most at once per database handle (the second only while a whole wave waits:
- * waves.ts). While one runs, the submissions that arrive wait and go together in the next: on a
+ * Look-ups running at most at once per database handle (the second only while a whole wave waits
+ * or the first is held: waves.ts). While one runs, the submissions that arrive wait and go together in the next: on a
  * busy site a statement, its round trip and its transaction serve a wave of submissions, where each
  * took its own (a hot article's PostgreSQL time per post fell by a fourth, issue 16). Nothing waits
  * when none runs: a quiet site's look-up goes at once.

@@ -16,7 +16,7 @@ export interface Queue<T, R> {
 export interface WavePlan<T, R> {
   /**
    * Waves running at most at once; items that arrive meanwhile wait and go together in the next.
-   * Beyond the first, a wave starts only when `spillAt` items wait (see joinWave).
+   * Beyond the first, a wave starts only when `spillAt` items wait or the first is held (joinWave).
    */
   running: number
   /** The most items one wave takes: with this many waiting, one more wave may start. */
